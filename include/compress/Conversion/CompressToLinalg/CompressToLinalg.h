@@ -1,0 +1,30 @@
+//===- CompressToLinalg.h - compress to linalg patterns ---------*- C++ -*-===//
+
+#ifndef COMPRESS_CONVERSION_COMPRESSTOLINALG_COMPRESSTOLINALG_H
+#define COMPRESS_CONVERSION_COMPRESSTOLINALG_COMPRESSTOLINALG_H
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::compress {
+
+/// Maps `!quant.uniform` element types (and tensors of them) to their storage
+/// integer types; every other type is kept.
+class QuantStorageTypeConverter : public TypeConverter {
+public:
+  QuantStorageTypeConverter();
+};
+
+/// Patterns lowering compress.quantize / compress.dequantize to linalg.generic
+/// and removing quant.scast, plus type conversion of the shape-only tensor
+/// ops. Use together with the func signature/call/return conversion patterns.
+void populateCompressToLinalgPatterns(const TypeConverter &typeConverter,
+                                      RewritePatternSet &patterns);
+
+/// Marks compress ops and quant.scast illegal, and every other op legal iff
+/// its operand, result and block argument types are legal for `converter`.
+void configureCompressToLinalgTarget(ConversionTarget &target,
+                                     const TypeConverter &converter);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_CONVERSION_COMPRESSTOLINALG_COMPRESSTOLINALG_H

@@ -1,0 +1,37 @@
+//===- Passes.td - compress conversion passes --------------*- tablegen -*-===//
+
+#ifndef COMPRESS_CONVERSION_PASSES_TD
+#define COMPRESS_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertCompressToLinalg : Pass<"convert-compress-to-linalg", "ModuleOp"> {
+  let summary = "Lower compress ops to linalg.generic and arith on storage "
+                "integer tensors.";
+  let description = [{
+    Rewrites `compress.quantize` and `compress.dequantize` into
+    `linalg.generic` ops with exactly the semantics their descriptions state
+    (x / scale in f32, `math.roundeven`, saturation to the storage range,
+    NaN to the zero point; `(q - zp) * scale`), per-tensor and per-axis.
+
+    Quantized tensor types `tensor<...x!quant.uniform<iN...>>` become their
+    storage types `tensor<...xiN>` everywhere: function signatures, calls and
+    returns, `quant.scast` (which disappears), and the shape-only tensor ops
+    (`tensor.empty`, `expand_shape`, `collapse_shape`, `extract_slice`,
+    `insert_slice`, `cast`, `reshape`, `concat`). Any other op that still
+    uses a quantized type makes the pass fail with an error at that op.
+    Unsigned storage (`u8`) is carried in signless `i8`.
+
+    The patterns are exported through
+    `mlir::compress::populateCompressToLinalgPatterns` and
+    `mlir::compress::QuantStorageTypeConverter`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // COMPRESS_CONVERSION_PASSES_TD

@@ -1,0 +1,20 @@
+//===- Passes.h - compress transformation passes ----------------*- C++ -*-===//
+
+#ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_H
+#define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_H
+
+#include "compress/Dialect/Compress/IR/CompressDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::compress {
+
+#define GEN_PASS_DECL
+#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_H

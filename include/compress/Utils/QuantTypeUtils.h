@@ -1,0 +1,70 @@
+//===- QuantTypeUtils.h - helpers over !quant.uniform types -----*- C++ -*-===//
+//
+// Reading scales and zero points out of upstream quant types, building those
+// types, and quantizing constants. Shared by the dialect's verifiers and
+// folders, the weight quantization pass and the lowering to linalg.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_UTILS_QUANTTYPEUTILS_H
+#define COMPRESS_UTILS_QUANTTYPEUTILS_H
+
+#include "compress/Utils/QuantParams.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace mlir::compress {
+
+/// The parameters of a per-tensor or per-axis `!quant.uniform` type, in one
+/// shape: per-tensor types have one scale and one zero point and no axis.
+struct UniformQuantInfo {
+  llvm::SmallVector<double> scales;
+  llvm::SmallVector<int64_t> zeroPoints;
+  std::optional<int32_t> axis;
+  QuantRange range;
+  unsigned storageWidth;
+  bool isSigned;
+  Type expressedType;
+
+  /// Returns nullopt for anything but UniformQuantizedType and
+  /// UniformQuantizedPerAxisType.
+  static std::optional<UniformQuantInfo> get(Type elementType);
+
+  bool isPerAxis() const { return axis.has_value(); }
+};
+
+/// `tensor<d0 x ... x !quant.uniform<iN...>>` -> `tensor<d0 x ... x iN>`
+/// (signless). Non-quantized tensors are returned unchanged.
+RankedTensorType getStorageTensorType(RankedTensorType type);
+
+/// Builds a per-tensor (`axis` empty, one entry in `params`) or per-axis
+/// uniform quantized type with signed or unsigned storage of `bits` bits and
+/// the storage range `range`.
+quant::QuantizedType buildUniformQuantType(Type expressedType, unsigned bits,
+                                           bool isSigned, QuantRange range,
+                                           llvm::ArrayRef<QuantParams> params,
+                                           std::optional<int32_t> axis);
+
+/// Quantizes every element of the float constant `values` with `info` (the
+/// parameter of an element is picked by its index along `info.axis`), giving
+/// an integer constant of the storage type with the same shape.
+DenseElementsAttr quantizeElements(DenseElementsAttr values,
+                                   const UniformQuantInfo &info);
+
+/// Minimum and maximum of `values` per index along `axis` (a single pair when
+/// `axis` is empty). Returns nullopt if any element is NaN or infinite.
+std::optional<llvm::SmallVector<std::pair<double, double>>>
+computeValueRanges(DenseElementsAttr values, std::optional<int32_t> axis);
+
+/// An `arith.constant` of storage integers reinterpreted as `quantizedType`
+/// through `quant.scast`.
+Value createQuantizedConstant(OpBuilder &builder, Location loc,
+                              DenseElementsAttr storageValues,
+                              RankedTensorType quantizedType);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_UTILS_QUANTTYPEUTILS_H

@@ -1,0 +1,36 @@
+//===- CompressDialect.cpp - compress dialect -----------------------------===//
+
+#include "compress/Dialect/Compress/IR/CompressDialect.h"
+#include "compress/Dialect/Compress/IR/CompressAttrs.h"
+#include "compress/Dialect/Compress/IR/CompressOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::compress;
+
+#include "compress/Dialect/Compress/IR/CompressOpsDialect.cpp.inc"
+
+void CompressDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "compress/Dialect/Compress/IR/CompressOps.cpp.inc"
+      >();
+  registerAttributes();
+}
+
+LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
+                                                        NamedAttribute attr) {
+  if (attr.getName() == getSparsityAttrName()) {
+    if (!isa<SparsityAttr>(attr.getValue()))
+      return op->emitOpError()
+             << "attribute '" << getSparsityAttrName()
+             << "' must be a #compress.sparsity attribute, got "
+             << attr.getValue();
+    return success();
+  }
+  return op->emitOpError() << "unknown compress dialect attribute '"
+                           << attr.getName() << "'";
+}

@@ -1,0 +1,132 @@
+//===- CompressOps.cpp - compress operations ------------------------------===//
+
+#include "compress/Dialect/Compress/IR/CompressOps.h"
+#include "compress/Utils/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::compress;
+
+/// Checks what the quant type's own verifier may not (types built in C++ with
+/// `get` skip it) and what relates the quantized type to the op: the expressed
+/// type, the quantized dimension and the per-axis parameter count.
+static LogicalResult verifyQuantizedFloatPair(Operation *op,
+                                              RankedTensorType quantizedType,
+                                              RankedTensorType floatType) {
+  std::optional<UniformQuantInfo> info =
+      UniformQuantInfo::get(quantizedType.getElementType());
+  if (!info)
+    return op->emitOpError("expected a !quant.uniform element type, got ")
+           << quantizedType.getElementType();
+
+  if (info->expressedType != floatType.getElementType())
+    return op->emitOpError("expressed type ")
+           << info->expressedType << " of the quantized type must equal the "
+           << "float element type " << floatType.getElementType();
+
+  // Quantized values are computed in f32, which holds every 16-bit integer
+  // exactly but not every 32-bit one.
+  if (info->storageWidth > 16)
+    return op->emitOpError("storage type of ")
+           << info->storageWidth
+           << " bits is not supported; use at most 16 (i4, i8, u8, i16)";
+
+  for (auto [i, scale] : llvm::enumerate(info->scales)) {
+    if (!(scale > 0.0) || !std::isfinite(scale))
+      return op->emitOpError("scale ")
+             << (info->isPerAxis() ? "#" + std::to_string(i) + " " : "")
+             << "must be positive and finite, got " << scale;
+    if (!(float(scale) > 0.0f) || !std::isfinite(float(scale)))
+      return op->emitOpError("scale ")
+             << scale << " is not representable as a positive finite f32";
+  }
+  for (int64_t zeroPoint : info->zeroPoints) {
+    if (zeroPoint < info->range.qmin || zeroPoint > info->range.qmax)
+      return op->emitOpError("zero point ")
+             << zeroPoint << " is outside the storage range ["
+             << info->range.qmin << ", " << info->range.qmax << "]";
+  }
+
+  if (info->isPerAxis()) {
+    int64_t rank = quantizedType.getRank();
+    int32_t axis = *info->axis;
+    if (axis < 0 || axis >= rank)
+      return op->emitOpError("quantized dimension ")
+             << axis << " is out of range for a tensor of rank " << rank;
+    int64_t dimSize = quantizedType.getDimSize(axis);
+    if (!ShapedType::isDynamic(dimSize) &&
+        dimSize != int64_t(info->scales.size()))
+      return op->emitOpError("per-axis quantized type has ")
+             << info->scales.size() << " scales but dimension " << axis
+             << " has size " << dimSize;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantizedFloatPair(*this, getOutput().getType(),
+                                  getInput().getType());
+}
+
+/// quantize(dequantize(q)) == q when both use the same type: (q - zp) * s / s
+/// rounds back to q - zp exactly in f32 for storage up to 16 bits.
+OpFoldResult QuantizeOp::fold(FoldAdaptor) {
+  auto dequantize = getInput().getDefiningOp<DequantizeOp>();
+  if (!dequantize || dequantize.getInput().getType() != getOutput().getType())
+    return {};
+  std::optional<UniformQuantInfo> info =
+      UniformQuantInfo::get(getOutput().getType().getElementType());
+  if (!info || !info->expressedType.isF32() || info->storageWidth > 16)
+    return {};
+  return dequantize.getInput();
+}
+
+namespace {
+/// quantize(arith.constant) -> quant.scast(arith.constant of storage values),
+/// computed with the same arithmetic as the lowered op.
+struct FoldConstantQuantize : public OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr values;
+    if (!matchPattern(op.getInput(), m_Constant(&values)))
+      return rewriter.notifyMatchFailure(op, "input is not a dense constant");
+    RankedTensorType resultType = op.getOutput().getType();
+    std::optional<UniformQuantInfo> info =
+        UniformQuantInfo::get(resultType.getElementType());
+    if (!info)
+      return failure();
+    DenseElementsAttr quantized = quantizeElements(values, *info);
+    rewriter.replaceOp(op, createQuantizedConstant(rewriter, op.getLoc(),
+                                                   quantized, resultType));
+    return success();
+  }
+};
+} // namespace
+
+void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<FoldConstantQuantize>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// DequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantizedFloatPair(*this, getInput().getType(),
+                                  getOutput().getType());
+}
+
+#define GET_OP_CLASSES
+#include "compress/Dialect/Compress/IR/CompressOps.cpp.inc"

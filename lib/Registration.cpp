@@ -1,0 +1,20 @@
+//===- Registration.cpp - register everything compress provides -----------===//
+
+#include "compress/Registration.h"
+
+#include "compress/Conversion/Passes.h"
+#include "compress/Dialect/Compress/IR/CompressDialect.h"
+#include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Pipelines/Pipelines.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+void mlir::compress::registerAllCompressDialects(DialectRegistry &registry) {
+  registry.insert<CompressDialect, quant::QuantDialect>();
+}
+
+void mlir::compress::registerAllCompressPasses() {
+  registerCompressPasses();
+  registerCompressConversionPasses();
+  registerCompressPipelines();
+}

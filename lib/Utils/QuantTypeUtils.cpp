@@ -1,0 +1,132 @@
+//===- QuantTypeUtils.cpp - helpers over !quant.uniform types -------------===//
+
+#include "compress/Utils/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
+#include <limits>
+
+namespace mlir::compress {
+
+std::optional<UniformQuantInfo> UniformQuantInfo::get(Type elementType) {
+  auto quantType = dyn_cast<quant::QuantizedType>(elementType);
+  if (!quantType)
+    return std::nullopt;
+  UniformQuantInfo info;
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(quantType)) {
+    info.scales.push_back(perTensor.getScale());
+    info.zeroPoints.push_back(perTensor.getZeroPoint());
+  } else if (auto perAxis =
+                 dyn_cast<quant::UniformQuantizedPerAxisType>(quantType)) {
+    info.scales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
+    info.zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                           perAxis.getZeroPoints().end());
+    info.axis = perAxis.getQuantizedDimension();
+  } else {
+    return std::nullopt;
+  }
+  info.range = {quantType.getStorageTypeMin(), quantType.getStorageTypeMax()};
+  info.storageWidth = quantType.getStorageTypeIntegralWidth();
+  info.isSigned = quantType.isSigned();
+  info.expressedType = quantType.getExpressedType();
+  return info;
+}
+
+RankedTensorType getStorageTensorType(RankedTensorType type) {
+  auto quantType = dyn_cast<quant::QuantizedType>(type.getElementType());
+  if (!quantType)
+    return type;
+  auto storage = IntegerType::get(type.getContext(),
+                                  quantType.getStorageTypeIntegralWidth());
+  return RankedTensorType::get(type.getShape(), storage);
+}
+
+quant::QuantizedType buildUniformQuantType(Type expressedType, unsigned bits,
+                                           bool isSigned, QuantRange range,
+                                           llvm::ArrayRef<QuantParams> params,
+                                           std::optional<int32_t> axis) {
+  MLIRContext *ctx = expressedType.getContext();
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  auto storage = IntegerType::get(ctx, bits);
+  if (!axis) {
+    return quant::UniformQuantizedType::get(
+        flags, storage, expressedType, params.front().scale,
+        params.front().zeroPoint, range.qmin, range.qmax);
+  }
+  llvm::SmallVector<double> scales;
+  llvm::SmallVector<int64_t> zeroPoints;
+  for (const QuantParams &p : params) {
+    scales.push_back(p.scale);
+    zeroPoints.push_back(p.zeroPoint);
+  }
+  return quant::UniformQuantizedPerAxisType::get(flags, storage, expressedType,
+                                                 scales, zeroPoints, *axis,
+                                                 range.qmin, range.qmax);
+}
+
+/// Index of the quantization parameter that applies to the element at
+/// `linearIndex` of a tensor of `shape` quantized along `axis`.
+static int64_t paramIndex(int64_t linearIndex, ArrayRef<int64_t> shape,
+                          std::optional<int32_t> axis) {
+  if (!axis)
+    return 0;
+  int64_t stride = 1;
+  for (int64_t d = shape.size() - 1; d > *axis; --d)
+    stride *= shape[d];
+  return (linearIndex / stride) % shape[*axis];
+}
+
+DenseElementsAttr quantizeElements(DenseElementsAttr values,
+                                   const UniformQuantInfo &info) {
+  auto floatType = cast<ShapedType>(values.getType());
+  auto storageType = IntegerType::get(floatType.getContext(),
+                                      info.storageWidth);
+  auto resultType = RankedTensorType::get(floatType.getShape(), storageType);
+  ArrayRef<int64_t> shape = floatType.getShape();
+
+  llvm::SmallVector<float> scales(info.scales.begin(), info.scales.end());
+  llvm::SmallVector<llvm::APInt> quantized;
+  quantized.reserve(values.getNumElements());
+  int64_t linearIndex = 0;
+  for (llvm::APFloat value : values.getValues<llvm::APFloat>()) {
+    bool losesInfo = false;
+    value.convert(llvm::APFloat::IEEEsingle(),
+                  llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+    int64_t p = paramIndex(linearIndex++, shape, info.axis);
+    int64_t q = quantizeValue(value.convertToFloat(), scales[p],
+                              info.zeroPoints[p], info.range);
+    quantized.emplace_back(info.storageWidth, uint64_t(q), info.isSigned,
+                           /*implicitTrunc=*/true);
+  }
+  return DenseElementsAttr::get(resultType, quantized);
+}
+
+std::optional<llvm::SmallVector<std::pair<double, double>>>
+computeValueRanges(DenseElementsAttr values, std::optional<int32_t> axis) {
+  ArrayRef<int64_t> shape = cast<ShapedType>(values.getType()).getShape();
+  int64_t numRanges = axis ? shape[*axis] : 1;
+  llvm::SmallVector<std::pair<double, double>> ranges(
+      numRanges, {std::numeric_limits<double>::infinity(),
+                  -std::numeric_limits<double>::infinity()});
+  int64_t linearIndex = 0;
+  for (const llvm::APFloat &value : values.getValues<llvm::APFloat>()) {
+    if (!value.isFinite())
+      return std::nullopt;
+    double v = value.convertToDouble();
+    std::pair<double, double> &range =
+        ranges[paramIndex(linearIndex++, shape, axis)];
+    range.first = std::min(range.first, v);
+    range.second = std::max(range.second, v);
+  }
+  return ranges;
+}
+
+Value createQuantizedConstant(OpBuilder &builder, Location loc,
+                              DenseElementsAttr storageValues,
+                              RankedTensorType quantizedType) {
+  Value storage = arith::ConstantOp::create(builder, loc, storageValues);
+  return quant::StorageCastOp::create(builder, loc, quantizedType, storage);
+}
+
+} // namespace mlir::compress

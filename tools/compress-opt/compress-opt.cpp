@@ -1,0 +1,28 @@
+//===- compress-opt.cpp - the compress optimizer driver -------------------===//
+//
+// mlir-opt with the compress dialect, passes and pipelines registered next to
+// every upstream dialect and pass that users chain with them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Registration.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::compress::registerAllCompressPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::compress::registerAllCompressDialects(registry);
+
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "compress optimizer: model compression on MLIR\n",
+      registry));
+}
