@@ -172,7 +172,7 @@ void QuantizeWeightsPass::runOnOperation() {
   if (bits < 2 || bits > 16) {
     emitError(getOperation()->getLoc())
         << "compress-quantize-weights: option 'bits' must be in [2, 16], got "
-        << bits;
+        << static_cast<unsigned>(bits);
     return signalPassFailure();
   }
   if (granularity != "per-channel" && granularity != "per-tensor") {
