@@ -65,8 +65,8 @@ TEST(AsymmetricParams, DegenerateAndInvalidRanges) {
   EXPECT_EQ(p->zeroPoint, 0);
   double inf = std::numeric_limits<double>::infinity();
   EXPECT_FALSE(computeAsymmetricParams(0.0, inf, QuantRange::full(8, true)));
-  EXPECT_FALSE(computeAsymmetricParams(std::nan(""), 1.0,
-                                       QuantRange::full(8, true)));
+  EXPECT_FALSE(
+      computeAsymmetricParams(std::nan(""), 1.0, QuantRange::full(8, true)));
   EXPECT_FALSE(computeAsymmetricParams(2.0, 1.0, QuantRange::full(8, true)));
 }
 

@@ -34,8 +34,7 @@ std::optional<QuantParams> computeAsymmetricParams(double min, double max,
   max = std::max(max, 0.0);
   if (max == min)
     return QuantParams{1.0, std::clamp<int64_t>(0, range.qmin, range.qmax)};
-  double scale =
-      clampScaleToF32((max - min) / double(range.qmax - range.qmin));
+  double scale = clampScaleToF32((max - min) / double(range.qmax - range.qmin));
   int64_t zeroPoint = range.qmin - int64_t(std::nearbyint(min / scale));
   return QuantParams{scale, std::clamp(zeroPoint, range.qmin, range.qmax)};
 }

@@ -80,8 +80,8 @@ static int64_t paramIndex(int64_t linearIndex, ArrayRef<int64_t> shape,
 DenseElementsAttr quantizeElements(DenseElementsAttr values,
                                    const UniformQuantInfo &info) {
   auto floatType = cast<ShapedType>(values.getType());
-  auto storageType = IntegerType::get(floatType.getContext(),
-                                      info.storageWidth);
+  auto storageType =
+      IntegerType::get(floatType.getContext(), info.storageWidth);
   auto resultType = RankedTensorType::get(floatType.getShape(), storageType);
   ArrayRef<int64_t> shape = floatType.getShape();
 

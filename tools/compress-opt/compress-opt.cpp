@@ -23,6 +23,5 @@ int main(int argc, char **argv) {
   mlir::compress::registerAllCompressDialects(registry);
 
   return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "compress optimizer: model compression on MLIR\n",
-      registry));
+      argc, argv, "compress optimizer: model compression on MLIR\n", registry));
 }

@@ -36,9 +36,8 @@ QuantStorageTypeConverter::QuantStorageTypeConverter() {
     return IntegerType::get(type.getContext(),
                             type.getStorageTypeIntegralWidth());
   });
-  addConversion([](RankedTensorType type) -> Type {
-    return getStorageTensorType(type);
-  });
+  addConversion(
+      [](RankedTensorType type) -> Type { return getStorageTensorType(type); });
 }
 
 namespace {
@@ -72,8 +71,8 @@ ParamOperands buildPerAxisParams(OpBuilder &b, Location loc,
   params.inputs.push_back(arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(zpTensorType, zeroPoints)));
 
-  AffineMap axisMap = AffineMap::get(
-      rank, 0, b.getAffineDimExpr(*info.axis), b.getContext());
+  AffineMap axisMap =
+      AffineMap::get(rank, 0, b.getAffineDimExpr(*info.axis), b.getContext());
   params.maps.assign(2, axisMap);
   return params;
 }
@@ -148,8 +147,7 @@ Value buildQuantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
       b, loc, b.getF32FloatAttr(float(info.range.qmax)));
   Value clamped = arith::MinNumFOp::create(
       b, loc, arith::MaxNumFOp::create(b, loc, shifted, qmin), qmax);
-  Value isNan =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
   Value safe = arith::SelectOp::create(b, loc, isNan, zeroPoint, clamped);
   Type storage = b.getIntegerType(info.storageWidth);
   if (info.isSigned)
@@ -244,8 +242,7 @@ bool isShapeOnlyTensorOp(Operation *op) {
 
 struct ShapeOnlyOpRetyping : public ConversionPattern {
   ShapeOnlyOpRetyping(const TypeConverter &converter, MLIRContext *ctx)
-      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {
-  }
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
 
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
@@ -279,8 +276,8 @@ struct ConvertCompressToLinalgPass
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
     populateCallOpTypeConversionPattern(patterns, converter);
-    if (failed(applyFullConversion(getOperation(), target,
-                                   std::move(patterns))))
+    if (failed(
+            applyFullConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }
 };
@@ -295,8 +292,7 @@ void mlir::compress::populateCompressToLinalgPatterns(
 }
 
 /// Whether `op` and everything it holds use no quantized type.
-static bool hasOnlyStorageTypes(const TypeConverter &converter,
-                                Operation *op) {
+static bool hasOnlyStorageTypes(const TypeConverter &converter, Operation *op) {
   if (auto function = dyn_cast<FunctionOpInterface>(op)) {
     auto type = dyn_cast<FunctionType>(function.getFunctionType());
     if (type && !converter.isSignatureLegal(type))

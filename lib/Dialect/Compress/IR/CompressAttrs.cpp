@@ -44,8 +44,7 @@ Attribute SparsityAttr::parse(AsmParser &parser, Type) {
   int64_t n = 0, m = 0, axis = 0;
   if (*kind == SparsityKind::Structured) {
     if (parser.parseLSquare() || parser.parseInteger(n) ||
-        parser.parseComma() || parser.parseInteger(m) ||
-        parser.parseRSquare())
+        parser.parseComma() || parser.parseInteger(m) || parser.parseRSquare())
       return {};
   }
   if (*kind != SparsityKind::Unstructured) {

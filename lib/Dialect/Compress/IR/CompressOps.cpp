@@ -115,7 +115,7 @@ struct FoldConstantQuantize : public OpRewritePattern<QuantizeOp> {
 } // namespace
 
 void QuantizeOp::getCanonicalizationPatterns(RewritePatternSet &results,
-                                              MLIRContext *context) {
+                                             MLIRContext *context) {
   results.add<FoldConstantQuantize>(context);
 }
 

@@ -137,18 +137,16 @@ QuantizeWeightsPass::getOrCreateQuantized(WeightOperand weight,
   SmallVector<QuantParams> params;
   for (auto [min, max] : *ranges) {
     std::optional<QuantParams> p =
-        symmetric
-            ? computeSymmetricParams(std::max(std::abs(min), std::abs(max)),
-                                     range)
-            : computeAsymmetricParams(min, max, range);
+        symmetric ? computeSymmetricParams(
+                        std::max(std::abs(min), std::abs(max)), range)
+                  : computeAsymmetricParams(min, max, range);
     params.push_back(*p); // Ranges are finite, so parameters exist.
   }
 
   auto floatType = cast<RankedTensorType>(weight.values.getType());
   quant::QuantizedType quantType = buildUniformQuantType(
       floatType.getElementType(), bits, /*isSigned=*/true, range, params, axis);
-  auto quantTensorType =
-      RankedTensorType::get(floatType.getShape(), quantType);
+  auto quantTensorType = RankedTensorType::get(floatType.getShape(), quantType);
   std::optional<UniformQuantInfo> info = UniformQuantInfo::get(quantType);
   DenseElementsAttr storage = quantizeElements(weight.values, *info);
 
@@ -195,8 +193,8 @@ void QuantizeWeightsPass::runOnOperation() {
     std::string whyNot;
     FailureOr<WeightOperand> weight = findWeightOperand(op, whyNot);
     if (failed(weight)) {
-      LLVM_DEBUG(llvm::dbgs() << "skipping " << op->getName() << ": "
-                              << whyNot << "\n");
+      LLVM_DEBUG(llvm::dbgs()
+                 << "skipping " << op->getName() << ": " << whyNot << "\n");
       if (whyNot == kBothConstant)
         op->emitRemark() << "weight not quantized: " << whyNot;
       ++numSkipped;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing compress needs on Debian 12 (bookworm):
+# LLVM/MLIR 22, CMake, Ninja, a C++17 compiler, GoogleTest, numpy,
+# clang-format. Skips apt entirely when everything is already installed.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache git
+  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
+  libgtest-dev python3 python3-numpy clang-format
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
