@@ -14,6 +14,7 @@ install(EXPORT CompressMLIRTargets
   NAMESPACE CompressMLIR::
   DESTINATION ${COMPRESS_INSTALL_CMAKE_DIR})
 
+get_property(COMPRESS_EXPORTED_LIBS GLOBAL PROPERTY COMPRESS_LIBS)
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/CompressMLIRConfig.cmake.in
   ${PROJECT_BINARY_DIR}/cmake/CompressMLIRConfig.cmake

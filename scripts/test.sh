@@ -9,3 +9,4 @@ BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/build.sh"
 "$ROOT/scripts/check-format.sh"
 "$ROOT/scripts/build.sh" --target check-compress
+"$ROOT/scripts/check-install.sh"

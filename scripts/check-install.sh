@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the build into a temporary prefix and builds a downstream project
+# against it with find_package(CompressMLIR).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+cmake --install "$BUILD" --prefix "$WORK/prefix" >/dev/null
+cmake -S "$ROOT/test/Install/consumer" -B "$WORK/build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$WORK/prefix;/usr/lib/llvm-22" >/dev/null
+cmake --build "$WORK/build" >/dev/null
+"$WORK/build/consumer"
+echo "check-install: find_package(CompressMLIR) works"
