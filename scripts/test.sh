@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds, and runs every test: formatting, the
+# Installs dependencies, builds, and runs every test: formatting, the install
+# (a downstream project built with find_package(CompressMLIR)), the
 # GoogleTest unit tests and the lit suite (FileCheck and CPU execution tests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -8,5 +9,17 @@ BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/install-deps.sh"
 "$ROOT/scripts/build.sh"
 "$ROOT/scripts/check-format.sh"
-"$ROOT/scripts/build.sh" --target check-compress
 "$ROOT/scripts/check-install.sh"
+
+# Unit tests and lit tests run as one lit invocation (check-compress).
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+"$ROOT/scripts/build.sh" --target check-compress 2>&1 | tee "$log" || status=$?
+passed=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
+failed=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
+unsupported=$(sed -n 's/^ *Unsupported *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
+echo "compress: ${passed:-0} passed, ${failed:-0} failed, ${unsupported:-0} skipped"
+if [ "$status" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then
+  exit 1
+fi
