@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - compress pass pipelines ----------------------------===//
 
 #include "compress/Pipelines/Pipelines.h"
+#include "compress/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -15,6 +16,10 @@ using namespace mlir;
 
 void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
                                              const LowerToCPUOptions &options) {
+  // compress ops (if any are left) become linalg on storage integers first,
+  // so that bufferization never sees a quantized type.
+  pm.addPass(createConvertCompressToLinalg());
+
   // Tensor level: arith/math on tensors become linalg.generic, and chains of
   // elementwise generics (dequantize -> bias -> ReLU) fuse into one loop nest.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

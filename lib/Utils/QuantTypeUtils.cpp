@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <limits>
 
@@ -100,6 +101,28 @@ DenseElementsAttr quantizeElements(DenseElementsAttr values,
                            /*implicitTrunc=*/true);
   }
   return DenseElementsAttr::get(resultType, quantized);
+}
+
+DenseElementsAttr getDenseFloatElements(Attribute value) {
+  auto typed = dyn_cast<TypedAttr>(value);
+  if (!typed)
+    return {};
+  auto type = dyn_cast<RankedTensorType>(typed.getType());
+  if (!type || !isa<FloatType>(type.getElementType()))
+    return {};
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense;
+  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+  if (!resource)
+    return {};
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob)
+    return {};
+  ArrayRef<char> data = blob->getData();
+  bool detectedSplat = false;
+  if (!DenseElementsAttr::isValidRawBuffer(type, data, detectedSplat))
+    return {};
+  return DenseElementsAttr::getFromRawBuffer(type, data);
 }
 
 std::optional<llvm::SmallVector<std::pair<double, double>>>

@@ -234,3 +234,25 @@ func.func @non_finite_weight(%x: tensor<2x2xf32>, %init: tensor<2x2xf32>) -> ten
   %y = linalg.matmul ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%init : tensor<2x2xf32>) -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
 }
+
+// -----
+
+// Large weights imported as dense resources are read from their blob.
+// Blob: alignment 4, then little-endian f32 [[127, -50], [2, 254]].
+// Columns {127, 2} -> scale 1, {-50, 254} -> scale 2.
+// CHANNEL-LABEL: func.func @dense_resource_weight
+// CHANNEL: arith.constant dense<{{\[}}[127, -25], [2, 127]]> : tensor<2x2xi8>
+// CHANNEL: {1.000000e+00,2.000000e+00}
+func.func @dense_resource_weight(%x: tensor<2x2xf32>, %init: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  %w = arith.constant dense_resource<weight> : tensor<2x2xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%init : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      weight: "0x040000000000FE42000048C20000004000007E43"
+    }
+  }
+#-}

@@ -54,6 +54,12 @@ quant::QuantizedType buildUniformQuantType(Type expressedType, unsigned bits,
 DenseElementsAttr quantizeElements(DenseElementsAttr values,
                                    const UniformQuantInfo &info);
 
+/// The elements of a float constant as a DenseElementsAttr: `value` itself,
+/// or a copy of a `dense_resource` blob's data (how importers store large
+/// weights). Returns null for anything else, for non-float element types,
+/// and for a resource whose blob is missing or has the wrong size.
+DenseElementsAttr getDenseFloatElements(Attribute value);
+
 /// Minimum and maximum of `values` per index along `axis` (a single pair when
 /// `axis` is empty). Returns nullopt if any element is NaN or infinite.
 std::optional<llvm::SmallVector<std::pair<double, double>>>

@@ -62,7 +62,7 @@ FailureOr<WeightOperand> findWeightOperand(linalg::LinalgOp op,
     auto constant = input->get().getDefiningOp<arith::ConstantOp>();
     if (!constant)
       continue;
-    auto values = dyn_cast<DenseElementsAttr>(constant.getValue());
+    DenseElementsAttr values = getDenseFloatElements(constant.getValue());
     if (!values || !isQuantizableFloat(values.getElementType()))
       continue;
     found.push_back({input, nullptr, constant, values});
