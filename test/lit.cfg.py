@@ -27,6 +27,9 @@ config.substitutions.append(("%mlir_runner_utils", runner_utils))
 config.substitutions.append(("%mlir_c_runner_utils", c_runner_utils))
 config.substitutions.append(("%python", config.compress_python))
 config.substitutions.append(("%compress_src_root", config.compress_src_root))
+config.substitutions.append(
+    ("%mlir_include_dir",
+     os.path.join(os.path.dirname(config.llvm_tools_dir), "include")))
 
 # `%run_cpu`: run a module lowered to LLVM by --compress-lower-to-cpu.
 config.substitutions.append(
