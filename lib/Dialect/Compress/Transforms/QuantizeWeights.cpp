@@ -8,6 +8,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -15,7 +16,6 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "compress-quantize-weights"
 
@@ -28,80 +28,6 @@ using namespace mlir;
 using namespace mlir::compress;
 
 namespace {
-
-/// The ops whose constant operand is a weight worth quantizing.
-bool isQuantizableWeightOp(Operation *op) {
-  return isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
-             linalg::VecmatOp, linalg::Conv2DOp, linalg::Conv2DNhwcHwcfOp,
-             linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNchwFchwOp,
-             linalg::DepthwiseConv2DNhwcHwcOp,
-             linalg::DepthwiseConv2DNchwChwOp>(op);
-}
-
-bool isQuantizableFloat(Type type) {
-  return type.isF32() || type.isF16() || type.isBF16();
-}
-
-constexpr llvm::StringLiteral kNoConstant =
-    "no input is a dense f32/f16/bf16 constant";
-constexpr llvm::StringLiteral kBothConstant =
-    "both inputs are constants (fold the op instead)";
-
-/// The float constant input of `op`, if exactly one input is one.
-struct WeightOperand {
-  OpOperand *operand;
-  OpOperand *other;
-  arith::ConstantOp constant;
-  DenseElementsAttr values;
-};
-
-FailureOr<WeightOperand> findWeightOperand(linalg::LinalgOp op,
-                                           std::string &whyNot) {
-  SmallVector<WeightOperand> found;
-  for (OpOperand *input : op.getDpsInputOperands()) {
-    auto constant = input->get().getDefiningOp<arith::ConstantOp>();
-    if (!constant)
-      continue;
-    DenseElementsAttr values = getDenseFloatElements(constant.getValue());
-    if (!values || !isQuantizableFloat(values.getElementType()))
-      continue;
-    found.push_back({input, nullptr, constant, values});
-  }
-  if (found.size() != 1) {
-    whyNot = found.empty() ? kNoConstant : kBothConstant;
-    return failure();
-  }
-  for (OpOperand *input : op.getDpsInputOperands())
-    if (input != found.front().operand)
-      found.front().other = input;
-  return found.front();
-}
-
-/// The weight dimension that indexes the output and not the other input: the
-/// output channel. If several dimensions index the output, the one absent
-/// from the other input wins (the N of batch_matmul, not its batch); a single
-/// output-indexing dimension is taken even when the other input uses it too
-/// (the channel of a depthwise filter).
-std::optional<int32_t> findOutputChannelAxis(linalg::LinalgOp op,
-                                             const WeightOperand &weight) {
-  AffineMap weightMap = op.getMatchingIndexingMap(weight.operand);
-  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  AffineMap otherMap = op.getMatchingIndexingMap(weight.other);
-  SmallVector<int32_t> inOutput, onlyInOutput;
-  for (auto [i, expr] : llvm::enumerate(weightMap.getResults())) {
-    auto dim = dyn_cast<AffineDimExpr>(expr);
-    if (!dim || !outputMap.isFunctionOfDim(dim.getPosition()))
-      continue;
-    inOutput.push_back(i);
-    if (!otherMap.isFunctionOfDim(dim.getPosition()))
-      onlyInOutput.push_back(i);
-  }
-  if (onlyInOutput.size() == 1)
-    return onlyInOutput.front();
-  if (inOutput.size() == 1)
-    return inOutput.front();
-  return std::nullopt;
-}
 
 struct QuantizeWeightsPass
     : public compress::impl::CompressQuantizeWeightsBase<QuantizeWeightsPass> {
@@ -184,19 +110,18 @@ void QuantizeWeightsPass::runOnOperation() {
 
   SmallVector<linalg::LinalgOp> candidates;
   getOperation()->walk([&](linalg::LinalgOp op) {
-    if (isQuantizableWeightOp(op))
+    if (isWeightedLayerOp(op))
       candidates.push_back(op);
   });
 
   llvm::SetVector<Operation *> replacedConstants;
   for (linalg::LinalgOp op : candidates) {
-    std::string whyNot;
-    FailureOr<WeightOperand> weight = findWeightOperand(op, whyNot);
+    NoWeightReason reason;
+    FailureOr<WeightOperand> weight = findWeightOperand(op, &reason);
     if (failed(weight)) {
-      LLVM_DEBUG(llvm::dbgs()
-                 << "skipping " << op->getName() << ": " << whyNot << "\n");
-      if (whyNot == kBothConstant)
-        op->emitRemark() << "weight not quantized: " << whyNot;
+      if (reason == NoWeightReason::BothInputsConstant)
+        op->emitRemark() << "weight not quantized: both inputs are constants "
+                            "(fold the op instead)";
       ++numSkipped;
       continue;
     }

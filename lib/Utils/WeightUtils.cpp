@@ -1,0 +1,104 @@
+//===- WeightUtils.cpp - finding and reading layer weights ----------------===//
+
+#include "compress/Utils/WeightUtils.h"
+#include "compress/Utils/QuantTypeUtils.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::compress {
+
+bool isWeightedLayerOp(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
+             linalg::VecmatOp, linalg::Conv2DOp, linalg::Conv2DNhwcHwcfOp,
+             linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNchwFchwOp,
+             linalg::DepthwiseConv2DNhwcHwcOp,
+             linalg::DepthwiseConv2DNchwChwOp>(op);
+}
+
+bool isCompressibleFloat(Type type) {
+  return type.isF32() || type.isF16() || type.isBF16();
+}
+
+FailureOr<WeightOperand> findWeightOperand(linalg::LinalgOp op,
+                                           NoWeightReason *reason) {
+  SmallVector<WeightOperand> found;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto constant = input->get().getDefiningOp<arith::ConstantOp>();
+    if (!constant)
+      continue;
+    DenseElementsAttr values = getDenseFloatElements(constant.getValue());
+    if (!values || !isCompressibleFloat(values.getElementType()))
+      continue;
+    found.push_back({input, nullptr, constant, values});
+  }
+  if (found.size() != 1) {
+    if (reason)
+      *reason = found.empty() ? NoWeightReason::NoConstantInput
+                              : NoWeightReason::BothInputsConstant;
+    return failure();
+  }
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (input != found.front().operand)
+      found.front().other = input;
+  return found.front();
+}
+
+std::optional<int32_t> findOutputChannelAxis(linalg::LinalgOp op,
+                                             const WeightOperand &weight) {
+  AffineMap weightMap = op.getMatchingIndexingMap(weight.operand);
+  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  AffineMap otherMap = op.getMatchingIndexingMap(weight.other);
+  SmallVector<int32_t> inOutput, onlyInOutput;
+  for (auto [i, expr] : llvm::enumerate(weightMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || !outputMap.isFunctionOfDim(dim.getPosition()))
+      continue;
+    inOutput.push_back(i);
+    if (!otherMap.isFunctionOfDim(dim.getPosition()))
+      onlyInOutput.push_back(i);
+  }
+  if (onlyInOutput.size() == 1)
+    return onlyInOutput.front();
+  if (inOutput.size() == 1)
+    return inOutput.front();
+  return std::nullopt;
+}
+
+std::optional<int32_t> findReductionChannelAxis(linalg::LinalgOp op,
+                                                const WeightOperand &weight) {
+  AffineMap weightMap = op.getMatchingIndexingMap(weight.operand);
+  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  AffineMap otherMap = op.getMatchingIndexingMap(weight.other);
+  for (auto [i, expr] : llvm::enumerate(weightMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || outputMap.isFunctionOfDim(dim.getPosition()))
+      continue;
+    bool plainInOther = llvm::any_of(otherMap.getResults(), [&](AffineExpr e) {
+      auto d = dyn_cast<AffineDimExpr>(e);
+      return d && d.getPosition() == dim.getPosition();
+    });
+    if (plainInOther)
+      return i;
+  }
+  return std::nullopt;
+}
+
+std::string getLayerName(Operation *op, unsigned index) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc);
+      fused && !fused.getLocations().empty())
+    loc = fused.getLocations().front();
+  if (auto named = dyn_cast<NameLoc>(loc)) {
+    os << named.getName().getValue();
+  } else if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+  } else {
+    os << op->getName().getStringRef() << "#" << index;
+  }
+  return name;
+}
+
+} // namespace mlir::compress
