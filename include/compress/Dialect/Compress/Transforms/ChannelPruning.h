@@ -1,0 +1,50 @@
+//===- ChannelPruning.h - structured neuron and filter pruning --*- C++ -*-===//
+//
+// Removes output channels of a layer (neurons of a Linear, filters of a
+// convolution) together with everything that carries them to the next layer,
+// producing a smaller dense network. Shared by compress-prune-neurons and
+// compress-prune-filters.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_CHANNELPRUNING_H
+#define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_CHANNELPRUNING_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace mlir::compress {
+
+enum class ChannelNorm { L1, L2 };
+enum class ChannelScore { Incoming, Outgoing };
+
+struct ChannelPruningOptions {
+  double ratio = 0.5;
+  ChannelNorm norm = ChannelNorm::L2;
+  ChannelScore score = ChannelScore::Outgoing;
+  /// "neurons" or "filters", for remarks.
+  llvm::StringRef unitName = "channels";
+};
+
+struct ChannelPruningResult {
+  int64_t removed = 0;
+  int64_t chains = 0;
+  int64_t skipped = 0;
+};
+
+/// Validates the pass options shared by neuron and filter pruning, reporting
+/// the first invalid one at `loc`.
+FailureOr<ChannelPruningOptions>
+parseChannelPruningOptions(Location loc, llvm::StringRef passName,
+                           llvm::StringRef unitName, double ratio,
+                           llvm::StringRef norm, llvm::StringRef score);
+
+/// Prunes the output channels of every op in `producers` (layer ops with a
+/// constant weight) whose channels reach a next layer through a chain that
+/// can be shrunk safely; every other producer gets a remark saying why it
+/// was left alone.
+ChannelPruningResult pruneChannels(llvm::ArrayRef<linalg::LinalgOp> producers,
+                                   const ChannelPruningOptions &options);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_CHANNELPRUNING_H

@@ -1,0 +1,69 @@
+//===- PruneUtils.h - shared pieces of the pruning passes -------*- C++ -*-===//
+
+#ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PRUNEUTILS_H
+#define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PRUNEUTILS_H
+
+#include "compress/Dialect/Compress/IR/CompressAttrs.h"
+#include "compress/Utils/WeightUtils.h"
+
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/ArrayRef.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::compress {
+
+/// A layer op with a constant float weight; `index` is its position among
+/// all such layers in program order.
+struct WeightedLayer {
+  linalg::LinalgOp op;
+  WeightOperand weight;
+  unsigned index;
+};
+
+/// Every layer op under `root` with a constant float weight, in program
+/// order.
+llvm::SmallVector<WeightedLayer> collectWeightedLayers(Operation *root);
+
+/// Whether the layer at position `index` of `count` layers (program order)
+/// is named by `skip`: an entry is an index (negative counts from the end,
+/// so "0" and "-1" are the first and last layer) or a layer name as
+/// getLayerName gives it.
+bool isSkippedLayer(Operation *op, unsigned index, unsigned count,
+                    llvm::ArrayRef<std::string> skip);
+
+/// Parses every `skip` entry, reporting a malformed one at `loc`.
+LogicalResult verifySkipList(Location loc, llvm::StringRef passName,
+                             llvm::ArrayRef<std::string> skip);
+
+/// The values of a float constant, exactly (APFloat in the constant's own
+/// semantics).
+std::vector<llvm::APFloat> getFloatValues(DenseElementsAttr values);
+
+/// Fraction of exactly-zero elements.
+double zeroFraction(llvm::ArrayRef<llvm::APFloat> values);
+
+/// Replaces the weight operand of a layer by a new constant holding `values`
+/// (same type) annotated with `sparsity`. The old constant is erased if this
+/// was its last use.
+void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
+                           llvm::ArrayRef<llvm::APFloat> values,
+                           SparsityAttr sparsity);
+
+/// Sets `values[i]` to +0.0 for every i in `indices`.
+void zeroElements(std::vector<llvm::APFloat> &values,
+                  llvm::ArrayRef<int64_t> indices);
+
+/// Indices of the `count` elements of smallest magnitude; ties are broken by
+/// the lower index (the earlier element is pruned first).
+std::vector<int64_t> smallestMagnitudes(llvm::ArrayRef<llvm::APFloat> values,
+                                        int64_t count);
+
+/// The number of elements to prune: round_half_to_even(fraction * total), as
+/// torch.nn.utils.prune computes it.
+int64_t pruneCount(double fraction, int64_t total);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PRUNEUTILS_H

@@ -1,0 +1,48 @@
+//===- PruneFilters.cpp - remove convolution filters ----------------------===//
+
+#include "compress/Dialect/Compress/IR/CompressOps.h"
+#include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
+#include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+
+#define DEBUG_TYPE "compress-prune-filters"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSPRUNEFILTERS
+#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+/// Convolutions whose filters are output channels of their own (not
+/// depthwise, not the channel-less linalg.conv_2d).
+bool isFilterConvolution(Operation *op) {
+  return isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwcFhwcOp,
+             linalg::Conv2DNchwFchwOp>(op);
+}
+
+struct PruneFiltersPass
+    : public compress::impl::CompressPruneFiltersBase<PruneFiltersPass> {
+  using CompressPruneFiltersBase::CompressPruneFiltersBase;
+
+  void runOnOperation() override {
+    FailureOr<ChannelPruningOptions> options = parseChannelPruningOptions(
+        getOperation()->getLoc(), "compress-prune-filters", "filters", ratio,
+        norm, score);
+    if (failed(options))
+      return signalPassFailure();
+    SmallVector<linalg::LinalgOp> producers;
+    for (const WeightedLayer &layer : collectWeightedLayers(getOperation()))
+      if (isFilterConvolution(layer.op))
+        producers.push_back(layer.op);
+    ChannelPruningResult result = pruneChannels(producers, *options);
+    numRemoved += result.removed;
+    numChains += result.chains;
+    numSkipped += result.skipped;
+  }
+};
+
+} // namespace

@@ -1,0 +1,118 @@
+//===- PruneMagnitude.cpp - unstructured magnitude pruning ----------------===//
+
+#include "compress/Dialect/Compress/IR/CompressOps.h"
+#include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+
+#include <cmath>
+
+#define DEBUG_TYPE "compress-prune-magnitude"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSPRUNEMAGNITUDE
+#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+struct PrunedLayer {
+  WeightedLayer layer;
+  std::vector<llvm::APFloat> values;
+};
+
+struct PruneMagnitudePass
+    : public compress::impl::CompressPruneMagnitudeBase<PruneMagnitudePass> {
+  using CompressPruneMagnitudeBase::CompressPruneMagnitudeBase;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult verifyOptions();
+  void pruneBelowThreshold(std::vector<PrunedLayer> &layers);
+  void prunePerLayer(std::vector<PrunedLayer> &layers);
+  void pruneGlobally(std::vector<PrunedLayer> &layers);
+};
+
+LogicalResult PruneMagnitudePass::verifyOptions() {
+  Location loc = getOperation()->getLoc();
+  if (!(sparsity >= 0.0 && sparsity <= 1.0))
+    return emitError(loc) << "compress-prune-magnitude: option 'sparsity' "
+                             "must be in [0, 1], got "
+                          << sparsity;
+  if (scope != "layer" && scope != "global")
+    return emitError(loc) << "compress-prune-magnitude: option 'scope' must "
+                             "be 'layer' or 'global', got '"
+                          << scope << "'";
+  if (std::isnan(threshold))
+    return emitError(loc)
+           << "compress-prune-magnitude: option 'threshold' is NaN";
+  return verifySkipList(loc, "compress-prune-magnitude", skip);
+}
+
+void PruneMagnitudePass::pruneBelowThreshold(std::vector<PrunedLayer> &layers) {
+  for (PrunedLayer &layer : layers)
+    for (llvm::APFloat &v : layer.values)
+      if (std::abs(v.convertToDouble()) < threshold && !v.isZero())
+        v = llvm::APFloat::getZero(v.getSemantics());
+}
+
+void PruneMagnitudePass::prunePerLayer(std::vector<PrunedLayer> &layers) {
+  for (PrunedLayer &layer : layers) {
+    int64_t count = pruneCount(sparsity, layer.values.size());
+    zeroElements(layer.values, smallestMagnitudes(layer.values, count));
+  }
+}
+
+void PruneMagnitudePass::pruneGlobally(std::vector<PrunedLayer> &layers) {
+  // Rank all weights together; the flat order (layer by layer) breaks ties
+  // toward the earlier layer.
+  std::vector<llvm::APFloat> all;
+  std::vector<std::pair<size_t, int64_t>> origin;
+  for (auto [l, layer] : llvm::enumerate(layers))
+    for (auto [i, v] : llvm::enumerate(layer.values)) {
+      all.push_back(v);
+      origin.emplace_back(l, i);
+    }
+  int64_t count = pruneCount(sparsity, all.size());
+  for (int64_t flat : smallestMagnitudes(all, count)) {
+    auto [l, i] = origin[flat];
+    layers[l].values[i] =
+        llvm::APFloat::getZero(layers[l].values[i].getSemantics());
+  }
+}
+
+void PruneMagnitudePass::runOnOperation() {
+  if (failed(verifyOptions()))
+    return signalPassFailure();
+
+  SmallVector<WeightedLayer> all = collectWeightedLayers(getOperation());
+  std::vector<PrunedLayer> layers;
+  for (const WeightedLayer &layer : all)
+    if (!isSkippedLayer(layer.op, layer.index, all.size(), skip))
+      layers.push_back({layer, getFloatValues(layer.weight.values)});
+
+  if (threshold >= 0.0)
+    pruneBelowThreshold(layers);
+  else if (scope == "global")
+    pruneGlobally(layers);
+  else
+    prunePerLayer(layers);
+
+  OpBuilder builder(&getContext());
+  for (PrunedLayer &layer : layers) {
+    double before = zeroFraction(getFloatValues(layer.layer.weight.values));
+    double after = zeroFraction(layer.values);
+    auto annotation =
+        SparsityAttr::get(&getContext(), SparsityKind::Unstructured, 0, 0, 0,
+                          llvm::APFloat(after));
+    replaceWeightConstant(builder, layer.layer.weight, layer.values,
+                          annotation);
+    numPruned += int64_t(std::lround((after - before) * layer.values.size()));
+    ++numLayers;
+  }
+}
+
+} // namespace

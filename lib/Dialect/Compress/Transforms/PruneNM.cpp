@@ -1,0 +1,100 @@
+//===- PruneNM.cpp - N:M structured pruning -------------------------------===//
+
+#include "compress/Dialect/Compress/IR/CompressOps.h"
+#include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+
+#include <algorithm>
+#include <cmath>
+
+#define DEBUG_TYPE "compress-prune-nm"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSPRUNENM
+#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+/// Zeroes all but the `n` largest magnitudes in every group of `m`
+/// consecutive elements along `axis` of a tensor of `shape`.
+void pruneGroups(std::vector<llvm::APFloat> &values, ArrayRef<int64_t> shape,
+                 int64_t axis, int64_t n, int64_t m) {
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  int64_t size = shape[axis];
+  SmallVector<int64_t> group(m);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i)
+      for (int64_t g = 0; g < size / m; ++g) {
+        for (int64_t j = 0; j < m; ++j)
+          group[j] = (o * size + g * m + j) * inner + i;
+        // Largest magnitude first; ties keep the lower index.
+        std::stable_sort(group.begin(), group.end(), [&](int64_t a, int64_t b) {
+          return std::abs(values[a].convertToDouble()) >
+                 std::abs(values[b].convertToDouble());
+        });
+        zeroElements(values, ArrayRef<int64_t>(group).drop_front(n));
+      }
+}
+
+struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
+  using CompressPruneNMBase::CompressPruneNMBase;
+
+  void runOnOperation() override {
+    Location loc = getOperation()->getLoc();
+    if (m < 1 || n < 1 || n > m) {
+      emitError(loc) << "compress-prune-nm: options must satisfy 1 <= n <= m, "
+                        "got n = "
+                     << static_cast<unsigned>(n)
+                     << ", m = " << static_cast<unsigned>(m);
+      return signalPassFailure();
+    }
+    if (failed(verifySkipList(loc, "compress-prune-nm", skip)))
+      return signalPassFailure();
+
+    SmallVector<WeightedLayer> layers = collectWeightedLayers(getOperation());
+    OpBuilder builder(&getContext());
+    for (const WeightedLayer &layer : layers) {
+      if (isSkippedLayer(layer.op, layer.index, layers.size(), skip))
+        continue;
+      std::optional<int32_t> axis =
+          findReductionChannelAxis(layer.op, layer.weight);
+      if (!axis) {
+        layer.op->emitRemark()
+            << "not pruned to " << static_cast<unsigned>(n) << ":"
+            << static_cast<unsigned>(m)
+            << ": the weight has no reduction dimension shared with the input";
+        continue;
+      }
+      auto type = cast<ShapedType>(layer.weight.values.getType());
+      int64_t size = type.getDimSize(*axis);
+      if (size % m != 0) {
+        layer.op->emitRemark()
+            << "not pruned to " << static_cast<unsigned>(n) << ":"
+            << static_cast<unsigned>(m) << ": reduction dimension " << *axis
+            << " has size " << size << ", not a multiple of "
+            << static_cast<unsigned>(m);
+        continue;
+      }
+      std::vector<llvm::APFloat> values = getFloatValues(layer.weight.values);
+      double before = zeroFraction(values);
+      pruneGroups(values, type.getShape(), *axis, n, m);
+      double after = zeroFraction(values);
+      auto annotation =
+          SparsityAttr::get(&getContext(), SparsityKind::Structured, n, m,
+                            *axis, llvm::APFloat(after));
+      replaceWeightConstant(builder, layer.weight, values, annotation);
+      numPruned += int64_t(std::lround((after - before) * values.size()));
+      ++numLayers;
+    }
+  }
+};
+
+} // namespace

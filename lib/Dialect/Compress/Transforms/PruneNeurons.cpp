@@ -1,0 +1,46 @@
+//===- PruneNeurons.cpp - remove hidden neurons ---------------------------===//
+
+#include "compress/Dialect/Compress/IR/CompressOps.h"
+#include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
+#include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+
+#define DEBUG_TYPE "compress-prune-neurons"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSPRUNENEURONS
+#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+bool isLinearLayer(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
+             linalg::VecmatOp>(op);
+}
+
+struct PruneNeuronsPass
+    : public compress::impl::CompressPruneNeuronsBase<PruneNeuronsPass> {
+  using CompressPruneNeuronsBase::CompressPruneNeuronsBase;
+
+  void runOnOperation() override {
+    FailureOr<ChannelPruningOptions> options = parseChannelPruningOptions(
+        getOperation()->getLoc(), "compress-prune-neurons", "neurons", ratio,
+        norm, score);
+    if (failed(options))
+      return signalPassFailure();
+    SmallVector<linalg::LinalgOp> producers;
+    for (const WeightedLayer &layer : collectWeightedLayers(getOperation()))
+      if (isLinearLayer(layer.op))
+        producers.push_back(layer.op);
+    ChannelPruningResult result = pruneChannels(producers, *options);
+    numRemoved += result.removed;
+    numChains += result.chains;
+    numSkipped += result.skipped;
+  }
+};
+
+} // namespace
