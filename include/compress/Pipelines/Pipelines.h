@@ -18,8 +18,8 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
 };
 
 /// compress ops are converted to linalg first (convert-compress-to-linalg),
-/// then linalg (and tensor/arith/math) on tensors, float or integer, down to the
-/// LLVM dialect: elementwise fusion, one-shot bufferization with ownership
+/// then linalg (and tensor/arith/math) on tensors, float or integer, down to
+/// the LLVM dialect: elementwise fusion, one-shot bufferization with ownership
 /// based deallocation, loops, and the conversions to LLVM. The result runs
 /// under `mlir-runner` with the runner-utils libraries.
 void buildLowerToCPUPipeline(OpPassManager &pm,

@@ -25,6 +25,19 @@ func.func @requantize_does_not_fold(%q: tensor<4x!quant.uniform<i8:f32, 0.5:3>>)
 
 // -----
 
+// (q - zp) * 1e37 overflows f32 for |q| >= 35: dequantize gives +-inf, which
+// quantizes to qmax/qmin, not q. No fold.
+// CHECK-LABEL: func.func @overflowing_roundtrip_does_not_fold
+// CHECK: compress.dequantize
+// CHECK: compress.quantize
+func.func @overflowing_roundtrip_does_not_fold(%q: tensor<4x!quant.uniform<i8:f32, 1.0e37>>) -> tensor<4x!quant.uniform<i8:f32, 1.0e37>> {
+  %x = compress.dequantize %q : tensor<4x!quant.uniform<i8:f32, 1.0e37>> -> tensor<4xf32>
+  %r = compress.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 1.0e37>>
+  return %r : tensor<4x!quant.uniform<i8:f32, 1.0e37>>
+}
+
+// -----
+
 // bf16 cannot hold (q - zp) * s exactly for every 8-bit q: no fold.
 // CHECK-LABEL: func.func @bf16_roundtrip_does_not_fold
 // CHECK: compress.dequantize

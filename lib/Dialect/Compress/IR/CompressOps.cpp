@@ -77,15 +77,29 @@ LogicalResult QuantizeOp::verify() {
                                   getInput().getType());
 }
 
+/// Whether (q - zp) * s stays finite in f32 for every storable q, so that
+/// dequantizing never produces an infinity that requantizes to a bound.
+static bool dequantizesToFiniteValues(const UniformQuantInfo &info) {
+  for (auto [scale, zeroPoint] : llvm::zip(info.scales, info.zeroPoints)) {
+    int64_t widest =
+        std::max(info.range.qmax - zeroPoint, zeroPoint - info.range.qmin);
+    if (!std::isfinite(float(widest) * float(scale)))
+      return false;
+  }
+  return true;
+}
+
 /// quantize(dequantize(q)) == q when both use the same type: (q - zp) * s / s
-/// rounds back to q - zp exactly in f32 for storage up to 16 bits.
+/// rounds back to q - zp exactly in f32 for storage up to 16 bits, provided
+/// the product does not overflow.
 OpFoldResult QuantizeOp::fold(FoldAdaptor) {
   auto dequantize = getInput().getDefiningOp<DequantizeOp>();
   if (!dequantize || dequantize.getInput().getType() != getOutput().getType())
     return {};
   std::optional<UniformQuantInfo> info =
       UniformQuantInfo::get(getOutput().getType().getElementType());
-  if (!info || !info->expressedType.isF32() || info->storageWidth > 16)
+  if (!info || !info->expressedType.isF32() || info->storageWidth > 16 ||
+      !dequantizesToFiniteValues(*info))
     return {};
   return dequantize.getInput();
 }

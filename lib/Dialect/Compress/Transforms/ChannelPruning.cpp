@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <algorithm>
 #include <cmath>
@@ -424,16 +425,30 @@ Value cloneResized(RewriterBase &rewriter, Operation *op,
   return clone->getResult(0);
 }
 
-/// Erases `value`'s defining op and, transitively, its operands' defining ops
-/// once they have no uses left.
-void eraseIfDead(Value value) {
-  Operation *op = value.getDefiningOp();
-  if (!op || !op->use_empty() || !isPure(op))
-    return;
-  SmallVector<Value> operands(op->getOperands());
-  op->erase();
-  for (Value operand : operands)
-    eraseIfDead(operand);
+/// Erases the pure ops among `values`' producers (and, transitively, their
+/// operands' producers) that end up without uses. Candidates are collected
+/// first, so an op shared by several values is erased exactly once.
+void eraseDeadProducers(ArrayRef<Value> values) {
+  llvm::SetVector<Operation *> candidates;
+  SmallVector<Value> worklist(values);
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val().getDefiningOp();
+    if (!op || !isPure(op) || !candidates.insert(op))
+      continue;
+    llvm::append_range(worklist, op->getOperands());
+  }
+  SmallVector<Operation *> alive(candidates.begin(), candidates.end());
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    for (Operation *&op : alive) {
+      if (op && op->use_empty()) {
+        op->erase();
+        op = nullptr;
+        erased = true;
+      }
+    }
+  }
 }
 
 void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
@@ -513,8 +528,7 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
   for (const ChainLink &link : llvm::reverse(chain.links))
     rewriter.eraseOp(link.op);
   rewriter.eraseOp(chain.producer);
-  for (Value value : maybeDead)
-    eraseIfDead(value);
+  eraseDeadProducers(maybeDead);
 }
 
 } // namespace

@@ -47,7 +47,9 @@ def Compress_QuantizeOp : Compress_Op<"quantize",
     undefined.
 
     The expressed type of the result's quantized type must equal the
-    input's element type.
+    input's element type. When the quantized dimension of a per-axis type is
+    dynamic, its run-time size must equal the number of scales; the verifier
+    checks this for static sizes, and a mismatch at run time is undefined.
 
     ```mlir
     %q = compress.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
