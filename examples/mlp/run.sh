@@ -29,3 +29,16 @@ echo "== int8 model: --convert-compress-to-linalg --compress-lower-to-cpu | mlir
 /usr/bin/python3 "$HERE/report.py" --float-ir "$HERE/mlp.mlir" \
   --quantized-ir "$OUT/quantized.mlir" --float-out "$OUT/float.txt" \
   --quantized-out "$OUT/int8.txt"
+
+echo "== pruned + int8: --compress-prune-neurons=ratio=0.5 --compress-quantize-weights --compress-report"
+echo "   (half the hidden neurons removed without fine-tuning: expect a large error on these random weights)"
+# The output layer's neurons are the model's outputs, so the pass leaves them
+# alone and says so in a remark; keep that remark out of the summary.
+"$BIN/compress-opt" "$HERE/mlp.mlir" --compress-prune-neurons=ratio=0.5 \
+  --compress-quantize-weights --compress-report=table="$OUT/table.txt" \
+  -o "$OUT/pruned.mlir" 2>/dev/null
+sed 's/^/   /' "$OUT/table.txt"
+"$BIN/compress-opt" "$OUT/pruned.mlir" --compress-lower-to-cpu | run_cpu > "$OUT/pruned.txt"
+/usr/bin/python3 "$HERE/report.py" --float-ir "$HERE/mlp.mlir" \
+  --quantized-ir "$OUT/pruned.mlir" --float-out "$OUT/float.txt" \
+  --quantized-out "$OUT/pruned.txt"

@@ -3,6 +3,7 @@
 #include "compress/Utils/WeightUtils.h"
 #include "compress/Utils/QuantTypeUtils.h"
 
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir::compress {
@@ -93,8 +94,8 @@ std::string getLayerName(Operation *op, unsigned index) {
   if (auto named = dyn_cast<NameLoc>(loc)) {
     os << named.getName().getValue();
   } else if (auto file = dyn_cast<FileLineColLoc>(loc)) {
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-       << file.getColumn();
+    os << llvm::sys::path::filename(file.getFilename().getValue()) << ":"
+       << file.getLine() << ":" << file.getColumn();
   } else {
     os << op->getName().getStringRef() << "#" << index;
   }

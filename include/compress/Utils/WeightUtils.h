@@ -56,7 +56,7 @@ std::optional<int32_t> findReductionChannelAxis(linalg::LinalgOp op,
                                                 const WeightOperand &weight);
 
 /// A name for `op` in diagnostics and reports: its NameLoc, else
-/// "file:line:col", else "<op name>#<index>".
+/// "file:line:col" (file name without directories), else "<op name>#<index>".
 std::string getLayerName(Operation *op, unsigned index);
 
 } // namespace mlir::compress

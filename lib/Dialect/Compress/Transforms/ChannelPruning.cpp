@@ -302,6 +302,9 @@ LogicalResult ChainFinder::follow(Chain &chain, Value &value, int64_t &axis,
   }
   if (auto op = dyn_cast<linalg::LinalgOp>(user))
     return followLinalg(chain, op, use, value, axis, positions, done);
+  if (user->hasTrait<OpTrait::ReturnLike>())
+    return fail("the channels are returned from the function (they are "
+                "model outputs)");
   return fail("the channels reach '" + user->getName().getStringRef() +
               "', which is not elementwise along them nor a layer");
 }
