@@ -142,5 +142,111 @@ LogicalResult DequantizeOp::verify() {
                                   getOutput().getType());
 }
 
+//===----------------------------------------------------------------------===//
+// ObserveOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ObserveOp::verify() {
+  FloatAttr min = getMinAttr(), max = getMaxAttr();
+  if (bool(min) != bool(max))
+    return emitOpError("needs both 'min' and 'max' or neither");
+  if (min && !(min.getValueAsDouble() <= max.getValueAsDouble()))
+    return emitOpError("recorded range is empty or NaN: min = ")
+           << min.getValueAsDouble() << ", max = " << max.getValueAsDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// FakeQuantOp
+//===----------------------------------------------------------------------===//
+
+QuantRange FakeQuantOp::getQuantRange() {
+  unsigned bits = getBits();
+  QuantRange range = QuantRange::full(bits, getIsSigned());
+  if (getNarrowRange())
+    ++range.qmin;
+  return range;
+}
+
+LogicalResult FakeQuantOp::verify() {
+  int64_t bits = getBits();
+  if (bits < 2 || bits > 16)
+    return emitOpError("'bits' must be in [2, 16], got ") << bits;
+  RankedTensorType rangeType = getMin().getType();
+  RankedTensorType inputType = getInput().getType();
+  if (!getAxis()) {
+    if (rangeType.getRank() != 0)
+      return emitOpError("per-tensor ranges must be 0-D tensors, got ")
+             << rangeType << "; set 'axis' for per-axis ranges";
+    return success();
+  }
+  int64_t axis = *getAxis();
+  if (axis < 0 || axis >= inputType.getRank())
+    return emitOpError("axis ")
+           << axis << " is out of range for a tensor of rank "
+           << inputType.getRank();
+  if (rangeType.getRank() != 1)
+    return emitOpError("per-axis ranges must be 1-D tensors, got ")
+           << rangeType;
+  int64_t dim = inputType.getDimSize(axis), count = rangeType.getDimSize(0);
+  if (!ShapedType::isDynamic(dim) && !ShapedType::isDynamic(count) &&
+      dim != count)
+    return emitOpError("per-axis ranges have ")
+           << count << " entries but dimension " << axis << " has size " << dim;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RequantizeOp::verify() {
+  RankedTensorType resultType = getOutput().getType();
+  auto quantType =
+      dyn_cast<quant::UniformQuantizedType>(resultType.getElementType());
+  if (!quantType)
+    return emitOpError("result must have a per-tensor !quant.uniform element "
+                       "type, got ")
+           << resultType.getElementType();
+  std::optional<UniformQuantInfo> info = UniformQuantInfo::get(quantType);
+  if (info->storageWidth > 16)
+    return emitOpError("storage type of ")
+           << info->storageWidth
+           << " bits is not supported; use at most 16 (i4, i8, u8, i16)";
+  if (info->zeroPoints.front() < info->range.qmin ||
+      info->zeroPoints.front() > info->range.qmax)
+    return emitOpError("zero point ")
+           << info->zeroPoints.front() << " is outside the storage range ["
+           << info->range.qmin << ", " << info->range.qmax << "]";
+
+  ArrayRef<double> scales = getInputScales();
+  for (double scale : scales)
+    if (!(scale > 0.0) || !std::isfinite(scale))
+      return emitOpError("input scales must be positive and finite, got ")
+             << scale;
+  if (auto axis = getAxis()) {
+    int64_t rank = getInput().getType().getRank();
+    if (*axis < 0 || *axis >= rank)
+      return emitOpError("axis ")
+             << *axis << " is out of range for a tensor of rank " << rank;
+    int64_t dim = getInput().getType().getDimSize(*axis);
+    if (!ShapedType::isDynamic(dim) && dim != int64_t(scales.size()))
+      return emitOpError("has ")
+             << scales.size() << " input scales but dimension " << *axis
+             << " has size " << dim;
+  } else if (scales.size() != 1) {
+    return emitOpError("per-tensor requantization takes 1 input scale, got ")
+           << scales.size() << "; set 'axis' for per-channel scales";
+  }
+  if (getRounding() != "fixed_point" && getRounding() != "float")
+    return emitOpError("'rounding' must be \"fixed_point\" or \"float\", got "
+                       "\"")
+           << getRounding() << "\"";
+  if (getClampMin() && getClampMax() && *getClampMin() > *getClampMax())
+    return emitOpError("clamp_min ")
+           << *getClampMin() << " is greater than clamp_max " << *getClampMax();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "compress/Dialect/Compress/IR/CompressOps.cpp.inc"

@@ -5,6 +5,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
+#include "compress/Utils/QuantParams.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"

@@ -5,6 +5,7 @@
 
 include "compress/Dialect/Compress/IR/CompressDialect.td"
 include "compress/Dialect/Compress/IR/CompressAttrs.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -93,6 +94,139 @@ def Compress_DequantizeOp : Compress_Op<"dequantize",
   }];
   let arguments = (ins Compress_QuantizedTensor:$input);
   let results = (outs Compress_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+
+//===----------------------------------------------------------------------===//
+// ObserveOp
+//===----------------------------------------------------------------------===//
+
+def Compress_ObserveOp : Compress_Op<"observe",
+    [Pure, SameOperandsAndResultType]> {
+  let summary = "Identity that marks an activation whose range calibration "
+                "records.";
+  let description = [{
+    Returns its operand unchanged. `--compress-insert-observers` places one
+    on every activation that feeds a quantizable op (and on the function's
+    float inputs) and numbers them with `id`, unique in the module;
+    `--compress-calibrate` runs the model on sample data and stores the
+    range it derived for each observer in `min` and `max` (both or neither;
+    `min <= max`); `--compress-fold-calibration` replaces calibrated observers
+    by `compress.quantize` / `compress.dequantize` pairs.
+
+    ```mlir
+    %y = compress.observe %x {id = 3 : i64} : tensor<4x16xf32>
+    %z = compress.observe %x {id = 3 : i64, min = -1.5 : f64, max = 2.0 : f64} : tensor<4x16xf32>
+    ```
+  }];
+  let arguments = (ins Compress_FloatTensor:$input, I64Attr:$id,
+                       OptionalAttr<F64Attr>:$min, OptionalAttr<F64Attr>:$max);
+  let results = (outs Compress_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// FakeQuantOp
+//===----------------------------------------------------------------------===//
+
+def Compress_FakeQuantOp : Compress_Op<"fake_quant",
+    [Pure, AllTypesMatch<["input", "output"]>, AllTypesMatch<["min", "max"]>]> {
+  let summary = "Quantize then dequantize in the forward pass (QAT).";
+  let description = [{
+    Simulates `bits`-bit affine quantization of `input` over the range
+    [`min`, `max`] (0-D tensors for per-tensor, 1-D tensors of the size of
+    dimension `axis` for per-axis; they may be learned values, e.g. function
+    arguments during training, or constants in an exported model). Per range,
+    in f32:
+
+    ```
+    min' = min(min, 0), max' = max(max, 0)           (0.0 stays exact)
+    scale = (max' - min') / (qmax - qmin)            (1 if max' == min')
+    zp = clamp(qmin - round_half_to_even(min' / scale), qmin, qmax)
+    y = (clamp(round_half_to_even(x / scale) + zp, qmin, qmax) - zp) * scale
+    ```
+
+    `[qmin, qmax]` is `[0, 2^bits - 1]` when `is_signed` is false, else
+    `[-2^(bits-1), 2^(bits-1) - 1]`, or without its lowest value when
+    `narrow_range` is set. `y` is exactly `compress.dequantize(
+    compress.quantize(x))` with the `!quant.uniform` type of those
+    parameters; NaN maps to 0.0 as in `compress.quantize`.
+
+    Gradient (documented for training frameworks; MLIR carries no autodiff):
+    the straight-through estimator, `dy/dx = 1` where
+    `(qmin - zp) * scale <= x <= (qmax - zp) * scale` and 0 outside.
+
+    `--compress-fold-fake-quant` turns fake quantization with constant
+    ranges into real quantize/dequantize pairs with exactly these
+    parameters.
+
+    ```mlir
+    %y = compress.fake_quant %x, %min, %max {bits = 8 : i64}
+           : tensor<4x16xf32>, tensor<f32>
+    %z = compress.fake_quant %w, %mins, %maxs {bits = 8 : i64, axis = 1 : i64,
+           is_signed, narrow_range} : tensor<16x8xf32>, tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Compress_FloatTensor:$input,
+                       RankedTensorOf<[F32]>:$min, RankedTensorOf<[F32]>:$max,
+                       DefaultValuedAttr<I64Attr, "8">:$bits,
+                       OptionalAttr<I64Attr>:$axis,
+                       UnitAttr:$is_signed, UnitAttr:$narrow_range);
+  let results = (outs Compress_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $min `,` $max attr-dict `:` type($input) `,` type($min)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The storage range the attributes describe.
+    ::mlir::compress::QuantRange getQuantRange();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+def Compress_RequantizeOp : Compress_Op<"requantize",
+    [Pure, SameOperandsAndResultShape]> {
+  let summary = "i32 accumulators to a quantized tensor (per-channel "
+                "rescale).";
+  let description = [{
+    Rescales integer accumulators whose real value is `acc * s_in[c]` to the
+    result's `!quant.uniform` (per-tensor) type with scale `s_out` and zero
+    point `zp`. `input_scales` holds one `s_in` (per-tensor) or one per index
+    of dimension `axis` (per-channel, e.g. `s_x * s_w[c]` after an int8
+    matmul with per-channel weights). With `m = s_in[c] / s_out`:
+
+    - `rounding = "fixed_point"` (default, gemmlowp/TFLite): `m` is encoded
+      as a Q31 multiplier `M0` in [2^30, 2^31) and a shift `e`
+      (`m = M0 * 2^(e-31)`); `r = RoundingDivideByPOT(
+      SaturatingRoundingDoublingHighMul(acc * 2^max(e, 0), M0), max(-e, 0))`
+      (ties of the high multiply round away from zero; the division by a
+      power of two rounds half away from zero), exactly TFLite's
+      `MultiplyByQuantizedMultiplier`.
+    - `rounding = "float"`: `r = round_half_to_even(f64(acc) * m)`.
+
+    Then `y = clamp(r + zp, lo, hi)` with `lo = max(qmin, clamp_min)` and
+    `hi = min(qmax, clamp_max)`; the optional `clamp_min`/`clamp_max` carry a
+    fused ReLU (`clamp_min = zp`), ReLU6 or clamp. Results of `acc * 2^e`
+    that overflow i32 saturate.
+
+    ```mlir
+    %y = compress.requantize %acc {input_scales = array<f64: 0.01, 0.02>, axis = 1 : i64,
+           clamp_min = 0 : i64} : tensor<4x2xi32> -> tensor<4x2x!quant.uniform<u8:f32, 0.05>>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I32]>:$input,
+                       DenseF64ArrayAttr:$input_scales,
+                       OptionalAttr<I64Attr>:$axis,
+                       DefaultValuedAttr<StrAttr, "\"fixed_point\"">:$rounding,
+                       OptionalAttr<I64Attr>:$clamp_min,
+                       OptionalAttr<I64Attr>:$clamp_max);
+  let results = (outs Compress_QuantizedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
 }

@@ -258,4 +258,189 @@ def CompressReport : Pass<"compress-report", "ModuleOp"> {
   ];
 }
 
+
+//===----------------------------------------------------------------------===//
+// Post-training quantization
+//===----------------------------------------------------------------------===//
+
+def CompressInsertObservers : Pass<"compress-insert-observers", "ModuleOp"> {
+  let summary = "Observe every activation that feeds a quantizable op.";
+  let description = [{
+    Inserts a `compress.observe` (numbered with a module-unique `id`) on
+    every non-constant float operand of the quantizable ops - `linalg.matmul`,
+    `batch_matmul`, `matvec`, `vecmat`, the 2-D convolutions (including
+    depthwise), elementwise `add`/`mul` (`linalg.add`, `linalg.mul` and
+    elementwise `linalg.generic` whose body is one `arith.addf`/`arith.mulf`),
+    and pooling - on each op's float result, and on the float arguments of
+    public functions. A value observed once is not observed again; constants
+    (weights, biases) are left to `compress-quantize-weights`.
+  }];
+  let dependentDialects = ["::mlir::compress::CompressDialect"];
+  let options = [
+    ListOption<"ops", "ops", "std::string",
+               "Op kinds to observe: matmul, conv, add, mul, pool (default: "
+               "all)">,
+    ListOption<"skip", "skip", "std::string",
+               "Ops left unobserved, by layer name (NameLoc or "
+               "file:line:col)">,
+    Option<"observeInputs", "inputs", "bool", /*default=*/"true",
+           "Observe the float arguments of public functions">,
+  ];
+  let statistics = [
+    Statistic<"numObservers", "num-observers", "Number of observers inserted">,
+  ];
+}
+
+def CompressCalibrate : Pass<"compress-calibrate", "ModuleOp"> {
+  let summary = "Run the model on sample data and record activation ranges.";
+  let description = [{
+    JIT-compiles a clone of the module (observers become calls into a
+    recorder, then `compress-lower-to-cpu` and MLIR's ExecutionEngine), runs
+    the entry function on every sample in `data`, and stores each observer's
+    range in its `min`/`max` attributes (and, with `stats=FILE`, in a JSON
+    file that `compress-fold-calibration{stats=FILE}` can read back).
+
+    Samples: every `*.npy` file in `data` (sorted by name) is one sample for
+    an entry function with one argument, or a stack of samples when it has
+    one more leading dimension than the argument. For several arguments,
+    files are named `NAME.argK.npy` (K = argument index) and grouped by
+    NAME. float32/float64/int arrays in C order are read; a file whose shape
+    or dtype does not fit is an error naming the file.
+
+    Methods (`method=`):
+    - `minmax`: the smallest and largest value seen.
+    - `moving-average`: min/max of each sample, averaged with
+      `averaging-constant` (PyTorch's MovingAverageMinMaxObserver).
+    - `percentile`: the `percentile`-th percentile of |x| (symmetric) of a
+      histogram of all values, and likewise the lower tail.
+    - `entropy`: TensorRT's KL-divergence threshold over a 2048-bin histogram
+      of |x|, 128 quantized bins.
+    - `mse`: the threshold (over the histogram's bin edges) minimising the
+      mean squared error of 8-bit quantization.
+    Histogram methods run the data twice: once for the range, once to fill
+    the histograms.
+  }];
+  let dependentDialects = ["::mlir::compress::CompressDialect"];
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"\"\"",
+           "Directory of .npy samples (required)">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "minmax, moving-average, percentile, entropy or mse">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "Function to run (default: the one public function the samples "
+           "fit)">,
+    Option<"stats", "stats", "std::string", /*default=*/"\"\"",
+           "Also write the recorded ranges to this JSON file">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile for method=percentile, in (0, 100]">,
+    Option<"averagingConstant", "averaging-constant", "double",
+           /*default=*/"0.01",
+           "Weight of each new sample for method=moving-average, in (0, 1]">,
+    Option<"bins", "bins", "unsigned", /*default=*/"2048",
+           "Histogram bins for the histogram methods">,
+    Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
+           "Progress bar on stderr: auto (when a terminal), on or off">,
+  ];
+}
+
+def CompressFoldCalibration : Pass<"compress-fold-calibration", "ModuleOp"> {
+  let summary = "Replace calibrated observers by quantize/dequantize pairs.";
+  let description = [{
+    Every `compress.observe` with a recorded range (from its attributes or,
+    with `stats=FILE`, from the JSON `compress-calibrate` wrote) becomes
+    `compress.dequantize(compress.quantize(x))` with a per-tensor
+    `!quant.uniform` type derived from the range: asymmetric by default
+    (range widened to include 0, `scale = (max - min) / (qmax - qmin)`,
+    `zero_point = qmin - round_half_to_even(min / scale)`), or symmetric
+    (`scale = max(|min|, |max|) / qmax`, zero point 0 for i8, 128 for u8).
+    Storage is `u8` (x86 VNNI multiplies u8 activations by s8 weights) or
+    `i8` (what NVIDIA tensor cores multiply). Degenerate ranges: an all-zero
+    range gets scale 1 (warning); an observer without a range is left in
+    place with a warning.
+  }];
+  let dependentDialects = [
+    "::mlir::compress::CompressDialect",
+    "::mlir::quant::QuantDialect",
+  ];
+  let options = [
+    Option<"stats", "stats", "std::string", /*default=*/"\"\"",
+           "Read ranges from this JSON file instead of observer attributes">,
+    Option<"activationType", "activation-type", "std::string",
+           /*default=*/"\"u8\"", "Activation storage: u8 or i8">,
+    Option<"symmetric", "symmetric", "bool", /*default=*/"false",
+           "Symmetric activation ranges">,
+  ];
+  let statistics = [
+    Statistic<"numFolded", "num-folded", "Number of observers folded">,
+  ];
+}
+
+def CompressFuseQDQ : Pass<"compress-fuse-qdq"> {
+  let summary = "Turn dequantize -> matmul/conv -> quantize chains into "
+                "integer arithmetic.";
+  let description = [{
+    Rewrites `compress.dequantize -> (linalg.matmul | batch_matmul | matvec |
+    conv_2d_nhwc_hwcf | conv_2d_nchw_fchw | depthwise_conv_2d_nhwc_hwc) ->
+    [bias add] -> [ReLU | ReLU6 | clamp] -> compress.quantize` into an
+    integer kernel on the storage integers (i8 x i8 or u8 x i8 products
+    accumulated in i32, zero-point correction terms, the bias quantized to
+    i32 with scale `s_x * s_w[c]`) followed by `compress.requantize` to the
+    output's type, with the activation fused into the requantization clamp.
+    Quantized elementwise add and max/avg pooling are rewritten likewise.
+    Chains it cannot express exactly are left unchanged with a remark.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::compress::CompressDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+  let options = [
+    Option<"rounding", "rounding", "std::string",
+           /*default=*/"\"fixed_point\"",
+           "Requantization: fixed_point (gemmlowp/TFLite) or float">,
+  ];
+  let statistics = [
+    Statistic<"numFused", "num-fused", "Number of chains made integer">,
+  ];
+}
+
+def CompressFoldFakeQuant : Pass<"compress-fold-fake-quant"> {
+  let summary = "Turn QAT fake quantization into quantize/dequantize pairs.";
+  let description = [{
+    Every `compress.fake_quant` whose `min` and `max` are constants becomes
+    `compress.dequantize(compress.quantize(x))` with the `!quant.uniform`
+    type whose scale and zero point are exactly the ones `fake_quant`
+    computes from that range (in f32), so the model computes the same values
+    and the integer kernels of `compress-fuse-qdq` apply. Fake quantization
+    of a constant weight folds further into a quantized constant. A
+    `fake_quant` with non-constant ranges is left unchanged with a remark.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::compress::CompressDialect",
+    "::mlir::quant::QuantDialect",
+  ];
+}
+
+def CompressConvertPrecision : Pass<"compress-convert-precision", "ModuleOp"> {
+  let summary = "Convert an f32 model to f16 or bf16.";
+  let description = [{
+    Rewrites every function of the module to compute in `to` (f16 or bf16):
+    f32 constants are rounded to the target type, f32 tensor types of
+    arguments, results and ops become the target type, and the bodies of
+    `linalg` ops compute in it. Function signatures change accordingly;
+    callers outside the module must pass half-precision values.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+  ];
+  let options = [
+    Option<"to", "to", "std::string", /*default=*/"\"f16\"",
+           "Target precision: f16 or bf16">,
+  ];
+}
+
 #endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_TD
