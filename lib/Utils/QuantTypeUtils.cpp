@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace mlir::compress {
@@ -101,6 +103,18 @@ DenseElementsAttr quantizeElements(DenseElementsAttr values,
                            /*implicitTrunc=*/true);
   }
   return DenseElementsAttr::get(resultType, quantized);
+}
+
+QuantParams computeFakeQuantParams(float min, float max, QuantRange range) {
+  min = std::min(min, 0.0f);
+  max = std::max(max, 0.0f);
+  if (max == min)
+    return {1.0, std::clamp<int64_t>(0, range.qmin, range.qmax)};
+  float scale = (max - min) / float(range.qmax - range.qmin);
+  scale = std::max(scale, std::numeric_limits<float>::min());
+  float zeroPoint = float(range.qmin) - std::nearbyint(min / scale);
+  zeroPoint = std::clamp(zeroPoint, float(range.qmin), float(range.qmax));
+  return {double(scale), int64_t(zeroPoint)};
 }
 
 DenseElementsAttr getDenseFloatElements(Attribute value) {

@@ -55,6 +55,47 @@ int64_t quantizeValue(float x, float scale, int64_t zeroPoint,
 /// `(q - zp) * scale` in f32.
 float dequantizeValue(int64_t q, float scale, int64_t zeroPoint);
 
+/// A positive real multiplier `m` as gemmlowp/TFLite encode it for
+/// `MultiplyByQuantizedMultiplier`: `m ~= multiplier * 2^(shift - 31)` with
+/// the Q31 `multiplier` in [2^30, 2^31). A multiplier so small that the right
+/// shift would exceed 31 is {0, 0}, as in TFLite's `QuantizeMultiplier`; both
+/// encodings give 0 for every i32 input.
+struct QuantizedMultiplier {
+  int32_t multiplier;
+  int32_t shift;
+};
+
+/// TFLite's `QuantizeMultiplier`: `m = q * 2^shift` with q in [0.5, 1) (frexp),
+/// `multiplier = round_half_away_from_zero(q * 2^31)`, renormalized when that
+/// rounds up to 2^31. Returns nullopt when `m` is negative, NaN or infinite;
+/// `m == 0` gives {0, 0}.
+std::optional<QuantizedMultiplier> computeQuantizedMultiplier(double m);
+
+/// gemmlowp's `SaturatingRoundingDoublingHighMul`: the high 32 bits of
+/// `2 * a * b`, rounded half away from zero (nudge, then division truncating
+/// toward zero); INT32_MIN * INT32_MIN saturates to INT32_MAX.
+int32_t saturatingRoundingDoublingHighMul(int32_t a, int32_t b);
+
+/// gemmlowp's `RoundingDivideByPOT`: `x / 2^exponent` rounded half away from
+/// zero, for `exponent` in [0, 31].
+int32_t roundingDivideByPOT(int32_t x, int exponent);
+
+/// TFLite's `MultiplyByQuantizedMultiplier`: `RoundingDivideByPOT(
+/// SaturatingRoundingDoublingHighMul(x * 2^max(shift, 0), multiplier),
+/// max(-shift, 0))`, where `x * 2^max(shift, 0)` saturates to i32 instead of
+/// overflowing (TFLite leaves that case undefined).
+int32_t multiplyByQuantizedMultiplier(int32_t x, QuantizedMultiplier m);
+
+/// `compress.requantize` with rounding = "fixed_point" for one element:
+/// `min(max(MultiplyByQuantizedMultiplier(acc, m) + zeroPoint, lo), hi)`.
+int64_t requantizeFixedPoint(int32_t acc, QuantizedMultiplier m,
+                             int64_t zeroPoint, int64_t lo, int64_t hi);
+
+/// `compress.requantize` with rounding = "float" for one element:
+/// `min(max(round_half_to_even(f64(acc) * m) + zeroPoint, lo), hi)`.
+int64_t requantizeFloat(int32_t acc, double m, int64_t zeroPoint, int64_t lo,
+                        int64_t hi);
+
 } // namespace mlir::compress
 
 #endif // COMPRESS_UTILS_QUANTPARAMS_H

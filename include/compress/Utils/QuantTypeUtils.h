@@ -54,6 +54,13 @@ quant::QuantizedType buildUniformQuantType(Type expressedType, unsigned bits,
 DenseElementsAttr quantizeElements(DenseElementsAttr values,
                                    const UniformQuantInfo &info);
 
+/// The scale and zero point `compress.fake_quant` derives from the range
+/// [min, max], computed in f32 exactly as its lowering does: the range is
+/// widened to contain 0, `scale = (max - min) / (qmax - qmin)` (1 for an
+/// empty range, raised to the smallest normal f32), `zp = clamp(qmin -
+/// round_half_to_even(min / scale))`. The returned scale is the f32 value.
+QuantParams computeFakeQuantParams(float min, float max, QuantRange range);
+
 /// The elements of a float constant as a DenseElementsAttr: `value` itself,
 /// or a copy of a `dense_resource` blob's data (how importers store large
 /// weights). Returns null for anything else, for non-float element types,

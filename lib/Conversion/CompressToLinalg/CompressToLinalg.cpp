@@ -1,14 +1,15 @@
 //===- CompressToLinalg.cpp - compress ops to linalg.generic --------------===//
 //
-// Quantized tensors become tensors of their storage integers; quantize and
-// dequantize become elementwise linalg.generic ops with the exact rounding and
-// saturation the ops specify.
+// Quantized tensors become tensors of their storage integers; quantize,
+// dequantize and requantize become elementwise linalg.generic ops with the
+// exact rounding and saturation the ops specify.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Conversion/CompressToLinalg/CompressToLinalg.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
+#include "compress/Utils/QuantParams.h"
 #include "compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,6 +20,9 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include <cmath>
+#include <limits>
 
 #define DEBUG_TYPE "convert-compress-to-linalg"
 
@@ -215,6 +219,254 @@ struct DequantizeOpLowering : public OpConversionPattern<DequantizeOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+/// Values a requantization needs once per channel: 1-D constant tensors that
+/// the linalg.generic reads through the channel dimension, or scalars
+/// captured from above when the requantization is per-tensor.
+class ChannelConstants {
+public:
+  ChannelConstants(OpBuilder &b, Location loc, int64_t rank,
+                   std::optional<int64_t> axis)
+      : b(b), loc(loc), rank(rank), axis(axis) {}
+
+  /// Adds a constant holding `values` (one per channel); returns its index.
+  unsigned add(ArrayRef<Attribute> values, Type elementType) {
+    if (!axis) {
+      scalars.push_back(
+          arith::ConstantOp::create(b, loc, cast<TypedAttr>(values.front())));
+      return scalars.size() - 1;
+    }
+    auto type = RankedTensorType::get({int64_t(values.size())}, elementType);
+    tensors.push_back(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, values)));
+    return tensors.size() - 1;
+  }
+
+  /// Extra `ins` of the generic and their indexing maps.
+  ArrayRef<Value> inputs() const { return tensors; }
+  SmallVector<AffineMap> maps() const {
+    AffineMap map =
+        AffineMap::get(rank, 0, b.getAffineDimExpr(*axis), b.getContext());
+    return SmallVector<AffineMap>(tensors.size(), map);
+  }
+
+  /// Constant `index` inside the body; `args` are the block arguments, the
+  /// accumulator first, then the tensors in the order they were added.
+  Value get(unsigned index, ValueRange args) const {
+    return axis ? args[1 + index] : scalars[index];
+  }
+
+private:
+  OpBuilder &b;
+  Location loc;
+  int64_t rank;
+  std::optional<int64_t> axis;
+  SmallVector<Value> tensors, scalars;
+};
+
+Value buildI64(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
+}
+
+/// gemmlowp's SaturatingRoundingDoublingHighMul(x, m) for |x| <= 2^31 and
+/// 0 <= m < 2^31, in i64. m is never INT32_MIN, so the one saturating case
+/// (INT32_MIN * INT32_MIN) cannot occur and needs no code.
+Value buildDoublingHighMul(OpBuilder &b, Location loc, Value x, Value m) {
+  Value product = arith::MulIOp::create(b, loc, x, m);
+  Value isNonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                              product, buildI64(b, loc, 0));
+  Value nudge = arith::SelectOp::create(
+      b, loc, isNonNegative, buildI64(b, loc, int64_t(1) << 30),
+      buildI64(b, loc, 1 - (int64_t(1) << 30)));
+  Value nudged = arith::AddIOp::create(b, loc, product, nudge);
+  // divsi truncates toward zero, as the C++ division gemmlowp uses.
+  return arith::DivSIOp::create(b, loc, nudged,
+                                buildI64(b, loc, int64_t(1) << 31));
+}
+
+/// gemmlowp's RoundingDivideByPOT(x, exponent) for i32 values held in i64:
+/// the low bits and the arithmetic shift agree with the i32 computation.
+Value buildRoundingDivideByPOT(OpBuilder &b, Location loc, Value x,
+                               Value exponent) {
+  Value one = buildI64(b, loc, 1);
+  Value mask = arith::SubIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, one, exponent), one);
+  Value remainder = arith::AndIOp::create(b, loc, x, mask);
+  Value isNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
+                                           buildI64(b, loc, 0));
+  Value threshold = arith::AddIOp::create(
+      b, loc, arith::ShRSIOp::create(b, loc, mask, one),
+      arith::ExtUIOp::create(b, loc, b.getI64Type(), isNegative));
+  Value roundUp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                        remainder, threshold);
+  return arith::AddIOp::create(
+      b, loc, arith::ShRSIOp::create(b, loc, x, exponent),
+      arith::ExtUIOp::create(b, loc, b.getI64Type(), roundUp));
+}
+
+/// TFLite's MultiplyByQuantizedMultiplier on an i32 accumulator, in i64.
+Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value acc,
+                                         Value multiplier, Value leftShift,
+                                         Value rightShift) {
+  Value wide = arith::ExtSIOp::create(b, loc, b.getI64Type(), acc);
+  // |acc| < 2^31 and leftShift <= 32, so the shift stays within i64; the
+  // result saturates to i32 as the op specifies.
+  Value shifted = arith::ShLIOp::create(b, loc, wide, leftShift);
+  Value saturated = arith::MinSIOp::create(
+      b, loc,
+      arith::MaxSIOp::create(
+          b, loc, shifted,
+          buildI64(b, loc, std::numeric_limits<int32_t>::min())),
+      buildI64(b, loc, std::numeric_limits<int32_t>::max()));
+  Value high = buildDoublingHighMul(b, loc, saturated, multiplier);
+  return buildRoundingDivideByPOT(b, loc, high, rightShift);
+}
+
+/// The output range after the fused clamp: [max(qmin, clamp_min),
+/// min(qmax, clamp_max)].
+std::pair<int64_t, int64_t> getRequantizeBounds(RequantizeOp op,
+                                                const UniformQuantInfo &info) {
+  int64_t lo = info.range.qmin, hi = info.range.qmax;
+  if (std::optional<int64_t> clampMin = op.getClampMin())
+    lo = std::max(lo, *clampMin);
+  if (std::optional<int64_t> clampMax = op.getClampMax())
+    hi = std::min(hi, *clampMax);
+  return {lo, hi};
+}
+
+struct RequantizeOpLowering : public OpConversionPattern<RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::optional<UniformQuantInfo> info =
+        UniformQuantInfo::get(op.getOutput().getType().getElementType());
+    if (!info || info->isPerAxis())
+      return rewriter.notifyMatchFailure(op, "not a per-tensor uniform type");
+    SmallVector<double> multipliers;
+    for (double inputScale : op.getInputScales()) {
+      double m = inputScale / info->scales.front();
+      if (!std::isfinite(m))
+        return op.emitOpError("multiplier ")
+               << inputScale << " / " << info->scales.front()
+               << " overflows f64";
+      multipliers.push_back(m);
+    }
+
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    int64_t rank = op.getInput().getType().getRank();
+    ChannelConstants constants(rewriter, loc, rank, op.getAxis());
+    bool fixedPoint = op.getRounding() == "fixed_point";
+    if (fixedPoint)
+      addFixedPointConstants(rewriter, multipliers, constants);
+    else
+      addFloatConstants(rewriter, multipliers, constants);
+
+    auto [lo, hi] = getRequantizeBounds(op, *info);
+    int64_t zeroPoint = info->zeroPoints.front();
+    Type storage = rewriter.getIntegerType(info->storageWidth);
+    Value init = buildEmptyLike(rewriter, loc, input, storage);
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    SmallVector<Value> inputs{input};
+    llvm::append_range(inputs, constants.inputs());
+    SmallVector<AffineMap> maps{identity};
+    if (op.getAxis())
+      llvm::append_range(maps, constants.maps());
+    maps.push_back(identity);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, init.getType(), inputs, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+          Value result =
+              fixedPoint ? buildFixedPointBody(b, nestedLoc, args, constants,
+                                               zeroPoint, lo, hi, storage)
+                         : buildFloatBody(b, nestedLoc, args, constants,
+                                          zeroPoint, lo, hi, storage);
+          linalg::YieldOp::create(b, nestedLoc, result);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+
+private:
+  /// Q31 multiplier, left shift and right shift per channel (constants 0, 1
+  /// and 2). Left shifts are capped at 32: every larger one saturates every
+  /// nonzero accumulator just the same, and the cap keeps `acc << shift`
+  /// within i64.
+  static void addFixedPointConstants(OpBuilder &b, ArrayRef<double> multipliers,
+                                     ChannelConstants &constants) {
+    SmallVector<Attribute> q31, left, right;
+    for (double m : multipliers) {
+      // m is finite and positive (or 0 after underflow), so it encodes.
+      QuantizedMultiplier encoded = *computeQuantizedMultiplier(m);
+      q31.push_back(b.getI64IntegerAttr(encoded.multiplier));
+      left.push_back(b.getI64IntegerAttr(std::clamp(encoded.shift, 0, 32)));
+      right.push_back(b.getI64IntegerAttr(std::max(-encoded.shift, 0)));
+    }
+    constants.add(q31, b.getI64Type());
+    constants.add(left, b.getI64Type());
+    constants.add(right, b.getI64Type());
+  }
+
+  /// The f64 multiplier s_in / s_out per channel (constant 0).
+  static void addFloatConstants(OpBuilder &b, ArrayRef<double> multipliers,
+                                ChannelConstants &constants) {
+    SmallVector<Attribute> values;
+    for (double m : multipliers)
+      values.push_back(b.getF64FloatAttr(m));
+    constants.add(values, b.getF64Type());
+  }
+
+  static Value buildFixedPointBody(OpBuilder &b, Location loc, ValueRange args,
+                                   const ChannelConstants &constants,
+                                   int64_t zeroPoint, int64_t lo, int64_t hi,
+                                   Type storage) {
+    Value scaled = buildMultiplyByQuantizedMultiplier(
+        b, loc, args[0], constants.get(0, args), constants.get(1, args),
+        constants.get(2, args));
+    Value shifted =
+        arith::AddIOp::create(b, loc, scaled, buildI64(b, loc, zeroPoint));
+    Value clamped = arith::MinSIOp::create(
+        b, loc, arith::MaxSIOp::create(b, loc, shifted, buildI64(b, loc, lo)),
+        buildI64(b, loc, hi));
+    return arith::TruncIOp::create(b, loc, storage, clamped);
+  }
+
+  /// round_half_to_even(f64(acc) * m) + zp, clamped in f64: the bounds are
+  /// integers, so clamping before the conversion gives the integer clamp's
+  /// result and keeps huge products in range of the conversion.
+  static Value buildFloatBody(OpBuilder &b, Location loc, ValueRange args,
+                              const ChannelConstants &constants,
+                              int64_t zeroPoint, int64_t lo, int64_t hi,
+                              Type storage) {
+    Type f64 = b.getF64Type();
+    auto f64Constant = [&](int64_t value) -> Value {
+      return arith::ConstantOp::create(b, loc,
+                                       b.getF64FloatAttr(double(value)));
+    };
+    Value acc = arith::SIToFPOp::create(b, loc, f64, args[0]);
+    Value product = arith::MulFOp::create(b, loc, acc, constants.get(0, args));
+    Value rounded = math::RoundEvenOp::create(b, loc, product);
+    Value shifted =
+        arith::AddFOp::create(b, loc, rounded, f64Constant(zeroPoint));
+    Value clamped = arith::MinNumFOp::create(
+        b, loc, arith::MaxNumFOp::create(b, loc, shifted, f64Constant(lo)),
+        f64Constant(hi));
+    // Through i32: an unsigned storage value above the signed maximum of its
+    // width (255 for u8) does not convert to that width directly.
+    Value asInt = arith::FPToSIOp::create(b, loc, b.getI32Type(), clamped);
+    if (storage.getIntOrFloatBitWidth() == 32)
+      return asInt;
+    return arith::TruncIOp::create(b, loc, storage, asInt);
+  }
+};
+
 /// quant.scast only changes how storage integers are read; after the type
 /// conversion both sides are the same storage tensor.
 struct StorageCastLowering : public OpConversionPattern<quant::StorageCastOp> {
@@ -287,8 +539,8 @@ struct ConvertCompressToLinalgPass
 void mlir::compress::populateCompressToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<QuantizeOpLowering, DequantizeOpLowering, StorageCastLowering,
-               ShapeOnlyOpRetyping>(typeConverter, ctx);
+  patterns.add<QuantizeOpLowering, DequantizeOpLowering, RequantizeOpLowering,
+               StorageCastLowering, ShapeOnlyOpRetyping>(typeConverter, ctx);
 }
 
 /// Whether `op` and everything it holds use no quantized type.

@@ -1,13 +1,36 @@
-//===- Calibrate.cpp - compress-calibrate
-//---------------------------------------===//
+//===- Calibrate.cpp - calibration inside the compiler --------------------===//
 //
-// Placeholder while the pass is being written: fails with an error instead
-// of silently doing nothing.
+// Clones the module, turns every compress.observe into a call that hands the
+// observed tensor to a recorder in this process, lowers the clone to LLVM,
+// JIT-compiles it with MLIR's ExecutionEngine and runs it on the samples.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Pipelines/Pipelines.h"
+#include "compress/Utils/CalibrationStats.h"
+#include "compress/Utils/Npy.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
 
 #define DEBUG_TYPE "compress-calibrate"
 
@@ -17,14 +40,563 @@ namespace mlir::compress {
 } // namespace mlir::compress
 
 using namespace mlir;
+using namespace mlir::compress;
 
 namespace {
+
+constexpr llvm::StringLiteral kRecorderName = "__compress_observe_f32";
+constexpr llvm::StringLiteral kEntryWrapperName = "__compress_calibrate_entry";
+
+//===----------------------------------------------------------------------===//
+// Samples
+//===----------------------------------------------------------------------===//
+
+/// One argument of one run: its shape and float32 data.
+struct SampleArg {
+  SmallVector<int64_t> shape;
+  std::vector<float> data;
+};
+using Sample = SmallVector<SampleArg>;
+
+/// Whether `shape` fits the tensor type `type` (dynamic dimensions match
+/// any size).
+bool fitsShape(ArrayRef<int64_t> shape, RankedTensorType type) {
+  if (int64_t(shape.size()) != type.getRank())
+    return false;
+  for (auto [size, expected] : llvm::zip(shape, type.getShape()))
+    if (!ShapedType::isDynamic(expected) && size != expected)
+      return false;
+  return true;
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  return text + ")";
+}
+
+/// Splits `array` into samples for `type`: the array itself, or its slices
+/// along a leading stacking dimension.
+FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
+                                               RankedTensorType type,
+                                               StringRef file, Location loc) {
+  std::vector<SampleArg> samples;
+  if (fitsShape(array.shape, type)) {
+    samples.push_back({array.shape, array.data});
+    return samples;
+  }
+  ArrayRef<int64_t> shape = array.shape;
+  if (!shape.empty() && fitsShape(shape.drop_front(), type)) {
+    int64_t count = shape.front();
+    int64_t size = count ? array.numElements() / count : 0;
+    for (int64_t i = 0; i < count; ++i)
+      samples.push_back({SmallVector<int64_t>(shape.drop_front()),
+                         std::vector<float>(array.data.begin() + i * size,
+                                            array.data.begin() +
+                                                (i + 1) * size)});
+    return samples;
+  }
+  return emitError(loc) << "compress-calibrate: sample '" << file
+                        << "' has shape " << formatShape(shape)
+                        << ", which fits neither the argument type " << type
+                        << " nor a stack of such arguments";
+}
+
+bool isSupportedArgument(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && (tensor.getElementType().isF32() ||
+                    tensor.getElementType().isF16() ||
+                    tensor.getElementType().isBF16());
+}
+
+/// The .npy files of `dir`, sorted, grouped by argument: plain files are
+/// argument 0; `NAME.argK.npy` is argument K of sample NAME.
+FailureOr<std::map<std::string, std::map<unsigned, std::string>>>
+listSampleFiles(StringRef dir, Location loc) {
+  std::error_code error;
+  if (!llvm::sys::fs::is_directory(dir))
+    return emitError(loc) << "compress-calibrate: option 'data' must name a "
+                             "directory of .npy files, got '"
+                          << dir << "'";
+  std::map<std::string, std::map<unsigned, std::string>> groups;
+  for (llvm::sys::fs::directory_iterator it(dir, error), end;
+       it != end && !error; it.increment(error)) {
+    StringRef path = it->path();
+    if (llvm::sys::path::extension(path) != ".npy")
+      continue;
+    StringRef stem = llvm::sys::path::stem(path);
+    unsigned argument = 0;
+    size_t dot = stem.rfind(".arg");
+    if (dot != StringRef::npos &&
+        !stem.drop_front(dot + 4).getAsInteger(10, argument))
+      stem = stem.take_front(dot);
+    else
+      argument = 0;
+    groups[stem.str()][argument] = path.str();
+  }
+  if (error)
+    return emitError(loc) << "compress-calibrate: cannot list '" << dir
+                          << "': " << error.message();
+  if (groups.empty())
+    return emitError(loc) << "compress-calibrate: no .npy files in '" << dir
+                          << "'";
+  return groups;
+}
+
+FailureOr<std::vector<Sample>> loadSamples(
+    const std::map<std::string, std::map<unsigned, std::string>> &groups,
+    func::FuncOp entry, Location loc) {
+  FunctionType type = entry.getFunctionType();
+  std::vector<Sample> samples;
+  for (const auto &[name, files] : groups) {
+    if (files.size() != type.getNumInputs() ||
+        files.rbegin()->first != type.getNumInputs() - 1)
+      return emitError(loc)
+             << "compress-calibrate: sample '" << name << "' has "
+             << files.size() << " file(s) but @" << entry.getSymName()
+             << " takes " << type.getNumInputs()
+             << " argument(s); name them NAME.arg0.npy, NAME.arg1.npy, ...";
+    std::vector<std::vector<SampleArg>> perArgument;
+    for (const auto &[argument, file] : files) {
+      llvm::Expected<NpyArray> array = readNpyFile(file);
+      if (!array)
+        return emitError(loc) << "compress-calibrate: "
+                              << llvm::toString(array.takeError());
+      auto argType = cast<RankedTensorType>(type.getInput(argument));
+      FailureOr<std::vector<SampleArg>> split =
+          splitSamples(*array, argType, file, loc);
+      if (failed(split))
+        return failure();
+      perArgument.push_back(std::move(*split));
+    }
+    size_t count = perArgument.front().size();
+    for (const std::vector<SampleArg> &args : perArgument)
+      if (args.size() != count)
+        return emitError(loc) << "compress-calibrate: the files of sample '"
+                              << name << "' stack different numbers of "
+                              << "samples";
+    for (size_t i = 0; i < count; ++i) {
+      Sample sample;
+      for (std::vector<SampleArg> &args : perArgument)
+        sample.push_back(std::move(args[i]));
+      samples.push_back(std::move(sample));
+    }
+  }
+  return samples;
+}
+
+/// The function the samples are for: `entryName`, or the one public function
+/// whose arguments the first sample's files fit.
+FailureOr<func::FuncOp> selectEntry(
+    ModuleOp module, StringRef entryName,
+    const std::map<std::string, std::map<unsigned, std::string>> &groups,
+    Location loc) {
+  if (!entryName.empty()) {
+    auto entry = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!entry || entry.isExternal())
+      return emitError(loc) << "compress-calibrate: no function @" << entryName
+                            << " with a body";
+    if (!llvm::all_of(entry.getArgumentTypes(), isSupportedArgument))
+      return emitError(loc) << "compress-calibrate: @" << entryName
+                            << " must take only f32/f16/bf16 tensors";
+    return entry;
+  }
+  const auto &firstFiles = groups.begin()->second;
+  SmallVector<func::FuncOp> candidates;
+  for (auto function : module.getOps<func::FuncOp>()) {
+    if (function.isPrivate() || function.isExternal() ||
+        function.getNumArguments() != firstFiles.size() ||
+        !llvm::all_of(function.getArgumentTypes(), isSupportedArgument))
+      continue;
+    bool fits = true;
+    for (const auto &[argument, file] : firstFiles) {
+      llvm::Expected<NpyArray> array = readNpyFile(file);
+      if (!array) {
+        llvm::consumeError(array.takeError());
+        fits = false;
+        break;
+      }
+      auto type = cast<RankedTensorType>(function.getArgumentTypes()[argument]);
+      ArrayRef<int64_t> shape = array->shape;
+      fits &= fitsShape(shape, type) ||
+              (!shape.empty() && fitsShape(shape.drop_front(), type));
+    }
+    if (fits)
+      candidates.push_back(function);
+  }
+  if (candidates.size() == 1)
+    return candidates.front();
+  InFlightDiagnostic diag = emitError(loc) << "compress-calibrate: ";
+  if (candidates.empty())
+    diag << "no public function takes the samples in the data directory";
+  else
+    diag << candidates.size()
+         << " public functions take the samples; choose one with entry=NAME";
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// Recording from JIT-compiled code
+//===----------------------------------------------------------------------===//
+
+struct Recorder {
+  llvm::DenseMap<int64_t, ObserverStats> stats;
+  bool histogramPhase = false;
+  double averagingConstant = 0.01;
+  std::vector<float> scratch;
+};
+
+/// The recorder of the calibration running on this thread.
+thread_local Recorder *activeRecorder = nullptr;
+
+/// Copies a strided memref into `out` in row-major order.
+void gather(const DynamicMemRefType<float> &m, int64_t dim, int64_t offset,
+            std::vector<float> &out) {
+  if (dim == m.rank) {
+    out.push_back(m.data[offset]);
+    return;
+  }
+  for (int64_t i = 0; i < m.sizes[dim]; ++i)
+    gather(m, dim + 1, offset + i * m.strides[dim], out);
+}
+
+extern "C" void compressRecordObservation(int64_t id,
+                                          ::UnrankedMemRefType<float> *memref) {
+  Recorder *recorder = activeRecorder;
+  if (!recorder)
+    return;
+  DynamicMemRefType<float> m(*memref);
+  recorder->scratch.clear();
+  gather(m, 0, m.offset, recorder->scratch);
+  ObserverStats &stats = recorder->stats[id];
+  if (recorder->histogramPhase)
+    stats.recordHistograms(recorder->scratch);
+  else
+    stats.recordRange(recorder->scratch, recorder->averagingConstant);
+}
+
+//===----------------------------------------------------------------------===//
+// The instrumented clone
+//===----------------------------------------------------------------------===//
+
+/// Replaces every observer by a call to the recorder.
+void instrumentObservers(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder builder(ctx);
+  builder.setInsertionPointToStart(module.getBody());
+  Type f32 = builder.getF32Type();
+  auto unranked = mlir::UnrankedMemRefType::get(f32, 0);
+  auto recorder = func::FuncOp::create(
+      builder, module.getLoc(), kRecorderName,
+      builder.getFunctionType(TypeRange{builder.getI64Type(), unranked}, {}));
+  recorder.setPrivate();
+  recorder->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
+
+  SmallVector<ObserveOp> observers;
+  module.walk([&](ObserveOp op) { observers.push_back(op); });
+  for (ObserveOp op : observers) {
+    builder.setInsertionPoint(op);
+    Location loc = op.getLoc();
+    Value value = op.getInput();
+    RankedTensorType type = op.getInput().getType();
+    if (!type.getElementType().isF32())
+      value = arith::ExtFOp::create(builder, loc, type.clone(f32), value);
+    auto memrefType = MemRefType::get(type.getShape(), f32);
+    Value buffer = bufferization::ToBufferOp::create(builder, loc, memrefType,
+                                                     value, /*read_only=*/true);
+    Value cast = memref::CastOp::create(builder, loc, unranked, buffer);
+    Value id = arith::ConstantOp::create(builder, loc,
+                                         builder.getI64IntegerAttr(op.getId()));
+    func::CallOp::create(builder, loc, recorder, ValueRange{id, cast});
+    op.replaceAllUsesWith(op.getInput());
+    op.erase();
+  }
+}
+
+/// Adds `__compress_calibrate_entry(memref<*xf32>...)` calling `entry`.
+void addEntryWrapper(ModuleOp module, func::FuncOp entry) {
+  OpBuilder builder(module.getContext());
+  builder.setInsertionPointToEnd(module.getBody());
+  Location loc = entry.getLoc();
+  Type f32 = builder.getF32Type();
+  auto unranked = mlir::UnrankedMemRefType::get(f32, 0);
+  SmallVector<Type> inputs(entry.getNumArguments(), unranked);
+  auto wrapper = func::FuncOp::create(builder, loc, kEntryWrapperName,
+                                      builder.getFunctionType(inputs, {}));
+  wrapper->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
+  Block *body = wrapper.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  SmallVector<Value> args;
+  for (auto [arg, type] :
+       llvm::zip(body->getArguments(), entry.getArgumentTypes())) {
+    auto tensorType = cast<RankedTensorType>(type);
+    Value ranked = memref::CastOp::create(
+        builder, loc, MemRefType::get(tensorType.getShape(), f32), arg);
+    Value tensor = bufferization::ToTensorOp::create(
+        builder, loc, tensorType.clone(f32), ranked, /*restrict=*/true);
+    if (!tensorType.getElementType().isF32())
+      tensor = arith::TruncFOp::create(builder, loc, tensorType, tensor);
+    args.push_back(tensor);
+  }
+  func::CallOp::create(builder, loc, entry, args);
+  func::ReturnOp::create(builder, loc);
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+/// A textual progress bar on stderr.
+class Progress {
+public:
+  Progress(bool enabled, StringRef label, size_t total)
+      : enabled(enabled), label(label.str()), total(total) {}
+  void update(size_t done) {
+    if (!enabled)
+      return;
+    constexpr size_t kWidth = 30;
+    size_t filled = total ? done * kWidth / total : kWidth;
+    llvm::errs() << "\r" << label << " ["
+                 << std::string(filled, '#') << std::string(kWidth - filled, ' ')
+                 << "] " << done << "/" << total;
+    if (done == total)
+      llvm::errs() << "\n";
+    llvm::errs().flush();
+  }
+
+private:
+  bool enabled;
+  std::string label;
+  size_t total;
+};
+
 struct CalibratePass
     : public compress::impl::CompressCalibrateBase<CalibratePass> {
   using CompressCalibrateBase::CompressCalibrateBase;
-  void runOnOperation() override {
-    getOperation()->emitError("compress-calibrate is not implemented yet");
-    signalPassFailure();
-  }
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult verifyOptions(Location loc, CalibrationMethod &parsed);
+  FailureOr<std::unique_ptr<ExecutionEngine>> compile(ModuleOp module,
+                                                      func::FuncOp entry);
+  LogicalResult runSamples(ExecutionEngine &engine,
+                           const std::vector<Sample> &samples, bool histograms,
+                           Location loc);
+  LogicalResult writeStats(ArrayRef<std::pair<int64_t, std::pair<double, double>>>
+                               ranges,
+                           Location loc);
+
+  Recorder recorder;
 };
+
+LogicalResult CalibratePass::verifyOptions(Location loc,
+                                           CalibrationMethod &parsed) {
+  std::optional<CalibrationMethod> m = parseCalibrationMethod(method);
+  if (!m)
+    return emitError(loc) << "compress-calibrate: option 'method' must be "
+                             "minmax, moving-average, percentile, entropy or "
+                             "mse, got '"
+                          << method << "'";
+  parsed = *m;
+  if (data.empty())
+    return emitError(loc) << "compress-calibrate: option 'data' (a directory "
+                             "of .npy samples) is required";
+  if (!(percentile > 0.0 && percentile <= 100.0))
+    return emitError(loc) << "compress-calibrate: option 'percentile' must be "
+                             "in (0, 100], got "
+                          << percentile;
+  if (!(averagingConstant > 0.0 && averagingConstant <= 1.0))
+    return emitError(loc) << "compress-calibrate: option "
+                             "'averaging-constant' must be in (0, 1], got "
+                          << averagingConstant;
+  if (bins < 128)
+    return emitError(loc) << "compress-calibrate: option 'bins' must be at "
+                             "least 128, got "
+                          << static_cast<unsigned>(bins);
+  if (progress != "auto" && progress != "on" && progress != "off")
+    return emitError(loc) << "compress-calibrate: option 'progress' must be "
+                             "auto, on or off, got '"
+                          << progress << "'";
+  return success();
+}
+
+FailureOr<std::unique_ptr<ExecutionEngine>>
+CalibratePass::compile(ModuleOp module, func::FuncOp entry) {
+  Location loc = module.getLoc();
+  OwningOpRef<ModuleOp> clone = module.clone();
+  auto clonedEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
+  instrumentObservers(*clone);
+  addEntryWrapper(*clone, clonedEntry);
+  // Only the wrapper is called: everything it does not reach (drivers that
+  // print, say) is dropped so that the JIT needs no outside symbols.
+  for (auto function : clone->getOps<func::FuncOp>())
+    if (function.getSymName() != kEntryWrapperName && !function.isExternal())
+      function.setPrivate();
+
+  PassManager pm(module.getContext());
+  pm.addPass(createSymbolDCEPass());
+  buildLowerToCPUPipeline(pm, LowerToCPUOptions());
+  if (failed(pm.run(*clone)))
+    return emitError(loc) << "compress-calibrate: could not lower the "
+                             "instrumented model to LLVM";
+
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+  ExecutionEngineOptions options;
+  auto transformer = makeOptimizingTransformer(/*optLevel=*/2,
+                                               /*sizeLevel=*/0, nullptr);
+  options.transformer = transformer;
+  auto engine = ExecutionEngine::create(*clone, options);
+  if (!engine)
+    return emitError(loc) << "compress-calibrate: JIT compilation failed: "
+                          << llvm::toString(engine.takeError());
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner(("_mlir_ciface_" + kRecorderName).str())] = {
+        llvm::orc::ExecutorAddr::fromPtr(&compressRecordObservation),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  (*engine)->initialize();
+  return std::move(*engine);
+}
+
+LogicalResult CalibratePass::runSamples(ExecutionEngine &engine,
+                                        const std::vector<Sample> &samples,
+                                        bool histograms, Location loc) {
+  recorder.histogramPhase = histograms;
+  bool show = progress == "on" ||
+              (progress == "auto" && llvm::errs().is_displayed());
+  Progress bar(show,
+               histograms ? "calibrate (histograms)" : "calibrate (ranges)",
+               samples.size());
+  std::string wrapper = ("_mlir_ciface_" + kEntryWrapperName).str();
+  for (auto [index, sample] : llvm::enumerate(samples)) {
+    // One descriptor per argument: {allocated, aligned, offset, sizes...,
+    // strides...} as the C interface lays out a ranked memref.
+    std::vector<std::vector<int64_t>> descriptors;
+    std::vector<::UnrankedMemRefType<float>> unranked(sample.size());
+    std::vector<::UnrankedMemRefType<float> *> pointers(sample.size());
+    SmallVector<void *> packed;
+    for (auto [i, arg] : llvm::enumerate(sample)) {
+      int64_t rank = arg.shape.size();
+      std::vector<int64_t> descriptor(3 + 2 * rank);
+      auto *data = const_cast<float *>(arg.data.data());
+      descriptor[0] = reinterpret_cast<int64_t>(data);
+      descriptor[1] = reinterpret_cast<int64_t>(data);
+      descriptor[2] = 0;
+      int64_t stride = 1;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        descriptor[3 + d] = arg.shape[d];
+        descriptor[3 + rank + d] = stride;
+        stride *= arg.shape[d];
+      }
+      descriptors.push_back(std::move(descriptor));
+      unranked[i] = {rank, descriptors.back().data()};
+      pointers[i] = &unranked[i];
+    }
+    for (auto &pointer : pointers)
+      packed.push_back(&pointer);
+    activeRecorder = &recorder;
+    llvm::Error error = engine.invokePacked(wrapper, packed);
+    activeRecorder = nullptr;
+    if (error)
+      return emitError(loc) << "compress-calibrate: running sample "
+                            << index << " failed: "
+                            << llvm::toString(std::move(error));
+    bar.update(index + 1);
+  }
+  return success();
+}
+
+LogicalResult CalibratePass::writeStats(
+    ArrayRef<std::pair<int64_t, std::pair<double, double>>> ranges,
+    Location loc) {
+  llvm::json::Array observers;
+  for (const auto &[id, range] : ranges)
+    observers.push_back(llvm::json::Object{
+        {"id", id}, {"min", range.first}, {"max", range.second}});
+  llvm::json::Object root{{"method", method},
+                          {"observers", std::move(observers)}};
+  std::error_code error;
+  llvm::raw_fd_ostream file(stats, error, llvm::sys::fs::OF_Text);
+  if (error)
+    return emitError(loc) << "compress-calibrate: cannot write '" << stats
+                          << "': " << error.message();
+  file << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return success();
+}
+
+void CalibratePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  Location loc = module.getLoc();
+  CalibrationMethod parsedMethod;
+  if (failed(verifyOptions(loc, parsedMethod)))
+    return signalPassFailure();
+
+  SmallVector<ObserveOp> observers;
+  module.walk([&](ObserveOp op) { observers.push_back(op); });
+  if (observers.empty()) {
+    emitWarning(loc) << "compress-calibrate: the module has no "
+                        "compress.observe ops (run compress-insert-observers "
+                        "first); nothing to calibrate";
+    return;
+  }
+
+  auto groups = listSampleFiles(data, loc);
+  if (failed(groups))
+    return signalPassFailure();
+  FailureOr<func::FuncOp> entryOr = selectEntry(module, entry, *groups, loc);
+  if (failed(entryOr))
+    return signalPassFailure();
+  FailureOr<std::vector<Sample>> samples = loadSamples(*groups, *entryOr, loc);
+  if (failed(samples))
+    return signalPassFailure();
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  FailureOr<std::unique_ptr<ExecutionEngine>> engine =
+      compile(module, *entryOr);
+  if (failed(engine))
+    return signalPassFailure();
+
+  recorder = Recorder();
+  recorder.averagingConstant = averagingConstant;
+  if (failed(runSamples(**engine, *samples, /*histograms=*/false, loc)))
+    return signalPassFailure();
+  if (needsHistograms(parsedMethod)) {
+    for (auto &[id, stats] : recorder.stats)
+      if (stats.hasRange())
+        stats.startHistograms(bins);
+    if (failed(runSamples(**engine, *samples, /*histograms=*/true, loc)))
+      return signalPassFailure();
+  }
+
+  Builder builder(&getContext());
+  SmallVector<std::pair<int64_t, std::pair<double, double>>> ranges;
+  for (ObserveOp op : observers) {
+    auto it = recorder.stats.find(op.getId());
+    if (it == recorder.stats.end() || !it->second.hasRange()) {
+      op.emitWarning() << "observer " << op.getId()
+                       << " recorded no finite value (not reached from @"
+                       << entryOr->getSymName() << "?); no range stored";
+      continue;
+    }
+    const ObserverStats &stats = it->second;
+    if (stats.numNonFinite())
+      op.emitWarning() << "observer " << op.getId() << " saw "
+                       << stats.numNonFinite()
+                       << " NaN or infinite value(s); they were ignored";
+    std::pair<double, double> range =
+        stats.computeRange(parsedMethod, percentile);
+    op.setMinAttr(builder.getF64FloatAttr(range.first));
+    op.setMaxAttr(builder.getF64FloatAttr(range.second));
+    ranges.push_back({int64_t(op.getId()), range});
+  }
+  if (!stats.empty() && failed(writeStats(ranges, loc)))
+    return signalPassFailure();
+}
+
 } // namespace

@@ -1,13 +1,16 @@
-//===- FoldCalibration.cpp - compress-fold-calibration
-//---------------------------------------===//
-//
-// Placeholder while the pass is being written: fails with an error instead
-// of silently doing nothing.
-//
-//===----------------------------------------------------------------------===//
+//===- FoldCalibration.cpp - observers to quantize/dequantize pairs -------===//
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Utils/QuantParams.h"
+#include "compress/Utils/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
 
 #define DEBUG_TYPE "compress-fold-calibration"
 
@@ -17,15 +20,139 @@ namespace mlir::compress {
 } // namespace mlir::compress
 
 using namespace mlir;
+using namespace mlir::compress;
 
 namespace {
+
+using RangeMap = llvm::DenseMap<int64_t, std::pair<double, double>>;
+
+/// Reads {"observers": [{"id": N, "min": x, "max": y}, ...]}.
+FailureOr<RangeMap> readStatsFile(StringRef path, Location loc) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return emitError(loc) << "compress-fold-calibration: cannot read '" << path
+                          << "': " << buffer.getError().message();
+  llvm::Expected<llvm::json::Value> json =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!json)
+    return emitError(loc) << "compress-fold-calibration: '" << path
+                          << "' is not valid JSON: "
+                          << llvm::toString(json.takeError());
+  const llvm::json::Object *root = json->getAsObject();
+  const llvm::json::Array *entries =
+      root ? root->getArray("observers") : nullptr;
+  if (!entries)
+    return emitError(loc) << "compress-fold-calibration: '" << path
+                          << "' has no \"observers\" array";
+  RangeMap ranges;
+  for (const llvm::json::Value &entry : *entries) {
+    const llvm::json::Object *object = entry.getAsObject();
+    std::optional<int64_t> id = object ? object->getInteger("id") : std::nullopt;
+    std::optional<double> min = object ? object->getNumber("min") : std::nullopt;
+    std::optional<double> max = object ? object->getNumber("max") : std::nullopt;
+    if (!id || !min || !max)
+      return emitError(loc) << "compress-fold-calibration: '" << path
+                            << "': every observer entry needs numeric "
+                               "\"id\", \"min\" and \"max\"";
+    ranges[*id] = {*min, *max};
+  }
+  return ranges;
+}
+
 struct FoldCalibrationPass
     : public compress::impl::CompressFoldCalibrationBase<FoldCalibrationPass> {
   using CompressFoldCalibrationBase::CompressFoldCalibrationBase;
-  void runOnOperation() override {
-    getOperation()->emitError(
-        "compress-fold-calibration is not implemented yet");
-    signalPassFailure();
-  }
+
+  void runOnOperation() override;
+
+private:
+  /// Parameters for the range [min, max] in `range`; nullopt if unusable.
+  std::optional<QuantParams> paramsFor(ObserveOp op, double min, double max,
+                                       QuantRange range);
 };
+
+std::optional<QuantParams> FoldCalibrationPass::paramsFor(ObserveOp op,
+                                                          double min,
+                                                          double max,
+                                                          QuantRange range) {
+  if (!std::isfinite(min) || !std::isfinite(max) || min > max) {
+    op.emitWarning() << "observer " << op.getId()
+                     << " has an unusable range [" << min << ", " << max
+                     << "]; left unquantized";
+    return std::nullopt;
+  }
+  if (min == 0.0 && max == 0.0)
+    op.emitWarning() << "observer " << op.getId()
+                     << " only saw zeros; using scale 1";
+  if (!symmetric)
+    return computeAsymmetricParams(min, max, range);
+  // Symmetric: zero point in the middle of the storage range (0 for i8,
+  // 128 for u8), scale from the larger magnitude.
+  int64_t zeroPoint = (range.qmin + range.qmax + 1) / 2;
+  QuantRange half = {-(range.qmax - zeroPoint), range.qmax - zeroPoint};
+  std::optional<QuantParams> params = computeSymmetricParams(
+      std::max(std::abs(min), std::abs(max)), half);
+  if (params)
+    params->zeroPoint = zeroPoint;
+  return params;
+}
+
+void FoldCalibrationPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  if (activationType != "u8" && activationType != "i8") {
+    emitError(module.getLoc())
+        << "compress-fold-calibration: option 'activation-type' must be 'u8' "
+           "or 'i8', got '"
+        << activationType << "'";
+    return signalPassFailure();
+  }
+  RangeMap fileRanges;
+  if (!stats.empty()) {
+    FailureOr<RangeMap> read = readStatsFile(stats, module.getLoc());
+    if (failed(read))
+      return signalPassFailure();
+    fileRanges = std::move(*read);
+  }
+
+  bool isSigned = activationType == "i8";
+  QuantRange range = QuantRange::full(8, isSigned);
+  SmallVector<ObserveOp> observers;
+  module.walk([&](ObserveOp op) { observers.push_back(op); });
+  for (ObserveOp op : observers) {
+    std::optional<std::pair<double, double>> observed;
+    if (!stats.empty()) {
+      auto it = fileRanges.find(op.getId());
+      if (it != fileRanges.end())
+        observed = it->second;
+    } else if (op.getMinAttr()) {
+      observed = {op.getMinAttr().getValueAsDouble(),
+                  op.getMaxAttr().getValueAsDouble()};
+    }
+    if (!observed) {
+      op.emitWarning() << "observer " << op.getId()
+                       << " has no recorded range (run compress-calibrate "
+                          "first); left in place";
+      continue;
+    }
+    std::optional<QuantParams> params =
+        paramsFor(op, observed->first, observed->second, range);
+    if (!params)
+      continue;
+
+    RankedTensorType floatType = op.getInput().getType();
+    quant::QuantizedType quantType =
+        buildUniformQuantType(floatType.getElementType(), 8, isSigned, range,
+                              {*params}, std::nullopt);
+    OpBuilder builder(op);
+    auto quantize = QuantizeOp::create(builder, op.getLoc(),
+                                       floatType.clone(quantType),
+                                       op.getInput());
+    auto dequantize =
+        DequantizeOp::create(builder, op.getLoc(), floatType, quantize);
+    op.replaceAllUsesWith(dequantize.getResult());
+    op.erase();
+    ++numFolded;
+  }
+}
+
 } // namespace
