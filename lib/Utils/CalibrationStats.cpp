@@ -91,7 +91,7 @@ ObserverStats::percentileRange(double percentile) const {
   for (int64_t c : signedHistogram)
     total += c;
   double upperCount = percentile / 100.0 * double(total);
-  double lowerCount = (1.0 - percentile / 100.0) * double(total);
+  double lowerCount = (100.0 - percentile) / 100.0 * double(total);
   double lower = minValue, upper = maxValue;
   int64_t cumulative = 0;
   bool lowerFound = false;
@@ -186,9 +186,8 @@ double ObserverStats::mseThreshold() const {
   return double(best) * absWidth;
 }
 
-std::pair<double, double>
-ObserverStats::computeRange(CalibrationMethod method,
-                            double percentile) const {
+std::pair<double, double> ObserverStats::computeRange(CalibrationMethod method,
+                                                      double percentile) const {
   switch (method) {
   case CalibrationMethod::MinMax:
     return {minValue, maxValue};

@@ -19,8 +19,7 @@ int64_t NpyArray::numElements() const {
 }
 
 static llvm::Error npyError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 /// The value of `key` in the header's Python dict literal, e.g. the text
@@ -88,8 +87,8 @@ static llvm::Error convertElements(llvm::StringRef dtype, const char *bytes,
       uint16_t h = llvm::support::endian::read16le(p);
       value = llvm::APFloat(llvm::APFloat::IEEEhalf(), llvm::APInt(16, h))
                   .convertToFloat();
-    } else if (kind == 'i' && (size == 1 || size == 2 || size == 4 ||
-                               size == 8)) {
+    } else if (kind == 'i' &&
+               (size == 1 || size == 2 || size == 4 || size == 8)) {
       int64_t v = 0;
       std::memcpy(&v, p, size);
       v = llvm::SignExtend64(uint64_t(v), size * 8);

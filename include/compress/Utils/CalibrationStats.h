@@ -19,7 +19,13 @@
 
 namespace mlir::compress {
 
-enum class CalibrationMethod { MinMax, MovingAverage, Percentile, Entropy, MSE };
+enum class CalibrationMethod {
+  MinMax,
+  MovingAverage,
+  Percentile,
+  Entropy,
+  MSE
+};
 
 std::optional<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name);
 
@@ -55,8 +61,8 @@ public:
   /// - MinMax: [min, max].
   /// - MovingAverage: the moving averages.
   /// - Percentile(p): lower = lo + i * width for the first bin i whose
-  ///   cumulative count exceeds (1 - p/100) * N; upper = lo + (j + 1) * width
-  ///   for the first bin j whose cumulative count reaches p/100 * N.
+  ///   cumulative count exceeds (100 - p) / 100 * N; upper = lo + (j + 1) *
+  ///   width for the first bin j whose cumulative count reaches p/100 * N.
   /// - Entropy: threshold t = i * absWidth for the i in [128, bins] (of the
   ///   absolute histogram) minimising KL(P || Q): P is bins [0, i) with the
   ///   counts of bins >= i added to bin i-1; Q splits bins [0, i) into 128

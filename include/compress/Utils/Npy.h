@@ -38,8 +38,7 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef contents);
 llvm::Expected<NpyArray> readNpyFile(llvm::StringRef path);
 
 /// Serializes a float32 array in .npy format version 1.0.
-std::string writeNpy(llvm::ArrayRef<int64_t> shape,
-                     llvm::ArrayRef<float> data);
+std::string writeNpy(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data);
 
 } // namespace mlir::compress
 

@@ -19,9 +19,9 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
@@ -91,10 +91,10 @@ FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
     int64_t count = shape.front();
     int64_t size = count ? array.numElements() / count : 0;
     for (int64_t i = 0; i < count; ++i)
-      samples.push_back({SmallVector<int64_t>(shape.drop_front()),
-                         std::vector<float>(array.data.begin() + i * size,
-                                            array.data.begin() +
-                                                (i + 1) * size)});
+      samples.push_back(
+          {SmallVector<int64_t>(shape.drop_front()),
+           std::vector<float>(array.data.begin() + i * size,
+                              array.data.begin() + (i + 1) * size)});
     return samples;
   }
   return emitError(loc) << "compress-calibrate: sample '" << file
@@ -105,9 +105,9 @@ FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
 
 bool isSupportedArgument(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && (tensor.getElementType().isF32() ||
-                    tensor.getElementType().isF16() ||
-                    tensor.getElementType().isBF16());
+  return tensor &&
+         (tensor.getElementType().isF32() || tensor.getElementType().isF16() ||
+          tensor.getElementType().isBF16());
 }
 
 /// The .npy files of `dir`, sorted, grouped by argument: plain files are
@@ -161,8 +161,8 @@ FailureOr<std::vector<Sample>> loadSamples(
     for (const auto &[argument, file] : files) {
       llvm::Expected<NpyArray> array = readNpyFile(file);
       if (!array)
-        return emitError(loc) << "compress-calibrate: "
-                              << llvm::toString(array.takeError());
+        return emitError(loc)
+               << "compress-calibrate: " << llvm::toString(array.takeError());
       auto argType = cast<RankedTensorType>(type.getInput(argument));
       FailureOr<std::vector<SampleArg>> split =
           splitSamples(*array, argType, file, loc);
@@ -357,9 +357,9 @@ public:
       return;
     constexpr size_t kWidth = 30;
     size_t filled = total ? done * kWidth / total : kWidth;
-    llvm::errs() << "\r" << label << " ["
-                 << std::string(filled, '#') << std::string(kWidth - filled, ' ')
-                 << "] " << done << "/" << total;
+    llvm::errs() << "\r" << label << " [" << std::string(filled, '#')
+                 << std::string(kWidth - filled, ' ') << "] " << done << "/"
+                 << total;
     if (done == total)
       llvm::errs() << "\n";
     llvm::errs().flush();
@@ -384,9 +384,9 @@ private:
   LogicalResult runSamples(ExecutionEngine &engine,
                            const std::vector<Sample> &samples, bool histograms,
                            Location loc);
-  LogicalResult writeStats(ArrayRef<std::pair<int64_t, std::pair<double, double>>>
-                               ranges,
-                           Location loc);
+  LogicalResult
+  writeStats(ArrayRef<std::pair<int64_t, std::pair<double, double>>> ranges,
+             Location loc);
 
   Recorder recorder;
 };
@@ -467,8 +467,8 @@ LogicalResult CalibratePass::runSamples(ExecutionEngine &engine,
                                         const std::vector<Sample> &samples,
                                         bool histograms, Location loc) {
   recorder.histogramPhase = histograms;
-  bool show = progress == "on" ||
-              (progress == "auto" && llvm::errs().is_displayed());
+  bool show =
+      progress == "on" || (progress == "auto" && llvm::errs().is_displayed());
   Progress bar(show,
                histograms ? "calibrate (histograms)" : "calibrate (ranges)",
                samples.size());
@@ -503,9 +503,8 @@ LogicalResult CalibratePass::runSamples(ExecutionEngine &engine,
     llvm::Error error = engine.invokePacked(wrapper, packed);
     activeRecorder = nullptr;
     if (error)
-      return emitError(loc) << "compress-calibrate: running sample "
-                            << index << " failed: "
-                            << llvm::toString(std::move(error));
+      return emitError(loc) << "compress-calibrate: running sample " << index
+                            << " failed: " << llvm::toString(std::move(error));
     bar.update(index + 1);
   }
   return success();

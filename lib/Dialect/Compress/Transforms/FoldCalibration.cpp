@@ -47,9 +47,12 @@ FailureOr<RangeMap> readStatsFile(StringRef path, Location loc) {
   RangeMap ranges;
   for (const llvm::json::Value &entry : *entries) {
     const llvm::json::Object *object = entry.getAsObject();
-    std::optional<int64_t> id = object ? object->getInteger("id") : std::nullopt;
-    std::optional<double> min = object ? object->getNumber("min") : std::nullopt;
-    std::optional<double> max = object ? object->getNumber("max") : std::nullopt;
+    std::optional<int64_t> id =
+        object ? object->getInteger("id") : std::nullopt;
+    std::optional<double> min =
+        object ? object->getNumber("min") : std::nullopt;
+    std::optional<double> max =
+        object ? object->getNumber("max") : std::nullopt;
     if (!id || !min || !max)
       return emitError(loc) << "compress-fold-calibration: '" << path
                             << "': every observer entry needs numeric "
@@ -76,9 +79,8 @@ std::optional<QuantParams> FoldCalibrationPass::paramsFor(ObserveOp op,
                                                           double max,
                                                           QuantRange range) {
   if (!std::isfinite(min) || !std::isfinite(max) || min > max) {
-    op.emitWarning() << "observer " << op.getId()
-                     << " has an unusable range [" << min << ", " << max
-                     << "]; left unquantized";
+    op.emitWarning() << "observer " << op.getId() << " has an unusable range ["
+                     << min << ", " << max << "]; left unquantized";
     return std::nullopt;
   }
   if (min == 0.0 && max == 0.0)
@@ -90,8 +92,8 @@ std::optional<QuantParams> FoldCalibrationPass::paramsFor(ObserveOp op,
   // 128 for u8), scale from the larger magnitude.
   int64_t zeroPoint = (range.qmin + range.qmax + 1) / 2;
   QuantRange half = {-(range.qmax - zeroPoint), range.qmax - zeroPoint};
-  std::optional<QuantParams> params = computeSymmetricParams(
-      std::max(std::abs(min), std::abs(max)), half);
+  std::optional<QuantParams> params =
+      computeSymmetricParams(std::max(std::abs(min), std::abs(max)), half);
   if (params)
     params->zeroPoint = zeroPoint;
   return params;
@@ -144,9 +146,8 @@ void FoldCalibrationPass::runOnOperation() {
         buildUniformQuantType(floatType.getElementType(), 8, isSigned, range,
                               {*params}, std::nullopt);
     OpBuilder builder(op);
-    auto quantize = QuantizeOp::create(builder, op.getLoc(),
-                                       floatType.clone(quantType),
-                                       op.getInput());
+    auto quantize = QuantizeOp::create(
+        builder, op.getLoc(), floatType.clone(quantType), op.getInput());
     auto dequantize =
         DequantizeOp::create(builder, op.getLoc(), floatType, quantize);
     op.replaceAllUsesWith(dequantize.getResult());

@@ -1,0 +1,32 @@
+//===- NpyTest.cpp - .npy reader ------------------------------------------===//
+
+#include "compress/Utils/Npy.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir::compress;
+
+TEST(Npy, RoundTripsFloat32) {
+  std::string bytes = writeNpy({2, 3}, {1, 2, 3, 4, 5, 6.5f});
+  llvm::Expected<NpyArray> array = parseNpy(bytes);
+  ASSERT_TRUE(bool(array)) << llvm::toString(array.takeError());
+  EXPECT_EQ(array->dtype, "<f4");
+  EXPECT_EQ(array->shape, (llvm::SmallVector<int64_t>{2, 3}));
+  EXPECT_EQ(array->data, (std::vector<float>{1, 2, 3, 4, 5, 6.5f}));
+  // numpy requires the header (with magic and length) to be 64-byte aligned.
+  size_t headerLength = uint8_t(bytes[8]) | (uint8_t(bytes[9]) << 8);
+  EXPECT_EQ((10 + headerLength) % 64, 0u);
+}
+
+TEST(Npy, RejectsBadInput) {
+  llvm::Expected<NpyArray> bad = parseNpy("not numpy at all");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_NE(llvm::toString(bad.takeError()).find("bad magic"),
+            std::string::npos);
+  std::string truncated = writeNpy({4}, {1, 2, 3, 4});
+  truncated.resize(truncated.size() - 3);
+  llvm::Expected<NpyArray> cut = parseNpy(truncated);
+  ASSERT_FALSE(bool(cut));
+  EXPECT_NE(llvm::toString(cut.takeError()).find("truncated"),
+            std::string::npos);
+}
