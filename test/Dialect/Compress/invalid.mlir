@@ -132,3 +132,99 @@ func.func @sparsity_attr_wrong_kind() {
   %c = arith.constant {compress.sparsity = 5} dense<1.0> : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @observe_half_range(%x: tensor<4xf32>) {
+  // expected-error @+1 {{needs both 'min' and 'max' or neither}}
+  %y = compress.observe %x {id = 0 : i64, min = 1.0 : f64} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @observe_empty_range(%x: tensor<4xf32>) {
+  // expected-error @+1 {{recorded range is empty or NaN: min = 2.000000e+00, max = 1.000000e+00}}
+  %y = compress.observe %x {id = 0 : i64, min = 2.0 : f64, max = 1.0 : f64} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @fake_quant_bits(%x: tensor<4xf32>, %r: tensor<f32>) {
+  // expected-error @+1 {{'bits' must be in [2, 16], got 17}}
+  %y = compress.fake_quant %x, %r, %r {bits = 17 : i64} : tensor<4xf32>, tensor<f32>
+  return
+}
+
+// -----
+
+func.func @fake_quant_per_tensor_rank(%x: tensor<4xf32>, %r: tensor<4xf32>) {
+  // expected-error @+1 {{per-tensor ranges must be 0-D tensors, got 'tensor<4xf32>'; set 'axis' for per-axis ranges}}
+  %y = compress.fake_quant %x, %r, %r : tensor<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @fake_quant_axis(%x: tensor<4xf32>, %r: tensor<4xf32>) {
+  // expected-error @+1 {{axis 1 is out of range for a tensor of rank 1}}
+  %y = compress.fake_quant %x, %r, %r {axis = 1 : i64} : tensor<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @fake_quant_count(%x: tensor<2x4xf32>, %r: tensor<3xf32>) {
+  // expected-error @+1 {{per-axis ranges have 3 entries but dimension 1 has size 4}}
+  %y = compress.fake_quant %x, %r, %r {axis = 1 : i64} : tensor<2x4xf32>, tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @requantize_per_axis_result(%acc: tensor<2xi32>) {
+  // expected-error @+1 {{result must have a per-tensor !quant.uniform element type}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.5>} : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.5}>>
+  return
+}
+
+// -----
+
+func.func @requantize_scale(%acc: tensor<2xi32>) {
+  // expected-error @+1 {{input scales must be positive and finite, got 0.000000e+00}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.0>} : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @requantize_scale_count(%acc: tensor<2x3xi32>) {
+  // expected-error @+1 {{has 2 input scales but dimension 1 has size 3}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.5, 0.25>, axis = 1 : i64} : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @requantize_per_tensor_count(%acc: tensor<2xi32>) {
+  // expected-error @+1 {{per-tensor requantization takes 1 input scale, got 2; set 'axis' for per-channel scales}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.5, 0.25>} : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @requantize_rounding(%acc: tensor<2xi32>) {
+  // expected-error @+1 {{'rounding' must be "fixed_point" or "float", got "truncate"}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.5>, rounding = "truncate"} : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @requantize_clamp(%acc: tensor<2xi32>) {
+  // expected-error @+1 {{clamp_min 5 is greater than clamp_max 3}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.5>, clamp_min = 5 : i64, clamp_max = 3 : i64} : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 0.5>>
+  return
+}

@@ -43,3 +43,30 @@ func.func @sparsity_annotations() -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32
   %c = arith.constant {compress.sparsity = #compress.sparsity<channel, axis = 1, fraction = 0.25>} dense<[0.0, 1.0, 3.0, 2.0]> : tensor<4xf32>
   return %a, %b, %c : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
+
+// CHECK-LABEL: func.func @observe
+// CHECK: compress.observe %{{.*}} {id = 0 : i64} : tensor<2x3xf32>
+// CHECK: compress.observe %{{.*}} {id = 1 : i64, max = 2.000000e+00 : f64, min = -1.500000e+00 : f64} : tensor<2x3xf32>
+func.func @observe(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %a = compress.observe %x {id = 0 : i64} : tensor<2x3xf32>
+  %b = compress.observe %a {id = 1 : i64, min = -1.5 : f64, max = 2.0 : f64} : tensor<2x3xf32>
+  return %b : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @fake_quant
+// CHECK: compress.fake_quant %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<f32>
+// CHECK: compress.fake_quant %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64, bits = 4 : i64, is_signed, narrow_range} : tensor<2x3xf32>, tensor<3xf32>
+func.func @fake_quant(%x: tensor<2x3xf32>, %min: tensor<f32>, %max: tensor<f32>, %mins: tensor<3xf32>, %maxs: tensor<3xf32>) -> tensor<2x3xf32> {
+  %a = compress.fake_quant %x, %min, %max : tensor<2x3xf32>, tensor<f32>
+  %b = compress.fake_quant %a, %mins, %maxs {bits = 4 : i64, axis = 1 : i64, is_signed, narrow_range} : tensor<2x3xf32>, tensor<3xf32>
+  return %b : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @requantize
+// CHECK: compress.requantize %{{.*}} {axis = 1 : i64, clamp_min = 0 : i64, input_scales = array<f64: 1.000000e-02, 2.000000e-02>} : tensor<4x2xi32> -> tensor<4x2x!quant.uniform<u8:f32, 5.000000e-02>>
+// CHECK: compress.requantize %{{.*}} {input_scales = array<f64: 2.500000e-01>, rounding = "float"} : tensor<4x2xi32> -> tensor<4x2x!quant.uniform<i8:f32, 1.000000e+00:-3>>
+func.func @requantize(%acc: tensor<4x2xi32>) -> (tensor<4x2x!quant.uniform<u8:f32, 0.05>>, tensor<4x2x!quant.uniform<i8:f32, 1.0:-3>>) {
+  %a = compress.requantize %acc {input_scales = array<f64: 0.01, 0.02>, axis = 1 : i64, clamp_min = 0 : i64} : tensor<4x2xi32> -> tensor<4x2x!quant.uniform<u8:f32, 0.05>>
+  %b = compress.requantize %acc {input_scales = array<f64: 0.25>, rounding = "float"} : tensor<4x2xi32> -> tensor<4x2x!quant.uniform<i8:f32, 1.0:-3>>
+  return %a, %b : tensor<4x2x!quant.uniform<u8:f32, 0.05>>, tensor<4x2x!quant.uniform<i8:f32, 1.0:-3>>
+}

@@ -1,0 +1,50 @@
+// RUN: compress-opt %s -split-input-file -verify-diagnostics --compress-fold-calibration | FileCheck %s --check-prefix=U8
+// RUN: compress-opt %s -split-input-file --compress-fold-calibration=activation-type=i8 2>/dev/null | FileCheck %s --check-prefix=I8
+// RUN: compress-opt %s -split-input-file --compress-fold-calibration=symmetric=true 2>/dev/null | FileCheck %s --check-prefix=SYM
+// RUN: echo '{"observers": [{"id": 0, "min": -1.0, "max": 3.0}]}' > %t.json
+// RUN: compress-opt %s -split-input-file --compress-fold-calibration=stats=%t.json 2>/dev/null | FileCheck %s --check-prefix=FILE
+// RUN: not compress-opt %s --compress-fold-calibration=stats=%t.missing 2>&1 | FileCheck %s --check-prefix=MISSING
+
+// By hand, range [-1, 2]:
+//   u8:  scale 3/255 = 0.011764..., zp = 0 - round(-1 / (3/255)) = 85
+//   i8:  scale 3/255, zp = -128 + 85 = -43
+//   symmetric u8: scale 2/127 = 0.015748..., zp 128
+// From the stats file [-1, 3]: scale 4/255 = 0.015686..., zp = round(63.75) = 64.
+// U8-LABEL: func.func @observed
+// U8: %[[Q:.*]] = compress.quantize %arg0 : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.011764705882352941:85>>
+// U8: %[[D:.*]] = compress.dequantize %[[Q]] : tensor<4x!quant.uniform<u8:f32, 0.011764705882352941:85>> -> tensor<4xf32>
+// U8: return %[[D]]
+// I8-LABEL: func.func @observed
+// I8: !quant.uniform<i8:f32, 0.011764705882352941:-43>
+// SYM-LABEL: func.func @observed
+// SYM: !quant.uniform<u8:f32, 0.015748031496062992:128>
+// FILE-LABEL: func.func @observed
+// FILE: !quant.uniform<u8:f32, 0.015686274509803921:64>
+// MISSING: error: compress-fold-calibration: cannot read '{{.*}}missing'
+func.func @observed(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = compress.observe %x {id = 0 : i64, min = -1.0 : f64, max = 2.0 : f64} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// An all-zero range gets scale 1 and a warning; a range without 0 is widened.
+// U8-LABEL: func.func @degenerate
+// U8: !quant.uniform<u8:f32, 1.000000e+00>
+// U8: !quant.uniform<u8:f32, 0.015686274509803921>
+func.func @degenerate(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  // expected-warning @+1 {{observer 1 only saw zeros; using scale 1}}
+  %y = compress.observe %x {id = 1 : i64, min = 0.0 : f64, max = 0.0 : f64} : tensor<4xf32>
+  %z = compress.observe %x {id = 2 : i64, min = 2.0 : f64, max = 4.0 : f64} : tensor<4xf32>
+  return %y, %z : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// U8-LABEL: func.func @uncalibrated
+// U8: compress.observe
+func.func @uncalibrated(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-warning @+1 {{observer 3 has no recorded range (run compress-calibrate first); left in place}}
+  %y = compress.observe %x {id = 3 : i64} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}

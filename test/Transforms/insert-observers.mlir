@@ -1,0 +1,56 @@
+// RUN: compress-opt %s -split-input-file --compress-insert-observers | FileCheck %s
+// RUN: compress-opt %s -split-input-file --compress-insert-observers='ops=conv inputs=false' | FileCheck %s --check-prefix=CONV
+// RUN: not compress-opt %s --compress-insert-observers='ops=softmax' 2>&1 | FileCheck %s --check-prefix=ERR
+
+// ERR: error: compress-insert-observers: unknown op kind 'softmax' in option 'ops'; expected matmul, conv, add, mul or pool
+
+// The input, the activation after the bias/ReLU generic (the second
+// matmul's input) and the returned value are observed; weights are not, and
+// the bias add (one constant operand) is part of the layer, not an add.
+// CHECK-LABEL: func.func @mlp
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4xf32>)
+// CHECK: %[[OX:.*]] = compress.observe %[[X]] {id = 0 : i64} : tensor<2x4xf32>
+// CHECK: linalg.matmul ins(%[[OX]], %{{.*}} : tensor<2x4xf32>, tensor<4x3xf32>)
+// CHECK: %[[H:.*]] = linalg.generic
+// CHECK: %[[OH:.*]] = compress.observe %[[H]] {id = 1 : i64} : tensor<2x3xf32>
+// CHECK: %[[Y:.*]] = linalg.matmul ins(%[[OH]], %{{.*}} : tensor<2x3xf32>, tensor<3x2xf32>)
+// CHECK: %[[OY:.*]] = compress.observe %[[Y]] {id = 2 : i64} : tensor<2x2xf32>
+// CHECK: return %[[OY]]
+// CONV-LABEL: func.func @mlp
+// CONV-NOT: compress.observe %arg0
+// CONV: compress.observe %{{.*}} {id = 0 : i64} : tensor<2x2xf32>
+func.func @mlp(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
+  %w1 = arith.constant dense<1.0> : tensor<4x3xf32>
+  %b1 = arith.constant dense<0.5> : tensor<3xf32>
+  %w2 = arith.constant dense<2.0> : tensor<3x2xf32>
+  %e1 = tensor.empty() : tensor<2x3xf32>
+  %e2 = tensor.empty() : tensor<2x2xf32>
+  %m = linalg.matmul ins(%x, %w1 : tensor<2x4xf32>, tensor<4x3xf32>) outs(%e1 : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %h = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+       ins(%m, %b1 : tensor<2x3xf32>, tensor<3xf32>) outs(%e1 : tensor<2x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3xf32>
+  %y = linalg.matmul ins(%h, %w2 : tensor<2x3xf32>, tensor<3x2xf32>) outs(%e2 : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+
+// -----
+
+// A residual add of two activations is quantizable: both operands are
+// observed, each once, and the value used twice gets one observer.
+// CHECK-LABEL: func.func @residual
+// CHECK: %[[OX:.*]] = compress.observe %arg0 {id = 0 : i64}
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[OX]], %{{.*}} :
+// CHECK: %[[OC:.*]] = compress.observe %[[C]] {id = 1 : i64}
+// CHECK: linalg.add ins(%[[OC]], %[[OX]] :
+// CHECK-NOT: compress.observe %[[C]]
+func.func @residual(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  %f = arith.constant dense<1.0> : tensor<1x1x2x2xf32>
+  %e = tensor.empty() : tensor<1x4x4x2xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%x, %f : tensor<1x4x4x2xf32>, tensor<1x1x2x2xf32>) outs(%e : tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  %s = linalg.add ins(%c, %x : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) outs(%e : tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
+  return %s : tensor<1x4x4x2xf32>
+}
