@@ -668,10 +668,7 @@ def magnitude_file():
 // GLOBAL-LABEL: func.func @mlp(
 {weight_checks("GLOBAL", glob)}
 // THRESHOLD-LABEL: func.func @mlp(
-// KNOWN ISSUE: with threshold=, compress leaves a pruned -0.0 as -0.0 (with
-// sparsity=, it becomes +0.0, as Passes.td says pruned weights do); until
-// that is settled, either sign is accepted there.
-{weight_checks("THRESHOLD", thresh, [np.signbit(w) & (w == 0) for w in (w1, w2)])}
+{weight_checks("THRESHOLD", thresh)}
 {mlp_text(w1, b1, w2, b2)}
 {print_main(x, "mlp", f"tensor<{BATCH}x{IN}xf32>", f"tensor<{BATCH}x{OUT}xf32>")}"""
     return text, sidecar("prune-magnitude-mlp.mlir", (BATCH, OUT),

@@ -55,7 +55,7 @@ LogicalResult PruneMagnitudePass::verifyOptions() {
 void PruneMagnitudePass::pruneBelowThreshold(std::vector<PrunedLayer> &layers) {
   for (PrunedLayer &layer : layers)
     for (llvm::APFloat &v : layer.values)
-      if (std::abs(v.convertToDouble()) < threshold && !v.isZero())
+      if (std::abs(v.convertToDouble()) < threshold)
         v = llvm::APFloat::getZero(v.getSemantics());
 }
 

@@ -210,6 +210,12 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
     flatten, every row of the matmul weight that a removed channel fed).
     Unsafe chains are left as they are with a remark, as for
     `compress-prune-neurons`.
+
+    Every layer is scored on its original weights (independent pruning in
+    the terms of Li et al.): a convolution that is both the consumer of one
+    chain and the producer of the next keeps or drops its filters by their
+    full norms, before its input channels shrink. Its weight is annotated
+    with the last pruning applied to it (the input-channel one).
   }];
   let dependentDialects = [
     "::mlir::compress::CompressDialect",
