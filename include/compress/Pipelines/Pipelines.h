@@ -25,8 +25,58 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
 void buildLowerToCPUPipeline(OpPassManager &pm,
                              const LowerToCPUOptions &options);
 
+/// Options of the `compress-ptq` pipeline: those of the passes it chains.
+struct PTQOptions : public PassPipelineOptions<PTQOptions> {
+  PassOptions::Option<std::string> data{
+      *this, "data", llvm::cl::desc("Directory of .npy calibration samples")};
+  PassOptions::Option<std::string> method{
+      *this, "method",
+      llvm::cl::desc("Calibration method: minmax, moving-average, "
+                     "percentile, entropy or mse"),
+      llvm::cl::init("minmax")};
+  PassOptions::Option<std::string> entry{
+      *this, "entry", llvm::cl::desc("Function the samples are for")};
+  PassOptions::Option<std::string> stats{
+      *this, "stats", llvm::cl::desc("Write the recorded ranges to this file")};
+  PassOptions::Option<double> percentile{
+      *this, "percentile", llvm::cl::desc("Percentile for method=percentile"),
+      llvm::cl::init(99.99)};
+  PassOptions::Option<std::string> activationType{
+      *this, "activation-type",
+      llvm::cl::desc("Activation storage: u8 (x86 VNNI) or i8 (NVIDIA)"),
+      llvm::cl::init("u8")};
+  PassOptions::Option<bool> symmetric{
+      *this, "symmetric", llvm::cl::desc("Symmetric activation ranges"),
+      llvm::cl::init(false)};
+  PassOptions::Option<unsigned> weightBits{
+      *this, "weight-bits", llvm::cl::desc("Bit width of the weights"),
+      llvm::cl::init(8)};
+  PassOptions::Option<std::string> granularity{
+      *this, "granularity",
+      llvm::cl::desc("Weight scales: per-channel or per-tensor"),
+      llvm::cl::init("per-channel")};
+  PassOptions::Option<std::string> rounding{
+      *this, "rounding", llvm::cl::desc("Requantization: fixed_point or float"),
+      llvm::cl::init("fixed_point")};
+  PassOptions::Option<bool> lower{
+      *this, "lower",
+      llvm::cl::desc("Also lower to LLVM with compress-lower-to-cpu"),
+      llvm::cl::init(true)};
+};
+
+/// Post-training quantization in one pipeline: insert observers, calibrate
+/// on the samples, fold the ranges, quantize weights, fuse integer kernels,
+/// lower compress ops to linalg and (with `lower`) to LLVM for the CPU.
+void buildPTQPipeline(OpPassManager &pm, const PTQOptions &options);
+
+void registerLowerToCPUPipeline();
+void registerPTQPipeline();
+
 /// Registers every compress pipeline under its command-line name.
-void registerCompressPipelines();
+inline void registerCompressPipelines() {
+  registerLowerToCPUPipeline();
+  registerPTQPipeline();
+}
 
 } // namespace mlir::compress
 

@@ -1,13 +1,16 @@
-//===- ConvertPrecision.cpp - compress-convert-precision
-//---------------------------------------===//
+//===- ConvertPrecision.cpp - f32 models to f16 or bf16 -------------------===//
 //
-// Placeholder while the pass is being written: fails with an error instead
-// of silently doing nothing.
+// Retypes the whole module in place: every f32 (scalar, or element of a
+// tensor, memref or vector) becomes the target type, f32 constants are
+// rounded to it, and casts that became no-ops disappear.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 #define DEBUG_TYPE "compress-convert-precision"
 
@@ -17,16 +20,116 @@ namespace mlir::compress {
 } // namespace mlir::compress
 
 using namespace mlir;
+using namespace mlir::compress;
 
 namespace {
+
+/// `type` with f32 replaced by `target` wherever it is the type or the
+/// element type.
+Type convertType(Type type, FloatType target) {
+  if (type.isF32())
+    return target;
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    if (shaped.getElementType().isF32())
+      return shaped.clone(target);
+  if (auto function = dyn_cast<FunctionType>(type)) {
+    SmallVector<Type> inputs, results;
+    for (Type t : function.getInputs())
+      inputs.push_back(convertType(t, target));
+    for (Type t : function.getResults())
+      results.push_back(convertType(t, target));
+    return FunctionType::get(type.getContext(), inputs, results);
+  }
+  return type;
+}
+
+/// An f32 constant value rounded (to nearest even) to `target`.
+Attribute convertConstant(Attribute value, FloatType target) {
+  auto round = [&](llvm::APFloat v) {
+    bool losesInfo;
+    v.convert(target.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    return v;
+  };
+  if (auto scalar = dyn_cast<FloatAttr>(value);
+      scalar && scalar.getType().isF32())
+    return FloatAttr::get(target, round(scalar.getValue()));
+  if (auto dense = dyn_cast<DenseElementsAttr>(value);
+      dense && dense.getElementType().isF32()) {
+    SmallVector<llvm::APFloat> rounded;
+    for (const llvm::APFloat &v : dense.getValues<llvm::APFloat>())
+      rounded.push_back(round(v));
+    return DenseElementsAttr::get(
+        cast<ShapedType>(dense.getType()).clone(target), rounded);
+  }
+  return value;
+}
+
+bool hasQuantizedType(Type type) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    type = shaped.getElementType();
+  return isa<quant::QuantizedType>(type);
+}
+
 struct ConvertPrecisionPass
     : public compress::impl::CompressConvertPrecisionBase<
           ConvertPrecisionPass> {
   using CompressConvertPrecisionBase::CompressConvertPrecisionBase;
+
   void runOnOperation() override {
-    getOperation()->emitError(
-        "compress-convert-precision is not implemented yet");
-    signalPassFailure();
+    ModuleOp module = getOperation();
+    FloatType target;
+    if (to == "f16")
+      target = Float16Type::get(&getContext());
+    else if (to == "bf16")
+      target = BFloat16Type::get(&getContext());
+    else {
+      emitError(module.getLoc())
+          << "compress-convert-precision: option 'to' must be 'f16' or "
+             "'bf16', got '"
+          << to << "'";
+      return signalPassFailure();
+    }
+
+    WalkResult quantized = module.walk([&](Operation *op) {
+      for (Type type : op->getResultTypes())
+        if (hasQuantizedType(type)) {
+          op->emitError() << "compress-convert-precision converts float "
+                             "models; this op already has a quantized type";
+          return WalkResult::interrupt();
+        }
+      return WalkResult::advance();
+    });
+    if (quantized.wasInterrupted())
+      return signalPassFailure();
+
+    module.walk([&](Operation *op) {
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument arg : block.getArguments())
+            arg.setType(convertType(arg.getType(), target));
+      for (OpResult result : op->getResults())
+        result.setType(convertType(result.getType(), target));
+      if (auto constant = dyn_cast<arith::ConstantOp>(op))
+        constant.setValueAttr(
+            cast<TypedAttr>(convertConstant(constant.getValue(), target)));
+      if (auto function = dyn_cast<func::FuncOp>(op))
+        function.setFunctionType(cast<FunctionType>(
+            convertType(function.getFunctionType(), target)));
+    });
+
+    // Casts between f32 and another float that now cast to themselves.
+    SmallVector<Operation *> noOps;
+    module.walk([&](Operation *op) {
+      if (isa<arith::ExtFOp, arith::TruncFOp>(op) &&
+          op->getOperand(0).getType() == op->getResult(0).getType())
+        noOps.push_back(op);
+    });
+    for (Operation *op : noOps) {
+      op->getResult(0).replaceAllUsesWith(op->getOperand(0));
+      op->erase();
+    }
   }
 };
+
 } // namespace

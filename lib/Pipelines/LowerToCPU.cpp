@@ -1,7 +1,7 @@
-//===- Pipelines.cpp - compress pass pipelines ----------------------------===//
+//===- LowerToCPU.cpp - the compress-lower-to-cpu pipeline ----------------===//
 
-#include "compress/Pipelines/Pipelines.h"
 #include "compress/Conversion/Passes.h"
+#include "compress/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -53,7 +53,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
-void mlir::compress::registerCompressPipelines() {
+void mlir::compress::registerLowerToCPUPipeline() {
   PassPipelineRegistration<LowerToCPUOptions>(
       "compress-lower-to-cpu",
       "Lower linalg on tensors (float or integer) to the LLVM dialect for "

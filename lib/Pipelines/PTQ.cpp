@@ -1,0 +1,51 @@
+//===- PTQ.cpp - the compress-ptq pipeline --------------------------------===//
+
+#include "compress/Conversion/Passes.h"
+#include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace mlir::compress;
+
+void mlir::compress::buildPTQPipeline(OpPassManager &pm,
+                                      const PTQOptions &options) {
+  pm.addPass(createCompressInsertObservers());
+
+  CompressCalibrateOptions calibrate;
+  calibrate.data = options.data;
+  calibrate.method = options.method;
+  calibrate.entry = options.entry;
+  calibrate.stats = options.stats;
+  calibrate.percentile = options.percentile;
+  pm.addPass(createCompressCalibrate(calibrate));
+
+  CompressFoldCalibrationOptions fold;
+  fold.activationType = options.activationType;
+  fold.symmetric = options.symmetric;
+  pm.addPass(createCompressFoldCalibration(fold));
+
+  CompressQuantizeWeightsOptions weights;
+  weights.bits = options.weightBits;
+  weights.granularity = options.granularity;
+  pm.addPass(createCompressQuantizeWeights(weights));
+
+  CompressFuseQDQOptions fuse;
+  fuse.rounding = options.rounding;
+  pm.addPass(createCompressFuseQDQ(fuse));
+
+  pm.addPass(createConvertCompressToLinalg());
+  if (options.lower)
+    buildLowerToCPUPipeline(pm, LowerToCPUOptions());
+}
+
+void mlir::compress::registerPTQPipeline() {
+  PassPipelineRegistration<PTQOptions>(
+      "compress-ptq",
+      "Post-training quantization: compress-insert-observers, "
+      "compress-calibrate, compress-fold-calibration, "
+      "compress-quantize-weights, compress-fuse-qdq, "
+      "convert-compress-to-linalg and (lower=true) compress-lower-to-cpu.",
+      buildPTQPipeline);
+}
