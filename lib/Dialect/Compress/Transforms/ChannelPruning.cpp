@@ -600,3 +600,19 @@ mlir::compress::parseChannelPruningOptions(Location loc, StringRef passName,
            << score << "'";
   return options;
 }
+
+FailureOr<ChannelPruningResult>
+mlir::compress::pruneLayerChannels(Operation *root, StringRef passName,
+                                   StringRef unitName, double ratio,
+                                   StringRef norm, StringRef score,
+                                   function_ref<bool(Operation *)> isProducer) {
+  FailureOr<ChannelPruningOptions> options = parseChannelPruningOptions(
+      root->getLoc(), passName, unitName, ratio, norm, score);
+  if (failed(options))
+    return failure();
+  SmallVector<linalg::LinalgOp> producers;
+  for (const WeightedLayer &layer : collectWeightedLayers(root))
+    if (isProducer(layer.op))
+      producers.push_back(layer.op);
+  return pruneChannels(producers, *options);
+}

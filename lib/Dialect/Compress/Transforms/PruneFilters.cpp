@@ -3,7 +3,6 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
-#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 
 #define DEBUG_TYPE "compress-prune-filters"
 
@@ -29,19 +28,14 @@ struct PruneFiltersPass
   using CompressPruneFiltersBase::CompressPruneFiltersBase;
 
   void runOnOperation() override {
-    FailureOr<ChannelPruningOptions> options = parseChannelPruningOptions(
-        getOperation()->getLoc(), "compress-prune-filters", "filters", ratio,
-        norm, score);
-    if (failed(options))
+    FailureOr<ChannelPruningResult> result =
+        pruneLayerChannels(getOperation(), "compress-prune-filters", "filters",
+                           ratio, norm, score, isFilterConvolution);
+    if (failed(result))
       return signalPassFailure();
-    SmallVector<linalg::LinalgOp> producers;
-    for (const WeightedLayer &layer : collectWeightedLayers(getOperation()))
-      if (isFilterConvolution(layer.op))
-        producers.push_back(layer.op);
-    ChannelPruningResult result = pruneChannels(producers, *options);
-    numRemoved += result.removed;
-    numChains += result.chains;
-    numSkipped += result.skipped;
+    numRemoved += result->removed;
+    numChains += result->chains;
+    numSkipped += result->skipped;
   }
 };
 

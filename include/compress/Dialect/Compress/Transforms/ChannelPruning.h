@@ -38,6 +38,14 @@ parseChannelPruningOptions(Location loc, llvm::StringRef passName,
                            llvm::StringRef unitName, double ratio,
                            llvm::StringRef norm, llvm::StringRef score);
 
+/// Parses the options, then prunes the channels of every layer under `root`
+/// (in program order) that `isProducer` accepts. Fails only on bad options.
+FailureOr<ChannelPruningResult>
+pruneLayerChannels(Operation *root, llvm::StringRef passName,
+                   llvm::StringRef unitName, double ratio, llvm::StringRef norm,
+                   llvm::StringRef score,
+                   llvm::function_ref<bool(Operation *)> isProducer);
+
 /// Prunes the output channels of every op in `producers` (layer ops with a
 /// constant weight) whose channels reach a next layer through a chain that
 /// can be shrunk safely; every other producer gets a remark saying why it
