@@ -65,10 +65,11 @@ public:
   ///   width for the first bin j whose cumulative count reaches p/100 * N.
   /// - Entropy: threshold t = i * absWidth for the i in [128, bins] (of the
   ///   absolute histogram) minimising KL(P || Q): P is bins [0, i) with the
-  ///   counts of bins >= i added to bin i-1; Q splits bins [0, i) into 128
-  ///   groups [floor(g*i/128), floor((g+1)*i/128)) and gives each non-empty
-  ///   bin of a group the group's total divided by its number of non-empty
-  ///   bins; P and Q are normalised to sum 1, and a term with Q = 0 uses
+  ///   counts of bins >= i added to bin i-1; Q splits the histogram's bins
+  ///   [0, i) (without those added counts) into 128 groups
+  ///   [floor(g*i/128), floor((g+1)*i/128)) and gives each bin that is
+  ///   non-empty in the histogram the group's histogram total divided by the
+  ///   group's number of non-empty bins; P and Q are normalised to sum 1, and a term with Q = 0 uses
   ///   1e-12 for Q. Ties keep the smaller i.
   /// - MSE: threshold t = i * absWidth for the i in [1, bins] minimising
   ///   sum_j h[j] * e((j + 0.5) * absWidth), with e(c) = (c - t)^2 above t

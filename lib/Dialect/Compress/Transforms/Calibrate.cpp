@@ -125,6 +125,8 @@ listSampleFiles(StringRef dir, Location loc) {
     StringRef path = it->path();
     if (llvm::sys::path::extension(path) != ".npy")
       continue;
+    // Samples run in file-name order (as `ls` lists them); the `.argK` part
+    // of a multi-argument sample is dropped from its sorting key.
     StringRef stem = llvm::sys::path::stem(path);
     unsigned argument = 0;
     size_t dot = stem.rfind(".arg");
@@ -133,7 +135,7 @@ listSampleFiles(StringRef dir, Location loc) {
       stem = stem.take_front(dot);
     else
       argument = 0;
-    groups[stem.str()][argument] = path.str();
+    groups[(stem + ".npy").str()][argument] = path.str();
   }
   if (error)
     return emitError(loc) << "compress-calibrate: cannot list '" << dir
@@ -212,11 +214,9 @@ FailureOr<func::FuncOp> selectEntry(
     bool fits = true;
     for (const auto &[argument, file] : firstFiles) {
       llvm::Expected<NpyArray> array = readNpyFile(file);
-      if (!array) {
-        llvm::consumeError(array.takeError());
-        fits = false;
-        break;
-      }
+      if (!array)
+        return emitError(loc)
+               << "compress-calibrate: " << llvm::toString(array.takeError());
       auto type = cast<RankedTensorType>(function.getArgumentTypes()[argument]);
       ArrayRef<int64_t> shape = array->shape;
       fits &= fitsShape(shape, type) ||
@@ -229,7 +229,9 @@ FailureOr<func::FuncOp> selectEntry(
     return candidates.front();
   InFlightDiagnostic diag = emitError(loc) << "compress-calibrate: ";
   if (candidates.empty())
-    diag << "no public function takes the samples in the data directory";
+    diag << "no public function takes the samples in the data directory "
+         << "(first sample: '" << firstFiles.begin()->second
+         << "'); check its shape or choose the function with entry=NAME";
   else
     diag << candidates.size()
          << " public functions take the samples; choose one with entry=NAME";

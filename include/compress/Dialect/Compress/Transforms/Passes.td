@@ -317,8 +317,9 @@ def CompressCalibrate : Pass<"compress-calibrate", "ModuleOp"> {
     - `minmax`: the smallest and largest value seen.
     - `moving-average`: min/max of each sample, averaged with
       `averaging-constant` (PyTorch's MovingAverageMinMaxObserver).
-    - `percentile`: the `percentile`-th percentile of |x| (symmetric) of a
-      histogram of all values, and likewise the lower tail.
+    - `percentile`: from a histogram of all values, the `percentile`-th
+      percentile as the upper end and the `(100 - percentile)`-th as the
+      lower end.
     - `entropy`: TensorRT's KL-divergence threshold over a 2048-bin histogram
       of |x|, 128 quantized bins.
     - `mse`: the threshold (over the histogram's bin edges) minimising the
@@ -326,7 +327,13 @@ def CompressCalibrate : Pass<"compress-calibrate", "ModuleOp"> {
     Histogram methods run the data twice: once for the range, once to fill
     the histograms.
   }];
-  let dependentDialects = ["::mlir::compress::CompressDialect"];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::compress::CompressDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
   let options = [
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of .npy samples (required)">,
@@ -358,7 +365,7 @@ def CompressFoldCalibration : Pass<"compress-fold-calibration", "ModuleOp"> {
     `!quant.uniform` type derived from the range: asymmetric by default
     (range widened to include 0, `scale = (max - min) / (qmax - qmin)`,
     `zero_point = qmin - round_half_to_even(min / scale)`), or symmetric
-    (`scale = max(|min|, |max|) / qmax`, zero point 0 for i8, 128 for u8).
+    (`scale = max(|min|, |max|) / 127`, zero point 0 for i8, 128 for u8).
     Storage is `u8` (x86 VNNI multiplies u8 activations by s8 weights) or
     `i8` (what NVIDIA tensor cores multiply). Degenerate ranges: an all-zero
     range gets scale 1 (warning); an observer without a range is left in
