@@ -267,44 +267,61 @@ private:
   SmallVector<Value> tensors, scalars;
 };
 
+// The builders below create every op in its own statement: C++ leaves the
+// evaluation order of call arguments unspecified, and the IR must not depend
+// on the compiler that built the pass.
+
 Value buildI64(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
+}
+
+/// min(max(x, lo), hi) on signed i64 values.
+Value buildClampI64(OpBuilder &b, Location loc, Value x, int64_t lo,
+                    int64_t hi) {
+  Value loValue = buildI64(b, loc, lo);
+  Value hiValue = buildI64(b, loc, hi);
+  Value raised = arith::MaxSIOp::create(b, loc, x, loValue);
+  return arith::MinSIOp::create(b, loc, raised, hiValue);
 }
 
 /// gemmlowp's SaturatingRoundingDoublingHighMul(x, m) for |x| <= 2^31 and
 /// 0 <= m < 2^31, in i64. m is never INT32_MIN, so the one saturating case
 /// (INT32_MIN * INT32_MIN) cannot occur and needs no code.
 Value buildDoublingHighMul(OpBuilder &b, Location loc, Value x, Value m) {
+  Value zero = buildI64(b, loc, 0);
+  Value positiveNudge = buildI64(b, loc, int64_t(1) << 30);
+  Value negativeNudge = buildI64(b, loc, 1 - (int64_t(1) << 30));
+  Value twoTo31 = buildI64(b, loc, int64_t(1) << 31);
   Value product = arith::MulIOp::create(b, loc, x, m);
-  Value isNonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                              product, buildI64(b, loc, 0));
-  Value nudge = arith::SelectOp::create(
-      b, loc, isNonNegative, buildI64(b, loc, int64_t(1) << 30),
-      buildI64(b, loc, 1 - (int64_t(1) << 30)));
+  Value isNonNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, product, zero);
+  Value nudge = arith::SelectOp::create(b, loc, isNonNegative, positiveNudge,
+                                        negativeNudge);
   Value nudged = arith::AddIOp::create(b, loc, product, nudge);
   // divsi truncates toward zero, as the C++ division gemmlowp uses.
-  return arith::DivSIOp::create(b, loc, nudged,
-                                buildI64(b, loc, int64_t(1) << 31));
+  return arith::DivSIOp::create(b, loc, nudged, twoTo31);
 }
 
 /// gemmlowp's RoundingDivideByPOT(x, exponent) for i32 values held in i64:
 /// the low bits and the arithmetic shift agree with the i32 computation.
 Value buildRoundingDivideByPOT(OpBuilder &b, Location loc, Value x,
                                Value exponent) {
+  Type i64 = b.getI64Type();
+  Value zero = buildI64(b, loc, 0);
   Value one = buildI64(b, loc, 1);
-  Value mask = arith::SubIOp::create(
-      b, loc, arith::ShLIOp::create(b, loc, one, exponent), one);
+  Value power = arith::ShLIOp::create(b, loc, one, exponent);
+  Value mask = arith::SubIOp::create(b, loc, power, one);
   Value remainder = arith::AndIOp::create(b, loc, x, mask);
-  Value isNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
-                                           buildI64(b, loc, 0));
-  Value threshold = arith::AddIOp::create(
-      b, loc, arith::ShRSIOp::create(b, loc, mask, one),
-      arith::ExtUIOp::create(b, loc, b.getI64Type(), isNegative));
+  Value isNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+  Value halfMask = arith::ShRSIOp::create(b, loc, mask, one);
+  Value negativeBump = arith::ExtUIOp::create(b, loc, i64, isNegative);
+  Value threshold = arith::AddIOp::create(b, loc, halfMask, negativeBump);
   Value roundUp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
                                         remainder, threshold);
-  return arith::AddIOp::create(
-      b, loc, arith::ShRSIOp::create(b, loc, x, exponent),
-      arith::ExtUIOp::create(b, loc, b.getI64Type(), roundUp));
+  Value quotient = arith::ShRSIOp::create(b, loc, x, exponent);
+  Value bump = arith::ExtUIOp::create(b, loc, i64, roundUp);
+  return arith::AddIOp::create(b, loc, quotient, bump);
 }
 
 /// TFLite's MultiplyByQuantizedMultiplier on an i32 accumulator, in i64.
@@ -315,12 +332,9 @@ Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value acc,
   // |acc| < 2^31 and leftShift <= 32, so the shift stays within i64; the
   // result saturates to i32 as the op specifies.
   Value shifted = arith::ShLIOp::create(b, loc, wide, leftShift);
-  Value saturated = arith::MinSIOp::create(
-      b, loc,
-      arith::MaxSIOp::create(
-          b, loc, shifted,
-          buildI64(b, loc, std::numeric_limits<int32_t>::min())),
-      buildI64(b, loc, std::numeric_limits<int32_t>::max()));
+  Value saturated =
+      buildClampI64(b, loc, shifted, std::numeric_limits<int32_t>::min(),
+                    std::numeric_limits<int32_t>::max());
   Value high = buildDoublingHighMul(b, loc, saturated, multiplier);
   return buildRoundingDivideByPOT(b, loc, high, rightShift);
 }
@@ -329,11 +343,12 @@ Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value acc,
 /// min(qmax, clamp_max)].
 std::pair<int64_t, int64_t> getRequantizeBounds(RequantizeOp op,
                                                 const UniformQuantInfo &info) {
+  // The attributes are read as signed: the ODS getters return uint64_t.
   int64_t lo = info.range.qmin, hi = info.range.qmax;
-  if (std::optional<int64_t> clampMin = op.getClampMin())
-    lo = std::max(lo, *clampMin);
-  if (std::optional<int64_t> clampMax = op.getClampMax())
-    hi = std::min(hi, *clampMax);
+  if (IntegerAttr clampMin = op.getClampMinAttr())
+    lo = std::max(lo, clampMin.getInt());
+  if (IntegerAttr clampMax = op.getClampMaxAttr())
+    hi = std::min(hi, clampMax.getInt());
   return {lo, hi};
 }
 
@@ -430,11 +445,9 @@ private:
     Value scaled = buildMultiplyByQuantizedMultiplier(
         b, loc, args[0], constants.get(0, args), constants.get(1, args),
         constants.get(2, args));
-    Value shifted =
-        arith::AddIOp::create(b, loc, scaled, buildI64(b, loc, zeroPoint));
-    Value clamped = arith::MinSIOp::create(
-        b, loc, arith::MaxSIOp::create(b, loc, shifted, buildI64(b, loc, lo)),
-        buildI64(b, loc, hi));
+    Value zp = buildI64(b, loc, zeroPoint);
+    Value shifted = arith::AddIOp::create(b, loc, scaled, zp);
+    Value clamped = buildClampI64(b, loc, shifted, lo, hi);
     return arith::TruncIOp::create(b, loc, storage, clamped);
   }
 
@@ -450,14 +463,15 @@ private:
       return arith::ConstantOp::create(b, loc,
                                        b.getF64FloatAttr(double(value)));
     };
+    Value zp = f64Constant(zeroPoint);
+    Value loValue = f64Constant(lo);
+    Value hiValue = f64Constant(hi);
     Value acc = arith::SIToFPOp::create(b, loc, f64, args[0]);
     Value product = arith::MulFOp::create(b, loc, acc, constants.get(0, args));
     Value rounded = math::RoundEvenOp::create(b, loc, product);
-    Value shifted =
-        arith::AddFOp::create(b, loc, rounded, f64Constant(zeroPoint));
-    Value clamped = arith::MinNumFOp::create(
-        b, loc, arith::MaxNumFOp::create(b, loc, shifted, f64Constant(lo)),
-        f64Constant(hi));
+    Value shifted = arith::AddFOp::create(b, loc, rounded, zp);
+    Value raised = arith::MaxNumFOp::create(b, loc, shifted, loValue);
+    Value clamped = arith::MinNumFOp::create(b, loc, raised, hiValue);
     // Through i32: an unsigned storage value above the signed maximum of its
     // width (255 for u8) does not convert to that width directly.
     Value asInt = arith::FPToSIOp::create(b, loc, b.getI32Type(), clamped);
@@ -541,6 +555,7 @@ void mlir::compress::populateCompressToLinalgPatterns(
   MLIRContext *ctx = patterns.getContext();
   patterns.add<QuantizeOpLowering, DequantizeOpLowering, RequantizeOpLowering,
                StorageCastLowering, ShapeOnlyOpRetyping>(typeConverter, ctx);
+  populateFakeQuantToLinalgPatterns(typeConverter, patterns);
 }
 
 /// Whether `op` and everything it holds use no quantized type.

@@ -14,11 +14,16 @@ public:
   QuantStorageTypeConverter();
 };
 
-/// Patterns lowering compress.quantize / compress.dequantize to linalg.generic
-/// and removing quant.scast, plus type conversion of the shape-only tensor
+/// Patterns lowering compress.quantize, dequantize, requantize and fake_quant
+/// to linalg.generic and removing quant.scast, plus type conversion of the shape-only tensor
 /// ops. Use together with the func signature/call/return conversion patterns.
 void populateCompressToLinalgPatterns(const TypeConverter &typeConverter,
                                       RewritePatternSet &patterns);
+
+/// The lowering of compress.fake_quant (ranges known at run time) to an
+/// elementwise linalg.generic. Included in populateCompressToLinalgPatterns.
+void populateFakeQuantToLinalgPatterns(const TypeConverter &typeConverter,
+                                       RewritePatternSet &patterns);
 
 /// Marks compress ops and quant.scast illegal, and every other op legal iff
 /// its operand, result and block argument types are legal for `converter`.

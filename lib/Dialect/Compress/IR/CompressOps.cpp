@@ -242,9 +242,13 @@ LogicalResult RequantizeOp::verify() {
     return emitOpError("'rounding' must be \"fixed_point\" or \"float\", got "
                        "\"")
            << getRounding() << "\"";
-  if (getClampMin() && getClampMax() && *getClampMin() > *getClampMax())
+  // The generated getters return the attributes' values as uint64_t; the
+  // bounds are signed.
+  IntegerAttr clampMin = getClampMinAttr(), clampMax = getClampMaxAttr();
+  if (clampMin && clampMax && clampMin.getInt() > clampMax.getInt())
     return emitOpError("clamp_min ")
-           << *getClampMin() << " is greater than clamp_max " << *getClampMax();
+           << clampMin.getInt() << " is greater than clamp_max "
+           << clampMax.getInt();
   return success();
 }
 

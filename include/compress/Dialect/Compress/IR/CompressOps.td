@@ -205,9 +205,10 @@ def Compress_RequantizeOp : Compress_Op<"requantize",
       as a Q31 multiplier `M0` in [2^30, 2^31) and a shift `e`
       (`m = M0 * 2^(e-31)`); `r = RoundingDivideByPOT(
       SaturatingRoundingDoublingHighMul(acc * 2^max(e, 0), M0), max(-e, 0))`
-      (ties of the high multiply round away from zero; the division by a
-      power of two rounds half away from zero), exactly TFLite's
-      `MultiplyByQuantizedMultiplier`.
+      (the high multiply adds a nudge of 2^30 for non-negative products and
+      1 - 2^30 for negative ones before dividing by 2^31, so its ties round
+      up: -0.5 -> 0, -1.5 -> -1; the division by a power of two rounds half
+      away from zero), exactly TFLite's `MultiplyByQuantizedMultiplier`.
     - `rounding = "float"`: `r = round_half_to_even(f64(acc) * m)`.
 
     Then `y = clamp(r + zp, lo, hi)` with `lo = max(qmin, clamp_min)` and
