@@ -51,9 +51,10 @@ TEST(CalibrationStats, PercentileOnAHistogram) {
 }
 
 TEST(CalibrationStats, EntropyStartsAt128Bins) {
-  // Small values and one huge outlier: every candidate keeps at least 128 of
-  // the 2048 bins, and the smallest such threshold wins here:
-  // t = 128 * 1000 / 2048 = 62.5.
+  // Small non-negative values and one huge outlier: every candidate keeps at
+  // least 256 of the 2048 bins (256 levels for a range without negative
+  // values), and the smallest such threshold wins here:
+  // t = 256 * 1000 / 2048 = 125.
   ObserverStats stats;
   std::vector<float> values;
   for (int i = 0; i < 1000; ++i)
@@ -64,7 +65,7 @@ TEST(CalibrationStats, EntropyStartsAt128Bins) {
   stats.recordHistograms(values);
   auto [lo, hi] = stats.computeRange(CalibrationMethod::Entropy, 100.0);
   EXPECT_EQ(lo, 0.0);
-  EXPECT_DOUBLE_EQ(hi, 62.5);
+  EXPECT_DOUBLE_EQ(hi, 125.0);
 }
 
 TEST(CalibrationStats, MseClipsARareOutlier) {

@@ -110,7 +110,9 @@ ObserverStats::percentileRange(double percentile) const {
 }
 
 double ObserverStats::entropyThreshold() const {
-  constexpr size_t kQuantizedBins = 128;
+  // A range that is never negative (after ReLU, say) is covered by all 256
+  // levels of 8-bit storage, a signed one by 128 on each side.
+  const size_t kQuantizedBins = minValue >= 0.0 ? 256 : 128;
   const std::vector<int64_t> &h = absHistogram;
   size_t bins = h.size();
   if (bins < kQuantizedBins)

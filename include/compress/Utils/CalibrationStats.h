@@ -63,11 +63,12 @@ public:
   /// - Percentile(p): lower = lo + i * width for the first bin i whose
   ///   cumulative count exceeds (100 - p) / 100 * N; upper = lo + (j + 1) *
   ///   width for the first bin j whose cumulative count reaches p/100 * N.
-  /// - Entropy: threshold t = i * absWidth for the i in [128, bins] (of the
-  ///   absolute histogram) minimising KL(P || Q): P is bins [0, i) with the
-  ///   counts of bins >= i added to bin i-1; Q splits the histogram's bins
-  ///   [0, i) (without those added counts) into 128 groups
-  ///   [floor(g*i/128), floor((g+1)*i/128)) and gives each bin that is
+  /// - Entropy: threshold t = i * absWidth for the i in [L, bins] (of the
+  ///   absolute histogram) minimising KL(P || Q), where L, the number of
+  ///   quantized levels, is 256 when min >= 0 and 128 otherwise: P is bins
+  ///   [0, i) with the counts of bins >= i added to bin i-1; Q splits the
+  ///   histogram's bins [0, i) (without those added counts) into L groups
+  ///   [floor(g*i/L), floor((g+1)*i/L)) and gives each bin that is
   ///   non-empty in the histogram the group's histogram total divided by the
   ///   group's number of non-empty bins; P and Q are normalised to sum 1, and a term with Q = 0 uses
   ///   1e-12 for Q. Ties keep the smaller i.

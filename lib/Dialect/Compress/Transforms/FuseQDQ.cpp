@@ -61,6 +61,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <cmath>
@@ -678,6 +679,39 @@ void eraseChain(Operation *layer, const Epilogue &epilogue) {
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
+
+/// collapse_shape / expand_shape of a per-tensor dequantize becomes the
+/// dequantize of the reshaped quantized tensor: reshapes only move elements,
+/// so they commute with per-tensor (de)quantization, and a flatten between a
+/// convolution and a matmul then no longer hides the matmul's quantized
+/// input.
+template <typename ReshapeOp>
+struct SinkDequantizeThroughReshape : public OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern<ReshapeOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dequantize = op.getSrc().template getDefiningOp<DequantizeOp>();
+    if (!dequantize)
+      return failure();
+    RankedTensorType quantizedType = dequantize.getInput().getType();
+    if (!isa<quant::UniformQuantizedType>(quantizedType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "per-axis types move their axis");
+    RankedTensorType resultType = op.getResultType();
+    auto reshaped = ReshapeOp::create(
+        rewriter, op.getLoc(), resultType.clone(quantizedType.getElementType()),
+        dequantize.getInput(), op.getReassociationIndices());
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType, reshaped);
+    return success();
+  }
+};
+
+void sinkDequantizeThroughReshapes(Operation *root) {
+  RewritePatternSet patterns(root->getContext());
+  patterns.add<SinkDequantizeThroughReshape<tensor::CollapseShapeOp>>(
+      root->getContext());
+  (void)applyPatternsGreedily(root, std::move(patterns));
+}
 
 struct FuseQDQPass : public compress::impl::CompressFuseQDQBase<FuseQDQPass> {
   using CompressFuseQDQBase::CompressFuseQDQBase;
@@ -1336,6 +1370,8 @@ void FuseQDQPass::runOnOperation() {
         << rounding << "'";
     return signalPassFailure();
   }
+
+  sinkDequantizeThroughReshapes(getOperation());
 
   // Candidates are collected first: rewriting erases ops.
   SmallVector<linalg::LinalgOp> candidates;

@@ -143,8 +143,16 @@ void InsertObserversPass::runOnOperation() {
   for (auto [op, kind] : quantizable) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     for (OpOperand *input : linalgOp.getDpsInputOperands())
-      if (isFloatTensor(input->get()) && !isConstantLike(input->get()))
-        input->set(observe(input->get()));
+      if (isFloatTensor(input->get()) && !isConstantLike(input->get())) {
+        // Observe before a flatten or reshape: quantization commutes with
+        // moving elements, and the observer then sits right after the layer
+        // that produced the values (where compress-fuse-qdq expects it).
+        OpOperand *use = input;
+        while (auto reshape =
+                   use->get().getDefiningOp<tensor::CollapseShapeOp>())
+          use = &reshape.getSrcMutable();
+        use->set(observe(use->get()));
+      }
   }
 
   for (auto function : module.getOps<func::FuncOp>()) {

@@ -401,6 +401,8 @@ def argmin_with_margin(objectives, first, what):
     objectives cannot change the winner (the tie rule is then moot)."""
     objectives = np.asarray(objectives, dtype=F64)
     k = int(np.argmin(objectives))
+    if len(objectives) == 1:
+        return first
     best = objectives[k]
     others = np.delete(objectives, k)
     margin = (others.min() - best) / max(abs(best), 1e-300)
@@ -419,10 +421,10 @@ def kl_divergence(p, q):
     return float(np.sum(p[nonzero] * np.log(p[nonzero] / q[nonzero])))
 
 
-def entropy_objective(hist, i):
+def entropy_objective(hist, i, levels):
     """KL(P || Q) for the threshold at bin i of the absolute histogram `hist`:
     P is bins [0, i) with the counts of bins >= i added to bin i - 1; Q
-    splits [0, i) into 128 groups [floor(g*i/128), floor((g+1)*i/128)) and
+    splits [0, i) into `levels` groups [floor(g*i/L), floor((g+1)*i/L)) and
     gives each non-empty bin of a group the group's total divided by the
     group's number of non-empty bins.
 
@@ -439,8 +441,8 @@ def entropy_objective(hist, i):
     clipped = hist[:i].astype(F64)
     occupied = (p if NONEMPTY_OF_P else clipped) != 0
     q = np.zeros(i)
-    for g in range(128):
-        a, b = g * i // 128, (g + 1) * i // 128
+    for g in range(levels):
+        a, b = g * i // levels, (g + 1) * i // levels
         count = occupied[a:b].sum()
         if count:
             q[a:b][occupied[a:b]] = clipped[a:b].sum() / count
@@ -455,10 +457,12 @@ NONEMPTY_OF_P = False
 
 
 def entropy(h, what):
-    """t = i * absWidth for the i in [128, bins] minimising KL(P || Q)."""
-    candidates = range(128, h.bins + 1)
-    objectives = [entropy_objective(h.absolute, i) for i in candidates]
-    i = argmin_with_margin(objectives, 128, what)
+    """t = i * absWidth for the i in [L, bins] minimising KL(P || Q), with
+    L = 256 quantized levels when no value is negative, else 128."""
+    levels = 256 if h.min >= 0 else 128
+    candidates = range(levels, h.bins + 1)
+    objectives = [entropy_objective(h.absolute, i, levels) for i in candidates]
+    i = argmin_with_margin(objectives, levels, what)
     return h.clip(i * h.abs_width)
 
 
