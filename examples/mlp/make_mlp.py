@@ -3,7 +3,8 @@
 
 y = relu(x @ W1 + b1) @ W2 + b2 with x: 4x16, W1: 16x32, W2: 32x8, weights
 drawn from a fixed seed, plus a @main that runs it on a fixed batch and prints
-the result. Rerun to regenerate; the output is committed.
+the result, and calib/samples.npy for calibration. Rerun to regenerate; the
+output is committed.
 """
 import os
 
@@ -66,5 +67,12 @@ func.func @main() {{
   return
 }}
 """
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "mlp.mlir"), "w") as f:
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, "mlp.mlir"), "w") as f:
     f.write(module)
+
+# Calibration samples for post-training quantization: 32 batches from the
+# distribution of the example input, stacked in one .npy file.
+os.makedirs(os.path.join(here, "calib"), exist_ok=True)
+calibration = rng.uniform(-1.0, 1.0, (32, BATCH, IN)).astype(np.float32)
+np.save(os.path.join(here, "calib", "samples.npy"), calibration)

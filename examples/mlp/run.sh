@@ -30,6 +30,20 @@ echo "== int8 model: --convert-compress-to-linalg --compress-lower-to-cpu | mlir
   --quantized-ir "$OUT/quantized.mlir" --float-out "$OUT/float.txt" \
   --quantized-out "$OUT/int8.txt"
 
+echo "== full int8 (weights and activations): --compress-ptq=\"data=calib method=percentile\""
+echo "   (observers, calibration on 32 sample batches JIT-compiled inside the compiler,"
+echo "    int8 weights, integer matmuls with i32 accumulation, fixed-point requantization)"
+"$BIN/compress-opt" "$HERE/mlp.mlir" \
+  --compress-ptq="data=$HERE/calib method=percentile lower=false" \
+  -o "$OUT/ptq.mlir" 2>/dev/null
+echo "   integer multiplies in @mlp: $("$BIN/compress-opt" "$OUT/ptq.mlir" --linalg-generalize-named-ops \
+  | sed -n '/func.func @mlp/,/^  }/p' | grep -c 'arith.muli .* : i32'), float multiplies: $("$BIN/compress-opt" \
+  "$OUT/ptq.mlir" --linalg-generalize-named-ops | sed -n '/func.func @mlp/,/^  }/p' | grep -c 'arith.mulf') (the output's dequantize)"
+"$BIN/compress-opt" "$OUT/ptq.mlir" --compress-lower-to-cpu | run_cpu > "$OUT/ptq.txt"
+/usr/bin/python3 "$HERE/report.py" --float-ir "$HERE/mlp.mlir" \
+  --quantized-ir "$OUT/ptq.mlir" --float-out "$OUT/float.txt" \
+  --quantized-out "$OUT/ptq.txt"
+
 echo "== pruned + int8: --compress-prune-neurons=ratio=0.5 --compress-quantize-weights --compress-report"
 echo "   (half the hidden neurons removed without fine-tuning: expect a large error on these random weights)"
 # The output layer's neurons are the model's outputs, so the pass leaves them
