@@ -52,3 +52,56 @@ except (OSError, subprocess.CalledProcessError):
 
 if os.path.exists(os.path.join(config.llvm_tools_dir, "mlir-runner")):
     config.available_features.add("mlir-runner")
+
+# ONNX import: compress-translate is built when libonnx-dev is installed; the
+# model generators need Debian's python3-onnx; the conformance run needs the
+# ONNX backend node tests of libonnx-testdata.
+if os.path.exists(os.path.join(config.compress_tools_dir, "compress-translate")):
+    config.available_features.add("onnx-import")
+try:
+    subprocess.check_call([config.compress_python, "-c", "import onnx, numpy"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config.available_features.add("onnx-python")
+except (OSError, subprocess.CalledProcessError):
+    pass
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")
+
+# NVIDIA GPU path. `ptxas`: the CUDA Toolkit's assembler checks generated PTX.
+# `cuda-gpu`: `nvidia-smi -L` lists a GPU, so execution tests run; they also
+# need the runtime library (runtime/, built when the toolkit is found) and
+# fail, rather than skip, when it is missing. `%cuda_chip` is that GPU's
+# architecture (sm_90 on an H100/H200), sm_80 without one.
+cuda_root = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+ptxas = os.path.join(cuda_root, "bin", "ptxas")
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+    # Upstream's gpu-module-to-binary finds ptxas and fatbinary on PATH.
+    llvm_config.with_environment("PATH", os.path.dirname(ptxas),
+                                 append_path=True)
+config.substitutions.append(("%ptxas", ptxas))
+config.substitutions.append(("%cuda_root", cuda_root))
+
+cuda_chip = "sm_80"
+try:
+    gpus = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True,
+                          timeout=60)
+    if gpus.returncode == 0 and "GPU" in gpus.stdout:
+        config.available_features.add("cuda-gpu")
+        capability = subprocess.run(
+            ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=60).stdout.split()
+        if capability:
+            cuda_chip = "sm_" + capability[0].replace(".", "")
+except (OSError, subprocess.SubprocessError):
+    pass
+config.substitutions.append(("%cuda_chip", cuda_chip))
+
+cuda_runtime = os.path.join(config.compress_obj_root, "lib",
+                            "libcompress_cuda_runtime.so")
+config.substitutions.append(("%compress_cuda_runtime", cuda_runtime))
+# `%run_gpu`: run a module lowered by --compress-lower-to-nvptx.
+config.substitutions.append(
+    ("%run_gpu",
+     "mlir-runner -e main -entry-point-result=void "
+     f"-shared-libs={cuda_runtime},{runner_utils},{c_runner_utils}"))

@@ -72,10 +72,74 @@ void buildPTQPipeline(OpPassManager &pm, const PTQOptions &options);
 void registerLowerToCPUPipeline();
 void registerPTQPipeline();
 
+/// Options of the `compress-lower-to-nvptx` pipeline.
+struct LowerToNVPTXOptions : public PassPipelineOptions<LowerToNVPTXOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("NVIDIA GPU architecture: sm_80, sm_86, sm_89, sm_90, "
+                     "sm_90a, ..."),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<unsigned> ptxVersion{
+      *this, "ptx-version",
+      llvm::cl::desc("PTX ISA version times ten (80 for PTX 8.0); 0 picks "
+                     "the lowest version that supports `chip`"),
+      llvm::cl::init(0)};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu.binary holds: isa (PTX, compiled by the "
+                     "driver when loaded), bin (cubin, via the CUDA "
+                     "Toolkit's ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  PassOptions::Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA Toolkit directory for format=bin|fatbin (empty: "
+                     "found from CUDA_ROOT, CUDA_HOME or CUDA_PATH)"),
+      llvm::cl::init("")};
+  PassOptions::Option<unsigned> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("LLVM optimization level of the device code"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> dumpPtx{
+      *this, "dump-ptx",
+      llvm::cl::desc("Write each GPU module's PTX to DIR/<module>.ptx"),
+      llvm::cl::init("")};
+  PassOptions::Option<unsigned> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("Threads per block of the generated kernels"),
+      llvm::cl::init(256)};
+  PassOptions::Option<bool> dp4a{
+      *this, "dp4a",
+      llvm::cl::desc("Compute i8 x i8 -> i32 reductions with dp4a"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse producer/consumer elementwise linalg ops before "
+                     "bufferization (never into reductions)"),
+      llvm::cl::init(true)};
+};
+
+/// compress ops are converted to linalg first (convert-compress-to-linalg),
+/// then linalg on tensors, float or integer, becomes GPU code: elementwise
+/// fusion (not into reductions), one-shot bufferization, one kernel per
+/// linalg op (one thread per output element; reductions accumulate in
+/// registers, i8 x i8 -> i32 ones four products at a time with dp4a),
+/// weights in the kernels' GPU modules, host buffers in CUDA managed memory,
+/// outlining into gpu.modules, NVVM and gpu.binary for `chip`; `dump-ptx`
+/// writes each module's PTX. Ops that cannot run as one thread per output
+/// element stay on the host as loops, with a remark. The host code calls the
+/// `mgpu*` runtime functions (runtime/CudaRuntime.cpp) and runs under
+/// `mlir-runner` on a machine with an NVIDIA GPU. Buffers passed to the
+/// compiled functions from outside must be device-accessible (managed).
+void buildLowerToNVPTXPipeline(OpPassManager &pm,
+                               const LowerToNVPTXOptions &options);
+
+void registerLowerToNVPTXPipeline();
+
 /// Registers every compress pipeline under its command-line name.
 inline void registerCompressPipelines() {
   registerLowerToCPUPipeline();
   registerPTQPipeline();
+  registerLowerToNVPTXPipeline();
 }
 
 } // namespace mlir::compress
