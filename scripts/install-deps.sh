@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache git
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libgtest-dev python3 python3-numpy clang-format
+  libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata
 )
 
 missing=()

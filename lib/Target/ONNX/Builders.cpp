@@ -25,17 +25,20 @@ Type mlir::compress::onnx_import::getElementTypeOf(Value tensor) {
 TypedAttr mlir::compress::onnx_import::getScalarAttr(Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return FloatAttr::get(floatType, value);
-  return IntegerAttr::get(type, static_cast<int64_t>(value));
+  // Callers pass small integers (0, 1, zero points, counts); the two's
+  // complement bits of the value, truncated, are the signless constant.
+  APInt bits(64, static_cast<uint64_t>(static_cast<int64_t>(value)),
+             /*isSigned=*/true);
+  return IntegerAttr::get(type, bits.trunc(type.getIntOrFloatBitWidth()));
 }
 
 TypedAttr mlir::compress::onnx_import::getLowestAttr(Type type,
                                                      bool isUnsigned) {
   if (auto floatType = dyn_cast<FloatType>(type))
-    return FloatAttr::get(floatType,
-                          -std::numeric_limits<double>::infinity());
+    return FloatAttr::get(floatType, -std::numeric_limits<double>::infinity());
   unsigned width = type.getIntOrFloatBitWidth();
-  APInt lowest = isUnsigned ? APInt::getMinValue(width)
-                            : APInt::getSignedMinValue(width);
+  APInt lowest =
+      isUnsigned ? APInt::getMinValue(width) : APInt::getSignedMinValue(width);
   return IntegerAttr::get(type, lowest);
 }
 
@@ -136,9 +139,11 @@ Value mlir::compress::onnx_import::buildMappedElementwise(
       .getResult(0);
 }
 
-Value mlir::compress::onnx_import::buildElementwise(
-    OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,
-    Type resultElementType, BodyFn body) {
+Value mlir::compress::onnx_import::buildElementwise(OpBuilder &b, Location loc,
+                                                    ValueRange inputs,
+                                                    ArrayRef<int64_t> shape,
+                                                    Type resultElementType,
+                                                    BodyFn body) {
   SmallVector<Value> operands;
   SmallVector<AffineMap> maps;
   for (Value input : inputs) {
@@ -167,9 +172,8 @@ Value mlir::compress::onnx_import::buildReduction(OpBuilder &b, Location loc,
       resultShape.push_back(shape[d]);
   }
   Value filled = createFilled(b, loc, resultShape, init);
-  SmallVector<AffineMap> maps{
-      b.getMultiDimIdentityMap(rank),
-      getDroppedDimsMap(b.getContext(), rank, reduced)};
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
+                              getDroppedDimsMap(b.getContext(), rank, reduced)};
   return linalg::GenericOp::create(
              b, loc, filled.getType(), ValueRange{input}, ValueRange{filled},
              maps, iterators,

@@ -81,9 +81,8 @@ Value reshape(OpBuilder &b, Location loc, Value value,
 
 /// `value` padded by `low`/`high` per dimension with `padValue`; `value`
 /// itself when there is no padding.
-Value pad(OpBuilder &b, Location loc, Value value,
-          llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
-          TypedAttr padValue);
+Value pad(OpBuilder &b, Location loc, Value value, llvm::ArrayRef<int64_t> low,
+          llvm::ArrayRef<int64_t> high, TypedAttr padValue);
 
 /// linalg.transpose: result dimension i is input dimension perm[i].
 Value transpose(OpBuilder &b, Location loc, Value value,

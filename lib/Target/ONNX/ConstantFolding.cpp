@@ -65,7 +65,9 @@ FailureOr<DenseElementsAttr> mlir::compress::onnx_import::foldIntegerBinary(
   if (!shape)
     return node.emitError() << "the input shapes do not broadcast";
   auto type = RankedTensorType::get(*shape, lhs.getType().getElementType());
-  if (type.getNumElements() > kMaxFoldedElements)
+  if (type.getNumElements() > kMaxFoldedElements ||
+      lhs.getNumElements() > kMaxFoldedElements ||
+      rhs.getNumElements() > kMaxFoldedElements)
     return DenseElementsAttr();
   SmallVector<APInt> lhsValues(lhs.getValues<APInt>());
   SmallVector<APInt> rhsValues(rhs.getValues<APInt>());
@@ -84,9 +86,10 @@ FailureOr<DenseElementsAttr> mlir::compress::onnx_import::foldIntegerBinary(
   return DenseElementsAttr::get(type, result);
 }
 
-DenseElementsAttr mlir::compress::onnx_import::foldGather(
-    DenseElementsAttr data, int64_t axis, ArrayRef<int64_t> indices,
-    ArrayRef<int64_t> indicesShape) {
+DenseElementsAttr
+mlir::compress::onnx_import::foldGather(DenseElementsAttr data, int64_t axis,
+                                        ArrayRef<int64_t> indices,
+                                        ArrayRef<int64_t> indicesShape) {
   ArrayRef<int64_t> shape = data.getType().getShape();
   // Result shape: data[:axis] + indices + data[axis + 1:].
   SmallVector<int64_t> resultShape(shape.take_front(axis));
@@ -124,7 +127,8 @@ mlir::compress::onnx_import::foldConcat(ArrayRef<DenseElementsAttr> values,
   SmallVector<Attribute> result;
   for (int64_t o = 0; o < outer; ++o)
     for (const SmallVector<Attribute> &input : inputs) {
-      int64_t chunk = static_cast<int64_t>(input.size()) / std::max<int64_t>(outer, 1);
+      int64_t chunk =
+          static_cast<int64_t>(input.size()) / std::max<int64_t>(outer, 1);
       llvm::append_range(result,
                          ArrayRef<Attribute>(input).slice(o * chunk, chunk));
     }
@@ -153,9 +157,10 @@ DenseElementsAttr mlir::compress::onnx_import::foldSlice(
   return DenseElementsAttr::get(type, result);
 }
 
-ElementsAttr mlir::compress::onnx_import::foldTranspose(
-    ElementsAttr value, ArrayRef<int64_t> perm,
-    int64_t resourceThresholdBytes) {
+ElementsAttr
+mlir::compress::onnx_import::foldTranspose(ElementsAttr value,
+                                           ArrayRef<int64_t> perm,
+                                           int64_t resourceThresholdBytes) {
   DenseElementsAttr dense = getDenseElements(value);
   Type elementType = value.getElementType();
   if (!dense || elementType.isInteger(1))

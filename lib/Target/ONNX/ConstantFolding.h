@@ -23,8 +23,7 @@ constexpr int64_t kMaxFoldedElements = 1 << 16;
 
 /// The elements of an integer constant as int64 (zero-extended when
 /// `isUnsigned`).
-SmallVector<int64_t> getIntegerValues(DenseElementsAttr value,
-                                      bool isUnsigned);
+SmallVector<int64_t> getIntegerValues(DenseElementsAttr value, bool isUnsigned);
 
 /// `fn(lhs, rhs)` elementwise with numpy broadcasting. Null (and success)
 /// when the result would be larger than kMaxFoldedElements; an error at

@@ -52,8 +52,8 @@ LogicalResult emitElementwise(NodeImporter &node, ArrayRef<unsigned> inputs,
   }
   OpBuilder &b = node.getBuilder();
   Type elementType = getElementType(node.getContext(), resultType);
-  Value result = buildElementwise(b, node.getLoc(), values, *shape,
-                                  elementType, body);
+  Value result =
+      buildElementwise(b, node.getLoc(), values, *shape, elementType, body);
   return node.setOutput(0, result, resultType);
 }
 
@@ -65,9 +65,9 @@ FailureOr<DataType> checkUnaryFloat(NodeImporter &node) {
 }
 
 /// A one-input float op whose body is `body(x)`.
-LogicalResult
-convertUnaryFloat(NodeImporter &node,
-                  llvm::function_ref<Value(OpBuilder &, Location, Value)> body) {
+LogicalResult convertUnaryFloat(
+    NodeImporter &node,
+    llvm::function_ref<Value(OpBuilder &, Location, Value)> body) {
   FailureOr<DataType> type = checkUnaryFloat(node);
   if (failed(type))
     return failure();
@@ -132,13 +132,12 @@ LogicalResult convertArith(NodeImporter &node) {
     return failure();
   DataType type = node.getInputDataType(0);
   if (type != node.getInputDataType(1))
-    return node.emitError() << "the inputs have different data types ("
-                            << getDataTypeName(type) << " and "
-                            << getDataTypeName(node.getInputDataType(1))
-                            << ")";
+    return node.emitError()
+           << "the inputs have different data types (" << getDataTypeName(type)
+           << " and " << getDataTypeName(node.getInputDataType(1)) << ")";
   if (!isFloatDataType(type) && !isIntegerDataType(type))
-    return node.emitError() << "the data type " << getDataTypeName(type)
-                            << " is not supported";
+    return node.emitError()
+           << "the data type " << getDataTypeName(type) << " is not supported";
   bool isUnsigned = isUnsignedDataType(type);
   // Integer arithmetic on constants is shape computation (sizes, offsets):
   // fold it, so that the Reshape it feeds sees a constant shape.
@@ -168,11 +167,10 @@ LogicalResult convertArith(NodeImporter &node) {
         return node.setConstantOutput(0, *folded, type);
     }
   }
-  return emitElementwise(node, {0, 1}, type,
-                         [&](OpBuilder &b, Location loc, ValueRange args) {
-                           return buildArith(b, loc, kind, args[0], args[1],
-                                             isUnsigned);
-                         });
+  return emitElementwise(
+      node, {0, 1}, type, [&](OpBuilder &b, Location loc, ValueRange args) {
+        return buildArith(b, loc, kind, args[0], args[1], isUnsigned);
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -210,14 +208,13 @@ LogicalResult convertRelu(NodeImporter &node) {
   DataType type = node.getInputDataType(0);
   if (!isFloatDataType(type) &&
       !(isIntegerDataType(type) && !isUnsignedDataType(type)))
-    return node.emitError() << "the data type " << getDataTypeName(type)
-                            << " is not supported";
-  return emitElementwise(node, {0}, type,
-                         [&](OpBuilder &b, Location loc, ValueRange args) {
-                           Value zero = createScalar(b, loc,
-                                                     args[0].getType(), 0.0);
-                           return buildMax(b, loc, args[0], zero, false);
-                         });
+    return node.emitError()
+           << "the data type " << getDataTypeName(type) << " is not supported";
+  return emitElementwise(
+      node, {0}, type, [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value zero = createScalar(b, loc, args[0].getType(), 0.0);
+        return buildMax(b, loc, args[0], zero, false);
+      });
 }
 
 LogicalResult convertLeakyRelu(NodeImporter &node) {
@@ -260,7 +257,8 @@ LogicalResult convertHardSigmoid(NodeImporter &node) {
   if (failed(alpha) || failed(beta))
     return failure();
   return convertUnaryFloat(node, [&](OpBuilder &b, Location loc, Value x) {
-    Value y = arith::MulFOp::create(b, loc, x, floatConstant(b, loc, x, *alpha));
+    Value y =
+        arith::MulFOp::create(b, loc, x, floatConstant(b, loc, x, *alpha));
     y = arith::AddFOp::create(b, loc, y, floatConstant(b, loc, x, *beta));
     y = arith::MaximumFOp::create(b, loc, y, floatConstant(b, loc, x, 0.0));
     return arith::MinimumFOp::create(b, loc, y, floatConstant(b, loc, x, 1.0));
@@ -270,8 +268,8 @@ LogicalResult convertHardSigmoid(NodeImporter &node) {
 LogicalResult convertHardSwish(NodeImporter &node) {
   return convertUnaryFloat(node, [](OpBuilder &b, Location loc, Value x) {
     // x * max(0, min(1, x / 6 + 1/2)), HardSigmoid with alpha 1/6.
-    Value y = arith::MulFOp::create(b, loc, x,
-                                    floatConstant(b, loc, x, 1.0 / 6.0));
+    Value y =
+        arith::MulFOp::create(b, loc, x, floatConstant(b, loc, x, 1.0 / 6.0));
     y = arith::AddFOp::create(b, loc, y, floatConstant(b, loc, x, 0.5));
     y = arith::MaximumFOp::create(b, loc, y, floatConstant(b, loc, x, 0.0));
     y = arith::MinimumFOp::create(b, loc, y, floatConstant(b, loc, x, 1.0));
@@ -291,8 +289,8 @@ LogicalResult convertGelu(NodeImporter &node) {
     Value inner;
     if (useTanh) {
       // tanh(sqrt(2 / pi) * (x + 0.044715 x^3))
-      Value cube = arith::MulFOp::create(
-          b, loc, x, arith::MulFOp::create(b, loc, x, x));
+      Value cube =
+          arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
       Value sum = arith::AddFOp::create(
           b, loc, x,
           arith::MulFOp::create(b, loc, cube,
@@ -323,16 +321,142 @@ LogicalResult convertMath(NodeImporter &node) {
   });
 }
 
+/// Neg of floats and signed integers; integer constants (sizes in shape
+/// computations) are folded.
 LogicalResult convertNeg(NodeImporter &node) {
-  return convertUnaryFloat(node, [](OpBuilder &b, Location loc, Value x) {
-    return arith::NegFOp::create(b, loc, x);
-  });
+  if (failed(node.checkInputs(1, 1)) || failed(node.checkOutputs(1)))
+    return failure();
+  DataType type = node.getInputDataType(0);
+  if (isFloatDataType(type))
+    return emitElementwise(node, {0}, type,
+                           [](OpBuilder &b, Location loc, ValueRange args) {
+                             return arith::NegFOp::create(b, loc, args[0]);
+                           });
+  if (!isIntegerDataType(type) || isUnsignedDataType(type))
+    return node.emitError()
+           << "the data type " << getDataTypeName(type) << " is not supported";
+  if (DenseElementsAttr value = node.getInputConstant(0))
+    if (value.getNumElements() <= kMaxFoldedElements)
+      return node.setConstantOutput(
+          0,
+          value.mapValues(value.getElementType(),
+                          [](const APInt &v) { return -v; }),
+          type);
+  return emitElementwise(
+      node, {0}, type, [](OpBuilder &b, Location loc, ValueRange args) {
+        Value zero = createScalar(b, loc, args[0].getType(), 0.0);
+        return arith::SubIOp::create(b, loc, zero, args[0]);
+      });
 }
 
 LogicalResult convertReciprocal(NodeImporter &node) {
   return convertUnaryFloat(node, [](OpBuilder &b, Location loc, Value x) {
     return arith::DivFOp::create(b, loc, floatConstant(b, loc, x, 1.0), x);
   });
+}
+
+LogicalResult convertElu(NodeImporter &node) {
+  FailureOr<float> alpha = node.getFloat("alpha", 1.0f);
+  if (failed(alpha))
+    return failure();
+  return convertUnaryFloat(node, [&](OpBuilder &b, Location loc, Value x) {
+    // x < 0 ? alpha * (exp(x) - 1) : x
+    Value zero = floatConstant(b, loc, x, 0.0);
+    Value expm1 = arith::SubFOp::create(b, loc, math::ExpOp::create(b, loc, x),
+                                        floatConstant(b, loc, x, 1.0));
+    Value negative =
+        arith::MulFOp::create(b, loc, floatConstant(b, loc, x, *alpha), expm1);
+    Value isNegative =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+    return arith::SelectOp::create(b, loc, isNegative, negative, x);
+  });
+}
+
+LogicalResult convertSoftplus(NodeImporter &node) {
+  return convertUnaryFloat(node, [](OpBuilder &b, Location loc, Value x) {
+    // log(exp(x) + 1)
+    Value exp = math::ExpOp::create(b, loc, x);
+    return math::LogOp::create(
+        b, loc,
+        arith::AddFOp::create(b, loc, exp, floatConstant(b, loc, x, 1.0)));
+  });
+}
+
+/// Pow with a float base; an integer exponent is converted to the base's
+/// type first (ONNX lets the exponent have its own type).
+LogicalResult convertPow(NodeImporter &node) {
+  if (failed(node.checkInputs(2, 2)) || failed(node.checkOutputs(1)))
+    return failure();
+  FailureOr<DataType> type = node.getCommonFloatType({0});
+  if (failed(type))
+    return failure();
+  DataType exponentType = node.getInputDataType(1);
+  if (!isFloatDataType(exponentType) && !isIntegerDataType(exponentType))
+    return node.emitError()
+           << "the exponent type " << getDataTypeName(exponentType)
+           << " is not supported";
+  return emitElementwise(
+      node, {0, 1}, *type, [&](OpBuilder &b, Location loc, ValueRange args) {
+        Type baseType = args[0].getType();
+        Value exponent = args[1];
+        if (isIntegerDataType(exponentType))
+          exponent =
+              isUnsignedDataType(exponentType)
+                  ? Value(arith::UIToFPOp::create(b, loc, baseType, exponent))
+                  : Value(arith::SIToFPOp::create(b, loc, baseType, exponent));
+        else if (exponent.getType() != baseType)
+          exponent =
+              exponent.getType().getIntOrFloatBitWidth() <
+                      baseType.getIntOrFloatBitWidth()
+                  ? Value(arith::ExtFOp::create(b, loc, baseType, exponent))
+                  : Value(arith::TruncFOp::create(b, loc, baseType, exponent));
+        return math::PowFOp::create(b, loc, args[0], exponent);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Variadic Max, Min, Sum, Mean
+//===----------------------------------------------------------------------===//
+
+enum class Variadic { Max, Min, Sum, Mean };
+
+/// An elementwise reduction over all inputs, broadcast numpy-style.
+template <Variadic kind>
+LogicalResult convertVariadic(NodeImporter &node) {
+  if (failed(node.checkOutputs(1)))
+    return failure();
+  SmallVector<unsigned> inputs;
+  for (unsigned i = 0; node.hasInput(i); ++i)
+    inputs.push_back(i);
+  if (inputs.empty() || failed(node.checkInputs(inputs.size(), inputs.size())))
+    return node.emitError() << "needs at least one input";
+  DataType type = node.getInputDataType(0);
+  for (unsigned i : inputs)
+    if (node.getInputDataType(i) != type)
+      return node.emitError() << "the inputs have different data types";
+  bool isFloat = isFloatDataType(type);
+  if (!isFloat && (kind == Variadic::Mean || !isIntegerDataType(type)))
+    return node.emitError()
+           << "the data type " << getDataTypeName(type) << " is not supported";
+  bool isUnsigned = isUnsignedDataType(type);
+  size_t count = inputs.size();
+  return emitElementwise(
+      node, inputs, type, [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value result = args[0];
+        for (Value arg : args.drop_front()) {
+          if (kind == Variadic::Max)
+            result = buildMax(b, loc, result, arg, isUnsigned);
+          else if (kind == Variadic::Min)
+            result = buildMin(b, loc, result, arg, isUnsigned);
+          else
+            result = buildArith(b, loc, Arith::Add, result, arg, isUnsigned);
+        }
+        if (kind == Variadic::Mean)
+          result = arith::DivFOp::create(
+              b, loc, result,
+              createScalar(b, loc, result.getType(), double(count)));
+        return result;
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -342,7 +466,8 @@ LogicalResult convertReciprocal(NodeImporter &node) {
 /// A bound of Clip: a compile-time scalar, a run-time scalar tensor (input
 /// `input`), or none.
 struct ClipBound {
-  std::optional<double> constant;
+  /// The scalar, of the input's element type.
+  TypedAttr constant;
   std::optional<unsigned> input;
 };
 
@@ -354,8 +479,12 @@ FailureOr<ClipBound> readClipBound(NodeImporter &node, unsigned input,
         node.getAttribute(attr, onnx::AttributeProto::FLOAT);
     if (failed(proto))
       return failure();
+    Type elementType =
+        getElementType(node.getContext(), node.getInputDataType(0));
+    if (*proto && !isa<FloatType>(elementType))
+      return node.emitError() << "a float bound on an integer input";
     if (*proto)
-      bound.constant = (*proto)->f();
+      bound.constant = FloatAttr::get(elementType, (*proto)->f());
     return bound;
   }
   if (!node.hasInput(input))
@@ -364,21 +493,13 @@ FailureOr<ClipBound> readClipBound(NodeImporter &node, unsigned input,
   if (failed(type))
     return failure();
   if (type->getNumElements() != 1)
-    return node.emitError() << "the " << attr
-                            << " bound must be a scalar, not " << *type;
+    return node.emitError()
+           << "the " << attr << " bound must be a scalar, not " << *type;
   if (node.getInputDataType(input) != node.getInputDataType(0))
-    return node.emitError() << "the " << attr
-                            << " bound has another data type than the input";
+    return node.emitError()
+           << "the " << attr << " bound has another data type than the input";
   if (DenseElementsAttr value = node.getInputConstant(input)) {
-    Attribute element = value.getValues<Attribute>()[0];
-    if (auto f = dyn_cast<FloatAttr>(element))
-      bound.constant = f.getValueAsDouble();
-    else if (isUnsignedDataType(node.getInputDataType(0)))
-      bound.constant = static_cast<double>(
-          cast<IntegerAttr>(element).getValue().getZExtValue());
-    else
-      bound.constant = static_cast<double>(
-          cast<IntegerAttr>(element).getValue().getSExtValue());
+    bound.constant = cast<TypedAttr>(value.getValues<Attribute>()[0]);
     return bound;
   }
   bound.input = input;
@@ -392,8 +513,8 @@ LogicalResult convertClip(NodeImporter &node) {
     return failure();
   DataType type = node.getInputDataType(0);
   if (!isFloatDataType(type) && !isIntegerDataType(type))
-    return node.emitError() << "the data type " << getDataTypeName(type)
-                            << " is not supported";
+    return node.emitError()
+           << "the data type " << getDataTypeName(type) << " is not supported";
   FailureOr<ClipBound> lower = readClipBound(node, 1, "min");
   FailureOr<ClipBound> upper = readClipBound(node, 2, "max");
   if (failed(lower) || failed(upper))
@@ -413,7 +534,7 @@ LogicalResult convertClip(NodeImporter &node) {
           if (bound.input)
             return args[next++];
           if (bound.constant)
-            return createScalar(b, loc, y.getType(), *bound.constant);
+            return arith::ConstantOp::create(b, loc, bound.constant);
           return nullptr;
         };
         if (Value lo = boundValue(*lower))
@@ -508,6 +629,13 @@ void mlir::compress::onnx_import::addElementwiseConverters(
   converters["Ceil"] = convertMath<math::CeilOp>;
   converters["Neg"] = convertNeg;
   converters["Reciprocal"] = convertReciprocal;
+  converters["Elu"] = convertElu;
+  converters["Softplus"] = convertSoftplus;
+  converters["Pow"] = convertPow;
+  converters["Max"] = convertVariadic<Variadic::Max>;
+  converters["Min"] = convertVariadic<Variadic::Min>;
+  converters["Sum"] = convertVariadic<Variadic::Sum>;
+  converters["Mean"] = convertVariadic<Variadic::Mean>;
   converters["Clip"] = convertClip;
   converters["Identity"] = convertIdentity;
   converters["Dropout"] = convertDropout;

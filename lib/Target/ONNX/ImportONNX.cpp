@@ -30,8 +30,9 @@ using namespace mlir::compress::onnx_import;
 
 namespace {
 
-/// The newest opset whose semantics the converters were checked against.
-/// A newer model may use changed semantics the importer does not know.
+/// The newest opset the converters account for: what later versions added
+/// (attributes, inputs, data types) is rejected by the converters' checks,
+/// but a version after this one may change semantics silently.
 constexpr int64_t kMaxOpset = 21;
 
 const ConverterMap &getConverters() {
@@ -40,6 +41,7 @@ const ConverterMap &getConverters() {
     addElementwiseConverters(map);
     addShapeConverters(map);
     addLayerConverters(map);
+    addReductionConverters(map);
     addQuantConverters(map);
     return map;
   }();
@@ -57,7 +59,8 @@ public:
                 const ImportONNXOptions &options)
       : module(module), builder(module.getContext()),
         graph(builder, fileName, options),
-        fileLoc(FileLineColRange::get(StringAttr::get(module.getContext(), fileName))) {}
+        fileLoc(FileLineColRange::get(
+            StringAttr::get(module.getContext(), fileName))) {}
 
   LogicalResult importModel(const onnx::ModelProto &model);
 
@@ -87,9 +90,8 @@ LogicalResult ModelImporter::readOpsets(const onnx::ModelProto &model) {
     return emitError(fileLoc) << "the model imports no version of the ONNX "
                                  "operator set (is the file truncated?)";
   if (it->second < 1 || it->second > kMaxOpset)
-    return emitError(fileLoc)
-           << "ONNX opset " << it->second << " is not supported (1 to "
-           << kMaxOpset << ")";
+    return emitError(fileLoc) << "ONNX opset " << it->second
+                              << " is not supported (1 to " << kMaxOpset << ")";
   return success();
 }
 
@@ -101,8 +103,8 @@ ModelImporter::importInitializers(const onnx::GraphProto &graphProto) {
     Location loc = graph.getLoc(tensor.name());
     if (tensor.name().empty())
       return emitError(loc) << "an initializer has no name";
-    FailureOr<ElementsAttr> value = importTensor(
-        tensor, loc, graph.getOptions().resourceThresholdBytes);
+    FailureOr<ElementsAttr> value =
+        importTensor(tensor, loc, graph.getOptions().resourceThresholdBytes);
     if (failed(value))
       return failure();
     TensorEntry entry;
@@ -125,8 +127,8 @@ ModelImporter::createFunction(const onnx::GraphProto &graphProto) {
     if (graph.lookup(input.name()))
       continue;
     Location loc = graph.getLoc(input.name());
-    FailureOr<RankedTensorType> type = importValueInfoType(
-        input, loc, graph.getOptions().batchSize);
+    FailureOr<RankedTensorType> type =
+        importValueInfoType(input, loc, graph.getOptions().batchSize);
     if (failed(type))
       return failure();
     args.push_back(&input);
@@ -135,9 +137,9 @@ ModelImporter::createFunction(const onnx::GraphProto &graphProto) {
   }
 
   builder.setInsertionPointToEnd(module.getBody());
-  auto func = func::FuncOp::create(
-      builder, fileLoc, graph.getOptions().functionName,
-      builder.getFunctionType(argTypes, {}));
+  auto func =
+      func::FuncOp::create(builder, fileLoc, graph.getOptions().functionName,
+                           builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
   for (auto [arg, input, loc] :
        llvm::zip_equal(body->getArguments(), args, argLocs)) {
@@ -207,8 +209,7 @@ LogicalResult ModelImporter::importOutputs(const onnx::GraphProto &graphProto,
       if (!compatible)
         return emitError(loc)
                << "the graph output '" << output.name()
-               << "' is declared with another shape than the computed "
-               << type;
+               << "' is declared with another shape than the computed " << type;
     }
     results.push_back(value);
   }
@@ -255,8 +256,8 @@ LogicalResult ModelImporter::importModel(const onnx::ModelProto &model) {
 
 void mlir::compress::registerImportONNXDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, CompressDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  quant::QuantDialect, tensor::TensorDialect>();
+                  linalg::LinalgDialect, math::MathDialect, quant::QuantDialect,
+                  tensor::TensorDialect>();
 }
 
 OwningOpRef<ModuleOp>
@@ -316,8 +317,7 @@ void mlir::compress::registerImportONNXTranslation() {
         if (batchSize.getNumOccurrences() > 0)
           options.batchSize = batchSize;
         return importONNXModel(buffer->getBuffer(),
-                               buffer->getBufferIdentifier(), context,
-                               options);
+                               buffer->getBufferIdentifier(), context, options);
       },
       registerImportONNXDialects);
 }

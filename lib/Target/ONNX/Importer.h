@@ -45,6 +45,10 @@ struct TensorEntry {
   Value quantized;
 };
 
+/// The most elements a compile-time parameter (a shape, axes, pads, scales,
+/// zero points) may have.
+constexpr int64_t kMaxParameterElements = int64_t(1) << 20;
+
 /// Converts one node; reports its own errors.
 class NodeImporter;
 using ConvertFn = LogicalResult (*)(NodeImporter &node);
@@ -55,6 +59,7 @@ void addShapeConverters(ConverterMap &converters);
 void addLayerConverters(ConverterMap &converters);
 void addPoolingConverters(ConverterMap &converters);
 void addNormalizationConverters(ConverterMap &converters);
+void addReductionConverters(ConverterMap &converters);
 void addQuantConverters(ConverterMap &converters);
 
 /// The graph being imported: the builder inside the function body and the
@@ -126,7 +131,8 @@ public:
   /// The compile-time value of input `i`, or null.
   DenseElementsAttr getInputConstant(unsigned i);
   /// The compile-time value of input `i`; an error saying that `what` must
-  /// be a constant when it is not.
+  /// be a constant when it is not, or when it has more than
+  /// kMaxParameterElements elements.
   FailureOr<DenseElementsAttr> getRequiredConstant(unsigned i,
                                                    llvm::StringRef what);
 
@@ -145,8 +151,6 @@ public:
   getInts(llvm::StringRef attr, llvm::ArrayRef<int64_t> defaultValue);
   FailureOr<std::optional<llvm::SmallVector<int64_t>>>
   getOptionalInts(llvm::StringRef attr);
-  FailureOr<std::optional<llvm::SmallVector<float>>>
-  getOptionalFloats(llvm::StringRef attr);
   /// The attribute `attr` of type `type`, or null when absent; an error
   /// when present with another type.
   FailureOr<const onnx::AttributeProto *>

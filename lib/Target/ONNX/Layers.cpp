@@ -32,8 +32,8 @@ FailureOr<SmallVector<int64_t>> getSpatialInts(NodeImporter &node,
   if (failed(values))
     return failure();
   if (values->size() != count)
-    return node.emitError() << attr << " has " << values->size()
-                            << " values; " << count << " are expected";
+    return node.emitError() << attr << " has " << values->size() << " values; "
+                            << count << " are expected";
   for (int64_t v : *values)
     if (v < minimum || v > kMaxElements)
       return node.emitError() << attr << " has the invalid value " << v;
@@ -78,18 +78,16 @@ void applyExplicitPads(Window &window, ArrayRef<int64_t> input, bool ceil) {
     if (ceil && (out - 1) * window.strides[i] >= input[i] + window.padsBegin[i])
       --out;
     window.output[i] = out;
-    window.ceilPadding[i] = std::max<int64_t>(
-        0, (out - 1) * window.strides[i] + extent - padded);
+    window.ceilPadding[i] =
+        std::max<int64_t>(0, (out - 1) * window.strides[i] + extent - padded);
   }
 }
 
 } // namespace
 
-FailureOr<Window>
-mlir::compress::onnx_import::readWindow(NodeImporter &node,
-                                        ArrayRef<int64_t> inputSpatial,
-                                        std::optional<ArrayRef<int64_t>> filter,
-                                        bool isPooling) {
+FailureOr<Window> mlir::compress::onnx_import::readWindow(
+    NodeImporter &node, ArrayRef<int64_t> inputSpatial,
+    std::optional<ArrayRef<int64_t>> filter, bool isPooling) {
   size_t rank = inputSpatial.size();
   Window window;
   FailureOr<std::optional<SmallVector<int64_t>>> kernel =
@@ -117,12 +115,13 @@ mlir::compress::onnx_import::readWindow(NodeImporter &node,
     return node.emitError() << "the attribute 'kernel_shape' is missing";
   }
   if (window.kernel.size() != rank)
-    return node.emitError() << "the kernel has " << window.kernel.size()
-                            << " dimensions; the input has " << rank
-                            << " spatial dimensions";
-  for (int64_t k : window.kernel)
-    if (k < 1 || k > kMaxElements)
-      return node.emitError() << "the kernel size " << k << " is invalid";
+    return node.emitError()
+           << "the kernel has " << window.kernel.size()
+           << " dimensions; the input has " << rank << " spatial dimensions";
+  for (auto [k, d] : llvm::zip(window.kernel, *dilations))
+    if (k < 1 || k > kMaxElements || (k - 1) > kMaxElements / d)
+      return node.emitError()
+             << "the kernel size " << k << " (dilation " << d << ") is invalid";
 
   window.strides = *strides;
   window.dilations = *dilations;
@@ -136,18 +135,23 @@ mlir::compress::onnx_import::readWindow(NodeImporter &node,
            *autoPad == "SAME_LOWER")
     applyAutoPad(window, inputSpatial, *autoPad);
   else
-    return node.emitError() << "auto_pad '" << *autoPad
-                            << "' is not supported";
+    return node.emitError() << "auto_pad '" << *autoPad << "' is not supported";
   for (int64_t out : window.output)
     if (out < 1)
       return node.emitError() << "the window is larger than the padded input";
+  // Padding far larger than the input (auto_pad with an absurd kernel) would
+  // make a padded tensor no machine holds.
+  SmallVector<int64_t> padded;
+  for (size_t i = 0; i < rank; ++i)
+    padded.push_back(inputSpatial[i] + window.padsBegin[i] + window.padsEnd[i] +
+                     window.ceilPadding[i]);
+  if (failed(checkShape(padded, node.getLoc(), "the padded input")))
+    return failure();
   return window;
 }
 
-LogicalResult
-mlir::compress::onnx_import::checkSpatialInput(NodeImporter &node,
-                                               RankedTensorType type,
-                                               StringRef what) {
+LogicalResult mlir::compress::onnx_import::checkSpatialInput(
+    NodeImporter &node, RankedTensorType type, StringRef what) {
   if (type.getRank() == 3 || type.getRank() == 4)
     return success();
   return node.emitError() << what << " is " << type
@@ -191,13 +195,12 @@ SmallVector<int64_t> insertUnitDim(ArrayRef<int64_t> shape, size_t position) {
 }
 
 Value buildConvolution2D(OpBuilder &b, Location loc, Value x, Value w,
-                         const Window &window, int64_t group) {
-  Type elementType = getElementTypeOf(x);
-  TypedAttr zero = getScalarAttr(elementType, 0.0);
+                         const Window &window, int64_t group, Type resultType) {
+  TypedAttr zero = getScalarAttr(resultType, 0.0);
   SmallVector<int64_t> low{0, 0}, high{0, 0};
   llvm::append_range(low, window.padsBegin);
   llvm::append_range(high, window.padsEnd);
-  x = pad(b, loc, x, low, high, zero);
+  x = pad(b, loc, x, low, high, getScalarAttr(getElementTypeOf(x), 0.0));
   DenseIntElementsAttr strides = getI64VectorAttr(b, window.strides);
   DenseIntElementsAttr dilations = getI64VectorAttr(b, window.dilations);
 
@@ -233,26 +236,28 @@ Value buildConvolution2D(OpBuilder &b, Location loc, Value x, Value w,
 
 } // namespace
 
-FailureOr<Value> mlir::compress::onnx_import::buildConvolution(
-    NodeImporter &node, Value x, Value w, const Window &window,
-    int64_t group) {
+FailureOr<Value>
+mlir::compress::onnx_import::buildConvolution(NodeImporter &node, Value x,
+                                              Value w, const Window &window,
+                                              int64_t group, Type resultType) {
   ArrayRef<int64_t> xShape = getShape(x), wShape = getShape(w);
   if (xShape.size() != wShape.size())
     return node.emitError() << "the filter's rank " << wShape.size()
                             << " differs from the input's " << xShape.size();
   if (group < 1 || xShape[1] % group != 0 || wShape[0] % group != 0 ||
       wShape[1] * group != xShape[1])
-    return node.emitError() << "group " << group << " does not divide the "
-                            << xShape[1] << " input channels into filters of "
-                            << wShape[1] << " channels (" << wShape[0]
-                            << " filters)";
+    return node.emitError()
+           << "group " << group << " does not divide the " << xShape[1]
+           << " input channels into filters of " << wShape[1] << " channels ("
+           << wShape[0] << " filters)";
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   if (window.getRank() == 2)
-    return buildConvolution2D(b, loc, x, w, window, group);
+    return buildConvolution2D(b, loc, x, w, window, group, resultType);
   Value x2 = reshape(b, loc, x, insertUnitDim(xShape, 2));
   Value w2 = reshape(b, loc, w, insertUnitDim(wShape, 2));
-  Value y = buildConvolution2D(b, loc, x2, w2, liftTo2D(window), group);
+  Value y =
+      buildConvolution2D(b, loc, x2, w2, liftTo2D(window), group, resultType);
   return reshape(b, loc, y, {xShape[0], wShape[0], window.output[0]});
 }
 
@@ -265,8 +270,9 @@ Value mlir::compress::onnx_import::addChannelBias(OpBuilder &b, Location loc,
   return buildMappedElementwise(
       b, loc, ValueRange{x, bias}, {identity, channel}, shape,
       getElementTypeOf(x), [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        return isFloat ? Value(arith::AddFOp::create(nb, nloc, args[0], args[1]))
-                       : Value(arith::AddIOp::create(nb, nloc, args[0], args[1]));
+        return isFloat
+                   ? Value(arith::AddFOp::create(nb, nloc, args[0], args[1]))
+                   : Value(arith::AddIOp::create(nb, nloc, args[0], args[1]));
       });
 }
 
@@ -294,19 +300,20 @@ Value broadcastTo(OpBuilder &b, Location loc, Value value,
 }
 
 /// a [M, K] times b [K, N].
-Value buildMatmul2D(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+Value buildMatmul2D(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                    Type resultType) {
   int64_t m = getShape(lhs)[0], n = getShape(rhs)[1];
-  Value init =
-      createFilled(b, loc, {m, n}, getScalarAttr(getElementTypeOf(lhs), 0.0));
-  return linalg::MatmulOp::create(b, loc, init.getType(),
-                                  ValueRange{lhs, rhs}, ValueRange{init})
+  Value init = createFilled(b, loc, {m, n}, getScalarAttr(resultType, 0.0));
+  return linalg::MatmulOp::create(b, loc, init.getType(), ValueRange{lhs, rhs},
+                                  ValueRange{init})
       .getResult(0);
 }
 
 } // namespace
 
 FailureOr<Value> mlir::compress::onnx_import::buildMatMul(NodeImporter &node,
-                                                         Value a, Value bv) {
+                                                          Value a, Value bv,
+                                                          Type resultType) {
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   SmallVector<int64_t> aShape(getShape(a)), bShape(getShape(bv));
@@ -336,26 +343,24 @@ FailureOr<Value> mlir::compress::onnx_import::buildMatMul(NodeImporter &node,
     // that a constant `b` stays the weight of a linalg.matmul.
     int64_t rows = product(aBatch) * m;
     Value flat = reshape(b, loc, a, {rows, k});
-    result = buildMatmul2D(b, loc, flat, bv);
+    result = buildMatmul2D(b, loc, flat, bv, resultType);
     resultShape.assign(aBatch.begin(), aBatch.end());
   } else {
     std::optional<SmallVector<int64_t>> batch =
         broadcastShapes({aBatch, bBatch});
     if (!batch)
       return node.emitError() << "the batch dimensions of " << a.getType()
-                              << " and " << bv.getType()
-                              << " do not broadcast";
+                              << " and " << bv.getType() << " do not broadcast";
     int64_t count = product(*batch);
     SmallVector<int64_t> aFull(*batch), bFull(*batch);
     aFull.append({m, k});
     bFull.append({k, n});
     Value lhs = reshape(b, loc, broadcastTo(b, loc, a, aFull), {count, m, k});
     Value rhs = reshape(b, loc, broadcastTo(b, loc, bv, bFull), {count, k, n});
-    Value init = createFilled(b, loc, {count, m, n},
-                              getScalarAttr(getElementTypeOf(a), 0.0));
-    result = linalg::BatchMatmulOp::create(b, loc, init.getType(),
-                                           ValueRange{lhs, rhs},
-                                           ValueRange{init})
+    Value init =
+        createFilled(b, loc, {count, m, n}, getScalarAttr(resultType, 0.0));
+    result = linalg::BatchMatmulOp::create(
+                 b, loc, init.getType(), ValueRange{lhs, rhs}, ValueRange{init})
                  .getResult(0);
     resultShape.assign(batch->begin(), batch->end());
   }
@@ -390,7 +395,8 @@ LogicalResult convertConv(NodeImporter &node) {
   FailureOr<Value> w = node.getInput(1);
   if (failed(window) || failed(x) || failed(w))
     return failure();
-  FailureOr<Value> y = buildConvolution(node, *x, *w, *window, *group);
+  FailureOr<Value> y =
+      buildConvolution(node, *x, *w, *window, *group, getElementTypeOf(*x));
   if (failed(y))
     return failure();
   if (node.hasInput(2)) {
@@ -413,7 +419,7 @@ LogicalResult convertMatMul(NodeImporter &node) {
   FailureOr<Value> b = node.getInput(1);
   if (failed(type) || failed(a) || failed(b))
     return failure();
-  FailureOr<Value> y = buildMatMul(node, *a, *b);
+  FailureOr<Value> y = buildMatMul(node, *a, *b, getElementTypeOf(*a));
   if (failed(y))
     return failure();
   return node.setOutput(0, *y, *type);
@@ -470,10 +476,10 @@ LogicalResult convertGemm(NodeImporter &node) {
         AffineMapAttr::get(getGemmMap(b, 0, 1, false))};
     attrs.push_back(b.getNamedAttr("indexing_maps", b.getArrayAttr(maps)));
   }
-  Value y = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
-                                     ValueRange{*a, *bv}, ValueRange{init},
-                                     attrs)
-                .getResult(0);
+  Value y =
+      linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                               ValueRange{*a, *bv}, ValueRange{init}, attrs)
+          .getResult(0);
 
   SmallVector<Value> operands{y};
   if (node.hasInput(2)) {
@@ -483,9 +489,9 @@ LogicalResult convertGemm(NodeImporter &node) {
     std::optional<SmallVector<int64_t>> shape =
         broadcastShapes({{m, n}, getShape(*c)});
     if (!shape || ArrayRef<int64_t>(*shape) != ArrayRef<int64_t>{m, n})
-      return node.emitError() << "C " << c->getType()
-                              << " does not broadcast to [" << m << ", " << n
-                              << "]";
+      return node.emitError()
+             << "C " << c->getType() << " does not broadcast to [" << m << ", "
+             << n << "]";
     operands.push_back(*c);
   }
   if (operands.size() > 1 || *alpha != 1.0f) {

@@ -31,8 +31,7 @@ struct Window {
 /// `isPooling`, ceil_mode, for an input with the spatial sizes
 /// `inputSpatial`. A convolution passes its filter's spatial sizes as
 /// `filterKernel` (kernel_shape must agree with them when given).
-FailureOr<Window> readWindow(NodeImporter &node,
-                             ArrayRef<int64_t> inputSpatial,
+FailureOr<Window> readWindow(NodeImporter &node, ArrayRef<int64_t> inputSpatial,
                              std::optional<ArrayRef<int64_t>> filterKernel,
                              bool isPooling);
 
@@ -45,20 +44,25 @@ LogicalResult checkSpatialInput(NodeImporter &node, RankedTensorType type,
                                 StringRef what);
 
 /// The convolution of the N x C x spatial input `x` with the M x C/group x
-/// kernel filter `w` (float, or i32 for the integer ops), zero padded,
-/// without bias: linalg.conv_2d_nchw_fchw, depthwise_conv_2d_nchw_chw when
-/// every channel is its own group, conv_2d_ngchw_gfchw otherwise. 1-D
-/// convolutions are computed as 2-D ones of height 1.
+/// kernel filter `w`, zero padded, without bias, accumulated in
+/// `resultType` (the float type, or i32 for the integer ops, whose inputs
+/// may be narrower signed integers the named op sign-extends):
+/// linalg.conv_2d_nchw_fchw, depthwise_conv_2d_nchw_chw when every channel
+/// is its own group, conv_2d_ngchw_gfchw otherwise. 1-D convolutions are
+/// computed as 2-D ones of height 1.
 FailureOr<Value> buildConvolution(NodeImporter &node, Value x, Value w,
-                                  const Window &window, int64_t group);
+                                  const Window &window, int64_t group,
+                                  Type resultType);
 
 /// `x + bias[c]` over dimension 1 of `x`.
 Value addChannelBias(OpBuilder &b, Location loc, Value x, Value bias);
 
-/// numpy.matmul of `a` and `b` (float, or i32): linalg.matmul when `b` is a
-/// matrix (batch dimensions of `a` are folded into its rows), otherwise
-/// linalg.batch_matmul over the broadcast batch dimensions.
-FailureOr<Value> buildMatMul(NodeImporter &node, Value a, Value b);
+/// numpy.matmul of `a` and `b` accumulated in `resultType` (as for
+/// buildConvolution): linalg.matmul when `b` is a matrix (batch dimensions
+/// of `a` are folded into its rows), otherwise linalg.batch_matmul over the
+/// broadcast batch dimensions.
+FailureOr<Value> buildMatMul(NodeImporter &node, Value a, Value b,
+                             Type resultType);
 
 } // namespace mlir::compress::onnx_import
 

@@ -23,8 +23,9 @@ GraphImporter::GraphImporter(OpBuilder &builder, StringRef fileName,
 
 Location GraphImporter::getLoc(StringRef name) const {
   MLIRContext *context = builder.getContext();
-  return NameLoc::get(StringAttr::get(context, name),
-                      FileLineColRange::get(StringAttr::get(context, fileName)));
+  return NameLoc::get(
+      StringAttr::get(context, name),
+      FileLineColRange::get(StringAttr::get(context, fileName)));
 }
 
 TensorEntry *GraphImporter::lookup(StringRef name) {
@@ -102,8 +103,7 @@ NodeImporter::NodeImporter(GraphImporter &graph, const onnx::NodeProto &node,
       loc(graph.getLoc(name)) {}
 
 InFlightDiagnostic NodeImporter::emitError() {
-  return mlir::emitError(loc)
-         << getOpType() << " node '" << getName() << "': ";
+  return mlir::emitError(loc) << getOpType() << " node '" << getName() << "': ";
 }
 
 bool NodeImporter::hasInput(unsigned i) const {
@@ -175,15 +175,22 @@ DenseElementsAttr NodeImporter::getInputConstant(unsigned i) {
   return entry ? getDenseElements(entry->constant) : nullptr;
 }
 
-FailureOr<DenseElementsAttr>
-NodeImporter::getRequiredConstant(unsigned i, StringRef what) {
+FailureOr<DenseElementsAttr> NodeImporter::getRequiredConstant(unsigned i,
+                                                               StringRef what) {
   if (failed(getInputEntry(i)))
     return failure();
-  if (DenseElementsAttr constant = getInputConstant(i))
-    return constant;
-  return emitError() << what << " ('" << node.input(i)
-                     << "') must be a constant (an initializer or a "
-                        "Constant node)";
+  DenseElementsAttr constant = getInputConstant(i);
+  if (!constant)
+    return emitError() << what << " ('" << node.input(i)
+                       << "') must be a constant (an initializer or a "
+                          "Constant node)";
+  // Parameters are read element by element; a (corrupted or adversarial)
+  // splat of 2^40 elements must not become a loop of 2^40 iterations.
+  if (constant.getNumElements() > kMaxParameterElements)
+    return emitError() << what << " ('" << node.input(i) << "') has "
+                       << constant.getNumElements() << " elements; at most "
+                       << kMaxParameterElements << " are supported";
+  return constant;
 }
 
 FailureOr<DataType>
@@ -217,8 +224,7 @@ NodeImporter::getAttribute(StringRef attr, AttributeProto::AttributeType type) {
       continue;
     if (!hasType(candidate, type))
       return emitError() << "attribute '" << attr << "' has the type "
-                         << AttributeProto::AttributeType_Name(
-                                candidate.type())
+                         << AttributeProto::AttributeType_Name(candidate.type())
                          << "; " << AttributeProto::AttributeType_Name(type)
                          << " is expected";
     return &candidate;
@@ -280,18 +286,6 @@ NodeImporter::getInts(StringRef attr, ArrayRef<int64_t> defaultValue) {
   if (*value)
     return **value;
   return SmallVector<int64_t>(defaultValue);
-}
-
-FailureOr<std::optional<SmallVector<float>>>
-NodeImporter::getOptionalFloats(StringRef attr) {
-  FailureOr<const AttributeProto *> proto =
-      getAttribute(attr, AttributeProto::FLOATS);
-  if (failed(proto))
-    return failure();
-  if (!*proto)
-    return std::optional<SmallVector<float>>();
-  return std::optional<SmallVector<float>>(SmallVector<float>(
-      (*proto)->floats().begin(), (*proto)->floats().end()));
 }
 
 LogicalResult NodeImporter::checkAttributesHandled() {

@@ -89,16 +89,16 @@ Value buildSoftmax(OpBuilder &b, Location loc, Value x,
       [](OpBuilder &nb, Location nloc, ValueRange args) {
         return arith::SubFOp::create(nb, nloc, args[0], args[1]);
       });
-  Value exp = buildElementwise(
-      b, loc, shifted, shape, elementType,
-      [](OpBuilder &nb, Location nloc, ValueRange args) {
-        return math::ExpOp::create(nb, nloc, args[0]);
-      });
-  Value sum = buildReduction(
-      b, loc, exp, reduced, getScalarAttr(elementType, 0.0),
-      [](OpBuilder &nb, Location nloc, ValueRange args) {
-        return arith::AddFOp::create(nb, nloc, args[0], args[1]);
-      });
+  Value exp =
+      buildElementwise(b, loc, shifted, shape, elementType,
+                       [](OpBuilder &nb, Location nloc, ValueRange args) {
+                         return math::ExpOp::create(nb, nloc, args[0]);
+                       });
+  Value sum =
+      buildReduction(b, loc, exp, reduced, getScalarAttr(elementType, 0.0),
+                     [](OpBuilder &nb, Location nloc, ValueRange args) {
+                       return arith::AddFOp::create(nb, nloc, args[0], args[1]);
+                     });
   if (isLog)
     return buildMappedElementwise(
         b, loc, {shifted, sum}, {identity, broadcast}, shape, elementType,

@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::compress::onnx_import;
@@ -96,7 +97,8 @@ Value buildPool(OpBuilder &b, Location loc, Value x, const Window &window,
     return buildPool2D(b, loc, x, window, kind, padValue, isUnsigned);
   ArrayRef<int64_t> shape = getShape(x);
   Value x2 = reshape(b, loc, x, {shape[0], shape[1], 1, shape[2]});
-  Value y = buildPool2D(b, loc, x2, liftTo2D(window), kind, padValue, isUnsigned);
+  Value y =
+      buildPool2D(b, loc, x2, liftTo2D(window), kind, padValue, isUnsigned);
   return reshape(b, loc, y, {shape[0], shape[1], window.output[0]});
 }
 
@@ -138,66 +140,70 @@ LogicalResult convertMaxPool(NodeImporter &node) {
 }
 
 /// How many window elements of output position `out` fall inside
-/// [lower, upper) along one dimension.
+/// [lower, upper) along one dimension: the positions are start + j * dilation
+/// for j in [0, kernel).
 int64_t countInside(int64_t out, int64_t kernel, int64_t stride,
                     int64_t dilation, int64_t padBegin, int64_t lower,
                     int64_t upper) {
-  int64_t count = 0;
-  for (int64_t k = 0; k < kernel; ++k) {
-    int64_t position = out * stride + k * dilation - padBegin;
-    count += position >= lower && position < upper;
-  }
-  return count;
+  int64_t start = out * stride - padBegin;
+  int64_t first =
+      std::max<int64_t>(0, llvm::divideCeilSigned(lower - start, dilation));
+  int64_t last = std::min<int64_t>(
+      kernel - 1, llvm::divideFloorSigned(upper - 1 - start, dilation));
+  return std::max<int64_t>(0, last - first + 1);
 }
 
-/// The divisor of every output position of an average pool: the window
-/// elements inside the input, plus the explicit padding when
-/// count_include_pad (ceil_mode's extra padding never counts).
-SmallVector<int64_t> computeDivisors(const Window &window,
-                                     ArrayRef<int64_t> input,
-                                     bool countIncludePad) {
-  SmallVector<int64_t> divisors{1};
+/// Per spatial dimension, how many elements the window of each output
+/// position counts: those inside the input, plus the explicit padding when
+/// count_include_pad (ceil_mode's extra padding never counts). A window
+/// counts the product over the dimensions.
+SmallVector<SmallVector<int64_t>> computeCounts(const Window &window,
+                                                ArrayRef<int64_t> input,
+                                                bool countIncludePad) {
+  SmallVector<SmallVector<int64_t>> counts;
   for (size_t d = 0; d < window.getRank(); ++d) {
     int64_t lower = countIncludePad ? -window.padsBegin[d] : 0;
     int64_t upper = input[d] + (countIncludePad ? window.padsEnd[d] : 0);
-    SmallVector<int64_t> next;
-    for (int64_t divisor : divisors)
-      for (int64_t o = 0; o < window.output[d]; ++o)
-        next.push_back(divisor * countInside(o, window.kernel[d],
-                                             window.strides[d],
-                                             window.dilations[d],
-                                             window.padsBegin[d], lower,
-                                             upper));
-    divisors = std::move(next);
+    SmallVector<int64_t> &dim = counts.emplace_back();
+    for (int64_t o = 0; o < window.output[d]; ++o)
+      dim.push_back(countInside(o, window.kernel[d], window.strides[d],
+                                window.dilations[d], window.padsBegin[d], lower,
+                                upper));
   }
-  return divisors;
+  return counts;
 }
 
-/// `sum` divided by the per-position `divisors`: by a scalar when they are
-/// all equal (the form compress-fuse-qdq folds), else by a constant over the
-/// spatial dimensions.
+/// `sum` (N x C x spatial) divided by the window counts: by one scalar when
+/// every window counts the same (the form compress-fuse-qdq folds), else
+/// also by a constant per dimension whose counts vary, read along it.
 Value divideByCounts(OpBuilder &b, Location loc, Value sum,
-                     ArrayRef<int64_t> divisors, ArrayRef<int64_t> spatial) {
+                     ArrayRef<SmallVector<int64_t>> counts) {
   ArrayRef<int64_t> shape = getShape(sum);
   Type elementType = getElementTypeOf(sum);
-  bool uniform = llvm::all_equal(divisors);
   SmallVector<Value> inputs{sum};
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(shape.size())};
-  if (!uniform) {
+  double uniform = 1.0;
+  for (auto [d, dim] : llvm::enumerate(counts)) {
+    if (llvm::all_equal(dim)) {
+      uniform *= double(dim.front());
+      continue;
+    }
     SmallVector<Attribute> values;
-    for (int64_t divisor : divisors)
-      values.push_back(getScalarAttr(elementType, double(divisor)));
-    auto type = RankedTensorType::get(spatial, elementType);
-    inputs.push_back(
-        arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values)));
-    maps.push_back(getDroppedDimsMap(b.getContext(), shape.size(), {0, 1}));
+    for (int64_t count : dim)
+      values.push_back(getScalarAttr(elementType, double(count)));
+    auto type =
+        RankedTensorType::get({static_cast<int64_t>(dim.size())}, elementType);
+    inputs.push_back(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, values)));
+    maps.push_back(AffineMap::get(shape.size(), 0, b.getAffineDimExpr(2 + d)));
   }
   return buildMappedElementwise(
       b, loc, inputs, maps, shape, elementType,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value divisor =
-            uniform ? createScalar(nb, nloc, elementType, double(divisors[0]))
-                    : args[1];
+        // Counts are small integers: every product is exact.
+        Value divisor = createScalar(nb, nloc, elementType, uniform);
+        for (Value count : args.drop_front())
+          divisor = arith::MulFOp::create(nb, nloc, divisor, count);
         return arith::DivFOp::create(nb, nloc, args[0], divisor);
       });
 }
@@ -215,13 +221,18 @@ LogicalResult convertAveragePool(NodeImporter &node) {
   FailureOr<Value> x = node.getInput(0);
   if (failed(window) || failed(x))
     return failure();
+  // The counts are computed per output index at import.
+  for (int64_t out : window->output)
+    if (out > kMaxParameterElements)
+      return node.emitError()
+             << "an output dimension of " << out << " is too large (at most "
+             << kMaxParameterElements << ")";
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   Value sum = buildPool(b, loc, *x, *window, PoolKind::Sum,
                         getScalarAttr(type->getElementType(), 0.0), false);
-  SmallVector<int64_t> divisors =
-      computeDivisors(*window, spatial, *countIncludePad != 0);
-  Value y = divideByCounts(b, loc, sum, divisors, window->output);
+  Value y = divideByCounts(
+      b, loc, sum, computeCounts(*window, spatial, *countIncludePad != 0));
   return node.setOutput(0, y, node.getInputDataType(0));
 }
 
@@ -251,13 +262,12 @@ LogicalResult convertGlobalPool(NodeImporter &node) {
     y = buildPool(b, loc, *x, window, kind, getLowestAttr(elementType, false),
                   false);
   } else {
-    Value sum =
-        buildPool(b, loc, *x, window, kind, getScalarAttr(elementType, 0.0),
-                  false);
-    int64_t count = 1;
+    Value sum = buildPool(b, loc, *x, window, kind,
+                          getScalarAttr(elementType, 0.0), false);
+    SmallVector<SmallVector<int64_t>> counts;
     for (int64_t dim : spatial)
-      count *= dim;
-    y = divideByCounts(b, loc, sum, {count}, window.output);
+      counts.push_back({dim});
+    y = divideByCounts(b, loc, sum, counts);
   }
   return node.setOutput(0, y, node.getInputDataType(0));
 }

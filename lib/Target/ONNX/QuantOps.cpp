@@ -70,11 +70,12 @@ bool isQuantStorage(DataType type) {
 /// per-tensor; a 1-D tensor of shape[axis] values is per-axis when
 /// `perAxis` allows an axis. The zero point decides the storage type; when
 /// absent, `storage` does.
-FailureOr<QuantParamsSpec>
-readQuantParams(NodeImporter &node, unsigned scaleInput,
-                std::optional<unsigned> zpInput, ArrayRef<int64_t> shape,
-                std::optional<int64_t> perAxis, DataType storage,
-                StringRef what) {
+FailureOr<QuantParamsSpec> readQuantParams(NodeImporter &node,
+                                           unsigned scaleInput,
+                                           std::optional<unsigned> zpInput,
+                                           ArrayRef<int64_t> shape,
+                                           std::optional<int64_t> perAxis,
+                                           DataType storage, StringRef what) {
   QuantParamsSpec spec;
   FailureOr<DenseElementsAttr> scale =
       node.getRequiredConstant(scaleInput, Twine(what, " scale").str());
@@ -113,9 +114,9 @@ readQuantParams(NodeImporter &node, unsigned scaleInput,
       return failure();
     spec.storage = node.getInputDataType(*zpInput);
     if (zp->getNumElements() != count)
-      return node.emitError() << "the " << what << " has " << count
-                              << " scales but " << zp->getNumElements()
-                              << " zero points";
+      return node.emitError()
+             << "the " << what << " has " << count << " scales but "
+             << zp->getNumElements() << " zero points";
     for (const APInt &value : zp->getValues<APInt>())
       spec.zeroPoints.push_back(isUnsignedDataType(spec.storage)
                                     ? static_cast<int64_t>(value.getZExtValue())
@@ -131,21 +132,19 @@ readQuantParams(NodeImporter &node, unsigned scaleInput,
 LogicalResult checkStorage(NodeImporter &node, const QuantParamsSpec &spec,
                            DataType tensorType, StringRef what) {
   if (!isQuantStorage(spec.storage))
-    return node.emitError() << "the " << what << " is "
-                            << getDataTypeName(spec.storage)
-                            << "; uint8 and int8 are supported";
+    return node.emitError()
+           << "the " << what << " is " << getDataTypeName(spec.storage)
+           << "; uint8 and int8 are supported";
   if (tensorType != spec.storage)
-    return node.emitError() << "the " << what << " is "
-                            << getDataTypeName(tensorType)
-                            << " but its zero point is "
-                            << getDataTypeName(spec.storage);
+    return node.emitError()
+           << "the " << what << " is " << getDataTypeName(tensorType)
+           << " but its zero point is " << getDataTypeName(spec.storage);
   return success();
 }
 
 /// The per-tensor output scale and zero point of a QLinear op.
-FailureOr<QuantParamsSpec> readOutputParams(NodeImporter &node,
-                                            unsigned scaleInput,
-                                            unsigned zpInput) {
+FailureOr<QuantParamsSpec>
+readOutputParams(NodeImporter &node, unsigned scaleInput, unsigned zpInput) {
   FailureOr<QuantParamsSpec> spec =
       readQuantParams(node, scaleInput, zpInput, {}, std::nullopt,
                       TensorProto::UINT8, "output");
@@ -190,9 +189,9 @@ LogicalResult convertQuantizeLinear(NodeImporter &node) {
   if (failed(node.checkInputs(2, 3)) || failed(node.checkOutputs(1)))
     return failure();
   if (node.getInputDataType(0) != TensorProto::FLOAT)
-    return node.emitError() << "the input is "
-                            << getDataTypeName(node.getInputDataType(0))
-                            << "; float is supported";
+    return node.emitError()
+           << "the input is " << getDataTypeName(node.getInputDataType(0))
+           << "; float is supported";
   FailureOr<Value> x = node.getInput(0);
   if (failed(x))
     return failure();
@@ -200,13 +199,14 @@ LogicalResult convertQuantizeLinear(NodeImporter &node) {
   FailureOr<int64_t> axis = readQDQAxis(node, shape.size());
   if (failed(axis))
     return failure();
-  FailureOr<QuantParamsSpec> spec = readQuantParams(
-      node, 1, 2, shape, *axis, TensorProto::UINT8, "output");
+  FailureOr<QuantParamsSpec> spec =
+      readQuantParams(node, 1, 2, shape, *axis, TensorProto::UINT8, "output");
   if (failed(spec))
     return failure();
   if (failed(checkStorage(node, *spec, spec->storage, "output")))
     return failure();
-  auto type = RankedTensorType::get(shape, spec->getQuantType(node.getContext()));
+  auto type =
+      RankedTensorType::get(shape, spec->getQuantType(node.getContext()));
   Value q = QuantizeOp::create(node.getBuilder(), node.getLoc(), type, *x);
   return node.setQuantizedOutput(0, q, spec->storage);
 }
@@ -227,10 +227,11 @@ LogicalResult convertDequantizeInt32(NodeImporter &node,
   };
   OpBuilder &b = node.getBuilder();
   auto resultType = RankedTensorType::get(type->getShape(), b.getF32Type());
-  if (DenseElementsAttr x = node.getInputConstant(0)) {
+  DenseElementsAttr constant = node.getInputConstant(0);
+  if (constant && constant.getNumElements() <= kMaxParameterElements) {
     SmallVector<float> values;
     SmallVector<int64_t> index(type->getRank(), 0);
-    for (const APInt &q : x.getValues<APInt>()) {
+    for (const APInt &q : constant.getValues<APInt>()) {
       values.push_back(static_cast<float>(q.getSExtValue()) * scaleOf(index));
       // Advance the row-major index.
       for (int64_t d = type->getRank() - 1; d >= 0; --d) {
@@ -261,10 +262,9 @@ LogicalResult convertDequantizeInt32(NodeImporter &node,
   Value y = buildMappedElementwise(
       b, node.getLoc(), inputs, maps, type->getShape(), b.getF32Type(),
       [&](OpBuilder &nb, Location loc, ValueRange args) {
-        Value scale =
-            spec.isPerAxis()
-                ? args[1]
-                : createScalar(nb, loc, nb.getF32Type(), spec.scales.front());
+        Value scale = spec.isPerAxis() ? args[1]
+                                       : createScalar(nb, loc, nb.getF32Type(),
+                                                      spec.scales.front());
         Value real = arith::SIToFPOp::create(nb, loc, nb.getF32Type(), args[0]);
         return arith::MulFOp::create(nb, loc, real, scale);
       });
@@ -297,8 +297,8 @@ LogicalResult convertDequantizeLinear(NodeImporter &node) {
     return failure();
   auto floatType =
       RankedTensorType::get(shape, Float32Type::get(node.getContext()));
-  Value x = DequantizeOp::create(node.getBuilder(), node.getLoc(), floatType,
-                                 *q);
+  Value x =
+      DequantizeOp::create(node.getBuilder(), node.getLoc(), floatType, *q);
   return node.setOutput(0, x, TensorProto::FLOAT);
 }
 
@@ -306,18 +306,24 @@ LogicalResult convertDequantizeLinear(NodeImporter &node) {
 // Integer layers
 //===----------------------------------------------------------------------===//
 
+bool hasZeroPointZero(const QuantParamsSpec &spec) {
+  return llvm::all_of(spec.zeroPoints, [](int64_t zp) { return zp == 0; });
+}
+
 /// `storage` widened to i32 minus its zero point(s): the value integer
 /// kernels multiply. Per-axis zero points are a constant read along the
 /// axis.
 Value buildCentered(OpBuilder &b, Location loc, Value storage,
                     const QuantParamsSpec &spec) {
   bool isUnsigned = isUnsignedDataType(spec.storage);
+  bool subtract = !hasZeroPointZero(spec);
+  bool perAxis = subtract && spec.isPerAxis();
   Type i32 = b.getI32Type();
   ArrayRef<int64_t> shape = getShape(storage);
   int64_t rank = shape.size();
   SmallVector<Value> inputs{storage};
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
-  if (spec.isPerAxis()) {
+  if (perAxis) {
     SmallVector<int32_t> zps(spec.zeroPoints.begin(), spec.zeroPoints.end());
     auto zpType =
         RankedTensorType::get({static_cast<int64_t>(zps.size())}, i32);
@@ -329,36 +335,39 @@ Value buildCentered(OpBuilder &b, Location loc, Value storage,
       b, loc, inputs, maps, shape, i32,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value wide = extendInteger(nb, nloc, args[0], i32, isUnsigned);
-        if (!spec.isPerAxis() && spec.zeroPoints.front() == 0)
+        if (!subtract)
           return wide;
-        Value zp = spec.isPerAxis()
-                       ? args[1]
-                       : createScalar(nb, nloc, i32,
-                                      double(spec.zeroPoints.front()));
+        Value zp = perAxis ? args[1]
+                           : createScalar(nb, nloc, i32,
+                                          double(spec.zeroPoints.front()));
         return Value(arith::SubIOp::create(nb, nloc, wide, zp));
       });
 }
 
-/// Input `i` centered on the zero point of `spec` (see buildCentered),
-/// after checking its storage type.
+Type getI32(NodeImporter &node) { return node.getBuilder().getI32Type(); }
+
+/// Input `i` as integer kernels read it, after checking its storage type:
+/// signed storage with zero point 0 (the usual symmetric int8 weight) as it
+/// is, since linalg's named ops sign-extend their inputs to the
+/// accumulator; anything else centered on its zero point in i32 (see
+/// buildCentered).
 FailureOr<Value> getCenteredInput(NodeImporter &node, unsigned i,
-                                  const QuantParamsSpec &spec,
-                                  StringRef what) {
+                                  const QuantParamsSpec &spec, StringRef what) {
   if (failed(checkStorage(node, spec, node.getInputDataType(i), what)))
     return failure();
   FailureOr<Value> storage = node.getInput(i);
   if (failed(storage))
     return failure();
+  if (hasZeroPointZero(spec) && !isUnsignedDataType(spec.storage))
+    return *storage;
   return buildCentered(node.getBuilder(), node.getLoc(), *storage, spec);
 }
 
 /// The zero point of an *Integer op's operand (input `zpInput`, optional):
 /// per-tensor, or along `perAxis`. There are no scales: they are 1.
-FailureOr<QuantParamsSpec> readZeroPoints(NodeImporter &node,
-                                          unsigned tensorInput,
-                                          unsigned zpInput,
-                                          std::optional<int64_t> perAxis,
-                                          StringRef what) {
+FailureOr<QuantParamsSpec>
+readZeroPoints(NodeImporter &node, unsigned tensorInput, unsigned zpInput,
+               std::optional<int64_t> perAxis, StringRef what) {
   QuantParamsSpec spec;
   spec.storage = node.getInputDataType(tensorInput);
   FailureOr<RankedTensorType> type = node.getInputType(tensorInput);
@@ -406,8 +415,8 @@ Value buildRequantize(OpBuilder &b, Location loc, Value acc, double inputScale,
   IntegerAttr axis;
   if (weight.isPerAxis())
     axis = b.getI64IntegerAttr(*accAxis);
-  auto type = RankedTensorType::get(getShape(acc),
-                                    output.getQuantType(b.getContext()));
+  auto type =
+      RankedTensorType::get(getShape(acc), output.getQuantType(b.getContext()));
   return RequantizeOp::create(b, loc, type, acc, scales, axis, "float",
                               IntegerAttr(), IntegerAttr());
 }
@@ -423,14 +432,14 @@ LogicalResult convertQLinearMatMul(NodeImporter &node) {
   std::optional<int64_t> columns;
   if (bType->getRank() >= 2)
     columns = bType->getRank() - 1;
-  FailureOr<QuantParamsSpec> a = readQuantParams(
-      node, 1, 2, aType->getShape(), std::nullopt,
-      node.getInputDataType(0), "input a");
+  FailureOr<QuantParamsSpec> a =
+      readQuantParams(node, 1, 2, aType->getShape(), std::nullopt,
+                      node.getInputDataType(0), "input a");
   if (failed(a))
     return failure();
-  FailureOr<QuantParamsSpec> bq = readQuantParams(
-      node, 4, 5, bType->getShape(), columns, node.getInputDataType(3),
-      "input b");
+  FailureOr<QuantParamsSpec> bq =
+      readQuantParams(node, 4, 5, bType->getShape(), columns,
+                      node.getInputDataType(3), "input b");
   if (failed(bq))
     return failure();
   FailureOr<QuantParamsSpec> y = readOutputParams(node, 6, 7);
@@ -442,7 +451,7 @@ LogicalResult convertQLinearMatMul(NodeImporter &node) {
   FailureOr<Value> rhs = getCenteredInput(node, 3, *bq, "input b");
   if (failed(rhs))
     return failure();
-  FailureOr<Value> acc = buildMatMul(node, *lhs, *rhs);
+  FailureOr<Value> acc = buildMatMul(node, *lhs, *rhs, getI32(node));
   if (failed(acc))
     return failure();
   int64_t accRank = getShape(*acc).size();
@@ -487,9 +496,8 @@ LogicalResult convertQLinearConv(NodeImporter &node) {
                       node.getInputDataType(0), "input");
   if (failed(x))
     return failure();
-  FailureOr<QuantParamsSpec> w =
-      readQuantParams(node, 4, 5, wType->getShape(), 0,
-                      node.getInputDataType(3), "filter");
+  FailureOr<QuantParamsSpec> w = readQuantParams(
+      node, 4, 5, wType->getShape(), 0, node.getInputDataType(3), "filter");
   if (failed(w))
     return failure();
   FailureOr<QuantParamsSpec> y = readOutputParams(node, 6, 7);
@@ -503,8 +511,8 @@ LogicalResult convertQLinearConv(NodeImporter &node) {
   FailureOr<Value> wc = getCenteredInput(node, 3, *w, "filter");
   if (failed(wc))
     return failure();
-  FailureOr<Value> acc =
-      buildConvolution(node, *xc, *wc, setup->window, setup->group);
+  FailureOr<Value> acc = buildConvolution(node, *xc, *wc, setup->window,
+                                          setup->group, getI32(node));
   if (failed(acc))
     return failure();
   if (node.hasInput(8)) {
@@ -548,7 +556,7 @@ LogicalResult convertMatMulInteger(NodeImporter &node) {
   FailureOr<Value> rhs = getCenteredInput(node, 1, *bq, "input B");
   if (failed(rhs))
     return failure();
-  FailureOr<Value> y = buildMatMul(node, *lhs, *rhs);
+  FailureOr<Value> y = buildMatMul(node, *lhs, *rhs, getI32(node));
   if (failed(y))
     return failure();
   return node.setOutput(0, *y, TensorProto::INT32);
@@ -573,8 +581,8 @@ LogicalResult convertConvInteger(NodeImporter &node) {
   FailureOr<Value> wc = getCenteredInput(node, 1, *w, "filter");
   if (failed(wc))
     return failure();
-  FailureOr<Value> y =
-      buildConvolution(node, *xc, *wc, setup->window, setup->group);
+  FailureOr<Value> y = buildConvolution(node, *xc, *wc, setup->window,
+                                        setup->group, getI32(node));
   if (failed(y))
     return failure();
   return node.setOutput(0, *y, TensorProto::INT32);
@@ -582,8 +590,7 @@ LogicalResult convertConvInteger(NodeImporter &node) {
 
 } // namespace
 
-void mlir::compress::onnx_import::addQuantConverters(
-    ConverterMap &converters) {
+void mlir::compress::onnx_import::addQuantConverters(ConverterMap &converters) {
   converters["QuantizeLinear"] = convertQuantizeLinear;
   converters["DequantizeLinear"] = convertDequantizeLinear;
   converters["QLinearMatMul"] = convertQLinearMatMul;

@@ -35,8 +35,8 @@ LogicalResult setReshapedOutput(NodeImporter &node, ArrayRef<int64_t> shape) {
     return failure();
   DataType type = (*entry)->dataType;
   if ((*entry)->constant)
-    return node.setConstantOutput(
-        0, reshapeElements((*entry)->constant, shape), type);
+    return node.setConstantOutput(0, reshapeElements((*entry)->constant, shape),
+                                  type);
   FailureOr<Value> input = node.getInput(0);
   if (failed(input))
     return failure();
@@ -46,9 +46,8 @@ LogicalResult setReshapedOutput(NodeImporter &node, ArrayRef<int64_t> shape) {
 
 /// The integers of a constant input (an error if it is not constant or not
 /// an integer tensor).
-FailureOr<SmallVector<int64_t>> getConstantInts(NodeImporter &node,
-                                                unsigned input,
-                                                StringRef what) {
+FailureOr<SmallVector<int64_t>>
+getConstantInts(NodeImporter &node, unsigned input, StringRef what) {
   FailureOr<DenseElementsAttr> value = node.getRequiredConstant(input, what);
   if (failed(value))
     return failure();
@@ -73,9 +72,8 @@ getAxes(NodeImporter &node, unsigned input, int64_t inputSince) {
 }
 
 /// `axes` normalized against `rank`, sorted, without duplicates.
-FailureOr<SmallVector<int64_t>> normalizeAxes(NodeImporter &node,
-                                              ArrayRef<int64_t> axes,
-                                              int64_t rank) {
+FailureOr<SmallVector<int64_t>>
+normalizeAxes(NodeImporter &node, ArrayRef<int64_t> axes, int64_t rank) {
   SmallVector<int64_t> result;
   for (int64_t axis : axes) {
     FailureOr<int64_t> normalized = node.normalizeAxis(axis, rank);
@@ -135,14 +133,14 @@ LogicalResult convertConstant(NodeImporter &node) {
     SmallVector<float> values((*fs)->floats().begin(), (*fs)->floats().end());
     auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
                                       b.getF32Type());
-    return node.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(values)),
-                                  TensorProto::FLOAT);
+    return node.setConstantOutput(
+        0, DenseElementsAttr::get(type, ArrayRef(values)), TensorProto::FLOAT);
   }
   SmallVector<int64_t> values((*is)->ints().begin(), (*is)->ints().end());
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
                                     b.getI64Type());
-  return node.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(values)),
-                                TensorProto::INT64);
+  return node.setConstantOutput(
+      0, DenseElementsAttr::get(type, ArrayRef(values)), TensorProto::INT64);
 }
 
 LogicalResult convertConstantOfShape(NodeImporter &node) {
@@ -197,8 +195,9 @@ LogicalResult convertShape(NodeImporter &node) {
   auto resultType =
       RankedTensorType::get({static_cast<int64_t>(dims.size())},
                             IntegerType::get(node.getContext(), 64));
-  return node.setConstantOutput(0, DenseElementsAttr::get(resultType, ArrayRef(dims)),
-                                TensorProto::INT64);
+  return node.setConstantOutput(
+      0, DenseElementsAttr::get(resultType, ArrayRef(dims)),
+      TensorProto::INT64);
 }
 
 LogicalResult convertSize(NodeImporter &node) {
@@ -292,9 +291,9 @@ LogicalResult convertCast(NodeImporter &node) {
   DataType from = node.getInputDataType(0);
   DataType target = static_cast<DataType>(**to);
   if (!isCastable(from) || !isCastable(target))
-    return node.emitError() << "the cast from " << getDataTypeName(from)
-                            << " to " << getDataTypeName(target)
-                            << " is not supported";
+    return node.emitError()
+           << "the cast from " << getDataTypeName(from) << " to "
+           << getDataTypeName(target) << " is not supported";
   if (DenseElementsAttr value = node.getInputConstant(0))
     if (DenseElementsAttr folded = foldCast(value, from, target))
       return node.setConstantOutput(0, folded, target);
@@ -331,12 +330,10 @@ FailureOr<SmallVector<int64_t>> resolveReshape(NodeImporter &node,
     } else if (dim == 0 && !allowZero) {
       if (static_cast<int64_t>(i) >= input.getRank())
         return node.emitError() << "the shape copies dimension " << i
-                                << " of a rank-" << input.getRank()
-                                << " input";
+                                << " of a rank-" << input.getRank() << " input";
       shape.push_back(input.getDimSize(i));
     } else if (dim < 0) {
-      return node.emitError() << "the shape has the invalid dimension "
-                              << dim;
+      return node.emitError() << "the shape has the invalid dimension " << dim;
     } else {
       shape.push_back(dim);
     }
@@ -352,8 +349,8 @@ FailureOr<SmallVector<int64_t>> resolveReshape(NodeImporter &node,
                               << input;
     shape[*inferred] = total / *count;
   } else if (*count != total) {
-    return node.emitError() << "cannot reshape " << input << " to "
-                            << *count << " elements";
+    return node.emitError()
+           << "cannot reshape " << input << " to " << *count << " elements";
   }
   return shape;
 }
@@ -390,9 +387,8 @@ LogicalResult convertFlatten(NodeImporter &node) {
     return failure();
   // The axis ranges over [-rank, rank]: rank itself flattens to [n, 1].
   int64_t rank = type->getRank();
-  FailureOr<int64_t> split =
-      *axis == rank ? FailureOr<int64_t>(rank)
-                    : node.normalizeAxis(*axis, rank);
+  FailureOr<int64_t> split = *axis == rank ? FailureOr<int64_t>(rank)
+                                           : node.normalizeAxis(*axis, rank);
   if (failed(split))
     return failure();
   int64_t outer = 1, inner = 1;
@@ -445,8 +441,8 @@ LogicalResult convertSqueeze(NodeImporter &node) {
     squeezed = *normalized;
     for (int64_t axis : squeezed)
       if (type->getDimSize(axis) != 1)
-        return node.emitError() << "cannot squeeze dimension " << axis
-                                << " of " << *type << ": it is not 1";
+        return node.emitError() << "cannot squeeze dimension " << axis << " of "
+                                << *type << ": it is not 1";
   } else {
     for (int64_t d = 0; d < type->getRank(); ++d)
       if (type->getDimSize(d) == 1)
@@ -485,16 +481,16 @@ LogicalResult convertTranspose(NodeImporter &node) {
   for (int64_t d = 0; valid && d < rank; ++d)
     valid = sorted[d] == d;
   if (!valid)
-    return node.emitError() << "perm is not a permutation of the " << rank
-                            << " dimensions";
+    return node.emitError()
+           << "perm is not a permutation of the " << rank << " dimensions";
   FailureOr<TensorEntry *> entry = node.getInputEntry(0);
   if (failed(entry))
     return failure();
   // Constant weights are transposed at import, so that the layer consuming
   // them sees a constant (which weight quantization and pruning require).
   if ((*entry)->constant)
-    if (ElementsAttr folded = foldTranspose((*entry)->constant, permutation,
-                                            getThreshold(node)))
+    if (ElementsAttr folded =
+            foldTranspose((*entry)->constant, permutation, getThreshold(node)))
       return node.setConstantOutput(0, folded, (*entry)->dataType);
   FailureOr<Value> input = node.getInput(0);
   if (failed(input))
@@ -561,9 +557,9 @@ LogicalResult convertConcat(NodeImporter &node) {
     for (int64_t d = 0; compatible && d < rank; ++d)
       compatible = d == *axis || type.getDimSize(d) == shape[d];
     if (!compatible)
-      return node.emitError() << "input #" << i << " (" << type
-                              << ") does not match input #0 ("
-                              << types.front() << ") outside the axis";
+      return node.emitError()
+             << "input #" << i << " (" << type << ") does not match input #0 ("
+             << types.front() << ") outside the axis";
     shape[*axis] += type.getDimSize(*axis);
   }
   DataType dataType = node.getInputDataType(0);
@@ -614,8 +610,8 @@ Value buildGather(OpBuilder &b, Location loc, Value data, Value indices,
       b, loc, indices, indexMap, shape, getElementTypeOf(data),
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         // Negative indices count from the end.
-        Value index = arith::IndexCastOp::create(nb, nloc, nb.getIndexType(),
-                                                 args[0]);
+        Value index =
+            arith::IndexCastOp::create(nb, nloc, nb.getIndexType(), args[0]);
         Value zero = arith::ConstantIndexOp::create(nb, nloc, 0);
         Value size = arith::ConstantIndexOp::create(nb, nloc, dataShape[axis]);
         Value negative = arith::CmpIOp::create(
@@ -651,14 +647,14 @@ LogicalResult convertGather(NodeImporter &node) {
   DataType type = node.getInputDataType(0);
   DenseElementsAttr data = node.getInputConstant(0);
   DenseElementsAttr indices = node.getInputConstant(1);
-  if (indices) {
+  if (indices && indices.getNumElements() <= kMaxFoldedElements) {
     int64_t dim = dataType->getDimSize(*axis);
     SmallVector<int64_t> normalized;
     for (int64_t index : getIntegerValues(indices, false)) {
       if (index < -dim || index >= dim)
-        return node.emitError() << "the index " << index
-                                << " is out of range for a dimension of "
-                                << dim;
+        return node.emitError()
+               << "the index " << index
+               << " is out of range for a dimension of " << dim;
       normalized.push_back(index < 0 ? index + dim : index);
     }
     if (data && data.getNumElements() <= kMaxFoldedElements)
@@ -725,8 +721,8 @@ Value buildStridedGather(OpBuilder &b, Location loc, Value input,
 
 LogicalResult convertSlice(NodeImporter &node) {
   bool boundsAreInputs = node.getOpset() >= 10;
-  if (failed(node.checkInputs(boundsAreInputs ? 3 : 1,
-                              boundsAreInputs ? 5 : 1)) ||
+  if (failed(
+          node.checkInputs(boundsAreInputs ? 3 : 1, boundsAreInputs ? 5 : 1)) ||
       failed(node.checkOutputs(1)))
     return failure();
   FailureOr<RankedTensorType> type = node.getInputType(0);
@@ -737,12 +733,12 @@ LogicalResult convertSlice(NodeImporter &node) {
   if (boundsAreInputs) {
     starts = getConstantInts(node, 1, "starts");
     ends = getConstantInts(node, 2, "ends");
-    axes = node.hasInput(3) ? getConstantInts(node, 3, "axes")
-                            : FailureOr<SmallVector<int64_t>>(
-                                  SmallVector<int64_t>());
-    steps = node.hasInput(4) ? getConstantInts(node, 4, "steps")
-                             : FailureOr<SmallVector<int64_t>>(
-                                   SmallVector<int64_t>());
+    axes = node.hasInput(3)
+               ? getConstantInts(node, 3, "axes")
+               : FailureOr<SmallVector<int64_t>>(SmallVector<int64_t>());
+    steps = node.hasInput(4)
+                ? getConstantInts(node, 4, "steps")
+                : FailureOr<SmallVector<int64_t>>(SmallVector<int64_t>());
   } else {
     starts = node.getInts("starts", {});
     ends = node.getInts("ends", {});
@@ -770,8 +766,10 @@ LogicalResult convertSlice(NodeImporter &node) {
     if (seen[*axis])
       return node.emitError() << "the axis " << (*axes)[i] << " is repeated";
     seen[*axis] = true;
-    if ((*steps)[i] == 0)
-      return node.emitError() << "a step is 0";
+    if ((*steps)[i] == 0 || (*steps)[i] < -kMaxElements ||
+        (*steps)[i] > kMaxElements)
+      return node.emitError()
+             << "the step " << (*steps)[i] << " is not supported";
     SliceRange range = clampSlice((*starts)[i], (*ends)[i], (*steps)[i],
                                   type->getDimSize(*axis));
     // An empty slice may start anywhere; extract_slice wants it in bounds.
@@ -789,10 +787,10 @@ LogicalResult convertSlice(NodeImporter &node) {
     return failure();
   OpBuilder &b = node.getBuilder();
   if (llvm::any_of(strides, [](int64_t s) { return s < 0; }))
-    return node.setOutput(0,
-                          buildStridedGather(b, node.getLoc(), *input, offsets,
-                                             strides, sizes),
-                          dataType);
+    return node.setOutput(
+        0,
+        buildStridedGather(b, node.getLoc(), *input, offsets, strides, sizes),
+        dataType);
   auto resultType = RankedTensorType::get(sizes, type->getElementType());
   Value result = tensor::ExtractSliceOp::create(
       b, node.getLoc(), resultType, *input, ValueRange{}, ValueRange{},
@@ -800,10 +798,115 @@ LogicalResult convertSlice(NodeImporter &node) {
   return node.setOutput(0, result, dataType);
 }
 
+/// Edge or reflect padding: every output element reads the input at its
+/// index minus `low`, clamped into the input (edge) or mirrored at its ends
+/// (reflect).
+Value buildIndexedPad(OpBuilder &b, Location loc, Value input,
+                      ArrayRef<int64_t> low, ArrayRef<int64_t> shape,
+                      bool reflect) {
+  ArrayRef<int64_t> inputShape = getShape(input);
+  return buildMappedElementwise(
+      b, loc, ValueRange{}, {}, shape, getElementTypeOf(input),
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        auto index = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, nloc, v);
+        };
+        SmallVector<Value> coords;
+        for (auto [d, offset] : llvm::enumerate(low)) {
+          Value i = arith::SubIOp::create(
+              nb, nloc, linalg::IndexOp::create(nb, nloc, d), index(offset));
+          if (reflect) {
+            // -i before the start, 2 (n - 1) - i past the end.
+            Value negated = arith::SubIOp::create(nb, nloc, index(0), i);
+            i = arith::MaxSIOp::create(nb, nloc, i, negated);
+            Value mirrored = arith::SubIOp::create(
+                nb, nloc, index(2 * (inputShape[d] - 1)), i);
+            i = arith::MinSIOp::create(nb, nloc, i, mirrored);
+          } else {
+            i = arith::MaxSIOp::create(nb, nloc, i, index(0));
+            i = arith::MinSIOp::create(nb, nloc, i, index(inputShape[d] - 1));
+          }
+          coords.push_back(i);
+        }
+        return tensor::ExtractOp::create(nb, nloc, input, coords);
+      });
+}
+
+/// Pad in constant (the value a compile-time constant, 0 when absent),
+/// edge or reflect mode. Negative pads (cropping) are not supported.
+LogicalResult convertPad(NodeImporter &node) {
+  bool padsAreInput = node.getOpset() >= 11;
+  if (failed(node.checkInputs(padsAreInput ? 2 : 1, padsAreInput ? 3 : 1)) ||
+      failed(node.checkOutputs(1)))
+    return failure();
+  FailureOr<std::string> mode = node.getString("mode", "constant");
+  FailureOr<RankedTensorType> type = node.getInputType(0);
+  if (failed(mode) || failed(type))
+    return failure();
+  if (*mode != "constant" && *mode != "edge" && *mode != "reflect")
+    return node.emitError() << "mode '" << *mode << "' is not supported";
+  FailureOr<SmallVector<int64_t>> pads = padsAreInput
+                                             ? getConstantInts(node, 1, "pads")
+                                             : node.getInts("pads", {});
+  if (failed(pads))
+    return failure();
+  int64_t rank = type->getRank();
+  if (static_cast<int64_t>(pads->size()) != 2 * rank)
+    return node.emitError() << "pads has " << pads->size() << " values; "
+                            << 2 * rank << " are expected";
+  for (int64_t p : *pads)
+    if (p < 0 || p > kMaxElements)
+      return node.emitError() << "the pad " << p << " is not supported";
+  Type elementType = type->getElementType();
+  TypedAttr padValue = getScalarAttr(elementType, 0.0);
+  if (!padsAreInput) {
+    FailureOr<float> value = node.getFloat("value", 0.0f);
+    if (failed(value))
+      return failure();
+    padValue = getScalarAttr(elementType, *value);
+  } else if (node.hasInput(2)) {
+    FailureOr<DenseElementsAttr> value =
+        node.getRequiredConstant(2, "the constant value");
+    if (failed(value))
+      return failure();
+    if (value->getNumElements() != 1 || value->getElementType() != elementType)
+      return node.emitError() << "the constant value must be one element "
+                                 "of the data's type";
+    padValue = cast<TypedAttr>(value->getValues<Attribute>()[0]);
+  }
+  SmallVector<int64_t> low(pads->begin(), pads->begin() + rank);
+  SmallVector<int64_t> high(pads->begin() + rank, pads->end());
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back(type->getDimSize(d) + low[d] + high[d]);
+  if (failed(checkShape(shape, node.getLoc(), "the padded tensor")))
+    return failure();
+  FailureOr<Value> input = node.getInput(0);
+  if (failed(input))
+    return failure();
+  if (*mode == "constant")
+    return node.setOutput(
+        0, pad(node.getBuilder(), node.getLoc(), *input, low, high, padValue),
+        node.getInputDataType(0));
+  bool reflect = *mode == "reflect";
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = type->getDimSize(d);
+    // Reflection mirrors without repeating the edge: at most size - 1.
+    int64_t limit = reflect ? size - 1 : (size > 0 ? kMaxElements : 0);
+    if ((low[d] > 0 || high[d] > 0) && std::max(low[d], high[d]) > limit)
+      return node.emitError()
+             << "mode '" << *mode << "' cannot pad dimension " << d
+             << " of size " << size << " by " << std::max(low[d], high[d]);
+  }
+  return node.setOutput(0,
+                        buildIndexedPad(node.getBuilder(), node.getLoc(),
+                                        *input, low, shape, reflect),
+                        node.getInputDataType(0));
+}
+
 } // namespace
 
-void mlir::compress::onnx_import::addShapeConverters(
-    ConverterMap &converters) {
+void mlir::compress::onnx_import::addShapeConverters(ConverterMap &converters) {
   converters["Constant"] = convertConstant;
   converters["ConstantOfShape"] = convertConstantOfShape;
   converters["Shape"] = convertShape;
@@ -818,4 +921,5 @@ void mlir::compress::onnx_import::addShapeConverters(
   converters["Concat"] = convertConcat;
   converters["Gather"] = convertGather;
   converters["Slice"] = convertSlice;
+  converters["Pad"] = convertPad;
 }

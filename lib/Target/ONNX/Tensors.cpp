@@ -6,8 +6,8 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -196,12 +196,11 @@ FailureOr<ElementsAttr> importTypedData(const TensorProto &tensor,
       return failure();
     if (count == 0)
       return ElementsAttr(DenseElementsAttr::get(type, ArrayRef<float>()));
-    return createElements(
-        type,
-        ArrayRef<char>(
-            reinterpret_cast<const char *>(tensor.float_data().data()),
-            count * sizeof(float)),
-        tensor.name(), resourceThresholdBytes);
+    return createElements(type,
+                          ArrayRef<char>(reinterpret_cast<const char *>(
+                                             tensor.float_data().data()),
+                                         count * sizeof(float)),
+                          tensor.name(), resourceThresholdBytes);
   }
   case TensorProto::DOUBLE:
     if (failed(check(tensor.double_data_size(), "double_data")))
@@ -238,10 +237,8 @@ FailureOr<ElementsAttr> importTypedData(const TensorProto &tensor,
 
 } // namespace
 
-FailureOr<ElementsAttr>
-mlir::compress::onnx_import::importTensor(const TensorProto &tensor,
-                                          Location loc,
-                                          int64_t resourceThresholdBytes) {
+FailureOr<ElementsAttr> mlir::compress::onnx_import::importTensor(
+    const TensorProto &tensor, Location loc, int64_t resourceThresholdBytes) {
   std::string what = "tensor '" + tensor.name() + "'";
   if (tensor.data_location() == TensorProto::EXTERNAL)
     return emitError(loc) << what
@@ -282,8 +279,7 @@ FailureOr<RankedTensorType> mlir::compress::onnx_import::importValueInfoType(
                           << "' has no shape; compress imports static "
                              "shapes only";
   SmallVector<int64_t> shape;
-  for (const auto &[index, dim] :
-       llvm::enumerate(tensorType.shape().dim())) {
+  for (const auto &[index, dim] : llvm::enumerate(tensorType.shape().dim())) {
     if (dim.has_dim_value() && dim.dim_value() >= 0) {
       shape.push_back(dim.dim_value());
       continue;
@@ -307,8 +303,9 @@ FailureOr<RankedTensorType> mlir::compress::onnx_import::importValueInfoType(
   return RankedTensorType::get(shape, elementType);
 }
 
-ElementsAttr mlir::compress::onnx_import::reshapeElements(
-    ElementsAttr value, ArrayRef<int64_t> shape) {
+ElementsAttr
+mlir::compress::onnx_import::reshapeElements(ElementsAttr value,
+                                             ArrayRef<int64_t> shape) {
   auto type = RankedTensorType::get(shape, value.getElementType());
   if (auto dense = dyn_cast<DenseElementsAttr>(value))
     return dense.reshape(type);
@@ -316,9 +313,10 @@ ElementsAttr mlir::compress::onnx_import::reshapeElements(
   return DenseResourceElementsAttr::get(type, resource.getRawHandle());
 }
 
-ElementsAttr mlir::compress::onnx_import::createElements(
-    RankedTensorType type, ArrayRef<char> data, StringRef name,
-    int64_t resourceThresholdBytes) {
+ElementsAttr
+mlir::compress::onnx_import::createElements(RankedTensorType type,
+                                            ArrayRef<char> data, StringRef name,
+                                            int64_t resourceThresholdBytes) {
   bool isLarge = static_cast<int64_t>(data.size()) >= resourceThresholdBytes;
   if (!isa<FloatType>(type.getElementType()) || !isLarge)
     return DenseElementsAttr::getFromRawBuffer(type, data);
@@ -328,8 +326,8 @@ ElementsAttr mlir::compress::onnx_import::createElements(
                                         std::move(blob));
 }
 
-DenseElementsAttr mlir::compress::onnx_import::getDenseElements(
-    ElementsAttr value) {
+DenseElementsAttr
+mlir::compress::onnx_import::getDenseElements(ElementsAttr value) {
   if (!value)
     return nullptr;
   if (auto dense = dyn_cast<DenseElementsAttr>(value))

@@ -1,0 +1,17 @@
+//===- compress-translate.cpp - model formats to and from MLIR -----------===//
+//
+// mlir-translate for compress: `--import-onnx model.onnx -o model.mlir`
+// imports an ONNX model as a function on tensors that compress-opt compiles.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Target/ONNX/ImportONNX.h"
+
+#include "mlir/Support/LogicalResult.h"
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+
+int main(int argc, char **argv) {
+  mlir::compress::registerImportONNXTranslation();
+  return mlir::failed(mlir::mlirTranslateMain(
+      argc, argv, "compress translation tool: ONNX models to MLIR\n"));
+}
