@@ -70,8 +70,8 @@ public:
   ///   histogram's bins [0, i) (without those added counts) into L groups
   ///   [floor(g*i/L), floor((g+1)*i/L)) and gives each bin that is
   ///   non-empty in the histogram the group's histogram total divided by the
-  ///   group's number of non-empty bins; P and Q are normalised to sum 1, and a term with Q = 0 uses
-  ///   1e-12 for Q. Ties keep the smaller i.
+  ///   group's number of non-empty bins; P and Q are normalised to sum 1, and a
+  ///   term with Q = 0 uses 1e-12 for Q. Ties keep the smaller i.
   /// - MSE: threshold t = i * absWidth for the i in [1, bins] minimising
   ///   sum_j h[j] * e((j + 0.5) * absWidth), with e(c) = (c - t)^2 above t
   ///   and s^2 / 12 below, s = (hi - lo) / 255 for [lo, hi] = [max(min, -t),

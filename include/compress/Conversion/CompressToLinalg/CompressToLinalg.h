@@ -15,8 +15,9 @@ public:
 };
 
 /// Patterns lowering compress.quantize, dequantize, requantize and fake_quant
-/// to linalg.generic and removing quant.scast, plus type conversion of the shape-only tensor
-/// ops. Use together with the func signature/call/return conversion patterns.
+/// to linalg.generic and removing quant.scast, plus type conversion of the
+/// shape-only tensor ops. Use together with the func signature/call/return
+/// conversion patterns.
 void populateCompressToLinalgPatterns(const TypeConverter &typeConverter,
                                       RewritePatternSet &patterns);
 
