@@ -1164,20 +1164,30 @@ def generate():
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=Path,
-                        default=Path(__file__).resolve().parent,
+def generator_main(generate, description, default_dir):
+    """The command line every test generator shares: writes the files that
+    `generate()` returns ({relative path: str or bytes}) under --out-dir
+    (default `default_dir`) and prints their paths, in sorted order, so that
+    the up-to-date tests notice new files."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out-dir", type=Path, default=Path(default_dir),
                         help="where to write the files (default: next to "
-                             "this script)")
+                             "the generator)")
     args = parser.parse_args()
     for relative, contents in sorted(generate().items()):
         path = args.out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(contents)
-        # The list lets generated-up-to-date.mlir notice new files.
+        if isinstance(contents, bytes):
+            path.write_bytes(contents)
+        else:
+            path.write_text(contents)
         print(relative)
     return 0
+
+
+def main():
+    return generator_main(generate, __doc__.split("\n\n")[0],
+                          Path(__file__).resolve().parent)
 
 
 if __name__ == "__main__":

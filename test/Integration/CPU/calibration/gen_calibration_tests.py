@@ -52,7 +52,6 @@ ulps, ~1e-16) and is eight orders of magnitude below the smallest real error
 (one bin, ~5e-4).
 """
 
-import argparse
 import io
 import math
 import struct
@@ -62,6 +61,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+# The command line shared by the test generators. Importing it must not leave
+# a __pycache__ in the source tree (lit runs this script there).
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from gen_tests import generator_main  # noqa: E402
 
 F32 = np.float32
 F64 = np.float64
@@ -956,18 +961,7 @@ def _load(data):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=Path, default=HERE,
-                        help="where to write the files (default: next to "
-                             "this script)")
-    args = parser.parse_args()
-    for relative, contents in sorted(generate().items()):
-        path = args.out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(contents)
-        # The list lets generated-up-to-date.mlir notice new files.
-        print(relative)
-    return 0
+    return generator_main(generate, __doc__.split("\n\n")[0], HERE)
 
 
 if __name__ == "__main__":

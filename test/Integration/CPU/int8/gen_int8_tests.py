@@ -21,7 +21,6 @@ Values come from NumPy's legacy RandomState (a frozen stream) and integer
 arithmetic, so the output is byte-for-byte reproducible on any machine.
 """
 
-import argparse
 import math
 import re
 import sys
@@ -30,6 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+# The command line shared by the test generators. Importing it must not leave
+# a __pycache__ in the source tree (lit runs this script there).
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from gen_tests import generator_main  # noqa: E402
 
 F32 = np.float32
 INT32_MIN = -(1 << 31)
@@ -1415,18 +1420,7 @@ def generate():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=Path,
-                        default=Path(__file__).resolve().parent,
-                        help="where to write the files (default: next to "
-                             "this script)")
-    args = parser.parse_args()
-    for relative, contents in sorted(generate().items()):
-        path = args.out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(contents)
-        print(relative)
-    return 0
+    return generator_main(generate, __doc__.split("\n\n")[0], Path(__file__).resolve().parent)
 
 
 if __name__ == "__main__":
