@@ -68,10 +68,8 @@ quant::QuantizedType buildUniformQuantType(Type expressedType, unsigned bits,
                                                  range.qmin, range.qmax);
 }
 
-/// Index of the quantization parameter that applies to the element at
-/// `linearIndex` of a tensor of `shape` quantized along `axis`.
-static int64_t paramIndex(int64_t linearIndex, ArrayRef<int64_t> shape,
-                          std::optional<int32_t> axis) {
+int64_t paramIndex(int64_t linearIndex, ArrayRef<int64_t> shape,
+                   std::optional<int32_t> axis) {
   if (!axis)
     return 0;
   int64_t stride = 1;

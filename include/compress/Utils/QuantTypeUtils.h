@@ -48,6 +48,12 @@ quant::QuantizedType buildUniformQuantType(Type expressedType, unsigned bits,
                                            llvm::ArrayRef<QuantParams> params,
                                            std::optional<int32_t> axis);
 
+/// Index of the quantization parameter that applies to the element at
+/// `linearIndex` (row-major) of a tensor of `shape` quantized along `axis`
+/// (always 0 for per-tensor).
+int64_t paramIndex(int64_t linearIndex, llvm::ArrayRef<int64_t> shape,
+                   std::optional<int32_t> axis);
+
 /// Quantizes every element of the float constant `values` with `info` (the
 /// parameter of an element is picked by its index along `info.axis`), giving
 /// an integer constant of the storage type with the same shape.

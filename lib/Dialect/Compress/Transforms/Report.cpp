@@ -106,17 +106,11 @@ std::optional<LayerReport> describeQuantizedWeight(Value weight) {
   report.params = type.getNumElements();
   report.bits = info->storageWidth;
   report.storage = (info->isSigned ? "i" : "u") + std::to_string(report.bits);
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t inner = 1;
-  if (info->axis)
-    for (int64_t d = *info->axis + 1; d < int64_t(shape.size()); ++d)
-      inner *= shape[d];
   int64_t i = 0;
   for (const llvm::APInt &q : values.getValues<llvm::APInt>()) {
-    int64_t p = info->axis ? (i / inner) % shape[*info->axis] : 0;
+    int64_t p = paramIndex(i++, type.getShape(), info->axis);
     int64_t v = info->isSigned ? q.getSExtValue() : int64_t(q.getZExtValue());
     report.zeros += v == info->zeroPoints[p];
-    ++i;
   }
   report.annotation = getAnnotation(constant);
   return report;
