@@ -12,6 +12,7 @@
 #include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Utils/QuantTypeUtils.h"
 #include "compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -364,14 +365,12 @@ std::vector<double> channelScores(DenseElementsAttr weights, int64_t dim,
                                   const ChannelPositions &positions,
                                   ChannelNorm norm) {
   ArrayRef<int64_t> shape = cast<ShapedType>(weights.getType()).getShape();
-  int64_t inner = 1;
-  for (int64_t d = dim + 1; d < int64_t(shape.size()); ++d)
-    inner *= shape[d];
   std::vector<double> perSlice(shape[dim], 0.0);
   int64_t i = 0;
   for (const llvm::APFloat &v : weights.getValues<llvm::APFloat>()) {
     double x = std::abs(v.convertToDouble());
-    perSlice[(i++ / inner) % shape[dim]] += norm == ChannelNorm::L1 ? x : x * x;
+    perSlice[paramIndex(i++, shape, int32_t(dim))] +=
+        norm == ChannelNorm::L1 ? x : x * x;
   }
   std::vector<double> scores;
   for (const SmallVector<int64_t> &list : positions) {
