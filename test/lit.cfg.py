@@ -37,7 +37,7 @@ config.substitutions.append(
      "mlir-runner -e main -entry-point-result=void "
      f"-shared-libs={runner_utils},{c_runner_utils}"))
 
-tools = ["compress-opt", "mlir-runner"]
+tools = ["compress-opt", "compress-run", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.compress_tools_dir,
                                            config.llvm_tools_dir])
 

@@ -64,7 +64,8 @@ parseShape(llvm::StringRef text) {
 
 /// Converts `count` elements of `dtype` at `bytes` to float32.
 static llvm::Error convertElements(llvm::StringRef dtype, const char *bytes,
-                                   int64_t count, std::vector<float> &out) {
+                                   int64_t count, std::vector<float> &out,
+                                   std::vector<int64_t> &integers) {
   if (dtype.size() < 3)
     return npyError("unsupported dtype '" + dtype + "'");
   char order = dtype[0], kind = dtype[1];
@@ -74,6 +75,8 @@ static llvm::Error convertElements(llvm::StringRef dtype, const char *bytes,
   if (order == '>' && size > 1)
     return npyError("big-endian dtype '" + dtype + "' is not supported");
   out.resize(count);
+  if (kind != 'f')
+    integers.resize(count);
   for (int64_t i = 0; i < count; ++i) {
     const char *p = bytes + i * size;
     float value;
@@ -92,11 +95,13 @@ static llvm::Error convertElements(llvm::StringRef dtype, const char *bytes,
       int64_t v = 0;
       std::memcpy(&v, p, size);
       v = llvm::SignExtend64(uint64_t(v), size * 8);
+      integers[i] = v;
       value = float(v);
     } else if ((kind == 'u' || kind == 'b') &&
                (size == 1 || size == 2 || size == 4 || size == 8)) {
       uint64_t v = 0;
       std::memcpy(&v, p, size);
+      integers[i] = int64_t(v);
       value = float(v);
     } else {
       return npyError("unsupported dtype '" + dtype +
@@ -154,7 +159,8 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef contents) {
                     llvm::Twine(count * elementSize) + " bytes, found " +
                     llvm::Twine(data.size()));
   if (llvm::Error error =
-          convertElements(array.dtype, data.data(), count, array.data))
+          convertElements(array.dtype, data.data(), count, array.data,
+                          array.integers))
     return std::move(error);
   return array;
 }
@@ -173,7 +179,15 @@ llvm::Expected<NpyArray> readNpyFile(llvm::StringRef path) {
 
 std::string writeNpy(llvm::ArrayRef<int64_t> shape,
                      llvm::ArrayRef<float> data) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
+  return writeNpy("<f4", shape,
+                  llvm::ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                                       data.size() * sizeof(float)));
+}
+
+std::string writeNpy(llvm::StringRef dtype, llvm::ArrayRef<int64_t> shape,
+                     llvm::ArrayRef<char> bytes) {
+  std::string dict = "{'descr': '" + dtype.str() +
+                     "', 'fortran_order': False, 'shape': (";
   for (int64_t d : shape)
     dict += std::to_string(d) + ", ";
   if (!shape.empty())
@@ -190,8 +204,7 @@ std::string writeNpy(llvm::ArrayRef<int64_t> shape,
   out += char(dict.size() & 0xff);
   out += char(dict.size() >> 8);
   out += dict;
-  out.append(reinterpret_cast<const char *>(data.data()),
-             data.size() * sizeof(float));
+  out.append(bytes.data(), bytes.size());
   return out;
 }
 

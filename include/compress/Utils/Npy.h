@@ -26,6 +26,11 @@ struct NpyArray {
   llvm::SmallVector<int64_t> shape;
   /// The elements in C order, converted to float32.
   std::vector<float> data;
+  /// For integer and bool dtypes, the elements exactly (uint64 values above
+  /// INT64_MAX wrap); empty for floating-point dtypes.
+  std::vector<int64_t> integers;
+
+  bool isInteger() const { return !dtype.empty() && dtype[1] != 'f'; }
 
   int64_t numElements() const;
 };
@@ -39,6 +44,11 @@ llvm::Expected<NpyArray> readNpyFile(llvm::StringRef path);
 
 /// Serializes a float32 array in .npy format version 1.0.
 std::string writeNpy(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data);
+
+/// Serializes `bytes`, the C-order elements of an array of numpy dtype
+/// `dtype` ("<f4", "<i8", "|i1", ...), in .npy format version 1.0.
+std::string writeNpy(llvm::StringRef dtype, llvm::ArrayRef<int64_t> shape,
+                     llvm::ArrayRef<char> bytes);
 
 } // namespace mlir::compress
 

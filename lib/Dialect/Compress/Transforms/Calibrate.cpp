@@ -11,6 +11,7 @@
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Utils/CalibrationStats.h"
 #include "compress/Utils/Npy.h"
+#include "compress/Utils/Progress.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -349,30 +350,6 @@ void addEntryWrapper(ModuleOp module, func::FuncOp entry) {
 // The pass
 //===----------------------------------------------------------------------===//
 
-/// A textual progress bar on stderr.
-class Progress {
-public:
-  Progress(bool enabled, StringRef label, size_t total)
-      : enabled(enabled), label(label.str()), total(total) {}
-  void update(size_t done) {
-    if (!enabled)
-      return;
-    constexpr size_t kWidth = 30;
-    size_t filled = total ? done * kWidth / total : kWidth;
-    llvm::errs() << "\r" << label << " [" << std::string(filled, '#')
-                 << std::string(kWidth - filled, ' ') << "] " << done << "/"
-                 << total;
-    if (done == total)
-      llvm::errs() << "\n";
-    llvm::errs().flush();
-  }
-
-private:
-  bool enabled;
-  std::string label;
-  size_t total;
-};
-
 struct CalibratePass
     : public compress::impl::CompressCalibrateBase<CalibratePass> {
   using CompressCalibrateBase::CompressCalibrateBase;
@@ -469,9 +446,7 @@ LogicalResult CalibratePass::runSamples(ExecutionEngine &engine,
                                         const std::vector<Sample> &samples,
                                         bool histograms, Location loc) {
   recorder.histogramPhase = histograms;
-  bool show =
-      progress == "on" || (progress == "auto" && llvm::errs().is_displayed());
-  Progress bar(show,
+  Progress bar(Progress::shouldShow(progress),
                histograms ? "calibrate (histograms)" : "calibrate (ranges)",
                samples.size());
   std::string wrapper = ("_mlir_ciface_" + kEntryWrapperName).str();

@@ -1,0 +1,496 @@
+//===- ModelRunner.cpp - JIT-compiling and running a model ----------------===//
+
+#include "compress/Runner/ModelRunner.h"
+#include "compress/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <chrono>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+constexpr llvm::StringLiteral kWrapperName = "__compress_run_entry";
+
+llvm::Error runnerError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 message.str());
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  if (shape.size() == 1)
+    text += ",";
+  return text + ")";
+}
+
+std::string describeType(RankedTensorType type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
+}
+
+/// The host view of `type`, or nullopt when the runner cannot pass it.
+std::optional<HostTensorType> getHostType(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return std::nullopt;
+  Type element = tensor.getElementType();
+  HostTensorType host{tensor, "", 0};
+  if (element.isF32() || element.isF16() || element.isBF16()) {
+    host.dtype = "<f4";
+    host.elementBytes = 4;
+  } else if (element.isSignlessInteger(1)) {
+    host.dtype = "|b1";
+    host.elementBytes = 1;
+  } else if (element.isSignlessInteger(8)) {
+    host.dtype = "|i1";
+    host.elementBytes = 1;
+  } else if (element.isSignlessInteger(16) || element.isSignlessInteger(32) ||
+             element.isSignlessInteger(64)) {
+    unsigned bytes = element.getIntOrFloatBitWidth() / 8;
+    host.dtype = "<i" + std::to_string(bytes);
+    host.elementBytes = bytes;
+  } else {
+    return std::nullopt;
+  }
+  return host;
+}
+
+/// The element type of the host data of `host`.
+Type getHostElementType(const HostTensorType &host, Builder &builder) {
+  Type element = host.type.getElementType();
+  if (isa<FloatType>(element))
+    return builder.getF32Type();
+  if (element.isSignlessInteger(1))
+    return builder.getI8Type();
+  return element;
+}
+
+/// The tensor type of the host data of `host`.
+RankedTensorType getHostTensorType(const HostTensorType &host,
+                                   Builder &builder) {
+  RankedTensorType type = host.type;
+  return type.clone(getHostElementType(host, builder));
+}
+
+/// Converts `value` between the module's element type and the host's.
+Value convertElements(OpBuilder &builder, Location loc, Value value,
+                      RankedTensorType to) {
+  auto from = cast<RankedTensorType>(value.getType());
+  Type fromElement = from.getElementType(), toElement = to.getElementType();
+  if (fromElement == toElement)
+    return value;
+  if (isa<FloatType>(fromElement)) {
+    if (fromElement.getIntOrFloatBitWidth() < toElement.getIntOrFloatBitWidth())
+      return arith::ExtFOp::create(builder, loc, to, value);
+    return arith::TruncFOp::create(builder, loc, to, value);
+  }
+  // i1 <-> i8: numpy's bool is one byte holding 0 or 1.
+  if (fromElement.getIntOrFloatBitWidth() < toElement.getIntOrFloatBitWidth())
+    return arith::ExtUIOp::create(builder, loc, to, value);
+  return arith::TruncIOp::create(builder, loc, to, value);
+}
+
+/// Adds `__compress_run_entry(memref<*xH>... inputs, memref<*xH>... outputs)`,
+/// which converts the inputs to the entry's types, calls it, and writes each
+/// result into its output buffer.
+void addWrapper(ModuleOp module, func::FuncOp entry,
+                ArrayRef<HostTensorType> inputs,
+                ArrayRef<HostTensorType> outputs) {
+  OpBuilder builder(module.getContext());
+  builder.setInsertionPointToEnd(module.getBody());
+  Location loc = entry.getLoc();
+  SmallVector<Type> argTypes;
+  for (const HostTensorType &host : llvm::concat<const HostTensorType>(
+           inputs, outputs))
+    argTypes.push_back(
+        mlir::UnrankedMemRefType::get(getHostElementType(host, builder), 0));
+  auto wrapper = func::FuncOp::create(builder, loc, kWrapperName,
+                                      builder.getFunctionType(argTypes, {}));
+  wrapper->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
+  Block *body = wrapper.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+
+  auto rankedBuffer = [&](Value unranked, const HostTensorType &host) {
+    Type element = getHostElementType(host, builder);
+    return memref::CastOp::create(
+        builder, loc, MemRefType::get(host.type.getShape(), element),
+        unranked);
+  };
+  SmallVector<Value> args;
+  for (auto [i, host] : llvm::enumerate(inputs)) {
+    Value buffer = rankedBuffer(body->getArgument(i), host);
+    Value tensor = bufferization::ToTensorOp::create(
+        builder, loc, getHostTensorType(host, builder), buffer,
+        /*restrict=*/true);
+    args.push_back(convertElements(builder, loc, tensor, host.type));
+  }
+  auto call = func::CallOp::create(builder, loc, entry, args);
+  for (auto [i, host] : llvm::enumerate(outputs)) {
+    Value buffer =
+        rankedBuffer(body->getArgument(inputs.size() + i), host);
+    Value result = convertElements(builder, loc, call.getResult(i),
+                                   getHostTensorType(host, builder));
+    auto materialize = bufferization::MaterializeInDestinationOp::create(
+        builder, loc, result, buffer);
+    materialize.setWritable(true);
+    materialize.setRestrict(true);
+  }
+  func::ReturnOp::create(builder, loc);
+}
+
+FailureOr<func::FuncOp> selectEntry(ModuleOp module, StringRef name) {
+  if (!name.empty()) {
+    auto entry = module.lookupSymbol<func::FuncOp>(name);
+    if (!entry || entry.isExternal())
+      return emitError(module.getLoc())
+             << "compress-run: no function @" << name << " with a body";
+    return entry;
+  }
+  SmallVector<func::FuncOp> candidates;
+  for (auto function : module.getOps<func::FuncOp>())
+    if (function.isPublic() && !function.isExternal())
+      candidates.push_back(function);
+  if (candidates.size() == 1)
+    return candidates.front();
+  InFlightDiagnostic diag = emitError(module.getLoc()) << "compress-run: ";
+  if (candidates.empty())
+    diag << "the module has no public function with a body";
+  else
+    diag << "the module has " << candidates.size()
+         << " public functions; choose one with -e NAME";
+  return failure();
+}
+
+} // namespace
+
+int64_t HostTensor::numElements() const {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  return count;
+}
+
+CompiledModel::~CompiledModel() = default;
+
+FailureOr<std::unique_ptr<CompiledModel>>
+CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
+  if (options.optLevel > 3)
+    return emitError(module.getLoc())
+           << "compress-run: the optimization level must be 0-3, got "
+           << options.optLevel;
+  if (module.getOps<func::FuncOp>().empty() &&
+      !module.getOps<LLVM::LLVMFuncOp>().empty())
+    return emitError(module.getLoc())
+           << "compress-run: the module is already lowered to LLVM; "
+              "compress-run takes a tensor-level module (func on tensors, "
+              "before compress-lower-to-cpu) and lowers it itself";
+  FailureOr<func::FuncOp> entry = selectEntry(module, options.entry);
+  if (failed(entry))
+    return failure();
+
+  std::unique_ptr<CompiledModel> model(new CompiledModel());
+  model->entryName = entry->getSymName().str();
+  FunctionType type = entry->getFunctionType();
+  for (auto [i, argType] : llvm::enumerate(type.getInputs())) {
+    std::optional<HostTensorType> host = getHostType(argType);
+    if (!host)
+      return entry->emitError()
+             << "compress-run: argument " << i << " has type " << argType
+             << "; the runner passes ranked tensors of f32, f16, bf16, i1, "
+                "i8, i16, i32 or i64";
+    model->inputs.push_back(*host);
+  }
+  for (auto [i, resultType] : llvm::enumerate(type.getResults())) {
+    std::optional<HostTensorType> host = getHostType(resultType);
+    if (!host)
+      return entry->emitError()
+             << "compress-run: result " << i << " has type " << resultType
+             << "; the runner returns ranked tensors of f32, f16, bf16, i1, "
+                "i8, i16, i32 or i64";
+    if (!host->type.hasStaticShape())
+      return entry->emitError()
+             << "compress-run: result " << i << " has the dynamic shape "
+             << resultType
+             << "; the runner needs static result shapes (import ONNX "
+                "models with --batch-size N)";
+    model->outputs.push_back(*host);
+  }
+
+  // The wrapper's ops may come from dialects the model does not use.
+  MLIRContext *ctx = module.getContext();
+  ctx->loadDialect<arith::ArithDialect, bufferization::BufferizationDialect,
+                   func::FuncDialect, memref::MemRefDialect>();
+  OwningOpRef<ModuleOp> clone = module.clone();
+  auto clonedEntry = clone->lookupSymbol<func::FuncOp>(model->entryName);
+  addWrapper(*clone, clonedEntry, model->inputs, model->outputs);
+  // Only the wrapper is called; whatever it does not reach (drivers that
+  // print, say) is dropped, so the JIT needs no outside symbols.
+  for (auto function : clone->getOps<func::FuncOp>())
+    if (function.getSymName() != kWrapperName && !function.isExternal())
+      function.setPrivate();
+
+  PassManager pm(ctx);
+  pm.addPass(createSymbolDCEPass());
+  buildLowerToCPUPipeline(pm, LowerToCPUOptions());
+  if (failed(pm.run(*clone)))
+    return emitError(module.getLoc())
+           << "compress-run: could not lower the model to LLVM";
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(options.optLevel,
+                                               /*sizeLevel=*/0, nullptr);
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel =
+      static_cast<llvm::CodeGenOptLevel>(options.optLevel);
+  auto engine = ExecutionEngine::create(*clone, engineOptions);
+  if (!engine)
+    return emitError(module.getLoc())
+           << "compress-run: JIT compilation failed: "
+           << llvm::toString(engine.takeError());
+  (*engine)->initialize();
+  // Looking the wrapper up materializes the code now, so that the first
+  // batch is not timed with the JIT's code generation.
+  if (auto address =
+          (*engine)->lookupPacked(("_mlir_ciface_" + kWrapperName).str());
+      !address)
+    return emitError(module.getLoc())
+           << "compress-run: JIT compilation failed: "
+           << llvm::toString(address.takeError());
+  model->engine = std::move(*engine);
+  return model;
+}
+
+llvm::Error CompiledModel::invoke(ArrayRef<const void *> inputData,
+                                  ArrayRef<ArrayRef<int64_t>> inputShapes,
+                                  ArrayRef<void *> outputData) {
+  assert(inputData.size() == inputs.size() &&
+         inputShapes.size() == inputs.size() &&
+         outputData.size() == outputs.size() && "wrong number of buffers");
+  // One ranked descriptor per buffer, as the C interface lays it out:
+  // {allocated, aligned, offset, sizes..., strides...}.
+  size_t count = inputs.size() + outputs.size();
+  std::vector<std::vector<int64_t>> descriptors(count);
+  std::vector<::UnrankedMemRefType<char>> unranked(count);
+  std::vector<::UnrankedMemRefType<char> *> pointers(count);
+  SmallVector<void *> packed;
+  auto describe = [&](size_t i, const void *data, ArrayRef<int64_t> shape) {
+    int64_t rank = shape.size();
+    std::vector<int64_t> &descriptor = descriptors[i];
+    descriptor.assign(3 + 2 * rank, 0);
+    descriptor[0] = reinterpret_cast<int64_t>(data);
+    descriptor[1] = reinterpret_cast<int64_t>(data);
+    int64_t stride = 1;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      descriptor[3 + d] = shape[d];
+      descriptor[3 + rank + d] = stride;
+      stride *= shape[d];
+    }
+    unranked[i] = {rank, descriptor.data()};
+    pointers[i] = &unranked[i];
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    describe(i, inputData[i], inputShapes[i]);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    describe(inputs.size() + i, outputData[i],
+             outputs[i].type.getShape());
+  for (auto &pointer : pointers)
+    packed.push_back(&pointer);
+  return engine->invokePacked(("_mlir_ciface_" + kWrapperName).str(),
+                              packed);
+}
+
+llvm::Expected<HostTensor> mlir::compress::toHostTensor(
+    const NpyArray &array, const HostTensorType &type, StringRef what) {
+  HostTensor host;
+  host.dtype = type.dtype;
+  host.shape = array.shape;
+  int64_t count = array.numElements();
+  host.bytes.resize(count * type.elementBytes);
+  bool floatArg = type.dtype == "<f4";
+  if (floatArg != !array.isInteger())
+    return runnerError(what + " has dtype '" + array.dtype +
+                       "' but the argument is " + describeType(type.type) +
+                       (floatArg ? "; save it as float32"
+                                 : "; save it as an integer array"));
+  if (floatArg) {
+    std::memcpy(host.bytes.data(), array.data.data(), count * 4);
+    return host;
+  }
+  int64_t low, high;
+  if (type.dtype == "|b1") {
+    low = 0;
+    high = 1;
+  } else {
+    unsigned bits = type.elementBytes * 8;
+    low = bits == 64 ? INT64_MIN : -(int64_t(1) << (bits - 1));
+    high = bits == 64 ? INT64_MAX : (int64_t(1) << (bits - 1)) - 1;
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t value = array.integers[i];
+    if (value < low || value > high)
+      return runnerError(what + ": element " + llvm::Twine(i) + " (" +
+                         llvm::Twine(value) + ") does not fit " +
+                         describeType(type.type));
+    std::memcpy(host.bytes.data() + i * type.elementBytes, &value,
+                type.elementBytes); // Little-endian: the low bytes.
+  }
+  return host;
+}
+
+std::string mlir::compress::toNpy(const HostTensor &tensor) {
+  return writeNpy(tensor.dtype, tensor.shape, tensor.bytes);
+}
+
+/// Whether `shape` fits `type`'s shape (dynamic dimensions fit any size).
+static bool fitsShape(ArrayRef<int64_t> shape, RankedTensorType type) {
+  if (int64_t(shape.size()) != type.getRank())
+    return false;
+  for (auto [size, expected] : llvm::zip(shape, type.getShape()))
+    if (!ShapedType::isDynamic(expected) && size != expected)
+      return false;
+  return true;
+}
+
+llvm::Expected<SmallVector<HostTensor>> mlir::compress::runBatched(
+    CompiledModel &model, ArrayRef<HostTensor> inputs,
+    ArrayRef<std::string> inputNames, BatchTiming &timing,
+    const std::function<void(size_t, size_t)> &onBatch) {
+  ArrayRef<HostTensorType> argTypes = model.getInputs();
+  if (inputs.size() != argTypes.size())
+    return runnerError("@" + model.getEntryName() + " takes " +
+                       llvm::Twine(argTypes.size()) + " argument(s), got " +
+                       llvm::Twine(inputs.size()) + " input(s)");
+  // How many calls each input asks for: 1 when it fits as it is, k when it
+  // stacks k batches along the leading dimension.
+  int64_t calls = 1;
+  SmallVector<bool> sliced;
+  std::string firstBatched;
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    const HostTensorType &type = argTypes[i];
+    std::string what = "input " + std::to_string(i) + " ('" +
+                       inputNames[i] + "')";
+    if (input.dtype != type.dtype)
+      return runnerError(what + " has dtype '" + input.dtype +
+                         "', expected '" + type.dtype + "'");
+    ArrayRef<int64_t> shape = input.shape, expected = type.type.getShape();
+    bool batched = !expected.empty() && !ShapedType::isDynamic(expected[0]);
+    if (fitsShape(shape, type.type)) {
+      // One batch; inputs without a static leading dimension go whole to
+      // every call and do not count.
+      if (batched) {
+        if (!firstBatched.empty() && calls != 1)
+          return runnerError(what + " holds 1 batch, but " + firstBatched +
+                             " holds " + llvm::Twine(calls));
+        if (firstBatched.empty())
+          firstBatched = what;
+      }
+      sliced.push_back(false);
+      continue;
+    }
+    bool stacks =
+        !shape.empty() && batched && expected[0] > 0 &&
+        shape[0] % expected[0] == 0 &&
+        fitsShape(shape.drop_front(),
+                  RankedTensorType::get(expected.drop_front(),
+                                        type.type.getElementType()));
+    if (!stacks)
+      return runnerError(
+          what + " has shape " + formatShape(shape) + ", which fits neither " +
+          describeType(type.type) +
+          (expected.empty() || ShapedType::isDynamic(expected[0])
+               ? std::string()
+               : " nor a stack of batches of " + std::to_string(expected[0])));
+    int64_t k = shape[0] / expected[0];
+    if (k == 0)
+      return runnerError(what + " has shape " + formatShape(shape) +
+                         ": no samples to run");
+    if (!firstBatched.empty() && k != calls)
+      return runnerError(what + " holds " + llvm::Twine(k) +
+                         " batch(es), but " + firstBatched + " holds " +
+                         llvm::Twine(calls));
+    if (firstBatched.empty())
+      firstBatched = what;
+    calls = k;
+    sliced.push_back(true);
+  }
+  timing.batchSize = 0;
+  if (!argTypes.empty()) {
+    ArrayRef<int64_t> expected = argTypes[0].type.getShape();
+    timing.batchSize = expected.empty() ? 1
+                       : ShapedType::isDynamic(expected[0])
+                           ? (inputs[0].shape.empty() ? 1 : inputs[0].shape[0])
+                           : expected[0];
+  }
+
+  SmallVector<HostTensor> outputs;
+  for (const HostTensorType &type : model.getOutputs()) {
+    HostTensor output;
+    output.dtype = type.dtype;
+    output.shape.assign(type.type.getShape().begin(),
+                        type.type.getShape().end());
+    if (calls > 1) {
+      if (output.shape.empty())
+        return runnerError("the inputs hold " + llvm::Twine(calls) +
+                           " batches but a result of @" +
+                           model.getEntryName() +
+                           " is a scalar, which cannot be concatenated");
+      output.shape[0] *= calls;
+    }
+    output.bytes.resize(output.numElements() * type.elementBytes);
+    outputs.push_back(std::move(output));
+  }
+
+  SmallVector<const void *> inputData(inputs.size());
+  SmallVector<SmallVector<int64_t>> inputShapes(inputs.size());
+  SmallVector<ArrayRef<int64_t>> shapeRefs(inputs.size());
+  SmallVector<void *> outputData(outputs.size());
+  for (int64_t call = 0; call < calls; ++call) {
+    for (auto [i, input] : llvm::enumerate(inputs)) {
+      inputShapes[i].assign(input.shape.begin(), input.shape.end());
+      size_t bytes = input.bytes.size();
+      if (sliced[i]) {
+        inputShapes[i][0] /= calls;
+        bytes /= calls;
+      }
+      inputData[i] = input.bytes.data() + (sliced[i] ? call * bytes : 0);
+      shapeRefs[i] = inputShapes[i];
+    }
+    for (auto [i, output] : llvm::enumerate(outputs))
+      outputData[i] =
+          output.bytes.data() + call * (output.bytes.size() / calls);
+    auto start = std::chrono::steady_clock::now();
+    if (llvm::Error error = model.invoke(inputData, shapeRefs, outputData))
+      return runnerError("running batch " + llvm::Twine(call) + " failed: " +
+                         llvm::toString(std::move(error)));
+    timing.seconds.push_back(std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count());
+    if (onBatch)
+      onBatch(call + 1, calls);
+  }
+  return outputs;
+}
