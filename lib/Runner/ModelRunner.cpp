@@ -1,6 +1,7 @@
 //===- ModelRunner.cpp - JIT-compiling and running a model ----------------===//
 
 #include "compress/Runner/ModelRunner.h"
+#include "compress/Runner/JitRuntime.h"
 #include "compress/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -271,6 +272,7 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
     return emitError(module.getLoc())
            << "compress-run: JIT compilation failed: "
            << llvm::toString(engine.takeError());
+  registerJitRuntimeSymbols(**engine);
   (*engine)->initialize();
   // Looking the wrapper up materializes the code now, so that the first
   // batch is not timed with the JIT's code generation.

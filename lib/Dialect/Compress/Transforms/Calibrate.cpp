@@ -9,6 +9,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Pipelines/Pipelines.h"
+#include "compress/Runner/JitRuntime.h"
 #include "compress/Utils/CalibrationStats.h"
 #include "compress/Utils/Npy.h"
 #include "compress/Utils/Progress.h"
@@ -77,6 +78,19 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return text + ")";
 }
 
+/// Whether `shape` is a stack of batches of `type`: the argument's static
+/// leading dimension (the batch size) divides the array's, and the other
+/// dimensions fit.
+bool stacksBatches(ArrayRef<int64_t> shape, RankedTensorType type) {
+  ArrayRef<int64_t> expected = type.getShape();
+  return !shape.empty() && !expected.empty() &&
+         !ShapedType::isDynamic(expected[0]) && expected[0] > 0 &&
+         shape[0] > 0 && shape[0] % expected[0] == 0 &&
+         fitsShape(shape.drop_front(),
+                   RankedTensorType::get(expected.drop_front(),
+                                         type.getElementType()));
+}
+
 /// Splits `array` into samples for `type`: the array itself, or its slices
 /// along a leading stacking dimension.
 FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
@@ -98,10 +112,26 @@ FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
                               array.data.begin() + (i + 1) * size)});
     return samples;
   }
-  return emitError(loc) << "compress-calibrate: sample '" << file
-                        << "' has shape " << formatShape(shape)
-                        << ", which fits neither the argument type " << type
-                        << " nor a stack of such arguments";
+  ArrayRef<int64_t> expected = type.getShape();
+  if (stacksBatches(shape, type)) {
+    int64_t batch = expected[0], count = shape[0] / batch;
+    int64_t size = array.numElements() / count;
+    SmallVector<int64_t> batchShape(shape);
+    batchShape[0] = batch;
+    for (int64_t i = 0; i < count; ++i)
+      samples.push_back(
+          {batchShape, std::vector<float>(array.data.begin() + i * size,
+                                          array.data.begin() + (i + 1) * size)});
+    return samples;
+  }
+  InFlightDiagnostic diag = emitError(loc)
+                            << "compress-calibrate: sample '" << file
+                            << "' has shape " << formatShape(shape)
+                            << ", which fits neither the argument type " << type
+                            << " nor a stack of such arguments";
+  if (!expected.empty() && !ShapedType::isDynamic(expected[0]))
+    diag << " nor a stack of batches of " << expected[0];
+  return diag;
 }
 
 bool isSupportedArgument(Type type) {
@@ -220,7 +250,7 @@ FailureOr<func::FuncOp> selectEntry(
                << "compress-calibrate: " << llvm::toString(array.takeError());
       auto type = cast<RankedTensorType>(function.getArgumentTypes()[argument]);
       ArrayRef<int64_t> shape = array->shape;
-      fits &= fitsShape(shape, type) ||
+      fits &= fitsShape(shape, type) || stacksBatches(shape, type) ||
               (!shape.empty() && fitsShape(shape.drop_front(), type));
     }
     if (fits)
@@ -438,6 +468,7 @@ CalibratePass::compile(ModuleOp module, func::FuncOp entry) {
         llvm::JITSymbolFlags::Exported};
     return symbols;
   });
+  registerJitRuntimeSymbols(**engine);
   (*engine)->initialize();
   return std::move(*engine);
 }

@@ -16,7 +16,7 @@
 // RUN: cp %S/Inputs/bad-shape.npy %t/shape/zz-bad-shape.npy
 // RUN: not compress-opt %S/Inputs/mlp.mlir --compress-insert-observers \
 // RUN:   --compress-calibrate=data=%t/shape 2>&1 | FileCheck %s --check-prefix=SHAPE
-// SHAPE: error: compress-calibrate: sample '{{.*}}/zz-bad-shape.npy' has shape (4, 7), which fits neither the argument type 'tensor<4x8xf32>' nor a stack of such arguments
+// SHAPE: error: compress-calibrate: sample '{{.*}}/zz-bad-shape.npy' has shape (4, 7), which fits neither the argument type 'tensor<4x8xf32>' nor a stack of such arguments nor a stack of batches of 4
 //
 // With entry= the file is named wherever it sorts.
 // RUN: cp %S/Inputs/bad-shape.npy %t/shape-entry/a-bad-shape.npy
