@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing compress needs on Debian 12 (bookworm):
 # LLVM/MLIR 22, CMake, Ninja, a C++17 compiler, GoogleTest, numpy,
-# clang-format. Skips apt entirely when everything is already installed.
+# clang-format, the ONNX library and its node tests, and for models exported
+# from PyTorch (tests and examples/fashion-mnist) python3-torch and the
+# Fashion-MNIST dataset. Skips apt entirely when everything is installed.
 set -euo pipefail
 
 PACKAGES=(
@@ -9,6 +11,7 @@ PACKAGES=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libgtest-dev python3 python3-numpy clang-format
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata
+  python3-torch python3-venv dataset-fashion-mnist
 )
 
 missing=()

@@ -64,6 +64,14 @@ try:
     config.available_features.add("onnx-python")
 except (OSError, subprocess.CalledProcessError):
     pass
+# Models exported from PyTorch (Debian's python3-torch).
+try:
+    subprocess.check_call([config.compress_python, "-c",
+                           "import torch, onnx, numpy"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config.available_features.add("torch")
+except (OSError, subprocess.CalledProcessError):
+    pass
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 

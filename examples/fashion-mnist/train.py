@@ -10,9 +10,13 @@ two cores. Writes into OUT:
   test_labels.npy     their labels, int64 (10000,)
   calib/images.npy    CALIB training images (a stack), for calibration
   calib_labels.npy    their labels
+  test_logits.npy     PyTorch's logits on the test images (the reference the
+                      compiled model is compared with)
   torch.json          PyTorch's own test accuracy of the exported model
 
-Usage: train.py OUT [--epochs N] [--calib N] [--seed S]
+Usage: train.py OUT [--epochs N] [--train-images N] [--calib N] [--seed S]
+(--train-images trains on the first N training images only: for quick
+tests.)
 """
 import argparse
 import gzip
@@ -64,22 +68,24 @@ class Net(nn.Module):
         return self.classifier(self.features(x))
 
 
-def accuracy(model, images, labels):
+def predict(model, images):
     model.eval()
-    correct = 0
     with torch.no_grad():
-        for i in range(0, len(images), 500):
-            logits = model(torch.from_numpy(images[i:i + 500]))
-            correct += int((logits.argmax(1).numpy() ==
-                            labels[i:i + 500]).sum())
-    return correct / len(images)
+        return np.concatenate([
+            model(torch.from_numpy(images[i:i + 500])).numpy()
+            for i in range(0, len(images), 500)])
+
+
+def accuracy(model, images, labels):
+    return float((predict(model, images).argmax(1) == labels).mean())
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--calib", type=int, default=256)
+    parser.add_argument("--train-images", type=int, default=0)
+    parser.add_argument("--calib", type=int, default=320)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     os.makedirs(os.path.join(args.out, "calib"), exist_ok=True)
@@ -89,6 +95,8 @@ def main():
     rng = np.random.default_rng(args.seed)
     train_x, train_y = load("train")
     test_x, test_y = load("test")
+    if args.train_images:
+        train_x, train_y = train_x[:args.train_images], train_y[:args.train_images]
 
     model = Net()
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
@@ -110,8 +118,8 @@ def main():
               f"test accuracy {accuracy(model, test_x, test_y):.4f} "
               f"({time.time() - start:.0f} s)", flush=True)
 
-    model.eval()
-    torch_accuracy = accuracy(model, test_x, test_y)
+    test_logits = predict(model, test_x)
+    torch_accuracy = float((test_logits.argmax(1) == test_y).mean())
     torch.onnx.export(model, torch.from_numpy(test_x[:1]),
                       os.path.join(args.out, "model.onnx"),
                       input_names=["image"], output_names=["logits"],
@@ -120,6 +128,7 @@ def main():
                       opset_version=13)
     np.save(os.path.join(args.out, "test_images.npy"), test_x)
     np.save(os.path.join(args.out, "test_labels.npy"), test_y)
+    np.save(os.path.join(args.out, "test_logits.npy"), test_logits)
     # Calibration images: a random subset of the training set (never the
     # test set).
     calib = rng.choice(len(train_x), args.calib, replace=False)
@@ -127,6 +136,7 @@ def main():
     np.save(os.path.join(args.out, "calib_labels.npy"), train_y[calib])
     with open(os.path.join(args.out, "torch.json"), "w") as f:
         json.dump({"accuracy": torch_accuracy, "epochs": args.epochs,
+                   "train_images": len(train_x),
                    "seed": args.seed, "torch": torch.__version__}, f)
     print(f"PyTorch test accuracy: {torch_accuracy:.4f}")
 
