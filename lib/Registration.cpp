@@ -2,6 +2,7 @@
 
 #include "compress/Registration.h"
 
+#include "compress/Conversion/LinalgToGPU/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
@@ -16,5 +17,6 @@ void mlir::compress::registerAllCompressDialects(DialectRegistry &registry) {
 void mlir::compress::registerAllCompressPasses() {
   registerCompressPasses();
   registerCompressConversionPasses();
+  registerCompressLinalgToGPUPasses();
   registerCompressPipelines();
 }

@@ -1,0 +1,23 @@
+//===- Passes.h - passes of the NVIDIA GPU path -----------------*- C++ -*-===//
+//
+// The passes compress-lower-to-nvptx runs besides upstream ones (see
+// Passes.td for what each does).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_CONVERSION_LINALGTOGPU_PASSES_H
+#define COMPRESS_CONVERSION_LINALGTOGPU_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::compress {
+
+#define GEN_PASS_DECL
+#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_CONVERSION_LINALGTOGPU_PASSES_H

@@ -1,0 +1,50 @@
+//===- FuseElementwiseIntoParallelOps.cpp - fusion, not into reductions ---===//
+
+#include "compress/Conversion/LinalgToGPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_FUSEELEMENTWISEINTOPARALLELOPS
+#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+} // namespace mlir::compress
+
+#define DEBUG_TYPE "compress-fuse-elementwise-into-parallel-ops"
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+/// No producer is fused into a consumer with reduction loops: fused there,
+/// the producer (the quantization of a matmul's input, say) is recomputed at
+/// every reduction step, K times per output, and the consumer's body is no
+/// longer the plain i8 x i8 product that dp4a computes.
+bool fusesIntoParallelOpsOnly(OpOperand *fused) {
+  Operation *producer = fused->get().getDefiningOp();
+  auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+  return producer && producer->hasOneUse() && consumer &&
+         consumer.getNumReductionLoops() == 0;
+}
+
+struct FuseElementwiseIntoParallelOpsPass
+    : public compress::impl::FuseElementwiseIntoParallelOpsBase<
+          FuseElementwiseIntoParallelOpsPass> {
+  void runOnOperation() final {
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    linalg::populateElementwiseOpsFusionPatterns(patterns,
+                                                 fusesIntoParallelOpsOnly);
+    linalg::populateConstantFoldLinalgOperations(patterns,
+                                                 fusesIntoParallelOpsOnly);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

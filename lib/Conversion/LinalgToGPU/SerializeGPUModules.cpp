@@ -1,0 +1,121 @@
+//===- SerializeGPUModules.cpp - gpu.module to gpu.binary, PTX to files ---===//
+
+#include "compress/Conversion/LinalgToGPU/Passes.h"
+
+#include "GPUUtils.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVM/NVVM/Utils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_SERIALIZEGPUMODULES
+#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+} // namespace mlir::compress
+
+#define DEBUG_TYPE "compress-serialize-gpu-modules"
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+/// The CUDA Toolkit for ptxas (format=bin|fatbin): the `toolkit` option, else
+/// what MLIR finds itself (CUDA_ROOT, CUDA_HOME, CUDA_PATH), else the
+/// toolkit's standard location, which Debian's MLIR does not look in.
+std::string findToolkit(StringRef option) {
+  if (!option.empty() || !NVVM::getCUDAToolkitPath().empty())
+    return option.str();
+  constexpr llvm::StringLiteral kStandardLocation = "/usr/local/cuda";
+  if (llvm::sys::fs::can_execute(Twine(kStandardLocation) + "/bin/ptxas"))
+    return kStandardLocation.str();
+  return "";
+}
+
+struct SerializeGPUModulesPass
+    : public compress::impl::SerializeGPUModulesBase<SerializeGPUModulesPass> {
+  using Base::Base;
+
+  /// Serializing translates the GPU modules to LLVM IR. The translations are
+  /// registered here rather than by each tool, so that the pass works the
+  /// same from compress-opt, the C API and Python.
+  void getDependentDialects(DialectRegistry &registry) const final {
+    Base::getDependentDialects(registry);
+    registerBuiltinDialectTranslation(registry);
+    registerGPUDialectTranslation(registry);
+    registerLLVMDialectTranslation(registry);
+    registerNVVMDialectTranslation(registry);
+    NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  }
+
+  void runOnOperation() final {
+    ModuleOp module = getOperation();
+    std::optional<gpu::CompilationTarget> target = parseBinaryFormat(format);
+    if (!target) {
+      emitError(module.getLoc())
+          << "format must be isa, bin or fatbin, not '" << format << "'";
+      return signalPassFailure();
+    }
+    if (!dumpPtx.empty()) {
+      if (std::error_code ec = llvm::sys::fs::create_directories(dumpPtx)) {
+        emitError(module.getLoc())
+            << "dump-ptx: cannot create '" << dumpPtx << "': " << ec.message();
+        return signalPassFailure();
+      }
+    }
+    // The serializer reports each module's PTX without its name; it handles
+    // the modules one after another in this order, with one target each.
+    SmallVector<std::string> names;
+    for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
+      names.push_back(gpuModule.getName().str());
+    size_t next = 0;
+    bool writeFailed = false;
+    auto writePtx = [&](StringRef ptx) {
+      std::string name = next < names.size() ? names[next] : "module";
+      std::string suffix = next < names.size() ? "" : std::to_string(next);
+      ++next;
+      SmallString<256> path(dumpPtx);
+      llvm::sys::path::append(path, name + suffix + ".ptx");
+      std::error_code ec;
+      llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+      if (ec) {
+        emitError(module.getLoc())
+            << "dump-ptx: cannot write '" << path << "': " << ec.message();
+        writeFailed = true;
+        return;
+      }
+      os << ptx;
+    };
+
+    std::unique_ptr<SymbolTable> symbolTable;
+    auto getSymbolTable = [&]() -> SymbolTable * {
+      if (!symbolTable)
+        symbolTable = std::make_unique<SymbolTable>(module);
+      return symbolTable.get();
+    };
+    function_ref<void(StringRef)> isaCallback;
+    if (!dumpPtx.empty())
+      isaCallback = writePtx;
+    gpu::TargetOptions options(
+        findToolkit(toolkit), /*librariesToLink=*/{}, /*cmdOptions=*/"",
+        /*elfSection=*/"", *target, getSymbolTable,
+        /*initialLlvmIRCallback=*/{}, /*linkedLlvmIRCallback=*/{},
+        /*optimizedLlvmIRCallback=*/{}, isaCallback);
+    if (failed(gpu::transformGpuModulesToBinaries(module, /*handler=*/nullptr,
+                                                  options)) ||
+        writeFailed)
+      signalPassFailure();
+  }
+};
+
+} // namespace
