@@ -57,8 +57,7 @@ std::optional<int64_t> coefficientOf(AffineExpr expr, unsigned dim) {
                                          : std::optional<int64_t>(0);
     return *inner * constant.getValue();
   }
-  return binary.isFunctionOfDim(dim) ? std::nullopt
-                                     : std::optional<int64_t>(0);
+  return binary.isFunctionOfDim(dim) ? std::nullopt : std::optional<int64_t>(0);
 }
 
 Access classify(AffineMap map, unsigned dim) {
@@ -115,8 +114,9 @@ unsigned chooseInnermost(linalg::LinalgOp op) {
         break;
       }
     }
-    int64_t trips =
-        ShapedType::isDynamic(ranges[dim]) ? 16 : std::min<int64_t>(16, ranges[dim]);
+    int64_t trips = ShapedType::isDynamic(ranges[dim])
+                        ? 16
+                        : std::min<int64_t>(16, ranges[dim]);
     std::tuple<int, int64_t, bool> key{score, trips, dim == numLoops - 1};
     if (key > bestKey) {
       bestKey = key;
