@@ -26,6 +26,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   if (options.fuseElementwise)
     pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
+  // Loop order for LLVM's vectorizer: a parallel, contiguous loop innermost.
+  if (options.orderLoops)
+    pm.addPass(createCompressOrderLoops());
 
   // Buffers: whole-module bufferization so functions take and return memrefs
   // with identity layouts, then ownership-based deallocation.

@@ -1,8 +1,8 @@
 //===- ModelRunner.cpp - JIT-compiling and running a model ----------------===//
 
 #include "compress/Runner/ModelRunner.h"
-#include "compress/Runner/JitRuntime.h"
 #include "compress/Pipelines/Pipelines.h"
+#include "compress/Runner/JitRuntime.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -29,8 +29,7 @@ namespace {
 constexpr llvm::StringLiteral kWrapperName = "__compress_run_entry";
 
 llvm::Error runnerError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 std::string formatShape(ArrayRef<int64_t> shape) {
@@ -121,8 +120,8 @@ void addWrapper(ModuleOp module, func::FuncOp entry,
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = entry.getLoc();
   SmallVector<Type> argTypes;
-  for (const HostTensorType &host : llvm::concat<const HostTensorType>(
-           inputs, outputs))
+  for (const HostTensorType &host :
+       llvm::concat<const HostTensorType>(inputs, outputs))
     argTypes.push_back(
         mlir::UnrankedMemRefType::get(getHostElementType(host, builder), 0));
   auto wrapper = func::FuncOp::create(builder, loc, kWrapperName,
@@ -134,8 +133,7 @@ void addWrapper(ModuleOp module, func::FuncOp entry,
   auto rankedBuffer = [&](Value unranked, const HostTensorType &host) {
     Type element = getHostElementType(host, builder);
     return memref::CastOp::create(
-        builder, loc, MemRefType::get(host.type.getShape(), element),
-        unranked);
+        builder, loc, MemRefType::get(host.type.getShape(), element), unranked);
   };
   SmallVector<Value> args;
   for (auto [i, host] : llvm::enumerate(inputs)) {
@@ -147,8 +145,7 @@ void addWrapper(ModuleOp module, func::FuncOp entry,
   }
   auto call = func::CallOp::create(builder, loc, entry, args);
   for (auto [i, host] : llvm::enumerate(outputs)) {
-    Value buffer =
-        rankedBuffer(body->getArgument(inputs.size() + i), host);
+    Value buffer = rankedBuffer(body->getArgument(inputs.size() + i), host);
     Value result = convertElements(builder, loc, call.getResult(i),
                                    getHostTensorType(host, builder));
     auto materialize = bufferization::MaterializeInDestinationOp::create(
@@ -317,16 +314,15 @@ llvm::Error CompiledModel::invoke(ArrayRef<const void *> inputData,
   for (size_t i = 0; i < inputs.size(); ++i)
     describe(i, inputData[i], inputShapes[i]);
   for (size_t i = 0; i < outputs.size(); ++i)
-    describe(inputs.size() + i, outputData[i],
-             outputs[i].type.getShape());
+    describe(inputs.size() + i, outputData[i], outputs[i].type.getShape());
   for (auto &pointer : pointers)
     packed.push_back(&pointer);
-  return engine->invokePacked(("_mlir_ciface_" + kWrapperName).str(),
-                              packed);
+  return engine->invokePacked(("_mlir_ciface_" + kWrapperName).str(), packed);
 }
 
-llvm::Expected<HostTensor> mlir::compress::toHostTensor(
-    const NpyArray &array, const HostTensorType &type, StringRef what) {
+llvm::Expected<HostTensor>
+mlir::compress::toHostTensor(const NpyArray &array, const HostTensorType &type,
+                             StringRef what) {
   HostTensor host;
   host.dtype = type.dtype;
   host.shape = array.shape;
@@ -334,10 +330,10 @@ llvm::Expected<HostTensor> mlir::compress::toHostTensor(
   host.bytes.resize(count * type.elementBytes);
   bool floatArg = type.dtype == "<f4";
   if (floatArg != !array.isInteger())
-    return runnerError(what + " has dtype '" + array.dtype +
-                       "' but the argument is " + describeType(type.type) +
-                       (floatArg ? "; save it as float32"
-                                 : "; save it as an integer array"));
+    return runnerError(
+        what + " has dtype '" + array.dtype + "' but the argument is " +
+        describeType(type.type) +
+        (floatArg ? "; save it as float32" : "; save it as an integer array"));
   if (floatArg) {
     std::memcpy(host.bytes.data(), array.data.data(), count * 4);
     return host;
@@ -377,10 +373,11 @@ static bool fitsShape(ArrayRef<int64_t> shape, RankedTensorType type) {
   return true;
 }
 
-llvm::Expected<SmallVector<HostTensor>> mlir::compress::runBatched(
-    CompiledModel &model, ArrayRef<HostTensor> inputs,
-    ArrayRef<std::string> inputNames, BatchTiming &timing,
-    const std::function<void(size_t, size_t)> &onBatch) {
+llvm::Expected<SmallVector<HostTensor>>
+mlir::compress::runBatched(CompiledModel &model, ArrayRef<HostTensor> inputs,
+                           ArrayRef<std::string> inputNames,
+                           BatchTiming &timing,
+                           const std::function<void(size_t, size_t)> &onBatch) {
   ArrayRef<HostTensorType> argTypes = model.getInputs();
   if (inputs.size() != argTypes.size())
     return runnerError("@" + model.getEntryName() + " takes " +
@@ -393,11 +390,11 @@ llvm::Expected<SmallVector<HostTensor>> mlir::compress::runBatched(
   std::string firstBatched;
   for (auto [i, input] : llvm::enumerate(inputs)) {
     const HostTensorType &type = argTypes[i];
-    std::string what = "input " + std::to_string(i) + " ('" +
-                       inputNames[i] + "')";
+    std::string what =
+        "input " + std::to_string(i) + " ('" + inputNames[i] + "')";
     if (input.dtype != type.dtype)
-      return runnerError(what + " has dtype '" + input.dtype +
-                         "', expected '" + type.dtype + "'");
+      return runnerError(what + " has dtype '" + input.dtype + "', expected '" +
+                         type.dtype + "'");
     ArrayRef<int64_t> shape = input.shape, expected = type.type.getShape();
     bool batched = !expected.empty() && !ShapedType::isDynamic(expected[0]);
     if (fitsShape(shape, type.type)) {
@@ -413,12 +410,11 @@ llvm::Expected<SmallVector<HostTensor>> mlir::compress::runBatched(
       sliced.push_back(false);
       continue;
     }
-    bool stacks =
-        !shape.empty() && batched && expected[0] > 0 &&
-        shape[0] % expected[0] == 0 &&
-        fitsShape(shape.drop_front(),
-                  RankedTensorType::get(expected.drop_front(),
-                                        type.type.getElementType()));
+    bool stacks = !shape.empty() && batched && expected[0] > 0 &&
+                  shape[0] % expected[0] == 0 &&
+                  fitsShape(shape.drop_front(),
+                            RankedTensorType::get(expected.drop_front(),
+                                                  type.type.getElementType()));
     if (!stacks)
       return runnerError(
           what + " has shape " + formatShape(shape) + ", which fits neither " +
@@ -457,8 +453,7 @@ llvm::Expected<SmallVector<HostTensor>> mlir::compress::runBatched(
     if (calls > 1) {
       if (output.shape.empty())
         return runnerError("the inputs hold " + llvm::Twine(calls) +
-                           " batches but a result of @" +
-                           model.getEntryName() +
+                           " batches but a result of @" + model.getEntryName() +
                            " is a scalar, which cannot be concatenated");
       output.shape[0] *= calls;
     }
@@ -486,11 +481,11 @@ llvm::Expected<SmallVector<HostTensor>> mlir::compress::runBatched(
           output.bytes.data() + call * (output.bytes.size() / calls);
     auto start = std::chrono::steady_clock::now();
     if (llvm::Error error = model.invoke(inputData, shapeRefs, outputData))
-      return runnerError("running batch " + llvm::Twine(call) + " failed: " +
-                         llvm::toString(std::move(error)));
-    timing.seconds.push_back(std::chrono::duration<double>(
-                                 std::chrono::steady_clock::now() - start)
-                                 .count());
+      return runnerError("running batch " + llvm::Twine(call) +
+                         " failed: " + llvm::toString(std::move(error)));
+    timing.seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
     if (onBatch)
       onBatch(call + 1, calls);
   }

@@ -158,9 +158,8 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef contents) {
     return npyError("truncated .npy data: expected " +
                     llvm::Twine(count * elementSize) + " bytes, found " +
                     llvm::Twine(data.size()));
-  if (llvm::Error error =
-          convertElements(array.dtype, data.data(), count, array.data,
-                          array.integers))
+  if (llvm::Error error = convertElements(array.dtype, data.data(), count,
+                                          array.data, array.integers))
     return std::move(error);
   return array;
 }
@@ -179,15 +178,16 @@ llvm::Expected<NpyArray> readNpyFile(llvm::StringRef path) {
 
 std::string writeNpy(llvm::ArrayRef<int64_t> shape,
                      llvm::ArrayRef<float> data) {
-  return writeNpy("<f4", shape,
-                  llvm::ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
-                                       data.size() * sizeof(float)));
+  return writeNpy(
+      "<f4", shape,
+      llvm::ArrayRef<char>(reinterpret_cast<const char *>(data.data()),
+                           data.size() * sizeof(float)));
 }
 
 std::string writeNpy(llvm::StringRef dtype, llvm::ArrayRef<int64_t> shape,
                      llvm::ArrayRef<char> bytes) {
-  std::string dict = "{'descr': '" + dtype.str() +
-                     "', 'fortran_order': False, 'shape': (";
+  std::string dict =
+      "{'descr': '" + dtype.str() + "', 'fortran_order': False, 'shape': (";
   for (int64_t d : shape)
     dict += std::to_string(d) + ", ";
   if (!shape.empty())

@@ -80,8 +80,7 @@ static cl::opt<std::string>
     timingFile("timing-json",
                cl::desc("Write the per-batch times (seconds) as JSON"),
                cl::value_desc("file"), cl::cat(category));
-static cl::opt<bool> quiet("quiet",
-                           cl::desc("Do not print the timing summary"),
+static cl::opt<bool> quiet("quiet", cl::desc("Do not print the timing summary"),
                            cl::init(false), cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
@@ -160,8 +159,7 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
 
@@ -189,9 +187,9 @@ int main(int argc, char **argv) {
     llvm::Expected<NpyArray> array = readNpyFile(path);
     if (!array)
       return fail(llvm::toString(array.takeError()));
-    llvm::Expected<HostTensor> host = toHostTensor(
-        *array, argTypes[i],
-        "input " + std::to_string(i) + " ('" + path + "')");
+    llvm::Expected<HostTensor> host =
+        toHostTensor(*array, argTypes[i],
+                     "input " + std::to_string(i) + " ('" + path + "')");
     if (!host)
       return fail(llvm::toString(host.takeError()));
     inputs.push_back(std::move(*host));

@@ -34,4 +34,30 @@ def ConvertCompressToLinalg : Pass<"convert-compress-to-linalg", "ModuleOp"> {
   ];
 }
 
+def CompressOrderLoops : Pass<"compress-order-loops"> {
+  let summary = "Order the loops of linalg reductions so that the innermost "
+                "one walks memory contiguously.";
+  let description = [{
+    `convert-linalg-to-loops` nests loops in the order of a linalg op's
+    iteration dimensions, which for matmuls and convolutions puts a
+    reduction innermost (`k` of a matmul, the 3-wide `kw` of a 3x3
+    convolution): a loop LLVM cannot vectorize (a float reduction without
+    reassociation) or that is too short to gain from it. This pass permutes
+    the iteration dimensions of every linalg op that has a reduction so that
+    the innermost loop is the one along which the most operands are
+    contiguous (the dimension indexes only their last, unit-stride
+    dimension) or invariant (hoisted), preferring long loops, and never a
+    float reduction. A plain matmul becomes `(i, k, j)` and an NCHW
+    convolution iterates output columns innermost; both vectorize in
+    LLVM (the float convolutions of examples/fashion-mnist run 1.7x faster).
+    Integer reductions, which LLVM vectorizes where they are, move only
+    when the new innermost loop has at least 64 iterations: moving the
+    14-28 output columns of an int8 convolution inside measured 2x slower. The computation and its rounding are unchanged: a reduction still
+    adds its terms in the same order. Named ops are generalized only when
+    their order changes. It runs inside `compress-lower-to-cpu`
+    (`order-loops=true`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // COMPRESS_CONVERSION_PASSES_TD

@@ -15,6 +15,11 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops before "
                      "bufferization"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> orderLoops{
+      *this, "order-loops",
+      llvm::cl::desc("Run compress-order-loops, so that the innermost loop "
+                     "of matmuls and convolutions vectorizes"),
+      llvm::cl::init(true)};
 };
 
 /// compress ops are converted to linalg first (convert-compress-to-linalg),

@@ -90,9 +90,8 @@ private:
 /// Converts a .npy array to the host data of `type`: float dtypes for float
 /// tensors, integer or bool dtypes (range-checked) for integer tensors.
 /// Errors name `what` (e.g. "input 0 ('x.npy')").
-llvm::Expected<HostTensor> toHostTensor(const NpyArray &array,
-                                        const HostTensorType &type,
-                                        StringRef what);
+llvm::Expected<HostTensor>
+toHostTensor(const NpyArray &array, const HostTensorType &type, StringRef what);
 
 /// Serializes a host array as a .npy file's contents.
 std::string toNpy(const HostTensor &tensor);

@@ -119,9 +119,9 @@ FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
     SmallVector<int64_t> batchShape(shape);
     batchShape[0] = batch;
     for (int64_t i = 0; i < count; ++i)
-      samples.push_back(
-          {batchShape, std::vector<float>(array.data.begin() + i * size,
-                                          array.data.begin() + (i + 1) * size)});
+      samples.push_back({batchShape, std::vector<float>(
+                                         array.data.begin() + i * size,
+                                         array.data.begin() + (i + 1) * size)});
     return samples;
   }
   InFlightDiagnostic diag = emitError(loc)
