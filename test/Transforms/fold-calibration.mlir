@@ -48,3 +48,23 @@ func.func @uncalibrated(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = compress.observe %x {id = 3 : i64} : tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// A max pooling's output takes its input observer's range (its values are a
+// subset of its inputs), so input and output share one type and the pooling
+// can run on storage integers; the narrower range observed at the output
+// (2.0, which a percentile calibration may give) is not used.
+// U8-LABEL: func.func @max_pool
+// U8: compress.quantize %{{.*}} : tensor<1x1x4x4xf32> -> tensor<1x1x4x4x!quant.uniform<u8:f32, 0.015686274509803921>>
+// U8: linalg.pooling_nchw_max
+// U8: compress.quantize %{{.*}} : tensor<1x1x2x2xf32> -> tensor<1x1x2x2x!quant.uniform<u8:f32, 0.015686274509803921>>
+func.func @max_pool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %ox = compress.observe %x {id = 4 : i64, min = 0.0 : f64, max = 4.0 : f64} : tensor<1x1x4x4xf32>
+  %window = tensor.empty() : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<1x1x2x2xf32>
+  %p = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+         ins(%ox, %window : tensor<1x1x4x4xf32>, tensor<2x2xf32>) outs(%e : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %op = compress.observe %p {id = 5 : i64, min = 0.0 : f64, max = 2.0 : f64} : tensor<1x1x2x2xf32>
+  return %op : tensor<1x1x2x2xf32>
+}

@@ -54,3 +54,45 @@ func.func @residual(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
   %s = linalg.add ins(%c, %x : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>) outs(%e : tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32>
   return %s : tensor<1x4x4x2xf32>
 }
+
+// -----
+
+// Padding is observed through: the observer sits on the pooled activation,
+// before the tensor.pad of the next convolution (compress-fuse-qdq pads the
+// storage integers), so the max pooling's result reaches a quantize
+// directly and pools on integers. The function's input is likewise observed
+// once, before its pad.
+// CHECK-LABEL: func.func @pad
+// CHECK: %[[OX:.*]] = compress.observe %arg0 {id = 0 : i64}
+// CHECK: tensor.pad %[[OX]]
+// CHECK: %[[C:.*]] = linalg.conv_2d_nchw_fchw
+// CHECK: %[[OC:.*]] = compress.observe %[[C]] {id = 1 : i64}
+// CHECK: %[[P:.*]] = linalg.pooling_nchw_max {{.*}} ins(%[[OC]],
+// CHECK: %[[OP:.*]] = compress.observe %[[P]] {id = 2 : i64}
+// CHECK: tensor.pad %[[OP]]
+// CHECK: linalg.conv_2d_nchw_fchw
+// CHECK-NOT: compress.observe {{.*}} {id = 4
+// CHECK-NOT: compress.observe {{.*}} : tensor<2x2xf32>
+func.func @pad(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<1x1x3x3xf32>
+  %px = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x1x4x4xf32> to tensor<1x1x6x6xf32>
+  %e = tensor.empty() : tensor<1x1x4x4xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%px, %w : tensor<1x1x6x6xf32>, tensor<1x1x3x3xf32>) outs(%e : tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  %window = tensor.empty() : tensor<2x2xf32>
+  %ep = tensor.empty() : tensor<1x1x2x2xf32>
+  %p = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+         ins(%c, %window : tensor<1x1x4x4xf32>, tensor<2x2xf32>) outs(%ep : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %pp = tensor.pad %p low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x1x2x2xf32> to tensor<1x1x4x4xf32>
+  %e2 = tensor.empty() : tensor<1x1x2x2xf32>
+  %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%pp, %w : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) outs(%e2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %c2 : tensor<1x1x2x2xf32>
+}

@@ -5,7 +5,9 @@
 #include "compress/Utils/QuantParams.h"
 #include "compress/Utils/QuantTypeUtils.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -120,16 +122,39 @@ void FoldCalibrationPass::runOnOperation() {
   QuantRange range = QuantRange::full(8, isSigned);
   SmallVector<ObserveOp> observers;
   module.walk([&](ObserveOp op) { observers.push_back(op); });
+  llvm::DenseMap<Operation *, std::pair<double, double>> recorded;
   for (ObserveOp op : observers) {
-    std::optional<std::pair<double, double>> observed;
     if (!stats.empty()) {
       auto it = fileRanges.find(op.getId());
       if (it != fileRanges.end())
-        observed = it->second;
+        recorded[op] = it->second;
     } else if (op.getMinAttr()) {
-      observed = {op.getMinAttr().getValueAsDouble(),
-                  op.getMaxAttr().getValueAsDouble()};
+      recorded[op] = {op.getMinAttr().getValueAsDouble(),
+                      op.getMaxAttr().getValueAsDouble()};
     }
+  }
+  // Max pooling outputs a subset of its inputs, so its output takes the
+  // range of its input's observer: input and output then share one
+  // quantized type and the pooling runs on storage integers (TFLite and
+  // onnxruntime share them the same way).
+  for (ObserveOp op : observers) {
+    Operation *pool = op.getInput().getDefiningOp();
+    if (!isa_and_nonnull<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>(
+            pool))
+      continue;
+    Value source = pool->getOperand(0);
+    if (auto pad = source.getDefiningOp<tensor::PadOp>())
+      source = pad.getSource();
+    auto inputObserver = source.getDefiningOp<ObserveOp>();
+    if (!inputObserver || !recorded.count(inputObserver))
+      continue;
+    recorded[op] = recorded[inputObserver];
+  }
+
+  for (ObserveOp op : observers) {
+    std::optional<std::pair<double, double>> observed;
+    if (auto it = recorded.find(op); it != recorded.end())
+      observed = it->second;
     if (!observed) {
       op.emitWarning() << "observer " << op.getId()
                        << " has no recorded range (run compress-calibrate "

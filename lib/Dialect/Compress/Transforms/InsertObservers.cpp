@@ -66,9 +66,11 @@ bool isFloatTensor(Value value) {
   return type && isCompressibleFloat(type.getElementType());
 }
 
-/// Constants (and quantized constants) are weights, not activations.
+/// Constants (and quantized constants) are weights, not activations; a
+/// tensor.empty (the window operand of a pooling) holds no values at all.
 bool isConstantLike(Value value) {
-  if (matchPattern(value, m_Constant()))
+  if (matchPattern(value, m_Constant()) ||
+      value.getDefiningOp<tensor::EmptyOp>())
     return true;
   if (auto dequantize = value.getDefiningOp<DequantizeOp>())
     return !isa<BlockArgument>(dequantize.getInput()) &&
@@ -144,13 +146,23 @@ void InsertObserversPass::runOnOperation() {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     for (OpOperand *input : linalgOp.getDpsInputOperands())
       if (isFloatTensor(input->get()) && !isConstantLike(input->get())) {
-        // Observe before a flatten or reshape: quantization commutes with
-        // moving elements, and the observer then sits right after the layer
-        // that produced the values (where compress-fuse-qdq expects it).
+        // Observe before a flatten or reshape and before padding:
+        // quantization commutes with moving elements, a pad value of 0 (or
+        // -inf before max pooling) is exact in every range the fold derives
+        // (which include 0), and the observer then sits right after the
+        // layer that produced the values (where compress-fuse-qdq expects
+        // it, and fuses the pad into the integer kernel).
         OpOperand *use = input;
-        while (auto reshape =
-                   use->get().getDefiningOp<tensor::CollapseShapeOp>())
-          use = &reshape.getSrcMutable();
+        while (true) {
+          Operation *producer = use->get().getDefiningOp();
+          if (auto reshape =
+                  dyn_cast_or_null<tensor::CollapseShapeOp>(producer))
+            use = &reshape.getSrcMutable();
+          else if (auto pad = dyn_cast_or_null<tensor::PadOp>(producer))
+            use = &pad.getSourceMutable();
+          else
+            break;
+        }
         use->set(observe(use->get()));
       }
   }

@@ -279,7 +279,12 @@ def CompressInsertObservers : Pass<"compress-insert-observers", "ModuleOp"> {
     elementwise `linalg.generic` whose body is one `arith.addf`/`arith.mulf`),
     and pooling - on each op's float result, and on the float arguments of
     public functions. A value observed once is not observed again; constants
-    (weights, biases) are left to `compress-quantize-weights`.
+    (weights, biases) are left to `compress-quantize-weights`, and pooling
+    windows (`tensor.empty`) hold no values. An operand produced by a
+    `tensor.collapse_shape` or a `tensor.pad` is observed before it, right
+    after the layer that computed it: quantization commutes with both (the
+    pad value 0 is exact in every range the fold derives), and
+    `compress-fuse-qdq` then pads and reshapes storage integers.
   }];
   let dependentDialects = ["::mlir::compress::CompressDialect"];
   let options = [
@@ -367,7 +372,11 @@ def CompressFoldCalibration : Pass<"compress-fold-calibration", "ModuleOp"> {
     `zero_point = qmin - round_half_to_even(min / scale)`), or symmetric
     (`scale = max(|min|, |max|) / 127`, zero point 0 for i8, 128 for u8).
     Storage is `u8` (x86 VNNI multiplies u8 activations by s8 weights) or
-    `i8` (what NVIDIA tensor cores multiply). Degenerate ranges: an all-zero
+    `i8` (what NVIDIA tensor cores multiply). The output of a max pooling
+    (`linalg.pooling_nchw_max`, `pooling_nhwc_max`) takes the range of its
+    input's observer, whatever its own: its values are a subset of its
+    inputs, and sharing one type lets the pooling run on storage integers
+    (as TFLite and onnxruntime share them). Degenerate ranges: an all-zero
     range gets scale 1 (warning); an observer without a range is left in
     place with a warning.
   }];
