@@ -14,7 +14,7 @@
 //  - compress-copy-constant-call-arguments gives constant buffers passed to
 //    calls an allocation of their own, which becomes memory the GPU can read.
 //  - compress-linalg-to-gpu turns every linalg.generic on buffers into one
-//    gpu.launch.
+//    gpu.launch; matmul-like ones stage input tiles in shared memory.
 //  - compress-managed-host-buffers places host allocations in CUDA managed
 //    memory.
 //  - compress-sink-constant-buffers makes kernels read weights from their
@@ -48,6 +48,17 @@ using namespace mlir::compress;
 namespace {
 
 constexpr llvm::StringLiteral kNVPTXTriple = "nvptx64-nvidia-cuda";
+
+/// Whether `chip` (sm_XY, sm_XYa, ...) has the int8 mma.sync m16n8k32 of
+/// sm_80 and later. compress-check-nvptx-target has refused unknown chips.
+bool hasMmaSyncInt8(StringRef chip) {
+  unsigned version = 0;
+  StringRef digits = chip;
+  if (!digits.consume_front("sm_"))
+    return false;
+  digits = digits.take_while(llvm::isDigit);
+  return !digits.getAsInteger(10, version) && version >= 80;
+}
 
 std::unique_ptr<Pass> createTargetCheck(const LowerToNVPTXOptions &options) {
   CheckNVPTXTargetOptions check;
@@ -89,6 +100,10 @@ void addKernelPasses(OpPassManager &pm, const LowerToNVPTXOptions &options) {
   LinalgToGPUKernelsOptions kernels;
   kernels.blockSize = options.blockSize;
   kernels.dp4a = options.dp4a;
+  kernels.matmulTiling = options.matmulTiling;
+  kernels.tileSize = options.tileSize;
+  kernels.tileK = options.tileK;
+  kernels.mmaSync = options.tensorCores && hasMmaSyncInt8(options.chip);
   pm.addPass(createLinalgToGPUKernels(kernels));
   pm.addPass(createManagedHostBuffers());
   // What could not become a kernel runs as loops on the host.
@@ -164,7 +179,9 @@ void mlir::compress::registerLowerToNVPTXPipeline() {
       "compress-lower-to-nvptx",
       "Lower linalg on tensors (float or integer) to NVIDIA GPU code: "
       "elementwise fusion, one-shot bufferization, one kernel per linalg op "
-      "(dp4a for i8 x i8 -> i32 reductions), managed memory for host "
+      "(dp4a for i8 x i8 -> i32 reductions, shared-memory tiles for "
+      "matmuls, mma.sync tensor cores for int8 matmuls on sm_80+), managed "
+      "memory for host "
       "buffers, NVVM and gpu.binary (PTX, cubin or fatbin). The result runs "
       "under mlir-runner with the project's CUDA runtime library.",
       buildLowerToNVPTXPipeline);

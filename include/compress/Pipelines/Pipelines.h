@@ -116,6 +116,26 @@ struct LowerToNVPTXOptions : public PassPipelineOptions<LowerToNVPTXOptions> {
       *this, "dp4a",
       llvm::cl::desc("Compute i8 x i8 -> i32 reductions with dp4a"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> matmulTiling{
+      *this, "matmul-tiling",
+      llvm::cl::desc("Stage tiles of matmul-like ops' inputs in shared "
+                     "memory (see compress-linalg-to-gpu)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("On sm_80 and later, compute i8 x i8 -> i32 matmuls of "
+                     "at least 32 x 32 outputs with mma.sync m16n8k32"),
+      llvm::cl::init(true)};
+  PassOptions::Option<unsigned> tileSize{
+      *this, "tile-size",
+      llvm::cl::desc("Output tile edge of tiled matmul kernels (tile-size^2 "
+                     "threads per block)"),
+      llvm::cl::init(16)};
+  PassOptions::Option<unsigned> tileK{
+      *this, "tile-k",
+      llvm::cl::desc("Reduction steps staged at a time by tiled matmul "
+                     "kernels (a multiple of 4)"),
+      llvm::cl::init(32)};
   PassOptions::Option<bool> fuseElementwise{
       *this, "fuse-elementwise",
       llvm::cl::desc("Fuse producer/consumer elementwise linalg ops before "
@@ -127,7 +147,9 @@ struct LowerToNVPTXOptions : public PassPipelineOptions<LowerToNVPTXOptions> {
 /// then linalg on tensors, float or integer, becomes GPU code: elementwise
 /// fusion (not into reductions), one-shot bufferization, one kernel per
 /// linalg op (one thread per output element; reductions accumulate in
-/// registers, i8 x i8 -> i32 ones four products at a time with dp4a),
+/// registers, i8 x i8 -> i32 ones four products at a time with dp4a;
+/// matmul-like ops in blocks that stage input tiles in shared memory, int8
+/// ones on tensor cores with mma.sync on sm_80 and later),
 /// weights in the kernels' GPU modules, host buffers in CUDA managed memory,
 /// outlining into gpu.modules, NVVM and gpu.binary for `chip`; `dump-ptx`
 /// writes each module's PTX. Ops that cannot run as one thread per output

@@ -70,6 +70,14 @@ void lowerToTiledKernel(RewriterBase &rewriter, linalg::GenericOp op,
                         const std::optional<Int8DotProduct> &dot,
                         StringRef kernelName);
 
+/// Replaces the i8 x i8 -> i32 matmul-like `op` by a tensor-core kernel
+/// (sm_80 or later): blocks of 4 warps each compute a 32 x 32 output tile
+/// from 32 x `tileK` staged input tiles (`tileK` a multiple of 32) with
+/// mma.sync m16n8k32 (wrapping s32 accumulation, s8 or u8 inputs).
+void lowerToMmaKernel(RewriterBase &rewriter, linalg::GenericOp op,
+                      const MatmulDims &dims, unsigned tileK,
+                      const Int8DotProduct &dot, StringRef kernelName);
+
 } // namespace mlir::compress
 
 #endif // COMPRESS_LIB_CONVERSION_LINALGTOGPU_KERNELBUILDERS_H

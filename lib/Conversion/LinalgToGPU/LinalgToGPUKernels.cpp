@@ -384,12 +384,14 @@ void delinearize(OpBuilder &builder, Location loc, linalg::GenericOp op,
       llvm::map_to_vector(outputMap.getResults(), [](AffineExpr e) {
         return cast<AffineDimExpr>(e).getPosition();
       });
+  // A rank-0 output (a full reduction): one thread, no parallel index.
+  if (dims.empty())
+    return;
   for (unsigned dim : llvm::reverse(ArrayRef(dims).drop_front())) {
     ivs[dim] = arith::RemUIOp::create(builder, loc, linear, extents[dim]);
     linear = arith::DivUIOp::create(builder, loc, linear, extents[dim]);
   }
-  if (!dims.empty())
-    ivs[dims.front()] = linear;
+  ivs[dims.front()] = linear;
 }
 
 /// Replaces `op` by a launch of ceil(points / blockSize) blocks of
@@ -479,6 +481,14 @@ struct LinalgToGPUKernelsPass
       }
       auto function = op->getParentOfType<FunctionOpInterface>();
       unsigned index = kernelsPerFunction[function]++;
+      if (std::optional<std::pair<MatmulDims, Int8DotProduct>> mma =
+              planMma(op)) {
+        // At least 32 staged k per stage, in whole m16n8k32 steps.
+        unsigned mmaTileK = std::max(32u, unsigned(tileK) / 32 * 32);
+        lowerToMmaKernel(rewriter, op, mma->first, mmaTileK, mma->second,
+                         kernelName(function, index, "mma"));
+        continue;
+      }
       if (std::optional<MatmulDims> dims = planTiling(op)) {
         std::optional<Int8DotProduct> dot =
             dp4a ? matchInt8DotProduct(op) : std::nullopt;
@@ -534,6 +544,25 @@ struct LinalgToGPUKernelsPass
         kSharedBytes)
       return std::nullopt;
     return dims;
+  }
+
+  /// The dimensions and the dot product of an i8 x i8 -> i32 matmul-like
+  /// op that tensor cores compute: with mma-sync, and an output at least
+  /// one 32 x 32 block tile in both directions (or of unknown size);
+  /// smaller ones waste most of each m16n8k32 step and keep dp4a.
+  std::optional<std::pair<MatmulDims, Int8DotProduct>>
+  planMma(linalg::GenericOp op) const {
+    if (!mmaSync)
+      return std::nullopt;
+    std::optional<MatmulDims> dims = matchMatmulLike(op);
+    std::optional<Int8DotProduct> dot = matchInt8DotProduct(op);
+    if (!dims || !dot)
+      return std::nullopt;
+    SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+    for (unsigned dim : {dims->m, dims->n})
+      if (!ShapedType::isDynamic(sizes[dim]) && sizes[dim] < 32)
+        return std::nullopt;
+    return std::make_pair(*dims, *dot);
   }
 
   /// <function>_k<index>_<kind>: the name of the kernel and of its GPU

@@ -1,11 +1,13 @@
 // i8 x i8 -> i32 reductions (the kernels compress-fuse-qdq produces) become
 // kernels that use dp4a; the PTX assembles for sm_80 and sm_90. Kernels are
 // named <function>_k<index>_<kind>: k0 fills the accumulator, k1 reduces.
+// matmul-tiling=false keeps the 16x32 matmul one thread per output here;
+// matmul-tiled.mlir tests the shared-memory kernels.
 //
 // REQUIRES: ptxas
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_80 dump-ptx=%t/sm80" -o /dev/null
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 dump-ptx=%t/sm90" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_80 matmul-tiling=false dump-ptx=%t/sm80" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 matmul-tiling=false dump-ptx=%t/sm90" -o /dev/null
 // RUN: %python %S/assemble_ptx.py %ptxas sm_80 %t/sm80 | FileCheck %s --check-prefix=ASM80
 // RUN: %python %S/assemble_ptx.py %ptxas sm_90 %t/sm90 | FileCheck %s --check-prefix=ASM90
 // ASM80: assembled 12 PTX files for sm_80

@@ -105,6 +105,16 @@ def LinalgToGPUKernels : Pass<"compress-linalg-to-gpu", "ModuleOp"> {
       staged as zeros and out-of-range threads store nothing. `tiled_dp4a`
       reads four staged bytes per dp4a; `tiled` runs the op's body for the
       valid k of each stage, in order, so floats round as in `reduction`.
+    - `mma` (with `mma-sync`, for sm_80 and later): i8 x i8 -> i32
+      matmul-like ops whose static `m` and `n` extents are at least 32.
+      Blocks of 4 warps compute 32 x 32 output tiles from 32 x `tile-k`
+      (rounded to a multiple of 32) staged input tiles with tensor-core
+      `nvvm.mma.sync` m16n8k32 (PTX `mma.sync.aligned.m16n8k32.row.col.s32`
+      with `.s8` or `.u8` inputs as the body extends them, wrapping `.s32`
+      sums as dp4a and the CPU path). Each warp covers 16 x 16 outputs with
+      two m16n8 products; registers hold the fragments laid out as the PTX
+      ISA's "Matrix Fragments for mma.m16n8k32" specifies (see
+      TiledMatmulKernel.cpp). Smaller ops fall back to dp4a.
 
     Ops whose outputs are not indexed by exactly their parallel dimensions
     (two threads would write one element), whose maps are not pure affine,
@@ -121,6 +131,9 @@ def LinalgToGPUKernels : Pass<"compress-linalg-to-gpu", "ModuleOp"> {
     Option<"tileSize", "tile-size", "unsigned", /*default=*/"16",
            "Output tile edge (and threads per block edge) of tiled kernels; "
            "1 to 32">,
+    Option<"mmaSync", "mma-sync", "bool", /*default=*/"false",
+           "Compute i8 x i8 -> i32 matmuls of at least 32 x 32 outputs with "
+           "tensor-core mma.sync m16n8k32 (needs sm_80 or later)">,
     Option<"tileK", "tile-k", "unsigned", /*default=*/"32",
            "Reduction steps staged at a time by tiled kernels; a multiple "
            "of 4 up to 256">,
