@@ -116,7 +116,44 @@ std::optional<LayerReport> describeQuantizedWeight(Value weight) {
   return report;
 }
 
+/// The integer kernels of compress-fuse-qdq (a linalg.generic that reduces,
+/// multiplies integers and reads an integer constant of rank 2 or more):
+/// their weight is that constant, stored as is. Zeros are the elements equal
+/// to 0, the zero point of the symmetric weights compress-quantize-weights
+/// makes by default.
+bool isIntegerKernel(linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  return generic && generic.getNumReductionLoops() > 0 &&
+         !generic.getBody()->getOps<arith::MulIOp>().empty();
+}
+
+std::optional<LayerReport> describeIntegerWeight(Value weight) {
+  auto constant = weight.getDefiningOp<arith::ConstantOp>();
+  auto values =
+      constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue()) : nullptr;
+  if (!values || values.getType().getRank() < 2)
+    return std::nullopt;
+  LayerReport report;
+  report.shape = formatShape(values.getType());
+  report.params = values.getNumElements();
+  report.bits = values.getElementType().getIntOrFloatBitWidth();
+  report.storage = "i" + std::to_string(report.bits);
+  for (const llvm::APInt &q : values.getValues<llvm::APInt>())
+    report.zeros += q.isZero();
+  report.annotation = getAnnotation(constant);
+  return report;
+}
+
 std::optional<LayerReport> describeLayer(linalg::LinalgOp op) {
+  if (isIntegerKernel(op)) {
+    for (OpOperand *input : op.getDpsInputOperands())
+      if (std::optional<LayerReport> report =
+              describeIntegerWeight(input->get())) {
+        report->opName = "linalg.generic (int)";
+        return report;
+      }
+    return std::nullopt;
+  }
   for (OpOperand *input : op.getDpsInputOperands()) {
     std::optional<LayerReport> report = describeFloatWeight(input->get());
     if (!report)
@@ -199,7 +236,7 @@ struct ReportPass : public compress::impl::CompressReportBase<ReportPass> {
     SmallVector<LayerReport> layers;
     unsigned index = 0;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (!isWeightedLayerOp(op))
+      if (!isWeightedLayerOp(op) && !isIntegerKernel(op))
         return;
       if (std::optional<LayerReport> report = describeLayer(op)) {
         report->name = getLayerName(op, index);

@@ -253,8 +253,13 @@ def CompressReport : Pass<"compress-report", "ModuleOp"> {
     (the constant's element type: 4 for f32, 2 for f16/bf16, 1 for i8,
     0.5 for i4) and with sparse storage (CSR-like: non-zero values plus a
     32-bit index each; for `structured[n, m]` weights, n/m of the values plus
-    2 bits of metadata per kept value). The table goes to stderr (or
-    `table=FILE`), the JSON to `json=FILE`. The IR is not changed.
+    2 bits of metadata per kept value). The integer kernels of
+    `compress-fuse-qdq` (a reducing `linalg.generic` that multiplies
+    integers and reads an integer constant of rank 2 or more) are layers
+    too, before and after `convert-compress-to-linalg`; their zeros are the
+    elements equal to 0 (the zero point of the default symmetric weights).
+    The table goes to stderr (or `table=FILE`), the JSON to `json=FILE`. The
+    IR is not changed.
   }];
   let options = [
     Option<"jsonFile", "json", "std::string", /*default=*/"\"\"",
