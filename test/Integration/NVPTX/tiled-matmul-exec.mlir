@@ -1,7 +1,8 @@
-// The shared-memory tiled kernels on a GPU compute exactly the integers of a
-// plain int8 matmul, for sizes that are not multiples of the 16x16x32 tile
-// (partial tiles in m, n and k) and for a batch matmul over grid z; so does
-// the same program with matmul-tiling=false. The program prints, per
+// The tensor-core (mma.sync, on sm_80 and later) and shared-memory tiled
+// dp4a kernels on a GPU compute exactly the integers of a plain int8 matmul,
+// for sizes that are not multiples of their tiles (partial tiles in m, n and
+// k) and for a batch matmul over grid z; so do the one-thread-per-output
+// kernels (tensor-cores=false, matmul-tiling=false). The program prints, per
 // product, the sum of its elements and a position-weighted sum, which a
 // misplaced element changes; Inputs/tiled_matmul_sums.py computes both
 // independently.
@@ -10,7 +11,10 @@
 // RUN: %python %S/Inputs/tiled_matmul_sums.py > %t.expected
 // RUN: compress-opt %s --compress-lower-to-nvptx=chip=%cuda_chip | %run_gpu > %t.tiled
 // RUN: diff %t.expected %t.tiled
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=%cuda_chip matmul-tiling=false" | %run_gpu > %t.untiled
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=%cuda_chip tensor-cores=false" | %run_gpu > %t.dp4a
+// RUN: diff %t.expected %t.dp4a
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=%cuda_chip tensor-cores=false matmul-tiling=false" \
+// RUN:   | %run_gpu > %t.untiled
 // RUN: diff %t.expected %t.untiled
 
 #id3 = affine_map<(b, i, j) -> (b, i, j)>
@@ -82,13 +86,13 @@ func.func @matmul(%a: tensor<40x70xi8>, %b: tensor<70x36xi8>) -> tensor<40x36xi3
   return %r : tensor<40x36xi32>
 }
 
-func.func @batch_matmul(%a: tensor<3x24x64xi8>, %b: tensor<3x64x20xi8>) -> tensor<3x24x20xi32> {
+func.func @batch_matmul(%a: tensor<3x40x64xi8>, %b: tensor<3x64x36xi8>) -> tensor<3x40x36xi32> {
   %zero = arith.constant 0 : i32
-  %e = tensor.empty() : tensor<3x24x20xi32>
-  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<3x24x20xi32>) -> tensor<3x24x20xi32>
-  %r = linalg.batch_matmul ins(%a, %b : tensor<3x24x64xi8>, tensor<3x64x20xi8>)
-         outs(%f : tensor<3x24x20xi32>) -> tensor<3x24x20xi32>
-  return %r : tensor<3x24x20xi32>
+  %e = tensor.empty() : tensor<3x40x36xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<3x40x36xi32>) -> tensor<3x40x36xi32>
+  %r = linalg.batch_matmul ins(%a, %b : tensor<3x40x64xi8>, tensor<3x64x36xi8>)
+         outs(%f : tensor<3x40x36xi32>) -> tensor<3x40x36xi32>
+  return %r : tensor<3x40x36xi32>
 }
 
 func.func @main() {
@@ -114,16 +118,16 @@ func.func @main() {
   %cd = tensor.cast %c3d : tensor<1x40x36xi32> to tensor<?x?x?xi32>
   call @print_sums(%cd) : (tensor<?x?x?xi32>) -> ()
 
-  %eba = tensor.empty() : tensor<3x24x64xi8>
-  %dba = tensor.cast %eba : tensor<3x24x64xi8> to tensor<?x?x?xi8>
+  %eba = tensor.empty() : tensor<3x40x64xi8>
+  %dba = tensor.cast %eba : tensor<3x40x64xi8> to tensor<?x?x?xi8>
   %pba = call @pattern(%dba, %c7, %c3, %c13) : (tensor<?x?x?xi8>, index, index, index) -> tensor<?x?x?xi8>
-  %ba = tensor.cast %pba : tensor<?x?x?xi8> to tensor<3x24x64xi8>
-  %ebb = tensor.empty() : tensor<3x64x20xi8>
-  %dbb = tensor.cast %ebb : tensor<3x64x20xi8> to tensor<?x?x?xi8>
+  %ba = tensor.cast %pba : tensor<?x?x?xi8> to tensor<3x40x64xi8>
+  %ebb = tensor.empty() : tensor<3x64x36xi8>
+  %dbb = tensor.cast %ebb : tensor<3x64x36xi8> to tensor<?x?x?xi8>
   %pbb = call @pattern(%dbb, %c5, %c11, %c17) : (tensor<?x?x?xi8>, index, index, index) -> tensor<?x?x?xi8>
-  %bb = tensor.cast %pbb : tensor<?x?x?xi8> to tensor<3x64x20xi8>
-  %bc = call @batch_matmul(%ba, %bb) : (tensor<3x24x64xi8>, tensor<3x64x20xi8>) -> tensor<3x24x20xi32>
-  %bcd = tensor.cast %bc : tensor<3x24x20xi32> to tensor<?x?x?xi32>
+  %bb = tensor.cast %pbb : tensor<?x?x?xi8> to tensor<3x64x36xi8>
+  %bc = call @batch_matmul(%ba, %bb) : (tensor<3x40x64xi8>, tensor<3x64x36xi8>) -> tensor<3x40x36xi32>
+  %bcd = tensor.cast %bc : tensor<3x40x36xi32> to tensor<?x?x?xi32>
   call @print_sums(%bcd) : (tensor<?x?x?xi32>) -> ()
   return
 }

@@ -3,12 +3,13 @@
 // of both inputs in 16-byte aligned .shared buffers, bar.sync between
 // staging and computing, bounds checks where the sizes are not multiples of
 // the tile; i8 x i8 -> i32 kernels read the staged bytes four at a time for
-// dp4a. The PTX assembles for sm_80 and sm_90.
+// dp4a. The PTX assembles for sm_80 and sm_90. tensor-cores=false keeps
+// the int8 matmuls off mma.sync (int8-mma.mlir tests that).
 //
 // REQUIRES: ptxas
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_80 dump-ptx=%t/sm80" -o /dev/null
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 dump-ptx=%t/sm90" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_80 tensor-cores=false dump-ptx=%t/sm80" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 tensor-cores=false dump-ptx=%t/sm90" -o /dev/null
 // RUN: %python %S/assemble_ptx.py %ptxas sm_80 %t/sm80 | FileCheck %s --check-prefix=ASM80
 // RUN: %python %S/assemble_ptx.py %ptxas sm_90 %t/sm90 | FileCheck %s --check-prefix=ASM90
 // ASM80: assembled 10 PTX files for sm_80
@@ -21,9 +22,9 @@
 // RUN: FileCheck %s --check-prefix=SMALL < %t/sm90/matmul_small_k1_dp4a.ptx
 //
 // Other tile shapes, tiling off, and options that cannot work.
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 tile-size=8 tile-k=16 dump-ptx=%t/t8" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 tensor-cores=false tile-size=8 tile-k=16 dump-ptx=%t/t8" -o /dev/null
 // RUN: FileCheck %s --check-prefix=T8 < %t/t8/matmul_s8_k1_tiled_dp4a.ptx
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 matmul-tiling=false dump-ptx=%t/off" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 tensor-cores=false matmul-tiling=false dump-ptx=%t/off" -o /dev/null
 // RUN: ls %t/off | FileCheck %s --check-prefix=OFF
 // RUN: not compress-opt %s --compress-lower-to-nvptx="tile-k=6" 2>&1 | FileCheck %s --check-prefix=BAD-K
 // RUN: not compress-opt %s --compress-lower-to-nvptx="tile-size=33" 2>&1 | FileCheck %s --check-prefix=BAD-TILE

@@ -4,7 +4,7 @@ a[.., i, k] = (7 i + 3 k + 13 batch) mod 256 - 128 and
 b[.., k, j] = (5 k + 11 j + 17 batch) mod 256 - 128 (int8 values),
 c = a @ b with 32-bit accumulation (no overflow at these sizes); prints the
 sum of all elements of c, then of the weighted sum sum(c[..., i, j] * (i + 2 j + 1)),
-for the 40x70 @ 70x36 matmul and the 3x24x64 @ 3x64x20 batch matmul.
+for the 40x70 @ 70x36 matmul and the 3x40x64 @ 3x64x36 batch matmul.
 """
 
 
@@ -27,6 +27,6 @@ def sums(batches, m, k, n):
     return total, weighted
 
 
-for shape in [(1, 40, 70, 36), (3, 24, 64, 20)]:
+for shape in [(1, 40, 70, 36), (3, 40, 64, 36)]:
     for s in sums(*shape):
         print(s)
