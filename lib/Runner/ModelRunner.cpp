@@ -202,6 +202,12 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
            << "compress-run: the module is already lowered to LLVM; "
               "compress-run takes a tensor-level module (func on tensors, "
               "before compress-lower-to-cpu) and lowers it itself";
+  std::unique_ptr<LowerToCPUOptions> lowerOptions =
+      LowerToCPUOptions::createFromString(options.lowerOptions);
+  if (!lowerOptions)
+    return emitError(module.getLoc())
+           << "compress-run: invalid compress-lower-to-cpu options '"
+           << options.lowerOptions << "'";
   FailureOr<func::FuncOp> entry = selectEntry(module, options.entry);
   if (failed(entry))
     return failure();
@@ -249,7 +255,7 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
 
   PassManager pm(ctx);
   pm.addPass(createSymbolDCEPass());
-  buildLowerToCPUPipeline(pm, LowerToCPUOptions());
+  buildLowerToCPUPipeline(pm, *lowerOptions);
   if (failed(pm.run(*clone)))
     return emitError(module.getLoc())
            << "compress-run: could not lower the model to LLVM";

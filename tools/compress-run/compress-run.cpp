@@ -63,6 +63,11 @@ static cl::alias entryAlias("entry", cl::desc("Alias for -e"),
                             cl::aliasopt(entryName), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level 0-3"),
                                   cl::init(2), cl::Prefix, cl::cat(category));
+static cl::opt<std::string> lowerOptions(
+    "lower-options",
+    cl::desc("Options of the compress-lower-to-cpu pipeline, as in "
+             "--compress-lower-to-cpu=\"...\" (e.g. order-loops=false)"),
+    cl::value_desc("options"), cl::cat(category));
 static cl::opt<unsigned>
     warmup("warmup",
            cl::desc("Untimed runs of the first batch before the timed ones"),
@@ -166,6 +171,7 @@ int main(int argc, char **argv) {
   RunnerOptions options;
   options.entry = entryName;
   options.optLevel = optLevel;
+  options.lowerOptions = lowerOptions;
   FailureOr<std::unique_ptr<CompiledModel>> model =
       CompiledModel::compile(*module, options);
   if (failed(model))

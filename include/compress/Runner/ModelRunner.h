@@ -56,6 +56,9 @@ struct RunnerOptions {
   std::string entry;
   /// LLVM optimization level of the JIT (0-3).
   unsigned optLevel = 2;
+  /// Options of the compress-lower-to-cpu pipeline the runner applies, in
+  /// its textual form ("order-loops=false", say); empty for the defaults.
+  std::string lowerOptions;
 };
 
 /// A module compiled for this process.
