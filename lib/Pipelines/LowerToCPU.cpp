@@ -4,6 +4,7 @@
 #include "compress/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -27,6 +28,8 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   // Loop order for LLVM's vectorizer: a parallel, contiguous loop innermost.
+  if (options.vectorize)
+    pm.addPass(createCompressVectorizeConvolutions());
   if (options.orderLoops)
     pm.addPass(createCompressOrderLoops());
 
@@ -43,9 +46,20 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
 
   // Loops, then LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Vector code (compress-vectorize-convolutions): transfers become loads and
+  // stores (fully unrolled, so no stack buffers in loops); contractions and
+  // transposes are lowered by convert-vector-to-llvm below.
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorContractLowering =
+      vector::VectorContractLowering::OuterProduct;
+  vectorToLLVM.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle1D;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   // What has no LLVM intrinsic (math.erf, from ONNX Erf/Gelu) calls libm.
@@ -54,6 +68,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }

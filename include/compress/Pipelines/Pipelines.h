@@ -20,6 +20,11 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       llvm::cl::desc("Run compress-order-loops, so that the innermost loop "
                      "of matmuls and convolutions vectorizes"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Run compress-vectorize-convolutions: vector code for "
+                     "float NCHW convolutions"),
+      llvm::cl::init(true)};
 };
 
 /// compress ops are converted to linalg first (convert-compress-to-linalg),

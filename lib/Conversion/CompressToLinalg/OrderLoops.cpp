@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "AffineCoefficients.h"
 #include "compress/Conversion/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -23,6 +24,7 @@ namespace mlir::compress {
 } // namespace mlir::compress
 
 using namespace mlir;
+using mlir::compress::coefficientOf;
 
 namespace {
 
@@ -31,34 +33,6 @@ constexpr int64_t kMinIntegerTrips = 64;
 
 /// How an operand is accessed as loop `dim` advances.
 enum class Access { Invariant, Contiguous, Strided };
-
-/// The coefficient of `dim` in `expr` when `expr` is a sum of dimensions
-/// times constants and constants; nullopt for anything else.
-std::optional<int64_t> coefficientOf(AffineExpr expr, unsigned dim) {
-  if (auto d = dyn_cast<AffineDimExpr>(expr))
-    return d.getPosition() == dim ? 1 : 0;
-  if (isa<AffineConstantExpr, AffineSymbolExpr>(expr))
-    return 0;
-  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
-  if (!binary)
-    return std::nullopt;
-  if (binary.getKind() == AffineExprKind::Add) {
-    auto lhs = coefficientOf(binary.getLHS(), dim);
-    auto rhs = coefficientOf(binary.getRHS(), dim);
-    if (!lhs || !rhs)
-      return std::nullopt;
-    return *lhs + *rhs;
-  }
-  if (binary.getKind() == AffineExprKind::Mul) {
-    auto constant = dyn_cast<AffineConstantExpr>(binary.getRHS());
-    auto inner = coefficientOf(binary.getLHS(), dim);
-    if (!constant || !inner)
-      return binary.isFunctionOfDim(dim) ? std::nullopt
-                                         : std::optional<int64_t>(0);
-    return *inner * constant.getValue();
-  }
-  return binary.isFunctionOfDim(dim) ? std::nullopt : std::optional<int64_t>(0);
-}
 
 Access classify(AffineMap map, unsigned dim) {
   ArrayRef<AffineExpr> results = map.getResults();

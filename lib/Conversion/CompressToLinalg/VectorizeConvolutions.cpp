@@ -1,0 +1,277 @@
+//===- VectorizeConvolutions.cpp - vector code for NCHW convolutions ------===//
+//
+// Tiles every float linalg.conv_2d_nchw_fchw with static shapes to one
+// image, a few output channels, one output row and one filter row, rewrites
+// each tile as a 1-D convolution (upstream's decomposition) and vectorizes it
+// (upstream's vectorizer): whole output rows become vector FMAs over the
+// input channels and filter columns. The integer convolutions of
+// compress-fuse-qdq (a linalg.generic with a convolution's indexing maps
+// that extends two i8 operands, multiplies and adds into i32) take the same
+// path as a linalg.conv_2d_nchw_fchw on operands extended to i32: integer
+// sums are exact in any order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AffineCoefficients.h"
+#include "compress/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#define DEBUG_TYPE "compress-vectorize-convolutions"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSVECTORIZECONVOLUTIONS
+#include "compress/Conversion/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using mlir::compress::coefficientOf;
+
+namespace {
+
+/// The largest output-channel tile that divides `channels` and keeps the
+/// vectors of one tile within `maxChannels` channels.
+int64_t channelTile(int64_t channels, int64_t maxChannels) {
+  for (int64_t tile = maxChannels; tile > 1; --tile)
+    if (channels % tile == 0)
+      return tile;
+  return 1;
+}
+
+bool isVectorizable(linalg::Conv2DNchwFchwOp conv) {
+  if (!conv.hasPureTensorSemantics())
+    return false;
+  for (Value operand : conv->getOperands()) {
+    auto type = dyn_cast<RankedTensorType>(operand.getType());
+    if (!type || !type.hasStaticShape() ||
+        !(isa<FloatType>(type.getElementType()) ||
+          type.getElementType().isSignlessInteger(32)))
+      return false;
+  }
+  Type element = getElementTypeOrSelf(conv->getOperand(0).getType());
+  return llvm::all_of(conv->getOperandTypes(), [&](Type type) {
+    return getElementTypeOrSelf(type) == element;
+  });
+}
+
+/// `(stride, dilation)` when `expr` is `dim * stride + window * dilation`.
+std::optional<std::pair<int64_t, int64_t>>
+matchWindow(AffineExpr expr, unsigned dim, unsigned window, unsigned numDims) {
+  std::optional<int64_t> stride = coefficientOf(expr, dim);
+  std::optional<int64_t> dilation = coefficientOf(expr, window);
+  if (!stride || !dilation || *stride < 1 || *dilation < 1)
+    return std::nullopt;
+  for (unsigned other = 0; other < numDims; ++other) {
+    std::optional<int64_t> c = coefficientOf(expr, other);
+    if (other != dim && other != window && (!c || *c != 0))
+      return std::nullopt;
+  }
+  // No constant offset: evaluate at the origin.
+  auto constant = dyn_cast<AffineConstantExpr>(expr.replaceDimsAndSymbols(
+      SmallVector<AffineExpr>(numDims,
+                              getAffineConstantExpr(0, expr.getContext())),
+      {}));
+  if (!constant || constant.getValue() != 0)
+    return std::nullopt;
+  return std::make_pair(*stride, *dilation);
+}
+
+/// How an i8 operand is extended to i32 in an integer kernel's body.
+std::optional<bool> extendsSigned(Value extended, BlockArgument arg) {
+  if (auto ext = extended.getDefiningOp<arith::ExtSIOp>())
+    return ext.getIn() == arg ? std::optional<bool>(true) : std::nullopt;
+  if (auto ext = extended.getDefiningOp<arith::ExtUIOp>())
+    return ext.getIn() == arg ? std::optional<bool>(false) : std::nullopt;
+  return std::nullopt;
+}
+
+/// An NCHW integer convolution kernel of compress-fuse-qdq: the convolution
+/// of `conv_2d_nchw_fchw` with `strides`/`dilations`, summing
+/// ext(input) * ext(filter) into i32.
+struct IntegerConv {
+  SmallVector<int64_t, 2> strides, dilations;
+  bool inputSigned = false, filterSigned = false;
+};
+
+std::optional<IntegerConv> matchIntegerConv(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 7 || op.getNumReductionLoops() != 3 ||
+      !op.hasPureTensorSemantics())
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned i = 0; i < 7; ++i)
+    if ((iterators[i] == utils::IteratorType::parallel) != (i < 4))
+      return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  if (maps[1] != AffineMap::get(7, 0, {d(1), d(4), d(5), d(6)}, ctx) ||
+      maps[2] != AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx) ||
+      maps[0].getNumResults() != 4 || maps[0].getResult(0) != d(0) ||
+      maps[0].getResult(1) != d(4))
+    return std::nullopt;
+  auto rows = matchWindow(maps[0].getResult(2), 2, 5, 7);
+  auto cols = matchWindow(maps[0].getResult(3), 3, 6, 7);
+  if (!rows || !cols)
+    return std::nullopt;
+
+  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
+  if (getElementTypeOrSelf(op.getDpsInputs()[0].getType()) != i8 ||
+      getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
+      getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
+    return std::nullopt;
+  // The body: yield(acc + ext(a) * ext(b)), nothing else.
+  Block *body = op.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add || body->getOperations().size() != 5)
+    return std::nullopt;
+  Value acc = body->getArgument(2);
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if (add.getLhs() != acc && add.getRhs() != acc)
+    return std::nullopt;
+  auto mul = product.getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return std::nullopt;
+  IntegerConv conv;
+  std::optional<bool> a = extendsSigned(mul.getLhs(), body->getArgument(0));
+  std::optional<bool> b = extendsSigned(mul.getRhs(), body->getArgument(1));
+  if (!a || !b) {
+    a = extendsSigned(mul.getRhs(), body->getArgument(0));
+    b = extendsSigned(mul.getLhs(), body->getArgument(1));
+  }
+  if (!a || !b)
+    return std::nullopt;
+  conv.inputSigned = *a;
+  conv.filterSigned = *b;
+  conv.strides = {rows->first, cols->first};
+  conv.dilations = {rows->second, cols->second};
+  return conv;
+}
+
+/// `value` (i8) extended to i32 by a linalg.generic.
+Value extendToI32(OpBuilder &b, Location loc, Value value, bool isSigned) {
+  auto type = cast<RankedTensorType>(value.getType());
+  auto wide = type.clone(b.getI32Type());
+  Value init = tensor::EmptyOp::create(b, loc, wide.getShape(), b.getI32Type());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> parallel(type.getRank(),
+                                            utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, wide, value, init, ArrayRef<AffineMap>{id, id}, parallel,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value ext = isSigned ? Value(arith::ExtSIOp::create(
+                                   nb, nloc, nb.getI32Type(), args[0]))
+                             : Value(arith::ExtUIOp::create(
+                                   nb, nloc, nb.getI32Type(), args[0]));
+        linalg::YieldOp::create(nb, nloc, ext);
+      });
+  return generic.getResult(0);
+}
+
+/// Rewrites the integer convolution kernels as linalg.conv_2d_nchw_fchw on
+/// i32 operands, which the rest of the pass vectorizes.
+void raiseIntegerConvolutions(Operation *root) {
+  SmallVector<std::pair<linalg::GenericOp, IntegerConv>> kernels;
+  root->walk([&](linalg::GenericOp op) {
+    if (std::optional<IntegerConv> conv = matchIntegerConv(op))
+      if (llvm::all_of(op->getOperandTypes(), [](Type t) {
+            auto type = dyn_cast<RankedTensorType>(t);
+            return type && type.hasStaticShape();
+          }))
+        kernels.push_back({op, *conv});
+  });
+  IRRewriter rewriter(root->getContext());
+  for (auto &[op, conv] : kernels) {
+    rewriter.setInsertionPoint(op);
+    Location loc = op.getLoc();
+    Value input =
+        extendToI32(rewriter, loc, op.getDpsInputs()[0], conv.inputSigned);
+    Value filter =
+        extendToI32(rewriter, loc, op.getDpsInputs()[1], conv.filterSigned);
+    auto attr = [&](ArrayRef<int64_t> values) {
+      return DenseIntElementsAttr::get(
+          RankedTensorType::get({2}, rewriter.getI64Type()), values);
+    };
+    auto named = linalg::Conv2DNchwFchwOp::create(
+        rewriter, loc, op.getResultTypes(), ValueRange{input, filter},
+        op.getDpsInits(), attr(conv.strides), attr(conv.dilations));
+    rewriter.replaceOp(op, named->getResults());
+  }
+}
+
+struct VectorizeConvolutionsPass
+    : public compress::impl::CompressVectorizeConvolutionsBase<
+          VectorizeConvolutionsPass> {
+  using CompressVectorizeConvolutionsBase::CompressVectorizeConvolutionsBase;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    if (maxChannels < 1) {
+      emitError(getOperation()->getLoc())
+          << "compress-vectorize-convolutions: option 'max-channels' must "
+             "be at least 1";
+      return signalPassFailure();
+    }
+    raiseIntegerConvolutions(getOperation());
+    SmallVector<linalg::Conv2DNchwFchwOp> convs;
+    getOperation()->walk([&](linalg::Conv2DNchwFchwOp conv) {
+      if (isVectorizable(conv))
+        convs.push_back(conv);
+    });
+    if (convs.empty())
+      return;
+
+    // Tiles: (n, f, oh, ow, c, kh, kw) -> (1, F', 1, all, all, 1, all).
+    IRRewriter rewriter(ctx);
+    for (linalg::Conv2DNchwFchwOp conv : convs) {
+      int64_t channels =
+          cast<RankedTensorType>(conv.getOutputs()[0].getType()).getShape()[1];
+      SmallVector<int64_t> sizes = {
+          1, channelTile(channels, maxChannels), 1, 0, 0, 1, 0};
+      scf::SCFTilingOptions options;
+      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+      rewriter.setInsertionPoint(conv);
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(conv.getOperation()), options);
+      if (failed(tiled)) {
+        conv.emitRemark() << "compress-vectorize-convolutions: could not tile "
+                             "this convolution; left as it is";
+        continue;
+      }
+      rewriter.replaceOp(conv, tiled->replacements);
+    }
+
+    // Each tile (one output row, one filter row) becomes a 1-D convolution.
+    RewritePatternSet decompose(ctx);
+    linalg::populateDecomposeConvolutionPatterns(decompose);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(decompose))))
+      return signalPassFailure();
+
+    SmallVector<linalg::Conv1DNcwFcwOp> rows;
+    getOperation()->walk([&](linalg::Conv1DNcwFcwOp op) {
+      if (op.hasPureTensorSemantics())
+        rows.push_back(op);
+    });
+    for (linalg::Conv1DNcwFcwOp op : rows) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> vectorized =
+          linalg::vectorize(rewriter, op);
+      if (failed(vectorized)) {
+        op.emitRemark() << "compress-vectorize-convolutions: could not "
+                           "vectorize this convolution row; left as loops";
+        continue;
+      }
+      rewriter.replaceOp(op, vectorized->replacements);
+    }
+  }
+};
+
+} // namespace
