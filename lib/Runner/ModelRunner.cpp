@@ -32,15 +32,6 @@ llvm::Error runnerError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "(";
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? ", " : "") + std::to_string(d);
-  if (shape.size() == 1)
-    text += ",";
-  return text + ")";
-}
-
 std::string describeType(RankedTensorType type) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -369,14 +360,35 @@ std::string mlir::compress::toNpy(const HostTensor &tensor) {
   return writeNpy(tensor.dtype, tensor.shape, tensor.bytes);
 }
 
-/// Whether `shape` fits `type`'s shape (dynamic dimensions fit any size).
-static bool fitsShape(ArrayRef<int64_t> shape, RankedTensorType type) {
+bool mlir::compress::fitsShape(ArrayRef<int64_t> shape, RankedTensorType type) {
   if (int64_t(shape.size()) != type.getRank())
     return false;
   for (auto [size, expected] : llvm::zip(shape, type.getShape()))
     if (!ShapedType::isDynamic(expected) && size != expected)
       return false;
   return true;
+}
+
+std::optional<int64_t>
+mlir::compress::countStackedBatches(ArrayRef<int64_t> shape,
+                                    RankedTensorType type) {
+  ArrayRef<int64_t> expected = type.getShape();
+  if (shape.empty() || expected.empty() || ShapedType::isDynamic(expected[0]) ||
+      expected[0] <= 0 || shape[0] % expected[0] != 0 ||
+      !fitsShape(
+          shape.drop_front(),
+          RankedTensorType::get(expected.drop_front(), type.getElementType())))
+    return std::nullopt;
+  return shape[0] / expected[0];
+}
+
+std::string mlir::compress::formatNpyShape(ArrayRef<int64_t> shape) {
+  std::string text = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  if (shape.size() == 1)
+    text += ",";
+  return text + ")";
 }
 
 llvm::Expected<SmallVector<HostTensor>>
@@ -416,21 +428,17 @@ mlir::compress::runBatched(CompiledModel &model, ArrayRef<HostTensor> inputs,
       sliced.push_back(false);
       continue;
     }
-    bool stacks = !shape.empty() && batched && expected[0] > 0 &&
-                  shape[0] % expected[0] == 0 &&
-                  fitsShape(shape.drop_front(),
-                            RankedTensorType::get(expected.drop_front(),
-                                                  type.type.getElementType()));
-    if (!stacks)
+    std::optional<int64_t> stacked = countStackedBatches(shape, type.type);
+    if (!stacked)
       return runnerError(
-          what + " has shape " + formatShape(shape) + ", which fits neither " +
-          describeType(type.type) +
+          what + " has shape " + formatNpyShape(shape) +
+          ", which fits neither " + describeType(type.type) +
           (expected.empty() || ShapedType::isDynamic(expected[0])
                ? std::string()
                : " nor a stack of batches of " + std::to_string(expected[0])));
-    int64_t k = shape[0] / expected[0];
+    int64_t k = *stacked;
     if (k == 0)
-      return runnerError(what + " has shape " + formatShape(shape) +
+      return runnerError(what + " has shape " + formatNpyShape(shape) +
                          ": no samples to run");
     if (!firstBatched.empty() && k != calls)
       return runnerError(what + " holds " + llvm::Twine(k) +

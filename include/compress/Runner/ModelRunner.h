@@ -22,6 +22,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,20 @@ private:
   SmallVector<HostTensorType> inputs, outputs;
   std::unique_ptr<ExecutionEngine> engine;
 };
+
+/// Whether `shape` fits the tensor type `type` (dynamic dimensions fit any
+/// size).
+bool fitsShape(ArrayRef<int64_t> shape, RankedTensorType type);
+
+/// k when `shape` stacks k batches of `type` along the leading dimension:
+/// `type`'s static leading dimension (the batch size) divides `shape`'s
+/// and the other dimensions fit. k is 0 for an empty stack; nullopt when
+/// `shape` is no such stack.
+std::optional<int64_t> countStackedBatches(ArrayRef<int64_t> shape,
+                                           RankedTensorType type);
+
+/// A shape as numpy prints it: "(2, 3)", "(4,)", "()".
+std::string formatNpyShape(ArrayRef<int64_t> shape);
 
 /// Converts a .npy array to the host data of `type`: float dtypes for float
 /// tensors, integer or bool dtypes (range-checked) for integer tensors.

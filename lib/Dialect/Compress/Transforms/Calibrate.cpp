@@ -10,6 +10,7 @@
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runner/JitRuntime.h"
+#include "compress/Runner/ModelRunner.h"
 #include "compress/Utils/CalibrationStats.h"
 #include "compress/Utils/Npy.h"
 #include "compress/Utils/Progress.h"
@@ -60,37 +61,6 @@ struct SampleArg {
 };
 using Sample = SmallVector<SampleArg>;
 
-/// Whether `shape` fits the tensor type `type` (dynamic dimensions match
-/// any size).
-bool fitsShape(ArrayRef<int64_t> shape, RankedTensorType type) {
-  if (int64_t(shape.size()) != type.getRank())
-    return false;
-  for (auto [size, expected] : llvm::zip(shape, type.getShape()))
-    if (!ShapedType::isDynamic(expected) && size != expected)
-      return false;
-  return true;
-}
-
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "(";
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? ", " : "") + std::to_string(d);
-  return text + ")";
-}
-
-/// Whether `shape` is a stack of batches of `type`: the argument's static
-/// leading dimension (the batch size) divides the array's, and the other
-/// dimensions fit.
-bool stacksBatches(ArrayRef<int64_t> shape, RankedTensorType type) {
-  ArrayRef<int64_t> expected = type.getShape();
-  return !shape.empty() && !expected.empty() &&
-         !ShapedType::isDynamic(expected[0]) && expected[0] > 0 &&
-         shape[0] > 0 && shape[0] % expected[0] == 0 &&
-         fitsShape(shape.drop_front(),
-                   RankedTensorType::get(expected.drop_front(),
-                                         type.getElementType()));
-}
-
 /// Splits `array` into samples for `type`: the array itself, or its slices
 /// along a leading stacking dimension.
 FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
@@ -113,7 +83,8 @@ FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
     return samples;
   }
   ArrayRef<int64_t> expected = type.getShape();
-  if (stacksBatches(shape, type)) {
+  if (std::optional<int64_t> stacked = countStackedBatches(shape, type);
+      stacked && *stacked > 0) {
     int64_t batch = expected[0], count = shape[0] / batch;
     int64_t size = array.numElements() / count;
     SmallVector<int64_t> batchShape(shape);
@@ -126,7 +97,7 @@ FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
   }
   InFlightDiagnostic diag = emitError(loc)
                             << "compress-calibrate: sample '" << file
-                            << "' has shape " << formatShape(shape)
+                            << "' has shape " << formatNpyShape(shape)
                             << ", which fits neither the argument type " << type
                             << " nor a stack of such arguments";
   if (!expected.empty() && !ShapedType::isDynamic(expected[0]))
@@ -250,7 +221,8 @@ FailureOr<func::FuncOp> selectEntry(
                << "compress-calibrate: " << llvm::toString(array.takeError());
       auto type = cast<RankedTensorType>(function.getArgumentTypes()[argument]);
       ArrayRef<int64_t> shape = array->shape;
-      fits &= fitsShape(shape, type) || stacksBatches(shape, type) ||
+      fits &= fitsShape(shape, type) ||
+              countStackedBatches(shape, type).value_or(0) > 0 ||
               (!shape.empty() && fitsShape(shape.drop_front(), type));
     }
     if (fits)
