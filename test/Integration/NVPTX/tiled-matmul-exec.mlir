@@ -9,7 +9,7 @@
 //
 // REQUIRES: cuda-gpu
 // RUN: %python %S/Inputs/tiled_matmul_sums.py > %t.expected
-// RUN: compress-opt %s --compress-lower-to-nvptx=chip=%cuda_chip | %run_gpu > %t.tiled
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=%cuda_chip tensor-cores=true" | %run_gpu > %t.tiled
 // RUN: diff %t.expected %t.tiled
 // RUN: compress-opt %s --compress-lower-to-nvptx="chip=%cuda_chip tensor-cores=false" | %run_gpu > %t.dp4a
 // RUN: diff %t.expected %t.dp4a

@@ -7,8 +7,8 @@
 //
 // REQUIRES: ptxas
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_80 dump-ptx=%t/sm80" -o /dev/null
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 dump-ptx=%t/sm90" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_80 tensor-cores=true dump-ptx=%t/sm80" -o /dev/null
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 tensor-cores=true dump-ptx=%t/sm90" -o /dev/null
 // RUN: %python %S/assemble_ptx.py %ptxas sm_80 %t/sm80 | FileCheck %s --check-prefix=ASM80
 // RUN: %python %S/assemble_ptx.py %ptxas sm_90 %t/sm90 | FileCheck %s --check-prefix=ASM90
 // ASM80: assembled 8 PTX files for sm_80
@@ -19,11 +19,15 @@
 // RUN: FileCheck %s --check-prefix=BATCH < %t/sm90/mma_batch_k1_mma.ptx
 // RUN: FileCheck %s --check-prefix=NARROW < %t/sm90/narrow_k1_tiled_dp4a.ptx
 //
-// Before sm_80 and with tensor-cores=false: the tiled dp4a kernel.
-// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_75 dump-ptx=%t/sm75" -o /dev/null
+// Before sm_80 (even when asked for) and with tensor-cores=false: the tiled
+// dp4a kernel.
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_75 tensor-cores=true dump-ptx=%t/sm75" -o /dev/null
 // RUN: ls %t/sm75 | FileCheck %s --check-prefix=OLD
 // RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 tensor-cores=false dump-ptx=%t/off" -o /dev/null
 // RUN: ls %t/off | FileCheck %s --check-prefix=OLD
+// Tensor cores are opt-in until checked on a GPU: the default is dp4a.
+// RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 dump-ptx=%t/default" -o /dev/null
+// RUN: ls %t/default | FileCheck %s --check-prefix=OLD
 //
 // The kernel as compress-linalg-to-gpu{mma-sync=true} builds it.
 // RUN: compress-opt %s --pass-pipeline="builtin.module(one-shot-bufferize{bufferize-function-boundaries}, \
