@@ -30,3 +30,31 @@ TEST(Npy, RejectsBadInput) {
   EXPECT_NE(llvm::toString(cut.takeError()).find("truncated"),
             std::string::npos);
 }
+
+TEST(Npy, KeepsIntegersExact) {
+  // int64 values beyond float32's exact integers (2^24) and a negative one.
+  std::vector<int64_t> values = {(int64_t(1) << 40) + 1, -3, INT64_MIN};
+  std::string bytes = writeNpy(
+      "<i8", {3},
+      llvm::ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                           values.size() * sizeof(int64_t)));
+  llvm::Expected<NpyArray> array = parseNpy(bytes);
+  ASSERT_TRUE(bool(array)) << llvm::toString(array.takeError());
+  EXPECT_EQ(array->dtype, "<i8");
+  EXPECT_TRUE(array->isInteger());
+  EXPECT_EQ(array->shape, (llvm::SmallVector<int64_t>{3}));
+  EXPECT_EQ(array->integers, values);
+  // The float32 view rounds, as float32 must.
+  EXPECT_EQ(array->data[1], -3.0f);
+}
+
+TEST(Npy, WritesOtherDtypes) {
+  std::vector<char> flags = {1, 0, 1, 1};
+  std::string bytes = writeNpy("|b1", {2, 2}, flags);
+  EXPECT_NE(bytes.find("'descr': '|b1'"), std::string::npos);
+  EXPECT_NE(bytes.find("'shape': (2, 2)"), std::string::npos);
+  llvm::Expected<NpyArray> array = parseNpy(bytes);
+  ASSERT_TRUE(bool(array)) << llvm::toString(array.takeError());
+  EXPECT_EQ(array->integers, (std::vector<int64_t>{1, 0, 1, 1}));
+  EXPECT_FALSE(parseNpy(writeNpy({1}, {1.0f}))->isInteger());
+}
