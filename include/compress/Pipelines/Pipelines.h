@@ -22,8 +22,14 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       llvm::cl::init(true)};
   PassOptions::Option<bool> vectorize{
       *this, "vectorize",
-      llvm::cl::desc("Run compress-vectorize-convolutions: vector code for "
-                     "float NCHW convolutions"),
+      llvm::cl::desc("Run compress-vectorize-convolutions and "
+                     "compress-vectorize-matmuls: vector code for "
+                     "convolutions and matmul-like ops"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> reassociateFPReductions{
+      *this, "reassociate-fp-reductions",
+      llvm::cl::desc("Let vector float reductions add their lanes as a tree "
+                     "(fast); false sums them in order, as the loops do"),
       llvm::cl::init(true)};
 };
 
