@@ -130,6 +130,20 @@ class QuantType:
         return (f"!quant.uniform<{self.storage}:{self.expressed}:{self.axis}, "
                 f"{{{', '.join(params)}}}>")
 
+    @property
+    def scale(self):
+        assert self.axis is None
+        return self.scales[0]
+
+    @property
+    def zero_point(self):
+        assert self.axis is None
+        return self.zero_points[0]
+
+    def zero_points_along(self, rank):
+        """Zero points shaped to broadcast against a tensor of rank `rank`."""
+        return self.broadcast_params(rank)[1]
+
     def broadcast_params(self, rank):
         """Scales (as the f32 the ops compute with) and zero points shaped to
         broadcast against a tensor of rank `rank`."""

@@ -22,7 +22,6 @@ arithmetic, so the output is byte-for-byte reproducible on any machine.
 """
 
 import math
-import re
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -34,7 +33,8 @@ import numpy as np
 # a __pycache__ in the source tree (lit runs this script there).
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from gen_tests import generator_main  # noqa: E402
+from gen_tests import QuantType, float_literal, generator_main  # noqa: E402
+from gen_tests import tensor_type as tensor  # noqa: E402
 
 F32 = np.float32
 INT32_MIN = -(1 << 31)
@@ -78,74 +78,10 @@ RUN_REQUANTIZE = f"""\
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QType:
-    """A `!quant.uniform` type with f32 expressed type: per-tensor when `axis`
-    is None, per-axis otherwise."""
-
-    storage: str  # "i8", "u8", "i16", "i8<-127:127>"
-    scales: tuple
-    zero_points: tuple
-    axis: int | None = None
-
-    @property
-    def _parsed(self):
-        m = re.fullmatch(r"([iu])(\d+)(?:<(-?\d+):(-?\d+)>)?", self.storage)
-        assert m, self.storage
-        return m
-
-    @property
-    def signed(self):
-        return self._parsed.group(1) == "i"
-
-    @property
-    def bits(self):
-        return int(self._parsed.group(2))
-
-    @property
-    def qmin(self):
-        m = self._parsed
-        if m.group(3) is not None:
-            return int(m.group(3))
-        return -(1 << (self.bits - 1)) if self.signed else 0
-
-    @property
-    def qmax(self):
-        m = self._parsed
-        if m.group(4) is not None:
-            return int(m.group(4))
-        return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1
-
-    @property
-    def storage_int(self):
-        return f"i{self.bits}"
-
-    @property
-    def scale(self):
-        assert self.axis is None
-        return self.scales[0]
-
-    @property
-    def zero_point(self):
-        assert self.axis is None
-        return self.zero_points[0]
-
-    def mlir(self):
-        params = [f"{float_literal(s)}:{zp}"
-                  for s, zp in zip(self.scales, self.zero_points)]
-        if self.axis is None:
-            return f"!quant.uniform<{self.storage}:f32, {params[0]}>"
-        return (f"!quant.uniform<{self.storage}:f32:{self.axis}, "
-                f"{{{', '.join(params)}}}>")
-
-    def zero_points_along(self, rank):
-        """Zero points shaped to broadcast against a tensor of rank `rank`."""
-        zps = np.array(self.zero_points, dtype=np.int64)
-        if self.axis is None:
-            return zps.reshape(())
-        shape = [1] * rank
-        shape[self.axis] = len(zps)
-        return zps.reshape(shape)
+def QType(storage, scales, zero_points, axis=None):
+    """A `!quant.uniform` type with f32 expressed type (gen_tests.QuantType):
+    per-tensor when `axis` is None, per-axis otherwise."""
+    return QuantType(storage, "f32", tuple(scales), tuple(zero_points), axis)
 
 
 def quantize_ref(x, scale, zero_point, qmin, qmax):
@@ -241,15 +177,6 @@ def quantize_bias(bias, scales):
 # ---------------------------------------------------------------------------
 
 
-def float_literal(value):
-    """A decimal MLIR float literal denoting exactly the double `value`."""
-    text = repr(float(value))
-    mantissa, e, exponent = text.partition("e")
-    if "." not in mantissa:
-        mantissa += ".0"
-    return mantissa + ("e" + exponent if e else "")
-
-
 def dense(array, is_float=False):
     array = np.asarray(array)
 
@@ -259,10 +186,6 @@ def dense(array, is_float=False):
         return "[" + ", ".join(nested(sub) for sub in a) + "]"
 
     return f"dense<{nested(array)}>"
-
-
-def tensor(shape, elem):
-    return f"tensor<{''.join(f'{d}x' for d in shape)}{elem}>"
 
 
 def affine(rank, results):
@@ -295,7 +218,7 @@ class TestFile:
         return self.aliases[qt]
 
     def type(self, shape, elem):
-        return tensor(shape, self.alias(elem) if isinstance(elem, QType) else elem)
+        return tensor(shape, self.alias(elem) if isinstance(elem, QuantType) else elem)
 
     def fresh(self):
         self.ssa += 1
@@ -323,7 +246,7 @@ class TestFile:
 
     def constant_arg(self, storage, elem):
         storage = np.asarray(storage)
-        if isinstance(elem, QType):
+        if isinstance(elem, QuantType):
             raw = self.fresh()
             self.main.append(f"  {raw} = arith.constant {dense(storage)} : "
                              f"{tensor(storage.shape, elem.storage_int)}")
