@@ -14,3 +14,22 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     return symbols;
   });
 }
+
+void mlir::compress::PackedMemRefArguments::add(const void *data,
+                                                ArrayRef<int64_t> shape) {
+  auto argument = std::make_unique<Argument>();
+  int64_t rank = shape.size();
+  argument->descriptor.assign(3 + 2 * rank, 0);
+  argument->descriptor[0] = reinterpret_cast<int64_t>(data);
+  argument->descriptor[1] = reinterpret_cast<int64_t>(data);
+  int64_t stride = 1;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    argument->descriptor[3 + d] = shape[d];
+    argument->descriptor[3 + rank + d] = stride;
+    stride *= shape[d];
+  }
+  argument->unranked = {rank, argument->descriptor.data()};
+  argument->pointer = &argument->unranked;
+  packed.push_back(&argument->pointer);
+  arguments.push_back(std::move(argument));
+}

@@ -286,35 +286,13 @@ llvm::Error CompiledModel::invoke(ArrayRef<const void *> inputData,
   assert(inputData.size() == inputs.size() &&
          inputShapes.size() == inputs.size() &&
          outputData.size() == outputs.size() && "wrong number of buffers");
-  // One ranked descriptor per buffer, as the C interface lays it out:
-  // {allocated, aligned, offset, sizes..., strides...}.
-  size_t count = inputs.size() + outputs.size();
-  std::vector<std::vector<int64_t>> descriptors(count);
-  std::vector<::UnrankedMemRefType<char>> unranked(count);
-  std::vector<::UnrankedMemRefType<char> *> pointers(count);
-  SmallVector<void *> packed;
-  auto describe = [&](size_t i, const void *data, ArrayRef<int64_t> shape) {
-    int64_t rank = shape.size();
-    std::vector<int64_t> &descriptor = descriptors[i];
-    descriptor.assign(3 + 2 * rank, 0);
-    descriptor[0] = reinterpret_cast<int64_t>(data);
-    descriptor[1] = reinterpret_cast<int64_t>(data);
-    int64_t stride = 1;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      descriptor[3 + d] = shape[d];
-      descriptor[3 + rank + d] = stride;
-      stride *= shape[d];
-    }
-    unranked[i] = {rank, descriptor.data()};
-    pointers[i] = &unranked[i];
-  };
+  PackedMemRefArguments arguments;
   for (size_t i = 0; i < inputs.size(); ++i)
-    describe(i, inputData[i], inputShapes[i]);
+    arguments.add(inputData[i], inputShapes[i]);
   for (size_t i = 0; i < outputs.size(); ++i)
-    describe(inputs.size() + i, outputData[i], outputs[i].type.getShape());
-  for (auto &pointer : pointers)
-    packed.push_back(&pointer);
-  return engine->invokePacked(("_mlir_ciface_" + kWrapperName).str(), packed);
+    arguments.add(outputData[i], outputs[i].type.getShape());
+  return engine->invokePacked(("_mlir_ciface_" + kWrapperName).str(),
+                              arguments.get());
 }
 
 llvm::Expected<HostTensor>

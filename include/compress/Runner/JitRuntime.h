@@ -10,9 +10,39 @@
 #ifndef COMPRESS_RUNNER_JITRUNTIME_H
 #define COMPRESS_RUNNER_JITRUNTIME_H
 
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
 namespace mlir {
 class ExecutionEngine;
 namespace compress {
+
+/// The arguments of a packed call (ExecutionEngine::invokePacked) to a
+/// `llvm.emit_c_interface` function that takes unranked memrefs: each added
+/// host buffer (C order, no offset) becomes a ranked descriptor
+/// {allocated, aligned, offset, sizes..., strides...} behind an unranked
+/// memref {rank, descriptor}.
+class PackedMemRefArguments {
+public:
+  void add(const void *data, ArrayRef<int64_t> shape);
+  /// The pointers invokePacked takes; valid while this object lives.
+  MutableArrayRef<void *> get() { return packed; }
+
+private:
+  struct Argument {
+    std::vector<int64_t> descriptor;
+    ::UnrankedMemRefType<char> unranked;
+    ::UnrankedMemRefType<char> *pointer;
+  };
+  std::vector<std::unique_ptr<Argument>> arguments;
+  SmallVector<void *> packed;
+};
 
 /// Makes the runtime functions a lowered model may call resolvable in
 /// `engine`. Call it before the first lookup.

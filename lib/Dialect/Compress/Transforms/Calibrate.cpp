@@ -454,33 +454,11 @@ LogicalResult CalibratePass::runSamples(ExecutionEngine &engine,
                samples.size());
   std::string wrapper = ("_mlir_ciface_" + kEntryWrapperName).str();
   for (auto [index, sample] : llvm::enumerate(samples)) {
-    // One descriptor per argument: {allocated, aligned, offset, sizes...,
-    // strides...} as the C interface lays out a ranked memref.
-    std::vector<std::vector<int64_t>> descriptors;
-    std::vector<::UnrankedMemRefType<float>> unranked(sample.size());
-    std::vector<::UnrankedMemRefType<float> *> pointers(sample.size());
-    SmallVector<void *> packed;
-    for (auto [i, arg] : llvm::enumerate(sample)) {
-      int64_t rank = arg.shape.size();
-      std::vector<int64_t> descriptor(3 + 2 * rank);
-      auto *data = const_cast<float *>(arg.data.data());
-      descriptor[0] = reinterpret_cast<int64_t>(data);
-      descriptor[1] = reinterpret_cast<int64_t>(data);
-      descriptor[2] = 0;
-      int64_t stride = 1;
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        descriptor[3 + d] = arg.shape[d];
-        descriptor[3 + rank + d] = stride;
-        stride *= arg.shape[d];
-      }
-      descriptors.push_back(std::move(descriptor));
-      unranked[i] = {rank, descriptors.back().data()};
-      pointers[i] = &unranked[i];
-    }
-    for (auto &pointer : pointers)
-      packed.push_back(&pointer);
+    PackedMemRefArguments arguments;
+    for (const SampleArg &arg : sample)
+      arguments.add(arg.data.data(), arg.shape);
     activeRecorder = &recorder;
-    llvm::Error error = engine.invokePacked(wrapper, packed);
+    llvm::Error error = engine.invokePacked(wrapper, arguments.get());
     activeRecorder = nullptr;
     if (error)
       return emitError(loc) << "compress-calibrate: running sample " << index
