@@ -13,12 +13,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "AffineCoefficients.h"
+#include "TilingUtils.h"
 #include "compress/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -33,17 +33,11 @@ namespace mlir::compress {
 
 using namespace mlir;
 using mlir::compress::coefficientOf;
+using mlir::compress::dividingTile;
+using mlir::compress::tileWithLoops;
+using mlir::compress::vectorizeInPlace;
 
 namespace {
-
-/// The largest output-channel tile that divides `channels` and keeps the
-/// vectors of one tile within `maxChannels` channels.
-int64_t channelTile(int64_t channels, int64_t maxChannels) {
-  for (int64_t tile = maxChannels; tile > 1; --tile)
-    if (channels % tile == 0)
-      return tile;
-  return 1;
-}
 
 bool isVectorizable(linalg::Conv2DNchwFchwOp conv) {
   if (!conv.hasPureTensorSemantics())
@@ -235,18 +229,10 @@ struct VectorizeConvolutionsPass
       int64_t channels =
           cast<RankedTensorType>(conv.getOutputs()[0].getType()).getShape()[1];
       SmallVector<int64_t> sizes = {
-          1, channelTile(channels, maxChannels), 1, 0, 0, 1, 0};
-      scf::SCFTilingOptions options;
-      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
-      rewriter.setInsertionPoint(conv);
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(conv.getOperation()), options);
-      if (failed(tiled)) {
+          1, dividingTile(channels, maxChannels), 1, 0, 0, 1, 0};
+      if (failed(tileWithLoops(rewriter, conv, sizes)))
         conv.emitRemark() << "compress-vectorize-convolutions: could not tile "
                              "this convolution; left as it is";
-        continue;
-      }
-      rewriter.replaceOp(conv, tiled->replacements);
     }
 
     // Each tile (one output row, one filter row) becomes a 1-D convolution.
@@ -260,17 +246,10 @@ struct VectorizeConvolutionsPass
       if (op.hasPureTensorSemantics())
         rows.push_back(op);
     });
-    for (linalg::Conv1DNcwFcwOp op : rows) {
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::VectorizationResult> vectorized =
-          linalg::vectorize(rewriter, op);
-      if (failed(vectorized)) {
+    for (linalg::Conv1DNcwFcwOp op : rows)
+      if (failed(vectorizeInPlace(rewriter, op)))
         op.emitRemark() << "compress-vectorize-convolutions: could not "
                            "vectorize this convolution row; left as loops";
-        continue;
-      }
-      rewriter.replaceOp(op, vectorized->replacements);
-    }
   }
 };
 

@@ -11,11 +11,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TilingUtils.h"
 #include "compress/Conversion/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -27,16 +27,11 @@ namespace mlir::compress {
 } // namespace mlir::compress
 
 using namespace mlir;
+using mlir::compress::dividingTile;
+using mlir::compress::tileWithLoops;
+using mlir::compress::vectorizeInPlace;
 
 namespace {
-
-/// The largest tile up to `limit` that divides `size`.
-int64_t dividingTile(int64_t size, int64_t limit) {
-  for (int64_t tile = std::min(limit, size); tile > 1; --tile)
-    if (size % tile == 0)
-      return tile;
-  return 1;
-}
 
 /// Merges the reduction dimensions of `op` into one when they are
 /// consecutive and every operand walks them as one (a dense layer that
@@ -129,28 +124,17 @@ struct VectorizeMatmulsPass
         else if (dim == lastParallel)
           sizes[dim] = dividingTile(ranges[dim], maxColumns);
       }
-      scf::SCFTilingOptions options;
-      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
-      rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()), options);
-      if (failed(tiled)) {
+      FailureOr<SmallVector<Operation *>> tiles =
+          tileWithLoops(rewriter, op, sizes);
+      if (failed(tiles)) {
         op.emitRemark() << "compress-vectorize-matmuls: could not tile this "
                            "op; left as loops";
         continue;
       }
-      rewriter.replaceOp(op, tiled->replacements);
-      for (Operation *tile : tiled->tiledOps) {
-        rewriter.setInsertionPoint(tile);
-        FailureOr<linalg::VectorizationResult> vectorized =
-            linalg::vectorize(rewriter, tile);
-        if (failed(vectorized)) {
+      for (Operation *tile : *tiles)
+        if (failed(vectorizeInPlace(rewriter, tile)))
           tile->emitRemark() << "compress-vectorize-matmuls: could not "
                                 "vectorize this tile; left as loops";
-          continue;
-        }
-        rewriter.replaceOp(tile, vectorized->replacements);
-      }
     }
   }
 };
