@@ -141,7 +141,7 @@ def onnxruntime_results(work, test_x, test_y, calib_x, float_logits_ref):
                       per_channel=True, activation_type=q.QuantType.QUInt8,
                       weight_type=q.QuantType.QInt8,
                       calibrate_method=q.CalibrationMethod.MinMax)
-    results = {}
+    results, int8_logits = {}, None
     for name, path in (("fp32", fp32), ("int8 (quantize_static, minmax)",
                                           int8)):
         session = ort.InferenceSession(path, options,
@@ -167,8 +167,9 @@ def onnxruntime_results(work, test_x, test_y, calib_x, float_logits_ref):
                                 float_logits_ref.argmax(1)).mean()),
             "latency": latency,
             "bytes": os.path.getsize(path)}
+        int8_logits = logits
     results["version"] = ort.__version__
-    return results, int8
+    return results, int8, int8_logits
 
 
 def main():
@@ -253,22 +254,13 @@ def main():
     ort_results = None
     if not args.no_onnxruntime:
         print("== onnxruntime", flush=True)
-        ort_results, ort_int8 = onnxruntime_results(work, test_x, test_y,
-                                                    calib_x, float_logits)
+        ort_results, ort_int8, ort_logits = onnxruntime_results(
+            work, test_x, test_y, calib_x, float_logits)
         # onnxruntime's int8 (QDQ) model, imported and compiled by compress.
         print("== onnxruntime's int8 model through compress", flush=True)
         module = os.path.join(work, "compress", "ort-int8-b80.mlir")
         compress.import_onnx(ort_int8, EVAL_BATCH, module)
         logits, _ = compress.run_model(module, test_file)
-        ort_logits = None
-        import onnxruntime as ort
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        session = ort.InferenceSession(ort_int8, options,
-                                       providers=["CPUExecutionProvider"])
-        ort_logits = np.concatenate([
-            session.run(None, {"image": test_x[i:i + EVAL_BATCH]})[0]
-            for i in range(0, len(test_x), EVAL_BATCH)])
         ort_results["int8 via compress"] = {
             "accuracy": float((logits.argmax(1) == test_y).mean()),
             "top1_same_as_onnxruntime": float(
