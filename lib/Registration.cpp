@@ -2,6 +2,7 @@
 
 #include "compress/Registration.h"
 
+#include "compress/Codegen/CPU/Passes.h"
 #include "compress/Conversion/LinalgToGPU/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
@@ -17,6 +18,7 @@ void mlir::compress::registerAllCompressDialects(DialectRegistry &registry) {
 void mlir::compress::registerAllCompressPasses() {
   registerCompressPasses();
   registerCompressConversionPasses();
+  registerCompressCPUCodegenPasses();
   registerCompressLinalgToGPUPasses();
   registerCompressPipelines();
 }

@@ -31,11 +31,15 @@ config.substitutions.append(
     ("%mlir_include_dir",
      os.path.join(os.path.dirname(config.llvm_tools_dir), "include")))
 
-# `%run_cpu`: run a module lowered to LLVM by --compress-lower-to-cpu.
+# `%run_cpu`: run a module lowered to LLVM by --compress-lower-to-cpu, whose
+# matmuls and convolutions call the CPU kernel library.
+cpu_runtime = os.path.join(config.compress_obj_root, "lib",
+                           "libcompress_cpu_runtime.so")
+config.substitutions.append(("%cpu_runtime", cpu_runtime))
 config.substitutions.append(
     ("%run_cpu",
      "mlir-runner -e main -entry-point-result=void "
-     f"-shared-libs={runner_utils},{c_runner_utils}"))
+     f"-shared-libs={runner_utils},{c_runner_utils},{cpu_runtime}"))
 
 tools = ["compress-opt", "compress-run", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.compress_tools_dir,

@@ -1,5 +1,6 @@
 //===- LowerToCPU.cpp - the compress-lower-to-cpu pipeline ----------------===//
 
+#include "compress/Codegen/CPU/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Pipelines/Pipelines.h"
 
@@ -28,6 +29,15 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   if (options.fuseElementwise)
     pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
+  // Matmuls and convolutions that a kernel of the CPU kernel library
+  // computes are marked here and become calls after bufferization; the
+  // passes below leave them alone.
+  if (options.microkernels) {
+    CompressCPUSelectKernelsOptions select;
+    select.cpu = options.cpu;
+    select.threads = options.threads;
+    pm.addPass(createCompressCPUSelectKernels(select));
+  }
   // Loop order for LLVM's vectorizer: a parallel, contiguous loop innermost.
   if (options.vectorize) {
     pm.addPass(createCompressVectorizeConvolutions());
@@ -46,6 +56,8 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions deallocOptions;
   bufferization::buildBufferDeallocationPipeline(pm, deallocOptions);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.microkernels)
+    pm.addPass(createCompressCPULowerKernels());
 
   // Loops, then LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

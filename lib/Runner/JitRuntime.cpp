@@ -2,15 +2,30 @@
 
 #include "compress/Runner/JitRuntime.h"
 
+#include "CpuKernels.h"
+
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 
 void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
   engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("memrefCopy")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
-        llvm::JITSymbolFlags::Exported};
+    auto add = [&](llvm::StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("memrefCopy", &memrefCopy);
+    // The CPU kernel library (compress-cpu-lower-kernels' calls).
+    add("compress_cpu_sgemm_packed", &compress_cpu_sgemm_packed);
+    add("compress_cpu_sgemm", &compress_cpu_sgemm);
+    add("compress_cpu_igemm_u8s8_packed", &compress_cpu_igemm_u8s8_packed);
+    add("compress_cpu_igemm_u8s8", &compress_cpu_igemm_u8s8);
+    add("compress_cpu_conv2d_nchw_f32", &compress_cpu_conv2d_nchw_f32);
+    add("compress_cpu_conv2d_nchw_u8s8", &compress_cpu_conv2d_nchw_u8s8);
+    add("compress_cpu_depthwise_conv2d_nchw_f32",
+        &compress_cpu_depthwise_conv2d_nchw_f32);
+    add("compress_cpu_depthwise_conv2d_nchw_u8s8",
+        &compress_cpu_depthwise_conv2d_nchw_u8s8);
     return symbols;
   });
 }

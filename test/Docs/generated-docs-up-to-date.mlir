@@ -4,3 +4,4 @@
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Dialect/Compress/Transforms/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressPasses.md
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Conversion/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressConversionPasses.md
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Conversion/LinalgToGPU/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressLinalgToGPUPasses.md
+// RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Codegen/CPU/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressCPUCodegenPasses.md

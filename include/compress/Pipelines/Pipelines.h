@@ -26,6 +26,23 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "compress-vectorize-matmuls: vector code for "
                      "convolutions and matmul-like ops"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> microkernels{
+      *this, "microkernels",
+      llvm::cl::desc("Compute matmuls and convolutions with the CPU kernel "
+                     "library (compress-cpu-select-kernels, "
+                     "compress-cpu-lower-kernels); the program then needs "
+                     "libcompress_cpu_runtime at run time"),
+      llvm::cl::init(true)};
+  PassOptions::Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("Target CPU of the kernels: host, portable, avx2, "
+                     "avx512, avx512-vnni, amx, an x86-64 CPU name or a "
+                     "feature list"),
+      llvm::cl::init("host")};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads each kernel call uses (0: all cores)"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> reassociateFPReductions{
       *this, "reassociate-fp-reductions",
       llvm::cl::desc("Let vector float reductions add their lanes as a tree "

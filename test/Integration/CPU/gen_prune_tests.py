@@ -491,7 +491,7 @@ def run_and_compare(passes, json_name, key, entry="main"):
     the printout with the reference `key` of the sidecar JSON."""
     runner = ("%run_cpu" if entry == "main" else
               f"mlir-runner -e {entry} -entry-point-result=void \\\n"
-              "// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils")
+              "// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime")
     passes = f" {passes}" if passes else ""
     return (f"// RUN: compress-opt %s{passes} --compress-lower-to-cpu \\\n"
             f"// RUN:   | {runner} \\\n"
@@ -797,7 +797,7 @@ NEURONS_JSON = "Inputs/prune-neurons-mlp.json"
 # buffer address from the printout, so that two runs can be diffed.
 RUN_BITS = (
     "mlir-runner -e main_bits -entry-point-result=void \\\n"
-    "// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \\\n"
+    "// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime \\\n"
     "// RUN:   | sed -e 's/base@ = 0x[0-9a-f]*//'")
 
 

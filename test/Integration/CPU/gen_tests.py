@@ -55,7 +55,7 @@ LOWER_AND_RUN_FOLDED = LOWER_AND_RUN + (
     "// RUN: compress-opt %s --canonicalize --convert-compress-to-linalg \\\n"
     "// RUN:   --compress-lower-to-cpu | mlir-runner -e main_folded \\\n"
     "// RUN:   -entry-point-result=void \\\n"
-    "// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s\n"
+    "// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime | FileCheck %s\n"
     "//\n"
     "// FOLDED-LABEL: func.func @main_folded()\n"
     "// FOLDED-NOT: compress.quantize\n"

@@ -43,17 +43,17 @@
 // RUN:   --key l2 --rtol 1e-05 --atol 0.0004
 // RUN: compress-opt %s --compress-lower-to-cpu \
 // RUN:   | mlir-runner -e main_nchw -entry-point-result=void \
-// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime \
 // RUN:   | %python %S/check_close.py close - --expected %S/Inputs/prune-filters-cnn.json \
 // RUN:   --key unpruned --rtol 1e-05 --atol 0.0004
 // RUN: compress-opt %s --compress-prune-filters=ratio=0.5 --compress-lower-to-cpu \
 // RUN:   | mlir-runner -e main_nchw -entry-point-result=void \
-// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime \
 // RUN:   | %python %S/check_close.py close - --expected %S/Inputs/prune-filters-cnn.json \
 // RUN:   --key l1 --rtol 1e-05 --atol 0.0004
 // RUN: compress-opt %s '--compress-prune-filters=ratio=0.5 norm=l2' --compress-lower-to-cpu \
 // RUN:   | mlir-runner -e main_nchw -entry-point-result=void \
-// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime \
 // RUN:   | %python %S/check_close.py close - --expected %S/Inputs/prune-filters-cnn.json \
 // RUN:   --key l2 --rtol 1e-05 --atol 0.0004
 

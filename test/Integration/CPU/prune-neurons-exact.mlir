@@ -28,11 +28,11 @@
 // RUN:   --key unpruned --rtol 1e-05 --atol 0.0004
 // RUN: compress-opt %s --compress-lower-to-cpu=reassociate-fp-reductions=false \
 // RUN:   | mlir-runner -e main_bits -entry-point-result=void \
-// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime \
 // RUN:   | sed -e 's/base@ = 0x[0-9a-f]*//' > %t.unpruned
 // RUN: compress-opt %s --compress-prune-neurons=ratio=0.5 --compress-lower-to-cpu=reassociate-fp-reductions=false \
 // RUN:   | mlir-runner -e main_bits -entry-point-result=void \
-// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils \
+// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime \
 // RUN:   | sed -e 's/base@ = 0x[0-9a-f]*//' > %t.pruned
 // RUN: FileCheck %s --check-prefix=BITS --input-file %t.pruned
 // RUN: diff %t.unpruned %t.pruned

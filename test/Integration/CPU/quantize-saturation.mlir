@@ -17,7 +17,7 @@
 // RUN: compress-opt %s --canonicalize --convert-compress-to-linalg \
 // RUN:   --compress-lower-to-cpu | mlir-runner -e main_folded \
 // RUN:   -entry-point-result=void \
-// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN:   -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime | FileCheck %s
 //
 // FOLDED-LABEL: func.func @main_folded()
 // FOLDED-NOT: compress.quantize

@@ -7,7 +7,7 @@
 //
 // REQUIRES: onnx-import, onnx-python, onnx-testdata, mlir-runner
 // RUN: %python %S/run_node_tests.py --jobs 2 \
-// RUN:   --runner-utils %mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN:   --runner-utils %mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime | FileCheck %s
 // CHECK-NOT: FAIL
 // CHECK-NOT: XPASS
 // CHECK: onnx quantized-op node tests: {{[1-9][0-9]*}} passed, 0 failed

@@ -31,6 +31,17 @@ LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
              << attr.getValue();
     return success();
   }
+  if (attr.getName() == "compress.cpu_kernel") {
+    // Set by compress-cpu-select-kernels, read by compress-cpu-lower-kernels.
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    if (!dict || !dict.getAs<StringAttr>("kernel") ||
+        !dict.getAs<StringAttr>("isa") || !dict.getAs<IntegerAttr>("threads"))
+      return op->emitOpError()
+             << "attribute 'compress.cpu_kernel' must be {kernel = \"...\", "
+                "isa = \"...\", threads = N : i64}, got "
+             << attr.getValue();
+    return success();
+  }
   return op->emitOpError() << "unknown compress dialect attribute '"
                            << attr.getName() << "'";
 }

@@ -12,9 +12,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AffineCoefficients.h"
+#include "KernelMatchers.h"
 #include "TilingUtils.h"
-#include "compress/Conversion/Passes.h"
+#include "compress/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -28,19 +28,20 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_COMPRESSVECTORIZECONVOLUTIONS
-#include "compress/Conversion/Passes.h.inc"
+#include "compress/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::compress
 
 using namespace mlir;
-using mlir::compress::coefficientOf;
 using mlir::compress::dividingTile;
+using mlir::compress::IntegerConvForm;
+using mlir::compress::matchIntegerConv;
 using mlir::compress::tileWithLoops;
 using mlir::compress::vectorizeInPlace;
 
 namespace {
 
 bool isVectorizable(linalg::Conv2DNchwFchwOp conv) {
-  if (!conv.hasPureTensorSemantics())
+  if (!conv.hasPureTensorSemantics() || compress::hasCPUKernel(conv))
     return false;
   for (Value operand : conv->getOperands()) {
     auto type = dyn_cast<RankedTensorType>(operand.getType());
@@ -53,101 +54,6 @@ bool isVectorizable(linalg::Conv2DNchwFchwOp conv) {
   return llvm::all_of(conv->getOperandTypes(), [&](Type type) {
     return getElementTypeOrSelf(type) == element;
   });
-}
-
-/// `(stride, dilation)` when `expr` is `dim * stride + window * dilation`.
-std::optional<std::pair<int64_t, int64_t>>
-matchWindow(AffineExpr expr, unsigned dim, unsigned window, unsigned numDims) {
-  std::optional<int64_t> stride = coefficientOf(expr, dim);
-  std::optional<int64_t> dilation = coefficientOf(expr, window);
-  if (!stride || !dilation || *stride < 1 || *dilation < 1)
-    return std::nullopt;
-  for (unsigned other = 0; other < numDims; ++other) {
-    std::optional<int64_t> c = coefficientOf(expr, other);
-    if (other != dim && other != window && (!c || *c != 0))
-      return std::nullopt;
-  }
-  // No constant offset: evaluate at the origin.
-  auto constant = dyn_cast<AffineConstantExpr>(expr.replaceDimsAndSymbols(
-      SmallVector<AffineExpr>(numDims,
-                              getAffineConstantExpr(0, expr.getContext())),
-      {}));
-  if (!constant || constant.getValue() != 0)
-    return std::nullopt;
-  return std::make_pair(*stride, *dilation);
-}
-
-/// How an i8 operand is extended to i32 in an integer kernel's body.
-std::optional<bool> extendsSigned(Value extended, BlockArgument arg) {
-  if (auto ext = extended.getDefiningOp<arith::ExtSIOp>())
-    return ext.getIn() == arg ? std::optional<bool>(true) : std::nullopt;
-  if (auto ext = extended.getDefiningOp<arith::ExtUIOp>())
-    return ext.getIn() == arg ? std::optional<bool>(false) : std::nullopt;
-  return std::nullopt;
-}
-
-/// An NCHW integer convolution kernel of compress-fuse-qdq: the convolution
-/// of `conv_2d_nchw_fchw` with `strides`/`dilations`, summing
-/// ext(input) * ext(filter) into i32.
-struct IntegerConv {
-  SmallVector<int64_t, 2> strides, dilations;
-  bool inputSigned = false, filterSigned = false;
-};
-
-std::optional<IntegerConv> matchIntegerConv(linalg::GenericOp op) {
-  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op.getNumLoops() != 7 || op.getNumReductionLoops() != 3 ||
-      !op.hasPureTensorSemantics())
-    return std::nullopt;
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (unsigned i = 0; i < 7; ++i)
-    if ((iterators[i] == utils::IteratorType::parallel) != (i < 4))
-      return std::nullopt;
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  MLIRContext *ctx = op.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  if (maps[1] != AffineMap::get(7, 0, {d(1), d(4), d(5), d(6)}, ctx) ||
-      maps[2] != AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx) ||
-      maps[0].getNumResults() != 4 || maps[0].getResult(0) != d(0) ||
-      maps[0].getResult(1) != d(4))
-    return std::nullopt;
-  auto rows = matchWindow(maps[0].getResult(2), 2, 5, 7);
-  auto cols = matchWindow(maps[0].getResult(3), 3, 6, 7);
-  if (!rows || !cols)
-    return std::nullopt;
-
-  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
-  if (getElementTypeOrSelf(op.getDpsInputs()[0].getType()) != i8 ||
-      getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
-      getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
-    return std::nullopt;
-  // The body: yield(acc + ext(a) * ext(b)), nothing else.
-  Block *body = op.getBody();
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
-  if (!add || body->getOperations().size() != 5)
-    return std::nullopt;
-  Value acc = body->getArgument(2);
-  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
-  if (add.getLhs() != acc && add.getRhs() != acc)
-    return std::nullopt;
-  auto mul = product.getDefiningOp<arith::MulIOp>();
-  if (!mul)
-    return std::nullopt;
-  IntegerConv conv;
-  std::optional<bool> a = extendsSigned(mul.getLhs(), body->getArgument(0));
-  std::optional<bool> b = extendsSigned(mul.getRhs(), body->getArgument(1));
-  if (!a || !b) {
-    a = extendsSigned(mul.getRhs(), body->getArgument(0));
-    b = extendsSigned(mul.getLhs(), body->getArgument(1));
-  }
-  if (!a || !b)
-    return std::nullopt;
-  conv.inputSigned = *a;
-  conv.filterSigned = *b;
-  conv.strides = {rows->first, cols->first};
-  conv.dilations = {rows->second, cols->second};
-  return conv;
 }
 
 /// `value` (i8) extended to i32 by a linalg.generic.
@@ -173,9 +79,10 @@ Value extendToI32(OpBuilder &b, Location loc, Value value, bool isSigned) {
 /// Rewrites the integer convolution kernels as linalg.conv_2d_nchw_fchw on
 /// i32 operands, which the rest of the pass vectorizes.
 void raiseIntegerConvolutions(Operation *root) {
-  SmallVector<std::pair<linalg::GenericOp, IntegerConv>> kernels;
+  SmallVector<std::pair<linalg::GenericOp, IntegerConvForm>> kernels;
   root->walk([&](linalg::GenericOp op) {
-    if (std::optional<IntegerConv> conv = matchIntegerConv(op))
+    if (std::optional<IntegerConvForm> conv = matchIntegerConv(op);
+        conv && op.hasPureTensorSemantics() && !compress::hasCPUKernel(op))
       if (llvm::all_of(op->getOperandTypes(), [](Type t) {
             auto type = dyn_cast<RankedTensorType>(t);
             return type && type.hasStaticShape();

@@ -11,8 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelMatchers.h"
 #include "TilingUtils.h"
-#include "compress/Conversion/Passes.h"
+#include "compress/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -23,7 +24,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_COMPRESSVECTORIZEMATMULS
-#include "compress/Conversion/Passes.h.inc"
+#include "compress/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::compress
 
 using namespace mlir;
@@ -70,7 +71,8 @@ linalg::LinalgOp collapseReductions(linalg::LinalgOp op,
 bool isMatmulLike(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumReductionLoops() != 1 ||
       op.getNumParallelLoops() < 1 || op.getNumDpsInits() != 1 ||
-      op.hasIndexSemantics() || isa<linalg::FillOp, linalg::CopyOp>(op))
+      op.hasIndexSemantics() || isa<linalg::FillOp, linalg::CopyOp>(op) ||
+      compress::hasCPUKernel(op))
     return false;
   if (!llvm::all_of(op.getIndexingMapsArray(),
                     [](AffineMap map) { return map.isProjectedPermutation(); }))
@@ -97,7 +99,8 @@ struct VectorizeMatmulsPass
     IRRewriter rewriter(ctx);
     SmallVector<linalg::LinalgOp> multiReductions;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics() && op.getNumReductionLoops() > 1)
+      if (op.hasPureTensorSemantics() && op.getNumReductionLoops() > 1 &&
+          !compress::hasCPUKernel(op))
         multiReductions.push_back(op);
     });
     for (linalg::LinalgOp op : multiReductions)

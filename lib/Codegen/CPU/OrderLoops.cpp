@@ -9,7 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "AffineCoefficients.h"
-#include "compress/Conversion/Passes.h"
+#include "KernelMatchers.h"
+#include "compress/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -20,7 +21,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_COMPRESSORDERLOOPS
-#include "compress/Conversion/Passes.h.inc"
+#include "compress/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::compress
 
 using namespace mlir;
@@ -106,7 +107,8 @@ struct OrderLoopsPass
     SmallVector<linalg::LinalgOp> candidates;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (op.getNumReductionLoops() > 0 && op.getNumLoops() > 1 &&
-          op.hasPureTensorSemantics() != op.hasPureBufferSemantics())
+          op.hasPureTensorSemantics() != op.hasPureBufferSemantics() &&
+          !compress::hasCPUKernel(op))
         candidates.push_back(op);
     });
     IRRewriter rewriter(&getContext());

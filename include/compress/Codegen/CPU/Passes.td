@@ -1,0 +1,185 @@
+//===- Passes.td - compress CPU code generation passes -----*- tablegen -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_CODEGEN_CPU_PASSES_TD
+#define COMPRESS_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CompressOrderLoops : Pass<"compress-order-loops"> {
+  let summary = "Order the loops of linalg reductions so that the innermost "
+                "one walks memory contiguously.";
+  let description = [{
+    `convert-linalg-to-loops` nests loops in the order of a linalg op's
+    iteration dimensions, which for matmuls and convolutions puts a
+    reduction innermost (`k` of a matmul, the 3-wide `kw` of a 3x3
+    convolution): a loop LLVM cannot vectorize (a float reduction without
+    reassociation) or that is too short to gain from it. This pass permutes
+    the iteration dimensions of every linalg op that has a reduction so that
+    the innermost loop is the one along which the most operands are
+    contiguous (the dimension indexes only their last, unit-stride
+    dimension) or invariant (hoisted), preferring long loops, and never a
+    float reduction. A plain matmul becomes `(i, k, j)` and an NCHW
+    convolution iterates output columns innermost; both vectorize in
+    LLVM (the float convolutions of examples/fashion-mnist run 1.7x faster).
+    Integer reductions, which LLVM vectorizes where they are, move only
+    when the new innermost loop has at least 64 iterations: moving the
+    14-28 output columns of an int8 convolution inside measured 2x slower. The computation and its rounding are unchanged: a reduction still
+    adds its terms in the same order. Named ops are generalized only when
+    their order changes. It runs inside `compress-lower-to-cpu`
+    (`order-loops=true`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def CompressVectorizeConvolutions
+    : Pass<"compress-vectorize-convolutions"> {
+  let summary = "Vector code for NCHW convolutions, float and int8.";
+  let description = [{
+    Tiles every float `linalg.conv_2d_nchw_fchw` on tensors with static
+    shapes to one image, `F'` output channels (the largest divisor of the
+    channel count up to `max-channels`), one output row and one filter row;
+    upstream's convolution decomposition turns each tile into a
+    `linalg.conv_1d_ncw_fcw` and upstream's vectorizer into vector
+    contractions over whole output rows, which `compress-lower-to-cpu`
+    lowers to vector FMAs (the float convolutions of
+    examples/fashion-mnist run 3.7x faster). The vector code adds each
+    output's terms in another order than the loops, so float results differ
+    within rounding (5e-7 of the largest output on that model). The integer
+    convolution kernels of `compress-fuse-qdq` (a `linalg.generic` with an
+    NCHW convolution's indexing maps, any strides and dilations, summing
+    `ext(i8) * ext(i8)` into i32) become `linalg.conv_2d_nchw_fchw` on
+    operands extended to i32 and take the same path; integer sums are exact
+    in any order. Convolutions with dynamic shapes or mixed float types are
+    left alone. It runs inside `compress-lower-to-cpu` (`vectorize=true`).
+  }];
+  let options = [
+    Option<"maxChannels", "max-channels", "int64_t", /*default=*/"8",
+           "Largest number of output channels one vector tile computes">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def CompressVectorizeMatmuls : Pass<"compress-vectorize-matmuls"> {
+  let summary = "Vector code for matmul-like linalg ops, float and integer.";
+  let description = [{
+    Tiles every linalg op on tensors with static shapes, exactly one
+    reduction dimension and projected-permutation indexing maps (matmul,
+    batch_matmul, matvec, their transposed forms, the integer matmul kernels
+    of `compress-fuse-qdq`, reductions along one axis) whose body upstream's
+    vectorizer takes: one point of every parallel dimension but the last,
+    up to `max-columns` points of the last, and a chunk of up to
+    `max-chunk` of the reduction (the largest sizes that divide the
+    dimensions). Several consecutive reduction dimensions that every
+    operand walks as one run of memory (a dense layer reading a flattened
+    NCHW activation reduces over c, h and w) are first merged into one. Each
+    tile becomes vector code: the chunk's products in one
+    vector operation and one vector reduction per output, which
+    `compress-lower-to-cpu` lowers to LLVM vector reductions (dot-product
+    instructions for integers: the int8 dense layer of
+    examples/fashion-mnist runs 24x faster). Integer results are exact;
+    float sums are added chunk by chunk, each chunk as a tree, so they
+    differ from the loops within rounding. Ops the vectorizer cannot take
+    stay loops. It runs inside `compress-lower-to-cpu` (`vectorize=true`).
+  }];
+  let options = [
+    Option<"maxColumns", "max-columns", "int64_t", /*default=*/"8",
+           "Largest tile of the last parallel dimension">,
+    Option<"maxChunk", "max-chunk", "int64_t", /*default=*/"32",
+           "Largest chunk of the reduction dimension">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+
+def CompressCPUSelectKernels : Pass<"compress-cpu-select-kernels", "ModuleOp"> {
+  let summary = "Choose the CPU micro-kernel (and its ISA) for every matmul "
+                "and convolution it can run.";
+  let description = [{
+    Marks each linalg op on tensors with static shapes that one of the
+    micro-kernels of the CPU kernel library (`runtime/cpu`, ABI in
+    `runtime/cpu/CpuKernels.h`) computes exactly, with the attribute
+    `compress.cpu_kernel = {kernel = "...", isa = "...", threads = N}`:
+
+    - `sgemm`: f32 contractions with one M, one N and one K dimension (after
+      merging consecutive dimensions), the activation `A(m, k)` contiguous
+      along K and the result `C(m, n)` along N: `linalg.matmul` (also with
+      transposed maps), ONNX Gemm/MatMul, dense layers on flattened NCHW
+      activations. The weight `B` may have any layout.
+    - `igemm_u8s8`: the integer kernels of `compress-fuse-qdq` that sum
+      `extui(A) * extsi(B)` from i8 operands into i32 (u8 activations,
+      s8 weights).
+    - `conv2d_nchw_f32`, `conv2d_nchw_u8s8`: NCHW convolutions
+      (`linalg.conv_2d_nchw_fchw`, grouped `linalg.conv_2d_ngchw_gfchw`, and
+      the integer NCHW convolution kernels of `compress-fuse-qdq`), any
+      strides and dilations.
+    - `depthwise_conv2d_nchw_f32`: `linalg.depthwise_conv_2d_nchw_chw`.
+
+    The ISA is `cpu`'s: `host` (the CPU compress runs on, detected), or a
+    named path (`portable`, `avx2`, `avx512`, `avx512-vnni`, `amx`), or an
+    LLVM CPU name (`sapphirerapids`, `skylake-avx512`, `haswell`, ...). The
+    int8 kernels use AMX where available, else AVX-512 VNNI; the fp32 ones
+    AVX-512, else AVX2. The library clamps the path again at run time to
+    what the executing CPU supports, so a binary compiled for a newer CPU
+    runs (slower) on an older one and never computes a wrong result.
+
+    The ops keep their semantics and operands (the attribute only steers
+    code generation): `compress-vectorize-*` and `compress-order-loops`
+    leave marked ops alone, and `compress-cpu-lower-kernels` turns them into
+    calls after bufferization. Ops no kernel computes (dynamic shapes, other
+    element types, A not contiguous along K, weights with zero points
+    widened to i16) stay unmarked and take the generic path.
+  }];
+  let options = [
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"host\"",
+           "Target CPU: host, portable, avx2, avx512, avx512-vnni, amx, or an "
+           "LLVM CPU name">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Threads each kernel call uses (0: all cores)">,
+  ];
+}
+
+def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
+  let summary = "Replace the ops marked by compress-cpu-select-kernels, on "
+                "buffers, with calls to the CPU kernel library.";
+  let description = [{
+    Runs after bufferization. Each op carrying `compress.cpu_kernel` becomes
+    a `func.call` to the library function the attribute names
+    (`compress_cpu_sgemm_packed`, `compress_cpu_igemm_u8s8_packed`,
+    `compress_cpu_conv2d_nchw_f32`, ...; see `runtime/cpu/CpuKernels.h`),
+    with sizes, strides and the buffers' aligned addresses as 64-bit
+    integers. The kernels accumulate into the output buffer, which keeps
+    the op's initialization (zero, a bias, or int8 zero-point offsets).
+
+    Weights that are constant globals are packed at compile time into the
+    kernel's layout (a new `memref.global`, 64-byte aligned, next to the
+    original, which is erased when nothing else uses it): 16-column panels
+    for fp32, 16-column x 4-deep panels padded to 64 bytes of K for int8
+    (one AMX tile row or one `vpdpbusd` operand). Other weights are packed by
+    the library at run time. An op whose buffers are not laid out as the
+    kernel needs (a non-unit innermost stride) gets a remark and stays an op.
+    Programs that contain such calls need the library at run time:
+    `compress-run` links it in; for `mlir-runner`, pass
+    `-shared-libs=<build>/lib/libcompress_cpu_runtime.so`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
+#endif // COMPRESS_CODEGEN_CPU_PASSES_TD

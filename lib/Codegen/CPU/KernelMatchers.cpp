@@ -1,0 +1,278 @@
+//===- KernelMatchers.cpp - linalg ops the CPU micro-kernels compute ------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelMatchers.h"
+#include "AffineCoefficients.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+bool hasStaticShapes(Operation *op) {
+  return llvm::all_of(op->getOperandTypes(), [](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    return shaped && shaped.hasStaticShape();
+  });
+}
+
+/// `(stride, dilation)` when `expr` is `dim * stride + window * dilation`.
+std::optional<std::pair<int64_t, int64_t>>
+matchWindow(AffineExpr expr, unsigned dim, unsigned window, unsigned numDims) {
+  std::optional<int64_t> stride = coefficientOf(expr, dim);
+  std::optional<int64_t> dilation = coefficientOf(expr, window);
+  if (!stride || !dilation || *stride < 1 || *dilation < 1)
+    return std::nullopt;
+  for (unsigned other = 0; other < numDims; ++other) {
+    std::optional<int64_t> c = coefficientOf(expr, other);
+    if (other != dim && other != window && (!c || *c != 0))
+      return std::nullopt;
+  }
+  // No constant offset: evaluate at the origin.
+  auto constant = dyn_cast<AffineConstantExpr>(expr.replaceDimsAndSymbols(
+      SmallVector<AffineExpr>(numDims,
+                              getAffineConstantExpr(0, expr.getContext())),
+      {}));
+  if (!constant || constant.getValue() != 0)
+    return std::nullopt;
+  return std::make_pair(*stride, *dilation);
+}
+
+/// How an i8 operand is extended to i32 in an integer kernel's body.
+std::optional<bool> extendsSigned(Value extended, BlockArgument arg) {
+  if (auto ext = extended.getDefiningOp<arith::ExtSIOp>())
+    return ext.getIn() == arg ? std::optional<bool>(true) : std::nullopt;
+  if (auto ext = extended.getDefiningOp<arith::ExtUIOp>())
+    return ext.getIn() == arg ? std::optional<bool>(false) : std::nullopt;
+  return std::nullopt;
+}
+
+/// The product of a body `yield(acc + product)` that does nothing else.
+template <typename AddOp, typename MulOp>
+MulOp matchAccumulatedProduct(Block *body, unsigned numOps) {
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1 || body->getOperations().size() != numOps)
+    return nullptr;
+  auto add = yield.getOperand(0).getDefiningOp<AddOp>();
+  if (!add)
+    return nullptr;
+  Value acc = body->getArgument(2);
+  if (add.getLhs() != acc && add.getRhs() != acc)
+    return nullptr;
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  return product.template getDefiningOp<MulOp>();
+}
+
+/// The signedness of the extensions of block arguments 0 and 1 in an
+/// integer multiply-accumulate body over i8 operands.
+std::optional<std::pair<bool, bool>> matchIntegerBody(Block *body) {
+  auto mul = matchAccumulatedProduct<arith::AddIOp, arith::MulIOp>(body, 5);
+  if (!mul)
+    return std::nullopt;
+  std::optional<bool> a = extendsSigned(mul.getLhs(), body->getArgument(0));
+  std::optional<bool> b = extendsSigned(mul.getRhs(), body->getArgument(1));
+  if (!a || !b) {
+    a = extendsSigned(mul.getRhs(), body->getArgument(0));
+    b = extendsSigned(mul.getLhs(), body->getArgument(1));
+  }
+  if (!a || !b)
+    return std::nullopt;
+  return std::make_pair(*a, *b);
+}
+
+bool isFloatMulAddBody(Block *body) {
+  auto mul = matchAccumulatedProduct<arith::AddFOp, arith::MulFOp>(body, 3);
+  if (!mul)
+    return false;
+  Value a = body->getArgument(0), b = body->getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+/// The kernel types of a two-input contraction-like op, with
+/// `swapped` set when the unsigned (activation) operand is input 1.
+std::optional<KernelTypes> matchTypes(linalg::LinalgOp op, bool &swapped) {
+  swapped = false;
+  Type a = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  Type b = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
+  Type c = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+  if (a.isF32() && b.isF32() && c.isF32())
+    return isFloatMulAddBody(op.getBlock()) ? std::optional(KernelTypes::F32)
+                                            : std::nullopt;
+  if (a.isInteger(8) && b.isInteger(8) && c.isInteger(32)) {
+    std::optional<std::pair<bool, bool>> signs =
+        matchIntegerBody(op.getBlock());
+    if (!signs || signs->first == signs->second)
+      return std::nullopt;
+    swapped = signs->first; // input 0 signed: the activation is input 1
+    return KernelTypes::U8S8;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<IntegerConvForm>
+mlir::compress::matchIntegerConv(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 7 || op.getNumReductionLoops() != 3)
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned i = 0; i < 7; ++i)
+    if ((iterators[i] == utils::IteratorType::parallel) != (i < 4))
+      return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  if (maps[1] != AffineMap::get(7, 0, {d(1), d(4), d(5), d(6)}, ctx) ||
+      maps[2] != AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx) ||
+      maps[0].getNumResults() != 4 || maps[0].getResult(0) != d(0) ||
+      maps[0].getResult(1) != d(4))
+    return std::nullopt;
+  auto rows = matchWindow(maps[0].getResult(2), 2, 5, 7);
+  auto cols = matchWindow(maps[0].getResult(3), 3, 6, 7);
+  if (!rows || !cols)
+    return std::nullopt;
+
+  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
+  if (getElementTypeOrSelf(op.getDpsInputs()[0].getType()) != i8 ||
+      getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
+      getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
+    return std::nullopt;
+  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op.getBody());
+  if (!signs)
+    return std::nullopt;
+  IntegerConvForm conv;
+  conv.inputSigned = signs->first;
+  conv.filterSigned = signs->second;
+  conv.strides = {rows->first, cols->first};
+  conv.dilations = {rows->second, cols->second};
+  return conv;
+}
+
+std::optional<GemmMatch> mlir::compress::matchGemm(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.hasIndexSemantics() || !hasStaticShapes(op))
+    return std::nullopt;
+  bool swapped = false;
+  std::optional<KernelTypes> types = matchTypes(op, swapped);
+  if (!types)
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 ||
+      dims->n.size() != 1 || dims->k.size() != 1)
+    return std::nullopt;
+  unsigned m = dims->m.front(), n = dims->n.front(), k = dims->k.front();
+  MLIRContext *ctx = op->getContext();
+  auto map = [&](ArrayRef<unsigned> results) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned r : results)
+      exprs.push_back(getAffineDimExpr(r, ctx));
+    return AffineMap::get(op.getNumLoops(), 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  GemmMatch match;
+  match.types = *types;
+  // A is the operand indexed by m (for int8 also the unsigned one).
+  match.aOperand = maps[0] == map({m, k}) ? 0 : 1;
+  match.bOperand = 1 - match.aOperand;
+  if (maps[match.aOperand] != map({m, k}) || maps[2] != map({m, n}))
+    return std::nullopt;
+  if (*types == KernelTypes::U8S8 && (match.aOperand == 1) != swapped)
+    return std::nullopt;
+  if (maps[match.bOperand] == map({n, k}))
+    match.bTransposed = true;
+  else if (maps[match.bOperand] != map({k, n}))
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  match.m = ranges[m];
+  match.n = ranges[n];
+  match.k = ranges[k];
+  return match;
+}
+
+std::optional<ConvMatch> mlir::compress::matchConv(linalg::LinalgOp op) {
+  if (!hasStaticShapes(op) || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  auto shape = [&](Value v) {
+    return cast<ShapedType>(v.getType()).getShape();
+  };
+  auto attrValues = [](DenseIntElementsAttr attr, int64_t *out) {
+    for (auto [i, v] : llvm::enumerate(attr.getValues<int64_t>()))
+      out[i] = v;
+  };
+  ConvMatch match;
+  Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1],
+        output = op.getDpsInits()[0];
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation())) {
+    attrValues(conv.getStrides(), match.strides);
+    attrValues(conv.getDilations(), match.dilations);
+  } else if (auto conv =
+                 dyn_cast<linalg::Conv2DNgchwGfchwOp>(op.getOperation())) {
+    attrValues(conv.getStrides(), match.strides);
+    attrValues(conv.getDilations(), match.dilations);
+    ArrayRef<int64_t> in = shape(input), w = shape(filter);
+    // [N, G, Cg, H, W] x [G, Fg, Cg, KH, KW] -> [N, G, Fg, OH, OW]: the same
+    // bytes as NCHW with C = G * Cg channels.
+    match.types = KernelTypes::F32;
+    match.groups = in[1];
+    match.batch = in[0];
+    match.channels = in[1] * in[2];
+    match.height = in[3];
+    match.width = in[4];
+    match.filters = w[0] * w[1];
+    match.kernelH = w[3];
+    match.kernelW = w[4];
+    match.outH = shape(output)[3];
+    match.outW = shape(output)[4];
+    bool swapped;
+    if (matchTypes(op, swapped) != KernelTypes::F32)
+      return std::nullopt;
+    return match;
+  } else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(
+                 op.getOperation())) {
+    attrValues(conv.getStrides(), match.strides);
+    attrValues(conv.getDilations(), match.dilations);
+    match.depthwise = true;
+  } else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+    std::optional<IntegerConvForm> form = matchIntegerConv(generic);
+    if (!form || form->inputSigned || !form->filterSigned)
+      return std::nullopt;
+    match.strides[0] = form->strides[0];
+    match.strides[1] = form->strides[1];
+    match.dilations[0] = form->dilations[0];
+    match.dilations[1] = form->dilations[1];
+  } else {
+    return std::nullopt;
+  }
+  bool swapped;
+  std::optional<KernelTypes> types = matchTypes(op, swapped);
+  if (!types || swapped)
+    return std::nullopt;
+  match.types = *types;
+  ArrayRef<int64_t> in = shape(input), w = shape(filter), out = shape(output);
+  match.batch = in[0];
+  match.channels = in[1];
+  match.height = in[2];
+  match.width = in[3];
+  match.filters = out[1];
+  match.kernelH = w[w.size() - 2];
+  match.kernelW = w[w.size() - 1];
+  match.outH = out[2];
+  match.outW = out[3];
+  if (match.depthwise) {
+    match.groups = match.channels;
+    if (match.filters != match.channels)
+      return std::nullopt;
+  } else if (w[1] != match.channels) {
+    return std::nullopt;
+  }
+  return match;
+}

@@ -1,0 +1,355 @@
+//===- LowerKernels.cpp - calls to the CPU kernel library -----------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// After bufferization, every op marked by compress-cpu-select-kernels becomes
+// a call to the CPU kernel library (runtime/cpu/CpuKernels.h). Arguments are
+// 64-bit integers: sizes, strides and the buffers' addresses. Constant
+// weights are packed into the kernels' layouts here, at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CPUTarget.h"
+#include "KernelMatchers.h"
+#include "PackedWeights.h"
+#include "compress/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+#define DEBUG_TYPE "compress-cpu-lower-kernels"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSCPULOWERKERNELS
+#include "compress/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+/// What the marking attribute says.
+struct KernelChoice {
+  StringRef kernel;
+  KernelIsa isa = KernelIsa::Portable;
+  int64_t threads = 1;
+};
+
+std::optional<KernelChoice> readChoice(Operation *op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kCPUKernelAttrName);
+  if (!dict)
+    return std::nullopt;
+  auto kernel = dict.getAs<StringAttr>("kernel");
+  auto isaName = dict.getAs<StringAttr>("isa");
+  auto threads = dict.getAs<IntegerAttr>("threads");
+  if (!kernel || !isaName || !threads)
+    return std::nullopt;
+  std::optional<KernelIsa> isa = symbolizeKernelIsa(isaName.getValue());
+  if (!isa)
+    return std::nullopt;
+  return KernelChoice{kernel.getValue(), *isa, threads.getInt()};
+}
+
+/// Builds the calls of one module and the packed weight globals they use.
+class KernelCallBuilder {
+public:
+  explicit KernelCallBuilder(ModuleOp module)
+      : module(module), symbols(module) {}
+
+  LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
+  LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
+  /// Erases the constant globals that only the replaced ops read.
+  void eraseDeadGlobals();
+
+private:
+  Value i64(OpBuilder &b, Location loc, int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), value);
+  }
+  Value address(OpBuilder &b, Location loc, Value memref);
+  void call(OpBuilder &b, Location loc, StringRef name,
+            ArrayRef<Value> arguments);
+  /// The constant global `memref` reads, if it is one.
+  memref::GlobalOp constantGlobal(Value memref);
+  /// A constant global holding `bytes` as a 1-D memref of `element`, reused
+  /// for the same `key`.
+  memref::GlobalOp packedGlobal(StringRef key, Type element,
+                                const std::vector<char> &bytes);
+  Value getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {
+    return memref::GetGlobalOp::create(b, loc, global.getType(),
+                                       global.getSymName());
+  }
+  std::optional<std::vector<char>> globalBytes(memref::GlobalOp global) {
+    auto init = dyn_cast_or_null<ElementsAttr>(global.getInitialValueAttr());
+    return init ? getConstantBytes(init) : std::nullopt;
+  }
+
+  ModuleOp module;
+  SymbolTable symbols;
+  llvm::StringMap<memref::GlobalOp> packed;
+  SmallVector<memref::GlobalOp> readGlobals;
+};
+
+Value KernelCallBuilder::address(OpBuilder &b, Location loc, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value bytes =
+      arith::MulIOp::create(b, loc, meta.getOffset(),
+                            arith::ConstantIndexOp::create(
+                                b, loc, type.getElementTypeBitWidth() / 8));
+  Value addr = arith::AddIOp::create(b, loc, base, bytes);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), addr);
+}
+
+void KernelCallBuilder::call(OpBuilder &b, Location loc, StringRef name,
+                             ArrayRef<Value> arguments) {
+  auto fn = symbols.lookup<func::FuncOp>(name);
+  if (!fn) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    SmallVector<Type> types(arguments.size(), b.getI64Type());
+    fn = func::FuncOp::create(b, module.getLoc(), name,
+                              b.getFunctionType(types, {}));
+    fn.setPrivate();
+    symbols.insert(fn);
+  }
+  func::CallOp::create(b, loc, fn, arguments);
+}
+
+memref::GlobalOp KernelCallBuilder::constantGlobal(Value memref) {
+  auto get = memref.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return nullptr;
+  auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return nullptr;
+  return global;
+}
+
+memref::GlobalOp
+KernelCallBuilder::packedGlobal(StringRef key, Type element,
+                                const std::vector<char> &bytes) {
+  auto it = packed.find(key);
+  if (it != packed.end())
+    return it->second;
+  OpBuilder b(module.getContext());
+  b.setInsertionPointToStart(module.getBody());
+  int64_t count = bytes.size() / (element.getIntOrFloatBitWidth() / 8);
+  auto tensorType = RankedTensorType::get({count}, element);
+  auto value = DenseElementsAttr::getFromRawBuffer(tensorType, bytes);
+  auto global = memref::GlobalOp::create(
+      b, module.getLoc(), key, b.getStringAttr("private"),
+      MemRefType::get({count}, element), value, /*constant=*/true,
+      b.getI64IntegerAttr(64));
+  symbols.insert(global); // may rename on a clash
+  packed[key] = global;
+  return global;
+}
+
+/// The leading stride of a 2-D buffer whose last stride is 1.
+std::optional<int64_t> rowStride(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (type.getRank() != 2 ||
+      failed(type.getStridesAndOffset(strides, offset)) || strides[1] != 1 ||
+      ShapedType::isDynamic(strides[0]))
+    return std::nullopt;
+  return strides[0];
+}
+
+LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
+                                           const KernelChoice &choice) {
+  std::optional<GemmMatch> gemm = matchGemm(op);
+  if (!gemm)
+    return op->emitRemark("compress-cpu-lower-kernels: no longer a GEMM the "
+                          "kernels compute; left as it is");
+  Value a = op.getDpsInputs()[gemm->aOperand];
+  Value bMat = op.getDpsInputs()[gemm->bOperand];
+  Value c = op.getDpsInits()[0];
+  std::optional<int64_t> lda = rowStride(a), ldc = rowStride(c);
+  if (!lda || !ldc)
+    return op->emitRemark("compress-cpu-lower-kernels: the activation or the "
+                          "result is not contiguous along its rows; left as "
+                          "it is");
+  bool isFloat = gemm->types == KernelTypes::F32;
+  std::string base = isFloat ? "compress_cpu_sgemm" : "compress_cpu_igemm_u8s8";
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto bShape = cast<MemRefType>(bMat.getType()).getShape();
+  // B(k, n) = data[k * strideK + n * strideN] for a row-major B.
+  int64_t strideK = gemm->bTransposed ? 1 : bShape[1];
+  int64_t strideN = gemm->bTransposed ? bShape[1] : 1;
+
+  SmallVector<Value> args = {i64(b, loc, static_cast<int64_t>(choice.isa)),
+                             i64(b, loc, gemm->m),
+                             i64(b, loc, gemm->n),
+                             i64(b, loc, gemm->k),
+                             address(b, loc, a),
+                             i64(b, loc, *lda)};
+  memref::GlobalOp global = constantGlobal(bMat);
+  std::optional<std::vector<char>> bytes;
+  if (global)
+    bytes = globalBytes(global);
+  auto bType = cast<MemRefType>(bMat.getType());
+  if (bytes && bType.getLayout().isIdentity()) {
+    std::string key = (global.getSymName() + (isFloat ? "_b16" : "_b16x4") +
+                       (gemm->bTransposed ? "t" : ""))
+                          .str();
+    memref::GlobalOp packedB =
+        packed.count(key)
+            ? packed[key]
+            : packedGlobal(key, bType.getElementType(),
+                           isFloat ? packGemmWeightF32(*bytes, gemm->k, gemm->n,
+                                                       strideK, strideN)
+                                   : packGemmWeightS8(*bytes, gemm->k, gemm->n,
+                                                      strideK, strideN));
+    readGlobals.push_back(global);
+    args.push_back(address(b, loc, getGlobal(b, loc, packedB)));
+    args.append(
+        {address(b, loc, c), i64(b, loc, *ldc), i64(b, loc, choice.threads)});
+    call(b, loc, base + "_packed", args);
+    return success();
+  }
+  // A weight computed at run time: the library packs it.
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(bType.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(strides[0]) || ShapedType::isDynamic(strides[1]))
+    return op->emitRemark("compress-cpu-lower-kernels: the weight has dynamic "
+                          "strides; left as it is");
+  strideK = gemm->bTransposed ? strides[1] : strides[0];
+  strideN = gemm->bTransposed ? strides[0] : strides[1];
+  args.append({address(b, loc, bMat), i64(b, loc, strideK),
+               i64(b, loc, strideN), address(b, loc, c), i64(b, loc, *ldc),
+               i64(b, loc, choice.threads)});
+  call(b, loc, base, args);
+  return success();
+}
+
+LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
+                                           const KernelChoice &choice) {
+  std::optional<ConvMatch> conv = matchConv(op);
+  if (!conv)
+    return op->emitRemark("compress-cpu-lower-kernels: no longer a "
+                          "convolution the kernels compute; left as it is");
+  Value input = op.getDpsInputs()[0], filter = op.getDpsInputs()[1],
+        output = op.getDpsInits()[0];
+  for (Value v : {input, output})
+    if (!memref::isStaticShapeAndContiguousRowMajor(
+            cast<MemRefType>(v.getType())))
+      return op->emitRemark("compress-cpu-lower-kernels: the input or output "
+                            "of this convolution is not contiguous; left as "
+                            "it is");
+  bool isFloat = conv->types == KernelTypes::F32;
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto n = [&](int64_t v) { return i64(b, loc, v); };
+  SmallVector<Value> args = {n(static_cast<int64_t>(choice.isa)),
+                             n(conv->batch), n(conv->channels), n(conv->height),
+                             n(conv->width)};
+  if (conv->depthwise) {
+    if (!memref::isStaticShapeAndContiguousRowMajor(
+            cast<MemRefType>(filter.getType())))
+      return op->emitRemark("compress-cpu-lower-kernels: the depthwise filter "
+                            "is not contiguous; left as it is");
+    args.append({n(conv->kernelH), n(conv->kernelW), n(conv->outH),
+                 n(conv->outW), n(conv->strides[0]), n(conv->strides[1]),
+                 n(conv->dilations[0]), n(conv->dilations[1]),
+                 address(b, loc, input), address(b, loc, filter),
+                 address(b, loc, output), n(choice.threads)});
+    call(b, loc,
+         isFloat ? "compress_cpu_depthwise_conv2d_nchw_f32"
+                 : "compress_cpu_depthwise_conv2d_nchw_u8s8",
+         args);
+    return success();
+  }
+  memref::GlobalOp global = constantGlobal(filter);
+  std::optional<std::vector<char>> bytes;
+  if (global && cast<MemRefType>(filter.getType()).getLayout().isIdentity())
+    bytes = globalBytes(global);
+  if (!bytes)
+    return op->emitRemark("compress-cpu-lower-kernels: the filter is not a "
+                          "readable constant; left as it is");
+  int64_t cg = conv->channels / conv->groups;
+  std::string key =
+      (global.getSymName() + (isFloat ? "_conv_f32" : "_conv_s8")).str();
+  memref::GlobalOp packedFilter =
+      packed.count(key)
+          ? packed[key]
+          : packedGlobal(
+                key, cast<MemRefType>(filter.getType()).getElementType(),
+                isFloat
+                    ? packConvFilterF32(*bytes, conv->filters, cg,
+                                        conv->kernelH, conv->kernelW,
+                                        conv->groups)
+                    : packConvFilterS8(*bytes, conv->filters, cg, conv->kernelH,
+                                       conv->kernelW, conv->groups));
+  readGlobals.push_back(global);
+  args.append({n(conv->filters), n(conv->kernelH), n(conv->kernelW),
+               n(conv->outH), n(conv->outW), n(conv->strides[0]),
+               n(conv->strides[1]), n(conv->dilations[0]),
+               n(conv->dilations[1]), n(conv->groups), address(b, loc, input),
+               address(b, loc, getGlobal(b, loc, packedFilter)),
+               address(b, loc, output), n(choice.threads)});
+  call(b, loc,
+       isFloat ? "compress_cpu_conv2d_nchw_f32"
+               : "compress_cpu_conv2d_nchw_u8s8",
+       args);
+  return success();
+}
+
+void KernelCallBuilder::eraseDeadGlobals() {
+  // get_global ops left without users first, then globals without uses.
+  SmallVector<memref::GetGlobalOp> deadGets;
+  module.walk([&](memref::GetGlobalOp get) {
+    if (get->use_empty())
+      deadGets.push_back(get);
+  });
+  for (memref::GetGlobalOp get : deadGets)
+    get.erase();
+  llvm::SmallPtrSet<Operation *, 8> seen;
+  for (memref::GlobalOp global : readGlobals) {
+    if (!seen.insert(global).second)
+      continue;
+    if (SymbolTable::symbolKnownUseEmpty(global, module))
+      symbols.erase(global);
+  }
+}
+
+struct LowerKernelsPass
+    : public compress::impl::CompressCPULowerKernelsBase<LowerKernelsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> marked;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (hasCPUKernel(op) && op.hasPureBufferSemantics())
+        marked.push_back(op);
+    });
+    KernelCallBuilder builder(getOperation());
+    for (linalg::LinalgOp op : marked) {
+      std::optional<KernelChoice> choice = readChoice(op);
+      if (!choice) {
+        op->emitError("compress-cpu-lower-kernels: malformed '")
+            << kCPUKernelAttrName
+            << "' attribute; expected {kernel = \"...\", isa = \"portable|"
+               "avx2|avx512|avx512-vnni|amx\", threads = N : i64}";
+        return signalPassFailure();
+      }
+      bool isGemm = choice->kernel == "sgemm" || choice->kernel == "igemm_u8s8";
+      LogicalResult lowered = isGemm ? builder.lowerGemm(op, *choice)
+                                     : builder.lowerConv(op, *choice);
+      if (succeeded(lowered))
+        op->erase();
+      else
+        op->removeAttr(kCPUKernelAttrName);
+    }
+    builder.eraseDeadGlobals();
+  }
+};
+
+} // namespace

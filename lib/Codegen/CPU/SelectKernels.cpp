@@ -1,0 +1,99 @@
+//===- SelectKernels.cpp - mark the ops the CPU micro-kernels compute -----===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Marks matmuls and convolutions on tensors that a kernel of the CPU kernel
+// library computes, with the kernel and the ISA of the `cpu` target. The
+// marked ops keep their semantics; compress-cpu-lower-kernels turns them into
+// calls once they are on buffers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CPUTarget.h"
+#include "KernelMatchers.h"
+#include "compress/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#define DEBUG_TYPE "compress-cpu-select-kernels"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSCPUSELECTKERNELS
+#include "compress/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+/// The int8 kernels need AVX-512 VNNI at least to beat the float ones; the
+/// float kernels run on every path (AMX and VNNI CPUs use AVX-512).
+KernelIsa isaFor(KernelTypes types, KernelIsa target) {
+  if (types == KernelTypes::F32 && target > KernelIsa::Avx512)
+    return KernelIsa::Avx512;
+  if (types == KernelTypes::U8S8 && target < KernelIsa::Avx512Vnni)
+    return KernelIsa::Portable;
+  return target;
+}
+
+/// The kernel that computes `op`, or an empty string.
+StringRef chooseKernel(linalg::LinalgOp op, KernelTypes &types) {
+  if (!op.hasPureTensorSemantics())
+    return "";
+  if (std::optional<GemmMatch> gemm = matchGemm(op)) {
+    types = gemm->types;
+    return types == KernelTypes::F32 ? "sgemm" : "igemm_u8s8";
+  }
+  if (std::optional<ConvMatch> conv = matchConv(op)) {
+    // Filters are packed at compile time: only constant ones.
+    if (!op.getDpsInputs()[1].getDefiningOp<arith::ConstantOp>())
+      return "";
+    types = conv->types;
+    if (conv->depthwise)
+      return types == KernelTypes::F32 ? "depthwise_conv2d_nchw_f32" : "";
+    return types == KernelTypes::F32 ? "conv2d_nchw_f32" : "conv2d_nchw_u8s8";
+  }
+  return "";
+}
+
+struct SelectKernelsPass
+    : public compress::impl::CompressCPUSelectKernelsBase<SelectKernelsPass> {
+  using CompressCPUSelectKernelsBase::CompressCPUSelectKernelsBase;
+
+  void runOnOperation() override {
+    std::optional<KernelIsa> target = parseCPUTarget(cpu);
+    if (!target) {
+      emitError(getOperation().getLoc())
+          << "compress-cpu-select-kernels: unknown cpu '" << cpu
+          << "'; expected host, portable, avx2, avx512, avx512-vnni, amx, an "
+             "x86-64 CPU name (e.g. sapphirerapids) or a feature list (e.g. "
+             "+avx2,+fma)";
+      return signalPassFailure();
+    }
+    if (threads < 0) {
+      emitError(getOperation().getLoc())
+          << "compress-cpu-select-kernels: option 'threads' must be 0 (all "
+             "cores) or positive, got "
+          << static_cast<int64_t>(threads);
+      return signalPassFailure();
+    }
+    Builder b(&getContext());
+    getOperation().walk([&](linalg::LinalgOp op) {
+      KernelTypes types;
+      StringRef kernel = chooseKernel(op, types);
+      if (kernel.empty())
+        return;
+      NamedAttribute entries[] = {
+          b.getNamedAttr("kernel", b.getStringAttr(kernel)),
+          b.getNamedAttr("isa", b.getStringAttr(stringifyKernelIsa(
+                                    isaFor(types, *target)))),
+          b.getNamedAttr("threads", b.getI64IntegerAttr(threads))};
+      op->setAttr(kCPUKernelAttrName, b.getDictionaryAttr(entries));
+    });
+  }
+};
+
+} // namespace

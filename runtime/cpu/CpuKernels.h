@@ -1,0 +1,156 @@
+//===- CpuKernels.h - CPU micro-kernels called by compiled models
+//----------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The C ABI between code lowered by `compress-lower-to-cpu` and the kernel
+// library (libcompress_cpu_runtime). The compiler (compress-cpu-microkernels)
+// emits calls to these functions with every argument 64 bits wide: sizes and
+// strides as int64_t, pointers as the aligned base address plus the element
+// offset already applied.
+//
+// Every GEMM *accumulates*: C += A * B. The compiled IR initializes C (zero,
+// a bias, or the zero-point offsets of an int8 kernel) before the call.
+//
+// `isa` selects the code path. A request the running CPU cannot execute falls
+// back to the best path it can (never an illegal instruction, never a wrong
+// result); `compress_cpu_effective_isa` says what a request resolves to.
+// `threads` <= 0 means all cores; 1 runs on the calling thread.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_RUNTIME_CPU_CPUKERNELS_H
+#define COMPRESS_RUNTIME_CPU_CPUKERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define COMPRESS_CPU_EXPORT __attribute__((visibility("default")))
+
+// Kernel paths. Numbers are part of the ABI.
+enum CompressCpuIsa {
+  COMPRESS_CPU_ISA_PORTABLE = 0,    // plain C++, any x86-64 (or other) CPU
+  COMPRESS_CPU_ISA_AVX2 = 1,        // AVX2 + FMA
+  COMPRESS_CPU_ISA_AVX512 = 2,      // AVX-512 F/BW/VL (+FMA)
+  COMPRESS_CPU_ISA_AVX512_VNNI = 3, // AVX-512 VNNI (vpdpbusd) for int8
+  COMPRESS_CPU_ISA_AMX = 4,         // AMX-INT8 tiles (tdpbusd/tdpbsud) for int8
+};
+
+// The best path this CPU supports (and, for AMX, that the OS permits).
+COMPRESS_CPU_EXPORT int64_t compress_cpu_host_isa(void);
+// What a request resolves to on this CPU (min of the request and the host,
+// with AVX512_VNNI/AMX meaning AVX512 for fp32 kernels).
+COMPRESS_CPU_EXPORT int64_t compress_cpu_effective_isa(int64_t isa);
+
+//===----------------------------------------------------------------------===//
+// Packed layouts (the compiler packs constant weights in exactly this layout
+// at compile time; the runtime packs non-constant operands the same way).
+//===----------------------------------------------------------------------===//
+//
+// fp32 panel layout, "B16": B is K x N. Columns are grouped in panels of 16;
+// Np = round_up(N, 16). Bp has Np * K floats:
+//   Bp[(n / 16) * K * 16 + k * 16 + (n % 16)] = B(k, n), 0 where n >= N.
+//
+// int8 panel layout, "B16x4": B is K x N (8-bit). Kp = round_up(K, 64),
+// Np = round_up(N, 16). Bp has Np * Kp bytes:
+//   Bp[(n / 16) * Kp * 16 + (k / 4) * 64 + (n % 16) * 4 + (k % 4)] = B(k, n),
+//   0 where k >= K or n >= N.
+// (Each 64-byte row is one vpdpbusd operand, and 16 consecutive rows are one
+// AMX B tile.)
+
+COMPRESS_CPU_EXPORT void compress_cpu_pack_b16_f32(int64_t K, int64_t N,
+                                                   const float *B,
+                                                   int64_t strideK,
+                                                   int64_t strideN, float *Bp);
+COMPRESS_CPU_EXPORT void compress_cpu_pack_b16x4_8(int64_t K, int64_t N,
+                                                   const int8_t *B,
+                                                   int64_t strideK,
+                                                   int64_t strideN, int8_t *Bp);
+
+//===----------------------------------------------------------------------===//
+// GEMM: C(m, n) += sum_k A(m, k) * B(k, n)
+//   A(m, k) = A[m * lda + k]   (row-major, unit stride along K)
+//   C(m, n) = C[m * ldc + n]   (row-major, unit stride along N)
+//===----------------------------------------------------------------------===//
+
+// fp32, B packed "B16".
+COMPRESS_CPU_EXPORT void
+compress_cpu_sgemm_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
+                          const float *A, int64_t lda, const float *Bp,
+                          float *C, int64_t ldc, int64_t threads);
+// fp32, B(k, n) = B[k * strideK + n * strideN] (packed internally).
+COMPRESS_CPU_EXPORT void
+compress_cpu_sgemm(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
+                   int64_t lda, const float *B, int64_t strideK,
+                   int64_t strideN, float *C, int64_t ldc, int64_t threads);
+
+// int8 -> int32, exact (no saturation): A unsigned 8-bit, B signed 8-bit,
+// B packed "B16x4".
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
+                               const uint8_t *A, int64_t lda, const int8_t *Bp,
+                               int32_t *C, int64_t ldc, int64_t threads);
+// The same with B(k, n) = B[k * strideK + n * strideN] (packed internally).
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8(int64_t isa, int64_t M, int64_t N, int64_t K,
+                        const uint8_t *A, int64_t lda, const int8_t *B,
+                        int64_t strideK, int64_t strideN, int32_t *C,
+                        int64_t ldc, int64_t threads);
+
+//===----------------------------------------------------------------------===//
+// Convolutions, NCHW activations, FCHW filters, no padding (the compiled IR
+// pads the input beforehand), accumulating into the NCHW output:
+//   out[n, g*Fg + f, oh, ow] += sum_{c < Cg, kh, kw}
+//       in[n, g*Cg + c, oh*sh + kh*dh, ow*sw + kw*dw] * W[g*Fg + f, c, kh, kw]
+// with Cg = C / groups input and Fg = F / groups output channels per group.
+// All tensors contiguous. `Wp` is the filter packed at compile time, in a
+// layout private to this library: the compiler sizes it with
+// compress_cpu_packed_conv_filter_size_* and fills it by calling
+// compress_cpu_pack_conv_filter_* on the FCHW filter.
+//===----------------------------------------------------------------------===//
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_conv_filter_f32(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
+                                  int64_t groups, const float *W, float *Wp);
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_conv_filter_s8(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
+                                 int64_t groups, const int8_t *W, int8_t *Wp);
+// Number of elements of the packed filter.
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_f32(
+    int64_t F, int64_t Cg, int64_t KH, int64_t KW, int64_t groups);
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_s8(
+    int64_t F, int64_t Cg, int64_t KH, int64_t KW, int64_t groups);
+
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const float *in, const float *Wp,
+    float *out, int64_t threads);
+// u8 activations, s8 filters, i32 output.
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const uint8_t *in, const int8_t *Wp,
+    int32_t *out, int64_t threads);
+
+// Depthwise (groups == C == F), unpacked CHW filter W[c, kh, kw]:
+//   out[n, c, oh, ow] += sum_{kh, kw} in[n, c, oh*sh+kh*dh, ow*sw+kw*dw] *
+//                        W[c, kh, kw]
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const float *in, const float *Wt, float *out, int64_t threads);
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const uint8_t *in, const int8_t *Wt, int32_t *out,
+    int64_t threads);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // COMPRESS_RUNTIME_CPU_CPUKERNELS_H

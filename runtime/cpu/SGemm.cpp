@@ -1,0 +1,513 @@
+//===- SGemm.cpp - fp32 GEMM and convolution kernels ----------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// This file is compiled for baseline x86-64, so it holds everything that must
+// run on any CPU: packing, the dispatcher, the threading and convolution
+// drivers and the portable kernels. The AVX2 and AVX-512 kernels live in
+// files compiled for those ISAs and are entered only after effectiveIsa()
+// has confirmed the host runs them.
+//
+// Every path shares one blocking scheme (see sgemmBlockPortable and its ISA
+// twins): for each K block of at most 256, each tile of a few rows of A is
+// copied into a small buffer with a fixed row stride (so the micro-kernel
+// addresses the rows with constant displacements, and a power-of-two lda
+// cannot make the rows fight over one L1 set), then the tile sweeps every
+// 16-column panel of the B block the caller hands over. The caller keeps that
+// block (256 x up to kNc columns) small enough to stay in L2.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+namespace compress::cpu {
+
+// C[0:M, 0:nCols] += A[0:M, 0:K] * B where B holds ceil(nCols / 16) B16
+// panels of K rows, panel p starting at B + p * panelStride. Implemented in
+// SGemmAvx2.cpp and SGemmAvx512.cpp.
+void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
+                    int64_t lda, const float *B, int64_t panelStride, float *C,
+                    int64_t ldc);
+void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
+                      int64_t lda, const float *B, int64_t panelStride,
+                      float *C, int64_t ldc);
+/// A piece of one packed panel row whose source pixels are equally spaced
+/// (by the horizontal stride) in the input: panel lanes [dst, dst + len) take
+/// in[kOffset + srcOffset + t * sw], t < len. Defined identically in the ISA
+/// files.
+struct PixelRun {
+  int32_t dst;
+  int32_t len;
+  int64_t srcOffset;
+};
+
+// Packs kc rows of the im2col matrix, row k starting at in + kOffsets[k], for
+// the nc pixels described by `runs` (panel q owns runs [runBegin[q],
+// runBegin[q + 1])) into B16 panels of kc rows at buf, zero past nc.
+void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
+                    int64_t nc, int64_t sw, const PixelRun *runs,
+                    const int32_t *runBegin, float *buf);
+void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
+                      int64_t nc, int64_t sw, const PixelRun *runs,
+                      const int32_t *runBegin, float *buf);
+// One channel plane of a depthwise convolution (accumulating).
+void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
+                        int64_t KW, float *out, int64_t OH, int64_t OW,
+                        int64_t sh, int64_t sw, int64_t dh, int64_t dw);
+void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
+                          int64_t KH, int64_t KW, float *out, int64_t OH,
+                          int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                          int64_t dw);
+
+namespace {
+
+using SgemmBlockFn = void (*)(int64_t, int64_t, int64_t, const float *, int64_t,
+                              const float *, int64_t, float *, int64_t);
+using DepthwisePlaneFn = void (*)(const float *, int64_t, const float *,
+                                  int64_t, int64_t, float *, int64_t, int64_t,
+                                  int64_t, int64_t, int64_t, int64_t);
+using PackIm2colFn = void (*)(const float *, const int64_t *, int64_t, int64_t,
+                              int64_t, const PixelRun *, const int32_t *,
+                              float *);
+
+constexpr int64_t kPanel = 16;
+// Columns of B per block: 256 x 512 floats (512 KiB) stay in L2.
+constexpr int64_t kNc = 512;
+// Rows of the im2col block a convolution packs at a time.
+constexpr int64_t kConvKc = 256;
+// Below this many flops a parallel region costs more than it saves.
+constexpr double kMinParallelFlops = 1 << 20;
+
+//===----------------------------------------------------------------------===//
+// Portable kernel
+//===----------------------------------------------------------------------===//
+
+constexpr int64_t kPortableKc = 256;
+constexpr int64_t kPortableApStride = kPortableKc + 16;
+constexpr int kPortableMaxMr = 4;
+
+/// MR rows x one 16-column panel; the j loops are what the compiler
+/// vectorizes (four SSE registers per row).
+template <int MR>
+void portableMicroKernel(int64_t kc, const float *ap, const float *b, float *c,
+                         int64_t ldc, int64_t nValid) {
+  float acc[MR][kPanel] = {};
+  for (int64_t k = 0; k < kc; ++k) {
+    const float *bk = b + k * kPanel;
+    for (int i = 0; i < MR; ++i) {
+      float a = ap[i * kPortableApStride + k];
+      for (int j = 0; j < kPanel; ++j)
+        acc[i][j] += a * bk[j];
+    }
+  }
+  int64_t n = std::min<int64_t>(nValid, kPanel);
+  for (int i = 0; i < MR; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      c[i * ldc + j] += acc[i][j];
+}
+
+template <int MR>
+void portableRowTile(int64_t kc, const float *ap, const float *b,
+                     int64_t panelStride, int64_t nCols, float *c,
+                     int64_t ldc) {
+  for (int64_t n = 0; n < nCols; n += kPanel)
+    portableMicroKernel<MR>(kc, ap, b + (n / kPanel) * panelStride, c + n, ldc,
+                            nCols - n);
+}
+
+void sgemmBlockPortable(int64_t M, int64_t nCols, int64_t K, const float *A,
+                        int64_t lda, const float *B, int64_t panelStride,
+                        float *C, int64_t ldc) {
+  using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
+                             int64_t, float *, int64_t);
+  static constexpr RowTileFn rowTiles[] = {
+      nullptr, portableRowTile<1>, portableRowTile<2>, portableRowTile<3>,
+      portableRowTile<4>};
+  float ap[kPortableMaxMr * kPortableApStride];
+  for (int64_t k0 = 0; k0 < K; k0 += kPortableKc) {
+    int64_t kc = std::min(kPortableKc, K - k0);
+    for (int64_t m0 = 0; m0 < M; m0 += kPortableMaxMr) {
+      int64_t mr = std::min<int64_t>(kPortableMaxMr, M - m0);
+      for (int64_t i = 0; i < mr; ++i)
+        std::memcpy(ap + i * kPortableApStride, A + (m0 + i) * lda + k0,
+                    kc * sizeof(float));
+      rowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols, C + m0 * ldc,
+                   ldc);
+    }
+  }
+}
+
+void depthwisePlanePortable(const float *in, int64_t W, const float *w,
+                            int64_t KH, int64_t KW, float *out, int64_t OH,
+                            int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                            int64_t dw) {
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    float *o = out + oh * OW;
+    for (int64_t kh = 0; kh < KH; ++kh) {
+      const float *row = in + (oh * sh + kh * dh) * W;
+      for (int64_t kw = 0; kw < KW; ++kw) {
+        float wv = w[kh * KW + kw];
+        const float *src = row + kw * dw;
+        // Unit stride gets its own loop so that it vectorizes.
+        if (sw == 1)
+          for (int64_t ow = 0; ow < OW; ++ow)
+            o[ow] += wv * src[ow];
+        else
+          for (int64_t ow = 0; ow < OW; ++ow)
+            o[ow] += wv * src[ow * sw];
+      }
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch and threading
+//===----------------------------------------------------------------------===//
+
+SgemmBlockFn selectSgemmBlock(int64_t isa) {
+#if defined(COMPRESS_CPU_X86)
+  switch (effectiveIsa(isa)) {
+  case COMPRESS_CPU_ISA_PORTABLE:
+    return sgemmBlockPortable;
+  case COMPRESS_CPU_ISA_AVX2:
+    return sgemmBlockAvx2;
+  default:
+    return sgemmBlockAvx512;
+  }
+#else
+  (void)isa;
+  return sgemmBlockPortable;
+#endif
+}
+
+DepthwisePlaneFn selectDepthwisePlane(int64_t isa) {
+#if defined(COMPRESS_CPU_X86)
+  switch (effectiveIsa(isa)) {
+  case COMPRESS_CPU_ISA_PORTABLE:
+    return depthwisePlanePortable;
+  case COMPRESS_CPU_ISA_AVX2:
+    return depthwisePlaneAvx2;
+  default:
+    return depthwisePlaneAvx512;
+  }
+#else
+  (void)isa;
+  return depthwisePlanePortable;
+#endif
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// How many threads a problem of `flops` may use, given `tasks` independent
+/// pieces of work.
+int threadsFor(int64_t threads, double flops, int64_t tasks) {
+  int t = resolveThreads(threads);
+  if (flops < kMinParallelFlops)
+    return 1;
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(t, tasks)));
+}
+
+/// Splits [0, n) into `parts` nearly equal ranges in units of `unit`;
+/// returns range `i`.
+std::pair<int64_t, int64_t> splitRange(int64_t n, int64_t unit, int64_t parts,
+                                       int64_t i) {
+  int64_t units = ceilDiv(n, unit);
+  int64_t b = units * i / parts * unit, e = units * (i + 1) / parts * unit;
+  return {std::min(b, n), std::min(e, n)};
+}
+
+/// Runs body(part) for part in [0, parts) on `nThreads` threads, handing
+/// parts out as threads come free; one thread runs them inline.
+template <typename Body>
+void parallelFor(int nThreads, int64_t parts, Body body) {
+  if (nThreads <= 1) {
+    for (int64_t p = 0; p < parts; ++p)
+      body(p);
+    return;
+  }
+#pragma omp parallel for num_threads(nThreads) schedule(dynamic, 1)
+  for (int64_t p = 0; p < parts; ++p)
+    body(p);
+}
+
+void sgemmPacked(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
+                 int64_t lda, const float *Bp, float *C, int64_t ldc,
+                 int64_t threads) {
+  if (M <= 0 || N <= 0 || K <= 0)
+    return;
+  SgemmBlockFn block = selectSgemmBlock(isa);
+  // Tasks split N first: each then streams only its share of B, the
+  // operand that is large for every shape that matters. Column ranges are
+  // whole 32-column panel pairs so that no kernel runs a lone panel. About
+  // four tasks per thread, handed out dynamically, keep the threads level
+  // when a core is shared with other work.
+  int64_t pairs = ceilDiv(N, 2 * kPanel);
+  int nThreads = threadsFor(threads, 2.0 * M * N * K, pairs * M);
+  int64_t tn = 1, tm = 1;
+  if (nThreads > 1) {
+    int64_t target = 4 * nThreads;
+    tn = std::min(target, std::max<int64_t>(nThreads, pairs / 2));
+    tn = std::min(tn, pairs);
+    tm = std::min(ceilDiv(target, tn), std::max<int64_t>(1, M / 28));
+  }
+  parallelFor(nThreads, tn * tm, [&](int64_t part) {
+    auto [m0, m1] = splitRange(M, 1, tm, part / tn);
+    auto [n0, n1] = splitRange(N, 2 * kPanel, tn, part % tn);
+    for (int64_t nb = n0; nb < n1; nb += kNc) {
+      int64_t nc = std::min(kNc, n1 - nb);
+      block(m1 - m0, nc, K, A + m0 * lda, lda, Bp + (nb / kPanel) * K * kPanel,
+            K * kPanel, C + m0 * ldc + nb, ldc);
+    }
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution: im2col straight into B16 panels
+//===----------------------------------------------------------------------===//
+
+/// The im2col view of one image and group: col(k, p) with k = (c, kh, kw)
+/// and p = (oh, ow).
+struct ConvGeometry {
+  int64_t H, W, KH, KW, OW, sh, sw, dh, dw;
+};
+
+/// Describes the pixels [p0, p0 + nc) as runs per panel (panel q owns runs
+/// [runBegin[q], runBegin[q + 1])). Output pixels along a row map to input
+/// columns sw apart; a run breaks where the output row changes (unless the
+/// input happens to continue, as in a 1x1 stride-1 convolution).
+void describePixels(const ConvGeometry &g, int64_t p0, int64_t nc,
+                    PixelRun *runs, int32_t *runBegin) {
+  int64_t oh = p0 / g.OW, ow = p0 % g.OW;
+  int32_t nRuns = 0;
+  int64_t prev = 0;
+  for (int64_t p = 0; p < nc; ++p) {
+    int64_t off = oh * g.sh * g.W + ow * g.sw;
+    int64_t j = p % kPanel;
+    if (j == 0)
+      runBegin[p / kPanel] = nRuns;
+    if (j == 0 || off != prev + g.sw)
+      runs[nRuns++] = {static_cast<int32_t>(j), 0, off};
+    ++runs[nRuns - 1].len;
+    prev = off;
+    if (++ow == g.OW) {
+      ow = 0;
+      ++oh;
+    }
+  }
+  runBegin[ceilDiv(nc, kPanel)] = nRuns;
+}
+
+/// Where row k of the im2col matrix starts in the input, for k in
+/// [k0, k0 + kc), with k = (c, kh, kw).
+void im2colRowOffsets(const ConvGeometry &g, int64_t k0, int64_t kc,
+                      int64_t *kOffsets) {
+  int64_t c = k0 / (g.KH * g.KW), kh = k0 / g.KW % g.KH, kw = k0 % g.KW;
+  for (int64_t k = 0; k < kc; ++k) {
+    kOffsets[k] = c * g.H * g.W + kh * g.dh * g.W + kw * g.dw;
+    if (++kw == g.KW) {
+      kw = 0;
+      if (++kh == g.KH) {
+        kh = 0;
+        ++c;
+      }
+    }
+  }
+}
+
+void packIm2colPortable(const float *in, const int64_t *kOffsets, int64_t kc,
+                        int64_t nc, int64_t sw, const PixelRun *runs,
+                        const int32_t *runBegin, float *buf) {
+  int64_t panels = ceilDiv(nc, kPanel);
+  int64_t tail = nc - (panels - 1) * kPanel;
+  for (int64_t k = 0; k < kc; ++k) {
+    const float *src = in + kOffsets[k];
+    for (int64_t q = 0; q < panels; ++q) {
+      float *dst = buf + q * kc * kPanel + k * kPanel;
+      for (int32_t r = runBegin[q]; r < runBegin[q + 1]; ++r) {
+        const PixelRun &run = runs[r];
+        const float *s = src + run.srcOffset;
+        float *d = dst + run.dst;
+        if (sw == 1)
+          for (int32_t t = 0; t < run.len; ++t)
+            d[t] = s[t];
+        else
+          for (int32_t t = 0; t < run.len; ++t)
+            d[t] = s[t * sw];
+      }
+    }
+    float *last = buf + (panels - 1) * kc * kPanel + k * kPanel;
+    for (int64_t j = tail; j < kPanel; ++j)
+      last[j] = 0.0f;
+  }
+}
+
+PackIm2colFn selectPackIm2col(int64_t isa) {
+#if defined(COMPRESS_CPU_X86)
+  switch (effectiveIsa(isa)) {
+  case COMPRESS_CPU_ISA_PORTABLE:
+    return packIm2colPortable;
+  case COMPRESS_CPU_ISA_AVX2:
+    return packIm2colAvx2;
+  default:
+    return packIm2colAvx512;
+  }
+#else
+  (void)isa;
+  return packIm2colPortable;
+#endif
+}
+
+/// Scratch a convolution task needs: one im2col block and its pixel runs.
+struct ConvScratch {
+  std::unique_ptr<float[]> block{new float[kConvKc * kNc]};
+  std::unique_ptr<PixelRun[]> runs{new PixelRun[kNc]};
+  std::unique_ptr<int32_t[]> runBegin{new int32_t[kNc / kPanel + 1]};
+  std::unique_ptr<int64_t[]> kOffsets{new int64_t[kConvKc]};
+};
+
+} // namespace
+} // namespace compress::cpu
+
+using namespace compress::cpu;
+
+extern "C" {
+
+COMPRESS_CPU_EXPORT void compress_cpu_pack_b16_f32(int64_t K, int64_t N,
+                                                   const float *B,
+                                                   int64_t strideK,
+                                                   int64_t strideN, float *Bp) {
+  int64_t panels = ceilDiv(N, kPanel);
+  for (int64_t q = 0; q < panels; ++q) {
+    int64_t n0 = q * kPanel, valid = std::min(kPanel, N - n0);
+    for (int64_t k = 0; k < K; ++k) {
+      float *dst = Bp + q * K * kPanel + k * kPanel;
+      const float *src = B + k * strideK + n0 * strideN;
+      if (strideN == 1)
+        for (int64_t j = 0; j < valid; ++j)
+          dst[j] = src[j];
+      else
+        for (int64_t j = 0; j < valid; ++j)
+          dst[j] = src[j * strideN];
+      for (int64_t j = valid; j < kPanel; ++j)
+        dst[j] = 0.0f;
+    }
+  }
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_sgemm_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
+                          const float *A, int64_t lda, const float *Bp,
+                          float *C, int64_t ldc, int64_t threads) {
+  sgemmPacked(isa, M, N, K, A, lda, Bp, C, ldc, threads);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_sgemm(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
+                   int64_t lda, const float *B, int64_t strideK,
+                   int64_t strideN, float *C, int64_t ldc, int64_t threads) {
+  if (M <= 0 || N <= 0 || K <= 0)
+    return;
+  // Packing all of B costs K x N copies against M x K x N multiply-adds.
+  std::unique_ptr<float[]> Bp(new float[roundUp(N, kPanel) * K]);
+  compress_cpu_pack_b16_f32(K, N, B, strideK, strideN, Bp.get());
+  sgemmPacked(isa, M, N, K, A, lda, Bp.get(), C, ldc, threads);
+}
+
+// The packed filter is the FCHW filter itself: per group it already is the
+// row-major Fg x (Cg * KH * KW) matrix the GEMM takes as A, and the kernels
+// copy A tiles into their own layout anyway (a few percent of the work at
+// most), so a private layout would only tie compiled models to one ISA's
+// tile shape.
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_f32(
+    int64_t F, int64_t Cg, int64_t KH, int64_t KW, int64_t groups) {
+  (void)groups;
+  return F * Cg * KH * KW;
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_conv_filter_f32(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
+                                  int64_t groups, const float *W, float *Wp) {
+  (void)groups;
+  std::memcpy(Wp, W, F * Cg * KH * KW * sizeof(float));
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const float *in, const float *Wp,
+    float *out, int64_t threads) {
+  if (N <= 0 || F <= 0 || OH <= 0 || OW <= 0 || groups <= 0)
+    return;
+  int64_t Cg = C / groups, Fg = F / groups;
+  int64_t Kc = Cg * KH * KW, P = OH * OW;
+  if (Kc <= 0 || Fg <= 0)
+    return;
+  SgemmBlockFn block = selectSgemmBlock(isa);
+  PackIm2colFn pack = selectPackIm2col(isa);
+  ConvGeometry geo{H, W, KH, KW, OW, sh, sw, dh, dw};
+
+  // Tasks are (image, group, pixel range); pixels are split only when there
+  // are fewer images x groups than threads.
+  int64_t items = N * groups, panels = ceilDiv(P, kPanel);
+  int maxThreads = resolveThreads(threads);
+  int64_t chunks =
+      items >= maxThreads ? 1 : std::min(panels, ceilDiv(maxThreads, items));
+  int64_t tasks = items * chunks;
+  int nThreads = threadsFor(threads, 2.0 * N * F * Kc * P, tasks);
+
+  auto runTasks = [&](int64_t first, int64_t last) {
+    ConvScratch scratch;
+    for (int64_t t = first; t < last; ++t) {
+      int64_t item = t / chunks, n = item / groups, g = item % groups;
+      auto [p0, p1] = splitRange(P, kPanel, chunks, t % chunks);
+      const float *inG = in + (n * C + g * Cg) * H * W;
+      const float *wG = Wp + g * Fg * Kc;
+      float *outG = out + (n * F + g * Fg) * P;
+      for (int64_t pb = p0; pb < p1; pb += kNc) {
+        int64_t nc = std::min(kNc, p1 - pb);
+        describePixels(geo, pb, nc, scratch.runs.get(), scratch.runBegin.get());
+        for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
+          int64_t kc = std::min(kConvKc, Kc - k0);
+          im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
+          pack(inG, scratch.kOffsets.get(), kc, nc, sw, scratch.runs.get(),
+               scratch.runBegin.get(), scratch.block.get());
+          block(Fg, nc, kc, wG + k0, Kc, scratch.block.get(), kc * kPanel,
+                outG + pb, P);
+        }
+      }
+    }
+  };
+  if (nThreads <= 1) {
+    runTasks(0, tasks);
+    return;
+  }
+#pragma omp parallel num_threads(nThreads)
+  {
+    int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
+    runTasks(tasks * id / nt, tasks * (id + 1) / nt);
+  }
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const float *in, const float *Wt, float *out, int64_t threads) {
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
+    return;
+  DepthwisePlaneFn plane = selectDepthwisePlane(isa);
+  int64_t planes = N * C;
+  int nThreads = threadsFor(threads, 2.0 * planes * OH * OW * KH * KW, planes);
+  parallelFor(nThreads, planes, [&](int64_t nc) {
+    int64_t c = nc % C;
+    plane(in + nc * H * W, W, Wt + c * KH * KW, KH, KW, out + nc * OH * OW, OH,
+          OW, sh, sw, dh, dw);
+  });
+}
+
+} // extern "C"

@@ -1,0 +1,227 @@
+//===- SGemmAvx2.cpp - AVX2 fp32 GEMM and depthwise kernels ---------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Compiled with -mavx2 -mfma; entered from SGemm.cpp only when the host runs
+// AVX2 and FMA.
+//
+// The GEMM micro-kernel keeps up to 6 rows x 16 columns (one B16 panel, two
+// ymm per row) in 12 accumulators, leaving 4 of the 16 ymm registers for the
+// B row and the broadcast A value. The blocking around it is the one the
+// AVX-512 file uses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace compress::cpu {
+
+/// Declared (identically) and explained in SGemm.cpp.
+struct PixelRun {
+  int32_t dst;
+  int32_t len;
+  int64_t srcOffset;
+};
+
+namespace {
+
+constexpr int64_t kPanel = 16;
+constexpr int64_t kKc = 256;
+// The extra 16 floats keep consecutive rows out of the same L1 sets.
+constexpr int64_t kApStride = kKc + 16;
+constexpr int kMaxMr = 6;
+// Up to this many rows skip the A copy and the K blocking and run 48-column
+// tiles, enough independent FMA chains to hide the FMA latency.
+constexpr int kSmallM = 2;
+
+/// Lanes [0, valid) of an 8-lane mask.
+inline __m256i laneMask(int64_t valid) {
+  valid = std::clamp<int64_t>(valid, 0, 8);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(valid)),
+                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+inline void addToC(float *c, __m256 v, int64_t valid) {
+  if (valid >= 8) {
+    _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), v));
+  } else if (valid > 0) {
+    __m256i m = laneMask(valid);
+    _mm256_maskstore_ps(c, m, _mm256_add_ps(_mm256_maskload_ps(c, m), v));
+  }
+}
+
+/// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
+/// nValid are neither read nor written.
+template <int MR, int NP>
+__attribute__((always_inline)) inline void
+microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
+            int64_t panelStride, float *c, int64_t ldc, int64_t nValid) {
+  __m256 acc[MR][2 * NP];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 8
+    for (int h = 0; h < 2 * NP; ++h)
+      acc[i][h] = _mm256_setzero_ps();
+#pragma GCC unroll 4
+  for (int64_t k = 0; k < kc; ++k) {
+    __m256 bv[2 * NP];
+#pragma GCC unroll 8
+    for (int h = 0; h < 2 * NP; ++h)
+      bv[h] =
+          _mm256_loadu_ps(b + (h / 2) * panelStride + k * kPanel + (h % 2) * 8);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      __m256 av = _mm256_broadcast_ss(a + i * lda + k);
+#pragma GCC unroll 8
+      for (int h = 0; h < 2 * NP; ++h)
+        acc[i][h] = _mm256_fmadd_ps(av, bv[h], acc[i][h]);
+    }
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 8
+    for (int h = 0; h < 2 * NP; ++h)
+      addToC(c + i * ldc + h * 8, acc[i][h], nValid - h * 8);
+}
+
+template <int MR>
+void packedRowTile(int64_t kc, const float *ap, const float *b,
+                   int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+  for (int64_t n = 0; n < nCols; n += kPanel)
+    microKernel<MR, 1>(kc, ap, kApStride, b + (n / kPanel) * panelStride,
+                       panelStride, c + n, ldc, nCols - n);
+}
+
+template <int MR>
+void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
+                  int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+  for (int64_t n = 0; n < nCols; n += 3 * kPanel) {
+    const float *bn = b + (n / kPanel) * panelStride;
+    int64_t rest = nCols - n;
+    if (rest > 2 * kPanel)
+      microKernel<MR, 3>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+    else if (rest > kPanel)
+      microKernel<MR, 2>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+    else
+      microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+  }
+}
+
+using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
+                           int64_t, float *, int64_t);
+constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
+    nullptr,          packedRowTile<1>, packedRowTile<2>, packedRowTile<3>,
+    packedRowTile<4>, packedRowTile<5>, packedRowTile<6>};
+
+using SmallRowTileFn = void (*)(int64_t, const float *, int64_t, const float *,
+                                int64_t, int64_t, float *, int64_t);
+constexpr SmallRowTileFn kSmallRowTiles[kSmallM + 1] = {
+    nullptr, smallRowTile<1>, smallRowTile<2>};
+
+/// Loads 8 input values spaced `stride` apart (the first `count` of them;
+/// the rest read as 0 and never touch memory).
+inline __m256 loadStrided(const float *src, int64_t stride, int64_t count) {
+  if (stride == 1) {
+    if (count >= 8)
+      return _mm256_loadu_ps(src);
+    return _mm256_maskload_ps(src, laneMask(count));
+  }
+  __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                   _mm256_set1_epi32(static_cast<int>(stride)));
+  return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), src, idx,
+                                  _mm256_castsi256_ps(laneMask(count)), 4);
+}
+
+} // namespace
+
+void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
+                    int64_t lda, const float *B, int64_t panelStride, float *C,
+                    int64_t ldc) {
+  if (M <= kSmallM) {
+    kSmallRowTiles[M](K, A, lda, B, panelStride, nCols, C, ldc);
+    return;
+  }
+  alignas(32) float ap[kMaxMr * kApStride];
+  int64_t tiles = (M + kMaxMr - 1) / kMaxMr;
+  int64_t base = M / tiles, extra = M % tiles;
+  for (int64_t k0 = 0; k0 < K; k0 += kKc) {
+    int64_t kc = std::min(kKc, K - k0);
+    int64_t m0 = 0;
+    for (int64_t t = 0; t < tiles; ++t) {
+      int64_t mr = base + (t < extra);
+      for (int64_t i = 0; i < mr; ++i)
+        std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
+                    kc * sizeof(float));
+      kPackedRowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols,
+                          C + m0 * ldc, ldc);
+      m0 += mr;
+    }
+  }
+}
+
+void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
+                    int64_t nc, int64_t sw, const PixelRun *runs,
+                    const int32_t *runBegin, float *buf) {
+  int64_t panels = (nc + kPanel - 1) / kPanel;
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i strided =
+      _mm256_mullo_epi32(lane, _mm256_set1_epi32(static_cast<int>(sw)));
+  for (int64_t k = 0; k < kc; ++k) {
+    const float *src = in + kOffsets[k];
+    for (int64_t q = 0; q < panels; ++q) {
+      float *dst = buf + q * kc * kPanel + k * kPanel;
+      for (int h = 0; h < 2; ++h) {
+        // Masked loads leave uncovered lanes zero, so runs combine by OR.
+        __m256 v = _mm256_setzero_ps();
+        for (int32_t r = runBegin[q]; r < runBegin[q + 1]; ++r) {
+          const PixelRun &run = runs[r];
+          int64_t first = run.dst - h * 8;
+          if (first >= 8 || first + run.len <= 0)
+            continue;
+          __m256i lanes = _mm256_and_si256(
+              _mm256_cmpgt_epi32(
+                  lane, _mm256_set1_epi32(static_cast<int>(first - 1))),
+              _mm256_cmpgt_epi32(
+                  _mm256_set1_epi32(static_cast<int>(first + run.len)), lane));
+          // Lane t reads element t * sw; masked-off lanes never touch memory.
+          const float *base = src + run.srcOffset - first * sw;
+          if (sw == 1 && first == 0 && run.len >= 8)
+            v = _mm256_loadu_ps(base);
+          else if (sw == 1)
+            v = _mm256_or_ps(v, _mm256_maskload_ps(base, lanes));
+          else
+            v = _mm256_mask_i32gather_ps(v, base, strided,
+                                         _mm256_castsi256_ps(lanes), 4);
+        }
+        _mm256_storeu_ps(dst + h * 8, v);
+      }
+    }
+  }
+}
+
+void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
+                        int64_t KW, float *out, int64_t OH, int64_t OW,
+                        int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    float *o = out + oh * OW;
+    const float *rows = in + oh * sh * W;
+    for (int64_t ow = 0; ow < OW; ow += 8) {
+      int64_t count = std::min<int64_t>(8, OW - ow);
+      __m256 acc = _mm256_setzero_ps();
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        const float *src = rows + kh * dh * W + ow * sw;
+        for (int64_t kw = 0; kw < KW; ++kw)
+          acc = _mm256_fmadd_ps(_mm256_set1_ps(w[kh * KW + kw]),
+                                loadStrided(src + kw * dw, sw, count), acc);
+      }
+      addToC(o + ow, acc, count);
+    }
+  }
+}
+
+} // namespace compress::cpu

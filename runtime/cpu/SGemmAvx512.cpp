@@ -1,0 +1,289 @@
+//===- SGemmAvx512.cpp - AVX-512 fp32 GEMM and depthwise kernels ----------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Compiled with -mavx512f/bw/vl/dq -mfma; entered from SGemm.cpp only when
+// the host runs AVX-512.
+//
+// The GEMM micro-kernel keeps up to 14 rows x 32 columns of C in 28 zmm
+// accumulators: per k it loads two 16-float B panel rows and broadcasts 14
+// A values, 28 FMAs for 16 loads, which leaves the load ports idle enough to
+// run at the FMA rate. Rows of A come from a buffer with a fixed row stride
+// that stays in L1 while the tile sweeps the B block (L2).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace compress::cpu {
+
+/// Declared (identically) and explained in SGemm.cpp.
+struct PixelRun {
+  int32_t dst;
+  int32_t len;
+  int64_t srcOffset;
+};
+
+namespace {
+
+constexpr int64_t kPanel = 16;
+constexpr int64_t kKc = 256;
+// The extra 16 floats keep consecutive rows out of the same L1 sets.
+constexpr int64_t kApStride = kKc + 16;
+constexpr int kMaxMr = 14;
+// Up to this many rows skip the A copy and the K blocking: such a product is
+// bound by streaming B once, and wide tiles (64 columns) keep enough
+// independent FMA chains in flight.
+constexpr int kSmallM = 4;
+
+inline __mmask16 tailMask(int64_t valid) {
+  return valid >= kPanel ? static_cast<__mmask16>(0xffff)
+                         : static_cast<__mmask16>((1u << valid) - 1);
+}
+
+/// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
+/// nValid are neither read nor written.
+template <int MR, int NP>
+__attribute__((always_inline)) inline void
+microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
+            int64_t panelStride, float *c, int64_t ldc, int64_t nValid) {
+  __m512 acc[MR][NP];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (int p = 0; p < NP; ++p)
+      acc[i][p] = _mm512_setzero_ps();
+  }
+  // C is touched only after the K loop; start fetching it now.
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char *>(c + i * ldc + NP * kPanel - 1),
+                 _MM_HINT_T0);
+  }
+#pragma GCC unroll 4
+  for (int64_t k = 0; k < kc; ++k) {
+    __m512 bv[NP];
+#pragma GCC unroll 4
+    for (int p = 0; p < NP; ++p)
+      bv[p] = _mm512_loadu_ps(b + p * panelStride + k * kPanel);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      __m512 av = _mm512_set1_ps(a[i * lda + k]);
+#pragma GCC unroll 4
+      for (int p = 0; p < NP; ++p)
+        acc[i][p] = _mm512_fmadd_ps(av, bv[p], acc[i][p]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+    for (int p = 0; p < NP; ++p) {
+      __mmask16 m = tailMask(nValid - p * kPanel);
+      float *ci = c + i * ldc + p * kPanel;
+      _mm512_mask_storeu_ps(
+          ci, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, ci), acc[i][p]));
+    }
+  }
+}
+
+/// One tile of MR rows (from the A buffer) across nCols columns of B.
+template <int MR>
+void packedRowTile(int64_t kc, const float *ap, const float *b,
+                   int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+  for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
+    const float *bn = b + (n / kPanel) * panelStride;
+    if (nCols - n > kPanel)
+      microKernel<MR, 2>(kc, ap, kApStride, bn, panelStride, c + n, ldc,
+                         nCols - n);
+    else
+      microKernel<MR, 1>(kc, ap, kApStride, bn, panelStride, c + n, ldc,
+                         nCols - n);
+  }
+}
+
+/// MR <= kSmallM rows read straight from A, 64 columns at a time.
+template <int MR>
+void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
+                  int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+  for (int64_t n = 0; n < nCols; n += 4 * kPanel) {
+    const float *bn = b + (n / kPanel) * panelStride;
+    int64_t rest = nCols - n;
+    if (rest > 3 * kPanel)
+      microKernel<MR, 4>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+    else if (rest > 2 * kPanel)
+      microKernel<MR, 3>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+    else if (rest > kPanel)
+      microKernel<MR, 2>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+    else
+      microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+  }
+}
+
+using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
+                           int64_t, float *, int64_t);
+constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
+    nullptr,           packedRowTile<1>,  packedRowTile<2>,  packedRowTile<3>,
+    packedRowTile<4>,  packedRowTile<5>,  packedRowTile<6>,  packedRowTile<7>,
+    packedRowTile<8>,  packedRowTile<9>,  packedRowTile<10>, packedRowTile<11>,
+    packedRowTile<12>, packedRowTile<13>, packedRowTile<14>};
+
+using SmallRowTileFn = void (*)(int64_t, const float *, int64_t, const float *,
+                                int64_t, int64_t, float *, int64_t);
+constexpr SmallRowTileFn kSmallRowTiles[kSmallM + 1] = {
+    nullptr, smallRowTile<1>, smallRowTile<2>, smallRowTile<3>,
+    smallRowTile<4>};
+
+/// Loads 16 input values spaced `stride` apart (the first `count` of them;
+/// the rest read as 0 and never touch memory).
+inline __m512 loadStrided(const float *src, int64_t stride, int64_t count) {
+  if (stride == 1)
+    return _mm512_maskz_loadu_ps(tailMask(count), src);
+  if (stride == 2) {
+    // Two contiguous loads and a permute beat a gather by far.
+    int64_t span = 2 * count - 1;
+    __m512 lo = _mm512_maskz_loadu_ps(tailMask(span), src);
+    __m512 hi = _mm512_maskz_loadu_ps(
+        span > kPanel ? tailMask(span - kPanel) : 0, src + kPanel);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18,
+                                           20, 22, 24, 26, 28, 30);
+    return _mm512_permutex2var_ps(lo, even, hi);
+  }
+  __m512i idx = _mm512_mullo_epi32(
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+      _mm512_set1_epi32(static_cast<int>(stride)));
+  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), tailMask(count), idx,
+                                  src, 4);
+}
+
+/// The 3x3 depthwise case (MobileNet's): the nine weights live in
+/// registers, and each filter row feeds its own accumulator so that a
+/// 16-pixel chunk is three short FMA chains instead of one of nine.
+template <int SW>
+void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
+                  int64_t OH, int64_t OW, int64_t sh, int64_t dh, int64_t dw) {
+  __m512 wv[9];
+  for (int i = 0; i < 9; ++i)
+    wv[i] = _mm512_set1_ps(w[i]);
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    float *o = out + oh * OW;
+    const float *rows = in + oh * sh * W;
+    for (int64_t ow = 0; ow < OW; ow += kPanel) {
+      int64_t count = std::min(kPanel, OW - ow);
+      __mmask16 m = tailMask(count);
+      __m512 acc[3];
+#pragma GCC unroll 3
+      for (int kh = 0; kh < 3; ++kh) {
+        const float *src = rows + kh * dh * W + ow * SW;
+        acc[kh] =
+            kh == 0 ? _mm512_maskz_loadu_ps(m, o + ow) : _mm512_setzero_ps();
+#pragma GCC unroll 3
+        for (int kw = 0; kw < 3; ++kw)
+          acc[kh] = _mm512_fmadd_ps(
+              wv[kh * 3 + kw], loadStrided(src + kw * dw, SW, count), acc[kh]);
+      }
+      _mm512_mask_storeu_ps(
+          o + ow, m, _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), acc[2]));
+    }
+  }
+}
+
+} // namespace
+
+void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
+                      int64_t lda, const float *B, int64_t panelStride,
+                      float *C, int64_t ldc) {
+  if (M <= kSmallM) {
+    kSmallRowTiles[M](K, A, lda, B, panelStride, nCols, C, ldc);
+    return;
+  }
+  alignas(64) float ap[kMaxMr * kApStride];
+  // Equal tiles: 128 rows run as 13+...+12, not 9 x 14 and a slow 2.
+  int64_t tiles = (M + kMaxMr - 1) / kMaxMr;
+  int64_t base = M / tiles, extra = M % tiles;
+  for (int64_t k0 = 0; k0 < K; k0 += kKc) {
+    int64_t kc = std::min(kKc, K - k0);
+    int64_t m0 = 0;
+    for (int64_t t = 0; t < tiles; ++t) {
+      int64_t mr = base + (t < extra);
+      for (int64_t i = 0; i < mr; ++i)
+        std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
+                    kc * sizeof(float));
+      kPackedRowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols,
+                          C + m0 * ldc, ldc);
+      m0 += mr;
+    }
+  }
+}
+
+void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
+                      int64_t nc, int64_t sw, const PixelRun *runs,
+                      const int32_t *runBegin, float *buf) {
+  int64_t panels = (nc + kPanel - 1) / kPanel;
+  const __m512i lane =
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i even = _mm512_slli_epi32(lane, 1);
+  const __m512i strided =
+      _mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(sw)));
+  for (int64_t k = 0; k < kc; ++k) {
+    const float *src = in + kOffsets[k];
+    for (int64_t q = 0; q < panels; ++q) {
+      // Lanes no run covers (past nc) stay zero.
+      __m512 v = _mm512_setzero_ps();
+      for (int32_t r = runBegin[q]; r < runBegin[q + 1]; ++r) {
+        const PixelRun &run = runs[r];
+        __mmask16 lanes =
+            static_cast<__mmask16>(((1u << run.len) - 1) << run.dst);
+        // Indexed so that lane t reads element t * sw: the run's first
+        // element lands in lane dst. Masked-off lanes never touch memory.
+        const float *base = src + run.srcOffset - run.dst * sw;
+        if (sw == 1) {
+          v = _mm512_mask_loadu_ps(v, lanes, base);
+        } else if (sw == 2) {
+          uint32_t span = ((1u << (2 * run.len - 1)) - 1) << (2 * run.dst);
+          __m512 lo = _mm512_maskz_loadu_ps(static_cast<__mmask16>(span), base);
+          __m512 hi = _mm512_maskz_loadu_ps(static_cast<__mmask16>(span >> 16),
+                                            base + kPanel);
+          v = _mm512_mask_mov_ps(v, lanes,
+                                 _mm512_permutex2var_ps(lo, even, hi));
+        } else {
+          v = _mm512_mask_i32gather_ps(v, lanes, strided, base, 4);
+        }
+      }
+      _mm512_storeu_ps(buf + q * kc * kPanel + k * kPanel, v);
+    }
+  }
+}
+
+void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
+                          int64_t KH, int64_t KW, float *out, int64_t OH,
+                          int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                          int64_t dw) {
+  if (KH == 3 && KW == 3 && sw == 1)
+    return depthwise3x3<1>(in, W, w, out, OH, OW, sh, dh, dw);
+  if (KH == 3 && KW == 3 && sw == 2)
+    return depthwise3x3<2>(in, W, w, out, OH, OW, sh, dh, dw);
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    float *o = out + oh * OW;
+    const float *rows = in + oh * sh * W;
+    for (int64_t ow = 0; ow < OW; ow += kPanel) {
+      int64_t count = std::min(kPanel, OW - ow);
+      __mmask16 m = tailMask(count);
+      __m512 acc = _mm512_maskz_loadu_ps(m, o + ow);
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        const float *src = rows + kh * dh * W + ow * sw;
+        for (int64_t kw = 0; kw < KW; ++kw)
+          acc = _mm512_fmadd_ps(_mm512_set1_ps(w[kh * KW + kw]),
+                                loadStrided(src + kw * dw, sw, count), acc);
+      }
+      _mm512_mask_storeu_ps(o + ow, m, acc);
+    }
+  }
+}
+
+} // namespace compress::cpu

@@ -1,0 +1,26 @@
+// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels -verify-diagnostics
+
+func.func @unknown_isa(%a: memref<4x8xf32>, %w: memref<8x3xf32>, %c: memref<4x3xf32>) {
+  // expected-error @+1 {{compress-cpu-lower-kernels: malformed 'compress.cpu_kernel' attribute}}
+  linalg.matmul {compress.cpu_kernel = {isa = "sse9", kernel = "sgemm", threads = 1 : i64}}
+      ins(%a, %w : memref<4x8xf32>, memref<8x3xf32>) outs(%c : memref<4x3xf32>)
+  return
+}
+
+// -----
+
+func.func @strided_activation(%a: memref<4x8xf32, strided<[1, 4]>>, %w: memref<8x3xf32>, %c: memref<4x3xf32>) {
+  // expected-remark @+1 {{the activation or the result is not contiguous along its rows; left as it is}}
+  linalg.matmul {compress.cpu_kernel = {isa = "avx2", kernel = "sgemm", threads = 1 : i64}}
+      ins(%a, %w : memref<4x8xf32, strided<[1, 4]>>, memref<8x3xf32>) outs(%c : memref<4x3xf32>)
+  return
+}
+
+// -----
+
+func.func @runtime_filter(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %o: memref<1x4x6x6xf32>) {
+  // expected-remark @+1 {{the filter is not a readable constant; left as it is}}
+  linalg.conv_2d_nchw_fchw {compress.cpu_kernel = {isa = "avx512", kernel = "conv2d_nchw_f32", threads = 1 : i64}}
+      ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%o : memref<1x4x6x6xf32>)
+  return
+}

@@ -1,0 +1,114 @@
+// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels --canonicalize --cse \
+// RUN:   --mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s
+// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels --compress-cpu-lower-kernels | FileCheck %s --check-prefix=TWICE
+
+// A constant weight is packed at compile time into 16-column panels (3
+// columns -> one zero-padded panel of 16 x 8), the original global goes.
+// CHECK-LABEL: module
+// CHECK-DAG: memref.global "private" constant @__constant_8x3xf32_b16 : memref<128xf32> = dense<{{\[}}1.000000e+00, 2.000000e+00, 3.000000e+00, 0.000000e+00, {{.*}}, 4.000000e+00, 5.000000e+00, 6.000000e+00, 0.000000e+00,
+// CHECK-DAG: func.func private @compress_cpu_sgemm_packed(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-NOT: @__constant_8x3xf32 :
+// CHECK-LABEL: func.func @matmul_f32
+// CHECK-DAG: %[[ISA:.*]] = arith.constant 2 : i64
+// CHECK-DAG: %[[M:.*]] = arith.constant 4 : i64
+// CHECK-DAG: %[[N:.*]] = arith.constant 3 : i64
+// CHECK-DAG: %[[K:.*]] = arith.constant 8 : i64
+// CHECK-DAG: %[[T:.*]] = arith.constant 1 : i64
+// CHECK-DAG: %[[PA:.*]] = memref.extract_aligned_pointer_as_index %arg0
+// CHECK-DAG: %[[WP:.*]] = memref.get_global @__constant_8x3xf32_b16
+// CHECK-DAG: %[[PW:.*]] = memref.extract_aligned_pointer_as_index %[[WP]]
+// CHECK-DAG: %[[PC:.*]] = memref.extract_aligned_pointer_as_index %arg1
+// CHECK-DAG: %[[A:.*]] = arith.index_cast %[[PA]] : index to i64
+// CHECK-DAG: %[[W:.*]] = arith.index_cast %[[PW]] : index to i64
+// CHECK-DAG: %[[C:.*]] = arith.index_cast %[[PC]] : index to i64
+// CHECK: call @compress_cpu_sgemm_packed(%[[ISA]], %[[M]], %[[N]], %[[K]], %[[A]], %[[K]], %[[W]], %[[C]], %[[N]], %[[T]])
+// CHECK-NOT: linalg.matmul
+// TWICE: call @compress_cpu_sgemm_packed
+// TWICE-NOT: call @compress_cpu_sgemm_packed
+module {
+  memref.global "private" constant @__constant_8x3xf32 : memref<8x3xf32> = dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]>
+  func.func @matmul_f32(%a: memref<4x8xf32>, %c: memref<4x3xf32>) {
+    %w = memref.get_global @__constant_8x3xf32 : memref<8x3xf32>
+    linalg.matmul {compress.cpu_kernel = {isa = "avx512", kernel = "sgemm", threads = 1 : i64}}
+        ins(%a, %w : memref<4x8xf32>, memref<8x3xf32>) outs(%c : memref<4x3xf32>)
+    return
+  }
+}
+
+// -----
+
+// A weight that is not a constant is packed by the library at run time; a
+// strided (transposed) view passes its strides. Row strides of subviews are
+// passed through.
+// CHECK-LABEL: func.func @matmul_runtime_weight
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK-DAG: %[[EIGHT:.*]] = arith.constant 8 : i64
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK: call @compress_cpu_sgemm(%[[ONE]], %{{.*}}, %{{.*}}, %[[EIGHT]], %{{.*}}, %[[EIGHT]], %{{.*}}, %[[ONE]], %[[EIGHT]], %{{.*}}, %{{.*}}, %[[ZERO]])
+func.func @matmul_runtime_weight(%a: memref<4x8xf32>, %w: memref<8x3xf32, strided<[1, 8]>>, %c: memref<4x3xf32>) {
+  linalg.matmul {compress.cpu_kernel = {isa = "avx2", kernel = "sgemm", threads = 0 : i64}}
+      ins(%a, %w : memref<4x8xf32>, memref<8x3xf32, strided<[1, 8]>>) outs(%c : memref<4x3xf32>)
+  return
+}
+
+// -----
+
+// An activation that is not contiguous along K cannot be passed: remark, and
+// the op stays (without the mark).
+// CHECK-LABEL: func.func @strided_activation
+// CHECK: linalg.matmul ins
+// CHECK-NOT: call
+func.func @strided_activation(%a: memref<4x8xf32, strided<[1, 4]>>, %w: memref<8x3xf32>, %c: memref<4x3xf32>) {
+  linalg.matmul {compress.cpu_kernel = {isa = "avx2", kernel = "sgemm", threads = 1 : i64}}
+      ins(%a, %w : memref<4x8xf32, strided<[1, 4]>>, memref<8x3xf32>) outs(%c : memref<4x3xf32>)
+  return
+}
+
+// -----
+
+// int8: the weight is packed 16 columns x 4 deep, K padded to 64.
+// CHECK-LABEL: module
+// CHECK-DAG: memref.global "private" constant @w_b16x4 : memref<1024xi8>
+// CHECK-LABEL: func.func @igemm
+// CHECK: call @compress_cpu_igemm_u8s8_packed
+module {
+  memref.global "private" constant @w : memref<4x3xi8> = dense<[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12]]>
+  func.func @igemm(%a: memref<2x4xi8>, %c: memref<2x3xi32>) {
+    %w = memref.get_global @w : memref<4x3xi8>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "amx", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    return
+  }
+}
+
+// -----
+
+// CHECK-LABEL: func.func @conv
+// CHECK: memref.get_global @f_conv_f32
+// CHECK: call @compress_cpu_conv2d_nchw_f32
+// CHECK-LABEL: func.func @depthwise
+// CHECK: call @compress_cpu_depthwise_conv2d_nchw_f32
+module {
+  memref.global "private" constant @f : memref<4x3x3x3xf32> = dense<0.5>
+  func.func @conv(%x: memref<1x3x8x8xf32>, %o: memref<1x4x6x6xf32>) {
+    %w = memref.get_global @f : memref<4x3x3x3xf32>
+    linalg.conv_2d_nchw_fchw {compress.cpu_kernel = {isa = "avx512", kernel = "conv2d_nchw_f32", threads = 1 : i64}}
+        ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%o : memref<1x4x6x6xf32>)
+    return
+  }
+  func.func @depthwise(%x: memref<1x3x8x8xf32>, %w: memref<3x3x3xf32>, %o: memref<1x3x6x6xf32>) {
+    linalg.depthwise_conv_2d_nchw_chw {compress.cpu_kernel = {isa = "avx512", kernel = "depthwise_conv2d_nchw_f32", threads = 1 : i64}}
+        ins(%x, %w : memref<1x3x8x8xf32>, memref<3x3x3xf32>) outs(%o : memref<1x3x6x6xf32>)
+    return
+  }
+}
+

@@ -1,0 +1,293 @@
+"""Execution tests of the CPU kernel library through the compiler.
+
+For every case this writes a model (.mlir, weights as constants), its inputs
+(.npy), runs it with `compress-run --lower-options="cpu=CPU threads=T"` and
+compares the result with numpy: int8 kernels exactly (int64 reference),
+float kernels within |y - ref| <= 1e-5 * (|A| @ |B|) + 1e-6 elementwise (the
+float32 rounding of a sum of products in any order).
+
+  check_kernels.py --compress-run BIN --out DIR --cpu CPU [--threads T] \
+      (gemm-f32 | gemm-u8s8 | conv-f32 | conv-u8s8)
+
+It also checks that the kernels were used: `compress-opt` with
+--compress-lower-to-cpu must leave no linalg op and call the library.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+
+def dense(a):
+    """An MLIR dense literal of a numpy array."""
+    if a.dtype == np.float32:
+        body = np.array2string(a, separator=", ", threshold=sys.maxsize,
+                               max_line_width=sys.maxsize,
+                               formatter={"float_kind": lambda v: repr(float(v))})
+    else:
+        body = np.array2string(a, separator=", ", threshold=sys.maxsize,
+                               max_line_width=sys.maxsize)
+    return "dense<" + body.replace("\n", "") + ">"
+
+
+def ttype(shape, elem):
+    return "tensor<" + "x".join(str(d) for d in shape) + "x" + elem + ">"
+
+
+# ---------------------------------------------------------------- GEMM cases
+GEMM_SHAPES = [(1, 7, 1), (3, 300, 17), (13, 65, 33), (17, 64, 15),
+               (33, 5, 16), (2, 1, 31), (64, 129, 48), (128, 768, 40)]
+
+
+def gemm_model(m, k, n, kind, transposed, constant_b, rng):
+    """A model computing C = init + A @ B; returns (mlir, inputs, ref, bound)."""
+    if kind == "f32":
+        a = rng.standard_normal((m, k)).astype(np.float32)
+        b = rng.standard_normal((k, n)).astype(np.float32)
+        init = rng.standard_normal((n,)).astype(np.float32)
+        elem, acc = "f32", "f32"
+        ab, cb = "f32", "f32"
+        body = ("  %p = arith.mulf %x, %y : f32\n"
+                "  %s = arith.addf %c, %p : f32\n")
+    else:
+        a = rng.integers(0, 256, (m, k)).astype(np.uint8)
+        b = rng.integers(-128, 128, (k, n)).astype(np.int8)
+        # Extremes: the largest products, and their sums.
+        a[0, :min(k, 5)] = 255
+        b[:min(k, 5), 0] = -128
+        init = rng.integers(-1000, 1000, (n,)).astype(np.int32)
+        elem, acc = "i8", "i32"
+        body = ("  %xe = arith.extui %x : i8 to i32\n"
+                "  %ye = arith.extsi %y : i8 to i32\n"
+                "  %p = arith.muli %xe, %ye : i32\n"
+                "  %s = arith.addi %c, %p : i32\n")
+    bstore = b.T.copy() if transposed else b
+    bmap = "(d2, d1)" if not transposed else "(d1, d2)"
+    ins = [("a", a)]
+    if constant_b:
+        bdecl = (f"  %b = arith.constant "
+                 f"{dense(bstore.view(np.int8) if kind != 'f32' else bstore)}"
+                 f" : {ttype(bstore.shape, elem)}\n")
+        args = f"%a: {ttype((m, k), elem)}"
+    else:
+        bdecl = ""
+        args = f"%a: {ttype((m, k), elem)}, %b: {ttype(bstore.shape, elem)}"
+        ins.append(("b", bstore))
+    mlir = f"""#A = affine_map<(d0, d1, d2) -> (d0, d2)>
+#B = affine_map<(d0, d1, d2) -> {bmap}>
+#C = affine_map<(d0, d1, d2) -> (d0, d1)>
+#V = affine_map<(d0, d1) -> (d1)>
+#I = affine_map<(d0, d1) -> (d0, d1)>
+func.func @main({args}) -> {ttype((m, n), acc)} {{
+{bdecl}  %bias = arith.constant {dense(init)} : {ttype((n,), acc)}
+  %e = tensor.empty() : {ttype((m, n), acc)}
+  %init = linalg.generic {{indexing_maps = [#V, #I], iterator_types = ["parallel", "parallel"]}}
+      ins(%bias : {ttype((n,), acc)}) outs(%e : {ttype((m, n), acc)}) {{
+  ^bb0(%v: {acc}, %o: {acc}):
+    linalg.yield %v : {acc}
+  }} -> {ttype((m, n), acc)}
+  %r = linalg.generic {{indexing_maps = [#A, #B, #C], iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%a, %b : {ttype((m, k), elem)}, {ttype(bstore.shape, elem)}) outs(%init : {ttype((m, n), acc)}) {{
+  ^bb0(%x: {elem}, %y: {elem}, %c: {acc}):
+{body}    linalg.yield %s : {acc}
+  }} -> {ttype((m, n), acc)}
+  return %r : {ttype((m, n), acc)}
+}}
+"""
+    if kind == "f32":
+        ref = a.astype(np.float64) @ b.astype(np.float64) + init
+        bound = 1e-5 * (np.abs(a.astype(np.float64)) @ np.abs(b)) + 1e-6
+    else:
+        ref = a.astype(np.int64) @ b.astype(np.int64) + init
+        bound = None
+    return mlir, ins, ref, bound
+
+
+# ---------------------------------------------------------- convolution cases
+# (N, C, H, W, F, KH, KW, stride, dilation, groups, depthwise)
+CONV_SHAPES = [
+    (1, 3, 9, 11, 5, 3, 3, 1, 1, 1, False),
+    (2, 4, 12, 10, 17, 3, 3, 2, 1, 1, False),
+    (1, 5, 13, 13, 8, 3, 3, 1, 2, 1, False),
+    (1, 16, 7, 7, 33, 1, 1, 1, 1, 1, False),
+    (1, 3, 23, 23, 16, 7, 7, 2, 1, 1, False),
+    (1, 8, 9, 9, 6, 3, 3, 1, 1, 2, False),
+    (1, 8, 10, 10, 8, 3, 3, 1, 1, 8, True),
+    (2, 6, 11, 11, 6, 3, 3, 2, 1, 6, True),
+]
+
+
+def conv_ref(x, w, stride, dilation, groups):
+    n, c, h, wd = x.shape
+    f, cg, kh, kw = w.shape
+    oh = (h - dilation * (kh - 1) - 1) // stride + 1
+    ow = (wd - dilation * (kw - 1) - 1) // stride + 1
+    fg = f // groups
+    out = np.zeros((n, f, oh, ow), dtype=np.float64 if x.dtype == np.float32
+                   else np.int64)
+    xw = x.astype(out.dtype)
+    ww = w.astype(out.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            patch = xw[:, :, i * dilation: i * dilation + stride * (oh - 1) + 1: stride,
+                       j * dilation: j * dilation + stride * (ow - 1) + 1: stride]
+            for g in range(groups):
+                p = patch[:, g * cg:(g + 1) * cg]
+                out[:, g * fg:(g + 1) * fg] += np.einsum(
+                    "nchw,fc->nfhw", p, ww[g * fg:(g + 1) * fg, :, i, j])
+    return out
+
+
+def conv_model(shape, kind, rng):
+    n, c, h, wd, f, kh, kw, s, d, groups, depthwise = shape
+    cg = c // groups
+    oh = (h - d * (kh - 1) - 1) // s + 1
+    ow = (wd - d * (kw - 1) - 1) // s + 1
+    if kind == "f32":
+        x = rng.standard_normal((n, c, h, wd)).astype(np.float32)
+        w = rng.standard_normal((f, cg, kh, kw)).astype(np.float32)
+        init = rng.standard_normal((f,)).astype(np.float32)
+        elem, acc = "f32", "f32"
+    else:
+        x = rng.integers(0, 256, (n, c, h, wd)).astype(np.uint8)
+        w = rng.integers(-128, 128, (f, cg, kh, kw)).astype(np.int8)
+        x.flat[:7] = 255
+        w.flat[:7] = -128
+        init = rng.integers(-1000, 1000, (f,)).astype(np.int32)
+        elem, acc = "i8", "i32"
+    out_t = ttype((n, f, oh, ow), acc)
+    in_t = ttype((n, c, h, wd), elem)
+    attrs = (f"{{dilations = dense<{d}> : tensor<2xi64>, "
+             f"strides = dense<{s}> : tensor<2xi64>}}")
+    if kind == "f32" and depthwise:
+        wv = w.reshape(f, kh, kw)
+        wdecl = f"  %w = arith.constant {dense(wv)} : {ttype(wv.shape, elem)}\n"
+        conv = (f"  %r = linalg.depthwise_conv_2d_nchw_chw {attrs}\n"
+                f"      ins(%x, %w : {in_t}, {ttype(wv.shape, elem)}) "
+                f"outs(%init : {out_t}) -> {out_t}\n")
+    elif kind == "f32" and groups > 1:
+        xg_t = ttype((n, groups, cg, h, wd), elem)
+        wg = w.reshape(groups, f // groups, cg, kh, kw)
+        og_t = ttype((n, groups, f // groups, oh, ow), acc)
+        wdecl = f"  %w = arith.constant {dense(wg)} : {ttype(wg.shape, elem)}\n"
+        conv = (f"  %xg = tensor.expand_shape %x [[0], [1, 2], [3], [4]] "
+                f"output_shape [{n}, {groups}, {cg}, {h}, {wd}] : {in_t} into {xg_t}\n"
+                f"  %ig = tensor.expand_shape %init [[0], [1, 2], [3], [4]] "
+                f"output_shape [{n}, {groups}, {f // groups}, {oh}, {ow}] : {out_t} into {og_t}\n"
+                f"  %rg = linalg.conv_2d_ngchw_gfchw {attrs}\n"
+                f"      ins(%xg, %w : {xg_t}, {ttype(wg.shape, elem)}) "
+                f"outs(%ig : {og_t}) -> {og_t}\n"
+                f"  %r = tensor.collapse_shape %rg [[0], [1, 2], [3], [4]] : {og_t} into {out_t}\n")
+    elif kind == "f32":
+        wdecl = f"  %w = arith.constant {dense(w)} : {ttype(w.shape, elem)}\n"
+        conv = (f"  %r = linalg.conv_2d_nchw_fchw {attrs}\n"
+                f"      ins(%x, %w : {in_t}, {ttype(w.shape, elem)}) "
+                f"outs(%init : {out_t}) -> {out_t}\n")
+    else:
+        if groups > 1:
+            return None  # the int8 grouped/depthwise kernels are not generics
+        wdecl = f"  %w = arith.constant {dense(w)} : {ttype(w.shape, elem)}\n"
+        conv = f"""  %r = linalg.generic {{indexing_maps = [
+        affine_map<(n, f, h, w, c, i, j) -> (n, c, h * {s} + i * {d}, w * {s} + j * {d})>,
+        affine_map<(n, f, h, w, c, i, j) -> (f, c, i, j)>,
+        affine_map<(n, f, h, w, c, i, j) -> (n, f, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}}
+      ins(%x, %w : {in_t}, {ttype(w.shape, elem)}) outs(%init : {out_t}) {{
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %p = arith.muli %ae, %be : i32
+    %q = arith.addi %c, %p : i32
+    linalg.yield %q : i32
+  }} -> {out_t}
+"""
+    mlir = f"""func.func @main(%x: {in_t}) -> {out_t} {{
+{wdecl}  %bias = arith.constant {dense(init)} : {ttype((f,), acc)}
+  %e = tensor.empty() : {out_t}
+  %init = linalg.generic {{indexing_maps = [affine_map<(n, f, h, w) -> (f)>, affine_map<(n, f, h, w) -> (n, f, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
+      ins(%bias : {ttype((f,), acc)}) outs(%e : {out_t}) {{
+  ^bb0(%v: {acc}, %o: {acc}):
+    linalg.yield %v : {acc}
+  }} -> {out_t}
+{conv}  return %r : {out_t}
+}}
+"""
+    ref = conv_ref(x, w, s, d, groups) + init.reshape(1, f, 1, 1)
+    bound = None
+    if kind == "f32":
+        bound = 1e-5 * conv_ref(np.abs(x), np.abs(w), s, d, groups) + 1e-6
+    return mlir, [("x", x)], ref, bound
+
+
+def run_case(args, name, mlir, inputs, ref, bound):
+    path = os.path.join(args.out, name)
+    with open(path + ".mlir", "w") as f:
+        f.write(mlir)
+    cmd = [args.compress_run, path + ".mlir", "--progress=off", "--quiet",
+           f"--lower-options=cpu={args.cpu} threads={args.threads}"]
+    for tag, value in inputs:
+        file = f"{path}.{tag}.npy"
+        np.save(file, value.view(np.int8) if value.dtype == np.uint8 else value)
+        cmd += ["--input", file]
+    cmd += ["--output", path + ".out.npy"]
+    subprocess.run(cmd, check=True)
+    got = np.load(path + ".out.npy")
+    if bound is None:
+        if got.dtype != np.int32 or not np.array_equal(got.astype(np.int64), ref):
+            bad = np.argwhere(got.astype(np.int64) != ref)
+            sys.exit(f"FAIL {name}: {len(bad)} wrong integers, first at "
+                     f"{bad[0].tolist()}: {got[tuple(bad[0])]} != {ref[tuple(bad[0])]}")
+    else:
+        err = np.abs(got.astype(np.float64) - ref)
+        if got.dtype != np.float32 or not np.all(err <= bound):
+            worst = np.unravel_index(np.argmax(err - bound), err.shape)
+            sys.exit(f"FAIL {name}: error {err[worst]} > bound {bound[worst]} "
+                     f"at {list(worst)}")
+    # The kernels, not loops, computed it.
+    lowered = subprocess.run(
+        [args.compress_opt, path + ".mlir",
+         f"--compress-lower-to-cpu=cpu={args.cpu} threads={args.threads}"],
+        check=True, capture_output=True, text=True).stdout
+    if "call @compress_cpu_" not in lowered:
+        sys.exit(f"FAIL {name}: no call into the kernel library")
+    print(f"ok {name}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--compress-run", required=True)
+    p.add_argument("--compress-opt", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--cpu", required=True)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "conv-f32",
+                                     "conv-u8s8"])
+    args = p.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    rng = np.random.default_rng(2026)
+    kind = args.suite.split("-")[1]
+    if args.suite.startswith("gemm"):
+        for m, k, n in GEMM_SHAPES:
+            for transposed in (False, True):
+                for constant_b in (True, False):
+                    name = (f"{args.suite}-{m}x{k}x{n}"
+                            f"{'-t' if transposed else ''}"
+                            f"{'' if constant_b else '-arg'}")
+                    run_case(args, name, *gemm_model(m, k, n, kind, transposed,
+                                                     constant_b, rng))
+    else:
+        for shape in CONV_SHAPES:
+            case = conv_model(shape, kind, rng)
+            if case is None:
+                continue
+            name = f"{args.suite}-" + "-".join(str(v) for v in shape[:10])
+            if shape[10]:
+                name += "-dw"
+            run_case(args, name, *case)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+//===- SGemmKernelsTest.cpp - fp32 GEMM/convolution kernels ---------------===//
+//
+// Every kernel path (portable, AVX2, AVX-512: forced through the isa
+// argument; a path the host lacks falls back to one it has) and thread
+// counts 1 and 2 against a naive double-precision reference, on shapes that
+// hit every remainder: M = 1 and tile-row remainders, N not a multiple of
+// 16, K = 1 and K past one K block, padded lda/ldc, accumulation into a
+// non-zero C.
+//
+// Error bound: a float sum of K products carries at most gamma_K * sum |a*b|
+// of rounding error (Higham, gamma_K = K*u / (1 - K*u), u = 2^-24). The
+// check allows twice that, relative to sum |a*b| + |C0|.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CpuKernels.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace {
+
+constexpr int64_t kIsas[] = {COMPRESS_CPU_ISA_PORTABLE, COMPRESS_CPU_ISA_AVX2,
+                             COMPRESS_CPU_ISA_AVX512};
+constexpr int64_t kThreads[] = {1, 2};
+
+std::vector<float> randomVector(size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(gen);
+  return v;
+}
+
+double tolerance(int64_t terms, double absSum) {
+  double u = std::ldexp(1.0, -24);
+  double gamma = (terms + 1) * u / (1 - (terms + 1) * u);
+  return 2 * gamma * absSum + 1e-30;
+}
+
+struct GemmShape {
+  int64_t M, N, K;
+};
+
+const GemmShape kGemmShapes[] = {
+    {1, 1, 1},    {1, 15, 7},   {1, 17, 300}, {1, 33, 1},     {1, 70, 300},
+    {3, 1, 7},    {3, 15, 300}, {3, 17, 1},   {3, 33, 7},     {3, 70, 300},
+    {5, 33, 300}, {13, 1, 300}, {13, 15, 1},  {13, 17, 7},    {13, 33, 300},
+    {13, 65, 7},  {15, 48, 30}, {30, 33, 7},  {37, 131, 257}, {64, 600, 5}};
+
+/// Checks C (with its ldc padding) against C0 + A * B in double.
+void expectGemm(const GemmShape &s, const std::vector<float> &A, int64_t lda,
+                const std::vector<float> &B, const std::vector<float> &C0,
+                const std::vector<float> &C, int64_t ldc) {
+  for (int64_t m = 0; m < s.M; ++m) {
+    for (int64_t n = 0; n < ldc; ++n) {
+      float got = C[m * ldc + n], c0 = C0[m * ldc + n];
+      if (n >= s.N) {
+        ASSERT_EQ(got, c0) << "wrote past N at m=" << m << " n=" << n;
+        continue;
+      }
+      double ref = c0, absSum = std::fabs(c0);
+      for (int64_t k = 0; k < s.K; ++k) {
+        double p = double(A[m * lda + k]) * double(B[k * s.N + n]);
+        ref += p;
+        absSum += std::fabs(p);
+      }
+      ASSERT_NEAR(got, ref, tolerance(s.K, absSum)) << "m=" << m << " n=" << n;
+    }
+  }
+}
+
+/// The zero padding of a packed B adds nothing to the columns below N, so a
+/// kernel that wrongly stores past N would leave C unchanged there; garbage
+/// in the padding makes such a store visible.
+void poisonPadding(const GemmShape &s, std::vector<float> &Bp) {
+  int64_t last = s.N / 16;
+  for (int64_t n = s.N; n < (s.N + 15) / 16 * 16; ++n)
+    for (int64_t k = 0; k < s.K; ++k)
+      Bp[last * s.K * 16 + k * 16 + n % 16] = 1.0e6f;
+}
+
+TEST(SGemmKernels, PackB16Layout) {
+  int64_t K = 5, N = 19;
+  std::vector<float> B = randomVector(K * N, 1);
+  std::vector<float> Bp(32 * K, -7.0f);
+  compress_cpu_pack_b16_f32(K, N, B.data(), N, 1, Bp.data());
+  for (int64_t n = 0; n < 32; ++n)
+    for (int64_t k = 0; k < K; ++k)
+      EXPECT_EQ(Bp[(n / 16) * K * 16 + k * 16 + n % 16],
+                n < N ? B[k * N + n] : 0.0f);
+}
+
+TEST(SGemmKernels, PackedGemmAllPaths) {
+  unsigned seed = 10;
+  for (const GemmShape &s : kGemmShapes) {
+    int64_t lda = s.K + 3, ldc = s.N + 5;
+    std::vector<float> A = randomVector(s.M * lda, ++seed);
+    std::vector<float> B = randomVector(s.K * s.N, ++seed);
+    std::vector<float> C0 = randomVector(s.M * ldc, ++seed);
+    std::vector<float> Bp((s.N + 15) / 16 * 16 * s.K);
+    compress_cpu_pack_b16_f32(s.K, s.N, B.data(), s.N, 1, Bp.data());
+    poisonPadding(s, Bp);
+    for (int64_t isa : kIsas) {
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message()
+                     << "M=" << s.M << " N=" << s.N << " K=" << s.K
+                     << " isa=" << isa << " threads=" << threads);
+        std::vector<float> C = C0;
+        compress_cpu_sgemm_packed(isa, s.M, s.N, s.K, A.data(), lda, Bp.data(),
+                                  C.data(), ldc, threads);
+        expectGemm(s, A, lda, B, C0, C, ldc);
+      }
+    }
+  }
+}
+
+// A bigger product, so that two threads really split it (small products stay
+// on one thread) and N crosses the column blocks.
+TEST(SGemmKernels, PackedGemmLargeTwoThreads) {
+  GemmShape s{45, 1100, 520};
+  int64_t lda = s.K, ldc = s.N;
+  std::vector<float> A = randomVector(s.M * lda, 3);
+  std::vector<float> B = randomVector(s.K * s.N, 4);
+  std::vector<float> C0 = randomVector(s.M * ldc, 5);
+  std::vector<float> Bp((s.N + 15) / 16 * 16 * s.K);
+  compress_cpu_pack_b16_f32(s.K, s.N, B.data(), s.N, 1, Bp.data());
+  for (int64_t isa : kIsas) {
+    SCOPED_TRACE(testing::Message() << "isa=" << isa);
+    std::vector<float> C = C0;
+    compress_cpu_sgemm_packed(isa, s.M, s.N, s.K, A.data(), lda, Bp.data(),
+                              C.data(), ldc, 2);
+    expectGemm(s, A, lda, B, C0, C, ldc);
+  }
+}
+
+// B given transposed (strideN = K) goes through the internal packing.
+TEST(SGemmKernels, UnpackedGemmStrided) {
+  unsigned seed = 100;
+  for (const GemmShape &s : kGemmShapes) {
+    int64_t lda = s.K + 1, ldc = s.N + 2;
+    std::vector<float> A = randomVector(s.M * lda, ++seed);
+    std::vector<float> B = randomVector(s.K * s.N, ++seed);
+    std::vector<float> Bt(s.K * s.N);
+    for (int64_t k = 0; k < s.K; ++k)
+      for (int64_t n = 0; n < s.N; ++n)
+        Bt[n * s.K + k] = B[k * s.N + n];
+    std::vector<float> C0 = randomVector(s.M * ldc, ++seed);
+    for (int64_t isa : kIsas) {
+      SCOPED_TRACE(testing::Message() << "M=" << s.M << " N=" << s.N
+                                      << " K=" << s.K << " isa=" << isa);
+      std::vector<float> C = C0;
+      compress_cpu_sgemm(isa, s.M, s.N, s.K, A.data(), lda, Bt.data(), 1, s.K,
+                         C.data(), ldc, 2);
+      expectGemm(s, A, lda, B, C0, C, ldc);
+    }
+  }
+}
+
+struct ConvCase {
+  const char *name;
+  int64_t N, C, H, W, F, KH, KW, sh, sw, dh, dw, groups;
+};
+
+const ConvCase kConvCases[] = {
+    {"1x1", 1, 8, 5, 7, 13, 1, 1, 1, 1, 1, 1, 1},
+    {"1x1_stride2", 1, 6, 9, 11, 5, 1, 1, 2, 2, 1, 1, 1},
+    {"3x3_batch2", 2, 5, 9, 11, 17, 3, 3, 1, 1, 1, 1, 1},
+    {"3x3_stride2", 1, 4, 11, 13, 6, 3, 3, 2, 2, 1, 1, 1},
+    {"3x3_dilation2", 1, 3, 12, 10, 5, 3, 3, 1, 1, 2, 2, 1},
+    {"3x3_groups2", 1, 6, 8, 9, 10, 3, 3, 1, 1, 1, 1, 2},
+    {"depthwise_as_conv", 1, 4, 7, 7, 4, 3, 3, 1, 1, 1, 1, 4},
+    {"7x7_stride2", 1, 3, 37, 37, 16, 7, 7, 2, 2, 1, 1, 1},
+    {"3x1_stride_2x1", 1, 3, 9, 8, 7, 3, 1, 2, 1, 1, 1, 1},
+    {"K_past_block", 1, 40, 10, 10, 20, 3, 3, 1, 1, 1, 1, 1},
+    {"pixels_past_block", 1, 3, 30, 30, 8, 3, 3, 1, 1, 1, 1, 1},
+};
+
+std::vector<float> convReference(const ConvCase &c, int64_t OH, int64_t OW,
+                                 const std::vector<float> &in,
+                                 const std::vector<float> &w,
+                                 const std::vector<float> &out0,
+                                 std::vector<double> &absSum) {
+  int64_t Cg = c.C / c.groups, Fg = c.F / c.groups;
+  std::vector<float> ref(out0.size());
+  absSum.assign(out0.size(), 0.0);
+  for (int64_t n = 0; n < c.N; ++n)
+    for (int64_t f = 0; f < c.F; ++f)
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          int64_t o = ((n * c.F + f) * OH + oh) * OW + ow;
+          double acc = out0[o], abs = std::fabs(out0[o]);
+          int64_t g = f / Fg;
+          for (int64_t ci = 0; ci < Cg; ++ci)
+            for (int64_t kh = 0; kh < c.KH; ++kh)
+              for (int64_t kw = 0; kw < c.KW; ++kw) {
+                double p = double(in[((n * c.C + g * Cg + ci) * c.H +
+                                      oh * c.sh + kh * c.dh) *
+                                         c.W +
+                                     ow * c.sw + kw * c.dw]) *
+                           double(w[((f * Cg + ci) * c.KH + kh) * c.KW + kw]);
+                acc += p;
+                abs += std::fabs(p);
+              }
+          ref[o] = static_cast<float>(acc);
+          absSum[o] = abs;
+        }
+  return ref;
+}
+
+TEST(SGemmKernels, Conv2dAllPaths) {
+  unsigned seed = 200;
+  for (const ConvCase &c : kConvCases) {
+    int64_t OH = (c.H - c.dh * (c.KH - 1) - 1) / c.sh + 1;
+    int64_t OW = (c.W - c.dw * (c.KW - 1) - 1) / c.sw + 1;
+    int64_t Cg = c.C / c.groups;
+    std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
+    std::vector<float> w = randomVector(c.F * Cg * c.KH * c.KW, ++seed);
+    std::vector<float> out0 = randomVector(c.N * c.F * OH * OW, ++seed);
+    std::vector<float> wp(compress_cpu_packed_conv_filter_size_f32(
+        c.F, Cg, c.KH, c.KW, c.groups));
+    compress_cpu_pack_conv_filter_f32(c.F, Cg, c.KH, c.KW, c.groups, w.data(),
+                                      wp.data());
+    std::vector<double> absSum;
+    std::vector<float> ref = convReference(c, OH, OW, in, w, out0, absSum);
+    for (int64_t isa : kIsas) {
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message()
+                     << c.name << " isa=" << isa << " threads=" << threads);
+        std::vector<float> out = out0;
+        compress_cpu_conv2d_nchw_f32(isa, c.N, c.C, c.H, c.W, c.F, c.KH, c.KW,
+                                     OH, OW, c.sh, c.sw, c.dh, c.dw, c.groups,
+                                     in.data(), wp.data(), out.data(), threads);
+        for (size_t i = 0; i < out.size(); ++i)
+          ASSERT_NEAR(out[i], ref[i], tolerance(Cg * c.KH * c.KW, absSum[i]))
+              << "at " << i;
+      }
+    }
+  }
+}
+
+TEST(SGemmKernels, DepthwiseAllPaths) {
+  // F and groups are set to C below.
+  const ConvCase cases[] = {
+      {"3x3", 1, 3, 10, 37, 3, 3, 3, 1, 1, 1, 1, 0},
+      {"3x3_stride2", 2, 3, 11, 40, 3, 3, 3, 2, 2, 1, 1, 0},
+      {"3x3_dilation2", 1, 2, 12, 21, 2, 3, 3, 1, 1, 2, 2, 0},
+      {"5x5", 1, 2, 9, 20, 2, 5, 5, 1, 1, 1, 1, 0},
+      {"3x3_stride3", 1, 2, 13, 50, 2, 3, 3, 3, 3, 1, 1, 0},
+      {"1x1", 1, 2, 4, 5, 2, 1, 1, 1, 1, 1, 1, 0},
+  };
+  unsigned seed = 300;
+  for (ConvCase c : cases) {
+    c.F = c.groups = c.C;
+    int64_t OH = (c.H - c.dh * (c.KH - 1) - 1) / c.sh + 1;
+    int64_t OW = (c.W - c.dw * (c.KW - 1) - 1) / c.sw + 1;
+    std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
+    std::vector<float> w = randomVector(c.C * c.KH * c.KW, ++seed);
+    std::vector<float> out0 = randomVector(c.N * c.C * OH * OW, ++seed);
+    std::vector<double> absSum;
+    std::vector<float> ref = convReference(c, OH, OW, in, w, out0, absSum);
+    for (int64_t isa : kIsas) {
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message()
+                     << c.name << " isa=" << isa << " threads=" << threads);
+        std::vector<float> out = out0;
+        compress_cpu_depthwise_conv2d_nchw_f32(
+            isa, c.N, c.C, c.H, c.W, c.KH, c.KW, OH, OW, c.sh, c.sw, c.dh, c.dw,
+            in.data(), w.data(), out.data(), threads);
+        for (size_t i = 0; i < out.size(); ++i)
+          ASSERT_NEAR(out[i], ref[i], tolerance(c.KH * c.KW, absSum[i]))
+              << "at " << i;
+      }
+    }
+  }
+}
+
+} // namespace
