@@ -58,6 +58,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
   if (options.microkernels)
     pm.addPass(createCompressCPULowerKernels());
+  // Padded activations: strided copies as vectorizable loops, not calls of
+  // the element-by-element memrefCopy.
+  pm.addNestedPass<func::FuncOp>(createCompressCPUExpandStridedCopies());
 
   // Loops, then LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -182,4 +182,19 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
   ];
 }
 
+def CompressCPUExpandStridedCopies
+    : Pass<"compress-cpu-expand-strided-copies", "func::FuncOp"> {
+  let summary = "Copies between strided buffers become loops.";
+  let description = [{
+    A `memref.copy` whose source or target is not contiguous (the interior
+    of a padded activation, as bufferized `tensor.pad` produces) otherwise
+    lowers to a call of the generic `memrefCopy` runtime function, which
+    walks element by element through the strides. This pass rewrites such
+    copies as `linalg.copy`, whose loops have a unit-stride innermost loop
+    that LLVM vectorizes. Contiguous copies stay `memref.copy` (a `memcpy`).
+    It runs inside `compress-lower-to-cpu` after bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // COMPRESS_CODEGEN_CPU_PASSES_TD
