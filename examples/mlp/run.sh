@@ -5,6 +5,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 BIN="${COMPRESS_BUILD_DIR:-$ROOT/build}/bin"
+# Matmuls call the CPU kernel library (runtime/cpu).
+CPU_RUNTIME="${COMPRESS_BUILD_DIR:-$ROOT/build}/lib/libcompress_cpu_runtime.so"
 LLVM_BIN=/usr/lib/llvm-22/bin
 LLVM_LIB=/usr/lib/llvm-22/lib
 OUT="$(mktemp -d)"
@@ -12,7 +14,7 @@ trap 'rm -rf "$OUT"' EXIT
 
 run_cpu() {
   "$LLVM_BIN/mlir-runner" -e main -entry-point-result=void \
-    -shared-libs="$LLVM_LIB/libmlir_runner_utils.so,$LLVM_LIB/libmlir_c_runner_utils.so"
+    -shared-libs="$LLVM_LIB/libmlir_runner_utils.so,$LLVM_LIB/libmlir_c_runner_utils.so,$CPU_RUNTIME"
 }
 
 echo "== float model: compress-opt --compress-lower-to-cpu | mlir-runner"
