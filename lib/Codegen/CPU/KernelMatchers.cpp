@@ -156,6 +156,55 @@ mlir::compress::matchIntegerConv(linalg::GenericOp op) {
   return conv;
 }
 
+/// An integer depthwise NCHW convolution kernel of compress-fuse-qdq: a
+/// linalg.generic (any loop order) computing out(n, c, oh, ow) +=
+/// ext(in(n, c, oh*sh + kh*dh, ow*sw + kw*dw)) * ext(w(c, kh, kw)).
+static std::optional<IntegerConvForm>
+matchIntegerDepthwise(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 6 || op.getNumReductionLoops() != 2)
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0].getNumResults() != 4 || maps[1].getNumResults() != 3 ||
+      maps[2].getNumResults() != 4 || !maps[1].isProjectedPermutation() ||
+      !maps[2].isProjectedPermutation())
+    return std::nullopt;
+  auto dim = [](AffineExpr e) { return cast<AffineDimExpr>(e).getPosition(); };
+  unsigned n = dim(maps[2].getResult(0)), c = dim(maps[2].getResult(1)),
+           oh = dim(maps[2].getResult(2)), ow = dim(maps[2].getResult(3));
+  unsigned kh = dim(maps[1].getResult(1)), kw = dim(maps[1].getResult(2));
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  if (dim(maps[1].getResult(0)) != c ||
+      iterators[kh] != utils::IteratorType::reduction ||
+      iterators[kw] != utils::IteratorType::reduction)
+    return std::nullopt;
+  auto isDim = [](AffineExpr e, unsigned d) {
+    auto de = dyn_cast<AffineDimExpr>(e);
+    return de && de.getPosition() == d;
+  };
+  if (!isDim(maps[0].getResult(0), n) || !isDim(maps[0].getResult(1), c))
+    return std::nullopt;
+  auto rows = matchWindow(maps[0].getResult(2), oh, kh, 6);
+  auto cols = matchWindow(maps[0].getResult(3), ow, kw, 6);
+  if (!rows || !cols)
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
+  if (getElementTypeOrSelf(op.getDpsInputs()[0].getType()) != i8 ||
+      getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
+      getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
+    return std::nullopt;
+  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op.getBody());
+  if (!signs)
+    return std::nullopt;
+  IntegerConvForm conv;
+  conv.inputSigned = signs->first;
+  conv.filterSigned = signs->second;
+  conv.strides = {rows->first, cols->first};
+  conv.dilations = {rows->second, cols->second};
+  return conv;
+}
+
 std::optional<GemmMatch> mlir::compress::matchGemm(linalg::LinalgOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op.hasIndexSemantics() || !hasStaticShapes(op))
@@ -243,6 +292,10 @@ std::optional<ConvMatch> mlir::compress::matchConv(linalg::LinalgOp op) {
     match.depthwise = true;
   } else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
     std::optional<IntegerConvForm> form = matchIntegerConv(generic);
+    if (!form) {
+      form = matchIntegerDepthwise(generic);
+      match.depthwise = form.has_value();
+    }
     if (!form || form->inputSigned || !form->filterSigned)
       return std::nullopt;
     match.strides[0] = form->strides[0];

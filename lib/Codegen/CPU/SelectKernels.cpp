@@ -48,12 +48,13 @@ StringRef chooseKernel(linalg::LinalgOp op, KernelTypes &types) {
     return types == KernelTypes::F32 ? "sgemm" : "igemm_u8s8";
   }
   if (std::optional<ConvMatch> conv = matchConv(op)) {
+    types = conv->types;
+    if (conv->depthwise)
+      return types == KernelTypes::F32 ? "depthwise_conv2d_nchw_f32"
+                                       : "depthwise_conv2d_nchw_u8s8";
     // Filters are packed at compile time: only constant ones.
     if (!op.getDpsInputs()[1].getDefiningOp<arith::ConstantOp>())
       return "";
-    types = conv->types;
-    if (conv->depthwise)
-      return types == KernelTypes::F32 ? "depthwise_conv2d_nchw_f32" : "";
     return types == KernelTypes::F32 ? "conv2d_nchw_f32" : "conv2d_nchw_u8s8";
   }
   return "";

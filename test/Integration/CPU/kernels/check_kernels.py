@@ -185,9 +185,26 @@ def conv_model(shape, kind, rng):
         conv = (f"  %r = linalg.conv_2d_nchw_fchw {attrs}\n"
                 f"      ins(%x, %w : {in_t}, {ttype(w.shape, elem)}) "
                 f"outs(%init : {out_t}) -> {out_t}\n")
+    elif depthwise:
+        wv = w.reshape(f, kh, kw)
+        wdecl = f"  %w = arith.constant {dense(wv)} : {ttype(wv.shape, elem)}\n"
+        conv = f"""  %r = linalg.generic {{indexing_maps = [
+        affine_map<(n, c, h, w, i, j) -> (n, c, h * {s} + i * {d}, w * {s} + j * {d})>,
+        affine_map<(n, c, h, w, i, j) -> (c, i, j)>,
+        affine_map<(n, c, h, w, i, j) -> (n, c, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}}
+      ins(%x, %w : {in_t}, {ttype(wv.shape, elem)}) outs(%init : {out_t}) {{
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %p = arith.muli %ae, %be : i32
+    %q = arith.addi %c, %p : i32
+    linalg.yield %q : i32
+  }} -> {out_t}
+"""
     else:
         if groups > 1:
-            return None  # the int8 grouped/depthwise kernels are not generics
+            return None  # grouped int8 convolutions have no kernel yet
         wdecl = f"  %w = arith.constant {dense(w)} : {ttype(w.shape, elem)}\n"
         conv = f"""  %r = linalg.generic {{indexing_maps = [
         affine_map<(n, f, h, w, c, i, j) -> (n, c, h * {s} + i * {d}, w * {s} + j * {d})>,
