@@ -3,7 +3,7 @@
 #include "compress/Registration.h"
 
 #include "compress/Codegen/CPU/Passes.h"
-#include "compress/Conversion/LinalgToGPU/Passes.h"
+#include "compress/Codegen/NVPTX/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
@@ -19,6 +19,6 @@ void mlir::compress::registerAllCompressPasses() {
   registerCompressPasses();
   registerCompressConversionPasses();
   registerCompressCPUCodegenPasses();
-  registerCompressLinalgToGPUPasses();
+  registerCompressNVPTXCodegenPasses();
   registerCompressPipelines();
 }

@@ -4,7 +4,7 @@
 // runs with the project's CUDA runtime library (runtime/CudaRuntime.cpp).
 //
 // Upstream passes around the project's own (declared in
-// include/compress/Conversion/LinalgToGPU/Passes.td, each runnable on its
+// include/compress/Codegen/NVPTX/Passes.td, each runnable on its
 // own with compress-opt):
 //
 //  - compress-check-nvptx-target refuses a chip or PTX version that LLVM's
@@ -24,7 +24,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Conversion/LinalgToGPU/Passes.h"
+#include "compress/Codegen/NVPTX/NVPTXTarget.h"
+#include "compress/Codegen/NVPTX/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Pipelines/Pipelines.h"
 
@@ -46,8 +47,6 @@ using namespace mlir;
 using namespace mlir::compress;
 
 namespace {
-
-constexpr llvm::StringLiteral kNVPTXTriple = "nvptx64-nvidia-cuda";
 
 /// Whether `chip` (sm_XY, sm_XYa, ...) has the int8 mma.sync m16n8k32 of
 /// sm_80 and later. compress-check-nvptx-target has refused unknown chips.

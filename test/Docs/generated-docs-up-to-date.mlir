@@ -3,5 +3,5 @@
 // RUN: mlir-tblgen -gen-dialect-doc -dialect=compress %compress_src_root/include/compress/Dialect/Compress/IR/CompressOps.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressDialect.md
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Dialect/Compress/Transforms/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressPasses.md
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Conversion/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressConversionPasses.md
-// RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Conversion/LinalgToGPU/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressLinalgToGPUPasses.md
+// RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Codegen/NVPTX/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressNVPTXCodegenPasses.md
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Codegen/CPU/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressCPUCodegenPasses.md

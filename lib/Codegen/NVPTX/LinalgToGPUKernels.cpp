@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Conversion/LinalgToGPU/Passes.h"
+#include "compress/Codegen/NVPTX/Passes.h"
 
 #include "GPUUtils.h"
 #include "KernelBuilders.h"
@@ -31,7 +31,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_LINALGTOGPUKERNELS
-#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+#include "compress/Codegen/NVPTX/Passes.h.inc"
 } // namespace mlir::compress
 
 #define DEBUG_TYPE "compress-linalg-to-gpu"

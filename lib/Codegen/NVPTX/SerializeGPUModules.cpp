@@ -1,6 +1,6 @@
 //===- SerializeGPUModules.cpp - gpu.module to gpu.binary, PTX to files ---===//
 
-#include "compress/Conversion/LinalgToGPU/Passes.h"
+#include "compress/Codegen/NVPTX/Passes.h"
 
 #include "GPUUtils.h"
 
@@ -20,7 +20,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_SERIALIZEGPUMODULES
-#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+#include "compress/Codegen/NVPTX/Passes.h.inc"
 } // namespace mlir::compress
 
 #define DEBUG_TYPE "compress-serialize-gpu-modules"

@@ -5,19 +5,19 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef COMPRESS_CONVERSION_LINALGTOGPU_PASSES_H
-#define COMPRESS_CONVERSION_LINALGTOGPU_PASSES_H
+#ifndef COMPRESS_CODEGEN_NVPTX_PASSES_H
+#define COMPRESS_CODEGEN_NVPTX_PASSES_H
 
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::compress {
 
 #define GEN_PASS_DECL
-#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+#include "compress/Codegen/NVPTX/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+#include "compress/Codegen/NVPTX/Passes.h.inc"
 
 } // namespace mlir::compress
 
-#endif // COMPRESS_CONVERSION_LINALGTOGPU_PASSES_H
+#endif // COMPRESS_CODEGEN_NVPTX_PASSES_H

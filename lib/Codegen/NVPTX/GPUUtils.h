@@ -3,6 +3,7 @@
 #ifndef COMPRESS_LIB_CONVERSION_LINALGTOGPU_GPUUTILS_H
 #define COMPRESS_LIB_CONVERSION_LINALGTOGPU_GPUUTILS_H
 
+#include "compress/Codegen/NVPTX/NVPTXTarget.h"
 #include "mlir/Dialect/GPU/IR/CompilationInterfaces.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
@@ -13,7 +14,6 @@
 
 namespace mlir::compress {
 
-inline constexpr llvm::StringLiteral kNVPTXTriple = "nvptx64-nvidia-cuda";
 inline constexpr int64_t kMaxThreadsPerBlock = 1024;
 
 /// The compilation target of a `format` option: isa, bin or fatbin.

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Conversion/LinalgToGPU/Passes.h"
+#include "compress/Codegen/NVPTX/Passes.h"
 
 #include "GPUUtils.h"
 
@@ -16,7 +16,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_SINKCONSTANTBUFFERS
-#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+#include "compress/Codegen/NVPTX/Passes.h.inc"
 } // namespace mlir::compress
 
 #define DEBUG_TYPE "compress-sink-constant-buffers"

@@ -1,6 +1,6 @@
 //===- FuseElementwiseIntoParallelOps.cpp - fusion, not into reductions ---===//
 
-#include "compress/Conversion/LinalgToGPU/Passes.h"
+#include "compress/Codegen/NVPTX/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -10,7 +10,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_FUSEELEMENTWISEINTOPARALLELOPS
-#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+#include "compress/Codegen/NVPTX/Passes.h.inc"
 } // namespace mlir::compress
 
 #define DEBUG_TYPE "compress-fuse-elementwise-into-parallel-ops"

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compress/Conversion/LinalgToGPU/Passes.h"
+#include "compress/Codegen/NVPTX/Passes.h"
 
 #include "GPUUtils.h"
 
@@ -15,7 +15,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_COPYCONSTANTCALLARGUMENTS
-#include "compress/Conversion/LinalgToGPU/Passes.h.inc"
+#include "compress/Codegen/NVPTX/Passes.h.inc"
 } // namespace mlir::compress
 
 #define DEBUG_TYPE "compress-copy-constant-call-arguments"
