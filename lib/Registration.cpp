@@ -1,4 +1,7 @@
 //===- Registration.cpp - register everything compress provides -----------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Registration.h"
 

@@ -1,5 +1,7 @@
 //===- CudaRuntime.cpp - the mgpu* functions over the CUDA driver API -----===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // MLIR's gpu-to-llvm lowering turns gpu.binary, gpu.launch_func, gpu.alloc,
 // gpu.memcpy, ... into calls to `mgpu*` functions. Debian's MLIR ships no
 // library defining them, so this is compress's own, with the signatures the

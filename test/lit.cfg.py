@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # -*- Python -*-
 # lit configuration for the compress test suite.
 

@@ -1,5 +1,7 @@
 //===- CalibrationStatsTest.cpp - calibration statistics ------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Expected ranges worked out by hand from the rules in CalibrationStats.h.
 //
 //===----------------------------------------------------------------------===//

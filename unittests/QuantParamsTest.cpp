@@ -1,5 +1,7 @@
 //===- QuantParamsTest.cpp - quantization parameter math ------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Expected values are worked out by hand from the formulas in the PTQ
 // definition (scale = (max - min) / (qmax - qmin),
 // zero_point = qmin - round(min / scale)), not taken from the code's output.

@@ -1,5 +1,7 @@
 //===- RequantizeTest.cpp - fixed-point requantization math ---------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Expected values are worked out by hand from TFLite's definitions
 // (QuantizeMultiplier, gemmlowp's SaturatingRoundingDoublingHighMul and
 // RoundingDivideByPOT), not taken from the code's output. Each case notes

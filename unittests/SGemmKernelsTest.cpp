@@ -1,5 +1,7 @@
 //===- SGemmKernelsTest.cpp - fp32 GEMM/convolution kernels ---------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Every kernel path (portable, AVX2, AVX-512: forced through the isa
 // argument; a path the host lacks falls back to one it has) and thread
 // counts 1 and 2 against a naive double-precision reference, on shapes that

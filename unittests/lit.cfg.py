@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # -*- Python -*-
 # Runs the GoogleTest unit tests as part of the lit suite.
 import os

@@ -1,5 +1,7 @@
 //===- gemm_bench.cu - compress's GPU matmul kernels against cuBLAS -------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Times square matmuls C = A B (row-major, N x N) on the GPU:
 //
 //   gemm_bench cublas N

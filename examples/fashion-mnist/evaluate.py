@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Compresses the trained Fashion-MNIST CNN with compress and compares it
 with onnxruntime, writing the results table (markdown) and the raw numbers
 (JSON).

@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Trains a small CNN on Fashion-MNIST and exports it to ONNX.
 
 Uses Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes mlp.mlir: a float two-layer MLP in plain upstream dialects.
 
 y = relu(x @ W1 + b1) @ W2 + b2 with x: 4x16, W1: 16x32, W2: 32x8, weights

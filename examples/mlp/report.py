@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Summarises the example: weight bytes before and after, output difference.
 
 Weight bytes are read from the IR (float constants feeding matmuls before,

@@ -1,5 +1,7 @@
 //===- Registration.h - register everything compress provides ---*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // For tools that embed compress: one call for the dialects, one for the
 // passes and pipelines.
 //

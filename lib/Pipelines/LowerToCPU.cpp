@@ -1,4 +1,7 @@
 //===- LowerToCPU.cpp - the compress-lower-to-cpu pipeline ----------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Codegen/CPU/Passes.h"
 #include "compress/Conversion/Passes.h"

@@ -1,5 +1,7 @@
 //===- LowerToNVPTX.cpp - the compress-lower-to-nvptx pipeline ------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Linalg on tensors, float or integer, to NVIDIA GPU code that mlir-runner
 // runs with the project's CUDA runtime library (runtime/CudaRuntime.cpp).
 //

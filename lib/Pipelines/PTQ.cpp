@@ -1,4 +1,7 @@
 //===- PTQ.cpp - the compress-ptq pipeline --------------------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"

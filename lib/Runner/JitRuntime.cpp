@@ -1,4 +1,7 @@
 //===- JitRuntime.cpp - symbols JIT-compiled models call ------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Runner/JitRuntime.h"
 

@@ -1,4 +1,7 @@
 //===- ModelRunner.cpp - JIT-compiling and running a model ----------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Runner/ModelRunner.h"
 #include "compress/Pipelines/Pipelines.h"

@@ -1,4 +1,7 @@
 //===- CalibrationStats.cpp - activation range statistics -----------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Utils/CalibrationStats.h"
 

@@ -1,4 +1,7 @@
 //===- Npy.cpp - reading NumPy .npy files ---------------------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Utils/Npy.h"
 

@@ -1,4 +1,7 @@
 //===- QuantParams.cpp - quantization parameter math ----------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Utils/QuantParams.h"
 

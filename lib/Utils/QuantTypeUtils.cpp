@@ -1,4 +1,7 @@
 //===- QuantTypeUtils.cpp - helpers over !quant.uniform types -------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Utils/QuantTypeUtils.h"
 

@@ -1,4 +1,7 @@
 //===- WeightUtils.cpp - finding and reading layer weights ----------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Utils/WeightUtils.h"
 #include "compress/Utils/QuantTypeUtils.h"

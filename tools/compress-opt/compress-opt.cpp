@@ -1,5 +1,7 @@
 //===- compress-opt.cpp - the compress optimizer driver -------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // mlir-opt with the compress dialect, passes and pipelines registered next to
 // every upstream dialect and pass that users chain with them.
 //

@@ -1,5 +1,7 @@
 //===- compress-run.cpp - run a model on .npy inputs ----------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // compress-run model.mlir --input x.npy [--input ...] --output y.npy [-e F]
 //
 // JIT-compiles a tensor-level module (it applies compress-lower-to-cpu

@@ -1,5 +1,7 @@
 //===- compress-translate.cpp - model formats to and from MLIR -----------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // mlir-translate for compress: `--import-onnx model.onnx -o model.mlir`
 // imports an ONNX model as a function on tensors that compress-opt compiles.
 //

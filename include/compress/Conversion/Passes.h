@@ -1,4 +1,7 @@
 //===- Passes.h - compress conversion passes --------------------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_CONVERSION_PASSES_H
 #define COMPRESS_CONVERSION_PASSES_H

@@ -1,4 +1,7 @@
 //===- Passes.td - compress conversion passes --------------*- tablegen -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_CONVERSION_PASSES_TD
 #define COMPRESS_CONVERSION_PASSES_TD

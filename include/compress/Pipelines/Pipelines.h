@@ -1,4 +1,7 @@
 //===- Pipelines.h - compress pass pipelines --------------------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_PIPELINES_PIPELINES_H
 #define COMPRESS_PIPELINES_PIPELINES_H

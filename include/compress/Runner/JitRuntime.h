@@ -1,5 +1,7 @@
 //===- JitRuntime.h - symbols JIT-compiled models call ----------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Lowered models call a few runtime functions that MLIR's own runners get
 // from libmlir_c_runner_utils (memrefCopy, for copies between strided
 // buffers, as bufferized tensor.pad and insert_slice produce). Every

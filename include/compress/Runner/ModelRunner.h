@@ -1,5 +1,7 @@
 //===- ModelRunner.h - JIT-compiling and running a model --------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Runs a tensor-level module (func + linalg/tensor/arith, compress ops
 // included) on host data: the module is lowered with compress-lower-to-cpu,
 // JIT-compiled with MLIR's ExecutionEngine, and its entry function is called

@@ -1,5 +1,7 @@
 //===- CalibrationStats.h - activation range statistics ---------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // What calibration records for one observer and how each method turns it
 // into a range. Pure C++ so the arithmetic is unit tested and so a numpy
 // script can reproduce it exactly (every step is specified below).

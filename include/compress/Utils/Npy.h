@@ -1,5 +1,7 @@
 //===- Npy.h - reading NumPy .npy files -------------------------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Sample data for calibration and for running compiled models comes as .npy
 // files. This reader handles the arrays numpy.save writes for numeric data:
 // format versions 1-3, C order, little-endian (or byte-sized) float16/32/64,

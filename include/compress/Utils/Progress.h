@@ -1,5 +1,7 @@
 //===- Progress.h - a progress bar on stderr --------------------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Calibration and compress-run show how far a long run over many samples or
 // batches has got, on a terminal only (unless asked to), so that logs and
 // lit tests stay clean.

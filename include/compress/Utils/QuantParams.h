@@ -1,5 +1,7 @@
 //===- QuantParams.h - quantization parameter math --------------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The arithmetic of affine quantization, shared by every pass that derives or
 // applies scales and zero points. Free of MLIR types so it can be unit tested
 // directly.

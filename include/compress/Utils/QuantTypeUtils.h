@@ -1,5 +1,7 @@
 //===- QuantTypeUtils.h - helpers over !quant.uniform types -----*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Reading scales and zero points out of upstream quant types, building those
 // types, and quantizing constants. Shared by the dialect's verifiers and
 // folders, the weight quantization pass and the lowering to linalg.

@@ -1,5 +1,7 @@
 //===- WeightUtils.h - finding and reading layer weights --------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // What the weight of a matmul or convolution is, and which of its dimensions
 // are the output channel and the reduction channel. Shared by weight
 // quantization, pruning and the compression report.

@@ -1,5 +1,7 @@
 //===- AffineCoefficients.h - linear affine expressions --------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The coefficient of a loop dimension in an indexing expression, for the
 // passes that reason about strides (compress-order-loops) and recognize
 // convolution windows (compress-vectorize-convolutions).

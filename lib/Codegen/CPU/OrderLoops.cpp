@@ -1,5 +1,7 @@
 //===- OrderLoops.cpp - vectorizable loop order for linalg reductions -----===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Chooses, for every linalg op with a reduction, the iteration dimension to
 // run innermost once the op becomes loops: the one along which the most
 // operands are contiguous or invariant, never a float reduction (LLVM would

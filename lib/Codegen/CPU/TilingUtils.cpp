@@ -1,4 +1,7 @@
 //===- TilingUtils.cpp - tiling and vectorizing for the CPU ---------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "TilingUtils.h"
 

@@ -1,5 +1,7 @@
 //===- TilingUtils.h - tiling and vectorizing for the CPU ------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The steps compress-vectorize-convolutions and compress-vectorize-matmuls
 // share: static tile sizes that divide the dimensions, tiling with scf.for,
 // and vectorizing one op in place.

@@ -1,5 +1,7 @@
 //===- VectorizeConvolutions.cpp - vector code for NCHW convolutions ------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Tiles every float linalg.conv_2d_nchw_fchw with static shapes to one
 // image, a few output channels, one output row and one filter row, rewrites
 // each tile as a 1-D convolution (upstream's decomposition) and vectorizes it

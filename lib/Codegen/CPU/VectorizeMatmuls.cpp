@@ -1,5 +1,7 @@
 //===- VectorizeMatmuls.cpp - vector code for matmul-like linalg ops ------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Tiles every matmul-like linalg op (one reduction dimension, projected
 // permutation maps, static shapes: matmul, batch_matmul, matvec and their
 // transposed forms, and the integer kernels of compress-fuse-qdq) to one

@@ -1,5 +1,7 @@
 //===- CheckNVPTXTarget.cpp - refuse targets LLVM cannot compile for ------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // LLVM's NVPTX backend aborts the process on a PTX version below what a chip
 // needs and only warns about an unknown chip; this pass turns both into
 // errors before anything is lowered.

@@ -1,5 +1,7 @@
 //===- CopyConstantCallArguments.cpp - constant call arguments to copies --===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // A constant tensor passed to a function bufferizes to a host global that the
 // callee's kernels cannot read; the caller passes a copy instead.
 //

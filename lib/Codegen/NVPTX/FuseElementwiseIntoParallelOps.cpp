@@ -1,4 +1,7 @@
 //===- FuseElementwiseIntoParallelOps.cpp - fusion, not into reductions ---===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Codegen/NVPTX/Passes.h"
 

@@ -1,4 +1,7 @@
 //===- GPUUtils.cpp - helpers shared by the NVIDIA GPU passes -------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "GPUUtils.h"
 

@@ -1,4 +1,7 @@
 //===- GPUUtils.h - helpers shared by the NVIDIA GPU passes -----*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_LIB_CONVERSION_LINALGTOGPU_GPUUTILS_H
 #define COMPRESS_LIB_CONVERSION_LINALGTOGPU_GPUUTILS_H

@@ -1,5 +1,7 @@
 //===- KernelBuilders.h - pieces shared by the kernel builders --*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // compress-linalg-to-gpu builds a kernel in one of several ways (one thread
 // per output point, shared-memory tiles for matmuls); what they share is
 // declared here.

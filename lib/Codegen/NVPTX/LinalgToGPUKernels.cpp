@@ -1,5 +1,7 @@
 //===- LinalgToGPUKernels.cpp - one gpu.launch per linalg.generic ---------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Each linalg.generic on buffers becomes a gpu.launch with one thread per
 // point of its parallel iteration space. Reductions accumulate in registers;
 // i8 x i8 -> i32 dot products take four steps at a time with dp4a.

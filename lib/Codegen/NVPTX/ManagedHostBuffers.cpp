@@ -1,5 +1,7 @@
 //===- ManagedHostBuffers.cpp - host allocations in managed memory --------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Host allocations (intermediate and returned buffers, copies of constants)
 // become CUDA managed memory, which kernels and host code (memref.copy,
 // printing, the caller) can all access. Kernels are launched synchronously,

@@ -1,4 +1,7 @@
 //===- SerializeGPUModules.cpp - gpu.module to gpu.binary, PTX to files ---===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Codegen/NVPTX/Passes.h"
 

@@ -1,5 +1,7 @@
 //===- SinkConstantBuffers.cpp - kernels read weights from their module ---===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Kernels read weights from their own copy of the memref.global, which
 // gpu-kernel-outlining adds to the GPU module when the kernel body refers to
 // the global: the host's copy is not readable by the GPU.

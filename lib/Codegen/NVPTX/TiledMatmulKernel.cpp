@@ -1,5 +1,7 @@
 //===- TiledMatmulKernel.cpp - matmul kernels with shared-memory tiles ----===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // A matmul-like linalg.generic reads every element of its inputs N (or M)
 // times. Computed one thread per output with no reuse, that is N reads of
 // global memory per element; here a block of T x T threads computes a T x T

@@ -1,5 +1,7 @@
 //===- CompressToLinalg.cpp - compress ops to linalg.generic --------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Quantized tensors become tensors of their storage integers; quantize,
 // dequantize and requantize become elementwise linalg.generic ops with the
 // exact rounding and saturation the ops specify.

@@ -1,5 +1,7 @@
 //===- FakeQuantLowering.cpp - compress.fake_quant to linalg.generic ------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Fake quantization with ranges known only at run time (learned ranges in a
 // training graph): the scale and zero point are computed per element from
 // the range, in f32, exactly as computeFakeQuantParams does at compile time,

@@ -1,4 +1,7 @@
 //===- Builders.cpp - IR building blocks of the ONNX importer -------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "Builders.h"
 

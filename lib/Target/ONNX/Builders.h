@@ -1,5 +1,7 @@
 //===- Builders.h - IR building blocks of the ONNX importer -----*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The linalg and tensor idioms every converter uses, written once, in the
 // forms compress's passes recognize: elementwise ops are linalg.generic with
 // a tensor.empty init and projected-permutation maps (so a bias is a

@@ -1,4 +1,7 @@
 //===- ConstantFolding.cpp - evaluating shape computations ----------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "ConstantFolding.h"
 

@@ -1,5 +1,7 @@
 //===- ConstantFolding.h - evaluating shape computations --------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Exporters compute reshape targets at run time: Shape -> Gather -> Unsqueeze
 // -> Concat -> Reshape, sometimes with integer arithmetic in between. With
 // static shapes every value of such a chain is known at import, so these ops

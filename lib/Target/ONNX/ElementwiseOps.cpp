@@ -1,5 +1,7 @@
 //===- ElementwiseOps.cpp - arithmetic and activations --------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Every elementwise ONNX op becomes one linalg.generic whose body is the op's
 // formula in arith/math, with numpy broadcasting through the indexing maps.
 // compress-lower-to-cpu fuses chains of them; compress-fuse-qdq folds bias

@@ -1,5 +1,7 @@
 //===- ImportONNX.cpp - ONNX models to MLIR -------------------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The model-level driver: parses the protobuf, turns graph inputs into
 // function arguments and initializers into constants, converts the nodes in
 // order with the registered converters, and returns the graph outputs.

@@ -1,5 +1,7 @@
 //===- Importer.h - state shared by the ONNX op converters ------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The importer walks the graph's nodes in order. Each node is converted by a
 // function registered under its op type, which reads its inputs and
 // attributes through a NodeImporter and records its outputs there. What the

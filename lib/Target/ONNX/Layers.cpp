@@ -1,5 +1,7 @@
 //===- Layers.cpp - Conv, Gemm and MatMul ---------------------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Layers become linalg named ops with a zero-filled init and the weight as a
 // direct operand (a constant for initializers), followed by a separate
 // elementwise bias add: the shapes compress-quantize-weights, the pruning

@@ -1,5 +1,7 @@
 //===- Layers.h - convolutions and matrix products --------------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The layer structure shared by the float ops (Conv, MatMul, Gemm) and the
 // integer ones (QLinearConv, ConvInteger, QLinearMatMul, MatMulInteger):
 // window geometry from the ONNX attributes, and the linalg named ops that

@@ -1,4 +1,7 @@
 //===- NodeImporter.cpp - values and node access for the converters -------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "Importer.h"
 

@@ -1,4 +1,7 @@
 //===- NormalizationOps.cpp - BatchNormalization and Softmax --------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "Builders.h"
 #include "Importer.h"

@@ -1,5 +1,7 @@
 //===- PoolingOps.cpp - MaxPool, AveragePool and the global pools ---------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Pools are linalg.pooling_nchw_max / pooling_nchw_sum over an explicitly
 // padded input; an average divides the sum by the number of elements each
 // window counts. These are the forms compress-fuse-qdq runs on storage

@@ -1,5 +1,7 @@
 //===- QuantOps.cpp - QDQ and QOperator quantized ops ---------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // QuantizeLinear / DequantizeLinear become compress.quantize /
 // compress.dequantize on `!quant.uniform` types built from the constant
 // scales and zero points (which compress needs at compile time), so that a

@@ -1,5 +1,7 @@
 //===- ReductionOps.cpp - ReduceSum, ReduceMean, ReduceMax, ... -----------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Every reduction is one linalg.generic reduction (after an elementwise
 // pre-map such as |x| or x^2) followed, where the op needs one, by an
 // elementwise post-map (the mean's division, L2's square root), and a

@@ -1,5 +1,7 @@
 //===- ShapeOps.cpp - constants, shapes and data movement -----------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Constant, Shape, Gather, Concat, Reshape, Flatten, (Un)Squeeze, Transpose,
 // Cast, Slice, Expand, ConstantOfShape. On constant inputs they are evaluated
 // at import (see ConstantFolding.h); otherwise they become tensor and linalg

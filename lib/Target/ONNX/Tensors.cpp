@@ -1,4 +1,7 @@
 //===- Tensors.cpp - ONNX tensors and types as MLIR attributes ------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "Tensors.h"
 

@@ -1,5 +1,7 @@
 //===- Tensors.h - ONNX tensors and types as MLIR attributes ----*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // TensorProto (initializers, Constant values, tensor attributes) to
 // ElementsAttr, and ValueInfoProto (graph inputs and outputs) to tensor
 // types. Every size is checked against the data actually present, so a

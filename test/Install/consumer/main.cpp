@@ -1,5 +1,7 @@
 //===- main.cpp - a downstream compiler that links compress ---------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Built by scripts/check-install.sh against an installed compress, to prove
 // that find_package(CompressMLIR) gives a usable dialect and pass library.
 //

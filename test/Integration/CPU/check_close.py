@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Compares printMemref output with reference values, within a tolerance.
 
 FileCheck can only match text exactly; results of float computations whose

@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Runs NCHW convolutions of several shapes, strides and dilations through
 compress-run (so through compress-lower-to-cpu's vectorized convolutions)
 and compares them with numpy: float within 1e-4 of the largest output,

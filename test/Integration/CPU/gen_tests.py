@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Generates the CPU execution tests of compress.quantize / compress.dequantize
 and of the --compress-quantize-weights pipeline in this directory.
 

@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Assembles every .ptx file in a directory with ptxas for one architecture.
 
 Usage: assemble_ptx.py PTXAS ARCH DIR

@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Checks that the runtime library defines every mgpu* function a module needs.
 
 Usage: check_runtime_symbols.py MODULE.ll RUNTIME.cpp

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Appends a @main that runs an imported ONNX function on given inputs.
 
     driver.py MODULE.mlir --inputs DATA.json [--func NAME] [--bits] [-o OUT]

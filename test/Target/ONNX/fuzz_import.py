@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Feeds corrupted models to compress-translate: it must never crash.
 
     fuzz_import.py MODEL.onnx... [--translate PATH] [--truncations N]

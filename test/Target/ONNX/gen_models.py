@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Generates the ONNX models and reference results of the import tests.
 
 Every model is built with onnx.helper; every expected value is computed here

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Runs the ONNX backend node tests through compress and compares results.
 
 For every node test (Debian's libonnx-testdata: model.onnx plus

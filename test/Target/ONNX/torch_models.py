@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Models exported from PyTorch (torch.onnx.export, as users export them),
 for torch-export.mlir: the importer must take what the exporter emits
 (folded batch norm, the Shape/Gather/Unsqueeze/Concat/Reshape chain of

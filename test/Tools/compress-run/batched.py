@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Inputs for batched.mlir and numpy's reference for its results.
 
   batched.py inputs DIR       writes x.npy (10x3), n.npy (10,), x1.npy, n1.npy

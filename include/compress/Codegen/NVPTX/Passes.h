@@ -1,5 +1,7 @@
 //===- Passes.h - passes of the NVIDIA GPU path -----------------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The passes compress-lower-to-nvptx runs besides upstream ones (see
 // Passes.td for what each does).
 //

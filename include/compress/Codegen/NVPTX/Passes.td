@@ -1,5 +1,7 @@
 //===- Passes.td - passes of the NVIDIA GPU path -----------*- tablegen -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The steps of compress-lower-to-nvptx that upstream MLIR does not provide.
 // The pipeline runs them in this order, between upstream passes; each can
 // also be run on its own with compress-opt.

@@ -1,4 +1,7 @@
 //===- CompressToLinalg.h - compress to linalg patterns ---------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_CONVERSION_COMPRESSTOLINALG_COMPRESSTOLINALG_H
 #define COMPRESS_CONVERSION_COMPRESSTOLINALG_COMPRESSTOLINALG_H

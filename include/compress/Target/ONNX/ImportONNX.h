@@ -1,5 +1,7 @@
 //===- ImportONNX.h - ONNX models to MLIR -----------------------*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Imports a serialized ONNX model (a ModelProto) as one func.func on tensors
 // in linalg, tensor, arith and math, with quantization in the compress
 // dialect, so that every compress pass applies to imported models.

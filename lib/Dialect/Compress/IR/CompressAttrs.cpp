@@ -1,5 +1,7 @@
 //===- CompressAttrs.cpp - compress attributes ----------------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Syntax of #compress.sparsity:
 //   #compress.sparsity<unstructured, fraction = F>
 //   #compress.sparsity<structured[N, M], axis = A, fraction = F>

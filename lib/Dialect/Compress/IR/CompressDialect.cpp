@@ -1,4 +1,7 @@
 //===- CompressDialect.cpp - compress dialect -----------------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"

@@ -1,4 +1,7 @@
 //===- CompressOps.cpp - compress operations ------------------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Utils/QuantTypeUtils.h"

@@ -1,5 +1,7 @@
 //===- Calibrate.cpp - calibration inside the compiler --------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Clones the module, turns every compress.observe into a call that hands the
 // observed tensor to a recorder in this process, lowers the clone to LLVM,
 // JIT-compiles it with MLIR's ExecutionEngine and runs it on the samples.

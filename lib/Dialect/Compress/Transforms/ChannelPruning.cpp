@@ -1,5 +1,7 @@
 //===- ChannelPruning.cpp - structured neuron and filter pruning ----------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // A chain is: a producer layer whose weight has an output-channel dimension,
 // then ops that carry each channel separately (elementwise or per-channel
 // linalg ops whose other tensors are constants, and flattening

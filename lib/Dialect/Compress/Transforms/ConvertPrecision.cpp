@@ -1,5 +1,7 @@
 //===- ConvertPrecision.cpp - f32 models to f16 or bf16 -------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Retypes the whole module in place: every f32 (scalar, or element of a
 // tensor, memref or vector) becomes the target type, f32 constants are
 // rounded to it, and casts that became no-ops disappear.

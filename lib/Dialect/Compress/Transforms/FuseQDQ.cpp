@@ -1,5 +1,7 @@
 //===- FuseQDQ.cpp - compress-fuse-qdq ------------------------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Rewrites `dequantize -> float layer -> [epilogue] -> quantize` chains into
 // integer arithmetic on the storage integers followed by compress.requantize.
 //

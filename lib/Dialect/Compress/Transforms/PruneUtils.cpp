@@ -1,4 +1,7 @@
 //===- PruneUtils.cpp - shared pieces of the pruning passes ---------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 

@@ -1,5 +1,7 @@
 //===- QuantizeWeights.cpp - quantize constant weights --------------------===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Replaces the float constant weight operand of matmuls and convolutions by a
 // quantized constant followed by compress.dequantize.
 //

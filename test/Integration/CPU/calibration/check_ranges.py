@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Compares the ranges --compress-calibrate wrote (stats=FILE) with expected
 ones written into a test file.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Generates the end-to-end tests of --compress-calibrate in this directory.
 
 A small float MLP (Inputs/mlp.mlir) is calibrated on committed .npy samples

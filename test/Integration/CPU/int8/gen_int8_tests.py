@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Generates the CPU execution tests of integer quantized kernels in this
 directory: compress.requantize on its own, and the integer kernels
 --compress-fuse-qdq makes of dequantize -> layer -> quantize chains.

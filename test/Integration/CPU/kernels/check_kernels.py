@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Execution tests of the CPU kernel library through the compiler.
 
 For every case this writes a model (.mlir, weights as constants), its inputs

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Generates the end-to-end post-training quantization tests.
 
 A float CNN with two convolutions and two matmuls (NHWC, batch 2) in plain

@@ -1,3 +1,4 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Expected output of tiled-matmul-exec.mlir, computed independently.
 
 a[.., i, k] = (7 i + 3 k + 13 batch) mod 256 - 128 and

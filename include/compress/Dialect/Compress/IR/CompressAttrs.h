@@ -1,4 +1,7 @@
 //===- CompressAttrs.h - compress attributes --------------------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_IR_COMPRESSATTRS_H
 #define COMPRESS_DIALECT_COMPRESS_IR_COMPRESSATTRS_H

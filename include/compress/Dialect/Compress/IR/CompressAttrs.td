@@ -1,4 +1,7 @@
 //===- CompressAttrs.td - compress attributes --------------*- tablegen -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_IR_COMPRESSATTRS_TD
 #define COMPRESS_DIALECT_COMPRESS_IR_COMPRESSATTRS_TD

@@ -1,4 +1,7 @@
 //===- CompressDialect.h - compress dialect ---------------------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_IR_COMPRESSDIALECT_H
 #define COMPRESS_DIALECT_COMPRESS_IR_COMPRESSDIALECT_H

@@ -1,5 +1,7 @@
 //===- CompressDialect.td - The compress dialect -----------*- tablegen -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Model-compression ops: quantization, calibration, sparsity annotations.
 //
 //===----------------------------------------------------------------------===//

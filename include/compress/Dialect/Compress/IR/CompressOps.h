@@ -1,4 +1,7 @@
 //===- CompressOps.h - compress operations ----------------------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_IR_COMPRESSOPS_H
 #define COMPRESS_DIALECT_COMPRESS_IR_COMPRESSOPS_H

@@ -1,4 +1,7 @@
 //===- CompressOps.td - compress operations ----------------*- tablegen -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_IR_COMPRESSOPS_TD
 #define COMPRESS_DIALECT_COMPRESS_IR_COMPRESSOPS_TD

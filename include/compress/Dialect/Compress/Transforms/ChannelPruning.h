@@ -1,5 +1,7 @@
 //===- ChannelPruning.h - structured neuron and filter pruning --*- C++ -*-===//
 //
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Removes output channels of a layer (neurons of a Linear, filters of a
 // convolution) together with everything that carries them to the next layer,
 // producing a smaller dense network. Shared by compress-prune-neurons and

@@ -1,4 +1,7 @@
 //===- Passes.h - compress transformation passes ----------------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_H
 #define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_H

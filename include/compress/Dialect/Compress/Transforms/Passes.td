@@ -1,4 +1,7 @@
 //===- Passes.td - compress transformation passes ----------*- tablegen -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_TD
 #define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_TD

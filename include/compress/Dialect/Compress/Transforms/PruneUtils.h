@@ -1,4 +1,7 @@
 //===- PruneUtils.h - shared pieces of the pruning passes -------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
 
 #ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PRUNEUTILS_H
 #define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PRUNEUTILS_H

@@ -1,0 +1,648 @@
+//===- IGemm.cpp - int8 GEMM and convolution: dispatch, packing, portable -===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// This file is compiled for baseline x86-64. It holds what every path shares:
+// the B16x4 packing, the split of a GEMM over threads, the convolution drivers
+// (im2col into B16x4 panels, then a GEMM with the filters as the A operand)
+// and the portable kernels (SSE2 pmaddwd where available, plain C++
+// elsewhere; also the path of x86 CPUs without VNNI). The AVX-512 VNNI
+// (IGemmVnni.cpp) and AMX (IGemmAmx.cpp) block kernels are entered only after
+// effectiveIsa() says the host runs them. The caller's C is split into one
+// rectangle per thread (M x N grid, in units of the kernel's blocks); each
+// thread runs the block kernel on its own rectangle.
+//
+// Convolution formulation: per image and group,
+//   out[Fg x P] += Wg[Fg x K] * col[K x P]      (P = OH * OW, K = Cg*KH*KW)
+// The output is NCHW already (no transpose), the filter is the A operand
+// (signed) and the im2col matrix, packed B16x4, the B operand (unsigned): the
+// kernels run with the operand signedness swapped (vpdpbusd with the roles of
+// its sources exchanged, AMX tdpbsud).
+//
+// Packed conv filter (private layout): per group g, a row-major
+// [roundUp(Fg, 16)][roundUp(K, 64)] s8 matrix, row f = W[g*Fg + f] flattened
+// in (c, kh, kw) order, zero padded. Rows padded to 16 and K to 64 let the AMX
+// kernel load filter tiles in place and the VNNI kernel read whole 4-byte
+// groups.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+
+#include <omp.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace compress::cpu::int8 {
+
+// Block kernels of the ISA files (declared again there; keep in sync).
+// C[M x N] (i32, ldc) += A[M x K] * B, B packed B16x4 (panel stride Kp * 16
+// bytes). aSigned: A is s8 and B u8 (conv) instead of A u8 and B s8.
+// aPadded: A may be read, as zeros, up to roundUp(M, 16) rows and Kp columns.
+void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+               int32_t *C, int64_t ldc);
+void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+              const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+              int32_t *C, int64_t ldc);
+// One channel plane of a depthwise convolution; false when the shape is not
+// handled (the caller then runs the portable code).
+bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
+                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                        int64_t dh, int64_t dw, const uint8_t *in,
+                        const int8_t *w, int32_t *out);
+
+namespace {
+
+/// A grow-only buffer, one per thread and purpose, so that repeated calls do
+/// not pay for fresh pages.
+class Scratch {
+public:
+  ~Scratch() { std::free(data); }
+  uint8_t *get(size_t bytes) {
+    if (bytes > size) {
+      std::free(data);
+      size = static_cast<size_t>(roundUp(static_cast<int64_t>(bytes), 4096));
+      data = static_cast<uint8_t *>(std::aligned_alloc(64, size));
+    }
+    return data;
+  }
+
+private:
+  uint8_t *data = nullptr;
+  size_t size = 0;
+};
+
+thread_local Scratch packedBScratch, colScratch, rowScratch;
+
+//===----------------------------------------------------------------------===//
+// B16x4 packing
+//===----------------------------------------------------------------------===//
+
+#if defined(__SSE2__)
+/// Stores 16 columns of 4 rows (x_i holds row i) as one 64-byte B16x4 row.
+inline void storeInterleaved(__m128i x0, __m128i x1, __m128i x2, __m128i x3,
+                             uint8_t *dst) {
+  __m128i a0 = _mm_unpacklo_epi8(x0, x1), a1 = _mm_unpackhi_epi8(x0, x1);
+  __m128i b0 = _mm_unpacklo_epi8(x2, x3), b1 = _mm_unpackhi_epi8(x2, x3);
+  __m128i *d = reinterpret_cast<__m128i *>(dst);
+  _mm_storeu_si128(d + 0, _mm_unpacklo_epi16(a0, b0));
+  _mm_storeu_si128(d + 1, _mm_unpackhi_epi16(a0, b0));
+  _mm_storeu_si128(d + 2, _mm_unpacklo_epi16(a1, b1));
+  _mm_storeu_si128(d + 3, _mm_unpackhi_epi16(a1, b1));
+}
+#endif
+
+/// Writes the k-group (4 consecutive k) of every panel for columns [0, N):
+/// panel j's 64 bytes at dst + j * panelStride. r[i] is the source row of
+/// k = 4 * group + i (N contiguous bytes) or null for a zero row.
+void interleave4Rows(const uint8_t *const r[4], int64_t N, uint8_t *dst,
+                     int64_t panelStride) {
+  int64_t j = 0;
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  auto load = [&](int i, int64_t col) {
+    return r[i] ? _mm_loadu_si128(reinterpret_cast<const __m128i *>(r[i] + col))
+                : zero;
+  };
+  for (; j + 16 <= N; j += 16) {
+    __m128i x0 = load(0, j), x1 = load(1, j), x2 = load(2, j), x3 = load(3, j);
+    storeInterleaved(x0, x1, x2, x3, dst + (j / 16) * panelStride);
+  }
+#endif
+  for (; j < N; j += 16) { // what is left, a panel at a time
+    uint8_t *d = dst + (j / 16) * panelStride;
+    std::memset(d, 0, 64);
+    for (int64_t c = j; c < std::min<int64_t>(N, j + 16); ++c)
+      for (int i = 0; i < 4; ++i)
+        d[(c - j) * 4 + i] = r[i] ? r[i][c] : 0;
+  }
+}
+
+/// Zero-fills the k-groups [from, Kp / 4) of every panel.
+void zeroKGroups(int64_t fromGroup, int64_t Kp, int64_t Np, uint8_t *Bp) {
+  if (fromGroup * 4 >= Kp)
+    return;
+  for (int64_t p = 0; p < Np / 16; ++p)
+    std::memset(Bp + p * Kp * 16 + fromGroup * 64, 0,
+                static_cast<size_t>((Kp / 4 - fromGroup) * 64));
+}
+
+void packB16x4(int64_t K, int64_t N, const uint8_t *B, int64_t strideK,
+               int64_t strideN, uint8_t *Bp) {
+  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
+  const int64_t groups = (K + 3) / 4;
+  if (strideN == 1) {
+    for (int64_t g = 0; g < groups; ++g) {
+      const uint8_t *r[4];
+      for (int i = 0; i < 4; ++i)
+        r[i] = 4 * g + i < K ? B + (4 * g + i) * strideK : nullptr;
+      interleave4Rows(r, N, Bp + g * 64, Kp * 16);
+    }
+  } else {
+    for (int64_t p = 0; p < Np / 16; ++p) {
+      uint8_t *panel = Bp + p * Kp * 16;
+      for (int64_t g = 0; g < groups; ++g)
+        for (int64_t l = 0; l < 16; ++l)
+          for (int64_t i = 0; i < 4; ++i) {
+            int64_t k = 4 * g + i, n = p * 16 + l;
+            panel[g * 64 + l * 4 + i] =
+                k < K && n < N ? B[k * strideK + n * strideN] : 0;
+          }
+    }
+  }
+  zeroKGroups(groups, Kp, Np, Bp);
+}
+
+//===----------------------------------------------------------------------===//
+// Portable kernels
+//===----------------------------------------------------------------------===//
+
+#if defined(__SSE2__)
+/// SSE2 block: MR rows x 4 columns (16 bytes of each B16x4 row). Bytes are
+/// widened to i16 and multiplied with pmaddwd: two u8 x s8 products summed
+/// fit i32 exactly. Each column keeps two partial sums (k%4 in {0,1} and
+/// {2,3}), added at the end.
+template <bool ASigned, int MR>
+void sse2Block(int64_t groups, int tail, const uint8_t *A, int64_t lda,
+               const uint8_t *B, int32_t *C, int64_t ldc, int cols) {
+  const __m128i zero = _mm_setzero_si128();
+  __m128i acc[MR][2];
+  for (int r = 0; r < MR; ++r)
+    acc[r][0] = acc[r][1] = zero;
+  auto widen = [&](__m128i x, bool isSigned, __m128i &lo, __m128i &hi) {
+    __m128i ext = isSigned ? _mm_cmpgt_epi8(zero, x) : zero;
+    lo = _mm_unpacklo_epi8(x, ext);
+    hi = _mm_unpackhi_epi8(x, ext);
+  };
+  auto step = [&](const uint8_t *b, const int32_t *aWords) {
+    __m128i blo, bhi;
+    widen(_mm_loadu_si128(reinterpret_cast<const __m128i *>(b)),
+          ASigned == false, blo, bhi);
+    for (int r = 0; r < MR; ++r) {
+      __m128i a, ahi;
+      widen(_mm_cvtsi32_si128(aWords[r]), ASigned, a, ahi);
+      a = _mm_unpacklo_epi64(a, a); // a0..a3 twice, as i16
+      acc[r][0] = _mm_add_epi32(acc[r][0], _mm_madd_epi16(blo, a));
+      acc[r][1] = _mm_add_epi32(acc[r][1], _mm_madd_epi16(bhi, a));
+    }
+  };
+  for (int64_t g = 0; g < groups; ++g) {
+    int32_t w[MR];
+    for (int r = 0; r < MR; ++r)
+      std::memcpy(&w[r], A + r * lda + 4 * g, 4);
+    step(B + g * 64, w);
+  }
+  if (tail) {
+    int32_t w[MR] = {};
+    for (int r = 0; r < MR; ++r)
+      std::memcpy(&w[r], A + r * lda + 4 * groups, static_cast<size_t>(tail));
+    step(B + groups * 64, w);
+  }
+  for (int r = 0; r < MR; ++r) {
+    // acc[r][h] = {c(2h) lo, c(2h) hi, c(2h+1) lo, c(2h+1) hi}
+    __m128i s0 = acc[r][0], s1 = acc[r][1];
+    __m128i t0 = _mm_unpacklo_epi64(s0, s1), t1 = _mm_unpackhi_epi64(s0, s1);
+    // t0 = {c0lo, c0hi, c2lo, c2hi}, t1 = {c1lo, c1hi, c3lo, c3hi}
+    __m128i e = _mm_add_epi32(_mm_shuffle_epi32(t0, 0x88),
+                              _mm_shuffle_epi32(t0, 0xdd)); // c0 c2 c0 c2
+    __m128i o = _mm_add_epi32(_mm_shuffle_epi32(t1, 0x88),
+                              _mm_shuffle_epi32(t1, 0xdd)); // c1 c3 c1 c3
+    __m128i sum = _mm_unpacklo_epi32(e, o);                 // c0 c1 c2 c3
+    int32_t *c = C + r * ldc;
+    if (cols == 4) {
+      _mm_storeu_si128(
+          reinterpret_cast<__m128i *>(c),
+          _mm_add_epi32(sum, _mm_loadu_si128(reinterpret_cast<__m128i *>(c))));
+    } else {
+      alignas(16) int32_t v[4];
+      _mm_store_si128(reinterpret_cast<__m128i *>(v), sum);
+      for (int l = 0; l < cols; ++l)
+        c[l] += v[l];
+    }
+  }
+}
+
+template <bool ASigned>
+void igemmPortable(bool aPadded, int64_t M, int64_t N, int64_t K,
+                   const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+                   int32_t *C, int64_t ldc) {
+  const int64_t groups = aPadded ? (K + 3) / 4 : K / 4;
+  const int tail = aPadded ? 0 : static_cast<int>(K % 4);
+  const uint8_t *b = reinterpret_cast<const uint8_t *>(Bp);
+  for (int64_t n0 = 0; n0 < N; n0 += 4) {
+    const int cols = static_cast<int>(std::min<int64_t>(4, N - n0));
+    const uint8_t *panel = b + (n0 / 16) * Kp * 16 + (n0 % 16) * 4;
+    int64_t m = 0;
+    for (; m + 4 <= M; m += 4)
+      sse2Block<ASigned, 4>(groups, tail, A + m * lda, lda, panel,
+                            C + m * ldc + n0, ldc, cols);
+    for (; m < M; ++m)
+      sse2Block<ASigned, 1>(groups, tail, A + m * lda, lda, panel,
+                            C + m * ldc + n0, ldc, cols);
+  }
+}
+#else
+template <bool ASigned>
+void igemmPortable(bool aPadded, int64_t M, int64_t N, int64_t K,
+                   const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+                   int32_t *C, int64_t ldc) {
+  (void)aPadded;
+  using AT = std::conditional_t<ASigned, int8_t, uint8_t>;
+  using BT = std::conditional_t<ASigned, uint8_t, int8_t>;
+  const AT *a = reinterpret_cast<const AT *>(A);
+  const BT *b = reinterpret_cast<const BT *>(Bp);
+  const int64_t groups = K / 4, tail = K % 4;
+  for (int64_t p = 0; p * 16 < N; ++p) {
+    const BT *panel = b + p * Kp * 16;
+    const int64_t cols = std::min<int64_t>(16, N - p * 16);
+    for (int64_t m = 0; m < M; ++m) {
+      const AT *row = a + m * lda;
+      int32_t acc[16] = {};
+      for (int64_t g = 0; g < groups; ++g) {
+        const BT *bg = panel + g * 64;
+        int32_t a0 = row[4 * g], a1 = row[4 * g + 1], a2 = row[4 * g + 2],
+                a3 = row[4 * g + 3];
+        for (int l = 0; l < 16; ++l)
+          acc[l] += a0 * bg[4 * l] + a1 * bg[4 * l + 1] + a2 * bg[4 * l + 2] +
+                    a3 * bg[4 * l + 3];
+      }
+      for (int64_t i = 0; i < tail; ++i) {
+        const BT *bg = panel + groups * 64 + i;
+        int32_t av = row[4 * groups + i];
+        for (int l = 0; l < 16; ++l)
+          acc[l] += av * bg[4 * l];
+      }
+      int32_t *c = C + m * ldc + p * 16;
+      for (int64_t l = 0; l < cols; ++l)
+        c[l] += acc[l];
+    }
+  }
+}
+#endif
+
+//===----------------------------------------------------------------------===//
+// Thread split
+//===----------------------------------------------------------------------===//
+
+using BlockFn = void (*)(bool, bool, int64_t, int64_t, int64_t, const uint8_t *,
+                         int64_t, const int8_t *, int64_t, int32_t *, int64_t);
+
+void portableBlock(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+                   const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+                   int32_t *C, int64_t ldc) {
+  if (aSigned)
+    igemmPortable<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+  else
+    igemmPortable<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+}
+
+struct PathChoice {
+  BlockFn fn;
+  int64_t mUnit, nUnit; // granularity of the split over threads
+};
+
+PathChoice choosePath(int64_t isa, int64_t M) {
+  int64_t eff = effectiveIsa(isa);
+#if defined(COMPRESS_AMX_EMULATE) // development builds on CPUs without AMX
+  if (isa >= COMPRESS_CPU_ISA_AMX && eff >= COMPRESS_CPU_ISA_AVX512_VNNI)
+    eff = COMPRESS_CPU_ISA_AMX;
+#endif
+#if defined(COMPRESS_CPU_X86)
+  // AMX tiles hold 16 rows: a few rows waste most of each tile, and VNNI
+  // streams B just as fast.
+  if (eff >= COMPRESS_CPU_ISA_AMX && M >= 8)
+    return {igemmAmx, 32, 32};
+  if (eff >= COMPRESS_CPU_ISA_AVX512_VNNI)
+    return {igemmVnni, 8, M <= 3 ? 128 : 48};
+#endif
+  (void)eff;
+  (void)M;
+  return {portableBlock, 4, 16};
+}
+
+/// The largest extent of `parts` ranges of `blocks` blocks of `unit`
+/// elements (the last one clipped to `size`, then rounded up to `round`, the
+/// width the kernel computes).
+int64_t largestPart(int64_t blocks, int parts, int64_t unit, int64_t size,
+                    int64_t round) {
+  int64_t largest = 0;
+  for (int i = 0; i < parts; ++i) {
+    int64_t b0 = blocks * i / parts, b1 = blocks * (i + 1) / parts;
+    int64_t extent = roundUp(std::min(size, b1 * unit) - b0 * unit, round);
+    largest = std::max(largest, extent);
+  }
+  return largest;
+}
+
+/// Splits C into a tm x tn grid of rectangles (whole kernel blocks), at most
+/// one per thread, minimizing the largest rectangle the kernel computes.
+void splitGrid(int64_t M, int64_t N, const PathChoice &path, int threads,
+               int &tm, int &tn) {
+  const int64_t mBlocks = (M + path.mUnit - 1) / path.mUnit;
+  const int64_t nBlocks = (N + path.nUnit - 1) / path.nUnit;
+  int64_t best = -1;
+  tm = 1;
+  tn = 1;
+  // a ascending: on ties the grid splitting N more wins (threads then read
+  // disjoint parts of B).
+  for (int a = 1; a <= std::min<int64_t>(threads, mBlocks); ++a) {
+    int b = static_cast<int>(std::min<int64_t>(threads / a, nBlocks));
+    int64_t cost = largestPart(mBlocks, a, path.mUnit, M, 1) *
+                   largestPart(nBlocks, b, path.nUnit, N, 16);
+    if (best < 0 || cost < best) {
+      best = cost;
+      tm = a;
+      tn = b;
+    }
+  }
+}
+
+void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
+                  int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
+                  int64_t Kp, int32_t *C, int64_t ldc, int64_t threadsArg) {
+  if (M <= 0 || N <= 0 || K <= 0)
+    return;
+  PathChoice path = choosePath(isa, M);
+  int threads = resolveThreads(threadsArg);
+  // Below ~4 MOP per thread the fork costs more than it saves.
+  int64_t work = M * N * K;
+  threads = static_cast<int>(
+      std::min<int64_t>(threads, std::max<int64_t>(1, work >> 22)));
+  const int64_t mBlocks = (M + path.mUnit - 1) / path.mUnit;
+  const int64_t nBlocks = (N + path.nUnit - 1) / path.nUnit;
+  if (threads <= 1 || mBlocks * nBlocks <= 1) {
+    path.fn(aSigned, aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+    return;
+  }
+  int tm, tn;
+  splitGrid(M, N, path, threads, tm, tn);
+#pragma omp parallel num_threads(tm *tn)
+  {
+    // A team smaller than asked for (nested parallelism, thread limits)
+    // takes several rectangles per thread.
+    const int nt = omp_get_num_threads();
+    for (int t = omp_get_thread_num(); t < tm * tn; t += nt) {
+      int ti = t / tn, tj = t % tn;
+      int64_t m0 = mBlocks * ti / tm * path.mUnit;
+      int64_t m1 = std::min(M, mBlocks * (ti + 1) / tm * path.mUnit);
+      int64_t n0 = nBlocks * tj / tn * path.nUnit;
+      int64_t n1 = std::min(N, nBlocks * (tj + 1) / tn * path.nUnit);
+      if (m0 < m1 && n0 < n1)
+        path.fn(aSigned, aPadded, m1 - m0, n1 - n0, K, A + m0 * lda, lda,
+                Bp + n0 * Kp, Kp, C + m0 * ldc + n0, ldc);
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+struct ConvShape {
+  int64_t C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups;
+  int64_t Cg() const { return C / groups; }
+  int64_t Fg() const { return F / groups; }
+  int64_t K() const { return Cg() * KH * KW; }
+  int64_t P() const { return OH * OW; }
+};
+
+int64_t packedFilterRows(int64_t Fg) { return roundUp(Fg, 16); }
+
+/// Copies a short row inline (a memcpy call per output row costs more than
+/// the copy).
+inline void copyRow(const uint8_t *src, int64_t n, uint8_t *dst) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+      _mm_storeu_si128(
+          reinterpret_cast<__m128i *>(dst + i),
+          _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + i)));
+    if (i < n) // the last 16 bytes again, overlapping
+      _mm_storeu_si128(
+          reinterpret_cast<__m128i *>(dst + n - 16),
+          _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + n - 16)));
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < n; ++i)
+    dst[i] = src[i];
+}
+
+/// Row k = (c, kh, kw) of the im2col matrix of one image and group, P bytes.
+void im2colRow(const ConvShape &s, const uint8_t *in, int64_t k, uint8_t *row) {
+  const int64_t c = k / (s.KH * s.KW), kh = k / s.KW % s.KH, kw = k % s.KW;
+  const uint8_t *plane = in + c * s.H * s.W + kh * s.dh * s.W + kw * s.dw;
+  for (int64_t oh = 0; oh < s.OH; ++oh) {
+    const uint8_t *src = plane + oh * s.sh * s.W;
+    uint8_t *dst = row + oh * s.OW;
+    if (s.sw == 1) {
+      copyRow(src, s.OW, dst);
+      continue;
+    }
+    int64_t ow = 0;
+#if defined(__SSE2__)
+    if (s.sw == 2) {
+      // Even bytes of 32: the 16-bit lanes' low halves, packed. The last
+      // byte a block reads must be one the row uses.
+      const __m128i lo = _mm_set1_epi16(0xff);
+      for (; 2 * ow + 32 <= 2 * (s.OW - 1) + 1; ow += 16) {
+        __m128i x0 =
+            _mm_loadu_si128(reinterpret_cast<const __m128i *>(src + 2 * ow));
+        __m128i x1 = _mm_loadu_si128(
+            reinterpret_cast<const __m128i *>(src + 2 * ow + 16));
+        _mm_storeu_si128(
+            reinterpret_cast<__m128i *>(dst + ow),
+            _mm_packus_epi16(_mm_and_si128(x0, lo), _mm_and_si128(x1, lo)));
+      }
+    }
+#endif
+    for (; ow < s.OW; ++ow)
+      dst[ow] = src[ow * s.sw];
+  }
+}
+
+/// Packs the im2col matrix [K x P] of one image and group (input channels
+/// from `in`) as B16x4, k-groups [g0, g1).
+void packColumns(const ConvShape &s, const uint8_t *in, int64_t g0, int64_t g1,
+                 uint8_t *colp) {
+  const int64_t K = s.K(), P = s.P(), Kp = roundUp(K, 64);
+  // A 1x1 stride-1 convolution's im2col rows are the input planes.
+  const bool direct = s.KH == 1 && s.KW == 1 && s.sh == 1 && s.sw == 1 &&
+                      s.OW == s.W && s.OH == s.H;
+  uint8_t *tmp = direct ? nullptr : rowScratch.get(4 * P);
+  for (int64_t g = g0; g < g1; ++g) {
+    const uint8_t *r[4];
+    for (int i = 0; i < 4; ++i) {
+      int64_t k = 4 * g + i;
+      if (k >= K) {
+        r[i] = nullptr;
+      } else if (direct) {
+        r[i] = in + k * P;
+      } else {
+        im2colRow(s, in, k, tmp + i * P);
+        r[i] = tmp + i * P;
+      }
+    }
+    interleave4Rows(r, P, colp + g * 64, Kp * 16);
+  }
+}
+
+void convU8S8(int64_t isa, int64_t N, const ConvShape &s, const uint8_t *in,
+              const int8_t *Wp, int32_t *out, int64_t threadsArg) {
+  const int64_t K = s.K(), Kp = roundUp(K, 64), P = s.P(), Pp = roundUp(P, 16),
+                Fg = s.Fg();
+  const int64_t kGroups = Kp / 4;
+  uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
+  int threads = resolveThreads(threadsArg);
+  const int packThreads = static_cast<int>(
+      std::min<int64_t>(threads, std::max<int64_t>(1, (Kp * Pp) >> 16)));
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t g = 0; g < s.groups; ++g) {
+      const uint8_t *inG = in + (n * s.C + g * s.Cg()) * s.H * s.W;
+      if (packThreads <= 1) {
+        packColumns(s, inG, 0, kGroups, colp);
+      } else {
+#pragma omp parallel num_threads(packThreads)
+        {
+          int t = omp_get_thread_num(), nt = omp_get_num_threads();
+          packColumns(s, inG, kGroups * t / nt, kGroups * (t + 1) / nt, colp);
+        }
+      }
+      const int8_t *Wg = Wp + g * packedFilterRows(Fg) * Kp;
+      int32_t *outG = out + (n * s.F + g * Fg) * P;
+      gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
+                   reinterpret_cast<const uint8_t *>(Wg), Kp,
+                   reinterpret_cast<const int8_t *>(colp), Kp, outG, P,
+                   threadsArg);
+    }
+  }
+}
+
+void depthwisePlanePortable(int64_t H, int64_t W, int64_t KH, int64_t KW,
+                            int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                            int64_t dh, int64_t dw, const uint8_t *in,
+                            const int8_t *w, int32_t *out) {
+  (void)H;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    int32_t *o = out + oh * OW;
+    for (int64_t kh = 0; kh < KH; ++kh) {
+      const uint8_t *row = in + (oh * sh + kh * dh) * W;
+      for (int64_t kw = 0; kw < KW; ++kw) {
+        const int32_t wv = w[kh * KW + kw];
+        const uint8_t *src = row + kw * dw;
+        for (int64_t ow = 0; ow < OW; ++ow)
+          o[ow] += wv * static_cast<int32_t>(src[ow * sw]);
+      }
+    }
+  }
+}
+
+} // namespace
+} // namespace compress::cpu::int8
+
+using namespace compress::cpu;
+using namespace compress::cpu::int8;
+
+extern "C" {
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_b16x4_8(int64_t K, int64_t N, const int8_t *B,
+                          int64_t strideK, int64_t strideN, int8_t *Bp) {
+  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN,
+            reinterpret_cast<uint8_t *>(Bp));
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
+                               const uint8_t *A, int64_t lda, const int8_t *Bp,
+                               int32_t *C, int64_t ldc, int64_t threads) {
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
+               threads);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8(int64_t isa, int64_t M, int64_t N, int64_t K,
+                        const uint8_t *A, int64_t lda, const int8_t *B,
+                        int64_t strideK, int64_t strideN, int32_t *C,
+                        int64_t ldc, int64_t threads) {
+  if (M <= 0 || N <= 0 || K <= 0)
+    return;
+  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
+  uint8_t *Bp = packedBScratch.get(static_cast<size_t>(Kp * Np));
+  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, Bp);
+  gemmDispatch(isa, false, false, M, N, K, A, lda,
+               reinterpret_cast<const int8_t *>(Bp), Kp, C, ldc, threads);
+}
+
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_s8(
+    int64_t F, int64_t Cg, int64_t KH, int64_t KW, int64_t groups) {
+  return groups * packedFilterRows(F / groups) * roundUp(Cg * KH * KW, 64);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_conv_filter_s8(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
+                                 int64_t groups, const int8_t *W, int8_t *Wp) {
+  const int64_t Fg = F / groups, K = Cg * KH * KW, Kp = roundUp(K, 64),
+                rows = packedFilterRows(Fg);
+  std::memset(Wp, 0, static_cast<size_t>(groups * rows * Kp));
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t f = 0; f < Fg; ++f)
+      std::memcpy(Wp + (g * rows + f) * Kp, W + (g * Fg + f) * K,
+                  static_cast<size_t>(K));
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const uint8_t *in, const int8_t *Wp,
+    int32_t *out, int64_t threads) {
+  if (N <= 0 || F <= 0 || OH <= 0 || OW <= 0 || groups <= 0)
+    return;
+  ConvShape s{C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups};
+  convU8S8(isa, N, s, in, Wp, out, threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const uint8_t *in, const int8_t *Wt, int32_t *out,
+    int64_t threadsArg) {
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
+    return;
+  const bool vnni = effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI;
+  const int64_t planes = N * C;
+  int threads = static_cast<int>(std::min<int64_t>(
+      resolveThreads(threadsArg),
+      std::max<int64_t>(1, planes * OH * OW * KH * KW >> 18)));
+  auto plane = [&](int64_t i) {
+    const uint8_t *src = in + i * H * W;
+    const int8_t *w = Wt + (i % C) * KH * KW;
+    int32_t *dst = out + i * OH * OW;
+#if defined(COMPRESS_CPU_X86)
+    if (vnni &&
+        depthwisePlaneVnni(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst))
+      return;
+#endif
+    (void)vnni;
+    depthwisePlanePortable(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst);
+  };
+  if (threads <= 1) {
+    for (int64_t i = 0; i < planes; ++i)
+      plane(i);
+    return;
+  }
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < planes; ++i)
+    plane(i);
+}
+
+} // extern "C"

@@ -1,0 +1,247 @@
+//===- IGemmAmx.cpp - int8 GEMM on AMX-INT8 tiles -------------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Compiled with -mamx-tile -mamx-int8 (and AVX-512); entered only after
+// effectiveIsa() found AMX, which includes the OS permission for tile data
+// (requested once per process in CpuFeatures.cpp).
+//
+// Blocking: C in 32 x 32 blocks of 2 x 2 tiles (tmm0-3, 16 x 16 i32 each),
+// two A tiles (tmm4-5: 16 rows x 64 k) and two B tiles (tmm6-7: 16 k-groups x
+// 64 bytes, i.e. one 16-column B16x4 panel slice, contiguous) per 64 k:
+// four tile loads feed four tdpbusd. The C tiles stay in registers over all
+// of a K block (up to 1024). Edge blocks use one A or one B tile; blocks that
+// overhang C go through a buffer. A is loaded in place (stride lda) when its
+// rows and K are whole tiles, else from a zero-padded copy.
+//
+// Each call loads the tile configuration on its own thread and releases the
+// tiles when done.
+//
+// COMPRESS_AMX_EMULATE (development only) replaces the tile instructions by
+// C++ so that the blocking can be tested on a CPU without AMX.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include <immintrin.h>
+
+namespace compress::cpu::int8 {
+
+// Declared in IGemm.cpp, which documents the contract.
+void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+              const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+              int32_t *C, int64_t ldc);
+
+namespace {
+
+struct alignas(64) TileConfig {
+  uint8_t palette = 1;
+  uint8_t startRow = 0;
+  uint8_t reserved[14] = {};
+  uint16_t colsb[16] = {};
+  uint8_t rows[16] = {};
+};
+
+#if defined(COMPRESS_AMX_EMULATE)
+struct EmulatedTiles {
+  alignas(64) uint8_t t[8][16][64];
+};
+thread_local EmulatedTiles emu;
+inline void emuLoad(int t, const void *p, int64_t stride) {
+  for (int r = 0; r < 16; ++r)
+    std::memcpy(emu.t[t][r], static_cast<const uint8_t *>(p) + r * stride, 64);
+}
+inline void emuStore(int t, void *p, int64_t stride) {
+  for (int r = 0; r < 16; ++r)
+    std::memcpy(static_cast<uint8_t *>(p) + r * stride, emu.t[t][r], 64);
+}
+template <bool ASigned>
+inline void emuDot(int c, int a, int b) {
+  for (int m = 0; m < 16; ++m)
+    for (int n = 0; n < 16; ++n) {
+      int32_t acc;
+      std::memcpy(&acc, &emu.t[c][m][4 * n], 4);
+      for (int k = 0; k < 64; ++k) {
+        int32_t x = ASigned ? static_cast<int8_t>(emu.t[a][m][k])
+                            : static_cast<int32_t>(emu.t[a][m][k]);
+        int32_t y = ASigned
+                        ? static_cast<int32_t>(emu.t[b][k / 4][4 * n + k % 4])
+                        : static_cast<int8_t>(emu.t[b][k / 4][4 * n + k % 4]);
+        acc += x * y;
+      }
+      std::memcpy(&emu.t[c][m][4 * n], &acc, 4);
+    }
+}
+#define TILE_LOAD(t, p, s) emuLoad(t, p, s)
+#define TILE_STORE(t, p, s) emuStore(t, p, s)
+#define TILE_ZERO(i) std::memset(emu.t[i], 0, 1024)
+#define TILE_DP(S, c, a, b) emuDot<S>(c, a, b)
+#define TILE_CONFIG(cfg) (void)(cfg)
+#define TILE_RELEASE() (void)0
+#else
+#define TILE_LOAD(t, p, s) _tile_loadd(t, p, s)
+#define TILE_STORE(t, p, s) _tile_stored(t, p, s)
+#define TILE_ZERO(t) _tile_zero(t)
+#define TILE_DP(S, c, a, b)                                                    \
+  do {                                                                         \
+    if constexpr (S)                                                           \
+      _tile_dpbsud(c, a, b);                                                   \
+    else                                                                       \
+      _tile_dpbusd(c, a, b);                                                   \
+  } while (0)
+#define TILE_CONFIG(cfg) _tile_loadconfig(cfg)
+#define TILE_RELEASE() _tile_release()
+#endif
+
+/// A grow-only per-thread buffer for the zero-padded copy of A.
+struct Scratch {
+  ~Scratch() { std::free(data); }
+  uint8_t *get(size_t bytes) {
+    if (bytes > size) {
+      std::free(data);
+      size = static_cast<size_t>(roundUp(static_cast<int64_t>(bytes), 4096));
+      data = static_cast<uint8_t *>(std::aligned_alloc(64, size));
+    }
+    return data;
+  }
+  uint8_t *data = nullptr;
+  size_t size = 0;
+};
+thread_local Scratch aCopy;
+
+/// One C block of TA x TB tiles over kc k-chunks of 64. `direct`: the block
+/// lies inside C and is accumulated in place; else it is computed from zero
+/// into `buf` (32 x 32 i32) for the caller to add.
+template <bool S, int TA, int TB>
+void block(int64_t kc, const uint8_t *A, int64_t lda, const int8_t *B,
+           int64_t ps, int32_t *C, int64_t ldc, bool direct, int32_t *buf) {
+  const int64_t cs = direct ? ldc * 4 : 32 * 4;
+  int32_t *c = direct ? C : buf;
+  if (direct) {
+    TILE_LOAD(0, c, cs);
+    if constexpr (TB == 2)
+      TILE_LOAD(1, c + 16, cs);
+    if constexpr (TA == 2)
+      TILE_LOAD(2, c + 16 * (cs / 4), cs);
+    if constexpr (TA == 2 && TB == 2)
+      TILE_LOAD(3, c + 16 * (cs / 4) + 16, cs);
+  } else {
+    TILE_ZERO(0);
+    TILE_ZERO(1);
+    TILE_ZERO(2);
+    TILE_ZERO(3);
+  }
+  const uint8_t *a = A;
+  const int8_t *b = B;
+  for (int64_t k = 0; k < kc; ++k, a += 64, b += 1024) {
+    TILE_LOAD(4, a, lda);
+    TILE_LOAD(6, b, 64);
+    if constexpr (TB == 2)
+      TILE_LOAD(7, b + ps, 64);
+    TILE_DP(S, 0, 4, 6);
+    if constexpr (TB == 2)
+      TILE_DP(S, 1, 4, 7);
+    if constexpr (TA == 2) {
+      TILE_LOAD(5, a + 16 * lda, lda);
+      TILE_DP(S, 2, 5, 6);
+      if constexpr (TB == 2)
+        TILE_DP(S, 3, 5, 7);
+    }
+  }
+  TILE_STORE(0, c, cs);
+  if constexpr (TB == 2)
+    TILE_STORE(1, c + 16, cs);
+  if constexpr (TA == 2)
+    TILE_STORE(2, c + 16 * (cs / 4), cs);
+  if constexpr (TA == 2 && TB == 2)
+    TILE_STORE(3, c + 16 * (cs / 4) + 16, cs);
+}
+
+using BlockFn = void (*)(int64_t, const uint8_t *, int64_t, const int8_t *,
+                         int64_t, int32_t *, int64_t, bool, int32_t *);
+
+template <bool S>
+BlockFn pick(int ta, int tb) {
+  if (ta == 2)
+    return tb == 2 ? block<S, 2, 2> : block<S, 2, 1>;
+  return tb == 2 ? block<S, 1, 2> : block<S, 1, 1>;
+}
+
+/// Adds rows x cols of the 32-wide buffer into C.
+void addBuffer(const int32_t *buf, int64_t rows, int64_t cols, int32_t *C,
+               int64_t ldc) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < cols; j += 16) {
+      int64_t n = std::min<int64_t>(16, cols - j);
+      __mmask16 m = static_cast<__mmask16>(n >= 16 ? 0xffff : (1u << n) - 1);
+      __m512i x = _mm512_maskz_loadu_epi32(m, C + r * ldc + j);
+      __m512i y = _mm512_maskz_loadu_epi32(m, buf + r * 32 + j);
+      _mm512_mask_storeu_epi32(C + r * ldc + j, m, _mm512_add_epi32(x, y));
+    }
+}
+
+template <bool S>
+void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
+          int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc) {
+  const int64_t kc = Kp / 64, ps = Kp * 16;
+  if (!aPadded && (K % 64 || M % 16)) {
+    const int64_t rows = roundUp(M, 16);
+    uint8_t *copy = aCopy.get(static_cast<size_t>(rows * Kp));
+    for (int64_t m = 0; m < rows; ++m) {
+      uint8_t *dst = copy + m * Kp;
+      int64_t n = m < M ? K : 0;
+      if (n)
+        std::memcpy(dst, A + m * lda, static_cast<size_t>(n));
+      std::memset(dst + n, 0, static_cast<size_t>(Kp - n));
+    }
+    A = copy;
+    lda = Kp;
+  }
+  TileConfig cfg;
+  for (int t = 0; t < 8; ++t) {
+    cfg.rows[t] = 16;
+    cfg.colsb[t] = 64;
+  }
+  TILE_CONFIG(&cfg);
+  alignas(64) int32_t buf[32 * 32];
+  // K blocks of up to 1024 keep a 32-column strip of B (32 KiB) in L1 while
+  // the blocks of A stream from L2; C tiles are reloaded once per K block.
+  const int64_t kcBlock = 16;
+  for (int64_t k0 = 0; k0 < kc; k0 += kcBlock) {
+    const int64_t kn = std::min(kcBlock, kc - k0);
+    for (int64_t n0 = 0; n0 < N; n0 += 32) {
+      const int64_t cols = std::min<int64_t>(32, N - n0);
+      const int tb = cols > 16 ? 2 : 1;
+      const int8_t *B = Bp + (n0 / 16) * ps + k0 * 1024;
+      for (int64_t m0 = 0; m0 < M; m0 += 32) {
+        const int64_t rows = std::min<int64_t>(32, M - m0);
+        const int ta = rows > 16 ? 2 : 1;
+        const bool direct = rows == 16 * ta && cols == 16 * tb;
+        int32_t *c = C + m0 * ldc + n0;
+        pick<S>(ta, tb)(kn, A + m0 * lda + k0 * 64, lda, B, ps, c, ldc, direct,
+                        buf);
+        if (!direct)
+          addBuffer(buf, rows, cols, c, ldc);
+      }
+    }
+  }
+  TILE_RELEASE();
+}
+
+} // namespace
+
+void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+              const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+              int32_t *C, int64_t ldc) {
+  if (aSigned)
+    gemm<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+  else
+    gemm<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+}
+
+} // namespace compress::cpu::int8

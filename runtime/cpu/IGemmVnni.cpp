@@ -1,0 +1,357 @@
+//===- IGemmVnni.cpp - int8 kernels for AVX-512 VNNI ----------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Compiled with -mavx512{f,bw,vl,dq} -mavx512vnni; entered only after
+// effectiveIsa() found AVX512_VNNI (see IGemm.cpp).
+//
+// GEMM micro-kernel: MR rows x NV vectors of 16 columns, MR * NV i32
+// accumulators in zmm registers. Per group of 4 k, NV 64-byte rows of the B16x4
+// panels are loaded and each row's 4 A bytes broadcast; vpdpbusd multiplies
+// u8 (first source) by s8 (second source), exactly (no saturation).
+// With aSigned (conv: s8 filters as A, u8 im2col as B) the sources swap, and
+// the broadcast A operand folds into vpdpbusd as an {1to16} memory operand.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <immintrin.h>
+
+namespace compress::cpu::int8 {
+
+// Declared in IGemm.cpp, which documents the contract.
+void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+               int32_t *C, int64_t ldc);
+bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
+                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                        int64_t dh, int64_t dw, const uint8_t *in,
+                        const int8_t *w, int32_t *out);
+
+namespace {
+
+inline int32_t load32(const uint8_t *p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+/// The 4-byte group of A at column 4*q holding only `n` (< 4) valid bytes,
+/// read without touching the rest.
+inline int32_t loadPartial32(const uint8_t *p, int n) {
+  // No memcpy call: a call would clobber the accumulator registers.
+  uint32_t v = p[0];
+  if (n > 1)
+    v |= uint32_t(p[1]) << 8;
+  if (n > 2)
+    v |= uint32_t(p[2]) << 16;
+  return static_cast<int32_t>(v);
+}
+
+/// acc += a * b for A u8 x B s8 (or A s8 x B u8 with ASigned), in place.
+/// Inline assembly ties the accumulator to its register: with the intrinsic,
+/// GCC 12 shuffles the 24 accumulators through the stack.
+template <bool ASigned>
+inline void dot(__m512i &acc, __m512i a, __m512i b) {
+#if defined(__GNUC__)
+  if constexpr (ASigned)
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(b), "v"(a));
+  else
+    __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(a), "v"(b));
+#else
+  acc =
+      ASigned ? _mm512_dpbusd_epi32(acc, b, a) : _mm512_dpbusd_epi32(acc, a, b);
+#endif
+}
+
+using KernelFn = void (*)(int64_t, int, const uint8_t *, int64_t,
+                          const int8_t *, int64_t, int32_t *, int64_t,
+                          __mmask16);
+
+/// C[MR x NV*16] += A[MR x (4*kq + ktail)] * B. `B` points at the first of NV
+/// panels, `ps` apart; `last` masks the columns of the last vector.
+template <bool ASigned, int MR, int NV>
+void microKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
+                 const int8_t *B, int64_t ps, int32_t *C, int64_t ldc,
+                 __mmask16 last) {
+  __m512i acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = v == NV - 1
+                      ? _mm512_maskz_loadu_epi32(last, C + r * ldc + 16 * v)
+                      : _mm512_loadu_si512(C + r * ldc + 16 * v);
+  const uint8_t *a = A;
+  const int8_t *b = B;
+  for (int64_t q = 0; q < kq; ++q, a += 4, b += 64) {
+    __m512i bv[NV];
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      bv[v] = _mm512_loadu_si512(b + v * ps);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      __m512i av = _mm512_set1_epi32(load32(a + r * lda));
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; ++v)
+        dot<ASigned>(acc[r][v], av, bv[v]);
+    }
+  }
+  if (ktail) {
+    __m512i bv[NV];
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      bv[v] = _mm512_loadu_si512(b + v * ps);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      __m512i av = _mm512_set1_epi32(loadPartial32(a + r * lda, ktail));
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; ++v)
+        dot<ASigned>(acc[r][v], av, bv[v]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      if (v == NV - 1)
+        _mm512_mask_storeu_epi32(C + r * ldc + 16 * v, last, acc[r][v]);
+      else
+        _mm512_storeu_si512(C + r * ldc + 16 * v, acc[r][v]);
+    }
+}
+
+template <bool S, int MR>
+KernelFn pickNv(int nv) {
+  switch (nv) {
+  case 1:
+    return microKernel<S, MR, 1>;
+  case 2:
+    return microKernel<S, MR, 2>;
+  case 3:
+    return microKernel<S, MR, 3>;
+  default:
+    break;
+  }
+  if constexpr (MR <= 3) {
+    switch (nv) {
+    case 4:
+      return microKernel<S, MR, 4>;
+    case 5:
+      return microKernel<S, MR, 5>;
+    case 6:
+      return microKernel<S, MR, 6>;
+    case 7:
+      return microKernel<S, MR, 7>;
+    default:
+      return microKernel<S, MR, 8>;
+    }
+  }
+  return nullptr;
+}
+
+template <bool S>
+KernelFn pick(int mr, int nv) {
+  switch (mr) {
+  case 1:
+    return pickNv<S, 1>(nv);
+  case 2:
+    return pickNv<S, 2>(nv);
+  case 3:
+    return pickNv<S, 3>(nv);
+  case 4:
+    return pickNv<S, 4>(nv);
+  case 5:
+    return pickNv<S, 5>(nv);
+  case 6:
+    return pickNv<S, 6>(nv);
+  case 7:
+    return pickNv<S, 7>(nv);
+  default:
+    return pickNv<S, 8>(nv);
+  }
+}
+
+template <bool S>
+void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
+          int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc) {
+  const int64_t kq = aPadded ? (K + 3) / 4 : K / 4;
+  const int ktail = aPadded ? 0 : static_cast<int>(K % 4);
+  const int64_t ps = Kp * 16;
+  // A few rows: wide tiles, so that enough independent accumulators hide
+  // vpdpbusd's latency.
+  const int MR = M <= 3 ? static_cast<int>(M) : 8;
+  const int NVmax = M <= 3 ? 8 : 3;
+  // K blocks keep the NV panels' slice and the MR rows of A in L1 while the
+  // kernel sweeps M.
+  const int64_t kcq = 512; // 2048 k per block
+  for (int64_t n0 = 0; n0 < N; n0 += 16 * NVmax) {
+    const int nv =
+        static_cast<int>(std::min<int64_t>(NVmax, (N - n0 + 15) / 16));
+    const int64_t lastCols = N - n0 - 16 * (nv - 1);
+    const __mmask16 last =
+        static_cast<__mmask16>(lastCols >= 16 ? 0xffff : (1u << lastCols) - 1);
+    const int8_t *Bn = Bp + (n0 / 16) * ps;
+    for (int64_t q0 = 0;; q0 += kcq) {
+      const int64_t qn = std::min(kcq, kq - q0);
+      const int kt = q0 + qn == kq ? ktail : 0;
+      for (int64_t m0 = 0; m0 < M; m0 += MR) {
+        const int mr = static_cast<int>(std::min<int64_t>(MR, M - m0));
+        pick<S>(mr, nv)(qn, kt, A + m0 * lda + 4 * q0, lda, Bn + 64 * q0, ps,
+                        C + m0 * ldc + n0, ldc, last);
+      }
+      if (q0 + qn >= kq)
+        break;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Depthwise
+//===----------------------------------------------------------------------===//
+
+/// The input bytes of 16 output pixels (stride SW) for one tap,
+/// zero-extended into i32 lanes. Partial blocks read only their pixels'
+/// bytes (masked loads do not fault on the rest).
+template <int SW, bool Full>
+inline __m512i loadPixels(const uint8_t *p, __mmask16 m16, __mmask32 m32) {
+  if constexpr (SW == 1) {
+    if constexpr (Full)
+      return _mm512_cvtepu8_epi32(
+          _mm_loadu_si128(reinterpret_cast<const __m128i *>(p)));
+    return _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m16, p));
+  } else {
+    // Stride 2: the 16-bit lanes' low bytes. A full block reads 31 bytes.
+    const __m256i x = _mm256_maskz_loadu_epi8(Full ? 0x7fffffffu : m32, p);
+    return _mm512_and_si512(_mm512_cvtepu16_epi32(x), _mm512_set1_epi32(0xff));
+  }
+}
+
+/// Four taps' bytes of each pixel packed into its i32 lane (tap t in byte t).
+template <int SW, bool Full>
+inline __m512i loadQuad(const uint8_t *base, const int64_t *off, int n,
+                        __mmask16 m16, __mmask32 m32) {
+  __m512i x = loadPixels<SW, Full>(base + off[0], m16, m32);
+  if (n > 1) {
+    __m512i x1 =
+        _mm512_slli_epi32(loadPixels<SW, Full>(base + off[1], m16, m32), 8);
+    __m512i x2 = n > 2 ? _mm512_slli_epi32(
+                             loadPixels<SW, Full>(base + off[2], m16, m32), 16)
+                       : _mm512_setzero_si512();
+    x = _mm512_ternarylogic_epi32(x, x1, x2, 0xfe); // x | x1 | x2
+  }
+  if (n > 3)
+    x = _mm512_or_si512(
+        x,
+        _mm512_slli_epi32(loadPixels<SW, Full>(base + off[3], m16, m32), 24));
+  return x;
+}
+
+/// One block of 16 output pixels; Taps > 0 is the tap count known at compile
+/// time (the quads unroll), 0 means `taps` at run time.
+template <int Taps, int SW, bool Full>
+inline void depthwiseBlock(const uint8_t *base, const int64_t *off,
+                           const __m512i *wv, int64_t taps, int32_t *o,
+                           __mmask16 m16, __mmask32 m32) {
+  const int64_t t = Taps > 0 ? Taps : taps;
+  __m512i acc = Full ? _mm512_loadu_si512(o) : _mm512_maskz_loadu_epi32(m16, o);
+  // Two accumulators halve the vpdpbusd dependency chain.
+  __m512i acc2 = _mm512_setzero_si512();
+#pragma GCC unroll 16
+  for (int64_t q = 0; 4 * q < t; ++q) {
+    const int n = static_cast<int>(std::min<int64_t>(4, t - 4 * q));
+    __m512i x = loadQuad<SW, Full>(base, off + 4 * q, n, m16, m32);
+    if (q % 2)
+      acc2 = _mm512_dpbusd_epi32(acc2, x, wv[q]);
+    else
+      acc = _mm512_dpbusd_epi32(acc, x, wv[q]);
+  }
+  acc = _mm512_add_epi32(acc, acc2);
+  if constexpr (Full)
+    _mm512_storeu_si512(o, acc);
+  else
+    _mm512_mask_storeu_epi32(o, m16, acc);
+}
+
+template <int Taps, int SW>
+void depthwisePlane(int64_t OH, int64_t OW, int64_t sh, int64_t W,
+                    const uint8_t *in, const int64_t *off, const __m512i *wv,
+                    int64_t taps, int32_t *out) {
+  const int64_t full = OW / 16 * 16;
+  const int rest = static_cast<int>(OW - full);
+  const __mmask16 m16 = static_cast<__mmask16>((1u << rest) - 1);
+  const __mmask32 m32 = (rest ? (1u << (2 * rest)) - 1 : 0u) >> 1;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const uint8_t *row = in + oh * sh * W;
+    int32_t *o = out + oh * OW;
+    for (int64_t ow = 0; ow < full; ow += 16)
+      depthwiseBlock<Taps, SW, true>(row + ow * SW, off, wv, taps, o + ow, 0,
+                                     0);
+    if (rest)
+      depthwiseBlock<Taps, SW, false>(row + full * SW, off, wv, taps, o + full,
+                                      m16, m32);
+  }
+}
+
+template <int SW>
+void depthwisePlaneTaps(int64_t taps, int64_t OH, int64_t OW, int64_t sh,
+                        int64_t W, const uint8_t *in, const int64_t *off,
+                        const __m512i *wv, int32_t *out) {
+  switch (taps) {
+  case 9:
+    return depthwisePlane<9, SW>(OH, OW, sh, W, in, off, wv, taps, out);
+  case 25:
+    return depthwisePlane<25, SW>(OH, OW, sh, W, in, off, wv, taps, out);
+  default:
+    return depthwisePlane<0, SW>(OH, OW, sh, W, in, off, wv, taps, out);
+  }
+}
+
+} // namespace
+
+void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+               int32_t *C, int64_t ldc) {
+  if (aSigned)
+    gemm<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+  else
+    gemm<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+}
+
+// Taps are taken four at a time: the four input bytes of each output pixel
+// are packed into one i32 lane and the four weights into one broadcast dword,
+// so one vpdpbusd does four taps for 16 pixels.
+bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
+                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                        int64_t dh, int64_t dw, const uint8_t *in,
+                        const int8_t *w, int32_t *out) {
+  (void)H;
+  constexpr int kMaxTaps = 64;
+  const int64_t taps = KH * KW;
+  if ((sw != 1 && sw != 2) || taps > kMaxTaps)
+    return false;
+  const int64_t quads = (taps + 3) / 4;
+  int64_t off[kMaxTaps];
+  uint8_t wq[kMaxTaps] = {};
+  for (int64_t t = 0; t < taps; ++t) {
+    off[t] = (t / KW) * dh * W + (t % KW) * dw;
+    wq[t] = static_cast<uint8_t>(w[t]);
+  }
+  __m512i wv[kMaxTaps / 4];
+  for (int64_t q = 0; q < quads; ++q) {
+    int32_t d;
+    std::memcpy(&d, wq + 4 * q, 4);
+    wv[q] = _mm512_set1_epi32(d);
+  }
+  if (sw == 1)
+    depthwisePlaneTaps<1>(taps, OH, OW, sh, W, in, off, wv, out);
+  else
+    depthwisePlaneTaps<2>(taps, OH, OW, sh, W, in, off, wv, out);
+  return true;
+}
+
+} // namespace compress::cpu::int8

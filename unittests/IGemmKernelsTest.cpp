@@ -1,0 +1,245 @@
+//===- IGemmKernelsTest.cpp - int8 CPU kernels against a naive reference --===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Every int8 path (portable, AVX-512 VNNI, AMX: forced through the isa
+// argument, skipped where the host lacks it) must reproduce an int64
+// reference exactly: odd shapes, extreme values, strides, accumulation into a
+// non-zero C, one and two threads, and convolutions through the same kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CpuKernels.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr int64_t kIsas[] = {COMPRESS_CPU_ISA_PORTABLE,
+                             COMPRESS_CPU_ISA_AVX512_VNNI,
+                             COMPRESS_CPU_ISA_AMX};
+
+bool hostRuns(int64_t isa) {
+#if defined(COMPRESS_AMX_EMULATE) // development builds emulate the tiles
+  if (isa == COMPRESS_CPU_ISA_AMX)
+    return compress_cpu_effective_isa(COMPRESS_CPU_ISA_AVX512_VNNI) ==
+           COMPRESS_CPU_ISA_AVX512_VNNI;
+#endif
+  return compress_cpu_effective_isa(isa) == isa;
+}
+
+enum class Fill { Random, Extreme };
+
+template <typename T>
+std::vector<T> makeData(size_t n, Fill fill, std::mt19937 &rng, int lo, int hi,
+                        T extreme) {
+  std::vector<T> v(n);
+  std::uniform_int_distribution<int> d(lo, hi);
+  for (T &x : v)
+    x = fill == Fill::Extreme ? extreme : static_cast<T>(d(rng));
+  return v;
+}
+
+struct GemmCase {
+  int64_t M, N, K;
+};
+
+class IGemmPaths : public ::testing::TestWithParam<int64_t> {
+protected:
+  void SetUp() override {
+    if (!hostRuns(GetParam()))
+      GTEST_SKIP() << "host lacks isa " << GetParam();
+  }
+};
+
+/// Runs C += A * B through the packed and the unpacked entry points and
+/// compares with the reference. lda/ldc get padding, C starts non-zero.
+void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
+               bool transposedB, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int64_t lda = g.K + 7, ldc = g.N + 5;
+  // A ends right after its last valid element: reads past K are caught by
+  // sanitizers.
+  auto A = makeData<uint8_t>((g.M - 1) * lda + g.K, fill, rng, 0, 255, 255);
+  auto B = makeData<int8_t>(g.K * g.N, fill, rng, -128, 127, -128);
+  auto C0 = makeData<int32_t>(g.M * ldc, Fill::Random, rng, -1000, 1000, 0);
+  // B(k, n) = B[k * strideK + n * strideN]
+  const int64_t strideK = transposedB ? 1 : g.N;
+  const int64_t strideN = transposedB ? g.K : 1;
+  std::vector<int32_t> ref = C0;
+  for (int64_t m = 0; m < g.M; ++m)
+    for (int64_t n = 0; n < g.N; ++n) {
+      int64_t acc = ref[m * ldc + n];
+      for (int64_t k = 0; k < g.K; ++k)
+        acc += int64_t(A[m * lda + k]) * B[k * strideK + n * strideN];
+      ref[m * ldc + n] = static_cast<int32_t>(acc);
+    }
+  const std::string what =
+      "M=" + std::to_string(g.M) + " N=" + std::to_string(g.N) +
+      " K=" + std::to_string(g.K) + " threads=" + std::to_string(threads) +
+      (transposedB ? " Bt" : "");
+
+  std::vector<int32_t> C = C0;
+  compress_cpu_igemm_u8s8(isa, g.M, g.N, g.K, A.data(), lda, B.data(), strideK,
+                          strideN, C.data(), ldc, threads);
+  ASSERT_EQ(C, ref) << "unpacked " << what;
+
+  const int64_t Kp = (g.K + 63) / 64 * 64, Np = (g.N + 15) / 16 * 16;
+  std::vector<int8_t> Bp(Kp * Np, 99);
+  compress_cpu_pack_b16x4_8(g.K, g.N, B.data(), strideK, strideN, Bp.data());
+  for (int64_t k = 0; k < Kp; ++k)
+    for (int64_t n = 0; n < Np; ++n) {
+      int8_t want = k < g.K && n < g.N ? B[k * strideK + n * strideN] : 0;
+      ASSERT_EQ(Bp[(n / 16) * Kp * 16 + (k / 4) * 64 + (n % 16) * 4 + k % 4],
+                want)
+          << "pack k=" << k << " n=" << n << " " << what;
+    }
+  C = C0;
+  compress_cpu_igemm_u8s8_packed(isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
+                                 C.data(), ldc, threads);
+  ASSERT_EQ(C, ref) << "packed " << what;
+}
+
+TEST_P(IGemmPaths, OddShapes) {
+  const int64_t Ms[] = {1, 3, 17, 33};
+  const int64_t Ns[] = {1, 15, 17, 33};
+  const int64_t Ks[] = {1, 3, 5, 63, 65, 300};
+  uint32_t seed = 1;
+  for (int64_t M : Ms)
+    for (int64_t N : Ns)
+      for (int64_t K : Ks)
+        checkGemm(GetParam(), {M, N, K}, Fill::Random, 1, false, seed++);
+}
+
+TEST_P(IGemmPaths, ExtremeValues) {
+  for (GemmCase g :
+       {GemmCase{1, 17, 300}, GemmCase{33, 33, 65}, GemmCase{64, 64, 1024},
+        GemmCase{32, 48, 2112}, GemmCase{3, 130, 4099}})
+    checkGemm(GetParam(), g, Fill::Extreme, 1, false, 7);
+}
+
+TEST_P(IGemmPaths, LargerAndThreaded) {
+  for (int64_t threads : {1, 2})
+    for (GemmCase g : {GemmCase{96, 160, 256}, GemmCase{100, 200, 300},
+                       GemmCase{128, 96, 2500}, GemmCase{7, 300, 129},
+                       GemmCase{128, 256, 512}})
+      checkGemm(GetParam(), g, Fill::Random, threads, false, 11);
+}
+
+#if defined(_OPENMP)
+// Called from inside a parallel region, the kernels get a team of one thread
+// (nested parallelism is off) and must still compute all of C.
+TEST_P(IGemmPaths, InsideParallelRegion) {
+#pragma omp parallel num_threads(2)
+  checkGemm(GetParam(), {128, 256, 512}, Fill::Random, 2, false, 5);
+}
+#endif
+
+TEST_P(IGemmPaths, StridedB) {
+  checkGemm(GetParam(), {17, 33, 65}, Fill::Random, 1, true, 3);
+  checkGemm(GetParam(), {40, 50, 130}, Fill::Random, 2, true, 4);
+}
+
+struct ConvCase {
+  int64_t N, C, H, W, F, KH, KW, sh, sw, dh, dw, groups;
+};
+
+void checkConv(int64_t isa, ConvCase c, Fill fill, int64_t threads) {
+  std::mt19937 rng(static_cast<uint32_t>(c.C * 131 + c.F * 7 + c.KH));
+  const int64_t OH = (c.H - (c.KH - 1) * c.dh - 1) / c.sh + 1;
+  const int64_t OW = (c.W - (c.KW - 1) * c.dw - 1) / c.sw + 1;
+  const int64_t Cg = c.C / c.groups, Fg = c.F / c.groups;
+  auto in = makeData<uint8_t>(c.N * c.C * c.H * c.W, fill, rng, 0, 255, 255);
+  auto w = makeData<int8_t>(c.F * Cg * c.KH * c.KW, fill, rng, -128, 127, -128);
+  auto out0 =
+      makeData<int32_t>(c.N * c.F * OH * OW, Fill::Random, rng, -500, 500, 0);
+  std::vector<int32_t> ref = out0;
+  for (int64_t n = 0; n < c.N; ++n)
+    for (int64_t f = 0; f < c.F; ++f)
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          int64_t g = f / Fg;
+          int32_t *o = &ref[((n * c.F + f) * OH + oh) * OW + ow];
+          int64_t acc = *o;
+          for (int64_t ci = 0; ci < Cg; ++ci)
+            for (int64_t kh = 0; kh < c.KH; ++kh)
+              for (int64_t kw = 0; kw < c.KW; ++kw)
+                acc += int64_t(in[((n * c.C + g * Cg + ci) * c.H + oh * c.sh +
+                                   kh * c.dh) *
+                                      c.W +
+                                  ow * c.sw + kw * c.dw]) *
+                       w[((f * Cg + ci) * c.KH + kh) * c.KW + kw];
+          *o = static_cast<int32_t>(acc);
+        }
+  const std::string what =
+      "C=" + std::to_string(c.C) + " F=" + std::to_string(c.F) +
+      " k=" + std::to_string(c.KH) + "x" + std::to_string(c.KW) +
+      " s=" + std::to_string(c.sh) + " d=" + std::to_string(c.dh) +
+      " g=" + std::to_string(c.groups) + " threads=" + std::to_string(threads);
+
+  std::vector<int32_t> out = out0;
+  if (c.groups == c.C && c.F == c.C) {
+    compress_cpu_depthwise_conv2d_nchw_u8s8(
+        isa, c.N, c.C, c.H, c.W, c.KH, c.KW, OH, OW, c.sh, c.sw, c.dh, c.dw,
+        in.data(), w.data(), out.data(), threads);
+    ASSERT_EQ(out, ref) << "depthwise " << what;
+    out = out0;
+  }
+  int64_t size =
+      compress_cpu_packed_conv_filter_size_s8(c.F, Cg, c.KH, c.KW, c.groups);
+  std::vector<int8_t> wp(size, 77);
+  compress_cpu_pack_conv_filter_s8(c.F, Cg, c.KH, c.KW, c.groups, w.data(),
+                                   wp.data());
+  compress_cpu_conv2d_nchw_u8s8(isa, c.N, c.C, c.H, c.W, c.F, c.KH, c.KW, OH,
+                                OW, c.sh, c.sw, c.dh, c.dw, c.groups, in.data(),
+                                wp.data(), out.data(), threads);
+  ASSERT_EQ(out, ref) << "conv " << what;
+}
+
+TEST_P(IGemmPaths, Convolutions) {
+  const ConvCase cases[] = {
+      // N  C   H   W   F  KH KW sh sw dh dw groups
+      {1, 3, 29, 29, 16, 7, 7, 2, 2, 1, 1, 1},   // 7x7 stride 2 (a stem)
+      {2, 8, 12, 13, 20, 3, 3, 1, 1, 1, 1, 1},   // 3x3, two images
+      {1, 16, 15, 15, 24, 3, 3, 2, 2, 1, 1, 1},  // stride 2
+      {1, 6, 14, 14, 10, 3, 3, 1, 1, 2, 2, 1},   // dilation 2
+      {1, 8, 10, 11, 12, 3, 3, 1, 1, 1, 1, 2},   // groups 2
+      {1, 40, 9, 9, 33, 1, 1, 1, 1, 1, 1, 1},    // 1x1 (direct im2col)
+      {1, 24, 8, 8, 70, 1, 1, 2, 2, 1, 1, 1},    // 1x1 stride 2
+      {1, 70, 6, 6, 40, 3, 3, 1, 1, 1, 1, 1},    // K not a multiple of 64
+      {1, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1},  // whole tiles
+      {1, 12, 11, 40, 12, 3, 3, 1, 1, 1, 1, 12}, // depthwise
+      {1, 5, 21, 37, 5, 3, 3, 2, 2, 1, 1, 5},    // depthwise stride 2
+      {1, 4, 20, 20, 4, 5, 5, 1, 1, 2, 2, 4},    // depthwise 5x5 dilated
+      {1, 3, 13, 17, 3, 3, 2, 3, 3, 1, 1, 3},    // depthwise stride 3
+      {1, 64, 30, 30, 64, 3, 3, 1, 1, 1, 1, 1},  // big enough for 2 threads
+      {1, 32, 60, 60, 32, 3, 3, 1, 1, 1, 1, 32}, // depthwise, 2 threads
+      {1, 6, 9, 35, 6, 2, 3, 1, 2, 1, 1, 6},     // depthwise 2x3 (6 taps)
+  };
+  for (int64_t threads : {1, 2})
+    for (const ConvCase &c : cases)
+      checkConv(GetParam(), c, Fill::Random, threads);
+  checkConv(GetParam(), cases[0], Fill::Extreme, 1);
+  checkConv(GetParam(), cases[9], Fill::Extreme, 1);
+  checkConv(GetParam(), cases[13], Fill::Extreme, 2);
+}
+
+std::string isaName(const ::testing::TestParamInfo<int64_t> &info) {
+  switch (info.param) {
+  case COMPRESS_CPU_ISA_PORTABLE:
+    return "Portable";
+  case COMPRESS_CPU_ISA_AVX512_VNNI:
+    return "Vnni";
+  default:
+    return "Amx";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Int8, IGemmPaths, ::testing::ValuesIn(kIsas), isaName);
+
+} // namespace
