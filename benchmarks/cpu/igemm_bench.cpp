@@ -1,0 +1,122 @@
+//===- igemm_bench.cpp - GOP/s of the int8 CPU kernels --------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Standalone: build the kernel library and link it, e.g.
+//   igemm_bench [isa=4] [threads=1] [reps=20]
+// Prints best-of-reps GOP/s (2 * M * N * K per GEMM) for the int8 GEMM shapes
+// of BERT-base-like layers and a few ResNet-18 / MobileNet-v2 convolutions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CpuKernels.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+namespace {
+
+template <typename F>
+double bestSeconds(int reps, F &&f) {
+  f(); // warm up
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    f();
+    auto t1 = std::chrono::steady_clock::now();
+    best = std::min(best, std::chrono::duration<double>(t1 - t0).count());
+  }
+  return best;
+}
+
+template <typename T>
+std::vector<T> randomData(size_t n, int lo, int hi) {
+  std::mt19937 rng(42);
+  std::uniform_int_distribution<int> d(lo, hi);
+  std::vector<T> v(n);
+  for (T &x : v)
+    x = static_cast<T>(d(rng));
+  return v;
+}
+
+void benchGemm(int64_t isa, int64_t threads, int reps, int64_t M, int64_t K,
+               int64_t N) {
+  auto A = randomData<uint8_t>(M * K, 0, 255);
+  auto B = randomData<int8_t>(K * N, -128, 127);
+  std::vector<int8_t> Bp((K + 63) / 64 * 64 * ((N + 15) / 16 * 16));
+  compress_cpu_pack_b16x4_8(K, N, B.data(), N, 1, Bp.data());
+  std::vector<int32_t> C(M * N);
+  double s = bestSeconds(reps, [&] {
+    compress_cpu_igemm_u8s8_packed(isa, M, N, K, A.data(), K, Bp.data(),
+                                   C.data(), N, threads);
+  });
+  std::printf("gemm  M=%-5lld K=%-5lld N=%-5lld %8.1f GOP/s  %8.1f us\n",
+              (long long)M, (long long)K, (long long)N,
+              2.0 * M * N * K / s * 1e-9, s * 1e6);
+}
+
+void benchConv(int64_t isa, int64_t threads, int reps, const char *name,
+               int64_t C, int64_t H, int64_t F, int64_t k, int64_t stride,
+               int64_t groups) {
+  const int64_t Hp = H + (k - 1); // padded input, "same" output size / stride
+  const int64_t OH = (Hp - k) / stride + 1;
+  auto in = randomData<uint8_t>(C * Hp * Hp, 0, 255);
+  const int64_t Cg = C / groups;
+  auto w = randomData<int8_t>(F * Cg * k * k, -128, 127);
+  std::vector<int32_t> out(F * OH * OH);
+  double s;
+  if (groups == C && F == C) {
+    s = bestSeconds(reps, [&] {
+      compress_cpu_depthwise_conv2d_nchw_u8s8(isa, 1, C, Hp, Hp, k, k, OH, OH,
+                                              stride, stride, 1, 1, in.data(),
+                                              w.data(), out.data(), threads);
+    });
+  } else {
+    std::vector<int8_t> wp(
+        compress_cpu_packed_conv_filter_size_s8(F, Cg, k, k, groups));
+    compress_cpu_pack_conv_filter_s8(F, Cg, k, k, groups, w.data(), wp.data());
+    s = bestSeconds(reps, [&] {
+      compress_cpu_conv2d_nchw_u8s8(isa, 1, C, Hp, Hp, F, k, k, OH, OH, stride,
+                                    stride, 1, 1, groups, in.data(), wp.data(),
+                                    out.data(), threads);
+    });
+  }
+  double ops = 2.0 * F * OH * OH * Cg * k * k;
+  std::printf("conv  %-22s %8.1f GOP/s  %8.1f us\n", name, ops / s * 1e-9,
+              s * 1e6);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  int64_t isa = argc > 1 ? std::atoll(argv[1]) : COMPRESS_CPU_ISA_AMX;
+  int64_t threads = argc > 2 ? std::atoll(argv[2]) : 1;
+  int reps = argc > 3 ? std::atoi(argv[3]) : 20;
+  std::printf("isa %lld -> %lld, threads %lld\n", (long long)isa,
+              (long long)compress_cpu_effective_isa(isa), (long long)threads);
+  benchGemm(isa, threads, reps, 128, 768, 768);
+  benchGemm(isa, threads, reps, 128, 768, 3072);
+  benchGemm(isa, threads, reps, 128, 3072, 768);
+  benchGemm(isa, threads, reps, 1024, 1024, 1024);
+  benchGemm(isa, threads, reps, 1, 768, 3072);
+  // ResNet-18 (batch 1, 224x224).
+  benchConv(isa, threads, reps, "r18 conv1 7x7/2 3->64", 3, 224, 64, 7, 2, 1);
+  benchConv(isa, threads, reps, "r18 3x3 64->64 @56", 64, 56, 64, 3, 1, 1);
+  benchConv(isa, threads, reps, "r18 3x3/2 64->128", 64, 56, 128, 3, 2, 1);
+  benchConv(isa, threads, reps, "r18 3x3 128 @28", 128, 28, 128, 3, 1, 1);
+  benchConv(isa, threads, reps, "r18 3x3 256 @14", 256, 14, 256, 3, 1, 1);
+  benchConv(isa, threads, reps, "r18 3x3 512 @7", 512, 7, 512, 3, 1, 1);
+  // MobileNet-v2.
+  benchConv(isa, threads, reps, "mv2 1x1 16->96 @112", 16, 112, 96, 1, 1, 1);
+  benchConv(isa, threads, reps, "mv2 1x1 144->24 @56", 144, 56, 24, 1, 1, 1);
+  benchConv(isa, threads, reps, "mv2 1x1 192->64 @14", 192, 14, 64, 1, 1, 1);
+  benchConv(isa, threads, reps, "mv2 1x1 960->320 @7", 960, 7, 320, 1, 1, 1);
+  benchConv(isa, threads, reps, "mv2 dw3x3 96 @112/2", 96, 112, 96, 3, 2, 96);
+  benchConv(isa, threads, reps, "mv2 dw3x3 144 @56", 144, 56, 144, 3, 1, 144);
+  benchConv(isa, threads, reps, "mv2 dw3x3 384 @14", 384, 14, 384, 3, 1, 384);
+  return 0;
+}
