@@ -6,6 +6,7 @@
 #include "compress/Runner/ModelRunner.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runner/JitRuntime.h"
+#include "compress/Utils/Shapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -361,15 +362,6 @@ mlir::compress::countStackedBatches(ArrayRef<int64_t> shape,
           RankedTensorType::get(expected.drop_front(), type.getElementType())))
     return std::nullopt;
   return shape[0] / expected[0];
-}
-
-std::string mlir::compress::formatNpyShape(ArrayRef<int64_t> shape) {
-  std::string text = "(";
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? ", " : "") + std::to_string(d);
-  if (shape.size() == 1)
-    text += ",";
-  return text + ")";
 }
 
 llvm::Expected<SmallVector<HostTensor>>

@@ -103,13 +103,6 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text;
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? "x" : "") + std::to_string(d);
-  return text.empty() ? "scalar" : text;
-}
-
 static double median(std::vector<double> values) {
   if (values.empty())
     return 0;

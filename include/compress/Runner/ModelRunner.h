@@ -15,6 +15,7 @@
 #define COMPRESS_RUNNER_MODELRUNNER_H
 
 #include "compress/Utils/Npy.h"
+#include "compress/Utils/Shapes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -103,9 +104,6 @@ bool fitsShape(ArrayRef<int64_t> shape, RankedTensorType type);
 /// `shape` is no such stack.
 std::optional<int64_t> countStackedBatches(ArrayRef<int64_t> shape,
                                            RankedTensorType type);
-
-/// A shape as numpy prints it: "(2, 3)", "(4,)", "()".
-std::string formatNpyShape(ArrayRef<int64_t> shape);
 
 /// Converts a .npy array to the host data of `type`: float dtypes for float
 /// tensors, integer or bool dtypes (range-checked) for integer tensors.

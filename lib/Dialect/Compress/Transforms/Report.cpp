@@ -6,6 +6,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Utils/Shapes.h"
 #include "compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -54,13 +55,6 @@ struct LayerReport {
   }
 };
 
-std::string formatShape(ShapedType type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(type.getShape(), os, "x");
-  return text;
-}
-
 SparsityAttr getAnnotation(Operation *op) {
   return op ? op->getAttrOfType<SparsityAttr>(
                   CompressDialect::getSparsityAttrName())
@@ -77,7 +71,7 @@ std::optional<LayerReport> describeFloatWeight(Value weight) {
     return std::nullopt;
   LayerReport report;
   auto type = cast<ShapedType>(values.getType());
-  report.shape = formatShape(type);
+  report.shape = formatShape(type.getShape());
   report.params = type.getNumElements();
   report.bits = type.getElementTypeBitWidth();
   llvm::raw_string_ostream(report.storage) << type.getElementType();
@@ -105,7 +99,7 @@ std::optional<LayerReport> describeQuantizedWeight(Value weight) {
     return std::nullopt;
   LayerReport report;
   auto type = dequantize.getInput().getType();
-  report.shape = formatShape(type);
+  report.shape = formatShape(type.getShape());
   report.params = type.getNumElements();
   report.bits = info->storageWidth;
   report.storage = (info->isSigned ? "i" : "u") + std::to_string(report.bits);
@@ -137,7 +131,7 @@ std::optional<LayerReport> describeIntegerWeight(Value weight) {
   if (!values || values.getType().getRank() < 2)
     return std::nullopt;
   LayerReport report;
-  report.shape = formatShape(values.getType());
+  report.shape = formatShape(values.getType().getShape());
   report.params = values.getNumElements();
   report.bits = values.getElementType().getIntOrFloatBitWidth();
   report.storage = "i" + std::to_string(report.bits);
