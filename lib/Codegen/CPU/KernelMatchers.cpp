@@ -6,6 +6,7 @@
 
 #include "KernelMatchers.h"
 #include "AffineCoefficients.h"
+#include "compress/Dialect/Compress/Utils/IntegerDotProduct.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -44,15 +45,6 @@ matchWindow(AffineExpr expr, unsigned dim, unsigned window, unsigned numDims) {
   return std::make_pair(*stride, *dilation);
 }
 
-/// How an i8 operand is extended to i32 in an integer kernel's body.
-std::optional<bool> extendsSigned(Value extended, BlockArgument arg) {
-  if (auto ext = extended.getDefiningOp<arith::ExtSIOp>())
-    return ext.getIn() == arg ? std::optional<bool>(true) : std::nullopt;
-  if (auto ext = extended.getDefiningOp<arith::ExtUIOp>())
-    return ext.getIn() == arg ? std::optional<bool>(false) : std::nullopt;
-  return std::nullopt;
-}
-
 /// The product of a body `yield(acc + product)` that does nothing else.
 template <typename AddOp, typename MulOp>
 MulOp matchAccumulatedProduct(Block *body, unsigned numOps) {
@@ -69,21 +61,16 @@ MulOp matchAccumulatedProduct(Block *body, unsigned numOps) {
   return product.template getDefiningOp<MulOp>();
 }
 
-/// The signedness of the extensions of block arguments 0 and 1 in an
-/// integer multiply-accumulate body over i8 operands.
-std::optional<std::pair<bool, bool>> matchIntegerBody(Block *body) {
-  auto mul = matchAccumulatedProduct<arith::AddIOp, arith::MulIOp>(body, 5);
-  if (!mul)
+/// The signedness of the extensions of inputs 0 and 1 in an integer
+/// multiply-accumulate body over i8 operands (compress-fuse-qdq's kernels).
+std::optional<std::pair<bool, bool>> matchIntegerBody(linalg::LinalgOp op) {
+  std::optional<IntegerDotProduct> dot =
+      matchIntegerDotProduct(op, /*exact=*/true);
+  if (!dot || dot->lhs == dot->rhs)
     return std::nullopt;
-  std::optional<bool> a = extendsSigned(mul.getLhs(), body->getArgument(0));
-  std::optional<bool> b = extendsSigned(mul.getRhs(), body->getArgument(1));
-  if (!a || !b) {
-    a = extendsSigned(mul.getRhs(), body->getArgument(0));
-    b = extendsSigned(mul.getLhs(), body->getArgument(1));
-  }
-  if (!a || !b)
-    return std::nullopt;
-  return std::make_pair(*a, *b);
+  bool lhsFirst = dot->lhs->getOperandNumber() == 0;
+  return lhsFirst ? std::make_pair(dot->lhsSigned, dot->rhsSigned)
+                  : std::make_pair(dot->rhsSigned, dot->lhsSigned);
 }
 
 bool isFloatMulAddBody(Block *body) {
@@ -106,8 +93,7 @@ std::optional<KernelTypes> matchTypes(linalg::LinalgOp op, bool &swapped) {
     return isFloatMulAddBody(op.getBlock()) ? std::optional(KernelTypes::F32)
                                             : std::nullopt;
   if (a.isInteger(8) && b.isInteger(8) && c.isInteger(32)) {
-    std::optional<std::pair<bool, bool>> signs =
-        matchIntegerBody(op.getBlock());
+    std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op);
     if (!signs || signs->first == signs->second)
       return std::nullopt;
     swapped = signs->first; // input 0 signed: the activation is input 1
@@ -145,7 +131,7 @@ mlir::compress::matchIntegerConv(linalg::GenericOp op) {
       getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
       getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
     return std::nullopt;
-  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op.getBody());
+  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op);
   if (!signs)
     return std::nullopt;
   IntegerConvForm conv;
@@ -194,7 +180,7 @@ matchIntegerDepthwise(linalg::GenericOp op) {
       getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
       getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
     return std::nullopt;
-  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op.getBody());
+  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op);
   if (!signs)
     return std::nullopt;
   IntegerConvForm conv;

@@ -12,6 +12,7 @@
 
 #include "GPUUtils.h"
 #include "KernelBuilders.h"
+#include "compress/Dialect/Compress/Utils/IntegerDotProduct.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Affine/Utils.h"
@@ -80,55 +81,19 @@ std::string whyNotAKernel(linalg::GenericOp op) {
   return "";
 }
 
-/// The 8-bit block argument that `value` extends to 32 bits, and how.
-std::optional<std::pair<BlockArgument, NVVM::DotAccumulateType>>
-matchByteExtension(Value value) {
-  Value source;
-  NVVM::DotAccumulateType kind;
-  if (auto ext = value.getDefiningOp<arith::ExtSIOp>()) {
-    source = ext.getIn();
-    kind = NVVM::DotAccumulateType::SIGNED;
-  } else if (auto ext = value.getDefiningOp<arith::ExtUIOp>()) {
-    source = ext.getIn();
-    kind = NVVM::DotAccumulateType::UNSIGNED;
-  } else {
-    return std::nullopt;
-  }
-  auto argument = dyn_cast<BlockArgument>(source);
-  if (!argument || !argument.getType().isInteger(8) ||
-      !value.getType().isInteger(32))
-    return std::nullopt;
-  return std::make_pair(argument, kind);
-}
-
 } // namespace
 
 std::optional<Int8DotProduct>
 compress::matchInt8DotProduct(linalg::GenericOp op) {
-  if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0)
+  std::optional<IntegerDotProduct> dot = matchIntegerDotProduct(op);
+  if (!dot)
     return std::nullopt;
-  Block *body = op.getBody();
-  BlockArgument out = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  auto add = yield.getValues().front().getDefiningOp<arith::AddIOp>();
-  if (!add || !out.getType().isInteger(32))
-    return std::nullopt;
-  Value product = add.getLhs() == out   ? add.getRhs()
-                  : add.getRhs() == out ? add.getLhs()
-                                        : Value();
-  auto mul = product ? product.getDefiningOp<arith::MulIOp>() : nullptr;
-  if (!mul)
-    return std::nullopt;
-  auto lhs = matchByteExtension(mul.getLhs());
-  auto rhs = matchByteExtension(mul.getRhs());
-  if (!lhs || !rhs || lhs->first.getOwner() != body ||
-      rhs->first.getOwner() != body ||
-      lhs->first.getArgNumber() >= op.getNumDpsInputs() ||
-      rhs->first.getArgNumber() >= op.getNumDpsInputs())
-    return std::nullopt;
-  return Int8DotProduct{
-      op.getDpsInputOperand(lhs->first.getArgNumber()), lhs->second,
-      op.getDpsInputOperand(rhs->first.getArgNumber()), rhs->second};
+  auto kind = [](bool isSigned) {
+    return isSigned ? NVVM::DotAccumulateType::SIGNED
+                    : NVVM::DotAccumulateType::UNSIGNED;
+  };
+  return Int8DotProduct{dot->lhs, kind(dot->lhsSigned), dot->rhs,
+                        kind(dot->rhsSigned)};
 }
 
 SmallVector<Value> compress::cloneGenericBody(OpBuilder &builder,
