@@ -6,6 +6,7 @@
 #include "compress/Registration.h"
 
 #include "compress/Codegen/CPU/Passes.h"
+#include "compress/Codegen/Common/Passes.h"
 #include "compress/Codegen/NVPTX/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
@@ -22,6 +23,7 @@ void mlir::compress::registerAllCompressPasses() {
   registerCompressPasses();
   registerCompressConversionPasses();
   registerCompressCPUCodegenPasses();
+  registerCompressCodegenCommonPasses();
   registerCompressNVPTXCodegenPasses();
   registerCompressPipelines();
 }

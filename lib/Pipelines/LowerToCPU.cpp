@@ -4,6 +4,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Codegen/CPU/Passes.h"
+#include "compress/Codegen/Common/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Pipelines/Pipelines.h"
 
@@ -29,8 +30,10 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   // Tensor level: arith/math on tensors become linalg.generic, and chains of
   // elementwise generics (dequantize -> bias -> ReLU) fuse into one loop nest.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  // Never into reductions: a quantization fused into an int8 matmul would be
+  // recomputed K times per output and hide the kernel's body.
   if (options.fuseElementwise)
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    pm.addPass(createFuseElementwiseIntoParallelOps());
   pm.addPass(createCanonicalizerPass());
   // Matmuls and convolutions that a kernel of the CPU kernel library
   // computes are marked here and become calls after bufferization; the

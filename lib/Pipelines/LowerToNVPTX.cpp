@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compress/Codegen/Common/Passes.h"
 #include "compress/Codegen/NVPTX/NVPTXTarget.h"
 #include "compress/Codegen/NVPTX/Passes.h"
 #include "compress/Conversion/Passes.h"

@@ -9,6 +9,10 @@
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
 
 void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
   engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
@@ -31,6 +35,35 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
         &compress_cpu_depthwise_conv2d_nchw_u8s8);
     return symbols;
   });
+}
+
+llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
+mlir::compress::createHostExecutionEngine(Operation *module,
+                                          unsigned optLevel) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  auto codeGenLevel = static_cast<llvm::CodeGenOptLevel>(optLevel);
+  builder->setCodeGenOptLevel(codeGenLevel);
+  auto machine = builder->createTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  // The transformer outlives this call: it owns the target machine.
+  std::shared_ptr<llvm::TargetMachine> host = std::move(*machine);
+  auto optimize =
+      makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, host.get());
+  ExecutionEngineOptions options;
+  options.transformer = [host, optimize](llvm::Module *m) {
+    return optimize(m);
+  };
+  options.jitCodeGenOptLevel = codeGenLevel;
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine)
+    return engine.takeError();
+  registerJitRuntimeSymbols(**engine);
+  return std::move(*engine);
 }
 
 void mlir::compress::PackedMemRefArguments::add(const void *data,

@@ -255,22 +255,13 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
     return emitError(module.getLoc())
            << "compress-run: could not lower the model to LLVM";
 
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
-  ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(options.optLevel,
-                                               /*sizeLevel=*/0, nullptr);
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel =
-      static_cast<llvm::CodeGenOptLevel>(options.optLevel);
-  auto engine = ExecutionEngine::create(*clone, engineOptions);
+  auto engine = createHostExecutionEngine(*clone, options.optLevel);
   if (!engine)
     return emitError(module.getLoc())
            << "compress-run: JIT compilation failed: "
            << llvm::toString(engine.takeError());
-  registerJitRuntimeSymbols(**engine);
   (*engine)->initialize();
   // Looking the wrapper up materializes the code now, so that the first
   // batch is not timed with the JIT's code generation.

@@ -16,6 +16,7 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <memory>
@@ -23,6 +24,7 @@
 
 namespace mlir {
 class ExecutionEngine;
+class Operation;
 namespace compress {
 
 /// The arguments of a packed call (ExecutionEngine::invokePacked) to a
@@ -49,6 +51,13 @@ private:
 /// Makes the runtime functions a lowered model may call resolvable in
 /// `engine`. Call it before the first lookup.
 void registerJitRuntimeSymbols(ExecutionEngine &engine);
+
+/// JIT-compiles `module` (LLVM dialect) for this machine's CPU: LLVM's
+/// optimization pipeline at `optLevel` with the host's target information
+/// (without it the loop vectorizer sees no vector registers and leaves the
+/// elementwise loops scalar), the runtime symbols registered.
+llvm::Expected<std::unique_ptr<ExecutionEngine>>
+createHostExecutionEngine(Operation *module, unsigned optLevel);
 
 } // namespace compress
 } // namespace mlir

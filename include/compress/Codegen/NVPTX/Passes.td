@@ -46,23 +46,6 @@ def CheckNVPTXTarget : Pass<"compress-check-nvptx-target", "ModuleOp"> {
   ];
 }
 
-def FuseElementwiseIntoParallelOps
-    : Pass<"compress-fuse-elementwise-into-parallel-ops", "ModuleOp"> {
-  let summary = "Elementwise linalg fusion, except into reductions.";
-  let description = [{
-    `linalg-fuse-elementwise-ops` (with constant folding of linalg ops and
-    linalg.generic canonicalization) restricted to producers with one use and
-    consumers without reduction loops. Fused into a reduction, a producer
-    (the quantization of a matmul's input, say) would be recomputed at every
-    reduction step, K times per output, and the consumer's body would no
-    longer be the plain i8 x i8 product that dp4a and tensor cores compute.
-  }];
-  let dependentDialects = [
-    "::mlir::affine::AffineDialect",
-    "::mlir::linalg::LinalgDialect",
-  ];
-}
-
 def CopyConstantCallArguments
     : Pass<"compress-copy-constant-call-arguments", "ModuleOp"> {
   let summary = "Pass copies of constant buffers to functions that may "

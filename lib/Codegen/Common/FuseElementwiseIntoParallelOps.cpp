@@ -3,7 +3,7 @@
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 
-#include "compress/Codegen/NVPTX/Passes.h"
+#include "compress/Codegen/Common/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -13,7 +13,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_FUSEELEMENTWISEINTOPARALLELOPS
-#include "compress/Codegen/NVPTX/Passes.h.inc"
+#include "compress/Codegen/Common/Passes.h.inc"
 } // namespace mlir::compress
 
 #define DEBUG_TYPE "compress-fuse-elementwise-into-parallel-ops"
