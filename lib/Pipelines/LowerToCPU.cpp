@@ -43,6 +43,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     select.cpu = options.cpu;
     select.threads = options.threads;
     pm.addPass(createCompressCPUSelectKernels(select));
+    pm.addNestedPass<func::FuncOp>(createCompressCPUFuseKernelEpilogues());
   }
   // Loop order for LLVM's vectorizer: a parallel, contiguous loop innermost.
   if (options.vectorize) {

@@ -152,6 +152,34 @@ def CompressCPUSelectKernels : Pass<"compress-cpu-select-kernels", "ModuleOp"> {
   ];
 }
 
+def CompressCPUFuseKernelEpilogues
+    : Pass<"compress-cpu-fuse-kernel-epilogues", "func::FuncOp"> {
+  let summary = "Run GEMM kernels and their elementwise epilogues row block "
+                "by row block, while the block is in cache.";
+  let description = [{
+    A GEMM marked by `compress-cpu-select-kernels` whose only user is an
+    elementwise `linalg.generic` (bias, activation, requantization,
+    dequantization) is tiled together with that consumer along M, with
+    upstream's tile-and-fuse (`scf::tileConsumerAndFuseProducersUsingSCF`):
+    each iteration initializes a block of rows of the accumulator, calls the
+    kernel on it, and applies the epilogue while the block is still in
+    cache, instead of three passes over the whole result in memory. The
+    elementwise producers of the activation (the quantization of an int8
+    layer's input) are fused into the same loop. The block height is the
+    largest divisor of M that is a multiple of 8 and keeps the block within
+    `block-bytes`; GEMMs with too few rows are left alone. Results are
+    unchanged (each output is computed exactly as before).
+  }];
+  let options = [
+    Option<"blockBytes", "block-bytes", "int64_t", /*default=*/"262144",
+           "Largest accumulator block (bytes) one iteration computes">,
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
   let summary = "Replace the ops marked by compress-cpu-select-kernels, on "
                 "buffers, with calls to the CPU kernel library.";

@@ -64,6 +64,14 @@ def gemm_model(m, k, n, kind, transposed, constant_b, rng):
                 "  %ye = arith.extsi %y : i8 to i32\n"
                 "  %p = arith.muli %xe, %ye : i32\n"
                 "  %s = arith.addi %c, %p : i32\n")
+    if kind == "f32":
+        epilogue = ("    %z = arith.constant 0.0 : f32\n"
+                    "    %w = arith.maximumf %v, %z : f32\n"
+                    "    linalg.yield %w : f32\n")
+    else:
+        epilogue = ("    %z = arith.constant 7 : i32\n"
+                    "    %w = arith.addi %v, %z : i32\n"
+                    "    linalg.yield %w : i32\n")
     bstore = b.T.copy() if transposed else b
     bmap = "(d2, d1)" if not transposed else "(d1, d2)"
     ins = [("a", a)]
@@ -94,14 +102,22 @@ func.func @main({args}) -> {ttype((m, n), acc)} {{
   ^bb0(%x: {elem}, %y: {elem}, %c: {acc}):
 {body}    linalg.yield %s : {acc}
   }} -> {ttype((m, n), acc)}
-  return %r : {ttype((m, n), acc)}
+  %o = tensor.empty() : {ttype((m, n), acc)}
+  %y = linalg.generic {{indexing_maps = [#I, #I], iterator_types = ["parallel", "parallel"]}}
+      ins(%r : {ttype((m, n), acc)}) outs(%o : {ttype((m, n), acc)}) {{
+  ^bb0(%v: {acc}, %u: {acc}):
+{epilogue}  }} -> {ttype((m, n), acc)}
+  return %y : {ttype((m, n), acc)}
 }}
 """
+    # An elementwise epilogue (ReLU; an integer offset): with enough rows
+    # compress-cpu-fuse-kernel-epilogues runs it block by block.
     if kind == "f32":
         ref = a.astype(np.float64) @ b.astype(np.float64) + init
         bound = 1e-5 * (np.abs(a.astype(np.float64)) @ np.abs(b)) + 1e-6
+        ref = np.maximum(ref, 0)
     else:
-        ref = a.astype(np.int64) @ b.astype(np.int64) + init
+        ref = a.astype(np.int64) @ b.astype(np.int64) + init + 7
         bound = None
     return mlir, ins, ref, bound
 

@@ -1,0 +1,150 @@
+//===- FuseKernelEpilogues.cpp - GEMM and epilogue by row blocks ----------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// A GEMM kernel writes its whole accumulator to memory and the elementwise
+// epilogue (bias, activation, requantization) reads it back: for large
+// results that is several passes over memory around the kernel. Tiling the
+// epilogue along M and fusing the GEMM (and its initialization, and the
+// quantization of its input) into the loop keeps each block of rows in cache.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelMatchers.h"
+#include "compress/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#define DEBUG_TYPE "compress-cpu-fuse-kernel-epilogues"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSCPUFUSEKERNELEPILOGUES
+#include "compress/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+bool isGemmKernel(Operation *op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kCPUKernelAttrName);
+  if (!dict)
+    return false;
+  auto kernel = dict.getAs<StringAttr>("kernel");
+  return kernel &&
+         (kernel.getValue() == "sgemm" || kernel.getValue() == "igemm_u8s8");
+}
+
+/// An all-parallel 2-D generic whose output is indexed (m, n) like the GEMM
+/// result it reads with an identity map.
+bool isRowwiseEpilogue(linalg::GenericOp op, Value gemmResult) {
+  if (op.getNumLoops() != 2 || op.getNumReductionLoops() != 0 ||
+      op.getNumDpsInits() != 1 || op.hasIndexSemantics() ||
+      !op.hasPureTensorSemantics())
+    return false;
+  if (!op.getIndexingMapsArray().back().isIdentity())
+    return false;
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (input->get() == gemmResult &&
+        !op.getMatchingIndexingMap(input).isIdentity())
+      return false;
+  auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
+  return type && type.hasStaticShape();
+}
+
+/// The largest divisor of `m` that is a multiple of 8 with `rows * rowBytes`
+/// at most `budget`, or 0 when tiling would not split anything.
+int64_t chooseRows(int64_t m, int64_t rowBytes, int64_t budget) {
+  int64_t best = 0;
+  for (int64_t rows = 8; rows < m; rows += 8)
+    if (m % rows == 0 && rows * rowBytes <= budget)
+      best = rows;
+  return best;
+}
+
+struct FuseKernelEpiloguesPass
+    : public compress::impl::CompressCPUFuseKernelEpiloguesBase<
+          FuseKernelEpiloguesPass> {
+  using CompressCPUFuseKernelEpiloguesBase::CompressCPUFuseKernelEpiloguesBase;
+
+  void runOnOperation() override {
+    if (blockBytes < 1) {
+      emitError(getOperation().getLoc())
+          << "compress-cpu-fuse-kernel-epilogues: option 'block-bytes' must "
+             "be positive";
+      return signalPassFailure();
+    }
+    struct Candidate {
+      linalg::GenericOp epilogue;
+      int64_t rows;
+      Attribute kernel;
+    };
+    SmallVector<Candidate> epilogues;
+    getOperation().walk([&](linalg::LinalgOp gemm) {
+      if (!isGemmKernel(gemm) || !gemm->hasOneUse())
+        return;
+      auto epilogue = dyn_cast<linalg::GenericOp>(*gemm->user_begin());
+      if (!epilogue || !isRowwiseEpilogue(epilogue, gemm->getResult(0)))
+        return;
+      auto type = cast<RankedTensorType>(gemm->getResult(0).getType());
+      int64_t rowBytes =
+          type.getDimSize(1) * (type.getElementTypeBitWidth() / 8);
+      int64_t rows = chooseRows(type.getDimSize(0), rowBytes, blockBytes);
+      if (rows > 0)
+        epilogues.push_back(
+            {epilogue, rows, gemm->getAttr(kCPUKernelAttrName)});
+    });
+
+    IRRewriter rewriter(&getContext());
+    for (auto [epilogue, rows, kernel] : epilogues) {
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(
+          getAsIndexOpFoldResult(&getContext(), ArrayRef<int64_t>{rows, 0}));
+      scf::SCFTileAndFuseOptions options;
+      options.setTilingOptions(tiling);
+      // Fuse linalg producers only (the GEMM, its initialization, the
+      // activation's quantization); weights stay whole.
+      options.setFusionControlFn(
+          [](tensor::ExtractSliceOp, OpResult producer, bool)
+              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+            if (!isa<linalg::LinalgOp>(producer.getOwner()))
+              return std::nullopt;
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          });
+      rewriter.setInsertionPoint(epilogue);
+      FailureOr<scf::SCFTileAndFuseResult> fused =
+          scf::tileConsumerAndFuseProducersUsingSCF(
+              rewriter, cast<TilingInterface>(epilogue.getOperation()),
+              options);
+      if (failed(fused)) {
+        epilogue.emitRemark("compress-cpu-fuse-kernel-epilogues: could not "
+                            "tile this epilogue with its GEMM; left as it is");
+        continue;
+      }
+      // The tiled GEMM is a new op: it keeps the kernel choice.
+      for (Operation *op : fused->tiledAndFusedOps)
+        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+            linalgOp && linalgOp.getNumReductionLoops() > 0)
+          op->setAttr(kCPUKernelAttrName, kernel);
+      for (auto [original, replacement] : fused->replacements)
+        rewriter.replaceAllUsesWith(original, replacement);
+    }
+    // The untiled ops (and the slices tiling took of them) are dead now;
+    // erase them, so that bufferization never sees (or runs) them.
+    if (!epilogues.empty()) {
+      GreedyRewriteConfig config;
+      config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+      (void)applyPatternsGreedily(getOperation(),
+                                  RewritePatternSet(&getContext()), config);
+    }
+  }
+};
+
+} // namespace

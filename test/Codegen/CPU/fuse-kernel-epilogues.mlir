@@ -1,0 +1,83 @@
+// RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues | FileCheck %s
+// RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=block-bytes=8192 | FileCheck %s --check-prefix=SMALL
+// RUN: not compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=block-bytes=0 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: option 'block-bytes' must be positive
+
+// A marked GEMM (with its zero fill and its input's elementwise producer) is
+// computed block by block with its ReLU epilogue: 64 rows of 256 floats fit
+// the default 256 KiB; 8 KiB takes 8 rows (1 KiB each) at a time.
+// CHECK-LABEL: func.func @gemm_relu
+// CHECK: %[[LOOP:.*]] = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %[[STEP:.*]] iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<128x256xf32>)
+// CHECK: %[[XS:.*]] = tensor.extract_slice %arg0[%[[I]], 0] [64, 64] [1, 1]
+// CHECK: %[[SCALED:.*]] = linalg.generic {{.*}} ins(%[[XS]] : tensor<64x64xf32>)
+// CHECK: %[[FILL:.*]] = linalg.fill {{.*}} -> tensor<64x256xf32>
+// CHECK: %[[MM:.*]] = linalg.matmul {compress.cpu_kernel = {isa = "avx512", kernel = "sgemm", threads = 1 : i64}} ins(%[[SCALED]], %{{.*}} : tensor<64x64xf32>, tensor<64x256xf32>) outs(%[[FILL]] : tensor<64x256xf32>)
+// CHECK: %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[MM]] : tensor<64x256xf32>)
+// CHECK: tensor.insert_slice %[[RELU]] into %[[ACC]][%[[I]], 0] [64, 256] [1, 1]
+// CHECK: return %[[LOOP]]
+// Only the tiled ops are left.
+// CHECK-NOT: linalg.matmul
+// SMALL-LABEL: func.func @gemm_relu
+// SMALL: scf.for
+// SMALL: tensor.extract_slice %arg0[%{{.*}}, 0] [8, 64] [1, 1]
+func.func @gemm_relu(%x: tensor<128x64xf32>) -> tensor<128x256xf32> {
+  %w = arith.constant dense<0.5> : tensor<64x256xf32>
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<128x64xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(m, k) -> (m, k)>, affine_map<(m, k) -> (m, k)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<128x64xf32>) outs(%e0 : tensor<128x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %two = arith.constant 2.0 : f32
+    %s = arith.mulf %a, %two : f32
+    linalg.yield %s : f32
+  } -> tensor<128x64xf32>
+  %e = tensor.empty() : tensor<128x256xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<128x256xf32>) -> tensor<128x256xf32>
+  %mm = linalg.matmul {compress.cpu_kernel = {isa = "avx512", kernel = "sgemm", threads = 1 : i64}}
+      ins(%scaled, %w : tensor<128x64xf32>, tensor<64x256xf32>) outs(%f : tensor<128x256xf32>) -> tensor<128x256xf32>
+  %e2 = tensor.empty() : tensor<128x256xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<128x256xf32>) outs(%e2 : tensor<128x256xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<128x256xf32>
+  return %r : tensor<128x256xf32>
+}
+
+// -----
+
+// Left alone: an unmarked matmul, a GEMM whose result has two users, and a
+// GEMM of 8 rows (nothing to split).
+// CHECK-LABEL: func.func @left_alone
+// CHECK-NOT: scf.for
+func.func @left_alone(%x: tensor<128x64xf32>, %y: tensor<8x64xf32>, %w: tensor<64x32xf32>,
+                      %i: tensor<128x32xf32>, %j: tensor<8x32xf32>)
+    -> (tensor<128x32xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %a = linalg.matmul ins(%x, %w : tensor<128x64xf32>, tensor<64x32xf32>) outs(%i : tensor<128x32xf32>) -> tensor<128x32xf32>
+  %ra = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<128x32xf32>) outs(%i : tensor<128x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.maximumf %v, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<128x32xf32>
+  %b = linalg.matmul {compress.cpu_kernel = {isa = "avx512", kernel = "sgemm", threads = 1 : i64}}
+      ins(%x, %w : tensor<128x64xf32>, tensor<64x32xf32>) outs(%i : tensor<128x32xf32>) -> tensor<128x32xf32>
+  %rb = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%b : tensor<128x32xf32>) outs(%i : tensor<128x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.maximumf %v, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<128x32xf32>
+  %c = linalg.matmul {compress.cpu_kernel = {isa = "avx512", kernel = "sgemm", threads = 1 : i64}}
+      ins(%y, %w : tensor<8x64xf32>, tensor<64x32xf32>) outs(%j : tensor<8x32xf32>) -> tensor<8x32xf32>
+  %rc = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : tensor<8x32xf32>) outs(%j : tensor<8x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.maximumf %v, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<8x32xf32>
+  return %ra, %rb, %b, %rc : tensor<128x32xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<8x32xf32>
+}
