@@ -66,7 +66,6 @@ std::unique_ptr<Pass> createTargetCheck(const LowerToNVPTXOptions &options) {
   CheckNVPTXTargetOptions check;
   check.chip = options.chip;
   check.ptxVersion = options.ptxVersion;
-  check.format = options.format;
   check.optLevel = options.optLevel;
   check.blockSize = options.blockSize;
   return createCheckNVPTXTarget(check);

@@ -6,6 +6,8 @@
 #ifndef COMPRESS_PIPELINES_PIPELINES_H
 #define COMPRESS_PIPELINES_PIPELINES_H
 
+#include "compress/Codegen/NVPTX/NVPTXTarget.h"
+#include "compress/Dialect/Compress/Transforms/PassOptions.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -65,35 +67,35 @@ void buildLowerToCPUPipeline(OpPassManager &pm,
 struct PTQOptions : public PassPipelineOptions<PTQOptions> {
   PassOptions::Option<std::string> data{
       *this, "data", llvm::cl::desc("Directory of .npy calibration samples")};
-  PassOptions::Option<std::string> method{
+  PassOptions::Option<CalibrationMethod> method{
       *this, "method",
       llvm::cl::desc("Calibration method: minmax, moving-average, "
                      "percentile, entropy or mse"),
-      llvm::cl::init("minmax")};
+      llvm::cl::init(kDefaultCalibrationMethod), calibrationMethodValues()};
   PassOptions::Option<std::string> entry{
       *this, "entry", llvm::cl::desc("Function the samples are for")};
   PassOptions::Option<std::string> stats{
       *this, "stats", llvm::cl::desc("Write the recorded ranges to this file")};
   PassOptions::Option<double> percentile{
       *this, "percentile", llvm::cl::desc("Percentile for method=percentile"),
-      llvm::cl::init(99.99)};
-  PassOptions::Option<std::string> activationType{
+      llvm::cl::init(kDefaultPercentile)};
+  PassOptions::Option<ActivationStorage> activationType{
       *this, "activation-type",
       llvm::cl::desc("Activation storage: u8 (x86 VNNI) or i8 (NVIDIA)"),
-      llvm::cl::init("u8")};
+      llvm::cl::init(kDefaultActivationStorage), activationStorageValues()};
   PassOptions::Option<bool> symmetric{
       *this, "symmetric", llvm::cl::desc("Symmetric activation ranges"),
-      llvm::cl::init(false)};
+      llvm::cl::init(kDefaultSymmetricActivations)};
   PassOptions::Option<unsigned> weightBits{
       *this, "weight-bits", llvm::cl::desc("Bit width of the weights"),
-      llvm::cl::init(8)};
-  PassOptions::Option<std::string> granularity{
+      llvm::cl::init(kDefaultWeightBits)};
+  PassOptions::Option<WeightGranularity> granularity{
       *this, "granularity",
       llvm::cl::desc("Weight scales: per-channel or per-tensor"),
-      llvm::cl::init("per-channel")};
-  PassOptions::Option<std::string> rounding{
+      llvm::cl::init(kDefaultWeightGranularity), weightGranularityValues()};
+  PassOptions::Option<RequantizeRounding> rounding{
       *this, "rounding", llvm::cl::desc("Requantization: fixed_point or float"),
-      llvm::cl::init("fixed_point")};
+      llvm::cl::init(kDefaultRequantizeRounding), requantizeRoundingValues()};
   PassOptions::Option<bool> lower{
       *this, "lower",
       llvm::cl::desc("Also lower to LLVM with compress-lower-to-cpu"),
@@ -120,12 +122,12 @@ struct LowerToNVPTXOptions : public PassPipelineOptions<LowerToNVPTXOptions> {
       llvm::cl::desc("PTX ISA version times ten (80 for PTX 8.0); 0 picks "
                      "the lowest version that supports `chip`"),
       llvm::cl::init(0)};
-  PassOptions::Option<std::string> format{
+  PassOptions::Option<GPUBinaryFormat> format{
       *this, "format",
       llvm::cl::desc("What gpu.binary holds: isa (PTX, compiled by the "
                      "driver when loaded), bin (cubin, via the CUDA "
                      "Toolkit's ptxas) or fatbin"),
-      llvm::cl::init("isa")};
+      llvm::cl::init(kDefaultGPUBinaryFormat), gpuBinaryFormatValues()};
   PassOptions::Option<std::string> toolkit{
       *this, "toolkit",
       llvm::cl::desc("CUDA Toolkit directory for format=bin|fatbin (empty: "

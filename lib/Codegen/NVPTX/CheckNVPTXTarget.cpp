@@ -117,11 +117,8 @@ FailureOr<PtxSupport> queryPtxSupport(StringRef chip, std::string &error) {
 }
 
 /// Why the options cannot work, or an empty string when they can.
-/// Why the options cannot work, or an empty string when they can.
-std::string checkOptions(StringRef chip, unsigned ptxVersion, StringRef format,
-                         unsigned optLevel, unsigned blockSize) {
-  if (!parseBinaryFormat(format))
-    return ("format must be isa, bin or fatbin, not '" + format + "'").str();
+std::string checkOptions(StringRef chip, unsigned ptxVersion, unsigned optLevel,
+                         unsigned blockSize) {
   if (optLevel > 3)
     return "opt-level must be 0, 1, 2 or 3, not " + std::to_string(optLevel);
   if (blockSize == 0 || blockSize > kMaxThreadsPerBlock)
@@ -148,8 +145,7 @@ struct CheckNVPTXTargetPass
   using Base::Base;
 
   void runOnOperation() final {
-    std::string problem =
-        checkOptions(chip, ptxVersion, format, optLevel, blockSize);
+    std::string problem = checkOptions(chip, ptxVersion, optLevel, blockSize);
     if (problem.empty())
       return;
     // At the module's location, without the module printed in a note. The

@@ -11,17 +11,18 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
-#include "llvm/ADT/StringSwitch.h"
-
 using namespace mlir;
 
-std::optional<gpu::CompilationTarget>
-compress::parseBinaryFormat(StringRef format) {
-  return llvm::StringSwitch<std::optional<gpu::CompilationTarget>>(format)
-      .Case("isa", gpu::CompilationTarget::Assembly)
-      .Case("bin", gpu::CompilationTarget::Binary)
-      .Case("fatbin", gpu::CompilationTarget::Fatbin)
-      .Default(std::nullopt);
+gpu::CompilationTarget compress::getCompilationTarget(GPUBinaryFormat format) {
+  switch (format) {
+  case GPUBinaryFormat::Isa:
+    return gpu::CompilationTarget::Assembly;
+  case GPUBinaryFormat::Bin:
+    return gpu::CompilationTarget::Binary;
+  case GPUBinaryFormat::Fatbin:
+    return gpu::CompilationTarget::Fatbin;
+  }
+  llvm_unreachable("unknown GPUBinaryFormat");
 }
 
 static bool isConstantGlobal(memref::GetGlobalOp getGlobal) {

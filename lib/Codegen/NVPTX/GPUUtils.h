@@ -19,8 +19,8 @@ namespace mlir::compress {
 
 inline constexpr int64_t kMaxThreadsPerBlock = 1024;
 
-/// The compilation target of a `format` option: isa, bin or fatbin.
-std::optional<gpu::CompilationTarget> parseBinaryFormat(StringRef format);
+/// The compilation target that produces a `format`.
+gpu::CompilationTarget getCompilationTarget(GPUBinaryFormat format);
 
 /// Whether `value` is a constant memref.global or a view of one made from
 /// constants only, i.e. something a kernel can recreate from its own copy of

@@ -63,12 +63,7 @@ struct SerializeGPUModulesPass
 
   void runOnOperation() final {
     ModuleOp module = getOperation();
-    std::optional<gpu::CompilationTarget> target = parseBinaryFormat(format);
-    if (!target) {
-      emitError(module.getLoc())
-          << "format must be isa, bin or fatbin, not '" << format << "'";
-      return signalPassFailure();
-    }
+    gpu::CompilationTarget target = getCompilationTarget(format);
     if (!dumpPtx.empty()) {
       if (std::error_code ec = llvm::sys::fs::create_directories(dumpPtx)) {
         emitError(module.getLoc())
@@ -111,7 +106,7 @@ struct SerializeGPUModulesPass
       isaCallback = writePtx;
     gpu::TargetOptions options(
         findToolkit(toolkit), /*librariesToLink=*/{}, /*cmdOptions=*/"",
-        /*elfSection=*/"", *target, getSymbolTable,
+        /*elfSection=*/"", target, getSymbolTable,
         /*initialLlvmIRCallback=*/{}, /*linkedLlvmIRCallback=*/{},
         /*optimizedLlvmIRCallback=*/{}, isaCallback);
     if (failed(gpu::transformGpuModulesToBinaries(module, /*handler=*/nullptr,

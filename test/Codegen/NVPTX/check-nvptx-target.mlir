@@ -1,8 +1,8 @@
 // Accepted options leave the module as it is.
 // RUN: compress-opt %s --compress-check-nvptx-target | FileCheck %s
-// RUN: compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{chip=sm_90a ptx-version=80 format=fatbin opt-level=0 block-size=1024})" \
+// RUN: compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{chip=sm_90a ptx-version=80 opt-level=0 block-size=1024})" \
 // RUN:   | FileCheck %s
-// RUN: compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{chip=sm_80 ptx-version=70 format=bin block-size=1})" \
+// RUN: compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{chip=sm_80 ptx-version=70 block-size=1})" \
 // RUN:   | FileCheck %s
 
 // Each refused option is one error at the module's location, under the
@@ -21,8 +21,6 @@
 // RUN:   | FileCheck %s --check-prefixes=OLD-PTX-90A,AT-MODULE
 // RUN: not compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{ptx-version=79})" 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=UNKNOWN-PTX,AT-MODULE
-// RUN: not compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{format=elf})" 2>&1 \
-// RUN:   | FileCheck %s --check-prefixes=BAD-FORMAT,AT-MODULE
 // RUN: not compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{opt-level=4})" 2>&1 \
 // RUN:   | FileCheck %s --check-prefixes=BAD-OPT,AT-MODULE
 // RUN: not compress-opt %s --pass-pipeline="builtin.module(compress-check-nvptx-target{block-size=0})" 2>&1 \
@@ -35,7 +33,6 @@
 // OLD-PTX: check-nvptx-target.mlir:{{[0-9]+}}:1: error: compress-lower-to-nvptx: ptx-version 70 does not support sm_90; it needs at least 78
 // OLD-PTX-90A: check-nvptx-target.mlir:{{[0-9]+}}:1: error: compress-lower-to-nvptx: ptx-version 78 does not support sm_90a; it needs at least 80
 // UNKNOWN-PTX: check-nvptx-target.mlir:{{[0-9]+}}:1: error: compress-lower-to-nvptx: ptx-version 79 is not a PTX ISA version LLVM knows (write 80 for PTX 8.0)
-// BAD-FORMAT: check-nvptx-target.mlir:{{[0-9]+}}:1: error: compress-lower-to-nvptx: format must be isa, bin or fatbin, not 'elf'
 // BAD-OPT: check-nvptx-target.mlir:{{[0-9]+}}:1: error: compress-lower-to-nvptx: opt-level must be 0, 1, 2 or 3, not 4
 // ZERO-BLOCK: check-nvptx-target.mlir:{{[0-9]+}}:1: error: compress-lower-to-nvptx: block-size must be in 1..1024, not 0
 // BIG-BLOCK: check-nvptx-target.mlir:{{[0-9]+}}:1: error: compress-lower-to-nvptx: block-size must be in 1..1024, not 2048

@@ -32,7 +32,7 @@
 // BAD-CHIP: error: compress-lower-to-nvptx: chip: 'sm_99' is not a chip LLVM's NVPTX backend knows
 // OLD-PTX: error: compress-lower-to-nvptx: ptx-version 70 does not support sm_90; it needs at least 78
 // BAD-PTX: error: compress-lower-to-nvptx: ptx-version 79 is not a PTX ISA version LLVM knows (write 80 for PTX 8.0)
-// BAD-FORMAT: error: compress-lower-to-nvptx: format must be isa, bin or fatbin, not 'elf'
+// BAD-FORMAT: for the --format option: Cannot find option named 'elf'!
 // BAD-BLOCK: error: compress-lower-to-nvptx: block-size must be in 1..1024, not 2048
 // BAD-OPT: error: compress-lower-to-nvptx: opt-level must be 0, 1, 2 or 3, not 4
 // BAD-DUMP: error: dump-ptx: cannot create '{{.*}}file/ptx'

@@ -10,6 +10,7 @@
 #ifndef COMPRESS_CODEGEN_NVPTX_PASSES_H
 #define COMPRESS_CODEGEN_NVPTX_PASSES_H
 
+#include "compress/Codegen/NVPTX/NVPTXTarget.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::compress {

@@ -26,7 +26,6 @@ def CheckNVPTXTarget : Pass<"compress-check-nvptx-target", "ModuleOp"> {
       least the lowest one that supports `chip`; 0 lets LLVM pick that one.
       The lowest version is found by compiling an empty module for `chip`,
       because LLVM's backend aborts the process on a version below it;
-    - `format` must be `isa`, `bin` or `fatbin`;
     - `opt-level` must be 0 to 3 and `block-size` 1 to 1024.
 
     The pass changes nothing.
@@ -37,8 +36,6 @@ def CheckNVPTXTarget : Pass<"compress-check-nvptx-target", "ModuleOp"> {
     Option<"ptxVersion", "ptx-version", "unsigned", /*default=*/"0",
            "PTX ISA version times ten; 0 for the lowest one that supports "
            "the chip">,
-    Option<"format", "format", "std::string", /*default=*/"\"isa\"",
-           "Binary format: isa, bin or fatbin">,
     Option<"optLevel", "opt-level", "unsigned", /*default=*/"3",
            "LLVM optimization level of the device code">,
     Option<"blockSize", "block-size", "unsigned", /*default=*/"256",
@@ -174,9 +171,11 @@ def SerializeGPUModules : Pass<"compress-serialize-gpu-modules", "ModuleOp"> {
     whatever the binary format, creating `DIR`.
   }];
   let options = [
-    Option<"format", "format", "std::string", /*default=*/"\"isa\"",
+    Option<"format", "format", "::mlir::compress::GPUBinaryFormat",
+           /*default=*/"::mlir::compress::kDefaultGPUBinaryFormat",
            "What gpu.binary holds: isa (PTX), bin (cubin via ptxas) or "
-           "fatbin">,
+           "fatbin",
+           [{::mlir::compress::gpuBinaryFormatValues()}]>,
     Option<"toolkit", "toolkit", "std::string", /*default=*/"\"\"",
            "CUDA Toolkit directory for format=bin|fatbin">,
     Option<"dumpPtx", "dump-ptx", "std::string", /*default=*/"\"\"",

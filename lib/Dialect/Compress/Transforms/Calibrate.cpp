@@ -361,7 +361,7 @@ struct CalibratePass
   void runOnOperation() override;
 
 private:
-  LogicalResult verifyOptions(Location loc, CalibrationMethod &parsed);
+  LogicalResult verifyOptions(Location loc);
   FailureOr<std::unique_ptr<ExecutionEngine>> compile(ModuleOp module,
                                                       func::FuncOp entry);
   LogicalResult runSamples(ExecutionEngine &engine,
@@ -374,15 +374,7 @@ private:
   Recorder recorder;
 };
 
-LogicalResult CalibratePass::verifyOptions(Location loc,
-                                           CalibrationMethod &parsed) {
-  std::optional<CalibrationMethod> m = parseCalibrationMethod(method);
-  if (!m)
-    return emitError(loc) << "compress-calibrate: option 'method' must be "
-                             "minmax, moving-average, percentile, entropy or "
-                             "mse, got '"
-                          << method << "'";
-  parsed = *m;
+LogicalResult CalibratePass::verifyOptions(Location loc) {
   if (data.empty())
     return emitError(loc) << "compress-calibrate: option 'data' (a directory "
                              "of .npy samples) is required";
@@ -398,10 +390,6 @@ LogicalResult CalibratePass::verifyOptions(Location loc,
     return emitError(loc) << "compress-calibrate: option 'bins' must be at "
                              "least 128, got "
                           << static_cast<unsigned>(bins);
-  if (progress != "auto" && progress != "on" && progress != "off")
-    return emitError(loc) << "compress-calibrate: option 'progress' must be "
-                             "auto, on or off, got '"
-                          << progress << "'";
   return success();
 }
 
@@ -451,7 +439,7 @@ LogicalResult CalibratePass::runSamples(ExecutionEngine &engine,
                                         const std::vector<Sample> &samples,
                                         bool histograms, Location loc) {
   recorder.histogramPhase = histograms;
-  Progress bar(Progress::shouldShow(progress),
+  Progress bar(Progress::shouldShow(getOptionSpelling(progress)),
                histograms ? "calibrate (histograms)" : "calibrate (ranges)",
                samples.size());
   std::string wrapper = ("_mlir_ciface_" + kEntryWrapperName).str();
@@ -477,7 +465,7 @@ LogicalResult CalibratePass::writeStats(
   for (const auto &[id, range] : ranges)
     observers.push_back(llvm::json::Object{
         {"id", id}, {"min", range.first}, {"max", range.second}});
-  llvm::json::Object root{{"method", method},
+  llvm::json::Object root{{"method", getOptionSpelling(method)},
                           {"observers", std::move(observers)}};
   std::error_code error;
   llvm::raw_fd_ostream file(stats, error, llvm::sys::fs::OF_Text);
@@ -491,8 +479,7 @@ LogicalResult CalibratePass::writeStats(
 void CalibratePass::runOnOperation() {
   ModuleOp module = getOperation();
   Location loc = module.getLoc();
-  CalibrationMethod parsedMethod;
-  if (failed(verifyOptions(loc, parsedMethod)))
+  if (failed(verifyOptions(loc)))
     return signalPassFailure();
 
   SmallVector<ObserveOp> observers;
@@ -525,7 +512,7 @@ void CalibratePass::runOnOperation() {
   recorder.averagingConstant = averagingConstant;
   if (failed(runSamples(**engine, *samples, /*histograms=*/false, loc)))
     return signalPassFailure();
-  if (needsHistograms(parsedMethod)) {
+  if (needsHistograms(method)) {
     for (auto &[id, stats] : recorder.stats)
       if (stats.hasRange())
         stats.startHistograms(bins);
@@ -548,8 +535,7 @@ void CalibratePass::runOnOperation() {
       op.emitWarning() << "observer " << op.getId() << " saw "
                        << stats.numNonFinite()
                        << " NaN or infinite value(s); they were ignored";
-    std::pair<double, double> range =
-        stats.computeRange(parsedMethod, percentile);
+    std::pair<double, double> range = stats.computeRange(method, percentile);
     op.setMinAttr(builder.getF64FloatAttr(range.first));
     op.setMaxAttr(builder.getF64FloatAttr(range.second));
     ranges.push_back({int64_t(op.getId()), range});

@@ -571,43 +571,27 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
   return result;
 }
 
-FailureOr<ChannelPruningOptions>
-mlir::compress::parseChannelPruningOptions(Location loc, StringRef passName,
-                                           StringRef unitName, double ratio,
-                                           StringRef norm, StringRef score) {
-  ChannelPruningOptions options;
-  options.unitName = unitName;
+FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
+    Location loc, StringRef passName, StringRef unitName, double ratio,
+    ChannelNorm norm, ChannelScore score) {
   if (!(ratio >= 0.0 && ratio < 1.0))
     return emitError(loc) << passName
                           << ": option 'ratio' must be in [0, 1), got "
                           << ratio;
+  ChannelPruningOptions options;
+  options.unitName = unitName;
   options.ratio = ratio;
-  if (norm == "l1")
-    options.norm = ChannelNorm::L1;
-  else if (norm == "l2")
-    options.norm = ChannelNorm::L2;
-  else
-    return emitError(loc) << passName
-                          << ": option 'norm' must be 'l1' or 'l2', got '"
-                          << norm << "'";
-  if (score == "incoming")
-    options.score = ChannelScore::Incoming;
-  else if (score == "outgoing")
-    options.score = ChannelScore::Outgoing;
-  else
-    return emitError(loc)
-           << passName
-           << ": option 'score' must be 'incoming' or 'outgoing', got '"
-           << score << "'";
+  options.norm = norm;
+  options.score = score;
   return options;
 }
 
 FailureOr<ChannelPruningResult>
 mlir::compress::pruneLayerChannels(Operation *root, StringRef passName,
                                    StringRef unitName, double ratio,
-                                   StringRef norm, StringRef score,
+                                   ChannelNorm norm, ChannelScore score,
                                    function_ref<bool(Operation *)> isProducer) {
-  FailureOr<ChannelPruningOptions> options = parseChannelPruningOptions(
+  FailureOr<ChannelPruningOptions> options = makeChannelPruningOptions(
       root->getLoc(), passName, unitName, ratio, norm, score);
   if (failed(options))
     return failure();

@@ -80,18 +80,9 @@ struct ConvertPrecisionPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FloatType target;
-    if (to == "f16")
-      target = Float16Type::get(&getContext());
-    else if (to == "bf16")
-      target = BFloat16Type::get(&getContext());
-    else {
-      emitError(module.getLoc())
-          << "compress-convert-precision: option 'to' must be 'f16' or "
-             "'bf16', got '"
-          << to << "'";
-      return signalPassFailure();
-    }
+    FloatType target = to == FloatPrecision::BF16
+                           ? FloatType(BFloat16Type::get(&getContext()))
+                           : FloatType(Float16Type::get(&getContext()));
 
     WalkResult quantized = module.walk([&](Operation *op) {
       for (Type type : op->getResultTypes())

@@ -106,13 +106,6 @@ std::optional<QuantParams> FoldCalibrationPass::paramsFor(ObserveOp op,
 
 void FoldCalibrationPass::runOnOperation() {
   ModuleOp module = getOperation();
-  if (activationType != "u8" && activationType != "i8") {
-    emitError(module.getLoc())
-        << "compress-fold-calibration: option 'activation-type' must be 'u8' "
-           "or 'i8', got '"
-        << activationType << "'";
-    return signalPassFailure();
-  }
   RangeMap fileRanges;
   if (!stats.empty()) {
     FailureOr<RangeMap> read = readStatsFile(stats, module.getLoc());
@@ -121,7 +114,7 @@ void FoldCalibrationPass::runOnOperation() {
     fileRanges = std::move(*read);
   }
 
-  bool isSigned = activationType == "i8";
+  bool isSigned = activationType == ActivationStorage::I8;
   QuantRange range = QuantRange::full(8, isSigned);
   SmallVector<ObserveOp> observers;
   module.walk([&](ObserveOp op) { observers.push_back(op); });

@@ -739,9 +739,10 @@ void FuseQDQPass::finish(OpBuilder &b, Operation *layer, Value acc,
   if (requantization.axis)
     axis = b.getI64IntegerAttr(*requantization.axis);
   QuantizeOp quantize = epilogue.quantize;
-  auto requantize = RequantizeOp::create(
-      b, quantize.getLoc(), quantize.getOutput().getType(), acc,
-      requantization.scales, axis, rounding, clampMin, clampMax);
+  auto requantize =
+      RequantizeOp::create(b, quantize.getLoc(), quantize.getOutput().getType(),
+                           acc, requantization.scales, axis,
+                           getOptionSpelling(rounding), clampMin, clampMax);
   quantize.getOutput().replaceAllUsesWith(requantize.getOutput());
   eraseChain(layer, epilogue);
   ++numFused;
@@ -1365,14 +1366,6 @@ bool isCandidate(linalg::LinalgOp op) {
 }
 
 void FuseQDQPass::runOnOperation() {
-  if (rounding != "fixed_point" && rounding != "float") {
-    emitError(getOperation()->getLoc())
-        << "compress-fuse-qdq: option 'rounding' must be 'fixed_point' or "
-           "'float', got '"
-        << rounding << "'";
-    return signalPassFailure();
-  }
-
   sinkDequantizeThroughReshapes(getOperation());
 
   // Candidates are collected first: rewriting erases ops.

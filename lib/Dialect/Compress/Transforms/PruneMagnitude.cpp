@@ -45,10 +45,6 @@ LogicalResult PruneMagnitudePass::verifyOptions() {
     return emitError(loc) << "compress-prune-magnitude: option 'sparsity' "
                              "must be in [0, 1], got "
                           << sparsity;
-  if (scope != "layer" && scope != "global")
-    return emitError(loc) << "compress-prune-magnitude: option 'scope' must "
-                             "be 'layer' or 'global', got '"
-                          << scope << "'";
   if (std::isnan(threshold))
     return emitError(loc)
            << "compress-prune-magnitude: option 'threshold' is NaN";
@@ -99,7 +95,7 @@ void PruneMagnitudePass::runOnOperation() {
 
   if (threshold >= 0.0)
     pruneBelowThreshold(layers);
-  else if (scope == "global")
+  else if (scope == PruneScope::Global)
     pruneGlobally(layers);
   else
     prunePerLayer(layers);

@@ -101,13 +101,6 @@ void QuantizeWeightsPass::runOnOperation() {
         << static_cast<unsigned>(bits);
     return signalPassFailure();
   }
-  if (granularity != "per-channel" && granularity != "per-tensor") {
-    emitError(getOperation()->getLoc())
-        << "compress-quantize-weights: option 'granularity' must be "
-           "'per-channel' or 'per-tensor', got '"
-        << granularity << "'";
-    return signalPassFailure();
-  }
   cache.clear();
 
   SmallVector<linalg::LinalgOp> candidates;
@@ -128,7 +121,7 @@ void QuantizeWeightsPass::runOnOperation() {
       continue;
     }
     std::optional<int32_t> axis;
-    if (granularity == "per-channel")
+    if (granularity == WeightGranularity::PerChannel)
       axis = findOutputChannelAxis(op, *weight);
     FailureOr<Value> quantized = getOrCreateQuantized(*weight, axis);
     if (failed(quantized)) {

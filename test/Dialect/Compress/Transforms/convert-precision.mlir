@@ -2,7 +2,7 @@
 // RUN: compress-opt %s -split-input-file -verify-diagnostics --compress-convert-precision=to=bf16 | FileCheck %s --check-prefix=BF16
 // RUN: not compress-opt %s --compress-convert-precision=to=f64 2>&1 | FileCheck %s --check-prefix=ERR
 
-// ERR: error: compress-convert-precision: option 'to' must be 'f16' or 'bf16', got 'f64'
+// ERR: for the --to option: Cannot find option named 'f64'!
 
 // 0.1 rounds to f16 0x2E66 = 0.0999755859375 and to bf16 0x3DCD =
 // 0.10009765625; 65520 overflows f16 to infinity.

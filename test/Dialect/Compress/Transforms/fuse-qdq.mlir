@@ -7,7 +7,7 @@
 // RUN:   --pass-pipeline='builtin.module(compress-fuse-qdq{rounding=nearest})' \
 // RUN:   2>&1 | FileCheck %s --check-prefix=OPTION
 
-// OPTION: compress-fuse-qdq: option 'rounding' must be 'fixed_point' or 'float', got 'nearest'
+// OPTION: for the --rounding option: Cannot find option named 'nearest'!
 
 // Expected integers are worked out by hand in the comments of each case.
 

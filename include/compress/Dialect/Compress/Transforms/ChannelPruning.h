@@ -12,12 +12,10 @@
 #ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_CHANNELPRUNING_H
 #define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_CHANNELPRUNING_H
 
+#include "compress/Dialect/Compress/Transforms/PassOptions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace mlir::compress {
-
-enum class ChannelNorm { L1, L2 };
-enum class ChannelScore { Incoming, Outgoing };
 
 struct ChannelPruningOptions {
   double ratio = 0.5;
@@ -33,19 +31,20 @@ struct ChannelPruningResult {
   int64_t skipped = 0;
 };
 
-/// Validates the pass options shared by neuron and filter pruning, reporting
-/// the first invalid one at `loc`.
+/// Checks the pass options shared by neuron and filter pruning (`ratio`;
+/// `norm` and `score` are checked by the option parser), reporting an invalid
+/// one at `loc`.
 FailureOr<ChannelPruningOptions>
-parseChannelPruningOptions(Location loc, llvm::StringRef passName,
-                           llvm::StringRef unitName, double ratio,
-                           llvm::StringRef norm, llvm::StringRef score);
+makeChannelPruningOptions(Location loc, llvm::StringRef passName,
+                          llvm::StringRef unitName, double ratio,
+                          ChannelNorm norm, ChannelScore score);
 
-/// Parses the options, then prunes the channels of every layer under `root`
+/// Checks the options, then prunes the channels of every layer under `root`
 /// (in program order) that `isProducer` accepts. Fails only on bad options.
 FailureOr<ChannelPruningResult>
 pruneLayerChannels(Operation *root, llvm::StringRef passName,
-                   llvm::StringRef unitName, double ratio, llvm::StringRef norm,
-                   llvm::StringRef score,
+                   llvm::StringRef unitName, double ratio, ChannelNorm norm,
+                   ChannelScore score,
                    llvm::function_ref<bool(Operation *)> isProducer);
 
 /// Prunes the output channels of every op in `producers` (layer ops with a

@@ -7,6 +7,7 @@
 #define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PASSES_H
 
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
+#include "compress/Dialect/Compress/Transforms/PassOptions.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -57,12 +57,15 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     "::mlir::quant::QuantDialect",
   ];
   let options = [
-    Option<"bits", "bits", "unsigned", /*default=*/"8",
+    Option<"bits", "bits", "unsigned",
+           /*default=*/"::mlir::compress::kDefaultWeightBits",
            "Bit width of the quantized weights (2 to 16; storage is the "
            "signed integer of that width)">,
-    Option<"granularity", "granularity", "std::string",
-           /*default=*/"\"per-channel\"",
-           "`per-channel` (one scale per output channel) or `per-tensor`">,
+    Option<"granularity", "granularity",
+           "::mlir::compress::WeightGranularity",
+           /*default=*/"::mlir::compress::kDefaultWeightGranularity",
+           "`per-channel` (one scale per output channel) or `per-tensor`",
+           [{::mlir::compress::weightGranularityValues()}]>,
     Option<"symmetric", "symmetric", "bool", /*default=*/"true",
            "Symmetric narrow-range quantization with zero point 0; false "
            "for asymmetric full-range quantization">,
@@ -110,8 +113,10 @@ def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
   let options = [
     Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
            "Fraction of weights to prune, in [0, 1]">,
-    Option<"scope", "scope", "std::string", /*default=*/"\"layer\"",
-           "`layer` (each weight on its own) or `global` (all together)">,
+    Option<"scope", "scope", "::mlir::compress::PruneScope",
+           /*default=*/"::mlir::compress::PruneScope::Layer",
+           "`layer` (each weight on its own) or `global` (all together)",
+           [{::mlir::compress::pruneScopeValues()}]>,
     Option<"threshold", "threshold", "double", /*default=*/"-1.0",
            "Prune every |w| < threshold instead of a fraction (off when "
            "negative)">,
@@ -184,10 +189,14 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
   let options = [
     Option<"ratio", "ratio", "double", /*default=*/"0.5",
            "Fraction of the neurons of each hidden layer to remove, in [0, 1)">,
-    Option<"norm", "norm", "std::string", /*default=*/"\"l2\"",
-           "`l2` or `l1` norm of the scored weights">,
-    Option<"score", "score", "std::string", /*default=*/"\"outgoing\"",
-           "`outgoing` (consumer weights) or `incoming` (producer weights)">,
+    Option<"norm", "norm", "::mlir::compress::ChannelNorm",
+           /*default=*/"::mlir::compress::ChannelNorm::L2",
+           "`l2` or `l1` norm of the scored weights",
+           [{::mlir::compress::channelNormValues()}]>,
+    Option<"score", "score", "::mlir::compress::ChannelScore",
+           /*default=*/"::mlir::compress::ChannelScore::Outgoing",
+           "`outgoing` (consumer weights) or `incoming` (producer weights)",
+           [{::mlir::compress::channelScoreValues()}]>,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of neurons removed">,
@@ -228,10 +237,14 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
   let options = [
     Option<"ratio", "ratio", "double", /*default=*/"0.5",
            "Fraction of the filters of each convolution to remove, in [0, 1)">,
-    Option<"norm", "norm", "std::string", /*default=*/"\"l1\"",
-           "`l1` or `l2` norm of the scored weights">,
-    Option<"score", "score", "std::string", /*default=*/"\"incoming\"",
-           "`incoming` (the filter itself) or `outgoing` (next layer)">,
+    Option<"norm", "norm", "::mlir::compress::ChannelNorm",
+           /*default=*/"::mlir::compress::ChannelNorm::L1",
+           "`l1` or `l2` norm of the scored weights",
+           [{::mlir::compress::channelNormValues()}]>,
+    Option<"score", "score", "::mlir::compress::ChannelScore",
+           /*default=*/"::mlir::compress::ChannelScore::Incoming",
+           "`incoming` (the filter itself) or `outgoing` (next layer)",
+           [{::mlir::compress::channelScoreValues()}]>,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of filters removed">,
@@ -350,22 +363,27 @@ def CompressCalibrate : Pass<"compress-calibrate", "ModuleOp"> {
   let options = [
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of .npy samples (required)">,
-    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
-           "minmax, moving-average, percentile, entropy or mse">,
+    Option<"method", "method", "::mlir::compress::CalibrationMethod",
+           /*default=*/"::mlir::compress::kDefaultCalibrationMethod",
+           "minmax, moving-average, percentile, entropy or mse",
+           [{::mlir::compress::calibrationMethodValues()}]>,
     Option<"entry", "entry", "std::string", /*default=*/"\"\"",
            "Function to run (default: the one public function the samples "
            "fit)">,
     Option<"stats", "stats", "std::string", /*default=*/"\"\"",
            "Also write the recorded ranges to this JSON file">,
-    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+    Option<"percentile", "percentile", "double",
+           /*default=*/"::mlir::compress::kDefaultPercentile",
            "Percentile for method=percentile, in (0, 100]">,
     Option<"averagingConstant", "averaging-constant", "double",
            /*default=*/"0.01",
            "Weight of each new sample for method=moving-average, in (0, 1]">,
     Option<"bins", "bins", "unsigned", /*default=*/"2048",
            "Histogram bins for the histogram methods">,
-    Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
-           "Progress bar on stderr: auto (when a terminal), on or off">,
+    Option<"progress", "progress", "::mlir::compress::ProgressMode",
+           /*default=*/"::mlir::compress::ProgressMode::Auto",
+           "Progress bar on stderr: auto (when a terminal), on or off",
+           [{::mlir::compress::progressModeValues()}]>,
   ];
 }
 
@@ -395,9 +413,13 @@ def CompressFoldCalibration : Pass<"compress-fold-calibration", "ModuleOp"> {
   let options = [
     Option<"stats", "stats", "std::string", /*default=*/"\"\"",
            "Read ranges from this JSON file instead of observer attributes">,
-    Option<"activationType", "activation-type", "std::string",
-           /*default=*/"\"u8\"", "Activation storage: u8 or i8">,
-    Option<"symmetric", "symmetric", "bool", /*default=*/"false",
+    Option<"activationType", "activation-type",
+           "::mlir::compress::ActivationStorage",
+           /*default=*/"::mlir::compress::kDefaultActivationStorage",
+           "Activation storage: u8 or i8",
+           [{::mlir::compress::activationStorageValues()}]>,
+    Option<"symmetric", "symmetric", "bool",
+           /*default=*/"::mlir::compress::kDefaultSymmetricActivations",
            "Symmetric activation ranges">,
   ];
   let statistics = [
@@ -427,9 +449,10 @@ def CompressFuseQDQ : Pass<"compress-fuse-qdq"> {
     "::mlir::tensor::TensorDialect",
   ];
   let options = [
-    Option<"rounding", "rounding", "std::string",
-           /*default=*/"\"fixed_point\"",
-           "Requantization: fixed_point (gemmlowp/TFLite) or float">,
+    Option<"rounding", "rounding", "::mlir::compress::RequantizeRounding",
+           /*default=*/"::mlir::compress::kDefaultRequantizeRounding",
+           "Requantization: fixed_point (gemmlowp/TFLite) or float",
+           [{::mlir::compress::requantizeRoundingValues()}]>,
   ];
   let statistics = [
     Statistic<"numFused", "num-fused", "Number of chains made integer">,
@@ -468,8 +491,10 @@ def CompressConvertPrecision : Pass<"compress-convert-precision", "ModuleOp"> {
     "::mlir::linalg::LinalgDialect",
   ];
   let options = [
-    Option<"to", "to", "std::string", /*default=*/"\"f16\"",
-           "Target precision: f16 or bf16">,
+    Option<"to", "to", "::mlir::compress::FloatPrecision",
+           /*default=*/"::mlir::compress::FloatPrecision::F16",
+           "Target precision: f16 or bf16",
+           [{::mlir::compress::floatPrecisionValues()}]>,
   ];
 }
 

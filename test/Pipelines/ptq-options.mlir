@@ -1,0 +1,34 @@
+// The options of --compress-ptq reach the passes it chains, with the passes'
+// own defaults and spellings; a value that is not one of an option's
+// spellings is refused by the option parser. (The module has nothing to
+// calibrate, so `data` is not read.)
+//
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
+// RUN: compress-opt %s --pass-pipeline="builtin.module(compress-insert-observers,compress-calibrate{data=%S},compress-fold-calibration,compress-quantize-weights,compress-fuse-qdq)" \
+// RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false method=mse percentile=99.5 activation-type=i8 symmetric=true weight-bits=4 granularity=per-tensor rounding=float" \
+// RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUSTOM
+// RUN: not compress-opt %s --compress-ptq=granularity=per-row 2>&1 | FileCheck %s --check-prefix=BAD-GRANULARITY
+// RUN: not compress-opt %s --compress-ptq=method=kl 2>&1 | FileCheck %s --check-prefix=BAD-METHOD
+// RUN: not compress-opt %s --compress-ptq=activation-type=u4 2>&1 | FileCheck %s --check-prefix=BAD-ACTIVATION
+// RUN: not compress-opt %s --compress-ptq=rounding=nearest 2>&1 | FileCheck %s --check-prefix=BAD-ROUNDING
+
+// DEFAULT: compress-calibrate{{.*}} method=minmax percentile=9.999000e+01
+// DEFAULT: compress-fold-calibration{activation-type=u8 stats= symmetric=false}
+// DEFAULT: compress-quantize-weights{bits=8 granularity=per-channel symmetric=true}
+// DEFAULT: compress-fuse-qdq{rounding=fixed_point}
+
+// CUSTOM: compress-calibrate{{.*}} method=mse percentile=9.950000e+01
+// CUSTOM: compress-fold-calibration{activation-type=i8 stats= symmetric=true}
+// CUSTOM: compress-quantize-weights{bits=4 granularity=per-tensor symmetric=true}
+// CUSTOM: compress-fuse-qdq{rounding=float}
+
+// BAD-GRANULARITY: for the --granularity option: Cannot find option named 'per-row'!
+// BAD-METHOD: for the --method option: Cannot find option named 'kl'!
+// BAD-ACTIVATION: for the --activation-type option: Cannot find option named 'u4'!
+// BAD-ROUNDING: for the --rounding option: Cannot find option named 'nearest'!
+
+func.func @f() {
+  return
+}
