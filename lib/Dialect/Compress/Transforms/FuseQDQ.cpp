@@ -682,36 +682,82 @@ void eraseChain(Operation *layer, const Epilogue &epilogue) {
 // The pass
 //===----------------------------------------------------------------------===//
 
-/// collapse_shape / expand_shape of a per-tensor dequantize becomes the
-/// dequantize of the reshaped quantized tensor: reshapes only move elements,
-/// so they commute with per-tensor (de)quantization, and a flatten between a
-/// convolution and a matmul then no longer hides the matmul's quantized
-/// input.
-template <typename ReshapeOp>
-struct SinkDequantizeThroughReshape : public OpRewritePattern<ReshapeOp> {
-  using OpRewritePattern<ReshapeOp>::OpRewritePattern;
+/// collapse_shape of a dequantize becomes the dequantize of the collapsed
+/// quantized tensor: reshapes only move elements, so they commute with
+/// per-tensor (de)quantization, and a flatten between a convolution and a
+/// matmul then no longer hides the matmul's quantized input. A per-axis type
+/// moves along when its axis is collapsed only with unit dimensions (the
+/// [C, 1, KH, KW] -> [C, KH, KW] filter of a depthwise convolution); the
+/// axis then becomes that group's result dimension.
+struct SinkDequantizeThroughCollapse
+    : public OpRewritePattern<tensor::CollapseShapeOp> {
+  using OpRewritePattern::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(ReshapeOp op,
+  LogicalResult matchAndRewrite(tensor::CollapseShapeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto dequantize = op.getSrc().template getDefiningOp<DequantizeOp>();
+    auto dequantize = op.getSrc().getDefiningOp<DequantizeOp>();
     if (!dequantize)
       return failure();
     RankedTensorType quantizedType = dequantize.getInput().getType();
-    if (!isa<quant::UniformQuantizedType>(quantizedType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "per-axis types move their axis");
+    Type element = quantizedType.getElementType();
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+      std::optional<int32_t> axis = collapsedAxis(
+          op, quantizedType.getShape(), perAxis.getQuantizedDimension());
+      if (!axis)
+        return rewriter.notifyMatchFailure(
+            op, "the quantized axis is merged with other dimensions");
+      element = quant::UniformQuantizedPerAxisType::get(
+          perAxis.getFlags(), perAxis.getStorageType(),
+          perAxis.getExpressedType(), perAxis.getScales(),
+          perAxis.getZeroPoints(), *axis, perAxis.getStorageTypeMin(),
+          perAxis.getStorageTypeMax());
+    } else if (!isa<quant::UniformQuantizedType>(element)) {
+      return failure();
+    }
     RankedTensorType resultType = op.getResultType();
-    auto reshaped = ReshapeOp::create(
-        rewriter, op.getLoc(), resultType.clone(quantizedType.getElementType()),
-        dequantize.getInput(), op.getReassociationIndices());
+    Value reshaped;
+    auto storageCast =
+        dequantize.getInput().getDefiningOp<quant::StorageCastOp>();
+    if (storageCast &&
+        isa<RankedTensorType>(storageCast.getInput().getType())) {
+      // Collapse the storage integers (a constant weight folds, and stays
+      // recognizable as one) and cast the result.
+      auto storage = cast<RankedTensorType>(storageCast.getInput().getType());
+      Value collapsed = tensor::CollapseShapeOp::create(
+          rewriter, op.getLoc(), resultType.clone(storage.getElementType()),
+          storageCast.getInput(), op.getReassociationIndices());
+      reshaped = quant::StorageCastOp::create(
+          rewriter, op.getLoc(), resultType.clone(element), collapsed);
+    } else {
+      reshaped = tensor::CollapseShapeOp::create(
+          rewriter, op.getLoc(), resultType.clone(element),
+          dequantize.getInput(), op.getReassociationIndices());
+    }
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType, reshaped);
     return success();
+  }
+
+private:
+  /// The result dimension of `axis` when every other source dimension of its
+  /// group has size 1.
+  static std::optional<int32_t> collapsedAxis(tensor::CollapseShapeOp op,
+                                              ArrayRef<int64_t> shape,
+                                              int32_t axis) {
+    for (auto [result, group] : llvm::enumerate(op.getReassociationIndices())) {
+      if (!llvm::is_contained(group, axis))
+        continue;
+      for (int64_t dim : group)
+        if (dim != axis && shape[dim] != 1)
+          return std::nullopt;
+      return static_cast<int32_t>(result);
+    }
+    return std::nullopt;
   }
 };
 
 void sinkDequantizeThroughReshapes(Operation *root) {
   RewritePatternSet patterns(root->getContext());
-  patterns.add<SinkDequantizeThroughReshape<tensor::CollapseShapeOp>>(
-      root->getContext());
+  patterns.add<SinkDequantizeThroughCollapse>(root->getContext());
   (void)applyPatternsGreedily(root, std::move(patterns));
 }
 

@@ -864,3 +864,33 @@ func.func @dynamic_spatial(%xq: tensor<1x?x?x1x!quant.uniform<u8:f32, 1.0:5>>, %
   %yq = compress.quantize %m : tensor<1x?x?x1xf32> -> tensor<1x?x?x1x!quant.uniform<u8:f32, 0.5>>
   return %yq : tensor<1x?x?x1x!quant.uniform<u8:f32, 0.5>>
 }
+
+// -----
+
+// A depthwise filter imported from ONNX is [C, 1, KH, KW], dequantized per
+// channel, then collapsed to [C, KH, KW]: the collapse moves to the storage
+// constant (the channel axis stays 0), so the filter is still a quantized
+// constant and the convolution becomes an integer kernel. Offsets: -zx times
+// each channel's filter sum, zx = 2: 1+1+1+1 = 4 -> -8, -(1+2+3+4) = -10 -> 20.
+// CHECK-LABEL: func.func @depthwise_collapsed_filter
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[}}{{\[}}[1, 1], [1, 1]], {{\[}}[-1, -2], [-3, -4]]]> : tensor<2x2x2xi8>
+// CHECK-DAG: %[[OFFSET:.*]] = arith.constant dense<[-8, 20]> : tensor<2xi32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[W]] : tensor<1x2x3x3xi8>, tensor<2x2x2xi8>)
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK-NEXT: arith.extsi %{{.*}} : i8 to i32
+// CHECK: compress.requantize %{{.*}} {axis = 1 : i64, input_scales = array<f64: 1.000000e-01, 2.000000e-01>} : tensor<1x2x2x2xi32>
+// CHECK-NOT: compress.dequantize
+func.func @depthwise_collapsed_filter(%xq: tensor<1x2x3x3x!quant.uniform<u8:f32, 1.0:2>>) -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>> {
+  %xd = compress.dequantize %xq : tensor<1x2x3x3x!quant.uniform<u8:f32, 1.0:2>> -> tensor<1x2x3x3xf32>
+  %c = arith.constant dense<[[[[1, 1], [1, 1]]], [[[-1, -2], [-3, -4]]]]> : tensor<2x1x2x2xi8>
+  %wq = quant.scast %c : tensor<2x1x2x2xi8> to tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 0.2}>>
+  %wd = compress.dequantize %wq : tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 0.2}>> -> tensor<2x1x2x2xf32>
+  %w = tensor.collapse_shape %wd [[0], [1, 2], [3]] : tensor<2x1x2x2xf32> into tensor<2x2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x2x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %m = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%xd, %w : tensor<1x2x3x3xf32>, tensor<2x2x2xf32>) outs(%f : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %yq = compress.quantize %m : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>>
+  return %yq : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>>
+}
