@@ -5,23 +5,11 @@
 
 #include "compress/Utils/CalibrationStats.h"
 
-#include "llvm/ADT/StringSwitch.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace mlir::compress {
-
-std::optional<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<CalibrationMethod>>(name)
-      .Case("minmax", CalibrationMethod::MinMax)
-      .Case("moving-average", CalibrationMethod::MovingAverage)
-      .Case("percentile", CalibrationMethod::Percentile)
-      .Case("entropy", CalibrationMethod::Entropy)
-      .Case("mse", CalibrationMethod::MSE)
-      .Default(std::nullopt);
-}
 
 bool needsHistograms(CalibrationMethod method) {
   return method == CalibrationMethod::Percentile ||

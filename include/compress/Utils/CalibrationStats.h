@@ -29,8 +29,6 @@ enum class CalibrationMethod {
   MSE
 };
 
-std::optional<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name);
-
 /// Whether the method needs the second pass over the data (histograms).
 bool needsHistograms(CalibrationMethod method);
 
