@@ -5,6 +5,7 @@
 
 #include "compress/Registration.h"
 
+#include "compress/Calibration/Passes.h"
 #include "compress/Codegen/CPU/Passes.h"
 #include "compress/Codegen/Common/Passes.h"
 #include "compress/Codegen/NVPTX/Passes.h"
@@ -21,6 +22,7 @@ void mlir::compress::registerAllCompressDialects(DialectRegistry &registry) {
 
 void mlir::compress::registerAllCompressPasses() {
   registerCompressPasses();
+  registerCompressCalibrationPasses();
   registerCompressConversionPasses();
   registerCompressCPUCodegenPasses();
   registerCompressCodegenCommonPasses();

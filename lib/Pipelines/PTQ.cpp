@@ -3,6 +3,7 @@
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 
+#include "compress/Calibration/Passes.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Pipelines/Pipelines.h"

@@ -6,3 +6,4 @@
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Codegen/NVPTX/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressNVPTXCodegenPasses.md
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Codegen/CPU/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressCPUCodegenPasses.md
 // RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Codegen/Common/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressCodegenCommonPasses.md
+// RUN: mlir-tblgen -gen-pass-doc %compress_src_root/include/compress/Calibration/Passes.td -I %compress_src_root/include -I %mlir_include_dir | diff - %compress_src_root/docs/generated/CompressCalibrationPasses.md

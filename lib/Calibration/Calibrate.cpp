@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compress/Calibration/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
-#include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runner/JitRuntime.h"
 #include "compress/Runner/ModelRunner.h"
@@ -22,7 +22,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -41,7 +40,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_COMPRESSCALIBRATE
-#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+#include "compress/Calibration/Passes.h.inc"
 } // namespace mlir::compress
 
 using namespace mlir;
@@ -415,11 +414,7 @@ CalibratePass::compile(ModuleOp module, func::FuncOp entry) {
 
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
-  ExecutionEngineOptions options;
-  auto transformer = makeOptimizingTransformer(/*optLevel=*/2,
-                                               /*sizeLevel=*/0, nullptr);
-  options.transformer = transformer;
-  auto engine = ExecutionEngine::create(*clone, options);
+  auto engine = createHostExecutionEngine(*clone, /*optLevel=*/2);
   if (!engine)
     return emitError(loc) << "compress-calibrate: JIT compilation failed: "
                           << llvm::toString(engine.takeError());
@@ -430,7 +425,6 @@ CalibratePass::compile(ModuleOp module, func::FuncOp entry) {
         llvm::JITSymbolFlags::Exported};
     return symbols;
   });
-  registerJitRuntimeSymbols(**engine);
   (*engine)->initialize();
   return std::move(*engine);
 }
