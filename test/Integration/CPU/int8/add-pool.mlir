@@ -15,6 +15,14 @@
 // RUN: compress-opt %s --compress-fuse-qdq=rounding=float --convert-compress-to-linalg --compress-lower-to-cpu \
 // RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FLOAT \
 // RUN:   --allow-unused-prefixes
+// The same integers from every code path: the portable kernels, and no
+// kernels at all (the generic vector and loop code).
+// RUN: compress-opt %s --compress-fuse-qdq --convert-compress-to-linalg --compress-lower-to-cpu=cpu=portable \
+// RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \
+// RUN:   --allow-unused-prefixes
+// RUN: compress-opt %s --compress-fuse-qdq --convert-compress-to-linalg --compress-lower-to-cpu=microkernels=false \
+// RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \
+// RUN:   --allow-unused-prefixes
 // RUN: compress-opt %s --compress-fuse-qdq | FileCheck %s --check-prefix=FUSED
 //
 // FUSED-NOT: compress.dequantize

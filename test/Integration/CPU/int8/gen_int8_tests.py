@@ -60,6 +60,14 @@ RUN_BOTH_MODES = f"""\
 // RUN: compress-opt %s --compress-fuse-qdq=rounding=float {LOWER} \\
 // RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FLOAT \\
 // RUN:   --allow-unused-prefixes
+// The same integers from every code path: the portable kernels, and no
+// kernels at all (the generic vector and loop code).
+// RUN: compress-opt %s --compress-fuse-qdq {LOWER}=cpu=portable \\
+// RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \\
+// RUN:   --allow-unused-prefixes
+// RUN: compress-opt %s --compress-fuse-qdq {LOWER}=microkernels=false \\
+// RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \\
+// RUN:   --allow-unused-prefixes
 // RUN: compress-opt %s --compress-fuse-qdq | FileCheck %s --check-prefix=FUSED
 //
 // FUSED-NOT: compress.dequantize
