@@ -11,14 +11,6 @@
 
 namespace mlir::compress {
 
-bool isWeightedLayerOp(Operation *op) {
-  return isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
-             linalg::VecmatOp, linalg::Conv2DOp, linalg::Conv2DNhwcHwcfOp,
-             linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNchwFchwOp,
-             linalg::DepthwiseConv2DNhwcHwcOp,
-             linalg::DepthwiseConv2DNchwChwOp>(op);
-}
-
 bool isCompressibleFloat(Type type) {
   return type.isF32() || type.isF16() || type.isBF16();
 }

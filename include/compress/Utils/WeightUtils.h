@@ -20,10 +20,6 @@
 
 namespace mlir::compress {
 
-/// linalg.matmul, batch_matmul, matvec, vecmat and the 2-D convolutions
-/// (plain, NHWC/HWCF, NHWC/FHWC, NCHW/FCHW, depthwise NHWC and NCHW).
-bool isWeightedLayerOp(Operation *op);
-
 /// f32, f16 or bf16.
 bool isCompressibleFloat(Type type);
 

@@ -14,6 +14,7 @@
 #include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Utils/QuantTypeUtils.h"
 #include "compress/Utils/WeightUtils.h"
 
@@ -219,7 +220,7 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
   // A layer summing over the channels ends the chain.
   if (!initMap.isFunctionOfDim(dim)) {
     FailureOr<WeightOperand> weight = findWeightOperand(op);
-    if (!isWeightedLayerOp(op) || failed(weight) || weight->other != &use)
+    if (!isWeightedLayer(op) || failed(weight) || weight->other != &use)
       return fail("'" + op->getName().getStringRef() +
                   "' reduces over the channels but is not a layer with a "
                   "constant weight");

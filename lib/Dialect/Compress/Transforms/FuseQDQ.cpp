@@ -53,6 +53,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Utils/QuantParams.h"
 #include "compress/Utils/QuantTypeUtils.h"
 #include "compress/Utils/WeightUtils.h"
@@ -1382,14 +1383,6 @@ bool isDequantized(Value value) {
   return value.getDefiningOp<DequantizeOp>() != nullptr;
 }
 
-bool isMaxPooling(Operation *op) {
-  return isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNchwMaxOp>(op);
-}
-
-bool isSumPooling(Operation *op) {
-  return isa<linalg::PoolingNhwcSumOp, linalg::PoolingNchwSumOp>(op);
-}
-
 /// An elementwise generic or linalg.add with two dequantized inputs.
 bool isAddCandidate(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp, linalg::AddOp>(op) || op.getNumDpsInputs() != 2)
@@ -1404,7 +1397,7 @@ bool isAddCandidate(linalg::LinalgOp op) {
 bool isCandidate(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || op->getNumResults() != 1)
     return false;
-  if (isWeightedLayerOp(op) || isMaxPooling(op) || isSumPooling(op))
+  if (isWeightedLayer(op) || isMaxPooling(op) || isSumPooling(op))
     return llvm::any_of(op.getDpsInputOperands(), [](OpOperand *input) {
       return isDequantized(input->get());
     });
@@ -1426,7 +1419,7 @@ void FuseQDQPass::runOnOperation() {
       (void)fuseMaxPooling(op);
     else if (isSumPooling(op))
       (void)fuseSumPooling(op);
-    else if (isWeightedLayerOp(op))
+    else if (isWeightedLayer(op))
       (void)fuseContraction(op);
     else
       (void)fuseElementwiseAdd(op);

@@ -5,6 +5,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -49,17 +50,15 @@ bool isElementwiseBinary(Operation *op) {
 
 /// The kind of `op` in the `ops` option's vocabulary, if it is quantizable.
 std::optional<StringRef> getQuantizableKind(Operation *op) {
-  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
-          linalg::VecmatOp>(op))
+  if (isMatmulLayer(op))
     return StringRef("matmul");
-  if (isWeightedLayerOp(op))
+  if (isConvolutionLayer(op))
     return StringRef("conv");
   if (isa<linalg::AddOp>(op) || isElementwiseBinary<arith::AddFOp>(op))
     return StringRef("add");
   if (isa<linalg::MulOp>(op) || isElementwiseBinary<arith::MulFOp>(op))
     return StringRef("mul");
-  if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp,
-          linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op))
+  if (isMaxPooling(op) || isSumPooling(op))
     return StringRef("pool");
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 
 #define DEBUG_TYPE "compress-prune-filters"
 
@@ -18,13 +19,6 @@ using namespace mlir;
 using namespace mlir::compress;
 
 namespace {
-
-/// Convolutions whose filters are output channels of their own (not
-/// depthwise, not the channel-less linalg.conv_2d).
-bool isFilterConvolution(Operation *op) {
-  return isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwcFhwcOp,
-             linalg::Conv2DNchwFchwOp>(op);
-}
 
 struct PruneFiltersPass
     : public compress::impl::CompressPruneFiltersBase<PruneFiltersPass> {

@@ -6,6 +6,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 
 #define DEBUG_TYPE "compress-prune-neurons"
 
@@ -19,11 +20,6 @@ using namespace mlir::compress;
 
 namespace {
 
-bool isLinearLayer(Operation *op) {
-  return isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::MatvecOp,
-             linalg::VecmatOp>(op);
-}
-
 struct PruneNeuronsPass
     : public compress::impl::CompressPruneNeuronsBase<PruneNeuronsPass> {
   using CompressPruneNeuronsBase::CompressPruneNeuronsBase;
@@ -31,7 +27,7 @@ struct PruneNeuronsPass
   void runOnOperation() override {
     FailureOr<ChannelPruningResult> result =
         pruneLayerChannels(getOperation(), "compress-prune-neurons", "neurons",
-                           ratio, norm, score, isLinearLayer);
+                           ratio, norm, score, isMatmulLayer);
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

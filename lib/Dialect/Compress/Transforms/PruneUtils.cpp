@@ -4,6 +4,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -16,7 +17,7 @@ namespace mlir::compress {
 llvm::SmallVector<WeightedLayer> collectWeightedLayers(Operation *root) {
   llvm::SmallVector<WeightedLayer> layers;
   root->walk([&](linalg::LinalgOp op) {
-    if (!isWeightedLayerOp(op))
+    if (!isWeightedLayer(op))
       return;
     FailureOr<WeightOperand> weight = findWeightOperand(op);
     if (succeeded(weight))

@@ -9,6 +9,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Utils/QuantTypeUtils.h"
 #include "compress/Utils/WeightUtils.h"
 
@@ -105,7 +106,7 @@ void QuantizeWeightsPass::runOnOperation() {
 
   SmallVector<linalg::LinalgOp> candidates;
   getOperation()->walk([&](linalg::LinalgOp op) {
-    if (isWeightedLayerOp(op))
+    if (isWeightedLayer(op))
       candidates.push_back(op);
   });
 

@@ -5,6 +5,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Utils/QuantTypeUtils.h"
 #include "compress/Utils/Shapes.h"
 #include "compress/Utils/WeightUtils.h"
@@ -233,7 +234,7 @@ struct ReportPass : public compress::impl::CompressReportBase<ReportPass> {
     SmallVector<LayerReport> layers;
     unsigned index = 0;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (!isWeightedLayerOp(op) && !isIntegerKernel(op))
+      if (!isWeightedLayer(op) && !isIntegerKernel(op))
         return;
       if (std::optional<LayerReport> report = describeLayer(op)) {
         report->name = getLayerName(op, index);
