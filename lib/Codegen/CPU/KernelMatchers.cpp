@@ -102,6 +102,22 @@ std::optional<KernelTypes> matchTypes(linalg::LinalgOp op, bool &swapped) {
   return std::nullopt;
 }
 
+/// An integer convolution (i8 x i8 summed into i32, as the body's dot
+/// product checks) with the row and column windows `(stride, dilation)`.
+std::optional<IntegerConvForm>
+makeIntegerConvForm(linalg::GenericOp op, std::pair<int64_t, int64_t> rows,
+                    std::pair<int64_t, int64_t> cols) {
+  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op);
+  if (!signs)
+    return std::nullopt;
+  IntegerConvForm conv;
+  conv.inputSigned = signs->first;
+  conv.filterSigned = signs->second;
+  conv.strides = {rows.first, cols.first};
+  conv.dilations = {rows.second, cols.second};
+  return conv;
+}
+
 } // namespace
 
 std::optional<IntegerConvForm>
@@ -125,21 +141,7 @@ mlir::compress::matchIntegerConv(linalg::GenericOp op) {
   auto cols = matchWindow(maps[0].getResult(3), 3, 6, 7);
   if (!rows || !cols)
     return std::nullopt;
-
-  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
-  if (getElementTypeOrSelf(op.getDpsInputs()[0].getType()) != i8 ||
-      getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
-      getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
-    return std::nullopt;
-  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op);
-  if (!signs)
-    return std::nullopt;
-  IntegerConvForm conv;
-  conv.inputSigned = signs->first;
-  conv.filterSigned = signs->second;
-  conv.strides = {rows->first, cols->first};
-  conv.dilations = {rows->second, cols->second};
-  return conv;
+  return makeIntegerConvForm(op, *rows, *cols);
 }
 
 /// An integer depthwise NCHW convolution kernel of compress-fuse-qdq: a
@@ -174,21 +176,7 @@ matchIntegerDepthwise(linalg::GenericOp op) {
   auto cols = matchWindow(maps[0].getResult(3), ow, kw, 6);
   if (!rows || !cols)
     return std::nullopt;
-  MLIRContext *ctx = op.getContext();
-  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
-  if (getElementTypeOrSelf(op.getDpsInputs()[0].getType()) != i8 ||
-      getElementTypeOrSelf(op.getDpsInputs()[1].getType()) != i8 ||
-      getElementTypeOrSelf(op.getDpsInits()[0].getType()) != i32)
-    return std::nullopt;
-  std::optional<std::pair<bool, bool>> signs = matchIntegerBody(op);
-  if (!signs)
-    return std::nullopt;
-  IntegerConvForm conv;
-  conv.inputSigned = signs->first;
-  conv.filterSigned = signs->second;
-  conv.strides = {rows->first, cols->first};
-  conv.dilations = {rows->second, cols->second};
-  return conv;
+  return makeIntegerConvForm(op, *rows, *cols);
 }
 
 std::optional<GemmMatch> mlir::compress::matchGemm(linalg::LinalgOp op) {
