@@ -193,28 +193,23 @@ FailureOr<std::vector<Sample>> loadSamples(
 
 /// The function the samples are for: `entryName`, or the one public function
 /// whose arguments the first sample's files fit.
-FailureOr<func::FuncOp> selectEntry(
+FailureOr<func::FuncOp> selectCalibrationEntry(
     ModuleOp module, StringRef entryName,
     const std::map<std::string, std::map<unsigned, std::string>> &groups,
     Location loc) {
-  if (!entryName.empty()) {
-    auto entry = module.lookupSymbol<func::FuncOp>(entryName);
-    if (!entry || entry.isExternal())
-      return emitError(loc) << "compress-calibrate: no function @" << entryName
-                            << " with a body";
-    if (!llvm::all_of(entry.getArgumentTypes(), isSupportedArgument))
-      return emitError(loc) << "compress-calibrate: @" << entryName
-                            << " must take only f32/f16/bf16 tensors";
-    return entry;
-  }
   const auto &firstFiles = groups.begin()->second;
-  SmallVector<func::FuncOp> candidates;
-  for (auto function : module.getOps<func::FuncOp>()) {
-    if (function.isPrivate() || function.isExternal() ||
-        function.getNumArguments() != firstFiles.size() ||
+  EntrySelection how;
+  how.tool = "compress-calibrate";
+  how.option = "entry=NAME";
+  how.takes = " that take the samples";
+  how.none = ("no public function takes the samples in the data directory "
+              "(first sample: '" +
+              firstFiles.begin()->second +
+              "'); check its shape or choose the function with entry=NAME");
+  how.accepts = [&](func::FuncOp function) -> FailureOr<bool> {
+    if (function.getNumArguments() != firstFiles.size() ||
         !llvm::all_of(function.getArgumentTypes(), isSupportedArgument))
-      continue;
-    bool fits = true;
+      return false;
     for (const auto &[argument, file] : firstFiles) {
       llvm::Expected<NpyArray> array = readNpyFile(file);
       if (!array)
@@ -222,24 +217,19 @@ FailureOr<func::FuncOp> selectEntry(
                << "compress-calibrate: " << llvm::toString(array.takeError());
       auto type = cast<RankedTensorType>(function.getArgumentTypes()[argument]);
       ArrayRef<int64_t> shape = array->shape;
-      fits &= fitsShape(shape, type) ||
-              countStackedBatches(shape, type).value_or(0) > 0 ||
-              (!shape.empty() && fitsShape(shape.drop_front(), type));
+      if (!fitsShape(shape, type) &&
+          countStackedBatches(shape, type).value_or(0) == 0 &&
+          (shape.empty() || !fitsShape(shape.drop_front(), type)))
+        return false;
     }
-    if (fits)
-      candidates.push_back(function);
-  }
-  if (candidates.size() == 1)
-    return candidates.front();
-  InFlightDiagnostic diag = emitError(loc) << "compress-calibrate: ";
-  if (candidates.empty())
-    diag << "no public function takes the samples in the data directory "
-         << "(first sample: '" << firstFiles.begin()->second
-         << "'); check its shape or choose the function with entry=NAME";
-  else
-    diag << candidates.size()
-         << " public functions take the samples; choose one with entry=NAME";
-  return failure();
+    return true;
+  };
+  FailureOr<func::FuncOp> entry = selectEntry(module, entryName, how, loc);
+  if (succeeded(entry) && !entryName.empty() &&
+      !llvm::all_of(entry->getArgumentTypes(), isSupportedArgument))
+    return emitError(loc) << "compress-calibrate: @" << entryName
+                          << " must take only f32/f16/bf16 tensors";
+  return entry;
 }
 
 //===----------------------------------------------------------------------===//
@@ -488,7 +478,8 @@ void CalibratePass::runOnOperation() {
   auto groups = listSampleFiles(data, loc);
   if (failed(groups))
     return signalPassFailure();
-  FailureOr<func::FuncOp> entryOr = selectEntry(module, entry, *groups, loc);
+  FailureOr<func::FuncOp> entryOr =
+      selectCalibrationEntry(module, entry, *groups, loc);
   if (failed(entryOr))
     return signalPassFailure();
   FailureOr<std::vector<Sample>> samples = loadSamples(*groups, *entryOr, loc);

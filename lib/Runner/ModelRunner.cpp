@@ -151,30 +151,42 @@ void addWrapper(ModuleOp module, func::FuncOp entry,
   func::ReturnOp::create(builder, loc);
 }
 
-FailureOr<func::FuncOp> selectEntry(ModuleOp module, StringRef name) {
+} // namespace
+
+FailureOr<func::FuncOp> mlir::compress::selectEntry(ModuleOp module,
+                                                    StringRef name,
+                                                    const EntrySelection &how,
+                                                    Location loc) {
   if (!name.empty()) {
     auto entry = module.lookupSymbol<func::FuncOp>(name);
     if (!entry || entry.isExternal())
-      return emitError(module.getLoc())
-             << "compress-run: no function @" << name << " with a body";
+      return emitError(loc)
+             << how.tool << ": no function @" << name << " with a body";
     return entry;
   }
   SmallVector<func::FuncOp> candidates;
-  for (auto function : module.getOps<func::FuncOp>())
-    if (function.isPublic() && !function.isExternal())
-      candidates.push_back(function);
+  for (auto function : module.getOps<func::FuncOp>()) {
+    if (!function.isPublic() || function.isExternal())
+      continue;
+    if (how.accepts) {
+      FailureOr<bool> accepted = how.accepts(function);
+      if (failed(accepted))
+        return failure();
+      if (!*accepted)
+        continue;
+    }
+    candidates.push_back(function);
+  }
   if (candidates.size() == 1)
     return candidates.front();
-  InFlightDiagnostic diag = emitError(module.getLoc()) << "compress-run: ";
+  InFlightDiagnostic diag = emitError(loc) << how.tool << ": ";
   if (candidates.empty())
-    diag << "the module has no public function with a body";
+    diag << how.none;
   else
-    diag << "the module has " << candidates.size()
-         << " public functions; choose one with -e NAME";
+    diag << "the module has " << candidates.size() << " public functions"
+         << how.takes << "; choose one with " << how.option;
   return failure();
 }
-
-} // namespace
 
 int64_t HostTensor::numElements() const {
   int64_t count = 1;
@@ -203,7 +215,11 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
     return emitError(module.getLoc())
            << "compress-run: invalid compress-lower-to-cpu options '"
            << options.lowerOptions << "'";
-  FailureOr<func::FuncOp> entry = selectEntry(module, options.entry);
+  EntrySelection how;
+  how.tool = "compress-run";
+  how.option = "-e NAME";
+  FailureOr<func::FuncOp> entry =
+      selectEntry(module, options.entry, how, module.getLoc());
   if (failed(entry))
     return failure();
 

@@ -16,6 +16,7 @@
 
 #include "compress/Utils/Npy.h"
 #include "compress/Utils/Shapes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -93,6 +94,27 @@ private:
   SmallVector<HostTensorType> inputs, outputs;
   std::unique_ptr<ExecutionEngine> engine;
 };
+
+/// How a tool picks the function it runs, and how its diagnostics say so.
+struct EntrySelection {
+  /// Prefix of every diagnostic ("compress-run").
+  llvm::StringRef tool;
+  /// How the user names a function ("-e NAME").
+  llvm::StringRef option;
+  /// What the candidates have in common, for the diagnostic about several
+  /// ("" or " that take the samples").
+  llvm::StringRef takes;
+  /// The diagnostic when no function qualifies.
+  std::string none = "the module has no public function with a body";
+  /// Whether a public function with a body qualifies (null: all do); a
+  /// failure has been reported.
+  std::function<FailureOr<bool>(func::FuncOp)> accepts;
+};
+
+/// The function `name` (which must have a body), or else the one public
+/// function with a body that `how.accepts`; errors at `loc` otherwise.
+FailureOr<func::FuncOp> selectEntry(ModuleOp module, llvm::StringRef name,
+                                    const EntrySelection &how, Location loc);
 
 /// Whether `shape` fits the tensor type `type` (dynamic dimensions fit any
 /// size).

@@ -88,7 +88,7 @@
 // gets no range, with a warning).
 // RUN: not compress-opt %s --compress-insert-observers \
 // RUN:   --compress-calibrate=data=%S/samples 2>&1 | FileCheck %s --check-prefix=TWO
-// TWO: error: compress-calibrate: 2 public functions take the samples; choose one with entry=NAME
+// TWO: error: compress-calibrate: the module has 2 public functions that take the samples; choose one with entry=NAME
 // RUN: compress-opt %s --compress-insert-observers \
 // RUN:   --compress-calibrate="data=%S/samples entry=second" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=ENTRY
