@@ -27,6 +27,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IGemmPaths.h"
 #include "Internal.h"
 
 #include <algorithm>
@@ -42,45 +43,11 @@
 
 namespace compress::cpu::int8 {
 
-// Block kernels of the ISA files (declared again there; keep in sync).
-// C[M x N] (i32, ldc) += A[M x K] * B, B packed B16x4 (panel stride Kp * 16
-// bytes). aSigned: A is s8 and B u8 (conv) instead of A u8 and B s8.
-// aPadded: A may be read, as zeros, up to roundUp(M, 16) rows and Kp columns.
-void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
-               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-               int32_t *C, int64_t ldc);
-void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
-              const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-              int32_t *C, int64_t ldc);
-// One channel plane of a depthwise convolution; false when the shape is not
-// handled (the caller then runs the portable code).
-bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
-                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
-                        int64_t dh, int64_t dw, const uint8_t *in,
-                        const int8_t *w, int32_t *out);
-
 namespace {
 
 /// A grow-only buffer, one per thread and purpose, so that repeated calls do
 /// not pay for fresh pages.
-class Scratch {
-public:
-  ~Scratch() { std::free(data); }
-  uint8_t *get(size_t bytes) {
-    if (bytes > size) {
-      std::free(data);
-      size = static_cast<size_t>(roundUp(static_cast<int64_t>(bytes), 4096));
-      data = static_cast<uint8_t *>(std::aligned_alloc(64, size));
-    }
-    return data;
-  }
-
-private:
-  uint8_t *data = nullptr;
-  size_t size = 0;
-};
-
-thread_local Scratch packedBScratch, colScratch, rowScratch;
+thread_local ScratchBuffer packedBScratch, colScratch, rowScratch;
 
 //===----------------------------------------------------------------------===//
 // B16x4 packing

@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IGemmPaths.h"
 #include "Internal.h"
 
 #include <algorithm>
@@ -31,11 +32,6 @@
 #include <immintrin.h>
 
 namespace compress::cpu::int8 {
-
-// Declared in IGemm.cpp, which documents the contract.
-void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
-              const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-              int32_t *C, int64_t ldc);
 
 namespace {
 
@@ -98,21 +94,8 @@ inline void emuDot(int c, int a, int b) {
 #define TILE_RELEASE() _tile_release()
 #endif
 
-/// A grow-only per-thread buffer for the zero-padded copy of A.
-struct Scratch {
-  ~Scratch() { std::free(data); }
-  uint8_t *get(size_t bytes) {
-    if (bytes > size) {
-      std::free(data);
-      size = static_cast<size_t>(roundUp(static_cast<int64_t>(bytes), 4096));
-      data = static_cast<uint8_t *>(std::aligned_alloc(64, size));
-    }
-    return data;
-  }
-  uint8_t *data = nullptr;
-  size_t size = 0;
-};
-thread_local Scratch aCopy;
+/// The zero-padded copy of A.
+thread_local ScratchBuffer aCopy;
 
 /// One C block of TA x TB tiles over kc k-chunks of 64. `direct`: the block
 /// lies inside C and is accumulated in place; else it is computed from zero

@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IGemmPaths.h"
 #include "Internal.h"
 
 #include <algorithm>
@@ -22,15 +23,6 @@
 #include <immintrin.h>
 
 namespace compress::cpu::int8 {
-
-// Declared in IGemm.cpp, which documents the contract.
-void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
-               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-               int32_t *C, int64_t ldc);
-bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
-                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
-                        int64_t dh, int64_t dw, const uint8_t *in,
-                        const int8_t *w, int32_t *out);
 
 namespace {
 

@@ -10,6 +10,7 @@
 #include "CpuKernels.h"
 
 #include <cstdint>
+#include <cstdlib>
 
 namespace compress::cpu {
 
@@ -30,6 +31,28 @@ int64_t effectiveIsa(int64_t requested);
 int resolveThreads(int64_t threads);
 
 inline int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+/// A grow-only, 64-byte aligned buffer (one per thread and purpose, as a
+/// thread_local), so that repeated kernel calls do not pay for fresh pages.
+class ScratchBuffer {
+public:
+  ScratchBuffer() = default;
+  ScratchBuffer(const ScratchBuffer &) = delete;
+  ScratchBuffer &operator=(const ScratchBuffer &) = delete;
+  ~ScratchBuffer() { std::free(data); }
+  uint8_t *get(size_t bytes) {
+    if (bytes > size) {
+      std::free(data);
+      size = static_cast<size_t>(roundUp(static_cast<int64_t>(bytes), 4096));
+      data = static_cast<uint8_t *>(std::aligned_alloc(64, size));
+    }
+    return data;
+  }
+
+private:
+  uint8_t *data = nullptr;
+  size_t size = 0;
+};
 
 } // namespace compress::cpu
 

@@ -1,0 +1,36 @@
+//===- IGemmPaths.h - the int8 kernels of each ISA file ---------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// IGemm.cpp (baseline x86-64) enters these only after effectiveIsa() says
+// the host runs them; each is defined in the file compiled for its ISA.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_RUNTIME_CPU_IGEMMPATHS_H
+#define COMPRESS_RUNTIME_CPU_IGEMMPATHS_H
+
+#include <cstdint>
+
+namespace compress::cpu::int8 {
+
+// Block kernels: C[M x N] (i32, ldc) += A[M x K] * B, B packed B16x4 (panel
+// stride Kp * 16 bytes). aSigned: A is s8 and B u8 (conv) instead of A u8
+// and B s8. aPadded: A may be read, as zeros, up to roundUp(M, 16) rows and
+// Kp columns.
+void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+               int32_t *C, int64_t ldc);
+void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+              const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+              int32_t *C, int64_t ldc);
+// One channel plane of a depthwise convolution; false when the shape is not
+// handled (the caller then runs the portable code).
+bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
+                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                        int64_t dh, int64_t dw, const uint8_t *in,
+                        const int8_t *w, int32_t *out);
+
+} // namespace compress::cpu::int8
+
+#endif // COMPRESS_RUNTIME_CPU_IGEMMPATHS_H
