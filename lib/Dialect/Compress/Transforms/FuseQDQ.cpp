@@ -758,7 +758,7 @@ private:
 
 void sinkDequantizeThroughReshapes(Operation *root) {
   RewritePatternSet patterns(root->getContext());
-  patterns.add<SinkDequantizeThroughCollapse>(root->getContext());
+  compress::populateSinkDequantizeThroughReshapePatterns(patterns);
   (void)applyPatternsGreedily(root, std::move(patterns));
 }
 
@@ -1427,3 +1427,8 @@ void FuseQDQPass::runOnOperation() {
 }
 
 } // namespace
+
+void mlir::compress::populateSinkDequantizeThroughReshapePatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<SinkDequantizeThroughCollapse>(patterns.getContext());
+}

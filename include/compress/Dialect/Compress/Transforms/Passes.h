@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::compress {
@@ -23,6 +24,13 @@ namespace mlir::compress {
 
 #define GEN_PASS_REGISTRATION
 #include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+
+/// compress-fuse-qdq's first step, for other compilers: a
+/// `tensor.collapse_shape` of a `compress.dequantize` becomes the dequantize
+/// of the collapsed quantized tensor (per-tensor, or per-axis when the axis
+/// is collapsed only with unit dimensions; a `quant.scast` of storage
+/// integers is collapsed below the cast, so constants stay constants).
+void populateSinkDequantizeThroughReshapePatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::compress
 
