@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include "SGemmBlocking.h"
 
 #include <immintrin.h>
 
@@ -30,10 +31,12 @@ struct PixelRun {
 
 namespace {
 
-constexpr int64_t kPanel = 16;
-constexpr int64_t kKc = 256;
-// The extra 16 floats keep consecutive rows out of the same L1 sets.
-constexpr int64_t kApStride = kKc + 16;
+using sgemm::kApStride;
+using sgemm::kKc;
+using sgemm::kPanel;
+using sgemm::RowTileFn;
+using sgemm::SmallRowTileFn;
+
 constexpr int kMaxMr = 6;
 // Up to this many rows skip the A copy and the K blocking and run 48-column
 // tiles, enough independent FMA chains to hide the FMA latency.
@@ -112,14 +115,10 @@ void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
   }
 }
 
-using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
-                           int64_t, float *, int64_t);
 constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
     nullptr,          packedRowTile<1>, packedRowTile<2>, packedRowTile<3>,
     packedRowTile<4>, packedRowTile<5>, packedRowTile<6>};
 
-using SmallRowTileFn = void (*)(int64_t, const float *, int64_t, const float *,
-                                int64_t, int64_t, float *, int64_t);
 constexpr SmallRowTileFn kSmallRowTiles[kSmallM + 1] = {
     nullptr, smallRowTile<1>, smallRowTile<2>};
 
@@ -142,26 +141,9 @@ inline __m256 loadStrided(const float *src, int64_t stride, int64_t count) {
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
                     int64_t ldc) {
-  if (M <= kSmallM) {
-    kSmallRowTiles[M](K, A, lda, B, panelStride, nCols, C, ldc);
-    return;
-  }
-  alignas(32) float ap[kMaxMr * kApStride];
-  int64_t tiles = (M + kMaxMr - 1) / kMaxMr;
-  int64_t base = M / tiles, extra = M % tiles;
-  for (int64_t k0 = 0; k0 < K; k0 += kKc) {
-    int64_t kc = std::min(kKc, K - k0);
-    int64_t m0 = 0;
-    for (int64_t t = 0; t < tiles; ++t) {
-      int64_t mr = base + (t < extra);
-      for (int64_t i = 0; i < mr; ++i)
-        std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
-                    kc * sizeof(float));
-      kPackedRowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols,
-                          C + m0 * ldc, ldc);
-      m0 += mr;
-    }
-  }
+  sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
+                                        nCols, K, A, lda, B, panelStride, C,
+                                        ldc);
 }
 
 void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include "SGemmBlocking.h"
 
 #include <immintrin.h>
 
@@ -31,10 +32,12 @@ struct PixelRun {
 
 namespace {
 
-constexpr int64_t kPanel = 16;
-constexpr int64_t kKc = 256;
-// The extra 16 floats keep consecutive rows out of the same L1 sets.
-constexpr int64_t kApStride = kKc + 16;
+using sgemm::kApStride;
+using sgemm::kKc;
+using sgemm::kPanel;
+using sgemm::RowTileFn;
+using sgemm::SmallRowTileFn;
+
 constexpr int kMaxMr = 14;
 // Up to this many rows skip the A copy and the K blocking: such a product is
 // bound by streaming B once, and wide tiles (64 columns) keep enough
@@ -125,16 +128,12 @@ void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
   }
 }
 
-using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
-                           int64_t, float *, int64_t);
 constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
     nullptr,           packedRowTile<1>,  packedRowTile<2>,  packedRowTile<3>,
     packedRowTile<4>,  packedRowTile<5>,  packedRowTile<6>,  packedRowTile<7>,
     packedRowTile<8>,  packedRowTile<9>,  packedRowTile<10>, packedRowTile<11>,
     packedRowTile<12>, packedRowTile<13>, packedRowTile<14>};
 
-using SmallRowTileFn = void (*)(int64_t, const float *, int64_t, const float *,
-                                int64_t, int64_t, float *, int64_t);
 constexpr SmallRowTileFn kSmallRowTiles[kSmallM + 1] = {
     nullptr, smallRowTile<1>, smallRowTile<2>, smallRowTile<3>,
     smallRowTile<4>};
@@ -198,27 +197,9 @@ void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
                       float *C, int64_t ldc) {
-  if (M <= kSmallM) {
-    kSmallRowTiles[M](K, A, lda, B, panelStride, nCols, C, ldc);
-    return;
-  }
-  alignas(64) float ap[kMaxMr * kApStride];
-  // Equal tiles: 128 rows run as 13+...+12, not 9 x 14 and a slow 2.
-  int64_t tiles = (M + kMaxMr - 1) / kMaxMr;
-  int64_t base = M / tiles, extra = M % tiles;
-  for (int64_t k0 = 0; k0 < K; k0 += kKc) {
-    int64_t kc = std::min(kKc, K - k0);
-    int64_t m0 = 0;
-    for (int64_t t = 0; t < tiles; ++t) {
-      int64_t mr = base + (t < extra);
-      for (int64_t i = 0; i < mr; ++i)
-        std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
-                    kc * sizeof(float));
-      kPackedRowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols,
-                          C + m0 * ldc, ldc);
-      m0 += mr;
-    }
-  }
+  sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
+                                        nCols, K, A, lda, B, panelStride, C,
+                                        ldc);
 }
 
 void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
