@@ -93,6 +93,9 @@ struct FuseKernelEpiloguesPass
       auto epilogue = dyn_cast<linalg::GenericOp>(*gemm->user_begin());
       if (!epilogue || !isRowwiseEpilogue(epilogue, gemm->getResult(0)))
         return;
+      // A block this pass made already: running it again must not split it.
+      if (isa<scf::ForOp>(epilogue->getParentOp()))
+        return;
       auto type = cast<RankedTensorType>(gemm->getResult(0).getType());
       int64_t rowBytes =
           type.getDimSize(1) * (type.getElementTypeBitWidth() / 8);

@@ -1,5 +1,7 @@
 // RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues | FileCheck %s
 // RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=block-bytes=8192 | FileCheck %s --check-prefix=SMALL
+// Idempotent: a second run leaves the blocks as they are.
+// RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues --compress-cpu-fuse-kernel-epilogues | FileCheck %s
 // RUN: not compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=block-bytes=0 2>&1 | FileCheck %s --check-prefix=BAD
 
 // BAD: option 'block-bytes' must be positive
