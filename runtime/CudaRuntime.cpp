@@ -11,12 +11,16 @@
 // Every call runs in the primary context of one device (0, or the one
 // mgpuSetDefaultDevice chose). The lowered host code has no way to react to
 // an error, and results computed after one are meaningless, so a failing
-// CUDA call prints what failed and aborts the process.
+// CUDA call prints what failed and aborts the process. The one exception is
+// unloading modules while the process exits (the global destructors of a
+// program compiled ahead of time): by then the driver has shut itself down,
+// and the process's end frees the modules anyway.
 //
 //===----------------------------------------------------------------------===//
 
 #include <cuda.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -49,10 +53,16 @@ void check(CUresult result, const char *call) {
 
 int32_t defaultDevice = 0;
 
+/// Set by an exit handler registered after cuInit, so that it runs before
+/// the driver's own shutdown and before the global destructors of the
+/// program (which unload its modules).
+std::atomic<bool> processExiting{false};
+
 /// The primary context of the default device, retained on first use.
 CUcontext primaryContext() {
   static CUcontext context = [] {
     CHECK(cuInit(/*Flags=*/0));
+    std::atexit([] { processExiting = true; });
     CUdevice device;
     CHECK(cuDeviceGet(&device, defaultDevice));
     CUcontext retained;
@@ -126,6 +136,8 @@ COMPRESS_CUDA_EXPORT CUmodule mgpuModuleLoadJIT(void *data, int optLevel) {
 }
 
 COMPRESS_CUDA_EXPORT void mgpuModuleUnload(CUmodule module) {
+  if (processExiting)
+    return;
   ScopedContext scope;
   CHECK(cuModuleUnload(module));
 }

@@ -95,26 +95,55 @@ if os.path.exists(ptxas):
 config.substitutions.append(("%ptxas", ptxas))
 config.substitutions.append(("%cuda_root", cuda_root))
 
+# scripts/gpu-check.sh runs the GPU execution tests on a machine without a
+# GPU in two passes around a step on a GPU machine (scripts/gpu/aot.py):
+# `--param gpu_mode=record` compiles each program that `%run_gpu` would run
+# into `gpu_bundle`, with the checks that read its output made no-ops;
+# `--param gpu_mode=replay` checks the outputs recorded on the GPU machine.
+# `gpu_chip` is that GPU's architecture (sm_90 unless given).
+gpu_mode = lit_config.params.get("gpu_mode", "")
+if gpu_mode not in ("", "record", "replay"):
+    lit_config.fatal(f"gpu_mode={gpu_mode}: expected record or replay")
 cuda_chip = "sm_80"
-try:
-    gpus = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True,
-                          timeout=60)
-    if gpus.returncode == 0 and "GPU" in gpus.stdout:
-        config.available_features.add("cuda-gpu")
-        capability = subprocess.run(
-            ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
-            capture_output=True, text=True, timeout=60).stdout.split()
-        if capability:
-            cuda_chip = "sm_" + capability[0].replace(".", "")
-except (OSError, subprocess.SubprocessError):
-    pass
+if gpu_mode:
+    gpu_bundle = lit_config.params.get("gpu_bundle")
+    if not gpu_bundle:
+        lit_config.fatal(f"gpu_mode={gpu_mode} needs --param gpu_bundle=DIR")
+    cuda_chip = lit_config.params.get("gpu_chip", "sm_90")
+    config.available_features.add("cuda-gpu")
+    if gpu_mode == "record":
+        # FileCheck reads a pipe: its stand-in drains it (`true` would
+        # break the pipe and fail the command feeding it).
+        drain = f'{config.compress_python} -c "import sys; sys.stdin.buffer.read()"'
+        for pattern, stand_in in ((r"%python\s+\S*check_close\.py", "true"),
+                                  (r"(?<![\w/.-])FileCheck(?![\w-])", drain),
+                                  (r"(?<![\w/.%-])diff(?![\w-])", "true")):
+            config.substitutions.insert(0, (pattern, stand_in))
+else:
+    try:
+        gpus = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True,
+                              timeout=60)
+        if gpus.returncode == 0 and "GPU" in gpus.stdout:
+            config.available_features.add("cuda-gpu")
+            capability = subprocess.run(
+                ["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"],
+                capture_output=True, text=True, timeout=60).stdout.split()
+            if capability:
+                cuda_chip = "sm_" + capability[0].replace(".", "")
+    except (OSError, subprocess.SubprocessError):
+        pass
 config.substitutions.append(("%cuda_chip", cuda_chip))
 
 cuda_runtime = os.path.join(config.compress_obj_root, "lib",
                             "libcompress_cuda_runtime.so")
 config.substitutions.append(("%compress_cuda_runtime", cuda_runtime))
 # `%run_gpu`: run a module lowered by --compress-lower-to-nvptx.
-config.substitutions.append(
-    ("%run_gpu",
-     "mlir-runner -e main -entry-point-result=void "
-     f"-shared-libs={cuda_runtime},{runner_utils},{c_runner_utils}"))
+if gpu_mode:
+    aot = os.path.join(config.compress_src_root, "scripts", "gpu", "aot.py")
+    config.substitutions.append(
+        ("%run_gpu", f"{config.compress_python} {aot} {gpu_mode} {gpu_bundle}"))
+else:
+    config.substitutions.append(
+        ("%run_gpu",
+         "mlir-runner -e main -entry-point-result=void "
+         f"-shared-libs={cuda_runtime},{runner_utils},{c_runner_utils}"))

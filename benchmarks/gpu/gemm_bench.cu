@@ -8,8 +8,10 @@
 //       cuBLAS SGEMM (f32) and cublasGemmEx int8 x int8 -> int32.
 //   gemm_bench kernel PTX N i8|f32
 //       the matmul kernel that --compress-lower-to-nvptx wrote to PTX (with
-//       dump-ptx) for benchmarks/gpu/matmul.mlir.in: the `_dp4a` kernel for
-//       i8, the `_reduction` kernel for f32.
+//       dump-ptx) for benchmarks/gpu/matmul.mlir.in (the `matmul_k1_*`
+//       kernel), launched with the grid, block and shared memory sizes of
+//       the `.launch` file that dump-ptx writes beside it, or one thread per
+//       element of C when there is none.
 //   gemm_bench inspect PTX
 //       checks, without a GPU, that PTX has the kernel interface `kernel`
 //       expects.
@@ -32,6 +34,7 @@
 #include <cuda.h>
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -197,7 +200,41 @@ struct PtxKernel {
   std::string name;
   int blockSize = 0;
   int parameters = 0;
+  // Launch sizes from the `.launch` file, or a 1-D grid of blockSize
+  // threads per block over C when there is none.
+  bool haveLaunch = false;
+  unsigned grid[3] = {1, 1, 1};
+  unsigned block[3] = {1, 1, 1};
+  unsigned sharedBytes = 0;
 };
+
+/// Reads `<ptx without .ptx>.launch` (written by dump-ptx) into `kernel`.
+void readLaunch(const std::string &ptxPath, PtxKernel &kernel) {
+  std::string path = ptxPath;
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".ptx") == 0)
+    path.resize(path.size() - 4);
+  path += ".launch";
+  std::ifstream file(path);
+  if (!file)
+    return;
+  std::string key;
+  bool sawGrid = false, sawBlock = false;
+  while (file >> key) {
+    if (key == "grid") {
+      sawGrid = bool(file >> kernel.grid[0] >> kernel.grid[1] >> kernel.grid[2]);
+    } else if (key == "block") {
+      sawBlock =
+          bool(file >> kernel.block[0] >> kernel.block[1] >> kernel.block[2]);
+    } else if (key == "shared") {
+      file >> kernel.sharedBytes;
+    } else {
+      fail("unknown line in", path.c_str());
+    }
+  }
+  if (!sawGrid || !sawBlock)
+    fail("no grid and block sizes in", path.c_str());
+  kernel.haveLaunch = true;
+}
 
 /// The one kernel of a PTX file written by dump-ptx: its name, its
 /// `.maxntid` (the block size it was compiled for) and its parameter count.
@@ -222,6 +259,7 @@ PtxKernel readKernel(const char *path) {
                          std::regex(R"(\.maxntid\s+(\d+))")))
     fail("no .maxntid in", path);
   kernel.blockSize = std::stoi(match[1]);
+  readLaunch(path, kernel);
   return kernel;
 }
 
@@ -309,10 +347,18 @@ void benchmarkKernel(const PtxKernel &kernel, int n, const char *type,
   aArg.appendTo(arguments);
   bArg.appendTo(arguments);
 
-  unsigned blocks = unsigned((count + kernel.blockSize - 1) / kernel.blockSize);
+  unsigned grid[3] = {unsigned((count + kernel.blockSize - 1) /
+                                 kernel.blockSize),
+                        1, 1};
+  unsigned block[3] = {unsigned(kernel.blockSize), 1, 1};
+  if (kernel.haveLaunch) {
+    std::copy(kernel.grid, kernel.grid + 3, grid);
+    std::copy(kernel.block, kernel.block + 3, block);
+  }
   auto launch = [&] {
-    checkDriver(cuLaunchKernel(function, blocks, 1, 1, kernel.blockSize, 1, 1,
-                               0, nullptr, arguments.data(), nullptr),
+    checkDriver(cuLaunchKernel(function, grid[0], grid[1], grid[2], block[0],
+                               block[1], block[2], kernel.sharedBytes, nullptr,
+                               arguments.data(), nullptr),
                 "cuLaunchKernel");
   };
 
@@ -346,8 +392,15 @@ int main(int argc, char **argv) {
     // What `kernel` would launch, checked without a GPU.
     PtxKernel kernel = readKernel(argv[2]);
     checkInterface(kernel);
-    std::printf("%s: %d threads per block, %d parameters\n",
-                kernel.name.c_str(), kernel.blockSize, kernel.parameters);
+    std::printf("%s: %d parameters, ", kernel.name.c_str(), kernel.parameters);
+    if (kernel.haveLaunch)
+      std::printf("grid %u x %u x %u, block %u x %u x %u, %u bytes shared\n",
+                  kernel.grid[0], kernel.grid[1], kernel.grid[2],
+                  kernel.block[0], kernel.block[1], kernel.block[2],
+                  kernel.sharedBytes);
+    else
+      std::printf("%d threads per block over C (no .launch file)\n",
+                  kernel.blockSize);
     return 0;
   }
   if (mode == "kernel" && argc == 5) {

@@ -157,9 +157,9 @@ struct LowerToNVPTXOptions : public PassPipelineOptions<LowerToNVPTXOptions> {
   PassOptions::Option<bool> tensorCores{
       *this, "tensor-cores",
       llvm::cl::desc("On sm_80 and later, compute i8 x i8 -> i32 matmuls of "
-                     "at least 32 x 32 outputs with mma.sync m16n8k32 (off "
-                     "until checked on a GPU: see README)"),
-      llvm::cl::init(false)};
+                     "at least 32 x 32 outputs with mma.sync m16n8k32 "
+                     "(false: dp4a)"),
+      llvm::cl::init(true)};
   PassOptions::Option<unsigned> tileSize{
       *this, "tile-size",
       llvm::cl::desc("Output tile edge of tiled matmul kernels (tile-size^2 "

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVM/NVVM/Utils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -17,7 +18,9 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -45,6 +48,85 @@ std::string findToolkit(StringRef option) {
   return "";
 }
 
+/// The constant value of `value`, or nullopt.
+std::optional<int64_t> constantIndex(Value value) {
+  APInt constant;
+  if (!value || !matchPattern(value, m_ConstantInt(&constant)))
+    return std::nullopt;
+  return constant.getSExtValue();
+}
+
+/// Writes DIR/<module>.launch for each GPU module launched with constant
+/// sizes: `grid X Y Z`, `block X Y Z` and `shared BYTES` (dynamic shared
+/// memory) lines, which a program that loads the dumped PTX itself (like
+/// benchmarks/gpu/gemm_bench) needs to launch the kernel as the host code
+/// does. A module launched with sizes known only at run time, or with
+/// different sizes at two launches, gets no file.
+LogicalResult writeLaunchFiles(ModuleOp module, StringRef directory) {
+  llvm::StringMap<std::optional<std::string>> launches;
+  module.walk([&](gpu::LaunchFuncOp launch) {
+    gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+    gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
+    SmallVector<std::optional<int64_t>> sizes = {
+        constantIndex(grid.x),  constantIndex(grid.y),  constantIndex(grid.z),
+        constantIndex(block.x), constantIndex(block.y), constantIndex(block.z)};
+    std::optional<int64_t> shared = int64_t(0);
+    if (Value bytes = launch.getDynamicSharedMemorySize())
+      shared = constantIndex(bytes);
+    std::optional<std::string> text;
+    if (llvm::all_of(sizes, [](auto size) { return size.has_value(); }) &&
+        shared) {
+      text = llvm::formatv("grid {0} {1} {2}\nblock {3} {4} {5}\nshared {6}\n",
+                           *sizes[0], *sizes[1], *sizes[2], *sizes[3],
+                           *sizes[4], *sizes[5], *shared)
+                 .str();
+    }
+    auto [entry, inserted] =
+        launches.try_emplace(launch.getKernelModuleName().getValue(), text);
+    if (!inserted && entry->second != text)
+      entry->second = std::nullopt;
+  });
+  for (const auto &entry : launches) {
+    if (!entry.second)
+      continue;
+    SmallString<256> path(directory);
+    llvm::sys::path::append(path, entry.getKey() + ".launch");
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return emitError(module.getLoc())
+             << "dump-ptx: cannot write '" << path << "': " << ec.message();
+    os << *entry.second;
+  }
+  return success();
+}
+
+/// Drops the compile times (`LLVMIRToISATimeInMs`, ...) that the serializer
+/// records in each object's properties, so that compiling the same input
+/// twice gives the same output.
+void dropCompileTimes(ModuleOp module) {
+  module.walk([](gpu::BinaryOp binary) {
+    SmallVector<Attribute> objects;
+    for (Attribute attr : binary.getObjects()) {
+      auto object = cast<gpu::ObjectAttr>(attr);
+      DictionaryAttr properties = object.getProperties();
+      if (properties) {
+        SmallVector<NamedAttribute> kept;
+        for (NamedAttribute property : properties)
+          if (!property.getName().getValue().ends_with("TimeInMs"))
+            kept.push_back(property);
+        properties = kept.empty()
+                         ? DictionaryAttr()
+                         : DictionaryAttr::get(binary.getContext(), kept);
+      }
+      objects.push_back(gpu::ObjectAttr::get(
+          binary.getContext(), object.getTarget(), object.getFormat(),
+          object.getObject(), properties, object.getKernels()));
+    }
+    binary.setObjectsAttr(ArrayAttr::get(binary.getContext(), objects));
+  });
+}
+
 struct SerializeGPUModulesPass
     : public compress::impl::SerializeGPUModulesBase<SerializeGPUModulesPass> {
   using Base::Base;
@@ -70,6 +152,8 @@ struct SerializeGPUModulesPass
             << "dump-ptx: cannot create '" << dumpPtx << "': " << ec.message();
         return signalPassFailure();
       }
+      if (failed(writeLaunchFiles(module, dumpPtx)))
+        return signalPassFailure();
     }
     // The serializer reports each module's PTX without its name; it handles
     // the modules one after another in this order, with one target each.
@@ -112,7 +196,8 @@ struct SerializeGPUModulesPass
     if (failed(gpu::transformGpuModulesToBinaries(module, /*handler=*/nullptr,
                                                   options)) ||
         writeFailed)
-      signalPassFailure();
+      return signalPassFailure();
+    dropCompileTimes(module);
   }
 };
 

@@ -44,11 +44,11 @@
 // PTX-SECOND: .visible .entry nothing()
 // PTX-SECOND-NOT: .entry
 
-// BIN: gpu.binary @first [#gpu.object<#nvvm.target<chip = "sm_80">, properties = {{.*}}, bin = "\7FELF
-// BIN-NEXT: gpu.binary @second [#gpu.object<#nvvm.target<chip = "sm_90">, properties = {{.*}}, bin = "\7FELF
+// BIN: gpu.binary @first [#gpu.object<#nvvm.target<chip = "sm_80">, bin = "\7FELF
+// BIN-NEXT: gpu.binary @second [#gpu.object<#nvvm.target<chip = "sm_90">, bin = "\7FELF
 
-// FATBIN: gpu.binary @first [#gpu.object<#nvvm.target<chip = "sm_80">, properties = {{.*}}}, "P\EDU\BA
-// FATBIN-NEXT: gpu.binary @second [#gpu.object<#nvvm.target<chip = "sm_90">, properties = {{.*}}}, "P\EDU\BA
+// FATBIN: gpu.binary @first [#gpu.object<#nvvm.target<chip = "sm_80">, "P\EDU\BA
+// FATBIN-NEXT: gpu.binary @second [#gpu.object<#nvvm.target<chip = "sm_90">, "P\EDU\BA
 
 // BAD-FORMAT: for the --format option: Cannot find option named 'elf'!
 // BAD-DUMP: serialize-gpu-modules.mlir:{{[0-9]+}}:1: error: dump-ptx: cannot create '{{.*}}file/ptx': Not a directory

@@ -42,3 +42,9 @@
 // RUN:   --compress-lower-to-nvptx=chip=%cuda_chip | %run_gpu \
 // RUN:   | FileCheck %compress_src_root/test/Integration/CPU/int8/mlp-end-to-end.mlir \
 // RUN:     --check-prefixes=CHECK,FLOAT --allow-unused-prefixes
+// The lines above use tensor cores (mma.sync) for the matmuls with M, N >= 32
+// and dp4a for the rest; without tensor cores, dp4a computes the same integers.
+// RUN: compress-opt %compress_src_root/test/Integration/CPU/int8/matmul.mlir --compress-fuse-qdq \
+// RUN:   --compress-lower-to-nvptx="chip=%cuda_chip tensor-cores=false" | %run_gpu \
+// RUN:   | FileCheck %compress_src_root/test/Integration/CPU/int8/matmul.mlir \
+// RUN:     --check-prefixes=CHECK,FIXED --allow-unused-prefixes

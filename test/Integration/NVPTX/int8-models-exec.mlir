@@ -31,5 +31,5 @@
 
 // Something was printed, so that two empty outputs cannot compare equal
 // (the lines compared leave out the buffers' addresses).
-// PRINTED: Unranked Memref base@ = {{.*}} rank = 2
+// PRINTED: Unranked Memref base@ = {{.*}} rank = 2 {{.*}} data =
 // PRINTED-NEXT: [

@@ -25,9 +25,9 @@
 // RUN: ls %t/sm75 | FileCheck %s --check-prefix=OLD
 // RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 tensor-cores=false dump-ptx=%t/off" -o /dev/null
 // RUN: ls %t/off | FileCheck %s --check-prefix=OLD
-// Tensor cores are opt-in until checked on a GPU: the default is dp4a.
+// Tensor cores are the default since they ran on an H200 (scripts/gpu-check.sh).
 // RUN: compress-opt %s --compress-lower-to-nvptx="chip=sm_90 dump-ptx=%t/default" -o /dev/null
-// RUN: ls %t/default | FileCheck %s --check-prefix=OLD
+// RUN: ls %t/default | FileCheck %s --check-prefix=DEFAULT
 //
 // The kernel as compress-linalg-to-gpu{mma-sync=true} builds it.
 // RUN: compress-opt %s --pass-pipeline="builtin.module(one-shot-bufferize{bufferize-function-boundaries}, \
@@ -124,3 +124,7 @@ func.func @narrow(%a: tensor<16x64xi8>, %b: tensor<64x64xi8>) -> tensor<16x64xi3
 // OLD: mma_s8_k1_tiled_dp4a.ptx
 // OLD: mma_u8s8_k1_tiled_dp4a.ptx
 // OLD: narrow_k1_tiled_dp4a.ptx
+// DEFAULT: mma_batch_k1_mma.ptx
+// DEFAULT: mma_s8_k1_mma.ptx
+// DEFAULT: mma_u8s8_k1_mma.ptx
+// DEFAULT: narrow_k1_tiled_dp4a.ptx

@@ -28,4 +28,24 @@ def FuseElementwiseIntoParallelOps
   ];
 }
 
+def OrderConstantGlobals
+    : Pass<"compress-order-constant-globals", "ModuleOp"> {
+  let summary = "Renames and orders the constant globals of bufferization "
+                "by first use, so that output depends on input alone.";
+  let description = [{
+    One-shot module bufferization turns each tensor constant into a private
+    constant `memref.global` named `__constant_<shape><type>[_N]`, in the
+    order it visits functions; for functions that do not call each other
+    that order follows pointer values, so the same input compiled twice gave
+    differently ordered and numbered globals. This pass gives those globals
+    (private, constant, initialized, with that prefix) the names
+    `__constant_<shape><type>`, then `_1`, `_2`, ... in the order of their
+    first `memref.get_global` in the module, and moves them to the top of
+    the module in that order. Other symbols are left alone. Both
+    `compress-lower-to-cpu` and `compress-lower-to-nvptx` run it right after
+    bufferization.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // COMPRESS_CODEGEN_COMMON_PASSES_TD

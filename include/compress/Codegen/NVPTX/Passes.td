@@ -166,9 +166,15 @@ def SerializeGPUModules : Pass<"compress-serialize-gpu-modules", "ModuleOp"> {
     with the LLVM IR translations it needs registered by the pass itself (so
     that it works the same from compress-opt, the C API and Python), the CUDA
     Toolkit found in `/usr/local/cuda` when neither `toolkit` nor
-    `CUDA_ROOT`/`CUDA_HOME`/`CUDA_PATH` names one, and one addition:
+    `CUDA_ROOT`/`CUDA_HOME`/`CUDA_PATH` names one, and without the compile
+    times (`*TimeInMs`) that upstream records in each object's properties,
+    so that the output depends on the input alone. One addition:
     `dump-ptx=DIR` writes the PTX of each module to `DIR/<module>.ptx`,
-    whatever the binary format, creating `DIR`.
+    whatever the binary format, creating `DIR`. For each module launched
+    with constant sizes it also writes `DIR/<module>.launch`, three lines
+    `grid X Y Z`, `block X Y Z` and `shared BYTES`, so that a program that
+    loads the PTX itself (`benchmarks/gpu/gemm_bench`) launches the kernel
+    as the host code does.
   }];
   let options = [
     Option<"format", "format", "::mlir::compress::GPUBinaryFormat",

@@ -857,6 +857,18 @@ def matmul_file():
                    "s_in has fractions 0, +-0.5 (ties to even) and +-0.25, "
                    "+-0.75.")
     two_activations_case(f, rng)
+    # Last, so that the cases above keep their random values.
+    large = [
+        (make_layer(rng, "matmul_u8_large", "matmul", (64, 96), (96, 48), 1,
+                    "u8", "u8", activation="relu"),
+         "Large enough for the GPU's tensor cores (M, N >= 32; whole "
+         "m16n8k32 steps): u8 x i8, bias, ReLU."),
+        (make_layer(rng, "matmul_i8_large_ragged", "matmul", (40, 70),
+                    (70, 40), 1, "i8", "i8"),
+         "Tensor-core sized with partial tiles in M, N and K (40, 40, 70)."),
+    ]
+    for layer, comment in large:
+        add_layer_case(f, layer, comment)
     return f
 
 
