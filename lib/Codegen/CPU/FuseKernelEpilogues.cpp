@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -140,12 +141,17 @@ struct FuseKernelEpiloguesPass
         rewriter.replaceAllUsesWith(original, replacement);
     }
     // The untiled ops (and the slices tiling took of them) are dead now;
-    // erase them, so that bufferization never sees (or runs) them.
+    // erase them, so that bufferization never sees (or runs) them. A block's
+    // intermediates (its quantized activations, its i32 accumulators) were
+    // slices of whole-size tensor.empty ops; they become block-size ones, so
+    // that each block works in a buffer that stays in cache instead of
+    // touching a fresh part of a whole-size one.
     if (!epilogues.empty()) {
+      RewritePatternSet patterns(&getContext());
+      tensor::populateFoldTensorEmptyPatterns(patterns);
       GreedyRewriteConfig config;
       config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-      (void)applyPatternsGreedily(getOperation(),
-                                  RewritePatternSet(&getContext()), config);
+      (void)applyPatternsGreedily(getOperation(), std::move(patterns), config);
     }
   }
 };

@@ -288,57 +288,56 @@ Value buildClampI64(OpBuilder &b, Location loc, Value x, int64_t lo,
 
 /// gemmlowp's SaturatingRoundingDoublingHighMul(x, m) for |x| <= 2^31 and
 /// 0 <= m < 2^31, in i64. m is never INT32_MIN, so the one saturating case
-/// (INT32_MIN * INT32_MIN) cannot occur and needs no code.
+/// (INT32_MIN * INT32_MIN) cannot occur and needs no code. gemmlowp adds a
+/// nudge of 2^30 (1 - 2^30 for negative products) and divides by 2^31
+/// truncating toward zero; for every product p that equals
+/// floor((p + 2^30) / 2^31), an add and an arithmetic shift (checked
+/// against the reference arithmetic of Utils/QuantParams.cpp by
+/// test/Integration/CPU/int8/requantize-edge-cases.mlir).
 Value buildDoublingHighMul(OpBuilder &b, Location loc, Value x, Value m) {
-  Value zero = buildI64(b, loc, 0);
-  Value positiveNudge = buildI64(b, loc, int64_t(1) << 30);
-  Value negativeNudge = buildI64(b, loc, 1 - (int64_t(1) << 30));
-  Value twoTo31 = buildI64(b, loc, int64_t(1) << 31);
+  Value half = buildI64(b, loc, int64_t(1) << 30);
+  Value thirtyOne = buildI64(b, loc, 31);
   Value product = arith::MulIOp::create(b, loc, x, m);
-  Value isNonNegative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, product, zero);
-  Value nudge = arith::SelectOp::create(b, loc, isNonNegative, positiveNudge,
-                                        negativeNudge);
-  Value nudged = arith::AddIOp::create(b, loc, product, nudge);
-  // divsi truncates toward zero, as the C++ division gemmlowp uses.
-  return arith::DivSIOp::create(b, loc, nudged, twoTo31);
+  Value nudged = arith::AddIOp::create(b, loc, product, half);
+  return arith::ShRSIOp::create(b, loc, nudged, thirtyOne);
 }
 
-/// gemmlowp's RoundingDivideByPOT(x, exponent) for i32 values held in i64:
-/// the low bits and the arithmetic shift agree with the i32 computation.
+/// gemmlowp's RoundingDivideByPOT(x, exponent), rounding half away from
+/// zero, for i32 values held in i64: (x + offset + (x < 0 ? adjust : 0)) >>
+/// exponent, with offset = 2^(exponent - 1) and adjust = -1 (both 0 when the
+/// exponent is 0), which the caller precomputes per channel.
 Value buildRoundingDivideByPOT(OpBuilder &b, Location loc, Value x,
-                               Value exponent) {
-  Type i64 = b.getI64Type();
-  Value zero = buildI64(b, loc, 0);
-  Value one = buildI64(b, loc, 1);
-  Value power = arith::ShLIOp::create(b, loc, one, exponent);
-  Value mask = arith::SubIOp::create(b, loc, power, one);
-  Value remainder = arith::AndIOp::create(b, loc, x, mask);
-  Value isNegative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
-  Value halfMask = arith::ShRSIOp::create(b, loc, mask, one);
-  Value negativeBump = arith::ExtUIOp::create(b, loc, i64, isNegative);
-  Value threshold = arith::AddIOp::create(b, loc, halfMask, negativeBump);
-  Value roundUp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                        remainder, threshold);
-  Value quotient = arith::ShRSIOp::create(b, loc, x, exponent);
-  Value bump = arith::ExtUIOp::create(b, loc, i64, roundUp);
-  return arith::AddIOp::create(b, loc, quotient, bump);
+                               Value exponent, Value offset, Value adjust) {
+  Value sixtyThree = buildI64(b, loc, 63);
+  Value sign = arith::ShRSIOp::create(b, loc, x, sixtyThree);
+  Value negativeAdjust = arith::AndIOp::create(b, loc, sign, adjust);
+  Value rounded = arith::AddIOp::create(b, loc, x, offset);
+  Value adjusted = arith::AddIOp::create(b, loc, rounded, negativeAdjust);
+  return arith::ShRSIOp::create(b, loc, adjusted, exponent);
 }
+
+/// The per-channel constants of the fixed-point requantization.
+struct FixedPointConstants {
+  Value multiplier, rightShift, roundOffset, roundAdjust;
+  /// Null when no channel shifts left (multipliers below 1, the usual case).
+  Value leftShift;
+};
 
 /// TFLite's MultiplyByQuantizedMultiplier on an i32 accumulator, in i64.
 Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value acc,
-                                         Value multiplier, Value leftShift,
-                                         Value rightShift) {
-  Value wide = arith::ExtSIOp::create(b, loc, b.getI64Type(), acc);
-  // |acc| < 2^31 and leftShift <= 32, so the shift stays within i64; the
-  // result saturates to i32 as the op specifies.
-  Value shifted = arith::ShLIOp::create(b, loc, wide, leftShift);
-  Value saturated =
-      buildClampI64(b, loc, shifted, std::numeric_limits<int32_t>::min(),
-                    std::numeric_limits<int32_t>::max());
-  Value high = buildDoublingHighMul(b, loc, saturated, multiplier);
-  return buildRoundingDivideByPOT(b, loc, high, rightShift);
+                                         const FixedPointConstants &c) {
+  Value value = arith::ExtSIOp::create(b, loc, b.getI64Type(), acc);
+  if (c.leftShift) {
+    // |acc| < 2^31 and leftShift <= 32, so the shift stays within i64; the
+    // result saturates to i32 as the op specifies.
+    Value shifted = arith::ShLIOp::create(b, loc, value, c.leftShift);
+    value =
+        buildClampI64(b, loc, shifted, std::numeric_limits<int32_t>::min(),
+                      std::numeric_limits<int32_t>::max());
+  }
+  Value high = buildDoublingHighMul(b, loc, value, c.multiplier);
+  return buildRoundingDivideByPOT(b, loc, high, c.rightShift, c.roundOffset,
+                                  c.roundAdjust);
 }
 
 /// The output range after the fused clamp: [max(qmin, clamp_min),
@@ -379,8 +378,9 @@ struct RequantizeOpLowering : public OpConversionPattern<RequantizeOp> {
     int64_t rank = op.getInput().getType().getRank();
     ChannelConstants constants(rewriter, loc, rank, op.getAxis());
     bool fixedPoint = op.getRounding() == "fixed_point";
+    bool hasLeftShift = false;
     if (fixedPoint)
-      addFixedPointConstants(rewriter, multipliers, constants);
+      hasLeftShift = addFixedPointConstants(rewriter, multipliers, constants);
     else
       addFloatConstants(rewriter, multipliers, constants);
 
@@ -402,7 +402,8 @@ struct RequantizeOpLowering : public OpConversionPattern<RequantizeOp> {
         iterators, [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
           Value result =
               fixedPoint ? buildFixedPointBody(b, nestedLoc, args, constants,
-                                               zeroPoint, lo, hi, storage)
+                                               hasLeftShift, zeroPoint, lo, hi,
+                                               storage)
                          : buildFloatBody(b, nestedLoc, args, constants,
                                           zeroPoint, lo, hi, storage);
           linalg::YieldOp::create(b, nestedLoc, result);
@@ -412,23 +413,34 @@ struct RequantizeOpLowering : public OpConversionPattern<RequantizeOp> {
   }
 
 private:
-  /// Q31 multiplier, left shift and right shift per channel (constants 0, 1
-  /// and 2). Left shifts are capped at 32: every larger one saturates every
-  /// nonzero accumulator just the same, and the cap keeps `acc << shift`
-  /// within i64.
-  static void addFixedPointConstants(OpBuilder &b, ArrayRef<double> multipliers,
+  /// Q31 multiplier, right shift and its rounding offset and adjustment
+  /// per channel (constants 0 to 3), and the left shift (constant 4) when
+  /// some channel has one. Left shifts are capped at 32: every larger one
+  /// saturates every nonzero accumulator just the same, and the cap keeps
+  /// `acc << shift` within i64. Returns whether there are left shifts.
+  static bool addFixedPointConstants(OpBuilder &b, ArrayRef<double> multipliers,
                                      ChannelConstants &constants) {
-    SmallVector<Attribute> q31, left, right;
+    SmallVector<Attribute> q31, left, right, offset, adjust;
+    bool anyLeft = false;
     for (double m : multipliers) {
       // m is finite and positive (or 0 after underflow), so it encodes.
       QuantizedMultiplier encoded = *computeQuantizedMultiplier(m);
+      int64_t leftShift = std::clamp(encoded.shift, 0, 32);
+      int64_t rightShift = std::max(-encoded.shift, 0);
+      anyLeft |= leftShift > 0;
       q31.push_back(b.getI64IntegerAttr(encoded.multiplier));
-      left.push_back(b.getI64IntegerAttr(std::clamp(encoded.shift, 0, 32)));
-      right.push_back(b.getI64IntegerAttr(std::max(-encoded.shift, 0)));
+      left.push_back(b.getI64IntegerAttr(leftShift));
+      right.push_back(b.getI64IntegerAttr(rightShift));
+      offset.push_back(b.getI64IntegerAttr((int64_t(1) << rightShift) >> 1));
+      adjust.push_back(b.getI64IntegerAttr(rightShift > 0 ? -1 : 0));
     }
     constants.add(q31, b.getI64Type());
-    constants.add(left, b.getI64Type());
     constants.add(right, b.getI64Type());
+    constants.add(offset, b.getI64Type());
+    constants.add(adjust, b.getI64Type());
+    if (anyLeft)
+      constants.add(left, b.getI64Type());
+    return anyLeft;
   }
 
   /// The f64 multiplier s_in / s_out per channel (constant 0).
@@ -442,11 +454,12 @@ private:
 
   static Value buildFixedPointBody(OpBuilder &b, Location loc, ValueRange args,
                                    const ChannelConstants &constants,
-                                   int64_t zeroPoint, int64_t lo, int64_t hi,
-                                   Type storage) {
-    Value scaled = buildMultiplyByQuantizedMultiplier(
-        b, loc, args[0], constants.get(0, args), constants.get(1, args),
-        constants.get(2, args));
+                                   bool hasLeftShift, int64_t zeroPoint,
+                                   int64_t lo, int64_t hi, Type storage) {
+    FixedPointConstants fixed{constants.get(0, args), constants.get(1, args),
+                              constants.get(2, args), constants.get(3, args),
+                              hasLeftShift ? constants.get(4, args) : Value()};
+    Value scaled = buildMultiplyByQuantizedMultiplier(b, loc, args[0], fixed);
     Value zp = buildI64(b, loc, zeroPoint);
     Value shifted = arith::AddIOp::create(b, loc, scaled, zp);
     Value clamped = buildClampI64(b, loc, shifted, lo, hi);

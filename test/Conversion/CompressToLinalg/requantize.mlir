@@ -1,55 +1,41 @@
 // RUN: compress-opt %s -split-input-file -verify-diagnostics --convert-compress-to-linalg | FileCheck %s
 
 // Fixed point, per-tensor: m = 0.125 / 0.5 = 0.25 = 0.5 * 2^-1, so
-// M0 = 2^30, left shift 0, right shift 1. Everything is computed in i64:
-// acc << left, saturated to i32; SaturatingRoundingDoublingHighMul (nudge
-// 2^30 or 1 - 2^30, division by 2^31 truncating toward zero);
-// RoundingDivideByPOT (mask, remainder, threshold + 1 for negatives);
-// + zero point; clamp to [qmin, qmax]; truncation to the storage width.
+// M0 = 2^30, no left shift (none is emitted), right shift 1. Everything is
+// computed in i64: SaturatingRoundingDoublingHighMul as (acc * M0 + 2^30) >>
+// 31 (gemmlowp's nudge and truncating division give the same result);
+// RoundingDivideByPOT as (x + 2^(right - 1) + (x < 0 ? -1 : 0)) >> right
+// with the offset and the adjustment per channel; + zero point; clamp to
+// [qmin, qmax]; truncation to the storage width.
 // CHECK-LABEL: func.func @fixed_point_per_tensor
 // CHECK-SAME: (%[[ACC:.*]]: tensor<4xi32>) -> tensor<4xi8>
-// CHECK-DAG: %[[M0:.*]] = arith.constant 1073741824 : i64
-// CHECK-DAG: %[[LEFT:.*]] = arith.constant 0 : i64
-// CHECK-DAG: %[[RIGHT:.*]] = arith.constant 1 : i64
+// CHECK: %[[M0:.*]] = arith.constant 1073741824 : i64
+// CHECK: %[[RIGHT:.*]] = arith.constant 1 : i64
+// CHECK: %[[OFFSET:.*]] = arith.constant 1 : i64
+// CHECK: %[[ADJUST:.*]] = arith.constant -1 : i64
 // CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<4xi8>
 // CHECK: linalg.generic {{.*}} ins(%[[ACC]] : tensor<4xi32>) outs(%[[EMPTY]] : tensor<4xi8>)
 // CHECK: ^bb0(%[[IN:.*]]: i32, %{{.*}}: i8):
-// CHECK:   %[[WIDE:.*]] = arith.extsi %[[IN]] : i32 to i64
-// CHECK:   %[[SHL:.*]] = arith.shli %[[WIDE]], %[[LEFT]] : i64
-// CHECK:   %[[I32MIN:.*]] = arith.constant -2147483648 : i64
-// CHECK:   %[[I32MAX:.*]] = arith.constant 2147483647 : i64
-// CHECK:   %[[RAISED:.*]] = arith.maxsi %[[SHL]], %[[I32MIN]] : i64
-// CHECK:   %[[SAT:.*]] = arith.minsi %[[RAISED]], %[[I32MAX]] : i64
-// CHECK:   %[[ZERO:.*]] = arith.constant 0 : i64
-// CHECK:   %[[POS:.*]] = arith.constant 1073741824 : i64
-// CHECK:   %[[NEG:.*]] = arith.constant -1073741823 : i64
-// CHECK:   %[[TWO31:.*]] = arith.constant 2147483648 : i64
-// CHECK:   %[[PROD:.*]] = arith.muli %[[SAT]], %[[M0]] : i64
-// CHECK:   %[[NONNEG:.*]] = arith.cmpi sge, %[[PROD]], %[[ZERO]] : i64
-// CHECK:   %[[NUDGE:.*]] = arith.select %[[NONNEG]], %[[POS]], %[[NEG]] : i64
-// CHECK:   %[[NUDGED:.*]] = arith.addi %[[PROD]], %[[NUDGE]] : i64
-// CHECK:   %[[HIGH:.*]] = arith.divsi %[[NUDGED]], %[[TWO31]] : i64
-// CHECK:   %[[ZERO2:.*]] = arith.constant 0 : i64
-// CHECK:   %[[ONE:.*]] = arith.constant 1 : i64
-// CHECK:   %[[POW:.*]] = arith.shli %[[ONE]], %[[RIGHT]] : i64
-// CHECK:   %[[MASK:.*]] = arith.subi %[[POW]], %[[ONE]] : i64
-// CHECK:   %[[REM:.*]] = arith.andi %[[HIGH]], %[[MASK]] : i64
-// CHECK:   %[[ISNEG:.*]] = arith.cmpi slt, %[[HIGH]], %[[ZERO2]] : i64
-// CHECK:   %[[HALF:.*]] = arith.shrsi %[[MASK]], %[[ONE]] : i64
-// CHECK:   %[[BUMPNEG:.*]] = arith.extui %[[ISNEG]] : i1 to i64
-// CHECK:   %[[THRESHOLD:.*]] = arith.addi %[[HALF]], %[[BUMPNEG]] : i64
-// CHECK:   %[[UP:.*]] = arith.cmpi sgt, %[[REM]], %[[THRESHOLD]] : i64
-// CHECK:   %[[QUOT:.*]] = arith.shrsi %[[HIGH]], %[[RIGHT]] : i64
-// CHECK:   %[[BUMP:.*]] = arith.extui %[[UP]] : i1 to i64
-// CHECK:   %[[R:.*]] = arith.addi %[[QUOT]], %[[BUMP]] : i64
-// CHECK:   %[[ZP:.*]] = arith.constant -3 : i64
-// CHECK:   %[[Y:.*]] = arith.addi %[[R]], %[[ZP]] : i64
-// CHECK:   %[[LO:.*]] = arith.constant -128 : i64
-// CHECK:   %[[HI:.*]] = arith.constant 127 : i64
-// CHECK:   %[[YLO:.*]] = arith.maxsi %[[Y]], %[[LO]] : i64
-// CHECK:   %[[YHI:.*]] = arith.minsi %[[YLO]], %[[HI]] : i64
-// CHECK:   %[[T:.*]] = arith.trunci %[[YHI]] : i64 to i8
-// CHECK:   linalg.yield %[[T]] : i8
+// CHECK-NEXT:   %[[WIDE:.*]] = arith.extsi %[[IN]] : i32 to i64
+// CHECK-NEXT:   %[[HALF:.*]] = arith.constant 1073741824 : i64
+// CHECK-NEXT:   %[[C31:.*]] = arith.constant 31 : i64
+// CHECK-NEXT:   %[[PROD:.*]] = arith.muli %[[WIDE]], %[[M0]] : i64
+// CHECK-NEXT:   %[[NUDGED:.*]] = arith.addi %[[PROD]], %[[HALF]] : i64
+// CHECK-NEXT:   %[[HIGH:.*]] = arith.shrsi %[[NUDGED]], %[[C31]] : i64
+// CHECK-NEXT:   %[[C63:.*]] = arith.constant 63 : i64
+// CHECK-NEXT:   %[[SIGN:.*]] = arith.shrsi %[[HIGH]], %[[C63]] : i64
+// CHECK-NEXT:   %[[NEGADJ:.*]] = arith.andi %[[SIGN]], %[[ADJUST]] : i64
+// CHECK-NEXT:   %[[ROUNDED:.*]] = arith.addi %[[HIGH]], %[[OFFSET]] : i64
+// CHECK-NEXT:   %[[ADJUSTED:.*]] = arith.addi %[[ROUNDED]], %[[NEGADJ]] : i64
+// CHECK-NEXT:   %[[R:.*]] = arith.shrsi %[[ADJUSTED]], %[[RIGHT]] : i64
+// CHECK-NEXT:   %[[ZP:.*]] = arith.constant -3 : i64
+// CHECK-NEXT:   %[[Y:.*]] = arith.addi %[[R]], %[[ZP]] : i64
+// CHECK-NEXT:   %[[LO:.*]] = arith.constant -128 : i64
+// CHECK-NEXT:   %[[HI:.*]] = arith.constant 127 : i64
+// CHECK-NEXT:   %[[YLO:.*]] = arith.maxsi %[[Y]], %[[LO]] : i64
+// CHECK-NEXT:   %[[YHI:.*]] = arith.minsi %[[YLO]], %[[HI]] : i64
+// CHECK-NEXT:   %[[T:.*]] = arith.trunci %[[YHI]] : i64 to i8
+// CHECK-NEXT:   linalg.yield %[[T]] : i8
 func.func @fixed_point_per_tensor(%acc: tensor<4xi32>) -> tensor<4x!quant.uniform<i8:f32, 0.5:-3>> {
   %y = compress.requantize %acc {input_scales = array<f64: 0.125>} : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
   return %y : tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
@@ -57,8 +43,10 @@ func.func @fixed_point_per_tensor(%acc: tensor<4xi32>) -> tensor<4x!quant.unifor
 
 // -----
 
-// Fixed point, per-channel along axis 1, with clamps: the Q31 multipliers and
-// shifts are 1-D constants read through the channel dimension.
+// Fixed point, per-channel along axis 1, with clamps: the Q31 multipliers,
+// shifts and rounding constants are 1-D constants read through the channel
+// dimension; some channels shift left, so the left shift and saturation are
+// emitted.
 //   m = 0.05 / 0.1 = 0.5:        M0 = 2^30, left 0, right 0
 //   m = 0.3 / 0.1 = 3 = 0.75 * 4: M0 = 0.75 * 2^31 = 1610612736, left 2
 //   m = 2^40 / 0.1 = 0.625 * 2^44: M0 = 0.625 * 2^31 = 1342177280, shift 44,
@@ -70,12 +58,16 @@ func.func @fixed_point_per_tensor(%acc: tensor<4xi32>) -> tensor<4x!quant.unifor
 // CHECK-LABEL: func.func @fixed_point_per_channel
 // CHECK-DAG: %[[M0:.*]] = arith.constant dense<[1073741824, 1610612736, 1342177280, 0]> : tensor<4xi64>
 // CHECK-DAG: %[[LEFT:.*]] = arith.constant dense<[0, 2, 32, 0]> : tensor<4xi64>
-// CHECK-DAG: %[[RIGHT:.*]] = arith.constant dense<0> : tensor<4xi64>
-// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[CH]], #[[CH]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME: ins(%{{.*}}, %[[M0]], %[[LEFT]], %[[RIGHT]] : tensor<2x4xi32>, tensor<4xi64>, tensor<4xi64>, tensor<4xi64>)
-// CHECK: ^bb0(%{{.*}}: i32, %[[BM0:.*]]: i64, %[[BLEFT:.*]]: i64, %[[BRIGHT:.*]]: i64, %{{.*}}: i8):
-// CHECK: arith.shli %{{.*}}, %[[BLEFT]] : i64
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[CH]], #[[CH]], #[[CH]], #[[CH]], #[[CH]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%{{.*}}, %[[M0]], %{{.*}}, %{{.*}}, %{{.*}}, %[[LEFT]] : tensor<2x4xi32>, tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<4xi64>, tensor<4xi64>)
+// CHECK: ^bb0(%{{.*}}: i32, %[[BM0:.*]]: i64, %[[BRIGHT:.*]]: i64, %[[BOFFSET:.*]]: i64, %[[BADJUST:.*]]: i64, %[[BLEFT:.*]]: i64, %{{.*}}: i8):
+// CHECK: %[[SHL:.*]] = arith.shli %{{.*}}, %[[BLEFT]] : i64
+// CHECK: arith.constant -2147483648 : i64
+// CHECK: arith.constant 2147483647 : i64
+// CHECK: arith.maxsi %[[SHL]]
 // CHECK: arith.muli %{{.*}}, %[[BM0]] : i64
+// CHECK: arith.andi %{{.*}}, %[[BADJUST]] : i64
+// CHECK: arith.addi %{{.*}}, %[[BOFFSET]] : i64
 // CHECK: arith.shrsi %{{.*}}, %[[BRIGHT]] : i64
 // CHECK: %[[LO:.*]] = arith.constant 10 : i64
 // CHECK: %[[HI:.*]] = arith.constant 200 : i64
