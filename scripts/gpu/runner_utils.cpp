@@ -23,11 +23,11 @@
 #include <vector>
 
 #define COMPRESS_PRINT_MEMREF(suffix, type)                                    \
-  extern "C" void _mlir_ciface_printMemref##suffix(                           \
+  extern "C" void _mlir_ciface_printMemref##suffix(                            \
       UnrankedMemRefType<type> *descriptor) {                                  \
     impl::printMemRef(*descriptor);                                            \
   }                                                                            \
-  extern "C" void printMemref##suffix(int64_t rank, void *pointer) {          \
+  extern "C" void printMemref##suffix(int64_t rank, void *pointer) {           \
     UnrankedMemRefType<type> descriptor = {rank, pointer};                     \
     impl::printMemRef(descriptor);                                             \
   }

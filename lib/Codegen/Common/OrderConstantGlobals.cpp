@@ -104,8 +104,7 @@ struct OrderConstantGlobalsPass
       std::string temporary =
           "__compress_renaming_constant_" + std::to_string(index);
       if (failed(SymbolTable::replaceAllSymbolUses(
-              rename.first, StringAttr::get(&getContext(), temporary),
-              module)))
+              rename.first, StringAttr::get(&getContext(), temporary), module)))
         return signalPassFailure();
       SymbolTable::setSymbolName(rename.first, temporary);
     }

@@ -331,9 +331,8 @@ Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value acc,
     // |acc| < 2^31 and leftShift <= 32, so the shift stays within i64; the
     // result saturates to i32 as the op specifies.
     Value shifted = arith::ShLIOp::create(b, loc, value, c.leftShift);
-    value =
-        buildClampI64(b, loc, shifted, std::numeric_limits<int32_t>::min(),
-                      std::numeric_limits<int32_t>::max());
+    value = buildClampI64(b, loc, shifted, std::numeric_limits<int32_t>::min(),
+                          std::numeric_limits<int32_t>::max());
   }
   Value high = buildDoublingHighMul(b, loc, value, c.multiplier);
   return buildRoundingDivideByPOT(b, loc, high, c.rightShift, c.roundOffset,
@@ -400,12 +399,12 @@ struct RequantizeOpLowering : public OpConversionPattern<RequantizeOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, init.getType(), inputs, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-          Value result =
-              fixedPoint ? buildFixedPointBody(b, nestedLoc, args, constants,
-                                               hasLeftShift, zeroPoint, lo, hi,
-                                               storage)
-                         : buildFloatBody(b, nestedLoc, args, constants,
-                                          zeroPoint, lo, hi, storage);
+          Value result = fixedPoint
+                             ? buildFixedPointBody(b, nestedLoc, args,
+                                                   constants, hasLeftShift,
+                                                   zeroPoint, lo, hi, storage)
+                             : buildFloatBody(b, nestedLoc, args, constants,
+                                              zeroPoint, lo, hi, storage);
           linalg::YieldOp::create(b, nestedLoc, result);
         });
     rewriter.replaceOp(op, generic.getResult(0));
