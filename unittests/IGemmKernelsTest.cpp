@@ -10,10 +10,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "CpuKernels.h"
+#include "compress/Utils/QuantParams.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -143,6 +146,88 @@ TEST_P(IGemmPaths, InsideParallelRegion) {
 TEST_P(IGemmPaths, StridedB) {
   checkGemm(GetParam(), {17, 33, 65}, Fill::Random, 1, true, 3);
   checkGemm(GetParam(), {40, 50, 130}, Fill::Random, 2, true, 4);
+}
+
+/// compress_cpu_igemm_u8s8_packed_requantize against the GEMM reference
+/// followed by Utils/QuantParams.cpp's requantization (gemmlowp's arithmetic
+/// as written there) and, with `dequantize`, f32((q - dzp)) * scale.
+void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
+                     int64_t threads, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int64_t lda = g.K + 3, ldc = g.N + 1, ldo = g.N + 9;
+  auto A = makeData<uint8_t>(g.M * lda, Fill::Random, rng, 0, 255, 0);
+  auto B = makeData<int8_t>(g.K * g.N, Fill::Random, rng, -128, 127, 0);
+  auto C0 = makeData<int32_t>(g.M * ldc, Fill::Random, rng, -5000, 5000, 0);
+  // Multipliers around the accumulators' scale, some above 1 (left shifts)
+  // and a few tiny ones (shifts beyond 31).
+  const int64_t P = perColumn ? g.N : 1;
+  std::uniform_real_distribution<double> logScale(-22.0, 1.0);
+  std::vector<mlir::compress::QuantizedMultiplier> encoded;
+  std::vector<int64_t> params(5 * P);
+  for (int64_t c = 0; c < P; ++c) {
+    double m = c % 7 == 3 ? 1e-12 : std::exp2(logScale(rng));
+    auto q = *mlir::compress::computeQuantizedMultiplier(m);
+    encoded.push_back(q);
+    int64_t left = std::clamp<int64_t>(q.shift, 0, 32);
+    int64_t right = std::max<int64_t>(-q.shift, 0);
+    params[c] = q.multiplier;
+    params[P + c] = right;
+    params[2 * P + c] = (int64_t(1) << right) >> 1;
+    params[3 * P + c] = right > 0 ? -1 : 0;
+    params[4 * P + c] = left;
+  }
+  bool hasLeft = std::any_of(params.begin() + 4 * P, params.end(),
+                             [](int64_t v) { return v > 0; });
+  const int64_t zp = 7, lo = 0, hi = 200, dzp = 11;
+  const float scale = 0.0625f;
+  uint32_t scaleBits;
+  std::memcpy(&scaleBits, &scale, sizeof(scale));
+
+  std::vector<uint8_t> wantBytes(g.M * ldo, 0xAB), gotBytes(g.M * ldo, 0xAB);
+  std::vector<float> wantFloats(g.M * ldo, -1.0f), gotFloats(g.M * ldo, -1.0f);
+  for (int64_t m = 0; m < g.M; ++m)
+    for (int64_t n = 0; n < g.N; ++n) {
+      int64_t acc = C0[m * ldc + n];
+      for (int64_t k = 0; k < g.K; ++k)
+        acc += int64_t(A[m * lda + k]) * B[k * g.N + n];
+      int64_t q = mlir::compress::multiplyByQuantizedMultiplier(
+                      static_cast<int32_t>(acc), encoded[perColumn ? n : 0]) +
+                  zp;
+      q = std::clamp(q, lo, hi);
+      wantBytes[m * ldo + n] = static_cast<uint8_t>(q);
+      wantFloats[m * ldo + n] =
+          static_cast<float>(static_cast<int32_t>(q - dzp)) * scale;
+    }
+  const int64_t Kp = (g.K + 63) / 64 * 64, Np = (g.N + 15) / 16 * 16;
+  std::vector<int8_t> Bp(Kp * Np);
+  compress_cpu_pack_b16x4_8(g.K, g.N, B.data(), g.N, 1, Bp.data());
+  std::vector<int32_t> C = C0;
+  void *out = dequantize ? static_cast<void *>(gotFloats.data())
+                         : static_cast<void *>(gotBytes.data());
+  compress_cpu_igemm_u8s8_packed_requantize(
+      isa, g.M, g.N, g.K, A.data(), lda, Bp.data(), C.data(), ldc,
+      params.data(), P, hasLeft, zp, lo, hi, dequantize, dzp, scaleBits, out,
+      ldo, threads);
+  const std::string what =
+      "M=" + std::to_string(g.M) + " N=" + std::to_string(g.N) +
+      " K=" + std::to_string(g.K) + " threads=" + std::to_string(threads) +
+      (perColumn ? " per-column" : " per-tensor") +
+      (dequantize ? " f32" : " bytes");
+  if (dequantize)
+    ASSERT_EQ(gotFloats, wantFloats) << what;
+  else
+    ASSERT_EQ(gotBytes, wantBytes) << what;
+}
+
+TEST_P(IGemmPaths, RequantizeEpilogue) {
+  uint32_t seed = 21;
+  for (int64_t threads : {1, 2})
+    for (GemmCase g : {GemmCase{1, 17, 33}, GemmCase{13, 50, 70},
+                       GemmCase{64, 96, 300}, GemmCase{20, 33, 2500}})
+      for (bool perColumn : {true, false})
+        for (bool dequantize : {false, true})
+          checkRequantize(GetParam(), g, perColumn, dequantize, threads,
+                          seed++);
 }
 
 struct ConvCase {

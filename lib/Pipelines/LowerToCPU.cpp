@@ -23,6 +23,10 @@ using namespace mlir;
 
 void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
                                              const LowerToCPUOptions &options) {
+  // The requantization (and dequantization) of an int8 GEMM becomes one
+  // elementwise op that the GEMM kernel runs as its epilogue.
+  if (options.microkernels)
+    pm.addNestedPass<func::FuncOp>(createCompressCPUFuseRequantize());
   // compress ops (if any are left) become linalg on storage integers first,
   // so that bufferization never sees a quantized type.
   pm.addPass(createConvertCompressToLinalg());

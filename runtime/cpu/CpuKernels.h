@@ -93,6 +93,23 @@ COMPRESS_CPU_EXPORT void
 compress_cpu_igemm_u8s8_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
                                const uint8_t *A, int64_t lda, const int8_t *Bp,
                                int32_t *C, int64_t ldc, int64_t threads);
+// compress_cpu_igemm_u8s8_packed, then compress.requantize (fixed-point
+// rounding, runtime/cpu/Requantize.h) of C's final values into `out` (row
+// stride ldo elements), optionally followed by compress.dequantize to f32.
+// The VNNI path applies it tile by tile while the GEMM runs; C still
+// receives the i32 accumulators. `params` holds 5 x P values, P = N (per
+// column) or 1 (per tensor): the Q31 multipliers, the right shifts, the
+// rounding offsets 2^(right - 1) (0 for no shift), the rounding adjustments
+// (-1, 0 for no shift) and the left shifts (read only with hasLeftShift).
+// The result is clamp(. + zeroPoint, lo, hi), stored as one byte (u8 or i8
+// storage), or with `dequantize` as f32((q - dequantZeroPoint)) times the f32
+// whose bits are dequantScaleBits.
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
 // The same with B(k, n) = B[k * strideK + n * strideN] (packed internally).
 COMPRESS_CPU_EXPORT void
 compress_cpu_igemm_u8s8(int64_t isa, int64_t M, int64_t N, int64_t K,

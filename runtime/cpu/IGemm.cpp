@@ -29,6 +29,7 @@
 
 #include "IGemmPaths.h"
 #include "Internal.h"
+#include "Requantize.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -260,15 +261,19 @@ void igemmPortable(bool aPadded, int64_t M, int64_t N, int64_t K,
 //===----------------------------------------------------------------------===//
 
 using BlockFn = void (*)(bool, bool, int64_t, int64_t, int64_t, const uint8_t *,
-                         int64_t, const int8_t *, int64_t, int32_t *, int64_t);
+                         int64_t, const int8_t *, int64_t, int32_t *, int64_t,
+                         const RequantizeEpilogue *, int64_t, int64_t);
 
 void portableBlock(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
                    const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-                   int32_t *C, int64_t ldc) {
+                   int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+                   int64_t row0, int64_t col0) {
   if (aSigned)
     igemmPortable<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
   else
     igemmPortable<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+  if (ep)
+    applyRequantize(*ep, C, ldc, M, N, row0, col0);
 }
 
 struct PathChoice {
@@ -334,7 +339,8 @@ void splitGrid(int64_t M, int64_t N, const PathChoice &path, int threads,
 
 void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
                   int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
-                  int64_t Kp, int32_t *C, int64_t ldc, int64_t threadsArg) {
+                  int64_t Kp, int32_t *C, int64_t ldc, int64_t threadsArg,
+                  const RequantizeEpilogue *ep = nullptr) {
   if (M <= 0 || N <= 0 || K <= 0)
     return;
   PathChoice path = choosePath(isa, M);
@@ -346,7 +352,7 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
   const int64_t mBlocks = (M + path.mUnit - 1) / path.mUnit;
   const int64_t nBlocks = (N + path.nUnit - 1) / path.nUnit;
   if (threads <= 1 || mBlocks * nBlocks <= 1) {
-    path.fn(aSigned, aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+    path.fn(aSigned, aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, 0, 0);
     return;
   }
   int tm, tn;
@@ -364,7 +370,7 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
       int64_t n1 = std::min(N, nBlocks * (tj + 1) / tn * path.nUnit);
       if (m0 < m1 && n0 < n1)
         path.fn(aSigned, aPadded, m1 - m0, n1 - n0, K, A + m0 * lda, lda,
-                Bp + n0 * Kp, Kp, C + m0 * ldc + n0, ldc);
+                Bp + n0 * Kp, Kp, C + m0 * ldc + n0, ldc, ep, m0, n0);
     }
   }
 }
@@ -534,6 +540,41 @@ compress_cpu_igemm_u8s8_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
                                int32_t *C, int64_t ldc, int64_t threads) {
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
                threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  const int64_t P = paramCount;
+  uint32_t scaleBits = static_cast<uint32_t>(dequantScaleBits);
+  float scale;
+  std::memcpy(&scale, &scaleBits, sizeof(scale));
+  RequantizeEpilogue ep{params,
+                        params + P,
+                        params + 2 * P,
+                        params + 3 * P,
+                        params + 4 * P,
+                        /*perColumn=*/P > 1,
+                        hasLeftShift != 0,
+                        dequantize != 0,
+                        zeroPoint,
+                        lo,
+                        hi,
+                        dequantZeroPoint,
+                        scale,
+                        out,
+                        ldo};
+  if (M <= 0 || N <= 0)
+    return;
+  if (K <= 0) { // C holds the initial values, the final accumulators
+    applyRequantize(ep, C, ldc, M, N, 0, 0);
+    return;
+  }
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
+               threads, &ep);
 }
 
 COMPRESS_CPU_EXPORT void

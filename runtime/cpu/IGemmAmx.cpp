@@ -24,6 +24,7 @@
 
 #include "IGemmPaths.h"
 #include "Internal.h"
+#include "Requantize.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -220,11 +221,15 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
 
 void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-              int32_t *C, int64_t ldc) {
+              int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+              int64_t row0, int64_t col0) {
   if (aSigned)
     gemm<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
   else
     gemm<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+  // After the whole block: correct, without the VNNI path's overlap.
+  if (ep)
+    applyRequantize(*ep, C, ldc, M, N, row0, col0);
 }
 
 } // namespace compress::cpu::int8

@@ -14,16 +14,22 @@
 
 namespace compress::cpu::int8 {
 
+struct RequantizeEpilogue;
+
 // Block kernels: C[M x N] (i32, ldc) += A[M x K] * B, B packed B16x4 (panel
 // stride Kp * 16 bytes). aSigned: A is s8 and B u8 (conv) instead of A u8
 // and B s8. aPadded: A may be read, as zeros, up to roundUp(M, 16) rows and
-// Kp columns.
+// Kp columns. With `ep`, C's final values also go through the requantizing
+// epilogue (Requantize.h), C being the output's rows row0.. and columns
+// col0...
 void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
                const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-               int32_t *C, int64_t ldc);
+               int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+               int64_t row0, int64_t col0);
 void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-              int32_t *C, int64_t ldc);
+              int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+              int64_t row0, int64_t col0);
 // One channel plane of a depthwise convolution; false when the shape is not
 // handled (the caller then runs the portable code).
 bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,

@@ -16,6 +16,7 @@
 
 #include "IGemmPaths.h"
 #include "Internal.h"
+#include "Requantize.h"
 
 #include <algorithm>
 #include <cstring>
@@ -170,7 +171,8 @@ KernelFn pick(int mr, int nv) {
 
 template <bool S>
 void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
-          int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc) {
+          int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
+          const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
   const int64_t kq = aPadded ? (K + 3) / 4 : K / 4;
   const int ktail = aPadded ? 0 : static_cast<int>(K % 4);
   const int64_t ps = Kp * 16;
@@ -192,10 +194,17 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
     for (int64_t q0 = 0;; q0 += kcq) {
       const int64_t qn = std::min(kcq, kq - q0);
       const int kt = q0 + qn == kq ? ktail : 0;
+      const bool lastBlock = q0 + qn >= kq;
       for (int64_t m0 = 0; m0 < M; m0 += MR) {
         const int mr = static_cast<int>(std::min<int64_t>(MR, M - m0));
         pick<S>(mr, nv)(qn, kt, A + m0 * lda + 4 * q0, lda, Bn + 64 * q0, ps,
                         C + m0 * ldc + n0, ldc, last);
+        // The tile is final and in L1: its output is written now, between
+        // the arithmetic of the tiles around it.
+        if (ep && lastBlock)
+          applyRequantize(*ep, C + m0 * ldc + n0, ldc, mr,
+                          std::min<int64_t>(16 * nv, N - n0), row0 + m0,
+                          col0 + n0);
       }
       if (q0 + qn >= kq)
         break;
@@ -308,11 +317,12 @@ void depthwisePlaneTaps(int64_t taps, int64_t OH, int64_t OW, int64_t sh,
 
 void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
                const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
-               int32_t *C, int64_t ldc) {
+               int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+               int64_t row0, int64_t col0) {
   if (aSigned)
-    gemm<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+    gemm<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
   else
-    gemm<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc);
+    gemm<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
 }
 
 // Taps are taken four at a time: the four input bytes of each output pixel

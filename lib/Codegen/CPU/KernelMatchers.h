@@ -62,6 +62,11 @@ inline bool hasCPUKernel(Operation *op) {
   return op->hasAttr(kCPUKernelAttrName);
 }
 
+/// The attribute compress-cpu-fuse-requantize puts on the requantizing
+/// epilogue it builds (see its description in Passes.td).
+inline constexpr llvm::StringLiteral kCPURequantizeAttrName =
+    "compress.cpu_requantize";
+
 /// Static-shape matchers; they accept tensor or buffer semantics.
 std::optional<GemmMatch> matchGemm(linalg::LinalgOp op);
 std::optional<ConvMatch> matchConv(linalg::LinalgOp op);

@@ -20,6 +20,9 @@
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include <cstring>
 
 #define DEBUG_TYPE "compress-cpu-lower-kernels"
 
@@ -79,6 +82,12 @@ private:
   /// for the same `key`.
   memref::GlobalOp packedGlobal(StringRef key, Type element,
                                 const std::vector<char> &bytes);
+  /// The packed GEMM call with `epilogue` as its requantizing epilogue
+  /// (compress_cpu_igemm_u8s8_packed_requantize); erases the epilogue.
+  void lowerWithRequantize(OpBuilder &b, Location loc,
+                           linalg::GenericOp epilogue, int64_t ldo,
+                           SmallVector<Value> &args,
+                           const KernelChoice &choice);
   Value getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {
     return memref::GetGlobalOp::create(b, loc, global.getType(),
                                        global.getSymName());
@@ -91,6 +100,7 @@ private:
   ModuleOp module;
   SymbolTable symbols;
   llvm::StringMap<memref::GlobalOp> packed;
+  unsigned requantizeCount = 0;
   SmallVector<memref::GlobalOp> readGlobals;
 };
 
@@ -149,6 +159,47 @@ KernelCallBuilder::packedGlobal(StringRef key, Type element,
   symbols.insert(global); // may rename on a clash
   packed[key] = global;
   return global;
+}
+
+/// The elementwise op marked by compress-cpu-fuse-requantize that reads the
+/// GEMM's final accumulators `c` (identity maps) right after `gemm`, in the
+/// same block, and writes a buffer of the same shape laid out by rows.
+linalg::GenericOp findRequantizeEpilogue(linalg::LinalgOp gemm, Value c) {
+  for (Operation *user : c.getUsers()) {
+    auto epilogue = dyn_cast<linalg::GenericOp>(user);
+    if (!epilogue || !epilogue->hasAttr(kCPURequantizeAttrName) ||
+        epilogue->getBlock() != gemm->getBlock() ||
+        !gemm->isBeforeInBlock(epilogue) ||
+        !epilogue.hasPureBufferSemantics() || epilogue.getNumDpsInputs() < 1 ||
+        epilogue.getNumDpsInits() != 1 || epilogue.getDpsInputs()[0] != c)
+      continue;
+    OpOperand *in = epilogue.getDpsInputOperand(0);
+    OpOperand *out = epilogue.getDpsInitOperand(0);
+    if (!epilogue.getMatchingIndexingMap(in).isIdentity() ||
+        !epilogue.getMatchingIndexingMap(out).isIdentity() ||
+        cast<MemRefType>(out->get().getType()).getShape() !=
+            cast<MemRefType>(c.getType()).getShape())
+      continue;
+    // The call replaces both at the epilogue's place: what lies between
+    // (the output's allocation or subview, say) must neither read nor write
+    // memory.
+    bool pure = true;
+    for (Operation *op = gemm->getNextNode(); op != epilogue;
+         op = op->getNextNode()) {
+      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+      SmallVector<MemoryEffects::EffectInstance> list;
+      if (effects)
+        effects.getEffects(list);
+      bool allocates =
+          effects && llvm::all_of(list, [](auto &effect) {
+            return isa<MemoryEffects::Allocate>(effect.getEffect());
+          });
+      pure &= isMemoryEffectFree(op) || allocates;
+    }
+    if (pure)
+      return epilogue;
+  }
+  return nullptr;
 }
 
 /// The leading stride of a 2-D buffer whose last stride is 1.
@@ -211,8 +262,14 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
                                                       strideK, strideN));
     readGlobals.push_back(global);
     args.push_back(address(b, loc, getGlobal(b, loc, packedB)));
-    args.append(
-        {address(b, loc, c), i64(b, loc, *ldc), i64(b, loc, choice.threads)});
+    args.append({address(b, loc, c), i64(b, loc, *ldc)});
+    if (!isFloat)
+      if (linalg::GenericOp epilogue = findRequantizeEpilogue(op, c))
+        if (std::optional<int64_t> ldo = rowStride(epilogue.getDpsInits()[0])) {
+          lowerWithRequantize(b, loc, epilogue, *ldo, args, choice);
+          return success();
+        }
+    args.push_back(i64(b, loc, choice.threads));
     call(b, loc, base + "_packed", args);
     return success();
   }
@@ -230,6 +287,43 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
                i64(b, loc, choice.threads)});
   call(b, loc, base, args);
   return success();
+}
+
+void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
+                                            linalg::GenericOp epilogue,
+                                            int64_t ldo,
+                                            SmallVector<Value> &args,
+                                            const KernelChoice &choice) {
+  // After everything the output's address depends on.
+  b.setInsertionPoint(epilogue);
+  auto attr = epilogue->getAttrOfType<DictionaryAttr>(kCPURequantizeAttrName);
+  ArrayRef<int64_t> params = attr.getAs<DenseI64ArrayAttr>("params");
+  std::vector<char> bytes(params.size() * sizeof(int64_t));
+  std::memcpy(bytes.data(), params.data(), bytes.size());
+  memref::GlobalOp global =
+      packedGlobal(("__compress_requantize_" + Twine(requantizeCount++)).str(),
+                   b.getI64Type(), bytes);
+  auto integer = [&](StringRef name) {
+    return i64(b, loc, attr.getAs<IntegerAttr>(name).getInt());
+  };
+  bool dequantize = attr.get("dequantize_scale") != nullptr;
+  uint32_t scaleBits = 0;
+  if (dequantize) {
+    float scale = static_cast<float>(
+        attr.getAs<FloatAttr>("dequantize_scale").getValueAsDouble());
+    std::memcpy(&scaleBits, &scale, sizeof(scale));
+  }
+  args.append({address(b, loc, getGlobal(b, loc, global)),
+               i64(b, loc, int64_t(params.size() / 5)),
+               i64(b, loc, attr.getAs<BoolAttr>("has_left_shift").getValue()),
+               integer("zero_point"), integer("lo"), integer("hi"),
+               i64(b, loc, dequantize),
+               dequantize ? integer("dequantize_zero_point") : i64(b, loc, 0),
+               i64(b, loc, scaleBits),
+               address(b, loc, epilogue.getDpsInits()[0]), i64(b, loc, ldo),
+               i64(b, loc, choice.threads)});
+  call(b, loc, "compress_cpu_igemm_u8s8_packed_requantize", args);
+  epilogue.erase();
 }
 
 LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,

@@ -27,11 +27,21 @@ namespace {
 /// the producer (the quantization of a matmul's input, say) is recomputed at
 /// every reduction step, K times per output, and the consumer's body is no
 /// longer the plain i8 x i8 product that dp4a computes.
+/// Ops marked by an earlier compress pass (a `compress.*` attribute, such as
+/// compress-cpu-fuse-requantize's) are not fused either way: the fused op
+/// would compute more than the marking says, or lose it.
+bool isMarked(Operation *op) {
+  return llvm::any_of(op->getDiscardableAttrs(), [](NamedAttribute attr) {
+    return attr.getName().getValue().starts_with("compress.");
+  });
+}
+
 bool fusesIntoParallelOpsOnly(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
   auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
   return producer && producer->hasOneUse() && consumer &&
-         consumer.getNumReductionLoops() == 0;
+         consumer.getNumReductionLoops() == 0 && !isMarked(producer) &&
+         !isMarked(consumer);
 }
 
 struct FuseElementwiseIntoParallelOpsPass

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Conversion/CompressToLinalg/CompressToLinalg.h"
+#include "compress/Conversion/CompressToLinalg/RequantizeArithmetic.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Utils/QuantParams.h"
@@ -277,68 +278,6 @@ Value buildI64(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
 }
 
-/// min(max(x, lo), hi) on signed i64 values.
-Value buildClampI64(OpBuilder &b, Location loc, Value x, int64_t lo,
-                    int64_t hi) {
-  Value loValue = buildI64(b, loc, lo);
-  Value hiValue = buildI64(b, loc, hi);
-  Value raised = arith::MaxSIOp::create(b, loc, x, loValue);
-  return arith::MinSIOp::create(b, loc, raised, hiValue);
-}
-
-/// gemmlowp's SaturatingRoundingDoublingHighMul(x, m) for |x| <= 2^31 and
-/// 0 <= m < 2^31, in i64. m is never INT32_MIN, so the one saturating case
-/// (INT32_MIN * INT32_MIN) cannot occur and needs no code. gemmlowp adds a
-/// nudge of 2^30 (1 - 2^30 for negative products) and divides by 2^31
-/// truncating toward zero; for every product p that equals
-/// floor((p + 2^30) / 2^31), an add and an arithmetic shift (checked
-/// against the reference arithmetic of Utils/QuantParams.cpp by
-/// test/Integration/CPU/int8/requantize-edge-cases.mlir).
-Value buildDoublingHighMul(OpBuilder &b, Location loc, Value x, Value m) {
-  Value half = buildI64(b, loc, int64_t(1) << 30);
-  Value thirtyOne = buildI64(b, loc, 31);
-  Value product = arith::MulIOp::create(b, loc, x, m);
-  Value nudged = arith::AddIOp::create(b, loc, product, half);
-  return arith::ShRSIOp::create(b, loc, nudged, thirtyOne);
-}
-
-/// gemmlowp's RoundingDivideByPOT(x, exponent), rounding half away from
-/// zero, for i32 values held in i64: (x + offset + (x < 0 ? adjust : 0)) >>
-/// exponent, with offset = 2^(exponent - 1) and adjust = -1 (both 0 when the
-/// exponent is 0), which the caller precomputes per channel.
-Value buildRoundingDivideByPOT(OpBuilder &b, Location loc, Value x,
-                               Value exponent, Value offset, Value adjust) {
-  Value sixtyThree = buildI64(b, loc, 63);
-  Value sign = arith::ShRSIOp::create(b, loc, x, sixtyThree);
-  Value negativeAdjust = arith::AndIOp::create(b, loc, sign, adjust);
-  Value rounded = arith::AddIOp::create(b, loc, x, offset);
-  Value adjusted = arith::AddIOp::create(b, loc, rounded, negativeAdjust);
-  return arith::ShRSIOp::create(b, loc, adjusted, exponent);
-}
-
-/// The per-channel constants of the fixed-point requantization.
-struct FixedPointConstants {
-  Value multiplier, rightShift, roundOffset, roundAdjust;
-  /// Null when no channel shifts left (multipliers below 1, the usual case).
-  Value leftShift;
-};
-
-/// TFLite's MultiplyByQuantizedMultiplier on an i32 accumulator, in i64.
-Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value acc,
-                                         const FixedPointConstants &c) {
-  Value value = arith::ExtSIOp::create(b, loc, b.getI64Type(), acc);
-  if (c.leftShift) {
-    // |acc| < 2^31 and leftShift <= 32, so the shift stays within i64; the
-    // result saturates to i32 as the op specifies.
-    Value shifted = arith::ShLIOp::create(b, loc, value, c.leftShift);
-    value = buildClampI64(b, loc, shifted, std::numeric_limits<int32_t>::min(),
-                          std::numeric_limits<int32_t>::max());
-  }
-  Value high = buildDoublingHighMul(b, loc, value, c.multiplier);
-  return buildRoundingDivideByPOT(b, loc, high, c.rightShift, c.roundOffset,
-                                  c.roundAdjust);
-}
-
 /// The output range after the fused clamp: [max(qmin, clamp_min),
 /// min(qmax, clamp_max)].
 std::pair<int64_t, int64_t> getRequantizeBounds(RequantizeOp op,
@@ -419,27 +358,21 @@ private:
   /// `acc << shift` within i64. Returns whether there are left shifts.
   static bool addFixedPointConstants(OpBuilder &b, ArrayRef<double> multipliers,
                                      ChannelConstants &constants) {
-    SmallVector<Attribute> q31, left, right, offset, adjust;
-    bool anyLeft = false;
-    for (double m : multipliers) {
-      // m is finite and positive (or 0 after underflow), so it encodes.
-      QuantizedMultiplier encoded = *computeQuantizedMultiplier(m);
-      int64_t leftShift = std::clamp(encoded.shift, 0, 32);
-      int64_t rightShift = std::max(-encoded.shift, 0);
-      anyLeft |= leftShift > 0;
-      q31.push_back(b.getI64IntegerAttr(encoded.multiplier));
-      left.push_back(b.getI64IntegerAttr(leftShift));
-      right.push_back(b.getI64IntegerAttr(rightShift));
-      offset.push_back(b.getI64IntegerAttr((int64_t(1) << rightShift) >> 1));
-      adjust.push_back(b.getI64IntegerAttr(rightShift > 0 ? -1 : 0));
-    }
-    constants.add(q31, b.getI64Type());
-    constants.add(right, b.getI64Type());
-    constants.add(offset, b.getI64Type());
-    constants.add(adjust, b.getI64Type());
-    if (anyLeft)
-      constants.add(left, b.getI64Type());
-    return anyLeft;
+    FixedPointRequantization encoded =
+        encodeFixedPointRequantization(multipliers);
+    auto add = [&](ArrayRef<int64_t> values) {
+      SmallVector<Attribute> attrs;
+      for (int64_t value : values)
+        attrs.push_back(b.getI64IntegerAttr(value));
+      constants.add(attrs, b.getI64Type());
+    };
+    add(encoded.multiplier);
+    add(encoded.rightShift);
+    add(encoded.roundOffset);
+    add(encoded.roundAdjust);
+    if (encoded.hasLeftShift)
+      add(encoded.leftShift);
+    return encoded.hasLeftShift;
   }
 
   /// The f64 multiplier s_in / s_out per channel (constant 0).
@@ -563,6 +496,84 @@ struct ConvertCompressToLinalgPass
 };
 
 } // namespace
+
+static Value i64Constant(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
+}
+
+FixedPointRequantization
+mlir::compress::encodeFixedPointRequantization(ArrayRef<double> multipliers) {
+  FixedPointRequantization result;
+  for (double m : multipliers) {
+    // m is finite and positive (or 0 after underflow), so it encodes.
+    QuantizedMultiplier encoded = *computeQuantizedMultiplier(m);
+    int64_t leftShift = std::clamp(encoded.shift, 0, 32);
+    int64_t rightShift = std::max(-encoded.shift, 0);
+    result.hasLeftShift |= leftShift > 0;
+    result.multiplier.push_back(encoded.multiplier);
+    result.leftShift.push_back(leftShift);
+    result.rightShift.push_back(rightShift);
+    result.roundOffset.push_back((int64_t(1) << rightShift) >> 1);
+    result.roundAdjust.push_back(rightShift > 0 ? -1 : 0);
+  }
+  return result;
+}
+
+Value mlir::compress::buildClampI64(OpBuilder &b, Location loc, Value x,
+                                    int64_t lo, int64_t hi) {
+  Value loValue = i64Constant(b, loc, lo);
+  Value hiValue = i64Constant(b, loc, hi);
+  Value raised = arith::MaxSIOp::create(b, loc, x, loValue);
+  return arith::MinSIOp::create(b, loc, raised, hiValue);
+}
+
+/// gemmlowp's SaturatingRoundingDoublingHighMul(x, m) for |x| <= 2^31 and
+/// 0 <= m < 2^31, in i64. m is never INT32_MIN, so the one saturating case
+/// (INT32_MIN * INT32_MIN) cannot occur and needs no code. gemmlowp adds a
+/// nudge of 2^30 (1 - 2^30 for negative products) and divides by 2^31
+/// truncating toward zero; for every product p that equals
+/// floor((p + 2^30) / 2^31), an add and an arithmetic shift (checked
+/// against the reference arithmetic of Utils/QuantParams.cpp by
+/// test/Integration/CPU/int8/requantize-edge-cases.mlir).
+static Value buildDoublingHighMul(OpBuilder &b, Location loc, Value x,
+                                  Value m) {
+  Value half = i64Constant(b, loc, int64_t(1) << 30);
+  Value thirtyOne = i64Constant(b, loc, 31);
+  Value product = arith::MulIOp::create(b, loc, x, m);
+  Value nudged = arith::AddIOp::create(b, loc, product, half);
+  return arith::ShRSIOp::create(b, loc, nudged, thirtyOne);
+}
+
+/// gemmlowp's RoundingDivideByPOT(x, exponent), rounding half away from
+/// zero, for i32 values held in i64: (x + offset + (x < 0 ? adjust : 0)) >>
+/// exponent, with offset = 2^(exponent - 1) and adjust = -1 (both 0 when the
+/// exponent is 0), which the caller precomputes per channel.
+static Value buildRoundingDivideByPOT(OpBuilder &b, Location loc, Value x,
+                                      Value exponent, Value offset,
+                                      Value adjust) {
+  Value sixtyThree = i64Constant(b, loc, 63);
+  Value sign = arith::ShRSIOp::create(b, loc, x, sixtyThree);
+  Value negativeAdjust = arith::AndIOp::create(b, loc, sign, adjust);
+  Value rounded = arith::AddIOp::create(b, loc, x, offset);
+  Value adjusted = arith::AddIOp::create(b, loc, rounded, negativeAdjust);
+  return arith::ShRSIOp::create(b, loc, adjusted, exponent);
+}
+
+/// TFLite's MultiplyByQuantizedMultiplier on an i32 accumulator, in i64.
+Value mlir::compress::buildMultiplyByQuantizedMultiplier(
+    OpBuilder &b, Location loc, Value acc, const FixedPointConstants &c) {
+  Value value = arith::ExtSIOp::create(b, loc, b.getI64Type(), acc);
+  if (c.leftShift) {
+    // |acc| < 2^31 and leftShift <= 32, so the shift stays within i64; the
+    // result saturates to i32 as the op specifies.
+    Value shifted = arith::ShLIOp::create(b, loc, value, c.leftShift);
+    value = buildClampI64(b, loc, shifted, std::numeric_limits<int32_t>::min(),
+                          std::numeric_limits<int32_t>::max());
+  }
+  Value high = buildDoublingHighMul(b, loc, value, c.multiplier);
+  return buildRoundingDivideByPOT(b, loc, high, c.rightShift, c.roundOffset,
+                                  c.roundAdjust);
+}
 
 void mlir::compress::populateCompressToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {

@@ -92,6 +92,80 @@ module {
 
 // -----
 
+// A requantizing epilogue (compress-cpu-fuse-requantize's marking) right
+// after an int8 GEMM, with only an allocation between them, goes into the
+// kernel call: its integers become a constant global, its scalars
+// arguments, and the generic disappears. The second GEMM's epilogue reads
+// the accumulators after a store to them, so it stays a loop.
+// CHECK-LABEL: module
+// CHECK: memref.global "private" constant @__compress_requantize_0 : memref<5xi64> = dense<[1717986918, 3, 4, -1, 0]>
+// CHECK-LABEL: func.func @requantize
+// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x3xf32>
+// CHECK: memref.get_global @__compress_requantize_0
+// CHECK: call @compress_cpu_igemm_u8s8_packed_requantize(
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[OUT]]
+// CHECK-LABEL: func.func @not_after_a_store
+// CHECK: call @compress_cpu_igemm_u8s8_packed(
+// CHECK: memref.store
+// CHECK: linalg.generic
+module {
+  memref.global "private" constant @w : memref<4x3xi8> = dense<[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12]]>
+  func.func @requantize(%a: memref<2x4xi8>, %c: memref<2x3xi32>) -> memref<2x3xf32> {
+    %w = memref.get_global @w : memref<4x3xi8>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %out = memref.alloc() : memref<2x3xf32>
+    // (The body is a stand-in: the marking says what the kernel computes.)
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%c : memref<2x3xi32>) outs(%out : memref<2x3xf32>)
+        attrs = {compress.cpu_requantize = {dequantize_scale = 1.000000e-01 : f32, dequantize_zero_point = 5 : i64, has_left_shift = false, hi = 255 : i64, lo = 0 : i64, params = array<i64: 1717986918, 3, 4, -1, 0>, zero_point = 5 : i64}} {
+    ^bb0(%in: i32, %o: f32):
+      %f = arith.sitofp %in : i32 to f32
+      linalg.yield %f : f32
+    }
+    return %out : memref<2x3xf32>
+  }
+  func.func @not_after_a_store(%a: memref<2x4xi8>, %c: memref<2x3xi32>, %out: memref<2x3xf32>) {
+    %w = memref.get_global @w : memref<4x3xi8>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %c0 = arith.constant 0 : index
+    %zero = arith.constant 0 : i32
+    memref.store %zero, %c[%c0, %c0] : memref<2x3xi32>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%c : memref<2x3xi32>) outs(%out : memref<2x3xf32>)
+        attrs = {compress.cpu_requantize = {has_left_shift = false, hi = 255 : i64, lo = 0 : i64, params = array<i64: 1717986918, 3, 4, -1, 0>, zero_point = 5 : i64}} {
+    ^bb0(%in: i32, %o: f32):
+      %f = arith.sitofp %in : i32 to f32
+      linalg.yield %f : f32
+    }
+    return
+  }
+}
+
+// -----
+
 // CHECK-LABEL: func.func @conv
 // CHECK: memref.get_global @f_conv_f32
 // CHECK: call @compress_cpu_conv2d_nchw_f32

@@ -152,6 +152,39 @@ def CompressCPUSelectKernels : Pass<"compress-cpu-select-kernels", "ModuleOp"> {
   ];
 }
 
+def CompressCPUFuseRequantize
+    : Pass<"compress-cpu-fuse-requantize", "func::FuncOp"> {
+  let summary = "Requantization (and dequantization) of an int8 GEMM's result "
+                "as one elementwise op the GEMM kernel can run as its "
+                "epilogue.";
+  let description = [{
+    Runs before `convert-compress-to-linalg`. A `compress.requantize`
+    (fixed-point rounding, rank 2, per-tensor or per-column input scales,
+    per-tensor 8-bit output) whose input is the only use of a u8 x s8 -> i32
+    GEMM of `compress-fuse-qdq` becomes one elementwise `linalg.generic`
+    with exactly the arithmetic `convert-compress-to-linalg` emits for the
+    op; when the requantized tensor's only user is a per-tensor
+    `compress.dequantize` to f32, that is folded into the same generic. The
+    generic carries `compress.cpu_requantize = {params = array<i64: ...>,
+    has_left_shift, zero_point, lo, hi[, dequantize_zero_point,
+    dequantize_scale]}`: the Q31 multipliers, right shifts, rounding offsets,
+    rounding adjustments and left shifts (one per column, or one) and the
+    output's zero point and clamp bounds. `compress-fuse-elementwise-into-
+    parallel-ops` does not fuse marked ops, so the generic keeps computing
+    just that; `compress-cpu-lower-kernels` hands it to the GEMM kernel
+    (`compress_cpu_igemm_u8s8_packed_requantize`), which applies it to each
+    finished tile while it is in cache. Where the kernel does not take it,
+    the generic runs as an ordinary loop with the same results.
+    `compress-lower-to-cpu` runs this pass with `microkernels=true`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def CompressCPUFuseKernelEpilogues
     : Pass<"compress-cpu-fuse-kernel-epilogues", "func::FuncOp"> {
   let summary = "Run GEMM kernels and their elementwise epilogues row block "

@@ -20,7 +20,9 @@ def FuseElementwiseIntoParallelOps
     reduction step, K times per output, and the consumer's body would no
     longer be the plain i8 x i8 product that dp4a, tensor cores and the CPU kernels compute.
     Both `compress-lower-to-cpu` and `compress-lower-to-nvptx` run it
-    (`fuse-elementwise=true`).
+    (`fuse-elementwise=true`). Ops that carry a `compress.*` attribute (the
+    requantizing epilogues of `compress-cpu-fuse-requantize`) are not fused
+    with anything: the attribute describes exactly what the op computes.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -45,6 +45,28 @@ LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
              << attr.getValue();
     return success();
   }
+  if (attr.getName() == "compress.cpu_requantize") {
+    // Set by compress-cpu-fuse-requantize, read by compress-cpu-lower-kernels:
+    // five arrays of P integers and the output's zero point and bounds.
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    auto params = dict ? dict.getAs<DenseI64ArrayAttr>("params") : nullptr;
+    bool valid = params && params.size() > 0 && params.size() % 5 == 0 &&
+                 dict.getAs<BoolAttr>("has_left_shift") &&
+                 dict.getAs<IntegerAttr>("zero_point") &&
+                 dict.getAs<IntegerAttr>("lo") && dict.getAs<IntegerAttr>("hi");
+    bool dequantize = dict && dict.get("dequantize_scale");
+    if (valid && dequantize)
+      valid = dict.getAs<FloatAttr>("dequantize_scale") &&
+              dict.getAs<IntegerAttr>("dequantize_zero_point");
+    if (!valid)
+      return op->emitOpError()
+             << "attribute 'compress.cpu_requantize' must be {params = "
+                "array<i64: 5 x P values>, has_left_shift = bool, zero_point, "
+                "lo, hi : i64[, dequantize_zero_point : i64, "
+                "dequantize_scale : f32]}, got "
+             << attr.getValue();
+    return success();
+  }
   return op->emitOpError() << "unknown compress dialect attribute '"
                            << attr.getName() << "'";
 }

@@ -23,6 +23,18 @@
 // RUN: compress-opt %s --compress-fuse-qdq --convert-compress-to-linalg --compress-lower-to-cpu=microkernels=false \
 // RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \
 // RUN:   --allow-unused-prefixes
+// compress-lower-to-cpu converting the compress ops itself: the GEMMs'
+// requantization (and dequantization) runs as the kernel's epilogue
+// (compress-cpu-fuse-requantize), on every path.
+// RUN: compress-opt %s --compress-fuse-qdq --compress-lower-to-cpu \
+// RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \
+// RUN:   --allow-unused-prefixes
+// RUN: compress-opt %s --compress-fuse-qdq --compress-lower-to-cpu=cpu=portable \
+// RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \
+// RUN:   --allow-unused-prefixes
+// RUN: compress-opt %s --compress-fuse-qdq --compress-lower-to-cpu=threads=2 \
+// RUN:   | %run_cpu | FileCheck %s --check-prefixes=CHECK,FIXED \
+// RUN:   --allow-unused-prefixes
 // RUN: compress-opt %s --compress-fuse-qdq | FileCheck %s --check-prefix=FUSED
 //
 // FUSED-NOT: compress.dequantize
