@@ -13,6 +13,7 @@
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runner/JitRuntime.h"
 #include "compress/Runner/ModelRunner.h"
+#include "compress/Runner/Samples.h"
 #include "compress/Utils/CalibrationStats.h"
 #include "compress/Utils/Npy.h"
 #include "compress/Utils/Progress.h"
@@ -51,61 +52,6 @@ namespace {
 constexpr llvm::StringLiteral kRecorderName = "__compress_observe_f32";
 constexpr llvm::StringLiteral kEntryWrapperName = "__compress_calibrate_entry";
 
-//===----------------------------------------------------------------------===//
-// Samples
-//===----------------------------------------------------------------------===//
-
-/// One argument of one run: its shape and float32 data.
-struct SampleArg {
-  SmallVector<int64_t> shape;
-  std::vector<float> data;
-};
-using Sample = SmallVector<SampleArg>;
-
-/// Splits `array` into samples for `type`: the array itself, or its slices
-/// along a leading stacking dimension.
-FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
-                                               RankedTensorType type,
-                                               StringRef file, Location loc) {
-  std::vector<SampleArg> samples;
-  if (fitsShape(array.shape, type)) {
-    samples.push_back({array.shape, array.data});
-    return samples;
-  }
-  ArrayRef<int64_t> shape = array.shape;
-  if (!shape.empty() && fitsShape(shape.drop_front(), type)) {
-    int64_t count = shape.front();
-    int64_t size = count ? array.numElements() / count : 0;
-    for (int64_t i = 0; i < count; ++i)
-      samples.push_back(
-          {SmallVector<int64_t>(shape.drop_front()),
-           std::vector<float>(array.data.begin() + i * size,
-                              array.data.begin() + (i + 1) * size)});
-    return samples;
-  }
-  ArrayRef<int64_t> expected = type.getShape();
-  if (std::optional<int64_t> stacked = countStackedBatches(shape, type);
-      stacked && *stacked > 0) {
-    int64_t batch = expected[0], count = shape[0] / batch;
-    int64_t size = array.numElements() / count;
-    SmallVector<int64_t> batchShape(shape);
-    batchShape[0] = batch;
-    for (int64_t i = 0; i < count; ++i)
-      samples.push_back({batchShape, std::vector<float>(
-                                         array.data.begin() + i * size,
-                                         array.data.begin() + (i + 1) * size)});
-    return samples;
-  }
-  InFlightDiagnostic diag = emitError(loc)
-                            << "compress-calibrate: sample '" << file
-                            << "' has shape " << formatNpyShape(shape)
-                            << ", which fits neither the argument type " << type
-                            << " nor a stack of such arguments";
-  if (!expected.empty() && !ShapedType::isDynamic(expected[0]))
-    diag << " nor a stack of batches of " << expected[0];
-  return diag;
-}
-
 bool isSupportedArgument(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor &&
@@ -113,90 +59,12 @@ bool isSupportedArgument(Type type) {
           tensor.getElementType().isBF16());
 }
 
-/// The .npy files of `dir`, sorted, grouped by argument: plain files are
-/// argument 0; `NAME.argK.npy` is argument K of sample NAME.
-FailureOr<std::map<std::string, std::map<unsigned, std::string>>>
-listSampleFiles(StringRef dir, Location loc) {
-  std::error_code error;
-  if (!llvm::sys::fs::is_directory(dir))
-    return emitError(loc) << "compress-calibrate: option 'data' must name a "
-                             "directory of .npy files, got '"
-                          << dir << "'";
-  std::map<std::string, std::map<unsigned, std::string>> groups;
-  for (llvm::sys::fs::directory_iterator it(dir, error), end;
-       it != end && !error; it.increment(error)) {
-    StringRef path = it->path();
-    if (llvm::sys::path::extension(path) != ".npy")
-      continue;
-    // Samples run in file-name order (as `ls` lists them); the `.argK` part
-    // of a multi-argument sample is dropped from its sorting key.
-    StringRef stem = llvm::sys::path::stem(path);
-    unsigned argument = 0;
-    size_t dot = stem.rfind(".arg");
-    if (dot != StringRef::npos &&
-        !stem.drop_front(dot + 4).getAsInteger(10, argument))
-      stem = stem.take_front(dot);
-    else
-      argument = 0;
-    groups[(stem + ".npy").str()][argument] = path.str();
-  }
-  if (error)
-    return emitError(loc) << "compress-calibrate: cannot list '" << dir
-                          << "': " << error.message();
-  if (groups.empty())
-    return emitError(loc) << "compress-calibrate: no .npy files in '" << dir
-                          << "'";
-  return groups;
-}
-
-FailureOr<std::vector<Sample>> loadSamples(
-    const std::map<std::string, std::map<unsigned, std::string>> &groups,
-    func::FuncOp entry, Location loc) {
-  FunctionType type = entry.getFunctionType();
-  std::vector<Sample> samples;
-  for (const auto &[name, files] : groups) {
-    if (files.size() != type.getNumInputs() ||
-        files.rbegin()->first != type.getNumInputs() - 1)
-      return emitError(loc)
-             << "compress-calibrate: sample '" << name << "' has "
-             << files.size() << " file(s) but @" << entry.getSymName()
-             << " takes " << type.getNumInputs()
-             << " argument(s); name them NAME.arg0.npy, NAME.arg1.npy, ...";
-    std::vector<std::vector<SampleArg>> perArgument;
-    for (const auto &[argument, file] : files) {
-      llvm::Expected<NpyArray> array = readNpyFile(file);
-      if (!array)
-        return emitError(loc)
-               << "compress-calibrate: " << llvm::toString(array.takeError());
-      auto argType = cast<RankedTensorType>(type.getInput(argument));
-      FailureOr<std::vector<SampleArg>> split =
-          splitSamples(*array, argType, file, loc);
-      if (failed(split))
-        return failure();
-      perArgument.push_back(std::move(*split));
-    }
-    size_t count = perArgument.front().size();
-    for (const std::vector<SampleArg> &args : perArgument)
-      if (args.size() != count)
-        return emitError(loc) << "compress-calibrate: the files of sample '"
-                              << name << "' stack different numbers of "
-                              << "samples";
-    for (size_t i = 0; i < count; ++i) {
-      Sample sample;
-      for (std::vector<SampleArg> &args : perArgument)
-        sample.push_back(std::move(args[i]));
-      samples.push_back(std::move(sample));
-    }
-  }
-  return samples;
-}
-
 /// The function the samples are for: `entryName`, or the one public function
 /// whose arguments the first sample's files fit.
-FailureOr<func::FuncOp> selectCalibrationEntry(
-    ModuleOp module, StringRef entryName,
-    const std::map<std::string, std::map<unsigned, std::string>> &groups,
-    Location loc) {
+FailureOr<func::FuncOp> selectCalibrationEntry(ModuleOp module,
+                                               StringRef entryName,
+                                               const SampleFiles &groups,
+                                               Location loc) {
   const auto &firstFiles = groups.begin()->second;
   EntrySelection how;
   how.tool = "compress-calibrate";
@@ -475,14 +343,15 @@ void CalibratePass::runOnOperation() {
     return;
   }
 
-  auto groups = listSampleFiles(data, loc);
+  auto groups = listSampleFiles(data, "compress-calibrate", loc);
   if (failed(groups))
     return signalPassFailure();
   FailureOr<func::FuncOp> entryOr =
       selectCalibrationEntry(module, entry, *groups, loc);
   if (failed(entryOr))
     return signalPassFailure();
-  FailureOr<std::vector<Sample>> samples = loadSamples(*groups, *entryOr, loc);
+  FailureOr<std::vector<Sample>> samples =
+      loadSamples(*groups, *entryOr, "compress-calibrate", loc);
   if (failed(samples))
     return signalPassFailure();
 

@@ -16,7 +16,7 @@
 #include "compress/Codegen/CPU/Passes.h"
 #include "compress/Conversion/CompressToLinalg/RequantizeArithmetic.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

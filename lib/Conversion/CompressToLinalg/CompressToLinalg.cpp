@@ -13,7 +13,7 @@
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Utils/QuantParams.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -21,7 +21,7 @@
 #include "Layers.h"
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"

@@ -5,7 +5,7 @@
 
 #include "Tensors.h"
 
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"

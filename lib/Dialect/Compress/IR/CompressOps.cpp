@@ -4,7 +4,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"

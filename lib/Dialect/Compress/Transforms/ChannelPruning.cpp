@@ -15,8 +15,8 @@
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
-#include "compress/Utils/QuantTypeUtils.h"
-#include "compress/Utils/WeightUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"

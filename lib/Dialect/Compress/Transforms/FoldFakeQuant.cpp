@@ -5,7 +5,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"

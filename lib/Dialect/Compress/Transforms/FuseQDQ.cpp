@@ -57,8 +57,8 @@
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Utils/QuantParams.h"
-#include "compress/Utils/QuantTypeUtils.h"
-#include "compress/Utils/WeightUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -18,7 +18,7 @@
 #define COMPRESS_LIB_DIALECT_COMPRESS_TRANSFORMS_FUSEQDQ_H
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

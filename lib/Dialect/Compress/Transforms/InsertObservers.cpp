@@ -6,7 +6,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
-#include "compress/Utils/WeightUtils.h"
+#include "compress/Dialect/Compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"

@@ -6,9 +6,9 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 #include "compress/Utils/Shapes.h"
-#include "compress/Utils/WeightUtils.h"
+#include "compress/Dialect/Compress/Utils/WeightUtils.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/Support/FileSystem.h"

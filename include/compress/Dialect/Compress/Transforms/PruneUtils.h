@@ -7,7 +7,7 @@
 #define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_PRUNEUTILS_H
 
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
-#include "compress/Utils/WeightUtils.h"
+#include "compress/Dialect/Compress/Utils/WeightUtils.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/ArrayRef.h"

@@ -3,8 +3,8 @@
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 
-#include "compress/Utils/WeightUtils.h"
-#include "compress/Utils/QuantTypeUtils.h"
+#include "compress/Dialect/Compress/Utils/WeightUtils.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
