@@ -12,8 +12,8 @@
 #include "compress/Conversion/CompressToLinalg/RequantizeArithmetic.h"
 #include "compress/Conversion/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
-#include "compress/Utils/QuantParams.h"
 #include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
+#include "compress/Utils/QuantParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

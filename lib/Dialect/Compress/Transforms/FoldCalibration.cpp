@@ -5,8 +5,8 @@
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
-#include "compress/Utils/QuantParams.h"
 #include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
+#include "compress/Utils/QuantParams.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"

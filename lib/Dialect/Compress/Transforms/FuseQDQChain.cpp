@@ -9,9 +9,9 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
-#include "compress/Utils/QuantParams.h"
 #include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 #include "compress/Dialect/Compress/Utils/WeightUtils.h"
+#include "compress/Utils/QuantParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

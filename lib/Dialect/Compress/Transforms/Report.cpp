@@ -7,8 +7,8 @@
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
-#include "compress/Utils/Shapes.h"
 #include "compress/Dialect/Compress/Utils/WeightUtils.h"
+#include "compress/Utils/Shapes.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/Support/FileSystem.h"
