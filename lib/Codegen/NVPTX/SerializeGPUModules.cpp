@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
@@ -156,10 +157,23 @@ struct SerializeGPUModulesPass
         return signalPassFailure();
     }
     // The serializer reports each module's PTX without its name; it handles
-    // the modules one after another in this order, with one target each.
+    // the modules one after another in this order, and a module's targets
+    // in their order. A module with several targets gets one file per
+    // target, named <module>_<chip> (or <module>_<index>).
     SmallVector<std::string> names;
-    for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
-      names.push_back(gpuModule.getName().str());
+    for (auto gpuModule : module.getOps<gpu::GPUModuleOp>()) {
+      ArrayAttr targets = gpuModule.getTargetsAttr();
+      if (!targets || targets.size() <= 1) {
+        names.push_back(gpuModule.getName().str());
+        continue;
+      }
+      for (auto [index, target] : llvm::enumerate(targets)) {
+        auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(target);
+        names.push_back(
+            (gpuModule.getName() + "_" + (nvvm ? nvvm.getChip() : Twine(index)))
+                .str());
+      }
+    }
     size_t next = 0;
     bool writeFailed = false;
     auto writePtx = [&](StringRef ptx) {

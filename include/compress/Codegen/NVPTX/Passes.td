@@ -169,7 +169,8 @@ def SerializeGPUModules : Pass<"compress-serialize-gpu-modules", "ModuleOp"> {
     `CUDA_ROOT`/`CUDA_HOME`/`CUDA_PATH` names one, and without the compile
     times (`*TimeInMs`) that upstream records in each object's properties,
     so that the output depends on the input alone. One addition:
-    `dump-ptx=DIR` writes the PTX of each module to `DIR/<module>.ptx`,
+    `dump-ptx=DIR` writes the PTX of each module to `DIR/<module>.ptx`
+    (`DIR/<module>_<chip>.ptx` for each target of a module with several),
     whatever the binary format, creating `DIR`. For each module launched
     with constant sizes it also writes `DIR/<module>.launch`, three lines
     `grid X Y Z`, `block X Y Z` and `shared BYTES`, so that a program that
