@@ -319,12 +319,15 @@ LogicalResult CalibratePass::writeStats(
         {"id", id}, {"min", range.first}, {"max", range.second}});
   llvm::json::Object root{{"method", getOptionSpelling(method)},
                           {"observers", std::move(observers)}};
-  std::error_code error;
-  llvm::raw_fd_ostream file(stats, error, llvm::sys::fs::OF_Text);
+  // Through a temporary file renamed over `stats`: a failure keeps the
+  // previous file.
+  llvm::Error error = llvm::writeToOutput(stats, [&](llvm::raw_ostream &os) {
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+    return llvm::Error::success();
+  });
   if (error)
     return emitError(loc) << "compress-calibrate: cannot write '" << stats
-                          << "': " << error.message();
-  file << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+                          << "': " << llvm::toString(std::move(error));
   return success();
 }
 

@@ -9,6 +9,8 @@
 
 #include "compress/Registration.h"
 
+#include "../common/AtomicOutput.h"
+
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -28,6 +30,12 @@ int main(int argc, char **argv) {
   // gpu-lower-to-nvvm-pipeline) translate GPU modules to LLVM IR.
   mlir::registerAllGPUToLLVMIRTranslations(registry);
 
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "compress optimizer: model compression on MLIR\n", registry));
+  // The output goes through a temporary file (tools/common/AtomicOutput.h),
+  // so that `-o` may name the input and a failure keeps the previous output.
+  return ::compress::tools::runWithAtomicOutput(
+      argc, argv, [&](int argc, char **argv) {
+        return mlir::asMainReturnCode(mlir::MlirOptMain(
+            argc, argv, "compress optimizer: model compression on MLIR\n",
+            registry));
+      });
 }

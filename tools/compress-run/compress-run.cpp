@@ -32,6 +32,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include "../common/AtomicOutput.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -130,13 +132,14 @@ static llvm::LogicalResult writeTiming(llvm::StringRef entry,
       {"min", seconds.empty()
                   ? 0.0
                   : *std::min_element(seconds.begin(), seconds.end())}};
-  std::error_code error;
-  llvm::raw_fd_ostream os(timingFile, error, llvm::sys::fs::OF_Text);
-  if (error) {
-    fail("cannot write '" + timingFile + "': " + error.message());
+  std::string text =
+      llvm::formatv("{0:2}", llvm::json::Value(std::move(root))).str() + "\n";
+  if (llvm::Error error =
+          ::compress::tools::writeFileAtomically(timingFile, text)) {
+    fail("cannot write '" + timingFile +
+         "': " + llvm::toString(std::move(error)));
     return llvm::failure();
   }
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
   return llvm::success();
 }
 
@@ -299,12 +302,10 @@ int main(int argc, char **argv) {
                      << " (not written; pass --output)\n";
       continue;
     }
-    std::string error;
-    auto out = openOutputFile(outputFiles[i], &error);
-    if (!out)
-      return fail(error);
-    out->os() << toNpy(output);
-    out->keep();
+    // Through a temporary file: a failure keeps the previous file.
+    if (llvm::Error error = ::compress::tools::writeFileAtomically(
+            outputFiles[i], toNpy(output)))
+      return fail(llvm::toString(std::move(error)));
   }
 
   if (!timingFile.empty() && failed(writeTiming(entry, timing, batchesPerRun)))

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "../common/AtomicOutput.h"
 #include "compress/Target/ONNX/ImportONNX.h"
 
 #include "mlir/Support/LogicalResult.h"
@@ -14,6 +15,11 @@
 
 int main(int argc, char **argv) {
   mlir::compress::registerImportONNXTranslation();
-  return mlir::failed(mlir::mlirTranslateMain(
-      argc, argv, "compress translation tool: ONNX models to MLIR\n"));
+  // The output goes through a temporary file (tools/common/AtomicOutput.h):
+  // a failed import keeps the previous output.
+  return ::compress::tools::runWithAtomicOutput(
+      argc, argv, [](int argc, char **argv) {
+        return mlir::failed(mlir::mlirTranslateMain(
+            argc, argv, "compress translation tool: ONNX models to MLIR\n"));
+      });
 }

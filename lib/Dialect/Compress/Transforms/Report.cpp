@@ -219,11 +219,16 @@ LogicalResult writeTo(StringRef path, llvm::raw_ostream &fallback,
     write(fallback);
     return success();
   }
-  std::error_code error;
-  llvm::raw_fd_ostream file(path, error, llvm::sys::fs::OF_Text);
-  if (error)
+  // Through a temporary file renamed over `path`: a failure keeps the
+  // previous file.
+  llvm::Error error = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    write(os);
+    return llvm::Error::success();
+  });
+  if (error) {
+    llvm::consumeError(std::move(error));
     return failure();
-  write(file);
+  }
   return success();
 }
 
