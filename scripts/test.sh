@@ -20,6 +20,17 @@ passed=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
 failed=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
 unsupported=$(sed -n 's/^ *Unsupported *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
 echo "compress: ${passed:-0} passed, ${failed:-0} failed, ${unsupported:-0} skipped"
+# The lit configuration notes the optional features it did not find (the
+# tests needing them are the skipped ones).
+missing=$(sed -n 's/.*compress: optional lit features missing: //p' "$log" | tail -1)
+echo "compress: optional lit features missing: ${missing:-(not reported)}"
+# A CUDA Toolkit that is installed must be found: its PTX tests would
+# otherwise be skipped silently.
+if { [ -x /usr/local/cuda/bin/ptxas ] || command -v ptxas >/dev/null; } &&
+  [[ ", $missing," == *", ptxas,"* ]]; then
+  echo "compress: ptxas is installed but lit did not detect it" >&2
+  status=1
+fi
 if [ "$status" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then
   exit 1
 fi

@@ -3,6 +3,7 @@
 # lit configuration for the compress test suite.
 
 import os
+import shutil
 import subprocess
 
 import lit.formats
@@ -87,6 +88,10 @@ if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
 # architecture (sm_90 on an H100/H200), sm_80 without one.
 cuda_root = os.environ.get("CUDA_HOME", "/usr/local/cuda")
 ptxas = os.path.join(cuda_root, "bin", "ptxas")
+if not os.path.exists(ptxas) and shutil.which("ptxas"):
+    # A toolkit on PATH only (its bin/ directory's parent is its root).
+    ptxas = shutil.which("ptxas")
+    cuda_root = os.path.dirname(os.path.dirname(ptxas))
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     # Upstream's gpu-module-to-binary finds ptxas and fatbinary on PATH.
@@ -147,3 +152,11 @@ else:
         ("%run_gpu",
          "mlir-runner -e main -entry-point-result=void "
          f"-shared-libs={cuda_runtime},{runner_utils},{c_runner_utils}"))
+
+# Which optional features this machine lacks, so that skipped tests never go
+# unnoticed: scripts/test.sh prints this line at the end of its summary.
+optional_features = ["mlir-runner", "numpy", "onnx-import", "onnx-python",
+                     "onnx-testdata", "torch", "ptxas", "cuda-gpu"]
+missing = [f for f in optional_features if f not in config.available_features]
+lit_config.note("compress: optional lit features missing: " +
+                (", ".join(missing) if missing else "none"))

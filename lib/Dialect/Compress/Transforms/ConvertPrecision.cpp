@@ -10,6 +10,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -56,7 +57,9 @@ Attribute convertConstant(Attribute value, FloatType target) {
   if (auto scalar = dyn_cast<FloatAttr>(value);
       scalar && scalar.getType().isF32())
     return FloatAttr::get(target, round(scalar.getValue()));
-  if (auto dense = dyn_cast<DenseElementsAttr>(value);
+  // Dense constants and dense_resource blobs (how compress-translate keeps
+  // large ONNX initializers) alike.
+  if (DenseElementsAttr dense = getDenseFloatElements(value);
       dense && dense.getElementType().isF32()) {
     SmallVector<llvm::APFloat> rounded;
     for (const llvm::APFloat &v : dense.getValues<llvm::APFloat>())
