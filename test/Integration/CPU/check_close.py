@@ -13,6 +13,10 @@ using it need nothing extra at test time.
     check_close.py bound ACTUAL OTHER --expected REF.json --key NAME
         |actual - other| <= ref[NAME] for every element.
 
+    check_close.py agree ACTUAL OTHER --rtol R --atol A
+        |actual - other| <= atol + rtol * |other| for every element: two
+        pipeline variants of one program agree (other is the reference).
+
 ACTUAL and OTHER are files holding what mlir-runner printed ("-" for stdin);
 each must contain exactly one printMemref printout. REF.json holds "shape" and
 lists of row-major values under the keys. Exits with status 1 and one line per
@@ -134,6 +138,20 @@ def check_bound(args):
                       f"{args.key!r}")
 
 
+def check_agree(args):
+    shape, actual = read_printout(args.actual)
+    other_shape, other = read_printout(args.other)
+    require_shape(shape, other_shape, args.actual)
+    failures = []
+    for i, (a, o) in enumerate(zip(actual, other)):
+        allowed = args.atol + args.rtol * abs(o)
+        if not abs(a - o) <= allowed:
+            failures.append(f"  at {index_of(i, shape)}: {a!r} vs {o!r}, "
+                            f"|diff| {abs(a - o):.3g} > allowed {allowed:.3g}")
+    return failures, (f"{len(actual)} values within rtol {args.rtol:g}, "
+                      f"atol {args.atol:g} of {args.other}")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -151,6 +169,14 @@ def main():
     bound.add_argument("actual")
     bound.add_argument("other")
     bound.set_defaults(run=check_bound)
+
+    agree = commands.add_parser("agree",
+                                help="two printouts of one program agree")
+    agree.add_argument("actual")
+    agree.add_argument("other")
+    agree.add_argument("--rtol", type=float, required=True)
+    agree.add_argument("--atol", type=float, required=True)
+    agree.set_defaults(run=check_agree)
 
     for command in (close, bound):
         command.add_argument("--expected", required=True,

@@ -1,0 +1,20 @@
+// Differential test: one program, every CPU pipeline variant, the same
+// results. The PTQ test CNN (convolution, pooling, dense layers) with its
+// weights quantized to 8 and to 4 bits (dequantized in the program; a 4-bit
+// model once went wrong only when vectorized) and with compress-ptq's
+// integer kernels runs with the kernel library (default, portable path, two
+// threads), without it (microkernels=false), with and without vectorized
+// loops. Integer programs must print identical values; float ones agree
+// with the plain loops (vectorize=false, microkernels=false) within 1e-5
+// relative (summation order differs) plus 1e-6.
+//
+// REQUIRES: mlir-runner
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: compress-opt %S/ptq/Inputs/cnn.mlir --compress-quantize-weights=bits=8 -o %t/w8.mlir
+// RUN: compress-opt %S/ptq/Inputs/cnn.mlir --compress-quantize-weights=bits=4 -o %t/w4.mlir
+// RUN: compress-opt %S/ptq/Inputs/cnn.mlir \
+// RUN:   --compress-ptq="data=%S/ptq/samples activation-type=i8 lower=false" -o %t/int8.mlir 2>/dev/null
+//
+// RUN: %python %s.py %t %python %S/check_close.py | FileCheck %s
+// CHECK-COUNT-15: check_close.py: ok:
+// CHECK-NOT: mismatch
