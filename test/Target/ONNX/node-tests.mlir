@@ -8,7 +8,11 @@
 // REQUIRES: onnx-import, onnx-python, onnx-testdata, mlir-runner
 // RUN: %python %S/run_node_tests.py --jobs 2 \
 // RUN:   --runner-utils %mlir_runner_utils,%mlir_c_runner_utils,%cpu_runtime | FileCheck %s
+//
+// The counts are pinned (for Debian 12's libonnx-testdata), so that no test
+// drifts from passed to failed or skipped unnoticed: a change that supports
+// more ops updates them here.
 // CHECK-NOT: FAIL
 // CHECK-NOT: XPASS
-// CHECK: onnx quantized-op node tests: {{[1-9][0-9]*}} passed, 0 failed
-// CHECK: onnx node tests: {{[0-9]+}} passed, [[FAILED:[0-9]+]] failed ([[FAILED]] expected), {{[0-9]+}} skipped (unsupported ops or types)
+// CHECK: onnx quantized-op node tests: 11 passed, 0 failed
+// CHECK: onnx node tests: 387 passed, 20 failed (20 expected), 525 skipped (unsupported ops or types)
