@@ -22,6 +22,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <climits>
@@ -106,7 +107,8 @@ ModelImporter::importInitializers(const onnx::GraphProto &graphProto) {
     if (tensor.name().empty())
       return emitError(loc) << "an initializer has no name";
     FailureOr<ElementsAttr> value =
-        importTensor(tensor, loc, graph.getOptions().resourceThresholdBytes);
+        importTensor(tensor, loc, graph.getOptions().resourceThresholdBytes,
+                     graph.getOptions().externalDataDir);
     if (failed(value))
       return failure();
     TensorEntry entry;
@@ -285,7 +287,15 @@ mlir::compress::importONNXModel(StringRef bytes, StringRef fileName,
     return nullptr;
   }
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-  ModelImporter importer(*module, fileName, options);
+  // External data is found next to the model file.
+  ImportONNXOptions withDir = options;
+  if (withDir.externalDataDir.empty() && fileName != "-" &&
+      fileName != "<stdin>") {
+    SmallString<256> dir(fileName);
+    llvm::sys::path::remove_filename(dir);
+    withDir.externalDataDir = dir.empty() ? "." : dir.str().str();
+  }
+  ModelImporter importer(*module, fileName, withDir);
   if (failed(importer.importModel(model)))
     return nullptr;
   return module;

@@ -12,7 +12,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <cctype>
 #include <cstddef>
@@ -129,18 +132,19 @@ int64_t getRawElementBytes(Type elementType) {
   return elementType.getIntOrFloatBitWidth() / 8;
 }
 
+/// The tensor from its raw little-endian bytes `raw` (its raw_data, or its
+/// external data), which `source` names in diagnostics.
 FailureOr<ElementsAttr> importRawData(const TensorProto &tensor,
+                                      llvm::StringRef raw, StringRef source,
                                       RankedTensorType type, int64_t count,
                                       Location loc,
                                       int64_t resourceThresholdBytes) {
-  const std::string &raw = tensor.raw_data();
   Type elementType = type.getElementType();
   int64_t bytes = count * getRawElementBytes(elementType);
   if (static_cast<int64_t>(raw.size()) != bytes)
     return emitError(loc) << "tensor '" << tensor.name() << "' has " << count
-                          << " elements (" << bytes
-                          << " bytes) but its raw_data holds " << raw.size()
-                          << " bytes";
+                          << " elements (" << bytes << " bytes) but its "
+                          << source << " holds " << raw.size() << " bytes";
   if (count == 0)
     return ElementsAttr(DenseElementsAttr::get(type, ArrayRef<Attribute>()));
   // MLIR packs i1 into bits; ONNX stores one byte per bool.
@@ -240,14 +244,71 @@ FailureOr<ElementsAttr> importTypedData(const TensorProto &tensor,
 
 } // namespace
 
-FailureOr<ElementsAttr> mlir::compress::onnx_import::importTensor(
-    const TensorProto &tensor, Location loc, int64_t resourceThresholdBytes) {
+namespace {
+
+/// The bytes of a tensor kept in an external file (ONNX's external data:
+/// `location` relative to the model's directory `dir`, optional `offset` and
+/// `length`), read into `storage`.
+FailureOr<llvm::StringRef>
+readExternalData(const TensorProto &tensor, StringRef dir, Location loc,
+                 std::unique_ptr<llvm::MemoryBuffer> &storage) {
   std::string what = "tensor '" + tensor.name() + "'";
-  if (tensor.data_location() == TensorProto::EXTERNAL)
+  if (dir.empty())
     return emitError(loc) << what
-                          << " keeps its data in an external file, which is "
-                             "not supported: save the model with its data "
-                             "embedded";
+                          << " keeps its data in an external file, which "
+                             "only initializers of a model read from a file "
+                             "may do";
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const auto &entry : tensor.external_data()) {
+    uint64_t number = 0;
+    bool isNumber = !StringRef(entry.value()).getAsInteger(10, number);
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset" && isNumber)
+      offset = number;
+    else if (entry.key() == "length" && isNumber)
+      length = number;
+    else if (entry.key() == "offset" || entry.key() == "length")
+      return emitError(loc) << what << ": external data " << entry.key() << " '"
+                            << entry.value() << "' is not a number";
+  }
+  if (location.empty())
+    return emitError(loc) << what << ": external data without a location";
+  // As ONNX's checker: a path relative to the model, not leaving its
+  // directory.
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::any_of(llvm::make_range(llvm::sys::path::begin(location),
+                                    llvm::sys::path::end(location)),
+                   [](StringRef part) { return part == ".."; }))
+    return emitError(loc) << what << ": external data location '" << location
+                          << "' must be a relative path inside the model's "
+                             "directory";
+  SmallString<256> path(dir);
+  llvm::sys::path::append(path, location);
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (!file)
+    return emitError(loc) << what << ": cannot read external data '" << path
+                          << "': " << file.getError().message();
+  storage = std::move(*file);
+  uint64_t size = storage->getBufferSize();
+  uint64_t available = offset <= size ? size - offset : 0;
+  if (offset > size || (length && *length > available))
+    return emitError(loc) << what << ": external data '" << path << "' has "
+                          << size << " bytes, fewer than offset " << offset
+                          << " + length " << (length ? *length : 0);
+  return storage->getBuffer().substr(offset, length ? *length : available);
+}
+
+} // namespace
+
+FailureOr<ElementsAttr> mlir::compress::onnx_import::importTensor(
+    const TensorProto &tensor, Location loc, int64_t resourceThresholdBytes,
+    StringRef externalDataDir) {
+  std::string what = "tensor '" + tensor.name() + "'";
   if (tensor.has_segment())
     return emitError(loc) << what << " is segmented, which is not supported";
   Type elementType = getElementType(loc.getContext(), tensor.data_type());
@@ -259,8 +320,18 @@ FailureOr<ElementsAttr> mlir::compress::onnx_import::importTensor(
     return failure();
   int64_t count = *getNumElements(shape);
   auto type = RankedTensorType::get(shape, elementType);
+  if (tensor.data_location() == TensorProto::EXTERNAL) {
+    std::unique_ptr<llvm::MemoryBuffer> storage;
+    FailureOr<llvm::StringRef> raw =
+        readExternalData(tensor, externalDataDir, loc, storage);
+    if (failed(raw))
+      return failure();
+    return importRawData(tensor, *raw, "external data", type, count, loc,
+                         resourceThresholdBytes);
+  }
   if (tensor.has_raw_data())
-    return importRawData(tensor, type, count, loc, resourceThresholdBytes);
+    return importRawData(tensor, tensor.raw_data(), "raw_data", type, count,
+                         loc, resourceThresholdBytes);
   return importTypedData(tensor, type, count, loc, resourceThresholdBytes);
 }
 

@@ -52,10 +52,14 @@ LogicalResult checkShape(llvm::ArrayRef<int64_t> shape, Location loc,
 
 /// The value of `tensor`. Float tensors of at least `resourceThresholdBytes`
 /// bytes become `dense_resource` blobs named after the tensor; everything
-/// else a DenseElementsAttr.
+/// else a DenseElementsAttr. A tensor whose data is external (ONNX's
+/// external data, for models over protobuf's 2 GB) is read from its
+/// location relative to `externalDataDir`, the model's directory; without
+/// one, external data is an error.
 FailureOr<ElementsAttr> importTensor(const onnx::TensorProto &tensor,
                                      Location loc,
-                                     int64_t resourceThresholdBytes);
+                                     int64_t resourceThresholdBytes,
+                                     llvm::StringRef externalDataDir = "");
 
 /// The declared type of a graph input or output. A dynamic or symbolic
 /// dimension is an error unless it is the leading one and `batchSize` is

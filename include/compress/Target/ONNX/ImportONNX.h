@@ -36,6 +36,10 @@ struct ImportONNXOptions {
   /// `dense_resource` blobs (printed once, at the end of the module) instead
   /// of inline `dense<...>` literals.
   int64_t resourceThresholdBytes = 1024;
+  /// Where initializers with external data (ONNX's layout for models over
+  /// 2 GB: `location`, `offset`, `length` entries) are read from; empty:
+  /// the model file's directory.
+  std::string externalDataDir;
 };
 
 /// Imports the serialized ONNX model `bytes`. `fileName` names the model in
