@@ -34,6 +34,37 @@ TEST(Npy, RejectsBadInput) {
             std::string::npos);
 }
 
+/// A .npy file (version 1.0) with `header` as its header dict and `data`.
+static std::string npyWithHeader(const std::string &header,
+                                 const std::string &data) {
+  std::string bytes("\x93NUMPY\x01\x00", 8);
+  bytes += char(header.size() & 0xff);
+  bytes += char(header.size() >> 8);
+  return bytes + header + data;
+}
+
+// Regressions found by scripts/fuzz.sh npy: a dtype too short to hold a
+// size was read past its end, and a shape whose element count overflows
+// int64 made the size arithmetic undefined.
+TEST(Npy, RejectsFuzzedHeaders) {
+  for (const char *descr : {"", "<", "<f"}) {
+    llvm::Expected<NpyArray> bad = parseNpy(
+        npyWithHeader(std::string("{'descr': '") + descr +
+                          "', 'fortran_order': False, 'shape': (2,), }",
+                      std::string(8, '\0')));
+    ASSERT_FALSE(bool(bad)) << descr;
+    EXPECT_NE(llvm::toString(bad.takeError()).find("unsupported dtype"),
+              std::string::npos);
+  }
+  llvm::Expected<NpyArray> huge = parseNpy(
+      npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                    "(4294967296, 4294967296), }",
+                    ""));
+  ASSERT_FALSE(bool(huge));
+  EXPECT_NE(llvm::toString(huge.takeError()).find("too many elements"),
+            std::string::npos);
+}
+
 TEST(Npy, KeepsIntegersExact) {
   // int64 values beyond float32's exact integers (2^24) and a negative one.
   std::vector<int64_t> values = {(int64_t(1) << 40) + 1, -3, INT64_MIN};

@@ -10,6 +10,7 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace mlir::compress {
@@ -62,6 +63,14 @@ parseShape(llvm::StringRef text) {
       return npyError("malformed shape dimension '" + part + "'");
     shape.push_back(dim);
   }
+  // The element count (and its bytes, at most 8 each) must be representable:
+  // a header cannot make later arithmetic overflow.
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    if (dim != 0 && count > (INT64_MAX / 8) / dim)
+      return npyError("shape '(" + text + ")' has too many elements");
+    else
+      count *= dim;
   return shape;
 }
 
@@ -153,8 +162,15 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef contents) {
     return parsedShape.takeError();
   array.shape = std::move(*parsedShape);
 
+  // '<f4': byte order, kind, size. Anything shorter is no dtype (reading
+  // its size would run past it).
   unsigned elementSize = 0;
-  llvm::StringRef(array.dtype).drop_front(2).getAsInteger(10, elementSize);
+  if (array.dtype.size() < 3 ||
+      llvm::StringRef(array.dtype)
+          .drop_front(2)
+          .getAsInteger(10, elementSize) ||
+      elementSize > 8)
+    return npyError("unsupported dtype '" + array.dtype + "'");
   int64_t count = array.numElements();
   llvm::StringRef data = contents.drop_front(headerStart + headerLength);
   if (elementSize == 0 || int64_t(data.size()) < count * elementSize)
