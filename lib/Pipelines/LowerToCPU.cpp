@@ -49,6 +49,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     pm.addPass(createCompressCPUSelectKernels(select));
     pm.addNestedPass<func::FuncOp>(createCompressCPUFuseKernelEpilogues());
   }
+  // Convolution epilogues over H*W per channel, not W: loops long enough to
+  // vectorize.
+  pm.addNestedPass<func::FuncOp>(createCollapseElementwiseDims());
   // Loop order for LLVM's vectorizer: a parallel, contiguous loop innermost.
   if (options.vectorize) {
     pm.addPass(createCompressVectorizeConvolutions());
