@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CPUTarget.h"
 #include "KernelMatchers.h"
 #include "compress/Codegen/CPU/Passes.h"
 #include "compress/Conversion/CompressToLinalg/RequantizeArithmetic.h"
@@ -25,6 +24,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_COMPRESSCPUFUSEREQUANTIZE
@@ -72,13 +72,7 @@ std::optional<Epilogue> matchRequantize(RequantizeOp op) {
   Epilogue epilogue;
   epilogue.fixed = encodeFixedPointRequantization(multipliers);
   epilogue.zeroPoint = info->zeroPoints.front();
-  // The attributes are read as signed: the ODS getters return uint64_t.
-  epilogue.lo = info->range.qmin;
-  epilogue.hi = info->range.qmax;
-  if (IntegerAttr clampMin = op.getClampMinAttr())
-    epilogue.lo = std::max(epilogue.lo, clampMin.getInt());
-  if (IntegerAttr clampMax = op.getClampMaxAttr())
-    epilogue.hi = std::min(epilogue.hi, clampMax.getInt());
+  std::tie(epilogue.lo, epilogue.hi) = getRequantizeBounds(op, *info);
   epilogue.storage = IntegerType::get(op.getContext(), 8);
   return epilogue;
 }
@@ -170,22 +164,16 @@ linalg::GenericOp buildEpilogue(OpBuilder &b, Location loc, Value acc,
         Value q = buildClampI64(nb, nl, shifted, e.lo, e.hi);
         Value result = arith::TruncIOp::create(nb, nl, e.storage, q);
         if (e.dequant) {
-          // compress.dequantize: f32(ext(q) - zp) * scale; ext(trunc(q)) is
-          // q itself, which is within the storage range.
-          Type i32 = nb.getI32Type();
-          Value wide = e.dequant->isSigned
-                           ? Value(arith::ExtSIOp::create(nb, nl, i32, result))
-                           : Value(arith::ExtUIOp::create(nb, nl, i32, result));
+          // compress.dequantize; ext(trunc(q)) is q itself, which is within
+          // the storage range.
           Value dzp = arith::ConstantOp::create(
               nb, nl, nb.getI32IntegerAttr(e.dequant->zeroPoints.front()));
-          Value centered = arith::SubIOp::create(nb, nl, wide, dzp);
-          Value asFloat =
-              arith::SIToFPOp::create(nb, nl, nb.getF32Type(), centered);
           Value scale =
               arith::ConstantOp::create(nb, nl,
                                         nb.getF32FloatAttr(static_cast<float>(
                                             e.dequant->scales.front())));
-          result = arith::MulFOp::create(nb, nl, asFloat, scale);
+          result = buildDequantizeScalar(nb, nl, result, scale, dzp, *e.dequant,
+                                         nb.getF32Type());
         }
         linalg::YieldOp::create(nb, nl, result);
       });

@@ -162,21 +162,6 @@ Value buildQuantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
   return arith::FPToUIOp::create(b, loc, storage, safe);
 }
 
-/// x = f32(i32(q) - zp) * s, rounded to the result type.
-Value buildDequantizeScalar(OpBuilder &b, Location loc, Value q, Value scale,
-                            Value zeroPoint, const UniformQuantInfo &info,
-                            Type resultType) {
-  Type i32 = b.getI32Type();
-  Value wide = info.isSigned ? Value(arith::ExtSIOp::create(b, loc, i32, q))
-                             : Value(arith::ExtUIOp::create(b, loc, i32, q));
-  Value centered = arith::SubIOp::create(b, loc, wide, zeroPoint);
-  Value asFloat = arith::SIToFPOp::create(b, loc, b.getF32Type(), centered);
-  Value result = arith::MulFOp::create(b, loc, asFloat, scale);
-  if (resultType != result.getType())
-    result = arith::TruncFOp::create(b, loc, resultType, result);
-  return result;
-}
-
 struct QuantizeOpLowering : public OpConversionPattern<QuantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -276,19 +261,6 @@ private:
 
 Value buildI64(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
-}
-
-/// The output range after the fused clamp: [max(qmin, clamp_min),
-/// min(qmax, clamp_max)].
-std::pair<int64_t, int64_t> getRequantizeBounds(RequantizeOp op,
-                                                const UniformQuantInfo &info) {
-  // The attributes are read as signed: the ODS getters return uint64_t.
-  int64_t lo = info.range.qmin, hi = info.range.qmax;
-  if (IntegerAttr clampMin = op.getClampMinAttr())
-    lo = std::max(lo, clampMin.getInt());
-  if (IntegerAttr clampMax = op.getClampMaxAttr())
-    hi = std::min(hi, clampMax.getInt());
-  return {lo, hi};
 }
 
 struct RequantizeOpLowering : public OpConversionPattern<RequantizeOp> {
@@ -604,4 +576,31 @@ void mlir::compress::configureCompressToLinalgTarget(
   target.markUnknownOpDynamicallyLegal([&converter](Operation *op) {
     return hasOnlyStorageTypes(converter, op);
   });
+}
+
+Value mlir::compress::buildDequantizeScalar(OpBuilder &b, Location loc, Value q,
+                                            Value scale, Value zeroPoint,
+                                            const UniformQuantInfo &info,
+                                            Type resultType) {
+  Type i32 = b.getI32Type();
+  Value wide = info.isSigned ? Value(arith::ExtSIOp::create(b, loc, i32, q))
+                             : Value(arith::ExtUIOp::create(b, loc, i32, q));
+  Value centered = arith::SubIOp::create(b, loc, wide, zeroPoint);
+  Value asFloat = arith::SIToFPOp::create(b, loc, b.getF32Type(), centered);
+  Value result = arith::MulFOp::create(b, loc, asFloat, scale);
+  if (resultType != result.getType())
+    result = arith::TruncFOp::create(b, loc, resultType, result);
+  return result;
+}
+
+std::pair<int64_t, int64_t>
+mlir::compress::getRequantizeBounds(RequantizeOp op,
+                                    const UniformQuantInfo &info) {
+  // The attributes are read as signed: the ODS getters return uint64_t.
+  int64_t lo = info.range.qmin, hi = info.range.qmax;
+  if (IntegerAttr clampMin = op.getClampMinAttr())
+    lo = std::max(lo, clampMin.getInt());
+  if (IntegerAttr clampMax = op.getClampMaxAttr())
+    hi = std::min(hi, clampMax.getInt());
+  return {lo, hi};
 }

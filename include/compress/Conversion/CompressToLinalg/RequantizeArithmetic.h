@@ -3,8 +3,9 @@
 //
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// The fixed-point arithmetic convert-compress-to-linalg emits for
-// compress.requantize, for passes that build the same computation elsewhere
+// The arithmetic convert-compress-to-linalg emits for compress.requantize
+// (fixed point) and compress.dequantize, for passes that build the same
+// computation elsewhere
 // (compress-cpu-fuse-requantize) and must agree with it value for value.
 //
 //===----------------------------------------------------------------------===//
@@ -12,8 +13,13 @@
 #ifndef COMPRESS_CONVERSION_COMPRESSTOLINALG_REQUANTIZEARITHMETIC_H
 #define COMPRESS_CONVERSION_COMPRESSTOLINALG_REQUANTIZEARITHMETIC_H
 
+#include "compress/Dialect/Compress/IR/CompressOps.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
+
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/SmallVector.h"
+
+#include <utility>
 
 namespace mlir::compress {
 
@@ -44,6 +50,17 @@ Value buildMultiplyByQuantizedMultiplier(OpBuilder &b, Location loc, Value acc,
 /// min(max(x, lo), hi) on signed i64 values.
 Value buildClampI64(OpBuilder &b, Location loc, Value x, int64_t lo,
                     int64_t hi);
+
+/// compress.requantize's output range after its fused clamp:
+/// [max(qmin, clamp_min), min(qmax, clamp_max)] of the output type `info`.
+std::pair<int64_t, int64_t> getRequantizeBounds(RequantizeOp op,
+                                                const UniformQuantInfo &info);
+
+/// compress.dequantize of one storage integer `q` of type `info`:
+/// f32(i32(q) - zeroPoint) * scale, rounded to `resultType`.
+Value buildDequantizeScalar(OpBuilder &b, Location loc, Value q, Value scale,
+                            Value zeroPoint, const UniformQuantInfo &info,
+                            Type resultType);
 
 } // namespace mlir::compress
 
