@@ -57,13 +57,37 @@ std::optional<int64_t> constantIndex(Value value) {
   return constant.getSExtValue();
 }
 
-/// Writes DIR/<module>.launch for each GPU module launched with constant
-/// sizes: `grid X Y Z`, `block X Y Z` and `shared BYTES` (dynamic shared
-/// memory) lines, which a program that loads the dumped PTX itself (like
-/// benchmarks/gpu/gemm_bench) needs to launch the kernel as the host code
-/// does. A module launched with sizes known only at run time, or with
+/// The names of the files dump-ptx writes for each GPU module, in the
+/// serializer's order: <module>, or <module>_<chip> (<module>_<index>) for
+/// each target of a module with several.
+llvm::StringMap<SmallVector<std::string, 1>> dumpFileStems(ModuleOp module) {
+  llvm::StringMap<SmallVector<std::string, 1>> stems;
+  for (auto gpuModule : module.getOps<gpu::GPUModuleOp>()) {
+    SmallVector<std::string, 1> &names = stems[gpuModule.getName()];
+    ArrayAttr targets = gpuModule.getTargetsAttr();
+    if (!targets || targets.size() <= 1) {
+      names.push_back(gpuModule.getName().str());
+      continue;
+    }
+    for (auto [index, target] : llvm::enumerate(targets)) {
+      auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(target);
+      names.push_back(
+          (gpuModule.getName() + "_" + (nvvm ? nvvm.getChip() : Twine(index)))
+              .str());
+    }
+  }
+  return stems;
+}
+
+/// Writes DIR/<stem>.launch, next to each PTX file, for each GPU module
+/// launched with constant sizes: `grid X Y Z`, `block X Y Z` and `shared BYTES`
+/// (dynamic shared memory) lines, which a program that loads the dumped PTX
+/// itself (like benchmarks/gpu/gemm_bench) needs to launch the kernel as the
+/// host code does. A module launched with sizes known only at run time, or with
 /// different sizes at two launches, gets no file.
-LogicalResult writeLaunchFiles(ModuleOp module, StringRef directory) {
+LogicalResult
+writeLaunchFiles(ModuleOp module, StringRef directory,
+                 const llvm::StringMap<SmallVector<std::string, 1>> &stems) {
   llvm::StringMap<std::optional<std::string>> launches;
   module.walk([&](gpu::LaunchFuncOp launch) {
     gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
@@ -88,16 +112,19 @@ LogicalResult writeLaunchFiles(ModuleOp module, StringRef directory) {
       entry->second = std::nullopt;
   });
   for (const auto &entry : launches) {
-    if (!entry.second)
+    auto names = stems.find(entry.getKey());
+    if (!entry.second || names == stems.end())
       continue;
-    SmallString<256> path(directory);
-    llvm::sys::path::append(path, entry.getKey() + ".launch");
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return emitError(module.getLoc())
-             << "dump-ptx: cannot write '" << path << "': " << ec.message();
-    os << *entry.second;
+    for (const std::string &stem : names->second) {
+      SmallString<256> path(directory);
+      llvm::sys::path::append(path, stem + ".launch");
+      std::error_code ec;
+      llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+      if (ec)
+        return emitError(module.getLoc())
+               << "dump-ptx: cannot write '" << path << "': " << ec.message();
+      os << *entry.second;
+    }
   }
   return success();
 }
@@ -153,27 +180,16 @@ struct SerializeGPUModulesPass
             << "dump-ptx: cannot create '" << dumpPtx << "': " << ec.message();
         return signalPassFailure();
       }
-      if (failed(writeLaunchFiles(module, dumpPtx)))
-        return signalPassFailure();
     }
     // The serializer reports each module's PTX without its name; it handles
     // the modules one after another in this order, and a module's targets
-    // in their order. A module with several targets gets one file per
-    // target, named <module>_<chip> (or <module>_<index>).
+    // in their order.
+    llvm::StringMap<SmallVector<std::string, 1>> stems = dumpFileStems(module);
+    if (!dumpPtx.empty() && failed(writeLaunchFiles(module, dumpPtx, stems)))
+      return signalPassFailure();
     SmallVector<std::string> names;
-    for (auto gpuModule : module.getOps<gpu::GPUModuleOp>()) {
-      ArrayAttr targets = gpuModule.getTargetsAttr();
-      if (!targets || targets.size() <= 1) {
-        names.push_back(gpuModule.getName().str());
-        continue;
-      }
-      for (auto [index, target] : llvm::enumerate(targets)) {
-        auto nvvm = dyn_cast<NVVM::NVVMTargetAttr>(target);
-        names.push_back(
-            (gpuModule.getName() + "_" + (nvvm ? nvvm.getChip() : Twine(index)))
-                .str());
-      }
-    }
+    for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
+      llvm::append_range(names, stems[gpuModule.getName()]);
     size_t next = 0;
     bool writeFailed = false;
     auto writePtx = [&](StringRef ptx) {

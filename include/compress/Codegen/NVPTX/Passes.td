@@ -172,7 +172,8 @@ def SerializeGPUModules : Pass<"compress-serialize-gpu-modules", "ModuleOp"> {
     `dump-ptx=DIR` writes the PTX of each module to `DIR/<module>.ptx`
     (`DIR/<module>_<chip>.ptx` for each target of a module with several),
     whatever the binary format, creating `DIR`. For each module launched
-    with constant sizes it also writes `DIR/<module>.launch`, three lines
+    with constant sizes it also writes a `.launch` file beside each of its
+    PTX files, three lines
     `grid X Y Z`, `block X Y Z` and `shared BYTES`, so that a program that
     loads the PTX itself (`benchmarks/gpu/gemm_bench`) launches the kernel
     as the host code does.
