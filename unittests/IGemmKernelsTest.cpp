@@ -151,21 +151,38 @@ TEST_P(IGemmPaths, StridedB) {
 /// compress_cpu_igemm_u8s8_packed_requantize against the GEMM reference
 /// followed by Utils/QuantParams.cpp's requantization (gemmlowp's arithmetic
 /// as written there) and, with `dequantize`, f32((q - dzp)) * scale.
+/// With `vectorForm` the multipliers are all below 1/2 and not tiny (right
+/// shifts 1..9, no left shift), the form the AVX-512 epilogue handles, the
+/// output range is signed, and the products small, so that most results are
+/// not clamped and many land on rounding ties; otherwise some multipliers
+/// need left shifts or shifts beyond 31 (the scalar epilogue).
+/// `init` says where the accumulators start: a C matrix (the function with
+/// C), or without C a bias row (the same for every row) or zeros.
+enum class Init { Matrix, Bias, Zero };
+
 void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
-                     int64_t threads, uint32_t seed) {
+                     int64_t threads, uint32_t seed, bool vectorForm,
+                     Init init) {
   std::mt19937 rng(seed);
   const int64_t lda = g.K + 3, ldc = g.N + 1, ldo = g.N + 9;
-  auto A = makeData<uint8_t>(g.M * lda, Fill::Random, rng, 0, 255, 0);
-  auto B = makeData<int8_t>(g.K * g.N, Fill::Random, rng, -128, 127, 0);
+  const int aMax = vectorForm ? 1 : 255, bMax = vectorForm ? 1 : 127;
+  auto A = makeData<uint8_t>(g.M * lda, Fill::Random, rng, 0, aMax, 0);
+  auto B = makeData<int8_t>(g.K * g.N, Fill::Random, rng, -bMax - !vectorForm,
+                            bMax, 0);
   auto C0 = makeData<int32_t>(g.M * ldc, Fill::Random, rng, -5000, 5000, 0);
+  for (int64_t m = 1; m < g.M && init != Init::Matrix; ++m)
+    std::copy_n(C0.begin(), g.N, C0.begin() + m * ldc);
+  if (init == Init::Zero)
+    std::fill(C0.begin(), C0.end(), 0);
   // Multipliers around the accumulators' scale, some above 1 (left shifts)
-  // and a few tiny ones (shifts beyond 31).
+  // and a few too tiny for any shift (multiplier 0).
   const int64_t P = perColumn ? g.N : 1;
-  std::uniform_real_distribution<double> logScale(-22.0, 1.0);
+  std::uniform_real_distribution<double> logScale(vectorForm ? -9.0 : -22.0,
+                                                  vectorForm ? -1.5 : 1.0);
   std::vector<mlir::compress::QuantizedMultiplier> encoded;
   std::vector<int64_t> params(5 * P);
   for (int64_t c = 0; c < P; ++c) {
-    double m = c % 7 == 3 ? 1e-12 : std::exp2(logScale(rng));
+    double m = c % 7 == 3 && !vectorForm ? 1e-12 : std::exp2(logScale(rng));
     auto q = *mlir::compress::computeQuantizedMultiplier(m);
     encoded.push_back(q);
     int64_t left = std::clamp<int64_t>(q.shift, 0, 32);
@@ -176,9 +193,20 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
     params[3 * P + c] = right > 0 ? -1 : 0;
     params[4 * P + c] = left;
   }
+  // One column rounding down (offset and adjustment 0) instead of to
+  // nearest: not the form the vector lanes compute, so the kernel must take
+  // the scalar code for it.
+  const int64_t odd = vectorForm && perColumn && g.N > 5 ? 5 : -1;
+  if (odd >= 0) {
+    params[P + odd] = 4;
+    params[2 * P + odd] = 0;
+    params[3 * P + odd] = 0;
+    params[odd] = encoded[odd].multiplier = 1 << 30;
+  }
   bool hasLeft = std::any_of(params.begin() + 4 * P, params.end(),
                              [](int64_t v) { return v > 0; });
-  const int64_t zp = 7, lo = 0, hi = 200, dzp = 11;
+  const int64_t zp = vectorForm ? -3 : 7, lo = vectorForm ? -128 : 0,
+                hi = vectorForm ? 127 : 200, dzp = vectorForm ? -5 : 11;
   const float scale = 0.0625f;
   uint32_t scaleBits;
   std::memcpy(&scaleBits, &scale, sizeof(scale));
@@ -193,6 +221,11 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
       int64_t q = mlir::compress::multiplyByQuantizedMultiplier(
                       static_cast<int32_t>(acc), encoded[perColumn ? n : 0]) +
                   zp;
+      if (n == odd) // floor(h / 16), h = SRDHM(acc, 2^30) = round(acc / 2)
+        q = (mlir::compress::saturatingRoundingDoublingHighMul(
+                 static_cast<int32_t>(acc), 1 << 30) >>
+             4) +
+            zp;
       q = std::clamp(q, lo, hi);
       wantBytes[m * ldo + n] = static_cast<uint8_t>(q);
       wantFloats[m * ldo + n] =
@@ -204,14 +237,24 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
   std::vector<int32_t> C = C0;
   void *out = dequantize ? static_cast<void *>(gotFloats.data())
                          : static_cast<void *>(gotBytes.data());
-  compress_cpu_igemm_u8s8_packed_requantize(
-      isa, g.M, g.N, g.K, A.data(), lda, Bp.data(), C.data(), ldc,
-      params.data(), P, hasLeft, zp, lo, hi, dequantize, dzp, scaleBits, out,
-      ldo, threads);
+  if (init == Init::Matrix)
+    compress_cpu_igemm_u8s8_packed_requantize(
+        isa, g.M, g.N, g.K, A.data(), lda, Bp.data(), C.data(), ldc,
+        params.data(), P, hasLeft, zp, lo, hi, dequantize, dzp, scaleBits, out,
+        ldo, threads);
+  else
+    compress_cpu_igemm_u8s8_packed_bias_requantize(
+        isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
+        init == Init::Bias ? C0.data() : nullptr, params.data(), P, hasLeft,
+        zp, lo, hi, dequantize, dzp, scaleBits, out, ldo, threads);
   const std::string what =
       "M=" + std::to_string(g.M) + " N=" + std::to_string(g.N) +
       " K=" + std::to_string(g.K) + " threads=" + std::to_string(threads) +
       (perColumn ? " per-column" : " per-tensor") +
+      (vectorForm ? " vector-form" : "") +
+      (init == Init::Bias   ? " bias"
+       : init == Init::Zero ? " no-bias"
+                            : "") +
       (dequantize ? " f32" : " bytes");
   if (dequantize)
     ASSERT_EQ(gotFloats, wantFloats) << what;
@@ -223,11 +266,14 @@ TEST_P(IGemmPaths, RequantizeEpilogue) {
   uint32_t seed = 21;
   for (int64_t threads : {1, 2})
     for (GemmCase g : {GemmCase{1, 17, 33}, GemmCase{13, 50, 70},
-                       GemmCase{64, 96, 300}, GemmCase{20, 33, 2500}})
+                       GemmCase{64, 96, 300}, GemmCase{20, 33, 2500},
+                       GemmCase{530, 40, 1100}, GemmCase{8, 400, 3000}})
       for (bool perColumn : {true, false})
         for (bool dequantize : {false, true})
-          checkRequantize(GetParam(), g, perColumn, dequantize, threads,
-                          seed++);
+          for (bool vectorForm : {false, true})
+            for (Init init : {Init::Matrix, Init::Bias, Init::Zero})
+              checkRequantize(GetParam(), g, perColumn, dequantize, threads,
+                              seed++, vectorForm, init);
 }
 
 struct ConvCase {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -54,9 +55,40 @@ void benchGemm(int64_t isa, int64_t threads, int reps, int64_t M, int64_t K,
     compress_cpu_igemm_u8s8_packed(isa, M, N, K, A.data(), K, Bp.data(),
                                    C.data(), N, threads);
   });
-  std::printf("gemm  M=%-5lld K=%-5lld N=%-5lld %8.1f GOP/s  %8.1f us\n",
-              (long long)M, (long long)K, (long long)N,
-              2.0 * M * N * K / s * 1e-9, s * 1e6);
+  // The same GEMM with the per-column requantize + dequantize epilogue of a
+  // QDQ layer (u8 output dequantized to f32).
+  std::vector<int64_t> params(5 * N);
+  for (int64_t j = 0; j < N; ++j) {
+    params[j] = 1500000000 + j;      // Q31 multiplier
+    params[N + j] = 12;              // right shift
+    params[2 * N + j] = 1 << 11;     // rounding offset
+    params[3 * N + j] = -1;          // rounding adjustment
+    params[4 * N + j] = 0;           // left shift
+  }
+  std::vector<float> out(M * N);
+  const float scale = 0.05f;
+  int32_t scaleBits;
+  std::memcpy(&scaleBits, &scale, 4);
+  double sq = bestSeconds(reps, [&] {
+    compress_cpu_igemm_u8s8_packed_requantize(
+        isa, M, N, K, A.data(), K, Bp.data(), C.data(), N, params.data(), N,
+        /*hasLeftShift=*/0, /*zeroPoint=*/3, 0, 255, /*dequantize=*/1,
+        /*dequantZeroPoint=*/3, scaleBits, out.data(), N, threads);
+  });
+  // Without C: the accumulators start from a bias row.
+  std::vector<int32_t> bias(N, 17);
+  double sb = bestSeconds(reps, [&] {
+    compress_cpu_igemm_u8s8_packed_bias_requantize(
+        isa, M, N, K, A.data(), K, Bp.data(), bias.data(), params.data(), N,
+        /*hasLeftShift=*/0, /*zeroPoint=*/3, 0, 255, /*dequantize=*/1,
+        /*dequantZeroPoint=*/3, scaleBits, out.data(), N, threads);
+  });
+  auto rate = [&](double t) { return 2.0 * M * N * K / t * 1e-9; };
+  std::printf("gemm  M=%-5lld K=%-5lld N=%-5lld %7.1f GOP/s %8.1f us | "
+              "+requantize %7.1f GOP/s %8.1f us | bias, no C %7.1f GOP/s "
+              "%8.1f us\n",
+              (long long)M, (long long)K, (long long)N, rate(s), s * 1e6,
+              rate(sq), sq * 1e6, rate(sb), sb * 1e6);
 }
 
 void benchConv(int64_t isa, int64_t threads, int reps, const char *name,

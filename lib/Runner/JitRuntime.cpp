@@ -28,6 +28,8 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     add("compress_cpu_igemm_u8s8_packed", &compress_cpu_igemm_u8s8_packed);
     add("compress_cpu_igemm_u8s8_packed_requantize",
         &compress_cpu_igemm_u8s8_packed_requantize);
+    add("compress_cpu_igemm_u8s8_packed_bias_requantize",
+        &compress_cpu_igemm_u8s8_packed_bias_requantize);
     add("compress_cpu_igemm_u8s8", &compress_cpu_igemm_u8s8);
     add("compress_cpu_conv2d_nchw_f32", &compress_cpu_conv2d_nchw_f32);
     add("compress_cpu_conv2d_nchw_u8s8", &compress_cpu_conv2d_nchw_u8s8);

@@ -110,7 +110,17 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
-// The same with B(k, n) = B[k * strideK + n * strideN] (packed internally).
+// The same without C: the accumulators start from `bias` (N values, the
+// same for every row; null for zeros) and only the requantized output is
+// written, so that no M x N i32 matrix goes through memory.
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+// compress_cpu_igemm_u8s8_packed with B(k, n) = B[k * strideK + n * strideN]
+// (packed internally).
 COMPRESS_CPU_EXPORT void
 compress_cpu_igemm_u8s8(int64_t isa, int64_t M, int64_t N, int64_t K,
                         const uint8_t *A, int64_t lda, const int8_t *B,

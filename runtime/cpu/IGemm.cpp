@@ -370,7 +370,8 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
       int64_t n1 = std::min(N, nBlocks * (tj + 1) / tn * path.nUnit);
       if (m0 < m1 && n0 < n1)
         path.fn(aSigned, aPadded, m1 - m0, n1 - n0, K, A + m0 * lda, lda,
-                Bp + n0 * Kp, Kp, C + m0 * ldc + n0, ldc, ep, m0, n0);
+                Bp + n0 * Kp, Kp, C ? C + m0 * ldc + n0 : nullptr, ldc, ep,
+                m0, n0);
     }
   }
 }
@@ -542,13 +543,14 @@ compress_cpu_igemm_u8s8_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
                threads);
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
-    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
-    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
-    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
-    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
-    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
-  const int64_t P = paramCount;
+namespace {
+
+RequantizeEpilogue makeEpilogue(const int64_t *params, int64_t P,
+                                int64_t hasLeftShift, int64_t zeroPoint,
+                                int64_t lo, int64_t hi, int64_t dequantize,
+                                int64_t dequantZeroPoint,
+                                int64_t dequantScaleBits, void *out,
+                                int64_t ldo) {
   uint32_t scaleBits = static_cast<uint32_t>(dequantScaleBits);
   float scale;
   std::memcpy(&scale, &scaleBits, sizeof(scale));
@@ -567,6 +569,25 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
                         scale,
                         out,
                         ldo};
+  ep.vectorForm = hasVectorForm(ep, P);
+  return ep;
+}
+
+/// A grow-only i32 matrix for the paths that need a C the caller did not
+/// pass.
+thread_local ScratchBuffer accumulatorScratch;
+
+} // namespace
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  RequantizeEpilogue ep =
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo);
   if (M <= 0 || N <= 0)
     return;
   if (K <= 0) { // C holds the initial values, the final accumulators
@@ -574,6 +595,40 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
     return;
   }
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
+               threads, &ep);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  RequantizeEpilogue ep =
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo);
+  if (M <= 0 || N <= 0)
+    return;
+  if (K > 0 && choosePath(isa, M).fn == igemmVnni) {
+    ep.columnInit = bias;
+    gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
+                 /*C=*/nullptr, 0, threads, &ep);
+    return;
+  }
+  // The other paths accumulate into a C: a scratch one, rows of `bias`.
+  int32_t *C = reinterpret_cast<int32_t *>(accumulatorScratch.get(
+      static_cast<size_t>(M * N) * sizeof(int32_t)));
+  for (int64_t r = 0; r < M; ++r) {
+    if (bias)
+      std::memcpy(C + r * N, bias, static_cast<size_t>(N) * sizeof(int32_t));
+    else
+      std::memset(C + r * N, 0, static_cast<size_t>(N) * sizeof(int32_t));
+  }
+  if (K <= 0) {
+    applyRequantize(ep, C, N, M, N, 0, 0);
+    return;
+  }
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, N,
                threads, &ep);
 }
 

@@ -169,6 +169,21 @@ KernelFn pick(int mr, int nv) {
   }
 }
 
+/// Accumulators of one strip when the caller passes no C (see
+/// RequantizeEpilogue::columnInit): at most kMaxBlockRows x 128 i32.
+thread_local ScratchBuffer stripScratch;
+
+/// Rows of A per block: the block's A (rows x K bytes) stays in L2 while
+/// every strip of B streams past it.
+int64_t blockRows(int64_t M, int64_t K, int MR) {
+  constexpr int64_t kABytes = 256 * 1024;
+  constexpr int64_t kMaxBlockRows = 512;
+  int64_t rows = std::clamp<int64_t>(kABytes / std::max<int64_t>(K, 1), MR,
+                                     kMaxBlockRows);
+  rows = rows / MR * MR;
+  return std::min(rows, M);
+}
+
 template <bool S>
 void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
           int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
@@ -180,34 +195,61 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
   // vpdpbusd's latency.
   const int MR = M <= 3 ? static_cast<int>(M) : 8;
   const int NVmax = M <= 3 ? 8 : 3;
-  // Loop order: 48-column strips of B outside, rows of A inside, so that a
-  // strip's K block (at most 2048 k: 96 KiB) stays in L2 across all of M.
-  // Measured: K blocks of 512 or 1024 k are no faster.
+  // Without C the accumulators of a strip live in a small buffer that
+  // stays in L1/L2, initialized from the per-column values; nothing of the
+  // M x N accumulator matrix goes to memory.
+  const bool noC = C == nullptr;
+  const int64_t mc = blockRows(M, K, MR);
+  const int64_t stripLd = 16 * NVmax;
+  int32_t *strip =
+      noC ? reinterpret_cast<int32_t *>(stripScratch.get(
+                static_cast<size_t>(mc * stripLd) * sizeof(int32_t)))
+          : nullptr;
+  // Loop order: blocks of rows of A, then 48-column strips of B, then the
+  // rows of the block, so that a strip's K block (at most 2048 k: 96 KiB)
+  // stays in L2 across the block's rows. Measured: K blocks of 512 or 1024
+  // k are no faster.
   const int64_t kcq = 512; // 2048 k per block
-  for (int64_t n0 = 0; n0 < N; n0 += 16 * NVmax) {
-    const int nv =
-        static_cast<int>(std::min<int64_t>(NVmax, (N - n0 + 15) / 16));
-    const int64_t lastCols = N - n0 - 16 * (nv - 1);
-    const __mmask16 last =
-        static_cast<__mmask16>(lastCols >= 16 ? 0xffff : (1u << lastCols) - 1);
-    const int8_t *Bn = Bp + (n0 / 16) * ps;
-    for (int64_t q0 = 0;; q0 += kcq) {
-      const int64_t qn = std::min(kcq, kq - q0);
-      const int kt = q0 + qn == kq ? ktail : 0;
-      const bool lastBlock = q0 + qn >= kq;
-      for (int64_t m0 = 0; m0 < M; m0 += MR) {
-        const int mr = static_cast<int>(std::min<int64_t>(MR, M - m0));
-        pick<S>(mr, nv)(qn, kt, A + m0 * lda + 4 * q0, lda, Bn + 64 * q0, ps,
-                        C + m0 * ldc + n0, ldc, last);
-        // The tile is final and in L1: its output is written now, between
-        // the arithmetic of the tiles around it.
-        if (ep && lastBlock)
-          applyRequantize(*ep, C + m0 * ldc + n0, ldc, mr,
-                          std::min<int64_t>(16 * nv, N - n0), row0 + m0,
-                          col0 + n0);
+  for (int64_t mb = 0; mb < M; mb += mc) {
+    const int64_t rowsB = std::min(mc, M - mb);
+    for (int64_t n0 = 0; n0 < N; n0 += 16 * NVmax) {
+      const int nv =
+          static_cast<int>(std::min<int64_t>(NVmax, (N - n0 + 15) / 16));
+      const int64_t cols = std::min<int64_t>(16 * nv, N - n0);
+      const int64_t lastCols = N - n0 - 16 * (nv - 1);
+      const __mmask16 last = static_cast<__mmask16>(
+          lastCols >= 16 ? 0xffff : (1u << lastCols) - 1);
+      const int8_t *Bn = Bp + (n0 / 16) * ps;
+      int32_t *Cs = noC ? strip : C + mb * ldc + n0;
+      const int64_t ldcs = noC ? stripLd : ldc;
+      if (noC) {
+        const int32_t *init = ep->columnInit;
+        for (int64_t r = 0; r < rowsB; ++r) {
+          if (init)
+            std::memcpy(Cs + r * ldcs, init + col0 + n0,
+                        static_cast<size_t>(cols) * sizeof(int32_t));
+          else
+            std::memset(Cs + r * ldcs, 0,
+                        static_cast<size_t>(cols) * sizeof(int32_t));
+        }
       }
-      if (q0 + qn >= kq)
-        break;
+      for (int64_t q0 = 0;; q0 += kcq) {
+        const int64_t qn = std::min(kcq, kq - q0);
+        const int kt = q0 + qn == kq ? ktail : 0;
+        const bool lastBlock = q0 + qn >= kq;
+        for (int64_t m0 = 0; m0 < rowsB; m0 += MR) {
+          const int mr = static_cast<int>(std::min<int64_t>(MR, rowsB - m0));
+          pick<S>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
+                          Bn + 64 * q0, ps, Cs + m0 * ldcs, ldcs, last);
+          // The tile is final and in L1: its output is written now, between
+          // the arithmetic of the tiles around it.
+          if (ep && lastBlock)
+            applyRequantize(*ep, Cs + m0 * ldcs, ldcs, mr, cols,
+                            row0 + mb + m0, col0 + n0);
+        }
+        if (lastBlock)
+          break;
+      }
     }
   }
 }

@@ -29,6 +29,10 @@
 #include <algorithm>
 #include <cstdint>
 
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+#include <immintrin.h>
+#endif
+
 namespace compress::cpu::int8 {
 
 /// The epilogue's parameters (see compress_cpu_igemm_u8s8_packed_requantize
@@ -44,9 +48,42 @@ struct RequantizeEpilogue {
   float dequantScale;
   void *out;   // bytes (u8 or i8 storage) or f32 values
   int64_t ldo; // in elements
+  // The parameters have the form the vector code handles exactly in 32-bit
+  // lanes (see hasVectorForm); set by the entry point.
+  bool vectorForm = false;
+  // When the block kernel gets no C: the accumulators' initial value of
+  // each output column (N values), or null for zeros.
+  const int32_t *columnInit = nullptr;
 };
 
 namespace {
+
+/// Multipliers in [0, 2^31), right shifts in [0, 31] with their canonical
+/// rounding offset 2^(right-1) and adjustment -1 (both 0 without a shift):
+/// what the vector code computes exactly in 32-bit lanes.
+inline bool validColumnParams(int64_t multiplier, int64_t right,
+                              int64_t offset, int64_t adjust) {
+  return multiplier >= 0 && multiplier <= INT32_MAX && right >= 0 &&
+         right <= 31 && offset == ((int64_t(1) << right) >> 1) &&
+         adjust == (right > 0 ? -1 : 0);
+}
+
+/// Whether the AVX-512 epilogue may run: no left shift, and bounds and zero
+/// points for which clamping before adding the zero point and subtracting
+/// the dequantization zero point stay within i32. The per-column parameters
+/// must also have the form of validColumnParams, which the vector code
+/// checks 16 columns at a time (per-tensor ones are checked here).
+[[maybe_unused]] bool hasVectorForm(const RequantizeEpilogue &e, int64_t P) {
+  if (e.hasLeftShift)
+    return false;
+  constexpr int64_t kSmall = int64_t(1) << 30;
+  for (int64_t v : {e.zeroPoint, e.lo, e.hi, e.dequantZeroPoint})
+    if (v <= -kSmall || v >= kSmall)
+      return false;
+  return P > 1 || validColumnParams(e.multiplier[0], e.rightShift[0],
+                                    e.roundOffset[0], e.roundAdjust[0]);
+}
+
 
 template <bool PerColumn, bool LeftShift, bool Dequantize>
 void requantizeRow(const RequantizeEpilogue &e, const int32_t *__restrict acc,
@@ -87,6 +124,109 @@ void requantizeRows(const RequantizeEpilogue &e, const int32_t *C, int64_t ldc,
                                                     row0 + r, col0);
 }
 
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+/// Two halves of 8 i64 values as 16 i32 lanes (the values fit).
+inline __m512i narrow(__m512i lo, __m512i hi) {
+  return _mm512_inserti64x4(_mm512_zextsi256_si512(_mm512_cvtepi64_epi32(lo)),
+                            _mm512_cvtepi64_epi32(hi), 1);
+}
+
+/// Which of 8 columns' i64 parameters have validColumnParams' form.
+inline __mmask8 validColumns(__m512i mul, __m512i right, __m512i offset,
+                             __m512i adjust) {
+  const __m512i one = _mm512_set1_epi64(1);
+  __mmask8 ok = _mm512_testn_epi64_mask(mul, _mm512_set1_epi64(~INT64_C(0x7fffffff)));
+  ok &= _mm512_testn_epi64_mask(right, _mm512_set1_epi64(~INT64_C(31)));
+  ok &= _mm512_cmpeq_epi64_mask(
+      offset, _mm512_srli_epi64(_mm512_sllv_epi64(one, right), 1));
+  const __mmask8 shifted = _mm512_test_epi64_mask(right, right);
+  ok &= _mm512_cmpeq_epi64_mask(
+      adjust, _mm512_maskz_set1_epi64(shifted, -1));
+  return ok;
+}
+
+/// The epilogue in 16 i32 lanes. SaturatingRoundingDoublingHighMul takes
+/// the 64-bit products of the even and odd lanes (vpmuldq) and keeps bits
+/// 31..62 of product + 2^30. RoundingDivideByPOT is gemmlowp's
+/// (x >> e) + ((x & mask) > (mask >> 1) + (x < 0)), which equals the scalar
+/// (x + 2^(e-1) - (x < 0)) >> e without its i64 intermediate.
+template <bool PerColumn, bool Dequantize>
+void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
+                          int64_t ldc, int64_t rows, int64_t cols,
+                          int64_t row0, int64_t col0) {
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i half = _mm512_set1_epi64(int64_t(1) << 30);
+  const __m512i qlo = _mm512_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint));
+  const __m512i qhi = _mm512_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint));
+  const __m512i zp = _mm512_set1_epi32(static_cast<int32_t>(e.zeroPoint));
+  const __m512i dzp =
+      _mm512_set1_epi32(static_cast<int32_t>(e.dequantZeroPoint));
+  const __m512 scale = _mm512_set1_ps(e.dequantScale);
+  for (int64_t j = 0; j < cols; j += 16) {
+    const int64_t n = std::min<int64_t>(16, cols - j);
+    const __mmask16 m = static_cast<__mmask16>(n == 16 ? 0xffff : (1u << n) - 1);
+    __m512i mul = _mm512_setzero_si512(), right = mul;
+    if constexpr (PerColumn) {
+      const int64_t c = col0 + j;
+      const __mmask8 m0 = static_cast<__mmask8>(m), m1 = static_cast<__mmask8>(m >> 8);
+      auto load = [&](const int64_t *p, __mmask8 k) {
+        return _mm512_maskz_loadu_epi64(k, p);
+      };
+      const __m512i mul0 = load(e.multiplier + c, m0),
+                    mul1 = load(e.multiplier + c + 8, m1);
+      const __m512i right0 = load(e.rightShift + c, m0),
+                    right1 = load(e.rightShift + c + 8, m1);
+      const __mmask8 ok0 = validColumns(mul0, right0,
+                                        load(e.roundOffset + c, m0),
+                                        load(e.roundAdjust + c, m0));
+      const __mmask8 ok1 = validColumns(mul1, right1,
+                                        load(e.roundOffset + c + 8, m1),
+                                        load(e.roundAdjust + c + 8, m1));
+      if (static_cast<__mmask16>(ok0 | (ok1 << 8)) != 0xffff) {
+        // Parameters the lanes cannot compute exactly: these columns in
+        // scalar code.
+        for (int64_t r = 0; r < rows; ++r)
+          requantizeRow<true, false, Dequantize>(e, C + r * ldc + j, n,
+                                                 row0 + r, c);
+        continue;
+      }
+      mul = narrow(mul0, mul1);
+      right = narrow(right0, right1);
+    } else {
+      mul = _mm512_set1_epi32(static_cast<int32_t>(e.multiplier[0]));
+      right = _mm512_set1_epi32(static_cast<int32_t>(e.rightShift[0]));
+    }
+    const __m512i mulOdd = _mm512_srli_epi64(mul, 32);
+    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
+    const __m512i threshold = _mm512_srli_epi32(mask, 1);
+    for (int64_t r = 0; r < rows; ++r) {
+      const __m512i x = _mm512_maskz_loadu_epi32(m, C + r * ldc + j);
+      __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mul), half);
+      __m512i odd = _mm512_add_epi64(
+          _mm512_mul_epi32(_mm512_srli_epi64(x, 32), mulOdd), half);
+      // Bits 31..62: the even lanes' in their low dword, the odd lanes'
+      // moved into their high dword.
+      const __m512i h = _mm512_mask_blend_epi32(
+          0xaaaa, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+      const __m512i rem = _mm512_and_si512(h, mask);
+      const __m512i thr = _mm512_add_epi32(threshold, _mm512_srli_epi32(h, 31));
+      __m512i q = _mm512_srav_epi32(h, right);
+      q = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
+      q = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi), zp);
+      const int64_t o = (row0 + r) * e.ldo + col0 + j;
+      if constexpr (Dequantize) {
+        const __m512 f = _mm512_mul_ps(
+            _mm512_cvtepi32_ps(_mm512_sub_epi32(q, dzp)), scale);
+        _mm512_mask_storeu_ps(static_cast<float *>(e.out) + o, m, f);
+      } else {
+        _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t *>(e.out) + o, m,
+                                         q);
+      }
+    }
+  }
+}
+#endif
+
 /// Applies the epilogue to C[rows x cols] (i32, row stride ldc), which holds
 /// the final accumulators of output rows row0.. and columns col0...
 [[maybe_unused]] void applyRequantize(const RequantizeEpilogue &e,
@@ -95,6 +235,15 @@ void requantizeRows(const RequantizeEpilogue &e, const int32_t *C, int64_t ldc,
                                       int64_t col0) {
   using Fn = void (*)(const RequantizeEpilogue &, const int32_t *, int64_t,
                       int64_t, int64_t, int64_t, int64_t);
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  if (e.vectorForm) {
+    static constexpr Fn vectorTable[4] = {
+        requantizeRowsAvx512<false, false>, requantizeRowsAvx512<false, true>,
+        requantizeRowsAvx512<true, false>, requantizeRowsAvx512<true, true>};
+    return vectorTable[(e.perColumn ? 2 : 0) + (e.dequantize ? 1 : 0)](
+        e, C, ldc, rows, cols, row0, col0);
+  }
+#endif
   static constexpr Fn table[8] = {
       requantizeRows<false, false, false>, requantizeRows<false, false, true>,
       requantizeRows<false, true, false>,  requantizeRows<false, true, true>,

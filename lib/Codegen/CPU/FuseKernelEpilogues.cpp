@@ -7,6 +7,8 @@
 // results that is several passes over memory around the kernel. Tiling the
 // epilogue along M and fusing the GEMM (and its initialization, and the
 // quantization of its input) into the loop keeps each block of rows in cache.
+// Requantizations that compress-cpu-fuse-requantize marked for the int8
+// kernel's own epilogue are left whole.
 //
 //===----------------------------------------------------------------------===//
 
@@ -96,6 +98,12 @@ struct FuseKernelEpiloguesPass
         return;
       // A block this pass made already: running it again must not split it.
       if (isa<scf::ForOp>(epilogue->getParentOp()))
+        return;
+      // A requantization the int8 kernel applies tile by tile itself
+      // (compress-cpu-fuse-requantize): the accumulators never leave the
+      // kernel, and blocks of rows would only stream the weight once per
+      // block.
+      if (epilogue->hasAttr(kCPURequantizeAttrName))
         return;
       auto type = cast<RankedTensorType>(gemm->getResult(0).getType());
       int64_t rowBytes =

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -68,6 +69,9 @@ public:
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
   /// Erases the constant globals that only the replaced ops read.
   void eraseDeadGlobals();
+  /// Erases the accumulator buffers that the calls without C left with no
+  /// users but their deallocation.
+  void eraseDeadAccumulators();
 
 private:
   Value i64(OpBuilder &b, Location loc, int64_t value) {
@@ -84,9 +88,9 @@ private:
                                 const std::vector<char> &bytes);
   /// The packed GEMM call with `epilogue` as its requantizing epilogue
   /// (compress_cpu_igemm_u8s8_packed_requantize); erases the epilogue.
-  void lowerWithRequantize(OpBuilder &b, Location loc,
+  void lowerWithRequantize(OpBuilder &b, Location loc, linalg::LinalgOp gemm,
                            linalg::GenericOp epilogue, int64_t ldo,
-                           SmallVector<Value> &args,
+                           int64_t ldc, SmallVector<Value> &args,
                            const KernelChoice &choice);
   Value getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {
     return memref::GetGlobalOp::create(b, loc, global.getType(),
@@ -102,6 +106,7 @@ private:
   llvm::StringMap<memref::GlobalOp> packed;
   unsigned requantizeCount = 0;
   SmallVector<memref::GlobalOp> readGlobals;
+  SmallVector<memref::AllocOp> droppedAccumulators;
 };
 
 Value KernelCallBuilder::address(OpBuilder &b, Location loc, Value memref) {
@@ -161,6 +166,84 @@ KernelCallBuilder::packedGlobal(StringRef key, Type element,
   return global;
 }
 
+/// Whether the ops strictly between `from` and `to` (same block, `from`
+/// first) neither read nor write memory; allocating is allowed.
+bool onlyPureOpsBetween(Operation *from, Operation *to) {
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    SmallVector<MemoryEffects::EffectInstance> list;
+    if (effects)
+      effects.getEffects(list);
+    bool allocates = effects && llvm::all_of(list, [](auto &effect) {
+                       return isa<MemoryEffects::Allocate>(effect.getEffect());
+                     });
+    if (!isMemoryEffectFree(op) && !allocates)
+      return false;
+  }
+  return true;
+}
+
+/// How a GEMM's accumulator buffer starts, when the requantizing call can
+/// take that as a row of N initial values instead of the buffer.
+struct AccumulatorInit {
+  Operation *op;   // the fill or broadcast writing the buffer
+  Value row;       // memref<N x i32> with the initial values, or null
+  int64_t splat;   // the fill's value when `row` is null
+};
+
+/// The op that initializes `c` for `gemm`, when `c` is a fresh allocation
+/// that only it, the GEMM, the epilogue and deallocations use: a linalg.fill
+/// with a constant, or a linalg.generic broadcasting a contiguous 1-D
+/// memref<N x i32> along the rows. Between it and the GEMM no op touches
+/// memory, so that the row still holds those values when the call reads it.
+std::optional<AccumulatorInit> findAccumulatorInit(linalg::LinalgOp gemm,
+                                                   Value c,
+                                                   linalg::GenericOp epilogue) {
+  auto alloc = c.getDefiningOp<memref::AllocOp>();
+  auto type = cast<MemRefType>(c.getType());
+  if (!alloc || !type.getLayout().isIdentity() || type.getRank() != 2 ||
+      !type.getElementType().isInteger(32))
+    return std::nullopt;
+  Operation *init = nullptr;
+  for (Operation *user : c.getUsers()) {
+    if (user == gemm.getOperation() || user == epilogue.getOperation() ||
+        isa<memref::DeallocOp>(user))
+      continue;
+    if (init || !isa<linalg::FillOp, linalg::GenericOp>(user))
+      return std::nullopt;
+    init = user;
+  }
+  if (!init || init->getBlock() != gemm->getBlock() ||
+      !init->isBeforeInBlock(gemm) || !onlyPureOpsBetween(init, gemm))
+    return std::nullopt;
+  if (auto fill = dyn_cast<linalg::FillOp>(init)) {
+    IntegerAttr value;
+    if (fill.getOutputs()[0] != c ||
+        !matchPattern(fill.getInputs()[0], m_Constant(&value)))
+      return std::nullopt;
+    return AccumulatorInit{init, Value(), value.getInt()};
+  }
+  auto generic = cast<linalg::GenericOp>(init);
+  if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+      generic.getDpsInits()[0] != c || !generic.hasPureBufferSemantics())
+    return std::nullopt;
+  Value row = generic.getDpsInputs()[0];
+  auto rowType = dyn_cast<MemRefType>(row.getType());
+  MLIRContext *ctx = gemm->getContext();
+  AffineMap broadcast = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  if (!rowType || rowType.getShape() != ArrayRef<int64_t>{type.getDimSize(1)} ||
+      !rowType.getElementType().isInteger(32) ||
+      !rowType.getLayout().isIdentity() ||
+      generic.getIndexingMapsArray()[0] != broadcast ||
+      !generic.getIndexingMapsArray()[1].isIdentity() ||
+      generic.getBody()->getOperations().size() != 1 ||
+      yield.getValues()[0] != generic.getBody()->getArgument(0))
+    return std::nullopt;
+  return AccumulatorInit{init, row, 0};
+}
+
 /// The elementwise op marked by compress-cpu-fuse-requantize that reads the
 /// GEMM's final accumulators `c` (identity maps) right after `gemm`, in the
 /// same block, and writes a buffer of the same shape laid out by rows.
@@ -183,20 +266,7 @@ linalg::GenericOp findRequantizeEpilogue(linalg::LinalgOp gemm, Value c) {
     // The call replaces both at the epilogue's place: what lies between
     // (the output's allocation or subview, say) must neither read nor write
     // memory.
-    bool pure = true;
-    for (Operation *op = gemm->getNextNode(); op != epilogue;
-         op = op->getNextNode()) {
-      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-      SmallVector<MemoryEffects::EffectInstance> list;
-      if (effects)
-        effects.getEffects(list);
-      bool allocates =
-          effects && llvm::all_of(list, [](auto &effect) {
-            return isa<MemoryEffects::Allocate>(effect.getEffect());
-          });
-      pure &= isMemoryEffectFree(op) || allocates;
-    }
-    if (pure)
+    if (onlyPureOpsBetween(gemm, epilogue))
       return epilogue;
   }
   return nullptr;
@@ -262,13 +332,13 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
                                                       strideK, strideN));
     readGlobals.push_back(global);
     args.push_back(address(b, loc, getGlobal(b, loc, packedB)));
-    args.append({address(b, loc, c), i64(b, loc, *ldc)});
     if (!isFloat)
       if (linalg::GenericOp epilogue = findRequantizeEpilogue(op, c))
         if (std::optional<int64_t> ldo = rowStride(epilogue.getDpsInits()[0])) {
-          lowerWithRequantize(b, loc, epilogue, *ldo, args, choice);
+          lowerWithRequantize(b, loc, op, epilogue, *ldo, *ldc, args, choice);
           return success();
         }
+    args.append({address(b, loc, c), i64(b, loc, *ldc)});
     args.push_back(i64(b, loc, choice.threads));
     call(b, loc, base + "_packed", args);
     return success();
@@ -290,12 +360,47 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
 }
 
 void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
+                                            linalg::LinalgOp gemm,
                                             linalg::GenericOp epilogue,
-                                            int64_t ldo,
+                                            int64_t ldo, int64_t ldc,
                                             SmallVector<Value> &args,
                                             const KernelChoice &choice) {
   // After everything the output's address depends on.
   b.setInsertionPoint(epilogue);
+  // When the accumulators start as a row broadcast (the bias and the
+  // zero-point corrections) or a constant, the call takes that row and no C:
+  // the M x N i32 buffer, its initialization and its traffic go away.
+  Value c = gemm.getDpsInits()[0];
+  std::optional<AccumulatorInit> init =
+      findAccumulatorInit(gemm, c, epilogue);
+  const char *name = "compress_cpu_igemm_u8s8_packed_requantize";
+  if (!init) {
+    args.append({address(b, loc, c), i64(b, loc, ldc)});
+  } else {
+    name = "compress_cpu_igemm_u8s8_packed_bias_requantize";
+    Value row;
+    if (init->row) {
+      row = address(b, loc, init->row);
+    } else if (init->splat == 0) {
+      row = i64(b, loc, 0); // null: zeros
+    } else {
+      int64_t n = cast<MemRefType>(c.getType()).getDimSize(1);
+      std::vector<int32_t> values(n, static_cast<int32_t>(init->splat));
+      std::vector<char> bytes(n * sizeof(int32_t));
+      std::memcpy(bytes.data(), values.data(), bytes.size());
+      memref::GlobalOp global = packedGlobal(
+          ("__compress_accumulator_init_" + Twine(n) + "_" +
+           Twine(init->splat))
+              .str(),
+          b.getI32Type(), bytes);
+      row = address(b, loc, getGlobal(b, loc, global));
+    }
+    args.push_back(row); // in place of C and ldc
+    // The row is read at the call, where the initialization stood before
+    // the GEMM (nothing in between writes memory).
+    init->op->erase();
+    droppedAccumulators.push_back(c.getDefiningOp<memref::AllocOp>());
+  }
   auto attr = epilogue->getAttrOfType<DictionaryAttr>(kCPURequantizeAttrName);
   ArrayRef<int64_t> params = attr.getAs<DenseI64ArrayAttr>("params");
   std::vector<char> bytes(params.size() * sizeof(int64_t));
@@ -322,8 +427,20 @@ void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
                i64(b, loc, scaleBits),
                address(b, loc, epilogue.getDpsInits()[0]), i64(b, loc, ldo),
                i64(b, loc, choice.threads)});
-  call(b, loc, "compress_cpu_igemm_u8s8_packed_requantize", args);
+  call(b, loc, name, args);
   epilogue.erase();
+}
+
+void KernelCallBuilder::eraseDeadAccumulators() {
+  for (memref::AllocOp alloc : droppedAccumulators) {
+    if (!llvm::all_of(alloc->getUsers(), [](Operation *user) {
+          return isa<memref::DeallocOp>(user);
+        }))
+      continue;
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      user->erase();
+    alloc.erase();
+  }
 }
 
 LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
@@ -442,6 +559,7 @@ struct LowerKernelsPass
       else
         op->removeAttr(kCPUKernelAttrName);
     }
+    builder.eraseDeadAccumulators();
     builder.eraseDeadGlobals();
   }
 };
