@@ -245,8 +245,8 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
   else
     compress_cpu_igemm_u8s8_packed_bias_requantize(
         isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
-        init == Init::Bias ? C0.data() : nullptr, params.data(), P, hasLeft,
-        zp, lo, hi, dequantize, dzp, scaleBits, out, ldo, threads);
+        init == Init::Bias ? C0.data() : nullptr, params.data(), P, hasLeft, zp,
+        lo, hi, dequantize, dzp, scaleBits, out, ldo, threads);
   const std::string what =
       "M=" + std::to_string(g.M) + " N=" + std::to_string(g.N) +
       " K=" + std::to_string(g.K) + " threads=" + std::to_string(threads) +

@@ -59,11 +59,11 @@ void benchGemm(int64_t isa, int64_t threads, int reps, int64_t M, int64_t K,
   // QDQ layer (u8 output dequantized to f32).
   std::vector<int64_t> params(5 * N);
   for (int64_t j = 0; j < N; ++j) {
-    params[j] = 1500000000 + j;      // Q31 multiplier
-    params[N + j] = 12;              // right shift
-    params[2 * N + j] = 1 << 11;     // rounding offset
-    params[3 * N + j] = -1;          // rounding adjustment
-    params[4 * N + j] = 0;           // left shift
+    params[j] = 1500000000 + j;  // Q31 multiplier
+    params[N + j] = 12;          // right shift
+    params[2 * N + j] = 1 << 11; // rounding offset
+    params[3 * N + j] = -1;      // rounding adjustment
+    params[4 * N + j] = 0;       // left shift
   }
   std::vector<float> out(M * N);
   const float scale = 0.05f;

@@ -370,8 +370,8 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
       int64_t n1 = std::min(N, nBlocks * (tj + 1) / tn * path.nUnit);
       if (m0 < m1 && n0 < n1)
         path.fn(aSigned, aPadded, m1 - m0, n1 - n0, K, A + m0 * lda, lda,
-                Bp + n0 * Kp, Kp, C ? C + m0 * ldc + n0 : nullptr, ldc, ep,
-                m0, n0);
+                Bp + n0 * Kp, Kp, C ? C + m0 * ldc + n0 : nullptr, ldc, ep, m0,
+                n0);
     }
   }
 }
@@ -616,8 +616,8 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
     return;
   }
   // The other paths accumulate into a C: a scratch one, rows of `bias`.
-  int32_t *C = reinterpret_cast<int32_t *>(accumulatorScratch.get(
-      static_cast<size_t>(M * N) * sizeof(int32_t)));
+  int32_t *C = reinterpret_cast<int32_t *>(
+      accumulatorScratch.get(static_cast<size_t>(M * N) * sizeof(int32_t)));
   for (int64_t r = 0; r < M; ++r) {
     if (bias)
       std::memcpy(C + r * N, bias, static_cast<size_t>(N) * sizeof(int32_t));

@@ -178,8 +178,8 @@ thread_local ScratchBuffer stripScratch;
 int64_t blockRows(int64_t M, int64_t K, int MR) {
   constexpr int64_t kABytes = 256 * 1024;
   constexpr int64_t kMaxBlockRows = 512;
-  int64_t rows = std::clamp<int64_t>(kABytes / std::max<int64_t>(K, 1), MR,
-                                     kMaxBlockRows);
+  int64_t rows =
+      std::clamp<int64_t>(kABytes / std::max<int64_t>(K, 1), MR, kMaxBlockRows);
   rows = rows / MR * MR;
   return std::min(rows, M);
 }
@@ -199,7 +199,8 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
   // stays in L1/L2, initialized from the per-column values; nothing of the
   // M x N accumulator matrix goes to memory.
   const bool noC = C == nullptr;
-  const int64_t mc = blockRows(M, K, MR);
+  // Convolutions (S: the filters are A, few rows) keep every row per strip.
+  const int64_t mc = S ? M : blockRows(M, K, MR);
   const int64_t stripLd = 16 * NVmax;
   int32_t *strip =
       noC ? reinterpret_cast<int32_t *>(stripScratch.get(
@@ -244,8 +245,8 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
           // The tile is final and in L1: its output is written now, between
           // the arithmetic of the tiles around it.
           if (ep && lastBlock)
-            applyRequantize(*ep, Cs + m0 * ldcs, ldcs, mr, cols,
-                            row0 + mb + m0, col0 + n0);
+            applyRequantize(*ep, Cs + m0 * ldcs, ldcs, mr, cols, row0 + mb + m0,
+                            col0 + n0);
         }
         if (lastBlock)
           break;

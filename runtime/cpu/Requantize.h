@@ -61,8 +61,8 @@ namespace {
 /// Multipliers in [0, 2^31), right shifts in [0, 31] with their canonical
 /// rounding offset 2^(right-1) and adjustment -1 (both 0 without a shift):
 /// what the vector code computes exactly in 32-bit lanes.
-inline bool validColumnParams(int64_t multiplier, int64_t right,
-                              int64_t offset, int64_t adjust) {
+inline bool validColumnParams(int64_t multiplier, int64_t right, int64_t offset,
+                              int64_t adjust) {
   return multiplier >= 0 && multiplier <= INT32_MAX && right >= 0 &&
          right <= 31 && offset == ((int64_t(1) << right) >> 1) &&
          adjust == (right > 0 ? -1 : 0);
@@ -83,7 +83,6 @@ inline bool validColumnParams(int64_t multiplier, int64_t right,
   return P > 1 || validColumnParams(e.multiplier[0], e.rightShift[0],
                                     e.roundOffset[0], e.roundAdjust[0]);
 }
-
 
 template <bool PerColumn, bool LeftShift, bool Dequantize>
 void requantizeRow(const RequantizeEpilogue &e, const int32_t *__restrict acc,
@@ -135,13 +134,13 @@ inline __m512i narrow(__m512i lo, __m512i hi) {
 inline __mmask8 validColumns(__m512i mul, __m512i right, __m512i offset,
                              __m512i adjust) {
   const __m512i one = _mm512_set1_epi64(1);
-  __mmask8 ok = _mm512_testn_epi64_mask(mul, _mm512_set1_epi64(~INT64_C(0x7fffffff)));
+  __mmask8 ok =
+      _mm512_testn_epi64_mask(mul, _mm512_set1_epi64(~INT64_C(0x7fffffff)));
   ok &= _mm512_testn_epi64_mask(right, _mm512_set1_epi64(~INT64_C(31)));
   ok &= _mm512_cmpeq_epi64_mask(
       offset, _mm512_srli_epi64(_mm512_sllv_epi64(one, right), 1));
   const __mmask8 shifted = _mm512_test_epi64_mask(right, right);
-  ok &= _mm512_cmpeq_epi64_mask(
-      adjust, _mm512_maskz_set1_epi64(shifted, -1));
+  ok &= _mm512_cmpeq_epi64_mask(adjust, _mm512_maskz_set1_epi64(shifted, -1));
   return ok;
 }
 
@@ -152,23 +151,27 @@ inline __mmask8 validColumns(__m512i mul, __m512i right, __m512i offset,
 /// (x + 2^(e-1) - (x < 0)) >> e without its i64 intermediate.
 template <bool PerColumn, bool Dequantize>
 void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
-                          int64_t ldc, int64_t rows, int64_t cols,
-                          int64_t row0, int64_t col0) {
+                          int64_t ldc, int64_t rows, int64_t cols, int64_t row0,
+                          int64_t col0) {
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i half = _mm512_set1_epi64(int64_t(1) << 30);
-  const __m512i qlo = _mm512_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint));
-  const __m512i qhi = _mm512_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint));
+  const __m512i qlo =
+      _mm512_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint));
+  const __m512i qhi =
+      _mm512_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint));
   const __m512i zp = _mm512_set1_epi32(static_cast<int32_t>(e.zeroPoint));
   const __m512i dzp =
       _mm512_set1_epi32(static_cast<int32_t>(e.dequantZeroPoint));
   const __m512 scale = _mm512_set1_ps(e.dequantScale);
   for (int64_t j = 0; j < cols; j += 16) {
     const int64_t n = std::min<int64_t>(16, cols - j);
-    const __mmask16 m = static_cast<__mmask16>(n == 16 ? 0xffff : (1u << n) - 1);
+    const __mmask16 m =
+        static_cast<__mmask16>(n == 16 ? 0xffff : (1u << n) - 1);
     __m512i mul = _mm512_setzero_si512(), right = mul;
     if constexpr (PerColumn) {
       const int64_t c = col0 + j;
-      const __mmask8 m0 = static_cast<__mmask8>(m), m1 = static_cast<__mmask8>(m >> 8);
+      const __mmask8 m0 = static_cast<__mmask8>(m),
+                     m1 = static_cast<__mmask8>(m >> 8);
       auto load = [&](const int64_t *p, __mmask8 k) {
         return _mm512_maskz_loadu_epi64(k, p);
       };
@@ -176,12 +179,12 @@ void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
                     mul1 = load(e.multiplier + c + 8, m1);
       const __m512i right0 = load(e.rightShift + c, m0),
                     right1 = load(e.rightShift + c + 8, m1);
-      const __mmask8 ok0 = validColumns(mul0, right0,
-                                        load(e.roundOffset + c, m0),
-                                        load(e.roundAdjust + c, m0));
-      const __mmask8 ok1 = validColumns(mul1, right1,
-                                        load(e.roundOffset + c + 8, m1),
-                                        load(e.roundAdjust + c + 8, m1));
+      const __mmask8 ok0 =
+          validColumns(mul0, right0, load(e.roundOffset + c, m0),
+                       load(e.roundAdjust + c, m0));
+      const __mmask8 ok1 =
+          validColumns(mul1, right1, load(e.roundOffset + c + 8, m1),
+                       load(e.roundAdjust + c + 8, m1));
       if (static_cast<__mmask16>(ok0 | (ok1 << 8)) != 0xffff) {
         // Parameters the lanes cannot compute exactly: these columns in
         // scalar code.
@@ -215,8 +218,8 @@ void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
       q = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi), zp);
       const int64_t o = (row0 + r) * e.ldo + col0 + j;
       if constexpr (Dequantize) {
-        const __m512 f = _mm512_mul_ps(
-            _mm512_cvtepi32_ps(_mm512_sub_epi32(q, dzp)), scale);
+        const __m512 f =
+            _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, dzp)), scale);
         _mm512_mask_storeu_ps(static_cast<float *>(e.out) + o, m, f);
       } else {
         _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t *>(e.out) + o, m,

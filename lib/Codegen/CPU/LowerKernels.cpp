@@ -89,8 +89,8 @@ private:
   /// The packed GEMM call with `epilogue` as its requantizing epilogue
   /// (compress_cpu_igemm_u8s8_packed_requantize); erases the epilogue.
   void lowerWithRequantize(OpBuilder &b, Location loc, linalg::LinalgOp gemm,
-                           linalg::GenericOp epilogue, int64_t ldo,
-                           int64_t ldc, SmallVector<Value> &args,
+                           linalg::GenericOp epilogue, int64_t ldo, int64_t ldc,
+                           SmallVector<Value> &args,
                            const KernelChoice &choice);
   Value getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {
     return memref::GetGlobalOp::create(b, loc, global.getType(),
@@ -187,9 +187,9 @@ bool onlyPureOpsBetween(Operation *from, Operation *to) {
 /// How a GEMM's accumulator buffer starts, when the requantizing call can
 /// take that as a row of N initial values instead of the buffer.
 struct AccumulatorInit {
-  Operation *op;   // the fill or broadcast writing the buffer
-  Value row;       // memref<N x i32> with the initial values, or null
-  int64_t splat;   // the fill's value when `row` is null
+  Operation *op; // the fill or broadcast writing the buffer
+  Value row;     // memref<N x i32> with the initial values, or null
+  int64_t splat; // the fill's value when `row` is null
 };
 
 /// The op that initializes `c` for `gemm`, when `c` is a fresh allocation
@@ -371,8 +371,7 @@ void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
   // zero-point corrections) or a constant, the call takes that row and no C:
   // the M x N i32 buffer, its initialization and its traffic go away.
   Value c = gemm.getDpsInits()[0];
-  std::optional<AccumulatorInit> init =
-      findAccumulatorInit(gemm, c, epilogue);
+  std::optional<AccumulatorInit> init = findAccumulatorInit(gemm, c, epilogue);
   const char *name = "compress_cpu_igemm_u8s8_packed_requantize";
   if (!init) {
     args.append({address(b, loc, c), i64(b, loc, ldc)});
@@ -389,8 +388,7 @@ void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
       std::vector<char> bytes(n * sizeof(int32_t));
       std::memcpy(bytes.data(), values.data(), bytes.size());
       memref::GlobalOp global = packedGlobal(
-          ("__compress_accumulator_init_" + Twine(n) + "_" +
-           Twine(init->splat))
+          ("__compress_accumulator_init_" + Twine(n) + "_" + Twine(init->splat))
               .str(),
           b.getI32Type(), bytes);
       row = address(b, loc, getGlobal(b, loc, global));

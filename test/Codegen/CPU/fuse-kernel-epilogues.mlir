@@ -83,3 +83,40 @@ func.func @left_alone(%x: tensor<128x64xf32>, %y: tensor<8x64xf32>, %w: tensor<6
   } -> tensor<8x32xf32>
   return %ra, %rb, %b, %rc : tensor<128x32xf32>, tensor<128x32xf32>, tensor<128x32xf32>, tensor<8x32xf32>
 }
+
+// -----
+
+// A requantization compress-cpu-fuse-requantize marked for the int8 kernel's
+// own epilogue stays whole: the kernel applies it tile by tile, and blocks of
+// rows would only stream the weight again for each block.
+// CHECK-LABEL: func.func @kernel_requantizes
+// CHECK-NOT: scf.for
+// CHECK: linalg.generic {{.*}}compress.cpu_kernel
+// CHECK: linalg.generic {{.*}}compress.cpu_requantize
+// SMALL-LABEL: func.func @kernel_requantizes
+// SMALL-NOT: scf.for
+func.func @kernel_requantizes(%x: tensor<128x64xi8>, %w: tensor<64x256xi8>) -> tensor<128x256xi8> {
+  %zero = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<128x256xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<128x256xi32>) -> tensor<128x256xi32>
+  %mm = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                        iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<128x64xi8>, tensor<64x256xi8>) outs(%f : tensor<128x256xi32>)
+      attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %p = arith.muli %ae, %be : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<128x256xi32>
+  %e2 = tensor.empty() : tensor<128x256xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<128x256xi32>) outs(%e2 : tensor<128x256xi8>)
+      attrs = {compress.cpu_requantize = {has_left_shift = false, hi = 255 : i64, lo = 0 : i64, params = array<i64: 1717986918, 3, 4, -1, 0>, zero_point = 5 : i64}} {
+  ^bb0(%a: i32, %o: i8):
+    %t = arith.trunci %a : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<128x256xi8>
+  return %q : tensor<128x256xi8>
+}

@@ -166,6 +166,152 @@ module {
 
 // -----
 
+// Accumulators that start as a row broadcast (the bias and zero-point
+// corrections), zeros or another constant, in a buffer nothing else reads:
+// the call takes the row (a null pointer for zeros, a constant global for
+// other values) and no C; the buffer and its initialization go away. When
+// something else reads the buffer, the call keeps it.
+// CHECK-LABEL: module
+// CHECK-DAG: memref.global "private" constant @__compress_accumulator_init_3_7 : memref<3xi32> = dense<7>
+// CHECK-LABEL: func.func @bias_row
+// CHECK-NOT: memref.alloc() : memref<2x3xi32>
+// CHECK: %[[BIAS:.*]] = memref.extract_aligned_pointer_as_index %arg1 : memref<3xi32>
+// CHECK: %[[ROW:.*]] = arith.index_cast %[[BIAS]] : index to i64
+// CHECK: call @compress_cpu_igemm_u8s8_packed_bias_requantize(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ROW]],
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// CHECK-LABEL: func.func @zeros
+// CHECK-NOT: linalg.fill
+// CHECK: %[[NULL:.*]] = arith.constant 0 : i64
+// CHECK: call @compress_cpu_igemm_u8s8_packed_bias_requantize(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[NULL]],
+// CHECK-LABEL: func.func @sevens
+// CHECK: memref.get_global @__compress_accumulator_init_3_7
+// CHECK: call @compress_cpu_igemm_u8s8_packed_bias_requantize(
+// CHECK-LABEL: func.func @read_elsewhere
+// CHECK: linalg.fill
+// CHECK: call @compress_cpu_igemm_u8s8_packed_requantize(
+// CHECK: memref.load
+module {
+  memref.global "private" constant @w : memref<4x3xi8> = dense<[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12]]>
+  func.func @bias_row(%a: memref<2x4xi8>, %bias: memref<3xi32>) -> memref<2x3xf32> {
+    %w = memref.get_global @w : memref<4x3xi8>
+    %c = memref.alloc() : memref<2x3xi32>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%bias : memref<3xi32>) outs(%c : memref<2x3xi32>) {
+    ^bb0(%in: i32, %o: i32):
+      linalg.yield %in : i32
+    }
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %out = memref.alloc() : memref<2x3xf32>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%c : memref<2x3xi32>) outs(%out : memref<2x3xf32>)
+        attrs = {compress.cpu_requantize = {has_left_shift = false, hi = 255 : i64, lo = 0 : i64, params = array<i64: 1717986918, 3, 4, -1, 0>, zero_point = 5 : i64}} {
+    ^bb0(%in: i32, %o: f32):
+      %f = arith.sitofp %in : i32 to f32
+      linalg.yield %f : f32
+    }
+    memref.dealloc %c : memref<2x3xi32>
+    return %out : memref<2x3xf32>
+  }
+  func.func @zeros(%a: memref<2x4xi8>) -> memref<2x3xf32> {
+    %w = memref.get_global @w : memref<4x3xi8>
+    %c = memref.alloc() : memref<2x3xi32>
+    %zero = arith.constant 0 : i32
+    linalg.fill ins(%zero : i32) outs(%c : memref<2x3xi32>)
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %out = memref.alloc() : memref<2x3xf32>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%c : memref<2x3xi32>) outs(%out : memref<2x3xf32>)
+        attrs = {compress.cpu_requantize = {has_left_shift = false, hi = 255 : i64, lo = 0 : i64, params = array<i64: 1717986918, 3, 4, -1, 0>, zero_point = 5 : i64}} {
+    ^bb0(%in: i32, %o: f32):
+      %f = arith.sitofp %in : i32 to f32
+      linalg.yield %f : f32
+    }
+    return %out : memref<2x3xf32>
+  }
+  func.func @sevens(%a: memref<2x4xi8>) -> memref<2x3xf32> {
+    %w = memref.get_global @w : memref<4x3xi8>
+    %c = memref.alloc() : memref<2x3xi32>
+    %seven = arith.constant 7 : i32
+    linalg.fill ins(%seven : i32) outs(%c : memref<2x3xi32>)
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %out = memref.alloc() : memref<2x3xf32>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%c : memref<2x3xi32>) outs(%out : memref<2x3xf32>)
+        attrs = {compress.cpu_requantize = {has_left_shift = false, hi = 255 : i64, lo = 0 : i64, params = array<i64: 1717986918, 3, 4, -1, 0>, zero_point = 5 : i64}} {
+    ^bb0(%in: i32, %o: f32):
+      %f = arith.sitofp %in : i32 to f32
+      linalg.yield %f : f32
+    }
+    return %out : memref<2x3xf32>
+  }
+  func.func @read_elsewhere(%a: memref<2x4xi8>) -> (memref<2x3xf32>, i32) {
+    %w = memref.get_global @w : memref<4x3xi8>
+    %c = memref.alloc() : memref<2x3xi32>
+    %zero = arith.constant 0 : i32
+    linalg.fill ins(%zero : i32) outs(%c : memref<2x3xi32>)
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %out = memref.alloc() : memref<2x3xf32>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel"]}
+        ins(%c : memref<2x3xi32>) outs(%out : memref<2x3xf32>)
+        attrs = {compress.cpu_requantize = {has_left_shift = false, hi = 255 : i64, lo = 0 : i64, params = array<i64: 1717986918, 3, 4, -1, 0>, zero_point = 5 : i64}} {
+    ^bb0(%in: i32, %o: f32):
+      %f = arith.sitofp %in : i32 to f32
+      linalg.yield %f : f32
+    }
+    %i = arith.constant 1 : index
+    %v = memref.load %c[%i, %i] : memref<2x3xi32>
+    return %out, %v : memref<2x3xf32>, i32
+  }
+}
+
+// -----
+
 // CHECK-LABEL: func.func @conv
 // CHECK: memref.get_global @f_conv_f32
 // CHECK: call @compress_cpu_conv2d_nchw_f32

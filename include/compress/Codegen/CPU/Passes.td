@@ -172,8 +172,9 @@ def CompressCPUFuseRequantize
     output's zero point and clamp bounds. `compress-fuse-elementwise-into-
     parallel-ops` does not fuse marked ops, so the generic keeps computing
     just that; `compress-cpu-lower-kernels` hands it to the GEMM kernel
-    (`compress_cpu_igemm_u8s8_packed_requantize`), which applies it to each
-    finished tile while it is in cache. Where the kernel does not take it,
+    (`compress_cpu_igemm_u8s8_packed_requantize`, or `..._bias_requantize`
+    when the accumulators start as a row broadcast or a constant), which
+    applies it to each finished tile while it is in cache. Where the kernel does not take it,
     the generic runs as an ordinary loop with the same results.
     `compress-lower-to-cpu` runs this pass with `microkernels=true`.
   }];
@@ -200,8 +201,11 @@ def CompressCPUFuseKernelEpilogues
     elementwise producers of the activation (the quantization of an int8
     layer's input) are fused into the same loop. The block height is the
     largest divisor of M that is a multiple of 8 and keeps the block within
-    `block-bytes`; GEMMs with too few rows are left alone. Results are
-    unchanged (each output is computed exactly as before).
+    `block-bytes`; GEMMs with too few rows are left alone. A requantization
+    that `compress-cpu-fuse-requantize` marked (`compress.cpu_requantize`)
+    is left whole: the int8 kernel applies it per tile itself, and blocks of
+    rows would only stream the weight once per block. Results are unchanged
+    (each output is computed exactly as before).
   }];
   let options = [
     Option<"blockBytes", "block-bytes", "int64_t", /*default=*/"262144",
