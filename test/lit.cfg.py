@@ -43,7 +43,7 @@ config.substitutions.append(
      "mlir-runner -e main -entry-point-result=void "
      f"-shared-libs={runner_utils},{c_runner_utils},{cpu_runtime}"))
 
-tools = ["compress-opt", "compress-run", "mlir-runner"]
+tools = ["compress-compile", "compress-opt", "compress-run", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.compress_tools_dir,
                                            config.llvm_tools_dir])
 

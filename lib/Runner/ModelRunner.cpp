@@ -43,8 +43,9 @@ std::string describeType(RankedTensorType type) {
   return text;
 }
 
-/// The host view of `type`, or nullopt when the runner cannot pass it.
-std::optional<HostTensorType> getHostType(Type type) {
+} // namespace
+
+std::optional<HostTensorType> mlir::compress::getHostType(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return std::nullopt;
@@ -69,6 +70,8 @@ std::optional<HostTensorType> getHostType(Type type) {
   }
   return host;
 }
+
+namespace {
 
 /// The element type of the host data of `host`.
 Type getHostElementType(const HostTensorType &host, Builder &builder) {
@@ -105,12 +108,12 @@ Value convertElements(OpBuilder &builder, Location loc, Value value,
   return arith::TruncIOp::create(builder, loc, to, value);
 }
 
-/// Adds `__compress_run_entry(memref<*xH>... inputs, memref<*xH>... outputs)`,
-/// which converts the inputs to the entry's types, calls it, and writes each
-/// result into its output buffer.
-void addWrapper(ModuleOp module, func::FuncOp entry,
-                ArrayRef<HostTensorType> inputs,
-                ArrayRef<HostTensorType> outputs) {
+} // namespace
+
+void mlir::compress::addHostWrapper(ModuleOp module, func::FuncOp entry,
+                                    ArrayRef<HostTensorType> inputs,
+                                    ArrayRef<HostTensorType> outputs,
+                                    StringRef name) {
   OpBuilder builder(module.getContext());
   builder.setInsertionPointToEnd(module.getBody());
   Location loc = entry.getLoc();
@@ -119,7 +122,7 @@ void addWrapper(ModuleOp module, func::FuncOp entry,
        llvm::concat<const HostTensorType>(inputs, outputs))
     argTypes.push_back(
         mlir::UnrankedMemRefType::get(getHostElementType(host, builder), 0));
-  auto wrapper = func::FuncOp::create(builder, loc, kWrapperName,
+  auto wrapper = func::FuncOp::create(builder, loc, name,
                                       builder.getFunctionType(argTypes, {}));
   wrapper->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
   Block *body = wrapper.addEntryBlock();
@@ -150,8 +153,6 @@ void addWrapper(ModuleOp module, func::FuncOp entry,
   }
   func::ReturnOp::create(builder, loc);
 }
-
-} // namespace
 
 FailureOr<func::FuncOp> mlir::compress::selectEntry(ModuleOp module,
                                                     StringRef name,
@@ -195,6 +196,45 @@ int64_t HostTensor::numElements() const {
   return count;
 }
 
+LogicalResult
+mlir::compress::describeEntry(func::FuncOp entry, StringRef tool,
+                              bool staticInputs,
+                              SmallVectorImpl<HostTensorType> &inputs,
+                              SmallVectorImpl<HostTensorType> &outputs) {
+  FunctionType type = entry.getFunctionType();
+  for (auto [i, argType] : llvm::enumerate(type.getInputs())) {
+    std::optional<HostTensorType> host = getHostType(argType);
+    if (!host)
+      return entry->emitError()
+             << tool << ": argument " << i << " has type " << argType
+             << "; the runner passes ranked tensors of f32, f16, bf16, i1, "
+                "i8, i16, i32 or i64";
+    if (staticInputs && !host->type.hasStaticShape())
+      return entry->emitError()
+             << tool << ": argument " << i << " has the dynamic shape "
+             << argType
+             << "; compiled functions need static shapes (import ONNX "
+                "models with --batch-size N)";
+    inputs.push_back(*host);
+  }
+  for (auto [i, resultType] : llvm::enumerate(type.getResults())) {
+    std::optional<HostTensorType> host = getHostType(resultType);
+    if (!host)
+      return entry->emitError()
+             << tool << ": result " << i << " has type " << resultType
+             << "; the runner returns ranked tensors of f32, f16, bf16, i1, "
+                "i8, i16, i32 or i64";
+    if (!host->type.hasStaticShape())
+      return entry->emitError()
+             << tool << ": result " << i << " has the dynamic shape "
+             << resultType
+             << "; the runner needs static result shapes (import ONNX "
+                "models with --batch-size N)";
+    outputs.push_back(*host);
+  }
+  return success();
+}
+
 CompiledModel::~CompiledModel() = default;
 
 FailureOr<std::unique_ptr<CompiledModel>>
@@ -225,31 +265,9 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
 
   std::unique_ptr<CompiledModel> model(new CompiledModel());
   model->entryName = entry->getSymName().str();
-  FunctionType type = entry->getFunctionType();
-  for (auto [i, argType] : llvm::enumerate(type.getInputs())) {
-    std::optional<HostTensorType> host = getHostType(argType);
-    if (!host)
-      return entry->emitError()
-             << "compress-run: argument " << i << " has type " << argType
-             << "; the runner passes ranked tensors of f32, f16, bf16, i1, "
-                "i8, i16, i32 or i64";
-    model->inputs.push_back(*host);
-  }
-  for (auto [i, resultType] : llvm::enumerate(type.getResults())) {
-    std::optional<HostTensorType> host = getHostType(resultType);
-    if (!host)
-      return entry->emitError()
-             << "compress-run: result " << i << " has type " << resultType
-             << "; the runner returns ranked tensors of f32, f16, bf16, i1, "
-                "i8, i16, i32 or i64";
-    if (!host->type.hasStaticShape())
-      return entry->emitError()
-             << "compress-run: result " << i << " has the dynamic shape "
-             << resultType
-             << "; the runner needs static result shapes (import ONNX "
-                "models with --batch-size N)";
-    model->outputs.push_back(*host);
-  }
+  if (failed(describeEntry(*entry, "compress-run", /*staticInputs=*/false,
+                           model->inputs, model->outputs)))
+    return failure();
 
   // The wrapper's ops may come from dialects the model does not use.
   MLIRContext *ctx = module.getContext();
@@ -257,7 +275,8 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
                    func::FuncDialect, memref::MemRefDialect>();
   OwningOpRef<ModuleOp> clone = module.clone();
   auto clonedEntry = clone->lookupSymbol<func::FuncOp>(model->entryName);
-  addWrapper(*clone, clonedEntry, model->inputs, model->outputs);
+  addHostWrapper(*clone, clonedEntry, model->inputs, model->outputs,
+                 kWrapperName);
   // Only the wrapper is called; whatever it does not reach (drivers that
   // print, say) is dropped, so the JIT needs no outside symbols.
   for (auto function : clone->getOps<func::FuncOp>())

@@ -46,6 +46,26 @@ struct HostTensorType {
   unsigned elementBytes = 0;
 };
 
+/// The host view of `type` (a ranked tensor of f32, f16, bf16, i1, i8,
+/// i16, i32 or i64), or nullopt when the runner cannot pass it.
+std::optional<HostTensorType> getHostType(Type type);
+
+/// The host views of `entry`'s arguments and results; an error naming `tool`
+/// for a type the runner cannot pass, a dynamic result shape, or (with
+/// `staticInputs`) a dynamic argument shape.
+LogicalResult describeEntry(func::FuncOp entry, StringRef tool,
+                            bool staticInputs,
+                            SmallVectorImpl<HostTensorType> &inputs,
+                            SmallVectorImpl<HostTensorType> &outputs);
+
+/// Adds `name(memref<*xH>... inputs, memref<*xH>... outputs)` to `module`
+/// (with its C interface): it converts the host inputs to `entry`'s element
+/// types, calls `entry`, and writes each result, converted to the host
+/// type, into its output buffer (destination-passing, no copy).
+void addHostWrapper(ModuleOp module, func::FuncOp entry,
+                    ArrayRef<HostTensorType> inputs,
+                    ArrayRef<HostTensorType> outputs, StringRef name);
+
 /// A C-order host array.
 struct HostTensor {
   std::string dtype;
