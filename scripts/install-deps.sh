@@ -3,7 +3,8 @@
 # LLVM/MLIR 22, CMake, Ninja, a C++17 compiler, GoogleTest, numpy,
 # clang-format, the ONNX library and its node tests, and for models exported
 # from PyTorch (tests and examples/fashion-mnist) python3-torch and the
-# Fashion-MNIST dataset. Skips apt entirely when everything is installed.
+# Fashion-MNIST dataset, and for benchmarks/models torchvision, matplotlib and
+# GNU time. Skips apt entirely when everything is installed.
 set -euo pipefail
 
 PACKAGES=(
@@ -12,6 +13,8 @@ PACKAGES=(
   libgtest-dev python3 python3-numpy clang-format
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata
   python3-torch python3-venv dataset-fashion-mnist
+  # benchmarks/models: torchvision's models, the chart, peak memory.
+  python3-torchvision python3-matplotlib time
 )
 
 missing=()

@@ -1,0 +1,265 @@
+"""Whole models: compress against onnxruntime, one thread, in one run.
+
+Usage: bench.py WORK --bin BUILD/bin --out MD [--json J] [--rounds N]
+                [--batch N]... [--fashion-mnist DIR] [--chart PNG]
+
+For each model exported by export.py (ResNet-18, MobileNet-v2) and the
+Fashion-MNIST CNN of examples/fashion-mnist (when its model.onnx exists):
+  fp32  onnxruntime on the ONNX file; compress: compress-translate, then
+        compress-run --threads=1 (the JIT; compress-compile's libraries run
+        the same code, bit for bit), and compress-compile's time, peak
+        memory and library size.
+  int8  onnxruntime's quantize_static QDQ model (QUInt8 activations, QInt8
+        per-channel weights, MinMax on WORK/<model>.calib.npy), run by
+        onnxruntime and, imported and fused by compress-fuse-qdq, by
+        compress-run.
+Times are the best of the per-round medians of interleaved rounds.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "cpu"))
+import bench as cpu  # noqa: E402  (the layer benchmark's helpers)
+
+ROOT = cpu.ROOT
+
+
+def peak_rss_run(cmd):
+    """Runs cmd under /usr/bin/time; returns (wall seconds, peak RSS MiB)."""
+    fmt = "%e %M"
+    result = subprocess.run(["/usr/bin/time", "-f", fmt, *cmd],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise cpu.ToolError(cmd, result)
+    wall, kib = result.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(kib) / 1024
+
+
+def bench_model(args, bin_dir, name, onnx_path, x_path, calib, batch):
+    log = cpu.log
+    work = args.work
+    stem = os.path.join(work, f"{name}-b{batch}")
+    x = np.load(x_path)
+    row = {"model": name, "batch": batch}
+    log(f"== {name}, batch {batch}")
+
+    # fp32: import, compile (library), JIT timing.
+    mlir = stem + ".mlir"
+    _, row["import_s"] = cpu.run([os.path.join(bin_dir, "compress-translate"),
+                                  "--import-onnx", onnx_path,
+                                  f"--batch-size={batch}", "-o", mlir])
+    lib = stem + ".so"
+    row["compile_s"], row["compile_rss_mib"] = peak_rss_run(
+        [os.path.join(bin_dir, "compress-compile"), mlir, "-o", lib])
+    row["library_mib"] = os.path.getsize(lib) / 2**20
+    row["onnx_mib"] = os.path.getsize(onnx_path) / 2**20
+    ort_fp32 = cpu.OrtRunner(onnx_path)
+    ref = ort_fp32(x)
+
+    # int8: onnxruntime's QDQ model, and the same file through compress.
+    int8_onnx = stem + ".ort-int8.onnx"
+    if not os.path.exists(int8_onnx):
+        cpu.quantize(onnx_path, int8_onnx,
+                     [np.repeat(c, batch, axis=0) if c.shape[0] != batch
+                      else c for c in calib])
+    int8_mlir = stem + ".int8.mlir"
+    cpu.run([os.path.join(bin_dir, "compress-translate"), "--import-onnx",
+             int8_onnx, f"--batch-size={batch}", "-o", int8_mlir])
+    fused = stem + ".int8.fused.mlir"
+    cpu.run([os.path.join(bin_dir, "compress-opt"), int8_mlir,
+             "--compress-fuse-qdq", "-o", fused])
+    ort_int8 = cpu.OrtRunner(int8_onnx)
+    ref_int8 = ort_int8(x)
+
+    rounds = {k: [] for k in ("ort_fp32", "compress_fp32", "ort_int8",
+                              "compress_int8")}
+    estimate = {}
+    for r in range(args.rounds):
+        for key, runner in (("ort_fp32", ort_fp32), ("ort_int8", ort_int8)):
+            rounds[key].append(runner.time(x, args.min_time, args.min_calls))
+            estimate[key] = float(np.median(rounds[key][-1]))
+        for key, module, est in (("compress_fp32", mlir, "ort_fp32"),
+                                 ("compress_int8", fused, "ort_int8")):
+            res = cpu.compress_run(bin_dir, module, x_path,
+                                   stem + f".{key}.out.npy", "host", [],
+                                   max(estimate[est], 1e-4), args.min_time,
+                                   args.min_calls)
+            rounds[key].append(res["seconds"])
+            row[key + "_output"] = res["output"]
+    for key, values in rounds.items():
+        row[key + "_ms"] = 1e3 * cpu.best_median(values)
+    y = row.pop("compress_fp32_output")
+    row["fp32_max_rel_diff"] = float(np.abs(y - ref).max() /
+                                     max(np.abs(ref).max(), 1e-30))
+    y8 = row.pop("compress_int8_output")
+    row["int8_max_rel_diff_vs_ort_int8"] = float(
+        np.abs(y8 - ref_int8).max() / max(np.abs(ref_int8).max(), 1e-30))
+    row["int8_max_rel_diff_vs_fp32"] = float(
+        np.abs(y8 - ref).max() / max(np.abs(ref).max(), 1e-30))
+    row["ort_int8_max_rel_diff_vs_fp32"] = float(
+        np.abs(ref_int8 - ref).max() / max(np.abs(ref).max(), 1e-30))
+    log(f"   fp32 onnxruntime {row['ort_fp32_ms']:.2f} ms, compress "
+        f"{row['compress_fp32_ms']:.2f} ms; int8 onnxruntime "
+        f"{row['ort_int8_ms']:.2f} ms, compress {row['compress_int8_ms']:.2f}"
+        f" ms; compile {row['compile_s']:.1f} s")
+    return row
+
+
+def renamed_input(path, out):
+    """A copy of the ONNX model at `path` whose input is named "x" (the
+    layer benchmark's helpers feed "x")."""
+    import onnx
+    model = onnx.load(path)
+    old = model.graph.input[0].name
+    model.graph.input[0].name = "x"
+    for node in model.graph.node:
+        for i, name in enumerate(node.input):
+            if name == old:
+                node.input[i] = "x"
+    onnx.save(model, out)
+    return out
+
+
+def markdown(report):
+    rows = report["models"]
+    lines = [
+        "# Whole models: compress vs onnxruntime, one thread",
+        "",
+        "Generated by `benchmarks/models/run.sh` (`bench.py`); do not edit "
+        "by hand.",
+        "",
+        f"- Date: {report['date']}; machine: {report['machine']}; "
+        f"onnxruntime {report['ort']} (PyPI); compress at `{report['git']}`.",
+        "- Models: torchvision's ResNet-18 and MobileNet-v2 (random weights, "
+        "fixed seed, exported to ONNX opset 13 by PyTorch) and the "
+        "Fashion-MNIST CNN of `examples/fashion-mnist` (trained) when present.",
+        "- fp32: the ONNX file in onnxruntime; in compress, imported by "
+        "`compress-translate` and run by `compress-run --threads=1` (the JIT; "
+        "a `compress-compile` library runs the same code and gives the same "
+        "bits, see `test/Tools/compress-compile`).",
+        "- int8: onnxruntime's `quantize_static` QDQ model (QUInt8 "
+        "activations, QInt8 per-channel weights, MinMax on 8 random "
+        "images) in onnxruntime, and the same file imported, fused by "
+        "`compress-opt --compress-fuse-qdq` and run by `compress-run`.",
+        "- Timing: execution only, one thread everywhere (onnxruntime: "
+        "`intra_op_num_threads=1`, sequential; its times include about 5 us "
+        "of Python per call); the best of the per-round medians of "
+        f"{report['rounds']} interleaved round(s). Ratios above 1x: compress "
+        "faster.",
+        "- Accuracy: the max abs difference of the outputs over the max abs "
+        "fp32 output (onnxruntime's fp32 as the reference). compress's int8 "
+        "differs from onnxruntime's int8 by rounding (fixed-point "
+        "requantization against onnxruntime's float one), and both differ "
+        "from fp32 by the same amount.",
+        "- Compile: `compress-compile` from the imported module to a shared "
+        "library (wall time and peak memory of the process); import time "
+        "separately.",
+        "",
+        "| Model | batch | onnxruntime fp32 ms | compress fp32 ms | fp32 ratio "
+        "| onnxruntime int8 ms | compress int8 ms | int8 ratio | compress "
+        "int8 / fp32 | import s | compile s | compile peak MiB | library MiB "
+        "(ONNX MiB) | fp32 max diff / max y | int8 vs onnxruntime int8 | int8 "
+        "vs fp32: onnxruntime's, compress's |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['model']} | {r['batch']} | {r['ort_fp32_ms']:.2f} | "
+            f"{r['compress_fp32_ms']:.2f} | "
+            f"{r['ort_fp32_ms'] / r['compress_fp32_ms']:.2f}x | "
+            f"{r['ort_int8_ms']:.2f} | {r['compress_int8_ms']:.2f} | "
+            f"{r['ort_int8_ms'] / r['compress_int8_ms']:.2f}x | "
+            f"{r['compress_fp32_ms'] / r['compress_int8_ms']:.2f}x | "
+            f"{r['import_s']:.2f} | {r['compile_s']:.1f} | "
+            f"{r['compile_rss_mib']:.0f} | {r['library_mib']:.1f} "
+            f"({r['onnx_mib']:.1f}) | {r['fp32_max_rel_diff']:.1e} | "
+            f"{r['int8_max_rel_diff_vs_ort_int8']:.1e} | "
+            f"{r['ort_int8_max_rel_diff_vs_fp32']:.1e}, "
+            f"{r['int8_max_rel_diff_vs_fp32']:.1e} |")
+    if report.get("chart"):
+        lines += ["", f"![latency per model]({report['chart']})"]
+    lines += ["", "Not measured yet: batch 64 (batch 8 for a transformer "
+              "layer), two threads, compress's own PTQ models, peak memory "
+              "at run time against onnxruntime's.", ""]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("work")
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--json")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--min-time", type=float, default=0.5)
+    parser.add_argument("--min-calls", type=int, default=10)
+    parser.add_argument("--batch", type=int, action="append")
+    parser.add_argument("--fashion-mnist")
+    parser.add_argument("--command", default="benchmarks/models/run.sh")
+    args = parser.parse_args()
+    args.work = os.path.abspath(args.work)
+    import onnxruntime as ort
+    ort.set_default_logger_severity(3)
+    import logging
+    logging.getLogger().setLevel(logging.ERROR)
+    bin_dir = cpu.snapshot_tools(os.path.abspath(args.bin),
+                                 os.path.join(args.work, "tools"))
+    for tool in ("compress-compile",):
+        import shutil
+        shutil.copy2(os.path.join(os.path.abspath(args.bin), tool),
+                     os.path.join(bin_dir, tool))
+    rows = []
+    for batch in args.batch or [1]:
+        for name in ("resnet18", "mobilenet_v2"):
+            calib = list(np.load(os.path.join(args.work,
+                                              f"{name}.calib.npy")))
+            rows.append(bench_model(
+                args, bin_dir, name,
+                os.path.join(args.work, f"{name}-b{batch}.onnx"),
+                os.path.join(args.work, f"{name}-b{batch}.x.npy"), calib,
+                batch))
+        if args.fashion_mnist and os.path.exists(
+                os.path.join(args.fashion_mnist, "model.onnx")):
+            images = np.load(os.path.join(args.fashion_mnist,
+                                          "test_images.npy"))
+            x_path = os.path.join(args.work, f"fashion_mnist-b{batch}.x.npy")
+            np.save(x_path, images[:batch])
+            calib_images = np.load(os.path.join(args.fashion_mnist, "calib",
+                                                "images.npy"))
+            calib = [calib_images[i:i + 1] for i in range(8)]
+            rows.append(bench_model(
+                args, bin_dir, "fashion_mnist_cnn",
+                renamed_input(os.path.join(args.fashion_mnist, "model.onnx"),
+                              os.path.join(args.work, "fashion_mnist.onnx")),
+                x_path, calib, batch))
+    git = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                         capture_output=True, text=True).stdout.strip()
+    report = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "machine": "{} (flags: {})".format(
+                  *[", ".join(v) if isinstance(v, list) else v
+                    for v in cpu.cpu_model()]),
+              "ort": ort.__version__,
+              "git": git, "rounds": args.rounds, "models": rows,
+              "command": args.command,
+              "python": platform.python_version()}
+    chart = os.path.splitext(args.out)[0] + ".png"
+    if os.path.exists(chart):
+        report["chart"] = os.path.basename(chart)
+    with open(args.out, "w") as f:
+        f.write(markdown(report))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
+    cpu.log(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
