@@ -13,3 +13,11 @@ cmake -S "$ROOT/test/Install/consumer" -B "$WORK/build" -G Ninja \
 cmake --build "$WORK/build" >/dev/null
 "$WORK/build/consumer"
 echo "check-install: find_package(CompressMLIR) works"
+# The installed tools run, and compress-compile links the installed kernel
+# library into a model.
+"$WORK/prefix/bin/compress-compile" "$ROOT/examples/mlp/mlp.mlir" -e mlp \
+  --runtime-library="$WORK/prefix/lib/libCompressCpuRuntimeStatic.a" \
+  -o "$WORK/libmlp.so"
+nm -D --defined-only "$WORK/libmlp.so" | grep -q " T mlp$"
+"$WORK/prefix/bin/compress-run" --help >/dev/null
+echo "check-install: the installed compress-compile and compress-run work"

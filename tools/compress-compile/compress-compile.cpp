@@ -87,8 +87,8 @@ static cl::opt<std::string>
 static cl::opt<std::string> runtimeLibrary(
     "runtime-library",
     cl::desc("The static CPU kernel library to link "
-             "(libCompressCpuRuntimeStatic.a; default: the build's, else "
-             "the installed one)"),
+             "(libCompressCpuRuntimeStatic.a; default: the one installed "
+             "next to compress-compile, else the build's)"),
     cl::init(""), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print the commands run"),
                              cl::cat(category));
@@ -125,13 +125,25 @@ static bool extractThreads(SmallVectorImpl<const char *> &args,
   return true;
 }
 
-static std::string findRuntimeLibrary() {
+/// The kernel library: --runtime-library, else the one installed next to
+/// this executable (<prefix>/lib), else the build's.
+static std::string findRuntimeLibrary(const char *argv0) {
   if (!runtimeLibrary.empty())
     return runtimeLibrary;
-  for (StringRef candidate : {StringRef(COMPRESS_BUILD_RUNTIME_LIBRARY),
-                              StringRef(COMPRESS_INSTALLED_RUNTIME_LIBRARY)})
+  SmallVector<std::string> candidates;
+  std::string self = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&findRuntimeLibrary));
+  if (!self.empty()) {
+    SmallString<256> installed(
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(self)));
+    llvm::sys::path::append(installed, "lib",
+                            COMPRESS_RUNTIME_LIBRARY_FILE_NAME);
+    candidates.push_back(installed.str().str());
+  }
+  candidates.push_back(COMPRESS_BUILD_RUNTIME_LIBRARY);
+  for (const std::string &candidate : candidates)
     if (llvm::sys::fs::exists(candidate))
-      return candidate.str();
+      return candidate;
   return "";
 }
 
@@ -178,7 +190,7 @@ static int compileMain(int argc, char **argv, int64_t threads) {
   if (!ccProgram || !llvm::sys::fs::can_execute(*ccProgram))
     return fail("cannot find the C compiler '" + cc +
                 "' (install gcc or clang, or pass --cc=PATH)");
-  std::string runtime = findRuntimeLibrary();
+  std::string runtime = findRuntimeLibrary(argv[0]);
   if (runtime.empty() || !llvm::sys::fs::exists(runtime))
     return fail("cannot find the CPU kernel library "
                 "libCompressCpuRuntimeStatic.a" +
