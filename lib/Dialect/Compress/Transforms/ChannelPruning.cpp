@@ -258,7 +258,7 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
       continue;
     DenseElementsAttr values;
     if (auto constant = input->get().getDefiningOp<arith::ConstantOp>())
-      values = dyn_cast<DenseElementsAttr>(constant.getValue());
+      values = getDenseElements(constant.getValue()); // dense_resource too
     if (!values)
       return fail("'" + op->getName().getStringRef() +
                   "' combines the channels with a tensor that is not a "

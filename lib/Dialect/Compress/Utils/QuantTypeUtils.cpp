@@ -125,6 +125,16 @@ DenseElementsAttr getDenseFloatElements(Attribute value) {
   auto type = dyn_cast<RankedTensorType>(typed.getType());
   if (!type || !isa<FloatType>(type.getElementType()))
     return {};
+  return getDenseElements(value);
+}
+
+DenseElementsAttr getDenseElements(Attribute value) {
+  auto typed = dyn_cast<TypedAttr>(value);
+  if (!typed)
+    return {};
+  auto type = dyn_cast<RankedTensorType>(typed.getType());
+  if (!type || !type.getElementType().isIntOrFloat())
+    return {};
   if (auto dense = dyn_cast<DenseElementsAttr>(value))
     return dense;
   auto resource = dyn_cast<DenseResourceElementsAttr>(value);

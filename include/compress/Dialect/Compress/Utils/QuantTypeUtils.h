@@ -75,6 +75,9 @@ QuantParams computeFakeQuantParams(float min, float max, QuantRange range);
 /// and for a resource whose blob is missing or has the wrong size.
 DenseElementsAttr getDenseFloatElements(Attribute value);
 
+/// The same for any integer or float element type.
+DenseElementsAttr getDenseElements(Attribute value);
+
 /// Minimum and maximum of `values` per index along `axis` (a single pair when
 /// `axis` is empty). Returns nullopt if any element is NaN or infinite.
 std::optional<llvm::SmallVector<std::pair<double, double>>>
