@@ -360,6 +360,105 @@ TEST_P(IGemmPaths, Convolutions) {
   checkConv(GetParam(), cases[13], Fill::Extreme, 2);
 }
 
+/// compress_cpu_conv2d_nchw_u8s8_requantize against the i32 convolution
+/// (checked above against the naive loops) started from the bias, followed
+/// by Utils/QuantParams.cpp's requantization per channel (or per tensor)
+/// and, with `dequantize`, f32((q - dzp)) * scale.
+void checkConvRequantize(int64_t isa, ConvCase c, bool perChannel,
+                         bool withBias, bool dequantize, int64_t threads,
+                         uint32_t seed) {
+  std::mt19937 rng(seed);
+  const int64_t OH = (c.H - (c.KH - 1) * c.dh - 1) / c.sh + 1;
+  const int64_t OW = (c.W - (c.KW - 1) * c.dw - 1) / c.sw + 1;
+  const int64_t Cg = c.C / c.groups, P = OH * OW;
+  auto in =
+      makeData<uint8_t>(c.N * c.C * c.H * c.W, Fill::Random, rng, 0, 255, 0);
+  auto w =
+      makeData<int8_t>(c.F * Cg * c.KH * c.KW, Fill::Random, rng, -128, 127, 0);
+  auto bias = makeData<int32_t>(c.F, Fill::Random, rng, -20000, 20000, 0);
+  std::vector<int8_t> wp(
+      compress_cpu_packed_conv_filter_size_s8(c.F, Cg, c.KH, c.KW, c.groups));
+  compress_cpu_pack_conv_filter_s8(c.F, Cg, c.KH, c.KW, c.groups, w.data(),
+                                   wp.data());
+  // The reference accumulators: the plain i32 convolution from the bias.
+  std::vector<int32_t> acc(c.N * c.F * P);
+  for (int64_t i = 0; i < c.N * c.F; ++i)
+    std::fill_n(acc.begin() + i * P, P, withBias ? bias[i % c.F] : 0);
+  compress_cpu_conv2d_nchw_u8s8(COMPRESS_CPU_ISA_PORTABLE, c.N, c.C, c.H, c.W,
+                                c.F, c.KH, c.KW, OH, OW, c.sh, c.sw, c.dh, c.dw,
+                                c.groups, in.data(), wp.data(), acc.data(), 1);
+  // Scales: most channels in the vector form, some with left shifts.
+  const int64_t Pn = perChannel ? c.F : 1;
+  std::uniform_real_distribution<double> logScale(-18.0, 0.5);
+  std::vector<mlir::compress::QuantizedMultiplier> encoded;
+  std::vector<int64_t> params(5 * Pn);
+  for (int64_t k = 0; k < Pn; ++k) {
+    auto q =
+        *mlir::compress::computeQuantizedMultiplier(std::exp2(logScale(rng)));
+    encoded.push_back(q);
+    int64_t right = std::max<int64_t>(-q.shift, 0);
+    params[k] = q.multiplier;
+    params[Pn + k] = right;
+    params[2 * Pn + k] = (int64_t(1) << right) >> 1;
+    params[3 * Pn + k] = right > 0 ? -1 : 0;
+    params[4 * Pn + k] = std::clamp<int64_t>(q.shift, 0, 32);
+  }
+  bool hasLeft = std::any_of(params.begin() + 4 * Pn, params.end(),
+                             [](int64_t v) { return v > 0; });
+  const int64_t zp = 9, lo = 0, hi = 255, dzp = 9;
+  const float scale = 0.125f;
+  uint32_t scaleBits;
+  std::memcpy(&scaleBits, &scale, sizeof(scale));
+  std::vector<uint8_t> wantBytes(acc.size()), gotBytes(acc.size(), 0xAB);
+  std::vector<float> wantFloats(acc.size()), gotFloats(acc.size(), -1.0f);
+  for (size_t i = 0; i < acc.size(); ++i) {
+    int64_t channel = static_cast<int64_t>(i) / P % c.F;
+    int64_t q =
+        std::clamp<int64_t>(mlir::compress::multiplyByQuantizedMultiplier(
+                                acc[i], encoded[perChannel ? channel : 0]) +
+                                zp,
+                            lo, hi);
+    wantBytes[i] = static_cast<uint8_t>(q);
+    wantFloats[i] = static_cast<float>(static_cast<int32_t>(q - dzp)) * scale;
+  }
+  void *out = dequantize ? static_cast<void *>(gotFloats.data())
+                         : static_cast<void *>(gotBytes.data());
+  compress_cpu_conv2d_nchw_u8s8_requantize(
+      isa, c.N, c.C, c.H, c.W, c.F, c.KH, c.KW, OH, OW, c.sh, c.sw, c.dh, c.dw,
+      c.groups, in.data(), wp.data(), withBias ? bias.data() : nullptr,
+      params.data(), Pn, hasLeft, zp, lo, hi, dequantize, dzp, scaleBits, out,
+      threads);
+  const std::string what =
+      "C=" + std::to_string(c.C) + " F=" + std::to_string(c.F) +
+      " k=" + std::to_string(c.KH) + " g=" + std::to_string(c.groups) +
+      " threads=" + std::to_string(threads) +
+      (perChannel ? " per-channel" : " per-tensor") +
+      (withBias ? " bias" : " no-bias") + (dequantize ? " f32" : " bytes");
+  if (dequantize)
+    ASSERT_EQ(gotFloats, wantFloats) << what;
+  else
+    ASSERT_EQ(gotBytes, wantBytes) << what;
+}
+
+TEST_P(IGemmPaths, ConvolutionRequantize) {
+  const ConvCase cases[] = {
+      // N  C   H   W   F  KH KW sh sw dh dw groups
+      {2, 8, 12, 13, 20, 3, 3, 1, 1, 1, 1, 1},  // 3x3, two images
+      {1, 16, 15, 15, 24, 3, 3, 2, 2, 1, 1, 1}, // stride 2
+      {1, 8, 10, 11, 12, 3, 3, 1, 1, 1, 1, 2},  // groups 2
+      {1, 40, 9, 9, 33, 1, 1, 1, 1, 1, 1, 1},   // 1x1
+      {1, 64, 30, 30, 64, 3, 3, 1, 1, 1, 1, 1}, // big enough for 2 threads
+  };
+  uint32_t seed = 5;
+  for (int64_t threads : {1, 2})
+    for (const ConvCase &c : cases)
+      for (bool perChannel : {true, false})
+        for (bool withBias : {true, false})
+          for (bool dequantize : {false, true})
+            checkConvRequantize(GetParam(), c, perChannel, withBias, dequantize,
+                                threads, seed++);
+}
+
 std::string isaName(const ::testing::TestParamInfo<int64_t> &info) {
   switch (info.param) {
   case COMPRESS_CPU_ISA_PORTABLE:

@@ -162,6 +162,20 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8(
     int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
     int64_t dh, int64_t dw, int64_t groups, const uint8_t *in, const int8_t *Wp,
     int32_t *out, int64_t threads);
+// The same convolution with its accumulators started from `bias` (F i32
+// values, one per output channel; null for zeros) and requantized into `out`
+// (NCHW bytes, or f32 with `dequantize`) as
+// compress_cpu_igemm_u8s8_packed_requantize does, with the parameters per
+// output channel (paramCount = F) or per tensor (1). No i32 output is
+// written.
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const uint8_t *in, const int8_t *Wp,
+    const int32_t *bias, const int64_t *params, int64_t paramCount,
+    int64_t hasLeftShift, int64_t zeroPoint, int64_t lo, int64_t hi,
+    int64_t dequantize, int64_t dequantZeroPoint, int64_t dequantScaleBits,
+    void *out, int64_t threads);
 
 // Depthwise (groups == C == F), unpacked CHW filter W[c, kh, kw]:
 //   out[n, c, oh, ow] += sum_{kh, kw} in[n, c, oh*sh+kh*dh, ow*sw+kw*dw] *

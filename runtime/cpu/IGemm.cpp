@@ -674,6 +674,68 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8(
   convU8S8(isa, N, s, in, Wp, out, threads);
 }
 
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const uint8_t *in, const int8_t *Wp,
+    const int32_t *bias, const int64_t *params, int64_t paramCount,
+    int64_t hasLeftShift, int64_t zeroPoint, int64_t lo, int64_t hi,
+    int64_t dequantize, int64_t dequantZeroPoint, int64_t dequantScaleBits,
+    void *out, int64_t threads) {
+  if (N <= 0 || F <= 0 || OH <= 0 || OW <= 0 || groups <= 0)
+    return;
+  ConvShape s{C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups};
+  const int64_t P = s.P(), Fg = s.Fg(), K = s.K();
+  const size_t outBytes = dequantize ? sizeof(float) : 1;
+  RequantizeEpilogue ep =
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, P);
+  ep.perColumn = false;
+  ep.perRow = paramCount > 1;
+  if (K > 0 && choosePath(isa, Fg).fn == igemmVnni) {
+    // The VNNI kernel keeps each strip's accumulators, started from the
+    // bias, in its own buffer and writes only the requantized output.
+    const int64_t Kp = roundUp(K, 64), Pp = roundUp(P, 16);
+    uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t g = 0; g < groups; ++g) {
+        packColumns(s, in + (n * C + g * s.Cg()) * H * W, 0, Kp / 4, colp);
+        const int64_t channel = g * Fg;
+        RequantizeEpilogue group = ep;
+        if (ep.perRow) {
+          group.multiplier += channel;
+          group.rightShift += channel;
+          group.roundOffset += channel;
+          group.roundAdjust += channel;
+          group.leftShift += channel;
+        }
+        group.rowInit = bias ? bias + channel : nullptr; // null: zeros
+        group.out = static_cast<char *>(out) +
+                    static_cast<size_t>((n * F + channel) * P) * outBytes;
+        gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
+                     reinterpret_cast<const uint8_t *>(
+                         Wp + g * packedFilterRows(Fg) * Kp),
+                     Kp, reinterpret_cast<const int8_t *>(colp), Kp,
+                     /*C=*/nullptr, 0, threads, &group);
+      }
+    return;
+  }
+  // The other paths: the i32 convolution into a scratch buffer started from
+  // the bias, then the epilogue over each image's channels.
+  int32_t *acc = reinterpret_cast<int32_t *>(
+      accumulatorScratch.get(static_cast<size_t>(N * F * P) * sizeof(int32_t)));
+  for (int64_t i = 0; i < N * F; ++i)
+    std::fill_n(acc + i * P, P, bias ? bias[i % F] : 0);
+  if (K > 0)
+    convU8S8(isa, N, s, in, Wp, acc, threads);
+  for (int64_t n = 0; n < N; ++n) {
+    RequantizeEpilogue image = ep;
+    image.out =
+        static_cast<char *>(out) + static_cast<size_t>(n * F * P) * outBytes;
+    applyRequantize(image, acc + n * F * P, P, F, P, 0, 0);
+  }
+}
+
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,

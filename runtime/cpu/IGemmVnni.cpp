@@ -226,7 +226,9 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
       if (noC) {
         const int32_t *init = ep->columnInit;
         for (int64_t r = 0; r < rowsB; ++r) {
-          if (init)
+          if (ep->rowInit)
+            std::fill_n(Cs + r * ldcs, cols, ep->rowInit[row0 + mb + r]);
+          else if (init)
             std::memcpy(Cs + r * ldcs, init + col0 + n0,
                         static_cast<size_t>(cols) * sizeof(int32_t));
           else

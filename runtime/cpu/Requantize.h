@@ -54,6 +54,13 @@ struct RequantizeEpilogue {
   // When the block kernel gets no C: the accumulators' initial value of
   // each output column (N values), or null for zeros.
   const int32_t *columnInit = nullptr;
+  // The parameters are per output row (a convolution's channels) instead of
+  // per column: `perColumn` is then false and the arrays hold one entry per
+  // row.
+  bool perRow = false;
+  // Without C: the initial value of each output row (a convolution's bias),
+  // used instead of columnInit when set.
+  const int32_t *rowInit = nullptr;
 };
 
 namespace {
@@ -236,6 +243,26 @@ void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
                                       const int32_t *C, int64_t ldc,
                                       int64_t rows, int64_t cols, int64_t row0,
                                       int64_t col0) {
+  if (e.perRow) {
+    // Row by row, each with its own parameters as per-tensor ones.
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t p = row0 + r;
+      RequantizeEpilogue row = e;
+      row.perRow = false;
+      row.perColumn = false;
+      row.multiplier += p;
+      row.rightShift += p;
+      row.roundOffset += p;
+      row.roundAdjust += p;
+      row.leftShift += p;
+      row.vectorForm =
+          e.vectorForm &&
+          validColumnParams(row.multiplier[0], row.rightShift[0],
+                            row.roundOffset[0], row.roundAdjust[0]);
+      applyRequantize(row, C + r * ldc, ldc, 1, cols, p, col0);
+    }
+    return;
+  }
   using Fn = void (*)(const RequantizeEpilogue &, const int32_t *, int64_t,
                       int64_t, int64_t, int64_t, int64_t);
 #if defined(__AVX512F__) && defined(__AVX512BW__)
