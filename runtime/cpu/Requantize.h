@@ -237,12 +237,87 @@ void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
 }
 #endif
 
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+/// The epilogue with parameters per row (a convolution's channels): each
+/// row's multiplier and shift broadcast once, then its columns 16 at a time.
+/// Rows whose parameters are not of validColumnParams' form go through the
+/// scalar code.
+template <bool Dequantize>
+void requantizePerRowAvx512(const RequantizeEpilogue &e, const int32_t *C,
+                            int64_t ldc, int64_t rows, int64_t cols,
+                            int64_t row0, int64_t col0) {
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i half = _mm512_set1_epi64(int64_t(1) << 30);
+  const __m512i qlo =
+      _mm512_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint));
+  const __m512i qhi =
+      _mm512_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint));
+  const __m512i zp = _mm512_set1_epi32(static_cast<int32_t>(e.zeroPoint));
+  const __m512i dzp =
+      _mm512_set1_epi32(static_cast<int32_t>(e.dequantZeroPoint));
+  const __m512 scale = _mm512_set1_ps(e.dequantScale);
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t p = row0 + r;
+    const int32_t *x = C + r * ldc;
+    if (!validColumnParams(e.multiplier[p], e.rightShift[p], e.roundOffset[p],
+                           e.roundAdjust[p])) {
+      RequantizeEpilogue row = e;
+      row.perRow = false;
+      row.multiplier += p;
+      row.rightShift += p;
+      row.roundOffset += p;
+      row.roundAdjust += p;
+      row.leftShift += p;
+      requantizeRow<false, false, Dequantize>(row, x, cols, p, col0);
+      continue;
+    }
+    const __m512i mul =
+        _mm512_set1_epi32(static_cast<int32_t>(e.multiplier[p]));
+    const __m512i right =
+        _mm512_set1_epi32(static_cast<int32_t>(e.rightShift[p]));
+    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
+    const __m512i threshold = _mm512_srli_epi32(mask, 1);
+    for (int64_t j = 0; j < cols; j += 16) {
+      const int64_t n = std::min<int64_t>(16, cols - j);
+      const __mmask16 m =
+          static_cast<__mmask16>(n == 16 ? 0xffff : (1u << n) - 1);
+      const __m512i v = _mm512_maskz_loadu_epi32(m, x + j);
+      __m512i even = _mm512_add_epi64(_mm512_mul_epi32(v, mul), half);
+      __m512i odd = _mm512_add_epi64(
+          _mm512_mul_epi32(_mm512_srli_epi64(v, 32), mul), half);
+      const __m512i h = _mm512_mask_blend_epi32(
+          0xaaaa, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+      const __m512i rem = _mm512_and_si512(h, mask);
+      const __m512i thr = _mm512_add_epi32(threshold, _mm512_srli_epi32(h, 31));
+      __m512i q = _mm512_srav_epi32(h, right);
+      q = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
+      q = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi), zp);
+      const int64_t o = p * e.ldo + col0 + j;
+      if constexpr (Dequantize)
+        _mm512_mask_storeu_ps(
+            static_cast<float *>(e.out) + o, m,
+            _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, dzp)), scale));
+      else
+        _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t *>(e.out) + o, m,
+                                         q);
+    }
+  }
+}
+#endif
+
 /// Applies the epilogue to C[rows x cols] (i32, row stride ldc), which holds
 /// the final accumulators of output rows row0.. and columns col0...
 [[maybe_unused]] void applyRequantize(const RequantizeEpilogue &e,
                                       const int32_t *C, int64_t ldc,
                                       int64_t rows, int64_t cols, int64_t row0,
                                       int64_t col0) {
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+  if (e.perRow && e.vectorForm)
+    return e.dequantize
+               ? requantizePerRowAvx512<true>(e, C, ldc, rows, cols, row0, col0)
+               : requantizePerRowAvx512<false>(e, C, ldc, rows, cols, row0,
+                                               col0);
+#endif
   if (e.perRow) {
     // Row by row, each with its own parameters as per-tensor ones.
     for (int64_t r = 0; r < rows; ++r) {

@@ -48,11 +48,13 @@ struct Epilogue {
 };
 
 /// The requantization `op` computes, when the kernel's epilogue can: fixed
-/// point rounding, a rank-2 i32 input, per-tensor or per-column (axis 1)
-/// input scales, and a per-tensor 8-bit output.
+/// point rounding, a rank-2 (GEMM: M x N) or rank-4 (convolution: NCHW) i32
+/// input, per-tensor or per-axis-1 (the GEMM's columns, the convolution's
+/// channels) input scales, and a per-tensor 8-bit output.
 std::optional<Epilogue> matchRequantize(RequantizeOp op) {
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
-  if (op.getRounding() != "fixed_point" || inputType.getRank() != 2 ||
+  if (op.getRounding() != "fixed_point" ||
+      (inputType.getRank() != 2 && inputType.getRank() != 4) ||
       !inputType.getElementType().isInteger(32))
     return std::nullopt;
   std::optional<uint64_t> axis = op.getAxis();
@@ -132,7 +134,8 @@ linalg::GenericOp buildEpilogue(OpBuilder &b, Location loc, Value acc,
   if (f.hasLeftShift)
     arrays.push_back(f.leftShift);
   SmallVector<Value> inputs = {acc};
-  AffineMap identity = b.getMultiDimIdentityMap(2);
+  const unsigned rank = cast<RankedTensorType>(acc.getType()).getRank();
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
   SmallVector<AffineMap> maps = {identity};
   SmallVector<int> inputIndex(arrays.size(), -1);
   for (auto [index, values] : llvm::enumerate(arrays)) {
@@ -142,10 +145,11 @@ linalg::GenericOp buildEpilogue(OpBuilder &b, Location loc, Value acc,
     inputIndex[index] = inputs.size();
     inputs.push_back(arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(type, values)));
-    maps.push_back(AffineMap::get(2, 0, b.getAffineDimExpr(1)));
+    maps.push_back(AffineMap::get(rank, 0, b.getAffineDimExpr(1)));
   }
   maps.push_back(identity);
-  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
   return linalg::GenericOp::create(
       b, loc, init.getType(), inputs, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
@@ -189,6 +193,11 @@ struct FuseRequantizePass
         return;
       std::optional<GemmMatch> match = matchGemm(gemm);
       if (match && match->types == KernelTypes::U8S8)
+        candidates.push_back(op);
+      // Convolutions through the GEMM kernels (not depthwise ones, whose
+      // kernel has no epilogue).
+      std::optional<ConvMatch> conv = matchConv(gemm);
+      if (conv && conv->types == KernelTypes::U8S8 && !conv->depthwise)
         candidates.push_back(op);
     });
     OpBuilder b(&getContext());

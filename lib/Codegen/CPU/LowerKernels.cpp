@@ -59,6 +59,8 @@ std::optional<KernelChoice> readChoice(Operation *op) {
   return KernelChoice{kernel.getValue(), *isa, threads.getInt()};
 }
 
+struct AccumulatorInit;
+
 /// Builds the calls of one module and the packed weight globals they use.
 class KernelCallBuilder {
 public:
@@ -88,6 +90,16 @@ private:
                                 const std::vector<char> &bytes);
   /// The packed GEMM call with `epilogue` as its requantizing epilogue
   /// (compress_cpu_igemm_u8s8_packed_requantize); erases the epilogue.
+  /// The address of `init`'s row (null for zeros, a constant global for
+  /// another constant); erases the initialization, which the call replaces.
+  Value accumulatorRow(OpBuilder &b, Location loc, const AccumulatorInit &init,
+                       Value c);
+  /// The requantization's arguments of the kernels' requantizing entry
+  /// points: params, P, hasLeftShift, zeroPoint, lo, hi, dequantize,
+  /// dequantZeroPoint, dequantScaleBits, out.
+  void appendRequantizeArgs(OpBuilder &b, Location loc,
+                            linalg::GenericOp epilogue,
+                            SmallVector<Value> &args);
   void lowerWithRequantize(OpBuilder &b, Location loc, linalg::LinalgOp gemm,
                            linalg::GenericOp epilogue, int64_t ldo, int64_t ldc,
                            SmallVector<Value> &args,
@@ -184,54 +196,79 @@ bool onlyPureOpsBetween(Operation *from, Operation *to) {
   return true;
 }
 
-/// How a GEMM's accumulator buffer starts, when the requantizing call can
-/// take that as a row of N initial values instead of the buffer.
+/// How a kernel's accumulator buffer starts, when the requantizing call can
+/// take that as a vector along dimension 1 (a GEMM's columns, a
+/// convolution's channels) instead of the buffer.
 struct AccumulatorInit {
-  Operation *op; // the fill or broadcast writing the buffer
-  Value row;     // memref<N x i32> with the initial values, or null
-  int64_t splat; // the fill's value when `row` is null
+  Operation *op;     // the fill or broadcast writing the buffer
+  Operation *view;   // the collapse_shape it writes through, or null
+  Value row;         // memref<dim(1) x i32> with the initial values, or null
+  int64_t splat = 0; // the fill's value when `row` is null
 };
 
-/// The op that initializes `c` for `gemm`, when `c` is a fresh allocation
-/// that only it, the GEMM, the epilogue and deallocations use: a linalg.fill
-/// with a constant, or a linalg.generic broadcasting a contiguous 1-D
-/// memref<N x i32> along the rows. Between it and the GEMM no op touches
-/// memory, so that the row still holds those values when the call reads it.
-std::optional<AccumulatorInit> findAccumulatorInit(linalg::LinalgOp gemm,
+/// The op that initializes `c` for `kernel`, when `c` is a fresh i32
+/// allocation (rank 2 or 4) that only it, the kernel, the epilogue and
+/// deallocations use: a linalg.fill with a constant, or a linalg.generic
+/// broadcasting a contiguous 1-D memref<dim(1) x i32> along every other
+/// dimension, on `c` or on a collapse_shape of it that keeps dimension 1
+/// alone (compress-collapse-elementwise-dims makes those). Between it and
+/// the kernel no op touches memory, so that the row still holds those values
+/// when the call reads it.
+std::optional<AccumulatorInit> findAccumulatorInit(linalg::LinalgOp kernel,
                                                    Value c,
                                                    linalg::GenericOp epilogue) {
   auto alloc = c.getDefiningOp<memref::AllocOp>();
   auto type = cast<MemRefType>(c.getType());
-  if (!alloc || !type.getLayout().isIdentity() || type.getRank() != 2 ||
+  if (!alloc || !type.getLayout().isIdentity() ||
+      (type.getRank() != 2 && type.getRank() != 4) ||
       !type.getElementType().isInteger(32))
     return std::nullopt;
-  Operation *init = nullptr;
+  Operation *init = nullptr, *view = nullptr;
+  Value target = c; // what the init writes
+  int64_t channelDim = 1;
   for (Operation *user : c.getUsers()) {
-    if (user == gemm.getOperation() || user == epilogue.getOperation() ||
+    if (user == kernel.getOperation() || user == epilogue.getOperation() ||
         isa<memref::DeallocOp>(user))
       continue;
-    if (init || !isa<linalg::FillOp, linalg::GenericOp>(user))
+    if (init)
+      return std::nullopt;
+    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(user)) {
+      if (!collapse->hasOneUse())
+        return std::nullopt;
+      auto groups = collapse.getReassociationIndices();
+      auto it = llvm::find_if(groups, [](const ReassociationIndices &g) {
+        return llvm::is_contained(g, 1);
+      });
+      if (it == groups.end() || it->size() != 1)
+        return std::nullopt;
+      channelDim = it - groups.begin();
+      view = collapse;
+      target = collapse.getResult();
+      user = *collapse->user_begin();
+    }
+    if (!isa<linalg::FillOp, linalg::GenericOp>(user))
       return std::nullopt;
     init = user;
   }
-  if (!init || init->getBlock() != gemm->getBlock() ||
-      !init->isBeforeInBlock(gemm) || !onlyPureOpsBetween(init, gemm))
+  if (!init || init->getBlock() != kernel->getBlock() ||
+      !init->isBeforeInBlock(kernel) || !onlyPureOpsBetween(init, kernel))
     return std::nullopt;
   if (auto fill = dyn_cast<linalg::FillOp>(init)) {
     IntegerAttr value;
-    if (fill.getOutputs()[0] != c ||
+    if (fill.getOutputs()[0] != target ||
         !matchPattern(fill.getInputs()[0], m_Constant(&value)))
       return std::nullopt;
-    return AccumulatorInit{init, Value(), value.getInt()};
+    return AccumulatorInit{init, view, Value(), value.getInt()};
   }
   auto generic = cast<linalg::GenericOp>(init);
   if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
-      generic.getDpsInits()[0] != c || !generic.hasPureBufferSemantics())
+      generic.getDpsInits()[0] != target || !generic.hasPureBufferSemantics())
     return std::nullopt;
   Value row = generic.getDpsInputs()[0];
   auto rowType = dyn_cast<MemRefType>(row.getType());
-  MLIRContext *ctx = gemm->getContext();
-  AffineMap broadcast = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
+  MLIRContext *ctx = kernel->getContext();
+  AffineMap broadcast = AffineMap::get(generic.getNumLoops(), 0,
+                                       getAffineDimExpr(channelDim, ctx));
   auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
   if (!rowType || rowType.getShape() != ArrayRef<int64_t>{type.getDimSize(1)} ||
       !rowType.getElementType().isInteger(32) ||
@@ -241,7 +278,7 @@ std::optional<AccumulatorInit> findAccumulatorInit(linalg::LinalgOp gemm,
       generic.getBody()->getOperations().size() != 1 ||
       yield.getValues()[0] != generic.getBody()->getArgument(0))
     return std::nullopt;
-  return AccumulatorInit{init, row, 0};
+  return AccumulatorInit{init, view, row, 0};
 }
 
 /// The elementwise op marked by compress-cpu-fuse-requantize that reads the
@@ -359,46 +396,36 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
   return success();
 }
 
-void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
-                                            linalg::LinalgOp gemm,
-                                            linalg::GenericOp epilogue,
-                                            int64_t ldo, int64_t ldc,
-                                            SmallVector<Value> &args,
-                                            const KernelChoice &choice) {
-  // After everything the output's address depends on.
-  b.setInsertionPoint(epilogue);
-  // When the accumulators start as a row broadcast (the bias and the
-  // zero-point corrections) or a constant, the call takes that row and no C:
-  // the M x N i32 buffer, its initialization and its traffic go away.
-  Value c = gemm.getDpsInits()[0];
-  std::optional<AccumulatorInit> init = findAccumulatorInit(gemm, c, epilogue);
-  const char *name = "compress_cpu_igemm_u8s8_packed_requantize";
-  if (!init) {
-    args.append({address(b, loc, c), i64(b, loc, ldc)});
+Value KernelCallBuilder::accumulatorRow(OpBuilder &b, Location loc,
+                                        const AccumulatorInit &init, Value c) {
+  Value row;
+  if (init.row) {
+    row = address(b, loc, init.row);
+  } else if (init.splat == 0) {
+    row = i64(b, loc, 0); // null: zeros
   } else {
-    name = "compress_cpu_igemm_u8s8_packed_bias_requantize";
-    Value row;
-    if (init->row) {
-      row = address(b, loc, init->row);
-    } else if (init->splat == 0) {
-      row = i64(b, loc, 0); // null: zeros
-    } else {
-      int64_t n = cast<MemRefType>(c.getType()).getDimSize(1);
-      std::vector<int32_t> values(n, static_cast<int32_t>(init->splat));
-      std::vector<char> bytes(n * sizeof(int32_t));
-      std::memcpy(bytes.data(), values.data(), bytes.size());
-      memref::GlobalOp global = packedGlobal(
-          ("__compress_accumulator_init_" + Twine(n) + "_" + Twine(init->splat))
-              .str(),
-          b.getI32Type(), bytes);
-      row = address(b, loc, getGlobal(b, loc, global));
-    }
-    args.push_back(row); // in place of C and ldc
-    // The row is read at the call, where the initialization stood before
-    // the GEMM (nothing in between writes memory).
-    init->op->erase();
-    droppedAccumulators.push_back(c.getDefiningOp<memref::AllocOp>());
+    int64_t n = cast<MemRefType>(c.getType()).getDimSize(1);
+    std::vector<int32_t> values(n, static_cast<int32_t>(init.splat));
+    std::vector<char> bytes(n * sizeof(int32_t));
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+    memref::GlobalOp global = packedGlobal(
+        ("__compress_accumulator_init_" + Twine(n) + "_" + Twine(init.splat))
+            .str(),
+        b.getI32Type(), bytes);
+    row = address(b, loc, getGlobal(b, loc, global));
   }
+  // The row is read at the call, where the initialization stood before the
+  // kernel (nothing in between writes memory).
+  init.op->erase();
+  if (init.view)
+    init.view->erase();
+  droppedAccumulators.push_back(c.getDefiningOp<memref::AllocOp>());
+  return row;
+}
+
+void KernelCallBuilder::appendRequantizeArgs(OpBuilder &b, Location loc,
+                                             linalg::GenericOp epilogue,
+                                             SmallVector<Value> &args) {
   auto attr = epilogue->getAttrOfType<DictionaryAttr>(kCPURequantizeAttrName);
   ArrayRef<int64_t> params = attr.getAs<DenseI64ArrayAttr>("params");
   std::vector<char> bytes(params.size() * sizeof(int64_t));
@@ -423,8 +450,31 @@ void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
                i64(b, loc, dequantize),
                dequantize ? integer("dequantize_zero_point") : i64(b, loc, 0),
                i64(b, loc, scaleBits),
-               address(b, loc, epilogue.getDpsInits()[0]), i64(b, loc, ldo),
-               i64(b, loc, choice.threads)});
+               address(b, loc, epilogue.getDpsInits()[0])});
+}
+
+void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
+                                            linalg::LinalgOp gemm,
+                                            linalg::GenericOp epilogue,
+                                            int64_t ldo, int64_t ldc,
+                                            SmallVector<Value> &args,
+                                            const KernelChoice &choice) {
+  // After everything the output's address depends on.
+  b.setInsertionPoint(epilogue);
+  // When the accumulators start as a row broadcast (the bias and the
+  // zero-point corrections) or a constant, the call takes that row and no C:
+  // the M x N i32 buffer, its initialization and its traffic go away.
+  Value c = gemm.getDpsInits()[0];
+  std::optional<AccumulatorInit> init = findAccumulatorInit(gemm, c, epilogue);
+  const char *name = "compress_cpu_igemm_u8s8_packed_requantize";
+  if (!init) {
+    args.append({address(b, loc, c), i64(b, loc, ldc)});
+  } else {
+    name = "compress_cpu_igemm_u8s8_packed_bias_requantize";
+    args.push_back(accumulatorRow(b, loc, *init, c)); // in place of C, ldc
+  }
+  appendRequantizeArgs(b, loc, epilogue, args);
+  args.append({i64(b, loc, ldo), i64(b, loc, choice.threads)});
   call(b, loc, name, args);
   epilogue.erase();
 }
@@ -504,8 +554,25 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
                n(conv->outH), n(conv->outW), n(conv->strides[0]),
                n(conv->strides[1]), n(conv->dilations[0]),
                n(conv->dilations[1]), n(conv->groups), address(b, loc, input),
-               address(b, loc, getGlobal(b, loc, packedFilter)),
-               address(b, loc, output), n(choice.threads)});
+               address(b, loc, getGlobal(b, loc, packedFilter))});
+  // An int8 convolution whose accumulators start from a per-channel row (its
+  // bias) or a constant and end in a marked requantization: one call that
+  // writes only the requantized output.
+  if (!isFloat)
+    if (linalg::GenericOp epilogue = findRequantizeEpilogue(op, output))
+      if (std::optional<AccumulatorInit> init =
+              findAccumulatorInit(op, output, epilogue);
+          init && memref::isStaticShapeAndContiguousRowMajor(
+                      cast<MemRefType>(epilogue.getDpsInits()[0].getType()))) {
+        b.setInsertionPoint(epilogue);
+        args.push_back(accumulatorRow(b, loc, *init, output));
+        appendRequantizeArgs(b, loc, epilogue, args);
+        args.push_back(n(choice.threads));
+        call(b, loc, "compress_cpu_conv2d_nchw_u8s8_requantize", args);
+        epilogue.erase();
+        return success();
+      }
+  args.append({address(b, loc, output), n(choice.threads)});
   call(b, loc,
        isFloat ? "compress_cpu_conv2d_nchw_f32"
                : "compress_cpu_conv2d_nchw_u8s8",

@@ -111,3 +111,38 @@ func.func @left_alone(%a: tensor<3x4xi8>, %w: tensor<4x2xi8>, %c: tensor<3x2xi32
          : tensor<3x2xi32> -> tensor<3x2x!quant.uniform<i8:f32, 0.1>>
   return %q, %q2 : tensor<3x2x!quant.uniform<i8:f32, 0.1>>, tensor<3x2x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+// An NCHW u8 x s8 convolution (compress-fuse-qdq's form) with per-channel
+// requantization: the rank-4 epilogue reads the per-channel integers along
+// dimension 1 and is marked for compress_cpu_conv2d_nchw_u8s8_requantize.
+// m = 0.01 / 0.1 = 0.8 * 2^-3 for channel 0; 0.02 / 0.1 = 0.8 * 2^-2 for
+// channel 1.
+// CHECK-LABEL: func.func @conv_nchw
+// CHECK: %[[CONV:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK: %[[SHIFT:.*]] = arith.constant dense<[3, 2]> : tensor<2xi64>
+// CHECK: linalg.generic {indexing_maps = [#{{[a-z0-9]*}}, #[[CHANNEL:[a-z0-9]*]], #[[CHANNEL]], #{{[a-z0-9]*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[CONV]], %[[SHIFT]], {{.*}}) outs(%{{.*}} : tensor<1x2x3x3xi8>)
+// CHECK-SAME: compress.cpu_requantize = {has_left_shift = false, hi = 127 : i64, lo = -128 : i64, params = array<i64: 1717986918, 1717986918, 3, 2, 4, 2, -1, -1, 0, 0>, zero_point = 0 : i64}
+#in = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, c, oh + kh, ow + kw)>
+#flt = affine_map<(n, f, oh, ow, c, kh, kw) -> (f, c, kh, kw)>
+#out = affine_map<(n, f, oh, ow, c, kh, kw) -> (n, f, oh, ow)>
+func.func @conv_nchw(%x: tensor<1x1x4x4xi8>) -> tensor<1x2x3x3xi8> {
+  %w = arith.constant dense<[[[[1, -2], [3, 4]]], [[[-5, 6], [7, -8]]]]> : tensor<2x1x2x2xi8>
+  %zero = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x2x3x3xi32>
+  %c = linalg.fill ins(%zero : i32) outs(%e : tensor<1x2x3x3xi32>) -> tensor<1x2x3x3xi32>
+  %acc = linalg.generic {indexing_maps = [#in, #flt, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x1x4x4xi8>, tensor<2x1x2x2xi8>) outs(%c : tensor<1x2x3x3xi32>) {
+  ^bb0(%a: i8, %b: i8, %s: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %s, %p : i32
+    linalg.yield %r : i32
+  } -> tensor<1x2x3x3xi32>
+  %q = compress.requantize %acc {input_scales = array<f64: 0.01, 0.02>, axis = 1 : i64}
+         : tensor<1x2x3x3xi32> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.1>>
+  %s = quant.scast %q : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.1>> to tensor<1x2x3x3xi8>
+  return %s : tensor<1x2x3x3xi8>
+}

@@ -159,9 +159,11 @@ def CompressCPUFuseRequantize
                 "epilogue.";
   let description = [{
     Runs before `convert-compress-to-linalg`. A `compress.requantize`
-    (fixed-point rounding, rank 2, per-tensor or per-column input scales,
-    per-tensor 8-bit output) whose input is the only use of a u8 x s8 -> i32
-    GEMM of `compress-fuse-qdq` becomes one elementwise `linalg.generic`
+    (fixed-point rounding, per-tensor or per-axis-1 input scales, per-tensor
+    8-bit output) whose input is the only use of a u8 x s8 -> i32 GEMM
+    (rank 2, per-column scales) or NCHW convolution (rank 4, per-channel
+    scales; not depthwise) of `compress-fuse-qdq` becomes one elementwise
+    `linalg.generic`
     with exactly the arithmetic `convert-compress-to-linalg` emits for the
     op; when the requantized tensor's only user is a per-tensor
     `compress.dequantize` to f32, that is folded into the same generic. The
@@ -173,8 +175,10 @@ def CompressCPUFuseRequantize
     parallel-ops` does not fuse marked ops, so the generic keeps computing
     just that; `compress-cpu-lower-kernels` hands it to the GEMM kernel
     (`compress_cpu_igemm_u8s8_packed_requantize`, or `..._bias_requantize`
-    when the accumulators start as a row broadcast or a constant), which
-    applies it to each finished tile while it is in cache. Where the kernel does not take it,
+    when the accumulators start as a row broadcast or a constant;
+    `compress_cpu_conv2d_nchw_u8s8_requantize` for a convolution started
+    from its per-channel bias or a constant), which applies it to each
+    finished tile while it is in cache. Where the kernel does not take it,
     the generic runs as an ordinary loop with the same results.
     `compress-lower-to-cpu` runs this pass with `microkernels=true`.
   }];
