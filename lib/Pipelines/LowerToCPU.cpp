@@ -76,6 +76,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   // Padded activations: strided copies as vectorizable loops, not calls of
   // the element-by-element memrefCopy.
   pm.addNestedPass<func::FuncOp>(createCompressCPUExpandStridedCopies());
+  // Each buffer freed after its last use, so that the allocator reuses it
+  // for the next layers (peak memory, page faults).
+  pm.addNestedPass<func::FuncOp>(createEarlyDealloc());
 
   // Loops, then LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

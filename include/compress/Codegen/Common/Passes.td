@@ -72,4 +72,29 @@ def CollapseElementwiseDims
   ];
 }
 
+def EarlyDealloc : Pass<"compress-early-dealloc", "func::FuncOp"> {
+  let summary = "Free each buffer right after its last use instead of at the "
+                "end of its block.";
+  let description = [{
+    Ownership-based buffer deallocation frees a buffer at the end of the
+    block that allocates it: in a model, that is the end of the function, so
+    every intermediate activation stays allocated until the function
+    returns and the peak memory is their sum (4.4 GB for MobileNet-v2 at
+    batch 64, with as many fresh pages to fault in on every call). This
+    pass moves each `memref.dealloc` of a `memref.alloc` in the same block
+    to just after the buffer's last use there: uses through views
+    (`subview`, `collapse_shape`, `expand_shape`, `cast`, ...), through
+    `extract_strided_metadata` and through the integer address
+    `extract_aligned_pointer_as_index` gives the kernel calls (followed
+    through the arithmetic on it), inside nested regions (counted at their
+    enclosing op). The allocator then reuses the freed blocks for the next
+    layers. A buffer with a use it cannot follow (returned, passed as a
+    memref to a call, stored, or used in another block) keeps its
+    deallocation where it is. Run after the deallocations are lowered to
+    `memref.dealloc` and the kernel calls exist; `compress-lower-to-cpu`
+    runs it.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // COMPRESS_CODEGEN_COMMON_PASSES_TD
