@@ -282,4 +282,77 @@ TEST(SGemmKernels, DepthwiseAllPaths) {
   }
 }
 
+/// maximumf as the reference: NaN in either operand gives NaN, -0 < +0.
+float referenceMaximum(float a, float b) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::nanf("");
+  if (a == 0.0f && b == 0.0f)
+    return std::signbit(a) && std::signbit(b) ? -0.0f : 0.0f;
+  return a > b ? a : b;
+}
+
+TEST(SGemmKernels, PoolingAllPaths) {
+  struct PoolCase {
+    const char *name;
+    int64_t N, C, H, W, KH, KW, sh, sw, dh, dw;
+  };
+  const PoolCase cases[] = {
+      {"2x2_stride2", 2, 3, 28, 28, 2, 2, 2, 2, 1, 1},
+      {"3x3_stride2_odd", 1, 2, 15, 37, 3, 3, 2, 2, 1, 1},
+      {"3x3_stride1", 1, 3, 9, 40, 3, 3, 1, 1, 1, 1},
+      {"2x3_stride3_dilated", 1, 2, 13, 50, 2, 3, 3, 3, 2, 2},
+      {"7x7_global", 1, 4, 7, 7, 7, 7, 1, 1, 1, 1},
+  };
+  unsigned seed = 500;
+  for (const PoolCase &c : cases) {
+    int64_t OH = (c.H - c.dh * (c.KH - 1) - 1) / c.sh + 1;
+    int64_t OW = (c.W - c.dw * (c.KW - 1) - 1) / c.sw + 1;
+    std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
+    // Signed zeros next to each other, and NaNs, for max's edge cases.
+    for (size_t i = 0; i + 1 < in.size(); i += 17) {
+      in[i] = -0.0f;
+      in[i + 1] = 0.0f;
+    }
+    in[in.size() / 3] = std::nanf("");
+    std::vector<float> out0 = randomVector(c.N * c.C * OH * OW, ++seed);
+    for (size_t i = 0; i < out0.size(); i += 5)
+      out0[i] = -0.0f;
+    for (int64_t kind : {COMPRESS_CPU_POOL_MAX, COMPRESS_CPU_POOL_SUM}) {
+      std::vector<float> ref = out0;
+      for (int64_t p = 0; p < c.N * c.C; ++p)
+        for (int64_t oh = 0; oh < OH; ++oh)
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            float &acc = ref[(p * OH + oh) * OW + ow];
+            for (int64_t kh = 0; kh < c.KH; ++kh)
+              for (int64_t kw = 0; kw < c.KW; ++kw) {
+                float v = in[(p * c.H + oh * c.sh + kh * c.dh) * c.W +
+                             ow * c.sw + kw * c.dw];
+                acc = kind == COMPRESS_CPU_POOL_MAX ? referenceMaximum(acc, v)
+                                                    : acc + v;
+              }
+          }
+      for (int64_t isa : kIsas)
+        for (int64_t threads : kThreads) {
+          SCOPED_TRACE(testing::Message()
+                       << c.name << " kind=" << kind << " isa=" << isa
+                       << " threads=" << threads);
+          std::vector<float> out = out0;
+          compress_cpu_pool2d_nchw_f32(isa, kind, c.N, c.C, c.H, c.W, c.KH,
+                                       c.KW, OH, OW, c.sh, c.sw, c.dh, c.dw,
+                                       in.data(), out.data(), threads);
+          // Exact: the same operations in the same order (NaN as NaN, and
+          // the sign of zero).
+          for (size_t i = 0; i < out.size(); ++i) {
+            ASSERT_EQ(std::isnan(out[i]), std::isnan(ref[i])) << "at " << i;
+            if (!std::isnan(ref[i])) {
+              ASSERT_EQ(out[i], ref[i]) << "at " << i;
+              ASSERT_EQ(std::signbit(out[i]), std::signbit(ref[i]))
+                  << "at " << i;
+            }
+          }
+        }
+    }
+  }
+}
+
 } // namespace

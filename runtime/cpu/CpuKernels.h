@@ -177,6 +177,20 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
     int64_t dequantize, int64_t dequantZeroPoint, int64_t dequantScaleBits,
     void *out, int64_t threads);
 
+// Pooling over NCHW planes, accumulating into the NCHW output (which holds
+// the initial values, e.g. -inf for max and 0 for sum), like
+// linalg.pooling_nchw_max / _sum:
+//   out[n, c, oh, ow] = op(out[n, c, oh, ow],
+//                          in[n, c, oh*sh + kh*dh, ow*sw + kw*dw])
+// for kh < KH, kw < KW in that order; op is maximumf (NaN propagates, -0 <
+// +0) for COMPRESS_CPU_POOL_MAX and + for COMPRESS_CPU_POOL_SUM.
+#define COMPRESS_CPU_POOL_MAX 0
+#define COMPRESS_CPU_POOL_SUM 1
+COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
+    int64_t isa, int64_t kind, int64_t N, int64_t C, int64_t H, int64_t W,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, const float *in, float *out, int64_t threads);
+
 // Depthwise (groups == C == F), unpacked CHW filter W[c, kh, kw]:
 //   out[n, c, oh, ow] += sum_{kh, kw} in[n, c, oh*sh+kh*dh, ow*sw+kw*dw] *
 //                        W[c, kh, kw]

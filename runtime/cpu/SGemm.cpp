@@ -23,6 +23,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 
@@ -56,6 +57,10 @@ void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
 void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
                       int64_t nc, int64_t sw, const PixelRun *runs,
                       const int32_t *runBegin, float *buf);
+// One channel plane of a max or sum pooling (accumulating).
+void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
+                     int64_t KW, float *out, int64_t OH, int64_t OW, int64_t sh,
+                     int64_t sw, int64_t dh, int64_t dw);
 // One channel plane of a depthwise convolution (accumulating).
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t KW, float *out, int64_t OH, int64_t OW,
@@ -184,6 +189,43 @@ SgemmBlockFn selectSgemmBlock(int64_t isa) {
   (void)isa;
   return sgemmBlockPortable;
 #endif
+}
+
+/// One channel plane of a max (maximumf: NaN-propagating, -0 < +0) or sum
+/// pooling, accumulating into `out` in the loops' order (kh, then kw).
+void poolPlanePortable(bool max, const float *in, int64_t W, int64_t KH,
+                       int64_t KW, float *out, int64_t OH, int64_t OW,
+                       int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+  for (int64_t oh = 0; oh < OH; ++oh)
+    for (int64_t ow = 0; ow < OW; ++ow) {
+      float acc = out[oh * OW + ow];
+      for (int64_t kh = 0; kh < KH; ++kh)
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          float v = in[(oh * sh + kh * dh) * W + ow * sw + kw * dw];
+          if (!max)
+            acc += v;
+          else if (std::isnan(acc) || std::isnan(v))
+            acc = acc + v;
+          else if (acc == v)
+            acc = std::signbit(acc) ? v : acc; // -0 < +0
+          else
+            acc = acc > v ? acc : v;
+        }
+      out[oh * OW + ow] = acc;
+    }
+}
+
+using PoolPlaneFn = void (*)(bool, const float *, int64_t, int64_t, int64_t,
+                             float *, int64_t, int64_t, int64_t, int64_t,
+                             int64_t, int64_t);
+
+PoolPlaneFn selectPoolPlane(int64_t isa) {
+#if defined(COMPRESS_CPU_X86)
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512)
+    return poolPlaneAvx512;
+#endif
+  (void)isa;
+  return poolPlanePortable;
 }
 
 DepthwisePlaneFn selectDepthwisePlane(int64_t isa) {
@@ -492,6 +534,22 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
     int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
     runTasks(tasks * id / nt, tasks * (id + 1) / nt);
   }
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
+    int64_t isa, int64_t kind, int64_t N, int64_t C, int64_t H, int64_t W,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, const float *in, float *out, int64_t threads) {
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0 || KH <= 0 || KW <= 0)
+    return;
+  PoolPlaneFn plane = selectPoolPlane(isa);
+  const bool max = kind == COMPRESS_CPU_POOL_MAX;
+  int64_t planes = N * C;
+  int nThreads = threadsFor(threads, 1.0 * planes * OH * OW * KH * KW, planes);
+  parallelFor(nThreads, planes, [&](int64_t nc) {
+    plane(max, in + nc * H * W, W, KH, KW, out + nc * OH * OW, OH, OW, sh, sw,
+          dh, dw);
+  });
 }
 
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(

@@ -192,7 +192,48 @@ void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
   }
 }
 
+/// maximumf in 16 lanes: a NaN in either operand gives NaN, and -0 < +0.
+inline __m512 maximumf(__m512 a, __m512 b) {
+  __m512 r = _mm512_max_ps(a, b);
+  // Equal operands (both zeros, say): the AND of their bits keeps +0 when
+  // one is +0.
+  r = _mm512_mask_and_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), a, b);
+  return _mm512_mask_add_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
+}
+
+template <bool Max>
+void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
+               int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+               int64_t dw) {
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    float *o = out + oh * OW;
+    const float *rows = in + oh * sh * W;
+    for (int64_t ow = 0; ow < OW; ow += kPanel) {
+      int64_t count = std::min(kPanel, OW - ow);
+      __mmask16 m = tailMask(count);
+      __m512 acc = _mm512_maskz_loadu_ps(m, o + ow);
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        const float *src = rows + kh * dh * W + ow * sw;
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          __m512 v = loadStrided(src + kw * dw, sw, count);
+          acc = Max ? maximumf(acc, v) : _mm512_add_ps(acc, v);
+        }
+      }
+      _mm512_mask_storeu_ps(o + ow, m, acc);
+    }
+  }
+}
+
 } // namespace
+
+void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
+                     int64_t KW, float *out, int64_t OH, int64_t OW, int64_t sh,
+                     int64_t sw, int64_t dh, int64_t dw) {
+  if (max)
+    poolPlane<true>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
+  else
+    poolPlane<false>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
+}
 
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,

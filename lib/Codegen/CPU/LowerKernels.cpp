@@ -69,6 +69,7 @@ public:
 
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
+  LogicalResult lowerPool(linalg::LinalgOp op, const KernelChoice &choice);
   /// Erases the constant globals that only the replaced ops read.
   void eraseDeadGlobals();
   /// Erases the accumulator buffers that the calls without C left with no
@@ -580,6 +581,61 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
   return success();
 }
 
+LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
+                                           const KernelChoice &choice) {
+  Value input = op.getDpsInputs()[0], output = op.getDpsInits()[0];
+  auto inType = cast<MemRefType>(input.getType());
+  auto outType = cast<MemRefType>(output.getType());
+  auto windowType = cast<MemRefType>(op.getDpsInputs()[1].getType());
+  if (!memref::isStaticShapeAndContiguousRowMajor(inType) ||
+      !memref::isStaticShapeAndContiguousRowMajor(outType) ||
+      inType.getRank() != 4 || outType.getRank() != 4 ||
+      windowType.getRank() != 2 || !windowType.hasStaticShape())
+    return op->emitRemark("compress-cpu-lower-kernels: the input or output "
+                          "of this pooling is not contiguous; left as it is");
+  DenseIntElementsAttr strides, dilations;
+  if (auto max = dyn_cast<linalg::PoolingNchwMaxOp>(op.getOperation())) {
+    strides = max.getStrides();
+    dilations = max.getDilations();
+  } else {
+    auto sum = cast<linalg::PoolingNchwSumOp>(op.getOperation());
+    strides = sum.getStrides();
+    dilations = sum.getDilations();
+  }
+  auto values = [](DenseIntElementsAttr attr) {
+    SmallVector<int64_t> v;
+    for (const APInt &x : attr.getValues<APInt>())
+      v.push_back(x.getSExtValue());
+    return v;
+  };
+  SmallVector<int64_t> s = values(strides), d = values(dilations);
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto n = [&](int64_t v) { return i64(b, loc, v); };
+  ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
+  ArrayRef<int64_t> window = windowType.getShape();
+  bool max = isa<linalg::PoolingNchwMaxOp>(op.getOperation());
+  SmallVector<Value> args = {n(static_cast<int64_t>(choice.isa)),
+                             n(max ? 0 : 1), // COMPRESS_CPU_POOL_MAX / _SUM
+                             n(in[0]),
+                             n(in[1]),
+                             n(in[2]),
+                             n(in[3]),
+                             n(window[0]),
+                             n(window[1]),
+                             n(out[2]),
+                             n(out[3]),
+                             n(s[0]),
+                             n(s[1]),
+                             n(d[0]),
+                             n(d[1]),
+                             address(b, loc, input),
+                             address(b, loc, output),
+                             n(choice.threads)};
+  call(b, loc, "compress_cpu_pool2d_nchw_f32", args);
+  return success();
+}
+
 void KernelCallBuilder::eraseDeadGlobals() {
   // get_global ops left without users first, then globals without uses.
   SmallVector<memref::GetGlobalOp> deadGets;
@@ -617,8 +673,10 @@ struct LowerKernelsPass
         return signalPassFailure();
       }
       bool isGemm = choice->kernel == "sgemm" || choice->kernel == "igemm_u8s8";
-      LogicalResult lowered = isGemm ? builder.lowerGemm(op, *choice)
-                                     : builder.lowerConv(op, *choice);
+      bool isPool = choice->kernel.ends_with("_pool2d_nchw_f32");
+      LogicalResult lowered = isGemm   ? builder.lowerGemm(op, *choice)
+                              : isPool ? builder.lowerPool(op, *choice)
+                                       : builder.lowerConv(op, *choice);
       if (succeeded(lowered))
         op->erase();
       else

@@ -2,8 +2,8 @@
 //
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// Marks matmuls and convolutions on tensors that a kernel of the CPU kernel
-// library computes, with the kernel and the ISA of the `cpu` target. The
+// Marks matmuls, convolutions and poolings on tensors that a kernel of the CPU
+// kernel library computes, with the kernel and the ISA of the `cpu` target. The
 // marked ops keep their semantics; compress-cpu-lower-kernels turns them into
 // calls once they are on buffers.
 //
@@ -46,6 +46,19 @@ StringRef chooseKernel(linalg::LinalgOp op, KernelTypes &types) {
   if (std::optional<GemmMatch> gemm = matchGemm(op)) {
     types = gemm->types;
     return types == KernelTypes::F32 ? "sgemm" : "igemm_u8s8";
+  }
+  if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op)) {
+    // f32 NCHW pooling over static shapes (compress_cpu_pool2d_nchw_f32).
+    types = KernelTypes::F32;
+    auto in = dyn_cast<RankedTensorType>(op.getDpsInputs()[0].getType());
+    auto out = dyn_cast<RankedTensorType>(op.getDpsInits()[0].getType());
+    auto window = dyn_cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+    if (!in || !out || !window || !in.hasStaticShape() ||
+        !out.hasStaticShape() || !window.hasStaticShape() ||
+        !in.getElementType().isF32() || !out.getElementType().isF32())
+      return "";
+    return isa<linalg::PoolingNchwMaxOp>(op) ? "max_pool2d_nchw_f32"
+                                             : "sum_pool2d_nchw_f32";
   }
   if (std::optional<ConvMatch> conv = matchConv(op)) {
     types = conv->types;

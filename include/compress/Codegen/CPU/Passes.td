@@ -127,6 +127,9 @@ def CompressCPUSelectKernels : Pass<"compress-cpu-select-kernels", "ModuleOp"> {
       the integer NCHW convolution kernels of `compress-fuse-qdq`), any
       strides and dilations.
     - `depthwise_conv2d_nchw_f32`: `linalg.depthwise_conv_2d_nchw_chw`.
+    - `max_pool2d_nchw_f32`, `sum_pool2d_nchw_f32`: f32
+      `linalg.pooling_nchw_max` / `linalg.pooling_nchw_sum`, any window,
+      strides and dilations (`compress_cpu_pool2d_nchw_f32`).
 
     The ISA is `cpu`'s: `host` (the CPU compress runs on, detected), or a
     named path (`portable`, `avx2`, `avx512`, `avx512-vnni`, `amx`), or an
