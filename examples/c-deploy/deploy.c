@@ -87,8 +87,8 @@ static int read_npy(const char *path, npy_array *a) {
   if (!bytes)
     return fclose(f), fail("expected float32 or int64 data", path);
   a->data = malloc(bytes * (size_t)(a->count ? a->count : 1));
-  if (!a->data || fread(a->data, bytes, (size_t)a->count, f) !=
-                      (size_t)a->count)
+  if (!a->data ||
+      fread(a->data, bytes, (size_t)a->count, f) != (size_t)a->count)
     return fclose(f), fail("truncated data", path);
   fclose(f);
   return 0;
@@ -132,8 +132,7 @@ int main(int argc, char **argv) {
     return 1;
   if (strcmp(images.descr, "<f4") != 0 || images.rank < 1 ||
       images.count != images.shape[0] * per_image)
-    return fail("expected float32 images of the model's input shape",
-                argv[1]);
+    return fail("expected float32 images of the model's input shape", argv[1]);
   const long n = images.shape[0];
   if (argc > 2 && strcmp(argv[2], "-") != 0) {
     if (read_npy(argv[2], &labels))

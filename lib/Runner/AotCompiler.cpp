@@ -62,6 +62,18 @@ std::string typeText(Type type) {
   return text;
 }
 
+/// "const float *arg0, ..., float *result0" (or "void").
+std::string abiParameters(const AotFunction &function) {
+  SmallVector<std::string> params;
+  for (auto [i, input] : llvm::enumerate(function.inputs))
+    params.push_back(
+        llvm::formatv("const {0} *arg{1}", getCElementType(input), i));
+  for (auto [i, output] : llvm::enumerate(function.outputs))
+    params.push_back(
+        llvm::formatv("{0} *result{1}", getCElementType(output), i));
+  return params.empty() ? "void" : llvm::join(params, ", ");
+}
+
 } // namespace
 
 StringRef mlir::compress::getCElementType(const HostTensorType &type) {
@@ -263,14 +275,7 @@ std::string mlir::compress::emitAbiSource(ArrayRef<AotFunction> functions) {
       os << "void";
     os << ");\n\n";
     os << "COMPRESS_EXPORT int " << function.name << "(";
-    SmallVector<std::string> params;
-    for (auto [i, input] : llvm::enumerate(function.inputs))
-      params.push_back(
-          llvm::formatv("const {0} *arg{1}", getCElementType(input), i));
-    for (auto [i, output] : llvm::enumerate(function.outputs))
-      params.push_back(
-          llvm::formatv("{0} *result{1}", getCElementType(output), i));
-    os << (params.empty() ? "void" : llvm::join(params, ", ")) << ") {\n";
+    os << abiParameters(function) << ") {\n";
     auto emitDescriptor = [&](const HostTensorType &host, StringRef pointer,
                               size_t index) {
       ArrayRef<int64_t> shape = host.type.getShape();
@@ -348,14 +353,7 @@ std::string mlir::compress::emitAbiHeader(ArrayRef<AotFunction> functions,
     for (auto [i, output] : llvm::enumerate(function.outputs))
       defines("OUTPUT", output, i);
     os << "int " << function.name << "(";
-    SmallVector<std::string> params;
-    for (auto [i, input] : llvm::enumerate(function.inputs))
-      params.push_back(
-          llvm::formatv("const {0} *arg{1}", getCElementType(input), i));
-    for (auto [i, output] : llvm::enumerate(function.outputs))
-      params.push_back(
-          llvm::formatv("{0} *result{1}", getCElementType(output), i));
-    os << (params.empty() ? "void" : llvm::join(params, ", ")) << ");\n\n";
+    os << abiParameters(function) << ");\n\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;

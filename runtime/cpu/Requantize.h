@@ -151,6 +151,48 @@ inline __mmask8 validColumns(__m512i mul, __m512i right, __m512i offset,
   return ok;
 }
 
+/// What the vector epilogue needs besides the parameters, set up once.
+struct VectorConstants {
+  __m512i one, half, qlo, qhi, zp, dzp;
+  __m512 scale;
+  explicit VectorConstants(const RequantizeEpilogue &e)
+      : one(_mm512_set1_epi32(1)), half(_mm512_set1_epi64(int64_t(1) << 30)),
+        qlo(_mm512_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint))),
+        qhi(_mm512_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint))),
+        zp(_mm512_set1_epi32(static_cast<int32_t>(e.zeroPoint))),
+        dzp(_mm512_set1_epi32(static_cast<int32_t>(e.dequantZeroPoint))),
+        scale(_mm512_set1_ps(e.dequantScale)) {}
+};
+
+/// 16 accumulators `x` requantized and written to out[o..] under mask `m`.
+/// mul/mulOdd: the multipliers of the even/odd lanes in the low dword of
+/// each 64-bit lane; mask = 2^right - 1, threshold = mask >> 1.
+template <bool Dequantize>
+inline void requantize16(const RequantizeEpilogue &e, const VectorConstants &k,
+                         __m512i x, __m512i mul, __m512i mulOdd, __m512i right,
+                         __m512i mask, __m512i threshold, int64_t o,
+                         __mmask16 m) {
+  __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mul), k.half);
+  __m512i odd = _mm512_add_epi64(
+      _mm512_mul_epi32(_mm512_srli_epi64(x, 32), mulOdd), k.half);
+  // Bits 31..62: the even lanes' in their low dword, the odd lanes' moved
+  // into their high dword.
+  const __m512i h = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(even, 31),
+                                            _mm512_slli_epi64(odd, 1));
+  const __m512i rem = _mm512_and_si512(h, mask);
+  const __m512i thr = _mm512_add_epi32(threshold, _mm512_srli_epi32(h, 31));
+  __m512i q = _mm512_srav_epi32(h, right);
+  q = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, k.one);
+  q = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(q, k.qlo), k.qhi),
+                       k.zp);
+  if constexpr (Dequantize)
+    _mm512_mask_storeu_ps(
+        static_cast<float *>(e.out) + o, m,
+        _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, k.dzp)), k.scale));
+  else
+    _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t *>(e.out) + o, m, q);
+}
+
 /// The epilogue in 16 i32 lanes. SaturatingRoundingDoublingHighMul takes
 /// the 64-bit products of the even and odd lanes (vpmuldq) and keeps bits
 /// 31..62 of product + 2^30. RoundingDivideByPOT is gemmlowp's
@@ -160,16 +202,7 @@ template <bool PerColumn, bool Dequantize>
 void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
                           int64_t ldc, int64_t rows, int64_t cols, int64_t row0,
                           int64_t col0) {
-  const __m512i one = _mm512_set1_epi32(1);
-  const __m512i half = _mm512_set1_epi64(int64_t(1) << 30);
-  const __m512i qlo =
-      _mm512_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint));
-  const __m512i qhi =
-      _mm512_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint));
-  const __m512i zp = _mm512_set1_epi32(static_cast<int32_t>(e.zeroPoint));
-  const __m512i dzp =
-      _mm512_set1_epi32(static_cast<int32_t>(e.dequantZeroPoint));
-  const __m512 scale = _mm512_set1_ps(e.dequantScale);
+  const VectorConstants k(e);
   for (int64_t j = 0; j < cols; j += 16) {
     const int64_t n = std::min<int64_t>(16, cols - j);
     const __mmask16 m =
@@ -207,32 +240,13 @@ void requantizeRowsAvx512(const RequantizeEpilogue &e, const int32_t *C,
       right = _mm512_set1_epi32(static_cast<int32_t>(e.rightShift[0]));
     }
     const __m512i mulOdd = _mm512_srli_epi64(mul, 32);
-    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
+    const __m512i mask =
+        _mm512_sub_epi32(_mm512_sllv_epi32(k.one, right), k.one);
     const __m512i threshold = _mm512_srli_epi32(mask, 1);
-    for (int64_t r = 0; r < rows; ++r) {
-      const __m512i x = _mm512_maskz_loadu_epi32(m, C + r * ldc + j);
-      __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, mul), half);
-      __m512i odd = _mm512_add_epi64(
-          _mm512_mul_epi32(_mm512_srli_epi64(x, 32), mulOdd), half);
-      // Bits 31..62: the even lanes' in their low dword, the odd lanes'
-      // moved into their high dword.
-      const __m512i h = _mm512_mask_blend_epi32(
-          0xaaaa, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
-      const __m512i rem = _mm512_and_si512(h, mask);
-      const __m512i thr = _mm512_add_epi32(threshold, _mm512_srli_epi32(h, 31));
-      __m512i q = _mm512_srav_epi32(h, right);
-      q = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
-      q = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi), zp);
-      const int64_t o = (row0 + r) * e.ldo + col0 + j;
-      if constexpr (Dequantize) {
-        const __m512 f =
-            _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, dzp)), scale);
-        _mm512_mask_storeu_ps(static_cast<float *>(e.out) + o, m, f);
-      } else {
-        _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t *>(e.out) + o, m,
-                                         q);
-      }
-    }
+    for (int64_t r = 0; r < rows; ++r)
+      requantize16<Dequantize>(
+          e, k, _mm512_maskz_loadu_epi32(m, C + r * ldc + j), mul, mulOdd,
+          right, mask, threshold, (row0 + r) * e.ldo + col0 + j, m);
   }
 }
 #endif
@@ -246,16 +260,7 @@ template <bool Dequantize>
 void requantizePerRowAvx512(const RequantizeEpilogue &e, const int32_t *C,
                             int64_t ldc, int64_t rows, int64_t cols,
                             int64_t row0, int64_t col0) {
-  const __m512i one = _mm512_set1_epi32(1);
-  const __m512i half = _mm512_set1_epi64(int64_t(1) << 30);
-  const __m512i qlo =
-      _mm512_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint));
-  const __m512i qhi =
-      _mm512_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint));
-  const __m512i zp = _mm512_set1_epi32(static_cast<int32_t>(e.zeroPoint));
-  const __m512i dzp =
-      _mm512_set1_epi32(static_cast<int32_t>(e.dequantZeroPoint));
-  const __m512 scale = _mm512_set1_ps(e.dequantScale);
+  const VectorConstants k(e);
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t p = row0 + r;
     const int32_t *x = C + r * ldc;
@@ -275,31 +280,17 @@ void requantizePerRowAvx512(const RequantizeEpilogue &e, const int32_t *C,
         _mm512_set1_epi32(static_cast<int32_t>(e.multiplier[p]));
     const __m512i right =
         _mm512_set1_epi32(static_cast<int32_t>(e.rightShift[p]));
-    const __m512i mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
+    const __m512i mask =
+        _mm512_sub_epi32(_mm512_sllv_epi32(k.one, right), k.one);
     const __m512i threshold = _mm512_srli_epi32(mask, 1);
     for (int64_t j = 0; j < cols; j += 16) {
       const int64_t n = std::min<int64_t>(16, cols - j);
       const __mmask16 m =
           static_cast<__mmask16>(n == 16 ? 0xffff : (1u << n) - 1);
-      const __m512i v = _mm512_maskz_loadu_epi32(m, x + j);
-      __m512i even = _mm512_add_epi64(_mm512_mul_epi32(v, mul), half);
-      __m512i odd = _mm512_add_epi64(
-          _mm512_mul_epi32(_mm512_srli_epi64(v, 32), mul), half);
-      const __m512i h = _mm512_mask_blend_epi32(
-          0xaaaa, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
-      const __m512i rem = _mm512_and_si512(h, mask);
-      const __m512i thr = _mm512_add_epi32(threshold, _mm512_srli_epi32(h, 31));
-      __m512i q = _mm512_srav_epi32(h, right);
-      q = _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, thr), q, one);
-      q = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi), zp);
-      const int64_t o = p * e.ldo + col0 + j;
-      if constexpr (Dequantize)
-        _mm512_mask_storeu_ps(
-            static_cast<float *>(e.out) + o, m,
-            _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, dzp)), scale));
-      else
-        _mm512_mask_cvtepi32_storeu_epi8(static_cast<uint8_t *>(e.out) + o, m,
-                                         q);
+      // One multiplier for the row: the odd lanes' is the same.
+      requantize16<Dequantize>(e, k, _mm512_maskz_loadu_epi32(m, x + j), mul,
+                               mul, right, mask, threshold,
+                               p * e.ldo + col0 + j, m);
     }
   }
 }

@@ -32,6 +32,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include "../common/AtomicOutput.h"
+#include "../common/ThreadsOption.h"
 
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Signals.h"
@@ -96,33 +97,6 @@ static cl::opt<bool> verbose("v", cl::desc("Print the commands run"),
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "compress-compile: error: " << message << "\n";
   return 1;
-}
-
-/// `--threads=N`: taken out of the arguments before LLVM's parser sees them
-/// (libLLVM registers a global option of that name).
-static bool extractThreads(SmallVectorImpl<const char *> &args,
-                           int64_t &threads) {
-  SmallVector<const char *> rest;
-  for (size_t i = 0; i < args.size(); ++i) {
-    StringRef arg = args[i];
-    if (!arg.consume_front("--") && !arg.consume_front("-")) {
-      rest.push_back(args[i]);
-      continue;
-    }
-    StringRef value;
-    if (arg == "threads" && i + 1 < args.size())
-      value = args[++i];
-    else if (arg.consume_front("threads="))
-      value = arg;
-    else {
-      rest.push_back(args[i]);
-      continue;
-    }
-    if (value.getAsInteger(10, threads) || threads < 0)
-      return false;
-  }
-  args.assign(rest.begin(), rest.end());
-  return true;
 }
 
 /// The kernel library: --runtime-library, else the one installed next to
@@ -322,7 +296,7 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   SmallVector<const char *> args(argv, argv + argc);
   int64_t threads = 0;
-  if (!extractThreads(args, threads))
+  if (!::compress::tools::extractThreads(args, threads))
     return fail("--threads must be 0 (all cores) or a positive number");
   return compileMain(static_cast<int>(args.size()),
                      const_cast<char **>(args.data()), threads);

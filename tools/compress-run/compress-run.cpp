@@ -33,6 +33,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include "../common/AtomicOutput.h"
+#include "../common/ThreadsOption.h"
 
 #include <algorithm>
 #include <numeric>
@@ -143,34 +144,6 @@ static llvm::LogicalResult writeTiming(llvm::StringRef entry,
   return llvm::success();
 }
 
-/// `--threads=N` (or `--threads N`): taken out of the arguments before
-/// LLVM's parser sees them, because libLLVM already registers a global
-/// option of that name. Returns false on a malformed value.
-static bool extractThreads(SmallVectorImpl<const char *> &args,
-                           int64_t &threads) {
-  SmallVector<const char *> rest;
-  for (size_t i = 0; i < args.size(); ++i) {
-    StringRef arg = args[i];
-    if (!arg.consume_front("--") && !arg.consume_front("-")) {
-      rest.push_back(args[i]);
-      continue;
-    }
-    StringRef value;
-    if (arg == "threads" && i + 1 < args.size())
-      value = args[++i];
-    else if (arg.consume_front("threads="))
-      value = arg;
-    else {
-      rest.push_back(args[i]);
-      continue;
-    }
-    if (value.getAsInteger(10, threads) || threads < 0)
-      return false;
-  }
-  args.assign(rest.begin(), rest.end());
-  return true;
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // A compiled model allocates its intermediate buffers on every call. By
@@ -182,7 +155,7 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   SmallVector<const char *> args(argv, argv + argc);
   int64_t threads = 0;
-  if (!extractThreads(args, threads))
+  if (!::compress::tools::extractThreads(args, threads))
     return fail("--threads must be 0 (all cores) or a positive number");
   cl::ParseCommandLineOptions(
       args.size(), args.data(),
