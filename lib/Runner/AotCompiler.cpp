@@ -5,7 +5,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Runner/AotCompiler.h"
-#include "compress/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -14,11 +13,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -95,23 +90,10 @@ FailureOr<SmallVector<AotFunction>>
 mlir::compress::compileToObject(ModuleOp module, const AotOptions &options,
                                 SmallVectorImpl<char> &object) {
   constexpr StringLiteral tool = "compress-compile";
-  if (options.optLevel > 3)
-    return emitError(module.getLoc())
-           << tool << ": the optimization level must be 0-3, got "
-           << options.optLevel;
-  if (module.getOps<func::FuncOp>().empty() &&
-      !module.getOps<LLVM::LLVMFuncOp>().empty())
-    return emitError(module.getLoc())
-           << tool
-           << ": the module is already lowered to LLVM; compress-compile "
-              "takes a tensor-level module (func on tensors, before "
-              "compress-lower-to-cpu) and lowers it itself";
-  std::unique_ptr<LowerToCPUOptions> lowerOptions =
-      LowerToCPUOptions::createFromString(options.lowerOptions);
-  if (!lowerOptions)
-    return emitError(module.getLoc())
-           << tool << ": invalid compress-lower-to-cpu options '"
-           << options.lowerOptions << "'";
+  FailureOr<std::unique_ptr<LowerToCPUOptions>> lowerOptions =
+      checkHostCompile(module, tool, options.optLevel, options.lowerOptions);
+  if (failed(lowerOptions))
+    return failure();
 
   SmallVector<func::FuncOp> entries;
   if (options.entries.empty()) {
@@ -207,15 +189,8 @@ mlir::compress::compileToObject(ModuleOp module, const AotOptions &options,
              << tool << ": cannot rename @" << function.getSymName();
     symbols.setSymbolName(function, renamed);
   }
-  PassManager pm(ctx);
-  pm.addPass(createSymbolDCEPass());
-  buildLowerToCPUPipeline(pm, *lowerOptions);
-  if (failed(pm.run(*clone)))
-    return emitError(module.getLoc())
-           << tool << ": could not lower the model to LLVM";
-
-  registerBuiltinDialectTranslation(*ctx);
-  registerLLVMDialectTranslation(*ctx);
+  if (failed(lowerForHost(*clone, **lowerOptions, tool, module.getLoc())))
+    return failure();
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();

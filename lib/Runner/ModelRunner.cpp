@@ -235,26 +235,49 @@ mlir::compress::describeEntry(func::FuncOp entry, StringRef tool,
   return success();
 }
 
+FailureOr<std::unique_ptr<LowerToCPUOptions>>
+mlir::compress::checkHostCompile(ModuleOp module, StringRef tool,
+                                 unsigned optLevel, StringRef lowerOptions) {
+  if (optLevel > 3)
+    return emitError(module.getLoc())
+           << tool << ": the optimization level must be 0-3, got " << optLevel;
+  if (module.getOps<func::FuncOp>().empty() &&
+      !module.getOps<LLVM::LLVMFuncOp>().empty())
+    return emitError(module.getLoc())
+           << tool << ": the module is already lowered to LLVM; " << tool
+           << " takes a tensor-level module (func on tensors, before "
+              "compress-lower-to-cpu) and lowers it itself";
+  std::unique_ptr<LowerToCPUOptions> options =
+      LowerToCPUOptions::createFromString(lowerOptions);
+  if (!options)
+    return emitError(module.getLoc())
+           << tool << ": invalid compress-lower-to-cpu options '"
+           << lowerOptions << "'";
+  return options;
+}
+
+LogicalResult mlir::compress::lowerForHost(ModuleOp module,
+                                           const LowerToCPUOptions &options,
+                                           StringRef tool, Location loc) {
+  MLIRContext *ctx = module.getContext();
+  PassManager pm(ctx);
+  pm.addPass(createSymbolDCEPass());
+  buildLowerToCPUPipeline(pm, options);
+  if (failed(pm.run(module)))
+    return emitError(loc) << tool << ": could not lower the model to LLVM";
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+  return success();
+}
+
 CompiledModel::~CompiledModel() = default;
 
 FailureOr<std::unique_ptr<CompiledModel>>
 CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
-  if (options.optLevel > 3)
-    return emitError(module.getLoc())
-           << "compress-run: the optimization level must be 0-3, got "
-           << options.optLevel;
-  if (module.getOps<func::FuncOp>().empty() &&
-      !module.getOps<LLVM::LLVMFuncOp>().empty())
-    return emitError(module.getLoc())
-           << "compress-run: the module is already lowered to LLVM; "
-              "compress-run takes a tensor-level module (func on tensors, "
-              "before compress-lower-to-cpu) and lowers it itself";
-  std::unique_ptr<LowerToCPUOptions> lowerOptions =
-      LowerToCPUOptions::createFromString(options.lowerOptions);
-  if (!lowerOptions)
-    return emitError(module.getLoc())
-           << "compress-run: invalid compress-lower-to-cpu options '"
-           << options.lowerOptions << "'";
+  FailureOr<std::unique_ptr<LowerToCPUOptions>> lowerOptions = checkHostCompile(
+      module, "compress-run", options.optLevel, options.lowerOptions);
+  if (failed(lowerOptions))
+    return failure();
   EntrySelection how;
   how.tool = "compress-run";
   how.option = "-e NAME";
@@ -283,15 +306,9 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
     if (function.getSymName() != kWrapperName && !function.isExternal())
       function.setPrivate();
 
-  PassManager pm(ctx);
-  pm.addPass(createSymbolDCEPass());
-  buildLowerToCPUPipeline(pm, *lowerOptions);
-  if (failed(pm.run(*clone)))
-    return emitError(module.getLoc())
-           << "compress-run: could not lower the model to LLVM";
-
-  registerBuiltinDialectTranslation(*ctx);
-  registerLLVMDialectTranslation(*ctx);
+  if (failed(lowerForHost(*clone, **lowerOptions, "compress-run",
+                          module.getLoc())))
+    return failure();
   auto engine = createHostExecutionEngine(*clone, options.optLevel);
   if (!engine)
     return emitError(module.getLoc())

@@ -14,6 +14,7 @@
 #ifndef COMPRESS_RUNNER_MODELRUNNER_H
 #define COMPRESS_RUNNER_MODELRUNNER_H
 
+#include "compress/Pipelines/Pipelines.h"
 #include "compress/Utils/Npy.h"
 #include "compress/Utils/Shapes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -57,6 +58,19 @@ LogicalResult describeEntry(func::FuncOp entry, StringRef tool,
                             bool staticInputs,
                             SmallVectorImpl<HostTensorType> &inputs,
                             SmallVectorImpl<HostTensorType> &outputs);
+
+/// What compress-run and compress-compile check before compiling `module`
+/// for the host: a tensor-level module, an LLVM optimization level 0-3 and
+/// valid compress-lower-to-cpu options, which it returns. Errors name `tool`.
+FailureOr<std::unique_ptr<LowerToCPUOptions>>
+checkHostCompile(ModuleOp module, StringRef tool, unsigned optLevel,
+                 StringRef lowerOptions);
+
+/// Drops what the public functions of `module` do not reach, lowers it with
+/// compress-lower-to-cpu and registers the LLVM IR translations: the one
+/// lowering the JIT and the ahead-of-time libraries share.
+LogicalResult lowerForHost(ModuleOp module, const LowerToCPUOptions &options,
+                           StringRef tool, Location loc);
 
 /// Adds `name(memref<*xH>... inputs, memref<*xH>... outputs)` to `module`
 /// (with its C interface): it converts the host inputs to `entry`'s element
