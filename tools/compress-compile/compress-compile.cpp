@@ -32,6 +32,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include "../common/AtomicOutput.h"
+#include "../common/ModelFile.h"
 #include "../common/ThreadsOption.h"
 
 #include "llvm/Support/Process.h"
@@ -171,21 +172,11 @@ static int compileMain(int argc, char **argv, int64_t threads) {
                 (runtime.empty() ? "" : " at '" + runtime + "'") +
                 " (pass --runtime-library=PATH)");
 
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllCompressDialects(registry);
-  MLIRContext context(registry);
+  ::compress::tools::ModelFile input;
   std::string errorMessage;
-  auto file = openInputFile(modelFile, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = input.parse(modelFile, errorMessage);
   if (!module)
-    return 1;
+    return errorMessage.empty() ? 1 : fail(errorMessage);
 
   AotOptions options;
   options.entries.assign(entryNames.begin(), entryNames.end());

@@ -33,6 +33,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include "../common/AtomicOutput.h"
+#include "../common/ModelFile.h"
 #include "../common/ThreadsOption.h"
 
 #include <algorithm>
@@ -171,22 +172,11 @@ int main(int argc, char **argv) {
   if (repeat == 0)
     return fail("--repeat must be at least 1");
 
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllCompressDialects(registry);
-  MLIRContext context(registry);
-
+  ::compress::tools::ModelFile input;
   std::string errorMessage;
-  auto file = openInputFile(modelFile, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = input.parse(modelFile, errorMessage);
   if (!module)
-    return 1;
+    return errorMessage.empty() ? 1 : fail(errorMessage);
 
   RunnerOptions options;
   options.entry = entryName;
