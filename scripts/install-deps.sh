@@ -4,7 +4,8 @@
 # clang-format, the ONNX library and its node tests, and for models exported
 # from PyTorch (tests and examples/fashion-mnist) python3-torch and the
 # Fashion-MNIST dataset, and for benchmarks/models torchvision, matplotlib and
-# GNU time. Skips apt entirely when everything is installed.
+# GNU time, and for the Python package (compress_mlir) python3-dev and
+# pybind11-dev. Skips apt entirely when everything is installed.
 set -euo pipefail
 
 PACKAGES=(
@@ -13,6 +14,8 @@ PACKAGES=(
   libgtest-dev python3 python3-numpy clang-format
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata
   python3-torch python3-venv dataset-fashion-mnist
+  # python-bindings: the compress_mlir extension and its tests.
+  python3-dev pybind11-dev
   # benchmarks/models: torchvision's models, the chart, peak memory.
   python3-torchvision python3-matplotlib time
 )

@@ -153,10 +153,18 @@ else:
          "mlir-runner -e main -entry-point-result=void "
          f"-shared-libs={cuda_runtime},{runner_utils},{c_runner_utils}"))
 
+# compress_mlir, the Python package (python-bindings/), built into
+# <build>/python; its tests (test/Python/*.py) run with it on PYTHONPATH.
+python_package = os.path.join(config.compress_obj_root, "python")
+if os.path.isdir(os.path.join(python_package, "compress_mlir")):
+    config.available_features.add("python-bindings")
+    config.environment["PYTHONPATH"] = python_package
+
 # Which optional features this machine lacks, so that skipped tests never go
 # unnoticed: scripts/test.sh prints this line at the end of its summary.
 optional_features = ["mlir-runner", "numpy", "onnx-import", "onnx-python",
-                     "onnx-testdata", "torch", "ptxas", "cuda-gpu"]
+                     "onnx-testdata", "torch", "python-bindings", "ptxas",
+                     "cuda-gpu"]
 missing = [f for f in optional_features if f not in config.available_features]
 lit_config.note("compress: optional lit features missing: " +
                 (", ".join(missing) if missing else "none"))

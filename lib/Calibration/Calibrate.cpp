@@ -2,40 +2,23 @@
 //
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// Clones the module, turns every compress.observe into a call that hands the
-// observed tensor to a recorder in this process, lowers the clone to LLVM,
-// JIT-compiles it with MLIR's ExecutionEngine and runs it on the samples.
+// compress-calibrate: reads the samples of a directory of .npy files and
+// hands them to the calibration engine (Calibration.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "compress/Calibration/Calibration.h"
 #include "compress/Calibration/Passes.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
-#include "compress/Pipelines/Pipelines.h"
-#include "compress/Runner/JitRuntime.h"
-#include "compress/Runner/ModelRunner.h"
 #include "compress/Runner/Samples.h"
-#include "compress/Utils/CalibrationStats.h"
 #include "compress/Utils/Npy.h"
 #include "compress/Utils/Progress.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Transforms/Passes.h"
-#include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/Support/raw_ostream.h"
 
-#include <map>
+#include <optional>
 
 #define DEBUG_TYPE "compress-calibrate"
 
@@ -49,297 +32,31 @@ using namespace mlir::compress;
 
 namespace {
 
-constexpr llvm::StringLiteral kRecorderName = "__compress_observe_f32";
-constexpr llvm::StringLiteral kEntryWrapperName = "__compress_calibrate_entry";
-
-bool isSupportedArgument(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor &&
-         (tensor.getElementType().isF32() || tensor.getElementType().isF16() ||
-          tensor.getElementType().isBF16());
-}
-
-/// The function the samples are for: `entryName`, or the one public function
-/// whose arguments the first sample's files fit.
-FailureOr<func::FuncOp> selectCalibrationEntry(ModuleOp module,
-                                               StringRef entryName,
-                                               const SampleFiles &groups,
-                                               Location loc) {
-  const auto &firstFiles = groups.begin()->second;
-  EntrySelection how;
-  how.tool = "compress-calibrate";
-  how.option = "entry=NAME";
-  how.takes = " that take the samples";
-  how.none = ("no public function takes the samples in the data directory "
-              "(first sample: '" +
-              firstFiles.begin()->second +
-              "'); check its shape or choose the function with entry=NAME");
-  how.accepts = [&](func::FuncOp function) -> FailureOr<bool> {
-    if (function.getNumArguments() != firstFiles.size() ||
-        !llvm::all_of(function.getArgumentTypes(), isSupportedArgument))
-      return false;
-    for (const auto &[argument, file] : firstFiles) {
-      llvm::Expected<NpyArray> array = readNpyFile(file);
-      if (!array)
-        return emitError(loc)
-               << "compress-calibrate: " << llvm::toString(array.takeError());
-      auto type = cast<RankedTensorType>(function.getArgumentTypes()[argument]);
-      ArrayRef<int64_t> shape = array->shape;
-      if (!fitsShape(shape, type) &&
-          countStackedBatches(shape, type).value_or(0) == 0 &&
-          (shape.empty() || !fitsShape(shape.drop_front(), type)))
-        return false;
-    }
-    return true;
-  };
-  FailureOr<func::FuncOp> entry = selectEntry(module, entryName, how, loc);
-  if (succeeded(entry) && !entryName.empty() &&
-      !llvm::all_of(entry->getArgumentTypes(), isSupportedArgument))
-    return emitError(loc) << "compress-calibrate: @" << entryName
-                          << " must take only f32/f16/bf16 tensors";
-  return entry;
-}
-
-//===----------------------------------------------------------------------===//
-// Recording from JIT-compiled code
-//===----------------------------------------------------------------------===//
-
-struct Recorder {
-  llvm::DenseMap<int64_t, ObserverStats> stats;
-  bool histogramPhase = false;
-  double averagingConstant = 0.01;
-  std::vector<float> scratch;
-};
-
-/// The recorder of the calibration running on this thread.
-thread_local Recorder *activeRecorder = nullptr;
-
-/// Copies a strided memref into `out` in row-major order.
-void gather(const DynamicMemRefType<float> &m, int64_t dim, int64_t offset,
-            std::vector<float> &out) {
-  if (dim == m.rank) {
-    out.push_back(m.data[offset]);
-    return;
-  }
-  for (int64_t i = 0; i < m.sizes[dim]; ++i)
-    gather(m, dim + 1, offset + i * m.strides[dim], out);
-}
-
-extern "C" void compressRecordObservation(int64_t id,
-                                          ::UnrankedMemRefType<float> *memref) {
-  Recorder *recorder = activeRecorder;
-  if (!recorder)
-    return;
-  DynamicMemRefType<float> m(*memref);
-  recorder->scratch.clear();
-  gather(m, 0, m.offset, recorder->scratch);
-  ObserverStats &stats = recorder->stats[id];
-  if (recorder->histogramPhase)
-    stats.recordHistograms(recorder->scratch);
-  else
-    stats.recordRange(recorder->scratch, recorder->averagingConstant);
-}
-
-//===----------------------------------------------------------------------===//
-// The instrumented clone
-//===----------------------------------------------------------------------===//
-
-/// Replaces every observer by a call to the recorder.
-void instrumentObservers(ModuleOp module) {
-  MLIRContext *ctx = module.getContext();
-  OpBuilder builder(ctx);
-  builder.setInsertionPointToStart(module.getBody());
-  Type f32 = builder.getF32Type();
-  auto unranked = mlir::UnrankedMemRefType::get(f32, 0);
-  auto recorder = func::FuncOp::create(
-      builder, module.getLoc(), kRecorderName,
-      builder.getFunctionType(TypeRange{builder.getI64Type(), unranked}, {}));
-  recorder.setPrivate();
-  recorder->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
-
-  SmallVector<ObserveOp> observers;
-  module.walk([&](ObserveOp op) { observers.push_back(op); });
-  for (ObserveOp op : observers) {
-    builder.setInsertionPoint(op);
-    Location loc = op.getLoc();
-    Value value = op.getInput();
-    RankedTensorType type = op.getInput().getType();
-    if (!type.getElementType().isF32())
-      value = arith::ExtFOp::create(builder, loc, type.clone(f32), value);
-    auto memrefType = MemRefType::get(type.getShape(), f32);
-    Value buffer = bufferization::ToBufferOp::create(builder, loc, memrefType,
-                                                     value, /*read_only=*/true);
-    Value cast = memref::CastOp::create(builder, loc, unranked, buffer);
-    Value id = arith::ConstantOp::create(builder, loc,
-                                         builder.getI64IntegerAttr(op.getId()));
-    func::CallOp::create(builder, loc, recorder, ValueRange{id, cast});
-    op.replaceAllUsesWith(op.getInput());
-    op.erase();
-  }
-}
-
-/// Adds `__compress_calibrate_entry(memref<*xf32>...)` calling `entry`.
-void addEntryWrapper(ModuleOp module, func::FuncOp entry) {
-  OpBuilder builder(module.getContext());
-  builder.setInsertionPointToEnd(module.getBody());
-  Location loc = entry.getLoc();
-  Type f32 = builder.getF32Type();
-  auto unranked = mlir::UnrankedMemRefType::get(f32, 0);
-  SmallVector<Type> inputs(entry.getNumArguments(), unranked);
-  auto wrapper = func::FuncOp::create(builder, loc, kEntryWrapperName,
-                                      builder.getFunctionType(inputs, {}));
-  wrapper->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
-  Block *body = wrapper.addEntryBlock();
-  builder.setInsertionPointToStart(body);
-  SmallVector<Value> args;
-  for (auto [arg, type] :
-       llvm::zip(body->getArguments(), entry.getArgumentTypes())) {
-    auto tensorType = cast<RankedTensorType>(type);
-    Value ranked = memref::CastOp::create(
-        builder, loc, MemRefType::get(tensorType.getShape(), f32), arg);
-    Value tensor = bufferization::ToTensorOp::create(
-        builder, loc, tensorType.clone(f32), ranked, /*restrict=*/true);
-    if (!tensorType.getElementType().isF32())
-      tensor = arith::TruncFOp::create(builder, loc, tensorType, tensor);
-    args.push_back(tensor);
-  }
-  func::CallOp::create(builder, loc, entry, args);
-  func::ReturnOp::create(builder, loc);
-}
-
-//===----------------------------------------------------------------------===//
-// The pass
-//===----------------------------------------------------------------------===//
-
 struct CalibratePass
     : public compress::impl::CompressCalibrateBase<CalibratePass> {
   using CompressCalibrateBase::CompressCalibrateBase;
 
   void runOnOperation() override;
-
-private:
-  LogicalResult verifyOptions(Location loc);
-  FailureOr<std::unique_ptr<ExecutionEngine>> compile(ModuleOp module,
-                                                      func::FuncOp entry);
-  LogicalResult runSamples(ExecutionEngine &engine,
-                           const std::vector<Sample> &samples, bool histograms,
-                           Location loc);
-  LogicalResult
-  writeStats(ArrayRef<std::pair<int64_t, std::pair<double, double>>> ranges,
-             Location loc);
-
-  Recorder recorder;
 };
-
-LogicalResult CalibratePass::verifyOptions(Location loc) {
-  if (data.empty())
-    return emitError(loc) << "compress-calibrate: option 'data' (a directory "
-                             "of .npy samples) is required";
-  if (!(percentile > 0.0 && percentile <= 100.0))
-    return emitError(loc) << "compress-calibrate: option 'percentile' must be "
-                             "in (0, 100], got "
-                          << percentile;
-  if (!(averagingConstant > 0.0 && averagingConstant <= 1.0))
-    return emitError(loc) << "compress-calibrate: option "
-                             "'averaging-constant' must be in (0, 1], got "
-                          << averagingConstant;
-  if (bins < 128)
-    return emitError(loc) << "compress-calibrate: option 'bins' must be at "
-                             "least 128, got "
-                          << static_cast<unsigned>(bins);
-  return success();
-}
-
-FailureOr<std::unique_ptr<ExecutionEngine>>
-CalibratePass::compile(ModuleOp module, func::FuncOp entry) {
-  Location loc = module.getLoc();
-  OwningOpRef<ModuleOp> clone = module.clone();
-  auto clonedEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
-  instrumentObservers(*clone);
-  addEntryWrapper(*clone, clonedEntry);
-  // Only the wrapper is called: everything it does not reach (drivers that
-  // print, say) is dropped so that the JIT needs no outside symbols.
-  for (auto function : clone->getOps<func::FuncOp>())
-    if (function.getSymName() != kEntryWrapperName && !function.isExternal())
-      function.setPrivate();
-
-  PassManager pm(module.getContext());
-  pm.addPass(createSymbolDCEPass());
-  buildLowerToCPUPipeline(pm, LowerToCPUOptions());
-  if (failed(pm.run(*clone)))
-    return emitError(loc) << "compress-calibrate: could not lower the "
-                             "instrumented model to LLVM";
-
-  registerBuiltinDialectTranslation(*module.getContext());
-  registerLLVMDialectTranslation(*module.getContext());
-  auto engine = createHostExecutionEngine(*clone, /*optLevel=*/2);
-  if (!engine)
-    return emitError(loc) << "compress-calibrate: JIT compilation failed: "
-                          << llvm::toString(engine.takeError());
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner(("_mlir_ciface_" + kRecorderName).str())] = {
-        llvm::orc::ExecutorAddr::fromPtr(&compressRecordObservation),
-        llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-  (*engine)->initialize();
-  return std::move(*engine);
-}
-
-LogicalResult CalibratePass::runSamples(ExecutionEngine &engine,
-                                        const std::vector<Sample> &samples,
-                                        bool histograms, Location loc) {
-  recorder.histogramPhase = histograms;
-  Progress bar(Progress::shouldShow(getOptionSpelling(progress)),
-               histograms ? "calibrate (histograms)" : "calibrate (ranges)",
-               samples.size());
-  std::string wrapper = ("_mlir_ciface_" + kEntryWrapperName).str();
-  for (auto [index, sample] : llvm::enumerate(samples)) {
-    PackedMemRefArguments arguments;
-    for (const SampleArg &arg : sample)
-      arguments.add(arg.data.data(), arg.shape);
-    activeRecorder = &recorder;
-    llvm::Error error = engine.invokePacked(wrapper, arguments.get());
-    activeRecorder = nullptr;
-    if (error)
-      return emitError(loc) << "compress-calibrate: running sample " << index
-                            << " failed: " << llvm::toString(std::move(error));
-    bar.update(index + 1);
-  }
-  return success();
-}
-
-LogicalResult CalibratePass::writeStats(
-    ArrayRef<std::pair<int64_t, std::pair<double, double>>> ranges,
-    Location loc) {
-  llvm::json::Array observers;
-  for (const auto &[id, range] : ranges)
-    observers.push_back(llvm::json::Object{
-        {"id", id}, {"min", range.first}, {"max", range.second}});
-  llvm::json::Object root{{"method", getOptionSpelling(method)},
-                          {"observers", std::move(observers)}};
-  // Through a temporary file renamed over `stats`: a failure keeps the
-  // previous file.
-  llvm::Error error = llvm::writeToOutput(stats, [&](llvm::raw_ostream &os) {
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
-    return llvm::Error::success();
-  });
-  if (error)
-    return emitError(loc) << "compress-calibrate: cannot write '" << stats
-                          << "': " << llvm::toString(std::move(error));
-  return success();
-}
 
 void CalibratePass::runOnOperation() {
   ModuleOp module = getOperation();
   Location loc = module.getLoc();
-  if (failed(verifyOptions(loc)))
+  if (data.empty()) {
+    emitError(loc) << "compress-calibrate: option 'data' (a directory of "
+                      ".npy samples) is required";
     return signalPassFailure();
-
-  SmallVector<ObserveOp> observers;
-  module.walk([&](ObserveOp op) { observers.push_back(op); });
-  if (observers.empty()) {
+  }
+  CalibrationConfig config;
+  config.method = method;
+  config.percentile = percentile;
+  config.averagingConstant = averagingConstant;
+  config.bins = bins;
+  config.stats = stats;
+  if (failed(verifyCalibrationConfig(config, loc)))
+    return signalPassFailure();
+  if (!module.walk([](ObserveOp) { return WalkResult::interrupt(); })
+           .wasInterrupted()) {
     emitWarning(loc) << "compress-calibrate: the module has no "
                         "compress.observe ops (run compress-insert-observers "
                         "first); nothing to calibrate";
@@ -349,8 +66,19 @@ void CalibratePass::runOnOperation() {
   auto groups = listSampleFiles(data, "compress-calibrate", loc);
   if (failed(groups))
     return signalPassFailure();
-  FailureOr<func::FuncOp> entryOr =
-      selectCalibrationEntry(module, entry, *groups, loc);
+  const auto &[firstName, firstFiles] = *groups->begin();
+  SmallVector<SmallVector<int64_t>> firstShapes;
+  for (const auto &[argument, file] : firstFiles) {
+    llvm::Expected<NpyArray> array = readNpyFile(file);
+    if (!array) {
+      emitError(loc) << "compress-calibrate: "
+                     << llvm::toString(array.takeError());
+      return signalPassFailure();
+    }
+    firstShapes.push_back(array->shape);
+  }
+  FailureOr<func::FuncOp> entryOr = selectCalibrationEntry(
+      module, entry, firstShapes, firstFiles.begin()->second, loc);
   if (failed(entryOr))
     return signalPassFailure();
   FailureOr<std::vector<Sample>> samples =
@@ -358,46 +86,19 @@ void CalibratePass::runOnOperation() {
   if (failed(samples))
     return signalPassFailure();
 
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  FailureOr<std::unique_ptr<ExecutionEngine>> engine =
-      compile(module, *entryOr);
-  if (failed(engine))
-    return signalPassFailure();
-
-  recorder = Recorder();
-  recorder.averagingConstant = averagingConstant;
-  if (failed(runSamples(**engine, *samples, /*histograms=*/false, loc)))
-    return signalPassFailure();
-  if (needsHistograms(method)) {
-    for (auto &[id, stats] : recorder.stats)
-      if (stats.hasRange())
-        stats.startHistograms(bins);
-    if (failed(runSamples(**engine, *samples, /*histograms=*/true, loc)))
-      return signalPassFailure();
-  }
-
-  Builder builder(&getContext());
-  SmallVector<std::pair<int64_t, std::pair<double, double>>> ranges;
-  for (ObserveOp op : observers) {
-    auto it = recorder.stats.find(op.getId());
-    if (it == recorder.stats.end() || !it->second.hasRange()) {
-      op.emitWarning() << "observer " << op.getId()
-                       << " recorded no finite value (not reached from @"
-                       << entryOr->getSymName() << "?); no range stored";
-      continue;
-    }
-    const ObserverStats &stats = it->second;
-    if (stats.numNonFinite())
-      op.emitWarning() << "observer " << op.getId() << " saw "
-                       << stats.numNonFinite()
-                       << " NaN or infinite value(s); they were ignored";
-    std::pair<double, double> range = stats.computeRange(method, percentile);
-    op.setMinAttr(builder.getF64FloatAttr(range.first));
-    op.setMaxAttr(builder.getF64FloatAttr(range.second));
-    ranges.push_back({int64_t(op.getId()), range});
-  }
-  if (!stats.empty() && failed(writeStats(ranges, loc)))
+  bool show = Progress::shouldShow(getOptionSpelling(progress));
+  std::optional<Progress> bar;
+  config.onSample = [&](size_t done, size_t total, bool histograms) {
+    if (!show)
+      return success();
+    if (done == 1)
+      bar.emplace(true,
+                  histograms ? "calibrate (histograms)" : "calibrate (ranges)",
+                  total);
+    bar->update(done);
+    return success();
+  };
+  if (failed(calibrateObservers(module, *entryOr, *samples, config)))
     return signalPassFailure();
 }
 

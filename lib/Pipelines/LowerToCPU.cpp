@@ -23,6 +23,9 @@ using namespace mlir;
 
 void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
                                              const LowerToCPUOptions &options) {
+  // 4-bit (any sub-byte) weights are held as i8: vector code would read
+  // them bit-packed, and the int8 kernels then take 4-bit layers too.
+  pm.addNestedPass<func::FuncOp>(createWidenSubByteConstants());
   // The requantization (and dequantization) of an int8 GEMM becomes one
   // elementwise op that the GEMM kernel runs as its epilogue.
   if (options.microkernels)
@@ -30,6 +33,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   // compress ops (if any are left) become linalg on storage integers first,
   // so that bufferization never sees a quantized type.
   pm.addPass(createConvertCompressToLinalg());
+  pm.addNestedPass<func::FuncOp>(createWidenSubByteConstants());
 
   // Tensor level: arith/math on tensors become linalg.generic, and chains of
   // elementwise generics (dequantize -> bias -> ReLU) fuse into one loop nest.

@@ -275,11 +275,11 @@ CompiledModel::~CompiledModel() = default;
 FailureOr<std::unique_ptr<CompiledModel>>
 CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
   FailureOr<std::unique_ptr<LowerToCPUOptions>> lowerOptions = checkHostCompile(
-      module, "compress-run", options.optLevel, options.lowerOptions);
+      module, options.tool, options.optLevel, options.lowerOptions);
   if (failed(lowerOptions))
     return failure();
   EntrySelection how;
-  how.tool = "compress-run";
+  how.tool = options.tool;
   how.option = "-e NAME";
   FailureOr<func::FuncOp> entry =
       selectEntry(module, options.entry, how, module.getLoc());
@@ -288,7 +288,7 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
 
   std::unique_ptr<CompiledModel> model(new CompiledModel());
   model->entryName = entry->getSymName().str();
-  if (failed(describeEntry(*entry, "compress-run", /*staticInputs=*/false,
+  if (failed(describeEntry(*entry, options.tool, /*staticInputs=*/false,
                            model->inputs, model->outputs)))
     return failure();
 
@@ -306,13 +306,13 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
     if (function.getSymName() != kWrapperName && !function.isExternal())
       function.setPrivate();
 
-  if (failed(lowerForHost(*clone, **lowerOptions, "compress-run",
-                          module.getLoc())))
+  if (failed(
+          lowerForHost(*clone, **lowerOptions, options.tool, module.getLoc())))
     return failure();
   auto engine = createHostExecutionEngine(*clone, options.optLevel);
   if (!engine)
     return emitError(module.getLoc())
-           << "compress-run: JIT compilation failed: "
+           << options.tool << ": JIT compilation failed: "
            << llvm::toString(engine.takeError());
   (*engine)->initialize();
   // Looking the wrapper up materializes the code now, so that the first
@@ -321,7 +321,7 @@ CompiledModel::compile(ModuleOp module, const RunnerOptions &options) {
           (*engine)->lookupPacked(("_mlir_ciface_" + kWrapperName).str());
       !address)
     return emitError(module.getLoc())
-           << "compress-run: JIT compilation failed: "
+           << options.tool << ": JIT compilation failed: "
            << llvm::toString(address.takeError());
   model->engine = std::move(*engine);
   return model;

@@ -89,6 +89,40 @@ mlir::compress::listSampleFiles(StringRef dir, StringRef tool, Location loc) {
   return groups;
 }
 
+LogicalResult mlir::compress::appendSamples(ArrayRef<NpyArray> arrays,
+                                            ArrayRef<std::string> names,
+                                            func::FuncOp entry, StringRef name,
+                                            StringRef tool, Location loc,
+                                            std::vector<Sample> &samples) {
+  FunctionType type = entry.getFunctionType();
+  if (arrays.size() != type.getNumInputs())
+    return emitError(loc) << tool << ": sample '" << name << "' has "
+                          << arrays.size() << " array(s) but @"
+                          << entry.getSymName() << " takes "
+                          << type.getNumInputs() << " argument(s)";
+  std::vector<std::vector<SampleArg>> perArgument;
+  for (auto [argument, array] : llvm::enumerate(arrays)) {
+    auto argType = cast<RankedTensorType>(type.getInput(argument));
+    FailureOr<std::vector<SampleArg>> split =
+        splitSamples(array, argType, names[argument], tool, loc);
+    if (failed(split))
+      return failure();
+    perArgument.push_back(std::move(*split));
+  }
+  size_t count = perArgument.front().size();
+  for (const std::vector<SampleArg> &args : perArgument)
+    if (args.size() != count)
+      return emitError(loc) << tool << ": the arrays of sample '" << name
+                            << "' stack different numbers of samples";
+  for (size_t i = 0; i < count; ++i) {
+    Sample sample;
+    for (std::vector<SampleArg> &args : perArgument)
+      sample.push_back(std::move(args[i]));
+    samples.push_back(std::move(sample));
+  }
+  return success();
+}
+
 FailureOr<std::vector<Sample>>
 mlir::compress::loadSamples(const SampleFiles &groups, func::FuncOp entry,
                             StringRef tool, Location loc) {
@@ -102,31 +136,19 @@ mlir::compress::loadSamples(const SampleFiles &groups, func::FuncOp entry,
              << " file(s) but @" << entry.getSymName() << " takes "
              << type.getNumInputs()
              << " argument(s); name them NAME.arg0.npy, NAME.arg1.npy, ...";
-    std::vector<std::vector<SampleArg>> perArgument;
+    SmallVector<NpyArray> arrays;
+    SmallVector<std::string> argumentFiles;
     for (const auto &[argument, file] : files) {
       llvm::Expected<NpyArray> array = readNpyFile(file);
       if (!array)
         return emitError(loc)
                << tool << ": " << llvm::toString(array.takeError());
-      auto argType = cast<RankedTensorType>(type.getInput(argument));
-      FailureOr<std::vector<SampleArg>> split =
-          splitSamples(*array, argType, file, tool, loc);
-      if (failed(split))
-        return failure();
-      perArgument.push_back(std::move(*split));
+      arrays.push_back(std::move(*array));
+      argumentFiles.push_back(file);
     }
-    size_t count = perArgument.front().size();
-    for (const std::vector<SampleArg> &args : perArgument)
-      if (args.size() != count)
-        return emitError(loc) << tool << ": the files of sample '" << name
-                              << "' stack different numbers of "
-                              << "samples";
-    for (size_t i = 0; i < count; ++i) {
-      Sample sample;
-      for (std::vector<SampleArg> &args : perArgument)
-        sample.push_back(std::move(args[i]));
-      samples.push_back(std::move(sample));
-    }
+    if (failed(appendSamples(arrays, argumentFiles, entry, name, tool, loc,
+                             samples)))
+      return failure();
   }
   return samples;
 }

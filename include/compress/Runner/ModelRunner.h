@@ -98,6 +98,8 @@ struct RunnerOptions {
   /// Options of the compress-lower-to-cpu pipeline the runner applies, in
   /// its textual form ("order-loops=false", say); empty for the defaults.
   std::string lowerOptions;
+  /// The tool that diagnostics name ("compress-run").
+  std::string tool = "compress-run";
 };
 
 /// A module compiled for this process.

@@ -47,6 +47,15 @@ FailureOr<std::vector<SampleArg>> splitSamples(const NpyArray &array,
                                                StringRef file, StringRef tool,
                                                Location loc);
 
+/// Splits one sample's arrays (one per argument of `entry`; `names[i]` names
+/// array i in diagnostics) and appends the samples they hold to `samples`.
+/// Each array is one argument, a stack of them, or a stack of batches, as in
+/// `splitSamples`; all arrays must stack the same number of samples.
+LogicalResult appendSamples(ArrayRef<NpyArray> arrays,
+                            ArrayRef<std::string> names, func::FuncOp entry,
+                            StringRef name, StringRef tool, Location loc,
+                            std::vector<Sample> &samples);
+
 /// Reads the files of `groups` as samples of `entry`'s arguments.
 FailureOr<std::vector<Sample>> loadSamples(const SampleFiles &groups,
                                            func::FuncOp entry, StringRef tool,

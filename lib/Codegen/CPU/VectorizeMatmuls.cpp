@@ -79,9 +79,13 @@ bool isMatmulLike(linalg::LinalgOp op) {
   if (!llvm::all_of(op.getIndexingMapsArray(),
                     [](AffineMap map) { return map.isProjectedPermutation(); }))
     return false;
+  // Sub-byte integers (i1, i4) are bit-packed in LLVM vectors but take a
+  // byte each in memory: vector transfers of them would read wrong bits.
   return llvm::all_of(op->getOperandTypes(), [](Type type) {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    return tensor && tensor.hasStaticShape();
+    return tensor && tensor.hasStaticShape() &&
+           !(tensor.getElementType().isInteger() &&
+             tensor.getElementType().getIntOrFloatBitWidth() % 8 != 0);
   });
 }
 

@@ -97,4 +97,27 @@ def EarlyDealloc : Pass<"compress-early-dealloc", "func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def WidenSubByteConstants
+    : Pass<"compress-widen-subbyte-constants", "func::FuncOp"> {
+  let summary = "Store sub-byte integer constants (i2..i7) read by "
+                "linalg.generic ops as i8.";
+  let description = [{
+    LLVM lays out a vector of sub-byte integers (`vector<16xi4>`) bit-packed,
+    while a scalar i4 in memory takes a byte: vector code that loads a
+    `memref<...xi4>` reads the wrong bits. Four-bit weights
+    (`compress-quantize-weights{bits=4}`) are such constants. This pass
+    gives every `linalg.generic` input that is an `arith.constant` of
+    integers narrower than 8 bits (but wider than 1) an i8 constant with the
+    values sign-extended instead. In the body the block argument becomes
+    i8: an `arith.extsi` of it extends the i8 directly, and every other use
+    reads an `arith.trunci` back to the narrow type, so the op computes
+    exactly what it did. The int8 kernels and vectorizers then apply to
+    4-bit layers as to 8-bit ones; memory holds a byte per weight either
+    way. Other users of the constant keep the narrow one (and the
+    vectorizers leave ops on sub-byte memory alone). `compress-lower-to-cpu`
+    runs it first and again after `convert-compress-to-linalg`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // COMPRESS_CODEGEN_COMMON_PASSES_TD

@@ -232,21 +232,27 @@ LogicalResult writeTo(StringRef path, llvm::raw_ostream &fallback,
   return success();
 }
 
+/// The weighted layers of `root`, in walk order.
+SmallVector<LayerReport> collectLayers(Operation *root) {
+  SmallVector<LayerReport> layers;
+  unsigned index = 0;
+  root->walk([&](linalg::LinalgOp op) {
+    if (!isWeightedLayer(op) && !isIntegerKernel(op))
+      return;
+    if (std::optional<LayerReport> report = describeLayer(op)) {
+      report->name = getLayerName(op, index);
+      layers.push_back(std::move(*report));
+    }
+    ++index;
+  });
+  return layers;
+}
+
 struct ReportPass : public compress::impl::CompressReportBase<ReportPass> {
   using CompressReportBase::CompressReportBase;
 
   void runOnOperation() override {
-    SmallVector<LayerReport> layers;
-    unsigned index = 0;
-    getOperation()->walk([&](linalg::LinalgOp op) {
-      if (!isWeightedLayer(op) && !isIntegerKernel(op))
-        return;
-      if (std::optional<LayerReport> report = describeLayer(op)) {
-        report->name = getLayerName(op, index);
-        layers.push_back(std::move(*report));
-      }
-      ++index;
-    });
+    SmallVector<LayerReport> layers = collectLayers(getOperation());
 
     if (!tableFile.empty() &&
         failed(writeTo(tableFile, llvm::errs(), [&](llvm::raw_ostream &os) {
@@ -269,3 +275,7 @@ struct ReportPass : public compress::impl::CompressReportBase<ReportPass> {
 };
 
 } // namespace
+
+llvm::json::Value mlir::compress::buildCompressionReport(ModuleOp module) {
+  return toJson(collectLayers(module));
+}

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/Support/JSON.h"
 
 namespace mlir::compress {
 
@@ -31,6 +32,11 @@ namespace mlir::compress {
 /// is collapsed only with unit dimensions; a `quant.scast` of storage
 /// integers is collapsed below the cast, so constants stay constants).
 void populateSinkDequantizeThroughReshapePatterns(RewritePatternSet &patterns);
+
+/// compress-report's JSON, as a value: `{"layers": [...]}` with one object
+/// per weighted layer of `module` (name, op, shape, dtype, params, zeros,
+/// sparsity, fp32_bytes, dense_bytes, sparse_bytes, annotation).
+llvm::json::Value buildCompressionReport(ModuleOp module);
 
 } // namespace mlir::compress
 
