@@ -153,6 +153,15 @@ else:
          "mlir-runner -e main -entry-point-result=void "
          f"-shared-libs={cuda_runtime},{runner_utils},{c_runner_utils}"))
 
+# The C API library (lib/CAPI) and the headers its C test compiles against.
+config.substitutions.append(("%compress_obj_root", config.compress_obj_root))
+config.substitutions.append(
+    ("%llvm_include_dir",
+     os.path.join(os.path.dirname(config.llvm_lib_dir), "include")))
+if os.path.exists(os.path.join(config.compress_obj_root, "lib",
+                               "libCompressCAPI.so")):
+    config.available_features.add("capi")
+
 # compress_mlir, the Python package (python-bindings/), built into
 # <build>/python; its tests (test/Python/*.py) run with it on PYTHONPATH.
 python_package = os.path.join(config.compress_obj_root, "python")
@@ -163,7 +172,7 @@ if os.path.isdir(os.path.join(python_package, "compress_mlir")):
 # Which optional features this machine lacks, so that skipped tests never go
 # unnoticed: scripts/test.sh prints this line at the end of its summary.
 optional_features = ["mlir-runner", "numpy", "onnx-import", "onnx-python",
-                     "onnx-testdata", "torch", "python-bindings", "ptxas",
+                     "onnx-testdata", "torch", "python-bindings", "capi", "ptxas",
                      "cuda-gpu"]
 missing = [f for f in optional_features if f not in config.available_features]
 lit_config.note("compress: optional lit features missing: " +
