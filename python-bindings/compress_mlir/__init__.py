@@ -186,8 +186,8 @@ def quantize(module: Module,
     _choice("method", method, _CALIBRATION_METHODS)
     _choice("activation_type", activation_type, _ACTIVATION_TYPES)
     _choice("granularity", granularity, _GRANULARITIES)
-    if isinstance(weight_bits, bool) or weight_bits not in range(2, 9):
-        raise ValueError(f"weight_bits must be 2..8, got {weight_bits!r}")
+    if isinstance(weight_bits, bool) or weight_bits not in range(2, 17):
+        raise ValueError(f"weight_bits must be 2..16, got {weight_bits!r}")
     cached: list = []
 
     def names() -> list:

@@ -510,7 +510,7 @@ py::object callModel(PyCompiledModel &self, const py::list &arrays) {
   for (auto [i, type] : llvm::enumerate(inputs)) {
     auto array = arrays[i].cast<py::array>();
     std::string what = "input " + std::to_string(i);
-    if (!array.dtype().is(toDtype(type)))
+    if (!array.dtype().attr("__eq__")(toDtype(type)).cast<bool>())
       throw py::type_error(
           what + " has dtype " + py::str(array.dtype()).cast<std::string>() +
           ", expected " + py::str(toDtype(type)).cast<std::string>());
@@ -570,6 +570,12 @@ py::object callModel(PyCompiledModel &self, const py::list &arrays) {
         py::gil_scoped_acquire acquire;
         throw std::runtime_error("running @" + model.getEntryName().str() +
                                  " failed: " + message);
+      }
+      // Ctrl-C stops a long run between two batches.
+      if (k + 1 < count) {
+        py::gil_scoped_acquire acquire;
+        if (PyErr_CheckSignals() != 0)
+          throw py::error_already_set();
       }
     }
   }

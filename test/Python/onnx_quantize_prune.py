@@ -7,6 +7,7 @@ against the same steps run by compress-opt from .npy files."""
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -137,7 +138,7 @@ assert np.abs(out - seen).max() < 0.3 * np.abs(seen).max()
 # Errors: bad options, bad data, interrupted calibration.
 for kwargs, error in [(dict(method="kl"), ValueError),
                       (dict(activation_type="u4"), ValueError),
-                      (dict(weight_bits=16), ValueError)]:
+                      (dict(weight_bits=17), ValueError)]:
     try:
         cm.quantize(model, [calibration], **kwargs)
         raise AssertionError(kwargs)
@@ -169,6 +170,22 @@ try:
     cm.quantize(model, [calibration[i:i + 8] for i in range(0, 64, 8)],
                 progress=interrupt)
     raise AssertionError("the interrupt was lost")
+except KeyboardInterrupt:
+    pass
+
+# A real Ctrl-C (SIGINT) during calibration stops it between samples. (lit
+# may start the test with SIGINT ignored: install Python's handler.)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+def sigint(done, total, phase):
+    if done == 2:
+        os.kill(os.getpid(), signal.SIGINT)
+    assert done <= 3, "calibration went on after Ctrl-C"
+
+
+try:
+    cm.quantize(model, [calibration[i:i + 8] for i in range(0, 64, 8)],
+                progress=sigint)
+    raise AssertionError("Ctrl-C was lost")
 except KeyboardInterrupt:
     pass
 
