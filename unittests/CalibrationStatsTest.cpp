@@ -52,22 +52,52 @@ TEST(CalibrationStats, PercentileOnAHistogram) {
   EXPECT_DOUBLE_EQ(lo, 12 * 99.0 / 128);
 }
 
-TEST(CalibrationStats, EntropyStartsAt128Bins) {
-  // Small non-negative values and one huge outlier: every candidate keeps at
-  // least 256 of the 2048 bins (256 levels for a range without negative
-  // values), and the smallest such threshold wins here:
-  // t = 256 * 1000 / 2048 = 125.
+/// The entropy range of `values` over `bins` histogram bins.
+static std::pair<double, double> entropyRange(const std::vector<float> &values,
+                                              unsigned bins) {
   ObserverStats stats;
-  std::vector<float> values;
-  for (int i = 0; i < 1000; ++i)
-    values.push_back(float(i % 100) / 100.0f);
-  values.push_back(1000.0f);
   stats.recordRange(values, 0.01);
-  stats.startHistograms(2048);
+  stats.startHistograms(bins);
   stats.recordHistograms(values);
-  auto [lo, hi] = stats.computeRange(CalibrationMethod::Entropy, 100.0);
+  return stats.computeRange(CalibrationMethod::Entropy, 100.0);
+}
+
+TEST(CalibrationStats, EntropyClipsARareOutlier) {
+  // 100,000 values spread over [-1, 1] and one at 100: the slice that wins
+  // keeps the bulk and clips the outlier (numpy's reimplementation in
+  // gen_calibration_tests.py finds 11.43 with 2048 bins). With 128 bins the
+  // only candidate is the whole range, as in onnxruntime's default.
+  std::vector<float> values;
+  for (int i = 0; i < 100000; ++i)
+    values.push_back(float((i % 2001) - 1000) / 1000.0f);
+  values.push_back(100.0f);
+  auto [lo, hi] = entropyRange(values, 2048);
+  EXPECT_EQ(lo, -1.0);
+  EXPECT_GT(hi, 1.0);
+  EXPECT_LT(hi, 20.0);
+  auto [lo128, hi128] = entropyRange(values, 128);
+  EXPECT_EQ(lo128, -1.0);
+  EXPECT_EQ(hi128, 100.0);
+}
+
+TEST(CalibrationStats, EntropyKeepsTheLongSideOfSignedData) {
+  // A normalized image: 60% background at -0.8, the rest spread up to 2.
+  // The search over |x| used to clip at the background's magnitude (0.8),
+  // cutting every bright pixel; the symmetric histogram keeps the bright
+  // side (numpy: 1.972).
+  std::vector<float> values(6000, -0.8f);
+  for (int i = 0; i < 4000; ++i)
+    values.push_back(-0.8f + 2.8f * (float(i) + 0.5f) / 4000.0f);
+  auto [lo, hi] = entropyRange(values, 2048);
+  EXPECT_EQ(lo, double(-0.8f));
+  EXPECT_GT(hi, 1.9);
+}
+
+TEST(CalibrationStats, EntropyOfConstantData) {
+  // Zero width: every value in one bin; the range is the value itself.
+  auto [lo, hi] = entropyRange(std::vector<float>(100, 0.0f), 2048);
   EXPECT_EQ(lo, 0.0);
-  EXPECT_DOUBLE_EQ(hi, 125.0);
+  EXPECT_EQ(hi, 0.0);
 }
 
 TEST(CalibrationStats, MseClipsARareOutlier) {

@@ -54,9 +54,11 @@ void ObserverStats::recordRange(llvm::ArrayRef<float> values,
 void ObserverStats::startHistograms(unsigned bins) {
   signedHistogram.assign(bins, 0);
   absHistogram.assign(bins, 0);
+  symmetricHistogram.assign(bins, 0);
   signedLo = minValue;
   signedWidth = (maxValue - minValue) / bins;
   absWidth = std::max(std::abs(minValue), std::abs(maxValue)) / bins;
+  symmetricWidth = 2.0 * absWidth;
 }
 
 static size_t binIndex(double x, double lo, double width, size_t bins) {
@@ -73,6 +75,8 @@ void ObserverStats::recordHistograms(llvm::ArrayRef<float> values) {
       continue;
     ++signedHistogram[binIndex(v, signedLo, signedWidth, bins)];
     ++absHistogram[binIndex(std::abs(double(v)), 0.0, absWidth, bins)];
+    ++symmetricHistogram[binIndex(v, -absWidth * double(bins), symmetricWidth,
+                                  bins)];
   }
 }
 
@@ -100,56 +104,87 @@ ObserverStats::percentileRange(double percentile) const {
   return {std::max(lower, minValue), std::min(upper, maxValue)};
 }
 
-double ObserverStats::entropyThreshold() const {
-  // A range that is never negative (after ReLU, say) is covered by all 256
-  // levels of 8-bit storage, a signed one by 128 on each side.
-  const size_t kQuantizedBins = minValue >= 0.0 ? 256 : 128;
-  const std::vector<int64_t> &h = absHistogram;
-  size_t bins = h.size();
-  if (bins < kQuantizedBins)
-    return double(bins) * absWidth;
+/// Adds eps to the zero entries of `d` and takes eps * zeros / nonzeros from
+/// each non-zero entry, so that KL(P || Q) is finite; false when every entry
+/// is zero or an entry would not stay positive.
+static bool smoothDistribution(std::vector<double> &d) {
+  constexpr double kEpsilon = 1e-4;
+  size_t zeros = std::count(d.begin(), d.end(), 0.0);
+  size_t nonZeros = d.size() - zeros;
+  if (nonZeros == 0)
+    return false;
+  double taken = kEpsilon * double(zeros) / double(nonZeros);
+  for (double &x : d) {
+    x = x == 0.0 ? kEpsilon : x - taken;
+    if (!(x > 0.0))
+      return false;
+  }
+  return true;
+}
+
+/// KL(P || Q) of `p` and `q` after normalising each to sum 1.
+static double klDivergence(const std::vector<double> &p,
+                           const std::vector<double> &q) {
+  double pSum = 0, qSum = 0;
+  for (size_t j = 0; j < p.size(); ++j) {
+    pSum += p[j];
+    qSum += q[j];
+  }
+  double kl = 0;
+  for (size_t j = 0; j < p.size(); ++j) {
+    double pj = p[j] / pSum, qj = q[j] / qSum;
+    kl += pj * std::log(pj / qj);
+  }
+  return kl;
+}
+
+std::pair<double, double> ObserverStats::entropyRange() const {
+  const std::vector<int64_t> &h = symmetricHistogram;
+  const size_t bins = h.size();
+  const size_t center = bins / 2;
+  const size_t half = kEntropyQuantizedBins / 2;
+  const double lo = -absWidth * double(bins);
   double bestKl = std::numeric_limits<double>::infinity();
-  size_t best = bins;
+  size_t bestStart = 0, bestEnd = bins;
   std::vector<double> p, q;
-  for (size_t i = kQuantizedBins; i <= bins; ++i) {
-    p.assign(h.begin(), h.begin() + i);
-    for (size_t j = i; j < bins; ++j)
-      p[i - 1] += double(h[j]);
-    q.assign(i, 0.0);
-    for (size_t g = 0; g < kQuantizedBins; ++g) {
-      size_t start = g * i / kQuantizedBins;
-      size_t end = (g + 1) * i / kQuantizedBins;
+  for (size_t i = half; i <= center; ++i) {
+    size_t start = center - i, end = std::min(center + i + 1, bins);
+    size_t n = end - start;
+    // P: the slice, with what lies outside added to its first and last bin.
+    p.assign(h.begin() + start, h.begin() + end);
+    for (size_t j = 0; j < start; ++j)
+      p.front() += double(h[j]);
+    for (size_t j = end; j < bins; ++j)
+      p.back() += double(h[j]);
+    // Q: the slice as kQuantizedBins levels of `merged` bins (the last level
+    // takes the rest), each level's count spread over its bins where P is
+    // not empty.
+    size_t merged = n / kEntropyQuantizedBins;
+    q.assign(n, 0.0);
+    for (size_t g = 0; g < kEntropyQuantizedBins; ++g) {
+      size_t a = g * merged;
+      size_t b = g + 1 == kEntropyQuantizedBins ? n : a + merged;
       double total = 0;
-      int64_t nonEmpty = 0;
-      for (size_t j = start; j < end; ++j) {
-        total += double(h[j]);
-        nonEmpty += h[j] != 0;
+      size_t occupied = 0;
+      for (size_t j = a; j < b; ++j) {
+        total += double(h[start + j]);
+        occupied += p[j] != 0.0;
       }
-      for (size_t j = start; j < end; ++j)
-        if (h[j] != 0)
-          q[j] = total / double(nonEmpty);
+      for (size_t j = a; j < b; ++j)
+        if (p[j] != 0.0)
+          q[j] = total / double(occupied);
     }
-    double pSum = 0, qSum = 0;
-    for (size_t j = 0; j < i; ++j) {
-      pSum += p[j];
-      qSum += q[j];
-    }
-    if (pSum == 0 || qSum == 0)
+    if (!smoothDistribution(p) || !smoothDistribution(q))
       continue;
-    double kl = 0;
-    for (size_t j = 0; j < i; ++j) {
-      if (p[j] == 0)
-        continue;
-      double pj = p[j] / pSum;
-      double qj = q[j] == 0 ? 1e-12 : q[j] / qSum;
-      kl += pj * std::log(pj / qj);
-    }
+    double kl = klDivergence(p, q);
     if (kl < bestKl) {
       bestKl = kl;
-      best = i;
+      bestStart = start;
+      bestEnd = end;
     }
   }
-  return double(best) * absWidth;
+  return {std::max(minValue, lo + double(bestStart) * symmetricWidth),
+          std::min(maxValue, lo + double(bestEnd) * symmetricWidth)};
 }
 
 double ObserverStats::mseThreshold() const {
@@ -189,9 +224,9 @@ std::pair<double, double> ObserverStats::computeRange(CalibrationMethod method,
   case CalibrationMethod::Percentile:
     return percentileRange(percentile);
   case CalibrationMethod::Entropy:
+    return entropyRange();
   case CalibrationMethod::MSE: {
-    double t = method == CalibrationMethod::Entropy ? entropyThreshold()
-                                                    : mseThreshold();
+    double t = mseThreshold();
     return {std::max(minValue, -t), std::min(maxValue, t)};
   }
   }

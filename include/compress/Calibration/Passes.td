@@ -36,8 +36,11 @@ def CompressCalibrate : Pass<"compress-calibrate", "ModuleOp"> {
     - `percentile`: from a histogram of all values, the `percentile`-th
       percentile as the upper end and the `(100 - percentile)`-th as the
       lower end.
-    - `entropy`: TensorRT's KL-divergence threshold over a 2048-bin histogram
-      of |x|, 128 quantized bins.
+    - `entropy`: TensorRT's KL-divergence search in onnxruntime's form: over
+      a symmetric histogram of `bins` bins, the slice around zero whose
+      128-level quantization (with smoothing of empty bins) diverges least
+      from the data wins; signed data keeps both of its sides, data after a
+      ReLU has an empty lower half (see `CalibrationStats.h`).
     - `mse`: the threshold (over the histogram's bin edges) minimising the
       mean squared error of 8-bit quantization.
     Histogram methods run the data twice: once for the range, once to fill

@@ -32,6 +32,10 @@ enum class CalibrationMethod {
 /// Whether the method needs the second pass over the data (histograms).
 bool needsHistograms(CalibrationMethod method);
 
+/// The quantized levels of the entropy method (TensorRT's and
+/// onnxruntime's 128).
+inline constexpr size_t kEntropyQuantizedBins = 128;
+
 /// Statistics of one observed activation.
 ///
 /// Pass 1 (`recordRange`, once per run of the model): global min/max, and
@@ -41,7 +45,8 @@ bool needsHistograms(CalibrationMethod method);
 /// otherwise ignored.
 ///
 /// Pass 2 (`recordHistograms`): a signed histogram of `bins` equal bins over
-/// [min, max] and an absolute histogram over [0, max(|min|, |max|)]. A value
+/// [min, max], an absolute histogram over [0, max(|min|, |max|)] and a
+/// symmetric one over [-max(|min|, |max|), max(|min|, |max|)]. A value
 /// x goes to bin floor((x - lo) / width) (in double, width = (hi - lo) /
 /// bins), clamped to [0, bins - 1]; a zero-width histogram puts everything in
 /// bin 0.
@@ -63,20 +68,32 @@ public:
   /// - Percentile(p): lower = lo + i * width for the first bin i whose
   ///   cumulative count exceeds (100 - p) / 100 * N; upper = lo + (j + 1) *
   ///   width for the first bin j whose cumulative count reaches p/100 * N.
-  /// - Entropy: threshold t = i * absWidth for the i in [L, bins] (of the
-  ///   absolute histogram) minimising KL(P || Q), where L, the number of
-  ///   quantized levels, is 256 when min >= 0 and 128 otherwise: P is bins
-  ///   [0, i) with the counts of bins >= i added to bin i-1; Q splits the
-  ///   histogram's bins [0, i) (without those added counts) into L groups
-  ///   [floor(g*i/L), floor((g+1)*i/L)) and gives each bin that is
-  ///   non-empty in the histogram the group's histogram total divided by the
-  ///   group's number of non-empty bins; P and Q are normalised to sum 1, and a
-  ///   term with Q = 0 uses 1e-12 for Q. Ties keep the smaller i.
+  /// - Entropy (TensorRT's KL-divergence calibration in onnxruntime's
+  ///   form): over the symmetric histogram (`bins` bins over [-a, a], a =
+  ///   max(|min|, |max|); a value x goes to bin floor((x + a) / (2a /
+  ///   bins)), clamped), with c = floor(bins / 2) and L = 128 quantized
+  ///   bins, each candidate i in [L / 2, c] is the slice [s, e) = [c - i,
+  ///   min(c + i + 1, bins)). P is the slice with the counts below s added
+  ///   to its first bin and those from e on to its last. Q splits the slice
+  ///   into L levels of m = floor((e - s) / L) bins (the last level takes
+  ///   the remaining bins too); each bin where P is not zero gets its
+  ///   level's count in the histogram (without the added counts) divided by
+  ///   the number of such bins in the level, the others 0. P and Q are
+  ///   smoothed (zero entries get 1e-4, the others lose 1e-4 * zeros /
+  ///   non-zeros; a candidate where that leaves an entry not positive, or
+  ///   where all are zero, is skipped) and normalised; the i with the
+  ///   smallest KL(P || Q) wins (ties: the smaller i), and the range is
+  ///   [max(min, -a + s * w), min(max, -a + e * w)], w = 2a / bins. Signed
+  ///   data keeps both sides; data that is never negative (after ReLU) has
+  ///   an empty lower half, and its threshold comes from the upper half's
+  ///   64 levels, a cautious choice for u8 storage, which then spends all
+  ///   256 levels on [0, t]. With 128 bins the only candidate is the whole
+  ///   range (onnxruntime's default).
   /// - MSE: threshold t = i * absWidth for the i in [1, bins] minimising
   ///   sum_j h[j] * e((j + 0.5) * absWidth), with e(c) = (c - t)^2 above t
   ///   and s^2 / 12 below, s = (hi - lo) / 255 for [lo, hi] = [max(min, -t),
   ///   min(max, t)] widened to include 0. Ties keep the smaller i.
-  /// Entropy and MSE return [max(min, -t), min(max, t)].
+  /// MSE returns [max(min, -t), min(max, t)].
   std::pair<double, double> computeRange(CalibrationMethod method,
                                          double percentile) const;
 
@@ -84,11 +101,11 @@ private:
   int64_t count = 0, nonFinite = 0, runs = 0;
   double minValue = 0, maxValue = 0;
   double movingMin = 0, movingMax = 0;
-  std::vector<int64_t> signedHistogram, absHistogram;
-  double signedLo = 0, signedWidth = 0, absWidth = 0;
+  std::vector<int64_t> signedHistogram, absHistogram, symmetricHistogram;
+  double signedLo = 0, signedWidth = 0, absWidth = 0, symmetricWidth = 0;
 
   std::pair<double, double> percentileRange(double percentile) const;
-  double entropyThreshold() const;
+  std::pair<double, double> entropyRange() const;
   double mseThreshold() const;
 };
 

@@ -2,7 +2,7 @@
 // and run
 //   /usr/bin/python3 test/Integration/CPU/calibration/gen_calibration_tests.py
 //
-// method=entropy (KL-divergence threshold over the histogram of |x|),
+// method=entropy (KL-divergence search over the symmetric histogram),
 // with the default 2048 bins and with 256.
 //
 // Observers: 0 = the input; 1 = the hidden activation (after ReLU); 2 = the
@@ -36,25 +36,25 @@
 // RUN:   | FileCheck %s --check-prefix=ENTROPY256-U8
 
 // ENTROPY-RANGE: method=entropy
-// ENTROPY-RANGE: id=0 min=-6.005218505859375 max=6.005218505859375
-// ENTROPY-RANGE: id=1 min=0.0 max=4.006992816925049
-// ENTROPY-RANGE: id=2 min=1.174468994140625 max=26.65533447265625
+// ENTROPY-RANGE: id=0 min=-6.07269287109375 max=6.095184326171875
+// ENTROPY-RANGE: id=1 min=0.0 max=15.004228591918945
+// ENTROPY-RANGE: id=2 min=1.174468994140625 max=23.271356463432312
 
 // ENTROPY-U8-LABEL: func.func @mlp
 // ENTROPY-U8-NOT: compress.observe
-// ENTROPY-U8: compress.quantize %{{.*}} : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<u8:f32, 0.04709975298713235:128>>
-// ENTROPY-U8: compress.quantize %{{.*}} : tensor<4x16xf32> -> tensor<4x16x!quant.uniform<u8:f32, 0.0157136973212747>>
-// ENTROPY-U8: compress.quantize %{{.*}} : tensor<4x3xf32> -> tensor<4x3x!quant.uniform<u8:f32, 0.10453072342218138>>
+// ENTROPY-U8: compress.quantize %{{.*}} : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<u8:f32, 0.047717165479473037:127>>
+// ENTROPY-U8: compress.quantize %{{.*}} : tensor<4x16xf32> -> tensor<4x16x!quant.uniform<u8:f32, 0.058840112125172338>>
+// ENTROPY-U8: compress.quantize %{{.*}} : tensor<4x3xf32> -> tensor<4x3x!quant.uniform<u8:f32, 0.091260221425224746>>
 // ENTROPY-U8-NOT: compress.observe
 
 // ENTROPY256-RANGE: method=entropy
-// ENTROPY256-RANGE: id=0 min=-13.31494140625 max=13.31494140625
-// ENTROPY256-RANGE: id=1 min=0.0 max=16.3798828125
+// ENTROPY256-RANGE: id=0 min=-20.15234375 max=20.332275390625
+// ENTROPY256-RANGE: id=1 min=0.0 max=12.156944274902344
 // ENTROPY256-RANGE: id=2 min=1.174468994140625 max=26.65533447265625
 
 // ENTROPY256-U8-LABEL: func.func @mlp
 // ENTROPY256-U8-NOT: compress.observe
-// ENTROPY256-U8: compress.quantize %{{.*}} : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<u8:f32, 0.10443091299019608:128>>
-// ENTROPY256-U8: compress.quantize %{{.*}} : tensor<4x16xf32> -> tensor<4x16x!quant.uniform<u8:f32, 0.064234834558823534>>
+// ENTROPY256-U8: compress.quantize %{{.*}} : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<u8:f32, 0.15876321231617646:127>>
+// ENTROPY256-U8: compress.quantize %{{.*}} : tensor<4x16xf32> -> tensor<4x16x!quant.uniform<u8:f32, 0.04767429127412684>>
 // ENTROPY256-U8: compress.quantize %{{.*}} : tensor<4x3xf32> -> tensor<4x3x!quant.uniform<u8:f32, 0.10453072342218138>>
 // ENTROPY256-U8-NOT: compress.observe

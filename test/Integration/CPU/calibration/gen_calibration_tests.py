@@ -360,6 +360,8 @@ class Histograms:
         self.abs_max = max(abs(self.min), abs(self.max))
         self.abs_width = self.abs_max / bins
         self.absolute = histogram(np.abs(self.values), 0.0, self.abs_max, bins)
+        self.symmetric = histogram(self.values, -self.abs_max, self.abs_max,
+                                   bins)
         self.width = (self.max - self.min) / bins
 
     def clip(self, t):
@@ -367,12 +369,21 @@ class Histograms:
 
 
 def check_bin_margins(h, what):
-    """No value within 1e-9 bins of an interior bin edge of either histogram
+    """No value within 1e-9 bins of an interior bin edge of any histogram
     (values equal to a histogram's end are exactly at its end in any
-    formula), so the bin index does not depend on how it is rounded."""
+    formula), so the bin index does not depend on how it is rounded. The one
+    exception is 0 in the symmetric histogram with a power-of-two number of
+    bins: it lies on the middle edge, and every formula computes its
+    position a / (2a / bins) = bins / 2 exactly."""
+    exact_zero = (h.bins & (h.bins - 1)) == 0
     for values, lo, hi in ((h.values, h.min, h.max),
-                           (np.abs(h.values), 0.0, h.abs_max)):
+                           (np.abs(h.values), 0.0, h.abs_max),
+                           (h.values, -h.abs_max, h.abs_max)):
         inside = (values != lo) & (values != hi)
+        if lo == -h.abs_max and exact_zero:
+            inside &= values != 0
+        if not inside.any():
+            continue
         pos = bin_positions(values[inside], lo, hi, h.bins)
         distance = np.abs(pos - np.rint(pos))
         assert distance.min() > 1e-9, (
@@ -417,59 +428,68 @@ def argmin_with_margin(objectives, first, what):
     return first + k
 
 
+QUANTIZED_BINS = 128
+
+
+def smooth(d, eps=1e-4):
+    """Zero entries get eps; the others lose eps * zeros / non-zeros. None
+    when all are zero or an entry would not stay positive."""
+    d = d.astype(F64)
+    zero = d == 0
+    if zero.all():
+        return None
+    d = np.where(zero, eps, d - eps * zero.sum() / (~zero).sum())
+    return d if (d > 0).all() else None
+
+
 def kl_divergence(p, q):
-    """KL(P || Q) of unnormalised P, Q after normalising each to sum 1; terms
-    with P = 0 are 0, a term with Q = 0 uses 1e-12 for Q."""
+    """KL(P || Q) after normalising each to sum 1."""
     p = p / p.sum()
     q = q / q.sum()
-    nonzero = p > 0
-    q = np.where(q > 0, q, 1e-12)
-    return float(np.sum(p[nonzero] * np.log(p[nonzero] / q[nonzero])))
+    return float(np.sum(p * np.log(p / q)))
 
 
-def entropy_objective(hist, i, levels):
-    """KL(P || Q) for the threshold at bin i of the absolute histogram `hist`:
-    P is bins [0, i) with the counts of bins >= i added to bin i - 1; Q
-    splits [0, i) into `levels` groups [floor(g*i/L), floor((g+1)*i/L)) and
-    gives each non-empty bin of a group the group's total divided by the
-    group's number of non-empty bins.
-
-    The header leaves open whether Q's totals and "non-empty" are those of P
-    or of the histogram before the clipped counts were added. Of P cannot be
-    meant: at i = 128 every group is one bin, so Q = P and KL = 0, and the
-    smallest threshold would always win. Q is therefore built from the
-    histogram bins [0, i) as they are (as in TensorRT), and so is
-    "non-empty" (TensorRT instead takes the non-empty bins of P; these
-    samples tell the two apart, see NONEMPTY_OF_P); the 1e-12 rule is for
-    bin i - 1 when only clipped counts fill it."""
-    p = hist[:i].astype(F64)
-    p[i - 1] += hist[i:].sum()
-    clipped = hist[:i].astype(F64)
-    occupied = (p if NONEMPTY_OF_P else clipped) != 0
-    q = np.zeros(i)
-    for g in range(levels):
-        a, b = g * i // levels, (g + 1) * i // levels
-        count = occupied[a:b].sum()
-        if count:
-            q[a:b][occupied[a:b]] = clipped[a:b].sum() / count
+def entropy_objective(hist, start, end):
+    """KL(P || Q) of the slice [start, end) of the symmetric histogram: P is
+    the slice with the counts outside it added to its first and last bins;
+    Q splits the slice into 128 levels of floor(n / 128) bins (the last
+    level takes the rest) and gives each bin where P is not zero its level's
+    count in the unclipped histogram divided by the number of such bins of
+    the level; both are smoothed (inf when smoothing fails)."""
+    sliced = hist[start:end].astype(F64)
+    p = sliced.copy()
+    p[0] += hist[:start].sum()
+    p[-1] += hist[end:].sum()
+    n = end - start
+    merged = n // QUANTIZED_BINS
+    q = np.zeros(n)
+    for g in range(QUANTIZED_BINS):
+        a = g * merged
+        b = n if g == QUANTIZED_BINS - 1 else a + merged
+        occupied = p[a:b] != 0
+        if occupied.any():
+            q[a:b][occupied] = sliced[a:b].sum() / occupied.sum()
+    p, q = smooth(p), smooth(q)
+    if p is None or q is None:
+        return np.inf
     return kl_divergence(p, q)
 
 
-# Whether Q's non-empty bins are those of P (TensorRT) rather than those of
-# the unclipped histogram (see entropy_objective). The samples tell the two
-# apart: with True, every ENTROPY256 threshold is another one (and ENTROPY
-# observer 2 has tied candidates, which stops the generator).
-NONEMPTY_OF_P = False
-
-
 def entropy(h, what):
-    """t = i * absWidth for the i in [L, bins] minimising KL(P || Q), with
-    L = 256 quantized levels when no value is negative, else 128."""
-    levels = 256 if h.min >= 0 else 128
-    candidates = range(levels, h.bins + 1)
-    objectives = [entropy_objective(h.absolute, i, levels) for i in candidates]
-    i = argmin_with_margin(objectives, levels, what)
-    return h.clip(i * h.abs_width)
+    """onnxruntime's form of TensorRT's search: slices [c - i, min(c + i +
+    1, bins)) of the symmetric histogram, c = bins // 2, i in [64, c]; the
+    slice with the smallest KL(P || Q) gives the range, clipped to [min,
+    max]."""
+    center = h.bins // 2
+    first = QUANTIZED_BINS // 2
+    slices = [(center - i, min(center + i + 1, h.bins))
+              for i in range(first, center + 1)]
+    objectives = [entropy_objective(h.symmetric, a, b) for a, b in slices]
+    i = argmin_with_margin(objectives, first, what)
+    start, end = slices[i - first]
+    width = 2 * h.abs_max / h.bins
+    return (max(h.min, -h.abs_max + start * width),
+            min(h.max, -h.abs_max + end * width))
 
 
 def mse(h, what):
@@ -794,7 +814,7 @@ DESCRIPTIONS = {
         "with 256: the lower and upper 1% tails of the signed histogram are\n"
         "clipped at bin edges.",
     "calibrate-entropy.mlir":
-        "method=entropy (KL-divergence threshold over the histogram of |x|),\n"
+        "method=entropy (KL-divergence search over the symmetric histogram),\n"
         "with the default 2048 bins and with 256.",
     "calibrate-mse.mlir":
         "method=mse (threshold over the histogram of |x| minimising the\n"

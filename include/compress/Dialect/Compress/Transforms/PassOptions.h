@@ -77,7 +77,7 @@ inline llvm::cl::ValuesClass calibrationMethodValues() {
       clEnumValN(CalibrationMethod::Percentile, "percentile",
                  "Percentiles of a histogram"),
       clEnumValN(CalibrationMethod::Entropy, "entropy",
-                 "TensorRT's KL-divergence threshold"),
+                 "TensorRT's KL-divergence search (onnxruntime's form)"),
       clEnumValN(CalibrationMethod::MSE, "mse",
                  "The threshold of least 8-bit quantization error"));
 }
