@@ -8,30 +8,14 @@ examples/fashion-mnist/run.sh trains. The images come from Debian's
 dataset-fashion-mnist.
 """
 
-import gzip
 import os
 import sys
 import time
 
-import numpy as np
-
 import compress_mlir as cm
+from fashion_mnist_data import load
 
 WORK = sys.argv[1] if len(sys.argv) > 1 else "build/fashion-mnist"
-DATA = "/usr/share/datasets/fashion-mnist"
-
-
-def load(prefix):
-    """Images normalized as in training, and labels."""
-    def idx(name):
-        with gzip.open(os.path.join(DATA, f"{prefix}-{name}-ubyte.gz")) as f:
-            data = f.read()
-        dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big")
-                for i in range(data[3])]
-        return np.frombuffer(data, np.uint8, offset=4 + 4 * len(dims)) \
-            .reshape(dims)
-    images = (idx("images-idx3").astype(np.float32) / 255 - 0.2860) / 0.3530
-    return images[:, None], idx("labels-idx1")
 
 
 train_x, _ = load("train")

@@ -109,15 +109,20 @@ OpFoldResult QuantizeOp::fold(FoldAdaptor) {
 
 namespace {
 /// quantize(arith.constant) -> quant.scast(arith.constant of storage values),
-/// computed with the same arithmetic as the lowered op.
+/// computed with the same arithmetic as the lowered op. (PyTorch's QAT
+/// exports weights this way: QuantizeLinear of a float initializer.)
 struct FoldConstantQuantize : public OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
-    DenseElementsAttr values;
-    if (!matchPattern(op.getInput(), m_Constant(&values)))
-      return rewriter.notifyMatchFailure(op, "input is not a dense constant");
+    // Imported weights are often dense_resource blobs: read those too.
+    Attribute constant;
+    if (!matchPattern(op.getInput(), m_Constant(&constant)))
+      return rewriter.notifyMatchFailure(op, "input is not a constant");
+    DenseElementsAttr values = getDenseFloatElements(constant);
+    if (!values)
+      return rewriter.notifyMatchFailure(op, "input is not a float constant");
     RankedTensorType resultType = op.getOutput().getType();
     std::optional<UniformQuantInfo> info =
         UniformQuantInfo::get(resultType.getElementType());

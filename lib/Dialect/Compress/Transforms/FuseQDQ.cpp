@@ -166,6 +166,9 @@ private:
 void sinkDequantizeThroughReshapes(Operation *root) {
   RewritePatternSet patterns(root->getContext());
   compress::populateSinkDequantizeThroughReshapePatterns(patterns);
+  // Weights quantized at run time (QuantizeLinear of a float initializer, as
+  // PyTorch exports QAT models) become quantized constants first.
+  QuantizeOp::getCanonicalizationPatterns(patterns, root->getContext());
   (void)applyPatternsGreedily(root, std::move(patterns));
 }
 

@@ -376,6 +376,9 @@ def CompressFuseQDQ : Pass<"compress-fuse-qdq"> {
     output's type, with the activation fused into the requantization clamp.
     Quantized elementwise add and max/avg pooling are rewritten likewise.
     Chains it cannot express exactly are left unchanged with a remark.
+    Weights that are quantized at run time (`compress.quantize` of a float
+    constant, as PyTorch exports QAT models: QuantizeLinear of a float
+    initializer) are first folded into quantized constants.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
