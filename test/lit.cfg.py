@@ -78,6 +78,14 @@ try:
     config.available_features.add("torch")
 except (OSError, subprocess.CalledProcessError):
     pass
+# torchvision's models (Debian's python3-torchvision).
+try:
+    subprocess.check_call([config.compress_python, "-c",
+                           "import torch, torchvision, onnx, numpy"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config.available_features.add("torchvision")
+except (OSError, subprocess.CalledProcessError):
+    pass
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 
@@ -172,7 +180,7 @@ if os.path.isdir(os.path.join(python_package, "compress_mlir")):
 # Which optional features this machine lacks, so that skipped tests never go
 # unnoticed: scripts/test.sh prints this line at the end of its summary.
 optional_features = ["mlir-runner", "numpy", "onnx-import", "onnx-python",
-                     "onnx-testdata", "torch", "python-bindings", "capi", "ptxas",
+                     "onnx-testdata", "torch", "torchvision", "python-bindings", "capi", "ptxas",
                      "cuda-gpu"]
 missing = [f for f in optional_features if f not in config.available_features]
 lit_config.note("compress: optional lit features missing: " +

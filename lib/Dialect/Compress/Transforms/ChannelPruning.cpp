@@ -304,6 +304,20 @@ LogicalResult ChainFinder::follow(Chain &chain, Value &value, int64_t &axis,
     }
     return fail("malformed collapse_shape");
   }
+  if (auto pad = dyn_cast<tensor::PadOp>(user)) {
+    // Padding of other dimensions (a convolution's spatial border) carries
+    // every channel as it is, when the padding value is one constant.
+    if (&use != &pad.getSourceMutable())
+      return fail("the channels are a padding size of 'tensor.pad'");
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    if (low[axis] != 0 || high[axis] != 0)
+      return fail("'tensor.pad' pads the channel dimension");
+    if (!pad.getConstantPaddingValue())
+      return fail("'tensor.pad' pads with a value that is not one constant");
+    chain.links.push_back(ChainLink{pad, &use, axis, positions, {}});
+    value = pad.getResult();
+    return success();
+  }
   if (auto op = dyn_cast<linalg::LinalgOp>(user))
     return followLinalg(chain, op, use, value, axis, positions, done);
   if (user->hasTrait<OpTrait::ReturnLike>())
@@ -491,6 +505,12 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
       current =
           tensor::CollapseShapeOp::create(rewriter, collapse.getLoc(), current,
                                           collapse.getReassociationIndices());
+      continue;
+    }
+    if (isa<tensor::PadOp>(link.op)) {
+      current =
+          cloneResized(rewriter, link.op, {{0, current}},
+                       std::make_pair(link.resultAxis, int64_t(kept.size())));
       continue;
     }
     SmallVector<std::pair<unsigned, Value>> operands;

@@ -100,3 +100,89 @@ func.func @residual_block(%x: tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32> {
   %s = arith.addf %c2, %c1 : tensor<1x3x3x2xf32>
   return %s : tensor<1x3x3x2xf32>
 }
+
+// -----
+
+// conv -> ReLU -> tensor.pad (spatial border only) -> 3x3 conv: the pad
+// carries the channels (ResNet's blocks, imported from ONNX, look like
+// this). Filters 1 and 3 (norms 0.1, 0.2) go; the pad shrinks with them.
+// CHECK-LABEL: func.func @conv_pad_conv
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x2x2x2xf32>
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: } : tensor<1x2x2x2xf32> to tensor<1x2x4x4xf32>
+// CHECK: arith.constant {compress.sparsity = #compress.sparsity<channel, axis = 1, fraction = 5.000000e-01>} dense<{{.*}}> : tensor<1x2x3x3xf32>
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x4x4xf32>, tensor<1x2x3x3xf32>)
+func.func @conv_pad_conv(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %f1 = arith.constant dense<[[[[1.0]]], [[[-0.1]]], [[[3.0]]], [[[0.2]]]]> : tensor<4x1x1x1xf32>
+  %f2 = arith.constant dense<1.0> : tensor<1x4x3x3xf32>
+  %e1 = tensor.empty() : tensor<1x4x2x2xf32>
+  %c1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+          ins(%x, %f1 : tensor<1x1x2x2xf32>, tensor<4x1x1x1xf32>) outs(%e1 : tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+       ins(%c1 : tensor<1x4x2x2xf32>) outs(%e1 : tensor<1x4x2x2xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x2x2xf32>
+  %p = tensor.pad %r low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x2x2xf32> to tensor<1x4x4x4xf32>
+  %e2 = tensor.empty() : tensor<1x1x2x2xf32>
+  // expected-remark @+1 {{filters not pruned: the channels are returned from the function (they are model outputs)}}
+  %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+          ins(%p, %f2 : tensor<1x4x4x4xf32>, tensor<1x4x3x3xf32>) outs(%e2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %c2 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// A depthwise convolution ties its input and output channels: it shrinks
+// with the filters of the conv before it, its weights gathered (MobileNet's
+// expand -> depthwise -> project blocks).
+// CHECK-LABEL: func.func @conv_depthwise_conv
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x2x3x3xf32>
+// CHECK: arith.constant dense<{{\[}}{{\[}}[1.000000e+01]], {{\[}}[3.000000e+01]]]> : tensor<2x1x1xf32>
+// CHECK: linalg.depthwise_conv_2d_nchw_chw {{.*}} -> tensor<1x2x3x3xf32>
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>)
+func.func @conv_depthwise_conv(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %f1 = arith.constant dense<[[[[1.0]]], [[[-0.1]]], [[[3.0]]], [[[0.2]]]]> : tensor<4x1x1x1xf32>
+  %dw = arith.constant dense<[[[10.0]], [[20.0]], [[30.0]], [[40.0]]]> : tensor<4x1x1xf32>
+  %f2 = arith.constant dense<1.0> : tensor<1x4x1x1xf32>
+  %e1 = tensor.empty() : tensor<1x4x3x3xf32>
+  %c1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+          ins(%x, %f1 : tensor<1x1x3x3xf32>, tensor<4x1x1x1xf32>) outs(%e1 : tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  %d = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+          ins(%c1, %dw : tensor<1x4x3x3xf32>, tensor<4x1x1xf32>) outs(%e1 : tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  %e2 = tensor.empty() : tensor<1x1x3x3xf32>
+  // expected-remark @+1 {{filters not pruned: the channels are returned from the function (they are model outputs)}}
+  %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+          ins(%d, %f2 : tensor<1x4x3x3xf32>, tensor<1x4x1x1xf32>) outs(%e2 : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+  return %c2 : tensor<1x1x3x3xf32>
+}
+
+// -----
+
+// A pad of the channel dimension itself stops the chain.
+// CHECK-LABEL: func.func @pad_of_channels
+// CHECK-NOT: compress.sparsity
+func.func @pad_of_channels(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %f1 = arith.constant dense<[[[[1.0]]], [[[-0.1]]], [[[3.0]]], [[[0.2]]]]> : tensor<4x1x1x1xf32>
+  %f2 = arith.constant dense<1.0> : tensor<1x5x1x1xf32>
+  %e1 = tensor.empty() : tensor<1x4x2x2xf32>
+  // expected-remark @+1 {{filters not pruned: 'tensor.pad' pads the channel dimension}}
+  %c1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+          ins(%x, %f1 : tensor<1x1x2x2xf32>, tensor<4x1x1x1xf32>) outs(%e1 : tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %p = tensor.pad %c1 low[0, 1, 0, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x2x2xf32> to tensor<1x5x2x2xf32>
+  %e2 = tensor.empty() : tensor<1x1x2x2xf32>
+  // expected-remark @+1 {{filters not pruned: the channels are returned from the function (they are model outputs)}}
+  %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+          ins(%p, %f2 : tensor<1x5x2x2xf32>, tensor<1x5x1x1xf32>) outs(%e2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %c2 : tensor<1x1x2x2xf32>
+}

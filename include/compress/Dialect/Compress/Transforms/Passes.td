@@ -212,16 +212,20 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
     The convolution counterpart of `compress-prune-neurons`: for every
     convolution with a constant filter whose output channels flow through
     per-channel ops (bias, batch-norm scale and shift, ReLU, max/avg pooling,
-    as `linalg` ops with constant per-channel operands) into another
-    convolution, or through a `tensor.collapse_shape` (flatten) into a
-    matmul-like layer, scores each filter by its own L1 (default) or L2 norm
+    as `linalg` ops with constant per-channel operands), `tensor.pad`s of the
+    other dimensions with a constant value (a convolution's border) and
+    depthwise convolutions (whose channels are tied: their filters and
+    biases shrink along) into another convolution, or through a
+    `tensor.collapse_shape` (flatten) into a matmul-like layer, scores each filter by its own L1 (default) or L2 norm
     (`score=outgoing` scores by the next layer's weights instead), removes the
     `round_half_to_even(ratio * F)` lowest-scoring filters, and rebuilds the
     chain with fewer channels: the filters, every per-channel constant, the
     intermediate feature maps, and the next layer's input channels (for a
     flatten, every row of the matmul weight that a removed channel fed).
     Unsafe chains are left as they are with a remark, as for
-    `compress-prune-neurons`.
+    `compress-prune-neurons`. Channels that a residual addition combines with
+    another branch (ResNet's block outputs, MobileNet's projections) are not
+    pruned yet: that needs groups of layers pruned together.
 
     Every layer is scored on its original weights (independent pruning in
     the terms of Li et al.): a convolution that is both the consumer of one
