@@ -23,7 +23,8 @@ namespace {
 
 struct PrunedLayer {
   WeightedLayer layer;
-  std::vector<llvm::APFloat> values;
+  std::vector<float> values;
+  double zerosBefore = 0.0;
 };
 
 struct PruneMagnitudePass
@@ -53,34 +54,27 @@ LogicalResult PruneMagnitudePass::verifyOptions() {
 
 void PruneMagnitudePass::pruneBelowThreshold(std::vector<PrunedLayer> &layers) {
   for (PrunedLayer &layer : layers)
-    for (llvm::APFloat &v : layer.values)
-      if (std::abs(v.convertToDouble()) < threshold)
-        v = llvm::APFloat::getZero(v.getSemantics());
+    for (float &v : layer.values)
+      if (std::abs(double(v)) < threshold)
+        v = 0.0f;
 }
 
 void PruneMagnitudePass::prunePerLayer(std::vector<PrunedLayer> &layers) {
-  for (PrunedLayer &layer : layers) {
-    int64_t count = pruneCount(sparsity, layer.values.size());
-    zeroElements(layer.values, smallestMagnitudes(layer.values, count));
-  }
+  for (PrunedLayer &layer : layers)
+    zeroSmallestMagnitudes({&layer.values},
+                           pruneCount(sparsity, layer.values.size()));
 }
 
 void PruneMagnitudePass::pruneGlobally(std::vector<PrunedLayer> &layers) {
   // Rank all weights together; the flat order (layer by layer) breaks ties
   // toward the earlier layer.
-  std::vector<llvm::APFloat> all;
-  std::vector<std::pair<size_t, int64_t>> origin;
-  for (auto [l, layer] : llvm::enumerate(layers))
-    for (auto [i, v] : llvm::enumerate(layer.values)) {
-      all.push_back(v);
-      origin.emplace_back(l, i);
-    }
-  int64_t count = pruneCount(sparsity, all.size());
-  for (int64_t flat : smallestMagnitudes(all, count)) {
-    auto [l, i] = origin[flat];
-    layers[l].values[i] =
-        llvm::APFloat::getZero(layers[l].values[i].getSemantics());
+  std::vector<std::vector<float> *> buffers;
+  size_t total = 0;
+  for (PrunedLayer &layer : layers) {
+    buffers.push_back(&layer.values);
+    total += layer.values.size();
   }
+  zeroSmallestMagnitudes(buffers, pruneCount(sparsity, total));
 }
 
 void PruneMagnitudePass::runOnOperation() {
@@ -92,6 +86,8 @@ void PruneMagnitudePass::runOnOperation() {
   for (const WeightedLayer &layer : all)
     if (!isSkippedLayer(layer.op, layer.index, all.size(), skip))
       layers.push_back({layer, getFloatValues(layer.weight.values)});
+  for (PrunedLayer &layer : layers)
+    layer.zerosBefore = zeroFraction(layer.values);
 
   if (threshold >= 0.0)
     pruneBelowThreshold(layers);
@@ -102,7 +98,7 @@ void PruneMagnitudePass::runOnOperation() {
 
   OpBuilder builder(&getContext());
   for (PrunedLayer &layer : layers) {
-    double before = zeroFraction(getFloatValues(layer.layer.weight.values));
+    double before = layer.zerosBefore;
     double after = zeroFraction(layer.values);
     auto annotation =
         SparsityAttr::get(&getContext(), SparsityKind::Unstructured, 0, 0, 0,

@@ -24,7 +24,7 @@ namespace {
 
 /// Zeroes all but the `n` largest magnitudes in every group of `m`
 /// consecutive elements along `axis` of a tensor of `shape`.
-void pruneGroups(std::vector<llvm::APFloat> &values, ArrayRef<int64_t> shape,
+void pruneGroups(std::vector<float> &values, ArrayRef<int64_t> shape,
                  int64_t axis, int64_t n, int64_t m) {
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < axis; ++d)
@@ -40,8 +40,7 @@ void pruneGroups(std::vector<llvm::APFloat> &values, ArrayRef<int64_t> shape,
           group[j] = (o * size + g * m + j) * inner + i;
         // Largest magnitude first; ties keep the lower index.
         std::stable_sort(group.begin(), group.end(), [&](int64_t a, int64_t b) {
-          return std::abs(values[a].convertToDouble()) >
-                 std::abs(values[b].convertToDouble());
+          return std::abs(values[a]) > std::abs(values[b]);
         });
         zeroElements(values, ArrayRef<int64_t>(group).drop_front(n));
       }
@@ -86,7 +85,7 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
             << static_cast<unsigned>(m);
         continue;
       }
-      std::vector<llvm::APFloat> values = getFloatValues(layer.weight.values);
+      std::vector<float> values = getFloatValues(layer.weight.values);
       double before = zeroFraction(values);
       pruneGroups(values, type.getShape(), *axis, n, m);
       double after = zeroFraction(values);

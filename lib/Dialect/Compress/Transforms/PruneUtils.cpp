@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <numeric>
 
 namespace mlir::compress {
@@ -58,28 +60,57 @@ LogicalResult verifySkipList(Location loc, llvm::StringRef passName,
   return success();
 }
 
-std::vector<llvm::APFloat> getFloatValues(DenseElementsAttr values) {
-  auto range = values.getValues<llvm::APFloat>();
-  return std::vector<llvm::APFloat>(range.begin(), range.end());
+std::vector<float> getFloatValues(DenseElementsAttr values) {
+  auto type = cast<ShapedType>(values.getType());
+  std::vector<float> result(type.getNumElements());
+  if (type.getElementType().isF32()) {
+    ArrayRef<char> raw = values.getRawData();
+    if (values.isSplat())
+      std::fill(result.begin(), result.end(),
+                *reinterpret_cast<const float *>(raw.data()));
+    else
+      std::memcpy(result.data(), raw.data(), result.size() * sizeof(float));
+    return result;
+  }
+  size_t i = 0;
+  for (const llvm::APFloat &v : values.getValues<llvm::APFloat>())
+    result[i++] = v.convertToFloat(); // exact for f16 and bf16
+  return result;
 }
 
-double zeroFraction(llvm::ArrayRef<llvm::APFloat> values) {
+double zeroFraction(llvm::ArrayRef<float> values) {
   if (values.empty())
     return 0.0;
-  int64_t zeros =
-      llvm::count_if(values, [](const llvm::APFloat &v) { return v.isZero(); });
+  int64_t zeros = llvm::count(values, 0.0f); // -0.0 too
   return double(zeros) / double(values.size());
 }
 
 void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
-                           llvm::ArrayRef<llvm::APFloat> values,
+                           llvm::ArrayRef<float> values,
                            SparsityAttr sparsity) {
   auto type = cast<ShapedType>(weight.values.getType());
+  DenseElementsAttr attr;
+  if (type.getElementType().isF32()) {
+    attr = DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                             values.size() * sizeof(float)));
+  } else {
+    const llvm::fltSemantics &semantics =
+        cast<FloatType>(type.getElementType()).getFloatSemantics();
+    std::vector<llvm::APFloat> converted;
+    converted.reserve(values.size());
+    bool losesInfo = false;
+    for (float v : values) {
+      llvm::APFloat x(v);
+      x.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+      converted.push_back(x);
+    }
+    attr = DenseElementsAttr::get(type, converted);
+  }
   arith::ConstantOp old = weight.constant;
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointAfter(old);
-  auto constant = arith::ConstantOp::create(
-      builder, old.getLoc(), DenseElementsAttr::get(type, values));
+  auto constant = arith::ConstantOp::create(builder, old.getLoc(), attr);
   if (sparsity)
     constant->setAttr("compress.sparsity", sparsity);
   weight.operand->set(constant);
@@ -87,28 +118,50 @@ void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
     old->erase();
 }
 
-void zeroElements(std::vector<llvm::APFloat> &values,
-                  llvm::ArrayRef<int64_t> indices) {
+void zeroElements(std::vector<float> &values, llvm::ArrayRef<int64_t> indices) {
   for (int64_t i : indices)
-    values[i] = llvm::APFloat::getZero(values[i].getSemantics());
+    values[i] = 0.0f;
 }
 
-std::vector<int64_t> smallestMagnitudes(llvm::ArrayRef<llvm::APFloat> values,
-                                        int64_t count) {
-  std::vector<double> magnitudes(values.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    magnitudes[i] = std::abs(values[i].convertToDouble());
-  std::vector<int64_t> order(values.size());
-  std::iota(order.begin(), order.end(), 0);
-  auto byMagnitudeThenIndex = [&](int64_t a, int64_t b) {
-    return magnitudes[a] != magnitudes[b] ? magnitudes[a] < magnitudes[b]
-                                          : a < b;
-  };
-  count = std::clamp<int64_t>(count, 0, values.size());
-  std::nth_element(order.begin(), order.begin() + count, order.end(),
-                   byMagnitudeThenIndex);
-  order.resize(count);
-  return order;
+/// |v|, with NaN as the largest magnitude.
+static float magnitude(float v) {
+  return std::isnan(v) ? std::numeric_limits<float>::infinity() : std::abs(v);
+}
+
+void zeroSmallestMagnitudes(llvm::ArrayRef<std::vector<float> *> buffers,
+                            int64_t count) {
+  size_t total = 0;
+  for (const std::vector<float> *buffer : buffers)
+    total += buffer->size();
+  count = std::clamp<int64_t>(count, 0, int64_t(total));
+  if (count == 0)
+    return;
+  // The count-th smallest magnitude t: everything below it goes, and of the
+  // elements equal to it, the earliest ones until `count` is reached.
+  std::vector<float> magnitudes;
+  magnitudes.reserve(total);
+  for (const std::vector<float> *buffer : buffers)
+    for (float v : *buffer)
+      magnitudes.push_back(magnitude(v));
+  std::nth_element(magnitudes.begin(), magnitudes.begin() + (count - 1),
+                   magnitudes.end());
+  float threshold = magnitudes[count - 1];
+  magnitudes = std::vector<float>();
+  int64_t below = 0;
+  for (const std::vector<float> *buffer : buffers)
+    for (float v : *buffer)
+      below += magnitude(v) < threshold;
+  int64_t equalToZero = count - below;
+  for (std::vector<float> *buffer : buffers)
+    for (float &v : *buffer) {
+      float m = magnitude(v);
+      if (m < threshold) {
+        v = 0.0f;
+      } else if (m == threshold && equalToZero > 0) {
+        v = 0.0f;
+        --equalToZero;
+      }
+    }
 }
 
 int64_t pruneCount(double fraction, int64_t total) {

@@ -40,28 +40,30 @@ bool isSkippedLayer(Operation *op, unsigned index, unsigned count,
 LogicalResult verifySkipList(Location loc, llvm::StringRef passName,
                              llvm::ArrayRef<std::string> skip);
 
-/// The values of a float constant, exactly (APFloat in the constant's own
-/// semantics).
-std::vector<llvm::APFloat> getFloatValues(DenseElementsAttr values);
+/// The values of a float (f32, f16 or bf16) constant as floats, which hold
+/// every f16/bf16 value exactly. f32 data is copied straight from the
+/// constant's raw storage: no per-element APFloat, so that models with
+/// hundreds of millions of weights stay fast and small.
+std::vector<float> getFloatValues(DenseElementsAttr values);
 
 /// Fraction of exactly-zero elements.
-double zeroFraction(llvm::ArrayRef<llvm::APFloat> values);
+double zeroFraction(llvm::ArrayRef<float> values);
 
 /// Replaces the weight operand of a layer by a new constant holding `values`
-/// (same type) annotated with `sparsity`. The old constant is erased if this
-/// was its last use.
+/// (same type; converted back exactly to f16/bf16) annotated with
+/// `sparsity`. The old constant is erased if this was its last use.
 void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
-                           llvm::ArrayRef<llvm::APFloat> values,
-                           SparsityAttr sparsity);
+                           llvm::ArrayRef<float> values, SparsityAttr sparsity);
 
 /// Sets `values[i]` to +0.0 for every i in `indices`.
-void zeroElements(std::vector<llvm::APFloat> &values,
-                  llvm::ArrayRef<int64_t> indices);
+void zeroElements(std::vector<float> &values, llvm::ArrayRef<int64_t> indices);
 
-/// Indices of the `count` elements of smallest magnitude; ties are broken by
-/// the lower index (the earlier element is pruned first).
-std::vector<int64_t> smallestMagnitudes(llvm::ArrayRef<llvm::APFloat> values,
-                                        int64_t count);
+/// Zeroes the `count` elements of smallest magnitude of the buffers taken as
+/// one sequence (in order); ties go to the earlier element, which is pruned
+/// first. NaN counts as the largest magnitude. Memory: one float per
+/// element besides the buffers.
+void zeroSmallestMagnitudes(llvm::ArrayRef<std::vector<float> *> buffers,
+                            int64_t count);
 
 /// The number of elements to prune: round_half_to_even(fraction * total), as
 /// torch.nn.utils.prune computes it.
