@@ -10,7 +10,9 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   fi
+  # COMPRESS_CMAKE_ARGS: extra configure options (test.sh --sanitize).
+  read -r -a extra <<< "${COMPRESS_CMAKE_ARGS:-}"
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir "${launcher[@]}"
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir "${launcher[@]}" "${extra[@]}"
 fi
 cmake --build "$BUILD" "$@"

@@ -2,8 +2,19 @@
 # Installs dependencies, builds, and runs every test: formatting, the install
 # (a downstream project built with find_package(CompressMLIR)), the
 # GoogleTest unit tests and the lit suite (FileCheck and CPU execution tests).
+#
+# --sanitize: the same, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer into build-sanitize (a separate, slower build;
+# every process of the tests runs with the sanitizer runtimes preloaded).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "${1:-}" = "--sanitize" ]; then
+  export COMPRESS_BUILD_DIR="${COMPRESS_BUILD_DIR:-$ROOT/build-sanitize}"
+  export COMPRESS_CMAKE_ARGS="-DCOMPRESS_SANITIZE=ON ${COMPRESS_CMAKE_ARGS:-}"
+elif [ -n "${1:-}" ]; then
+  echo "usage: scripts/test.sh [--sanitize]" >&2
+  exit 2
+fi
 BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
 
 "$ROOT/scripts/install-deps.sh"

@@ -22,6 +22,24 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.compress_tools_dir, append_path=True)
 
+# A sanitizer build (scripts/test.sh --sanitize): every process runs with the
+# ASan and UBSan runtimes preloaded, so that uninstrumented programs (cc's
+# drivers, mlir-runner, python3) can load instrumented libraries (the CPU
+# kernel library, compress-compile's outputs, the Python extension). Leak
+# checking is off: the tools keep their MLIR contexts until exit on purpose.
+if config.compress_sanitize:
+    runtimes = []
+    for name in ("libasan.so", "libubsan.so"):
+        path = subprocess.run(["cc", f"-print-file-name={name}"],
+                              capture_output=True, text=True).stdout.strip()
+        if os.path.isabs(path):
+            runtimes.append(os.path.realpath(path))
+    config.environment["LD_PRELOAD"] = ":".join(runtimes)
+    config.environment["ASAN_OPTIONS"] = (
+        "detect_leaks=0:abort_on_error=1:detect_odr_violation=0")
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+    config.available_features.add("sanitize")
+
 # Shared libraries mlir-runner loads for printMemref* and friends.
 runner_utils = os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so")
 c_runner_utils = os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so")

@@ -33,6 +33,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,6 +42,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <csignal>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -71,7 +74,9 @@ MLIRContext &getContext() {
     registerAllDialects(registry);
     registerAllExtensions(registry);
     registerAllCompressDialects(registry);
-    auto *ctx = new MLIRContext(registry);
+    // One thread: crash recovery (see `guarded`) covers the calling thread
+    // only.
+    auto *ctx = new MLIRContext(registry, MLIRContext::Threading::DISABLED);
     ctx->loadAllAvailableDialects();
     return ctx;
   }();
@@ -170,6 +175,18 @@ private:
   std::vector<Diagnostic> diagnostics;
 };
 
+/// Runs `work` (which must not throw) so that a crash or an LLVM fatal error
+/// inside it fails the call with a CompileError instead of ending the Python
+/// process.
+void guarded(CompilerCall &call, llvm::function_ref<void()> work) {
+  llvm::CrashRecoveryContext recovery;
+  if (!recovery.RunSafely(work))
+    call.fail("internal compiler error: compress crashed or hit a fatal "
+              "error, and the process recovered; its state may be "
+              "inconsistent, so restart the interpreter (and please report "
+              "the input)");
+}
+
 /// Issues the warnings among `diagnostics` as Python warnings (with the GIL).
 void warn(const std::vector<Diagnostic> &diagnostics) {
   for (const Diagnostic &d : diagnostics)
@@ -192,8 +209,10 @@ PyModule parseModule(const std::string &text) {
   py::gil_scoped_release release;
   CompilerCall call;
   ParserConfig config(&getContext());
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(text, config, "<string>");
+  OwningOpRef<ModuleOp> module;
+  guarded(call, [&] {
+    module = parseSourceString<ModuleOp>(text, config, "<string>");
+  });
   if (!module)
     call.fail("cannot parse the module");
   return PyModule{std::move(module)};
@@ -240,7 +259,9 @@ void runPipeline(PyModule &self, const std::string &pipeline) {
     PassManager pm(&getContext());
     parsePipeline(pipeline, pm, call);
     OwningOpRef<ModuleOp> clone = self.module->clone();
-    if (failed(pm.run(*clone)))
+    LogicalResult result = failure();
+    guarded(call, [&] { result = pm.run(*clone); });
+    if (failed(result))
       call.fail("pipeline '" + pipeline + "' failed");
     self.module = std::move(clone);
     diagnostics = call.takeDiagnostics();
@@ -294,8 +315,10 @@ PyModule importOnnx(const py::bytes &bytes, const std::string &fileName,
   ImportONNXOptions options;
   options.batchSize = batchSize;
   options.externalDataDir = externalDataDir;
-  OwningOpRef<ModuleOp> module =
-      importONNXModel(data, fileName, &getContext(), options);
+  OwningOpRef<ModuleOp> module;
+  guarded(call, [&] {
+    module = importONNXModel(data, fileName, &getContext(), options);
+  });
   if (!module)
     call.fail("cannot import '" + fileName + "'");
   return PyModule{std::move(module)};
@@ -384,7 +407,9 @@ PyModule quantizeModule(const PyModule &self, const py::list &samples,
     Location loc = result->getLoc();
     PassManager observe(&getContext());
     observe.addPass(createCompressInsertObservers());
-    if (failed(observe.run(*result)))
+    LogicalResult observed = failure();
+    guarded(call, [&] { observed = observe.run(*result); });
+    if (failed(observed))
       call.fail("quantize: inserting observers failed");
 
     SmallVector<SmallVector<int64_t>> firstShapes;
@@ -406,12 +431,16 @@ PyModule quantizeModule(const PyModule &self, const py::list &samples,
                   entry->getSymName().str());
     }
     arrays.clear();
-    LogicalResult calibrated =
-        calibrateObservers(*result, *entry, split, config);
+    LogicalResult calibrated = failure();
+    guarded(call, [&] {
+      calibrated = calibrateObservers(*result, *entry, split, config);
+    });
     if (succeeded(calibrated)) {
       PassManager fold(&getContext());
       parsePipeline(foldPipeline, fold, call);
-      if (failed(fold.run(*result)))
+      LogicalResult folded = failure();
+      guarded(call, [&] { folded = fold.run(*result); });
+      if (failed(folded))
         call.fail("quantize: quantizing the calibrated model failed");
     } else if (!pythonError) {
       call.fail("quantize: calibration failed");
@@ -473,8 +502,9 @@ PyCompiledModel compileModule(const PyModule &self, const std::string &entry,
     options.optLevel = optLevel;
     options.lowerOptions = lowerOptions;
     options.tool = "compress_mlir.compile";
-    FailureOr<std::unique_ptr<CompiledModel>> compiled =
-        CompiledModel::compile(*self.module, options);
+    FailureOr<std::unique_ptr<CompiledModel>> compiled = failure();
+    guarded(call,
+            [&] { compiled = CompiledModel::compile(*self.module, options); });
     if (failed(compiled))
       call.fail("cannot compile the module");
     model = std::move(*compiled);
@@ -565,8 +595,16 @@ py::object callModel(PyCompiledModel &self, const py::list &arrays) {
       for (py::array &result : results)
         out.push_back(static_cast<char *>(result.mutable_data()) +
                       k * (result.nbytes() / count));
-      if (llvm::Error error = model.invoke(in, inShapes, out)) {
-        std::string message = llvm::toString(std::move(error));
+      // A crash of the compiled code ends the call, not the process.
+      std::string message;
+      llvm::CrashRecoveryContext recovery;
+      if (!recovery.RunSafely([&] {
+            if (llvm::Error error = model.invoke(in, inShapes, out))
+              message = llvm::toString(std::move(error));
+          }))
+        message = "the compiled code crashed (the process recovered; restart "
+                  "the interpreter before relying on it)";
+      if (!message.empty()) {
         py::gil_scoped_acquire acquire;
         throw std::runtime_error("running @" + model.getEntryName().str() +
                                  " failed: " + message);
@@ -589,11 +627,26 @@ py::object callModel(PyCompiledModel &self, const py::list &arrays) {
 
 } // namespace
 
+/// For the tests of crash recovery: a fatal error or a segmentation fault
+/// inside a compiler call.
+void crashForTesting(const std::string &kind) {
+  if (kind != "fatal" && kind != "segfault")
+    throw py::value_error("kind must be 'fatal' or 'segfault'");
+  py::gil_scoped_release release;
+  CompilerCall call;
+  guarded(call, [&] {
+    if (kind == "fatal")
+      llvm::report_fatal_error("compress_mlir: a fatal error for testing");
+    std::raise(SIGSEGV);
+  });
+}
+
 PYBIND11_MODULE(_compress_mlir, m) {
   m.doc() = "compress: an MLIR compiler that prunes and quantizes neural "
             "networks (native part of compress_mlir)";
   registerAllPasses();
   registerAllCompressPasses();
+  llvm::CrashRecoveryContext::Enable();
 
   static py::exception<CompressError> compileError(m, "CompileError",
                                                    PyExc_RuntimeError);
@@ -659,6 +712,7 @@ PYBIND11_MODULE(_compress_mlir, m) {
   m.def("_quantize", &quantizeModule, py::arg("module"), py::arg("samples"),
         py::arg("method"), py::arg("percentile"), py::arg("entry"),
         py::arg("fold_pipeline"), py::arg("progress"));
+  m.def("_crash_for_testing", &crashForTesting, py::arg("kind"));
   m.def("_compile", &compileModule, py::arg("module"), py::arg("entry"),
         py::arg("opt_level"), py::arg("lower_options"));
 }

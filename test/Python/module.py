@@ -80,4 +80,14 @@ with warnings.catch_warnings(record=True) as caught:
 assert any("no compress.observe" in str(w.message) for w in caught), \
     [str(w.message) for w in caught]
 
+# A crash or an LLVM fatal error inside a compiler call raises CompileError;
+# the interpreter survives and the next call works.
+for kind in ["fatal", "segfault"]:
+    try:
+        cm._compress_mlir._crash_for_testing(kind)
+        raise AssertionError(f"no error for {kind}")
+    except cm.CompileError as e:
+        assert "internal compiler error" in str(e), str(e)
+    assert str(cm.Module.parse(MLP)) == text
+
 print("ok")
