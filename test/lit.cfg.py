@@ -39,6 +39,10 @@ if config.compress_sanitize:
         "detect_leaks=0:abort_on_error=1:detect_odr_violation=0")
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
     config.available_features.add("sanitize")
+# What a program linked with a sanitizer build's objects needs (none else).
+config.substitutions.append(
+    ("%sanitize_flags",
+     "-fsanitize=address,undefined" if config.compress_sanitize else ""))
 
 # Shared libraries mlir-runner loads for printMemref* and friends.
 runner_utils = os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so")

@@ -14,6 +14,8 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <functional>
+
 void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
   engine.registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
@@ -57,14 +59,15 @@ mlir::compress::createHostExecutionEngine(Operation *module,
   auto machine = builder->createTargetMachine();
   if (!machine)
     return machine.takeError();
-  // The transformer outlives this call: it owns the target machine.
-  std::shared_ptr<llvm::TargetMachine> host = std::move(*machine);
-  auto optimize =
+  std::unique_ptr<llvm::TargetMachine> host = std::move(*machine);
+  // ExecutionEngineOptions::transformer is a function_ref: the callable it
+  // refers to must be a named object that lives until create() has run it
+  // (a temporary lambda here was a stack-use-after-scope, which the ASan
+  // build found in every JIT run).
+  std::function<llvm::Error(llvm::Module *)> optimize =
       makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, host.get());
   ExecutionEngineOptions options;
-  options.transformer = [host, optimize](llvm::Module *m) {
-    return optimize(m);
-  };
+  options.transformer = optimize;
   options.jitCodeGenOptLevel = codeGenLevel;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)

@@ -357,7 +357,8 @@ mlir::compress::toHostTensor(const NpyArray &array, const HostTensorType &type,
         describeType(type.type) +
         (floatArg ? "; save it as float32" : "; save it as an integer array"));
   if (floatArg) {
-    std::memcpy(host.bytes.data(), array.data.data(), count * 4);
+    if (count) // an empty vector's data() may be null
+      std::memcpy(host.bytes.data(), array.data.data(), count * 4);
     return host;
   }
   int64_t low, high;

@@ -247,12 +247,26 @@ static int compileMain(int argc, char **argv, int64_t threads) {
   if (emitKind == "shared") {
     // The kernels are C++: their runtime support is linked in statically,
     // so that the library needs only libc, libm and libgomp.
-    if (!runCommand({*ccProgram, "-shared", "-o", temporary.str().str(),
-                     modelObject, abiObject, runtime, "-fopenmp",
-                     "-static-libgcc", "-Wl,-Bstatic", "-lstdc++",
-                     "-Wl,-Bdynamic", "-lm", "-Wl,--no-undefined",
-                     "-Wl,--version-script=" + versionScript},
-                    error))
+    std::vector<std::string> link = {*ccProgram,
+                                     "-shared",
+                                     "-o",
+                                     temporary.str().str(),
+                                     modelObject,
+                                     abiObject,
+                                     runtime,
+                                     "-fopenmp",
+                                     "-static-libgcc",
+                                     "-Wl,-Bstatic",
+                                     "-lstdc++",
+                                     "-Wl,-Bdynamic",
+                                     "-lm",
+                                     "-Wl,--no-undefined",
+                                     "-Wl,--version-script=" + versionScript};
+#ifdef COMPRESS_SANITIZE
+    // A sanitizer build's kernel library calls the sanitizer runtimes.
+    link.insert(link.begin() + 1, "-fsanitize=address,undefined");
+#endif
+    if (!runCommand(link, error))
       return fail(error);
   } else {
     if (!runCommand({*ccProgram, "-r", "-nostdlib", "-o", temporary.str().str(),
