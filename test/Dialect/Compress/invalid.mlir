@@ -207,6 +207,22 @@ func.func @requantize_scale_count(%acc: tensor<2x3xi32>) {
 
 // -----
 
+func.func @requantize_axis_too_large(%acc: tensor<2x3xi32>) {
+  // expected-error @+1 {{axis 2 is out of range for a tensor of rank 2}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.5>, axis = 2 : i64} : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @requantize_negative_axis(%acc: tensor<2x3xi32>) {
+  // expected-error @+1 {{axis -1 is out of range for a tensor of rank 2}}
+  %y = compress.requantize %acc {input_scales = array<f64: 0.5>, axis = -1 : i64} : tensor<2x3xi32> -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
 func.func @requantize_per_tensor_count(%acc: tensor<2xi32>) {
   // expected-error @+1 {{per-tensor requantization takes 1 input scale, got 2; set 'axis' for per-channel scales}}
   %y = compress.requantize %acc {input_scales = array<f64: 0.5, 0.25>} : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 0.5>>

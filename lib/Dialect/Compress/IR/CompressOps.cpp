@@ -234,9 +234,11 @@ LogicalResult RequantizeOp::verify() {
              << scale;
   if (auto axis = getAxis()) {
     int64_t rank = getInput().getType().getRank();
-    if (*axis < 0 || *axis >= rank)
+    // The accessor gives the signed attribute's value as unsigned.
+    int64_t signedAxis = int64_t(*axis);
+    if (signedAxis < 0 || signedAxis >= rank)
       return emitOpError("axis ")
-             << *axis << " is out of range for a tensor of rank " << rank;
+             << signedAxis << " is out of range for a tensor of rank " << rank;
     int64_t dim = getInput().getType().getDimSize(*axis);
     if (!ShapedType::isDynamic(dim) && dim != int64_t(scales.size()))
       return emitOpError("has ")

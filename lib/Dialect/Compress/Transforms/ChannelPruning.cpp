@@ -479,7 +479,6 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
 
   // Producer: fewer output channels.
   rewriter.setInsertionPoint(chain.producer);
-  Location loc = chain.producer.getLoc();
   auto producerSparsity = SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0,
                                             chain.producerWeightAxis,
                                             llvm::APFloat(removedFraction));
