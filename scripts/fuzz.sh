@@ -8,9 +8,10 @@
 # build/fuzz/crashes/TARGET (each one gets fixed and becomes a regression
 # test). Prints libFuzzer's final statistics (executions, coverage).
 #
-#   scripts/fuzz.sh npy [SECONDS]
+#   scripts/fuzz.sh npy|stats [SECONDS]
 #
-# Targets: npy (parseNpy, the .npy reader).
+# Targets: npy (parseNpy, the .npy reader), stats (parseCalibrationStats,
+# the calibration stats files, with a write-and-read-back check).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
@@ -21,8 +22,11 @@ CXX="${FUZZ_CXX:-$(command -v clang++ || true)}"
 LLVM=/usr/lib/llvm-22
 case "$target" in
 npy) sources=("$ROOT/fuzz/npy_fuzzer.cpp" "$ROOT/lib/Utils/Npy.cpp") ;;
+stats)
+  sources=("$ROOT/fuzz/stats_fuzzer.cpp" "$ROOT/lib/Utils/CalibrationStats.cpp")
+  ;;
 *)
-  echo "usage: $0 npy [SECONDS]" >&2
+  echo "usage: $0 npy|stats [SECONDS]" >&2
   exit 2
   ;;
 esac

@@ -119,3 +119,23 @@ TEST(CalibrationStats, MseClipsARareOutlier) {
   // The plain range would keep the outlier.
   EXPECT_EQ(stats.computeRange(CalibrationMethod::MinMax, 100.0).second, 2.0);
 }
+
+TEST(CalibrationStats, StatsFileRoundTrip) {
+  CalibrationRanges ranges = {{0, {-1.5, 2.25}}, {7, {0.0, 1e-30}}};
+  std::string text = formatCalibrationStats(CalibrationMethod::Entropy, ranges);
+  EXPECT_NE(text.find("\"method\": \"entropy\""), std::string::npos) << text;
+  llvm::Expected<CalibrationRanges> back = parseCalibrationStats(text);
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(*back, ranges);
+}
+
+TEST(CalibrationStats, StatsFileErrors) {
+  for (const char *text :
+       {"{", "[]", "{\"observers\": 3}", "{\"observers\": [{\"id\": 0}]}",
+        "{\"observers\": [{\"id\": 0, \"min\": -1e309, \"max\": 0}]}"}) {
+    llvm::Expected<CalibrationRanges> ranges = parseCalibrationStats(text);
+    EXPECT_FALSE(bool(ranges)) << text;
+    if (!ranges)
+      llvm::consumeError(ranges.takeError());
+  }
+}

@@ -220,38 +220,14 @@ LogicalResult runSamples(ExecutionEngine &engine, Recorder &recorder,
   return success();
 }
 
-/// The spelling of `method` in compress-calibrate's options.
-StringRef getMethodSpelling(CalibrationMethod method) {
-  switch (method) {
-  case CalibrationMethod::MinMax:
-    return "minmax";
-  case CalibrationMethod::MovingAverage:
-    return "moving-average";
-  case CalibrationMethod::Percentile:
-    return "percentile";
-  case CalibrationMethod::Entropy:
-    return "entropy";
-  case CalibrationMethod::MSE:
-    return "mse";
-  }
-  llvm_unreachable("unknown calibration method");
-}
-
-LogicalResult
-writeStats(ArrayRef<std::pair<int64_t, std::pair<double, double>>> ranges,
-           const CalibrationConfig &config, Location loc) {
-  llvm::json::Array observers;
-  for (const auto &[id, range] : ranges)
-    observers.push_back(llvm::json::Object{
-        {"id", id}, {"min", range.first}, {"max", range.second}});
-  llvm::json::Object root{{"method", getMethodSpelling(config.method)},
-                          {"observers", std::move(observers)}};
+LogicalResult writeStats(const CalibrationRanges &ranges,
+                         const CalibrationConfig &config, Location loc) {
+  std::string text = formatCalibrationStats(config.method, ranges);
   // Through a temporary file renamed over `stats`: a failure keeps the
   // previous file.
   llvm::Error error =
       llvm::writeToOutput(config.stats, [&](llvm::raw_ostream &os) {
-        os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
-           << "\n";
+        os << text;
         return llvm::Error::success();
       });
   if (error)
@@ -371,8 +347,11 @@ mlir::compress::calibrateObservers(ModuleOp module, func::FuncOp entry,
     ranges.push_back({int64_t(op.getId()),
                       stats.computeRange(config.method, config.percentile)});
   }
-  if (!config.stats.empty() && failed(writeStats(ranges, config, loc)))
-    return failure();
+  if (!config.stats.empty()) {
+    CalibrationRanges file(ranges.begin(), ranges.end());
+    if (failed(writeStats(file, config, loc)))
+      return failure();
+  }
   // Only now, when nothing can fail any more, is the module changed.
   auto range = ranges.begin();
   for (ObserveOp op : observers) {

@@ -5,6 +5,9 @@
 
 #include "compress/Utils/CalibrationStats.h"
 
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,6 +18,65 @@ bool needsHistograms(CalibrationMethod method) {
   return method == CalibrationMethod::Percentile ||
          method == CalibrationMethod::Entropy ||
          method == CalibrationMethod::MSE;
+}
+
+llvm::StringRef getCalibrationMethodSpelling(CalibrationMethod method) {
+  switch (method) {
+  case CalibrationMethod::MinMax:
+    return "minmax";
+  case CalibrationMethod::MovingAverage:
+    return "moving-average";
+  case CalibrationMethod::Percentile:
+    return "percentile";
+  case CalibrationMethod::Entropy:
+    return "entropy";
+  case CalibrationMethod::MSE:
+    return "mse";
+  }
+  return "";
+}
+
+std::string formatCalibrationStats(CalibrationMethod method,
+                                   const CalibrationRanges &ranges) {
+  llvm::json::Array observers;
+  for (const auto &[id, range] : ranges)
+    observers.push_back(llvm::json::Object{
+        {"id", id}, {"min", range.first}, {"max", range.second}});
+  llvm::json::Object root{{"method", getCalibrationMethodSpelling(method)},
+                          {"observers", std::move(observers)}};
+  return llvm::formatv("{0:2}\n", llvm::json::Value(std::move(root))).str();
+}
+
+llvm::Expected<CalibrationRanges> parseCalibrationStats(llvm::StringRef text) {
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
+  if (!json)
+    return llvm::createStringError("not valid JSON: " +
+                                   llvm::toString(json.takeError()));
+  const llvm::json::Object *root = json->getAsObject();
+  const llvm::json::Array *entries =
+      root ? root->getArray("observers") : nullptr;
+  if (!entries)
+    return llvm::createStringError("no \"observers\" array");
+  CalibrationRanges ranges;
+  for (const llvm::json::Value &entry : *entries) {
+    const llvm::json::Object *object = entry.getAsObject();
+    std::optional<int64_t> id =
+        object ? object->getInteger("id") : std::nullopt;
+    std::optional<double> min =
+        object ? object->getNumber("min") : std::nullopt;
+    std::optional<double> max =
+        object ? object->getNumber("max") : std::nullopt;
+    if (!id || !min || !max)
+      return llvm::createStringError(
+          "every observer entry needs numeric \"id\", \"min\" and \"max\"");
+    // Numbers beyond the double range (2e308) parse as infinities.
+    if (!std::isfinite(*min) || !std::isfinite(*max))
+      return llvm::createStringError(
+          "observer " + std::to_string(*id) +
+          ": \"min\" and \"max\" must be finite numbers");
+    ranges[*id] = {*min, *max};
+  }
+  return ranges;
 }
 
 void ObserverStats::recordRange(llvm::ArrayRef<float> values,

@@ -13,9 +13,12 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,6 +34,24 @@ enum class CalibrationMethod {
 
 /// Whether the method needs the second pass over the data (histograms).
 bool needsHistograms(CalibrationMethod method);
+
+/// The spelling of `method` in compress-calibrate's options and stats files.
+llvm::StringRef getCalibrationMethodSpelling(CalibrationMethod method);
+
+/// Observer id -> recorded [min, max].
+using CalibrationRanges = std::map<int64_t, std::pair<double, double>>;
+
+/// The stats file compress-calibrate writes and compress-fold-calibration
+/// reads: `{"method": M, "observers": [{"id": N, "min": x, "max": y}, ...]}`
+/// (pretty-printed, ending in a newline).
+std::string formatCalibrationStats(CalibrationMethod method,
+                                   const CalibrationRanges &ranges);
+
+/// Parses a stats file's contents: an error says what is wrong (not JSON, no
+/// "observers" array, an entry without numeric "id", "min" and "max", or
+/// with a number too large for a double). A later entry for the same id
+/// replaces an earlier one.
+llvm::Expected<CalibrationRanges> parseCalibrationStats(llvm::StringRef text);
 
 /// The quantized levels of the entropy method (TensorRT's and
 /// onnxruntime's 128).

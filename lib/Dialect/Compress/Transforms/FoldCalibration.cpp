@@ -29,42 +29,18 @@ using namespace mlir::compress;
 
 namespace {
 
-using RangeMap = llvm::DenseMap<int64_t, std::pair<double, double>>;
-
-/// Reads {"observers": [{"id": N, "min": x, "max": y}, ...]}.
-FailureOr<RangeMap> readStatsFile(StringRef path, Location loc) {
+/// Reads the stats file compress-calibrate wrote.
+FailureOr<CalibrationRanges> readStatsFile(StringRef path, Location loc) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
     return emitError(loc) << "compress-fold-calibration: cannot read '" << path
                           << "': " << buffer.getError().message();
-  llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse((*buffer)->getBuffer());
-  if (!json)
+  llvm::Expected<CalibrationRanges> ranges =
+      parseCalibrationStats((*buffer)->getBuffer());
+  if (!ranges)
     return emitError(loc) << "compress-fold-calibration: '" << path
-                          << "' is not valid JSON: "
-                          << llvm::toString(json.takeError());
-  const llvm::json::Object *root = json->getAsObject();
-  const llvm::json::Array *entries =
-      root ? root->getArray("observers") : nullptr;
-  if (!entries)
-    return emitError(loc) << "compress-fold-calibration: '" << path
-                          << "' has no \"observers\" array";
-  RangeMap ranges;
-  for (const llvm::json::Value &entry : *entries) {
-    const llvm::json::Object *object = entry.getAsObject();
-    std::optional<int64_t> id =
-        object ? object->getInteger("id") : std::nullopt;
-    std::optional<double> min =
-        object ? object->getNumber("min") : std::nullopt;
-    std::optional<double> max =
-        object ? object->getNumber("max") : std::nullopt;
-    if (!id || !min || !max)
-      return emitError(loc) << "compress-fold-calibration: '" << path
-                            << "': every observer entry needs numeric "
-                               "\"id\", \"min\" and \"max\"";
-    ranges[*id] = {*min, *max};
-  }
-  return ranges;
+                          << "': " << llvm::toString(ranges.takeError());
+  return std::move(*ranges);
 }
 
 struct FoldCalibrationPass
@@ -106,9 +82,9 @@ std::optional<QuantParams> FoldCalibrationPass::paramsFor(ObserveOp op,
 
 void FoldCalibrationPass::runOnOperation() {
   ModuleOp module = getOperation();
-  RangeMap fileRanges;
+  CalibrationRanges fileRanges;
   if (!stats.empty()) {
-    FailureOr<RangeMap> read = readStatsFile(stats, module.getLoc());
+    FailureOr<CalibrationRanges> read = readStatsFile(stats, module.getLoc());
     if (failed(read))
       return signalPassFailure();
     fileRanges = std::move(*read);

@@ -4,6 +4,19 @@
 // RUN: echo '{"observers": [{"id": 0, "min": -1.0, "max": 3.0}]}' > %t.json
 // RUN: compress-opt %s -split-input-file --compress-fold-calibration=stats=%t.json 2>/dev/null | FileCheck %s --check-prefix=FILE
 // RUN: not compress-opt %s --compress-fold-calibration=stats=%t.missing 2>&1 | FileCheck %s --check-prefix=MISSING
+// Malformed stats files: each is an error naming the file and the problem.
+// RUN: echo '{"observers": [' > %t.bad1.json
+// RUN: not compress-opt %s --compress-fold-calibration=stats=%t.bad1.json 2>&1 | FileCheck %s --check-prefix=NOTJSON
+// RUN: echo '{"ranges": []}' > %t.bad2.json
+// RUN: not compress-opt %s --compress-fold-calibration=stats=%t.bad2.json 2>&1 | FileCheck %s --check-prefix=NOARRAY
+// RUN: echo '{"observers": [{"id": 0, "min": -1.0}]}' > %t.bad3.json
+// RUN: not compress-opt %s --compress-fold-calibration=stats=%t.bad3.json 2>&1 | FileCheck %s --check-prefix=FIELDS
+// RUN: echo '{"observers": [{"id": 0, "min": 2e308, "max": 1.0}]}' > %t.bad4.json
+// RUN: not compress-opt %s --compress-fold-calibration=stats=%t.bad4.json 2>&1 | FileCheck %s --check-prefix=INF
+// NOTJSON: error: compress-fold-calibration: '{{.*}}bad1.json': not valid JSON
+// NOARRAY: error: compress-fold-calibration: '{{.*}}bad2.json': no "observers" array
+// FIELDS: error: compress-fold-calibration: '{{.*}}bad3.json': every observer entry needs numeric "id", "min" and "max"
+// INF: error: compress-fold-calibration: '{{.*}}bad4.json': observer 0: "min" and "max" must be finite numbers
 
 // By hand, range [-1, 2]:
 //   u8:  scale 3/255 = 0.011764..., zp = 0 - round(-1 / (3/255)) = 85
