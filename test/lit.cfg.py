@@ -86,28 +86,28 @@ if os.path.exists(os.path.join(config.llvm_tools_dir, "mlir-runner")):
 # ONNX backend node tests of libonnx-testdata.
 if os.path.exists(os.path.join(config.compress_tools_dir, "compress-translate")):
     config.available_features.add("onnx-import")
-try:
-    subprocess.check_call([config.compress_python, "-c", "import onnx, numpy"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    config.available_features.add("onnx-python")
-except (OSError, subprocess.CalledProcessError):
-    pass
-# Models exported from PyTorch (Debian's python3-torch).
-try:
-    subprocess.check_call([config.compress_python, "-c",
-                           "import torch, onnx, numpy"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    config.available_features.add("torch")
-except (OSError, subprocess.CalledProcessError):
-    pass
-# torchvision's models (Debian's python3-torchvision).
-try:
-    subprocess.check_call([config.compress_python, "-c",
-                           "import torch, torchvision, onnx, numpy"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    config.available_features.add("torchvision")
-except (OSError, subprocess.CalledProcessError):
-    pass
+
+
+def python_imports(modules):
+    """Whether the test Python imports every module of `modules`."""
+    try:
+        subprocess.check_call([config.compress_python, "-c",
+                               "import " + ", ".join(modules)],
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+        return True
+    except (OSError, subprocess.CalledProcessError):
+        return False
+
+
+# Model generators (Debian's python3-onnx), models exported from PyTorch
+# (python3-torch) and torchvision's models (python3-torchvision).
+for feature, modules in (("onnx-python", ["onnx", "numpy"]),
+                         ("torch", ["torch", "onnx", "numpy"]),
+                         ("torchvision", ["torch", "torchvision", "onnx",
+                                          "numpy"])):
+    if python_imports(modules):
+        config.available_features.add(feature)
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
 
@@ -185,9 +185,6 @@ else:
 
 # The C API library (lib/CAPI) and the headers its C test compiles against.
 config.substitutions.append(("%compress_obj_root", config.compress_obj_root))
-config.substitutions.append(
-    ("%llvm_include_dir",
-     os.path.join(os.path.dirname(config.llvm_lib_dir), "include")))
 if os.path.exists(os.path.join(config.compress_obj_root, "lib",
                                "libCompressCAPI.so")):
     config.available_features.add("capi")

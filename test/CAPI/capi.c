@@ -64,10 +64,11 @@ int main(void) {
 
   // An unknown pass is an error, not a crash.
   MlirPassManager bad = mlirPassManagerCreate(context);
-  MlirLogicalResult result = mlirParsePassPipeline(
-      mlirPassManagerGetAsOpPassManager(bad),
-      ref("builtin.module(no-such-pass)"), print, NULL);
-  printf("\n// unknown pass rejected: %d\n", mlirLogicalResultIsFailure(result));
+  MlirLogicalResult result =
+      mlirParsePassPipeline(mlirPassManagerGetAsOpPassManager(bad),
+                            ref("builtin.module(no-such-pass)"), print, NULL);
+  printf("\n// unknown pass rejected: %d\n",
+         mlirLogicalResultIsFailure(result));
 
   mlirPassManagerDestroy(bad);
   mlirPassManagerDestroy(pm);

@@ -3,7 +3,7 @@
 // and lowered by a compress pass.
 // REQUIRES: capi
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: cc -std=c11 -Wall -Werror -I%compress_src_root/include -I%llvm_include_dir \
+// RUN: cc -std=c11 -Wall -Werror -I%compress_src_root/include -I%mlir_include_dir \
 // RUN:   -o %t/capi %S/capi.c -L%compress_obj_root/lib -lCompressCAPI \
 // RUN:   -Wl,-rpath,%compress_obj_root/lib
 // RUN: %t/capi | FileCheck %s
