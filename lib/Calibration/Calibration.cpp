@@ -330,7 +330,7 @@ mlir::compress::calibrateObservers(ModuleOp module, func::FuncOp entry,
   }
 
   Builder builder(module.getContext());
-  SmallVector<std::pair<int64_t, std::pair<double, double>>> ranges;
+  CalibrationRanges ranges;
   for (ObserveOp op : observers) {
     auto it = recorder.stats.find(op.getId());
     if (it == recorder.stats.end() || !it->second.hasRange()) {
@@ -344,22 +344,17 @@ mlir::compress::calibrateObservers(ModuleOp module, func::FuncOp entry,
       op.emitWarning() << "observer " << op.getId() << " saw "
                        << stats.numNonFinite()
                        << " NaN or infinite value(s); they were ignored";
-    ranges.push_back({int64_t(op.getId()),
-                      stats.computeRange(config.method, config.percentile)});
+    ranges[op.getId()] = stats.computeRange(config.method, config.percentile);
   }
-  if (!config.stats.empty()) {
-    CalibrationRanges file(ranges.begin(), ranges.end());
-    if (failed(writeStats(file, config, loc)))
-      return failure();
-  }
+  if (!config.stats.empty() && failed(writeStats(ranges, config, loc)))
+    return failure();
   // Only now, when nothing can fail any more, is the module changed.
-  auto range = ranges.begin();
   for (ObserveOp op : observers) {
-    if (range == ranges.end() || range->first != int64_t(op.getId()))
+    auto it = ranges.find(op.getId());
+    if (it == ranges.end())
       continue;
-    op.setMinAttr(builder.getF64FloatAttr(range->second.first));
-    op.setMaxAttr(builder.getF64FloatAttr(range->second.second));
-    ++range;
+    op.setMinAttr(builder.getF64FloatAttr(it->second.first));
+    op.setMaxAttr(builder.getF64FloatAttr(it->second.second));
   }
   return success();
 }

@@ -36,6 +36,16 @@ llvm::StringRef getCalibrationMethodSpelling(CalibrationMethod method) {
   return "";
 }
 
+std::optional<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name) {
+  for (CalibrationMethod method :
+       {CalibrationMethod::MinMax, CalibrationMethod::MovingAverage,
+        CalibrationMethod::Percentile, CalibrationMethod::Entropy,
+        CalibrationMethod::MSE})
+    if (getCalibrationMethodSpelling(method) == name)
+      return method;
+  return std::nullopt;
+}
+
 std::string formatCalibrationStats(CalibrationMethod method,
                                    const CalibrationRanges &ranges) {
   llvm::json::Array observers;

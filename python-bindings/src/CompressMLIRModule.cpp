@@ -333,15 +333,8 @@ PyModule importOnnx(const py::bytes &bytes, const std::string &fileName,
 //===----------------------------------------------------------------------===//
 
 CalibrationMethod parseMethod(const std::string &name) {
-  static const std::pair<const char *, CalibrationMethod> methods[] = {
-      {"minmax", CalibrationMethod::MinMax},
-      {"moving-average", CalibrationMethod::MovingAverage},
-      {"percentile", CalibrationMethod::Percentile},
-      {"entropy", CalibrationMethod::Entropy},
-      {"mse", CalibrationMethod::MSE}};
-  for (const auto &[spelling, method] : methods)
-    if (name == spelling)
-      return method;
+  if (std::optional<CalibrationMethod> method = parseCalibrationMethod(name))
+    return *method;
   throw py::value_error("unknown calibration method '" + name +
                         "': expected minmax, moving-average, percentile, "
                         "entropy or mse");

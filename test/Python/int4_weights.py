@@ -21,6 +21,22 @@ def literal(values):
     return f"dense<[{rows}]>"
 
 
+def gemm(name, extend, M, K, N):
+    """x (i8) times the 4-bit constant %w, its values read with `extend`."""
+    return f"""
+  %{name} = linalg.generic {{indexing_maps = [#a, #b, #c],
+      iterator_types = ["parallel", "parallel", "reduction"]}}
+      ins(%x, %w : tensor<{M}x{K}xi8>, tensor<{K}x{N}xi4>)
+      outs(%zero : tensor<{M}x{N}xi32>) {{
+  ^bb0(%p: i8, %q: i4, %acc: i32):
+    %pe = arith.extsi %p : i8 to i32
+    %qe = {extend} %q : i4 to i32
+    %m = arith.muli %pe, %qe : i32
+    %s = arith.addi %acc, %m : i32
+    linalg.yield %s : i32
+  }} -> tensor<{M}x{N}xi32>"""
+
+
 def module_text(M, K, N, W):
     return f"""
 #a = affine_map<(i, j, k) -> (i, k)>
@@ -29,28 +45,8 @@ def module_text(M, K, N, W):
 func.func @gemm(%x: tensor<{M}x{K}xi8>) -> (tensor<{M}x{N}xi32>, tensor<{M}x{N}xi32>) {{
   %w = arith.constant {literal(W)} : tensor<{K}x{N}xi4>
   %zero = arith.constant dense<0> : tensor<{M}x{N}xi32>
-  %signed = linalg.generic {{indexing_maps = [#a, #b, #c],
-      iterator_types = ["parallel", "parallel", "reduction"]}}
-      ins(%x, %w : tensor<{M}x{K}xi8>, tensor<{K}x{N}xi4>)
-      outs(%zero : tensor<{M}x{N}xi32>) {{
-  ^bb0(%p: i8, %q: i4, %acc: i32):
-    %pe = arith.extsi %p : i8 to i32
-    %qe = arith.extsi %q : i4 to i32
-    %m = arith.muli %pe, %qe : i32
-    %s = arith.addi %acc, %m : i32
-    linalg.yield %s : i32
-  }} -> tensor<{M}x{N}xi32>
-  %unsigned = linalg.generic {{indexing_maps = [#a, #b, #c],
-      iterator_types = ["parallel", "parallel", "reduction"]}}
-      ins(%x, %w : tensor<{M}x{K}xi8>, tensor<{K}x{N}xi4>)
-      outs(%zero : tensor<{M}x{N}xi32>) {{
-  ^bb0(%p: i8, %q: i4, %acc: i32):
-    %pe = arith.extsi %p : i8 to i32
-    %qe = arith.extui %q : i4 to i32
-    %m = arith.muli %pe, %qe : i32
-    %s = arith.addi %acc, %m : i32
-    linalg.yield %s : i32
-  }} -> tensor<{M}x{N}xi32>
+{gemm("signed", "arith.extsi", M, K, N)}
+{gemm("unsigned", "arith.extui", M, K, N)}
   return %signed, %unsigned : tensor<{M}x{N}xi32>, tensor<{M}x{N}xi32>
 }}
 """

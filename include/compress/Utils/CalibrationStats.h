@@ -38,6 +38,9 @@ bool needsHistograms(CalibrationMethod method);
 /// The spelling of `method` in compress-calibrate's options and stats files.
 llvm::StringRef getCalibrationMethodSpelling(CalibrationMethod method);
 
+/// The method spelled `name` ("minmax", "entropy", ...), if any.
+std::optional<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name);
+
 /// Observer id -> recorded [min, max].
 using CalibrationRanges = std::map<int64_t, std::pair<double, double>>;
 
