@@ -75,8 +75,11 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions deallocOptions;
   bufferization::buildBufferDeallocationPipeline(pm, deallocOptions);
   pm.addPass(createConvertBufferizationToMemRefPass());
-  if (options.microkernels)
-    pm.addPass(createCompressCPULowerKernels());
+  if (options.microkernels) {
+    CompressCPULowerKernelsOptions lower;
+    lower.fuseEpilogues = options.convEpilogues;
+    pm.addPass(createCompressCPULowerKernels(lower));
+  }
   // Padded activations: strided copies as vectorizable loops, not calls of
   // the element-by-element memrefCopy.
   pm.addNestedPass<func::FuncOp>(createCompressCPUExpandStridedCopies());

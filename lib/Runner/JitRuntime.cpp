@@ -34,12 +34,16 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
         &compress_cpu_igemm_u8s8_packed_bias_requantize);
     add("compress_cpu_igemm_u8s8", &compress_cpu_igemm_u8s8);
     add("compress_cpu_conv2d_nchw_f32", &compress_cpu_conv2d_nchw_f32);
+    add("compress_cpu_conv2d_nchw_f32_fused",
+        &compress_cpu_conv2d_nchw_f32_fused);
     add("compress_cpu_conv2d_nchw_u8s8", &compress_cpu_conv2d_nchw_u8s8);
     add("compress_cpu_conv2d_nchw_u8s8_requantize",
         &compress_cpu_conv2d_nchw_u8s8_requantize);
     add("compress_cpu_pool2d_nchw_f32", &compress_cpu_pool2d_nchw_f32);
     add("compress_cpu_depthwise_conv2d_nchw_f32",
         &compress_cpu_depthwise_conv2d_nchw_f32);
+    add("compress_cpu_depthwise_conv2d_nchw_f32_fused",
+        &compress_cpu_depthwise_conv2d_nchw_f32_fused);
     add("compress_cpu_depthwise_conv2d_nchw_u8s8",
         &compress_cpu_depthwise_conv2d_nchw_u8s8);
     return symbols;

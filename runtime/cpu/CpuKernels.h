@@ -156,6 +156,24 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
     int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
     int64_t dh, int64_t dw, int64_t groups, const float *in, const float *Wp,
     float *out, int64_t threads);
+// The f32 convolution with its elementwise epilogue in the call. `out` is not
+// read: it starts as `init` everywhere, the convolution accumulates into it
+// as above, and then each element becomes
+//   minimumf(maximumf((acc + b[f]) + residual[n, f, oh, ow], lo), hi)
+// in this order, where b[f] is bias[f] (one per output channel) or, with a
+// null bias, biasSplat, and the residual (out's NCHW shape) is skipped when
+// null. maximumf/minimumf propagate NaN and order -0 < +0. The f32 scalars
+// come as their bit patterns (low 32 bits): biasSplat = -0.0, lo = -inf and
+// hi = +inf leave every value unchanged, so an epilogue without a step passes
+// those. The results are bit-identical to the plain call followed by the
+// epilogue.
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32_fused(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const float *in, const float *Wp,
+    int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, float *out,
+    int64_t threads);
 // u8 activations, s8 filters, i32 output.
 COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
@@ -198,6 +216,14 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
     int64_t dw, const float *in, const float *Wt, float *out, int64_t threads);
+// The depthwise convolution with the epilogue of
+// compress_cpu_conv2d_nchw_f32_fused (b[c] per channel).
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32_fused(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const float *in, const float *Wt, int64_t initBits,
+    const float *bias, int64_t biasSplatBits, const float *residual,
+    int64_t loBits, int64_t hiBits, float *out, int64_t threads);
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,

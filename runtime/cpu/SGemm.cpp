@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include "SGemmBlocking.h"
 
 #include <omp.h>
 
@@ -34,10 +35,10 @@ namespace compress::cpu {
 // SGemmAvx2.cpp and SGemmAvx512.cpp.
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
-                    int64_t ldc);
+                    int64_t ldc, const sgemm::BlockEpilogue *ep);
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
-                      float *C, int64_t ldc);
+                      float *C, int64_t ldc, const sgemm::BlockEpilogue *ep);
 /// A piece of one packed panel row whose source pixels are equally spaced
 /// (by the horizontal stride) in the input: panel lanes [dst, dst + len) take
 /// in[kOffset + srcOffset + t * sw], t < len. Defined identically in the ISA
@@ -61,22 +62,28 @@ void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
 void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
                      int64_t KW, float *out, int64_t OH, int64_t OW, int64_t sh,
                      int64_t sw, int64_t dh, int64_t dw);
-// One channel plane of a depthwise convolution (accumulating).
+// One channel plane of a depthwise convolution (accumulating, or with the
+// epilogue `ep` when it is not null: bias in ep->biasSplat, residual rows
+// ep->ldr = OW apart).
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t KW, float *out, int64_t OH, int64_t OW,
-                        int64_t sh, int64_t sw, int64_t dh, int64_t dw);
+                        int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                        const sgemm::BlockEpilogue *ep);
 void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
                           int64_t KH, int64_t KW, float *out, int64_t OH,
                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-                          int64_t dw);
+                          int64_t dw, const sgemm::BlockEpilogue *ep);
 
 namespace {
 
+using sgemm::BlockEpilogue;
 using SgemmBlockFn = void (*)(int64_t, int64_t, int64_t, const float *, int64_t,
-                              const float *, int64_t, float *, int64_t);
+                              const float *, int64_t, float *, int64_t,
+                              const BlockEpilogue *);
 using DepthwisePlaneFn = void (*)(const float *, int64_t, const float *,
                                   int64_t, int64_t, float *, int64_t, int64_t,
-                                  int64_t, int64_t, int64_t, int64_t);
+                                  int64_t, int64_t, int64_t, int64_t,
+                                  const BlockEpilogue *);
 using PackIm2colFn = void (*)(const float *, const int64_t *, int64_t, int64_t,
                               int64_t, const PixelRun *, const int32_t *,
                               float *);
@@ -128,7 +135,7 @@ void portableRowTile(int64_t kc, const float *ap, const float *b,
 
 void sgemmBlockPortable(int64_t M, int64_t nCols, int64_t K, const float *A,
                         int64_t lda, const float *B, int64_t panelStride,
-                        float *C, int64_t ldc) {
+                        float *C, int64_t ldc, const BlockEpilogue *ep) {
   using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
                              int64_t, float *, int64_t);
   static constexpr RowTileFn rowTiles[] = {
@@ -142,16 +149,24 @@ void sgemmBlockPortable(int64_t M, int64_t nCols, int64_t K, const float *A,
       for (int64_t i = 0; i < mr; ++i)
         std::memcpy(ap + i * kPortableApStride, A + (m0 + i) * lda + k0,
                     kc * sizeof(float));
-      rowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols, C + m0 * ldc,
-                   ldc);
+      BlockEpilogue tileEp;
+      if (ep) {
+        tileEp = ep->at(m0, 0);
+        tileEp.first = ep->first && k0 == 0;
+        tileEp.last = ep->last && k0 + kc >= K;
+      }
+      float *c = C + m0 * ldc;
+      sgemm::beginTile(ep ? &tileEp : nullptr, c, ldc, mr, nCols);
+      rowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols, c, ldc);
+      sgemm::endTile(ep ? &tileEp : nullptr, c, ldc, mr, nCols);
     }
   }
 }
 
-void depthwisePlanePortable(const float *in, int64_t W, const float *w,
-                            int64_t KH, int64_t KW, float *out, int64_t OH,
-                            int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-                            int64_t dw) {
+void depthwiseRowsPortable(const float *in, int64_t W, const float *w,
+                           int64_t KH, int64_t KW, float *out, int64_t OH,
+                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                           int64_t dw) {
   for (int64_t oh = 0; oh < OH; ++oh) {
     float *o = out + oh * OW;
     for (int64_t kh = 0; kh < KH; ++kh) {
@@ -169,6 +184,15 @@ void depthwisePlanePortable(const float *in, int64_t W, const float *w,
       }
     }
   }
+}
+
+void depthwisePlanePortable(const float *in, int64_t W, const float *w,
+                            int64_t KH, int64_t KW, float *out, int64_t OH,
+                            int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                            int64_t dw, const BlockEpilogue *ep) {
+  sgemm::beginTile(ep, out, OW, OH, OW);
+  depthwiseRowsPortable(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw);
+  sgemm::endTile(ep, out, OW, OH, OW);
 }
 
 //===----------------------------------------------------------------------===//
@@ -246,6 +270,28 @@ DepthwisePlaneFn selectDepthwisePlane(int64_t isa) {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+float floatFromBits(int64_t bits) {
+  uint32_t word = static_cast<uint32_t>(bits);
+  float value;
+  std::memcpy(&value, &word, sizeof(value));
+  return value;
+}
+
+/// The epilogue of a fused call's arguments, for the whole output
+/// (compress_cpu_conv2d_nchw_f32_fused): biases per output channel.
+BlockEpilogue makeConvEpilogue(int64_t initBits, const float *bias,
+                               int64_t biasSplatBits, const float *residual,
+                               int64_t loBits, int64_t hiBits) {
+  BlockEpilogue ep;
+  ep.init = floatFromBits(initBits);
+  ep.rowBias = bias;
+  ep.biasSplat = floatFromBits(biasSplatBits);
+  ep.residual = residual;
+  ep.lo = floatFromBits(loBits);
+  ep.hi = floatFromBits(hiBits);
+  return ep;
+}
+
 /// How many threads a problem of `flops` may use, given `tasks` independent
 /// pieces of work.
 int threadsFor(int64_t threads, double flops, int64_t tasks) {
@@ -304,7 +350,7 @@ void sgemmPacked(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
     for (int64_t nb = n0; nb < n1; nb += kNc) {
       int64_t nc = std::min(kNc, n1 - nb);
       block(m1 - m0, nc, K, A + m0 * lda, lda, Bp + (nb / kPanel) * K * kPanel,
-            K * kPanel, C + m0 * ldc + nb, ldc);
+            K * kPanel, C + m0 * ldc + nb, ldc, nullptr);
     }
   });
 }
@@ -479,11 +525,19 @@ compress_cpu_pack_conv_filter_f32(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
   std::memcpy(Wp, W, F * Cg * KH * KW * sizeof(float));
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
-    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
-    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
-    int64_t dh, int64_t dw, int64_t groups, const float *in, const float *Wp,
-    float *out, int64_t threads) {
+} // extern "C"
+
+namespace compress::cpu {
+namespace {
+
+/// The convolution of compress_cpu_conv2d_nchw_f32, with the epilogue `ep`
+/// applied to each block of output pixels while it is in cache when `ep` is
+/// not null.
+void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
+               int64_t F, int64_t KH, int64_t KW, int64_t OH, int64_t OW,
+               int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t groups,
+               const float *in, const float *Wp, const BlockEpilogue *ep,
+               float *out, int64_t threads) {
   if (N <= 0 || F <= 0 || OH <= 0 || OW <= 0 || groups <= 0)
     return;
   int64_t Cg = C / groups, Fg = F / groups;
@@ -510,17 +564,31 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
       auto [p0, p1] = splitRange(P, kPanel, chunks, t % chunks);
       const float *inG = in + (n * C + g * Cg) * H * W;
       const float *wG = Wp + g * Fg * Kc;
-      float *outG = out + (n * F + g * Fg) * P;
+      int64_t outOffset = (n * F + g * Fg) * P;
+      float *outG = out + outOffset;
       for (int64_t pb = p0; pb < p1; pb += kNc) {
         int64_t nc = std::min(kNc, p1 - pb);
         describePixels(geo, pb, nc, scratch.runs.get(), scratch.runBegin.get());
+        // The block's epilogue: its rows are this group's output channels,
+        // its residual is laid out like the output.
+        BlockEpilogue blockEp;
+        if (ep) {
+          blockEp = *ep;
+          if (blockEp.rowBias)
+            blockEp.rowBias += g * Fg;
+          if (blockEp.residual)
+            blockEp.residual += outOffset + pb;
+          blockEp.ldr = P;
+        }
         for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
           int64_t kc = std::min(kConvKc, Kc - k0);
           im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
           pack(inG, scratch.kOffsets.get(), kc, nc, sw, scratch.runs.get(),
                scratch.runBegin.get(), scratch.block.get());
+          blockEp.first = k0 == 0;
+          blockEp.last = k0 + kc >= Kc;
           block(Fg, nc, kc, wG + k0, Kc, scratch.block.get(), kc * kPanel,
-                outG + pb, P);
+                outG + pb, P, ep ? &blockEp : nullptr);
         }
       }
     }
@@ -534,6 +602,61 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
     int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
     runTasks(tasks * id / nt, tasks * (id + 1) / nt);
   }
+}
+
+void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
+                        int64_t KH, int64_t KW, int64_t OH, int64_t OW,
+                        int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                        const float *in, const float *Wt,
+                        const BlockEpilogue *ep, float *out, int64_t threads) {
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
+    return;
+  DepthwisePlaneFn plane = selectDepthwisePlane(isa);
+  int64_t planes = N * C, planeSize = OH * OW;
+  int nThreads = threadsFor(threads, 2.0 * planes * OH * OW * KH * KW, planes);
+  parallelFor(nThreads, planes, [&](int64_t nc) {
+    int64_t c = nc % C;
+    // The plane's epilogue: one channel, the residual laid out like out.
+    BlockEpilogue planeEp;
+    if (ep) {
+      planeEp = *ep;
+      planeEp.rowBias = nullptr;
+      planeEp.biasSplat = ep->biasOf(c);
+      if (planeEp.residual)
+        planeEp.residual += nc * planeSize;
+      planeEp.ldr = OW;
+      planeEp.first = planeEp.last = true;
+    }
+    plane(in + nc * H * W, W, Wt + c * KH * KW, KH, KW, out + nc * planeSize,
+          OH, OW, sh, sw, dh, dw, ep ? &planeEp : nullptr);
+  });
+}
+
+} // namespace
+} // namespace compress::cpu
+
+extern "C" {
+
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const float *in, const float *Wp,
+    float *out, int64_t threads) {
+  conv2dF32(isa, N, C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups, in, Wp,
+            nullptr, out, threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32_fused(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, const float *in, const float *Wp,
+    int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, float *out,
+    int64_t threads) {
+  BlockEpilogue ep =
+      makeConvEpilogue(initBits, bias, biasSplatBits, residual, loBits, hiBits);
+  conv2dF32(isa, N, C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups, in, Wp,
+            &ep, out, threads);
 }
 
 COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
@@ -556,16 +679,20 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
     int64_t dw, const float *in, const float *Wt, float *out, int64_t threads) {
-  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
-    return;
-  DepthwisePlaneFn plane = selectDepthwisePlane(isa);
-  int64_t planes = N * C;
-  int nThreads = threadsFor(threads, 2.0 * planes * OH * OW * KH * KW, planes);
-  parallelFor(nThreads, planes, [&](int64_t nc) {
-    int64_t c = nc % C;
-    plane(in + nc * H * W, W, Wt + c * KH * KW, KH, KW, out + nc * OH * OW, OH,
-          OW, sh, sw, dh, dw);
-  });
+  depthwiseConv2dF32(isa, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, in, Wt,
+                     nullptr, out, threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32_fused(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const float *in, const float *Wt, int64_t initBits,
+    const float *bias, int64_t biasSplatBits, const float *residual,
+    int64_t loBits, int64_t hiBits, float *out, int64_t threads) {
+  BlockEpilogue ep =
+      makeConvEpilogue(initBits, bias, biasSplatBits, residual, loBits, hiBits);
+  depthwiseConv2dF32(isa, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, in, Wt,
+                     &ep, out, threads);
 }
 
 } // extern "C"

@@ -92,17 +92,23 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
       addToC(c + i * ldc + h * 8, acc[i][h], nValid - h * 8);
 }
 
+// The epilogue runs around the tiles (sgemm::beginTile/endTile), on rows
+// that are in L1.
 template <int MR>
 void packedRowTile(int64_t kc, const float *ap, const float *b,
-                   int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+                   int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
+                   const sgemm::BlockEpilogue *ep) {
+  sgemm::beginTile(ep, c, ldc, MR, nCols);
   for (int64_t n = 0; n < nCols; n += kPanel)
     microKernel<MR, 1>(kc, ap, kApStride, b + (n / kPanel) * panelStride,
                        panelStride, c + n, ldc, nCols - n);
+  sgemm::endTile(ep, c, ldc, MR, nCols);
 }
 
 template <int MR>
-void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
-                  int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+void smallRowTileColumns(int64_t K, const float *a, int64_t lda, const float *b,
+                         int64_t panelStride, int64_t nCols, float *c,
+                         int64_t ldc) {
   for (int64_t n = 0; n < nCols; n += 3 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     int64_t rest = nCols - n;
@@ -113,6 +119,15 @@ void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
     else
       microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest);
   }
+}
+
+template <int MR>
+void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
+                  int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
+                  const sgemm::BlockEpilogue *ep) {
+  sgemm::beginTile(ep, c, ldc, MR, nCols);
+  smallRowTileColumns<MR>(K, a, lda, b, panelStride, nCols, c, ldc);
+  sgemm::endTile(ep, c, ldc, MR, nCols);
 }
 
 constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
@@ -138,12 +153,16 @@ inline __m256 loadStrided(const float *src, int64_t stride, int64_t count) {
 
 } // namespace
 
+void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
+                       int64_t KW, float *out, int64_t OH, int64_t OW,
+                       int64_t sh, int64_t sw, int64_t dh, int64_t dw);
+
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
-                    int64_t ldc) {
+                    int64_t ldc, const sgemm::BlockEpilogue *ep) {
   sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
                                         nCols, K, A, lda, B, panelStride, C,
-                                        ldc);
+                                        ldc, ep);
 }
 
 void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
@@ -188,7 +207,16 @@ void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
 
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t KW, float *out, int64_t OH, int64_t OW,
-                        int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+                        int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                        const sgemm::BlockEpilogue *ep) {
+  sgemm::beginTile(ep, out, OW, OH, OW);
+  depthwiseRowsAvx2(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw);
+  sgemm::endTile(ep, out, OW, OH, OW);
+}
+
+void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
+                       int64_t KW, float *out, int64_t OH, int64_t OW,
+                       int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
   for (int64_t oh = 0; oh < OH; ++oh) {
     float *o = out + oh * OW;
     const float *rows = in + oh * sh * W;

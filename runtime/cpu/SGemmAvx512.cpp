@@ -49,12 +49,40 @@ inline __mmask16 tailMask(int64_t valid) {
                          : static_cast<__mmask16>((1u << valid) - 1);
 }
 
+/// maximumf in 16 lanes: a NaN in either operand gives NaN, and -0 < +0.
+inline __m512 maximumf(__m512 a, __m512 b) {
+  __m512 r = _mm512_max_ps(a, b);
+  // Equal operands (both zeros, say): the AND of their bits keeps +0 when
+  // one is +0.
+  r = _mm512_mask_and_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), a, b);
+  return _mm512_mask_add_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
+}
+
+/// minimumf in 16 lanes: a NaN in either operand gives NaN, and -0 < +0.
+inline __m512 minimumf(__m512 a, __m512 b) {
+  __m512 r = _mm512_min_ps(a, b);
+  // Equal operands: the OR of their bits keeps -0 when one is -0.
+  r = _mm512_mask_or_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), a, b);
+  return _mm512_mask_add_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
+}
+
+/// The epilogue's last step on 16 lanes (see sgemm::BlockEpilogue); the
+/// lanes' residual values start at ep.residual + at.
+inline __m512 applyEpilogue(const sgemm::BlockEpilogue &ep, __m512 v,
+                            __m512 bias, int64_t at, __mmask16 m) {
+  v = _mm512_add_ps(v, bias);
+  if (ep.residual)
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ep.residual + at));
+  return minimumf(maximumf(v, _mm512_set1_ps(ep.lo)), _mm512_set1_ps(ep.hi));
+}
+
 /// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
 /// nValid are neither read nor written.
 template <int MR, int NP>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
-            int64_t panelStride, float *c, int64_t ldc, int64_t nValid) {
+            int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
+            const sgemm::BlockEpilogue *ep, int64_t col) {
   __m512 acc[MR][NP];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -83,14 +111,34 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
         acc[i][p] = _mm512_fmadd_ps(av, bv[p], acc[i][p]);
     }
   }
+  if (!ep) {
 #pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+      for (int p = 0; p < NP; ++p) {
+        __mmask16 m = tailMask(nValid - p * kPanel);
+        float *ci = c + i * ldc + p * kPanel;
+        _mm512_mask_storeu_ps(
+            ci, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, ci), acc[i][p]));
+      }
+    }
+    return;
+  }
+  // Fused epilogue: the first K block starts from init instead of reading
+  // C (init + acc, as C + acc was after a fill), the last one finishes the
+  // elements in registers.
+  const __m512 init = _mm512_set1_ps(ep->init);
   for (int i = 0; i < MR; ++i) {
+    __m512 bias = _mm512_set1_ps(ep->biasOf(i));
 #pragma GCC unroll 4
     for (int p = 0; p < NP; ++p) {
       __mmask16 m = tailMask(nValid - p * kPanel);
       float *ci = c + i * ldc + p * kPanel;
-      _mm512_mask_storeu_ps(
-          ci, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, ci), acc[i][p]));
+      __m512 v = _mm512_add_ps(ep->first ? init : _mm512_maskz_loadu_ps(m, ci),
+                               acc[i][p]);
+      if (ep->last)
+        v = applyEpilogue(*ep, v, bias, i * ep->ldr + col + p * kPanel, m);
+      _mm512_mask_storeu_ps(ci, m, v);
     }
   }
 }
@@ -98,33 +146,35 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
 /// One tile of MR rows (from the A buffer) across nCols columns of B.
 template <int MR>
 void packedRowTile(int64_t kc, const float *ap, const float *b,
-                   int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+                   int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
+                   const sgemm::BlockEpilogue *ep) {
   for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     if (nCols - n > kPanel)
       microKernel<MR, 2>(kc, ap, kApStride, bn, panelStride, c + n, ldc,
-                         nCols - n);
+                         nCols - n, ep, n);
     else
       microKernel<MR, 1>(kc, ap, kApStride, bn, panelStride, c + n, ldc,
-                         nCols - n);
+                         nCols - n, ep, n);
   }
 }
 
 /// MR <= kSmallM rows read straight from A, 64 columns at a time.
 template <int MR>
 void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
-                  int64_t panelStride, int64_t nCols, float *c, int64_t ldc) {
+                  int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
+                  const sgemm::BlockEpilogue *ep) {
   for (int64_t n = 0; n < nCols; n += 4 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     int64_t rest = nCols - n;
     if (rest > 3 * kPanel)
-      microKernel<MR, 4>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+      microKernel<MR, 4>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
     else if (rest > 2 * kPanel)
-      microKernel<MR, 3>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+      microKernel<MR, 3>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
     else if (rest > kPanel)
-      microKernel<MR, 2>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+      microKernel<MR, 2>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
     else
-      microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+      microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
   }
 }
 
@@ -165,7 +215,10 @@ inline __m512 loadStrided(const float *src, int64_t stride, int64_t count) {
 /// 16-pixel chunk is three short FMA chains instead of one of nine.
 template <int SW>
 void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
-                  int64_t OH, int64_t OW, int64_t sh, int64_t dh, int64_t dw) {
+                  int64_t OH, int64_t OW, int64_t sh, int64_t dh, int64_t dw,
+                  const sgemm::BlockEpilogue *ep) {
+  const __m512 init = _mm512_set1_ps(ep ? ep->init : 0.0f);
+  const __m512 bias = _mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f);
   __m512 wv[9];
   for (int i = 0; i < 9; ++i)
     wv[i] = _mm512_set1_ps(w[i]);
@@ -179,26 +232,21 @@ void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
 #pragma GCC unroll 3
       for (int kh = 0; kh < 3; ++kh) {
         const float *src = rows + kh * dh * W + ow * SW;
-        acc[kh] =
-            kh == 0 ? _mm512_maskz_loadu_ps(m, o + ow) : _mm512_setzero_ps();
+        // With an epilogue the output starts as init, not as memory.
+        acc[kh] = kh != 0 ? _mm512_setzero_ps()
+                  : ep    ? init
+                          : _mm512_maskz_loadu_ps(m, o + ow);
 #pragma GCC unroll 3
         for (int kw = 0; kw < 3; ++kw)
           acc[kh] = _mm512_fmadd_ps(
               wv[kh * 3 + kw], loadStrided(src + kw * dw, SW, count), acc[kh]);
       }
-      _mm512_mask_storeu_ps(
-          o + ow, m, _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), acc[2]));
+      __m512 v = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), acc[2]);
+      if (ep)
+        v = applyEpilogue(*ep, v, bias, oh * ep->ldr + ow, m);
+      _mm512_mask_storeu_ps(o + ow, m, v);
     }
   }
-}
-
-/// maximumf in 16 lanes: a NaN in either operand gives NaN, and -0 < +0.
-inline __m512 maximumf(__m512 a, __m512 b) {
-  __m512 r = _mm512_max_ps(a, b);
-  // Equal operands (both zeros, say): the AND of their bits keeps +0 when
-  // one is +0.
-  r = _mm512_mask_and_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), a, b);
-  return _mm512_mask_add_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
 }
 
 template <bool Max>
@@ -237,10 +285,10 @@ void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
 
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
-                      float *C, int64_t ldc) {
+                      float *C, int64_t ldc, const sgemm::BlockEpilogue *ep) {
   sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
                                         nCols, K, A, lda, B, panelStride, C,
-                                        ldc);
+                                        ldc, ep);
 }
 
 void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
@@ -285,24 +333,28 @@ void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
 void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
                           int64_t KH, int64_t KW, float *out, int64_t OH,
                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-                          int64_t dw) {
+                          int64_t dw, const sgemm::BlockEpilogue *ep) {
   if (KH == 3 && KW == 3 && sw == 1)
-    return depthwise3x3<1>(in, W, w, out, OH, OW, sh, dh, dw);
+    return depthwise3x3<1>(in, W, w, out, OH, OW, sh, dh, dw, ep);
   if (KH == 3 && KW == 3 && sw == 2)
-    return depthwise3x3<2>(in, W, w, out, OH, OW, sh, dh, dw);
+    return depthwise3x3<2>(in, W, w, out, OH, OW, sh, dh, dw, ep);
+  const __m512 bias = _mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f);
   for (int64_t oh = 0; oh < OH; ++oh) {
     float *o = out + oh * OW;
     const float *rows = in + oh * sh * W;
     for (int64_t ow = 0; ow < OW; ow += kPanel) {
       int64_t count = std::min(kPanel, OW - ow);
       __mmask16 m = tailMask(count);
-      __m512 acc = _mm512_maskz_loadu_ps(m, o + ow);
+      __m512 acc =
+          ep ? _mm512_set1_ps(ep->init) : _mm512_maskz_loadu_ps(m, o + ow);
       for (int64_t kh = 0; kh < KH; ++kh) {
         const float *src = rows + kh * dh * W + ow * sw;
         for (int64_t kw = 0; kw < KW; ++kw)
           acc = _mm512_fmadd_ps(_mm512_set1_ps(w[kh * KW + kw]),
                                 loadStrided(src + kw * dw, sw, count), acc);
       }
+      if (ep)
+        acc = applyEpilogue(*ep, acc, bias, oh * ep->ldr + ow, m);
       _mm512_mask_storeu_ps(o + ow, m, acc);
     }
   }

@@ -12,8 +12,10 @@
 #define COMPRESS_RUNTIME_CPU_SGEMMBLOCKING_H
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace compress::cpu::sgemm {
 
@@ -22,27 +24,99 @@ constexpr int64_t kKc = 256;
 // The extra 16 floats keep consecutive rows out of the same L1 sets.
 constexpr int64_t kApStride = kKc + 16;
 
-/// A packed-A micro-kernel for MR rows: C[MR x nCols] += Ap[MR x kc] * B.
+/// maximumf and minimumf of MLIR's arith dialect: NaN in either operand
+/// gives NaN, and -0 < +0.
+inline float maximumfScalar(float a, float b) {
+  if (std::isnan(a) || std::isnan(b))
+    return a + b;
+  if (a == b)
+    return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+inline float minimumfScalar(float a, float b) {
+  if (std::isnan(a) || std::isnan(b))
+    return a + b;
+  if (a == b)
+    return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+
+/// The elementwise epilogue of a fused convolution (see
+/// compress_cpu_conv2d_nchw_f32_fused) for one piece of C: when `first`, C
+/// is not read and starts as `init`; when `last`, each element becomes
+/// minimumf(maximumf((c + b_i) + residual(i, j), lo), hi) after the
+/// accumulation, b_i = rowBias[i] (or biasSplat when null), the residual at
+/// residual[i * ldr + j] (skipped when null). Row and column indices are
+/// relative to the piece.
+struct BlockEpilogue {
+  bool first = true, last = true;
+  float init = 0.0f;
+  const float *rowBias = nullptr;
+  float biasSplat = -0.0f;
+  const float *residual = nullptr;
+  int64_t ldr = 0;
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+
+  float biasOf(int64_t row) const { return rowBias ? rowBias[row] : biasSplat; }
+  float apply(float v, int64_t row, int64_t col) const {
+    v = v + biasOf(row);
+    if (residual)
+      v = v + residual[row * ldr + col];
+    return minimumfScalar(maximumfScalar(v, lo), hi);
+  }
+  /// The same epilogue for the piece starting at row `m0`, column `n0`.
+  BlockEpilogue at(int64_t m0, int64_t n0) const {
+    BlockEpilogue e = *this;
+    if (e.rowBias)
+      e.rowBias += m0;
+    if (e.residual)
+      e.residual += m0 * ldr + n0;
+    return e;
+  }
+};
+
+/// For kernels that leave the epilogue to their caller: C starts as
+/// ep->init (first) before a tile of rows x cols accumulates...
+inline void beginTile(const BlockEpilogue *ep, float *c, int64_t ldc,
+                      int64_t rows, int64_t cols) {
+  if (ep && ep->first)
+    for (int64_t i = 0; i < rows; ++i)
+      std::fill_n(c + i * ldc, cols, ep->init);
+}
+/// ... and gets the epilogue (last) after it.
+inline void endTile(const BlockEpilogue *ep, float *c, int64_t ldc,
+                    int64_t rows, int64_t cols) {
+  if (ep && ep->last)
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        c[i * ldc + j] = ep->apply(c[i * ldc + j], i, j);
+}
+
+/// A packed-A micro-kernel for MR rows: C[MR x nCols] += Ap[MR x kc] * B,
+/// with the epilogue `ep` when it is not null.
 using RowTileFn = void (*)(int64_t kc, const float *ap, const float *b,
                            int64_t panelStride, int64_t nCols, float *c,
-                           int64_t ldc);
+                           int64_t ldc, const BlockEpilogue *ep);
 /// A kernel for a few rows read in place, without K blocking.
 using SmallRowTileFn = void (*)(int64_t k, const float *a, int64_t lda,
                                 const float *b, int64_t panelStride,
-                                int64_t nCols, float *c, int64_t ldc);
+                                int64_t nCols, float *c, int64_t ldc,
+                                const BlockEpilogue *ep);
 
-/// C[M x nCols] += A[M x K] * B for one block of B16 panels: few rows go to
-/// `smallTiles` directly; otherwise A is copied, K block by K block, into
-/// equal tiles of at most MaxMr rows (128 rows run as 13+...+12, not 9 x 14
-/// and a slow 2) for `rowTiles`.
+/// C[M x nCols] += A[M x K] * B for one block of B16 panels (with the
+/// epilogue `ep` when it is not null): few rows go to `smallTiles` directly;
+/// otherwise A is copied, K block by K block, into equal tiles of at most
+/// MaxMr rows (128 rows run as 13+...+12, not 9 x 14 and a slow 2) for
+/// `rowTiles`.
 template <int MaxMr, int SmallM>
 inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
                           const SmallRowTileFn (&smallTiles)[SmallM + 1],
                           int64_t M, int64_t nCols, int64_t K, const float *A,
                           int64_t lda, const float *B, int64_t panelStride,
-                          float *C, int64_t ldc) {
+                          float *C, int64_t ldc, const BlockEpilogue *ep) {
   if (M <= SmallM) {
-    smallTiles[M](K, A, lda, B, panelStride, nCols, C, ldc);
+    smallTiles[M](K, A, lda, B, panelStride, nCols, C, ldc, ep);
     return;
   }
   alignas(64) float ap[MaxMr * kApStride];
@@ -56,8 +130,14 @@ inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
       for (int64_t i = 0; i < mr; ++i)
         std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
                     kc * sizeof(float));
+      BlockEpilogue tileEp;
+      if (ep) {
+        tileEp = ep->at(m0, 0);
+        tileEp.first = ep->first && k0 == 0;
+        tileEp.last = ep->last && k0 + kc >= K;
+      }
       rowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols, C + m0 * ldc,
-                   ldc);
+                   ldc, ep ? &tileEp : nullptr);
       m0 += mr;
     }
   }

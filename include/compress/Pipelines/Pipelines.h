@@ -38,6 +38,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "compress-cpu-lower-kernels); the program then needs "
                      "libcompress_cpu_runtime at run time"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> convEpilogues{
+      *this, "conv-epilogues",
+      llvm::cl::desc("Compute the bias, residual and clamp epilogues of f32 "
+                     "convolutions inside the kernel calls "
+                     "(compress-cpu-lower-kernels' fuse-epilogues)"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("Target CPU of the kernels: host, portable, avx2, "

@@ -23,7 +23,9 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #define DEBUG_TYPE "compress-cpu-lower-kernels"
 
@@ -60,12 +62,13 @@ std::optional<KernelChoice> readChoice(Operation *op) {
 }
 
 struct AccumulatorInit;
+struct FloatConvEpilogue;
 
 /// Builds the calls of one module and the packed weight globals they use.
 class KernelCallBuilder {
 public:
-  explicit KernelCallBuilder(ModuleOp module)
-      : module(module), symbols(module) {}
+  KernelCallBuilder(ModuleOp module, bool fuseEpilogues)
+      : module(module), symbols(module), fuseEpilogues(fuseEpilogues) {}
 
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
@@ -114,8 +117,16 @@ private:
     return init ? getConstantBytes(init) : std::nullopt;
   }
 
+  /// Appends the epilogue's arguments of the `_f32_fused` calls (init,
+  /// bias, biasSplat, residual, lo, hi, out) at the epilogue's place, and
+  /// erases the fill, the epilogue and its view of the intermediate buffer.
+  void appendFloatEpilogueArgs(OpBuilder &b, Location loc, Value c,
+                               const FloatConvEpilogue &epilogue,
+                               SmallVector<Value> &args);
+
   ModuleOp module;
   SymbolTable symbols;
+  bool fuseEpilogues;
   llvm::StringMap<memref::GlobalOp> packed;
   unsigned requantizeCount = 0;
   SmallVector<memref::GlobalOp> readGlobals;
@@ -310,6 +321,196 @@ linalg::GenericOp findRequantizeEpilogue(linalg::LinalgOp gemm, Value c) {
   return nullptr;
 }
 
+/// The buffer `value` views (through collapse/expand shapes, subviews and
+/// casts), or null when it is not a view chain.
+Value viewedBuffer(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp, memref::SubViewOp,
+             memref::CastOp, memref::ReinterpretCastOp>(def))
+      break;
+    value = def->getOperand(0);
+  }
+  return value;
+}
+
+/// An f32 convolution's epilogue that compress_cpu_*_f32_fused computes:
+/// the convolution's output buffer is filled with `init`, the convolution
+/// accumulates into it, and `epilogue` alone reads it, computing
+/// minimumf(maximumf((x + bias) + residual, lo), hi) into `out`.
+struct FloatConvEpilogue {
+  linalg::FillOp fill;
+  float init = 0.0f;
+  linalg::GenericOp epilogue;
+  Operation *view = nullptr; // the collapse_shape the epilogue reads through
+  Value bias;                // memref<F x f32> per channel, or null
+  float biasSplat = -0.0f;   // x + -0.0 is x: no bias
+  Value residual;            // the output's shape, or null
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+  Value out;
+};
+
+/// The f32 value of a constant `value`, if it is one.
+std::optional<float> constantF32(Value value) {
+  FloatAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getType().isF32())
+    return std::nullopt;
+  return static_cast<float>(attr.getValueAsDouble());
+}
+
+/// Reads the epilogue's body as the chain x -> x + bias -> x + residual ->
+/// clamp, each step optional and in this order (the two clamps in either
+/// order, which is the same function when lo <= hi). `channelMap` is the
+/// indexing map of a per-channel operand.
+bool matchEpilogueBody(linalg::GenericOp epilogue, unsigned xOperand,
+                       AffineMap channelMap, FloatConvEpilogue &match) {
+  Block *body = epilogue.getBody();
+  Value x = body->getArgument(xOperand);
+  enum Stage { kStart, kBias, kResidual, kClamp };
+  Stage stage = kStart;
+  bool haveLo = false, haveHi = false;
+  for (Operation &op : body->without_terminator()) {
+    if (op.getNumOperands() != 2 || op.getNumResults() != 1 ||
+        (op.getOperand(0) != x && op.getOperand(1) != x) ||
+        op.getOperand(0) == op.getOperand(1))
+      return false;
+    Value other = op.getOperand(0) == x ? op.getOperand(1) : op.getOperand(0);
+    auto arg = dyn_cast<BlockArgument>(other);
+    OpOperand *operand = arg && arg.getOwner() == body &&
+                                 arg.getArgNumber() < epilogue.getNumDpsInputs()
+                             ? epilogue.getDpsInputOperand(arg.getArgNumber())
+                             : nullptr;
+    if (isa<arith::AddFOp>(op)) {
+      if (stage >= kResidual)
+        return false;
+      if (std::optional<float> c = constantF32(other); c && stage == kStart) {
+        match.biasSplat = *c;
+        stage = kBias;
+      } else if (operand && stage == kStart &&
+                 epilogue.getMatchingIndexingMap(operand) == channelMap) {
+        match.bias = operand->get();
+        stage = kBias;
+      } else if (operand &&
+                 epilogue.getMatchingIndexingMap(operand).isIdentity()) {
+        match.residual = operand->get();
+        stage = kResidual;
+      } else {
+        return false;
+      }
+    } else if (isa<arith::MaximumFOp, arith::MinimumFOp>(op)) {
+      std::optional<float> c = constantF32(other);
+      bool isMax = isa<arith::MaximumFOp>(op);
+      if (!c || std::isnan(*c) || (isMax ? haveLo : haveHi))
+        return false;
+      (isMax ? match.lo : match.hi) = *c;
+      (isMax ? haveLo : haveHi) = true;
+      stage = kClamp;
+    } else {
+      return false;
+    }
+    x = op.getResult(0);
+  }
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  return yield.getNumOperands() == 1 && yield.getOperand(0) == x &&
+         match.lo <= match.hi;
+}
+
+/// The fusable epilogue of the f32 convolution `conv` (rank-4 NCHW output
+/// `c`, channels along dimension 1), if there is one.
+std::optional<FloatConvEpilogue> findFloatConvEpilogue(linalg::LinalgOp conv,
+                                                       Value c) {
+  auto alloc = c.getDefiningOp<memref::AllocOp>();
+  auto type = cast<MemRefType>(c.getType());
+  if (!alloc || !type.getLayout().isIdentity() || type.getRank() != 4 ||
+      !type.getElementType().isF32())
+    return std::nullopt;
+  FloatConvEpilogue match;
+  Value read = c; // what the epilogue reads
+  int64_t channelDim = 1;
+  for (Operation *user : c.getUsers()) {
+    if (user == conv.getOperation() || isa<memref::DeallocOp>(user))
+      continue;
+    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
+      std::optional<float> value = constantF32(fill.getInputs()[0]);
+      if (match.fill || !value || fill.getOutputs()[0] != c ||
+          fill->getBlock() != conv->getBlock() || !fill->isBeforeInBlock(conv))
+        return std::nullopt;
+      match.fill = fill;
+      match.init = *value;
+      continue;
+    }
+    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(user)) {
+      if (match.view || !collapse->hasOneUse())
+        return std::nullopt;
+      auto groups = collapse.getReassociationIndices();
+      auto it = llvm::find_if(groups, [](const ReassociationIndices &g) {
+        return llvm::is_contained(g, 1);
+      });
+      // -1: the channels are merged with other dimensions (no per-channel
+      // operand can match).
+      channelDim = it->size() == 1 ? it - groups.begin() : -1;
+      match.view = collapse;
+      read = collapse.getResult();
+      user = *collapse->user_begin();
+    }
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (match.epilogue || !generic)
+      return std::nullopt;
+    match.epilogue = generic;
+  }
+  linalg::GenericOp epilogue = match.epilogue;
+  if (!match.fill || !epilogue || epilogue->getBlock() != conv->getBlock() ||
+      !conv->isBeforeInBlock(epilogue) || !epilogue.hasPureBufferSemantics() ||
+      epilogue.getNumDpsInits() != 1 || epilogue.hasIndexSemantics() ||
+      epilogue.getNumReductionLoops() != 0 ||
+      !onlyPureOpsBetween(conv, epilogue))
+    return std::nullopt;
+  // x: the one input reading the convolution's output, with an identity map.
+  std::optional<unsigned> xOperand;
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    if (input->get() != read)
+      continue;
+    if (xOperand || !epilogue.getMatchingIndexingMap(input).isIdentity())
+      return std::nullopt;
+    xOperand = input->getOperandNumber();
+  }
+  OpOperand *outOperand = epilogue.getDpsInitOperand(0);
+  match.out = outOperand->get();
+  auto outType = cast<MemRefType>(match.out.getType());
+  if (!xOperand || !epilogue.getMatchingIndexingMap(outOperand).isIdentity() ||
+      outType.getShape() != cast<MemRefType>(read.getType()).getShape() ||
+      !outType.getElementType().isF32() ||
+      !memref::isStaticShapeAndContiguousRowMajor(outType))
+    return std::nullopt;
+  MLIRContext *ctx = conv->getContext();
+  AffineMap channelMap =
+      channelDim < 0 ? AffineMap()
+                     : AffineMap::get(epilogue.getNumLoops(), 0,
+                                      getAffineDimExpr(channelDim, ctx));
+  if (!matchEpilogueBody(epilogue, *xOperand, channelMap, match))
+    return std::nullopt;
+  if (match.bias) {
+    auto biasType = cast<MemRefType>(match.bias.getType());
+    if (biasType.getRank() != 1 ||
+        biasType.getDimSize(0) != type.getDimSize(1) ||
+        !biasType.getElementType().isF32() ||
+        !memref::isStaticShapeAndContiguousRowMajor(biasType))
+      return std::nullopt;
+  }
+  if (match.residual && !memref::isStaticShapeAndContiguousRowMajor(
+                            cast<MemRefType>(match.residual.getType())))
+    return std::nullopt;
+  // The call writes `out` from the start (the fill) while it still reads the
+  // convolution's input and the residual: `out` must be a buffer of its own.
+  Value outBuffer = viewedBuffer(match.out);
+  if (!outBuffer.getDefiningOp<memref::AllocOp>() ||
+      outBuffer == viewedBuffer(conv.getDpsInputs()[0]) ||
+      (match.residual && outBuffer == viewedBuffer(match.residual)) ||
+      (match.bias && outBuffer == viewedBuffer(match.bias)))
+    return std::nullopt;
+  return match;
+}
+
 /// The leading stride of a 2-D buffer whose last stride is 1.
 std::optional<int64_t> rowStride(Value memref) {
   auto type = cast<MemRefType>(memref.getType());
@@ -492,6 +693,32 @@ void KernelCallBuilder::eraseDeadAccumulators() {
   }
 }
 
+void KernelCallBuilder::appendFloatEpilogueArgs(
+    OpBuilder &b, Location loc, Value c, const FloatConvEpilogue &epilogue,
+    SmallVector<Value> &args) {
+  // After everything the output's address depends on; nothing between the
+  // convolution and here touches memory.
+  b.setInsertionPoint(epilogue.epilogue);
+  auto bits = [&](float value) {
+    uint32_t word;
+    std::memcpy(&word, &value, sizeof(word));
+    return i64(b, loc, static_cast<int64_t>(word));
+  };
+  args.append(
+      {bits(epilogue.init),
+       epilogue.bias ? address(b, loc, epilogue.bias) : i64(b, loc, 0),
+       bits(epilogue.biasSplat),
+       epilogue.residual ? address(b, loc, epilogue.residual) : i64(b, loc, 0),
+       bits(epilogue.lo), bits(epilogue.hi), address(b, loc, epilogue.out)});
+  // The call goes where the epilogue was.
+  b.setInsertionPointAfter(epilogue.epilogue);
+  epilogue.epilogue->erase();
+  if (epilogue.view)
+    epilogue.view->erase();
+  epilogue.fill->erase();
+  droppedAccumulators.push_back(c.getDefiningOp<memref::AllocOp>());
+}
+
 LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
                                            const KernelChoice &choice) {
   std::optional<ConvMatch> conv = matchConv(op);
@@ -521,8 +748,16 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
     args.append({n(conv->kernelH), n(conv->kernelW), n(conv->outH),
                  n(conv->outW), n(conv->strides[0]), n(conv->strides[1]),
                  n(conv->dilations[0]), n(conv->dilations[1]),
-                 address(b, loc, input), address(b, loc, filter),
-                 address(b, loc, output), n(choice.threads)});
+                 address(b, loc, input), address(b, loc, filter)});
+    if (isFloat && fuseEpilogues)
+      if (std::optional<FloatConvEpilogue> epilogue =
+              findFloatConvEpilogue(op, output)) {
+        appendFloatEpilogueArgs(b, loc, output, *epilogue, args);
+        args.push_back(n(choice.threads));
+        call(b, loc, "compress_cpu_depthwise_conv2d_nchw_f32_fused", args);
+        return success();
+      }
+    args.append({address(b, loc, output), n(choice.threads)});
     call(b, loc,
          isFloat ? "compress_cpu_depthwise_conv2d_nchw_f32"
                  : "compress_cpu_depthwise_conv2d_nchw_u8s8",
@@ -573,6 +808,14 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
         epilogue.erase();
         return success();
       }
+  if (isFloat && fuseEpilogues)
+    if (std::optional<FloatConvEpilogue> epilogue =
+            findFloatConvEpilogue(op, output)) {
+      appendFloatEpilogueArgs(b, loc, output, *epilogue, args);
+      args.push_back(n(choice.threads));
+      call(b, loc, "compress_cpu_conv2d_nchw_f32_fused", args);
+      return success();
+    }
   args.append({address(b, loc, output), n(choice.threads)});
   call(b, loc,
        isFloat ? "compress_cpu_conv2d_nchw_f32"
@@ -656,13 +899,15 @@ void KernelCallBuilder::eraseDeadGlobals() {
 
 struct LowerKernelsPass
     : public compress::impl::CompressCPULowerKernelsBase<LowerKernelsPass> {
+  using CompressCPULowerKernelsBase::CompressCPULowerKernelsBase;
+
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> marked;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (hasCPUKernel(op) && op.hasPureBufferSemantics())
         marked.push_back(op);
     });
-    KernelCallBuilder builder(getOperation());
+    KernelCallBuilder builder(getOperation(), fuseEpilogues);
     for (linalg::LinalgOp op : marked) {
       std::optional<KernelChoice> choice = readChoice(op);
       if (!choice) {

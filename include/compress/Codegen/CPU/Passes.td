@@ -246,7 +246,24 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     Programs that contain such calls need the library at run time:
     `compress-run` links it in; for `mlir-runner`, pass
     `-shared-libs=<build>/lib/libcompress_cpu_runtime.so`.
+
+    With `fuse-epilogues` (the default), an f32 convolution or depthwise
+    convolution whose output buffer is only filled with a constant, computed
+    and read by one elementwise `linalg.generic` of the form
+    `clamp((x + bias) + residual, lo, hi)` (each step optional: `bias` a
+    constant or a per-channel vector, `residual` another buffer of the
+    output's shape, the clamp `arith.maximumf`/`arith.minimumf` with
+    constants) becomes one `compress_cpu_*_f32_fused` call that writes the
+    epilogue's output directly; the fill, the epilogue and the intermediate
+    buffer go away. The kernel applies the steps in the same order with the
+    same semantics, so the results are bit-identical. Any other epilogue is
+    left as a separate op.
   }];
+  let options = [
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Compute the bias, residual and clamp epilogues of f32 "
+           "convolutions in the kernel call">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",

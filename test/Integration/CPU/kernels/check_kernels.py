@@ -8,10 +8,18 @@ float kernels within |y - ref| <= 1e-5 * (|A| @ |B|) + 1e-6 elementwise (the
 float32 rounding of a sum of products in any order).
 
   check_kernels.py --compress-run BIN --out DIR --cpu CPU [--threads T] \
-      (gemm-f32 | gemm-u8s8 | conv-f32 | conv-u8s8)
+      (gemm-f32 | gemm-u8s8 | conv-f32 | conv-u8s8 | conv-f32-epilogue)
 
 It also checks that the kernels were used: `compress-opt` with
 --compress-lower-to-cpu must leave no linalg op and call the library.
+
+conv-f32-epilogue: the f32 convolutions started from a constant fill and
+followed by an elementwise epilogue (bias, residual, clamp; some residual
+values NaN), which compress-cpu-lower-kernels computes in the kernel call.
+Checked against numpy within the bound above (plus the epilogue's terms; NaN
+exactly where numpy has NaN), bit for bit against the same program compiled
+with conv-epilogues=false, and the fused call must be there (except for
+grouped convolutions, which have no fused form).
 """
 import argparse
 import os
@@ -157,7 +165,77 @@ def conv_ref(x, w, stride, dilation, groups):
     return out
 
 
-def conv_model(shape, kind, rng):
+# The epilogue forms conv-f32-epilogue cycles through: (bias, residual,
+# clamp steps in body order); bias is "row" (per channel), a constant or None.
+EPILOGUES = [
+    ("row", True, [("max", 0.0), ("min", 6.0)]),
+    (0.5, False, [("max", 0.0)]),
+    (None, True, [("min", 1.5), ("max", -1.0)]),
+    ("row", False, []),
+]
+EPILOGUE_FILL = 0.25
+
+
+def epilogue_text(form, f, out_t, bias, rng, ref, mag):
+    """The epilogue `form` on %r (declarations, op, extra arguments and
+    inputs) and its effect on the float64 reference and the bound's
+    magnitudes."""
+    bias_kind, has_residual, clamps = form
+    residual = rng.standard_normal(ref.shape).astype(np.float32)
+    residual.flat[::37] = np.nan
+    decls, args, inputs, body = [], [], [], []
+    operands, types, maps, block = ["%r"], [out_t], ["#id"], ["%v0: f32"]
+    value = "%v0"
+    if bias_kind == "row":
+        decls.append(f"  %b = arith.constant {dense(bias)} : {ttype((f,), 'f32')}")
+        operands.append("%b")
+        types.append(ttype((f,), "f32"))
+        maps.append("#ch")
+        block.append("%vb: f32")
+        body.append(f"    %s1 = arith.addf {value}, %vb : f32")
+        value = "%s1"
+        ref = ref + bias.reshape(1, f, 1, 1)
+        mag = mag + np.abs(bias).reshape(1, f, 1, 1)
+    elif bias_kind is not None:
+        decls.append(f"  %cb = arith.constant {bias_kind!r} : f32")
+        body.append(f"    %s1 = arith.addf %cb, {value} : f32")
+        value = "%s1"
+        ref = ref + bias_kind
+        mag = mag + abs(bias_kind)
+    if has_residual:
+        args.append(f"%res: {out_t}")
+        inputs.append(("res", residual))
+        operands.append("%res")
+        types.append(out_t)
+        maps.append("#id")
+        block.append("%vr: f32")
+        body.append(f"    %s2 = arith.addf %vr, {value} : f32")
+        value = "%s2"
+        ref = ref + residual
+        mag = mag + np.abs(np.nan_to_num(residual))
+    for i, (kind, limit) in enumerate(clamps):
+        decls.append(f"  %k{i} = arith.constant {limit!r} : f32")
+        op = "maximumf" if kind == "max" else "minimumf"
+        body.append(f"    %c{i} = arith.{op} {value}, %k{i} : f32")
+        value = f"%c{i}"
+        ref = (np.maximum if kind == "max" else np.minimum)(ref, limit)
+    text = "\n".join(decls) + f"""
+  %e2 = tensor.empty() : {out_t}
+  %y = linalg.generic {{indexing_maps = [{", ".join(maps)}, #id],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
+      ins({", ".join(operands)} : {", ".join(types)}) outs(%e2 : {out_t}) {{
+  ^bb0({", ".join(block)}, %out: f32):
+""" + "\n".join(body) + f"""
+    linalg.yield {value} : f32
+  }} -> {out_t}
+"""
+    return text, args, inputs, ref, mag
+
+
+def conv_model(shape, kind, rng, epilogue=None):
+    """A convolution started from a per-channel broadcast, or with
+    `epilogue` (an EPILOGUES form, f32 only) from a constant fill and
+    followed by that epilogue."""
     n, c, h, wd, f, kh, kw, s, d, groups, depthwise = shape
     cg = c // groups
     oh = (h - d * (kh - 1) - 1) // s + 1
@@ -237,6 +315,21 @@ def conv_model(shape, kind, rng):
     linalg.yield %q : i32
   }} -> {out_t}
 """
+    if epilogue is not None:
+        ref = conv_ref(x, w, s, d, groups) + EPILOGUE_FILL
+        mag = conv_ref(np.abs(x), np.abs(w), s, d, groups) + EPILOGUE_FILL
+        text, args, inputs, ref, mag = epilogue_text(epilogue, f, out_t, init,
+                                                     rng, ref, mag)
+        mlir = f"""#id = affine_map<(n, f, h, w) -> (n, f, h, w)>
+#ch = affine_map<(n, f, h, w) -> (f)>
+func.func @main(%x: {in_t}{"".join(", " + a for a in args)}) -> {out_t} {{
+{wdecl}  %fill = arith.constant {EPILOGUE_FILL!r} : f32
+  %e = tensor.empty() : {out_t}
+  %init = linalg.fill ins(%fill : f32) outs(%e : {out_t}) -> {out_t}
+{conv}{text}  return %y : {out_t}
+}}
+"""
+        return mlir, [("x", x)] + inputs, ref, 1e-5 * mag + 1e-6
     mlir = f"""func.func @main(%x: {in_t}) -> {out_t} {{
 {wdecl}  %bias = arith.constant {dense(init)} : {ttype((f,), acc)}
   %e = tensor.empty() : {out_t}
@@ -256,19 +349,38 @@ def conv_model(shape, kind, rng):
     return mlir, [("x", x)], ref, bound
 
 
-def run_case(args, name, mlir, inputs, ref, bound):
-    path = os.path.join(args.out, name)
-    with open(path + ".mlir", "w") as f:
-        f.write(mlir)
+def run_model(args, path, inputs, options="", suffix=""):
     cmd = [args.compress_run, path + ".mlir", "--progress=off", "--quiet",
-           f"--lower-options=cpu={args.cpu} threads={args.threads}"]
+           f"--lower-options=cpu={args.cpu} threads={args.threads}{options}"]
     for tag, value in inputs:
         file = f"{path}.{tag}.npy"
         np.save(file, value.view(np.int8) if value.dtype == np.uint8 else value)
         cmd += ["--input", file]
-    cmd += ["--output", path + ".out.npy"]
+    cmd += ["--output", path + suffix + ".out.npy"]
     subprocess.run(cmd, check=True)
-    got = np.load(path + ".out.npy")
+    return np.load(path + suffix + ".out.npy")
+
+
+def run_case(args, name, mlir, inputs, ref, bound, fused=None):
+    """fused: None, or whether the lowering must call an `_f32_fused`
+    kernel (the result is then also compared bit for bit with the unfused
+    lowering)."""
+    path = os.path.join(args.out, name)
+    with open(path + ".mlir", "w") as f:
+        f.write(mlir)
+    got = run_model(args, path, inputs)
+    if fused is not None:
+        unfused = run_model(args, path, inputs, " conv-epilogues=false",
+                            ".unfused")
+        if not np.array_equal(got.view(np.uint32), unfused.view(np.uint32)):
+            bad = np.argwhere(got.view(np.uint32) != unfused.view(np.uint32))
+            sys.exit(f"FAIL {name}: fused and unfused epilogues differ at "
+                     f"{len(bad)} elements, first {bad[0].tolist()}: "
+                     f"{got[tuple(bad[0])]} != {unfused[tuple(bad[0])]}")
+        nan = np.isnan(ref)
+        if not np.array_equal(np.isnan(got), nan):
+            sys.exit(f"FAIL {name}: NaN where numpy has none, or missing")
+        got, ref, bound = got[~nan], ref[~nan], bound[~nan]
     if bound is None:
         if got.dtype != np.int32 or not np.array_equal(got.astype(np.int64), ref):
             bad = np.argwhere(got.astype(np.int64) != ref)
@@ -287,6 +399,8 @@ def run_case(args, name, mlir, inputs, ref, bound):
         check=True, capture_output=True, text=True).stdout
     if "call @compress_cpu_" not in lowered:
         sys.exit(f"FAIL {name}: no call into the kernel library")
+    if fused and "_f32_fused(" not in lowered:
+        sys.exit(f"FAIL {name}: the epilogue was not fused into the call")
     print(f"ok {name}")
 
 
@@ -298,7 +412,7 @@ def main():
     p.add_argument("--cpu", required=True)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "conv-f32",
-                                     "conv-u8s8"])
+                                     "conv-u8s8", "conv-f32-epilogue"])
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = np.random.default_rng(2026)
@@ -312,6 +426,13 @@ def main():
                             f"{'' if constant_b else '-arg'}")
                     run_case(args, name, *gemm_model(m, k, n, kind, transposed,
                                                      constant_b, rng))
+    elif args.suite == "conv-f32-epilogue":
+        for i, shape in enumerate(CONV_SHAPES):
+            form = EPILOGUES[i % len(EPILOGUES)]
+            name = f"{args.suite}{i % len(EPILOGUES)}-" + "-".join(
+                str(v) for v in shape[:10])
+            run_case(args, name, *conv_model(shape, "f32", rng, form),
+                     fused=shape[9] == 1 or shape[10])
     else:
         for shape in CONV_SHAPES:
             case = conv_model(shape, kind, rng)
