@@ -217,13 +217,20 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
     int64_t dw, const float *in, const float *Wt, float *out, int64_t threads);
 // The depthwise convolution with the epilogue of
-// compress_cpu_conv2d_nchw_f32_fused (b[c] per channel).
+// compress_cpu_conv2d_nchw_f32_fused (b[c] per channel), of the input padded
+// by padTop/padLeft/padBottom/padRight rows and columns of padValue (bits of
+// an f32): `in` is the N x C x H x W tensor before padding, and the window
+// positions index the padded one, (H + padTop + padBottom) x (W + padLeft +
+// padRight). Each thread pads one channel plane at a time in a buffer of its
+// own, in cache.
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32_fused(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-    int64_t dw, const float *in, const float *Wt, int64_t initBits,
-    const float *bias, int64_t biasSplatBits, const float *residual,
-    int64_t loBits, int64_t hiBits, float *out, int64_t threads);
+    int64_t dw, int64_t padTop, int64_t padLeft, int64_t padBottom,
+    int64_t padRight, int64_t padValueBits, const float *in, const float *Wt,
+    int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, float *out,
+    int64_t threads);
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,

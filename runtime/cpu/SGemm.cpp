@@ -33,12 +33,15 @@ namespace compress::cpu {
 // C[0:M, 0:nCols] += A[0:M, 0:K] * B where B holds ceil(nCols / 16) B16
 // panels of K rows, panel p starting at B + p * panelStride. Implemented in
 // SGemmAvx2.cpp and SGemmAvx512.cpp.
+// With aBlocked, A is one K block (K <= 256) with the padded row stride
+// lda = sgemm::blockedRowStride(K), which the kernels read in place.
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
-                    int64_t ldc, const sgemm::BlockEpilogue *ep);
+                    int64_t ldc, const sgemm::BlockEpilogue *ep, bool aBlocked);
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
-                      float *C, int64_t ldc, const sgemm::BlockEpilogue *ep);
+                      float *C, int64_t ldc, const sgemm::BlockEpilogue *ep,
+                      bool aBlocked);
 /// A piece of one packed panel row whose source pixels are equally spaced
 /// (by the horizontal stride) in the input: panel lanes [dst, dst + len) take
 /// in[kOffset + srcOffset + t * sw], t < len. Defined identically in the ISA
@@ -79,7 +82,7 @@ namespace {
 using sgemm::BlockEpilogue;
 using SgemmBlockFn = void (*)(int64_t, int64_t, int64_t, const float *, int64_t,
                               const float *, int64_t, float *, int64_t,
-                              const BlockEpilogue *);
+                              const BlockEpilogue *, bool);
 using DepthwisePlaneFn = void (*)(const float *, int64_t, const float *,
                                   int64_t, int64_t, float *, int64_t, int64_t,
                                   int64_t, int64_t, int64_t, int64_t,
@@ -133,9 +136,12 @@ void portableRowTile(int64_t kc, const float *ap, const float *b,
                             nCols - n);
 }
 
+/// The portable path copies A tiles whether or not A is already blocked
+/// (`aBlocked` only allows reading it in place).
 void sgemmBlockPortable(int64_t M, int64_t nCols, int64_t K, const float *A,
                         int64_t lda, const float *B, int64_t panelStride,
-                        float *C, int64_t ldc, const BlockEpilogue *ep) {
+                        float *C, int64_t ldc, const BlockEpilogue *ep,
+                        bool /*aBlocked*/) {
   using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
                              int64_t, float *, int64_t);
   static constexpr RowTileFn rowTiles[] = {
@@ -350,7 +356,7 @@ void sgemmPacked(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
     for (int64_t nb = n0; nb < n1; nb += kNc) {
       int64_t nc = std::min(kNc, n1 - nb);
       block(m1 - m0, nc, K, A + m0 * lda, lda, Bp + (nb / kPanel) * K * kPanel,
-            K * kPanel, C + m0 * ldc + nb, ldc, nullptr);
+            K * kPanel, C + m0 * ldc + nb, ldc, nullptr, false);
     }
   });
 }
@@ -507,22 +513,36 @@ compress_cpu_sgemm(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
   sgemmPacked(isa, M, N, K, A, lda, Bp.get(), C, ldc, threads);
 }
 
-// The packed filter is the FCHW filter itself: per group it already is the
-// row-major Fg x (Cg * KH * KW) matrix the GEMM takes as A, and the kernels
-// copy A tiles into their own layout anyway (a few percent of the work at
-// most), so a private layout would only tie compiled models to one ISA's
-// tile shape.
+// The packed filter: per group, the row-major Fg x (Cg * KH * KW) matrix the
+// GEMM takes as A, cut into K blocks of kConvKc columns, each block stored
+// as Fg rows with the padded stride sgemm::blockedRowStride(kc). The row
+// tiles of every ISA read such a block in place (any tile height), so the
+// layout ties a compiled model to no ISA, and no A tile is copied at run
+// time.
 COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_f32(
     int64_t F, int64_t Cg, int64_t KH, int64_t KW, int64_t groups) {
-  (void)groups;
-  return F * Cg * KH * KW;
+  (void)groups; // every group has the same blocks
+  int64_t Kc = Cg * KH * KW, rowFloats = 0;
+  for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc)
+    rowFloats += sgemm::blockedRowStride(std::min(kConvKc, Kc - k0));
+  return F * rowFloats;
 }
 
 COMPRESS_CPU_EXPORT void
 compress_cpu_pack_conv_filter_f32(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
                                   int64_t groups, const float *W, float *Wp) {
-  (void)groups;
-  std::memcpy(Wp, W, F * Cg * KH * KW * sizeof(float));
+  int64_t Kc = Cg * KH * KW, Fg = F / groups;
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
+      int64_t kc = std::min(kConvKc, Kc - k0);
+      int64_t stride = sgemm::blockedRowStride(kc);
+      for (int64_t f = 0; f < Fg; ++f) {
+        std::memcpy(Wp + f * stride, W + (g * Fg + f) * Kc + k0,
+                    kc * sizeof(float));
+        std::fill(Wp + f * stride + kc, Wp + (f + 1) * stride, 0.0f);
+      }
+      Wp += Fg * stride;
+    }
 }
 
 } // extern "C"
@@ -544,6 +564,9 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   int64_t Kc = Cg * KH * KW, P = OH * OW;
   if (Kc <= 0 || Fg <= 0)
     return;
+  // Floats of one group's packed filter.
+  int64_t groupFloats =
+      compress_cpu_packed_conv_filter_size_f32(F, Cg, KH, KW, groups) / groups;
   SgemmBlockFn block = selectSgemmBlock(isa);
   PackIm2colFn pack = selectPackIm2col(isa);
   ConvGeometry geo{H, W, KH, KW, OW, sh, sw, dh, dw};
@@ -563,7 +586,7 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
       int64_t item = t / chunks, n = item / groups, g = item % groups;
       auto [p0, p1] = splitRange(P, kPanel, chunks, t % chunks);
       const float *inG = in + (n * C + g * Cg) * H * W;
-      const float *wG = Wp + g * Fg * Kc;
+      const float *wG = Wp + g * groupFloats;
       int64_t outOffset = (n * F + g * Fg) * P;
       float *outG = out + outOffset;
       for (int64_t pb = p0; pb < p1; pb += kNc) {
@@ -580,15 +603,18 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
             blockEp.residual += outOffset + pb;
           blockEp.ldr = P;
         }
+        const float *wBlock = wG; // this K block's filter rows
         for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
           int64_t kc = std::min(kConvKc, Kc - k0);
+          int64_t stride = sgemm::blockedRowStride(kc);
           im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
           pack(inG, scratch.kOffsets.get(), kc, nc, sw, scratch.runs.get(),
                scratch.runBegin.get(), scratch.block.get());
           blockEp.first = k0 == 0;
           blockEp.last = k0 + kc >= Kc;
-          block(Fg, nc, kc, wG + k0, Kc, scratch.block.get(), kc * kPanel,
-                outG + pb, P, ep ? &blockEp : nullptr);
+          block(Fg, nc, kc, wBlock, stride, scratch.block.get(), kc * kPanel,
+                outG + pb, P, ep ? &blockEp : nullptr, /*aBlocked=*/true);
+          wBlock += Fg * stride;
         }
       }
     }
@@ -604,15 +630,41 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   }
 }
 
+/// Padding applied to each input plane on the fly.
+struct PlanePadding {
+  int64_t top = 0, left = 0, bottom = 0, right = 0;
+  float value = 0.0f;
+  bool any() const { return top || left || bottom || right; }
+};
+
+thread_local ScratchBuffer paddedPlaneScratch;
+
+/// Copies an H x W plane into `dst` ((H + top + bottom) x (W + left +
+/// right)) surrounded by the padding value.
+void padPlane(const float *src, int64_t H, int64_t W, const PlanePadding &pad,
+              float *dst) {
+  int64_t Wp = W + pad.left + pad.right;
+  std::fill_n(dst, pad.top * Wp, pad.value);
+  for (int64_t h = 0; h < H; ++h) {
+    float *row = dst + (pad.top + h) * Wp;
+    std::fill_n(row, pad.left, pad.value);
+    std::memcpy(row + pad.left, src + h * W, W * sizeof(float));
+    std::fill_n(row + pad.left + W, pad.right, pad.value);
+  }
+  std::fill_n(dst + (pad.top + H) * Wp, pad.bottom * Wp, pad.value);
+}
+
 void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
                         int64_t KH, int64_t KW, int64_t OH, int64_t OW,
                         int64_t sh, int64_t sw, int64_t dh, int64_t dw,
                         const float *in, const float *Wt,
-                        const BlockEpilogue *ep, float *out, int64_t threads) {
+                        const BlockEpilogue *ep, float *out, int64_t threads,
+                        const PlanePadding &pad = PlanePadding()) {
   if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
     return;
   DepthwisePlaneFn plane = selectDepthwisePlane(isa);
   int64_t planes = N * C, planeSize = OH * OW;
+  int64_t Hp = H + pad.top + pad.bottom, Wp = W + pad.left + pad.right;
   int nThreads = threadsFor(threads, 2.0 * planes * OH * OW * KH * KW, planes);
   parallelFor(nThreads, planes, [&](int64_t nc) {
     int64_t c = nc % C;
@@ -627,8 +679,15 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
       planeEp.ldr = OW;
       planeEp.first = planeEp.last = true;
     }
-    plane(in + nc * H * W, W, Wt + c * KH * KW, KH, KW, out + nc * planeSize,
-          OH, OW, sh, sw, dh, dw, ep ? &planeEp : nullptr);
+    const float *src = in + nc * H * W;
+    if (pad.any()) {
+      float *padded = reinterpret_cast<float *>(
+          paddedPlaneScratch.get(Hp * Wp * sizeof(float)));
+      padPlane(src, H, W, pad, padded);
+      src = padded;
+    }
+    plane(src, Wp, Wt + c * KH * KW, KH, KW, out + nc * planeSize, OH, OW, sh,
+          sw, dh, dw, ep ? &planeEp : nullptr);
   });
 }
 
@@ -686,13 +745,17 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32_fused(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-    int64_t dw, const float *in, const float *Wt, int64_t initBits,
-    const float *bias, int64_t biasSplatBits, const float *residual,
-    int64_t loBits, int64_t hiBits, float *out, int64_t threads) {
+    int64_t dw, int64_t padTop, int64_t padLeft, int64_t padBottom,
+    int64_t padRight, int64_t padValueBits, const float *in, const float *Wt,
+    int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, float *out,
+    int64_t threads) {
   BlockEpilogue ep =
       makeConvEpilogue(initBits, bias, biasSplatBits, residual, loBits, hiBits);
+  PlanePadding pad{padTop, padLeft, padBottom, padRight,
+                   floatFromBits(padValueBits)};
   depthwiseConv2dF32(isa, N, C, H, W, KH, KW, OH, OW, sh, sw, dh, dw, in, Wt,
-                     &ep, out, threads);
+                     &ep, out, threads, pad);
 }
 
 } // extern "C"

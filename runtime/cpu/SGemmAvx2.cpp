@@ -31,7 +31,6 @@ struct PixelRun {
 
 namespace {
 
-using sgemm::kApStride;
 using sgemm::kKc;
 using sgemm::kPanel;
 using sgemm::RowTileFn;
@@ -95,13 +94,13 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
 // The epilogue runs around the tiles (sgemm::beginTile/endTile), on rows
 // that are in L1.
 template <int MR>
-void packedRowTile(int64_t kc, const float *ap, const float *b,
+void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
                    const sgemm::BlockEpilogue *ep) {
   sgemm::beginTile(ep, c, ldc, MR, nCols);
   for (int64_t n = 0; n < nCols; n += kPanel)
-    microKernel<MR, 1>(kc, ap, kApStride, b + (n / kPanel) * panelStride,
-                       panelStride, c + n, ldc, nCols - n);
+    microKernel<MR, 1>(kc, ap, lda, b + (n / kPanel) * panelStride, panelStride,
+                       c + n, ldc, nCols - n);
   sgemm::endTile(ep, c, ldc, MR, nCols);
 }
 
@@ -159,10 +158,11 @@ void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
 
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
-                    int64_t ldc, const sgemm::BlockEpilogue *ep) {
+                    int64_t ldc, const sgemm::BlockEpilogue *ep,
+                    bool aBlocked) {
   sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
                                         nCols, K, A, lda, B, panelStride, C,
-                                        ldc, ep);
+                                        ldc, ep, aBlocked);
 }
 
 void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,

@@ -32,7 +32,6 @@ struct PixelRun {
 
 namespace {
 
-using sgemm::kApStride;
 using sgemm::kKc;
 using sgemm::kPanel;
 using sgemm::RowTileFn;
@@ -145,17 +144,17 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
 
 /// One tile of MR rows (from the A buffer) across nCols columns of B.
 template <int MR>
-void packedRowTile(int64_t kc, const float *ap, const float *b,
+void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
                    const sgemm::BlockEpilogue *ep) {
   for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     if (nCols - n > kPanel)
-      microKernel<MR, 2>(kc, ap, kApStride, bn, panelStride, c + n, ldc,
-                         nCols - n, ep, n);
+      microKernel<MR, 2>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n,
+                         ep, n);
     else
-      microKernel<MR, 1>(kc, ap, kApStride, bn, panelStride, c + n, ldc,
-                         nCols - n, ep, n);
+      microKernel<MR, 1>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n,
+                         ep, n);
   }
 }
 
@@ -285,10 +284,11 @@ void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
 
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
-                      float *C, int64_t ldc, const sgemm::BlockEpilogue *ep) {
+                      float *C, int64_t ldc, const sgemm::BlockEpilogue *ep,
+                      bool aBlocked) {
   sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
                                         nCols, K, A, lda, B, panelStride, C,
-                                        ldc, ep);
+                                        ldc, ep, aBlocked);
 }
 
 void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,

@@ -93,28 +93,37 @@ inline void endTile(const BlockEpilogue *ep, float *c, int64_t ldc,
         c[i * ldc + j] = ep->apply(c[i * ldc + j], i, j);
 }
 
-/// A packed-A micro-kernel for MR rows: C[MR x nCols] += Ap[MR x kc] * B,
-/// with the epilogue `ep` when it is not null.
-using RowTileFn = void (*)(int64_t kc, const float *ap, const float *b,
-                           int64_t panelStride, int64_t nCols, float *c,
-                           int64_t ldc, const BlockEpilogue *ep);
+/// A packed-A micro-kernel for MR rows: C[MR x nCols] += Ap[MR x kc] * B
+/// (row i of Ap at ap + i * lda, lda a padded stride), with the epilogue
+/// `ep` when it is not null.
+using RowTileFn = void (*)(int64_t kc, const float *ap, int64_t lda,
+                           const float *b, int64_t panelStride, int64_t nCols,
+                           float *c, int64_t ldc, const BlockEpilogue *ep);
 /// A kernel for a few rows read in place, without K blocking.
 using SmallRowTileFn = void (*)(int64_t k, const float *a, int64_t lda,
                                 const float *b, int64_t panelStride,
                                 int64_t nCols, float *c, int64_t ldc,
                                 const BlockEpilogue *ep);
 
+/// The row stride of a K block of kc columns of A laid out for the row
+/// tiles: kc rounded up to 16 floats, plus 16 so that consecutive rows do
+/// not share L1 sets. Also the layout of packed convolution filters.
+inline int64_t blockedRowStride(int64_t kc) { return (kc + 15) / 16 * 16 + 16; }
+
 /// C[M x nCols] += A[M x K] * B for one block of B16 panels (with the
 /// epilogue `ep` when it is not null): few rows go to `smallTiles` directly;
-/// otherwise A is copied, K block by K block, into equal tiles of at most
-/// MaxMr rows (128 rows run as 13+...+12, not 9 x 14 and a slow 2) for
-/// `rowTiles`.
+/// otherwise A runs K block by K block in equal tiles of at most MaxMr rows
+/// (128 rows run as 13+...+12, not 9 x 14 and a slow 2) through `rowTiles`.
+/// The tiles are copied into a buffer with a padded row stride, unless
+/// `aBlocked`: then K <= kKc and A already is such a block (lda =
+/// blockedRowStride(K)), read in place.
 template <int MaxMr, int SmallM>
 inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
                           const SmallRowTileFn (&smallTiles)[SmallM + 1],
                           int64_t M, int64_t nCols, int64_t K, const float *A,
                           int64_t lda, const float *B, int64_t panelStride,
-                          float *C, int64_t ldc, const BlockEpilogue *ep) {
+                          float *C, int64_t ldc, const BlockEpilogue *ep,
+                          bool aBlocked = false) {
   if (M <= SmallM) {
     smallTiles[M](K, A, lda, B, panelStride, nCols, C, ldc, ep);
     return;
@@ -127,17 +136,23 @@ inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
     int64_t m0 = 0;
     for (int64_t t = 0; t < tiles; ++t) {
       int64_t mr = base + (t < extra);
-      for (int64_t i = 0; i < mr; ++i)
-        std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
-                    kc * sizeof(float));
+      const float *tile = A + m0 * lda;
+      int64_t tileStride = lda;
+      if (!aBlocked) {
+        for (int64_t i = 0; i < mr; ++i)
+          std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
+                      kc * sizeof(float));
+        tile = ap;
+        tileStride = kApStride;
+      }
       BlockEpilogue tileEp;
       if (ep) {
         tileEp = ep->at(m0, 0);
         tileEp.first = ep->first && k0 == 0;
         tileEp.last = ep->last && k0 + kc >= K;
       }
-      rowTiles[mr](kc, ap, B + k0 * kPanel, panelStride, nCols, C + m0 * ldc,
-                   ldc, ep ? &tileEp : nullptr);
+      rowTiles[mr](kc, tile, tileStride, B + k0 * kPanel, panelStride, nCols,
+                   C + m0 * ldc, ldc, ep ? &tileEp : nullptr);
       m0 += mr;
     }
   }

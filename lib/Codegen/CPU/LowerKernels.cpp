@@ -511,6 +511,122 @@ std::optional<FloatConvEpilogue> findFloatConvEpilogue(linalg::LinalgOp conv,
   return match;
 }
 
+/// A padded convolution input that the kernel pads itself: `padded` is a
+/// fresh buffer that only a constant fill, one copy of `source` into its
+/// interior, the convolution and deallocations use.
+struct ImplicitPadding {
+  Operation *fill = nullptr; // linalg.fill, or a linalg.map of a constant
+  memref::CopyOp copy;
+  memref::SubViewOp interior;
+  memref::AllocOp padded;
+  Value source;
+  int64_t top = 0, left = 0, bottom = 0, right = 0;
+  float value = 0.0f;
+};
+
+/// Whether no op strictly between `from` and `to` (same block) may write
+/// the buffer `buffer` views: each write's target is known and views another
+/// buffer.
+bool noWritesBetween(Operation *from, Operation *to, Value buffer) {
+  Value base = viewedBuffer(buffer);
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    if (isMemoryEffectFree(op))
+      continue;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects)
+      return false;
+    SmallVector<MemoryEffects::EffectInstance> list;
+    effects.getEffects(list);
+    for (const MemoryEffects::EffectInstance &effect : list) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
+        continue;
+      Value target = effect.getValue();
+      if (!target || viewedBuffer(target) == base)
+        return false;
+    }
+  }
+  return true;
+}
+
+/// The padding of the f32 convolution `conv`'s input `input`, when the
+/// kernel call that replaces it at `callPoint` can read the unpadded source
+/// instead.
+std::optional<ImplicitPadding>
+findImplicitPadding(linalg::LinalgOp conv, Value input, Operation *callPoint) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  auto type = cast<MemRefType>(input.getType());
+  if (!alloc || !type.getLayout().isIdentity() || type.getRank() != 4 ||
+      !type.getElementType().isF32())
+    return std::nullopt;
+  ImplicitPadding pad;
+  pad.padded = alloc;
+  llvm::SmallPtrSet<Operation *, 8> seen;
+  for (Operation *user : input.getUsers()) {
+    // An op that uses the buffer twice is one user.
+    if (!seen.insert(user).second || user == conv.getOperation() ||
+        isa<memref::DeallocOp>(user))
+      continue;
+    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
+      std::optional<float> value = constantF32(fill.getInputs()[0]);
+      if (pad.fill || !value || fill.getOutputs()[0] != input)
+        return std::nullopt;
+      pad.fill = fill;
+      pad.value = *value;
+      continue;
+    }
+    if (auto map = dyn_cast<linalg::MapOp>(user)) {
+      auto yield = cast<linalg::YieldOp>(map.getBody()->getTerminator());
+      std::optional<float> value = yield.getNumOperands() == 1
+                                       ? constantF32(yield.getOperand(0))
+                                       : std::nullopt;
+      if (pad.fill || !value || !map.getInputs().empty() ||
+          map.getInit() != input || map.getBody()->getOperations().size() != 1)
+        return std::nullopt;
+      pad.fill = map;
+      pad.value = *value;
+      continue;
+    }
+    auto subview = dyn_cast<memref::SubViewOp>(user);
+    if (pad.interior || !subview || !subview->hasOneUse())
+      return std::nullopt;
+    auto copy = dyn_cast<memref::CopyOp>(*subview->user_begin());
+    if (!copy || copy.getTarget() != subview.getResult())
+      return std::nullopt;
+    pad.interior = subview;
+    pad.copy = copy;
+  }
+  if (!pad.fill || !pad.interior)
+    return std::nullopt;
+  // The interior: [0, 0, top, left] + the source's shape, unit strides.
+  ArrayRef<int64_t> offsets = pad.interior.getStaticOffsets();
+  ArrayRef<int64_t> sizes = pad.interior.getStaticSizes();
+  ArrayRef<int64_t> strides = pad.interior.getStaticStrides();
+  ArrayRef<int64_t> full = type.getShape();
+  pad.source = pad.copy.getSource();
+  auto sourceType = cast<MemRefType>(pad.source.getType());
+  if (llvm::any_of(strides, [](int64_t s) { return s != 1; }) ||
+      llvm::any_of(offsets, ShapedType::isDynamic) ||
+      llvm::any_of(sizes, ShapedType::isDynamic) || offsets[0] != 0 ||
+      offsets[1] != 0 || sizes[0] != full[0] || sizes[1] != full[1] ||
+      sourceType.getShape() != sizes || !sourceType.getElementType().isF32() ||
+      !memref::isStaticShapeAndContiguousRowMajor(sourceType))
+    return std::nullopt;
+  pad.top = offsets[2];
+  pad.left = offsets[3];
+  pad.bottom = full[2] - offsets[2] - sizes[2];
+  pad.right = full[3] - offsets[3] - sizes[3];
+  // Fill, copy, convolution, call in this order in one block; the source
+  // keeps its values from the copy to the call.
+  Block *block = conv->getBlock();
+  if (pad.fill->getBlock() != block || pad.copy->getBlock() != block ||
+      callPoint->getBlock() != block || !pad.fill->isBeforeInBlock(pad.copy) ||
+      !pad.copy->isBeforeInBlock(conv) ||
+      !noWritesBetween(pad.copy, callPoint, pad.source))
+    return std::nullopt;
+  return pad;
+}
+
 /// The leading stride of a 2-D buffer whose last stride is 1.
 std::optional<int64_t> rowStride(Value memref) {
   auto type = cast<MemRefType>(memref.getType());
@@ -745,19 +861,43 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
             cast<MemRefType>(filter.getType())))
       return op->emitRemark("compress-cpu-lower-kernels: the depthwise filter "
                             "is not contiguous; left as it is");
-    args.append({n(conv->kernelH), n(conv->kernelW), n(conv->outH),
-                 n(conv->outW), n(conv->strides[0]), n(conv->strides[1]),
-                 n(conv->dilations[0]), n(conv->dilations[1]),
-                 address(b, loc, input), address(b, loc, filter)});
+    SmallVector<Value> window = {n(conv->kernelH),      n(conv->kernelW),
+                                 n(conv->outH),         n(conv->outW),
+                                 n(conv->strides[0]),   n(conv->strides[1]),
+                                 n(conv->dilations[0]), n(conv->dilations[1])};
+    // The fused call also pads its input plane by plane, in cache, in place
+    // of a padded copy of the whole tensor.
     if (isFloat && fuseEpilogues)
       if (std::optional<FloatConvEpilogue> epilogue =
               findFloatConvEpilogue(op, output)) {
-        appendFloatEpilogueArgs(b, loc, output, *epilogue, args);
-        args.push_back(n(choice.threads));
-        call(b, loc, "compress_cpu_depthwise_conv2d_nchw_f32_fused", args);
+        std::optional<ImplicitPadding> pad =
+            findImplicitPadding(op, input, epilogue->epilogue);
+        Value source = pad ? pad->source : input;
+        ArrayRef<int64_t> shape = cast<MemRefType>(source.getType()).getShape();
+        SmallVector<Value> fused = {args[0], args[1], args[2], n(shape[2]),
+                                    n(shape[3])};
+        fused.append(window);
+        uint32_t padBits = 0;
+        if (pad)
+          std::memcpy(&padBits, &pad->value, sizeof(padBits));
+        fused.append({n(pad ? pad->top : 0), n(pad ? pad->left : 0),
+                      n(pad ? pad->bottom : 0), n(pad ? pad->right : 0),
+                      n(padBits), address(b, loc, source),
+                      address(b, loc, filter)});
+        appendFloatEpilogueArgs(b, loc, output, *epilogue, fused);
+        fused.push_back(n(choice.threads));
+        call(b, loc, "compress_cpu_depthwise_conv2d_nchw_f32_fused", fused);
+        if (pad) {
+          pad->copy->erase();
+          pad->interior->erase();
+          pad->fill->erase();
+          droppedAccumulators.push_back(pad->padded);
+        }
         return success();
       }
-    args.append({address(b, loc, output), n(choice.threads)});
+    args.append(window);
+    args.append({address(b, loc, input), address(b, loc, filter),
+                 address(b, loc, output), n(choice.threads)});
     call(b, loc,
          isFloat ? "compress_cpu_depthwise_conv2d_nchw_f32"
                  : "compress_cpu_depthwise_conv2d_nchw_u8s8",

@@ -106,3 +106,36 @@ func.func @not_fused(%x: tensor<1x3x8x8xf32>, %skip: tensor<1x4x6x6xf32>) -> (te
   } -> tensor<1x4x6x6xf32>
   return %r, %r2 : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>
 }
+
+// The padded input of a fused depthwise convolution: the kernel pads each
+// plane itself (pads 1, 1, 1, 1 of 0.0), so the padded buffer, its fill and
+// the copy into it are gone, and the call reads the unpadded 8x8 tensor.
+// CHECK-LABEL: func.func @depthwise_padded
+// CHECK-NOT: memref.copy
+// CHECK-NOT: linalg.map
+// CHECK: call @compress_cpu_depthwise_conv2d_nchw_f32_fused(%{{[^,]*}}, %{{[^,]*}}, %c4_i64{{[^,]*}}, %c8_i64{{[^,]*}}, %c8_i64{{[^,]*}}, %c3_i64{{[^,]*}}, %c3_i64{{[^,]*}}, %c8_i64{{[^,]*}}, %c8_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c1_i64{{[^,]*}}, %c0_i64
+// CHECK-NOT: memref.copy
+// CHECK: return
+// OFF-LABEL: func.func @depthwise_padded
+// OFF: memref.copy
+// OFF: call @compress_cpu_depthwise_conv2d_nchw_f32(
+func.func @depthwise_padded(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x3x3xf32>
+  %z = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %z : f32
+  } : tensor<1x4x8x8xf32> to tensor<1x4x10x10xf32>
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %c = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<1x4x10x10xf32>, tensor<4x3x3xf32>) outs(%f : tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %e2 = tensor.empty() : tensor<1x4x8x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c : tensor<1x4x8x8xf32>) outs(%e2 : tensor<1x4x8x8xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    %m = arith.maximumf %i, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x8x8xf32>
+  return %r : tensor<1x4x8x8xf32>
+}

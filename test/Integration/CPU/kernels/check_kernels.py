@@ -15,7 +15,8 @@ It also checks that the kernels were used: `compress-opt` with
 
 conv-f32-epilogue: the f32 convolutions started from a constant fill and
 followed by an elementwise epilogue (bias, residual, clamp; some residual
-values NaN), which compress-cpu-lower-kernels computes in the kernel call.
+values NaN; the depthwise inputs padded by tensor.pad), which
+compress-cpu-lower-kernels computes in the kernel call.
 Checked against numpy within the bound above (plus the epilogue's terms; NaN
 exactly where numpy has NaN), bit for bit against the same program compiled
 with conv-epilogues=false, and the fused call must be there (except for
@@ -232,10 +233,15 @@ def epilogue_text(form, f, out_t, bias, rng, ref, mag):
     return text, args, inputs, ref, mag
 
 
-def conv_model(shape, kind, rng, epilogue=None):
+# Paddings (top, left, bottom, right, value) conv-f32-epilogue applies with
+# tensor.pad to the input of the depthwise shapes, by CONV_SHAPES index.
+EPILOGUE_PADS = {6: (1, 1, 1, 1, 0.0), 7: (1, 2, 0, 1, 0.5)}
+
+
+def conv_model(shape, kind, rng, epilogue=None, pad=None):
     """A convolution started from a per-channel broadcast, or with
     `epilogue` (an EPILOGUES form, f32 only) from a constant fill and
-    followed by that epilogue."""
+    followed by that epilogue; `pad` pads its input first (tensor.pad)."""
     n, c, h, wd, f, kh, kw, s, d, groups, depthwise = shape
     cg = c // groups
     oh = (h - d * (kh - 1) - 1) // s + 1
@@ -316,20 +322,34 @@ def conv_model(shape, kind, rng, epilogue=None):
   }} -> {out_t}
 """
     if epilogue is not None:
+        args0, inputs0, padding = f"%x: {in_t}", [("x", x)], ""
+        if pad is not None:
+            top, left, bottom, right, value = pad
+            x0 = x[:, :, top:h - bottom, left:wd - right]
+            x = np.pad(x0, ((0, 0), (0, 0), (top, bottom), (left, right)),
+                       constant_values=np.float32(value))
+            src_t = ttype(x0.shape, elem)
+            args0, inputs0 = f"%x0: {src_t}", [("x", x0)]
+            padding = f"""  %padv = arith.constant {value!r} : f32
+  %x = tensor.pad %x0 low[0, 0, {top}, {left}] high[0, 0, {bottom}, {right}] {{
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %padv : f32
+  }} : {src_t} to {in_t}
+"""
         ref = conv_ref(x, w, s, d, groups) + EPILOGUE_FILL
         mag = conv_ref(np.abs(x), np.abs(w), s, d, groups) + EPILOGUE_FILL
         text, args, inputs, ref, mag = epilogue_text(epilogue, f, out_t, init,
                                                      rng, ref, mag)
         mlir = f"""#id = affine_map<(n, f, h, w) -> (n, f, h, w)>
 #ch = affine_map<(n, f, h, w) -> (f)>
-func.func @main(%x: {in_t}{"".join(", " + a for a in args)}) -> {out_t} {{
-{wdecl}  %fill = arith.constant {EPILOGUE_FILL!r} : f32
+func.func @main({args0}{"".join(", " + a for a in args)}) -> {out_t} {{
+{padding}{wdecl}  %fill = arith.constant {EPILOGUE_FILL!r} : f32
   %e = tensor.empty() : {out_t}
   %init = linalg.fill ins(%fill : f32) outs(%e : {out_t}) -> {out_t}
 {conv}{text}  return %y : {out_t}
 }}
 """
-        return mlir, [("x", x)] + inputs, ref, 1e-5 * mag + 1e-6
+        return mlir, inputs0 + inputs, ref, 1e-5 * mag + 1e-6
     mlir = f"""func.func @main(%x: {in_t}) -> {out_t} {{
 {wdecl}  %bias = arith.constant {dense(init)} : {ttype((f,), acc)}
   %e = tensor.empty() : {out_t}
@@ -361,10 +381,11 @@ def run_model(args, path, inputs, options="", suffix=""):
     return np.load(path + suffix + ".out.npy")
 
 
-def run_case(args, name, mlir, inputs, ref, bound, fused=None):
+def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False):
     """fused: None, or whether the lowering must call an `_f32_fused`
     kernel (the result is then also compared bit for bit with the unfused
-    lowering)."""
+    lowering); padded: the fused call must pad the input itself (no padded
+    copy left)."""
     path = os.path.join(args.out, name)
     with open(path + ".mlir", "w") as f:
         f.write(mlir)
@@ -401,6 +422,14 @@ def run_case(args, name, mlir, inputs, ref, bound, fused=None):
         sys.exit(f"FAIL {name}: no call into the kernel library")
     if fused and "_f32_fused(" not in lowered:
         sys.exit(f"FAIL {name}: the epilogue was not fused into the call")
+    if padded:
+        after = subprocess.run(
+            [args.compress_opt, path + ".mlir",
+             f"--compress-lower-to-cpu=cpu={args.cpu} threads={args.threads}",
+             "--mlir-print-ir-after=compress-cpu-lower-kernels", "-o",
+             os.devnull], check=True, capture_output=True, text=True).stderr
+        if "memref.copy" in after or "_f32_fused(" not in after:
+            sys.exit(f"FAIL {name}: the padded copy of the input is still there")
     print(f"ok {name}")
 
 
@@ -431,8 +460,11 @@ def main():
             form = EPILOGUES[i % len(EPILOGUES)]
             name = f"{args.suite}{i % len(EPILOGUES)}-" + "-".join(
                 str(v) for v in shape[:10])
-            run_case(args, name, *conv_model(shape, "f32", rng, form),
-                     fused=shape[9] == 1 or shape[10])
+            pad = EPILOGUE_PADS.get(i)
+            if pad:
+                name += "-pad"
+            run_case(args, name, *conv_model(shape, "f32", rng, form, pad),
+                     fused=shape[9] == 1 or shape[10], padded=pad is not None)
     else:
         for shape in CONV_SHAPES:
             case = conv_model(shape, kind, rng)
