@@ -27,6 +27,7 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     // The CPU kernel library (compress-cpu-lower-kernels' calls).
     add("compress_cpu_sgemm_packed", &compress_cpu_sgemm_packed);
     add("compress_cpu_sgemm", &compress_cpu_sgemm);
+    add("compress_cpu_sgemm_batched", &compress_cpu_sgemm_batched);
     add("compress_cpu_igemm_u8s8_packed", &compress_cpu_igemm_u8s8_packed);
     add("compress_cpu_igemm_u8s8_packed_requantize",
         &compress_cpu_igemm_u8s8_packed_requantize);

@@ -86,6 +86,16 @@ COMPRESS_CPU_EXPORT void
 compress_cpu_sgemm(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
                    int64_t lda, const float *B, int64_t strideK,
                    int64_t strideN, float *C, int64_t ldc, int64_t threads);
+// `batch` independent products C_i[M x N] += A_i[M x K] * B_i with A_i at
+// A + i * strideA (rows lda apart), B_i(k, n) = B[i * strideB + k * strideK +
+// n * strideN] and C_i at C + i * strideC (rows ldc apart). Each B_i is
+// packed at run time; the batches are shared out between the threads.
+COMPRESS_CPU_EXPORT void
+compress_cpu_sgemm_batched(int64_t isa, int64_t batch, int64_t M, int64_t N,
+                           int64_t K, const float *A, int64_t strideA,
+                           int64_t lda, const float *B, int64_t strideB,
+                           int64_t strideK, int64_t strideN, float *C,
+                           int64_t strideC, int64_t ldc, int64_t threads);
 
 // int8 -> int32, exact (no saturation): A unsigned 8-bit, B signed 8-bit,
 // B packed "B16x4".

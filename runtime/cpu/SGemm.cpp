@@ -457,6 +457,9 @@ PackIm2colFn selectPackIm2col(int64_t isa) {
 #endif
 }
 
+/// Where compress_cpu_sgemm_batched packs each B, per thread.
+thread_local ScratchBuffer batchedBScratch;
+
 /// Scratch a convolution task needs: one im2col block and its pixel runs.
 struct ConvScratch {
   std::unique_ptr<float[]> block{new float[kConvKc * kNc]};
@@ -511,6 +514,27 @@ compress_cpu_sgemm(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
   std::unique_ptr<float[]> Bp(new float[roundUp(N, kPanel) * K]);
   compress_cpu_pack_b16_f32(K, N, B, strideK, strideN, Bp.get());
   sgemmPacked(isa, M, N, K, A, lda, Bp.get(), C, ldc, threads);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_sgemm_batched(int64_t isa, int64_t batch, int64_t M, int64_t N,
+                           int64_t K, const float *A, int64_t strideA,
+                           int64_t lda, const float *B, int64_t strideB,
+                           int64_t strideK, int64_t strideN, float *C,
+                           int64_t strideC, int64_t ldc, int64_t threads) {
+  if (batch <= 0 || M <= 0 || N <= 0 || K <= 0)
+    return;
+  // Threads take whole batches when there are enough of them; otherwise
+  // each product uses them.
+  int nThreads = threadsFor(threads, 2.0 * batch * M * N * K, batch);
+  int64_t inner = nThreads > 1 ? 1 : threads;
+  parallelFor(nThreads, batch, [&](int64_t i) {
+    float *Bp = reinterpret_cast<float *>(
+        batchedBScratch.get(roundUp(N, kPanel) * K * sizeof(float)));
+    compress_cpu_pack_b16_f32(K, N, B + i * strideB, strideK, strideN, Bp);
+    sgemmPacked(isa, M, N, K, A + i * strideA, lda, Bp, C + i * strideC, ldc,
+                inner);
+  });
 }
 
 // The packed filter: per group, the row-major Fg x (Cg * KH * KW) matrix the

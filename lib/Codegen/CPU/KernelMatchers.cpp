@@ -221,6 +221,44 @@ std::optional<GemmMatch> mlir::compress::matchGemm(linalg::LinalgOp op) {
   return match;
 }
 
+std::optional<BatchGemmMatch>
+mlir::compress::matchBatchGemm(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.hasIndexSemantics() || !hasStaticShapes(op))
+    return std::nullopt;
+  bool swapped = false;
+  if (matchTypes(op, swapped) != KernelTypes::F32)
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->batch.size() != 1 || dims->m.size() != 1 ||
+      dims->n.size() != 1 || dims->k.size() != 1)
+    return std::nullopt;
+  unsigned b = dims->batch.front(), m = dims->m.front(), n = dims->n.front(),
+           k = dims->k.front();
+  MLIRContext *ctx = op->getContext();
+  auto map = [&](ArrayRef<unsigned> results) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned r : results)
+      exprs.push_back(getAffineDimExpr(r, ctx));
+    return AffineMap::get(op.getNumLoops(), 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  BatchGemmMatch match;
+  if (maps[0] != map({b, m, k}) || maps[2] != map({b, m, n}))
+    return std::nullopt;
+  if (maps[1] == map({b, n, k}))
+    match.bTransposed = true;
+  else if (maps[1] != map({b, k, n}))
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  match.batch = ranges[b];
+  match.m = ranges[m];
+  match.n = ranges[n];
+  match.k = ranges[k];
+  return match;
+}
+
 std::optional<ConvMatch> mlir::compress::matchConv(linalg::LinalgOp op) {
   if (!hasStaticShapes(op) || op.getNumDpsInputs() != 2)
     return std::nullopt;

@@ -36,6 +36,13 @@ struct GemmMatch {
   int64_t m = 0, n = 0, k = 0;
 };
 
+/// C(b, m, n) += A(b, m, k) * B(b, k, n) in f32 (linalg.batch_matmul and
+/// the generics equal to it, B possibly indexed (b, n, k)): A is input 0.
+struct BatchGemmMatch {
+  bool bTransposed = false; // B's map is (b, n, k)
+  int64_t batch = 0, m = 0, n = 0, k = 0;
+};
+
 /// An NCHW convolution: out[n, g*Fg + f, oh, ow] += in[n, g*Cg + c,
 /// oh*sh + kh*dh, ow*sw + kw*dw] * W[g*Fg + f, c, kh, kw].
 struct ConvMatch {
@@ -69,6 +76,7 @@ inline constexpr llvm::StringLiteral kCPURequantizeAttrName =
 
 /// Static-shape matchers; they accept tensor or buffer semantics.
 std::optional<GemmMatch> matchGemm(linalg::LinalgOp op);
+std::optional<BatchGemmMatch> matchBatchGemm(linalg::LinalgOp op);
 std::optional<ConvMatch> matchConv(linalg::LinalgOp op);
 
 } // namespace mlir::compress

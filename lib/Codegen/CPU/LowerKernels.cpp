@@ -23,6 +23,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -73,6 +74,7 @@ public:
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerPool(linalg::LinalgOp op, const KernelChoice &choice);
+  LogicalResult lowerBatchGemm(linalg::LinalgOp op, const KernelChoice &choice);
   /// Erases the constant globals that only the replaced ops read.
   void eraseDeadGlobals();
   /// Erases the accumulator buffers that the calls without C left with no
@@ -714,6 +716,52 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
   return success();
 }
 
+/// The static strides of a rank-3 buffer whose last stride is 1.
+std::optional<std::array<int64_t, 2>> batchStrides(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (type.getRank() != 3 ||
+      failed(type.getStridesAndOffset(strides, offset)) || strides[2] != 1 ||
+      ShapedType::isDynamic(strides[0]) || ShapedType::isDynamic(strides[1]))
+    return std::nullopt;
+  return std::array<int64_t, 2>{strides[0], strides[1]};
+}
+
+LogicalResult KernelCallBuilder::lowerBatchGemm(linalg::LinalgOp op,
+                                                const KernelChoice &choice) {
+  std::optional<BatchGemmMatch> gemm = matchBatchGemm(op);
+  if (!gemm)
+    return op->emitRemark("compress-cpu-lower-kernels: no longer a batched "
+                          "GEMM the kernels compute; left as it is");
+  Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1],
+        c = op.getDpsInits()[0];
+  std::optional<std::array<int64_t, 2>> aStrides = batchStrides(a),
+                                        cStrides = batchStrides(c);
+  auto bType = cast<MemRefType>(bMat.getType());
+  SmallVector<int64_t> bStrides;
+  int64_t offset;
+  if (!aStrides || !cStrides ||
+      failed(bType.getStridesAndOffset(bStrides, offset)) ||
+      llvm::any_of(bStrides, ShapedType::isDynamic))
+    return op->emitRemark("compress-cpu-lower-kernels: an operand of this "
+                          "batched GEMM is not laid out by rows; left as it "
+                          "is");
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto n = [&](int64_t v) { return i64(b, loc, v); };
+  // B(k, n) of batch i = data[i * strideBatch + k * strideK + n * strideN].
+  int64_t strideK = gemm->bTransposed ? bStrides[2] : bStrides[1];
+  int64_t strideN = gemm->bTransposed ? bStrides[1] : bStrides[2];
+  call(b, loc, "compress_cpu_sgemm_batched",
+       {n(static_cast<int64_t>(choice.isa)), n(gemm->batch), n(gemm->m),
+        n(gemm->n), n(gemm->k), address(b, loc, a), n((*aStrides)[0]),
+        n((*aStrides)[1]), address(b, loc, bMat), n(bStrides[0]), n(strideK),
+        n(strideN), address(b, loc, c), n((*cStrides)[0]), n((*cStrides)[1]),
+        n(choice.threads)});
+  return success();
+}
+
 Value KernelCallBuilder::accumulatorRow(OpBuilder &b, Location loc,
                                         const AccumulatorInit &init, Value c) {
   Value row;
@@ -1059,7 +1107,9 @@ struct LowerKernelsPass
       }
       bool isGemm = choice->kernel == "sgemm" || choice->kernel == "igemm_u8s8";
       bool isPool = choice->kernel.ends_with("_pool2d_nchw_f32");
-      LogicalResult lowered = isGemm   ? builder.lowerGemm(op, *choice)
+      LogicalResult lowered = isGemm ? builder.lowerGemm(op, *choice)
+                              : choice->kernel == "sgemm_batched"
+                                  ? builder.lowerBatchGemm(op, *choice)
                               : isPool ? builder.lowerPool(op, *choice)
                                        : builder.lowerConv(op, *choice);
       if (succeeded(lowered))

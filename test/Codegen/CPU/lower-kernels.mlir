@@ -332,3 +332,26 @@ module {
   }
 }
 
+
+// -----
+
+// A batched f32 GEMM (attention's q @ k^T: B indexed (b, n, k)) becomes one
+// compress_cpu_sgemm_batched call with the batch strides of A, B and C; for
+// the transposed B, strideK = 1 and strideN = K.
+// CHECK-LABEL: func.func @batched_transposed
+// CHECK: call @compress_cpu_sgemm_batched(%{{.*}}, %c4_i64, %c8_i64, %c16_i64, %c32_i64, %{{.*}}, %c256_i64, %c32_i64, %{{.*}}, %c512_i64, %c1_i64, %c32_i64, %{{.*}}, %c128_i64, %c16_i64, %c1_i64)
+// CHECK-NOT: linalg.generic
+#qa = affine_map<(b, m, n, k) -> (b, m, k)>
+#kb = affine_map<(b, m, n, k) -> (b, n, k)>
+#sc = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @batched_transposed(%q: memref<4x8x32xf32>, %k: memref<4x16x32xf32>, %s: memref<4x8x16xf32>) {
+  linalg.generic {indexing_maps = [#qa, #kb, #sc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %k : memref<4x8x32xf32>, memref<4x16x32xf32>) outs(%s : memref<4x8x16xf32>)
+      attrs = {compress.cpu_kernel = {isa = "avx512", kernel = "sgemm_batched", threads = 1 : i64}} {
+  ^bb0(%x: f32, %y: f32, %c: f32):
+    %p = arith.mulf %x, %y : f32
+    %a = arith.addf %c, %p : f32
+    linalg.yield %a : f32
+  }
+  return
+}

@@ -119,6 +119,10 @@ def CompressCPUSelectKernels : Pass<"compress-cpu-select-kernels", "ModuleOp"> {
       along K and the result `C(m, n)` along N: `linalg.matmul` (also with
       transposed maps), ONNX Gemm/MatMul, dense layers on flattened NCHW
       activations. The weight `B` may have any layout.
+    - `sgemm_batched`: f32 contractions with one batch dimension
+      (`linalg.batch_matmul`, attention's `q @ k^T` with B indexed
+      `(b, n, k)`), every operand with static strides and contiguous rows;
+      each batch's B is packed at run time.
     - `igemm_u8s8`: the integer kernels of `compress-fuse-qdq` that sum
       `extui(A) * extsi(B)` from i8 operands into i32 (u8 activations,
       s8 weights).

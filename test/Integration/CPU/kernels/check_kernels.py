@@ -8,7 +8,8 @@ float kernels within |y - ref| <= 1e-5 * (|A| @ |B|) + 1e-6 elementwise (the
 float32 rounding of a sum of products in any order).
 
   check_kernels.py --compress-run BIN --out DIR --cpu CPU [--threads T] \
-      (gemm-f32 | gemm-u8s8 | conv-f32 | conv-u8s8 | conv-f32-epilogue)
+      (gemm-f32 | gemm-u8s8 | bgemm-f32 | conv-f32 | conv-u8s8 |
+       conv-f32-epilogue)
 
 It also checks that the kernels were used: `compress-opt` with
 --compress-lower-to-cpu must leave no linalg op and call the library.
@@ -129,6 +130,50 @@ func.func @main({args}) -> {ttype((m, n), acc)} {{
         ref = a.astype(np.int64) @ b.astype(np.int64) + init + 7
         bound = None
     return mlir, ins, ref, bound
+
+
+# ------------------------------------------------------ batched GEMM cases
+# (batch, M, K, N)
+BGEMM_SHAPES = [(3, 5, 7, 9), (2, 17, 64, 33), (4, 1, 300, 16),
+                (12, 128, 64, 128)]
+
+
+def bgemm_model(shape, transposed, rng):
+    """C_i = 0.5 + A_i @ B_i over a batch (linalg.batch_matmul, or a generic
+    with B indexed (b, n, k)), both operands arguments."""
+    bt, m, k, n = shape
+    a = rng.standard_normal((bt, m, k)).astype(np.float32)
+    b = rng.standard_normal((bt, k, n)).astype(np.float32)
+    bstore = b.transpose(0, 2, 1).copy() if transposed else b
+    at, bst, ct = (ttype(a.shape, "f32"), ttype(bstore.shape, "f32"),
+                   ttype((bt, m, n), "f32"))
+    if transposed:
+        op = f"""  %r = linalg.generic {{indexing_maps = [
+        affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>,
+        affine_map<(b, m, n, k) -> (b, m, n)>],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}}
+      ins(%a, %b : {at}, {bst}) outs(%init : {ct}) {{
+  ^bb0(%x: f32, %y: f32, %c: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }} -> {ct}
+"""
+    else:
+        op = (f"  %r = linalg.batch_matmul ins(%a, %b : {at}, {bst}) "
+              f"outs(%init : {ct}) -> {ct}\n")
+    mlir = f"""func.func @main(%a: {at}, %b: {bst}) -> {ct} {{
+  %half = arith.constant 0.5 : f32
+  %e = tensor.empty() : {ct}
+  %init = linalg.fill ins(%half : f32) outs(%e : {ct}) -> {ct}
+{op}  return %r : {ct}
+}}
+"""
+    ref = 0.5 + np.einsum("bmk,bkn->bmn", a.astype(np.float64),
+                          b.astype(np.float64))
+    bound = 1e-5 * np.einsum("bmk,bkn->bmn", np.abs(a).astype(np.float64),
+                             np.abs(b).astype(np.float64)) + 1e-6
+    return mlir, [("a", a), ("b", bstore)], ref, bound
 
 
 # ---------------------------------------------------------- convolution cases
@@ -440,8 +485,9 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--cpu", required=True)
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "conv-f32",
-                                     "conv-u8s8", "conv-f32-epilogue"])
+    p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "bgemm-f32",
+                                     "conv-f32", "conv-u8s8",
+                                     "conv-f32-epilogue"])
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = np.random.default_rng(2026)
@@ -455,6 +501,12 @@ def main():
                             f"{'' if constant_b else '-arg'}")
                     run_case(args, name, *gemm_model(m, k, n, kind, transposed,
                                                      constant_b, rng))
+    elif args.suite == "bgemm-f32":
+        for shape in BGEMM_SHAPES:
+            for transposed in (False, True):
+                name = (f"{args.suite}-" + "x".join(str(v) for v in shape) +
+                        ("-t" if transposed else ""))
+                run_case(args, name, *bgemm_model(shape, transposed, rng))
     elif args.suite == "conv-f32-epilogue":
         for i, shape in enumerate(CONV_SHAPES):
             form = EPILOGUES[i % len(EPILOGUES)]
