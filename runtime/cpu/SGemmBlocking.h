@@ -106,9 +106,13 @@ using SmallRowTileFn = void (*)(int64_t k, const float *a, int64_t lda,
                                 const BlockEpilogue *ep);
 
 /// The row stride of a K block of kc columns of A laid out for the row
-/// tiles: kc rounded up to 16 floats, plus 16 so that consecutive rows do
-/// not share L1 sets. Also the layout of packed convolution filters.
-inline int64_t blockedRowStride(int64_t kc) { return (kc + 15) / 16 * 16 + 16; }
+/// tiles (also the layout of packed convolution filters): kc rounded up to
+/// 16 floats, plus 16 when that is a multiple of 1 KiB, so that the rows of
+/// a tile do not pile up in a few L1 sets.
+inline int64_t blockedRowStride(int64_t kc) {
+  int64_t stride = (kc + 15) / 16 * 16;
+  return stride % 256 == 0 ? stride + 16 : stride;
+}
 
 /// C[M x nCols] += A[M x K] * B for one block of B16 panels (with the
 /// epilogue `ep` when it is not null): few rows go to `smallTiles` directly;
