@@ -88,6 +88,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createEarlyDealloc());
 
   // Loops, then LLVM.
+  // erf as arithmetic the loop vectorizer handles, not scalar libm calls.
+  if (options.approximateErf)
+    pm.addNestedPass<func::FuncOp>(createApproximateErf());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Vector code (compress-vectorize-convolutions): transfers become loads and
   // stores (fully unrolled, so no stack buffers in loops); contractions and

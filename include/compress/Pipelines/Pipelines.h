@@ -44,6 +44,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "convolutions inside the kernel calls "
                      "(compress-cpu-lower-kernels' fuse-epilogues)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> approximateErf{
+      *this, "approximate-erf",
+      llvm::cl::desc("Compute f32 erf with a vectorizable polynomial "
+                     "(compress-approximate-erf, error below 2.5e-7) instead "
+                     "of libm's scalar erff"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("Target CPU of the kernels: host, portable, avx2, "
