@@ -118,6 +118,14 @@ makeIntegerConvForm(linalg::GenericOp op, std::pair<int64_t, int64_t> rows,
   return conv;
 }
 
+/// The indexing map (loops of `op`) -> (`loops`...).
+AffineMap loopsMap(linalg::LinalgOp op, ArrayRef<unsigned> loops) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned loop : loops)
+    exprs.push_back(getAffineDimExpr(loop, op->getContext()));
+  return AffineMap::get(op.getNumLoops(), 0, exprs, op->getContext());
+}
+
 } // namespace
 
 std::optional<IntegerConvForm>
@@ -193,13 +201,7 @@ std::optional<GemmMatch> mlir::compress::matchGemm(linalg::LinalgOp op) {
       dims->n.size() != 1 || dims->k.size() != 1)
     return std::nullopt;
   unsigned m = dims->m.front(), n = dims->n.front(), k = dims->k.front();
-  MLIRContext *ctx = op->getContext();
-  auto map = [&](ArrayRef<unsigned> results) {
-    SmallVector<AffineExpr> exprs;
-    for (unsigned r : results)
-      exprs.push_back(getAffineDimExpr(r, ctx));
-    return AffineMap::get(op.getNumLoops(), 0, exprs, ctx);
-  };
+  auto map = [&](ArrayRef<unsigned> loops) { return loopsMap(op, loops); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   GemmMatch match;
   match.types = *types;
@@ -236,13 +238,7 @@ mlir::compress::matchBatchGemm(linalg::LinalgOp op) {
     return std::nullopt;
   unsigned b = dims->batch.front(), m = dims->m.front(), n = dims->n.front(),
            k = dims->k.front();
-  MLIRContext *ctx = op->getContext();
-  auto map = [&](ArrayRef<unsigned> results) {
-    SmallVector<AffineExpr> exprs;
-    for (unsigned r : results)
-      exprs.push_back(getAffineDimExpr(r, ctx));
-    return AffineMap::get(op.getNumLoops(), 0, exprs, ctx);
-  };
+  auto map = [&](ArrayRef<unsigned> loops) { return loopsMap(op, loops); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   BatchGemmMatch match;
   if (maps[0] != map({b, m, k}) || maps[2] != map({b, m, n}))
