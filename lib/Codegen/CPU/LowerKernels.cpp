@@ -22,6 +22,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include <array>
 #include <cmath>
@@ -323,14 +324,16 @@ linalg::GenericOp findRequantizeEpilogue(linalg::LinalgOp gemm, Value c) {
   return nullptr;
 }
 
-/// The buffer `value` views (through collapse/expand shapes, subviews and
-/// casts), or null when it is not a view chain.
+/// The buffer `value` views, through view-like ops (shapes, subviews,
+/// reinterpret casts) and casts.
 Value viewedBuffer(Value value) {
   while (Operation *def = value.getDefiningOp()) {
-    if (!isa<memref::CollapseShapeOp, memref::ExpandShapeOp, memref::SubViewOp,
-             memref::CastOp, memref::ReinterpretCastOp>(def))
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+      value = view.getViewSource();
+    else if (auto cast = dyn_cast<memref::CastOp>(def))
+      value = cast.getSource();
+    else
       break;
-    value = def->getOperand(0);
   }
   return value;
 }
