@@ -211,6 +211,19 @@ bool onlyPureOpsBetween(Operation *from, Operation *to) {
   return true;
 }
 
+/// Where dimension 1 (a GEMM's columns, a convolution's channels) of a
+/// collapse_shape's source is in its result, when it stays a dimension of its
+/// own.
+std::optional<int64_t> channelPosition(memref::CollapseShapeOp collapse) {
+  auto groups = collapse.getReassociationIndices();
+  auto it = llvm::find_if(groups, [](const ReassociationIndices &g) {
+    return llvm::is_contained(g, 1);
+  });
+  if (it == groups.end() || it->size() != 1)
+    return std::nullopt;
+  return it - groups.begin();
+}
+
 /// How a kernel's accumulator buffer starts, when the requantizing call can
 /// take that as a vector along dimension 1 (a GEMM's columns, a
 /// convolution's channels) instead of the buffer.
@@ -250,13 +263,10 @@ std::optional<AccumulatorInit> findAccumulatorInit(linalg::LinalgOp kernel,
     if (auto collapse = dyn_cast<memref::CollapseShapeOp>(user)) {
       if (!collapse->hasOneUse())
         return std::nullopt;
-      auto groups = collapse.getReassociationIndices();
-      auto it = llvm::find_if(groups, [](const ReassociationIndices &g) {
-        return llvm::is_contained(g, 1);
-      });
-      if (it == groups.end() || it->size() != 1)
+      std::optional<int64_t> position = channelPosition(collapse);
+      if (!position)
         return std::nullopt;
-      channelDim = it - groups.begin();
+      channelDim = *position;
       view = collapse;
       target = collapse.getResult();
       user = *collapse->user_begin();
@@ -447,13 +457,9 @@ std::optional<FloatConvEpilogue> findFloatConvEpilogue(linalg::LinalgOp conv,
     if (auto collapse = dyn_cast<memref::CollapseShapeOp>(user)) {
       if (match.view || !collapse->hasOneUse())
         return std::nullopt;
-      auto groups = collapse.getReassociationIndices();
-      auto it = llvm::find_if(groups, [](const ReassociationIndices &g) {
-        return llvm::is_contained(g, 1);
-      });
       // -1: the channels are merged with other dimensions (no per-channel
       // operand can match).
-      channelDim = it->size() == 1 ? it - groups.begin() : -1;
+      channelDim = channelPosition(collapse).value_or(-1);
       match.view = collapse;
       read = collapse.getResult();
       user = *collapse->user_begin();
