@@ -34,6 +34,7 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     add("compress_cpu_igemm_u8s8_packed_bias_requantize",
         &compress_cpu_igemm_u8s8_packed_bias_requantize);
     add("compress_cpu_igemm_u8s8", &compress_cpu_igemm_u8s8);
+    add("compress_cpu_igemm_batched", &compress_cpu_igemm_batched);
     add("compress_cpu_conv2d_nchw_f32", &compress_cpu_conv2d_nchw_f32);
     add("compress_cpu_conv2d_nchw_f32_fused",
         &compress_cpu_conv2d_nchw_f32_fused);

@@ -137,6 +137,21 @@ compress_cpu_igemm_u8s8(int64_t isa, int64_t M, int64_t N, int64_t K,
                         int64_t strideK, int64_t strideN, int32_t *C,
                         int64_t ldc, int64_t threads);
 
+// `batch` independent exact integer products of two 8-bit activations with
+// zero points (attention's Q K^T and P V after compress-fuse-qdq):
+//   C_i(m, n) += sum_k (A_i(m, k) - aZero) * (B_i(k, n) - bZero)
+// A_i(m, k) = A[i * strideA + m * lda + k], B_i(k, n) = B[i * strideB +
+// k * strideK + n * strideN], C_i at C + i * strideC (rows ldc apart). Each
+// operand is read as signed (s8) or unsigned (u8) storage as its flag says;
+// i32 sums wrap. Each B_i is packed at run time; the batches are shared out
+// between the threads.
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_batched(
+    int64_t isa, int64_t batch, int64_t M, int64_t N, int64_t K,
+    const uint8_t *A, int64_t strideA, int64_t lda, int64_t aSigned,
+    int64_t aZero, const uint8_t *B, int64_t strideB, int64_t strideK,
+    int64_t strideN, int64_t bSigned, int64_t bZero, int32_t *C,
+    int64_t strideC, int64_t ldc, int64_t threads);
+
 //===----------------------------------------------------------------------===//
 // Convolutions, NCHW activations, FCHW filters, no padding (the compiled IR
 // pads the input beforehand), accumulating into the NCHW output:

@@ -71,13 +71,20 @@ inline void storeInterleaved(__m128i x0, __m128i x1, __m128i x2, __m128i x3,
 /// Writes the k-group (4 consecutive k) of every panel for columns [0, N):
 /// panel j's 64 bytes at dst + j * panelStride. r[i] is the source row of
 /// k = 4 * group + i (N contiguous bytes) or null for a zero row.
+/// Source bytes are XORed with `flip` (0x80 turns u8 into s8 storage of
+/// the value minus 128, and s8 into u8 of the value plus 128); zero rows and
+/// padding stay 0.
 void interleave4Rows(const uint8_t *const r[4], int64_t N, uint8_t *dst,
-                     int64_t panelStride) {
+                     int64_t panelStride, uint8_t flip = 0) {
   int64_t j = 0;
 #if defined(__SSE2__)
   const __m128i zero = _mm_setzero_si128();
+  const __m128i flipBytes = _mm_set1_epi8(static_cast<char>(flip));
   auto load = [&](int i, int64_t col) {
-    return r[i] ? _mm_loadu_si128(reinterpret_cast<const __m128i *>(r[i] + col))
+    return r[i] ? _mm_xor_si128(
+                      _mm_loadu_si128(
+                          reinterpret_cast<const __m128i *>(r[i] + col)),
+                      flipBytes)
                 : zero;
   };
   for (; j + 16 <= N; j += 16) {
@@ -90,7 +97,7 @@ void interleave4Rows(const uint8_t *const r[4], int64_t N, uint8_t *dst,
     std::memset(d, 0, 64);
     for (int64_t c = j; c < std::min<int64_t>(N, j + 16); ++c)
       for (int i = 0; i < 4; ++i)
-        d[(c - j) * 4 + i] = r[i] ? r[i][c] : 0;
+        d[(c - j) * 4 + i] = r[i] ? r[i][c] ^ flip : 0;
   }
 }
 
@@ -104,7 +111,7 @@ void zeroKGroups(int64_t fromGroup, int64_t Kp, int64_t Np, uint8_t *Bp) {
 }
 
 void packB16x4(int64_t K, int64_t N, const uint8_t *B, int64_t strideK,
-               int64_t strideN, uint8_t *Bp) {
+               int64_t strideN, uint8_t *Bp, uint8_t flip = 0) {
   const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
   const int64_t groups = (K + 3) / 4;
   if (strideN == 1) {
@@ -112,7 +119,7 @@ void packB16x4(int64_t K, int64_t N, const uint8_t *B, int64_t strideK,
       const uint8_t *r[4];
       for (int i = 0; i < 4; ++i)
         r[i] = 4 * g + i < K ? B + (4 * g + i) * strideK : nullptr;
-      interleave4Rows(r, N, Bp + g * 64, Kp * 16);
+      interleave4Rows(r, N, Bp + g * 64, Kp * 16, flip);
     }
   } else {
     for (int64_t p = 0; p < Np / 16; ++p) {
@@ -122,7 +129,7 @@ void packB16x4(int64_t K, int64_t N, const uint8_t *B, int64_t strideK,
           for (int64_t i = 0; i < 4; ++i) {
             int64_t k = 4 * g + i, n = p * 16 + l;
             panel[g * 64 + l * 4 + i] =
-                k < K && n < N ? B[k * strideK + n * strideN] : 0;
+                k < K && n < N ? B[k * strideK + n * strideN] ^ flip : 0;
           }
     }
   }
@@ -644,6 +651,86 @@ compress_cpu_igemm_u8s8(int64_t isa, int64_t M, int64_t N, int64_t K,
   packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, Bp);
   gemmDispatch(isa, false, false, M, N, K, A, lda,
                reinterpret_cast<const int8_t *>(Bp), Kp, C, ldc, threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_batched(
+    int64_t isa, int64_t batch, int64_t M, int64_t N, int64_t K,
+    const uint8_t *A, int64_t strideA, int64_t lda, int64_t aSigned,
+    int64_t aZero, const uint8_t *B, int64_t strideB, int64_t strideK,
+    int64_t strideN, int64_t bSigned, int64_t bZero, int32_t *C,
+    int64_t strideC, int64_t ldc, int64_t threads) {
+  if (batch <= 0 || M <= 0 || N <= 0 || K <= 0)
+    return;
+  // The kernels multiply one unsigned by one signed operand. A stays as it
+  // is; B is packed with its top bit flipped when it has A's signedness,
+  // which stores b - 128 (u8) or b + 128 (s8) and moves its zero point by
+  // the same amount. Then, in wrapping i32 arithmetic (exact whenever the
+  // true sums fit, which compress-fuse-qdq proves),
+  //   sum_k (a - za)(b - zb) = sum_k a b' - zb' sum_k a - za sum_k b'
+  //                            + K za zb'.
+  const bool flip = aSigned == bSigned;
+  const uint8_t flipBits = flip ? 0x80 : 0;
+  const bool packedSigned = flip ? !bSigned : bSigned;
+  const int64_t zb = flip ? (bSigned ? bZero + 128 : bZero - 128) : bZero;
+  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
+  int nThreads = resolveThreads(threads);
+  if (2.0 * batch * M * N * K < 8.0e6)
+    nThreads = 1;
+  nThreads = static_cast<int>(std::min<int64_t>(nThreads, batch));
+  const int64_t inner = nThreads > 1 ? 1 : threads;
+  auto one = [&](int64_t i) {
+    const uint8_t *a = A + i * strideA, *b = B + i * strideB;
+    int32_t *c = C + i * strideC;
+    uint8_t *Bp = packedBScratch.get(static_cast<size_t>(Kp * Np));
+    packB16x4(K, N, b, strideK, strideN, Bp, flipBits);
+    int32_t *sums = reinterpret_cast<int32_t *>(
+        rowScratch.get(static_cast<size_t>(M + N) * sizeof(int32_t)));
+    int32_t *rowSums = sums, *colSums = sums + M;
+    for (int64_t m = 0; m < M; ++m) {
+      const uint8_t *row = a + m * lda;
+      int32_t sum = 0;
+      if (aSigned)
+        for (int64_t k = 0; k < K; ++k)
+          sum += static_cast<int8_t>(row[k]);
+      else
+        for (int64_t k = 0; k < K; ++k)
+          sum += row[k];
+      rowSums[m] = sum;
+    }
+    for (int64_t n = 0; n < N; ++n)
+      colSums[n] = 0;
+    for (int64_t k = 0; k < K; ++k) {
+      const uint8_t *row = b + k * strideK;
+      for (int64_t n = 0; n < N; ++n) {
+        uint8_t v = row[n * strideN] ^ flipBits;
+        colSums[n] += packedSigned
+                          ? static_cast<int32_t>(static_cast<int8_t>(v))
+                          : static_cast<int32_t>(v);
+      }
+    }
+    gemmDispatch(isa, aSigned != 0, false, M, N, K, a, lda,
+                 reinterpret_cast<const int8_t *>(Bp), Kp, c, ldc, inner);
+    // i32 wraps like the IR's arith.addi / arith.muli: compute in uint32.
+    const uint32_t za = static_cast<uint32_t>(aZero),
+                   zbw = static_cast<uint32_t>(zb);
+    const uint32_t constant = static_cast<uint32_t>(K) * za * zbw;
+    for (int64_t m = 0; m < M; ++m) {
+      const uint32_t rowTerm =
+          constant - zbw * static_cast<uint32_t>(rowSums[m]);
+      int32_t *out = c + m * ldc;
+      for (int64_t n = 0; n < N; ++n)
+        out[n] = static_cast<int32_t>(static_cast<uint32_t>(out[n]) + rowTerm -
+                                      za * static_cast<uint32_t>(colSums[n]));
+    }
+  };
+  if (nThreads <= 1) {
+    for (int64_t i = 0; i < batch; ++i)
+      one(i);
+    return;
+  }
+#pragma omp parallel for num_threads(nThreads) schedule(dynamic, 1)
+  for (int64_t i = 0; i < batch; ++i)
+    one(i);
 }
 
 COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_s8(

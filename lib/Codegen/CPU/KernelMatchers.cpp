@@ -10,6 +10,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/Matchers.h"
+
+#include <array>
 
 using namespace mlir;
 using namespace mlir::compress;
@@ -71,6 +74,64 @@ std::optional<std::pair<bool, bool>> matchIntegerBody(linalg::LinalgOp op) {
   bool lhsFirst = dot->lhs->getOperandNumber() == 0;
   return lhsFirst ? std::make_pair(dot->lhsSigned, dot->rhsSigned)
                   : std::make_pair(dot->rhsSigned, dot->lhsSigned);
+}
+
+/// How an integer body reads one input: extended signed or unsigned from
+/// 8 bits, minus a constant zero point.
+struct CenteredInput {
+  unsigned input;
+  bool isSigned;
+  int64_t zero;
+};
+
+/// `value` as `ext(input) - zero` (or `ext(input)`) of an i8 block argument
+/// of `body`.
+std::optional<CenteredInput> matchCentered(Block *body, Value value) {
+  CenteredInput centered{0, false, 0};
+  if (auto sub = value.getDefiningOp<arith::SubIOp>()) {
+    IntegerAttr zero;
+    if (!matchPattern(sub.getRhs(), m_Constant(&zero)))
+      return std::nullopt;
+    centered.zero = zero.getValue().getSExtValue();
+    value = sub.getLhs();
+  }
+  Operation *ext = value.getDefiningOp();
+  if (!isa_and_nonnull<arith::ExtSIOp, arith::ExtUIOp>(ext))
+    return std::nullopt;
+  auto arg = dyn_cast<BlockArgument>(ext->getOperand(0));
+  if (!arg || arg.getOwner() != body || arg.getArgNumber() >= 2 ||
+      !arg.getType().isInteger(8))
+    return std::nullopt;
+  centered.input = arg.getArgNumber();
+  centered.isSigned = isa<arith::ExtSIOp>(ext);
+  return centered;
+}
+
+/// The two inputs of the body `yield(out + centered(a) * centered(b))`
+/// (inputs 0 and 1, in that order), with nothing else but constants.
+std::optional<std::array<CenteredInput, 2>>
+matchCenteredProduct(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  auto mul = matchAccumulatedProduct<arith::AddIOp, arith::MulIOp>(
+      body, body->getOperations().size());
+  if (!mul)
+    return std::nullopt;
+  std::optional<CenteredInput> lhs = matchCentered(body, mul.getLhs());
+  std::optional<CenteredInput> rhs = matchCentered(body, mul.getRhs());
+  if (!lhs || !rhs || lhs->input == rhs->input)
+    return std::nullopt;
+  // Every op is one of the matched ones or a constant.
+  unsigned matched = 3; // the add, the multiply and the yield
+  for (const CenteredInput &input : {*lhs, *rhs})
+    matched += input.zero != 0 ? 2 : 1;
+  unsigned constants = llvm::count_if(body->getOperations(), [](Operation &o) {
+    return isa<arith::ConstantOp>(o);
+  });
+  if (body->getOperations().size() != matched + constants)
+    return std::nullopt;
+  if (lhs->input == 1)
+    std::swap(*lhs, *rhs);
+  return std::array<CenteredInput, 2>{*lhs, *rhs};
 }
 
 bool isFloatMulAddBody(Block *body) {
@@ -228,9 +289,24 @@ mlir::compress::matchBatchGemm(linalg::LinalgOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op.hasIndexSemantics() || !hasStaticShapes(op))
     return std::nullopt;
-  bool swapped = false;
-  if (matchTypes(op, swapped) != KernelTypes::F32)
+  BatchGemmMatch match;
+  Type aType = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  Type bType = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
+  Type cType = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+  if (aType.isInteger(8) && bType.isInteger(8) && cType.isInteger(32)) {
+    std::optional<std::array<CenteredInput, 2>> inputs =
+        matchCenteredProduct(op);
+    if (!inputs)
+      return std::nullopt;
+    match.integer = true;
+    match.aSigned = (*inputs)[0].isSigned;
+    match.aZero = (*inputs)[0].zero;
+    match.bSigned = (*inputs)[1].isSigned;
+    match.bZero = (*inputs)[1].zero;
+  } else if (!aType.isF32() || !bType.isF32() || !cType.isF32() ||
+             !isFloatMulAddBody(op.getBlock())) {
     return std::nullopt;
+  }
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
   if (failed(dims) || dims->batch.size() != 1 || dims->m.size() != 1 ||
@@ -240,7 +316,6 @@ mlir::compress::matchBatchGemm(linalg::LinalgOp op) {
            k = dims->k.front();
   auto map = [&](ArrayRef<unsigned> loops) { return loopsMap(op, loops); };
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  BatchGemmMatch match;
   if (maps[0] != map({b, m, k}) || maps[2] != map({b, m, n}))
     return std::nullopt;
   if (maps[1] == map({b, n, k}))

@@ -36,11 +36,18 @@ struct GemmMatch {
   int64_t m = 0, n = 0, k = 0;
 };
 
-/// C(b, m, n) += A(b, m, k) * B(b, k, n) in f32 (linalg.batch_matmul and
-/// the generics equal to it, B possibly indexed (b, n, k)): A is input 0.
+/// C(b, m, n) += A(b, m, k) * B(b, k, n) (linalg.batch_matmul and the
+/// generics equal to it, B possibly indexed (b, n, k)): A is input 0.
+/// In f32, or exact in i32 over 8-bit operands with zero points, the
+/// products of two activations compress-fuse-qdq makes (attention):
+/// C += (ext(A) - aZero) * (ext(B) - bZero), each operand extended signed or
+/// unsigned.
 struct BatchGemmMatch {
   bool bTransposed = false; // B's map is (b, n, k)
   int64_t batch = 0, m = 0, n = 0, k = 0;
+  bool integer = false;
+  bool aSigned = false, bSigned = false;
+  int64_t aZero = 0, bZero = 0;
 };
 
 /// An NCHW convolution: out[n, g*Fg + f, oh, ow] += in[n, g*Cg + c,

@@ -762,12 +762,27 @@ LogicalResult KernelCallBuilder::lowerBatchGemm(linalg::LinalgOp op,
   // B(k, n) of batch i = data[i * strideBatch + k * strideK + n * strideN].
   int64_t strideK = gemm->bTransposed ? bStrides[2] : bStrides[1];
   int64_t strideN = gemm->bTransposed ? bStrides[1] : bStrides[2];
-  call(b, loc, "compress_cpu_sgemm_batched",
-       {n(static_cast<int64_t>(choice.isa)), n(gemm->batch), n(gemm->m),
-        n(gemm->n), n(gemm->k), address(b, loc, a), n((*aStrides)[0]),
-        n((*aStrides)[1]), address(b, loc, bMat), n(bStrides[0]), n(strideK),
-        n(strideN), address(b, loc, c), n((*cStrides)[0]), n((*cStrides)[1]),
-        n(choice.threads)});
+  // isa, sizes; A; B; C; threads. The integer kernel also takes each
+  // operand's signedness and zero point after its strides.
+  SmallVector<Value> args{n(static_cast<int64_t>(choice.isa)), n(gemm->batch),
+                          n(gemm->m), n(gemm->n), n(gemm->k)};
+  llvm::append_range(args,
+                     ArrayRef<Value>{address(b, loc, a), n((*aStrides)[0]),
+                                     n((*aStrides)[1])});
+  if (gemm->integer)
+    llvm::append_range(args, ArrayRef<Value>{n(gemm->aSigned), n(gemm->aZero)});
+  llvm::append_range(args,
+                     ArrayRef<Value>{address(b, loc, bMat), n(bStrides[0]),
+                                     n(strideK), n(strideN)});
+  if (gemm->integer)
+    llvm::append_range(args, ArrayRef<Value>{n(gemm->bSigned), n(gemm->bZero)});
+  llvm::append_range(args,
+                     ArrayRef<Value>{address(b, loc, c), n((*cStrides)[0]),
+                                     n((*cStrides)[1]), n(choice.threads)});
+  call(b, loc,
+       gemm->integer ? "compress_cpu_igemm_batched"
+                     : "compress_cpu_sgemm_batched",
+       args);
   return success();
 }
 
@@ -1117,7 +1132,8 @@ struct LowerKernelsPass
       bool isGemm = choice->kernel == "sgemm" || choice->kernel == "igemm_u8s8";
       bool isPool = choice->kernel.ends_with("_pool2d_nchw_f32");
       LogicalResult lowered = isGemm ? builder.lowerGemm(op, *choice)
-                              : choice->kernel == "sgemm_batched"
+                              : choice->kernel == "sgemm_batched" ||
+                                      choice->kernel == "igemm_batched"
                                   ? builder.lowerBatchGemm(op, *choice)
                               : isPool ? builder.lowerPool(op, *choice)
                                        : builder.lowerConv(op, *choice);

@@ -47,9 +47,9 @@ StringRef chooseKernel(linalg::LinalgOp op, KernelTypes &types) {
     types = gemm->types;
     return types == KernelTypes::F32 ? "sgemm" : "igemm_u8s8";
   }
-  if (matchBatchGemm(op)) {
-    types = KernelTypes::F32;
-    return "sgemm_batched";
+  if (std::optional<BatchGemmMatch> gemm = matchBatchGemm(op)) {
+    types = gemm->integer ? KernelTypes::U8S8 : KernelTypes::F32;
+    return gemm->integer ? "igemm_batched" : "sgemm_batched";
   }
   if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op)) {
     // f32 NCHW pooling over static shapes (compress_cpu_pool2d_nchw_f32).

@@ -355,3 +355,32 @@ func.func @batched_transposed(%q: memref<4x8x32xf32>, %k: memref<4x16x32xf32>, %
   }
   return
 }
+
+// -----
+
+// An integer batched GEMM of two activations with zero points becomes one
+// compress_cpu_igemm_batched call: after A's strides its signedness (0) and
+// zero point (121), after B's its signedness (1) and zero point (-3).
+// CHECK-LABEL: func.func @int8_batched_transposed
+// CHECK: call @compress_cpu_igemm_batched(%{{.*}}, %c4_i64, %c8_i64, %c16_i64, %c32_i64, %{{.*}}, %c256_i64, %c32_i64, %c0_i64, %c121_i64, %{{.*}}, %c512_i64, %c1_i64, %c32_i64, %c1_i64, %c-3_i64, %{{.*}}, %c128_i64, %c16_i64, %c1_i64)
+// CHECK-NOT: linalg.generic
+#qa = affine_map<(b, m, n, k) -> (b, m, k)>
+#kb = affine_map<(b, m, n, k) -> (b, n, k)>
+#sc = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @int8_batched_transposed(%q: memref<4x8x32xi8>, %k: memref<4x16x32xi8>, %s: memref<4x8x16xi32>) {
+  linalg.generic {indexing_maps = [#qa, #kb, #sc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %k : memref<4x8x32xi8>, memref<4x16x32xi8>) outs(%s : memref<4x8x16xi32>)
+      attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_batched", threads = 1 : i64}} {
+  ^bb0(%x: i8, %y: i8, %c: i32):
+    %xe = arith.extui %x : i8 to i32
+    %za = arith.constant 121 : i32
+    %xc = arith.subi %xe, %za : i32
+    %ye = arith.extsi %y : i8 to i32
+    %zb = arith.constant -3 : i32
+    %yc = arith.subi %ye, %zb : i32
+    %p = arith.muli %xc, %yc : i32
+    %a = arith.addi %c, %p : i32
+    linalg.yield %a : i32
+  }
+  return
+}

@@ -143,3 +143,45 @@ func.func @int8_conv(%x: tensor<1x2x9x9xi8>, %init: tensor<1x4x4x4xi32>) -> tens
   } -> tensor<1x4x4x4xi32>
   return %r : tensor<1x4x4x4xi32>
 }
+
+// -----
+
+// compress-fuse-qdq's product of two activations (attention): an integer
+// batch matmul with zero points goes to the integer batched GEMM (VNNI
+// where available); one with a body the kernel does not compute (the
+// product of three terms) stays generic.
+// VNNI-LABEL: func.func @int8_batched
+// VNNI: linalg.generic {{.*}}compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_batched", threads = 1 : i64}
+// VNNI: linalg.generic
+// VNNI-NOT: compress.cpu_kernel
+// VNNI: return
+// PORTABLE-LABEL: func.func @int8_batched
+// PORTABLE: compress.cpu_kernel = {isa = "portable", kernel = "igemm_batched", threads = 2 : i64}
+#ba = affine_map<(b, m, n, k) -> (b, m, k)>
+#bb = affine_map<(b, m, n, k) -> (b, k, n)>
+#bc = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @int8_batched(%a: tensor<2x4x8xi8>, %b: tensor<2x8x3xi8>, %init: tensor<2x4x3xi32>) -> (tensor<2x4x3xi32>, tensor<2x4x3xi32>) {
+  %r = linalg.generic {indexing_maps = [#ba, #bb, #bc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<2x4x8xi8>, tensor<2x8x3xi8>) outs(%init : tensor<2x4x3xi32>) {
+  ^bb0(%x: i8, %y: i8, %c: i32):
+    %xe = arith.extui %x : i8 to i32
+    %za = arith.constant 121 : i32
+    %xc = arith.subi %xe, %za : i32
+    %ye = arith.extui %y : i8 to i32
+    %yc = arith.subi %ye, %za : i32
+    %p = arith.muli %xc, %yc : i32
+    %s = arith.addi %c, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<2x4x3xi32>
+  %q = linalg.generic {indexing_maps = [#ba, #bb, #bc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<2x4x8xi8>, tensor<2x8x3xi8>) outs(%init : tensor<2x4x3xi32>) {
+  ^bb0(%x: i8, %y: i8, %c: i32):
+    %xe = arith.extui %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %p2 = arith.muli %p, %ye : i32
+    %s = arith.addi %c, %p2 : i32
+    linalg.yield %s : i32
+  } -> tensor<2x4x3xi32>
+  return %r, %q : tensor<2x4x3xi32>, tensor<2x4x3xi32>
+}

@@ -90,76 +90,223 @@ namespace {
 // The pass
 //===----------------------------------------------------------------------===//
 
-/// collapse_shape of a dequantize becomes the dequantize of the collapsed
-/// quantized tensor: reshapes only move elements, so they commute with
-/// per-tensor (de)quantization, and a flatten between a convolution and a
-/// matmul then no longer hides the matmul's quantized input. A per-axis type
-/// moves along when its axis is collapsed only with unit dimensions (the
-/// [C, 1, KH, KW] -> [C, KH, KW] filter of a depthwise convolution); the
-/// axis then becomes that group's result dimension.
-struct SinkDequantizeThroughCollapse
-    : public OpRewritePattern<tensor::CollapseShapeOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// `element` (a uniform quantized type) with its quantized axis moved to
+/// `axis`, or unchanged when it is per-tensor.
+Type withAxis(Type element, int32_t axis) {
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element);
+  if (!perAxis)
+    return element;
+  return quant::UniformQuantizedPerAxisType::get(
+      perAxis.getFlags(), perAxis.getStorageType(), perAxis.getExpressedType(),
+      perAxis.getScales(), perAxis.getZeroPoints(), axis,
+      perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
+}
 
-  LogicalResult matchAndRewrite(tensor::CollapseShapeOp op,
+/// The storage integers of the quantized tensor `quantized`: the operand of
+/// the quant.scast that made it, so that a constant stays a constant, or a
+/// new quant.scast.
+Value getStorage(OpBuilder &b, Location loc, Value quantized) {
+  if (auto cast = quantized.getDefiningOp<quant::StorageCastOp>())
+    if (isa<RankedTensorType>(cast.getInput().getType()))
+      return cast.getInput();
+  auto type = cast<RankedTensorType>(quantized.getType());
+  return quant::StorageCastOp::create(b, loc, getStorageTensorType(type),
+                                      quantized);
+}
+
+/// Where a reshape puts the quantized axis `axis` of its source: the result
+/// dimension of the axis's group, when every other dimension of the group has
+/// size 1 (a collapse merges source dimensions, an expand splits one).
+std::optional<int32_t> reshapedAxis(tensor::CollapseShapeOp op, int32_t axis) {
+  ArrayRef<int64_t> shape = op.getSrcType().getShape();
+  for (auto [result, group] : llvm::enumerate(op.getReassociationIndices())) {
+    if (!llvm::is_contained(group, axis))
+      continue;
+    for (int64_t dim : group)
+      if (dim != axis && shape[dim] != 1)
+        return std::nullopt;
+    return static_cast<int32_t>(result);
+  }
+  return std::nullopt;
+}
+std::optional<int32_t> reshapedAxis(tensor::ExpandShapeOp op, int32_t axis) {
+  ArrayRef<int64_t> shape = op.getResultType().getShape();
+  ReassociationIndices group = op.getReassociationIndices()[axis];
+  std::optional<int32_t> kept;
+  for (int64_t dim : group) {
+    if (shape[dim] == 1)
+      continue;
+    if (kept)
+      return std::nullopt;
+    kept = static_cast<int32_t>(dim);
+  }
+  // All unit: the axis (of size 1) may go to any of them.
+  return kept ? kept : std::optional<int32_t>(group.front());
+}
+
+/// The reshape `op` applied to `source` (of the same shape as op's source),
+/// with element type `element`.
+Value cloneReshape(OpBuilder &b, tensor::CollapseShapeOp op, Value source,
+                   Type element) {
+  return tensor::CollapseShapeOp::create(b, op.getLoc(),
+                                         op.getResultType().clone(element),
+                                         source, op.getReassociationIndices());
+}
+Value cloneReshape(OpBuilder &b, tensor::ExpandShapeOp op, Value source,
+                   Type element) {
+  return tensor::ExpandShapeOp::create(
+      b, op.getLoc(), op.getResultType().clone(element), source,
+      op.getReassociationIndices(), op.getMixedOutputShape());
+}
+
+/// A reshape (collapse_shape or expand_shape) of a dequantize becomes the
+/// dequantize of the reshaped quantized tensor: reshapes only move elements,
+/// so they commute with per-tensor (de)quantization, and a flatten between a
+/// convolution and a matmul then no longer hides the matmul's quantized
+/// input. A per-axis type moves along when its axis is reshaped only with
+/// unit dimensions (the [C, 1, KH, KW] -> [C, KH, KW] filter of a depthwise
+/// convolution); the axis then becomes that group's dimension. A quant.scast
+/// of storage integers is reshaped below the cast, so a constant weight
+/// folds and stays recognizable as one.
+template <typename ReshapeOp>
+struct SinkDequantizeThroughReshape : public OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern<ReshapeOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ReshapeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto dequantize = op.getSrc().getDefiningOp<DequantizeOp>();
+    auto dequantize = op.getSrc().template getDefiningOp<DequantizeOp>();
     if (!dequantize)
       return failure();
     RankedTensorType quantizedType = dequantize.getInput().getType();
     Type element = quantizedType.getElementType();
     if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
-      std::optional<int32_t> axis = collapsedAxis(
-          op, quantizedType.getShape(), perAxis.getQuantizedDimension());
+      std::optional<int32_t> axis =
+          reshapedAxis(op, perAxis.getQuantizedDimension());
       if (!axis)
         return rewriter.notifyMatchFailure(
-            op, "the quantized axis is merged with other dimensions");
-      element = quant::UniformQuantizedPerAxisType::get(
-          perAxis.getFlags(), perAxis.getStorageType(),
-          perAxis.getExpressedType(), perAxis.getScales(),
-          perAxis.getZeroPoints(), *axis, perAxis.getStorageTypeMin(),
-          perAxis.getStorageTypeMax());
+            op, "the quantized axis is reshaped with other dimensions");
+      element = withAxis(element, *axis);
     } else if (!isa<quant::UniformQuantizedType>(element)) {
       return failure();
     }
-    RankedTensorType resultType = op.getResultType();
-    Value reshaped;
-    auto storageCast =
-        dequantize.getInput().getDefiningOp<quant::StorageCastOp>();
-    if (storageCast &&
-        isa<RankedTensorType>(storageCast.getInput().getType())) {
-      // Collapse the storage integers (a constant weight folds, and stays
-      // recognizable as one) and cast the result.
-      auto storage = cast<RankedTensorType>(storageCast.getInput().getType());
-      Value collapsed = tensor::CollapseShapeOp::create(
-          rewriter, op.getLoc(), resultType.clone(storage.getElementType()),
-          storageCast.getInput(), op.getReassociationIndices());
-      reshaped = quant::StorageCastOp::create(
-          rewriter, op.getLoc(), resultType.clone(element), collapsed);
-    } else {
-      reshaped = tensor::CollapseShapeOp::create(
-          rewriter, op.getLoc(), resultType.clone(element),
-          dequantize.getInput(), op.getReassociationIndices());
-    }
-    rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType, reshaped);
+    Location loc = op.getLoc();
+    Value storage = getStorage(rewriter, loc, dequantize.getInput());
+    Type storageElement =
+        cast<RankedTensorType>(storage.getType()).getElementType();
+    Value reshaped = cloneReshape(rewriter, op, storage, storageElement);
+    Value quantized = quant::StorageCastOp::create(
+        rewriter, loc, op.getResultType().clone(element), reshaped);
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, op.getResultType(),
+                                              quantized);
     return success();
   }
+};
 
-private:
-  /// The result dimension of `axis` when every other source dimension of its
-  /// group has size 1.
-  static std::optional<int32_t> collapsedAxis(tensor::CollapseShapeOp op,
-                                              ArrayRef<int64_t> shape,
-                                              int32_t axis) {
-    for (auto [result, group] : llvm::enumerate(op.getReassociationIndices())) {
-      if (!llvm::is_contained(group, axis))
-        continue;
-      for (int64_t dim : group)
-        if (dim != axis && shape[dim] != 1)
-          return std::nullopt;
-      return static_cast<int32_t>(result);
+/// A per-tensor compress.quantize of a reshape becomes the reshape of the
+/// quantized source, so that the layer producing the source meets its
+/// quantize directly (an ONNX MatMul of 3-D activations is a matmul between
+/// a collapse and an expand). Only a reshape nothing else reads moves.
+template <typename ReshapeOp>
+struct HoistQuantizeAboveReshape : public OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto reshape = op.getInput().getDefiningOp<ReshapeOp>();
+    if (!reshape || !reshape->hasOneUse())
+      return failure();
+    RankedTensorType resultType = op.getOutput().getType();
+    Type element = resultType.getElementType();
+    if (!isa<quant::UniformQuantizedType>(element))
+      return rewriter.notifyMatchFailure(op, "not a per-tensor quantization");
+    Location loc = op.getLoc();
+    Value source = reshape.getSrc();
+    auto sourceType = cast<RankedTensorType>(source.getType());
+    Value quantized =
+        QuantizeOp::create(rewriter, loc, sourceType.clone(element), source);
+    Value storage = getStorage(rewriter, loc, quantized);
+    Value reshaped = cloneReshape(
+        rewriter, reshape, storage,
+        cast<RankedTensorType>(storage.getType()).getElementType());
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, reshaped);
+    return success();
+  }
+};
+
+/// linalg.transpose of a dequantize becomes the dequantize of the transposed
+/// storage integers (a per-axis type's axis follows the permutation), so
+/// that a transpose between two quantized layers (attention heads) moves
+/// bytes instead of floats and no longer hides the second layer's quantized
+/// input.
+struct SinkDequantizeThroughTranspose
+    : public OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// The transposed 8-bit storage constant, so that a transposed weight
+  /// stays a constant the fusion recognizes; null for anything else.
+  static Value transposeConstant(OpBuilder &b, Location loc, Value storage,
+                                 RankedTensorType resultType,
+                                 ArrayRef<int64_t> permutation) {
+    DenseIntElementsAttr values;
+    if (!matchPattern(storage, m_Constant(&values)) ||
+        !values.getElementType().isInteger(8) || !resultType.hasStaticShape())
+      return nullptr;
+    auto type = resultType.clone(values.getElementType());
+    if (values.isSplat())
+      return arith::ConstantOp::create(b, loc, values.reshape(type));
+    ArrayRef<char> source = values.getRawData();
+    ArrayRef<int64_t> sourceShape = values.getType().getShape();
+    SmallVector<int64_t> sourceStrides(sourceShape.size(), 1);
+    for (int64_t d = int64_t(sourceShape.size()) - 2; d >= 0; --d)
+      sourceStrides[d] = sourceStrides[d + 1] * sourceShape[d + 1];
+    std::vector<char> bytes(source.size());
+    forEachIndex(type.getShape(), [&](ArrayRef<int64_t> index, int64_t linear) {
+      int64_t from = 0;
+      for (auto [dim, perm] : llvm::enumerate(permutation))
+        from += index[dim] * sourceStrides[perm];
+      bytes[linear] = source[from];
+    });
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::getFromRawBuffer(type, bytes));
+  }
+
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    auto dequantize = op.getInput().getDefiningOp<DequantizeOp>();
+    if (!dequantize)
+      return failure();
+    RankedTensorType quantizedType = dequantize.getInput().getType();
+    Type element = quantizedType.getElementType();
+    ArrayRef<int64_t> permutation = op.getPermutation();
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+      const auto *it =
+          llvm::find(permutation, int64_t(perAxis.getQuantizedDimension()));
+      element = withAxis(element, int32_t(it - permutation.begin()));
+    } else if (!isa<quant::UniformQuantizedType>(element)) {
+      return failure();
     }
-    return std::nullopt;
+    Location loc = op.getLoc();
+    Value storage = getStorage(rewriter, loc, dequantize.getInput());
+    auto resultType = cast<RankedTensorType>(op.getResult()[0].getType());
+    Type storageElement =
+        cast<RankedTensorType>(storage.getType()).getElementType();
+    Value transposed =
+        transposeConstant(rewriter, loc, storage, resultType, permutation);
+    if (!transposed) {
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, op.getInit());
+      Value init =
+          tensor::EmptyOp::create(rewriter, loc, sizes, storageElement);
+      transposed =
+          linalg::TransposeOp::create(rewriter, loc, storage, init, permutation)
+              .getResult()[0];
+    }
+    Value quantized = quant::StorageCastOp::create(
+        rewriter, loc, resultType.clone(element), transposed);
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType, quantized);
+    return success();
   }
 };
 
@@ -239,5 +386,9 @@ void FuseQDQPass::runOnOperation() {
 
 void mlir::compress::populateSinkDequantizeThroughReshapePatterns(
     RewritePatternSet &patterns) {
-  patterns.add<SinkDequantizeThroughCollapse>(patterns.getContext());
+  patterns.add<SinkDequantizeThroughReshape<tensor::CollapseShapeOp>,
+               SinkDequantizeThroughReshape<tensor::ExpandShapeOp>,
+               HoistQuantizeAboveReshape<tensor::CollapseShapeOp>,
+               HoistQuantizeAboveReshape<tensor::ExpandShapeOp>,
+               SinkDequantizeThroughTranspose>(patterns.getContext());
 }

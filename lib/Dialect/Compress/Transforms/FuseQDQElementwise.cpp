@@ -126,12 +126,18 @@ LogicalResult fuseElementwiseAdd(linalg::LinalgOp add, FusionContext &context) {
       return notFused(add) << "only unpadded per-tensor inputs are fused";
     operands.push_back(*operand);
   }
-  if (!llvm::all_of(add.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isIdentity(); }) ||
+  // Inputs may be broadcast (a bias row added to every token); the output
+  // is written elementwise.
+  if (!add.getMatchingIndexingMap(add.getDpsInitOperand(0)).isIdentity() ||
+      !llvm::all_of(
+          inputs,
+          [&](OpOperand *input) {
+            return add.getMatchingIndexingMap(input).isProjectedPermutation();
+          }) ||
       !add.isAllParallelLoops() || add->getNumResults() != 1 ||
       !add.getRegionOutputArgs().front().use_empty())
-    return notFused(add) << "not an elementwise add of two same-shaped "
-                            "tensors";
+    return notFused(add) << "not an elementwise add of two tensors (each the "
+                            "output's shape or broadcast to it)";
   // The first body op must add the two inputs; the rest is epilogue.
   Block *body = add.getBlock();
   auto addf = dyn_cast<arith::AddFOp>(&body->front());

@@ -894,3 +894,110 @@ func.func @depthwise_collapsed_filter(%xq: tensor<1x2x3x3x!quant.uniform<u8:f32,
   %yq = compress.quantize %m : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>>
   return %yq : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.5>>
 }
+
+// -----
+
+// An ONNX MatMul of 3-D activations is collapse -> matmul -> expand: the
+// dequantize sinks below the collapse and the quantize rises above the
+// expand, so the matmul meets both and becomes an integer kernel; the expand
+// then reshapes the requantized storage integers. Column sums of w: 3, -1;
+// zx = 2: offsets -6, 2.
+// CHECK-LABEL: func.func @matmul_3d_activations
+// CHECK-SAME: (%[[XQ:.*]]: tensor<2x3x2x!quant.uniform<u8:f32, 5.000000e-01:2>>)
+// CHECK: %[[XS:.*]] = quant.scast %[[XQ]] {{.*}} to tensor<2x3x2xi8>
+// CHECK: %[[XC:.*]] = tensor.collapse_shape %[[XS]] {{\[}}[0, 1], [2]] : tensor<2x3x2xi8> into tensor<6x2xi8>
+// CHECK: %[[OFFSET:.*]] = arith.constant dense<[-6, 2]> : tensor<2xi32>
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<6x2xi8>, tensor<2x2xi8>) outs(%{{.*}} : tensor<6x2xi32>)
+// CHECK: %[[Y:.*]] = compress.requantize %[[ACC]] {input_scales = array<f64: 5.000000e-01>} : tensor<6x2xi32> -> tensor<6x2x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK: %[[YS:.*]] = quant.scast %[[Y]] {{.*}} to tensor<6x2xi8>
+// CHECK: %[[YE:.*]] = tensor.expand_shape %[[YS]] {{\[}}[0, 1], [2]] output_shape [2, 3, 2] : tensor<6x2xi8> into tensor<2x3x2xi8>
+// CHECK: %[[R:.*]] = quant.scast %[[YE]] {{.*}} to tensor<2x3x2x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NOT: compress.dequantize
+// CHECK: return %[[R]]
+func.func @matmul_3d_activations(%xq: tensor<2x3x2x!quant.uniform<u8:f32, 0.5:2>>) -> tensor<2x3x2x!quant.uniform<u8:f32, 0.25:3>> {
+  %xd = compress.dequantize %xq : tensor<2x3x2x!quant.uniform<u8:f32, 0.5:2>> -> tensor<2x3x2xf32>
+  %x = tensor.collapse_shape %xd [[0, 1], [2]] : tensor<2x3x2xf32> into tensor<6x2xf32>
+  %c = arith.constant dense<[[1, 2], [2, -3]]> : tensor<2x2xi8>
+  %wq = quant.scast %c : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8<-127:127>:f32, 1.0>>
+  %wd = compress.dequantize %wq : tensor<2x2x!quant.uniform<i8<-127:127>:f32, 1.0>> -> tensor<2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<6x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<6x2xf32>) -> tensor<6x2xf32>
+  %m = linalg.matmul ins(%x, %wd : tensor<6x2xf32>, tensor<2x2xf32>) outs(%f : tensor<6x2xf32>) -> tensor<6x2xf32>
+  %y = tensor.expand_shape %m [[0, 1], [2]] output_shape [2, 3, 2] : tensor<6x2xf32> into tensor<2x3x2xf32>
+  %yq = compress.quantize %y : tensor<2x3x2xf32> -> tensor<2x3x2x!quant.uniform<u8:f32, 0.25:3>>
+  return %yq : tensor<2x3x2x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
+// Attention's head split: dequantize -> expand -> transpose -> quantize with
+// the same type moves bytes: the expand and the transpose apply to the
+// storage integers, and quantize(dequantize(q)) folds to q.
+// CHECK-LABEL: func.func @split_heads
+// CHECK-SAME: (%[[XQ:.*]]: tensor<2x4x!quant.uniform<i8:f32, 1.250000e-01:-1>>)
+// CHECK: %[[XS:.*]] = quant.scast %[[XQ]] {{.*}} to tensor<2x4xi8>
+// CHECK: %[[XE:.*]] = tensor.expand_shape %[[XS]] {{\[}}[0], [1, 2]] output_shape [2, 2, 2] : tensor<2x4xi8> into tensor<2x2x2xi8>
+// CHECK: %[[T:.*]] = linalg.transpose ins(%[[XE]] : tensor<2x2x2xi8>) outs(%{{.*}} : tensor<2x2x2xi8>) permutation = [1, 0, 2]
+// CHECK: %[[R:.*]] = quant.scast %[[T]] {{.*}} to tensor<2x2x2x!quant.uniform<i8:f32, 1.250000e-01:-1>>
+// CHECK-NOT: compress.
+// CHECK: return %[[R]]
+func.func @split_heads(%xq: tensor<2x4x!quant.uniform<i8:f32, 0.125:-1>>) -> tensor<2x2x2x!quant.uniform<i8:f32, 0.125:-1>> {
+  %xd = compress.dequantize %xq : tensor<2x4x!quant.uniform<i8:f32, 0.125:-1>> -> tensor<2x4xf32>
+  %x = tensor.expand_shape %xd [[0], [1, 2]] output_shape [2, 2, 2] : tensor<2x4xf32> into tensor<2x2x2xf32>
+  %e = tensor.empty() : tensor<2x2x2xf32>
+  %t = linalg.transpose ins(%x : tensor<2x2x2xf32>) outs(%e : tensor<2x2x2xf32>) permutation = [1, 0, 2]
+  %yq = compress.quantize %t : tensor<2x2x2xf32> -> tensor<2x2x2x!quant.uniform<i8:f32, 0.125:-1>>
+  return %yq : tensor<2x2x2x!quant.uniform<i8:f32, 0.125:-1>>
+}
+
+// -----
+
+// A per-axis weight transposed before use is transposed at compile time
+// and keeps its scales on the moved axis (0 -> 1), so the matmul still sees
+// a per-channel quantized constant.
+// CHECK-LABEL: func.func @transposed_per_axis_weight
+// CHECK: %[[WT:.*]] = arith.constant dense<{{\[}}[1, 3], [-2, 4]]> : tensor<2x2xi8>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[WT]] : tensor<1x2xi8>, tensor<2x2xi8>)
+// CHECK: compress.requantize %{{.*}} {axis = 1 : i64, input_scales = array<f64: 1.000000e-01, 2.000000e-01>}
+func.func @transposed_per_axis_weight(%xq: tensor<1x2x!quant.uniform<i8:f32, 1.0>>) -> tensor<1x2x!quant.uniform<i8:f32, 1.0>> {
+  %xd = compress.dequantize %xq : tensor<1x2x!quant.uniform<i8:f32, 1.0>> -> tensor<1x2xf32>
+  %c = arith.constant dense<[[1, -2], [3, 4]]> : tensor<2x2xi8>
+  %wq = quant.scast %c : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 0.2}>>
+  %wd = compress.dequantize %wq : tensor<2x2x!quant.uniform<i8<-127:127>:f32:0, {0.1, 0.2}>> -> tensor<2x2xf32>
+  %e = tensor.empty() : tensor<2x2xf32>
+  %w = linalg.transpose ins(%wd : tensor<2x2xf32>) outs(%e : tensor<2x2xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %oe = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%oe : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %m = linalg.matmul ins(%xd, %w : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %yq = compress.quantize %m : tensor<1x2xf32> -> tensor<1x2x!quant.uniform<i8:f32, 1.0>>
+  return %yq : tensor<1x2x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+// The bias add of an ONNX MatMul -> Add (onnxruntime's QDQ models quantize
+// the bias as a u8 tensor): one input broadcast along the rows. The kernel
+// keeps the add's maps; both scales are 0.5, so s_c = 0.5 / 2^21.
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @add_broadcast_bias
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<3x2xi8>, tensor<2xi8>) outs(%{{.*}} : tensor<3x2xi32>)
+// CHECK: compress.requantize %{{.*}} {input_scales = array<f64: 2.384185791015625E-7>} : tensor<3x2xi32> -> tensor<3x2x!quant.uniform<u8:f32, 1.000000e+00:4>>
+func.func @add_broadcast_bias(%xq: tensor<3x2x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<3x2x!quant.uniform<u8:f32, 1.0:4>> {
+  %xd = compress.dequantize %xq : tensor<3x2x!quant.uniform<u8:f32, 0.5:10>> -> tensor<3x2xf32>
+  %c = arith.constant dense<[3, -7]> : tensor<2xi8>
+  %bq = quant.scast %c : tensor<2xi8> to tensor<2x!quant.uniform<u8:f32, 0.5:128>>
+  %bd = compress.dequantize %bq : tensor<2x!quant.uniform<u8:f32, 0.5:128>> -> tensor<2xf32>
+  %e = tensor.empty() : tensor<3x2xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%xd, %bd : tensor<3x2xf32>, tensor<2xf32>) outs(%e : tensor<3x2xf32>) {
+  ^bb0(%x: f32, %b: f32, %o: f32):
+    %sum = arith.addf %x, %b : f32
+    linalg.yield %sum : f32
+  } -> tensor<3x2xf32>
+  %yq = compress.quantize %s : tensor<3x2xf32> -> tensor<3x2x!quant.uniform<u8:f32, 1.0:4>>
+  return %yq : tensor<3x2x!quant.uniform<u8:f32, 1.0:4>>
+}

@@ -8,8 +8,12 @@ float kernels within |y - ref| <= 1e-5 * (|A| @ |B|) + 1e-6 elementwise (the
 float32 rounding of a sum of products in any order).
 
   check_kernels.py --compress-run BIN --out DIR --cpu CPU [--threads T] \
-      (gemm-f32 | gemm-u8s8 | bgemm-f32 | conv-f32 | conv-u8s8 |
+      (gemm-f32 | gemm-u8s8 | bgemm-f32 | bgemm-int8 | conv-f32 | conv-u8s8 |
        conv-f32-epilogue)
+
+bgemm-int8: exact integer products of two 8-bit activations with zero
+points (every signedness pair), as compress-fuse-qdq writes attention's
+batched matmuls.
 
 It also checks that the kernels were used: `compress-opt` with
 --compress-lower-to-cpu must leave no linalg op and call the library.
@@ -174,6 +178,65 @@ def bgemm_model(shape, transposed, rng):
     bound = 1e-5 * np.einsum("bmk,bkn->bmn", np.abs(a).astype(np.float64),
                              np.abs(b).astype(np.float64)) + 1e-6
     return mlir, [("a", a), ("b", bstore)], ref, bound
+
+
+# (A signed, A zero point, B signed, B zero point): every signedness pair,
+# zero points 0 and not.
+BGEMM_INT8_FORMS = [(False, 121, False, 127), (False, 0, True, -3),
+                    (True, 5, False, 200), (True, -128, True, 0),
+                    (False, 0, False, 0)]
+
+
+def bgemm_int8_model(shape, transposed, form, rng):
+    """C_i = 7 + (A_i - za) @ (B_i - zb) exactly in i32 over 8-bit operands
+    read signed or unsigned (compress-fuse-qdq's product of two
+    activations), B indexed (b, k, n) or (b, n, k)."""
+    bt, m, k, n = shape
+    a_signed, za, b_signed, zb = form
+
+    def storage(signed, size):
+        if signed:
+            return rng.integers(-128, 128, size, dtype=np.int64).astype(np.int8)
+        return rng.integers(0, 256, size, dtype=np.int64).astype(np.uint8)
+
+    a = storage(a_signed, (bt, m, k))
+    b = storage(b_signed, (bt, k, n))
+    bstore = b.transpose(0, 2, 1).copy() if transposed else b
+    at, bst, ct = (ttype(a.shape, "i8"), ttype(bstore.shape, "i8"),
+                   ttype((bt, m, n), "i32"))
+    bmap = "(b, n, k)" if transposed else "(b, k, n)"
+
+    def centered(arg, signed, zero, name):
+        ext = "arith.extsi" if signed else "arith.extui"
+        text = f"    %{name}e = {ext} %{arg} : i8 to i32\n"
+        if zero == 0:
+            return text, f"%{name}e"
+        text += (f"    %{name}z = arith.constant {zero} : i32\n"
+                 f"    %{name}c = arith.subi %{name}e, %{name}z : i32\n")
+        return text, f"%{name}c"
+
+    xa, va = centered("x", a_signed, za, "a")
+    xb, vb = centered("y", b_signed, zb, "b")
+    mlir = f"""func.func @main(%a: {at}, %b: {bst}) -> {ct} {{
+  %seven = arith.constant 7 : i32
+  %e = tensor.empty() : {ct}
+  %init = linalg.fill ins(%seven : i32) outs(%e : {ct}) -> {ct}
+  %r = linalg.generic {{indexing_maps = [
+        affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> {bmap}>,
+        affine_map<(b, m, n, k) -> (b, m, n)>],
+      iterator_types = ["parallel", "parallel", "parallel", "reduction"]}}
+      ins(%a, %b : {at}, {bst}) outs(%init : {ct}) {{
+  ^bb0(%x: i8, %y: i8, %c: i32):
+{xa}{xb}    %p = arith.muli {va}, {vb} : i32
+    %s = arith.addi %c, %p : i32
+    linalg.yield %s : i32
+  }} -> {ct}
+  return %r : {ct}
+}}
+"""
+    ref = 7 + np.einsum("bmk,bkn->bmn", a.astype(np.int64) - za,
+                        b.astype(np.int64) - zb)
+    return mlir, [("a", a), ("b", bstore)], ref, None
 
 
 # ---------------------------------------------------------- convolution cases
@@ -486,6 +549,7 @@ def main():
     p.add_argument("--cpu", required=True)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "bgemm-f32",
+                                     "bgemm-int8",
                                      "conv-f32", "conv-u8s8",
                                      "conv-f32-epilogue"])
     args = p.parse_args()
@@ -507,6 +571,18 @@ def main():
                 name = (f"{args.suite}-" + "x".join(str(v) for v in shape) +
                         ("-t" if transposed else ""))
                 run_case(args, name, *bgemm_model(shape, transposed, rng))
+    elif args.suite == "bgemm-int8":
+        i = 0
+        for shape in BGEMM_SHAPES:
+            for transposed in (False, True):
+                form = BGEMM_INT8_FORMS[i % len(BGEMM_INT8_FORMS)]
+                i += 1
+                name = (f"{args.suite}-" + "x".join(str(v) for v in shape) +
+                        ("-t" if transposed else "") +
+                        "-{}{}-{}{}".format("s" if form[0] else "u", form[1],
+                                            "s" if form[2] else "u", form[3]))
+                run_case(args, name,
+                         *bgemm_int8_model(shape, transposed, form, rng))
     elif args.suite == "conv-f32-epilogue":
         for i, shape in enumerate(CONV_SHAPES):
             form = EPILOGUES[i % len(EPILOGUES)]
