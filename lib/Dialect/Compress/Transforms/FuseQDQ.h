@@ -223,6 +223,14 @@ Value buildIntegerKernel(
     OpBuilder &b, Location loc, linalg::LinalgOp layer, ValueRange inputs,
     Value init, function_ref<Value(OpBuilder &, Location, ValueRange)> term);
 
+/// An all-parallel i32 linalg.generic with the input maps of `layer` that
+/// yields `offset + term(args)` into `empty` without reading it, so that
+/// elementwise fusion later needs no accumulator buffer.
+Value buildElementwiseIntegerKernel(
+    OpBuilder &b, Location loc, linalg::LinalgOp layer, ValueRange inputs,
+    Value empty, const AccumulatorOffset &offset,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> term);
+
 /// Erases the rewritten chain and whatever only it used.
 void eraseChain(Operation *layer, const Epilogue &epilogue);
 

@@ -475,6 +475,53 @@ Value buildIntegerKernel(
       .getResult(0);
 }
 
+Value buildElementwiseIntegerKernel(
+    OpBuilder &b, Location loc, linalg::LinalgOp layer, ValueRange inputs,
+    Value empty, const AccumulatorOffset &offset,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
+  SmallVector<Value> operands(inputs);
+  SmallVector<AffineMap> maps;
+  for (OpOperand *input : layer.getDpsInputOperands())
+    maps.push_back(layer.getMatchingIndexingMap(input));
+  // The offset: nothing when zero, a scalar when uniform, else a constant
+  // read over its output dimensions.
+  std::optional<int64_t> uniform;
+  if (offset.values.empty() ||
+      llvm::all_of(offset.values,
+                   [&](int64_t v) { return v == offset.values.front(); }))
+    uniform = offset.values.empty() ? 0 : offset.values.front();
+  int64_t rank = cast<RankedTensorType>(empty.getType()).getRank();
+  if (!uniform) {
+    auto constantType = RankedTensorType::get(offset.shape, b.getI32Type());
+    SmallVector<int32_t> values(offset.values.begin(), offset.values.end());
+    operands.push_back(arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(constantType, ArrayRef<int32_t>(values))));
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d : offset.outputDims)
+      exprs.push_back(b.getAffineDimExpr(d));
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  unsigned numInputs = inputs.size();
+  return linalg::GenericOp::create(
+             b, loc, empty.getType(), operands, ValueRange{empty}, maps,
+             layer.getIteratorTypesArray(),
+             [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+               Value sum = term(nested, nestedLoc, args.take_front(numInputs));
+               Value bias;
+               if (!uniform)
+                 bias = args[numInputs];
+               else if (*uniform != 0)
+                 bias = arith::ConstantOp::create(
+                     nested, nestedLoc, nested.getI32IntegerAttr(*uniform));
+               if (bias)
+                 sum = arith::AddIOp::create(nested, nestedLoc, bias, sum);
+               linalg::YieldOp::create(nested, nestedLoc, sum);
+             })
+      .getResult(0);
+}
+
 void eraseChain(Operation *layer, const Epilogue &epilogue) {
   SmallVector<Operation *> chain{epilogue.quantize};
   llvm::append_range(chain, llvm::reverse(epilogue.ops));

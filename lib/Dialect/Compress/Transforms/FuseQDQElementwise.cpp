@@ -177,10 +177,9 @@ LogicalResult fuseElementwiseAdd(linalg::LinalgOp add, FusionContext &context) {
     kernelInputs.push_back(buildStorageOperand(b, loc, operand));
   Value empty =
       buildAccumulatorEmpty(b, loc, add, kernelInputs, *dynamicSources);
-  Value init = buildAccumulatorInit(b, loc, empty, *offset);
   int64_t multipliers[2] = {rescale->lhs, rescale->rhs};
-  Value acc = buildIntegerKernel(
-      b, loc, add, kernelInputs, init,
+  Value acc = buildElementwiseIntegerKernel(
+      b, loc, add, kernelInputs, empty, *offset,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) -> Value {
         Value terms[2];
         for (int i = 0; i < 2; ++i) {

@@ -412,15 +412,17 @@ func.func @depthwise_padded(%xq: tensor<1x2x2x2x!quant.uniform<u8:f32, 0.25:1>>)
 // |b + 3| <= 131: N = 21, multipliers 2^21 and 2^20, s_c = 2^-22.
 // The ReLU after the add is clamp_min = 7.
 // CHECK-LABEL: func.func @add_relu
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<4xi32>)
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<4xi32>
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4xi8>, tensor<4xi8>) outs(%[[EMPTY]] : tensor<4xi32>)
 // CHECK: arith.extui
 // CHECK: arith.constant 2097152 : i32
 // CHECK: arith.muli
 // CHECK: arith.extsi
 // CHECK: arith.constant 1048576 : i32
 // CHECK: arith.muli
-// CHECK: arith.addi
-// CHECK: arith.addi
+// CHECK: %[[SUM:.*]] = arith.addi
+// CHECK-NEXT: linalg.yield %[[SUM]] : i32
 // CHECK: compress.requantize %{{.*}} {clamp_min = 7 : i64, input_scales = array<f64: 2.384185791015625E-7>} : tensor<4xi32> -> tensor<4x!quant.uniform<u8:f32, 1.000000e+00:7>>
 func.func @add_relu(%a: tensor<4x!quant.uniform<u8:f32, 0.5:10>>, %b: tensor<4x!quant.uniform<i8:f32, 0.25:-3>>) -> tensor<4x!quant.uniform<u8:f32, 1.0:7>> {
   %ad = compress.dequantize %a : tensor<4x!quant.uniform<u8:f32, 0.5:10>> -> tensor<4xf32>
@@ -984,7 +986,8 @@ func.func @transposed_per_axis_weight(%xq: tensor<1x2x!quant.uniform<i8:f32, 1.0
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func @add_broadcast_bias
-// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<3x2xi8>, tensor<2xi8>) outs(%{{.*}} : tensor<3x2xi32>)
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<3x2xi32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<3x2xi8>, tensor<2xi8>) outs(%[[EMPTY]] : tensor<3x2xi32>)
 // CHECK: compress.requantize %{{.*}} {input_scales = array<f64: 2.384185791015625E-7>} : tensor<3x2xi32> -> tensor<3x2x!quant.uniform<u8:f32, 1.000000e+00:4>>
 func.func @add_broadcast_bias(%xq: tensor<3x2x!quant.uniform<u8:f32, 0.5:10>>) -> tensor<3x2x!quant.uniform<u8:f32, 1.0:4>> {
   %xd = compress.dequantize %xq : tensor<3x2x!quant.uniform<u8:f32, 0.5:10>> -> tensor<3x2xf32>
@@ -1000,4 +1003,39 @@ func.func @add_broadcast_bias(%xq: tensor<3x2x!quant.uniform<u8:f32, 0.5:10>>) -
   } -> tensor<3x2xf32>
   %yq = compress.quantize %s : tensor<3x2xf32> -> tensor<3x2x!quant.uniform<u8:f32, 1.0:4>>
   return %yq : tensor<3x2x!quant.uniform<u8:f32, 1.0:4>>
+}
+
+// -----
+
+// A per-column bias after an add of two activations: the kernel reads the
+// quantized bias (0.5 and 1.0 in units of s_c = 0.5 / 2^21) as a third
+// input and never its output tensor.
+// CHECK-DAG: #[[COLS:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @add_then_bias
+// CHECK-DAG: %[[BIAS:.*]] = arith.constant dense<[2097152, 4194304]> : tensor<2xi32>
+// CHECK-DAG: %[[EMPTY:.*]] = tensor.empty() : tensor<2x2xi32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[COLS]], #{{.*}}], {{.*}} ins(%{{.*}}, %{{.*}}, %[[BIAS]] : tensor<2x2xi8>, tensor<2x2xi8>, tensor<2xi32>) outs(%[[EMPTY]] : tensor<2x2xi32>)
+// CHECK: ^bb0(%{{.*}}: i8, %{{.*}}: i8, %[[B:.*]]: i32, %{{.*}}: i32):
+// CHECK: %[[T:.*]] = arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK-NEXT: %[[S:.*]] = arith.addi %[[B]], %[[T]] : i32
+// CHECK-NEXT: linalg.yield %[[S]] : i32
+func.func @add_then_bias(%a: tensor<2x2x!quant.uniform<u8:f32, 0.5>>, %b: tensor<2x2x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x2x!quant.uniform<u8:f32, 1.0>> {
+  %ad = compress.dequantize %a : tensor<2x2x!quant.uniform<u8:f32, 0.5>> -> tensor<2x2xf32>
+  %bd = compress.dequantize %b : tensor<2x2x!quant.uniform<u8:f32, 0.5>> -> tensor<2x2xf32>
+  %bias = arith.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %e = tensor.empty() : tensor<2x2xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%ad, %bd : tensor<2x2xf32>, tensor<2x2xf32>) outs(%e : tensor<2x2xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %sum = arith.addf %x, %y : f32
+    linalg.yield %sum : f32
+  } -> tensor<2x2xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%s, %bias : tensor<2x2xf32>, tensor<2xf32>) outs(%e : tensor<2x2xf32>) {
+  ^bb0(%x: f32, %c: f32, %o: f32):
+    %r = arith.addf %x, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2xf32>
+  %yq = compress.quantize %t : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<u8:f32, 1.0>>
+  return %yq : tensor<2x2x!quant.uniform<u8:f32, 1.0>>
 }
