@@ -486,9 +486,9 @@ Value buildElementwiseIntegerKernel(
   // The offset: nothing when zero, a scalar when uniform, else a constant
   // read over its output dimensions.
   std::optional<int64_t> uniform;
-  if (offset.values.empty() ||
-      llvm::all_of(offset.values,
-                   [&](int64_t v) { return v == offset.values.front(); }))
+  if (offset.values.empty() || llvm::all_of(offset.values, [&](int64_t v) {
+        return v == offset.values.front();
+      }))
     uniform = offset.values.empty() ? 0 : offset.values.front();
   int64_t rank = cast<RankedTensorType>(empty.getType()).getRank();
   if (!uniform) {
