@@ -86,6 +86,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   // Each buffer freed after its last use, so that the allocator reuses it
   // for the next layers (peak memory, page faults).
   pm.addNestedPass<func::FuncOp>(createEarlyDealloc());
+  // Then at fixed offsets of one arena, with no malloc per buffer and call.
+  if (options.arena)
+    pm.addPass(createCompressCPUPlanArena());
 
   // Loops, then LLVM.
   // erf as arithmetic the loop vectorizer handles, not scalar libm calls.

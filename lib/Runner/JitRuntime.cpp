@@ -24,6 +24,10 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
                                  llvm::JITSymbolFlags::Exported};
     };
     add("memrefCopy", &memrefCopy);
+    // compress-cpu-plan-arena's buffers.
+    add("_mlir_ciface_compress_cpu_arena_push",
+        &_mlir_ciface_compress_cpu_arena_push);
+    add("compress_cpu_arena_pop", &compress_cpu_arena_pop);
     // The CPU kernel library (compress-cpu-lower-kernels' calls).
     add("compress_cpu_sgemm_packed", &compress_cpu_sgemm_packed);
     add("compress_cpu_sgemm", &compress_cpu_sgemm);

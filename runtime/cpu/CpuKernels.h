@@ -153,6 +153,33 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_batched(
     int64_t strideC, int64_t ldc, int64_t threads);
 
 //===----------------------------------------------------------------------===//
+// Arenas of intermediate buffers (compress-cpu-plan-arena). A compiled
+// function takes its buffers from one arena of the calling thread:
+// compress_cpu_arena_push(bytes) at entry (called from MLIR as
+// `func.call @compress_cpu_arena_push(i64) -> memref<?xi8>` with
+// llvm.emit_c_interface, hence the _mlir_ciface_ name and the descriptor
+// result), compress_cpu_arena_pop() before it returns. Per thread, one
+// grow-only 64-byte aligned block per call depth, kept between calls.
+// compress_cpu_arena_release() frees the calling thread's blocks (outside
+// any compiled call; a no-op inside one).
+//===----------------------------------------------------------------------===//
+
+// The 1-D memref descriptor of MLIR's C interface (memref<?xi8>).
+typedef struct {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t size;
+  int64_t stride;
+} CompressCpuArenaMemRef;
+
+COMPRESS_CPU_EXPORT void
+_mlir_ciface_compress_cpu_arena_push(CompressCpuArenaMemRef *result,
+                                     int64_t bytes);
+COMPRESS_CPU_EXPORT void compress_cpu_arena_pop(void);
+COMPRESS_CPU_EXPORT void compress_cpu_arena_release(void);
+
+//===----------------------------------------------------------------------===//
 // Convolutions, NCHW activations, FCHW filters, no padding (the compiled IR
 // pads the input beforehand), accumulating into the NCHW output:
 //   out[n, g*Fg + f, oh, ow] += sum_{c < Cg, kh, kw}

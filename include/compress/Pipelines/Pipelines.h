@@ -44,6 +44,13 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "convolutions inside the kernel calls "
                      "(compress-cpu-lower-kernels' fuse-epilogues)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> arena{
+      *this, "arena",
+      llvm::cl::desc("Place intermediate buffers at fixed offsets of one "
+                     "per-thread arena kept between calls "
+                     "(compress-cpu-plan-arena) instead of a malloc and free "
+                     "per buffer and call; needs libcompress_cpu_runtime"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> approximateErf{
       *this, "approximate-erf",
       llvm::cl::desc("Compute f32 erf with a vectorizable polynomial "

@@ -4,7 +4,8 @@
 // model once went wrong only when vectorized) and with compress-ptq's
 // integer kernels runs with the kernel library (default, portable path, two
 // threads), without it (microkernels=false), with and without vectorized
-// loops. Integer programs must print identical values; float ones agree
+// loops, and with its buffers malloc'd instead of placed in the arena
+// (arena=false). Integer programs must print identical values; float ones agree
 // with the plain loops (vectorize=false, microkernels=false) within 1e-5
 // relative (summation order differs) plus 1e-6.
 //
@@ -16,5 +17,5 @@
 // RUN:   --compress-ptq="data=%S/ptq/samples activation-type=i8 lower=false" -o %t/int8.mlir 2>/dev/null
 //
 // RUN: %python %s.py %t %python %S/check_close.py | FileCheck %s
-// CHECK-COUNT-15: check_close.py: ok:
+// CHECK-COUNT-18: check_close.py: ok:
 // CHECK-NOT: mismatch

@@ -27,6 +27,7 @@ VARIANTS = {
     "kernels-loops": "vectorize=false",
     "portable": "cpu=portable",
     "threads": "threads=2",
+    "malloc-buffers": "arena=false",
 }
 for model in ("w8", "w4", "int8"):
     outputs = {}

@@ -290,4 +290,38 @@ def CompressCPUExpandStridedCopies
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CompressCPUPlanArena : Pass<"compress-cpu-plan-arena", "ModuleOp"> {
+  let summary = "Place intermediate buffers at fixed offsets of one "
+                "per-thread arena.";
+  let description = [{
+    After bufferization and `compress-early-dealloc`, every call of a
+    compiled model mallocs and frees each intermediate buffer; large blocks
+    come from mmap, so each call faults in and zeroes fresh pages unless the
+    process tunes malloc (`compress-run` does; a program linking a
+    `compress-compile` library should not have to). This pass plans the
+    buffers of each function's block statically: a buffer lives from its
+    `memref.alloc` to its `memref.dealloc` (block order); buffers alive at
+    the same time get disjoint byte ranges, others may share, placed
+    greedily (largest first, each at the lowest 64-byte aligned offset free
+    during its lifetime). The function calls `compress_cpu_arena_push(total
+    bytes)` at entry - the runtime's per-thread, per-call-depth block, grown
+    once and kept - and `compress_cpu_arena_pop()` before returning; each
+    alloc becomes a `memref.view` of the arena and its dealloc is removed.
+    Buffers a function returns, dynamic shapes, non-identity layouts,
+    memory spaces, sub-byte elements, allocs inside regions, buffers not
+    freed exactly once in the block, and buffers passed to calls that return
+    memrefs stay malloc'd. Statistics: `num-buffers`, `arena-bytes` (the
+    sum over functions). `compress-lower-to-cpu` runs it unless
+    `arena=false`; the runtime library (`compress_cpu_arena_*` in
+    `runtime/cpu/CpuKernels.h`) must then be linked.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numBuffers", "num-buffers", "Buffers placed in arenas">,
+    Statistic<"arenaBytes", "arena-bytes", "Bytes of the arenas, summed">,
+  ];
+}
+
 #endif // COMPRESS_CODEGEN_CPU_PASSES_TD

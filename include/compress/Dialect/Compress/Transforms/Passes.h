@@ -27,10 +27,12 @@ namespace mlir::compress {
 #include "compress/Dialect/Compress/Transforms/Passes.h.inc"
 
 /// compress-fuse-qdq's first step, for other compilers: a
-/// `tensor.collapse_shape` of a `compress.dequantize` becomes the dequantize
-/// of the collapsed quantized tensor (per-tensor, or per-axis when the axis
-/// is collapsed only with unit dimensions; a `quant.scast` of storage
-/// integers is collapsed below the cast, so constants stay constants).
+/// `tensor.collapse_shape`, `tensor.expand_shape` or `linalg.transpose` of a
+/// `compress.dequantize` becomes the dequantize of the reshaped (transposed)
+/// storage integers (per-tensor, or per-axis when the axis is reshaped only
+/// with unit dimensions; constants stay constants, an 8-bit transposed one
+/// is folded), and a per-tensor `compress.quantize` of a single-use reshape
+/// becomes the reshape of the quantized source.
 void populateSinkDequantizeThroughReshapePatterns(RewritePatternSet &patterns);
 
 /// compress-report's JSON, as a value: `{"layers": [...]}` with one object

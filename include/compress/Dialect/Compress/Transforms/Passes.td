@@ -378,8 +378,15 @@ def CompressFuseQDQ : Pass<"compress-fuse-qdq"> {
     accumulated in i32, zero-point correction terms, the bias quantized to
     i32 with scale `s_x * s_w[c]`) followed by `compress.requantize` to the
     output's type, with the activation fused into the requantization clamp.
-    Quantized elementwise add and max/avg pooling are rewritten likewise.
-    Chains it cannot express exactly are left unchanged with a remark.
+    Quantized elementwise add (one input may be broadcast, as the u8 bias of
+    an ONNX MatMul -> Add) and max/avg pooling are rewritten likewise.
+    Reshapes (`tensor.collapse_shape`, `tensor.expand_shape`) and
+    `linalg.transpose` only move elements: a dequantize moves below them
+    onto the storage integers, and a per-tensor quantize moves above a
+    reshape only it reads, so that the collapse -> matmul -> expand of a
+    3-D ONNX MatMul and the head split of attention do not hide quantized
+    operands. Chains it cannot express exactly are left unchanged with a
+    remark.
     Weights that are quantized at run time (`compress.quantize` of a float
     constant, as PyTorch exports QAT models: QuantizeLinear of a float
     initializer) are first folded into quantized constants.
