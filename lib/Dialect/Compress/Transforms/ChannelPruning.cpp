@@ -4,10 +4,13 @@
 //
 // A chain is: a producer layer whose weight has an output-channel dimension,
 // then ops that carry each channel separately (elementwise or per-channel
-// linalg ops whose other tensors are constants, and flattening
-// collapse_shapes), then a consumer layer that sums over the channels. All
-// tensors along the chain and the weights at both ends lose the removed
-// channels. Discovery proves the whole chain safe before anything changes.
+// linalg ops whose other tensors are constants or other values of the chain,
+// flattening collapse_shapes, expand_shapes and pads that keep the channel
+// dimension), then one consumer layer that sums over the channels. The chain
+// may branch and join again: GELU as ONNX exports it, x * 0.5 * (1 +
+// erf(x / sqrt(2))), uses x twice. All tensors along the chain and the
+// weights at both ends lose the removed channels. Discovery proves the whole
+// chain safe before anything changes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +24,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <algorithm>
@@ -46,8 +51,9 @@ struct ConstantGather {
 /// An op between producer and consumer.
 struct ChainLink {
   Operation *op;
-  /// The operand the chain value enters through.
-  OpOperand *chainOperand;
+  /// The operands the chain enters through: one, or several where branches
+  /// of the chain join.
+  SmallVector<OpOperand *> chainOperands;
   /// Result dimension of the channel after this op.
   int64_t resultAxis;
   /// Channel positions at this op's input (original index space).
@@ -154,19 +160,35 @@ public:
   std::string whyNot;
 
 private:
+  /// Where a value of the chain holds the channels.
+  struct Track {
+    int64_t axis;
+    ChannelPositions positions;
+  };
+
   LogicalResult fail(const Twine &reason) {
     whyNot = reason.str();
     return failure();
   }
   LogicalResult startAtProducer(Chain &chain);
-  /// Follows one op; sets `done` when it is the consumer.
-  LogicalResult follow(Chain &chain, Value &value, int64_t &axis,
-                       ChannelPositions &positions, bool &done);
+  void track(Value value, Track where) {
+    tracked[value] = std::move(where);
+    worklist.push_back(value);
+  }
+  /// Follows every use of a value of the chain.
+  LogicalResult followUses(Chain &chain, Value value);
+  LogicalResult followUse(Chain &chain, OpOperand &use, const Track &where);
   LogicalResult followLinalg(Chain &chain, linalg::LinalgOp op, OpOperand &use,
-                             Value &value, int64_t &axis,
-                             ChannelPositions &positions, bool &done);
+                             const Track &where);
 
   linalg::LinalgOp producer;
+  llvm::DenseMap<Value, Track> tracked;
+  SmallVector<Value> worklist;
+  /// Ops already made links.
+  llvm::DenseSet<Operation *> linked;
+  /// Joins that wait for another input to join the chain, with the reason
+  /// to give if it never does.
+  llvm::MapVector<Operation *, std::string> waiting;
 };
 
 LogicalResult ChainFinder::startAtProducer(Chain &chain) {
@@ -198,15 +220,14 @@ LogicalResult ChainFinder::startAtProducer(Chain &chain) {
 }
 
 LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
-                                        OpOperand &use, Value &value,
-                                        int64_t &axis,
-                                        ChannelPositions &positions,
-                                        bool &done) {
+                                        OpOperand &use, const Track &where) {
+  if (linked.contains(op))
+    return success(); // a join, linked when its last chain input came
   if (op.isDpsInit(&use))
     return fail("the channels flow into the output operand of '" +
                 op->getName().getStringRef() + "'");
-  auto dimExpr =
-      dyn_cast<AffineDimExpr>(op.getMatchingIndexingMap(&use).getResult(axis));
+  auto dimExpr = dyn_cast<AffineDimExpr>(
+      op.getMatchingIndexingMap(&use).getResult(where.axis));
   if (!dimExpr)
     return fail("'" + op->getName().getStringRef() +
                 "' does not index the channels as a plain dimension");
@@ -224,6 +245,8 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
       return fail("'" + op->getName().getStringRef() +
                   "' reduces over the channels but is not a layer with a "
                   "constant weight");
+    if (chain.consumer)
+      return fail("the channels feed more than one layer");
     std::optional<int64_t> weightAxis =
         plainPosition(op.getMatchingIndexingMap(weight->operand), dim);
     if (!weightAxis)
@@ -233,8 +256,8 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
     chain.consumerActivation = &use;
     chain.consumerWeight = *weight;
     chain.consumerWeightAxis = *weightAxis;
-    chain.consumerPositions = positions;
-    done = true;
+    chain.consumerPositions = where.positions;
+    linked.insert(op);
     return success();
   }
 
@@ -249,43 +272,64 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
   if (!isRecreatableInit(init->get()))
     return fail("the output operand of '" + op->getName().getStringRef() +
                 "' is not an empty or filled tensor");
-  ChainLink link{op, &use, *resultAxis, positions, {}};
+  ChainLink link{op, {}, *resultAxis, where.positions, {}};
   for (OpOperand *input : op.getDpsInputOperands()) {
-    if (input == &use)
-      continue;
     AffineMap map = op.getMatchingIndexingMap(input);
     if (!map.isFunctionOfDim(dim))
       continue;
+    auto other = tracked.find(input->get());
+    if (other != tracked.end()) {
+      // Another value of the chain: it must hold the channels at the same
+      // loop dimension and in the same order.
+      std::optional<int64_t> position = plainPosition(map, dim);
+      if (!position || *position != other->second.axis ||
+          other->second.positions != where.positions)
+        return fail("'" + op->getName().getStringRef() +
+                    "' combines values of the chain that hold the channels "
+                    "differently");
+      link.chainOperands.push_back(input);
+      continue;
+    }
     DenseElementsAttr values;
     if (auto constant = input->get().getDefiningOp<arith::ConstantOp>())
       values = getDenseElements(constant.getValue()); // dense_resource too
-    if (!values)
-      return fail("'" + op->getName().getStringRef() +
-                  "' combines the channels with a tensor that is not a "
-                  "constant (e.g. a residual connection)");
+    if (!values) {
+      // Not (yet) part of the chain: wait for it to join through another
+      // branch; if it never does, it is a residual or another layer's data.
+      waiting[op] = "'" + op->getName().getStringRef().str() +
+                    "' combines the channels with a tensor that is not a "
+                    "constant (e.g. a residual connection)";
+      return success();
+    }
     std::optional<int64_t> gatherDim = plainPosition(map, dim);
     if (!gatherDim)
       return fail("a constant operand of '" + op->getName().getStringRef() +
                   "' does not index the channels as one plain dimension");
     link.gathers.push_back({input, values, *gatherDim});
   }
+  waiting.erase(op);
+  linked.insert(op);
   chain.links.push_back(std::move(link));
-  value = op->getResult(0);
-  axis = *resultAxis;
+  track(op->getResult(0), Track{*resultAxis, where.positions});
   return success();
 }
 
-LogicalResult ChainFinder::follow(Chain &chain, Value &value, int64_t &axis,
-                                  ChannelPositions &positions, bool &done) {
-  if (!staticAlong(value, axis))
+LogicalResult ChainFinder::followUses(Chain &chain, Value value) {
+  const Track where = tracked.lookup(value);
+  if (!staticAlong(value, where.axis))
     return fail("the channel dimension is dynamic");
-  size_t numUses = std::distance(value.use_begin(), value.use_end());
-  if (numUses != 1)
-    return fail("an intermediate value has " + Twine(numUses) +
-                " uses (it escapes or feeds another branch)");
-  OpOperand &use = *value.use_begin();
-  Operation *user = use.getOwner();
+  if (value.use_empty())
+    return fail("an intermediate value has no use");
+  for (OpOperand &use : value.getUses())
+    if (failed(followUse(chain, use, where)))
+      return failure();
+  return success();
+}
 
+LogicalResult ChainFinder::followUse(Chain &chain, OpOperand &use,
+                                     const Track &where) {
+  Operation *user = use.getOwner();
+  int64_t axis = where.axis;
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(user)) {
     for (auto [g, group] :
          llvm::enumerate(collapse.getReassociationIndices())) {
@@ -295,14 +339,34 @@ LogicalResult ChainFinder::follow(Chain &chain, Value &value, int64_t &axis,
       if (llvm::any_of(group,
                        [&](int64_t d) { return source.isDynamicDim(d); }))
         return fail("a flatten of dynamic dimensions");
-      ChainLink link{collapse, &use, int64_t(g), positions, {}};
-      positions = collapsePositions(positions, source, group, axis);
-      chain.links.push_back(std::move(link));
-      value = collapse.getResult();
-      axis = g;
+      chain.links.push_back(
+          ChainLink{collapse, {&use}, int64_t(g), where.positions, {}});
+      track(collapse.getResult(),
+            Track{int64_t(g),
+                  collapsePositions(where.positions, source, group, axis)});
       return success();
     }
     return fail("malformed collapse_shape");
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(user)) {
+    // The channel dimension may only gain unit dimensions around it (the
+    // [B*T, C] -> [B, T, C] of a 3-D ONNX MatMul): splitting it (into
+    // attention heads) is not a per-channel reshape.
+    RankedTensorType result = expand.getResultType();
+    std::optional<int64_t> kept;
+    for (int64_t d : expand.getReassociationIndices()[axis]) {
+      if (result.getDimSize(d) == 1)
+        continue;
+      if (kept)
+        return fail("'tensor.expand_shape' splits the channel dimension");
+      kept = d;
+    }
+    if (!kept)
+      kept = expand.getReassociationIndices()[axis].back();
+    chain.links.push_back(
+        ChainLink{expand, {&use}, *kept, where.positions, {}});
+    track(expand.getResult(), Track{*kept, where.positions});
+    return success();
   }
   if (auto pad = dyn_cast<tensor::PadOp>(user)) {
     // Padding of other dimensions (a convolution's spatial border) carries
@@ -314,12 +378,12 @@ LogicalResult ChainFinder::follow(Chain &chain, Value &value, int64_t &axis,
       return fail("'tensor.pad' pads the channel dimension");
     if (!pad.getConstantPaddingValue())
       return fail("'tensor.pad' pads with a value that is not one constant");
-    chain.links.push_back(ChainLink{pad, &use, axis, positions, {}});
-    value = pad.getResult();
+    chain.links.push_back(ChainLink{pad, {&use}, axis, where.positions, {}});
+    track(pad.getResult(), Track{axis, where.positions});
     return success();
   }
   if (auto op = dyn_cast<linalg::LinalgOp>(user))
-    return followLinalg(chain, op, use, value, axis, positions, done);
+    return followLinalg(chain, op, use, where);
   if (user->hasTrait<OpTrait::ReturnLike>())
     return fail("the channels are returned from the function (they are "
                 "model outputs)");
@@ -331,13 +395,17 @@ FailureOr<Chain> ChainFinder::find() {
   Chain chain;
   if (failed(startAtProducer(chain)))
     return failure();
-  Value value = producer->getResult(0);
-  int64_t axis = chain.producerResultAxis;
-  ChannelPositions positions = identityPositions(chain.numChannels);
-  bool done = false;
-  while (!done)
-    if (failed(follow(chain, value, axis, positions, done)))
+  track(producer->getResult(0),
+        Track{chain.producerResultAxis, identityPositions(chain.numChannels)});
+  // In the order values join the chain, so links come out in an order in
+  // which each op's chain inputs are defined before it.
+  for (size_t i = 0; i < worklist.size(); ++i)
+    if (failed(followUses(chain, worklist[i])))
       return failure();
+  if (!waiting.empty())
+    return fail(waiting.front().second);
+  if (!chain.consumer)
+    return fail("the channels reach no layer that sums over them");
   return chain;
 }
 
@@ -490,7 +558,9 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
   Value newInit = recreateInit(rewriter, init->get(), chain.producerResultAxis,
                                keep.size());
   maybeDead.append({chain.producerWeight.operand->get(), init->get()});
-  Value current = cloneResized(
+  // The new value of each value of the chain.
+  llvm::DenseMap<Value, Value> resized;
+  resized[chain.producer->getResult(0)] = cloneResized(
       rewriter, chain.producer,
       {{chain.producerWeight.operand->getOperandNumber(), weight},
        {init->getOperandNumber(), newInit}},
@@ -500,20 +570,32 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
   for (const ChainLink &link : chain.links) {
     rewriter.setInsertionPoint(link.op);
     SmallVector<int64_t> kept = keptPositions(link.inputPositions, keep);
+    Value input = resized.lookup(link.chainOperands.front()->get());
+    Value &current = resized[link.op->getResult(0)];
     if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(link.op)) {
       current =
-          tensor::CollapseShapeOp::create(rewriter, collapse.getLoc(), current,
+          tensor::CollapseShapeOp::create(rewriter, collapse.getLoc(), input,
                                           collapse.getReassociationIndices());
+      continue;
+    }
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(link.op)) {
+      SmallVector<int64_t> shape(expand.getResultType().getShape());
+      shape[link.resultAxis] = int64_t(kept.size());
+      current = tensor::ExpandShapeOp::create(
+          rewriter, expand.getLoc(), expand.getResultType().clone(shape), input,
+          expand.getReassociationIndices());
       continue;
     }
     if (isa<tensor::PadOp>(link.op)) {
       current =
-          cloneResized(rewriter, link.op, {{0, current}},
+          cloneResized(rewriter, link.op, {{0, input}},
                        std::make_pair(link.resultAxis, int64_t(kept.size())));
       continue;
     }
     SmallVector<std::pair<unsigned, Value>> operands;
-    operands.push_back({link.chainOperand->getOperandNumber(), current});
+    for (OpOperand *operand : link.chainOperands)
+      operands.push_back(
+          {operand->getOperandNumber(), resized.lookup(operand->get())});
     for (const ConstantGather &gather : link.gathers) {
       maybeDead.push_back(gather.operand->get());
       operands.push_back(
@@ -544,7 +626,8 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
   maybeDead.push_back(chain.consumerWeight.operand->get());
   Value result = cloneResized(
       rewriter, chain.consumer,
-      {{chain.consumerActivation->getOperandNumber(), current},
+      {{chain.consumerActivation->getOperandNumber(),
+        resized.lookup(chain.consumerActivation->get())},
        {chain.consumerWeight.operand->getOperandNumber(), consumerWeight}},
       std::nullopt);
   rewriter.replaceOp(chain.consumer, result);

@@ -82,7 +82,7 @@ func.func @residual(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %init = tensor.empty() : tensor<2x4xf32>
   %w1 = arith.constant dense<1.0> : tensor<4x4xf32>
   %w2 = arith.constant dense<2.0> : tensor<4x4xf32>
-  // expected-remark @+1 {{neurons not pruned: an intermediate value has 2 uses (it escapes or feeds another branch)}}
+  // expected-remark @+1 {{neurons not pruned: the channels reach 'arith.addf', which is not elementwise along them nor a layer}}
   %h = linalg.matmul ins(%x, %w1 : tensor<2x4xf32>, tensor<4x4xf32>) outs(%init : tensor<2x4xf32>) -> tensor<2x4xf32>
   // expected-remark @+1 {{neurons not pruned}}
   %y = linalg.matmul ins(%h, %w2 : tensor<2x4xf32>, tensor<4x4xf32>) outs(%init : tensor<2x4xf32>) -> tensor<2x4xf32>
@@ -129,4 +129,67 @@ func.func @reduces_over_neurons(%x: tensor<2x4xf32>, %acc: tensor<2xf32>) -> ten
     linalg.yield %t : f32
   } -> tensor<2xf32>
   return %s : tensor<2xf32>
+}
+
+// -----
+
+// A 3-D MatMul (collapse -> matmul -> expand) and a GELU-like branch that
+// uses the hidden value twice and joins again (h * f(h)): every value of the
+// chain shrinks. Outgoing L2 scores of the 4 neurons: rows of %w2, 1, 0, 3,
+// 0.5: neurons 1 and 3 go.
+// CHECK-LABEL: func.func @branch_and_join
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<6x3xf32>, tensor<3x2xf32>) outs(%{{.*}} : tensor<6x2xf32>)
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [2, 3, 2] : tensor<6x2xf32> into tensor<2x3x2xf32>
+// CHECK: math.erf
+// CHECK: arith.mulf
+// CHECK: } -> tensor<2x3x2xf32>
+// CHECK: tensor.collapse_shape %{{.*}} : tensor<2x3x2xf32> into tensor<6x2xf32>
+// CHECK: arith.constant {{.*}}dense<{{\[}}[1.000000e+00, 1.000000e+00], [3.000000e+00, 3.000000e+00]]> : tensor<2x2xf32>
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<6x2xf32>, tensor<2x2xf32>)
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @branch_and_join(%x: tensor<2x3x3xf32>) -> tensor<6x2xf32> {
+  %w1 = arith.constant dense<1.0> : tensor<3x4xf32>
+  %w2 = arith.constant dense<[[1.0, 1.0], [0.0, 0.0], [3.0, 3.0], [0.5, 0.5]]> : tensor<4x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %xf = tensor.collapse_shape %x [[0, 1], [2]] : tensor<2x3x3xf32> into tensor<6x3xf32>
+  %e1 = tensor.empty() : tensor<6x4xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<6x4xf32>) -> tensor<6x4xf32>
+  %h2 = linalg.matmul ins(%xf, %w1 : tensor<6x3xf32>, tensor<3x4xf32>) outs(%f1 : tensor<6x4xf32>) -> tensor<6x4xf32>
+  %h = tensor.expand_shape %h2 [[0, 1], [2]] output_shape [2, 3, 4] : tensor<6x4xf32> into tensor<2x3x4xf32>
+  %e = tensor.empty() : tensor<2x3x4xf32>
+  %g = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%h : tensor<2x3x4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.erf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x4xf32>
+  %m = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%h, %g : tensor<2x3x4xf32>, tensor<2x3x4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x4xf32>
+  %mf = tensor.collapse_shape %m [[0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>
+  %e2 = tensor.empty() : tensor<6x2xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<6x2xf32>) -> tensor<6x2xf32>
+  // expected-remark @+1 {{neurons not pruned: the channels are returned from the function (they are model outputs)}}
+  %y = linalg.matmul ins(%mf, %w2 : tensor<6x4xf32>, tensor<4x2xf32>) outs(%f2 : tensor<6x2xf32>) -> tensor<6x2xf32>
+  return %y : tensor<6x2xf32>
+}
+
+// -----
+
+// Splitting the channels (attention heads: 4 -> 2 x 2) is not a
+// per-channel reshape.
+// CHECK-LABEL: func.func @split_into_heads
+// CHECK: tensor<3x4xf32>
+func.func @split_into_heads(%x: tensor<2x3xf32>) -> tensor<2x2x2xf32> {
+  %w1 = arith.constant dense<1.0> : tensor<3x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<2x4xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<2x4xf32>) -> tensor<2x4xf32>
+  // expected-remark @+1 {{neurons not pruned: 'tensor.expand_shape' splits the channel dimension}}
+  %h = linalg.matmul ins(%x, %w1 : tensor<2x3xf32>, tensor<3x4xf32>) outs(%f1 : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %s = tensor.expand_shape %h [[0], [1, 2]] output_shape [2, 2, 2] : tensor<2x4xf32> into tensor<2x2x2xf32>
+  return %s : tensor<2x2x2xf32>
 }

@@ -163,7 +163,10 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
     For every chain `Linear -> (elementwise ops: bias, ReLU, GELU, ...) ->
     Linear` (matmul-like producer with a constant weight, per-neuron
     elementwise `linalg` ops whose other operands are constants, then a
-    matmul-like consumer with a constant weight that sums over the neurons),
+    matmul-like consumer with a constant weight that sums over the neurons;
+    reshapes that keep the neuron dimension whole - the collapse/expand
+    around a 3-D ONNX MatMul - and branches that join again, as GELU's
+    `x * 0.5 * (1 + erf(x / sqrt(2)))`, belong to the chain),
     scores each hidden neuron by the norm of its outgoing weights (the
     consumer's row; `score=incoming` uses the producer's column), removes the
     `round_half_to_even(ratio * H)` lowest-scoring neurons (ties: the lower
@@ -174,9 +177,10 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
     result is a smaller dense model.
 
     A chain is left unchanged, with a remark at the producer saying why, when
-    an intermediate value has other uses (it escapes the function or feeds a
-    second branch, e.g. a residual add), reaches an op that is not
-    elementwise along the neurons, mixes in a non-constant tensor, has a
+    a value of it escapes the function, feeds a second layer, reaches an op
+    that is not elementwise along the neurons (a reshape that splits them
+    into attention heads), mixes in a tensor that is neither constant nor
+    part of the chain (a residual add), has a
     dynamic neuron dimension, or ends in something other than a layer
     summing over the neurons. Kept weights carry
     `#compress.sparsity<channel, axis = A, fraction = removed / H>`.
