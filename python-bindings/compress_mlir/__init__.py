@@ -213,14 +213,15 @@ _PRUNE_PASSES = {
     "nm": "compress-prune-nm",
     "neurons": "compress-prune-neurons",
     "filters": "compress-prune-filters",
+    "heads": "compress-prune-heads",
 }
 
 
 def prune(module: Module, method: str, **options: Any) -> Module:
     """Prunes a copy of `module` and returns it.
 
-    `method` is "magnitude" (unstructured), "nm" (N:M), "neurons" or
-    "filters" (structural); the keyword arguments are that pass's options
+    `method` is "magnitude" (unstructured), "nm" (N:M), "neurons",
+    "filters" or "heads" (structural); the keyword arguments are that pass's options
     with underscores for dashes, e.g. `prune(m, "magnitude", sparsity=0.8,
     scope="global")` or `prune(m, "nm", n=2, m=4)`.
     """

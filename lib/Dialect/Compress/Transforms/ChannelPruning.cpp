@@ -58,16 +58,29 @@ struct ChainLink {
   int64_t resultAxis;
   /// Channel positions at this op's input (original index space).
   ChannelPositions inputPositions;
+  /// At its result, for the reshapes that change them (expand_shape).
+  ChannelPositions outputPositions;
   SmallVector<ConstantGather> gathers;
 };
 
+/// A layer whose output channels start the chain.
+struct Producer {
+  linalg::LinalgOp op;
+  WeightOperand weight;
+  int32_t weightAxis;
+  int64_t resultAxis;
+};
+
 struct Chain {
-  linalg::LinalgOp producer;
-  WeightOperand producerWeight;
-  int32_t producerWeightAxis;
-  int64_t producerResultAxis;
+  /// The layer the search started from, then the layers whose outputs join
+  /// it (attention's Q, K and V projections meet at its batched matmuls);
+  /// all lose the same channels.
+  SmallVector<Producer, 1> producers;
+  /// Where each channel lies along every producer's output dimension: one
+  /// column, or a head's columns.
+  ChannelPositions initialPositions;
   int64_t numChannels;
-  SmallVector<ChainLink> links;
+  std::vector<ChainLink> links;
   linalg::LinalgOp consumer;
   OpOperand *consumerActivation;
   WeightOperand consumerWeight;
@@ -120,13 +133,6 @@ bool staticAlong(Value value, int64_t axis) {
   return type && !type.isDynamicDim(axis);
 }
 
-ChannelPositions identityPositions(int64_t count) {
-  ChannelPositions positions(count);
-  for (int64_t c = 0; c < count; ++c)
-    positions[c] = {c};
-  return positions;
-}
-
 /// Channel positions after collapsing the reassociation group that holds
 /// `axis` of `sourceType` into one dimension.
 ChannelPositions collapsePositions(const ChannelPositions &positions,
@@ -151,9 +157,58 @@ ChannelPositions collapsePositions(const ChannelPositions &positions,
   return result;
 }
 
+/// Where the channels lie after an expand_shape splits their dimension into
+/// the dimensions `group` of `resultType`: the result dimension along which
+/// every channel occupies whole slices (all positions with given indices
+/// there), with those indices as its new positions.
+std::optional<std::pair<int64_t, ChannelPositions>>
+splitPositions(const ChannelPositions &positions, RankedTensorType resultType,
+               ArrayRef<int64_t> group) {
+  int64_t total = 1;
+  for (int64_t d : group)
+    total *= resultType.getDimSize(d);
+  // Prefer the dimensions that are not of size 1.
+  SmallVector<int64_t> candidates;
+  for (int64_t d : group)
+    if (resultType.getDimSize(d) != 1)
+      candidates.push_back(d);
+  for (int64_t d : group)
+    if (resultType.getDimSize(d) == 1)
+      candidates.push_back(d);
+  for (int64_t d : candidates) {
+    int64_t inner = 1;
+    for (int64_t e : group)
+      if (e > d)
+        inner *= resultType.getDimSize(e);
+    int64_t size = resultType.getDimSize(d), others = total / size;
+    ChannelPositions result;
+    bool whole = true;
+    for (const SmallVector<int64_t> &list : positions) {
+      SmallVector<int64_t> indices;
+      for (int64_t p : list)
+        indices.push_back(p / inner % size);
+      llvm::sort(indices);
+      indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+      // Distinct positions, all within these indices: whole slices exactly
+      // when there are as many as the slices hold.
+      if (int64_t(list.size()) != int64_t(indices.size()) * others) {
+        whole = false;
+        break;
+      }
+      result.push_back(std::move(indices));
+    }
+    if (whole)
+      return std::make_pair(d, std::move(result));
+  }
+  return std::nullopt;
+}
+
 class ChainFinder {
 public:
-  explicit ChainFinder(linalg::LinalgOp producer) : producer(producer) {}
+  /// `groupSize` columns of the producer make one channel (a head's
+  /// columns; 1 for neurons and filters).
+  ChainFinder(linalg::LinalgOp producer, int64_t groupSize)
+      : producer(producer), groupSize(groupSize) {}
 
   /// The chain starting at the producer, or failure with `whyNot` set.
   FailureOr<Chain> find();
@@ -171,6 +226,14 @@ private:
     return failure();
   }
   LogicalResult startAtProducer(Chain &chain);
+  /// The producer facts of `layer`, if it is a layer with a constant weight
+  /// and an output-channel dimension of `channels` columns.
+  std::optional<Producer> asProducer(linalg::LinalgOp layer,
+                                     std::optional<int64_t> channels);
+  /// Looks upstream of `value` (a tensor a join combines with the chain)
+  /// for layers whose outputs can join the chain, and starts following
+  /// them; whether it found any.
+  bool adoptProducers(Chain &chain, Value value);
   void track(Value value, Track where) {
     tracked[value] = std::move(where);
     worklist.push_back(value);
@@ -182,7 +245,9 @@ private:
                              const Track &where);
 
   linalg::LinalgOp producer;
+  int64_t groupSize;
   llvm::DenseMap<Value, Track> tracked;
+  llvm::DenseSet<Operation *> searched;
   SmallVector<Value> worklist;
   /// Ops already made links.
   llvm::DenseSet<Operation *> linked;
@@ -191,32 +256,93 @@ private:
   llvm::MapVector<Operation *, std::string> waiting;
 };
 
-LogicalResult ChainFinder::startAtProducer(Chain &chain) {
-  FailureOr<WeightOperand> weight = findWeightOperand(producer);
-  if (failed(weight))
-    return fail("the layer has no single constant weight");
-  std::optional<int32_t> axis = findOutputChannelAxis(producer, *weight);
-  if (!axis)
-    return fail("the weight has no output-channel dimension");
-  AffineMap weightMap = producer.getMatchingIndexingMap(weight->operand);
+std::optional<Producer>
+ChainFinder::asProducer(linalg::LinalgOp layer,
+                        std::optional<int64_t> channels) {
+  FailureOr<WeightOperand> weight = findWeightOperand(layer);
+  if (failed(weight)) {
+    whyNot = "the layer has no single constant weight";
+    return std::nullopt;
+  }
+  std::optional<int32_t> axis = findOutputChannelAxis(layer, *weight);
+  if (!axis) {
+    whyNot = "the weight has no output-channel dimension";
+    return std::nullopt;
+  }
+  AffineMap weightMap = layer.getMatchingIndexingMap(weight->operand);
   unsigned dim = cast<AffineDimExpr>(weightMap.getResult(*axis)).getPosition();
-  if (producer.getMatchingIndexingMap(weight->other).isFunctionOfDim(dim))
-    return fail("the channels also index the layer's input (depthwise)");
-  if (producer->getNumResults() != 1)
-    return fail("the layer does not have exactly one result");
+  if (layer.getMatchingIndexingMap(weight->other).isFunctionOfDim(dim)) {
+    whyNot = "the channels also index the layer's input (depthwise)";
+    return std::nullopt;
+  }
+  if (layer->getNumResults() != 1) {
+    whyNot = "the layer does not have exactly one result";
+    return std::nullopt;
+  }
   std::optional<int64_t> resultAxis = plainPosition(
-      producer.getMatchingIndexingMap(producer.getDpsInitOperand(0)), dim);
-  if (!resultAxis)
-    return fail("the channels are not a plain dimension of the result");
-  if (!isRecreatableInit(producer.getDpsInitOperand(0)->get()))
-    return fail("the layer's output operand is not an empty or filled tensor");
-  chain.producer = producer;
-  chain.producerWeight = *weight;
-  chain.producerWeightAxis = *axis;
-  chain.producerResultAxis = *resultAxis;
-  chain.numChannels =
+      layer.getMatchingIndexingMap(layer.getDpsInitOperand(0)), dim);
+  if (!resultAxis) {
+    whyNot = "the channels are not a plain dimension of the result";
+    return std::nullopt;
+  }
+  if (!isRecreatableInit(layer.getDpsInitOperand(0)->get())) {
+    whyNot = "the layer's output operand is not an empty or filled tensor";
+    return std::nullopt;
+  }
+  int64_t columns =
       cast<ShapedType>(weight->values.getType()).getDimSize(*axis);
+  if (columns % groupSize != 0 || (channels && columns != *channels)) {
+    whyNot = "the layer's output channels do not match";
+    return std::nullopt;
+  }
+  return Producer{layer, *weight, *axis, *resultAxis};
+}
+
+LogicalResult ChainFinder::startAtProducer(Chain &chain) {
+  std::optional<Producer> first = asProducer(producer, std::nullopt);
+  if (!first)
+    return failure();
+  int64_t columns = cast<ShapedType>(first->weight.values.getType())
+                        .getDimSize(first->weightAxis);
+  chain.producers.push_back(*first);
+  chain.numChannels = columns / groupSize;
+  chain.initialPositions.resize(chain.numChannels);
+  for (int64_t c = 0; c < columns; ++c)
+    chain.initialPositions[c / groupSize].push_back(c);
   return success();
+}
+
+bool ChainFinder::adoptProducers(Chain &chain, Value value) {
+  // Upstream through any ops (depth-first, each op once) to layers with a
+  // constant weight; whether they really join the chain channel for channel
+  // is checked where their outputs meet it, like any other join.
+  bool found = false;
+  SmallVector<Value> stack{value};
+  int64_t columns = chain.numChannels * groupSize;
+  while (!stack.empty()) {
+    Operation *op = stack.pop_back_val().getDefiningOp();
+    if (!op || !searched.insert(op).second || searched.size() > 256)
+      continue;
+    auto layer = dyn_cast<linalg::LinalgOp>(op);
+    if (layer && isWeightedLayer(layer) &&
+        succeeded(findWeightOperand(layer))) {
+      std::string reason = whyNot;
+      std::optional<Producer> adopted = asProducer(layer, columns);
+      whyNot = reason;
+      if (adopted && !tracked.count(layer->getResult(0))) {
+        chain.producers.push_back(*adopted);
+        track(layer->getResult(0),
+              Track{adopted->resultAxis, chain.initialPositions});
+        found = true;
+      }
+      continue;
+    }
+    for (Value operand : op->getOperands())
+      if (isa<RankedTensorType>(operand.getType()) &&
+          !operand.getDefiningOp<arith::ConstantOp>())
+        stack.push_back(operand);
+  }
+  return found;
 }
 
 LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
@@ -272,7 +398,7 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
   if (!isRecreatableInit(init->get()))
     return fail("the output operand of '" + op->getName().getStringRef() +
                 "' is not an empty or filled tensor");
-  ChainLink link{op, {}, *resultAxis, where.positions, {}};
+  ChainLink link{op, {}, *resultAxis, where.positions, {}, {}};
   for (OpOperand *input : op.getDpsInputOperands()) {
     AffineMap map = op.getMatchingIndexingMap(input);
     if (!map.isFunctionOfDim(dim))
@@ -295,7 +421,10 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
       values = getDenseElements(constant.getValue()); // dense_resource too
     if (!values) {
       // Not (yet) part of the chain: wait for it to join through another
-      // branch; if it never does, it is a residual or another layer's data.
+      // branch, or through the outputs of other layers upstream of it (the
+      // K of Q K^T); if it never does, it is a residual or other data.
+      if (!waiting.count(op))
+        (void)adoptProducers(chain, input->get());
       waiting[op] = "'" + op->getName().getStringRef().str() +
                     "' combines the channels with a tensor that is not a "
                     "constant (e.g. a residual connection)";
@@ -340,7 +469,7 @@ LogicalResult ChainFinder::followUse(Chain &chain, OpOperand &use,
                        [&](int64_t d) { return source.isDynamicDim(d); }))
         return fail("a flatten of dynamic dimensions");
       chain.links.push_back(
-          ChainLink{collapse, {&use}, int64_t(g), where.positions, {}});
+          ChainLink{collapse, {&use}, int64_t(g), where.positions, {}, {}});
       track(collapse.getResult(),
             Track{int64_t(g),
                   collapsePositions(where.positions, source, group, axis)});
@@ -349,23 +478,21 @@ LogicalResult ChainFinder::followUse(Chain &chain, OpOperand &use,
     return fail("malformed collapse_shape");
   }
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(user)) {
-    // The channel dimension may only gain unit dimensions around it (the
-    // [B*T, C] -> [B, T, C] of a 3-D ONNX MatMul): splitting it (into
-    // attention heads) is not a per-channel reshape.
+    // The channel dimension may gain unit dimensions (the [B*T, C] -> [B, T,
+    // C] of a 3-D ONNX MatMul) or split into dimensions of which one holds
+    // the channels whole (a head's columns become one index along the heads
+    // dimension; batch and heads merged by a collapse come apart again).
     RankedTensorType result = expand.getResultType();
-    std::optional<int64_t> kept;
-    for (int64_t d : expand.getReassociationIndices()[axis]) {
-      if (result.getDimSize(d) == 1)
-        continue;
-      if (kept)
-        return fail("'tensor.expand_shape' splits the channel dimension");
-      kept = d;
-    }
-    if (!kept)
-      kept = expand.getReassociationIndices()[axis].back();
-    chain.links.push_back(
-        ChainLink{expand, {&use}, *kept, where.positions, {}});
-    track(expand.getResult(), Track{*kept, where.positions});
+    ReassociationIndices group = expand.getReassociationIndices()[axis];
+    if (llvm::any_of(group, [&](int64_t d) { return result.isDynamicDim(d); }))
+      return fail("'tensor.expand_shape' into dynamic dimensions");
+    std::optional<std::pair<int64_t, ChannelPositions>> split =
+        splitPositions(where.positions, result, group);
+    if (!split)
+      return fail("'tensor.expand_shape' splits the channel dimension");
+    chain.links.push_back(ChainLink{
+        expand, {&use}, split->first, where.positions, split->second, {}});
+    track(expand.getResult(), Track{split->first, split->second});
     return success();
   }
   if (auto pad = dyn_cast<tensor::PadOp>(user)) {
@@ -378,7 +505,8 @@ LogicalResult ChainFinder::followUse(Chain &chain, OpOperand &use,
       return fail("'tensor.pad' pads the channel dimension");
     if (!pad.getConstantPaddingValue())
       return fail("'tensor.pad' pads with a value that is not one constant");
-    chain.links.push_back(ChainLink{pad, {&use}, axis, where.positions, {}});
+    chain.links.push_back(
+        ChainLink{pad, {&use}, axis, where.positions, {}, {}});
     track(pad.getResult(), Track{axis, where.positions});
     return success();
   }
@@ -396,7 +524,7 @@ FailureOr<Chain> ChainFinder::find() {
   if (failed(startAtProducer(chain)))
     return failure();
   track(producer->getResult(0),
-        Track{chain.producerResultAxis, identityPositions(chain.numChannels)});
+        Track{chain.producers.front().resultAxis, chain.initialPositions});
   // In the order values join the chain, so links come out in an order in
   // which each op's chain inputs are defined before it.
   for (size_t i = 0; i < worklist.size(); ++i)
@@ -538,33 +666,73 @@ void eraseDeadProducers(ArrayRef<Value> values) {
   }
 }
 
+/// The head size of a projection into attention heads: the inner size of
+/// the first expand_shape downstream of `layer` (through single-use ops)
+/// that splits a dimension of the layer's output-channel count into two
+/// (heads x head size).
+std::optional<int64_t> findHeadSize(linalg::LinalgOp layer) {
+  FailureOr<WeightOperand> weight = findWeightOperand(layer);
+  if (failed(weight) || layer->getNumResults() != 1)
+    return std::nullopt;
+  std::optional<int32_t> axis = findOutputChannelAxis(layer, *weight);
+  if (!axis)
+    return std::nullopt;
+  int64_t columns =
+      cast<ShapedType>(weight->values.getType()).getDimSize(*axis);
+  Value value = layer->getResult(0);
+  for (int step = 0; step < 8 && value.hasOneUse(); ++step) {
+    Operation *user = *value.user_begin();
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(user)) {
+      RankedTensorType source = expand.getSrcType();
+      RankedTensorType result = expand.getResultType();
+      for (auto [d, group] :
+           llvm::enumerate(expand.getReassociationIndices())) {
+        if (source.getDimSize(d) != columns || group.size() != 2)
+          continue;
+        int64_t heads = result.getDimSize(group[0]);
+        int64_t size = result.getDimSize(group[1]);
+        if (heads > 1 && size > 1 && heads * size == columns)
+          return size;
+      }
+    }
+    if (user->getNumResults() != 1)
+      return std::nullopt;
+    value = user->getResult(0);
+  }
+  return std::nullopt;
+}
+
 void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
-  MLIRContext *ctx = chain.producer->getContext();
+  MLIRContext *ctx = chain.producers.front().op->getContext();
   IRRewriter rewriter(ctx);
   double removedFraction =
       1.0 - double(keep.size()) / double(chain.numChannels);
   SmallVector<Value> maybeDead;
+  SmallVector<int64_t> keptColumns =
+      keptPositions(chain.initialPositions, keep);
 
-  // Producer: fewer output channels.
-  rewriter.setInsertionPoint(chain.producer);
-  auto producerSparsity = SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0,
-                                            chain.producerWeightAxis,
-                                            llvm::APFloat(removedFraction));
-  Value weight = createConstant(
-      rewriter, chain.producerWeight.constant.getLoc(),
-      gatherAlong(chain.producerWeight.values, chain.producerWeightAxis, keep),
-      producerSparsity);
-  OpOperand *init = chain.producer.getDpsInitOperand(0);
-  Value newInit = recreateInit(rewriter, init->get(), chain.producerResultAxis,
-                               keep.size());
-  maybeDead.append({chain.producerWeight.operand->get(), init->get()});
-  // The new value of each value of the chain.
+  // Producers: fewer output channels. The new value of each value of the
+  // chain is in `resized`.
   llvm::DenseMap<Value, Value> resized;
-  resized[chain.producer->getResult(0)] = cloneResized(
-      rewriter, chain.producer,
-      {{chain.producerWeight.operand->getOperandNumber(), weight},
-       {init->getOperandNumber(), newInit}},
-      std::make_pair(chain.producerResultAxis, int64_t(keep.size())));
+  for (Producer &producer : chain.producers) {
+    rewriter.setInsertionPoint(producer.op);
+    auto sparsity =
+        SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0, producer.weightAxis,
+                          llvm::APFloat(removedFraction));
+    Value weight = createConstant(
+        rewriter, producer.weight.constant.getLoc(),
+        gatherAlong(producer.weight.values, producer.weightAxis, keptColumns),
+        sparsity);
+    OpOperand *init = producer.op.getDpsInitOperand(0);
+    Value newInit = recreateInit(rewriter, init->get(), producer.resultAxis,
+                                 keptColumns.size());
+    maybeDead.append({producer.weight.operand->get(), init->get()});
+    resized[producer.op->getResult(0)] = cloneResized(
+        rewriter, producer.op,
+        {{producer.weight.operand->getOperandNumber(), weight},
+         {init->getOperandNumber(), newInit}},
+        std::make_pair(producer.resultAxis, int64_t(keptColumns.size())));
+  }
 
   // Links: the same ops on fewer channels.
   for (const ChainLink &link : chain.links) {
@@ -580,7 +748,8 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
     }
     if (auto expand = dyn_cast<tensor::ExpandShapeOp>(link.op)) {
       SmallVector<int64_t> shape(expand.getResultType().getShape());
-      shape[link.resultAxis] = int64_t(kept.size());
+      shape[link.resultAxis] =
+          int64_t(keptPositions(link.outputPositions, keep).size());
       current = tensor::ExpandShapeOp::create(
           rewriter, expand.getLoc(), expand.getResultType().clone(shape), input,
           expand.getReassociationIndices());
@@ -634,7 +803,8 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
 
   for (const ChainLink &link : llvm::reverse(chain.links))
     rewriter.eraseOp(link.op);
-  rewriter.eraseOp(chain.producer);
+  for (Producer &producer : chain.producers)
+    rewriter.eraseOp(producer.op);
   eraseDeadProducers(maybeDead);
 }
 
@@ -644,10 +814,23 @@ ChannelPruningResult
 mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
                               const ChannelPruningOptions &options) {
   ChannelPruningResult result;
+  // Producers another chain already rewrote (attention's K and V, pruned
+  // with Q), by index: their ops are gone.
+  llvm::DenseSet<size_t> rewritten;
   // Last producer first: rewriting a chain replaces its consumer, which is
   // the producer of the next chain and so has been handled already.
-  for (linalg::LinalgOp producer : llvm::reverse(producers)) {
-    ChainFinder finder(producer);
+  for (size_t i = producers.size(); i-- > 0;) {
+    if (rewritten.contains(i))
+      continue;
+    linalg::LinalgOp producer = producers[i];
+    int64_t groupSize = 1;
+    if (options.heads) {
+      std::optional<int64_t> headSize = findHeadSize(producer);
+      if (!headSize)
+        continue; // not a projection into attention heads
+      groupSize = *headSize;
+    }
+    ChainFinder finder(producer, groupSize);
     FailureOr<Chain> chain = finder.find();
     if (failed(chain)) {
       producer->emitRemark()
@@ -655,18 +838,34 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
       ++result.skipped;
       continue;
     }
-    std::vector<double> scores =
-        options.score == ChannelScore::Incoming
-            ? channelScores(chain->producerWeight.values,
-                            chain->producerWeightAxis,
-                            identityPositions(chain->numChannels), options.norm)
-            : channelScores(chain->consumerWeight.values,
-                            chain->consumerWeightAxis, chain->consumerPositions,
-                            options.norm);
+    std::vector<double> scores;
+    if (options.score == ChannelScore::Incoming) {
+      // Every producer's columns of the channel.
+      scores.assign(chain->numChannels, 0.0);
+      for (const Producer &member : chain->producers) {
+        std::vector<double> part =
+            channelScores(member.weight.values, member.weightAxis,
+                          chain->initialPositions, options.norm);
+        for (auto [c, v] : llvm::enumerate(part))
+          scores[c] += options.norm == ChannelNorm::L1 ? v : v * v;
+      }
+      if (options.norm == ChannelNorm::L2)
+        for (double &v : scores)
+          v = std::sqrt(v);
+    } else {
+      scores =
+          channelScores(chain->consumerWeight.values, chain->consumerWeightAxis,
+                        chain->consumerPositions, options.norm);
+    }
     int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
                              chain->numChannels - 1);
     if (count <= 0)
       continue;
+    for (Producer &member : chain->producers)
+      for (size_t j = 0; j < producers.size(); ++j)
+        if (linalg::LinalgOp(producers[j]).getOperation() ==
+            member.op.getOperation())
+          rewritten.insert(j);
     rewriteChain(*chain, keptChannels(scores, count));
     result.removed += count;
     ++result.chains;

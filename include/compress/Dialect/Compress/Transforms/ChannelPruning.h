@@ -21,8 +21,12 @@ struct ChannelPruningOptions {
   double ratio = 0.5;
   ChannelNorm norm = ChannelNorm::L2;
   ChannelScore score = ChannelScore::Outgoing;
-  /// "neurons" or "filters", for remarks.
+  /// "neurons", "filters" or "heads", for remarks.
   llvm::StringRef unitName = "channels";
+  /// Channels are attention heads: the columns of a projection that an
+  /// expand_shape downstream splits off together (heads x head size).
+  /// Layers without such a split are not candidates.
+  bool heads = false;
 };
 
 struct ChannelPruningResult {

@@ -209,6 +209,58 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
   ];
 }
 
+def CompressPruneHeads : Pass<"compress-prune-heads", "ModuleOp"> {
+  let summary = "Remove attention heads, shrinking the Q, K, V and output "
+                "projections.";
+  let description = [{
+    A projection whose output an `expand_shape` downstream splits into
+    heads x head size (an ONNX attention block's Reshape) is the start of a
+    group: its heads are followed, as the channels of
+    `compress-prune-neurons` are, through the bias, the head split, the
+    transposes, the batch/head merges and splits around the batched
+    matmuls, the scaling and the softmax (reductions along other
+    dimensions carry every head on its own), to the output projection that
+    sums over the heads. Where a batched matmul combines the heads with a
+    tensor that is not yet part of the group (Q K^T, then the
+    probabilities times V), the layers with constant weights upstream of
+    that tensor (the K and V projections) join the group, and their heads
+    must reach that op in the same order. Each head is scored by the norm
+    of its rows of the output projection (`score=incoming`: its columns of
+    all the group's projections); the `round_half_to_even(ratio * H)`
+    lowest-scoring heads go (ties: the lower index; at least one stays),
+    from every projection's columns and biases, every intermediate tensor,
+    and the output projection's rows. Groups that cannot be shrunk
+    consistently (a head dimension that is dynamic, a projection whose
+    output escapes) are left unchanged with a remark at the projection the
+    search started from. Layers with no head split downstream are not
+    candidates and get no remark.
+  }];
+  let dependentDialects = [
+    "::mlir::compress::CompressDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+  let options = [
+    Option<"ratio", "ratio", "double", /*default=*/"0.25",
+           "Fraction of the heads of each attention block to remove, in "
+           "[0, 1)">,
+    Option<"norm", "norm", "::mlir::compress::ChannelNorm",
+           /*default=*/"::mlir::compress::ChannelNorm::L2",
+           "`l2` or `l1` norm of the scored weights",
+           [{::mlir::compress::channelNormValues()}]>,
+    Option<"score", "score", "::mlir::compress::ChannelScore",
+           /*default=*/"::mlir::compress::ChannelScore::Outgoing",
+           "`outgoing` (output projection rows) or `incoming` (Q, K and V "
+           "projection columns)",
+           [{::mlir::compress::channelScoreValues()}]>,
+  ];
+  let statistics = [
+    Statistic<"numRemoved", "num-removed", "Number of heads removed">,
+    Statistic<"numChains", "num-chains", "Number of attention blocks shrunk">,
+    Statistic<"numSkipped", "num-skipped", "Number of blocks left alone">,
+  ];
+}
+
 def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
   let summary = "Remove convolution filters, shrinking the next layer's "
                 "input channels.";

@@ -1,16 +1,20 @@
 # RUN: %python %s %t
 # REQUIRES: torch, python-bindings
 # Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-"""--compress-prune-neurons on a BERT-style encoder layer exported from
-PyTorch: the feed-forward block (3-D MatMul -> bias Add -> GELU in its erf
-form, which uses its input twice -> MatMul) loses half its neurons, and
-pruning is exact when the pruned neurons carry nothing.
+"""Structural pruning of a BERT-style encoder layer exported from PyTorch:
+--compress-prune-neurons takes half the feed-forward neurons (3-D MatMul ->
+bias Add -> GELU in its erf form, which uses its input twice -> MatMul),
+--compress-prune-heads half the attention heads (the Q, K, V projections'
+columns of a head and its rows of the output projection), and both are
+exact when the pruned units carry nothing.
 
 Exactness: half of the intermediate neurons get zero rows in the first
-linear layer (weight and bias: GELU(0) = 0) and zero columns in the second,
-so they have the smallest scores and are the ones pruned; the pruned model
-must compute what the unpruned one does. The attention projections stay:
-their channels are split into heads or feed the residual additions.
+linear layer (weight and bias: GELU(0) = 0) and zero columns in the second;
+half of the heads get zero columns and biases in the Q, K and V projections
+and zero rows in the output projection. They have the smallest scores and
+are the ones pruned; the pruned model must compute what the unpruned one
+does. Neuron pruning leaves the attention projections alone (their channels
+are split into heads, or feed the residual additions).
 """
 
 import math
@@ -58,10 +62,18 @@ class EncoderLayer(torch.nn.Module):
 layer = EncoderLayer().eval()
 rng = np.random.default_rng(0)
 zeroed = rng.choice(FFN, FFN // 2, replace=False)
+head_size = HIDDEN // HEADS
+heads = rng.choice(HEADS, HEADS // 2, replace=False)
+columns = np.concatenate([np.arange(h * head_size, (h + 1) * head_size)
+                          for h in heads])
 with torch.no_grad():
     layer.up.weight[zeroed] = 0
     layer.up.bias[zeroed] = 0
     layer.down.weight[:, zeroed] = 0
+    for projection in (layer.q, layer.k, layer.v):
+        projection.weight[columns] = 0
+        projection.bias[columns] = 0
+    layer.out.weight[:, columns] = 0
 
 x = rng.standard_normal((BATCH, TOKENS, HIDDEN)).astype(np.float32)
 path = os.path.join(work, "encoder.onnx")
@@ -90,4 +102,13 @@ assert error < 1e-5, error
 with torch.no_grad():
     torch_out = layer(torch.from_numpy(x)).numpy()
 assert np.abs(got - torch_out).max() / np.abs(torch_out).max() < 1e-4
+
+both = cm.prune(pruned, "heads", ratio=0.5)
+print("heads pruned too:", shapes(both))
+half = f"{HIDDEN}x{HIDDEN // 2}"
+assert shapes(both) == sorted([half] * 3 + [f"{HIDDEN // 2}x{HIDDEN}"] + [
+    f"{HIDDEN}x{FFN // 2}", f"{FFN // 2}x{HIDDEN}"]), shapes(both)
+got = cm.compile(both)(x)
+error = np.abs(got - want).max() / np.abs(want).max()
+assert error < 1e-5, error
 print("ok")
