@@ -859,6 +859,10 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     }
     int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
                              chain->numChannels - 1);
+    // round-to: the kept count rounded up to a multiple (never more
+    // removed than asked).
+    int64_t kept = llvm::alignTo(chain->numChannels - count, options.roundTo);
+    count = chain->numChannels - std::min(kept, chain->numChannels);
     if (count <= 0)
       continue;
     for (Producer &member : chain->producers)
@@ -875,7 +879,11 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
 
 FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
     Location loc, StringRef passName, StringRef unitName, double ratio,
-    ChannelNorm norm, ChannelScore score) {
+    ChannelNorm norm, ChannelScore score, int64_t roundTo) {
+  if (roundTo < 1)
+    return emitError(loc) << passName
+                          << ": option 'round-to' must be at least 1, got "
+                          << roundTo;
   if (!(ratio >= 0.0 && ratio < 1.0))
     return emitError(loc) << passName
                           << ": option 'ratio' must be in [0, 1), got "
@@ -885,16 +893,16 @@ FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
   options.ratio = ratio;
   options.norm = norm;
   options.score = score;
+  options.roundTo = roundTo;
   return options;
 }
 
-FailureOr<ChannelPruningResult>
-mlir::compress::pruneLayerChannels(Operation *root, StringRef passName,
-                                   StringRef unitName, double ratio,
-                                   ChannelNorm norm, ChannelScore score,
-                                   function_ref<bool(Operation *)> isProducer) {
+FailureOr<ChannelPruningResult> mlir::compress::pruneLayerChannels(
+    Operation *root, StringRef passName, StringRef unitName, double ratio,
+    ChannelNorm norm, ChannelScore score, int64_t roundTo,
+    function_ref<bool(Operation *)> isProducer) {
   FailureOr<ChannelPruningOptions> options = makeChannelPruningOptions(
-      root->getLoc(), passName, unitName, ratio, norm, score);
+      root->getLoc(), passName, unitName, ratio, norm, score, roundTo);
   if (failed(options))
     return failure();
   SmallVector<linalg::LinalgOp> producers;

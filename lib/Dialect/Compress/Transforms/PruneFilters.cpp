@@ -27,7 +27,7 @@ struct PruneFiltersPass
   void runOnOperation() override {
     FailureOr<ChannelPruningResult> result =
         pruneLayerChannels(getOperation(), "compress-prune-filters", "filters",
-                           ratio, norm, score, isFilterConvolution);
+                           ratio, norm, score, roundTo, isFilterConvolution);
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

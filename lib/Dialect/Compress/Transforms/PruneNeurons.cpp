@@ -27,7 +27,7 @@ struct PruneNeuronsPass
   void runOnOperation() override {
     FailureOr<ChannelPruningResult> result =
         pruneLayerChannels(getOperation(), "compress-prune-neurons", "neurons",
-                           ratio, norm, score, isMatmulLayer);
+                           ratio, norm, score, roundTo, isMatmulLayer);
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

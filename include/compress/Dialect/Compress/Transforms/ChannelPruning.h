@@ -27,6 +27,8 @@ struct ChannelPruningOptions {
   /// expand_shape downstream splits off together (heads x head size).
   /// Layers without such a split are not candidates.
   bool heads = false;
+  /// The kept count of each chain is rounded up to a multiple of this.
+  int64_t roundTo = 1;
 };
 
 struct ChannelPruningResult {
@@ -38,17 +40,16 @@ struct ChannelPruningResult {
 /// Checks the pass options shared by neuron and filter pruning (`ratio`;
 /// `norm` and `score` are checked by the option parser), reporting an invalid
 /// one at `loc`.
-FailureOr<ChannelPruningOptions>
-makeChannelPruningOptions(Location loc, llvm::StringRef passName,
-                          llvm::StringRef unitName, double ratio,
-                          ChannelNorm norm, ChannelScore score);
+FailureOr<ChannelPruningOptions> makeChannelPruningOptions(
+    Location loc, llvm::StringRef passName, llvm::StringRef unitName,
+    double ratio, ChannelNorm norm, ChannelScore score, int64_t roundTo);
 
 /// Checks the options, then prunes the channels of every layer under `root`
 /// (in program order) that `isProducer` accepts. Fails only on bad options.
 FailureOr<ChannelPruningResult>
 pruneLayerChannels(Operation *root, llvm::StringRef passName,
                    llvm::StringRef unitName, double ratio, ChannelNorm norm,
-                   ChannelScore score,
+                   ChannelScore score, int64_t roundTo,
                    llvm::function_ref<bool(Operation *)> isProducer);
 
 /// Prunes the output channels of every op in `producers` (layer ops with a

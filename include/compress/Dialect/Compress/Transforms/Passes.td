@@ -201,6 +201,10 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
            /*default=*/"::mlir::compress::ChannelScore::Outgoing",
            "`outgoing` (consumer weights) or `incoming` (producer weights)",
            [{::mlir::compress::channelScoreValues()}]>,
+    Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
+           "Keep a multiple of this many neurons per layer (e.g. 8 or 16 for "
+           "the SIMD and tensor-core kernels): the kept count is rounded up, "
+           "so fewer are removed than `ratio` asks">,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of neurons removed">,
@@ -253,6 +257,10 @@ def CompressPruneHeads : Pass<"compress-prune-heads", "ModuleOp"> {
            "`outgoing` (output projection rows) or `incoming` (Q, K and V "
            "projection columns)",
            [{::mlir::compress::channelScoreValues()}]>,
+    Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
+           "Keep a multiple of this many heads per layer (e.g. 8 or 16 for "
+           "the SIMD and tensor-core kernels): the kept count is rounded up, "
+           "so fewer are removed than `ratio` asks">,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of heads removed">,
@@ -305,6 +313,10 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
            /*default=*/"::mlir::compress::ChannelScore::Incoming",
            "`incoming` (the filter itself) or `outgoing` (next layer)",
            [{::mlir::compress::channelScoreValues()}]>,
+    Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
+           "Keep a multiple of this many filters per layer (e.g. 8 or 16 for "
+           "the SIMD and tensor-core kernels): the kept count is rounded up, "
+           "so fewer are removed than `ratio` asks">,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of filters removed">,
