@@ -810,10 +810,146 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
 
 } // namespace
 
+namespace {
+
+/// A found chain, or failure; `remarked` when the failure was reported (a
+/// layer that is not a candidate at all, as a projection with no head split
+/// for compress-prune-heads, fails silently).
+struct ChainOrSkip : FailureOr<Chain> {
+  using FailureOr<Chain>::FailureOr;
+  bool remarked = false;
+};
+
+ChainOrSkip findChain(linalg::LinalgOp producer,
+                      const ChannelPruningOptions &options, bool remark) {
+  int64_t groupSize = 1;
+  if (options.heads) {
+    std::optional<int64_t> headSize = findHeadSize(producer);
+    if (!headSize)
+      return ChainOrSkip(failure());
+    groupSize = *headSize;
+  }
+  ChainFinder finder(producer, groupSize);
+  FailureOr<Chain> chain = finder.find();
+  if (succeeded(chain))
+    return ChainOrSkip(std::move(*chain));
+  ChainOrSkip skipped(failure());
+  if (remark) {
+    producer->emitRemark() << options.unitName
+                           << " not pruned: " << finder.whyNot;
+    skipped.remarked = true;
+  }
+  return skipped;
+}
+
+/// The chain's channel scores (the lowest go first).
+std::vector<double> scoreChain(const Chain &chain,
+                               const ChannelPruningOptions &options) {
+  if (options.score == ChannelScore::Outgoing)
+    return channelScores(chain.consumerWeight.values, chain.consumerWeightAxis,
+                         chain.consumerPositions, options.norm);
+  // Every producer's columns of the channel.
+  std::vector<double> scores(chain.numChannels, 0.0);
+  for (const Producer &member : chain.producers) {
+    std::vector<double> part =
+        channelScores(member.weight.values, member.weightAxis,
+                      chain.initialPositions, options.norm);
+    for (auto [c, v] : llvm::enumerate(part))
+      scores[c] += options.norm == ChannelNorm::L1 ? v : v * v;
+  }
+  if (options.norm == ChannelNorm::L2)
+    for (double &v : scores)
+      v = std::sqrt(v);
+  return scores;
+}
+
+/// `count` lowered so that the kept count is a multiple of `roundTo` (or
+/// all channels).
+int64_t roundedCount(int64_t count, int64_t channels, int64_t roundTo) {
+  int64_t kept = int64_t(llvm::alignTo(channels - count, roundTo));
+  return channels - std::min(kept, channels);
+}
+
+/// scope=global: the channels every chain keeps, by producer index. Scores
+/// are divided by their chain's mean, so that a layer's overall weight scale
+/// does not decide for it; the round_half_to_even(ratio * total) lowest go,
+/// except that a chain keeps at least max(1, ceil(min-keep * channels));
+/// round-to may then keep a few more.
+llvm::DenseMap<size_t, SmallVector<int64_t>>
+planGlobally(ArrayRef<linalg::LinalgOp> producers,
+             const ChannelPruningOptions &options) {
+  struct Entry {
+    double score;
+    size_t chain;
+    int64_t channel;
+  };
+  std::vector<Entry> entries;
+  llvm::DenseMap<size_t, std::vector<double>> scores;
+  llvm::DenseMap<size_t, int64_t> cap;
+  llvm::DenseSet<size_t> members;
+  int64_t total = 0;
+  for (size_t i = producers.size(); i-- > 0;) {
+    if (members.contains(i))
+      continue;
+    ChainOrSkip chain = findChain(producers[i], options, /*remark=*/false);
+    if (failed(chain))
+      continue;
+    for (Producer &member : chain->producers)
+      for (size_t j = 0; j < producers.size(); ++j)
+        if (linalg::LinalgOp(producers[j]).getOperation() ==
+            member.op.getOperation())
+          members.insert(j);
+    std::vector<double> chainScores = scoreChain(*chain, options);
+    double mean = 0.0;
+    for (double v : chainScores)
+      mean += v / double(chainScores.size());
+    for (auto [c, v] : llvm::enumerate(chainScores))
+      entries.push_back({mean > 0.0 ? v / mean : v, i, int64_t(c)});
+    int64_t minKeep = std::max<int64_t>(
+        1, int64_t(std::ceil(options.minKeep * double(chain->numChannels))));
+    cap[i] = std::max<int64_t>(0, chain->numChannels - minKeep);
+    scores[i] = std::move(chainScores);
+    total += chain->numChannels;
+  }
+  // Lowest first; ties: the later chain (found first), then the lower
+  // channel.
+  std::stable_sort(
+      entries.begin(), entries.end(),
+      [](const Entry &a, const Entry &b) { return a.score < b.score; });
+  int64_t wanted = pruneCount(options.ratio, total);
+  llvm::DenseMap<size_t, int64_t> count;
+  for (const Entry &entry : entries) {
+    if (wanted == 0)
+      break;
+    if (count[entry.chain] >= cap[entry.chain])
+      continue;
+    ++count[entry.chain];
+    --wanted;
+  }
+  // Each chain's lowest-scoring channels, as many as the ranking took from
+  // it (the same channels: within a chain, the order is the same).
+  llvm::DenseMap<size_t, SmallVector<int64_t>> plan;
+  for (auto &[i, chainScores] : scores) {
+    int64_t n = int64_t(chainScores.size());
+    plan[i] = keptChannels(chainScores,
+                           roundedCount(count.lookup(i), n, options.roundTo));
+  }
+  return plan;
+}
+
+} // namespace
+
 ChannelPruningResult
 mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
                               const ChannelPruningOptions &options) {
   ChannelPruningResult result;
+  // Global scope: one ranking of every chain's channels on the model as it
+  // is, before anything changes, decides which channels each chain loses;
+  // the chains are then found again and rewritten one by one.
+  std::optional<llvm::DenseMap<size_t, SmallVector<int64_t>>> plan;
+  if (options.scope == PruneScope::Global)
+    plan = planGlobally(producers, options);
+
   // Producers another chain already rewrote (attention's K and V, pruned
   // with Q), by index: their ops are gone.
   llvm::DenseSet<size_t> rewritten;
@@ -822,47 +958,26 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
   for (size_t i = producers.size(); i-- > 0;) {
     if (rewritten.contains(i))
       continue;
-    linalg::LinalgOp producer = producers[i];
-    int64_t groupSize = 1;
-    if (options.heads) {
-      std::optional<int64_t> headSize = findHeadSize(producer);
-      if (!headSize)
-        continue; // not a projection into attention heads
-      groupSize = *headSize;
-    }
-    ChainFinder finder(producer, groupSize);
-    FailureOr<Chain> chain = finder.find();
+    ChainOrSkip chain = findChain(producers[i], options, /*remark=*/true);
     if (failed(chain)) {
-      producer->emitRemark()
-          << options.unitName << " not pruned: " << finder.whyNot;
-      ++result.skipped;
+      if (chain.remarked)
+        ++result.skipped;
       continue;
     }
-    std::vector<double> scores;
-    if (options.score == ChannelScore::Incoming) {
-      // Every producer's columns of the channel.
-      scores.assign(chain->numChannels, 0.0);
-      for (const Producer &member : chain->producers) {
-        std::vector<double> part =
-            channelScores(member.weight.values, member.weightAxis,
-                          chain->initialPositions, options.norm);
-        for (auto [c, v] : llvm::enumerate(part))
-          scores[c] += options.norm == ChannelNorm::L1 ? v : v * v;
-      }
-      if (options.norm == ChannelNorm::L2)
-        for (double &v : scores)
-          v = std::sqrt(v);
+    SmallVector<int64_t> keep;
+    if (plan) {
+      auto planned = plan->find(i);
+      if (planned == plan->end())
+        continue;
+      keep = planned->second;
     } else {
-      scores =
-          channelScores(chain->consumerWeight.values, chain->consumerWeightAxis,
-                        chain->consumerPositions, options.norm);
+      std::vector<double> scores = scoreChain(*chain, options);
+      int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
+                               chain->numChannels - 1);
+      keep = keptChannels(
+          scores, roundedCount(count, chain->numChannels, options.roundTo));
     }
-    int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
-                             chain->numChannels - 1);
-    // round-to: the kept count rounded up to a multiple (never more
-    // removed than asked).
-    int64_t kept = llvm::alignTo(chain->numChannels - count, options.roundTo);
-    count = chain->numChannels - std::min(kept, chain->numChannels);
+    int64_t count = chain->numChannels - int64_t(keep.size());
     if (count <= 0)
       continue;
     for (Producer &member : chain->producers)
@@ -870,7 +985,7 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
         if (linalg::LinalgOp(producers[j]).getOperation() ==
             member.op.getOperation())
           rewritten.insert(j);
-    rewriteChain(*chain, keptChannels(scores, count));
+    rewriteChain(*chain, keep);
     result.removed += count;
     ++result.chains;
   }
@@ -879,7 +994,12 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
 
 FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
     Location loc, StringRef passName, StringRef unitName, double ratio,
-    ChannelNorm norm, ChannelScore score, int64_t roundTo) {
+    ChannelNorm norm, ChannelScore score, int64_t roundTo, PruneScope scope,
+    double minKeep) {
+  if (!(minKeep >= 0.0 && minKeep <= 1.0))
+    return emitError(loc) << passName
+                          << ": option 'min-keep' must be in [0, 1], got "
+                          << minKeep;
   if (roundTo < 1)
     return emitError(loc) << passName
                           << ": option 'round-to' must be at least 1, got "
@@ -894,15 +1014,18 @@ FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
   options.norm = norm;
   options.score = score;
   options.roundTo = roundTo;
+  options.scope = scope;
+  options.minKeep = minKeep;
   return options;
 }
 
 FailureOr<ChannelPruningResult> mlir::compress::pruneLayerChannels(
     Operation *root, StringRef passName, StringRef unitName, double ratio,
-    ChannelNorm norm, ChannelScore score, int64_t roundTo,
-    function_ref<bool(Operation *)> isProducer) {
-  FailureOr<ChannelPruningOptions> options = makeChannelPruningOptions(
-      root->getLoc(), passName, unitName, ratio, norm, score, roundTo);
+    ChannelNorm norm, ChannelScore score, int64_t roundTo, PruneScope scope,
+    double minKeep, function_ref<bool(Operation *)> isProducer) {
+  FailureOr<ChannelPruningOptions> options =
+      makeChannelPruningOptions(root->getLoc(), passName, unitName, ratio, norm,
+                                score, roundTo, scope, minKeep);
   if (failed(options))
     return failure();
   SmallVector<linalg::LinalgOp> producers;

@@ -25,9 +25,9 @@ struct PruneFiltersPass
   using CompressPruneFiltersBase::CompressPruneFiltersBase;
 
   void runOnOperation() override {
-    FailureOr<ChannelPruningResult> result =
-        pruneLayerChannels(getOperation(), "compress-prune-filters", "filters",
-                           ratio, norm, score, roundTo, isFilterConvolution);
+    FailureOr<ChannelPruningResult> result = pruneLayerChannels(
+        getOperation(), "compress-prune-filters", "filters", ratio, norm, score,
+        roundTo, scope, minKeep, isFilterConvolution);
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

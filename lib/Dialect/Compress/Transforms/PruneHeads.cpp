@@ -31,7 +31,7 @@ struct PruneHeadsPass
   void runOnOperation() override {
     FailureOr<ChannelPruningOptions> options = makeChannelPruningOptions(
         getOperation()->getLoc(), "compress-prune-heads", "heads", ratio, norm,
-        score, roundTo);
+        score, roundTo, scope, minKeep);
     if (failed(options))
       return signalPassFailure();
     options->heads = true;

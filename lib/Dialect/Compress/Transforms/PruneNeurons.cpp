@@ -25,9 +25,9 @@ struct PruneNeuronsPass
   using CompressPruneNeuronsBase::CompressPruneNeuronsBase;
 
   void runOnOperation() override {
-    FailureOr<ChannelPruningResult> result =
-        pruneLayerChannels(getOperation(), "compress-prune-neurons", "neurons",
-                           ratio, norm, score, roundTo, isMatmulLayer);
+    FailureOr<ChannelPruningResult> result = pruneLayerChannels(
+        getOperation(), "compress-prune-neurons", "neurons", ratio, norm, score,
+        roundTo, scope, minKeep, isMatmulLayer);
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

@@ -29,6 +29,12 @@ struct ChannelPruningOptions {
   bool heads = false;
   /// The kept count of each chain is rounded up to a multiple of this.
   int64_t roundTo = 1;
+  /// Layer: each chain loses `ratio` of its channels. Global: `ratio` of
+  /// all chains' channels, ranked together.
+  PruneScope scope = PruneScope::Layer;
+  /// With scope=global, the fraction of each chain's channels always kept
+  /// (at least one).
+  double minKeep = 0.0;
 };
 
 struct ChannelPruningResult {
@@ -40,16 +46,19 @@ struct ChannelPruningResult {
 /// Checks the pass options shared by neuron and filter pruning (`ratio`;
 /// `norm` and `score` are checked by the option parser), reporting an invalid
 /// one at `loc`.
-FailureOr<ChannelPruningOptions> makeChannelPruningOptions(
-    Location loc, llvm::StringRef passName, llvm::StringRef unitName,
-    double ratio, ChannelNorm norm, ChannelScore score, int64_t roundTo);
+FailureOr<ChannelPruningOptions>
+makeChannelPruningOptions(Location loc, llvm::StringRef passName,
+                          llvm::StringRef unitName, double ratio,
+                          ChannelNorm norm, ChannelScore score, int64_t roundTo,
+                          PruneScope scope, double minKeep);
 
 /// Checks the options, then prunes the channels of every layer under `root`
 /// (in program order) that `isProducer` accepts. Fails only on bad options.
 FailureOr<ChannelPruningResult>
 pruneLayerChannels(Operation *root, llvm::StringRef passName,
                    llvm::StringRef unitName, double ratio, ChannelNorm norm,
-                   ChannelScore score, int64_t roundTo,
+                   ChannelScore score, int64_t roundTo, PruneScope scope,
+                   double minKeep,
                    llvm::function_ref<bool(Operation *)> isProducer);
 
 /// Prunes the output channels of every op in `producers` (layer ops with a

@@ -205,6 +205,15 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
            "Keep a multiple of this many neurons per layer (e.g. 8 or 16 for "
            "the SIMD and tensor-core kernels): the kept count is rounded up, "
            "so fewer are removed than `ratio` asks">,
+    Option<"scope", "scope", "::mlir::compress::PruneScope",
+           /*default=*/"::mlir::compress::PruneScope::Layer",
+           "`layer`: each layer loses `ratio` of its neurons; `global`: `ratio` "
+           "of all layers' neurons, ranked together by their scores divided by "
+           "their layer's mean score",
+           [{::mlir::compress::pruneScopeValues()}]>,
+    Option<"minKeep", "min-keep", "double", /*default=*/"0.0",
+           "With scope=global, the fraction of each layer's neurons always kept "
+           "(at least one)">,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of neurons removed">,
@@ -261,6 +270,15 @@ def CompressPruneHeads : Pass<"compress-prune-heads", "ModuleOp"> {
            "Keep a multiple of this many heads per layer (e.g. 8 or 16 for "
            "the SIMD and tensor-core kernels): the kept count is rounded up, "
            "so fewer are removed than `ratio` asks">,
+    Option<"scope", "scope", "::mlir::compress::PruneScope",
+           /*default=*/"::mlir::compress::PruneScope::Layer",
+           "`layer`: each layer loses `ratio` of its heads; `global`: `ratio` "
+           "of all layers' heads, ranked together by their scores divided by "
+           "their layer's mean score",
+           [{::mlir::compress::pruneScopeValues()}]>,
+    Option<"minKeep", "min-keep", "double", /*default=*/"0.0",
+           "With scope=global, the fraction of each layer's heads always kept "
+           "(at least one)">,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of heads removed">,
@@ -317,6 +335,15 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
            "Keep a multiple of this many filters per layer (e.g. 8 or 16 for "
            "the SIMD and tensor-core kernels): the kept count is rounded up, "
            "so fewer are removed than `ratio` asks">,
+    Option<"scope", "scope", "::mlir::compress::PruneScope",
+           /*default=*/"::mlir::compress::PruneScope::Layer",
+           "`layer`: each layer loses `ratio` of its filters; `global`: `ratio` "
+           "of all layers' filters, ranked together by their scores divided by "
+           "their layer's mean score",
+           [{::mlir::compress::pruneScopeValues()}]>,
+    Option<"minKeep", "min-keep", "double", /*default=*/"0.0",
+           "With scope=global, the fraction of each layer's filters always kept "
+           "(at least one)">,
   ];
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of filters removed">,
