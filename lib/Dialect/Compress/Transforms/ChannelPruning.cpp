@@ -842,6 +842,16 @@ ChainOrSkip findChain(linalg::LinalgOp producer,
   return skipped;
 }
 
+/// Adds the indices in `producers` of the chain's producers to `indices`.
+void markProducers(Chain &chain, ArrayRef<linalg::LinalgOp> producers,
+                   llvm::DenseSet<size_t> &indices) {
+  for (Producer &member : chain.producers)
+    for (size_t j = 0; j < producers.size(); ++j)
+      if (linalg::LinalgOp(producers[j]).getOperation() ==
+          member.op.getOperation())
+        indices.insert(j);
+}
+
 /// The chain's channel scores (the lowest go first).
 std::vector<double> scoreChain(const Chain &chain,
                                const ChannelPruningOptions &options) {
@@ -894,11 +904,7 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
     ChainOrSkip chain = findChain(producers[i], options, /*remark=*/false);
     if (failed(chain))
       continue;
-    for (Producer &member : chain->producers)
-      for (size_t j = 0; j < producers.size(); ++j)
-        if (linalg::LinalgOp(producers[j]).getOperation() ==
-            member.op.getOperation())
-          members.insert(j);
+    markProducers(*chain, producers, members);
     std::vector<double> chainScores = scoreChain(*chain, options);
     double mean = 0.0;
     for (double v : chainScores)
@@ -980,11 +986,7 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     int64_t count = chain->numChannels - int64_t(keep.size());
     if (count <= 0)
       continue;
-    for (Producer &member : chain->producers)
-      for (size_t j = 0; j < producers.size(); ++j)
-        if (linalg::LinalgOp(producers[j]).getOperation() ==
-            member.op.getOperation())
-          rewritten.insert(j);
+    markProducers(*chain, producers, rewritten);
     rewriteChain(*chain, keep);
     result.removed += count;
     ++result.chains;
