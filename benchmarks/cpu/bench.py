@@ -249,10 +249,10 @@ def output_scale(int8_path):
 
 
 class OrtRunner:
-    def __init__(self, path):
+    def __init__(self, path, threads=1):
         import onnxruntime as ort
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         self.session = ort.InferenceSession(
@@ -280,15 +280,16 @@ class OrtRunner:
 
 
 def compress_run(bin_dir, module, x_path, out_path, cpu, extra, estimate,
-                 min_time, min_calls):
-    """Runs module with compress-run --threads=1; returns a dict with the
+                 min_time, min_calls, threads=1):
+    """Runs module with compress-run --threads=N; returns a dict with the
     per-call seconds, the output and the compile time (wall time of the
     process minus its warm-up and timed runs)."""
     repeat = int(min(5000, max(min_calls, math.ceil(min_time / estimate))))
     warmup = int(min(200, max(2, math.ceil(0.05 / estimate))))
     timing = out_path + ".timing.json"
     cmd = [os.path.join(bin_dir, "compress-run"), module, "--input", x_path,
-           "--output", out_path, "--threads=1", f"--cpu={cpu}", *extra,
+           "--output", out_path, f"--threads={threads}", f"--cpu={cpu}",
+           *extra,
            "--warmup", str(warmup), "--repeat", str(repeat),
            "--timing-json", timing, "--progress=off", "--quiet"]
     _, wall = run(cmd)
