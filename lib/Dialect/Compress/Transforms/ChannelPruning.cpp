@@ -666,37 +666,65 @@ void eraseDeadProducers(ArrayRef<Value> values) {
   }
 }
 
-/// The head size of a projection into attention heads: the inner size of
-/// the first expand_shape downstream of `layer` (through single-use ops)
-/// that splits a dimension of the layer's output-channel count into two
-/// (heads x head size).
+/// The head size of a projection into attention heads: following the
+/// output-channel dimension of `layer` downstream through single-use ops
+/// (reshapes that keep it whole, elementwise linalg ops), the inner size of
+/// the first expand_shape that splits that dimension in two (heads x head
+/// size).
 std::optional<int64_t> findHeadSize(linalg::LinalgOp layer) {
   FailureOr<WeightOperand> weight = findWeightOperand(layer);
   if (failed(weight) || layer->getNumResults() != 1)
     return std::nullopt;
-  std::optional<int32_t> axis = findOutputChannelAxis(layer, *weight);
-  if (!axis)
+  std::optional<int32_t> weightAxis = findOutputChannelAxis(layer, *weight);
+  if (!weightAxis)
     return std::nullopt;
-  int64_t columns =
-      cast<ShapedType>(weight->values.getType()).getDimSize(*axis);
+  unsigned dim =
+      cast<AffineDimExpr>(
+          layer.getMatchingIndexingMap(weight->operand).getResult(*weightAxis))
+          .getPosition();
+  std::optional<int64_t> axis = plainPosition(
+      layer.getMatchingIndexingMap(layer.getDpsInitOperand(0)), dim);
   Value value = layer->getResult(0);
-  for (int step = 0; step < 8 && value.hasOneUse(); ++step) {
-    Operation *user = *value.user_begin();
+  for (int step = 0; axis && step < 8 && value.hasOneUse(); ++step) {
+    OpOperand &use = *value.use_begin();
+    Operation *user = use.getOwner();
     if (auto expand = dyn_cast<tensor::ExpandShapeOp>(user)) {
-      RankedTensorType source = expand.getSrcType();
       RankedTensorType result = expand.getResultType();
-      for (auto [d, group] :
-           llvm::enumerate(expand.getReassociationIndices())) {
-        if (source.getDimSize(d) != columns || group.size() != 2)
+      SmallVector<int64_t> wide;
+      for (int64_t d : expand.getReassociationIndices()[*axis])
+        if (result.getDimSize(d) != 1)
+          wide.push_back(d);
+      if (wide.size() == 2 && !result.isDynamicDim(wide[1]))
+        return result.getDimSize(wide[1]);
+      if (wide.size() != 1)
+        return std::nullopt;
+      axis = wide.front();
+    } else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(user)) {
+      std::optional<int64_t> next;
+      for (auto [g, group] :
+           llvm::enumerate(collapse.getReassociationIndices())) {
+        if (!llvm::is_contained(group, *axis))
           continue;
-        int64_t heads = result.getDimSize(group[0]);
-        int64_t size = result.getDimSize(group[1]);
-        if (heads > 1 && size > 1 && heads * size == columns)
-          return size;
+        // Only a collapse that keeps the channels whole (with unit dims).
+        if (llvm::all_of(group, [&](int64_t d) {
+              return d == *axis || collapse.getSrcType().getDimSize(d) == 1;
+            }))
+          next = int64_t(g);
       }
-    }
-    if (user->getNumResults() != 1)
+      axis = next;
+    } else if (auto op = dyn_cast<linalg::LinalgOp>(user)) {
+      if (op->getNumResults() != 1 || op.getNumDpsInits() != 1 ||
+          !op.isDpsInput(&use))
+        return std::nullopt;
+      auto loop = dyn_cast<AffineDimExpr>(
+          op.getMatchingIndexingMap(&use).getResult(*axis));
+      if (!loop)
+        return std::nullopt;
+      axis = plainPosition(op.getMatchingIndexingMap(op.getDpsInitOperand(0)),
+                           loop.getPosition());
+    } else {
       return std::nullopt;
+    }
     value = user->getResult(0);
   }
   return std::nullopt;

@@ -69,3 +69,34 @@ func.func @escaping_heads(%x: tensor<4x8xf32>) -> tensor<4x2x4xf32> {
   %qs = tensor.expand_shape %q [[0], [1, 2]] output_shape [4, 2, 4] : tensor<4x8xf32> into tensor<4x2x4xf32>
   return %qs : tensor<4x2x4xf32>
 }
+
+// -----
+
+// A feed-forward block whose rows (batch x tokens = 8) happen to have the
+// hidden size's length: the expand_shape splits the rows, not the channels,
+// so there are no heads here and nothing changes (no remark either).
+// CHECK-LABEL: func.func @rows_split_not_heads
+// CHECK: linalg.matmul {{.*}} tensor<4x8xf32>
+// CHECK: linalg.matmul {{.*}} tensor<8x4xf32>
+#id3r = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @rows_split_not_heads(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %w1 = arith.constant dense<1.0> : tensor<4x8xf32>
+  %w2 = arith.constant dense<2.0> : tensor<8x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<8x8xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %h = linalg.matmul ins(%x, %w1 : tensor<8x4xf32>, tensor<4x8xf32>) outs(%f1 : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %hs = tensor.expand_shape %h [[0, 1], [2]] output_shape [2, 4, 8] : tensor<8x8xf32> into tensor<2x4x8xf32>
+  %e3 = tensor.empty() : tensor<2x4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id3r, #id3r], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%hs : tensor<2x4x8xf32>) outs(%e3 : tensor<2x4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x8xf32>
+  %rc = tensor.collapse_shape %r [[0, 1], [2]] : tensor<2x4x8xf32> into tensor<8x8xf32>
+  %e2 = tensor.empty() : tensor<8x4xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<8x4xf32>) -> tensor<8x4xf32>
+  %y = linalg.matmul ins(%rc, %w2 : tensor<8x8xf32>, tensor<8x4xf32>) outs(%f2 : tensor<8x4xf32>) -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
