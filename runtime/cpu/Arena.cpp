@@ -8,7 +8,7 @@
 // that calls another public function pushes a second frame). A block is
 // allocated the first time its depth needs that many bytes and kept, so that
 // steady-state calls neither allocate nor touch fresh pages; the blocks are
-// freed when the thread exits, or by compress_cpu_arena_release.
+// freed when the thread exits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,12 +28,9 @@ struct ArenaStack {
   std::vector<Block> blocks;
   size_t depth = 0;
 
-  ~ArenaStack() { release(); }
-
-  void release() {
+  ~ArenaStack() {
     for (Block &block : blocks)
       std::free(block.data);
-    blocks.clear();
   }
 };
 
@@ -69,11 +66,6 @@ _mlir_ciface_compress_cpu_arena_push(CompressCpuArenaMemRef *result,
 COMPRESS_CPU_EXPORT void compress_cpu_arena_pop(void) {
   if (arenas.depth > 0)
     --arenas.depth;
-}
-
-COMPRESS_CPU_EXPORT void compress_cpu_arena_release(void) {
-  if (arenas.depth == 0)
-    arenas.release();
 }
 
 } // extern "C"

@@ -159,9 +159,8 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_batched(
 // `func.call @compress_cpu_arena_push(i64) -> memref<?xi8>` with
 // llvm.emit_c_interface, hence the _mlir_ciface_ name and the descriptor
 // result), compress_cpu_arena_pop() before it returns. Per thread, one
-// grow-only 64-byte aligned block per call depth, kept between calls.
-// compress_cpu_arena_release() frees the calling thread's blocks (outside
-// any compiled call; a no-op inside one).
+// grow-only 64-byte aligned block per call depth, kept between calls and
+// freed when the thread exits.
 //===----------------------------------------------------------------------===//
 
 // The 1-D memref descriptor of MLIR's C interface (memref<?xi8>).
@@ -177,7 +176,6 @@ COMPRESS_CPU_EXPORT void
 _mlir_ciface_compress_cpu_arena_push(CompressCpuArenaMemRef *result,
                                      int64_t bytes);
 COMPRESS_CPU_EXPORT void compress_cpu_arena_pop(void);
-COMPRESS_CPU_EXPORT void compress_cpu_arena_release(void);
 
 //===----------------------------------------------------------------------===//
 // Convolutions, NCHW activations, FCHW filters, no padding (the compiled IR

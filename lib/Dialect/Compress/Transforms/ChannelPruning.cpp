@@ -691,7 +691,9 @@ std::optional<int64_t> findHeadSize(linalg::LinalgOp layer) {
     if (auto expand = dyn_cast<tensor::ExpandShapeOp>(user)) {
       RankedTensorType result = expand.getResultType();
       SmallVector<int64_t> wide;
-      for (int64_t d : expand.getReassociationIndices()[*axis])
+      // A copy: getReassociationIndices() returns a temporary.
+      ReassociationIndices group = expand.getReassociationIndices()[*axis];
+      for (int64_t d : group)
         if (result.getDimSize(d) != 1)
           wide.push_back(d);
       if (wide.size() == 2 && !result.isDynamicDim(wide[1]))
