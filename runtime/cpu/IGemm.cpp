@@ -723,14 +723,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_batched(
                                       za * static_cast<uint32_t>(colSums[n]));
     }
   };
-  if (nThreads <= 1) {
-    for (int64_t i = 0; i < batch; ++i)
-      one(i);
-    return;
-  }
-#pragma omp parallel for num_threads(nThreads) schedule(dynamic, 1)
-  for (int64_t i = 0; i < batch; ++i)
-    one(i);
+  parallelFor(nThreads, batch, one);
 }
 
 COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_s8(

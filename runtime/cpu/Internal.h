@@ -32,6 +32,20 @@ int resolveThreads(int64_t threads);
 
 inline int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
+/// Runs body(part) for part in [0, parts) on `nThreads` threads, handing
+/// parts out as threads come free; one thread runs them inline.
+template <typename Body>
+void parallelFor(int nThreads, int64_t parts, Body body) {
+  if (nThreads <= 1) {
+    for (int64_t p = 0; p < parts; ++p)
+      body(p);
+    return;
+  }
+#pragma omp parallel for num_threads(nThreads) schedule(dynamic, 1)
+  for (int64_t p = 0; p < parts; ++p)
+    body(p);
+}
+
 /// A grow-only, 64-byte aligned buffer (one per thread and purpose, as a
 /// thread_local), so that repeated kernel calls do not pay for fresh pages.
 class ScratchBuffer {

@@ -316,20 +316,6 @@ std::pair<int64_t, int64_t> splitRange(int64_t n, int64_t unit, int64_t parts,
   return {std::min(b, n), std::min(e, n)};
 }
 
-/// Runs body(part) for part in [0, parts) on `nThreads` threads, handing
-/// parts out as threads come free; one thread runs them inline.
-template <typename Body>
-void parallelFor(int nThreads, int64_t parts, Body body) {
-  if (nThreads <= 1) {
-    for (int64_t p = 0; p < parts; ++p)
-      body(p);
-    return;
-  }
-#pragma omp parallel for num_threads(nThreads) schedule(dynamic, 1)
-  for (int64_t p = 0; p < parts; ++p)
-    body(p);
-}
-
 void sgemmPacked(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
                  int64_t lda, const float *Bp, float *C, int64_t ldc,
                  int64_t threads) {
