@@ -5,6 +5,7 @@
 
 #include "compress/Registration.h"
 
+#include "compress/Calibration/Calibration.h"
 #include "compress/Calibration/Passes.h"
 #include "compress/Codegen/CPU/Passes.h"
 #include "compress/Codegen/Common/Passes.h"
@@ -23,6 +24,7 @@ void mlir::compress::registerAllCompressDialects(DialectRegistry &registry) {
 void mlir::compress::registerAllCompressPasses() {
   registerCompressPasses();
   registerCompressCalibrationPasses();
+  registerLayerStatisticsCollector();
   registerCompressConversionPasses();
   registerCompressCPUCodegenPasses();
   registerCompressCodegenCommonPasses();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing compress needs on Debian 12 (bookworm):
-# LLVM/MLIR 22, CMake, Ninja, a C++17 compiler, GoogleTest, numpy,
+# LLVM/MLIR 22, CMake, Ninja, a C++17 compiler, GoogleTest, Eigen, numpy,
 # clang-format, the ONNX library and its node tests, and for models exported
 # from PyTorch (tests and examples/fashion-mnist) python3-torch and the
 # Fashion-MNIST dataset, and for benchmarks/models torchvision, matplotlib and
@@ -12,6 +12,8 @@ PACKAGES=(
   build-essential cmake ninja-build ccache git
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libgtest-dev python3 python3-numpy clang-format
+  # The data-aware passes' linear algebra (SparseGPT's Cholesky factors).
+  libeigen3-dev
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx libonnx-testdata
   python3-torch python3-venv dataset-fashion-mnist
   # python-bindings: the compress_mlir extension and its tests.

@@ -63,27 +63,9 @@ void CalibratePass::runOnOperation() {
     return;
   }
 
-  auto groups = listSampleFiles(data, "compress-calibrate", loc);
-  if (failed(groups))
-    return signalPassFailure();
-  const auto &[firstName, firstFiles] = *groups->begin();
-  SmallVector<SmallVector<int64_t>> firstShapes;
-  for (const auto &[argument, file] : firstFiles) {
-    llvm::Expected<NpyArray> array = readNpyFile(file);
-    if (!array) {
-      emitError(loc) << "compress-calibrate: "
-                     << llvm::toString(array.takeError());
-      return signalPassFailure();
-    }
-    firstShapes.push_back(array->shape);
-  }
-  FailureOr<func::FuncOp> entryOr = selectCalibrationEntry(
-      module, entry, firstShapes, firstFiles.begin()->second, loc);
-  if (failed(entryOr))
-    return signalPassFailure();
-  FailureOr<std::vector<Sample>> samples =
-      loadSamples(*groups, *entryOr, "compress-calibrate", loc);
-  if (failed(samples))
+  FailureOr<CalibrationSamples> loaded =
+      loadCalibrationSamples(module, data, entry, "compress-calibrate", loc);
+  if (failed(loaded))
     return signalPassFailure();
 
   bool show = Progress::shouldShow(getOptionSpelling(progress));
@@ -98,7 +80,8 @@ void CalibratePass::runOnOperation() {
     bar->update(done);
     return success();
   };
-  if (failed(calibrateObservers(module, *entryOr, *samples, config)))
+  if (failed(
+          calibrateObservers(module, loaded->entry, loaded->samples, config)))
     return signalPassFailure();
 }
 

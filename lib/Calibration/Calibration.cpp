@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Calibration/Calibration.h"
+#include "Instrumentation.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Pipelines/Pipelines.h"
 #include "compress/Runner/JitRuntime.h"
@@ -35,7 +36,6 @@ using namespace mlir::compress;
 namespace {
 
 constexpr llvm::StringLiteral kRecorderName = "__compress_observe_f32";
-constexpr llvm::StringLiteral kEntryWrapperName = "__compress_calibrate_entry";
 
 bool isSupportedArgument(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -58,17 +58,6 @@ struct Recorder {
 /// The recorder of the calibration running on this thread.
 thread_local Recorder *activeRecorder = nullptr;
 
-/// Copies a strided memref into `out` in row-major order.
-void gather(const DynamicMemRefType<float> &m, int64_t dim, int64_t offset,
-            std::vector<float> &out) {
-  if (dim == m.rank) {
-    out.push_back(m.data[offset]);
-    return;
-  }
-  for (int64_t i = 0; i < m.sizes[dim]; ++i)
-    gather(m, dim + 1, offset + i * m.strides[dim], out);
-}
-
 extern "C" void compressRecordObservation(int64_t id,
                                           ::UnrankedMemRefType<float> *memref) {
   Recorder *recorder = activeRecorder;
@@ -76,7 +65,7 @@ extern "C" void compressRecordObservation(int64_t id,
     return;
   DynamicMemRefType<float> m(*memref);
   recorder->scratch.clear();
-  gather(m, 0, m.offset, recorder->scratch);
+  gatherRowMajor(m, recorder->scratch);
   ObserverStats &stats = recorder->stats[id];
   if (recorder->histogramPhase)
     stats.recordHistograms(recorder->scratch);
@@ -90,110 +79,20 @@ extern "C" void compressRecordObservation(int64_t id,
 
 /// Replaces every observer by a call to the recorder.
 void instrumentObservers(ModuleOp module) {
-  MLIRContext *ctx = module.getContext();
-  OpBuilder builder(ctx);
-  builder.setInsertionPointToStart(module.getBody());
-  Type f32 = builder.getF32Type();
-  auto unranked = mlir::UnrankedMemRefType::get(f32, 0);
-  auto recorder = func::FuncOp::create(
-      builder, module.getLoc(), kRecorderName,
-      builder.getFunctionType(TypeRange{builder.getI64Type(), unranked}, {}));
-  recorder.setPrivate();
-  recorder->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
-
+  OpBuilder builder(module.getContext());
+  func::FuncOp recorder = declareRecorder(module, kRecorderName);
   SmallVector<ObserveOp> observers;
   module.walk([&](ObserveOp op) { observers.push_back(op); });
   for (ObserveOp op : observers) {
-    builder.setInsertionPoint(op);
-    Location loc = op.getLoc();
-    Value value = op.getInput();
-    RankedTensorType type = op.getInput().getType();
-    if (!type.getElementType().isF32())
-      value = arith::ExtFOp::create(builder, loc, type.clone(f32), value);
-    auto memrefType = MemRefType::get(type.getShape(), f32);
-    Value buffer = bufferization::ToBufferOp::create(builder, loc, memrefType,
-                                                     value, /*read_only=*/true);
-    Value cast = memref::CastOp::create(builder, loc, unranked, buffer);
-    Value id = arith::ConstantOp::create(builder, loc,
-                                         builder.getI64IntegerAttr(op.getId()));
-    func::CallOp::create(builder, loc, recorder, ValueRange{id, cast});
+    insertRecorderCall(builder, op, recorder, op.getId(), op.getInput());
     op.replaceAllUsesWith(op.getInput());
     op.erase();
   }
 }
 
-/// Adds `__compress_calibrate_entry(memref<*xf32>...)` calling `entry`.
-void addEntryWrapper(ModuleOp module, func::FuncOp entry) {
-  OpBuilder builder(module.getContext());
-  builder.setInsertionPointToEnd(module.getBody());
-  Location loc = entry.getLoc();
-  Type f32 = builder.getF32Type();
-  auto unranked = mlir::UnrankedMemRefType::get(f32, 0);
-  SmallVector<Type> inputs(entry.getNumArguments(), unranked);
-  auto wrapper = func::FuncOp::create(builder, loc, kEntryWrapperName,
-                                      builder.getFunctionType(inputs, {}));
-  wrapper->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
-  Block *body = wrapper.addEntryBlock();
-  builder.setInsertionPointToStart(body);
-  SmallVector<Value> args;
-  for (auto [arg, type] :
-       llvm::zip(body->getArguments(), entry.getArgumentTypes())) {
-    auto tensorType = cast<RankedTensorType>(type);
-    Value ranked = memref::CastOp::create(
-        builder, loc, MemRefType::get(tensorType.getShape(), f32), arg);
-    Value tensor = bufferization::ToTensorOp::create(
-        builder, loc, tensorType.clone(f32), ranked, /*restrict=*/true);
-    if (!tensorType.getElementType().isF32())
-      tensor = arith::TruncFOp::create(builder, loc, tensorType, tensor);
-    args.push_back(tensor);
-  }
-  func::CallOp::create(builder, loc, entry, args);
-  func::ReturnOp::create(builder, loc);
-}
-
 //===----------------------------------------------------------------------===//
 // Running the samples
 //===----------------------------------------------------------------------===//
-
-/// Lowers an instrumented clone of `module` and JIT-compiles it.
-FailureOr<std::unique_ptr<ExecutionEngine>>
-compileInstrumented(ModuleOp module, func::FuncOp entry) {
-  Location loc = module.getLoc();
-  OwningOpRef<ModuleOp> clone = module.clone();
-  auto clonedEntry = clone->lookupSymbol<func::FuncOp>(entry.getSymName());
-  instrumentObservers(*clone);
-  addEntryWrapper(*clone, clonedEntry);
-  // Only the wrapper is called: everything it does not reach (drivers that
-  // print, say) is dropped so that the JIT needs no outside symbols.
-  for (auto function : clone->getOps<func::FuncOp>())
-    if (function.getSymName() != kEntryWrapperName && !function.isExternal())
-      function.setPrivate();
-
-  PassManager pm(module.getContext());
-  pm.addPass(createSymbolDCEPass());
-  buildLowerToCPUPipeline(pm, LowerToCPUOptions());
-  if (failed(pm.run(*clone)))
-    return emitError(loc) << "compress-calibrate: could not lower the "
-                             "instrumented model to LLVM";
-
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  registerBuiltinDialectTranslation(*module.getContext());
-  registerLLVMDialectTranslation(*module.getContext());
-  auto engine = createHostExecutionEngine(*clone, /*optLevel=*/2);
-  if (!engine)
-    return emitError(loc) << "compress-calibrate: JIT compilation failed: "
-                          << llvm::toString(engine.takeError());
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    symbols[interner(("_mlir_ciface_" + kRecorderName).str())] = {
-        llvm::orc::ExecutorAddr::fromPtr(&compressRecordObservation),
-        llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-  (*engine)->initialize();
-  return std::move(*engine);
-}
 
 /// Runs every sample through the instrumented entry, recording into
 /// `recorder`.
@@ -201,13 +100,9 @@ LogicalResult runSamples(ExecutionEngine &engine, Recorder &recorder,
                          const std::vector<Sample> &samples, bool histograms,
                          const CalibrationConfig &config, Location loc) {
   recorder.histogramPhase = histograms;
-  std::string wrapper = ("_mlir_ciface_" + kEntryWrapperName).str();
   for (auto [index, sample] : llvm::enumerate(samples)) {
-    PackedMemRefArguments arguments;
-    for (const SampleArg &arg : sample)
-      arguments.add(arg.data.data(), arg.shape);
     activeRecorder = &recorder;
-    llvm::Error error = engine.invokePacked(wrapper, arguments.get());
+    llvm::Error error = invokeInstrumented(engine, sample);
     activeRecorder = nullptr;
     if (error)
       return emitError(loc) << "compress-calibrate: running sample " << index
@@ -260,9 +155,9 @@ mlir::compress::verifyCalibrationConfig(const CalibrationConfig &config,
 FailureOr<func::FuncOp> mlir::compress::selectCalibrationEntry(
     ModuleOp module, StringRef entryName,
     ArrayRef<SmallVector<int64_t>> firstShapes, StringRef firstName,
-    Location loc) {
+    Location loc, StringRef tool) {
   EntrySelection how;
-  how.tool = "compress-calibrate";
+  how.tool = tool;
   how.option = "entry=NAME";
   how.takes = " that take the samples";
   how.none =
@@ -287,9 +182,36 @@ FailureOr<func::FuncOp> mlir::compress::selectCalibrationEntry(
   FailureOr<func::FuncOp> entry = selectEntry(module, entryName, how, loc);
   if (succeeded(entry) && !entryName.empty() &&
       !llvm::all_of(entry->getArgumentTypes(), isSupportedArgument))
-    return emitError(loc) << "compress-calibrate: @" << entryName
+    return emitError(loc) << tool << ": @" << entryName
                           << " must take only f32/f16/bf16 tensors";
   return entry;
+}
+
+FailureOr<CalibrationSamples>
+mlir::compress::loadCalibrationSamples(ModuleOp module, StringRef dir,
+                                       StringRef entryName, StringRef tool,
+                                       Location loc) {
+  auto groups = listSampleFiles(dir, tool, loc);
+  if (failed(groups))
+    return failure();
+  const auto &[firstName, firstFiles] = *groups->begin();
+  SmallVector<SmallVector<int64_t>> firstShapes;
+  for (const auto &[argument, file] : firstFiles) {
+    llvm::Expected<NpyArray> array = readNpyFile(file);
+    if (!array)
+      return emitError(loc)
+             << tool << ": " << llvm::toString(array.takeError());
+    firstShapes.push_back(array->shape);
+  }
+  FailureOr<func::FuncOp> entry = selectCalibrationEntry(
+      module, entryName, firstShapes, firstFiles.begin()->second, loc, tool);
+  if (failed(entry))
+    return failure();
+  FailureOr<std::vector<Sample>> samples =
+      loadSamples(*groups, *entry, tool, loc);
+  if (failed(samples))
+    return failure();
+  return CalibrationSamples{*entry, std::move(*samples)};
 }
 
 LogicalResult
@@ -311,7 +233,9 @@ mlir::compress::calibrateObservers(ModuleOp module, func::FuncOp entry,
     return emitError(loc) << "compress-calibrate: no samples";
 
   FailureOr<std::unique_ptr<ExecutionEngine>> engine =
-      compileInstrumented(module, entry);
+      compileInstrumented(module, entry, instrumentObservers, kRecorderName,
+                          reinterpret_cast<void *>(&compressRecordObservation),
+                          "compress-calibrate");
   if (failed(engine))
     return failure();
 

@@ -54,7 +54,24 @@ LogicalResult verifyCalibrationConfig(const CalibrationConfig &config,
 FailureOr<func::FuncOp>
 selectCalibrationEntry(ModuleOp module, StringRef entryName,
                        ArrayRef<SmallVector<int64_t>> firstShapes,
-                       StringRef firstName, Location loc);
+                       StringRef firstName, Location loc,
+                       StringRef tool = "compress-calibrate");
+
+/// The samples of the .npy files in `dir` and the function they are for
+/// (`entryName`, or the one they fit, as selectCalibrationEntry chooses).
+/// Diagnostics start with `tool`.
+struct CalibrationSamples {
+  func::FuncOp entry;
+  std::vector<Sample> samples;
+};
+FailureOr<CalibrationSamples>
+loadCalibrationSamples(ModuleOp module, StringRef dir, StringRef entryName,
+                       StringRef tool, Location loc);
+
+/// Installs the JIT-driven collector of layer input statistics that the
+/// data-aware passes call (compress/Dialect/Compress/Transforms/
+/// LayerStatistics.h). registerAllCompressPasses calls it.
+void registerLayerStatisticsCollector();
 
 /// Runs `entry` on every sample and stores each observer's range in its
 /// `min`/`max` attributes (observers that saw no finite value get a warning

@@ -6,6 +6,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Dialect/Compress/Transforms/SparseGPT.h"
 
 #include <cmath>
 
@@ -38,6 +39,7 @@ private:
   void pruneBelowThreshold(std::vector<PrunedLayer> &layers);
   void prunePerLayer(std::vector<PrunedLayer> &layers);
   void pruneGlobally(std::vector<PrunedLayer> &layers);
+  LogicalResult pruneWithData(std::vector<PrunedLayer> &layers);
 };
 
 LogicalResult PruneMagnitudePass::verifyOptions() {
@@ -49,6 +51,15 @@ LogicalResult PruneMagnitudePass::verifyOptions() {
   if (std::isnan(threshold))
     return emitError(loc)
            << "compress-prune-magnitude: option 'threshold' is NaN";
+  if (algorithm == PruneAlgorithm::SparseGPT) {
+    if (threshold >= 0.0)
+      return emitError(loc) << "compress-prune-magnitude: 'threshold' prunes "
+                               "by magnitude alone; it does not combine with "
+                               "algorithm=sparsegpt";
+    if (failed(verifySparseGptOptions(loc, "compress-prune-magnitude", data,
+                                      damp, blockSize)))
+      return failure();
+  }
   return verifySkipList(loc, "compress-prune-magnitude", skip);
 }
 
@@ -77,6 +88,36 @@ void PruneMagnitudePass::pruneGlobally(std::vector<PrunedLayer> &layers) {
   zeroSmallestMagnitudes(buffers, pruneCount(sparsity, total));
 }
 
+LogicalResult
+PruneMagnitudePass::pruneWithData(std::vector<PrunedLayer> &layers) {
+  // Each layer's share of the zeros: the requested fraction, or under
+  // scope=global what global magnitude ranking gives it.
+  std::vector<double> fractions(layers.size(), sparsity);
+  if (scope == PruneScope::Global) {
+    std::vector<PrunedLayer> ranked = layers;
+    pruneGlobally(ranked);
+    for (auto [i, layer] : llvm::enumerate(ranked))
+      fractions[i] = zeroFraction(layer.values);
+  }
+  std::vector<SparseGptLayer> requests;
+  for (auto [i, layer] : llvm::enumerate(layers)) {
+    SparseGptTarget target;
+    target.fraction = fractions[i];
+    requests.push_back({&layer.layer, &layer.values, target});
+  }
+  SparseGptOptions options;
+  options.damp = damp;
+  options.blockSize = blockSize;
+  LayerDataSource source{data, entry, "compress-prune-magnitude"};
+  if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
+    return failure();
+  for (auto [i, request] : llvm::enumerate(requests))
+    if (!request.pruned)
+      zeroSmallestMagnitudes({request.values},
+                             pruneCount(fractions[i], request.values->size()));
+  return success();
+}
+
 void PruneMagnitudePass::runOnOperation() {
   if (failed(verifyOptions()))
     return signalPassFailure();
@@ -89,7 +130,10 @@ void PruneMagnitudePass::runOnOperation() {
   for (PrunedLayer &layer : layers)
     layer.zerosBefore = zeroFraction(layer.values);
 
-  if (threshold >= 0.0)
+  if (algorithm == PruneAlgorithm::SparseGPT) {
+    if (failed(pruneWithData(layers)))
+      return signalPassFailure();
+  } else if (threshold >= 0.0)
     pruneBelowThreshold(layers);
   else if (scope == PruneScope::Global)
     pruneGlobally(layers);

@@ -6,6 +6,7 @@
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Dialect/Compress/Transforms/SparseGPT.h"
 
 #include <algorithm>
 #include <cmath>
@@ -61,8 +62,18 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
     if (failed(verifySkipList(loc, "compress-prune-nm", skip)))
       return signalPassFailure();
 
+    bool withData = algorithm == PruneAlgorithm::SparseGPT;
+    if (withData && failed(verifySparseGptOptions(loc, "compress-prune-nm",
+                                                  data, damp, blockSize)))
+      return signalPassFailure();
+
     SmallVector<WeightedLayer> layers = collectWeightedLayers(getOperation());
-    OpBuilder builder(&getContext());
+    struct Pruned {
+      const WeightedLayer *layer;
+      int32_t axis;
+      std::vector<float> values;
+    };
+    std::vector<Pruned> pruned;
     for (const WeightedLayer &layer : layers) {
       if (isSkippedLayer(layer.op, layer.index, layers.size(), skip))
         continue;
@@ -85,15 +96,39 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
             << static_cast<unsigned>(m);
         continue;
       }
-      std::vector<float> values = getFloatValues(layer.weight.values);
-      double before = zeroFraction(values);
-      pruneGroups(values, type.getShape(), *axis, n, m);
-      double after = zeroFraction(values);
+      pruned.push_back({&layer, *axis, getFloatValues(layer.weight.values)});
+    }
+
+    std::vector<SparseGptLayer> requests;
+    if (withData) {
+      for (Pruned &layer : pruned) {
+        SparseGptTarget target;
+        target.n = n;
+        target.m = m;
+        target.nmDim = layer.axis;
+        requests.push_back({layer.layer, &layer.values, target});
+      }
+      SparseGptOptions options;
+      options.damp = damp;
+      options.blockSize = blockSize;
+      LayerDataSource source{data, entry, "compress-prune-nm"};
+      if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
+        return signalPassFailure();
+    }
+
+    OpBuilder builder(&getContext());
+    for (auto [i, layer] : llvm::enumerate(pruned)) {
+      auto type = cast<ShapedType>(layer.layer->weight.values.getType());
+      double before = zeroFraction(getFloatValues(layer.layer->weight.values));
+      if (!withData || !requests[i].pruned)
+        pruneGroups(layer.values, type.getShape(), layer.axis, n, m);
+      double after = zeroFraction(layer.values);
       auto annotation =
           SparsityAttr::get(&getContext(), SparsityKind::Structured, n, m,
-                            *axis, llvm::APFloat(after));
-      replaceWeightConstant(builder, layer.weight, values, annotation);
-      numPruned += int64_t(std::lround((after - before) * values.size()));
+                            layer.axis, llvm::APFloat(after));
+      replaceWeightConstant(builder, layer.layer->weight, layer.values,
+                            annotation);
+      numPruned += int64_t(std::lround((after - before) * layer.values.size()));
       ++numLayers;
     }
   }

@@ -45,6 +45,19 @@ inline llvm::cl::ValuesClass pruneScopeValues() {
       clEnumValN(PruneScope::Global, "global", "All weights ranked together"));
 }
 
+/// compress-prune-magnitude and compress-prune-nm `algorithm`: which weights
+/// go, and what happens to the others.
+enum class PruneAlgorithm { Magnitude, SparseGPT };
+
+inline llvm::cl::ValuesClass pruneAlgorithmValues() {
+  return llvm::cl::values(
+      clEnumValN(PruneAlgorithm::Magnitude, "magnitude",
+                 "Zero the smallest magnitudes; keep the rest as they are"),
+      clEnumValN(PruneAlgorithm::SparseGPT, "sparsegpt",
+                 "SparseGPT: choose by the input statistics of `data` and "
+                 "update the kept weights to compensate"));
+}
+
 /// compress-prune-neurons and compress-prune-filters `norm`: the norm a
 /// channel is scored by.
 enum class ChannelNorm { L1, L2 };

@@ -87,6 +87,33 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
 // Pruning
 //===----------------------------------------------------------------------===//
 
+// The options of the data-aware pruning algorithm (SparseGPT), shared by
+// compress-prune-magnitude and compress-prune-nm.
+defvar sparseGptDialects = [
+  "::mlir::arith::ArithDialect",
+  "::mlir::bufferization::BufferizationDialect",
+  "::mlir::compress::CompressDialect",
+  "::mlir::func::FuncDialect",
+  "::mlir::memref::MemRefDialect",
+];
+defvar sparseGptOptions = [
+  Option<"algorithm", "algorithm", "::mlir::compress::PruneAlgorithm",
+         /*default=*/"::mlir::compress::PruneAlgorithm::Magnitude",
+         "`magnitude` (the smallest |w| go) or `sparsegpt` (needs `data`)",
+         [{::mlir::compress::pruneAlgorithmValues()}]>,
+  Option<"data", "data", "std::string", /*default=*/"",
+         "algorithm=sparsegpt: a directory of .npy calibration samples, read "
+         "as compress-calibrate reads them">,
+  Option<"entry", "entry", "std::string", /*default=*/"",
+         "algorithm=sparsegpt: the function the samples are for (default: "
+         "the one public function they fit)">,
+  Option<"damp", "damp", "double", /*default=*/"0.01",
+         "algorithm=sparsegpt: added to the diagonal of each layer's input "
+         "Gram matrix, as a fraction of its mean (> 0)">,
+  Option<"blockSize", "block-size", "unsigned", /*default=*/"128",
+         "algorithm=sparsegpt: columns whose mask is chosen together (>= 1)">,
+];
+
 def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
   let summary = "Zero the weights of smallest magnitude (unstructured).";
   let description = [{
@@ -108,9 +135,24 @@ def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
     `compress.sparsity = #compress.sparsity<unstructured, fraction = F>`, F
     being the measured zero fraction; other users of the old constant keep
     the unpruned values.
+
+    `algorithm=sparsegpt data=DIR` prunes with SparseGPT instead: the model
+    runs on the samples of `DIR` (JIT-compiled, as compress-calibrate runs
+    it) to measure each layer's input Gram matrix H = X^T X; the weights to
+    prune are chosen block by block of `block-size` columns by
+    w^2 / [U]_cc^2 (U the upper Cholesky factor of (H + damp)^-1), and each
+    pruned weight's error is compensated in the row's weights not visited
+    yet, so that the layer's output on the data changes as little as
+    possible. Each layer gets `round_half_to_even(sparsity * n)` zeros;
+    `scope=global` first ranks all weights by magnitude to decide how many
+    zeros each layer gets, then prunes each with SparseGPT. All statistics
+    come from one run of the unpruned model. Layers SparseGPT cannot
+    describe (see docs/Rationale.md) are pruned by magnitude with a remark.
+    `threshold` does not combine with `sparsegpt`.
   }];
-  let dependentDialects = ["::mlir::compress::CompressDialect"];
-  let options = [
+  // algorithm=sparsegpt JIT-runs an instrumented copy of the module.
+  let dependentDialects = sparseGptDialects;
+  let options = !listconcat([
     Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
            "Fraction of weights to prune, in [0, 1]">,
     Option<"scope", "scope", "::mlir::compress::PruneScope",
@@ -123,7 +165,7 @@ def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
     ListOption<"skip", "skip", "std::string",
                "Layers left alone: indices in program order (negative from "
                "the end: 0,-1 = first and last) or layer names (NameLoc)">,
-  ];
+  ], sparseGptOptions);
   let statistics = [
     Statistic<"numPruned", "num-pruned", "Number of weights set to zero">,
     Statistic<"numLayers", "num-layers", "Number of layers pruned">,
@@ -140,16 +182,23 @@ def CompressPruneNM : Pass<"compress-prune-nm", "ModuleOp"> {
     dimension is not a multiple of `m`, or that have none (depthwise filters),
     are left unchanged with a remark. Pruned weights are annotated with
     `#compress.sparsity<structured[n, m], axis = A, fraction = F>`.
+
+    `algorithm=sparsegpt data=DIR` chooses and compensates with SparseGPT,
+    as for compress-prune-magnitude: at the first column of each group of
+    `m`, the `m - n` members with the smallest w^2 / [U]_cc^2 go, and the
+    error of every pruned weight is spread over the row's weights not
+    visited yet.
   }];
-  let dependentDialects = ["::mlir::compress::CompressDialect"];
-  let options = [
+  // algorithm=sparsegpt JIT-runs an instrumented copy of the module.
+  let dependentDialects = sparseGptDialects;
+  let options = !listconcat([
     Option<"n", "n", "unsigned", /*default=*/"2",
            "Non-zeros kept per group (1 <= n <= m)">,
     Option<"m", "m", "unsigned", /*default=*/"4", "Group size">,
     ListOption<"skip", "skip", "std::string",
                "Layers left alone: indices or layer names, as for "
                "compress-prune-magnitude">,
-  ];
+  ], sparseGptOptions);
   let statistics = [
     Statistic<"numPruned", "num-pruned", "Number of weights set to zero">,
     Statistic<"numLayers", "num-layers", "Number of layers pruned">,

@@ -1,0 +1,79 @@
+//===- LayerStatistics.h - layers' input statistics --------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The data-aware passes (SparseGPT pruning, ...) need, per layer, the Gram
+// matrix X^T X of the layer's input vectors on calibration data. Computing it
+// means JIT-running the model, which the calibration library does; the
+// passes live below it (the dialect's transforms must not depend on the JIT).
+// So the calibration library installs the collector here when its passes are
+// registered (registerAllCompressPasses does), and a pass asks for
+// statistics through collectLayerStatistics.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_LAYERSTATISTICS_H
+#define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_LAYERSTATISTICS_H
+
+#include "compress/Dialect/Compress/Utils/LayerGeometry.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlir::compress {
+
+/// Sum over all samples and positions of x_g[p] x_g[p]^T, per group g of the
+/// layer's geometry, in double precision.
+struct LayerInputGram {
+  int64_t groups = 0;
+  int64_t cols = 0;
+  /// Input vectors summed per group (positions times samples).
+  int64_t count = 0;
+  /// groups * cols * cols values, row-major per group.
+  std::vector<double> values;
+
+  double *group(int64_t g) { return values.data() + g * cols * cols; }
+  const double *group(int64_t g) const {
+    return values.data() + g * cols * cols;
+  }
+};
+
+/// Where the calibration data comes from.
+struct LayerDataSource {
+  /// A directory of .npy samples, read as compress-calibrate reads them.
+  std::string data;
+  /// The function the samples are for (empty: the one they fit).
+  std::string entry;
+  /// The pass asking, for diagnostics ("compress-prune-magnitude").
+  std::string tool;
+};
+
+/// A layer to measure: the op and its geometry.
+struct MeasuredLayer {
+  linalg::LinalgOp op;
+  WeightOperand weight;
+  LayerGeometry geometry;
+};
+
+using LayerStatisticsCollector =
+    std::function<FailureOr<std::vector<LayerInputGram>>(
+        ModuleOp, ArrayRef<MeasuredLayer>, const LayerDataSource &)>;
+
+/// Installs the collector (the calibration library's, by
+/// registerLayerStatisticsCollector in compress/Calibration/Calibration.h).
+void setLayerStatisticsCollector(LayerStatisticsCollector collector);
+
+/// Runs `module` on the samples of `source` and returns each layer's input
+/// Gram matrices, in the order of `layers`. Errors (at the module's location)
+/// when no collector is installed or the data cannot be run. The module is
+/// not changed.
+FailureOr<std::vector<LayerInputGram>>
+collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
+                       const LayerDataSource &source);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_LAYERSTATISTICS_H

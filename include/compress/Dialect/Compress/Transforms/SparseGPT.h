@@ -1,0 +1,86 @@
+//===- SparseGPT.h - pruning with error compensation -------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// SparseGPT (Frantar and Alistarh, 2023) prunes one layer so that its output
+// on calibration data changes as little as possible. With H = X^T X the Gram
+// matrix of the layer's inputs, it walks the columns of each weight row in
+// order; when column i is pruned (or, for GPTQ, rounded), the error
+// (w_i - q_i) / [H^-1]_ii, times the i-th row of H^-1's upper Cholesky
+// factor, is subtracted from the columns not visited yet: the optimal
+// brain surgeon update restricted to them. Which weights go is decided
+// block by block (unstructured) or group by group (N:M) from the score
+// w^2 / [U]_ii^2, using the weights as updated so far.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_SPARSEGPT_H
+#define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_SPARSEGPT_H
+
+#include "compress/Dialect/Compress/Transforms/LayerStatistics.h"
+#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::compress {
+
+/// Which weights SparseGPT removes from each group of a layer.
+struct SparseGptTarget {
+  /// Unstructured: round_half_to_even(fraction * rows * cols) weights per
+  /// group, spread over the column blocks in proportion to their width.
+  double fraction = 0.0;
+  /// N:M, when m > 0: of every m consecutive elements along weight dimension
+  /// `nmDim` (a reduction dimension), keep n.
+  int64_t n = 0;
+  int64_t m = 0;
+  int32_t nmDim = -1;
+};
+
+struct SparseGptOptions {
+  /// Added to H's diagonal, as a fraction of its mean diagonal value.
+  double damp = 0.01;
+  /// Columns whose mask is chosen together and whose updates are applied
+  /// together.
+  int64_t blockSize = 128;
+};
+
+/// Prunes `weight` (the layer's row-major values; `geometry` locates its
+/// rows and columns) in place. Inputs that were never non-zero on the data
+/// (a zero diagonal of H) get zero weights. Fails, with the reason in `why`,
+/// when H is not positive definite even after damping.
+LogicalResult sparseGptPrune(std::vector<float> &weight,
+                             const LayerGeometry &geometry,
+                             const LayerInputGram &gram,
+                             const SparseGptTarget &target,
+                             const SparseGptOptions &options, std::string &why);
+
+/// One layer for pruneWithSparseGpt.
+struct SparseGptLayer {
+  const WeightedLayer *layer;
+  /// The layer's weight values, pruned in place.
+  std::vector<float> *values;
+  SparseGptTarget target;
+  /// Set when SparseGPT pruned the layer. Otherwise a remark on the layer
+  /// said why not, and the caller prunes it by magnitude.
+  bool pruned = false;
+};
+
+/// Checks the sparsegpt options of a pruning pass; errors at `loc` start
+/// with `tool`.
+LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
+                                     llvm::StringRef data, double damp,
+                                     unsigned blockSize);
+
+/// Measures the inputs of `layers` on the samples of `source` (one run of
+/// `module` as it is) and prunes each with SparseGPT. Fails, before any
+/// value changes, when the data cannot be run or a layer's statistics cannot
+/// be factored.
+LogicalResult pruneWithSparseGpt(ModuleOp module,
+                                 llvm::MutableArrayRef<SparseGptLayer> layers,
+                                 const LayerDataSource &source,
+                                 const SparseGptOptions &options);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_SPARSEGPT_H

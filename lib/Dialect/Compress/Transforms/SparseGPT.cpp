@@ -1,0 +1,244 @@
+//===- SparseGPT.cpp - pruning with second-order error compensation -------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+
+#include "compress/Dialect/Compress/Transforms/SparseGPT.h"
+#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace mlir::compress {
+
+namespace {
+
+using Matrix = Eigen::MatrixXd;
+
+/// The upper Cholesky factor U of H^-1 (H^-1 = U^T U) after damping H, or
+/// failure when H is not positive definite.
+FailureOr<Matrix> inverseCholeskyUpper(Matrix h, double damp,
+                                       std::string &why) {
+  int64_t n = h.rows();
+  double meanDiagonal = h.diagonal().mean();
+  h.diagonal().array() += damp * meanDiagonal;
+  Eigen::LLT<Matrix> factor(h);
+  if (factor.info() != Eigen::Success) {
+    why = "the input Gram matrix is not positive definite after damping "
+          "(raise 'damp')";
+    return failure();
+  }
+  Matrix inverse = factor.solve(Matrix::Identity(n, n));
+  Eigen::LLT<Matrix> inverseFactor(inverse);
+  if (inverseFactor.info() != Eigen::Success) {
+    why = "the inverse of the input Gram matrix is not positive definite "
+          "(raise 'damp')";
+    return failure();
+  }
+  return Matrix(inverseFactor.matrixU());
+}
+
+/// Marks in `mask` the `count` entries of block [colBegin, colEnd) of `w`
+/// with the smallest w^2 / u_cc^2; ties go to the lower (row, column).
+void chooseBlockMask(const Matrix &w, const Matrix &u, int64_t colBegin,
+                     int64_t colEnd, int64_t count,
+                     Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> &mask) {
+  int64_t rows = w.rows(), width = colEnd - colBegin;
+  if (count <= 0)
+    return;
+  std::vector<double> score(rows * width);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < width; ++c) {
+      double d = u(colBegin + c, colBegin + c);
+      double v = w(r, colBegin + c);
+      score[r * width + c] = v * v / (d * d);
+    }
+  std::vector<int64_t> order(score.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto less = [&](int64_t a, int64_t b) {
+    return score[a] < score[b] || (score[a] == score[b] && a < b);
+  };
+  count = std::min<int64_t>(count, order.size());
+  std::nth_element(order.begin(), order.begin() + (count - 1), order.end(),
+                   less);
+  for (int64_t k = 0; k < count; ++k)
+    mask(order[k] / width, colBegin + order[k] % width) = true;
+}
+
+/// For N:M: at column `first` of an N:M group (its members `first + j *
+/// stride`), marks in each row the m - n members with the smallest
+/// w^2 / u_cc^2 (ties: the lower column goes).
+void chooseGroupMask(const Matrix &w, const Matrix &u, int64_t first,
+                     int64_t stride, const SparseGptTarget &target,
+                     Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> &mask) {
+  SmallVector<int64_t> members(target.m);
+  for (int64_t r = 0; r < w.rows(); ++r) {
+    for (int64_t j = 0; j < target.m; ++j)
+      members[j] = first + j * stride;
+    auto score = [&](int64_t c) {
+      return w(r, c) * w(r, c) / (u(c, c) * u(c, c));
+    };
+    std::stable_sort(members.begin(), members.end(),
+                     [&](int64_t a, int64_t b) { return score(a) < score(b); });
+    for (int64_t j = 0; j < target.m - target.n; ++j)
+      mask(r, members[j]) = true;
+  }
+}
+
+/// Prunes one group's weight matrix `w` (rows x cols) given its input Gram
+/// matrix `h`.
+LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
+                         const SparseGptTarget &target,
+                         const SparseGptOptions &options, std::string &why) {
+  int64_t rows = w.rows(), cols = w.cols();
+  for (int64_t c = 0; c < cols; ++c)
+    if (h(c, c) == 0.0) {
+      h(c, c) = 1.0;
+      w.col(c).setZero();
+    }
+  FailureOr<Matrix> u = inverseCholeskyUpper(std::move(h), options.damp, why);
+  if (failed(u))
+    return failure();
+
+  bool nm = target.m > 0;
+  int64_t nmStride = nm ? geometry.colStride(target.nmDim) : 0;
+  int64_t nmExtent = 0;
+  if (nm)
+    for (auto [dim, extent] :
+         llvm::zip(geometry.colWeightDims, geometry.colExtents))
+      if (dim == target.nmDim)
+        nmExtent = extent;
+  int64_t total = nm ? 0 : pruneCount(target.fraction, rows * cols);
+
+  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> mask =
+      Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>::Constant(rows, cols,
+                                                                   false);
+  Matrix errors(rows, options.blockSize);
+  for (int64_t begin = 0; begin < cols; begin += options.blockSize) {
+    int64_t end = std::min(cols, begin + options.blockSize);
+    if (!nm) {
+      // Rounded cumulative shares, so that the blocks add up to `total`.
+      auto share = [&](int64_t col) {
+        return int64_t(std::llround(double(total) * double(col) / cols));
+      };
+      chooseBlockMask(w, *u, begin, end, share(end) - share(begin), mask);
+    }
+    for (int64_t i = begin; i < end; ++i) {
+      if (nm && ((i / nmStride) % nmExtent) % target.m == 0)
+        chooseGroupMask(w, *u, i, nmStride, target, mask);
+      double d = (*u)(i, i);
+      for (int64_t r = 0; r < rows; ++r) {
+        double value = w(r, i);
+        double kept = mask(r, i) ? 0.0 : value;
+        double error = (value - kept) / d;
+        errors(r, i - begin) = error;
+        if (error != 0.0)
+          w.row(r).segment(i + 1, end - i - 1) -=
+              error * u->row(i).segment(i + 1, end - i - 1);
+        w(r, i) = kept;
+      }
+    }
+    if (end < cols)
+      w.rightCols(cols - end).noalias() -=
+          errors.leftCols(end - begin) *
+          u->block(begin, end, end - begin, cols - end);
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult
+sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
+               const LayerInputGram &gram, const SparseGptTarget &target,
+               const SparseGptOptions &options, std::string &why) {
+  int64_t rows = geometry.rows(), cols = geometry.cols();
+  if (gram.cols != cols || gram.groups != geometry.groups()) {
+    why = "the statistics do not match the layer's shape";
+    return failure();
+  }
+  if (target.m > 0 && geometry.colStride(target.nmDim) < 0) {
+    why = "the N:M dimension is not a reduction dimension";
+    return failure();
+  }
+  for (int64_t g = 0; g < geometry.groups(); ++g) {
+    Matrix w(rows, cols);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        w(r, c) = weight[geometry.weightGroup[g] + geometry.weightRow[r] +
+                         geometry.weightCol[c]];
+    Matrix h = Eigen::Map<const Matrix>(gram.group(g), cols, cols);
+    if (failed(pruneGroup(w, std::move(h), geometry, target, options, why)))
+      return failure();
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        weight[geometry.weightGroup[g] + geometry.weightRow[r] +
+               geometry.weightCol[c]] = float(w(r, c));
+  }
+  return success();
+}
+
+LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
+                                     llvm::StringRef data, double damp,
+                                     unsigned blockSize) {
+  if (data.empty())
+    return emitError(loc) << tool
+                          << ": algorithm=sparsegpt needs calibration data: "
+                             "give data=DIR (a directory of .npy samples)";
+  if (!(damp > 0.0) || !std::isfinite(damp))
+    return emitError(loc) << tool << ": option 'damp' must be positive, got "
+                          << damp;
+  if (blockSize < 1)
+    return emitError(loc) << tool << ": option 'block-size' must be at least 1";
+  return success();
+}
+
+LogicalResult pruneWithSparseGpt(ModuleOp module,
+                                 llvm::MutableArrayRef<SparseGptLayer> layers,
+                                 const LayerDataSource &source,
+                                 const SparseGptOptions &options) {
+  std::vector<MeasuredLayer> measured;
+  std::vector<SparseGptLayer *> measuredLayers;
+  for (SparseGptLayer &layer : layers) {
+    std::string why;
+    const WeightedLayer &weighted = *layer.layer;
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(weighted.op, weighted.weight, why);
+    if (failed(geometry)) {
+      weighted.op->emitRemark()
+          << "pruned by magnitude: SparseGPT does not support this layer: "
+          << why;
+      continue;
+    }
+    measured.push_back({weighted.op, weighted.weight, std::move(*geometry)});
+    measuredLayers.push_back(&layer);
+  }
+  if (measured.empty())
+    return success();
+  FailureOr<std::vector<LayerInputGram>> grams =
+      collectLayerStatistics(module, measured, source);
+  if (failed(grams))
+    return failure();
+
+  // Prune copies, so that nothing changes unless every layer succeeds.
+  std::vector<std::vector<float>> pruned(measured.size());
+  for (auto [i, layer] : llvm::enumerate(measuredLayers)) {
+    pruned[i] = *layer->values;
+    std::string why;
+    if (failed(sparseGptPrune(pruned[i], measured[i].geometry, (*grams)[i],
+                              layer->target, options, why)))
+      return layer->layer->op->emitError()
+             << source.tool << ": SparseGPT failed on this layer: " << why;
+  }
+  for (auto [i, layer] : llvm::enumerate(measuredLayers)) {
+    *layer->values = std::move(pruned[i]);
+    layer->pruned = true;
+  }
+  return success();
+}
+
+} // namespace mlir::compress

@@ -1,0 +1,34 @@
+// Option and data errors of algorithm=sparsegpt. The numbers SparseGPT computes are checked against NumPy
+// in test/Integration/CPU/prune-sparsegpt.mlir.
+//
+// REQUIRES: numpy
+// RUN: rm -rf %t && mkdir -p %t/wrong %t/empty
+// RUN: %python -c "import numpy as np; np.save('%t/wrong/x.npy', np.zeros((3, 3), np.float32))"
+// RUN: not compress-opt %s --compress-prune-magnitude=algorithm=sparsegpt 2>&1 | FileCheck %s --check-prefix=NODATA
+// RUN: not compress-opt %s --compress-prune-nm=algorithm=sparsegpt 2>&1 | FileCheck %s --check-prefix=NODATA-NM
+// RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t threshold=0.1' 2>&1 | FileCheck %s --check-prefix=THRESHOLD
+// RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t damp=0' 2>&1 | FileCheck %s --check-prefix=DAMP
+// RUN: not compress-opt %s '--compress-prune-nm=algorithm=sparsegpt data=%t block-size=0' 2>&1 | FileCheck %s --check-prefix=BLOCK
+// RUN: not compress-opt %s --compress-prune-magnitude=algorithm=obs 2>&1 | FileCheck %s --check-prefix=ALGORITHM
+// RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/missing' 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/empty' 2>&1 | FileCheck %s --check-prefix=EMPTY
+// RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/wrong' 2>&1 | FileCheck %s --check-prefix=SHAPE
+
+// NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
+// NODATA-NM: error: compress-prune-nm: algorithm=sparsegpt needs calibration data
+// THRESHOLD: error: compress-prune-magnitude: 'threshold' prunes by magnitude alone; it does not combine with algorithm=sparsegpt
+// DAMP: error: compress-prune-magnitude: option 'damp' must be positive, got 0
+// BLOCK: error: compress-prune-nm: option 'block-size' must be at least 1
+// ALGORITHM: for the --algorithm option: Cannot find option named 'obs'!
+// MISSING: error: compress-prune-magnitude: {{.*}}missing
+// EMPTY: error: compress-prune-magnitude: {{.*}}empty
+// SHAPE: error: compress-prune-magnitude: no public function takes the samples
+func.func @dense(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
+  %w = arith.constant dense<[[1.0, -2.0], [0.5, 4.0], [-3.0, 0.25], [2.0, 1.0]]> : tensor<4x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+

@@ -1,0 +1,323 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""Driver of prune-sparsegpt.mlir: SparseGPT pruning against NumPy.
+
+Writes small models (an MLP; a strided convolution followed by a depthwise
+one) and calibration samples, prunes them with compress-opt
+--compress-prune-magnitude / --compress-prune-nm algorithm=sparsegpt, and
+checks every pruned weight against an independent NumPy implementation of
+SparseGPT run on Gram matrices NumPy computes from the same samples.
+
+The inputs are small integers and the first layers' weights multiples of
+1/8, so every activation a later layer reads is exact in float32 in both
+compress and NumPy; the Gram matrices then agree to the last bit and the
+reference differs from compress only by the Cholesky factorizations
+(NumPy/LAPACK against Eigen).
+
+Usage: prune-sparsegpt.mlir.py WORKDIR
+"""
+
+import math
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+work = sys.argv[1]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(7)
+SAMPLES = 6
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok: " if ok else "FAIL: ") + what)
+    if not ok:
+        failures += 1
+
+
+def hex_constant(array):
+    return 'dense<"0x' + array.astype("<f4").tobytes().hex().upper() + '">'
+
+
+def tensor(shape):
+    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
+
+
+# ----------------------------------------------------------------------------
+# The models
+# ----------------------------------------------------------------------------
+
+M, K, H, N = 8, 32, 48, 16
+# Correlated inputs (integer mixtures of 12 integer sources), as real
+# activations are: SparseGPT's compensation has something to work with.
+mixing = rng.integers(-1, 2, (12, K))
+x_mlp = [(rng.integers(-2, 3, (M, 12)) @ mixing).astype(np.float32)
+         for _ in range(SAMPLES)]
+w1 = (rng.integers(-16, 17, (K, H)) / 8).astype(np.float32)
+b1 = (rng.integers(-8, 9, (H,)) / 8).astype(np.float32)
+w2 = rng.standard_normal((H, N)).astype(np.float32)
+# One input column that is always zero: a dead input of layer 1.
+for x in x_mlp:
+    x[:, 5] = 0
+
+MLP = f"""
+func.func @mlp(%x: {tensor((M, K))}) -> {tensor((M, N))} {{
+  %w1 = arith.constant {hex_constant(w1)} : {tensor((K, H))}
+  %b1 = arith.constant {hex_constant(b1)} : {tensor((H,))}
+  %w2 = arith.constant {hex_constant(w2)} : {tensor((H, N))}
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : {tensor((M, H))}
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {tensor((M, H))}) -> {tensor((M, H))}
+  %m1 = linalg.matmul ins(%x, %w1 : {tensor((M, K))}, {tensor((K, H))}) outs(%f1 : {tensor((M, H))}) -> {tensor((M, H))}
+  %h = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}}
+      ins(%m1, %b1 : {tensor((M, H))}, {tensor((H,))}) outs(%e1 : {tensor((M, H))}) {{
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }} -> {tensor((M, H))}
+  %e2 = tensor.empty() : {tensor((M, N))}
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {tensor((M, N))}) -> {tensor((M, N))}
+  %y = linalg.matmul ins(%h, %w2 : {tensor((M, H))}, {tensor((H, N))}) outs(%f2 : {tensor((M, N))}) -> {tensor((M, N))}
+  return %y : {tensor((M, N))}
+}}
+"""
+
+B, C, F, S = 2, 8, 12, 9  # batch, in channels, filters, input size
+OS = (S - 3) // 2 + 1  # output size of the 3x3 stride-2 convolution
+DS = OS - 2  # output size of the 3x3 depthwise convolution
+x_cnn = [rng.integers(-2, 3, (B, C, S, S)).astype(np.float32)
+         for _ in range(SAMPLES)]
+wc = (rng.integers(-8, 9, (F, C, 3, 3)) / 8).astype(np.float32)
+wd = rng.standard_normal((F, 3, 3)).astype(np.float32)
+
+CNN = f"""
+func.func @cnn(%x: {tensor((B, C, S, S))}) -> {tensor((B, F, DS, DS))} {{
+  %wc = arith.constant {hex_constant(wc)} : {tensor((F, C, 3, 3))}
+  %wd = arith.constant {hex_constant(wd)} : {tensor((F, 3, 3))}
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : {tensor((B, F, OS, OS))}
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {tensor((B, F, OS, OS))}) -> {tensor((B, F, OS, OS))}
+  %c = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}}
+      ins(%x, %wc : {tensor((B, C, S, S))}, {tensor((F, C, 3, 3))}) outs(%f1 : {tensor((B, F, OS, OS))}) -> {tensor((B, F, OS, OS))}
+  %e2 = tensor.empty() : {tensor((B, F, DS, DS))}
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {tensor((B, F, DS, DS))}) -> {tensor((B, F, DS, DS))}
+  %y = linalg.depthwise_conv_2d_nchw_chw {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}}
+      ins(%c, %wd : {tensor((B, F, OS, OS))}, {tensor((F, 3, 3))}) outs(%f2 : {tensor((B, F, DS, DS))}) -> {tensor((B, F, DS, DS))}
+  return %y : {tensor((B, F, DS, DS))}
+}}
+"""
+
+
+def write_model(name, text, samples):
+    path = os.path.join(work, name + ".mlir")
+    with open(path, "w") as f:
+        f.write(text)
+    data = os.path.join(work, name + "-data")
+    os.makedirs(data, exist_ok=True)
+    for i, x in enumerate(samples):
+        np.save(os.path.join(data, f"s{i:02d}.npy"), x)
+    return path, data
+
+
+mlp_path, mlp_data = write_model("mlp", MLP, x_mlp)
+cnn_path, cnn_data = write_model("cnn", CNN, x_cnn)
+
+
+def prune(path, pass_text, shapes):
+    """Runs compress-opt; returns the pruned weights in program order."""
+    out = subprocess.run(
+        ["compress-opt", path, pass_text,
+         "--mlir-print-elementsattrs-with-hex-if-larger=1"],
+        check=True, capture_output=True, text=True).stdout
+    found = re.findall(
+        r'arith\.constant \{compress\.sparsity[^}]*\} dense<"0x([0-9A-F]+)">',
+        out)
+    return [np.frombuffer(bytes.fromhex(h), "<f4").reshape(s)
+            for h, s in zip(found, shapes)], len(found)
+
+
+# ----------------------------------------------------------------------------
+# The reference
+# ----------------------------------------------------------------------------
+
+
+def mlp_layer_inputs():
+    """Each layer's input vectors, stacked over samples (unpruned model)."""
+    first = np.concatenate(x_mlp).astype(np.float64)
+    hidden = np.maximum(np.concatenate(x_mlp) @ w1 + b1, 0).astype(np.float64)
+    return first, hidden
+
+
+def conv_patches(x, stride):
+    """[positions, C*3*3] patches of a 3x3 convolution, (c, kh, kw) order."""
+    b, c, s, _ = x.shape
+    o = (s - 3) // stride + 1
+    cols = np.empty((b, o, o, c, 3, 3))
+    for kh in range(3):
+        for kw in range(3):
+            cols[:, :, :, :, kh, kw] = x[:, :, kh:kh + stride * o:stride,
+                                          kw:kw + stride * o:stride
+                                          ].transpose(0, 2, 3, 1)
+    return cols.reshape(b * o * o, c * 9)
+
+
+def conv_forward(x, w):
+    patches = conv_patches(x.astype(np.float64), 2)
+    y = patches @ w.reshape(F, -1).T.astype(np.float64)
+    return y.reshape(x.shape[0], OS, OS, F).transpose(0, 3, 1, 2)
+
+
+def round_half_up(v):
+    return int(math.floor(v + 0.5))
+
+
+def sparsegpt(w, h, fraction=None, nm=None, damp=0.01, block=128):
+    """SparseGPT on w [rows, cols] with input Gram matrix h [cols, cols].
+
+    nm = (n, m, stride, extent): keep n of m columns first + j * stride.
+    """
+    w = w.astype(np.float64).copy()
+    h = h.astype(np.float64).copy()
+    dead = np.diag(h) == 0
+    h[dead, dead] = 1
+    w[:, dead] = 0
+    h += damp * np.mean(np.diag(h)) * np.eye(len(h))
+    u = np.linalg.cholesky(np.linalg.inv(h)).T
+    rows, cols = w.shape
+    mask = np.zeros(w.shape, bool)
+    total = round(fraction * rows * cols) if fraction is not None else 0
+    for b0 in range(0, cols, block):
+        b1 = min(cols, b0 + block)
+        if fraction is not None:
+            count = (round_half_up(total * b1 / cols) -
+                     round_half_up(total * b0 / cols))
+            score = (w[:, b0:b1] ** 2 / np.diag(u)[b0:b1] ** 2).ravel()
+            order = np.lexsort((np.arange(score.size), score))[:count]
+            sub = mask[:, b0:b1]
+            sub[np.unravel_index(order, sub.shape)] = True
+        errors = np.zeros((rows, b1 - b0))
+        for i in range(b0, b1):
+            if nm and ((i // nm[2]) % nm[3]) % nm[1] == 0:
+                members = i + nm[2] * np.arange(nm[1])
+                for r in range(rows):
+                    score = w[r, members] ** 2 / np.diag(u)[members] ** 2
+                    order = np.argsort(score, kind="stable")
+                    mask[r, members[order[:nm[1] - nm[0]]]] = True
+            q = np.where(mask[:, i], 0.0, w[:, i])
+            err = (w[:, i] - q) / u[i, i]
+            w[:, i + 1:b1] -= np.outer(err, u[i, i + 1:b1])
+            w[:, i] = q
+            errors[:, i - b0] = err
+        w[:, b1:] -= errors @ u[b0:b1, b1:]
+    return w
+
+
+def gram(x):
+    return x.T @ x
+
+
+def compare(got, want, what):
+    """Same zeros, and the values within float32 rounding of the reference."""
+    want32 = want.astype(np.float32)
+    same_zeros = np.array_equal(got == 0, want32 == 0)
+    scale = np.abs(want).max()
+    diff = np.abs(got.astype(np.float64) - want).max() / scale
+    check(same_zeros and diff < 1e-5,
+          f"{what}: zeros {int((got == 0).sum())}/{got.size} "
+          f"(reference {int((want32 == 0).sum())}), "
+          f"max difference {diff:.1e} of the largest weight")
+
+
+# ----------------------------------------------------------------------------
+# MLP
+# ----------------------------------------------------------------------------
+
+x1, x2 = mlp_layer_inputs()
+h1, h2 = gram(x1), gram(x2)
+# Layer views: rows = output channels, columns = reduction (K).
+mlp_shapes = [(K, H), (H, N)]
+
+got, count = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+                   f"sparsity=0.6 block-size=16 data={mlp_data}", mlp_shapes)
+check(count == 2, f"unstructured: {count} pruned weights")
+want1 = sparsegpt(w1.T, h1, fraction=0.6, block=16).T
+want2 = sparsegpt(w2.T, h2, fraction=0.6, block=16).T
+compare(got[0], want1, "unstructured 60%, layer 1")
+compare(got[1], want2, "unstructured 60%, layer 2")
+check(int((got[0][5] != 0).sum()) == 0,
+      "the dead input's weights are zero")
+
+
+def layer_error(x, w, p):
+    """Relative change of a layer's output on its calibration inputs."""
+    return np.linalg.norm(x @ (p - w)) / np.linalg.norm(x @ w)
+
+
+# What SparseGPT minimizes: each layer's output error on its (unpruned)
+# inputs, far below magnitude pruning's at the same sparsity.
+magnitude, _ = prune(mlp_path, "--compress-prune-magnitude=sparsity=0.6",
+                     mlp_shapes)
+for i, (x, w) in enumerate(((x1, w1), (x2, w2))):
+    e_sgpt = layer_error(x, w, got[i])
+    e_mag = layer_error(x, w, magnitude[i])
+    check(e_sgpt < 0.7 * e_mag,
+          f"layer {i + 1} output error on the data: sparsegpt {e_sgpt:.3f}, "
+          f"magnitude {e_mag:.3f}")
+
+got, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
+               f"data={mlp_data}", mlp_shapes)
+compare(got[0], sparsegpt(w1.T, h1, nm=(2, 4, 1, K)).T, "2:4, layer 1")
+compare(got[1], sparsegpt(w2.T, h2, nm=(2, 4, 1, H)).T, "2:4, layer 2")
+groups = np.abs(got[1]).reshape(H // 4, 4, N).astype(bool).sum(1)
+check(groups.max() <= 2, "2:4: at most 2 non-zeros per group of 4")
+
+# scope=global: magnitude ranking over both weights decides each layer's
+# share (ties: the earlier element), then SparseGPT per layer.
+flat = np.concatenate([w1.ravel(), w2.ravel()])
+order = np.lexsort((np.arange(flat.size), np.abs(flat)))
+pruned = np.zeros(flat.size, bool)
+pruned[order[:round(0.7 * flat.size)]] = True
+f1 = pruned[:w1.size].mean()
+f2 = pruned[w1.size:].mean()
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+               f"sparsity=0.7 scope=global data={mlp_data}", mlp_shapes)
+compare(got[0], sparsegpt(w1.T, h1, fraction=f1).T,
+        f"global 70%, layer 1 ({f1:.3f} of it)")
+compare(got[1], sparsegpt(w2.T, h2, fraction=f2).T,
+        f"global 70%, layer 2 ({f2:.3f} of it)")
+
+# ----------------------------------------------------------------------------
+# Convolutions: strided, then depthwise (one group per channel)
+# ----------------------------------------------------------------------------
+
+xs = [x.astype(np.float64) for x in x_cnn]
+hc = sum(gram(conv_patches(x, 2)) for x in xs)
+mids = [conv_forward(x, wc) for x in xs]
+cnn_shapes = [(F, C, 3, 3), (F, 3, 3)]
+
+got, count = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+                   f"sparsity=0.5 data={cnn_data}", cnn_shapes)
+check(count == 2, f"convolutions: {count} pruned weights")
+compare(got[0], sparsegpt(wc.reshape(F, -1), hc, fraction=0.5
+                          ).reshape(wc.shape), "conv 3x3/2, 50%")
+want_d = np.empty_like(wd, dtype=np.float64)
+for c in range(F):
+    patches = np.concatenate([conv_patches(m[:, c:c + 1], 1) for m in mids])
+    want_d[c] = sparsegpt(wd[c].reshape(1, 9), gram(patches),
+                          fraction=0.5).reshape(3, 3)
+compare(got[1], want_d, "depthwise 3x3, 50% of each channel")
+
+# N:M on the convolution: groups of 4 input channels at each (kh, kw): the
+# columns c * 9 + k, 9 apart. The depthwise filter has no reduction channel.
+got, count = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
+                   f"data={cnn_data}", cnn_shapes[:1])
+check(count == 1, "2:4 prunes the convolution only")
+compare(got[0], sparsegpt(wc.reshape(F, -1), hc, nm=(2, 4, 9, C)
+                          ).reshape(wc.shape), "conv 3x3/2, 2:4 along C")
+
+print("failures:", failures)
+sys.exit(1 if failures else 0)
