@@ -50,6 +50,25 @@ VARIANTS = [
      ["--compress-prune-neurons=ratio=0.5"], "minmax", False),
     ("25% of conv filters removed + int8 (minmax)",
      ["--compress-prune-filters=ratio=0.25"], "minmax", False),
+    # Data-aware pruning ({calib}: the calibration images) against the same
+    # sparsity by magnitude. SparseGPT measures each layer on the model with
+    # the layers before it pruned; the 2:4 rows keep the classifier (the
+    # last layer, 0.6% of the weights) dense, as SparseGPT's paper keeps its
+    # models' output layers.
+    ("80% magnitude-pruned (global) + int8 (minmax)",
+     ["--compress-prune-magnitude=sparsity=0.8 scope=global"], "minmax",
+     False),
+    ("80% SparseGPT-pruned (global) + int8 (minmax)",
+     ["--compress-prune-magnitude=sparsity=0.8 scope=global "
+      "algorithm=sparsegpt data={calib}"], "minmax", False),
+    ("2:4 magnitude-pruned, classifier dense + int8 (minmax)",
+     ["--compress-prune-nm=n=2 m=4 skip=-1"], "minmax", False),
+    ("2:4 SparseGPT-pruned, classifier dense + int8 (minmax)",
+     ["--compress-prune-nm=n=2 m=4 skip=-1 algorithm=sparsegpt "
+      "data={calib}"], "minmax", False),
+    ("2:4 SparseGPT-pruned, every layer + int8 (minmax)",
+     ["--compress-prune-nm=n=2 m=4 algorithm=sparsegpt data={calib}"],
+     "minmax", False),
 ]
 
 
@@ -79,7 +98,8 @@ class Compress:
         """The variant's tensor-level module at `batch`, and its report."""
         base = os.path.join(self.tmp, f"{tag}-b{batch}")
         self.import_onnx(model_onnx, batch, base + ".float.mlir")
-        pipeline = list(passes)
+        calib = os.path.join(self.work, "calib")
+        pipeline = [p.replace("{calib}", calib) for p in passes]
         if method:
             pipeline += [
                 "--compress-insert-observers",

@@ -242,7 +242,8 @@ h1, h2 = gram(x1), gram(x2)
 mlp_shapes = [(K, H), (H, N)]
 
 got, count = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
-                   f"sparsity=0.6 block-size=16 data={mlp_data}", mlp_shapes)
+                   "sparsity=0.6 block-size=16 sequential=false "
+                   f"data={mlp_data}", mlp_shapes)
 check(count == 2, f"unstructured: {count} pruned weights")
 want1 = sparsegpt(w1.T, h1, fraction=0.6, block=16).T
 want2 = sparsegpt(w2.T, h2, fraction=0.6, block=16).T
@@ -269,7 +270,7 @@ for i, (x, w) in enumerate(((x1, w1), (x2, w2))):
           f"magnitude {e_mag:.3f}")
 
 got, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
-               f"data={mlp_data}", mlp_shapes)
+               f"sequential=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, nm=(2, 4, 1, K)).T, "2:4, layer 1")
 compare(got[1], sparsegpt(w2.T, h2, nm=(2, 4, 1, H)).T, "2:4, layer 2")
 groups = np.abs(got[1]).reshape(H // 4, 4, N).astype(bool).sum(1)
@@ -284,11 +285,26 @@ pruned[order[:round(0.7 * flat.size)]] = True
 f1 = pruned[:w1.size].mean()
 f2 = pruned[w1.size:].mean()
 got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
-               f"sparsity=0.7 scope=global data={mlp_data}", mlp_shapes)
+               f"sparsity=0.7 scope=global sequential=false data={mlp_data}",
+               mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=f1).T,
         f"global 70%, layer 1 ({f1:.3f} of it)")
 compare(got[1], sparsegpt(w2.T, h2, fraction=f2).T,
         f"global 70%, layer 2 ({f2:.3f} of it)")
+
+# sequential (the default): layer 2 is measured on the output of the pruned
+# layer 1 (its weights as compress wrote them; float32 sums of arbitrary
+# floats now, so the Gram matrices agree to rounding, not to the bit).
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+               f"sparsity=0.6 data={mlp_data}", mlp_shapes)
+compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
+        "sequential 60%, layer 1")
+x2_seq = np.maximum(np.concatenate(x_mlp).astype(np.float64) @ got[0] + b1, 0)
+compare(got[1], sparsegpt(w2.T, gram(x2_seq), fraction=0.6).T,
+        "sequential 60%, layer 2 (measured after layer 1 was pruned)")
+parallel2 = sparsegpt(w2.T, h2, fraction=0.6).T
+check(np.abs(got[1] - parallel2).max() > 1e-3 * np.abs(parallel2).max(),
+      "sequential and one-run statistics give different layer 2 weights")
 
 # ----------------------------------------------------------------------------
 # Convolutions: strided, then depthwise (one group per channel)
@@ -300,7 +316,8 @@ mids = [conv_forward(x, wc) for x in xs]
 cnn_shapes = [(F, C, 3, 3), (F, 3, 3)]
 
 got, count = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt "
-                   f"sparsity=0.5 data={cnn_data}", cnn_shapes)
+                   f"sparsity=0.5 sequential=false data={cnn_data}",
+                   cnn_shapes)
 check(count == 2, f"convolutions: {count} pruned weights")
 compare(got[0], sparsegpt(wc.reshape(F, -1), hc, fraction=0.5
                           ).reshape(wc.shape), "conv 3x3/2, 50%")
@@ -314,7 +331,7 @@ compare(got[1], want_d, "depthwise 3x3, 50% of each channel")
 # N:M on the convolution: groups of 4 input channels at each (kh, kw): the
 # columns c * 9 + k, 9 apart. The depthwise filter has no reduction channel.
 got, count = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
-                   f"data={cnn_data}", cnn_shapes[:1])
+                   f"sequential=false data={cnn_data}", cnn_shapes[:1])
 check(count == 1, "2:4 prunes the convolution only")
 compare(got[0], sparsegpt(wc.reshape(F, -1), hc, nm=(2, 4, 9, C)
                           ).reshape(wc.shape), "conv 3x3/2, 2:4 along C")

@@ -108,6 +108,7 @@ PruneMagnitudePass::pruneWithData(std::vector<PrunedLayer> &layers) {
   SparseGptOptions options;
   options.damp = damp;
   options.blockSize = blockSize;
+  options.sequential = sequential;
   LayerDataSource source{data, entry, "compress-prune-magnitude"};
   if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
     return failure();

@@ -111,6 +111,7 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
       SparseGptOptions options;
       options.damp = damp;
       options.blockSize = blockSize;
+      options.sequential = sequential;
       LayerDataSource source{data, entry, "compress-prune-nm"};
       if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
         return signalPassFailure();

@@ -85,10 +85,8 @@ double zeroFraction(llvm::ArrayRef<float> values) {
   return double(zeros) / double(values.size());
 }
 
-void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
-                           llvm::ArrayRef<float> values,
-                           SparsityAttr sparsity) {
-  auto type = cast<ShapedType>(weight.values.getType());
+DenseElementsAttr buildWeightAttr(ShapedType type,
+                                  llvm::ArrayRef<float> values) {
   DenseElementsAttr attr;
   if (type.getElementType().isF32()) {
     attr = DenseElementsAttr::getFromRawBuffer(
@@ -107,6 +105,14 @@ void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
     }
     attr = DenseElementsAttr::get(type, converted);
   }
+  return attr;
+}
+
+void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
+                           llvm::ArrayRef<float> values,
+                           SparsityAttr sparsity) {
+  DenseElementsAttr attr =
+      buildWeightAttr(cast<ShapedType>(weight.values.getType()), values);
   arith::ConstantOp old = weight.constant;
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointAfter(old);

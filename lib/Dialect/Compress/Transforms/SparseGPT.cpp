@@ -9,6 +9,8 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
+#include "llvm/ADT/ScopeExit.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -219,20 +221,46 @@ LogicalResult pruneWithSparseGpt(ModuleOp module,
   }
   if (measured.empty())
     return success();
-  FailureOr<std::vector<LayerInputGram>> grams =
-      collectLayerStatistics(module, measured, source);
-  if (failed(grams))
-    return failure();
 
   // Prune copies, so that nothing changes unless every layer succeeds.
   std::vector<std::vector<float>> pruned(measured.size());
-  for (auto [i, layer] : llvm::enumerate(measuredLayers)) {
+  auto pruneOne = [&](size_t i, const LayerInputGram &gram) -> LogicalResult {
+    SparseGptLayer *layer = measuredLayers[i];
     pruned[i] = *layer->values;
     std::string why;
-    if (failed(sparseGptPrune(pruned[i], measured[i].geometry, (*grams)[i],
+    if (failed(sparseGptPrune(pruned[i], measured[i].geometry, gram,
                               layer->target, options, why)))
       return layer->layer->op->emitError()
              << source.tool << ": SparseGPT failed on this layer: " << why;
+    return success();
+  };
+
+  if (!options.sequential) {
+    FailureOr<std::vector<LayerInputGram>> grams =
+        collectLayerStatistics(module, measured, source);
+    if (failed(grams))
+      return failure();
+    for (size_t i = 0; i < measured.size(); ++i)
+      if (failed(pruneOne(i, (*grams)[i])))
+        return failure();
+  } else {
+    // Each layer is measured with the ones before it pruned: their constants
+    // hold the pruned values meanwhile, and get their own back afterwards.
+    SmallVector<std::pair<arith::ConstantOp, Attribute>> saved;
+    llvm::scope_exit restore([&] {
+      for (auto &[constant, value] : llvm::reverse(saved))
+        constant.setValueAttr(cast<TypedAttr>(value));
+    });
+    for (size_t i = 0; i < measured.size(); ++i) {
+      FailureOr<std::vector<LayerInputGram>> grams =
+          collectLayerStatistics(module, measured[i], source);
+      if (failed(grams) || failed(pruneOne(i, grams->front())))
+        return failure();
+      arith::ConstantOp constant = measured[i].weight.constant;
+      saved.push_back({constant, constant.getValue()});
+      constant.setValueAttr(buildWeightAttr(
+          cast<ShapedType>(measured[i].weight.values.getType()), pruned[i]));
+    }
   }
   for (auto [i, layer] : llvm::enumerate(measuredLayers)) {
     *layer->values = std::move(pruned[i]);

@@ -112,6 +112,10 @@ defvar sparseGptOptions = [
          "Gram matrix, as a fraction of its mean (> 0)">,
   Option<"blockSize", "block-size", "unsigned", /*default=*/"128",
          "algorithm=sparsegpt: columns whose mask is chosen together (>= 1)">,
+  Option<"sequential", "sequential", "bool", /*default=*/"true",
+         "algorithm=sparsegpt: measure each layer with the layers before it "
+         "already pruned (one run of the model per layer); false: one run "
+         "of the unpruned model for all">,
 ];
 
 def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
@@ -145,8 +149,10 @@ def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
     yet, so that the layer's output on the data changes as little as
     possible. Each layer gets `round_half_to_even(sparsity * n)` zeros;
     `scope=global` first ranks all weights by magnitude to decide how many
-    zeros each layer gets, then prunes each with SparseGPT. All statistics
-    come from one run of the unpruned model. Layers SparseGPT cannot
+    zeros each layer gets, then prunes each with SparseGPT. Layers are
+    pruned in program order, each measured on the model with the layers
+    before it already pruned (`sequential=false`: all measured in one run
+    of the unpruned model, faster for large models). Layers SparseGPT cannot
     describe (see docs/Rationale.md) are pruned by magnitude with a remark.
     `threshold` does not combine with `sparsegpt`.
   }];

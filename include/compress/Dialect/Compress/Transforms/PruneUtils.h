@@ -49,6 +49,11 @@ std::vector<float> getFloatValues(DenseElementsAttr values);
 /// Fraction of exactly-zero elements.
 double zeroFraction(llvm::ArrayRef<float> values);
 
+/// A constant of `type` (f32, f16 or bf16) holding `values`, converted
+/// exactly (round to nearest even) to f16/bf16.
+DenseElementsAttr buildWeightAttr(ShapedType type,
+                                  llvm::ArrayRef<float> values);
+
 /// Replaces the weight operand of a layer by a new constant holding `values`
 /// (same type; converted back exactly to f16/bf16) annotated with
 /// `sparsity`. The old constant is erased if this was its last use.

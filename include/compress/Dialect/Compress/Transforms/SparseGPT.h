@@ -43,6 +43,10 @@ struct SparseGptOptions {
   /// Columns whose mask is chosen together and whose updates are applied
   /// together.
   int64_t blockSize = 128;
+  /// Measure each layer with the layers before it (in program order)
+  /// already pruned, one run of the model per layer, as the paper does;
+  /// otherwise all statistics come from one run of the unpruned model.
+  bool sequential = true;
 };
 
 /// Prunes `weight` (the layer's row-major values; `geometry` locates its
@@ -72,10 +76,11 @@ LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
                                      llvm::StringRef data, double damp,
                                      unsigned blockSize);
 
-/// Measures the inputs of `layers` on the samples of `source` (one run of
-/// `module` as it is) and prunes each with SparseGPT. Fails, before any
+/// Measures the inputs of `layers` on the samples of `source` and prunes
+/// each with SparseGPT (options.sequential: see there). Fails, before any
 /// value changes, when the data cannot be run or a layer's statistics cannot
-/// be factored.
+/// be factored. The module is left as it was; the caller writes the pruned
+/// values.
 LogicalResult pruneWithSparseGpt(ModuleOp module,
                                  llvm::MutableArrayRef<SparseGptLayer> layers,
                                  const LayerDataSource &source,
