@@ -50,6 +50,14 @@ VARIANTS = [
      ["--compress-prune-neurons=ratio=0.5"], "minmax", False),
     ("25% of conv filters removed + int8 (minmax)",
      ["--compress-prune-filters=ratio=0.25"], "minmax", False),
+    # reconstruct=true refits the next layer (weights and bias) by least
+    # squares on the calibration images.
+    ("50% of hidden neurons removed, next layer refit + int8 (minmax)",
+     ["--compress-prune-neurons=ratio=0.5 reconstruct=true data={calib}"],
+     "minmax", False),
+    ("25% of conv filters removed, next layers refit + int8 (minmax)",
+     ["--compress-prune-filters=ratio=0.25 reconstruct=true data={calib}"],
+     "minmax", False),
     # Data-aware pruning ({calib}: the calibration images) against the same
     # sparsity by magnitude. SparseGPT measures each layer on the model with
     # the layers before it pruned; the 2:4 rows keep the classifier (the

@@ -56,6 +56,8 @@ void accumulate(const LayerGeometry &geometry, ArrayRef<float> input,
       }
       h.selfadjointView<Eigen::Lower>().rankUpdate(
           chunk.topRows(count).transpose());
+      Eigen::Map<Eigen::VectorXd>(gram.sums.data() + g * cols, cols) +=
+          chunk.topRows(count).colwise().sum().transpose();
     }
   }
   gram.count += positions;
@@ -117,6 +119,7 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     gram.groups = layer.geometry.groups();
     gram.cols = layer.geometry.cols();
     gram.values.assign(gram.groups * gram.cols * gram.cols, 0.0);
+    gram.sums.assign(gram.groups * gram.cols, 0.0);
     recorder.grams.push_back(std::move(gram));
   }
 

@@ -217,19 +217,49 @@ _PRUNE_PASSES = {
 }
 
 
-def prune(module: Module, method: str, **options: Any) -> Module:
+def prune(module: Module, method: str, *,
+          calibration_data: Optional[Iterable] = None,
+          **options: Any) -> Module:
     """Prunes a copy of `module` and returns it.
 
     `method` is "magnitude" (unstructured), "nm" (N:M), "neurons",
     "filters" or "heads" (structural); the keyword arguments are that pass's options
     with underscores for dashes, e.g. `prune(m, "magnitude", sparsity=0.8,
     scope="global")` or `prune(m, "nm", n=2, m=4)`.
+
+    `calibration_data` (samples as `quantize` takes them) feeds the
+    data-aware algorithms: `prune(m, "nm", algorithm="sparsegpt",
+    calibration_data=images)`. The samples go to a temporary directory of
+    .npy files, which the pass reads as its `data` option.
     """
     if method not in _PRUNE_PASSES:
         raise ValueError(f"method must be one of {', '.join(_PRUNE_PASSES)}; "
                          f"got {method!r}")
     pruned = module.clone()
-    pruned.run_pipeline(_pass(_PRUNE_PASSES[method], options))
+    if calibration_data is None:
+        pruned.run_pipeline(_pass(_PRUNE_PASSES[method], options))
+        return pruned
+    if "data" in options:
+        raise ValueError("give calibration_data or data=DIR, not both")
+    cached: list = []
+
+    def names() -> list:
+        if not cached:
+            cached.extend(module._argument_names(options.get("entry", "")))
+        return cached
+
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="compress-prune-") as data:
+        count = 0
+        for i, item in enumerate(calibration_data):
+            for k, array in enumerate(_sample_arrays(item, i, names)):
+                np.save(os.path.join(data, f"s{i:07d}.arg{k}.npy"),
+                        np.ascontiguousarray(array, dtype=np.float32))
+            count += 1
+        if count == 0:
+            raise ValueError("calibration_data holds no samples")
+        pruned.run_pipeline(
+            _pass(_PRUNE_PASSES[method], dict(options, data=data)))
     return pruned
 
 

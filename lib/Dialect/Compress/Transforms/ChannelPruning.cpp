@@ -17,6 +17,7 @@
 #include "compress/Dialect/Compress/Transforms/ChannelPruning.h"
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Dialect/Compress/Transforms/Refit.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 #include "compress/Dialect/Compress/Utils/WeightUtils.h"
@@ -732,7 +733,62 @@ std::optional<int64_t> findHeadSize(linalg::LinalgOp layer) {
   return std::nullopt;
 }
 
-void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
+/// The per-output-channel bias a layer's result goes through: a single use
+/// by an elementwise `linalg.generic` adding a 1-D float constant indexed by
+/// the layer's output channel. Returns that constant operand.
+OpOperand *findBiasOperand(linalg::LinalgOp layer, const WeightOperand &weight,
+                           int64_t rows) {
+  if (layer->getNumResults() != 1 || !layer->getResult(0).hasOneUse())
+    return nullptr;
+  // The result dimension of the output channel: the one loop in the weight
+  // and the output but not the input.
+  AffineMap weightMap = layer.getMatchingIndexingMap(weight.operand);
+  AffineMap inputMap = layer.getMatchingIndexingMap(weight.other);
+  AffineMap outputMap =
+      layer.getMatchingIndexingMap(layer.getDpsInitOperand(0));
+  std::optional<unsigned> channelDim;
+  for (auto [d, expr] : llvm::enumerate(outputMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || !weightMap.isFunctionOfDim(dim.getPosition()) ||
+        inputMap.isFunctionOfDim(dim.getPosition()))
+      continue;
+    if (channelDim)
+      return nullptr;
+    channelDim = d;
+  }
+  auto add =
+      dyn_cast<linalg::GenericOp>(*layer->getResult(0).getUsers().begin());
+  if (!channelDim || !add || add.getNumDpsInputs() != 2 ||
+      add.getNumDpsInits() != 1 ||
+      add.getNumParallelLoops() != add.getNumLoops())
+    return nullptr;
+  Block &body = add.getRegion().front();
+  auto addf = dyn_cast<arith::AddFOp>(body.front());
+  if (!addf || body.getOperations().size() != 2 ||
+      addf.getResult() != body.getTerminator()->getOperand(0) ||
+      !llvm::is_contained(SmallVector<Value>{addf.getLhs(), addf.getRhs()},
+                          body.getArgument(0)) ||
+      !llvm::is_contained(SmallVector<Value>{addf.getLhs(), addf.getRhs()},
+                          body.getArgument(1)))
+    return nullptr;
+  OpOperand *result = nullptr, *bias = nullptr;
+  for (OpOperand *input : add.getDpsInputOperands())
+    (input->get() == layer->getResult(0) ? result : bias) = input;
+  if (!result || !bias || !add.getMatchingIndexingMap(result).isIdentity())
+    return nullptr;
+  auto constant = bias->get().getDefiningOp<arith::ConstantOp>();
+  DenseElementsAttr values =
+      constant ? getDenseFloatElements(constant.getValue()) : nullptr;
+  AffineMap biasMap = add.getMatchingIndexingMap(bias);
+  if (!values || !values.getElementType().isF32() ||
+      values.getNumElements() != rows || biasMap.getNumResults() != 1 ||
+      biasMap.getResult(0) != getAffineDimExpr(*channelDim, layer.getContext()))
+    return nullptr;
+  return bias;
+}
+
+void rewriteChain(Chain chain, ArrayRef<int64_t> keep,
+                  const LayerInputGram *gram, double damp) {
   MLIRContext *ctx = chain.producers.front().op->getContext();
   IRRewriter rewriter(ctx);
   double removedFraction =
@@ -817,10 +873,42 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
   auto consumerSparsity = SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0,
                                             chain.consumerWeightAxis,
                                             llvm::APFloat(removedFraction));
+  SmallVector<int64_t> consumerKept =
+      keptPositions(chain.consumerPositions, keep);
+  DenseElementsAttr consumerValues = chain.consumerWeight.values;
+  OpOperand *biasOperand = nullptr;
+  DenseElementsAttr newBias;
+  if (gram) {
+    std::string why;
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(chain.consumer, chain.consumerWeight, why);
+    std::vector<float> values = getFloatValues(consumerValues);
+    std::vector<double> biasDelta;
+    if (succeeded(geometry))
+      biasOperand = findBiasOperand(chain.consumer, chain.consumerWeight,
+                                    geometry->rows());
+    if (succeeded(geometry) &&
+        succeeded(refitKeptColumns(values, *geometry, *gram,
+                                   chain.consumerWeightAxis, consumerKept, damp,
+                                   why, biasOperand ? &biasDelta : nullptr))) {
+      consumerValues =
+          buildWeightAttr(cast<ShapedType>(consumerValues.getType()), values);
+      if (biasOperand && !biasDelta.empty()) {
+        auto constant = biasOperand->get().getDefiningOp<arith::ConstantOp>();
+        std::vector<float> bias =
+            getFloatValues(getDenseFloatElements(constant.getValue()));
+        for (auto [b, delta] : llvm::zip(bias, biasDelta))
+          b = float(double(b) + delta);
+        newBias = buildWeightAttr(cast<ShapedType>(constant.getType()), bias);
+      }
+    } else {
+      chain.consumer->emitRemark()
+          << "not refit after pruning its input channels: " << why;
+    }
+  }
   Value consumerWeight = createConstant(
       rewriter, chain.consumerWeight.constant.getLoc(),
-      gatherAlong(chain.consumerWeight.values, chain.consumerWeightAxis,
-                  keptPositions(chain.consumerPositions, keep)),
+      gatherAlong(consumerValues, chain.consumerWeightAxis, consumerKept),
       consumerSparsity);
   maybeDead.push_back(chain.consumerWeight.operand->get());
   Value result = cloneResized(
@@ -830,6 +918,13 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep) {
        {chain.consumerWeight.operand->getOperandNumber(), consumerWeight}},
       std::nullopt);
   rewriter.replaceOp(chain.consumer, result);
+  if (newBias) {
+    maybeDead.push_back(biasOperand->get());
+    Operation *add = biasOperand->getOwner();
+    rewriter.setInsertionPoint(add);
+    Value bias = createConstant(rewriter, add->getLoc(), newBias);
+    rewriter.modifyOpInPlace(add, [&] { biasOperand->set(bias); });
+  }
 
   for (const ChainLink &link : llvm::reverse(chain.links))
     rewriter.eraseOp(link.op);
@@ -882,10 +977,30 @@ void markProducers(Chain &chain, ArrayRef<linalg::LinalgOp> producers,
         indices.insert(j);
 }
 
-/// The chain's channel scores (the lowest go first).
+/// The chain's channel scores (the lowest go first). `gram`: the consumer's
+/// input statistics, for score=output-error.
 std::vector<double> scoreChain(const Chain &chain,
-                               const ChannelPruningOptions &options) {
-  if (options.score == ChannelScore::Outgoing)
+                               const ChannelPruningOptions &options,
+                               const LayerInputGram *gram) {
+  if (options.score == ChannelScore::OutputError) {
+    std::string why = "its consumer's inputs were not measured";
+    if (gram) {
+      FailureOr<LayerGeometry> geometry =
+          analyzeLayerGeometry(chain.consumer, chain.consumerWeight, why);
+      if (succeeded(geometry)) {
+        FailureOr<std::vector<double>> scores =
+            outputErrorScores(getFloatValues(chain.consumerWeight.values),
+                              *geometry, *gram, chain.consumerWeightAxis,
+                              chain.consumerPositions, options.refit.damp, why);
+        if (succeeded(scores))
+          return *scores;
+      }
+    }
+    chain.producers.front().op->emitRemark()
+        << options.unitName
+        << " scored by their outgoing weights, not by output error: " << why;
+  }
+  if (options.score != ChannelScore::Incoming)
     return channelScores(chain.consumerWeight.values, chain.consumerWeightAxis,
                          chain.consumerPositions, options.norm);
   // Every producer's columns of the channel.
@@ -917,7 +1032,8 @@ int64_t roundedCount(int64_t count, int64_t channels, int64_t roundTo) {
 /// round-to may then keep a few more.
 llvm::DenseMap<size_t, SmallVector<int64_t>>
 planGlobally(ArrayRef<linalg::LinalgOp> producers,
-             const ChannelPruningOptions &options) {
+             const ChannelPruningOptions &options,
+             const llvm::DenseMap<size_t, LayerInputGram> &grams) {
   struct Entry {
     double score;
     size_t chain;
@@ -935,7 +1051,9 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
     if (failed(chain))
       continue;
     markProducers(*chain, producers, members);
-    std::vector<double> chainScores = scoreChain(*chain, options);
+    auto gram = grams.find(i);
+    std::vector<double> chainScores = scoreChain(
+        *chain, options, gram == grams.end() ? nullptr : &gram->second);
     double mean = 0.0;
     for (double v : chainScores)
       mean += v / double(chainScores.size());
@@ -975,16 +1093,71 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
 
 } // namespace
 
-ChannelPruningResult
+namespace {
+
+/// reconstruct=true: the input Gram matrix of every chain's consumer, by
+/// the producer index the chain starts from, measured in one run of the
+/// unpruned model.
+FailureOr<llvm::DenseMap<size_t, LayerInputGram>>
+measureConsumers(ArrayRef<linalg::LinalgOp> producers,
+                 const ChannelPruningOptions &options) {
+  llvm::DenseMap<size_t, LayerInputGram> grams;
+  std::vector<MeasuredLayer> measured;
+  std::vector<size_t> owners;
+  llvm::DenseSet<size_t> members;
+  for (size_t i = producers.size(); i-- > 0;) {
+    if (members.contains(i))
+      continue;
+    ChainOrSkip chain = findChain(producers[i], options, /*remark=*/false);
+    if (failed(chain))
+      continue;
+    markProducers(*chain, producers, members);
+    std::string why;
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(chain->consumer, chain->consumerWeight, why);
+    if (failed(geometry)) {
+      chain->consumer->emitRemark()
+          << "not refit after pruning its input channels: " << why;
+      continue;
+    }
+    measured.push_back(
+        {chain->consumer, chain->consumerWeight, std::move(*geometry)});
+    owners.push_back(i);
+  }
+  if (measured.empty())
+    return grams;
+  auto module = producers.front()->getParentOfType<ModuleOp>();
+  LayerDataSource source{options.refit.data, options.refit.entry,
+                         options.passName.str()};
+  FailureOr<std::vector<LayerInputGram>> collected =
+      collectLayerStatistics(module, measured, source);
+  if (failed(collected))
+    return failure();
+  for (auto [owner, gram] : llvm::zip(owners, *collected))
+    grams[owner] = std::move(gram);
+  return grams;
+}
+
+} // namespace
+
+FailureOr<ChannelPruningResult>
 mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
                               const ChannelPruningOptions &options) {
   ChannelPruningResult result;
+  llvm::DenseMap<size_t, LayerInputGram> grams;
+  if (options.refit.reconstruct && !producers.empty()) {
+    FailureOr<llvm::DenseMap<size_t, LayerInputGram>> measured =
+        measureConsumers(producers, options);
+    if (failed(measured))
+      return failure();
+    grams = std::move(*measured);
+  }
   // Global scope: one ranking of every chain's channels on the model as it
   // is, before anything changes, decides which channels each chain loses;
   // the chains are then found again and rewritten one by one.
   std::optional<llvm::DenseMap<size_t, SmallVector<int64_t>>> plan;
   if (options.scope == PruneScope::Global)
-    plan = planGlobally(producers, options);
+    plan = planGlobally(producers, options, grams);
 
   // Producers another chain already rewrote (attention's K and V, pruned
   // with Q), by index: their ops are gone.
@@ -1007,7 +1180,9 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
         continue;
       keep = planned->second;
     } else {
-      std::vector<double> scores = scoreChain(*chain, options);
+      auto gram = grams.find(i);
+      std::vector<double> scores = scoreChain(
+          *chain, options, gram == grams.end() ? nullptr : &gram->second);
       int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
                                chain->numChannels - 1);
       keep = keptChannels(
@@ -1017,7 +1192,9 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     if (count <= 0)
       continue;
     markProducers(*chain, producers, rewritten);
-    rewriteChain(*chain, keep);
+    auto gram = grams.find(i);
+    rewriteChain(*chain, keep, gram == grams.end() ? nullptr : &gram->second,
+                 options.refit.damp);
     result.removed += count;
     ++result.chains;
   }
@@ -1027,7 +1204,19 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
 FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
     Location loc, StringRef passName, StringRef unitName, double ratio,
     ChannelNorm norm, ChannelScore score, int64_t roundTo, PruneScope scope,
-    double minKeep) {
+    double minKeep, const ChannelRefitOptions &refit) {
+  if (score == ChannelScore::OutputError && !refit.reconstruct)
+    return emitError(loc) << passName
+                          << ": score=output-error needs the data of "
+                             "reconstruct=true data=DIR";
+  if (refit.reconstruct && refit.data.empty())
+    return emitError(loc) << passName
+                          << ": reconstruct=true needs calibration data: "
+                             "give data=DIR (a directory of .npy samples)";
+  if (!(refit.damp > 0.0) || !std::isfinite(refit.damp))
+    return emitError(loc) << passName
+                          << ": option 'damp' must be positive, got "
+                          << refit.damp;
   if (!(minKeep >= 0.0 && minKeep <= 1.0))
     return emitError(loc) << passName
                           << ": option 'min-keep' must be in [0, 1], got "
@@ -1048,16 +1237,19 @@ FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
   options.roundTo = roundTo;
   options.scope = scope;
   options.minKeep = minKeep;
+  options.refit = refit;
+  options.passName = passName;
   return options;
 }
 
 FailureOr<ChannelPruningResult> mlir::compress::pruneLayerChannels(
-    Operation *root, StringRef passName, StringRef unitName, double ratio,
+    ModuleOp root, StringRef passName, StringRef unitName, double ratio,
     ChannelNorm norm, ChannelScore score, int64_t roundTo, PruneScope scope,
-    double minKeep, function_ref<bool(Operation *)> isProducer) {
+    double minKeep, function_ref<bool(Operation *)> isProducer,
+    const ChannelRefitOptions &refit) {
   FailureOr<ChannelPruningOptions> options =
       makeChannelPruningOptions(root->getLoc(), passName, unitName, ratio, norm,
-                                score, roundTo, scope, minKeep);
+                                score, roundTo, scope, minKeep, refit);
   if (failed(options))
     return failure();
   SmallVector<linalg::LinalgOp> producers;

@@ -27,7 +27,8 @@ struct PruneFiltersPass
   void runOnOperation() override {
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
         getOperation(), "compress-prune-filters", "filters", ratio, norm, score,
-        roundTo, scope, minKeep, isFilterConvolution);
+        roundTo, scope, minKeep, isFilterConvolution,
+        ChannelRefitOptions{reconstruct, data, entry, damp});
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

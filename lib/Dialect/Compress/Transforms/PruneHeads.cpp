@@ -39,10 +39,12 @@ struct PruneHeadsPass
     for (const WeightedLayer &layer : collectWeightedLayers(getOperation()))
       if (isMatmulLayer(layer.op))
         producers.push_back(layer.op);
-    ChannelPruningResult result = pruneChannels(producers, *options);
-    numRemoved += result.removed;
-    numChains += result.chains;
-    numSkipped += result.skipped;
+    FailureOr<ChannelPruningResult> result = pruneChannels(producers, *options);
+    if (failed(result))
+      return signalPassFailure();
+    numRemoved += result->removed;
+    numChains += result->chains;
+    numSkipped += result->skipped;
   }
 };
 

@@ -27,7 +27,8 @@ struct PruneNeuronsPass
   void runOnOperation() override {
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
         getOperation(), "compress-prune-neurons", "neurons", ratio, norm, score,
-        roundTo, scope, minKeep, isMatmulLayer);
+        roundTo, scope, minKeep, isMatmulLayer,
+        ChannelRefitOptions{reconstruct, data, entry, damp});
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

@@ -1,4 +1,5 @@
-// Option and data errors of algorithm=sparsegpt. The numbers SparseGPT computes are checked against NumPy
+// Option and data errors of the data-aware options: algorithm=sparsegpt,
+// reconstruct=true and score=output-error. The numbers SparseGPT computes are checked against NumPy
 // in test/Integration/CPU/prune-sparsegpt.mlir.
 //
 // REQUIRES: numpy
@@ -13,6 +14,10 @@
 // RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/missing' 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/empty' 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/wrong' 2>&1 | FileCheck %s --check-prefix=SHAPE
+// RUN: not compress-opt %s --compress-prune-neurons=reconstruct=true 2>&1 | FileCheck %s --check-prefix=RECONSTRUCT
+// RUN: not compress-opt %s --compress-prune-filters=score=output-error 2>&1 | FileCheck %s --check-prefix=SCORE
+// RUN: not compress-opt %s '--compress-prune-neurons=reconstruct=true data=%t damp=-1' 2>&1 | FileCheck %s --check-prefix=RDAMP
+// RUN: not compress-opt %s '--compress-prune-neurons=reconstruct=true data=%t/wrong' 2>&1 | FileCheck %s --check-prefix=RSHAPE
 
 // NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
 // NODATA-NM: error: compress-prune-nm: algorithm=sparsegpt needs calibration data
@@ -23,12 +28,19 @@
 // MISSING: error: compress-prune-magnitude: {{.*}}missing
 // EMPTY: error: compress-prune-magnitude: {{.*}}empty
 // SHAPE: error: compress-prune-magnitude: no public function takes the samples
+// RECONSTRUCT: error: compress-prune-neurons: reconstruct=true needs calibration data: give data=DIR (a directory of .npy samples)
+// SCORE: error: compress-prune-filters: score=output-error needs the data of reconstruct=true data=DIR
+// RDAMP: error: compress-prune-neurons: option 'damp' must be positive, got -1
+// RSHAPE: error: compress-prune-neurons: no public function takes the samples
+// Two layers, so that neuron pruning has a chain to measure.
 func.func @dense(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
   %w = arith.constant dense<[[1.0, -2.0], [0.5, 4.0], [-3.0, 0.25], [2.0, 1.0]]> : tensor<4x2xf32>
+  %w2 = arith.constant dense<[[1.0, -1.0], [2.0, 0.5]]> : tensor<2x2xf32>
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<2x2xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
-  %y = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %h = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %y = linalg.matmul ins(%h, %w2 : tensor<2x2xf32>, tensor<2x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
 }
 

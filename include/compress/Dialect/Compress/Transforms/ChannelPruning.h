@@ -12,10 +12,21 @@
 #ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_CHANNELPRUNING_H
 #define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_CHANNELPRUNING_H
 
+#include "compress/Dialect/Compress/Transforms/LayerStatistics.h"
 #include "compress/Dialect/Compress/Transforms/PassOptions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace mlir::compress {
+
+/// reconstruct=true: after a chain is pruned, its consumer's remaining
+/// weights are refit by least squares to the unpruned consumer's output on
+/// the samples of `data` (Refit.h).
+struct ChannelRefitOptions {
+  bool reconstruct = false;
+  std::string data;
+  std::string entry;
+  double damp = 0.01;
+};
 
 struct ChannelPruningOptions {
   double ratio = 0.5;
@@ -35,6 +46,9 @@ struct ChannelPruningOptions {
   /// With scope=global, the fraction of each chain's channels always kept
   /// (at least one).
   double minKeep = 0.0;
+  ChannelRefitOptions refit;
+  /// The pass, for diagnostics.
+  llvm::StringRef passName = "compress-prune";
 };
 
 struct ChannelPruningResult {
@@ -46,27 +60,30 @@ struct ChannelPruningResult {
 /// Checks the pass options shared by neuron and filter pruning (`ratio`;
 /// `norm` and `score` are checked by the option parser), reporting an invalid
 /// one at `loc`.
-FailureOr<ChannelPruningOptions>
-makeChannelPruningOptions(Location loc, llvm::StringRef passName,
-                          llvm::StringRef unitName, double ratio,
-                          ChannelNorm norm, ChannelScore score, int64_t roundTo,
-                          PruneScope scope, double minKeep);
+FailureOr<ChannelPruningOptions> makeChannelPruningOptions(
+    Location loc, llvm::StringRef passName, llvm::StringRef unitName,
+    double ratio, ChannelNorm norm, ChannelScore score, int64_t roundTo,
+    PruneScope scope, double minKeep, const ChannelRefitOptions &refit = {});
 
 /// Checks the options, then prunes the channels of every layer under `root`
-/// (in program order) that `isProducer` accepts. Fails only on bad options.
+/// (in program order) that `isProducer` accepts. Fails on bad options, and
+/// with reconstruct=true when the data cannot be run.
 FailureOr<ChannelPruningResult>
-pruneLayerChannels(Operation *root, llvm::StringRef passName,
+pruneLayerChannels(ModuleOp root, llvm::StringRef passName,
                    llvm::StringRef unitName, double ratio, ChannelNorm norm,
                    ChannelScore score, int64_t roundTo, PruneScope scope,
                    double minKeep,
-                   llvm::function_ref<bool(Operation *)> isProducer);
+                   llvm::function_ref<bool(Operation *)> isProducer,
+                   const ChannelRefitOptions &refit = {});
 
 /// Prunes the output channels of every op in `producers` (layer ops with a
 /// constant weight) whose channels reach a next layer through a chain that
 /// can be shrunk safely; every other producer gets a remark saying why it
-/// was left alone.
-ChannelPruningResult pruneChannels(llvm::ArrayRef<linalg::LinalgOp> producers,
-                                   const ChannelPruningOptions &options);
+/// was left alone. Fails only when options.refit asks for data that cannot
+/// be run; nothing has changed then.
+FailureOr<ChannelPruningResult>
+pruneChannels(llvm::ArrayRef<linalg::LinalgOp> producers,
+              const ChannelPruningOptions &options);
 
 } // namespace mlir::compress
 

@@ -34,6 +34,8 @@ struct LayerInputGram {
   int64_t count = 0;
   /// groups * cols * cols values, row-major per group.
   std::vector<double> values;
+  /// groups * cols column sums (X^T 1), for fits with an intercept.
+  std::vector<double> sums;
 
   double *group(int64_t g) { return values.data() + g * cols * cols; }
   const double *group(int64_t g) const {

@@ -70,14 +70,17 @@ inline llvm::cl::ValuesClass channelNormValues() {
 
 /// compress-prune-neurons and compress-prune-filters `score`: score a channel
 /// by the weights that produce it or by those that consume it.
-enum class ChannelScore { Incoming, Outgoing };
+enum class ChannelScore { Incoming, Outgoing, OutputError };
 
 inline llvm::cl::ValuesClass channelScoreValues() {
   return llvm::cl::values(
       clEnumValN(ChannelScore::Incoming, "incoming",
                  "The weights that produce the channel"),
       clEnumValN(ChannelScore::Outgoing, "outgoing",
-                 "The next layer's weights that read the channel"));
+                 "The next layer's weights that read the channel"),
+      clEnumValN(ChannelScore::OutputError, "output-error",
+                 "The next layer's output error on the data when the channel "
+                 "goes and the layer is refit (needs reconstruct=true)"));
 }
 
 /// compress-calibrate `method` (the enum is the calibration library's).

@@ -87,14 +87,17 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
 // Pruning
 //===----------------------------------------------------------------------===//
 
-// The options of the data-aware pruning algorithm (SparseGPT), shared by
+// The dialects the data-aware options need (they JIT-run an instrumented
+// copy of the module), and the options of the SparseGPT algorithm, shared by
 // compress-prune-magnitude and compress-prune-nm.
-defvar sparseGptDialects = [
+defvar dataAwareDialects = [
   "::mlir::arith::ArithDialect",
   "::mlir::bufferization::BufferizationDialect",
   "::mlir::compress::CompressDialect",
   "::mlir::func::FuncDialect",
+  "::mlir::linalg::LinalgDialect",
   "::mlir::memref::MemRefDialect",
+  "::mlir::tensor::TensorDialect",
 ];
 defvar sparseGptOptions = [
   Option<"algorithm", "algorithm", "::mlir::compress::PruneAlgorithm",
@@ -116,6 +119,21 @@ defvar sparseGptOptions = [
          "algorithm=sparsegpt: measure each layer with the layers before it "
          "already pruned (one run of the model per layer); false: one run "
          "of the unpruned model for all">,
+];
+
+// reconstruct=true of compress-prune-neurons and compress-prune-filters.
+defvar reconstructOptions = [
+  Option<"reconstruct", "reconstruct", "bool", /*default=*/"false",
+         "Refit each pruned chain's consumer layer by least squares so that "
+         "its output on `data` stays close to the unpruned one">,
+  Option<"data", "data", "std::string", /*default=*/"",
+         "reconstruct=true: a directory of .npy calibration samples">,
+  Option<"entry", "entry", "std::string", /*default=*/"",
+         "reconstruct=true: the function the samples are for (default: the "
+         "one public function they fit)">,
+  Option<"damp", "damp", "double", /*default=*/"0.01",
+         "reconstruct=true: added to the kept inputs' Gram matrix diagonal, "
+         "as a fraction of its mean (> 0)">,
 ];
 
 def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
@@ -157,7 +175,7 @@ def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
     `threshold` does not combine with `sparsegpt`.
   }];
   // algorithm=sparsegpt JIT-runs an instrumented copy of the module.
-  let dependentDialects = sparseGptDialects;
+  let dependentDialects = dataAwareDialects;
   let options = !listconcat([
     Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
            "Fraction of weights to prune, in [0, 1]">,
@@ -196,7 +214,7 @@ def CompressPruneNM : Pass<"compress-prune-nm", "ModuleOp"> {
     visited yet.
   }];
   // algorithm=sparsegpt JIT-runs an instrumented copy of the module.
-  let dependentDialects = sparseGptDialects;
+  let dependentDialects = dataAwareDialects;
   let options = !listconcat([
     Option<"n", "n", "unsigned", /*default=*/"2",
            "Non-zeros kept per group (1 <= n <= m)">,
@@ -240,12 +258,9 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
     summing over the neurons. Kept weights carry
     `#compress.sparsity<channel, axis = A, fraction = removed / H>`.
   }];
-  let dependentDialects = [
-    "::mlir::compress::CompressDialect",
-    "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect",
-  ];
-  let options = [
+  // reconstruct=true JIT-runs an instrumented copy of the module.
+  let dependentDialects = dataAwareDialects;
+  let options = !listconcat([
     Option<"ratio", "ratio", "double", /*default=*/"0.5",
            "Fraction of the neurons of each hidden layer to remove, in [0, 1)">,
     Option<"norm", "norm", "::mlir::compress::ChannelNorm",
@@ -269,7 +284,7 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
     Option<"minKeep", "min-keep", "double", /*default=*/"0.0",
            "With scope=global, the fraction of each layer's neurons always kept "
            "(at least one)">,
-  ];
+  ], reconstructOptions);
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of neurons removed">,
     Statistic<"numChains", "num-chains", "Number of layer pairs shrunk">,
@@ -370,12 +385,9 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
     full norms, before its input channels shrink. Its weight is annotated
     with the last pruning applied to it (the input-channel one).
   }];
-  let dependentDialects = [
-    "::mlir::compress::CompressDialect",
-    "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect",
-  ];
-  let options = [
+  // reconstruct=true JIT-runs an instrumented copy of the module.
+  let dependentDialects = dataAwareDialects;
+  let options = !listconcat([
     Option<"ratio", "ratio", "double", /*default=*/"0.5",
            "Fraction of the filters of each convolution to remove, in [0, 1)">,
     Option<"norm", "norm", "::mlir::compress::ChannelNorm",
@@ -399,7 +411,7 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
     Option<"minKeep", "min-keep", "double", /*default=*/"0.0",
            "With scope=global, the fraction of each layer's filters always kept "
            "(at least one)">,
-  ];
+  ], reconstructOptions);
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of filters removed">,
     Statistic<"numChains", "num-chains", "Number of layer pairs shrunk">,

@@ -1,0 +1,53 @@
+//===- Refit.h - least-squares refit of a layer's weights -------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// After structural pruning removes some of a layer's input channels, the
+// layer's remaining weights can be refit so that its output on calibration
+// data stays as close as possible to the unpruned one: with H = X^T X the
+// Gram matrix of the full input and S the kept columns, each weight row w
+// becomes argmin_v ||X_S v - X w||^2 = (H_SS + damp)^-1 H_S: w.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_DIALECT_COMPRESS_TRANSFORMS_REFIT_H
+#define COMPRESS_DIALECT_COMPRESS_TRANSFORMS_REFIT_H
+
+#include "compress/Dialect/Compress/Transforms/LayerStatistics.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::compress {
+
+/// Refits `weight` (row-major values of a layer with `geometry`; `gram`
+/// measured on its full input) to use only the columns whose index along
+/// weight dimension `weightAxis` is in `kept` (sorted). The other columns'
+/// values are left as they are (the caller drops them). `damp` is added to
+/// H_SS's diagonal as a fraction of its mean. With `biasDelta` (a layer of
+/// one group whose output is followed by a per-row bias), the fit has an
+/// intercept, argmin_{v,b} ||X_S v + b - X w||^2, and the b of every row
+/// (to add to the bias) goes there. Fails, with the reason in `why`, when
+/// `weightAxis` is not a reduction dimension of the geometry or H_SS cannot
+/// be factored.
+LogicalResult refitKeptColumns(std::vector<float> &weight,
+                               const LayerGeometry &geometry,
+                               const LayerInputGram &gram, int32_t weightAxis,
+                               llvm::ArrayRef<int64_t> kept, double damp,
+                               std::string &why,
+                               std::vector<double> *biasDelta = nullptr);
+
+/// The output error of removing each channel of a layer's input, as the
+/// optimal brain surgeon estimates it when the rest of the layer is refit:
+/// for channel c with columns S_c (those whose index along `weightAxis` is
+/// in `positions[c]`), the sum over the weight rows w of
+/// w_Sc ([H^-1]_ScSc)^-1 w_Sc^T, with H damped as for refitKeptColumns.
+FailureOr<std::vector<double>>
+outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
+                  const LayerInputGram &gram, int32_t weightAxis,
+                  llvm::ArrayRef<llvm::SmallVector<int64_t>> positions,
+                  double damp, std::string &why);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_REFIT_H

@@ -1,0 +1,183 @@
+//===- Refit.cpp - least-squares refit of a layer's weights ---------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+
+#include "compress/Dialect/Compress/Transforms/Refit.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include <algorithm>
+
+namespace mlir::compress {
+
+namespace {
+
+/// The index along the weight dimension `weightAxis` of every column, or
+/// failure when it is not a reduction dimension.
+FailureOr<std::vector<int64_t>> columnIndices(const LayerGeometry &geometry,
+                                              int32_t weightAxis,
+                                              std::string &why) {
+  int64_t stride = geometry.colStride(weightAxis);
+  if (stride < 0) {
+    why = "the pruned channels are not summed over by the layer";
+    return failure();
+  }
+  int64_t extent = 0;
+  for (auto [dim, size] :
+       llvm::zip(geometry.colWeightDims, geometry.colExtents))
+    if (dim == weightAxis)
+      extent = size;
+  std::vector<int64_t> indices(geometry.cols());
+  for (int64_t c = 0; c < geometry.cols(); ++c)
+    indices[c] = (c / stride) % extent;
+  return indices;
+}
+
+} // namespace
+
+LogicalResult refitKeptColumns(std::vector<float> &weight,
+                               const LayerGeometry &geometry,
+                               const LayerInputGram &gram, int32_t weightAxis,
+                               llvm::ArrayRef<int64_t> kept, double damp,
+                               std::string &why,
+                               std::vector<double> *biasDelta) {
+  int64_t rows = geometry.rows(), cols = geometry.cols();
+  bool intercept = biasDelta && geometry.groups() == 1 &&
+                   int64_t(gram.sums.size()) == cols && gram.count > 0;
+  if (biasDelta)
+    biasDelta->assign(intercept ? rows : 0, 0.0);
+  if (gram.cols != cols || gram.groups != geometry.groups()) {
+    why = "the statistics do not match the layer's shape";
+    return failure();
+  }
+  FailureOr<std::vector<int64_t>> indices =
+      columnIndices(geometry, weightAxis, why);
+  if (failed(indices))
+    return failure();
+  // The kept columns: those whose index along the axis is kept.
+  SmallVector<int64_t> columns;
+  for (int64_t c = 0; c < cols; ++c)
+    if (std::binary_search(kept.begin(), kept.end(), (*indices)[c]))
+      columns.push_back(c);
+  int64_t n = columns.size();
+  if (n == 0)
+    return success();
+
+  for (int64_t g = 0; g < geometry.groups(); ++g) {
+    Eigen::Map<const Eigen::MatrixXd> h(gram.group(g), cols, cols);
+    Eigen::MatrixXd hss(n, n), hsAll(n, cols);
+    for (int64_t i = 0; i < n; ++i) {
+      hsAll.row(i) = h.row(columns[i]);
+      for (int64_t j = 0; j < n; ++j)
+        hss(i, j) = h(columns[i], columns[j]);
+    }
+    double mean = hss.diagonal().mean();
+    if (!(mean > 0.0)) {
+      why = "the kept inputs were zero on all of the data";
+      return failure();
+    }
+    hss.diagonal().array() += damp * mean;
+    Eigen::MatrixXd w(cols, rows);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        w(c, r) = weight[geometry.weightGroup[g] + geometry.weightRow[r] +
+                         geometry.weightCol[c]];
+    Eigen::MatrixXd system = hss, rhs = hsAll * w;
+    if (intercept) {
+      // The normal equations of [X_S 1] against X w.
+      Eigen::Map<const Eigen::VectorXd> sums(gram.sums.data(), cols);
+      system.conservativeResize(n + 1, n + 1);
+      rhs.conservativeResize(n + 1, rows);
+      for (int64_t i = 0; i < n; ++i)
+        system(i, n) = system(n, i) = sums(columns[i]);
+      system(n, n) = double(gram.count);
+      rhs.row(n) = sums.transpose() * w;
+    }
+    Eigen::LLT<Eigen::MatrixXd> factor(system);
+    if (factor.info() != Eigen::Success) {
+      why = "the kept inputs' Gram matrix is not positive definite (raise "
+            "'damp')";
+      return failure();
+    }
+    Eigen::MatrixXd refit = factor.solve(rhs);
+    if (intercept)
+      for (int64_t r = 0; r < rows; ++r)
+        (*biasDelta)[r] = refit(n, r);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t i = 0; i < n; ++i)
+        weight[geometry.weightGroup[g] + geometry.weightRow[r] +
+               geometry.weightCol[columns[i]]] = float(refit(i, r));
+  }
+  return success();
+}
+
+FailureOr<std::vector<double>>
+outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
+                  const LayerInputGram &gram, int32_t weightAxis,
+                  llvm::ArrayRef<llvm::SmallVector<int64_t>> positions,
+                  double damp, std::string &why) {
+  int64_t rows = geometry.rows(), cols = geometry.cols();
+  if (gram.cols != cols || gram.groups != geometry.groups()) {
+    why = "the statistics do not match the layer's shape";
+    return failure();
+  }
+  FailureOr<std::vector<int64_t>> indices =
+      columnIndices(geometry, weightAxis, why);
+  if (failed(indices))
+    return failure();
+  // Columns of each channel.
+  std::vector<std::vector<int64_t>> channelColumns(positions.size());
+  {
+    llvm::DenseMap<int64_t, int64_t> channelOf;
+    for (auto [c, list] : llvm::enumerate(positions))
+      for (int64_t q : list)
+        channelOf[q] = c;
+    for (int64_t c = 0; c < cols; ++c) {
+      auto it = channelOf.find((*indices)[c]);
+      if (it != channelOf.end())
+        channelColumns[it->second].push_back(c);
+    }
+  }
+  std::vector<double> scores(positions.size(), 0.0);
+  for (int64_t g = 0; g < geometry.groups(); ++g) {
+    Eigen::MatrixXd h =
+        Eigen::Map<const Eigen::MatrixXd>(gram.group(g), cols, cols);
+    double mean = h.diagonal().mean();
+    if (!(mean > 0.0)) {
+      why = "the layer's inputs were zero on all of the data";
+      return failure();
+    }
+    h.diagonal().array() += damp * mean;
+    Eigen::LLT<Eigen::MatrixXd> factor(h);
+    if (factor.info() != Eigen::Success) {
+      why = "the inputs' Gram matrix is not positive definite (raise 'damp')";
+      return failure();
+    }
+    Eigen::MatrixXd inverse =
+        factor.solve(Eigen::MatrixXd::Identity(cols, cols));
+    for (auto [c, columns] : llvm::enumerate(channelColumns)) {
+      int64_t n = columns.size();
+      if (n == 0)
+        continue;
+      Eigen::MatrixXd block(n, n), w(n, rows);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          block(i, j) = inverse(columns[i], columns[j]);
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t i = 0; i < n; ++i)
+          w(i, r) = weight[geometry.weightGroup[g] + geometry.weightRow[r] +
+                           geometry.weightCol[columns[i]]];
+      Eigen::LLT<Eigen::MatrixXd> blockFactor(block);
+      if (blockFactor.info() != Eigen::Success) {
+        why = "a block of the inverse Gram matrix is not positive definite";
+        return failure();
+      }
+      scores[c] += (w.transpose() * blockFactor.solve(w)).trace();
+    }
+  }
+  return scores;
+}
+
+} // namespace mlir::compress

@@ -1,0 +1,10 @@
+// Neuron pruning with reconstruct=true: the next layer's kept weights and its
+// bias are refit by least squares (with an intercept) on calibration data,
+// checked against NumPy's solution of the same normal equations; the refit
+// layer's output error on the data must be well below plain removal's. See
+// prune-reconstruct.mlir.py.
+//
+// REQUIRES: numpy
+// RUN: rm -rf %t && %python %s.py %t | FileCheck %s
+// CHECK-NOT: FAIL
+// CHECK: failures: 0

@@ -1,0 +1,150 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""Driver of prune-reconstruct.mlir: neuron pruning with a least-squares
+refit of the next layer, against NumPy.
+
+y = relu(x @ W1 + b1) @ W2 + b2. --compress-prune-neurons ratio=0.5
+reconstruct=true removes the hidden neurons with the smallest outgoing L2
+norm (rows of W2) and refits W2's kept rows and b2 so that the second
+layer's output on the calibration samples stays as close as possible to the
+unpruned one: [v; b] solves the normal equations of [X_S 1] against X W2,
+with X = relu(x @ W1 + b1) on the samples and damp * mean(diag) added to
+X_S^T X_S's diagonal. The inputs are small integers and W1, b1 multiples of
+1/8, so X is exact in float32 in compress and in NumPy.
+
+Usage: prune-reconstruct.mlir.py WORKDIR
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+work = sys.argv[1]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(3)
+M, K, H, N, SAMPLES = 16, 12, 20, 6, 5
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok: " if ok else "FAIL: ") + what)
+    if not ok:
+        failures += 1
+
+
+def hexc(a):
+    return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
+
+
+def t(*shape):
+    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
+
+
+mixing = rng.integers(-1, 2, (6, K))
+xs = [(rng.integers(-2, 3, (M, 6)) @ mixing).astype(np.float32)
+      for _ in range(SAMPLES)]
+w1 = (rng.integers(-12, 13, (K, H)) / 8).astype(np.float32)
+b1 = (rng.integers(-8, 9, (H,)) / 8).astype(np.float32)
+w2 = rng.standard_normal((H, N)).astype(np.float32)
+b2 = rng.standard_normal((N,)).astype(np.float32)
+
+MAP2 = "affine_map<(i, j) -> (i, j)>"
+MAPB = "affine_map<(i, j) -> (j)>"
+
+
+def layer(name, x, w, b, k, n, relu):
+    act = ("%r = arith.maximumf %s, %zero : f32\n    linalg.yield %r : f32"
+           if relu else "linalg.yield %s : f32")
+    return f"""
+  %e{name} = tensor.empty() : {t(M, n)}
+  %f{name} = linalg.fill ins(%zero : f32) outs(%e{name} : {t(M, n)}) -> {t(M, n)}
+  %m{name} = linalg.matmul ins({x}, {w} : {t(M, k)}, {t(k, n)}) outs(%f{name} : {t(M, n)}) -> {t(M, n)}
+  %y{name} = linalg.generic {{indexing_maps = [{MAP2}, {MAPB}, {MAP2}], iterator_types = ["parallel", "parallel"]}}
+      ins(%m{name}, {b} : {t(M, n)}, {t(n)}) outs(%e{name} : {t(M, n)}) {{
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    {act}
+  }} -> {t(M, n)}"""
+
+
+MODEL = f"""
+func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
+  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
+  %b1 = arith.constant {hexc(b1)} : {t(H)}
+  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
+  %b2 = arith.constant {hexc(b2)} : {t(N)}
+  %zero = arith.constant 0.0 : f32
+{layer("1", "%x", "%w1", "%b1", K, H, True)}
+{layer("2", "%y1", "%w2", "%b2", H, N, False)}
+  return %y2 : {t(M, N)}
+}}
+"""
+
+path = os.path.join(work, "mlp.mlir")
+with open(path, "w") as f:
+    f.write(MODEL)
+data = os.path.join(work, "data")
+os.makedirs(data, exist_ok=True)
+for i, x in enumerate(xs):
+    np.save(os.path.join(data, f"s{i}.npy"), x)
+
+
+def prune(options):
+    out = subprocess.run(
+        ["compress-opt", path, "--compress-prune-neurons=" + options,
+         "--mlir-print-elementsattrs-with-hex-if-larger=1"],
+        check=True, capture_output=True, text=True).stdout
+    found = {}
+    for h, shape in re.findall(
+            r'arith\.constant (?:\{[^}]*\} )?dense<"0x([0-9A-F]+)"> : '
+            r'tensor<([0-9x]+)xf32>', out):
+        dims = tuple(int(d) for d in shape.split("x"))
+        found[dims] = np.frombuffer(bytes.fromhex(h), "<f4").reshape(dims)
+    return found
+
+
+# The reference.
+keep = np.sort(np.argsort(np.linalg.norm(w2, axis=1), kind="stable")[H // 2:])
+x_all = np.concatenate(xs).astype(np.float64)
+hidden = np.maximum(x_all @ w1 + b1, 0)
+gram = hidden.T @ hidden
+sums = hidden.sum(0)
+h_ss = gram[np.ix_(keep, keep)]
+h_ss = h_ss + 0.01 * np.mean(np.diag(h_ss)) * np.eye(len(keep))
+system = np.block([[h_ss, sums[keep][:, None]],
+                   [sums[keep][None, :], np.array([[len(hidden)]])]])
+rhs = np.vstack([gram[keep] @ w2, sums @ w2])
+solution = np.linalg.solve(system, rhs)
+want_w2, want_b2 = solution[:-1], b2 + solution[-1]
+
+got = prune(f"ratio=0.5 reconstruct=true data={data}")
+S = H // 2
+check((K, S) in got and np.array_equal(got[(K, S)], w1[:, keep]),
+      "the first layer keeps the columns of the kept neurons")
+check((S,) in got and np.array_equal(got[(S,)], b1[keep]),
+      "and their biases")
+w2_diff = np.abs(got[(S, N)] - want_w2).max() / np.abs(want_w2).max()
+check(w2_diff < 1e-5, f"refit second-layer weights: max difference "
+      f"{w2_diff:.1e} of the largest")
+b2_diff = np.abs(got[(N,)] - want_b2).max() / np.abs(want_b2).max()
+check(b2_diff < 1e-5, f"refit second-layer bias (intercept): max "
+      f"difference {b2_diff:.1e} of the largest")
+
+
+def error(w, b):
+    want = hidden @ w2 + b2
+    return (np.linalg.norm(hidden[:, keep] @ w + b - want) /
+            np.linalg.norm(want))
+
+
+plain = prune("ratio=0.5")
+e_refit = error(got[(S, N)], got[(N,)])
+e_plain = error(plain[(S, N)], plain[(N,)])
+check(e_refit < 0.5 * e_plain, f"output error on the data: refit "
+      f"{e_refit:.3f}, plain removal {e_plain:.3f}")
+
+print("failures:", failures)
+sys.exit(1 if failures else 0)
