@@ -1,0 +1,77 @@
+# RUN: %python %s %t
+# REQUIRES: python-bindings
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""cm.prune with calibration_data: the samples in memory give the same
+pruned model as the same samples in a directory (data=DIR), for SparseGPT
+and for neuron pruning with reconstruct=true; and the data change the
+result (it differs from magnitude pruning)."""
+
+import os
+import sys
+
+import numpy as np
+
+import compress_mlir as cm
+
+work = sys.argv[1]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(0)
+M, K, H, N = 4, 16, 12, 8
+
+
+def dense(values):
+    return "dense<[" + ", ".join(
+        "[" + ", ".join(f"{v:.6e}" for v in row) + "]" for row in values) + "]>"
+
+
+w1 = rng.standard_normal((K, H)).astype(np.float32)
+w2 = rng.standard_normal((H, N)).astype(np.float32)
+model = cm.Module.parse(f"""
+func.func @mlp(%x: tensor<{M}x{K}xf32>) -> tensor<{M}x{N}xf32> {{
+  %w1 = arith.constant {dense(w1)} : tensor<{K}x{H}xf32>
+  %w2 = arith.constant {dense(w2)} : tensor<{H}x{N}xf32>
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<{M}x{H}xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %h = linalg.matmul ins(%x, %w1 : tensor<{M}x{K}xf32>, tensor<{K}x{H}xf32>) outs(%f1 : tensor<{M}x{H}xf32>) -> tensor<{M}x{H}xf32>
+  %e2 = tensor.empty() : tensor<{M}x{N}xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<{M}x{N}xf32>) -> tensor<{M}x{N}xf32>
+  %y = linalg.matmul ins(%h, %w2 : tensor<{M}x{H}xf32>, tensor<{H}x{N}xf32>) outs(%f2 : tensor<{M}x{N}xf32>) -> tensor<{M}x{N}xf32>
+  return %y : tensor<{M}x{N}xf32>
+}}
+""")
+samples = [rng.standard_normal((M, K)).astype(np.float32) for _ in range(6)]
+data = os.path.join(work, "data")
+os.makedirs(data, exist_ok=True)
+for i, x in enumerate(samples):
+    np.save(os.path.join(data, f"s{i}.npy"), x)
+
+for method, options in (("nm", {"n": 2, "m": 4, "algorithm": "sparsegpt"}),
+                        ("magnitude", {"sparsity": 0.7,
+                                       "algorithm": "sparsegpt"}),
+                        ("neurons", {"ratio": 0.5, "reconstruct": True})):
+    in_memory = cm.prune(model, method, calibration_data=samples, **options)
+    from_dir = cm.prune(model, method, data=data, **options)
+    assert str(in_memory) == str(from_dir), method
+    plain = {k: v for k, v in options.items()
+             if k not in ("algorithm", "reconstruct")}
+    assert str(in_memory) != str(cm.prune(model, method, **plain)), method
+    print(method, "ok")
+
+for bad, error in (({"calibration_data": []}, ValueError),
+                   ({"calibration_data": samples, "data": data}, ValueError)):
+    try:
+        cm.prune(model, "nm", algorithm="sparsegpt", **bad)
+    except error as e:
+        print("refused:", e)
+    else:
+        raise AssertionError(f"{bad.keys()} was accepted")
+try:
+    cm.prune(model, "nm", algorithm="sparsegpt",
+             calibration_data=[np.zeros((3, 3), np.float32)])
+except cm.CompileError as e:
+    assert "no public function takes the samples" in str(e), e
+    print("wrong shape refused")
+else:
+    raise AssertionError("a sample of the wrong shape was accepted")
+print("ok")
