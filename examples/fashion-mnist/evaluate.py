@@ -77,7 +77,20 @@ VARIANTS = [
     ("2:4 SparseGPT-pruned, every layer + int8 (minmax)",
      ["--compress-prune-nm=n=2 m=4 algorithm=sparsegpt data={calib}"],
      "minmax", False),
+    # 4-bit weights (per-channel, stored one per byte), int8 activations:
+    # rounded to nearest, and by GPTQ on the calibration images.
+    ("int8 PTQ, 4-bit weights rounded to nearest (minmax)", [], "minmax",
+     False),
+    ("int8 PTQ, 4-bit weights by GPTQ (minmax)", [], "minmax", False),
 ]
+
+# compress-quantize-weights options of the variants that do not use the
+# default 8-bit rounding to nearest.
+WEIGHT_OPTIONS = {
+    "int8 PTQ, 4-bit weights rounded to nearest (minmax)": "bits=4",
+    "int8 PTQ, 4-bit weights by GPTQ (minmax)":
+        "bits=4 algorithm=gptq data={calib}",
+}
 
 
 def run(cmd, **kwargs):
@@ -102,8 +115,10 @@ class Compress:
         run([self.tool("compress-translate"), "--import-onnx", model,
              "--batch-size", str(batch), "-o", out])
 
-    def compress(self, model_onnx, tag, batch, passes, method):
-        """The variant's tensor-level module at `batch`, and its report."""
+    def compress(self, model_onnx, tag, batch, passes, method, weights=""):
+        """The variant's tensor-level module at `batch`, and its report.
+        `weights`: compress-quantize-weights options ({calib} = the
+        calibration images)."""
         base = os.path.join(self.tmp, f"{tag}-b{batch}")
         self.import_onnx(model_onnx, batch, base + ".float.mlir")
         calib = os.path.join(self.work, "calib")
@@ -112,7 +127,9 @@ class Compress:
             pipeline += [
                 "--compress-insert-observers",
                 f"--compress-calibrate=data={self.work}/calib method={method}",
-                "--compress-fold-calibration", "--compress-quantize-weights"]
+                "--compress-fold-calibration",
+                "--compress-quantize-weights=" + weights.replace("{calib}",
+                                                                 calib)]
         pipeline += [f"--compress-report=json={base}.report.json"]
         if method:
             pipeline += ["--compress-fuse-qdq", "--convert-compress-to-linalg"]
@@ -242,8 +259,9 @@ def main():
             "+", "plus") + (f"-{method}" if method else "")
         print(f"== {name}", flush=True)
         start = time.time()
+        weights = WEIGHT_OPTIONS.get(name, "")
         module, layers = compress.compress(model_onnx, tag, EVAL_BATCH,
-                                           passes, method)
+                                           passes, method, weights)
         compile_s = time.time() - start
         logits, _ = compress.run_model(module, test_file)
         if float_logits is None:
@@ -262,7 +280,7 @@ def main():
         latency = {}
         for batch, count in LATENCY_BATCHES.items():
             module_b, _ = compress.compress(model_onnx, tag, batch, passes,
-                                            method)
+                                            method, weights)
             _, timing = compress.run_model(
                 module_b, latency_files[batch],
                 ["--warmup", str(WARMUP[batch])])

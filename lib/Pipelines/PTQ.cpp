@@ -33,6 +33,11 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   CompressQuantizeWeightsOptions weights;
   weights.bits = options.weightBits;
   weights.granularity = options.granularity;
+  weights.algorithm = options.weightAlgorithm;
+  if (options.weightAlgorithm == WeightQuantAlgorithm::GPTQ) {
+    weights.data = options.data;
+    weights.entry = options.entry;
+  }
   pm.addPass(createCompressQuantizeWeights(weights));
 
   CompressFuseQDQOptions fuse;

@@ -7,7 +7,7 @@
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
 // RUN: compress-opt %s --pass-pipeline="builtin.module(compress-insert-observers,compress-calibrate{data=%S},compress-fold-calibration,compress-quantize-weights,compress-fuse-qdq)" \
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
-// RUN: compress-opt %s --compress-ptq="data=%S lower=false method=mse percentile=99.5 activation-type=i8 symmetric=true weight-bits=4 granularity=per-tensor rounding=float" \
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false method=mse percentile=99.5 activation-type=i8 symmetric=true weight-bits=4 granularity=per-tensor weight-algorithm=gptq rounding=float" \
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUSTOM
 // RUN: not compress-opt %s --compress-ptq=granularity=per-row 2>&1 | FileCheck %s --check-prefix=BAD-GRANULARITY
 // RUN: not compress-opt %s --compress-ptq=method=kl 2>&1 | FileCheck %s --check-prefix=BAD-METHOD
@@ -16,12 +16,12 @@
 
 // DEFAULT: compress-calibrate{{.*}} method=minmax percentile=9.999000e+01
 // DEFAULT: compress-fold-calibration{activation-type=u8 stats= symmetric=false}
-// DEFAULT: compress-quantize-weights{bits=8 granularity=per-channel symmetric=true}
+// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bits=8 block-size=128 damp=1.000000e-02 data= entry= granularity=per-channel sequential=true symmetric=true}
 // DEFAULT: compress-fuse-qdq{rounding=fixed_point}
 
 // CUSTOM: compress-calibrate{{.*}} method=mse percentile=9.950000e+01
 // CUSTOM: compress-fold-calibration{activation-type=i8 stats= symmetric=true}
-// CUSTOM: compress-quantize-weights{bits=4 granularity=per-tensor symmetric=true}
+// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bits=4 block-size=128 damp=1.000000e-02 data={{.*}}Pipelines entry= granularity=per-tensor sequential=true symmetric=true}
 // CUSTOM: compress-fuse-qdq{rounding=float}
 
 // BAD-GRANULARITY: for the --granularity option: Cannot find option named 'per-row'!

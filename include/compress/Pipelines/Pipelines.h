@@ -112,6 +112,12 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       *this, "granularity",
       llvm::cl::desc("Weight scales: per-channel or per-tensor"),
       llvm::cl::init(kDefaultWeightGranularity), weightGranularityValues()};
+  PassOptions::Option<WeightQuantAlgorithm> weightAlgorithm{
+      *this, "weight-algorithm",
+      llvm::cl::desc("Weight rounding: rtn (to nearest) or gptq (GPTQ on "
+                     "the calibration data, with the activations quantized)"),
+      llvm::cl::init(WeightQuantAlgorithm::RoundToNearest),
+      weightQuantAlgorithmValues()};
   PassOptions::Option<RequantizeRounding> rounding{
       *this, "rounding", llvm::cl::desc("Requantization: fixed_point or float"),
       llvm::cl::init(kDefaultRequantizeRounding), requantizeRoundingValues()};

@@ -4,12 +4,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/Transforms/SparseGPT.h"
+#include "ObsSweep.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
-
-#include "llvm/ADT/ScopeExit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,29 +19,6 @@ namespace mlir::compress {
 namespace {
 
 using Matrix = Eigen::MatrixXd;
-
-/// The upper Cholesky factor U of H^-1 (H^-1 = U^T U) after damping H, or
-/// failure when H is not positive definite.
-FailureOr<Matrix> inverseCholeskyUpper(Matrix h, double damp,
-                                       std::string &why) {
-  int64_t n = h.rows();
-  double meanDiagonal = h.diagonal().mean();
-  h.diagonal().array() += damp * meanDiagonal;
-  Eigen::LLT<Matrix> factor(h);
-  if (factor.info() != Eigen::Success) {
-    why = "the input Gram matrix is not positive definite after damping "
-          "(raise 'damp')";
-    return failure();
-  }
-  Matrix inverse = factor.solve(Matrix::Identity(n, n));
-  Eigen::LLT<Matrix> inverseFactor(inverse);
-  if (inverseFactor.info() != Eigen::Success) {
-    why = "the inverse of the input Gram matrix is not positive definite "
-          "(raise 'damp')";
-    return failure();
-  }
-  return Matrix(inverseFactor.matrixU());
-}
 
 /// Marks in `mask` the `count` entries of block [colBegin, colEnd) of `w`
 /// with the smallest w^2 / u_cc^2; ties go to the lower (row, column).
@@ -97,12 +73,7 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
                          const SparseGptTarget &target,
                          const SparseGptOptions &options, std::string &why) {
   int64_t rows = w.rows(), cols = w.cols();
-  for (int64_t c = 0; c < cols; ++c)
-    if (h(c, c) == 0.0) {
-      h(c, c) = 1.0;
-      w.col(c).setZero();
-    }
-  FailureOr<Matrix> u = inverseCholeskyUpper(std::move(h), options.damp, why);
+  FailureOr<Matrix> u = prepareObs(w, std::move(h), options.damp, why);
   if (failed(u))
     return failure();
 
@@ -119,40 +90,84 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> mask =
       Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>::Constant(rows, cols,
                                                                    false);
-  Matrix errors(rows, options.blockSize);
-  for (int64_t begin = 0; begin < cols; begin += options.blockSize) {
-    int64_t end = std::min(cols, begin + options.blockSize);
-    if (!nm) {
-      // Rounded cumulative shares, so that the blocks add up to `total`.
-      auto share = [&](int64_t col) {
-        return int64_t(std::llround(double(total) * double(col) / cols));
-      };
-      chooseBlockMask(w, *u, begin, end, share(end) - share(begin), mask);
+  auto onBlock = [&](int64_t begin, int64_t end) {
+    if (nm)
+      return;
+    // Rounded cumulative shares, so that the blocks add up to `total`.
+    auto share = [&](int64_t col) {
+      return int64_t(std::llround(double(total) * double(col) / cols));
+    };
+    chooseBlockMask(w, *u, begin, end, share(end) - share(begin), mask);
+  };
+  auto onColumn = [&](int64_t i) {
+    if (nm && ((i / nmStride) % nmExtent) % target.m == 0)
+      chooseGroupMask(w, *u, i, nmStride, target, mask);
+  };
+  auto prune = [&](int64_t r, int64_t i, double value) {
+    return mask(r, i) ? 0.0 : value;
+  };
+  sweepColumns(w, *u, options.blockSize, onBlock, onColumn, prune);
+  return success();
+}
+
+} // namespace
+
+FailureOr<Eigen::MatrixXd> prepareObs(Eigen::MatrixXd &w, Eigen::MatrixXd h,
+                                      double damp, std::string &why) {
+  int64_t n = h.rows();
+  for (int64_t c = 0; c < n; ++c)
+    if (h(c, c) == 0.0) {
+      h(c, c) = 1.0;
+      w.col(c).setZero();
     }
+  double meanDiagonal = h.diagonal().mean();
+  h.diagonal().array() += damp * meanDiagonal;
+  Eigen::LLT<Matrix> factor(h);
+  if (factor.info() != Eigen::Success) {
+    why = "the input Gram matrix is not positive definite after damping "
+          "(raise 'damp')";
+    return failure();
+  }
+  Matrix inverse = factor.solve(Matrix::Identity(n, n));
+  Eigen::LLT<Matrix> inverseFactor(inverse);
+  if (inverseFactor.info() != Eigen::Success) {
+    why = "the inverse of the input Gram matrix is not positive definite "
+          "(raise 'damp')";
+    return failure();
+  }
+  return Matrix(inverseFactor.matrixU());
+}
+
+void sweepColumns(Eigen::MatrixXd &w, const Eigen::MatrixXd &u,
+                  int64_t blockSize,
+                  function_ref<void(int64_t, int64_t)> onBlock,
+                  function_ref<void(int64_t)> onColumn,
+                  function_ref<double(int64_t, int64_t, double)> target) {
+  int64_t rows = w.rows(), cols = w.cols();
+  Matrix errors(rows, blockSize);
+  for (int64_t begin = 0; begin < cols; begin += blockSize) {
+    int64_t end = std::min(cols, begin + blockSize);
+    onBlock(begin, end);
     for (int64_t i = begin; i < end; ++i) {
-      if (nm && ((i / nmStride) % nmExtent) % target.m == 0)
-        chooseGroupMask(w, *u, i, nmStride, target, mask);
-      double d = (*u)(i, i);
+      onColumn(i);
+      double d = u(i, i);
       for (int64_t r = 0; r < rows; ++r) {
         double value = w(r, i);
-        double kept = mask(r, i) ? 0.0 : value;
-        double error = (value - kept) / d;
+        double moved = target(r, i, value);
+        double error = (value - moved) / d;
         errors(r, i - begin) = error;
         if (error != 0.0)
           w.row(r).segment(i + 1, end - i - 1) -=
-              error * u->row(i).segment(i + 1, end - i - 1);
-        w(r, i) = kept;
+              error * u.row(i).segment(i + 1, end - i - 1);
+        w(r, i) = moved;
       }
     }
     if (end < cols)
       w.rightCols(cols - end).noalias() -=
           errors.leftCols(end - begin) *
-          u->block(begin, end, end - begin, cols - end);
+          u.block(begin, end, end - begin, cols - end);
   }
-  return success();
 }
-
-} // namespace
 
 LogicalResult
 sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
@@ -222,46 +237,22 @@ LogicalResult pruneWithSparseGpt(ModuleOp module,
   if (measured.empty())
     return success();
 
-  // Prune copies, so that nothing changes unless every layer succeeds.
-  std::vector<std::vector<float>> pruned(measured.size());
-  auto pruneOne = [&](size_t i, const LayerInputGram &gram) -> LogicalResult {
+  std::vector<std::vector<float>> pruned;
+  for (SparseGptLayer *layer : measuredLayers)
+    pruned.push_back(*layer->values);
+  auto pruneOne = [&](size_t i, const LayerInputGram &gram,
+                      std::vector<float> &values) -> LogicalResult {
     SparseGptLayer *layer = measuredLayers[i];
-    pruned[i] = *layer->values;
     std::string why;
-    if (failed(sparseGptPrune(pruned[i], measured[i].geometry, gram,
-                              layer->target, options, why)))
+    if (failed(sparseGptPrune(values, measured[i].geometry, gram, layer->target,
+                              options, why)))
       return layer->layer->op->emitError()
              << source.tool << ": SparseGPT failed on this layer: " << why;
     return success();
   };
-
-  if (!options.sequential) {
-    FailureOr<std::vector<LayerInputGram>> grams =
-        collectLayerStatistics(module, measured, source);
-    if (failed(grams))
-      return failure();
-    for (size_t i = 0; i < measured.size(); ++i)
-      if (failed(pruneOne(i, (*grams)[i])))
-        return failure();
-  } else {
-    // Each layer is measured with the ones before it pruned: their constants
-    // hold the pruned values meanwhile, and get their own back afterwards.
-    SmallVector<std::pair<arith::ConstantOp, Attribute>> saved;
-    llvm::scope_exit restore([&] {
-      for (auto &[constant, value] : llvm::reverse(saved))
-        constant.setValueAttr(cast<TypedAttr>(value));
-    });
-    for (size_t i = 0; i < measured.size(); ++i) {
-      FailureOr<std::vector<LayerInputGram>> grams =
-          collectLayerStatistics(module, measured[i], source);
-      if (failed(grams) || failed(pruneOne(i, grams->front())))
-        return failure();
-      arith::ConstantOp constant = measured[i].weight.constant;
-      saved.push_back({constant, constant.getValue()});
-      constant.setValueAttr(buildWeightAttr(
-          cast<ShapedType>(measured[i].weight.values.getType()), pruned[i]));
-    }
-  }
+  if (failed(updateWithLayerStatistics(module, measured, pruned, source,
+                                       options.sequential, pruneOne)))
+    return failure();
   for (auto [i, layer] : llvm::enumerate(measuredLayers)) {
     *layer->values = std::move(pruned[i]);
     layer->pruned = true;

@@ -76,6 +76,21 @@ FailureOr<std::vector<LayerInputGram>>
 collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
                        const LayerDataSource &source);
 
+/// Changes the weight values of `layers` (`values[i]` holds layer i's, as
+/// floats) from their input statistics: `update(i, gram, v)` changes v, a
+/// copy of values[i]. With `sequential`, layers are measured one at a time in
+/// order, each on the model with the earlier layers' constants holding their
+/// updated values (restored afterwards); otherwise all in one run of the
+/// module as it is. On success `values` holds the updated copies; on failure
+/// nothing has changed. The module is left as it was.
+LogicalResult updateWithLayerStatistics(
+    ModuleOp module, ArrayRef<MeasuredLayer> layers,
+    MutableArrayRef<std::vector<float>> values, const LayerDataSource &source,
+    bool sequential,
+    function_ref<LogicalResult(size_t, const LayerInputGram &,
+                               std::vector<float> &)>
+        update);
+
 } // namespace mlir::compress
 
 #endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_LAYERSTATISTICS_H

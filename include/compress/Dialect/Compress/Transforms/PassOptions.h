@@ -45,6 +45,19 @@ inline llvm::cl::ValuesClass pruneScopeValues() {
       clEnumValN(PruneScope::Global, "global", "All weights ranked together"));
 }
 
+/// compress-quantize-weights `algorithm`: how each weight picks its grid
+/// point.
+enum class WeightQuantAlgorithm { RoundToNearest, GPTQ };
+
+inline llvm::cl::ValuesClass weightQuantAlgorithmValues() {
+  return llvm::cl::values(
+      clEnumValN(WeightQuantAlgorithm::RoundToNearest, "rtn",
+                 "The nearest grid point"),
+      clEnumValN(WeightQuantAlgorithm::GPTQ, "gptq",
+                 "GPTQ: column by column, compensating each rounding error "
+                 "by the input statistics of `data`"));
+}
+
 /// compress-prune-magnitude and compress-prune-nm `algorithm`: which weights
 /// go, and what happens to the others.
 enum class PruneAlgorithm { Magnitude, SparseGPT };

@@ -8,6 +8,18 @@
 
 include "mlir/Pass/PassBase.td"
 
+// The dialects the data-aware options need: they JIT-run an instrumented
+// copy of the module.
+defvar dataAwareDialects = [
+  "::mlir::arith::ArithDialect",
+  "::mlir::bufferization::BufferizationDialect",
+  "::mlir::compress::CompressDialect",
+  "::mlir::func::FuncDialect",
+  "::mlir::linalg::LinalgDialect",
+  "::mlir::memref::MemRefDialect",
+  "::mlir::tensor::TensorDialect",
+];
+
 def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
   let summary = "Quantize the constant float weights of matmuls and "
                 "convolutions.";
@@ -39,6 +51,19 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     channel gets scale 1. Constants containing NaN or infinity are left
     unchanged with a warning.
 
+    `algorithm=gptq data=DIR` chooses the integers with GPTQ instead of
+    rounding each weight to its nearest grid point: the model runs on the
+    samples of `DIR` to measure each layer's input Gram matrix H; the scales
+    and zero points stay those of the float weights, and the columns of each
+    weight row are quantized in order (by decreasing H_ii with `act-order`),
+    each rounding error being compensated in the row's columns not yet
+    quantized, so that the layer's output on the data changes as little as
+    possible. Layers are measured one by one with the earlier ones already
+    quantized (`sequential=false`: one run of the float model). A weight
+    constant shared by several layers, and layers GPTQ cannot describe, are
+    rounded to nearest with a remark. GPTQ needs the whole module: the pass
+    must run on `builtin.module`.
+
     Example (`bits=8`, per-channel, symmetric):
 
     ```mlir
@@ -51,11 +76,9 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     %w = compress.dequantize %q : ... -> tensor<4x3xf32>
     ```
   }];
-  let dependentDialects = [
-    "::mlir::arith::ArithDialect",
-    "::mlir::compress::CompressDialect",
-    "::mlir::quant::QuantDialect",
-  ];
+  // algorithm=gptq JIT-runs an instrumented copy of the module.
+  let dependentDialects = !listconcat(dataAwareDialects,
+                                      ["::mlir::quant::QuantDialect"]);
   let options = [
     Option<"bits", "bits", "unsigned",
            /*default=*/"::mlir::compress::kDefaultWeightBits",
@@ -69,6 +92,28 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"symmetric", "symmetric", "bool", /*default=*/"true",
            "Symmetric narrow-range quantization with zero point 0; false "
            "for asymmetric full-range quantization">,
+    Option<"algorithm", "algorithm",
+           "::mlir::compress::WeightQuantAlgorithm",
+           /*default=*/"::mlir::compress::WeightQuantAlgorithm::RoundToNearest",
+           "`rtn` (round to nearest) or `gptq` (needs `data`; the pass must "
+           "run on the module)",
+           [{::mlir::compress::weightQuantAlgorithmValues()}]>,
+    Option<"data", "data", "std::string", /*default=*/"",
+           "algorithm=gptq: a directory of .npy calibration samples">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "algorithm=gptq: the function the samples are for (default: the "
+           "one public function they fit)">,
+    Option<"damp", "damp", "double", /*default=*/"0.01",
+           "algorithm=gptq: added to the diagonal of each layer's input Gram "
+           "matrix, as a fraction of its mean (> 0)">,
+    Option<"blockSize", "block-size", "unsigned", /*default=*/"128",
+           "algorithm=gptq: columns whose updates are applied together">,
+    Option<"actOrder", "act-order", "bool", /*default=*/"true",
+           "algorithm=gptq: quantize the columns with the largest input "
+           "energy first">,
+    Option<"sequential", "sequential", "bool", /*default=*/"true",
+           "algorithm=gptq: measure each layer with the layers before it "
+           "already quantized (one run of the model per layer)">,
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",
@@ -87,18 +132,8 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
 // Pruning
 //===----------------------------------------------------------------------===//
 
-// The dialects the data-aware options need (they JIT-run an instrumented
-// copy of the module), and the options of the SparseGPT algorithm, shared by
-// compress-prune-magnitude and compress-prune-nm.
-defvar dataAwareDialects = [
-  "::mlir::arith::ArithDialect",
-  "::mlir::bufferization::BufferizationDialect",
-  "::mlir::compress::CompressDialect",
-  "::mlir::func::FuncDialect",
-  "::mlir::linalg::LinalgDialect",
-  "::mlir::memref::MemRefDialect",
-  "::mlir::tensor::TensorDialect",
-];
+// The options of the SparseGPT algorithm, shared by compress-prune-magnitude
+// and compress-prune-nm.
 defvar sparseGptOptions = [
   Option<"algorithm", "algorithm", "::mlir::compress::PruneAlgorithm",
          /*default=*/"::mlir::compress::PruneAlgorithm::Magnitude",

@@ -1,5 +1,5 @@
 // Option and data errors of the data-aware options: algorithm=sparsegpt,
-// reconstruct=true and score=output-error. The numbers SparseGPT computes are checked against NumPy
+// reconstruct=true, score=output-error and algorithm=gptq. The numbers SparseGPT computes are checked against NumPy
 // in test/Integration/CPU/prune-sparsegpt.mlir.
 //
 // REQUIRES: numpy
@@ -18,6 +18,9 @@
 // RUN: not compress-opt %s --compress-prune-filters=score=output-error 2>&1 | FileCheck %s --check-prefix=SCORE
 // RUN: not compress-opt %s '--compress-prune-neurons=reconstruct=true data=%t damp=-1' 2>&1 | FileCheck %s --check-prefix=RDAMP
 // RUN: not compress-opt %s '--compress-prune-neurons=reconstruct=true data=%t/wrong' 2>&1 | FileCheck %s --check-prefix=RSHAPE
+// RUN: not compress-opt %s --compress-quantize-weights=algorithm=gptq 2>&1 | FileCheck %s --check-prefix=GPTQ-NODATA
+// RUN: not compress-opt %s '--pass-pipeline=builtin.module(func.func(compress-quantize-weights{algorithm=gptq data=%t}))' 2>&1 | FileCheck %s --check-prefix=GPTQ-FUNC
+// RUN: not compress-opt %s '--compress-quantize-weights=algorithm=gptq data=%t/wrong' 2>&1 | FileCheck %s --check-prefix=GPTQ-SHAPE
 
 // NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
 // NODATA-NM: error: compress-prune-nm: algorithm=sparsegpt needs calibration data
@@ -32,6 +35,9 @@
 // SCORE: error: compress-prune-filters: score=output-error needs the data of reconstruct=true data=DIR
 // RDAMP: error: compress-prune-neurons: option 'damp' must be positive, got -1
 // RSHAPE: error: compress-prune-neurons: no public function takes the samples
+// GPTQ-NODATA: error: compress-quantize-weights: algorithm=gptq needs calibration data: give data=DIR (a directory of .npy samples)
+// GPTQ-FUNC: error: compress-quantize-weights: algorithm=gptq runs the whole model: run the pass on builtin.module, not on func.func
+// GPTQ-SHAPE: error: compress-quantize-weights: no public function takes the samples
 // Two layers, so that neuron pruning has a chain to measure.
 func.func @dense(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
   %w = arith.constant dense<[[1.0, -2.0], [0.5, 4.0], [-3.0, 0.25], [2.0, 1.0]]> : tensor<4x2xf32>

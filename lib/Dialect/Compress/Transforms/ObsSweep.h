@@ -1,0 +1,42 @@
+//===- ObsSweep.h - the column sweep of SparseGPT and GPTQ ------*- C++ -*-===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Both SparseGPT (pruning) and GPTQ (quantization) walk a layer's weight
+// columns in order and move each weight w to a target t (0, or the nearest
+// grid point); the error (w - t) / U_ii, times row i of U (the upper
+// Cholesky factor of H^-1, H the input Gram matrix), is subtracted from the
+// columns not visited yet. Internal to the transforms library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPRESS_LIB_TRANSFORMS_OBSSWEEP_H
+#define COMPRESS_LIB_TRANSFORMS_OBSSWEEP_H
+
+#include "mlir/Support/LLVM.h"
+
+#include <Eigen/Core>
+
+#include <string>
+
+namespace mlir::compress {
+
+/// Prepares a group's weight rows `w` and Gram matrix `h` (H_ii == 0: the
+/// input was always zero; H_ii becomes 1 and column i of w zero), damps H by
+/// `damp` times its mean diagonal and returns the upper Cholesky factor of
+/// H^-1, or failure with the reason in `why`.
+FailureOr<Eigen::MatrixXd> prepareObs(Eigen::MatrixXd &w, Eigen::MatrixXd h,
+                                      double damp, std::string &why);
+
+/// The sweep: blocks of `blockSize` columns; `onBlock(begin, end)` runs at a
+/// block's start, `onColumn(i)` before column i is visited, and
+/// `target(r, i, value)` gives what w(r, i) (currently `value`) becomes.
+void sweepColumns(Eigen::MatrixXd &w, const Eigen::MatrixXd &u,
+                  int64_t blockSize,
+                  function_ref<void(int64_t, int64_t)> onBlock,
+                  function_ref<void(int64_t)> onColumn,
+                  function_ref<double(int64_t, int64_t, double)> target);
+
+} // namespace mlir::compress
+
+#endif // COMPRESS_LIB_TRANSFORMS_OBSSWEEP_H

@@ -1,0 +1,239 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""Driver of quantize-gptq.mlir: GPTQ weight quantization against NumPy.
+
+A two-layer MLP and a convolution are quantized by compress-opt
+--compress-quantize-weights algorithm=gptq (4 and 3 bits, per-channel and
+per-tensor, symmetric and not, with and without act-order); every stored
+integer must equal the one an independent NumPy GPTQ chooses from Gram
+matrices NumPy computes. Inputs are small integers and the first layers'
+weights multiples of 1/8, so that every activation a layer reads is exact in
+float32 in compress and in NumPy (one run of the float model:
+sequential=false). The quantized layers' output error on the data must also
+be below round-to-nearest's.
+
+Usage: quantize-gptq.mlir.py WORKDIR
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+work = sys.argv[1]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(11)
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok: " if ok else "FAIL: ") + what)
+    if not ok:
+        failures += 1
+
+
+def hexc(a):
+    return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
+
+
+def t(*shape):
+    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
+
+
+M, K, H, N, SAMPLES = 8, 32, 24, 12, 6
+mixing = rng.integers(-1, 2, (10, K))
+xs = [(rng.integers(-2, 3, (M, 10)) @ mixing).astype(np.float32)
+      for _ in range(SAMPLES)]
+w1 = (rng.integers(-16, 17, (K, H)) / 8).astype(np.float32)
+w2 = rng.standard_normal((H, N)).astype(np.float32)
+B, C, F, S = 2, 6, 8, 7
+xc = [rng.integers(-2, 3, (B, C, S, S)).astype(np.float32)
+      for _ in range(SAMPLES)]
+wc = rng.standard_normal((F, C, 3, 3)).astype(np.float32)
+O = S - 2
+
+MODEL = f"""
+func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
+  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
+  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : {t(M, H)}
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {t(M, H)}) -> {t(M, H)}
+  %h = linalg.matmul ins(%x, %w1 : {t(M, K)}, {t(K, H)}) outs(%f1 : {t(M, H)}) -> {t(M, H)}
+  %e2 = tensor.empty() : {t(M, N)}
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {t(M, N)}) -> {t(M, N)}
+  %y = linalg.matmul ins(%h, %w2 : {t(M, H)}, {t(H, N)}) outs(%f2 : {t(M, N)}) -> {t(M, N)}
+  return %y : {t(M, N)}
+}}
+"""
+CNN = f"""
+func.func @cnn(%x: {t(B, C, S, S)}) -> {t(B, F, O, O)} {{
+  %w = arith.constant {hexc(wc)} : {t(F, C, 3, 3)}
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : {t(B, F, O, O)}
+  %f = linalg.fill ins(%zero : f32) outs(%e : {t(B, F, O, O)}) -> {t(B, F, O, O)}
+  %y = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}}
+      ins(%x, %w : {t(B, C, S, S)}, {t(F, C, 3, 3)}) outs(%f : {t(B, F, O, O)}) -> {t(B, F, O, O)}
+  return %y : {t(B, F, O, O)}
+}}
+"""
+
+
+def write(name, text, samples):
+    path = os.path.join(work, name + ".mlir")
+    with open(path, "w") as f:
+        f.write(text)
+    data = os.path.join(work, name + "-data")
+    os.makedirs(data, exist_ok=True)
+    for i, x in enumerate(samples):
+        np.save(os.path.join(data, f"s{i}.npy"), x)
+    return path, data
+
+
+mlp_path, mlp_data = write("mlp", MODEL, xs)
+cnn_path, cnn_data = write("cnn", CNN, xc)
+
+
+def quantize(path, options):
+    """The stored integers of each quantized weight, in program order."""
+    out = subprocess.run(
+        ["compress-opt", path, "--compress-quantize-weights=" + options,
+         "--mlir-print-elementsattrs-with-hex-if-larger=-1"],
+        check=True, capture_output=True, text=True).stdout
+    found = []
+    for values, shape in re.findall(
+            r"arith\.constant dense<(\[[-0-9\[\], ]*\])> : "
+            r"tensor<([0-9x]+)xi(?:4|3|8)>", out):
+        dims = [int(d) for d in shape.split("x")]
+        found.append(np.array(eval(values), np.int64).reshape(dims))
+    return found
+
+
+def grid(w, bits, axis, symmetric):
+    """Per-channel (along `axis`) or per-tensor scales and zero points as
+    compress-quantize-weights computes them (ranges widened to hold 0)."""
+    reduce_axes = tuple(d for d in range(w.ndim) if d != axis) \
+        if axis is not None else None
+    lo = np.minimum(w.min(axis=reduce_axes, keepdims=True), 0).astype(
+        np.float64)
+    hi = np.maximum(w.max(axis=reduce_axes, keepdims=True), 0).astype(
+        np.float64)
+    if symmetric:
+        qmin, qmax = -(2 ** (bits - 1) - 1), 2 ** (bits - 1) - 1
+        scale = np.maximum(np.abs(lo), np.abs(hi)) / qmax
+        scale[scale == 0] = 1
+        zp = np.zeros_like(scale)
+    else:
+        qmin, qmax = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+        scale = (hi - lo) / (qmax - qmin)
+        scale[scale == 0] = 1
+        zp = np.clip(qmin - np.round(lo / scale), qmin, qmax)
+    return scale.astype(np.float32), zp.astype(np.int64), qmin, qmax
+
+
+def to_int(x, scale, zp, qmin, qmax):
+    q = np.round(np.float32(x) / scale)  # f32 division, half to even
+    return np.clip(q + zp, qmin, qmax).astype(np.int64)
+
+
+def gptq(w, h, rnd, act_order, damp=0.01, block=128):
+    """GPTQ on w [rows, cols] (h: [cols, cols]); rnd(value, row, col) gives
+    the grid value of one weight. Returns the final float grid values."""
+    cols = w.shape[1]
+    order = (np.argsort(-np.diag(h), kind="stable") if act_order
+             else np.arange(cols))
+    w = w[:, order].astype(np.float64).copy()
+    h = h[np.ix_(order, order)].copy()
+    dead = np.diag(h) == 0
+    h[dead, dead] = 1
+    h += damp * np.mean(np.diag(h)) * np.eye(cols)
+    u = np.linalg.cholesky(np.linalg.inv(h)).T
+    for b0 in range(0, cols, block):
+        b1 = min(cols, b0 + block)
+        errors = np.zeros((w.shape[0], b1 - b0))
+        for i in range(b0, b1):
+            q = np.array([rnd(w[r, i], r, order[i])
+                          for r in range(w.shape[0])])
+            err = (w[:, i] - q) / u[i, i]
+            w[:, i + 1:b1] -= np.outer(err, u[i, i + 1:b1])
+            w[:, i] = q
+            errors[:, i - b0] = err
+        w[:, b1:] -= errors @ u[b0:b1, b1:]
+    out = np.empty_like(w)
+    out[:, order] = w
+    return out
+
+
+def reference(w_rows, h, bits, per_channel, symmetric, act_order):
+    """The integers NumPy's GPTQ stores for weight `w_rows` [rows, cols]
+    (rows = output channels)."""
+    scale, zp, qmin, qmax = grid(w_rows, bits, 0 if per_channel else None,
+                                 symmetric)
+    scale, zp = scale.reshape(-1), zp.reshape(-1)
+
+    def rnd(value, row, col):
+        s = scale[row] if per_channel else scale[0]
+        z = zp[row] if per_channel else zp[0]
+        q = to_int(value, s, z, qmin, qmax)
+        return float(np.float32((q - z) * s))
+
+    values = gptq(w_rows, h, rnd, act_order)
+    s = scale[:, None] if per_channel else scale[0]
+    z = zp[:, None] if per_channel else zp[0]
+    return to_int(values, s, z, qmin, qmax)
+
+
+x1 = np.concatenate(xs).astype(np.float64)
+x2 = x1 @ w1.astype(np.float64)
+h1, h2 = x1.T @ x1, x2.T @ x2
+
+
+def patches(x):
+    cols = np.empty((B, O, O, C, 3, 3))
+    for kh in range(3):
+        for kw in range(3):
+            cols[:, :, :, :, kh, kw] = x[:, :, kh:kh + O, kw:kw + O
+                                         ].transpose(0, 2, 3, 1)
+    return cols.reshape(-1, C * 9)
+
+
+hc = sum(patches(x.astype(np.float64)).T @ patches(x.astype(np.float64))
+         for x in xc)
+
+for bits, granularity, symmetric, act_order in (
+        (4, "per-channel", True, True), (4, "per-tensor", True, False),
+        (3, "per-channel", False, True)):
+    options = (f"bits={bits} granularity={granularity} "
+               f"symmetric={str(symmetric).lower()} algorithm=gptq "
+               f"act-order={str(act_order).lower()} sequential=false")
+    per_channel = granularity == "per-channel"
+    what = f"{bits} bits, {granularity}, symmetric={symmetric}, " \
+           f"act-order={act_order}"
+    got = quantize(mlp_path, options + f" data={mlp_data}")
+    check(len(got) == 2, f"{what}: {len(got)} integer weights")
+    for i, (w, h) in enumerate(((w1, h1), (w2, h2))):
+        want = reference(w.T, h, bits, per_channel, symmetric, act_order).T
+        same = np.array_equal(got[i], want)
+        check(same, f"{what}: layer {i + 1} integers "
+              f"({int((got[i] != want).sum())} of {want.size} differ)")
+    got = quantize(cnn_path, options + f" data={cnn_data}")
+    want = reference(wc.reshape(F, -1), hc, bits, per_channel, symmetric,
+                     act_order).reshape(wc.shape)
+    check(len(got) == 1 and np.array_equal(got[0], want),
+          f"{what}: convolution integers")
+
+# GPTQ against rounding to nearest: each layer's output error on the data.
+rtn = quantize(mlp_path, "bits=3")
+gq = quantize(mlp_path, f"bits=3 algorithm=gptq data={mlp_data}")
+for i, (w, x) in enumerate(((w1, x1), (w2, x2))):
+    s, z, _, _ = grid(w.T, 3, 0, True)
+    deq = lambda q: (q.T - z) * s  # rows = output channels
+    e_rtn = np.linalg.norm(x @ (deq(rtn[i]).T - w)) / np.linalg.norm(x @ w)
+    e_gq = np.linalg.norm(x @ (deq(gq[i]).T - w)) / np.linalg.norm(x @ w)
+    check(e_gq < 0.8 * e_rtn, f"3-bit layer {i + 1} output error: gptq "
+          f"{e_gq:.4f}, round to nearest {e_rtn:.4f}")
+
+print("failures:", failures)
+sys.exit(1 if failures else 0)
