@@ -379,8 +379,12 @@ def markdown(report):
         f"and onnxruntime. Latency is the median time of one call "
         f"(compress-run: the JIT-compiled function; onnxruntime: "
         f"`session.run`).",
-        "- Weight bytes: the conv/matmul weights as stored (int8: one byte "
-        "each; biases and scales not counted).",
+        "- Weight bytes: the conv/matmul weights as `--compress-report` "
+        "counts them (int8: one byte each, 4-bit: half a byte, although the "
+        "compiled code still stores 4-bit weights one per byte; biases and "
+        "scales not counted).",
+        "- Chart of accuracy against weight bytes: `fashion-mnist.png` "
+        "(`chart.py`).",
         "",
     ]
     ratio_header = " vs ORT fp32" if ort_fp32 else ""

@@ -45,3 +45,6 @@ if [[ " $* " == *" --quick "* ]]; then RESULTS="$WORK/quick"; fi
 mkdir -p "$RESULTS"
 "$PYTHON" "$HERE/evaluate.py" "$WORK" --bin "$BUILD/bin" \
   --out "$RESULTS/fashion-mnist.md" --json "$RESULTS/fashion-mnist.json" "$@"
+# The accuracy/bytes chart next to the table (Debian's matplotlib).
+/usr/bin/python3 "$HERE/chart.py" "$RESULTS/fashion-mnist.json" \
+  "$RESULTS/fashion-mnist.png"

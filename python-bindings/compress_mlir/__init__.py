@@ -170,6 +170,7 @@ def quantize(module: Module,
              granularity: str = "per-channel",
              symmetric: bool = False,
              percentile: float = 99.99,
+             weight_algorithm: str = "rtn",
              entry: Optional[str] = None,
              progress: Any = None) -> Module:
     """Post-training quantization, in memory; returns a new module.
@@ -181,7 +182,9 @@ def quantize(module: Module,
     ranges seen give the activations' scales and zero points; the weights
     are quantized to `weight_bits`, and integer kernels replace the float
     layers. The result is still tensor-level IR: `compile` it, or print it.
-    Ctrl-C stops the calibration between samples.
+    Ctrl-C stops the calibration between samples. `weight_algorithm="gptq"`
+    rounds the weights with GPTQ on the same samples (written to a
+    temporary directory of .npy files for it).
     """
     _choice("method", method, _CALIBRATION_METHODS)
     _choice("activation_type", activation_type, _ACTIVATION_TYPES)
@@ -195,17 +198,36 @@ def quantize(module: Module,
             cached.extend(module._argument_names(entry or ""))
         return cached
 
+    _choice("weight_algorithm", weight_algorithm, ("rtn", "gptq"))
     samples = [_sample_arrays(item, i, names)
                for i, item in enumerate(calibration_data)]
-    fold = ",".join([
-        _pass("compress-fold-calibration",
-              {"activation_type": activation_type, "symmetric": symmetric}),
-        _pass("compress-quantize-weights",
-              {"bits": weight_bits, "granularity": granularity}),
-        "compress-fuse-qdq",
-    ])
-    return _native._quantize(module, samples, method, float(percentile),
-                             entry or "", fold, _progress_callback(progress))
+    weights = {"bits": weight_bits, "granularity": granularity,
+               "algorithm": weight_algorithm}
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="compress-quantize-") as data:
+        if weight_algorithm == "gptq":
+            _save_samples(samples, data)
+            weights.update(data=data, entry=entry or "")
+        fold = ",".join([
+            _pass("compress-fold-calibration",
+                  {"activation_type": activation_type,
+                   "symmetric": symmetric}),
+            _pass("compress-quantize-weights", weights),
+            "compress-fuse-qdq",
+        ])
+        return _native._quantize(module, samples, method, float(percentile),
+                                 entry or "", fold,
+                                 _progress_callback(progress))
+
+
+def _save_samples(samples: list, directory: str) -> None:
+    """Samples (lists of arrays, one per argument) as the .npy files the
+    passes' `data` option reads: sample i's argument k in sNNNNNNN.argK.npy,
+    as float32."""
+    for i, arrays in enumerate(samples):
+        for k, array in enumerate(arrays):
+            np.save(os.path.join(directory, f"s{i:07d}.arg{k}.npy"),
+                    np.ascontiguousarray(array, dtype=np.float32))
 
 
 _PRUNE_PASSES = {
@@ -248,16 +270,13 @@ def prune(module: Module, method: str, *,
             cached.extend(module._argument_names(options.get("entry", "")))
         return cached
 
+    samples = [_sample_arrays(item, i, names)
+               for i, item in enumerate(calibration_data)]
+    if not samples:
+        raise ValueError("calibration_data holds no samples")
     import tempfile
     with tempfile.TemporaryDirectory(prefix="compress-prune-") as data:
-        count = 0
-        for i, item in enumerate(calibration_data):
-            for k, array in enumerate(_sample_arrays(item, i, names)):
-                np.save(os.path.join(data, f"s{i:07d}.arg{k}.npy"),
-                        np.ascontiguousarray(array, dtype=np.float32))
-            count += 1
-        if count == 0:
-            raise ValueError("calibration_data holds no samples")
+        _save_samples(samples, data)
         pruned.run_pipeline(
             _pass(_PRUNE_PASSES[method], dict(options, data=data)))
     return pruned

@@ -74,4 +74,18 @@ except cm.CompileError as e:
     print("wrong shape refused")
 else:
     raise AssertionError("a sample of the wrong shape was accepted")
+
+
+# quantize(weight_algorithm="gptq"): the same samples drive calibration and
+# GPTQ; the result equals the passes' with the samples in a directory
+# (compress-ptq's, before its convert-compress-to-linalg).
+gptq = cm.quantize(model, samples, weight_bits=4, weight_algorithm="gptq")
+ptq = model.clone().run_pipeline(
+    f"compress-insert-observers,compress-calibrate{{data={data}}},"
+    "compress-fold-calibration,"
+    f"compress-quantize-weights{{bits=4 algorithm=gptq data={data}}},"
+    "compress-fuse-qdq")
+assert str(gptq) == str(ptq)
+assert str(gptq) != str(cm.quantize(model, samples, weight_bits=4))
+print("gptq ok")
 print("ok")
