@@ -74,10 +74,12 @@ parseShape(llvm::StringRef text) {
   return shape;
 }
 
-/// Converts `count` elements of `dtype` at `bytes` to float32.
+/// Converts `count` elements of `dtype` at `bytes` to float32 (and float64
+/// ones, exactly, to `doubles` too).
 static llvm::Error convertElements(llvm::StringRef dtype, const char *bytes,
                                    int64_t count, std::vector<float> &out,
-                                   std::vector<int64_t> &integers) {
+                                   std::vector<int64_t> &integers,
+                                   std::vector<double> &doubles) {
   if (dtype.size() < 3)
     return npyError("unsupported dtype '" + dtype + "'");
   char order = dtype[0], kind = dtype[1];
@@ -89,6 +91,8 @@ static llvm::Error convertElements(llvm::StringRef dtype, const char *bytes,
   out.resize(count);
   if (kind != 'f')
     integers.resize(count);
+  if (kind == 'f' && size == 8)
+    doubles.resize(count);
   for (int64_t i = 0; i < count; ++i) {
     const char *p = bytes + i * size;
     float value;
@@ -97,6 +101,7 @@ static llvm::Error convertElements(llvm::StringRef dtype, const char *bytes,
     } else if (kind == 'f' && size == 8) {
       double d;
       std::memcpy(&d, p, 8);
+      doubles[i] = d;
       value = float(d);
     } else if (kind == 'f' && size == 2) {
       uint16_t h = llvm::support::endian::read16le(p);
@@ -177,8 +182,9 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef contents) {
     return npyError("truncated .npy data: expected " +
                     llvm::Twine(count * elementSize) + " bytes, found " +
                     llvm::Twine(data.size()));
-  if (llvm::Error error = convertElements(array.dtype, data.data(), count,
-                                          array.data, array.integers))
+  if (llvm::Error error =
+          convertElements(array.dtype, data.data(), count, array.data,
+                          array.integers, array.float64))
     return std::move(error);
   return array;
 }

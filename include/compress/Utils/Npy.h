@@ -5,7 +5,8 @@
 // Sample data for calibration and for running compiled models comes as .npy
 // files. This reader handles the arrays numpy.save writes for numeric data:
 // format versions 1-3, C order, little-endian (or byte-sized) float16/32/64,
-// signed and unsigned integers and bool, converted to float32.
+// signed and unsigned integers and bool, converted to float32 (float64 data
+// is also kept exactly).
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +32,8 @@ struct NpyArray {
   /// For integer and bool dtypes, the elements exactly (uint64 values above
   /// INT64_MAX wrap); empty for floating-point dtypes.
   std::vector<int64_t> integers;
+  /// For float64 data, the elements exactly; empty otherwise.
+  std::vector<double> float64;
 
   bool isInteger() const { return !dtype.empty() && dtype[1] != 'f'; }
 

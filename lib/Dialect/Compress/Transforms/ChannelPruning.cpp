@@ -1127,8 +1127,8 @@ measureConsumers(ArrayRef<linalg::LinalgOp> producers,
   if (measured.empty())
     return grams;
   auto module = producers.front()->getParentOfType<ModuleOp>();
-  LayerDataSource source{options.refit.data, options.refit.entry,
-                         options.passName.str()};
+  LayerDataSource source{options.refit.data, options.refit.stats,
+                         options.refit.entry, options.passName.str()};
   FailureOr<std::vector<LayerInputGram>> collected =
       collectLayerStatistics(module, measured, source);
   if (failed(collected))
@@ -1209,10 +1209,10 @@ FailureOr<ChannelPruningOptions> mlir::compress::makeChannelPruningOptions(
     return emitError(loc) << passName
                           << ": score=output-error needs the data of "
                              "reconstruct=true data=DIR";
-  if (refit.reconstruct && refit.data.empty())
-    return emitError(loc) << passName
-                          << ": reconstruct=true needs calibration data: "
-                             "give data=DIR (a directory of .npy samples)";
+  if (refit.reconstruct &&
+      failed(verifyDataSource(loc, passName, "reconstruct=true", refit.data,
+                              refit.stats)))
+    return failure();
   if (!(refit.damp > 0.0) || !std::isfinite(refit.damp))
     return emitError(loc) << passName
                           << ": option 'damp' must be positive, got "

@@ -6,7 +6,14 @@
 #include "compress/Dialect/Compress/Transforms/LayerStatistics.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 
+#include "compress/Utils/Npy.h"
+
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <mutex>
 
@@ -33,6 +40,9 @@ collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     std::lock_guard<std::mutex> lock(collectorMutex);
     collector = installedCollector();
   }
+  if (!source.stats.empty())
+    return readLayerStatistics(source.stats, layers, source.tool,
+                               module.getLoc());
   if (!collector)
     return emitError(module.getLoc())
            << source.tool
@@ -52,7 +62,7 @@ LogicalResult updateWithLayerStatistics(
                                std::vector<float> &)>
         update) {
   std::vector<std::vector<float>> updated(values.begin(), values.end());
-  if (!sequential) {
+  if (!sequential || !source.stats.empty()) {
     FailureOr<std::vector<LayerInputGram>> grams =
         collectLayerStatistics(module, layers, source);
     if (failed(grams))
@@ -81,6 +91,166 @@ LogicalResult updateWithLayerStatistics(
   for (auto [value, copy] : llvm::zip(values, updated))
     value = std::move(copy);
   return success();
+}
+
+LogicalResult verifyDataSource(Location loc, StringRef tool, StringRef what,
+                               StringRef data, StringRef stats) {
+  if (data.empty() && stats.empty())
+    return emitError(loc) << tool << ": " << what
+                          << " needs calibration data: give data=DIR (a "
+                             "directory of .npy samples) or stats=DIR "
+                             "(written by compress-collect-layer-stats)";
+  if (!data.empty() && !stats.empty())
+    return emitError(loc) << tool << ": give data=DIR or stats=DIR, not both";
+  return success();
+}
+
+std::string getStatisticsLayerName(linalg::LinalgOp op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  unsigned index = 0;
+  if (module)
+    for (const WeightedLayer &layer : collectWeightedLayers(module)) {
+      if (layer.op == op)
+        break;
+      ++index;
+    }
+  return getLayerName(op, index);
+}
+
+namespace {
+
+constexpr llvm::StringLiteral kStatsFormat = "compress-layer-stats";
+
+LogicalResult writeFile(StringRef path, StringRef contents, StringRef tool,
+                        Location loc) {
+  llvm::Error error = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << contents;
+    return llvm::Error::success();
+  });
+  if (error)
+    return emitError(loc) << tool << ": cannot write '" << path
+                          << "': " << llvm::toString(std::move(error));
+  return success();
+}
+
+std::string float64Npy(ArrayRef<int64_t> shape, ArrayRef<double> values) {
+  return writeNpy("<f8", shape,
+                  ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                                 values.size() * sizeof(double)));
+}
+
+} // namespace
+
+LogicalResult writeLayerStatistics(StringRef dir,
+                                   ArrayRef<MeasuredLayer> layers,
+                                   ArrayRef<LayerInputGram> grams,
+                                   StringRef tool, Location loc) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return emitError(loc) << tool << ": cannot create '" << dir
+                          << "': " << ec.message();
+  llvm::json::Array entries;
+  for (auto [i, layer, gram] : llvm::enumerate(layers, grams)) {
+    std::string stem = llvm::formatv("{0:D3}", i).str();
+    SmallString<256> gramPath(dir), sumsPath(dir);
+    llvm::sys::path::append(gramPath, stem + ".gram.npy");
+    llvm::sys::path::append(sumsPath, stem + ".sums.npy");
+    if (failed(writeFile(
+            gramPath,
+            float64Npy({gram.groups, gram.cols, gram.cols}, gram.values), tool,
+            loc)) ||
+        failed(writeFile(sumsPath,
+                         float64Npy({gram.groups, gram.cols}, gram.sums), tool,
+                         loc)))
+      return failure();
+    entries.push_back(llvm::json::Object{
+        {"name", getStatisticsLayerName(layer.op)},
+        {"groups", gram.groups},
+        {"cols", gram.cols},
+        {"count", gram.count},
+        {"gram", stem + ".gram.npy"},
+        {"sums", stem + ".sums.npy"},
+    });
+  }
+  llvm::json::Object index{
+      {"format", kStatsFormat}, {"version", 1}, {"layers", std::move(entries)}};
+  SmallString<256> indexPath(dir);
+  llvm::sys::path::append(indexPath, "index.json");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(index))) << "\n";
+  // The index last: a directory with an index is complete.
+  return writeFile(indexPath, text, tool, loc);
+}
+
+FailureOr<std::vector<LayerInputGram>>
+readLayerStatistics(StringRef dir, ArrayRef<MeasuredLayer> layers,
+                    StringRef tool, Location loc) {
+  SmallString<256> indexPath(dir);
+  llvm::sys::path::append(indexPath, "index.json");
+  auto buffer = llvm::MemoryBuffer::getFile(indexPath);
+  if (!buffer)
+    return emitError(loc) << tool << ": cannot read '" << indexPath
+                          << "': " << buffer.getError().message()
+                          << " (write it with compress-collect-layer-stats)";
+  llvm::Expected<llvm::json::Value> parsed =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed)
+    return emitError(loc) << tool << ": '" << indexPath
+                          << "' is not valid JSON: "
+                          << llvm::toString(parsed.takeError());
+  const llvm::json::Object *index = parsed->getAsObject();
+  const llvm::json::Array *entries =
+      index ? index->getArray("layers") : nullptr;
+  if (!index || index->getString("format") != kStatsFormat || !entries)
+    return emitError(loc) << tool << ": '" << indexPath
+                          << "' is not a compress layer statistics index";
+
+  std::vector<LayerInputGram> grams;
+  for (const MeasuredLayer &layer : layers) {
+    std::string name = getStatisticsLayerName(layer.op);
+    const llvm::json::Object *entry = nullptr;
+    for (const llvm::json::Value &value : *entries)
+      if (const llvm::json::Object *object = value.getAsObject();
+          object && object->getString("name") == name)
+        entry = object;
+    if (!entry)
+      return emitError(loc) << tool << ": '" << indexPath
+                            << "' has no statistics for layer '" << name << "'";
+    LayerInputGram gram;
+    gram.groups = layer.geometry.groups();
+    gram.cols = layer.geometry.cols();
+    if (entry->getInteger("groups") != gram.groups ||
+        entry->getInteger("cols") != gram.cols)
+      return emitError(loc)
+             << tool << ": the statistics of layer '" << name << "' in '"
+             << indexPath << "' are for "
+             << entry->getInteger("groups").value_or(0) << " group(s) of "
+             << entry->getInteger("cols").value_or(0)
+             << " inputs; the layer has " << gram.groups << " of " << gram.cols;
+    gram.count = entry->getInteger("count").value_or(0);
+    auto load = [&](StringRef key, ArrayRef<int64_t> shape,
+                    std::vector<double> &out) -> LogicalResult {
+      std::optional<StringRef> file = entry->getString(key);
+      SmallString<256> path(dir);
+      llvm::sys::path::append(path, file ? *file : StringRef());
+      llvm::Expected<NpyArray> array = readNpyFile(path);
+      if (!array)
+        return emitError(loc)
+               << tool << ": " << llvm::toString(array.takeError());
+      if (array->dtype != "<f8" || ArrayRef<int64_t>(array->shape) != shape)
+        return emitError(loc) << tool << ": '" << path
+                              << "' is not a float64 array of the layer's "
+                                 "shape";
+      out = std::move(array->float64);
+      return success();
+    };
+    if (failed(
+            load("gram", {gram.groups, gram.cols, gram.cols}, gram.values)) ||
+        failed(load("sums", {gram.groups, gram.cols}, gram.sums)))
+      return failure();
+    grams.push_back(std::move(gram));
+  }
+  return grams;
 }
 
 } // namespace mlir::compress

@@ -28,7 +28,7 @@ struct PruneFiltersPass
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
         getOperation(), "compress-prune-filters", "filters", ratio, norm, score,
         roundTo, scope, minKeep, isFilterConvolution,
-        ChannelRefitOptions{reconstruct, data, entry, damp});
+        ChannelRefitOptions{reconstruct, data, stats, entry, damp});
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

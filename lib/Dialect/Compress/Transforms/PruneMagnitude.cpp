@@ -57,7 +57,7 @@ LogicalResult PruneMagnitudePass::verifyOptions() {
                                "by magnitude alone; it does not combine with "
                                "algorithm=sparsegpt";
     if (failed(verifySparseGptOptions(loc, "compress-prune-magnitude", data,
-                                      damp, blockSize)))
+                                      stats, damp, blockSize)))
       return failure();
   }
   return verifySkipList(loc, "compress-prune-magnitude", skip);
@@ -109,7 +109,7 @@ PruneMagnitudePass::pruneWithData(std::vector<PrunedLayer> &layers) {
   options.damp = damp;
   options.blockSize = blockSize;
   options.sequential = sequential;
-  LayerDataSource source{data, entry, "compress-prune-magnitude"};
+  LayerDataSource source{data, stats, entry, "compress-prune-magnitude"};
   if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
     return failure();
   for (auto [i, request] : llvm::enumerate(requests))

@@ -63,8 +63,9 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
       return signalPassFailure();
 
     bool withData = algorithm == PruneAlgorithm::SparseGPT;
-    if (withData && failed(verifySparseGptOptions(loc, "compress-prune-nm",
-                                                  data, damp, blockSize)))
+    if (withData &&
+        failed(verifySparseGptOptions(loc, "compress-prune-nm", data, stats,
+                                      damp, blockSize)))
       return signalPassFailure();
 
     SmallVector<WeightedLayer> layers = collectWeightedLayers(getOperation());
@@ -112,7 +113,7 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
       options.damp = damp;
       options.blockSize = blockSize;
       options.sequential = sequential;
-      LayerDataSource source{data, entry, "compress-prune-nm"};
+      LayerDataSource source{data, stats, entry, "compress-prune-nm"};
       if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
         return signalPassFailure();
     }

@@ -28,7 +28,7 @@ struct PruneNeuronsPass
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
         getOperation(), "compress-prune-neurons", "neurons", ratio, norm, score,
         roundTo, scope, minKeep, isMatmulLayer,
-        ChannelRefitOptions{reconstruct, data, entry, damp});
+        ChannelRefitOptions{reconstruct, data, stats, entry, damp});
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

@@ -191,7 +191,7 @@ LogicalResult QuantizeWeightsPass::runGptq(
              << "compress-quantize-weights: GPTQ failed on this layer: " << why;
     return success();
   };
-  LayerDataSource source{data, entry, "compress-quantize-weights"};
+  LayerDataSource source{data, stats, entry, "compress-quantize-weights"};
   if (failed(updateWithLayerStatistics(cast<ModuleOp>(getOperation()), measured,
                                        values, source, sequential,
                                        quantizeLayer)))
@@ -212,12 +212,9 @@ void QuantizeWeightsPass::runOnOperation() {
   }
   bool gptq = algorithm == WeightQuantAlgorithm::GPTQ;
   if (gptq) {
-    if (data.empty()) {
-      emitError(loc) << "compress-quantize-weights: algorithm=gptq needs "
-                        "calibration data: give data=DIR (a directory of "
-                        ".npy samples)";
+    if (failed(verifyDataSource(loc, "compress-quantize-weights",
+                                "algorithm=gptq", data, stats)))
       return signalPassFailure();
-    }
     if (!(damp > 0.0) || !std::isfinite(double(damp))) {
       emitError(loc) << "compress-quantize-weights: option 'damp' must be "
                         "positive, got "

@@ -200,12 +200,11 @@ sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
 }
 
 LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
-                                     llvm::StringRef data, double damp,
+                                     llvm::StringRef data,
+                                     llvm::StringRef stats, double damp,
                                      unsigned blockSize) {
-  if (data.empty())
-    return emitError(loc) << tool
-                          << ": algorithm=sparsegpt needs calibration data: "
-                             "give data=DIR (a directory of .npy samples)";
+  if (failed(verifyDataSource(loc, tool, "algorithm=sparsegpt", data, stats)))
+    return failure();
   if (!(damp > 0.0) || !std::isfinite(damp))
     return emitError(loc) << tool << ": option 'damp' must be positive, got "
                           << damp;

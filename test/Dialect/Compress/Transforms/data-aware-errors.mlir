@@ -3,7 +3,8 @@
 // in test/Integration/CPU/prune-sparsegpt.mlir.
 //
 // REQUIRES: numpy
-// RUN: rm -rf %t && mkdir -p %t/wrong %t/empty
+// RUN: rm -rf %t && mkdir -p %t/wrong %t/empty %t/bad
+// RUN: echo '{"layers": []}' > %t/bad/index.json
 // RUN: %python -c "import numpy as np; np.save('%t/wrong/x.npy', np.zeros((3, 3), np.float32))"
 // RUN: not compress-opt %s --compress-prune-magnitude=algorithm=sparsegpt 2>&1 | FileCheck %s --check-prefix=NODATA
 // RUN: not compress-opt %s --compress-prune-nm=algorithm=sparsegpt 2>&1 | FileCheck %s --check-prefix=NODATA-NM
@@ -21,6 +22,10 @@
 // RUN: not compress-opt %s --compress-quantize-weights=algorithm=gptq 2>&1 | FileCheck %s --check-prefix=GPTQ-NODATA
 // RUN: not compress-opt %s '--pass-pipeline=builtin.module(func.func(compress-quantize-weights{algorithm=gptq data=%t}))' 2>&1 | FileCheck %s --check-prefix=GPTQ-FUNC
 // RUN: not compress-opt %s '--compress-quantize-weights=algorithm=gptq data=%t/wrong' 2>&1 | FileCheck %s --check-prefix=GPTQ-SHAPE
+// RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t stats=%t' 2>&1 | FileCheck %s --check-prefix=BOTH
+// RUN: not compress-opt %s '--compress-prune-nm=algorithm=sparsegpt stats=%t/missing' 2>&1 | FileCheck %s --check-prefix=NOSTATS
+// RUN: not compress-opt %s '--compress-quantize-weights=algorithm=gptq stats=%t/bad' 2>&1 | FileCheck %s --check-prefix=BADSTATS
+// RUN: not compress-opt %s --compress-collect-layer-stats=out=%t/out 2>&1 | FileCheck %s --check-prefix=COLLECT
 
 // NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
 // NODATA-NM: error: compress-prune-nm: algorithm=sparsegpt needs calibration data
@@ -38,6 +43,10 @@
 // GPTQ-NODATA: error: compress-quantize-weights: algorithm=gptq needs calibration data: give data=DIR (a directory of .npy samples)
 // GPTQ-FUNC: error: compress-quantize-weights: algorithm=gptq runs the whole model: run the pass on builtin.module, not on func.func
 // GPTQ-SHAPE: error: compress-quantize-weights: no public function takes the samples
+// BOTH: error: compress-prune-magnitude: give data=DIR or stats=DIR, not both
+// NOSTATS: error: compress-prune-nm: cannot read '{{.*}}missing{{.*}}index.json': {{.*}} (write it with compress-collect-layer-stats)
+// BADSTATS: error: compress-quantize-weights: '{{.*}}index.json' is not a compress layer statistics index
+// COLLECT: error: compress-collect-layer-stats: options 'data' (a directory of .npy samples) and 'out' (the directory to write) are required
 // Two layers, so that neuron pruning has a chain to measure.
 func.func @dense(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
   %w = arith.constant dense<[[1.0, -2.0], [0.5, 4.0], [-3.0, 0.25], [2.0, 1.0]]> : tensor<4x2xf32>

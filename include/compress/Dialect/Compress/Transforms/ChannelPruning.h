@@ -24,6 +24,7 @@ namespace mlir::compress {
 struct ChannelRefitOptions {
   bool reconstruct = false;
   std::string data;
+  std::string stats;
   std::string entry;
   double damp = 0.01;
 };

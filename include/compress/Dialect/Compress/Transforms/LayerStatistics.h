@@ -47,6 +47,9 @@ struct LayerInputGram {
 struct LayerDataSource {
   /// A directory of .npy samples, read as compress-calibrate reads them.
   std::string data;
+  /// Instead of `data`: a directory compress-collect-layer-stats wrote
+  /// (statistics of one run of the model, possibly merged from shards).
+  std::string stats;
   /// The function the samples are for (empty: the one they fit).
   std::string entry;
   /// The pass asking, for diagnostics ("compress-prune-magnitude").
@@ -69,16 +72,18 @@ using LayerStatisticsCollector =
 void setLayerStatisticsCollector(LayerStatisticsCollector collector);
 
 /// Runs `module` on the samples of `source` and returns each layer's input
-/// Gram matrices, in the order of `layers`. Errors (at the module's location)
-/// when no collector is installed or the data cannot be run. The module is
-/// not changed.
+/// Gram matrices, in the order of `layers` (or reads them from
+/// `source.stats`). Errors (at the module's location) when no collector is
+/// installed, the data cannot be run or the statistics do not fit the
+/// layers. The module is not changed.
 FailureOr<std::vector<LayerInputGram>>
 collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
                        const LayerDataSource &source);
 
 /// Changes the weight values of `layers` (`values[i]` holds layer i's, as
 /// floats) from their input statistics: `update(i, gram, v)` changes v, a
-/// copy of values[i]. With `sequential`, layers are measured one at a time in
+/// copy of values[i]. With `sequential` (ignored when the statistics come from
+/// `source.stats`), layers are measured one at a time in
 /// order, each on the model with the earlier layers' constants holding their
 /// updated values (restored afterwards); otherwise all in one run of the
 /// module as it is. On success `values` holds the updated copies; on failure
@@ -90,6 +95,30 @@ LogicalResult updateWithLayerStatistics(
     function_ref<LogicalResult(size_t, const LayerInputGram &,
                                std::vector<float> &)>
         update);
+
+/// Checks that exactly one of `data` and `stats` is given to a data-aware
+/// option (`what`, e.g. "algorithm=sparsegpt"); errors at `loc` start with
+/// `tool`.
+LogicalResult verifyDataSource(Location loc, StringRef tool, StringRef what,
+                               StringRef data, StringRef stats);
+
+/// The name layer statistics files use for `op`: getLayerName with its
+/// index among the weighted layers of its module.
+std::string getStatisticsLayerName(linalg::LinalgOp op);
+
+/// Writes `grams` of `layers` into directory `dir` (created if needed):
+/// `index.json` and, per layer, `NNN.gram.npy` (float64 [groups, cols,
+/// cols]) and `NNN.sums.npy` (float64 [groups, cols]). Each file is written
+/// to a temporary file and renamed. `tool` starts diagnostics.
+LogicalResult writeLayerStatistics(StringRef dir,
+                                   ArrayRef<MeasuredLayer> layers,
+                                   ArrayRef<LayerInputGram> grams,
+                                   StringRef tool, Location loc);
+
+/// Reads the statistics of `layers` (matched by name) from `dir`.
+FailureOr<std::vector<LayerInputGram>>
+readLayerStatistics(StringRef dir, ArrayRef<MeasuredLayer> layers,
+                    StringRef tool, Location loc);
 
 } // namespace mlir::compress
 

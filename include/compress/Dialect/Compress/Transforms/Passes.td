@@ -100,6 +100,10 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
            [{::mlir::compress::weightQuantAlgorithmValues()}]>,
     Option<"data", "data", "std::string", /*default=*/"",
            "algorithm=gptq: a directory of .npy calibration samples">,
+    Option<"stats", "stats", "std::string", /*default=*/"",
+           "algorithm=gptq, instead of `data`: a directory written by "
+           "compress-collect-layer-stats (one run's statistics: sequential "
+           "is off)">,
     Option<"entry", "entry", "std::string", /*default=*/"",
            "algorithm=gptq: the function the samples are for (default: the "
            "one public function they fit)">,
@@ -142,6 +146,10 @@ defvar sparseGptOptions = [
   Option<"data", "data", "std::string", /*default=*/"",
          "algorithm=sparsegpt: a directory of .npy calibration samples, read "
          "as compress-calibrate reads them">,
+  Option<"stats", "stats", "std::string", /*default=*/"",
+         "algorithm=sparsegpt, instead of `data`: a directory written by "
+         "compress-collect-layer-stats (one run's statistics: sequential is "
+         "off)">,
   Option<"entry", "entry", "std::string", /*default=*/"",
          "algorithm=sparsegpt: the function the samples are for (default: "
          "the one public function they fit)">,
@@ -163,6 +171,9 @@ defvar reconstructOptions = [
          "its output on `data` stays close to the unpruned one">,
   Option<"data", "data", "std::string", /*default=*/"",
          "reconstruct=true: a directory of .npy calibration samples">,
+  Option<"stats", "stats", "std::string", /*default=*/"",
+         "reconstruct=true, instead of `data`: a directory written by "
+         "compress-collect-layer-stats">,
   Option<"entry", "entry", "std::string", /*default=*/"",
          "reconstruct=true: the function the samples are for (default: the "
          "one public function they fit)">,
@@ -170,6 +181,40 @@ defvar reconstructOptions = [
          "reconstruct=true: added to the kept inputs' Gram matrix diagonal, "
          "as a fraction of its mean (> 0)">,
 ];
+
+def CompressCollectLayerStats
+    : Pass<"compress-collect-layer-stats", "ModuleOp"> {
+  let summary = "Measure every layer's input statistics on calibration data "
+                "and write them to a directory.";
+  let description = [{
+    JIT-runs the module on the samples of `data` (as compress-calibrate
+    does) and writes, for every layer the data-aware passes handle, the Gram
+    matrix X^T X of its input vectors and their column sums, in float64, to
+    the directory `out`: `index.json` (format `compress-layer-stats`, each
+    layer's name, groups, inputs and the number of input vectors summed)
+    and `NNN.gram.npy` / `NNN.sums.npy`. The module is not changed.
+
+    The statistics are sums, so shards of a large calibration set can be
+    measured in separate processes or machines and merged by adding the
+    arrays and counts (`scripts/merge-layer-stats.py`); the data-aware
+    passes read the result with `stats=DIR` instead of `data=DIR`. They
+    describe one run of the unmodified model, so passes reading them measure
+    every layer on it (no sequential measurement).
+  }];
+  let dependentDialects = dataAwareDialects;
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"",
+           "A directory of .npy calibration samples (required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "The function the samples are for (default: the one public "
+           "function they fit)">,
+    Option<"out", "out", "std::string", /*default=*/"",
+           "The directory to write (required; created if missing)">,
+  ];
+  let statistics = [
+    Statistic<"numLayers", "num-layers", "Number of layers measured">,
+  ];
+}
 
 def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
   let summary = "Zero the weights of smallest magnitude (unstructured).";

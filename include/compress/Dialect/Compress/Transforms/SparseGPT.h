@@ -73,7 +73,8 @@ struct SparseGptLayer {
 /// Checks the sparsegpt options of a pruning pass; errors at `loc` start
 /// with `tool`.
 LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
-                                     llvm::StringRef data, double damp,
+                                     llvm::StringRef data,
+                                     llvm::StringRef stats, double damp,
                                      unsigned blockSize);
 
 /// Measures the inputs of `layers` on the samples of `source` and prunes
