@@ -82,6 +82,9 @@ VARIANTS = [
     ("int8 PTQ, 4-bit weights rounded to nearest (minmax)", [], "minmax",
      False),
     ("int8 PTQ, 4-bit weights by GPTQ (minmax)", [], "minmax", False),
+    # compress-auto's choice: per-layer widths by GPTQ within max-error.
+    ("int8 PTQ, per-layer weight widths by GPTQ, max-error 0.005 (minmax)",
+     [], "minmax", False),
 ]
 
 # compress-quantize-weights options of the variants that do not use the
@@ -90,6 +93,8 @@ WEIGHT_OPTIONS = {
     "int8 PTQ, 4-bit weights rounded to nearest (minmax)": "bits=4",
     "int8 PTQ, 4-bit weights by GPTQ (minmax)":
         "bits=4 algorithm=gptq data={calib}",
+    "int8 PTQ, per-layer weight widths by GPTQ, max-error 0.005 (minmax)":
+        "algorithm=gptq max-error=0.005 data={calib}",
 }
 
 

@@ -34,7 +34,9 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   weights.bits = options.weightBits;
   weights.granularity = options.granularity;
   weights.algorithm = options.weightAlgorithm;
-  if (options.weightAlgorithm == WeightQuantAlgorithm::GPTQ) {
+  weights.maxError = options.weightMaxError;
+  if (options.weightAlgorithm == WeightQuantAlgorithm::GPTQ ||
+      options.weightMaxError > 0.0) {
     weights.data = options.data;
     weights.entry = options.entry;
   }
@@ -49,6 +51,17 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
     buildLowerToCPUPipeline(pm, LowerToCPUOptions());
 }
 
+void mlir::compress::buildAutoPipeline(OpPassManager &pm,
+                                       const AutoOptions &options) {
+  PTQOptions ptq;
+  ptq.data = options.data;
+  ptq.entry = options.entry;
+  ptq.weightAlgorithm = WeightQuantAlgorithm::GPTQ;
+  ptq.weightMaxError = options.maxError;
+  ptq.lower = options.lower;
+  buildPTQPipeline(pm, ptq);
+}
+
 void mlir::compress::registerPTQPipeline() {
   PassPipelineRegistration<PTQOptions>(
       "compress-ptq",
@@ -57,4 +70,10 @@ void mlir::compress::registerPTQPipeline() {
       "compress-quantize-weights, compress-fuse-qdq, "
       "convert-compress-to-linalg and (lower=true) compress-lower-to-cpu.",
       buildPTQPipeline);
+  PassPipelineRegistration<AutoOptions>(
+      "compress-auto",
+      "Post-training quantization with per-layer weight widths: "
+      "compress-ptq with GPTQ weights, each layer at the fewest of 2, 3, 4 "
+      "and 8 bits whose layer output error on the data is within max-error.",
+      buildAutoPipeline);
 }

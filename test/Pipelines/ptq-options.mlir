@@ -9,6 +9,8 @@
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
 // RUN: compress-opt %s --compress-ptq="data=%S lower=false method=mse percentile=99.5 activation-type=i8 symmetric=true weight-bits=4 granularity=per-tensor weight-algorithm=gptq rounding=float" \
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUSTOM
+// RUN: compress-opt %s --compress-auto="data=%S lower=false" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
 // RUN: not compress-opt %s --compress-ptq=granularity=per-row 2>&1 | FileCheck %s --check-prefix=BAD-GRANULARITY
 // RUN: not compress-opt %s --compress-ptq=method=kl 2>&1 | FileCheck %s --check-prefix=BAD-METHOD
 // RUN: not compress-opt %s --compress-ptq=activation-type=u4 2>&1 | FileCheck %s --check-prefix=BAD-ACTIVATION
@@ -16,13 +18,18 @@
 
 // DEFAULT: compress-calibrate{{.*}} method=minmax percentile=9.999000e+01
 // DEFAULT: compress-fold-calibration{activation-type=u8 stats= symmetric=false}
-// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bits=8 block-size=128 damp=1.000000e-02 data= entry= granularity=per-channel sequential=true symmetric=true}
+// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bits=8 block-size=128 damp=1.000000e-02 data= entry= granularity=per-channel max-error=0.000000e+00 sequential=true stats= symmetric=true}
 // DEFAULT: compress-fuse-qdq{rounding=fixed_point}
 
 // CUSTOM: compress-calibrate{{.*}} method=mse percentile=9.950000e+01
 // CUSTOM: compress-fold-calibration{activation-type=i8 stats= symmetric=true}
-// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bits=4 block-size=128 damp=1.000000e-02 data={{.*}}Pipelines entry= granularity=per-tensor sequential=true symmetric=true}
+// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bits=4 block-size=128 damp=1.000000e-02 data={{.*}}Pipelines entry= granularity=per-tensor max-error=0.000000e+00 sequential=true stats= symmetric=true}
 // CUSTOM: compress-fuse-qdq{rounding=float}
+
+// compress-auto is compress-ptq with GPTQ weights of per-layer widths.
+// AUTO: compress-calibrate{{.*}} method=minmax
+// AUTO: compress-quantize-weights{act-order=true algorithm=gptq bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=5.000000e-03
+// AUTO: compress-fuse-qdq
 
 // BAD-GRANULARITY: for the --granularity option: Cannot find option named 'per-row'!
 // BAD-METHOD: for the --method option: Cannot find option named 'kl'!

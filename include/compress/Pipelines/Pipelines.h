@@ -118,6 +118,12 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
                      "the calibration data, with the activations quantized)"),
       llvm::cl::init(WeightQuantAlgorithm::RoundToNearest),
       weightQuantAlgorithmValues()};
+  PassOptions::Option<double> weightMaxError{
+      *this, "weight-max-error",
+      llvm::cl::desc("Per-layer weight widths: the fewest of 2, 3, 4, 8 "
+                     "and weight-bits bits whose layer output error on the "
+                     "data is at most this (0: off)"),
+      llvm::cl::init(0.0)};
   PassOptions::Option<RequantizeRounding> rounding{
       *this, "rounding", llvm::cl::desc("Requantization: fixed_point or float"),
       llvm::cl::init(kDefaultRequantizeRounding), requantizeRoundingValues()};
@@ -131,6 +137,28 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
 /// on the samples, fold the ranges, quantize weights, fuse integer kernels,
 /// lower compress ops to linalg and (with `lower`) to LLVM for the CPU.
 void buildPTQPipeline(OpPassManager &pm, const PTQOptions &options);
+
+/// Options of `compress-auto`: PTQ whose weight widths are chosen per layer.
+struct AutoOptions : public PassPipelineOptions<AutoOptions> {
+  PassOptions::Option<std::string> data{
+      *this, "data", llvm::cl::desc("Directory of .npy calibration samples")};
+  PassOptions::Option<std::string> entry{
+      *this, "entry", llvm::cl::desc("Function the samples are for")};
+  PassOptions::Option<double> maxError{
+      *this, "max-error",
+      llvm::cl::desc("Largest relative change of a layer's output on the "
+                     "data its weights' quantization may cause"),
+      llvm::cl::init(0.005)};
+  PassOptions::Option<bool> lower{
+      *this, "lower",
+      llvm::cl::desc("Also lower to LLVM with compress-lower-to-cpu"),
+      llvm::cl::init(true)};
+};
+
+/// compress-ptq with GPTQ weights whose width per layer is the fewest of 2,
+/// 3, 4 and 8 bits that keeps the layer's output error on the data within
+/// `max-error`, and int8 activations.
+void buildAutoPipeline(OpPassManager &pm, const AutoOptions &options);
 
 void registerLowerToCPUPipeline();
 void registerPTQPipeline();

@@ -15,6 +15,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <cmath>
 #include <mutex>
 
 namespace mlir::compress {
@@ -103,6 +104,35 @@ LogicalResult verifyDataSource(Location loc, StringRef tool, StringRef what,
   if (!data.empty() && !stats.empty())
     return emitError(loc) << tool << ": give data=DIR or stats=DIR, not both";
   return success();
+}
+
+double layerOutputError(ArrayRef<float> original, ArrayRef<float> changed,
+                        const LayerGeometry &geometry,
+                        const LayerInputGram &gram) {
+  double error = 0.0, norm = 0.0;
+  int64_t rows = geometry.rows(), cols = geometry.cols();
+  std::vector<double> d(cols), w(cols);
+  for (int64_t g = 0; g < geometry.groups(); ++g) {
+    const double *h = gram.group(g);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t c = 0; c < cols; ++c) {
+        int64_t flat = geometry.weightGroup[g] + geometry.weightRow[r] +
+                       geometry.weightCol[c];
+        w[c] = original[flat];
+        d[c] = double(changed[flat]) - double(original[flat]);
+      }
+      for (int64_t i = 0; i < cols; ++i) {
+        double hd = 0.0, hw = 0.0;
+        for (int64_t j = 0; j < cols; ++j) {
+          hd += h[i * cols + j] * d[j];
+          hw += h[i * cols + j] * w[j];
+        }
+        error += d[i] * hd;
+        norm += w[i] * hw;
+      }
+    }
+  }
+  return norm > 0.0 ? std::sqrt(std::max(error, 0.0) / norm) : 0.0;
 }
 
 std::string getStatisticsLayerName(linalg::LinalgOp op) {

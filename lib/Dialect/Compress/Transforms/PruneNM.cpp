@@ -23,30 +23,6 @@ using namespace mlir::compress;
 
 namespace {
 
-/// Zeroes all but the `n` largest magnitudes in every group of `m`
-/// consecutive elements along `axis` of a tensor of `shape`.
-void pruneGroups(std::vector<float> &values, ArrayRef<int64_t> shape,
-                 int64_t axis, int64_t n, int64_t m) {
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= shape[d];
-  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
-    inner *= shape[d];
-  int64_t size = shape[axis];
-  SmallVector<int64_t> group(m);
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i)
-      for (int64_t g = 0; g < size / m; ++g) {
-        for (int64_t j = 0; j < m; ++j)
-          group[j] = (o * size + g * m + j) * inner + i;
-        // Largest magnitude first; ties keep the lower index.
-        std::stable_sort(group.begin(), group.end(), [&](int64_t a, int64_t b) {
-          return std::abs(values[a]) > std::abs(values[b]);
-        });
-        zeroElements(values, ArrayRef<int64_t>(group).drop_front(n));
-      }
-}
-
 struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
   using CompressPruneNMBase::CompressPruneNMBase;
 
@@ -123,7 +99,7 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
       auto type = cast<ShapedType>(layer.layer->weight.values.getType());
       double before = zeroFraction(getFloatValues(layer.layer->weight.values));
       if (!withData || !requests[i].pruned)
-        pruneGroups(layer.values, type.getShape(), layer.axis, n, m);
+        keepLargestInGroups(layer.values, type.getShape(), layer.axis, n, m);
       double after = zeroFraction(layer.values);
       auto annotation =
           SparsityAttr::get(&getContext(), SparsityKind::Structured, n, m,

@@ -170,6 +170,29 @@ void zeroSmallestMagnitudes(llvm::ArrayRef<std::vector<float> *> buffers,
     }
 }
 
+void keepLargestInGroups(std::vector<float> &values,
+                         llvm::ArrayRef<int64_t> shape, int64_t axis, int64_t n,
+                         int64_t m) {
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  int64_t size = shape[axis];
+  llvm::SmallVector<int64_t> group(m);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i)
+      for (int64_t g = 0; g < size / m; ++g) {
+        for (int64_t j = 0; j < m; ++j)
+          group[j] = (o * size + g * m + j) * inner + i;
+        // Largest magnitude first; ties keep the lower index.
+        std::stable_sort(group.begin(), group.end(), [&](int64_t a, int64_t b) {
+          return std::abs(values[a]) > std::abs(values[b]);
+        });
+        zeroElements(values, llvm::ArrayRef<int64_t>(group).drop_front(n));
+      }
+}
+
 int64_t pruneCount(double fraction, int64_t total) {
   return int64_t(std::nearbyint(fraction * double(total)));
 }

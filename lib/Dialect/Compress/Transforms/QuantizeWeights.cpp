@@ -21,6 +21,7 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -45,58 +46,53 @@ struct QuantizeWeightsPass
 private:
   /// The quantized type of `weight`'s values, from their ranges.
   FailureOr<quant::QuantizedType> getQuantType(WeightOperand weight,
-                                               std::optional<int32_t> axis);
+                                               std::optional<int32_t> axis,
+                                               unsigned layerBits);
 
-  /// Quantized replacement of `weight`, created once per constant and axis.
-  /// `adjusted`: the values GPTQ moved onto the grid, quantized instead of
-  /// the constant's.
+  /// Quantized replacement of `weight` at `layerBits`, created once per
+  /// constant, axis and width. `adjusted`: the values GPTQ moved onto the
+  /// grid, quantized instead of the constant's.
   FailureOr<Value> getOrCreateQuantized(WeightOperand weight,
                                         std::optional<int32_t> axis,
+                                        unsigned layerBits,
                                         DenseElementsAttr adjusted = {});
 
-  /// algorithm=gptq: the grid values GPTQ chose for each layer's weight, by
-  /// layer op; layers it leaves to rounding to nearest are absent.
-  LogicalResult runGptq(ArrayRef<linalg::LinalgOp> candidates,
-                        llvm::DenseMap<Operation *, DenseElementsAttr> &out);
+  /// What the data decided for a layer: its width, and the grid values GPTQ
+  /// chose (null: round to nearest).
+  struct LayerChoice {
+    unsigned bits;
+    DenseElementsAttr adjusted;
+  };
 
-  llvm::DenseMap<std::pair<Operation *, int32_t>, Value> cache;
+  /// algorithm=gptq or max-error: the choice for each layer with data, by
+  /// layer op; layers left to rounding to nearest at `bits` are absent.
+  LogicalResult runWithData(ArrayRef<linalg::LinalgOp> candidates,
+                            llvm::DenseMap<Operation *, LayerChoice> &out);
+
+  llvm::DenseMap<std::tuple<Operation *, int32_t, unsigned>, Value> cache;
 };
 
-FailureOr<quant::QuantizedType>
-QuantizeWeightsPass::getQuantType(WeightOperand weight,
-                                  std::optional<int32_t> axis) {
-  std::optional<SmallVector<std::pair<double, double>>> ranges =
-      computeValueRanges(weight.values, axis);
-  if (!ranges) {
+FailureOr<quant::QuantizedType> QuantizeWeightsPass::getQuantType(
+    WeightOperand weight, std::optional<int32_t> axis, unsigned layerBits) {
+  std::optional<quant::QuantizedType> type =
+      buildWeightQuantType(weight.values, axis, layerBits, symmetric);
+  if (!type) {
     weight.constant.emitWarning()
         << "weight constant contains NaN or infinity; left unquantized";
     return failure();
   }
-
-  QuantRange range = symmetric ? QuantRange::narrowSigned(bits)
-                               : QuantRange::full(bits, /*isSigned=*/true);
-  SmallVector<QuantParams> params;
-  for (auto [min, max] : *ranges) {
-    std::optional<QuantParams> p =
-        symmetric ? computeSymmetricParams(
-                        std::max(std::abs(min), std::abs(max)), range)
-                  : computeAsymmetricParams(min, max, range);
-    params.push_back(*p); // Ranges are finite, so parameters exist.
-  }
-
-  auto floatType = cast<RankedTensorType>(weight.values.getType());
-  return buildUniformQuantType(floatType.getElementType(), bits,
-                               /*isSigned=*/true, range, params, axis);
+  return *type;
 }
 
-FailureOr<Value>
-QuantizeWeightsPass::getOrCreateQuantized(WeightOperand weight,
-                                          std::optional<int32_t> axis,
-                                          DenseElementsAttr adjusted) {
-  auto key = std::make_pair(weight.constant.getOperation(), axis.value_or(-1));
+FailureOr<Value> QuantizeWeightsPass::getOrCreateQuantized(
+    WeightOperand weight, std::optional<int32_t> axis, unsigned layerBits,
+    DenseElementsAttr adjusted) {
+  auto key = std::make_tuple(weight.constant.getOperation(), axis.value_or(-1),
+                             layerBits);
   if (Value cached = cache.lookup(key))
     return cached;
-  FailureOr<quant::QuantizedType> quantType = getQuantType(weight, axis);
+  FailureOr<quant::QuantizedType> quantType =
+      getQuantType(weight, axis, layerBits);
   if (failed(quantType))
     return failure();
   auto floatType = cast<RankedTensorType>(weight.values.getType());
@@ -117,16 +113,17 @@ QuantizeWeightsPass::getOrCreateQuantized(WeightOperand weight,
   int64_t numElements = floatType.getNumElements();
   bytesBefore +=
       numElements * floatType.getElementType().getIntOrFloatBitWidth() / 8;
-  bytesAfter += (numElements * bits + 7) / 8;
+  bytesAfter += (numElements * layerBits + 7) / 8;
   cache[key] = dequantized;
   return dequantized;
 }
 
-LogicalResult QuantizeWeightsPass::runGptq(
+LogicalResult QuantizeWeightsPass::runWithData(
     ArrayRef<linalg::LinalgOp> candidates,
-    llvm::DenseMap<Operation *, DenseElementsAttr> &out) {
+    llvm::DenseMap<Operation *, LayerChoice> &out) {
+  bool gptq = algorithm == WeightQuantAlgorithm::GPTQ;
   // Layers per weight constant: a constant several layers share is rounded
-  // to nearest (GPTQ fits one layer's inputs).
+  // to nearest at `bits` (the data describe one layer's inputs).
   llvm::DenseMap<Operation *, int> layersPerConstant;
   for (linalg::LinalgOp op : candidates)
     if (FailureOr<WeightOperand> weight = findWeightOperand(op);
@@ -134,7 +131,7 @@ LogicalResult QuantizeWeightsPass::runGptq(
       ++layersPerConstant[weight->constant];
 
   std::vector<MeasuredLayer> measured;
-  std::vector<UniformQuantInfo> infos;
+  std::vector<std::optional<int32_t>> axes;
   std::vector<std::vector<float>> values;
   for (linalg::LinalgOp op : candidates) {
     FailureOr<WeightOperand> weight = findWeightOperand(op);
@@ -145,50 +142,69 @@ LogicalResult QuantizeWeightsPass::runGptq(
     if (layersPerConstant[weight->constant] == 1)
       geometry = analyzeLayerGeometry(op, *weight, why);
     if (failed(geometry)) {
-      op->emitRemark() << "weight rounded to nearest, not by GPTQ: " << why;
+      op->emitRemark() << "weight rounded to nearest at " << unsigned(bits)
+                       << " bits, without the data: " << why;
       continue;
     }
     std::optional<int32_t> axis;
     if (granularity == WeightGranularity::PerChannel)
       axis = findOutputChannelAxis(op, *weight);
-    FailureOr<quant::QuantizedType> quantType = getQuantType(*weight, axis);
-    if (failed(quantType))
-      continue; // Warned; the layer stays float.
-    infos.push_back(*UniformQuantInfo::get(*quantType));
+    if (!computeValueRanges(weight->values, axis))
+      continue; // getOrCreateQuantized warns; the layer stays float.
+    axes.push_back(axis);
     values.push_back(getFloatValues(weight->values));
     measured.push_back({op, *weight, std::move(*geometry)});
   }
   if (measured.empty())
     return success();
 
+  // The widths to try, fewest first: with max-error, 2, 3, 4 and 8 below
+  // `bits`, then `bits`; otherwise `bits` alone.
+  SmallVector<unsigned> widths;
+  if (maxError > 0.0)
+    for (unsigned b : {2u, 3u, 4u, 8u})
+      if (b < bits)
+        widths.push_back(b);
+  widths.push_back(bits);
+
   GptqOptions options;
   options.damp = damp;
   options.blockSize = blockSize;
   options.actOrder = actOrder;
+  std::vector<unsigned> chosen(measured.size(), bits);
+  std::vector<double> errors(measured.size(), 0.0);
   auto quantizeLayer = [&](size_t i, const LayerInputGram &gram,
                            std::vector<float> &layerValues) -> LogicalResult {
-    const UniformQuantInfo &info = infos[i];
+    const MeasuredLayer &layer = measured[i];
     ArrayRef<int64_t> shape =
-        cast<ShapedType>(measured[i].weight.values.getType()).getShape();
-    int64_t stride = 1, extent = 1;
-    if (info.axis) {
-      extent = shape[*info.axis];
-      for (int64_t d = *info.axis + 1; d < int64_t(shape.size()); ++d)
-        stride *= shape[d];
+        cast<ShapedType>(layer.weight.values.getType()).getShape();
+    for (unsigned width : widths) {
+      std::optional<quant::QuantizedType> type =
+          buildWeightQuantType(layer.weight.values, axes[i], width, symmetric);
+      UniformQuantInfo info = *UniformQuantInfo::get(*type);
+      auto grid = [&](int64_t flat, double value) {
+        return roundToGrid(info, shape, flat, value);
+      };
+      std::vector<float> candidate = values[i];
+      std::string why;
+      if (!gptq) {
+        for (auto [flat, v] : llvm::enumerate(candidate))
+          v = float(grid(flat, v));
+      } else if (failed(gptqQuantize(candidate, layer.geometry, gram, grid,
+                                     options, why))) {
+        return layer.op->emitError()
+               << "compress-quantize-weights: GPTQ failed on this layer: "
+               << why;
+      }
+      double error =
+          layerOutputError(values[i], candidate, layer.geometry, gram);
+      if (width == widths.back() || error <= maxError) {
+        layerValues = std::move(candidate);
+        chosen[i] = width;
+        errors[i] = error;
+        break;
+      }
     }
-    auto roundToGrid = [&](int64_t flat, double value) -> double {
-      int64_t channel = info.axis ? (flat / stride) % extent : 0;
-      float scale = float(info.scales[channel]);
-      int64_t zeroPoint = info.zeroPoints[channel];
-      return dequantizeValue(
-          quantizeValue(float(value), scale, zeroPoint, info.range), scale,
-          zeroPoint);
-    };
-    std::string why;
-    if (failed(gptqQuantize(layerValues, measured[i].geometry, gram,
-                            roundToGrid, options, why)))
-      return measured[i].op->emitError()
-             << "compress-quantize-weights: GPTQ failed on this layer: " << why;
     return success();
   };
   LayerDataSource source{data, stats, entry, "compress-quantize-weights"};
@@ -196,9 +212,19 @@ LogicalResult QuantizeWeightsPass::runGptq(
                                        values, source, sequential,
                                        quantizeLayer)))
     return failure();
-  for (auto [layer, layerValues] : llvm::zip(measured, values))
-    out[layer.op] = buildWeightAttr(
-        cast<ShapedType>(layer.weight.values.getType()), layerValues);
+  for (auto [i, layer] : llvm::enumerate(measured)) {
+    if (maxError > 0.0)
+      layer.op->emitRemark()
+          << "weight quantized to " << chosen[i] << " bits"
+          << (gptq ? " by GPTQ" : "") << ": layer output error "
+          << llvm::formatv("{0:e2}", errors[i]) << " on the data"
+          << (errors[i] > maxError ? " (above max-error even at 'bits')" : "");
+    out[layer.op] = {
+        chosen[i],
+        gptq ? buildWeightAttr(cast<ShapedType>(layer.weight.values.getType()),
+                               values[i])
+             : DenseElementsAttr()};
+  }
   return success();
 }
 
@@ -211,9 +237,17 @@ void QuantizeWeightsPass::runOnOperation() {
     return signalPassFailure();
   }
   bool gptq = algorithm == WeightQuantAlgorithm::GPTQ;
-  if (gptq) {
+  if (!(maxError >= 0.0)) {
+    emitError(loc) << "compress-quantize-weights: option 'max-error' must "
+                      "be non-negative, got "
+                   << maxError;
+    return signalPassFailure();
+  }
+  bool withData = gptq || maxError > 0.0;
+  if (withData) {
     if (failed(verifyDataSource(loc, "compress-quantize-weights",
-                                "algorithm=gptq", data, stats)))
+                                gptq ? "algorithm=gptq" : "max-error", data,
+                                stats)))
       return signalPassFailure();
     if (!(damp > 0.0) || !std::isfinite(double(damp))) {
       emitError(loc) << "compress-quantize-weights: option 'damp' must be "
@@ -227,8 +261,10 @@ void QuantizeWeightsPass::runOnOperation() {
       return signalPassFailure();
     }
     if (!isa<ModuleOp>(getOperation())) {
-      emitError(loc) << "compress-quantize-weights: algorithm=gptq runs the "
-                        "whole model: run the pass on builtin.module, not on "
+      emitError(loc) << "compress-quantize-weights: "
+                     << (gptq ? "algorithm=gptq" : "max-error")
+                     << " runs the whole model: run the pass on "
+                        "builtin.module, not on "
                      << getOperation()->getName();
       return signalPassFailure();
     }
@@ -240,8 +276,8 @@ void QuantizeWeightsPass::runOnOperation() {
     if (isWeightedLayer(op))
       candidates.push_back(op);
   });
-  llvm::DenseMap<Operation *, DenseElementsAttr> adjusted;
-  if (gptq && failed(runGptq(candidates, adjusted)))
+  llvm::DenseMap<Operation *, LayerChoice> choices;
+  if (withData && failed(runWithData(candidates, choices)))
     return signalPassFailure();
 
   llvm::SetVector<Operation *> replacedConstants;
@@ -258,8 +294,9 @@ void QuantizeWeightsPass::runOnOperation() {
     std::optional<int32_t> axis;
     if (granularity == WeightGranularity::PerChannel)
       axis = findOutputChannelAxis(op, *weight);
-    FailureOr<Value> quantized =
-        getOrCreateQuantized(*weight, axis, adjusted.lookup(op));
+    FailureOr<Value> quantized = getOrCreateQuantized(
+        *weight, axis, choices.count(op) ? choices[op].bits : bits,
+        choices.count(op) ? choices[op].adjusted : DenseElementsAttr());
     if (failed(quantized)) {
       ++numSkipped;
       continue;

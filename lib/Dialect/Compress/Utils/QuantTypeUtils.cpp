@@ -177,4 +177,36 @@ Value createQuantizedConstant(OpBuilder &builder, Location loc,
   return quant::StorageCastOp::create(builder, loc, quantizedType, storage);
 }
 
+std::optional<quant::QuantizedType>
+buildWeightQuantType(DenseElementsAttr values, std::optional<int32_t> axis,
+                     unsigned bits, bool symmetric) {
+  std::optional<SmallVector<std::pair<double, double>>> ranges =
+      computeValueRanges(values, axis);
+  if (!ranges)
+    return std::nullopt;
+  QuantRange range = symmetric ? QuantRange::narrowSigned(bits)
+                               : QuantRange::full(bits, /*isSigned=*/true);
+  SmallVector<QuantParams> params;
+  for (auto [min, max] : *ranges) {
+    std::optional<QuantParams> p =
+        symmetric ? computeSymmetricParams(
+                        std::max(std::abs(min), std::abs(max)), range)
+                  : computeAsymmetricParams(min, max, range);
+    params.push_back(*p); // Ranges are finite, so parameters exist.
+  }
+  auto type = cast<ShapedType>(values.getType());
+  return buildUniformQuantType(type.getElementType(), bits, /*isSigned=*/true,
+                               range, params, axis);
+}
+
+double roundToGrid(const UniformQuantInfo &info, ArrayRef<int64_t> shape,
+                   int64_t flat, double value) {
+  int64_t p = paramIndex(flat, shape, info.axis);
+  float scale = float(info.scales[p]);
+  int64_t zeroPoint = info.zeroPoints[p];
+  return dequantizeValue(
+      quantizeValue(float(value), scale, zeroPoint, info.range), scale,
+      zeroPoint);
+}
+
 } // namespace mlir::compress

@@ -102,6 +102,13 @@ LogicalResult updateWithLayerStatistics(
 LogicalResult verifyDataSource(Location loc, StringRef tool, StringRef what,
                                StringRef data, StringRef stats);
 
+/// The relative change of a layer's output on the measured data when its
+/// weight values go from `original` to `changed`: ||X (W' - W)|| / ||X W||
+/// = sqrt(sum_g tr(D_g H_g D_g^T) / sum_g tr(W_g H_g W_g^T)), D = W' - W.
+double layerOutputError(ArrayRef<float> original, ArrayRef<float> changed,
+                        const LayerGeometry &geometry,
+                        const LayerInputGram &gram);
+
 /// The name layer statistics files use for `op`: getLayerName with its
 /// index among the weighted layers of its module.
 std::string getStatisticsLayerName(linalg::LinalgOp op);

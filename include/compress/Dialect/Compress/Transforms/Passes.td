@@ -64,6 +64,12 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     rounded to nearest with a remark. GPTQ needs the whole module: the pass
     must run on `builtin.module`.
 
+    `max-error=E` (with `data` or `stats`) makes the precision per layer:
+    each layer gets the fewest of 2, 3, 4, 8 and `bits` bits for which the
+    relative change of its output on the data, ||X (W' - W)|| / ||X W||
+    (what compress-sensitivity reports), is at most E, quantized by the
+    chosen `algorithm`; a remark on each layer gives its width and error.
+
     Example (`bits=8`, per-channel, symmetric):
 
     ```mlir
@@ -118,6 +124,11 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"sequential", "sequential", "bool", /*default=*/"true",
            "algorithm=gptq: measure each layer with the layers before it "
            "already quantized (one run of the model per layer)">,
+    Option<"maxError", "max-error", "double", /*default=*/"0.0",
+           "Mixed precision (needs `data` or `stats`): each layer gets the "
+           "fewest of 2, 3, 4, 8 and `bits` bits whose relative change of "
+           "the layer's output on the data is at most this (0: off, every "
+           "layer gets `bits`)">,
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",
@@ -210,6 +221,47 @@ def CompressCollectLayerStats
            "function they fit)">,
     Option<"out", "out", "std::string", /*default=*/"",
            "The directory to write (required; created if missing)">,
+  ];
+  let statistics = [
+    Statistic<"numLayers", "num-layers", "Number of layers measured">,
+  ];
+}
+
+def CompressSensitivity : Pass<"compress-sensitivity", "ModuleOp"> {
+  let summary = "Per-layer output error of each quantization and pruning "
+                "setting, from calibration data.";
+  let description = [{
+    Measures every layer's input Gram matrix H on the samples of `data` (or
+    reads it from `stats`, as written by compress-collect-layer-stats), then
+    for each layer and each setting - weights of 8, 4, 3 and 2 bits
+    (per-channel, symmetric) rounded to nearest and by GPTQ; 50% and 80%
+    unstructured sparsity by magnitude and by SparseGPT; 2:4 by magnitude
+    and by SparseGPT where the reduction dimension allows - computes the
+    relative change of the layer's output on the data when that layer alone
+    is compressed: ||X (W' - W)|| / ||X W|| = sqrt(tr(D H D^T) /
+    tr(W H W^T)), D = W' - W. Prints a table on stderr (`print`) and writes
+    JSON (`json`): `{"layers": [{"name", "op", "weights", "errors":
+    {setting: error}}]}`. The module is not changed. Use it to choose
+    per-layer settings: the layers with the largest errors are the ones to
+    keep at higher precision or density.
+  }];
+  let dependentDialects = dataAwareDialects;
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"",
+           "A directory of .npy calibration samples">,
+    Option<"stats", "stats", "std::string", /*default=*/"",
+           "Instead of `data`: a directory written by "
+           "compress-collect-layer-stats">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "The function the samples are for (default: the one public "
+           "function they fit)">,
+    Option<"json", "json", "std::string", /*default=*/"",
+           "Write the errors to this JSON file">,
+    Option<"print", "print", "bool", /*default=*/"true",
+           "Print the table on stderr">,
+    Option<"damp", "damp", "double", /*default=*/"0.01",
+           "GPTQ and SparseGPT: added to H's diagonal, as a fraction of its "
+           "mean (> 0)">,
   ];
   let statistics = [
     Statistic<"numLayers", "num-layers", "Number of layers measured">,

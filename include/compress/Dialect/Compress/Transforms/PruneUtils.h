@@ -70,6 +70,14 @@ void zeroElements(std::vector<float> &values, llvm::ArrayRef<int64_t> indices);
 void zeroSmallestMagnitudes(llvm::ArrayRef<std::vector<float> *> buffers,
                             int64_t count);
 
+/// Zeroes all but the `n` largest magnitudes in every group of `m`
+/// consecutive elements along `axis` of a tensor of `shape` (ties keep the
+/// lower index); a size along `axis` that is not a multiple of `m` leaves
+/// the remainder alone.
+void keepLargestInGroups(std::vector<float> &values,
+                         llvm::ArrayRef<int64_t> shape, int64_t axis, int64_t n,
+                         int64_t m);
+
 /// The number of elements to prune: round_half_to_even(fraction * total), as
 /// torch.nn.utils.prune computes it.
 int64_t pruneCount(double fraction, int64_t total);

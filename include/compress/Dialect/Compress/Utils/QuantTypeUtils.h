@@ -83,6 +83,21 @@ DenseElementsAttr getDenseElements(Attribute value);
 std::optional<llvm::SmallVector<std::pair<double, double>>>
 computeValueRanges(DenseElementsAttr values, std::optional<int32_t> axis);
 
+/// The quantized type compress-quantize-weights gives a weight with `values`:
+/// signed storage of `bits` bits, symmetric narrow range (zero point 0) or
+/// asymmetric full range, one scale per index along `axis` (or one for
+/// all), from the values' ranges. Nullopt when a value is NaN or infinite.
+std::optional<quant::QuantizedType>
+buildWeightQuantType(DenseElementsAttr values, std::optional<int32_t> axis,
+                     unsigned bits, bool symmetric);
+
+/// The grid value an element of a weight of `shape` takes when quantized
+/// with `info` and dequantized: `value` quantized (in f32, as the lowered
+/// code does) with the parameters of row-major element `flat`, then
+/// dequantized.
+double roundToGrid(const UniformQuantInfo &info, llvm::ArrayRef<int64_t> shape,
+                   int64_t flat, double value);
+
 /// An `arith.constant` of storage integers reinterpreted as `quantizedType`
 /// through `quant.scast`.
 Value createQuantizedConstant(OpBuilder &builder, Location loc,

@@ -1,0 +1,214 @@
+//===- Sensitivity.cpp - per-layer error of each compression setting ------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// For every layer and every setting (weight bits, rounding or GPTQ;
+// sparsity, magnitude or SparseGPT; 2:4), the relative change of the
+// layer's output on the calibration data when that layer alone is
+// compressed: ||X (W' - W)|| / ||X W||, computed from the layer's input Gram
+// matrix H as sqrt(tr(D H D^T) / tr(W H W^T)), D = W' - W. One run of the
+// model measures every layer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compress/Dialect/Compress/Transforms/GPTQ.h"
+#include "compress/Dialect/Compress/Transforms/Passes.h"
+#include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Dialect/Compress/Transforms/SparseGPT.h"
+#include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <cmath>
+
+#define DEBUG_TYPE "compress-sensitivity"
+
+namespace mlir::compress {
+#define GEN_PASS_DEF_COMPRESSSENSITIVITY
+#include "compress/Dialect/Compress/Transforms/Passes.h.inc"
+} // namespace mlir::compress
+
+using namespace mlir;
+using namespace mlir::compress;
+
+namespace {
+
+struct Setting {
+  std::string name;
+  /// The compressed weight values, or failure (the setting does not apply).
+  std::function<FailureOr<std::vector<float>>()> apply;
+};
+
+struct SensitivityPass
+    : public compress::impl::CompressSensitivityBase<SensitivityPass> {
+  using CompressSensitivityBase::CompressSensitivityBase;
+
+  void runOnOperation() override;
+
+private:
+  std::vector<Setting> settings(const MeasuredLayer &layer,
+                                const LayerInputGram &gram);
+};
+
+std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
+                                               const LayerInputGram &gram) {
+  std::vector<float> values = getFloatValues(layer.weight.values);
+  auto shape = cast<ShapedType>(layer.weight.values.getType()).getShape();
+  std::optional<int32_t> axis = findOutputChannelAxis(layer.op, layer.weight);
+  std::optional<int32_t> reduction =
+      findReductionChannelAxis(layer.op, layer.weight);
+  std::vector<Setting> result;
+  for (unsigned bits : {8u, 4u, 3u, 2u})
+    for (bool gptq : {false, true}) {
+      std::string name =
+          llvm::formatv("int{0} {1}", bits, gptq ? "gptq" : "rtn").str();
+      result.push_back(
+          {name, [=, &layer, &gram]() -> FailureOr<std::vector<float>> {
+             std::optional<quant::QuantizedType> type = buildWeightQuantType(
+                 layer.weight.values, axis, bits, /*symmetric=*/true);
+             if (!type)
+               return failure();
+             UniformQuantInfo info = *UniformQuantInfo::get(*type);
+             auto grid = [&](int64_t flat, double value) {
+               return roundToGrid(info, shape, flat, value);
+             };
+             std::vector<float> out = values;
+             if (!gptq) {
+               for (auto [flat, v] : llvm::enumerate(out))
+                 v = float(grid(flat, v));
+               return out;
+             }
+             GptqOptions options;
+             options.damp = damp;
+             std::string why;
+             if (failed(gptqQuantize(out, layer.geometry, gram, grid, options,
+                                     why)))
+               return failure();
+             return out;
+           }});
+    }
+  for (double fraction : {0.5, 0.8})
+    for (bool sparsegpt : {false, true}) {
+      std::string name = llvm::formatv("{0}% {1}", int(fraction * 100),
+                                       sparsegpt ? "sparsegpt" : "magnitude")
+                             .str();
+      result.push_back(
+          {name, [=, &layer, &gram]() -> FailureOr<std::vector<float>> {
+             std::vector<float> out = values;
+             if (!sparsegpt) {
+               zeroSmallestMagnitudes({&out}, pruneCount(fraction, out.size()));
+               return out;
+             }
+             SparseGptTarget target;
+             target.fraction = fraction;
+             SparseGptOptions options;
+             options.damp = damp;
+             std::string why;
+             if (failed(sparseGptPrune(out, layer.geometry, gram, target,
+                                       options, why)))
+               return failure();
+             return out;
+           }});
+    }
+  if (reduction && shape[*reduction] % 4 == 0)
+    for (bool sparsegpt : {false, true})
+      result.push_back({sparsegpt ? "2:4 sparsegpt" : "2:4 magnitude",
+                        [=, &layer, &gram]() -> FailureOr<std::vector<float>> {
+                          std::vector<float> out = values;
+                          if (!sparsegpt) {
+                            keepLargestInGroups(out, shape, *reduction, 2, 4);
+                            return out;
+                          }
+                          SparseGptTarget target;
+                          target.n = 2;
+                          target.m = 4;
+                          target.nmDim = *reduction;
+                          SparseGptOptions options;
+                          options.damp = damp;
+                          std::string why;
+                          if (failed(sparseGptPrune(out, layer.geometry, gram,
+                                                    target, options, why)))
+                            return failure();
+                          return out;
+                        }});
+  return result;
+}
+
+void SensitivityPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  Location loc = module.getLoc();
+  if (failed(verifyDataSource(loc, "compress-sensitivity", "the analysis", data,
+                              stats)))
+    return signalPassFailure();
+  if (!(damp > 0.0) || !std::isfinite(double(damp))) {
+    emitError(loc) << "compress-sensitivity: option 'damp' must be "
+                      "positive, got "
+                   << damp;
+    return signalPassFailure();
+  }
+  std::vector<MeasuredLayer> layers;
+  for (const WeightedLayer &layer : collectWeightedLayers(module)) {
+    std::string why;
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(layer.op, layer.weight, why);
+    if (failed(geometry)) {
+      layer.op->emitRemark() << "no sensitivity measured: " << why;
+      continue;
+    }
+    layers.push_back({layer.op, layer.weight, std::move(*geometry)});
+  }
+  LayerDataSource source{data, stats, entry, "compress-sensitivity"};
+  FailureOr<std::vector<LayerInputGram>> grams =
+      collectLayerStatistics(module, layers, source);
+  if (failed(grams))
+    return signalPassFailure();
+
+  llvm::json::Array entries;
+  std::string table;
+  llvm::raw_string_ostream os(table);
+  os << "compress-sensitivity: relative change of each layer's output on "
+        "the data when it alone is compressed\n";
+  for (auto [layer, gram] : llvm::zip(layers, *grams)) {
+    std::vector<float> original = getFloatValues(layer.weight.values);
+    std::string name = getStatisticsLayerName(layer.op);
+    llvm::json::Object errors;
+    os << name << " (" << original.size() << " weights):";
+    for (Setting &setting : settings(layer, gram)) {
+      FailureOr<std::vector<float>> changed = setting.apply();
+      if (failed(changed))
+        continue;
+      double error = layerOutputError(original, *changed, layer.geometry, gram);
+      errors[setting.name] = error;
+      os << llvm::formatv("  {0} {1:e2}", setting.name, error);
+    }
+    os << "\n";
+    entries.push_back(
+        llvm::json::Object{{"name", name},
+                           {"op", layer.op->getName().getStringRef()},
+                           {"weights", int64_t(original.size())},
+                           {"errors", std::move(errors)}});
+  }
+  if (!json.empty()) {
+    std::string text;
+    llvm::raw_string_ostream js(text);
+    js << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                     {"layers", std::move(entries)}}))
+       << "\n";
+    llvm::Error error = llvm::writeToOutput(json, [&](llvm::raw_ostream &o) {
+      o << text;
+      return llvm::Error::success();
+    });
+    if (error) {
+      emitError(loc) << "compress-sensitivity: cannot write '" << json
+                     << "': " << llvm::toString(std::move(error));
+      return signalPassFailure();
+    }
+  }
+  if (print)
+    llvm::errs() << table;
+  numLayers += layers.size();
+}
+
+} // namespace

@@ -1,0 +1,146 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""Driver of sensitivity.mlir: compress-sensitivity's per-layer errors
+against NumPy.
+
+For an MLP with exactly representable activations, the JSON's error of
+rounding to nearest at 8, 4 and 2 bits and of 50%/80% magnitude pruning must
+equal NumPy's ||X (W' - W)|| / ||X W|| (W' computed by NumPy); GPTQ and
+SparseGPT must not be worse than their data-free counterparts (at 4 bits and
+below, and at every sparsity); fewer bits and more zeros must cost more.
+compress-quantize-weights max-error=E must give each layer the fewest bits
+whose reported error is within E.
+
+Usage: sensitivity.mlir.py WORKDIR
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+work = sys.argv[1]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(9)
+M, K, H, N = 6, 16, 12, 8
+failures = 0
+
+
+def check(ok, what):
+    global failures
+    print(("ok: " if ok else "FAIL: ") + what)
+    if not ok:
+        failures += 1
+
+
+def hexc(a):
+    return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
+
+
+def t(*shape):
+    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
+
+
+mixing = rng.integers(-1, 2, (6, K))
+xs = [(rng.integers(-2, 3, (M, 6)) @ mixing).astype(np.float32)
+      for _ in range(5)]
+w1 = (rng.integers(-16, 17, (K, H)) / 8).astype(np.float32)
+w2 = rng.standard_normal((H, N)).astype(np.float32)
+model = os.path.join(work, "mlp.mlir")
+with open(model, "w") as f:
+    f.write(f"""
+func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
+  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
+  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : {t(M, H)}
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {t(M, H)}) -> {t(M, H)}
+  %h = linalg.matmul ins(%x, %w1 : {t(M, K)}, {t(K, H)}) outs(%f1 : {t(M, H)}) -> {t(M, H)}
+  %e2 = tensor.empty() : {t(M, N)}
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {t(M, N)}) -> {t(M, N)}
+  %y = linalg.matmul ins(%h, %w2 : {t(M, H)}, {t(H, N)}) outs(%f2 : {t(M, N)}) -> {t(M, N)}
+  return %y : {t(M, N)}
+}}
+""")
+data = os.path.join(work, "data")
+os.makedirs(data, exist_ok=True)
+for i, x in enumerate(xs):
+    np.save(os.path.join(data, f"s{i}.npy"), x)
+out = os.path.join(work, "sensitivity.json")
+run = subprocess.run(["compress-opt", model,
+                      f"--compress-sensitivity=data={data} json={out}",
+                      "-o", os.devnull], capture_output=True, text=True,
+                     check=True)
+check("compress-sensitivity: relative change" in run.stderr,
+      "the table is printed on stderr")
+report = json.load(open(out))["layers"]
+check(len(report) == 2, "two layers")
+
+x1 = np.concatenate(xs).astype(np.float64)
+x2 = x1 @ w1.astype(np.float64)
+
+
+def rtn(w, bits):
+    """Per-output-channel (columns of w [K, N]) symmetric rounding."""
+    qmax = 2 ** (bits - 1) - 1
+    scale = (np.abs(w).max(0) / qmax).astype(np.float32)
+    q = np.clip(np.round(w / scale), -qmax, qmax)
+    return (q * scale).astype(np.float32)
+
+
+def magnitude(w, fraction):
+    flat = w.ravel().copy()
+    order = np.lexsort((np.arange(flat.size), np.abs(flat)))
+    flat[order[:round(fraction * flat.size)]] = 0
+    return flat.reshape(w.shape)
+
+
+def error(x, w, changed):
+    return np.linalg.norm(x @ (changed.astype(np.float64) - w)) / \
+        np.linalg.norm(x @ w)
+
+
+for i, (x, w, layer) in enumerate(((x1, w1, report[0]), (x2, w2, report[1]))):
+    e = layer["errors"]
+    for bits in (8, 4, 2):
+        want = error(x, w, rtn(w, bits))
+        got = e[f"int{bits} rtn"]
+        check(abs(got - want) <= 1e-9 + 1e-9 * want,
+              f"layer {i + 1} int{bits} rtn: {got:.6e} (NumPy {want:.6e})")
+    for fraction in (0.5, 0.8):
+        want = error(x, w, magnitude(w, fraction))
+        got = e[f"{int(fraction * 100)}% magnitude"]
+        check(abs(got - want) <= 1e-9 + 1e-9 * want,
+              f"layer {i + 1} {int(fraction * 100)}% magnitude: {got:.6e} "
+              f"(NumPy {want:.6e})")
+    check(e["int8 rtn"] < e["int4 rtn"] < e["int3 rtn"] < e["int2 rtn"],
+          f"layer {i + 1}: fewer bits, more error")
+    check(all(e[f"int{b} gptq"] <= e[f"int{b} rtn"] for b in (4, 3, 2)),
+          f"layer {i + 1}: GPTQ no worse than rounding at 4, 3, 2 bits")
+    check(e["50% sparsegpt"] <= e["50% magnitude"] and
+          e["80% sparsegpt"] <= e["80% magnitude"] and
+          e["2:4 sparsegpt"] <= e["2:4 magnitude"],
+          f"layer {i + 1}: SparseGPT no worse than magnitude")
+
+# max-error: each layer gets the fewest of 2, 3, 4, 8 bits whose error (as
+# compress-sensitivity reports it) is within the bound, for rounding to
+# nearest and for GPTQ.
+for algorithm in ("rtn", "gptq"):
+    for bound in (0.3, 0.05, 0.01):
+        run = subprocess.run(
+            ["compress-opt", model,
+             f"--compress-quantize-weights=algorithm={algorithm} "
+             f"max-error={bound} sequential=false data={data}",
+             "-o", os.devnull], capture_output=True, text=True, check=True)
+        got = [int(b) for b in re.findall(r"weight quantized to (\d+) bits",
+                                          run.stderr)]
+        want = [next((b for b in (2, 3, 4) if
+                      layer["errors"][f"int{b} {algorithm}"] <= bound), 8)
+                for layer in report]
+        check(got == want, f"{algorithm} max-error={bound}: widths {got} "
+              f"(from the sensitivity errors: {want})")
+
+print("failures:", failures)
+sys.exit(1 if failures else 0)
