@@ -81,6 +81,8 @@ VARIANTS = [
     # rounded to nearest, and by GPTQ on the calibration images.
     ("int8 PTQ, 4-bit weights rounded to nearest (minmax)", [], "minmax",
      False),
+    ("int8 PTQ, 4-bit weights rounded to nearest, bias-corrected (minmax)",
+     [], "minmax", False),
     ("int8 PTQ, 4-bit weights by GPTQ (minmax)", [], "minmax", False),
     # compress-auto's choice: per-layer widths by GPTQ within max-error.
     ("int8 PTQ, per-layer weight widths by GPTQ, max-error 0.005 (minmax)",
@@ -91,6 +93,8 @@ VARIANTS = [
 # default 8-bit rounding to nearest.
 WEIGHT_OPTIONS = {
     "int8 PTQ, 4-bit weights rounded to nearest (minmax)": "bits=4",
+    "int8 PTQ, 4-bit weights rounded to nearest, bias-corrected (minmax)":
+        "bits=4 bias-correction=true data={calib}",
     "int8 PTQ, 4-bit weights by GPTQ (minmax)":
         "bits=4 algorithm=gptq data={calib}",
     "int8 PTQ, per-layer weight widths by GPTQ, max-error 0.005 (minmax)":

@@ -2,7 +2,9 @@
 // bias are refit by least squares (with an intercept) on calibration data,
 // checked against NumPy's solution of the same normal equations; the refit
 // layer's output error on the data must be well below plain removal's. See
-// prune-reconstruct.mlir.py.
+// prune-reconstruct.mlir.py. It also checks compress-quantize-weights
+// bias-correction=true: each bias (one in a bias + ReLU op) loses the mean
+// output change of the quantized weights on the data, as NumPy computes it.
 //
 // REQUIRES: numpy
 // RUN: rm -rf %t && %python %s.py %t | FileCheck %s

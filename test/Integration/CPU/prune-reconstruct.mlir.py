@@ -146,5 +146,32 @@ e_plain = error(plain[(S, N)], plain[(N,)])
 check(e_refit < 0.5 * e_plain, f"output error on the data: refit "
       f"{e_refit:.3f}, plain removal {e_plain:.3f}")
 
+# compress-quantize-weights bias-correction=true (4 bits, rounding to
+# nearest, one run of the float model): each bias loses the mean change the
+# quantized weights cause on the data, (W' - W)^T mean(x).
+out = subprocess.run(
+    ["compress-opt", path, "--compress-quantize-weights=bits=4 "
+     f"bias-correction=true sequential=false data={data}",
+     "--mlir-print-elementsattrs-with-hex-if-larger=1"],
+    check=True, capture_output=True, text=True).stdout
+biases = {}
+for h, shape in re.findall(
+        r'arith\.constant dense<"0x([0-9A-F]+)"> : tensor<([0-9]+)xf32>', out):
+    biases[int(shape)] = np.frombuffer(bytes.fromhex(h), "<f4")
+
+
+def rtn4(w):
+    scale = (np.abs(w).max(0) / 7).astype(np.float32)
+    return (np.clip(np.round(w / scale), -7, 7) * scale).astype(np.float32)
+
+
+for i, (x, w, b) in enumerate(((x_all, w1, b1), (hidden, w2, b2))):
+    want = b - (rtn4(w).astype(np.float64) - w).T @ x.mean(0)
+    got = biases.get(len(b))
+    diff = np.abs(got - want).max() / np.abs(want).max() if got is not None \
+        else np.inf
+    check(diff < 1e-6, f"bias correction, layer {i + 1}: max difference "
+          f"{diff:.1e} of the largest bias")
+
 print("failures:", failures)
 sys.exit(1 if failures else 0)

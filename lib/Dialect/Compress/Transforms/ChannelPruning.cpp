@@ -733,60 +733,6 @@ std::optional<int64_t> findHeadSize(linalg::LinalgOp layer) {
   return std::nullopt;
 }
 
-/// The per-output-channel bias a layer's result goes through: a single use
-/// by an elementwise `linalg.generic` adding a 1-D float constant indexed by
-/// the layer's output channel. Returns that constant operand.
-OpOperand *findBiasOperand(linalg::LinalgOp layer, const WeightOperand &weight,
-                           int64_t rows) {
-  if (layer->getNumResults() != 1 || !layer->getResult(0).hasOneUse())
-    return nullptr;
-  // The result dimension of the output channel: the one loop in the weight
-  // and the output but not the input.
-  AffineMap weightMap = layer.getMatchingIndexingMap(weight.operand);
-  AffineMap inputMap = layer.getMatchingIndexingMap(weight.other);
-  AffineMap outputMap =
-      layer.getMatchingIndexingMap(layer.getDpsInitOperand(0));
-  std::optional<unsigned> channelDim;
-  for (auto [d, expr] : llvm::enumerate(outputMap.getResults())) {
-    auto dim = dyn_cast<AffineDimExpr>(expr);
-    if (!dim || !weightMap.isFunctionOfDim(dim.getPosition()) ||
-        inputMap.isFunctionOfDim(dim.getPosition()))
-      continue;
-    if (channelDim)
-      return nullptr;
-    channelDim = d;
-  }
-  auto add =
-      dyn_cast<linalg::GenericOp>(*layer->getResult(0).getUsers().begin());
-  if (!channelDim || !add || add.getNumDpsInputs() != 2 ||
-      add.getNumDpsInits() != 1 ||
-      add.getNumParallelLoops() != add.getNumLoops())
-    return nullptr;
-  Block &body = add.getRegion().front();
-  auto addf = dyn_cast<arith::AddFOp>(body.front());
-  if (!addf || body.getOperations().size() != 2 ||
-      addf.getResult() != body.getTerminator()->getOperand(0) ||
-      !llvm::is_contained(SmallVector<Value>{addf.getLhs(), addf.getRhs()},
-                          body.getArgument(0)) ||
-      !llvm::is_contained(SmallVector<Value>{addf.getLhs(), addf.getRhs()},
-                          body.getArgument(1)))
-    return nullptr;
-  OpOperand *result = nullptr, *bias = nullptr;
-  for (OpOperand *input : add.getDpsInputOperands())
-    (input->get() == layer->getResult(0) ? result : bias) = input;
-  if (!result || !bias || !add.getMatchingIndexingMap(result).isIdentity())
-    return nullptr;
-  auto constant = bias->get().getDefiningOp<arith::ConstantOp>();
-  DenseElementsAttr values =
-      constant ? getDenseFloatElements(constant.getValue()) : nullptr;
-  AffineMap biasMap = add.getMatchingIndexingMap(bias);
-  if (!values || !values.getElementType().isF32() ||
-      values.getNumElements() != rows || biasMap.getNumResults() != 1 ||
-      biasMap.getResult(0) != getAffineDimExpr(*channelDim, layer.getContext()))
-    return nullptr;
-  return bias;
-}
-
 void rewriteChain(Chain chain, ArrayRef<int64_t> keep,
                   const LayerInputGram *gram, double damp) {
   MLIRContext *ctx = chain.producers.front().op->getContext();

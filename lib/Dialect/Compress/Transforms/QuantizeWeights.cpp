@@ -62,6 +62,9 @@ private:
   struct LayerChoice {
     unsigned bits;
     DenseElementsAttr adjusted;
+    /// bias-correction: the bias operand to set, and its corrected values.
+    OpOperand *bias = nullptr;
+    DenseElementsAttr correctedBias;
   };
 
   /// algorithm=gptq or max-error: the choice for each layer with data, by
@@ -173,6 +176,9 @@ LogicalResult QuantizeWeightsPass::runWithData(
   options.actOrder = actOrder;
   std::vector<unsigned> chosen(measured.size(), bits);
   std::vector<double> errors(measured.size(), 0.0);
+  // bias-correction: per layer, the mean output change on the data of each
+  // output channel, sum_c (W' - W)[r, c] * mean(x_c).
+  std::vector<std::vector<double>> shifts(measured.size());
   auto quantizeLayer = [&](size_t i, const LayerInputGram &gram,
                            std::vector<float> &layerValues) -> LogicalResult {
     const MeasuredLayer &layer = measured[i];
@@ -199,6 +205,17 @@ LogicalResult QuantizeWeightsPass::runWithData(
       double error =
           layerOutputError(values[i], candidate, layer.geometry, gram);
       if (width == widths.back() || error <= maxError) {
+        const LayerGeometry &g = layer.geometry;
+        if (biasCorrection && g.groups() == 1 && gram.count > 0) {
+          shifts[i].assign(g.rows(), 0.0);
+          for (int64_t r = 0; r < g.rows(); ++r)
+            for (int64_t c = 0; c < g.cols(); ++c) {
+              int64_t flat = g.weightGroup[0] + g.weightRow[r] + g.weightCol[c];
+              shifts[i][r] +=
+                  (double(candidate[flat]) - double(values[i][flat])) *
+                  gram.sums[c] / double(gram.count);
+            }
+        }
         layerValues = std::move(candidate);
         chosen[i] = width;
         errors[i] = error;
@@ -219,11 +236,29 @@ LogicalResult QuantizeWeightsPass::runWithData(
           << (gptq ? " by GPTQ" : "") << ": layer output error "
           << llvm::formatv("{0:e2}", errors[i]) << " on the data"
           << (errors[i] > maxError ? " (above max-error even at 'bits')" : "");
-    out[layer.op] = {
+    LayerChoice choice{
         chosen[i],
         gptq ? buildWeightAttr(cast<ShapedType>(layer.weight.values.getType()),
                                values[i])
              : DenseElementsAttr()};
+    if (biasCorrection) {
+      if (!shifts[i].empty())
+        choice.bias =
+            findBiasOperand(layer.op, layer.weight, layer.geometry.rows());
+      if (!choice.bias) {
+        layer.op->emitRemark() << "bias not corrected: no per-channel bias "
+                                  "add follows the layer";
+      } else {
+        auto constant = choice.bias->get().getDefiningOp<arith::ConstantOp>();
+        std::vector<float> bias =
+            getFloatValues(getDenseFloatElements(constant.getValue()));
+        for (auto [b, shift] : llvm::zip(bias, shifts[i]))
+          b = float(double(b) - shift);
+        choice.correctedBias =
+            buildWeightAttr(cast<ShapedType>(constant.getType()), bias);
+      }
+    }
+    out[layer.op] = choice;
   }
   return success();
 }
@@ -243,11 +278,13 @@ void QuantizeWeightsPass::runOnOperation() {
                    << maxError;
     return signalPassFailure();
   }
-  bool withData = gptq || maxError > 0.0;
+  bool withData = gptq || maxError > 0.0 || biasCorrection;
   if (withData) {
     if (failed(verifyDataSource(loc, "compress-quantize-weights",
-                                gptq ? "algorithm=gptq" : "max-error", data,
-                                stats)))
+                                gptq             ? "algorithm=gptq"
+                                : maxError > 0.0 ? "max-error"
+                                                 : "bias-correction",
+                                data, stats)))
       return signalPassFailure();
     if (!(damp > 0.0) || !std::isfinite(double(damp))) {
       emitError(loc) << "compress-quantize-weights: option 'damp' must be "
@@ -262,7 +299,9 @@ void QuantizeWeightsPass::runOnOperation() {
     }
     if (!isa<ModuleOp>(getOperation())) {
       emitError(loc) << "compress-quantize-weights: "
-                     << (gptq ? "algorithm=gptq" : "max-error")
+                     << (gptq             ? "algorithm=gptq"
+                         : maxError > 0.0 ? "max-error"
+                                          : "bias-correction")
                      << " runs the whole model: run the pass on "
                         "builtin.module, not on "
                      << getOperation()->getName();
@@ -304,6 +343,16 @@ void QuantizeWeightsPass::runOnOperation() {
     weight->operand->set(*quantized);
     replacedConstants.insert(weight->constant);
     ++numQuantized;
+    auto choice = choices.find(op);
+    if (choice != choices.end() && choice->second.bias) {
+      OpOperand *bias = choice->second.bias;
+      OpBuilder builder(bias->getOwner());
+      auto old = bias->get().getDefiningOp<arith::ConstantOp>();
+      bias->set(arith::ConstantOp::create(builder, old.getLoc(),
+                                          choice->second.correctedBias));
+      if (old->use_empty())
+        old->erase();
+    }
   }
 
   for (Operation *constant : replacedConstants)

@@ -97,4 +97,58 @@ std::string getLayerName(Operation *op, unsigned index) {
   return name;
 }
 
+OpOperand *findBiasOperand(linalg::LinalgOp layer, const WeightOperand &weight,
+                           int64_t rows) {
+  if (layer->getNumResults() != 1 || !layer->getResult(0).hasOneUse())
+    return nullptr;
+  // The result dimension of the output channel: the one loop in the weight
+  // and the output but not the input.
+  AffineMap weightMap = layer.getMatchingIndexingMap(weight.operand);
+  AffineMap inputMap = layer.getMatchingIndexingMap(weight.other);
+  AffineMap outputMap =
+      layer.getMatchingIndexingMap(layer.getDpsInitOperand(0));
+  std::optional<unsigned> channelDim;
+  for (auto [d, expr] : llvm::enumerate(outputMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || !weightMap.isFunctionOfDim(dim.getPosition()) ||
+        inputMap.isFunctionOfDim(dim.getPosition()))
+      continue;
+    if (channelDim)
+      return nullptr;
+    channelDim = d;
+  }
+  auto add =
+      dyn_cast<linalg::GenericOp>(*layer->getResult(0).getUsers().begin());
+  if (!channelDim || !add || add.getNumDpsInputs() != 2 ||
+      add.getNumDpsInits() != 1 ||
+      add.getNumParallelLoops() != add.getNumLoops())
+    return nullptr;
+  // The body adds the two inputs (and may go on: bias + ReLU in one op);
+  // each input is used by that addition only, so shifting the bias shifts
+  // the layer's output before anything else.
+  Block &body = add.getRegion().front();
+  Value resultArg = body.getArgument(0), biasArg = body.getArgument(1);
+  if (!resultArg.hasOneUse() || !biasArg.hasOneUse())
+    return nullptr;
+  auto addf = dyn_cast<arith::AddFOp>(*resultArg.getUsers().begin());
+  if (!addf || *biasArg.getUsers().begin() != addf.getOperation())
+    return nullptr;
+  OpOperand *result = add.getDpsInputOperand(0),
+            *bias = add.getDpsInputOperand(1);
+  if (result->get() != layer->getResult(0))
+    std::swap(result, bias);
+  if (result->get() != layer->getResult(0) || bias->get() == result->get() ||
+      !add.getMatchingIndexingMap(result).isIdentity())
+    return nullptr;
+  auto constant = bias->get().getDefiningOp<arith::ConstantOp>();
+  DenseElementsAttr values =
+      constant ? getDenseFloatElements(constant.getValue()) : nullptr;
+  AffineMap biasMap = add.getMatchingIndexingMap(bias);
+  if (!values || !values.getElementType().isF32() ||
+      values.getNumElements() != rows || biasMap.getNumResults() != 1 ||
+      biasMap.getResult(0) != getAffineDimExpr(*channelDim, layer.getContext()))
+    return nullptr;
+  return bias;
+}
+
 } // namespace mlir::compress

@@ -26,6 +26,8 @@
 // RUN: not compress-opt %s '--compress-prune-nm=algorithm=sparsegpt stats=%t/missing' 2>&1 | FileCheck %s --check-prefix=NOSTATS
 // RUN: not compress-opt %s '--compress-quantize-weights=algorithm=gptq stats=%t/bad' 2>&1 | FileCheck %s --check-prefix=BADSTATS
 // RUN: not compress-opt %s --compress-collect-layer-stats=out=%t/out 2>&1 | FileCheck %s --check-prefix=COLLECT
+// RUN: not compress-opt %s --compress-quantize-weights=bias-correction=true 2>&1 | FileCheck %s --check-prefix=BIAS
+// RUN: not compress-opt %s --compress-quantize-weights=max-error=-1 2>&1 | FileCheck %s --check-prefix=MAXERR
 
 // NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
 // NODATA-NM: error: compress-prune-nm: algorithm=sparsegpt needs calibration data
@@ -43,6 +45,8 @@
 // GPTQ-NODATA: error: compress-quantize-weights: algorithm=gptq needs calibration data: give data=DIR (a directory of .npy samples)
 // GPTQ-FUNC: error: compress-quantize-weights: algorithm=gptq runs the whole model: run the pass on builtin.module, not on func.func
 // GPTQ-SHAPE: error: compress-quantize-weights: no public function takes the samples
+// BIAS: error: compress-quantize-weights: bias-correction needs calibration data
+// MAXERR: error: compress-quantize-weights: option 'max-error' must be non-negative, got -1
 // BOTH: error: compress-prune-magnitude: give data=DIR or stats=DIR, not both
 // NOSTATS: error: compress-prune-nm: cannot read '{{.*}}missing{{.*}}index.json': {{.*}} (write it with compress-collect-layer-stats)
 // BADSTATS: error: compress-quantize-weights: '{{.*}}index.json' is not a compress layer statistics index

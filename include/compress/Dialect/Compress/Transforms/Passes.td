@@ -70,6 +70,12 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     (what compress-sensitivity reports), is at most E, quantized by the
     chosen `algorithm`; a remark on each layer gives its width and error.
 
+    `bias-correction=true` (with `data` or `stats`) subtracts from each
+    layer's bias the mean change its quantized weights cause on the data,
+    sum_c (W' - W)[r, c] * mean(x_c) for output channel r, where the layer's
+    result goes straight into a per-channel bias add (the form ONNX
+    Conv/Gemm biases import to); other layers get a remark.
+
     Example (`bits=8`, per-channel, symmetric):
 
     ```mlir
@@ -124,6 +130,10 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"sequential", "sequential", "bool", /*default=*/"true",
            "algorithm=gptq: measure each layer with the layers before it "
            "already quantized (one run of the model per layer)">,
+    Option<"biasCorrection", "bias-correction", "bool", /*default=*/"false",
+           "Subtract from each layer's bias the mean change of its output "
+           "the weight quantization causes on the data (needs `data` or "
+           "`stats`; layers whose result goes into a per-channel bias add)">,
     Option<"maxError", "max-error", "double", /*default=*/"0.0",
            "Mixed precision (needs `data` or `stats`): each layer gets the "
            "fewest of 2, 3, 4, 8 and `bits` bits whose relative change of "

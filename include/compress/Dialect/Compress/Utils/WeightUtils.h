@@ -53,6 +53,14 @@ std::optional<int32_t> findOutputChannelAxis(linalg::LinalgOp op,
 std::optional<int32_t> findReductionChannelAxis(linalg::LinalgOp op,
                                                 const WeightOperand &weight);
 
+/// The per-output-channel bias `layer`'s result goes through: its single use
+/// is an elementwise `linalg.generic` adding (`arith.addf`) an f32 constant
+/// of `rows` elements indexed by the layer's output channel (the one loop in
+/// the weight and the output but not the other input), the form ONNX
+/// Conv/Gemm biases import to. Returns that constant operand, or null.
+OpOperand *findBiasOperand(linalg::LinalgOp layer, const WeightOperand &weight,
+                           int64_t rows);
+
 /// A name for `op` in diagnostics and reports: its NameLoc, else
 /// "file:line:col" (file name without directories), else "<op name>#<index>".
 std::string getLayerName(Operation *op, unsigned index);
