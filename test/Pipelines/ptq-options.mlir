@@ -18,17 +18,17 @@
 
 // DEFAULT: compress-calibrate{{.*}} method=minmax percentile=9.999000e+01
 // DEFAULT: compress-fold-calibration{activation-type=u8 stats= symmetric=false}
-// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bits=8 block-size=128 damp=1.000000e-02 data= entry= granularity=per-channel max-error=0.000000e+00 sequential=true stats= symmetric=true}
+// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=8 block-size=128 damp=1.000000e-02 data= entry= granularity=per-channel max-error=0.000000e+00 sequential=true stats= symmetric=true}
 // DEFAULT: compress-fuse-qdq{rounding=fixed_point}
 
 // CUSTOM: compress-calibrate{{.*}} method=mse percentile=9.950000e+01
 // CUSTOM: compress-fold-calibration{activation-type=i8 stats= symmetric=true}
-// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bits=4 block-size=128 damp=1.000000e-02 data={{.*}}Pipelines entry= granularity=per-tensor max-error=0.000000e+00 sequential=true stats= symmetric=true}
+// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=4 block-size=128 damp=1.000000e-02 data={{.*}}Pipelines entry= granularity=per-tensor max-error=0.000000e+00 sequential=true stats= symmetric=true}
 // CUSTOM: compress-fuse-qdq{rounding=float}
 
 // compress-auto is compress-ptq with GPTQ weights of per-layer widths.
 // AUTO: compress-calibrate{{.*}} method=minmax
-// AUTO: compress-quantize-weights{act-order=true algorithm=gptq bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=5.000000e-03
+// AUTO: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=5.000000e-03
 // AUTO: compress-fuse-qdq
 
 // BAD-GRANULARITY: for the --granularity option: Cannot find option named 'per-row'!

@@ -20,26 +20,18 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data_aware_helpers import (  # noqa: E402
+    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+
 work, src = sys.argv[1], sys.argv[2]
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(5)
 M, K, H, N = 4, 12, 10, 6
-failures = 0
+check = Checks()
 
 
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        failures += 1
 
-
-def hexc(a):
-    return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
-
-
-def t(*shape):
-    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
 
 
 w1 = (rng.integers(-8, 9, (K, H)) / 8).astype(np.float32)
@@ -47,28 +39,11 @@ w2 = rng.standard_normal((H, N)).astype(np.float32)
 xs = [rng.integers(-3, 4, (M, K)).astype(np.float32) for _ in range(7)]
 model = os.path.join(work, "mlp.mlir")
 with open(model, "w") as f:
-    f.write(f"""
-func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
-  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
-  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
-  %zero = arith.constant 0.0 : f32
-  %e1 = tensor.empty() : {t(M, H)}
-  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {t(M, H)}) -> {t(M, H)}
-  %h = linalg.matmul ins(%x, %w1 : {t(M, K)}, {t(K, H)}) outs(%f1 : {t(M, H)}) -> {t(M, H)}
-  %e2 = tensor.empty() : {t(M, N)}
-  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {t(M, N)}) -> {t(M, N)}
-  %y = linalg.matmul ins(%h, %w2 : {t(M, H)}, {t(H, N)}) outs(%f2 : {t(M, N)}) -> {t(M, N)}
-  return %y : {t(M, N)}
-}}
-""")
+    f.write(two_layer_mlp(w1, w2, M))
 
-dirs = {}
-for name, part in (("all", xs), ("shard0", xs[:3]), ("shard1", xs[3:])):
-    d = os.path.join(work, "data-" + name)
-    os.makedirs(d, exist_ok=True)
-    for i, x in enumerate(part):
-        np.save(os.path.join(d, f"s{i}.npy"), x)
-    dirs[name] = d
+dirs = {name: save_samples(os.path.join(work, "data-" + name), part)
+        for name, part in (("all", xs), ("shard0", xs[:3]),
+                           ("shard1", xs[3:]))}
 
 
 def opt(*args):
@@ -115,5 +90,4 @@ for passes in ("compress-prune-magnitude=algorithm=sparsegpt sparsity=0.5",
     check(from_stats == from_data,
           f"{name}: stats=MERGED gives the module data=ALL gives")
 
-print("failures:", failures)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

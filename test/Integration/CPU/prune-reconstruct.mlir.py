@@ -21,26 +21,18 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data_aware_helpers import (  # noqa: E402
+    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(3)
 M, K, H, N, SAMPLES = 16, 12, 20, 6, 5
-failures = 0
+check = Checks()
 
 
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        failures += 1
 
-
-def hexc(a):
-    return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
-
-
-def t(*shape):
-    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
 
 
 mixing = rng.integers(-1, 2, (6, K))
@@ -173,5 +165,4 @@ for i, (x, w, b) in enumerate(((x_all, w1, b1), (hidden, w2, b2))):
     check(diff < 1e-6, f"bias correction, layer {i + 1}: max difference "
           f"{diff:.1e} of the largest bias")
 
-print("failures:", failures)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

@@ -24,26 +24,16 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data_aware_helpers import (  # noqa: E402
+    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(7)
 SAMPLES = 6
-failures = 0
+check = Checks()
 
-
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        failures += 1
-
-
-def hex_constant(array):
-    return 'dense<"0x' + array.astype("<f4").tobytes().hex().upper() + '">'
-
-
-def tensor(shape):
-    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
 # ----------------------------------------------------------------------------
@@ -64,25 +54,25 @@ for x in x_mlp:
     x[:, 5] = 0
 
 MLP = f"""
-func.func @mlp(%x: {tensor((M, K))}) -> {tensor((M, N))} {{
-  %w1 = arith.constant {hex_constant(w1)} : {tensor((K, H))}
-  %b1 = arith.constant {hex_constant(b1)} : {tensor((H,))}
-  %w2 = arith.constant {hex_constant(w2)} : {tensor((H, N))}
+func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
+  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
+  %b1 = arith.constant {hexc(b1)} : {t(H,)}
+  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
   %zero = arith.constant 0.0 : f32
-  %e1 = tensor.empty() : {tensor((M, H))}
-  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {tensor((M, H))}) -> {tensor((M, H))}
-  %m1 = linalg.matmul ins(%x, %w1 : {tensor((M, K))}, {tensor((K, H))}) outs(%f1 : {tensor((M, H))}) -> {tensor((M, H))}
+  %e1 = tensor.empty() : {t(M, H)}
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {t(M, H)}) -> {t(M, H)}
+  %m1 = linalg.matmul ins(%x, %w1 : {t(M, K)}, {t(K, H)}) outs(%f1 : {t(M, H)}) -> {t(M, H)}
   %h = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}}
-      ins(%m1, %b1 : {tensor((M, H))}, {tensor((H,))}) outs(%e1 : {tensor((M, H))}) {{
+      ins(%m1, %b1 : {t(M, H)}, {t(H,)}) outs(%e1 : {t(M, H)}) {{
   ^bb0(%a: f32, %b: f32, %o: f32):
     %s = arith.addf %a, %b : f32
     %r = arith.maximumf %s, %zero : f32
     linalg.yield %r : f32
-  }} -> {tensor((M, H))}
-  %e2 = tensor.empty() : {tensor((M, N))}
-  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {tensor((M, N))}) -> {tensor((M, N))}
-  %y = linalg.matmul ins(%h, %w2 : {tensor((M, H))}, {tensor((H, N))}) outs(%f2 : {tensor((M, N))}) -> {tensor((M, N))}
-  return %y : {tensor((M, N))}
+  }} -> {t(M, H)}
+  %e2 = tensor.empty() : {t(M, N)}
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {t(M, N)}) -> {t(M, N)}
+  %y = linalg.matmul ins(%h, %w2 : {t(M, H)}, {t(H, N)}) outs(%f2 : {t(M, N)}) -> {t(M, N)}
+  return %y : {t(M, N)}
 }}
 """
 
@@ -95,19 +85,19 @@ wc = (rng.integers(-8, 9, (F, C, 3, 3)) / 8).astype(np.float32)
 wd = rng.standard_normal((F, 3, 3)).astype(np.float32)
 
 CNN = f"""
-func.func @cnn(%x: {tensor((B, C, S, S))}) -> {tensor((B, F, DS, DS))} {{
-  %wc = arith.constant {hex_constant(wc)} : {tensor((F, C, 3, 3))}
-  %wd = arith.constant {hex_constant(wd)} : {tensor((F, 3, 3))}
+func.func @cnn(%x: {t(B, C, S, S)}) -> {t(B, F, DS, DS)} {{
+  %wc = arith.constant {hexc(wc)} : {t(F, C, 3, 3)}
+  %wd = arith.constant {hexc(wd)} : {t(F, 3, 3)}
   %zero = arith.constant 0.0 : f32
-  %e1 = tensor.empty() : {tensor((B, F, OS, OS))}
-  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {tensor((B, F, OS, OS))}) -> {tensor((B, F, OS, OS))}
+  %e1 = tensor.empty() : {t(B, F, OS, OS)}
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {t(B, F, OS, OS)}) -> {t(B, F, OS, OS)}
   %c = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}}
-      ins(%x, %wc : {tensor((B, C, S, S))}, {tensor((F, C, 3, 3))}) outs(%f1 : {tensor((B, F, OS, OS))}) -> {tensor((B, F, OS, OS))}
-  %e2 = tensor.empty() : {tensor((B, F, DS, DS))}
-  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {tensor((B, F, DS, DS))}) -> {tensor((B, F, DS, DS))}
+      ins(%x, %wc : {t(B, C, S, S)}, {t(F, C, 3, 3)}) outs(%f1 : {t(B, F, OS, OS)}) -> {t(B, F, OS, OS)}
+  %e2 = tensor.empty() : {t(B, F, DS, DS)}
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {t(B, F, DS, DS)}) -> {t(B, F, DS, DS)}
   %y = linalg.depthwise_conv_2d_nchw_chw {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}}
-      ins(%c, %wd : {tensor((B, F, OS, OS))}, {tensor((F, 3, 3))}) outs(%f2 : {tensor((B, F, DS, DS))}) -> {tensor((B, F, DS, DS))}
-  return %y : {tensor((B, F, DS, DS))}
+      ins(%c, %wd : {t(B, F, OS, OS)}, {t(F, 3, 3)}) outs(%f2 : {t(B, F, DS, DS)}) -> {t(B, F, DS, DS)}
+  return %y : {t(B, F, DS, DS)}
 }}
 """
 
@@ -336,5 +326,4 @@ check(count == 1, "2:4 prunes the convolution only")
 compare(got[0], sparsegpt(wc.reshape(F, -1), hc, nm=(2, 4, 9, C)
                           ).reshape(wc.shape), "conv 3x3/2, 2:4 along C")
 
-print("failures:", failures)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

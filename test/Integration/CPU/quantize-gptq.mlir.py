@@ -21,25 +21,17 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data_aware_helpers import (  # noqa: E402
+    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(11)
-failures = 0
+check = Checks()
 
 
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        failures += 1
 
-
-def hexc(a):
-    return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
-
-
-def t(*shape):
-    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
 
 
 M, K, H, N, SAMPLES = 8, 32, 24, 12, 6
@@ -54,20 +46,7 @@ xc = [rng.integers(-2, 3, (B, C, S, S)).astype(np.float32)
 wc = rng.standard_normal((F, C, 3, 3)).astype(np.float32)
 O = S - 2
 
-MODEL = f"""
-func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
-  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
-  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
-  %zero = arith.constant 0.0 : f32
-  %e1 = tensor.empty() : {t(M, H)}
-  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {t(M, H)}) -> {t(M, H)}
-  %h = linalg.matmul ins(%x, %w1 : {t(M, K)}, {t(K, H)}) outs(%f1 : {t(M, H)}) -> {t(M, H)}
-  %e2 = tensor.empty() : {t(M, N)}
-  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {t(M, N)}) -> {t(M, N)}
-  %y = linalg.matmul ins(%h, %w2 : {t(M, H)}, {t(H, N)}) outs(%f2 : {t(M, N)}) -> {t(M, N)}
-  return %y : {t(M, N)}
-}}
-"""
+MODEL = two_layer_mlp(w1, w2, M)
 CNN = f"""
 func.func @cnn(%x: {t(B, C, S, S)}) -> {t(B, F, O, O)} {{
   %w = arith.constant {hexc(wc)} : {t(F, C, 3, 3)}
@@ -85,11 +64,7 @@ def write(name, text, samples):
     path = os.path.join(work, name + ".mlir")
     with open(path, "w") as f:
         f.write(text)
-    data = os.path.join(work, name + "-data")
-    os.makedirs(data, exist_ok=True)
-    for i, x in enumerate(samples):
-        np.save(os.path.join(data, f"s{i}.npy"), x)
-    return path, data
+    return path, save_samples(os.path.join(work, name + "-data"), samples)
 
 
 mlp_path, mlp_data = write("mlp", MODEL, xs)
@@ -235,5 +210,4 @@ for i, (w, x) in enumerate(((w1, x1), (w2, x2))):
     check(e_gq < 0.8 * e_rtn, f"3-bit layer {i + 1} output error: gptq "
           f"{e_gq:.4f}, round to nearest {e_rtn:.4f}")
 
-print("failures:", failures)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

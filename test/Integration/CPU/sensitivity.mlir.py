@@ -21,26 +21,18 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data_aware_helpers import (  # noqa: E402
+    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(9)
 M, K, H, N = 6, 16, 12, 8
-failures = 0
+check = Checks()
 
 
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        failures += 1
 
-
-def hexc(a):
-    return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
-
-
-def t(*shape):
-    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
 
 
 mixing = rng.integers(-1, 2, (6, K))
@@ -50,24 +42,8 @@ w1 = (rng.integers(-16, 17, (K, H)) / 8).astype(np.float32)
 w2 = rng.standard_normal((H, N)).astype(np.float32)
 model = os.path.join(work, "mlp.mlir")
 with open(model, "w") as f:
-    f.write(f"""
-func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
-  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
-  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
-  %zero = arith.constant 0.0 : f32
-  %e1 = tensor.empty() : {t(M, H)}
-  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : {t(M, H)}) -> {t(M, H)}
-  %h = linalg.matmul ins(%x, %w1 : {t(M, K)}, {t(K, H)}) outs(%f1 : {t(M, H)}) -> {t(M, H)}
-  %e2 = tensor.empty() : {t(M, N)}
-  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : {t(M, N)}) -> {t(M, N)}
-  %y = linalg.matmul ins(%h, %w2 : {t(M, H)}, {t(H, N)}) outs(%f2 : {t(M, N)}) -> {t(M, N)}
-  return %y : {t(M, N)}
-}}
-""")
-data = os.path.join(work, "data")
-os.makedirs(data, exist_ok=True)
-for i, x in enumerate(xs):
-    np.save(os.path.join(data, f"s{i}.npy"), x)
+    f.write(two_layer_mlp(w1, w2, M))
+data = save_samples(os.path.join(work, "data"), xs)
 out = os.path.join(work, "sensitivity.json")
 run = subprocess.run(["compress-opt", model,
                       f"--compress-sensitivity=data={data} json={out}",
@@ -142,5 +118,4 @@ for algorithm in ("rtn", "gptq"):
         check(got == want, f"{algorithm} max-error={bound}: widths {got} "
               f"(from the sensitivity errors: {want})")
 
-print("failures:", failures)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

@@ -33,17 +33,8 @@ struct CollectLayerStatsPass
                         "to write) are required";
       return signalPassFailure();
     }
-    std::vector<MeasuredLayer> layers;
-    for (const WeightedLayer &layer : collectWeightedLayers(module)) {
-      std::string why;
-      FailureOr<LayerGeometry> geometry =
-          analyzeLayerGeometry(layer.op, layer.weight, why);
-      if (failed(geometry)) {
-        layer.op->emitRemark() << "no statistics collected: " << why;
-        continue;
-      }
-      layers.push_back({layer.op, layer.weight, std::move(*geometry)});
-    }
+    std::vector<MeasuredLayer> layers =
+        collectMeasurableLayers(module, "no statistics collected");
     LayerDataSource source;
     source.data = data;
     source.entry = entry;

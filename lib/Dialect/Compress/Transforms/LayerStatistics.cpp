@@ -94,6 +94,22 @@ LogicalResult updateWithLayerStatistics(
   return success();
 }
 
+std::vector<MeasuredLayer> collectMeasurableLayers(ModuleOp module,
+                                                   StringRef skipped) {
+  std::vector<MeasuredLayer> layers;
+  for (const WeightedLayer &layer : collectWeightedLayers(module)) {
+    std::string why;
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(layer.op, layer.weight, why);
+    if (failed(geometry)) {
+      layer.op->emitRemark() << skipped << ": " << why;
+      continue;
+    }
+    layers.push_back({layer.op, layer.weight, std::move(*geometry)});
+  }
+  return layers;
+}
+
 LogicalResult verifyDataSource(Location loc, StringRef tool, StringRef what,
                                StringRef data, StringRef stats) {
   if (data.empty() && stats.empty())

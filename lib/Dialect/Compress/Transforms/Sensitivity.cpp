@@ -148,17 +148,8 @@ void SensitivityPass::runOnOperation() {
                    << damp;
     return signalPassFailure();
   }
-  std::vector<MeasuredLayer> layers;
-  for (const WeightedLayer &layer : collectWeightedLayers(module)) {
-    std::string why;
-    FailureOr<LayerGeometry> geometry =
-        analyzeLayerGeometry(layer.op, layer.weight, why);
-    if (failed(geometry)) {
-      layer.op->emitRemark() << "no sensitivity measured: " << why;
-      continue;
-    }
-    layers.push_back({layer.op, layer.weight, std::move(*geometry)});
-  }
+  std::vector<MeasuredLayer> layers =
+      collectMeasurableLayers(module, "no sensitivity measured");
   LayerDataSource source{data, stats, entry, "compress-sensitivity"};
   FailureOr<std::vector<LayerInputGram>> grams =
       collectLayerStatistics(module, layers, source);

@@ -96,6 +96,11 @@ LogicalResult updateWithLayerStatistics(
                                std::vector<float> &)>
         update);
 
+/// Every weighted layer of `module` whose geometry the data-aware methods
+/// understand; each other one gets a remark "`skipped`: <why>".
+std::vector<MeasuredLayer> collectMeasurableLayers(ModuleOp module,
+                                                   StringRef skipped);
+
 /// Checks that exactly one of `data` and `stats` is given to a data-aware
 /// option (`what`, e.g. "algorithm=sparsegpt"); errors at `loc` start with
 /// `tool`.
