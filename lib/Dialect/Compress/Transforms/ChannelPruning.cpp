@@ -923,6 +923,25 @@ void markProducers(Chain &chain, ArrayRef<linalg::LinalgOp> producers,
         indices.insert(j);
 }
 
+/// Calls `visit(i, chain)` for every chain of the model as it is, found
+/// from the producers last to first (without remarks), each chain once: a
+/// producer that another chain already holds (attention's K and V, in Q's)
+/// starts none.
+void forEachChain(ArrayRef<linalg::LinalgOp> producers,
+                  const ChannelPruningOptions &options,
+                  function_ref<void(size_t, Chain &)> visit) {
+  llvm::DenseSet<size_t> members;
+  for (size_t i = producers.size(); i-- > 0;) {
+    if (members.contains(i))
+      continue;
+    ChainOrSkip chain = findChain(producers[i], options, /*remark=*/false);
+    if (failed(chain))
+      continue;
+    markProducers(*chain, producers, members);
+    visit(i, *chain);
+  }
+}
+
 /// The chain's channel scores (the lowest go first). `gram`: the consumer's
 /// input statistics, for score=output-error.
 std::vector<double> scoreChain(const Chain &chain,
@@ -988,29 +1007,22 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
   std::vector<Entry> entries;
   llvm::DenseMap<size_t, std::vector<double>> scores;
   llvm::DenseMap<size_t, int64_t> cap;
-  llvm::DenseSet<size_t> members;
   int64_t total = 0;
-  for (size_t i = producers.size(); i-- > 0;) {
-    if (members.contains(i))
-      continue;
-    ChainOrSkip chain = findChain(producers[i], options, /*remark=*/false);
-    if (failed(chain))
-      continue;
-    markProducers(*chain, producers, members);
+  forEachChain(producers, options, [&](size_t i, Chain &chain) {
     auto gram = grams.find(i);
     std::vector<double> chainScores = scoreChain(
-        *chain, options, gram == grams.end() ? nullptr : &gram->second);
+        chain, options, gram == grams.end() ? nullptr : &gram->second);
     double mean = 0.0;
     for (double v : chainScores)
       mean += v / double(chainScores.size());
     for (auto [c, v] : llvm::enumerate(chainScores))
       entries.push_back({mean > 0.0 ? v / mean : v, i, int64_t(c)});
     int64_t minKeep = std::max<int64_t>(
-        1, int64_t(std::ceil(options.minKeep * double(chain->numChannels))));
-    cap[i] = std::max<int64_t>(0, chain->numChannels - minKeep);
+        1, int64_t(std::ceil(options.minKeep * double(chain.numChannels))));
+    cap[i] = std::max<int64_t>(0, chain.numChannels - minKeep);
     scores[i] = std::move(chainScores);
-    total += chain->numChannels;
-  }
+    total += chain.numChannels;
+  });
   // Lowest first; ties: the later chain (found first), then the lower
   // channel.
   std::stable_sort(
@@ -1050,26 +1062,19 @@ measureConsumers(ArrayRef<linalg::LinalgOp> producers,
   llvm::DenseMap<size_t, LayerInputGram> grams;
   std::vector<MeasuredLayer> measured;
   std::vector<size_t> owners;
-  llvm::DenseSet<size_t> members;
-  for (size_t i = producers.size(); i-- > 0;) {
-    if (members.contains(i))
-      continue;
-    ChainOrSkip chain = findChain(producers[i], options, /*remark=*/false);
-    if (failed(chain))
-      continue;
-    markProducers(*chain, producers, members);
+  forEachChain(producers, options, [&](size_t i, Chain &chain) {
     std::string why;
     FailureOr<LayerGeometry> geometry =
-        analyzeLayerGeometry(chain->consumer, chain->consumerWeight, why);
+        analyzeLayerGeometry(chain.consumer, chain.consumerWeight, why);
     if (failed(geometry)) {
-      chain->consumer->emitRemark()
+      chain.consumer->emitRemark()
           << "not refit after pruning its input channels: " << why;
-      continue;
+      return;
     }
     measured.push_back(
-        {chain->consumer, chain->consumerWeight, std::move(*geometry)});
+        {chain.consumer, chain.consumerWeight, std::move(*geometry)});
     owners.push_back(i);
-  }
+  });
   if (measured.empty())
     return grams;
   auto module = producers.front()->getParentOfType<ModuleOp>();

@@ -31,8 +31,7 @@ LogicalResult gptqQuantize(std::vector<float> &weight,
         return full(a, a) > full(b, b);
       });
     auto flat = [&](int64_t r, int64_t k) {
-      return geometry.weightGroup[g] + geometry.weightRow[r] +
-             geometry.weightCol[order[k]];
+      return geometry.weightIndex(g, r, order[k]);
     };
     Eigen::MatrixXd w(rows, cols), h(cols, cols);
     for (int64_t k = 0; k < cols; ++k) {

@@ -132,8 +132,7 @@ double layerOutputError(ArrayRef<float> original, ArrayRef<float> changed,
     const double *h = gram.group(g);
     for (int64_t r = 0; r < rows; ++r) {
       for (int64_t c = 0; c < cols; ++c) {
-        int64_t flat = geometry.weightGroup[g] + geometry.weightRow[r] +
-                       geometry.weightCol[c];
+        int64_t flat = geometry.weightIndex(g, r, c);
         w[c] = original[flat];
         d[c] = double(changed[flat]) - double(original[flat]);
       }

@@ -210,7 +210,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
           shifts[i].assign(g.rows(), 0.0);
           for (int64_t r = 0; r < g.rows(); ++r)
             for (int64_t c = 0; c < g.cols(); ++c) {
-              int64_t flat = g.weightGroup[0] + g.weightRow[r] + g.weightCol[c];
+              int64_t flat = g.weightIndex(0, r, c);
               shifts[i][r] +=
                   (double(candidate[flat]) - double(values[i][flat])) *
                   gram.sums[c] / double(gram.count);

@@ -82,8 +82,7 @@ LogicalResult refitKeptColumns(std::vector<float> &weight,
     Eigen::MatrixXd w(cols, rows);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
-        w(c, r) = weight[geometry.weightGroup[g] + geometry.weightRow[r] +
-                         geometry.weightCol[c]];
+        w(c, r) = weight[geometry.weightIndex(g, r, c)];
     Eigen::MatrixXd system = hss, rhs = hsAll * w;
     if (intercept) {
       // The normal equations of [X_S 1] against X w.
@@ -107,8 +106,7 @@ LogicalResult refitKeptColumns(std::vector<float> &weight,
         (*biasDelta)[r] = refit(n, r);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t i = 0; i < n; ++i)
-        weight[geometry.weightGroup[g] + geometry.weightRow[r] +
-               geometry.weightCol[columns[i]]] = float(refit(i, r));
+        weight[geometry.weightIndex(g, r, columns[i])] = float(refit(i, r));
   }
   return success();
 }
@@ -167,8 +165,7 @@ outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
           block(i, j) = inverse(columns[i], columns[j]);
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t i = 0; i < n; ++i)
-          w(i, r) = weight[geometry.weightGroup[g] + geometry.weightRow[r] +
-                           geometry.weightCol[columns[i]]];
+          w(i, r) = weight[geometry.weightIndex(g, r, columns[i])];
       Eigen::LLT<Eigen::MatrixXd> blockFactor(block);
       if (blockFactor.info() != Eigen::Success) {
         why = "a block of the inverse Gram matrix is not positive definite";

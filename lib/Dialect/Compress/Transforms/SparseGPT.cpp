@@ -186,15 +186,13 @@ sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
     Matrix w(rows, cols);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
-        w(r, c) = weight[geometry.weightGroup[g] + geometry.weightRow[r] +
-                         geometry.weightCol[c]];
+        w(r, c) = weight[geometry.weightIndex(g, r, c)];
     Matrix h = Eigen::Map<const Matrix>(gram.group(g), cols, cols);
     if (failed(pruneGroup(w, std::move(h), geometry, target, options, why)))
       return failure();
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
-        weight[geometry.weightGroup[g] + geometry.weightRow[r] +
-               geometry.weightCol[c]] = float(w(r, c));
+        weight[geometry.weightIndex(g, r, c)] = float(w(r, c));
   }
   return success();
 }

@@ -32,8 +32,12 @@ struct LayerGeometry {
   int64_t positions() const { return inputPosition.size(); }
 
   /// Flat row-major offsets: weight element (g, o, r) is at
-  /// weightGroup[g] + weightRow[o] + weightCol[r].
+  /// weightGroup[g] + weightRow[o] + weightCol[r] (weightIndex).
   std::vector<int64_t> weightGroup, weightRow, weightCol;
+
+  int64_t weightIndex(int64_t group, int64_t row, int64_t col) const {
+    return weightGroup[group] + weightRow[row] + weightCol[col];
+  }
   /// Input element r of group g at position p is at
   /// inputBase + inputGroup[g] + inputPosition[p] + inputCol[r].
   std::vector<int64_t> inputGroup, inputPosition, inputCol;
