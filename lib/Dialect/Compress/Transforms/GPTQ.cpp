@@ -17,10 +17,8 @@ LogicalResult gptqQuantize(std::vector<float> &weight,
                            function_ref<double(int64_t, double)> roundToGrid,
                            const GptqOptions &options, std::string &why) {
   int64_t rows = geometry.rows(), cols = geometry.cols();
-  if (gram.cols != cols || gram.groups != geometry.groups()) {
-    why = "the statistics do not match the layer's shape";
+  if (failed(checkGramFits(geometry, gram, why)))
     return failure();
-  }
   for (int64_t g = 0; g < geometry.groups(); ++g) {
     Eigen::Map<const Eigen::MatrixXd> full(gram.group(g), cols, cols);
     // Visiting order: column `order[k]` is visited k-th.

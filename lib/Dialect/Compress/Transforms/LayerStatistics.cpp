@@ -28,6 +28,14 @@ LayerStatisticsCollector &installedCollector() {
 }
 } // namespace
 
+LogicalResult checkGramFits(const LayerGeometry &geometry,
+                            const LayerInputGram &gram, std::string &why) {
+  if (gram.cols == geometry.cols() && gram.groups == geometry.groups())
+    return success();
+  why = "the statistics do not match the layer's shape";
+  return failure();
+}
+
 void setLayerStatisticsCollector(LayerStatisticsCollector collector) {
   std::lock_guard<std::mutex> lock(collectorMutex);
   installedCollector() = std::move(collector);

@@ -48,10 +48,8 @@ LogicalResult refitKeptColumns(std::vector<float> &weight,
                    int64_t(gram.sums.size()) == cols && gram.count > 0;
   if (biasDelta)
     biasDelta->assign(intercept ? rows : 0, 0.0);
-  if (gram.cols != cols || gram.groups != geometry.groups()) {
-    why = "the statistics do not match the layer's shape";
+  if (failed(checkGramFits(geometry, gram, why)))
     return failure();
-  }
   FailureOr<std::vector<int64_t>> indices =
       columnIndices(geometry, weightAxis, why);
   if (failed(indices))
@@ -117,10 +115,8 @@ outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
                   llvm::ArrayRef<llvm::SmallVector<int64_t>> positions,
                   double damp, std::string &why) {
   int64_t rows = geometry.rows(), cols = geometry.cols();
-  if (gram.cols != cols || gram.groups != geometry.groups()) {
-    why = "the statistics do not match the layer's shape";
+  if (failed(checkGramFits(geometry, gram, why)))
     return failure();
-  }
   FailureOr<std::vector<int64_t>> indices =
       columnIndices(geometry, weightAxis, why);
   if (failed(indices))

@@ -174,10 +174,8 @@ sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
                const LayerInputGram &gram, const SparseGptTarget &target,
                const SparseGptOptions &options, std::string &why) {
   int64_t rows = geometry.rows(), cols = geometry.cols();
-  if (gram.cols != cols || gram.groups != geometry.groups()) {
-    why = "the statistics do not match the layer's shape";
+  if (failed(checkGramFits(geometry, gram, why)))
     return failure();
-  }
   if (target.m > 0 && geometry.colStride(target.nmDim) < 0) {
     why = "the N:M dimension is not a reduction dimension";
     return failure();

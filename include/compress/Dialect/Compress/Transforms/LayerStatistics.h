@@ -43,6 +43,11 @@ struct LayerInputGram {
   }
 };
 
+/// Checks that `gram` was measured for a layer of `geometry` (its groups
+/// and inputs); otherwise says so in `why`.
+LogicalResult checkGramFits(const LayerGeometry &geometry,
+                            const LayerInputGram &gram, std::string &why);
+
 /// Where the calibration data comes from.
 struct LayerDataSource {
   /// A directory of .npy samples, read as compress-calibrate reads them.
