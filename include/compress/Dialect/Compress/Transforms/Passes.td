@@ -278,6 +278,79 @@ def CompressSensitivity : Pass<"compress-sensitivity", "ModuleOp"> {
   ];
 }
 
+def CompressLowRank : Pass<"compress-low-rank", "ModuleOp"> {
+  let summary = "Replace dense and convolution weights by two low-rank "
+                "factors.";
+  let description = [{
+    Factors the constant float weight W (rows = output channels, columns =
+    the reduction elements: K of a matmul, C x KH x KW of a convolution
+    filter) of every matmul (`linalg.matmul`, `matvec`, `vecmat`) and
+    convolution with output channels (`conv_2d_nchw_fchw`,
+    `conv_2d_nhwc_hwcf`, `conv_2d_nhwc_fhwc`) as W ~ B A, B of rows x r and
+    A of r x columns, and rewrites the layer as two: the same op with weight
+    A (r output channels, started from zero), then the same op kind with
+    weight B and unit kernel, stride and dilation, started from the layer's
+    own accumulator (bias, fill). A layer keeps r (rows + columns) of its
+    rows x columns parameters.
+
+    - Without data, A and B come from the truncated SVD of W:
+      B = U_r S_r^1/2, A = S_r^1/2 V_r^T.
+    - With `data=DIR` (or `stats=DIR`, as written by
+      compress-collect-layer-stats) the model runs on the samples to
+      measure each layer's input Gram matrix H = X^T X, and the factors
+      minimize the layer's output error on the data instead of the weight
+      error: with H + damp = L L^T, W L = U S V^T, B = U_r S_r^1/2 and
+      A = S_r^1/2 V_r^T L^-1 (activation-aware SVD). `sequential` (true)
+      measures each layer on the model with the layers before it already
+      factored.
+
+    The rank: with `energy=E` (0 < E <= 1), the smallest r whose singular
+    values keep the fraction E of the sum of squares of all of them (of W,
+    or of W L with data); otherwise `r = floor(ratio * rows * columns /
+    (rows + columns))`, so that the layer keeps at most the fraction `ratio`
+    of its parameters. Layers where r < 1 or the factors would not hold
+    fewer parameters than W, depthwise and grouped convolutions, batch
+    matmuls with a constant weight, weights shared by several layers and the
+    layers named in `skip` are left unchanged, each with a remark that says
+    why. Each factored layer gets a remark with its rank, parameters and
+    the relative error of its weight (or of its output on the data).
+  }];
+  let dependentDialects = dataAwareDialects;
+  let options = [
+    Option<"ratio", "ratio", "double", /*default=*/"0.5",
+           "Fraction of each layer's parameters the two factors keep, in "
+           "(0, 1)">,
+    Option<"energy", "energy", "double", /*default=*/"0.0",
+           "When in (0, 1]: choose each layer's rank to keep this fraction "
+           "of its squared singular values (replaces `ratio`)">,
+    ListOption<"skip", "skip", "std::string",
+               "Layers left alone: indices or layer names, as for "
+               "compress-prune-magnitude">,
+    Option<"data", "data", "std::string", /*default=*/"",
+           "A directory of .npy calibration samples: activation-aware "
+           "factors (without it: plain SVD of the weights)">,
+    Option<"stats", "stats", "std::string", /*default=*/"",
+           "Instead of `data`: a directory written by "
+           "compress-collect-layer-stats (one run's statistics: sequential is "
+           "off)">,
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "The function the samples are for (default: the one public "
+           "function they fit)">,
+    Option<"damp", "damp", "double", /*default=*/"0.01",
+           "With data: added to H's diagonal, as a fraction of its mean "
+           "(> 0)">,
+    Option<"sequential", "sequential", "bool", /*default=*/"true",
+           "With `data`: measure each layer after the ones before it were "
+           "factored (one run per layer); false: one run of the unchanged "
+           "model">,
+  ];
+  let statistics = [
+    Statistic<"numLayers", "num-layers", "Number of layers factored">,
+    Statistic<"numRemoved", "num-removed",
+              "Number of weight parameters removed">,
+  ];
+}
+
 def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
   let summary = "Zero the weights of smallest magnitude (unstructured).";
   let description = [{
