@@ -84,6 +84,19 @@ VARIANTS = [
     ("int8 PTQ, 4-bit weights rounded to nearest, bias-corrected (minmax)",
      [], "minmax", False),
     ("int8 PTQ, 4-bit weights by GPTQ (minmax)", [], "minmax", False),
+    # Low-rank factorization (layers in program order: conv1, conv2, the
+    # hidden dense layer, the classifier). Plain SVD of the weights, and the
+    # activation-aware SVD on the calibration images.
+    ("hidden dense layer factored to half its parameters (SVD)",
+     ["--compress-low-rank=ratio=0.5 skip=0,1,-1"], None, False),
+    ("hidden dense layer factored to a fifth of its parameters (SVD)",
+     ["--compress-low-rank=ratio=0.2 skip=0,1,-1"], None, False),
+    ("conv2 and hidden dense layer factored to half (SVD)",
+     ["--compress-low-rank=ratio=0.5 skip=0,-1"], None, False),
+    ("conv2 and hidden dense layer factored to half (activation-aware SVD)",
+     ["--compress-low-rank=ratio=0.5 skip=0,-1 data={calib}"], None, False),
+    ("hidden dense layer factored to half (SVD) + int8 (minmax)",
+     ["--compress-low-rank=ratio=0.5 skip=0,1,-1"], "minmax", False),
     # compress-auto's choice: per-layer widths by GPTQ within max-error.
     ("int8 PTQ, per-layer weight widths by GPTQ, max-error 0.005 (minmax)",
      [], "minmax", False),

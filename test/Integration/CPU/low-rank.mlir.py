@@ -198,4 +198,42 @@ for i in range(4):
 check(close(y, want, 1e-5), "the compiled factored convolution computes the "
       "product filter's stride-2 convolution")
 
+# An NHWC convolution with dilation 2 (filter KH x KW x C x F): A is
+# 3 x 3 x C x r with the dilation, B 1 x 1 x r x F; the product, as an
+# F x (KH KW C) matrix, is the truncated SVD of the filter.
+wh = rng.standard_normal((3, 3, C, F)).astype(np.float32)
+img = rng.standard_normal((1, 10, 10, C)).astype(np.float32)
+nhwc = os.path.join(work, "nhwc.mlir")
+with open(nhwc, "w") as f:
+    f.write(f"""
+func.func @conv(%x: tensor<1x10x10x{C}xf32>) -> tensor<1x6x6x{F}xf32> {{
+  %w = arith.constant {hexc(wh)} : tensor<3x3x{C}x{F}xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x6x6x{F}xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x6x6x{F}xf32>) -> tensor<1x6x6x{F}xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {{dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}}
+      ins(%x, %w : tensor<1x10x10x{C}xf32>, tensor<3x3x{C}x{F}xf32>) outs(%f : tensor<1x6x6x{F}xf32>) -> tensor<1x6x6x{F}xf32>
+  return %y : tensor<1x6x6x{F}xf32>
+}}
+""")
+factors, _ = run_opt(nhwc, "ratio=0.5", os.path.join(work, "nhwc.out.mlir"))
+shapes = [c.shape for c in factors]
+check(shapes == [(3, 3, C, rc), (1, 1, rc, F)],
+      f"NHWC convolution factors {shapes}: rank {rc}")
+ah, bh = (c.astype(np.float64) for c in factors)
+product = bh[0, 0].T @ ah.reshape(-1, rc).T  # F x (KH KW C)
+u, sv, vt = np.linalg.svd(wh.reshape(-1, F).T.astype(np.float64),
+                          full_matrices=False)
+check(close(product, (u[:, :rc] * sv[:rc]) @ vt[:rc], 1e-5),
+      "the NHWC product filter is the truncated SVD of the filter")
+y = run_model(os.path.join(work, "nhwc.out.mlir"), [img], "nhwc")
+pf = product.T.reshape(3, 3, C, F)
+want = np.zeros((1, 6, 6, F))
+for i in range(6):
+    for j in range(6):
+        patch = img[:, i:i + 5:2, j:j + 5:2, :].astype(np.float64)
+        want[:, i, j, :] = np.einsum("nklc,klcf->nf", patch, pf)
+check(close(y, want, 1e-5), "the compiled factored NHWC convolution computes "
+      "the product filter's dilated convolution")
+
 sys.exit(check.finish())

@@ -97,8 +97,8 @@ FailureOr<Factors> factorWeight(ArrayRef<float> weight,
     target = w * lower;
   }
 
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(target, Eigen::ComputeThinU |
-                                                 Eigen::ComputeThinV);
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(target,
+                                     Eigen::ComputeThinU | Eigen::ComputeThinV);
   Eigen::VectorXd sigma = svd.singularValues();
   double total = sigma.squaredNorm();
   if (!(total > 0.0)) {
@@ -145,8 +145,8 @@ FailureOr<Factors> factorWeight(ArrayRef<float> weight,
     for (int64_t c = 0; c < cols; ++c) {
       double sum = 0.0;
       for (int64_t j = 0; j < rank; ++j)
-        sum += double(factors.b[r * rank + j]) *
-               double(factors.a[j * cols + c]);
+        sum +=
+            double(factors.b[r * rank + j]) * double(factors.a[j * cols + c]);
       factors.product[geometry.weightIndex(0, r, c)] = float(sum);
     }
   return factors;
@@ -218,7 +218,8 @@ LogicalResult describeCandidate(Candidate &candidate, std::string &why) {
   if (failed(geometry))
     return failure();
   auto type = cast<ShapedType>(weight.values.getType());
-  if (geometry->groups() != 1 || geometry->rows() != type.getDimSize(*outAxis)) {
+  if (geometry->groups() != 1 ||
+      geometry->rows() != type.getDimSize(*outAxis)) {
     why = "the weight's rows are not its output channels alone";
     return failure();
   }
@@ -313,8 +314,8 @@ void rewriteLayer(OpBuilder &builder, const Candidate &candidate) {
   for (StringRef name : {"strides", "dilations"})
     if (auto attr = second->getAttrOfType<DenseIntElementsAttr>(name))
       second->setAttr(name, DenseIntElementsAttr::get(
-                                attr.getType(),
-                                SmallVector<int64_t>(attr.getNumElements(), 1)));
+                                attr.getType(), SmallVector<int64_t>(
+                                                    attr.getNumElements(), 1)));
 
   op->replaceAllUsesWith(second->getResults());
   op->erase();
@@ -345,8 +346,8 @@ struct LowRankPass : public compress::impl::CompressLowRankBase<LowRankPass> {
       return signalPassFailure();
     bool withData = !data.empty() || !stats.empty();
     if (withData) {
-      if (failed(verifyDataSource(loc, "compress-low-rank", "data", data,
-                                  stats)))
+      if (failed(
+              verifyDataSource(loc, "compress-low-rank", "data", data, stats)))
         return signalPassFailure();
       if (!(damp > 0.0) || !std::isfinite(double(damp))) {
         emitError(loc) << "compress-low-rank: option 'damp' must be "
@@ -396,8 +397,8 @@ struct LowRankPass : public compress::impl::CompressLowRankBase<LowRankPass> {
       std::vector<MeasuredLayer> measured;
       std::vector<std::vector<float>> values;
       for (const Candidate &candidate : candidates) {
-        measured.push_back({candidate.layer->op, candidate.layer->weight,
-                            candidate.geometry});
+        measured.push_back(
+            {candidate.layer->op, candidate.layer->weight, candidate.geometry});
         values.push_back(candidate.values);
       }
       LayerDataSource source{data, stats, entry, "compress-low-rank"};
@@ -421,8 +422,7 @@ struct LowRankPass : public compress::impl::CompressLowRankBase<LowRankPass> {
       if (!candidate.factors)
         continue;
       int64_t rows = candidate.geometry.rows(),
-              cols = candidate.geometry.cols(),
-              rank = candidate.factors->rank;
+              cols = candidate.geometry.cols(), rank = candidate.factors->rank;
       candidate.layer->op->emitRemark()
           << "factored at rank " << rank << ": " << rank * (rows + cols)
           << " of " << rows * cols << " parameters, relative "
