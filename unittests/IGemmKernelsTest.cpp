@@ -62,14 +62,17 @@ protected:
 
 /// Runs C += A * B through the packed and the unpacked entry points and
 /// compares with the reference. lda/ldc get padding, C starts non-zero.
+/// With `s4` B's values lie in [-8, 7] and the B16x4/S4 entry point is
+/// checked too.
 void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
-               bool transposedB, uint32_t seed) {
+               bool transposedB, uint32_t seed, bool s4 = false) {
   std::mt19937 rng(seed);
   const int64_t lda = g.K + 7, ldc = g.N + 5;
   // A ends right after its last valid element: reads past K are caught by
   // sanitizers.
   auto A = makeData<uint8_t>((g.M - 1) * lda + g.K, fill, rng, 0, 255, 255);
-  auto B = makeData<int8_t>(g.K * g.N, fill, rng, -128, 127, -128);
+  auto B = s4 ? makeData<int8_t>(g.K * g.N, fill, rng, -8, 7, -8)
+              : makeData<int8_t>(g.K * g.N, fill, rng, -128, 127, -128);
   auto C0 = makeData<int32_t>(g.M * ldc, Fill::Random, rng, -1000, 1000, 0);
   // B(k, n) = B[k * strideK + n * strideN]
   const int64_t strideK = transposedB ? 1 : g.N;
@@ -106,6 +109,26 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
   compress_cpu_igemm_u8s8_packed(isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
                                  C.data(), ldc, threads);
   ASSERT_EQ(C, ref) << "packed " << what;
+  if (!s4)
+    return;
+
+  // B16x4/S4: each 64-byte row of the B16x4 panels as 32 bytes of nibbles.
+  std::vector<int8_t> Bp4(Kp * Np / 2, 99);
+  compress_cpu_pack_b16x4_s4(g.K, g.N, B.data(), strideK, strideN, Bp4.data());
+  for (int64_t row = 0; row < Kp * Np / 64; ++row)
+    for (int64_t i = 0; i < 32; ++i) {
+      auto byte = static_cast<uint8_t>(Bp4[row * 32 + i]);
+      ASSERT_EQ(static_cast<int8_t>(byte << 4) >> 4, Bp[row * 64 + i])
+          << "S4 pack, low nibble of row " << row << " byte " << i << " "
+          << what;
+      ASSERT_EQ(static_cast<int8_t>(byte) >> 4, Bp[row * 64 + i + 32])
+          << "S4 pack, high nibble of row " << row << " byte " << i << " "
+          << what;
+    }
+  C = C0;
+  compress_cpu_igemm_u8s4_packed(isa, g.M, g.N, g.K, A.data(), lda, Bp4.data(),
+                                 C.data(), ldc, threads);
+  ASSERT_EQ(C, ref) << "packed S4 " << what;
 }
 
 TEST_P(IGemmPaths, OddShapes) {
@@ -143,6 +166,19 @@ TEST_P(IGemmPaths, InsideParallelRegion) {
 }
 #endif
 
+TEST_P(IGemmPaths, FourBitWeights) {
+  uint32_t seed = 40;
+  for (int64_t M : {1, 3, 8, 17})
+    for (int64_t N : {1, 17, 48, 130})
+      for (int64_t K : {3, 64, 65, 300})
+        checkGemm(GetParam(), {M, N, K}, Fill::Random, 1, false, seed++, true);
+  checkGemm(GetParam(), {33, 33, 2112}, Fill::Extreme, 1, false, 7, true);
+  checkGemm(GetParam(), {8, 300, 4099}, Fill::Extreme, 1, false, 8, true);
+  for (int64_t threads : {1, 2})
+    checkGemm(GetParam(), {128, 256, 512}, Fill::Random, threads, true, 9,
+              true);
+}
+
 TEST_P(IGemmPaths, StridedB) {
   checkGemm(GetParam(), {17, 33, 65}, Fill::Random, 1, true, 3);
   checkGemm(GetParam(), {40, 50, 130}, Fill::Random, 2, true, 4);
@@ -161,11 +197,11 @@ TEST_P(IGemmPaths, StridedB) {
 enum class Init { Matrix, Bias, Zero };
 
 void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
-                     int64_t threads, uint32_t seed, bool vectorForm,
-                     Init init) {
+                     int64_t threads, uint32_t seed, bool vectorForm, Init init,
+                     bool s4) {
   std::mt19937 rng(seed);
   const int64_t lda = g.K + 3, ldc = g.N + 1, ldo = g.N + 9;
-  const int aMax = vectorForm ? 1 : 255, bMax = vectorForm ? 1 : 127;
+  const int aMax = vectorForm ? 1 : 255, bMax = vectorForm ? 1 : (s4 ? 7 : 127);
   auto A = makeData<uint8_t>(g.M * lda, Fill::Random, rng, 0, aMax, 0);
   auto B = makeData<int8_t>(g.K * g.N, Fill::Random, rng, -bMax - !vectorForm,
                             bMax, 0);
@@ -232,18 +268,23 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
           static_cast<float>(static_cast<int32_t>(q - dzp)) * scale;
     }
   const int64_t Kp = (g.K + 63) / 64 * 64, Np = (g.N + 15) / 16 * 16;
-  std::vector<int8_t> Bp(Kp * Np);
-  compress_cpu_pack_b16x4_8(g.K, g.N, B.data(), g.N, 1, Bp.data());
+  std::vector<int8_t> Bp(s4 ? Kp * Np / 2 : Kp * Np);
+  if (s4)
+    compress_cpu_pack_b16x4_s4(g.K, g.N, B.data(), g.N, 1, Bp.data());
+  else
+    compress_cpu_pack_b16x4_8(g.K, g.N, B.data(), g.N, 1, Bp.data());
   std::vector<int32_t> C = C0;
   void *out = dequantize ? static_cast<void *>(gotFloats.data())
                          : static_cast<void *>(gotBytes.data());
   if (init == Init::Matrix)
-    compress_cpu_igemm_u8s8_packed_requantize(
+    (s4 ? compress_cpu_igemm_u8s4_packed_requantize
+        : compress_cpu_igemm_u8s8_packed_requantize)(
         isa, g.M, g.N, g.K, A.data(), lda, Bp.data(), C.data(), ldc,
         params.data(), P, hasLeft, zp, lo, hi, dequantize, dzp, scaleBits, out,
         ldo, threads);
   else
-    compress_cpu_igemm_u8s8_packed_bias_requantize(
+    (s4 ? compress_cpu_igemm_u8s4_packed_bias_requantize
+        : compress_cpu_igemm_u8s8_packed_bias_requantize)(
         isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
         init == Init::Bias ? C0.data() : nullptr, params.data(), P, hasLeft, zp,
         lo, hi, dequantize, dzp, scaleBits, out, ldo, threads);
@@ -255,7 +296,7 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
       (init == Init::Bias   ? " bias"
        : init == Init::Zero ? " no-bias"
                             : "") +
-      (dequantize ? " f32" : " bytes");
+      (dequantize ? " f32" : " bytes") + (s4 ? " S4" : "");
   if (dequantize)
     ASSERT_EQ(gotFloats, wantFloats) << what;
   else
@@ -272,8 +313,9 @@ TEST_P(IGemmPaths, RequantizeEpilogue) {
         for (bool dequantize : {false, true})
           for (bool vectorForm : {false, true})
             for (Init init : {Init::Matrix, Init::Bias, Init::Zero})
-              checkRequantize(GetParam(), g, perColumn, dequantize, threads,
-                              seed++, vectorForm, init);
+              for (bool s4 : {false, true})
+                checkRequantize(GetParam(), g, perColumn, dequantize, threads,
+                                seed++, vectorForm, init, s4);
 }
 
 struct ConvCase {

@@ -91,6 +91,42 @@ void benchGemm(int64_t isa, int64_t threads, int reps, int64_t M, int64_t K,
               rate(sq), sq * 1e6, rate(sb), sb * 1e6);
 }
 
+/// The requantizing GEMM without C (a dense layer of an int8 model) with B
+/// packed B16x4 (int8 weights) and B16x4/S4 (the same values in 4 bits).
+void benchGemmS4(int64_t isa, int64_t threads, int reps, int64_t M, int64_t K,
+                 int64_t N) {
+  auto A = randomData<uint8_t>(M * K, 0, 255);
+  auto B = randomData<int8_t>(K * N, -8, 7);
+  const int64_t bytes = (K + 63) / 64 * 64 * ((N + 15) / 16 * 16);
+  std::vector<int8_t> Bp(bytes), Bp4(bytes / 2);
+  compress_cpu_pack_b16x4_8(K, N, B.data(), N, 1, Bp.data());
+  compress_cpu_pack_b16x4_s4(K, N, B.data(), N, 1, Bp4.data());
+  std::vector<int64_t> params(5 * N);
+  for (int64_t j = 0; j < N; ++j) {
+    params[j] = 1500000000 + j;
+    params[N + j] = 12;
+    params[2 * N + j] = 1 << 11;
+    params[3 * N + j] = -1;
+    params[4 * N + j] = 0;
+  }
+  std::vector<uint8_t> out(M * N);
+  std::vector<int32_t> bias(N, 17);
+  auto run = [&](bool s4) {
+    return bestSeconds(reps, [&] {
+      (s4 ? compress_cpu_igemm_u8s4_packed_bias_requantize
+          : compress_cpu_igemm_u8s8_packed_bias_requantize)(
+          isa, M, N, K, A.data(), K, s4 ? Bp4.data() : Bp.data(), bias.data(),
+          params.data(), N, 0, 3, 0, 255, 0, 0, 0, out.data(), N, threads);
+    });
+  };
+  double s8 = run(false), s4 = run(true);
+  auto rate = [&](double t) { return 2.0 * M * N * K / t * 1e-9; };
+  std::printf("gemm  M=%-5lld K=%-5lld N=%-5lld int8 weights %7.1f GOP/s | "
+              "4-bit weights %7.1f GOP/s | 4-bit / int8 speed %.2fx\n",
+              (long long)M, (long long)K, (long long)N, rate(s8), rate(s4),
+              s8 / s4);
+}
+
 void benchConv(int64_t isa, int64_t threads, int reps, const char *name,
                int64_t C, int64_t H, int64_t F, int64_t k, int64_t stride,
                int64_t groups) {
@@ -135,6 +171,11 @@ int main(int argc, char **argv) {
   benchGemm(isa, threads, reps, 128, 3072, 768);
   benchGemm(isa, threads, reps, 1024, 1024, 1024);
   benchGemm(isa, threads, reps, 1, 768, 3072);
+  // 4-bit weights against int8 ones: a 2048-wide MLP layer at batch 8 (its
+  // weights do not fit in L2: memory bound), BERT shapes.
+  benchGemmS4(isa, threads, reps, 8, 2048, 2048);
+  benchGemmS4(isa, threads, reps, 1, 768, 3072);
+  benchGemmS4(isa, threads, reps, 128, 768, 3072);
   // ResNet-18 (batch 1, 224x224).
   benchConv(isa, threads, reps, "r18 conv1 7x7/2 3->64", 3, 224, 64, 7, 2, 1);
   benchConv(isa, threads, reps, "r18 3x3 64->64 @56", 64, 56, 64, 3, 1, 1);

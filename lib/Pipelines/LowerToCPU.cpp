@@ -78,6 +78,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   if (options.microkernels) {
     CompressCPULowerKernelsOptions lower;
     lower.fuseEpilogues = options.convEpilogues;
+    lower.packInt4 = options.packInt4;
     pm.addPass(createCompressCPULowerKernels(lower));
   }
   // Padded activations: strided copies as vectorizable loops, not calls of

@@ -60,6 +60,12 @@ COMPRESS_CPU_EXPORT int64_t compress_cpu_effective_isa(int64_t isa);
 //   0 where k >= K or n >= N.
 // (Each 64-byte row is one vpdpbusd operand, and 16 consecutive rows are one
 // AMX B tile.)
+//
+// 4-bit panel layout, "B16x4/S4": B16x4 of a B whose values all lie in
+// [-8, 7], each 64-byte row r (bytes r[0..63]) stored as 32 bytes
+//   Bp4[row * 32 + i] = (r[i] & 0xf) | (r[i + 32] << 4),   i < 32,
+// so Bp4 has Np * Kp / 2 bytes (two's complement nibbles; the kernels
+// sign-extend them in registers).
 
 COMPRESS_CPU_EXPORT void compress_cpu_pack_b16_f32(int64_t K, int64_t N,
                                                    const float *B,
@@ -69,6 +75,10 @@ COMPRESS_CPU_EXPORT void compress_cpu_pack_b16x4_8(int64_t K, int64_t N,
                                                    const int8_t *B,
                                                    int64_t strideK,
                                                    int64_t strideN, int8_t *Bp);
+// B's values must lie in [-8, 7] (only their low 4 bits are kept).
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_b16x4_s4(int64_t K, int64_t N, const int8_t *B,
+                           int64_t strideK, int64_t strideN, int8_t *Bp);
 
 //===----------------------------------------------------------------------===//
 // GEMM: C(m, n) += sum_k A(m, k) * B(k, n)
@@ -124,6 +134,26 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
 // same for every row; null for zeros) and only the requantized output is
 // written, so that no M x N i32 matrix goes through memory.
 COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+// The three entry points above with B packed "B16x4/S4" (4-bit weights,
+// half the bytes): the same results, bit for bit. AVX-512 VNNI hosts (AMX
+// hosts included) unpack the nibbles in registers; the portable path
+// expands the panels into a buffer first.
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s4_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
+                               const uint8_t *A, int64_t lda, const int8_t *Bp,
+                               int32_t *C, int64_t ldc, int64_t threads);
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
     int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
     const int8_t *Bp, const int32_t *bias, const int64_t *params,
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,

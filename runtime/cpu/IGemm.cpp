@@ -136,6 +136,30 @@ void packB16x4(int64_t K, int64_t N, const uint8_t *B, int64_t strideK,
   zeroKGroups(groups, Kp, Np, Bp);
 }
 
+/// B16x4 panels (Kp * Np bytes) to B16x4/S4 (half as many): each 64-byte
+/// row becomes 32 bytes, byte i holding row byte i in its low nibble and row
+/// byte i + 32 in its high nibble.
+void compressToS4(const uint8_t *Bp, int64_t bytes, uint8_t *out) {
+  for (int64_t row = 0; row < bytes; row += 64)
+    for (int i = 0; i < 32; ++i)
+      out[row / 2 + i] =
+          static_cast<uint8_t>((Bp[row + i] & 0x0f) | (Bp[row + i + 32] << 4));
+}
+
+/// The inverse: `bytes` bytes of B16x4 from B16x4/S4, each nibble
+/// sign-extended.
+void expandS4(const uint8_t *in, int64_t bytes, uint8_t *Bp) {
+  auto value = [](unsigned nibble) {
+    return static_cast<uint8_t>(static_cast<int8_t>(nibble << 4) >> 4);
+  };
+  for (int64_t row = 0; row < bytes; row += 64)
+    for (int i = 0; i < 32; ++i) {
+      const uint8_t b = in[row / 2 + i];
+      Bp[row + i] = value(b & 0x0f);
+      Bp[row + i + 32] = value(b >> 4);
+    }
+}
+
 //===----------------------------------------------------------------------===//
 // Portable kernels
 //===----------------------------------------------------------------------===//
@@ -283,12 +307,43 @@ void portableBlock(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
     applyRequantize(*ep, C, ldc, M, N, row0, col0);
 }
 
+/// The portable path for B16x4/S4 panels: the block's panels expanded to
+/// B16x4 in a per-thread buffer, then portableBlock.
+thread_local ScratchBuffer expandedScratch;
+
+void portableBlockS4(bool aSigned, bool aPadded, int64_t M, int64_t N,
+                     int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
+                     int64_t Kp, int32_t *C, int64_t ldc,
+                     const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
+  const int64_t bytes = roundUp(N, 16) * Kp;
+  uint8_t *expanded = expandedScratch.get(static_cast<size_t>(bytes));
+  expandS4(reinterpret_cast<const uint8_t *>(Bp), bytes, expanded);
+  portableBlock(aSigned, aPadded, M, N, K, A, lda,
+                reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep,
+                row0, col0);
+}
+
 struct PathChoice {
   BlockFn fn;
   int64_t mUnit, nUnit; // granularity of the split over threads
 };
 
-PathChoice choosePath(int64_t isa, int64_t M) {
+/// The block kernel for B16x4/S4 panels: VNNI unpacks the nibbles in
+/// registers (also on AMX hosts, which all have VNNI: the tiles would need
+/// the panels expanded in memory first); otherwise the portable path.
+PathChoice chooseS4Path(int64_t isa, int64_t M) {
+#if defined(COMPRESS_CPU_X86)
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI)
+    return {igemmVnniS4, 8, M <= 3 ? 128 : 48};
+#endif
+  (void)isa;
+  (void)M;
+  return {portableBlockS4, 4, 16};
+}
+
+PathChoice choosePath(int64_t isa, int64_t M, bool s4 = false) {
+  if (s4)
+    return chooseS4Path(isa, M);
   int64_t eff = effectiveIsa(isa);
 #if defined(COMPRESS_AMX_EMULATE) // development builds on CPUs without AMX
   if (isa >= COMPRESS_CPU_ISA_AMX && eff >= COMPRESS_CPU_ISA_AVX512_VNNI)
@@ -344,13 +399,16 @@ void splitGrid(int64_t M, int64_t N, const PathChoice &path, int threads,
   }
 }
 
+/// C += A * B over the threads. With `s4`, Bp is packed B16x4/S4.
 void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
                   int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
                   int64_t Kp, int32_t *C, int64_t ldc, int64_t threadsArg,
-                  const RequantizeEpilogue *ep = nullptr) {
+                  const RequantizeEpilogue *ep = nullptr, bool s4 = false) {
   if (M <= 0 || N <= 0 || K <= 0)
     return;
-  PathChoice path = choosePath(isa, M);
+  PathChoice path = choosePath(isa, M, s4);
+  // Bytes of B per column of a panel.
+  const int64_t columnBytes = s4 ? Kp / 2 : Kp;
   int threads = resolveThreads(threadsArg);
   // Below ~4 MOP per thread the fork costs more than it saves.
   int64_t work = M * N * K;
@@ -377,8 +435,8 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
       int64_t n1 = std::min(N, nBlocks * (tj + 1) / tn * path.nUnit);
       if (m0 < m1 && n0 < n1)
         path.fn(aSigned, aPadded, m1 - m0, n1 - n0, K, A + m0 * lda, lda,
-                Bp + n0 * Kp, Kp, C ? C + m0 * ldc + n0 : nullptr, ldc, ep, m0,
-                n0);
+                Bp + n0 * columnBytes, Kp, C ? C + m0 * ldc + n0 : nullptr, ldc,
+                ep, m0, n0);
     }
   }
 }
@@ -543,12 +601,15 @@ compress_cpu_pack_b16x4_8(int64_t K, int64_t N, const int8_t *B,
 }
 
 COMPRESS_CPU_EXPORT void
-compress_cpu_igemm_u8s8_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
-                               const uint8_t *A, int64_t lda, const int8_t *Bp,
-                               int32_t *C, int64_t ldc, int64_t threads) {
-  gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
-               threads);
+compress_cpu_pack_b16x4_s4(int64_t K, int64_t N, const int8_t *B,
+                           int64_t strideK, int64_t strideN, int8_t *Bp) {
+  const int64_t bytes = roundUp(K, 64) * roundUp(N, 16);
+  uint8_t *full = packedBScratch.get(static_cast<size_t>(bytes));
+  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, full);
+  compressToS4(full, bytes, reinterpret_cast<uint8_t *>(Bp));
 }
+
+} // extern "C"
 
 namespace {
 
@@ -584,17 +645,11 @@ RequantizeEpilogue makeEpilogue(const int64_t *params, int64_t P,
 /// pass.
 thread_local ScratchBuffer accumulatorScratch;
 
-} // namespace
-
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
-    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
-    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
-    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
-    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
-    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
-  RequantizeEpilogue ep =
-      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
-                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo);
+/// The entry points on B16x4 (s4 false) and B16x4/S4 (s4 true) panels.
+void igemmPackedRequantize(bool s4, int64_t isa, int64_t M, int64_t N,
+                           int64_t K, const uint8_t *A, int64_t lda,
+                           const int8_t *Bp, int32_t *C, int64_t ldc,
+                           const RequantizeEpilogue &ep, int64_t threads) {
   if (M <= 0 || N <= 0)
     return;
   if (K <= 0) { // C holds the initial values, the final accumulators
@@ -602,24 +657,20 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
     return;
   }
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
-               threads, &ep);
+               threads, &ep, s4);
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
-    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
-    const int8_t *Bp, const int32_t *bias, const int64_t *params,
-    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
-    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
-    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
-  RequantizeEpilogue ep =
-      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
-                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo);
+void igemmPackedBiasRequantize(bool s4, int64_t isa, int64_t M, int64_t N,
+                               int64_t K, const uint8_t *A, int64_t lda,
+                               const int8_t *Bp, const int32_t *bias,
+                               RequantizeEpilogue ep, int64_t threads) {
   if (M <= 0 || N <= 0)
     return;
-  if (K > 0 && choosePath(isa, M).fn == igemmVnni) {
+  BlockFn fn = choosePath(isa, M, s4).fn;
+  if (K > 0 && (fn == igemmVnni || fn == igemmVnniS4)) {
     ep.columnInit = bias;
     gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
-                 /*C=*/nullptr, 0, threads, &ep);
+                 /*C=*/nullptr, 0, threads, &ep, s4);
     return;
   }
   // The other paths accumulate into a C: a scratch one, rows of `bias`.
@@ -636,7 +687,79 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
     return;
   }
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, N,
-               threads, &ep);
+               threads, &ep, s4);
+}
+
+} // namespace
+
+extern "C" {
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
+                               const uint8_t *A, int64_t lda, const int8_t *Bp,
+                               int32_t *C, int64_t ldc, int64_t threads) {
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
+               threads);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s4_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
+                               const uint8_t *A, int64_t lda, const int8_t *Bp,
+                               int32_t *C, int64_t ldc, int64_t threads) {
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
+               threads, nullptr, /*s4=*/true);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedRequantize(
+      false, isa, M, N, K, A, lda, Bp, C, ldc,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedRequantize(
+      true, isa, M, N, K, A, lda, Bp, C, ldc,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedBiasRequantize(
+      false, isa, M, N, K, A, lda, Bp, bias,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedBiasRequantize(
+      true, isa, M, N, K, A, lda, Bp, bias,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
 }
 
 COMPRESS_CPU_EXPORT void

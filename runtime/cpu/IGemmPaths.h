@@ -27,6 +27,12 @@ void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
                const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
                int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
                int64_t row0, int64_t col0);
+// igemmVnni with B packed "B16x4/S4": each 64-byte B16x4 row stored as 32
+// bytes of nibbles (CpuKernels.h), unpacked in registers; aSigned is false.
+void igemmVnniS4(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+                 const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+                 int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+                 int64_t row0, int64_t col0);
 void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
               int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,

@@ -65,12 +65,34 @@ using KernelFn = void (*)(int64_t, int, const uint8_t *, int64_t,
                           const int8_t *, int64_t, int32_t *, int64_t,
                           __mmask16);
 
+/// One 64-byte row of a B16x4 panel: read as it is, or with S4 unpacked
+/// from its 32 bytes of nibbles (byte i holds row byte i in its low and row
+/// byte i + 32 in its high nibble, two's complement): the high nibbles
+/// shifted down, both halves masked to 4 bits and mapped to their signed
+/// values by one byte shuffle.
+template <bool S4>
+inline __m512i loadB(const int8_t *p) {
+  if constexpr (!S4) {
+    return _mm512_loadu_si512(p);
+  } else {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+    const __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(x),
+                                            _mm256_srli_epi16(x, 4), 1);
+    const __m512i nibbles = _mm512_and_si512(both, _mm512_set1_epi8(0x0f));
+    const __m512i signedValues = _mm512_broadcast_i32x4(
+        _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1));
+    return _mm512_shuffle_epi8(signedValues, nibbles);
+  }
+}
+
 /// C[MR x NV*16] += A[MR x (4*kq + ktail)] * B. `B` points at the first of NV
-/// panels, `ps` apart; `last` masks the columns of the last vector.
-template <bool ASigned, int MR, int NV>
+/// panels, `ps` apart; `last` masks the columns of the last vector. With S4
+/// the panels hold nibbles (32 bytes per group of 4 k).
+template <bool ASigned, int MR, int NV, bool S4 = false>
 void microKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
                  const int8_t *B, int64_t ps, int32_t *C, int64_t ldc,
                  __mmask16 last) {
+  constexpr int64_t rowBytes = S4 ? 32 : 64;
   __m512i acc[MR][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r)
@@ -81,11 +103,11 @@ void microKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
                       : _mm512_loadu_si512(C + r * ldc + 16 * v);
   const uint8_t *a = A;
   const int8_t *b = B;
-  for (int64_t q = 0; q < kq; ++q, a += 4, b += 64) {
+  for (int64_t q = 0; q < kq; ++q, a += 4, b += rowBytes) {
     __m512i bv[NV];
 #pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
-      bv[v] = _mm512_loadu_si512(b + v * ps);
+      bv[v] = loadB<S4>(b + v * ps);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
       __m512i av = _mm512_set1_epi32(load32(a + r * lda));
@@ -98,7 +120,7 @@ void microKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
     __m512i bv[NV];
 #pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
-      bv[v] = _mm512_loadu_si512(b + v * ps);
+      bv[v] = loadB<S4>(b + v * ps);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
       __m512i av = _mm512_set1_epi32(loadPartial32(a + r * lda, ktail));
@@ -118,54 +140,54 @@ void microKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
     }
 }
 
-template <bool S, int MR>
+template <bool S, int MR, bool S4>
 KernelFn pickNv(int nv) {
   switch (nv) {
   case 1:
-    return microKernel<S, MR, 1>;
+    return microKernel<S, MR, 1, S4>;
   case 2:
-    return microKernel<S, MR, 2>;
+    return microKernel<S, MR, 2, S4>;
   case 3:
-    return microKernel<S, MR, 3>;
+    return microKernel<S, MR, 3, S4>;
   default:
     break;
   }
   if constexpr (MR <= 3) {
     switch (nv) {
     case 4:
-      return microKernel<S, MR, 4>;
+      return microKernel<S, MR, 4, S4>;
     case 5:
-      return microKernel<S, MR, 5>;
+      return microKernel<S, MR, 5, S4>;
     case 6:
-      return microKernel<S, MR, 6>;
+      return microKernel<S, MR, 6, S4>;
     case 7:
-      return microKernel<S, MR, 7>;
+      return microKernel<S, MR, 7, S4>;
     default:
-      return microKernel<S, MR, 8>;
+      return microKernel<S, MR, 8, S4>;
     }
   }
   return nullptr;
 }
 
-template <bool S>
+template <bool S, bool S4>
 KernelFn pick(int mr, int nv) {
   switch (mr) {
   case 1:
-    return pickNv<S, 1>(nv);
+    return pickNv<S, 1, S4>(nv);
   case 2:
-    return pickNv<S, 2>(nv);
+    return pickNv<S, 2, S4>(nv);
   case 3:
-    return pickNv<S, 3>(nv);
+    return pickNv<S, 3, S4>(nv);
   case 4:
-    return pickNv<S, 4>(nv);
+    return pickNv<S, 4, S4>(nv);
   case 5:
-    return pickNv<S, 5>(nv);
+    return pickNv<S, 5, S4>(nv);
   case 6:
-    return pickNv<S, 6>(nv);
+    return pickNv<S, 6, S4>(nv);
   case 7:
-    return pickNv<S, 7>(nv);
+    return pickNv<S, 7, S4>(nv);
   default:
-    return pickNv<S, 8>(nv);
+    return pickNv<S, 8, S4>(nv);
   }
 }
 
@@ -184,13 +206,15 @@ int64_t blockRows(int64_t M, int64_t K, int MR) {
   return std::min(rows, M);
 }
 
-template <bool S>
+template <bool S, bool S4 = false>
 void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
           int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
           const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
   const int64_t kq = aPadded ? (K + 3) / 4 : K / 4;
   const int ktail = aPadded ? 0 : static_cast<int>(K % 4);
-  const int64_t ps = Kp * 16;
+  // Bytes per group of 4 k in a panel, and between panels.
+  constexpr int64_t rowBytes = S4 ? 32 : 64;
+  const int64_t ps = Kp * rowBytes / 4;
   // A few rows: wide tiles, so that enough independent accumulators hide
   // vpdpbusd's latency.
   const int MR = M <= 3 ? static_cast<int>(M) : 8;
@@ -242,8 +266,9 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
         const bool lastBlock = q0 + qn >= kq;
         for (int64_t m0 = 0; m0 < rowsB; m0 += MR) {
           const int mr = static_cast<int>(std::min<int64_t>(MR, rowsB - m0));
-          pick<S>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
-                          Bn + 64 * q0, ps, Cs + m0 * ldcs, ldcs, last);
+          pick<S, S4>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
+                              Bn + rowBytes * q0, ps, Cs + m0 * ldcs, ldcs,
+                              last);
           // The tile is final and in L1: its output is written now, between
           // the arithmetic of the tiles around it.
           if (ep && lastBlock)
@@ -368,6 +393,14 @@ void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
     gemm<true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
   else
     gemm<false>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
+}
+
+void igemmVnniS4(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+                 const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+                 int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+                 int64_t row0, int64_t col0) {
+  (void)aSigned; // the 4-bit weights are always B
+  gemm<false, true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
 }
 
 // Taps are taken four at a time: the four input bytes of each output pixel

@@ -44,6 +44,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "convolutions inside the kernel calls "
                      "(compress-cpu-lower-kernels' fuse-epilogues)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> packInt4{
+      *this, "pack-int4",
+      llvm::cl::desc("Store constant int8 GEMM weights whose values fit in "
+                     "4 bits two per byte for the 4-bit kernels "
+                     "(compress-cpu-lower-kernels' pack-int4)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> arena{
       *this, "arena",
       llvm::cl::desc("Place intermediate buffers at fixed offsets of one "

@@ -69,8 +69,9 @@ struct FloatConvEpilogue;
 /// Builds the calls of one module and the packed weight globals they use.
 class KernelCallBuilder {
 public:
-  KernelCallBuilder(ModuleOp module, bool fuseEpilogues)
-      : module(module), symbols(module), fuseEpilogues(fuseEpilogues) {}
+  KernelCallBuilder(ModuleOp module, bool fuseEpilogues, bool packInt4)
+      : module(module), symbols(module), fuseEpilogues(fuseEpilogues),
+        packInt4(packInt4) {}
 
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
@@ -109,8 +110,8 @@ private:
                             SmallVector<Value> &args);
   void lowerWithRequantize(OpBuilder &b, Location loc, linalg::LinalgOp gemm,
                            linalg::GenericOp epilogue, int64_t ldo, int64_t ldc,
-                           SmallVector<Value> &args,
-                           const KernelChoice &choice);
+                           SmallVector<Value> &args, const KernelChoice &choice,
+                           StringRef base);
   Value getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {
     return memref::GetGlobalOp::create(b, loc, global.getType(),
                                        global.getSymName());
@@ -130,6 +131,8 @@ private:
   ModuleOp module;
   SymbolTable symbols;
   bool fuseEpilogues;
+  /// Int8 GEMM weights whose values all fit in 4 bits are packed B16x4/S4.
+  bool packInt4;
   llvm::StringMap<memref::GlobalOp> packed;
   unsigned requantizeCount = 0;
   SmallVector<memref::GlobalOp> readGlobals;
@@ -685,7 +688,14 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
     bytes = globalBytes(global);
   auto bType = cast<MemRefType>(bMat.getType());
   if (bytes && bType.getLayout().isIdentity()) {
-    std::string key = (global.getSymName() + (isFloat ? "_b16" : "_b16x4") +
+    // 4-bit weights (int8 values in [-8, 7]) take half the bytes.
+    bool s4 = !isFloat && packInt4 && fitsInFourBits(*bytes);
+    if (s4)
+      base = "compress_cpu_igemm_u8s4";
+    std::string key = (global.getSymName() +
+                       (isFloat ? "_b16"
+                        : s4    ? "_b16x4s4"
+                                : "_b16x4") +
                        (gemm->bTransposed ? "t" : ""))
                           .str();
     memref::GlobalOp packedB =
@@ -694,6 +704,8 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
             : packedGlobal(key, bType.getElementType(),
                            isFloat ? packGemmWeightF32(*bytes, gemm->k, gemm->n,
                                                        strideK, strideN)
+                           : s4    ? packGemmWeightS4(*bytes, gemm->k, gemm->n,
+                                                      strideK, strideN)
                                    : packGemmWeightS8(*bytes, gemm->k, gemm->n,
                                                       strideK, strideN));
     readGlobals.push_back(global);
@@ -701,7 +713,8 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
     if (!isFloat)
       if (linalg::GenericOp epilogue = findRequantizeEpilogue(op, c))
         if (std::optional<int64_t> ldo = rowStride(epilogue.getDpsInits()[0])) {
-          lowerWithRequantize(b, loc, op, epilogue, *ldo, *ldc, args, choice);
+          lowerWithRequantize(b, loc, op, epilogue, *ldo, *ldc, args, choice,
+                              base);
           return success();
         }
     args.append({address(b, loc, c), i64(b, loc, *ldc)});
@@ -843,12 +856,10 @@ void KernelCallBuilder::appendRequantizeArgs(OpBuilder &b, Location loc,
                address(b, loc, epilogue.getDpsInits()[0])});
 }
 
-void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
-                                            linalg::LinalgOp gemm,
-                                            linalg::GenericOp epilogue,
-                                            int64_t ldo, int64_t ldc,
-                                            SmallVector<Value> &args,
-                                            const KernelChoice &choice) {
+void KernelCallBuilder::lowerWithRequantize(
+    OpBuilder &b, Location loc, linalg::LinalgOp gemm,
+    linalg::GenericOp epilogue, int64_t ldo, int64_t ldc,
+    SmallVector<Value> &args, const KernelChoice &choice, StringRef base) {
   // After everything the output's address depends on.
   b.setInsertionPoint(epilogue);
   // When the accumulators start as a row broadcast (the bias and the
@@ -856,11 +867,11 @@ void KernelCallBuilder::lowerWithRequantize(OpBuilder &b, Location loc,
   // the M x N i32 buffer, its initialization and its traffic go away.
   Value c = gemm.getDpsInits()[0];
   std::optional<AccumulatorInit> init = findAccumulatorInit(gemm, c, epilogue);
-  const char *name = "compress_cpu_igemm_u8s8_packed_requantize";
+  std::string name = (base + "_packed_requantize").str();
   if (!init) {
     args.append({address(b, loc, c), i64(b, loc, ldc)});
   } else {
-    name = "compress_cpu_igemm_u8s8_packed_bias_requantize";
+    name = (base + "_packed_bias_requantize").str();
     args.push_back(accumulatorRow(b, loc, *init, c)); // in place of C, ldc
   }
   appendRequantizeArgs(b, loc, epilogue, args);
@@ -1119,7 +1130,7 @@ struct LowerKernelsPass
       if (hasCPUKernel(op) && op.hasPureBufferSemantics())
         marked.push_back(op);
     });
-    KernelCallBuilder builder(getOperation(), fuseEpilogues);
+    KernelCallBuilder builder(getOperation(), fuseEpilogues, packInt4);
     for (linalg::LinalgOp op : marked) {
       std::optional<KernelChoice> choice = readChoice(op);
       if (!choice) {

@@ -11,6 +11,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cstring>
 
 using namespace mlir;
@@ -68,6 +70,25 @@ std::vector<char> mlir::compress::packGemmWeightS8(ArrayRef<char> data,
   compress_cpu_pack_b16x4_8(k, n, reinterpret_cast<const int8_t *>(data.data()),
                             strideK, strideN,
                             reinterpret_cast<int8_t *>(out.data()));
+  return out;
+}
+
+bool mlir::compress::fitsInFourBits(ArrayRef<char> data) {
+  return llvm::all_of(data, [](char c) {
+    auto v = static_cast<int8_t>(c);
+    return v >= -8 && v <= 7;
+  });
+}
+
+std::vector<char> mlir::compress::packGemmWeightS4(ArrayRef<char> data,
+                                                   int64_t k, int64_t n,
+                                                   int64_t strideK,
+                                                   int64_t strideN) {
+  int64_t panels = (n + 15) / 16, depth = (k + 63) / 64 * 64;
+  std::vector<char> out(panels * 16 * depth / 2);
+  compress_cpu_pack_b16x4_s4(
+      k, n, reinterpret_cast<const int8_t *>(data.data()), strideK, strideN,
+      reinterpret_cast<int8_t *>(out.data()));
   return out;
 }
 

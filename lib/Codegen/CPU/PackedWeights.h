@@ -32,6 +32,12 @@ std::vector<char> packGemmWeightF32(ArrayRef<char> data, int64_t k, int64_t n,
 std::vector<char> packGemmWeightS8(ArrayRef<char> data, int64_t k, int64_t n,
                                    int64_t strideK, int64_t strideN);
 
+/// Whether every byte of `data`, as int8, lies in [-8, 7].
+bool fitsInFourBits(ArrayRef<char> data);
+/// packGemmWeightS8's panels with each 64-byte row stored as 32 bytes of
+/// nibbles ("B16x4/S4"); the values must fit in four bits.
+std::vector<char> packGemmWeightS4(ArrayRef<char> data, int64_t k, int64_t n,
+                                   int64_t strideK, int64_t strideN);
 /// An FCHW filter (F = groups * Fg, Cg channels per group) packed for the
 /// convolution kernels.
 std::vector<char> packConvFilterF32(ArrayRef<char> data, int64_t f, int64_t cg,

@@ -1,6 +1,7 @@
 // RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels --canonicalize --cse \
 // RUN:   --mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s
 // RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels --compress-cpu-lower-kernels | FileCheck %s --check-prefix=TWICE
+// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels=pack-int4=false | FileCheck %s --check-prefix=INT8
 
 // A constant weight is packed at compile time into 16-column panels (3
 // columns -> one zero-padded panel of 16 x 8), the original global goes.
@@ -79,6 +80,37 @@ module {
                     iterator_types = ["parallel", "parallel", "reduction"]}
         ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
         attrs = {compress.cpu_kernel = {isa = "amx", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    return
+  }
+}
+
+// -----
+
+// int8 weights whose values all fit in 4 bits are packed two per byte
+// ("B16x4/S4": low nibbles the first 32 bytes of each 64-byte B16x4 row,
+// high nibbles the last 32) for the 4-bit kernels; pack-int4=false keeps
+// one byte per value.
+// CHECK-LABEL: module
+// CHECK-DAG: memref.global "private" constant @w4_b16x4s4 : memref<512xi8> = dense<[1, 4, 7, 15, 14, 5, 8, 0, 3, 10, 2, 6, 0,
+// CHECK-LABEL: func.func @igemm_4bit
+// CHECK: call @compress_cpu_igemm_u8s4_packed
+// INT8-LABEL: func.func @igemm_4bit
+// INT8: call @compress_cpu_igemm_u8s8_packed
+module {
+  memref.global "private" constant @w4 : memref<4x3xi8> = dense<[[1, -2, 3], [4, 5, -6], [7, -8, 2], [-1, 0, 6]]>
+  func.func @igemm_4bit(%a: memref<2x4xi8>, %c: memref<2x3xi32>) {
+    %w = memref.get_global @w4 : memref<4x3xi8>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
     ^bb0(%x: i8, %y: i8, %acc: i32):
       %xe = arith.extui %x : i8 to i32
       %ye = arith.extsi %y : i8 to i32

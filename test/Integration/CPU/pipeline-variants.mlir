@@ -5,7 +5,9 @@
 // integer kernels runs with the kernel library (default, portable path, two
 // threads), without it (microkernels=false), with and without vectorized
 // loops, and with its buffers malloc'd instead of placed in the arena
-// (arena=false). Integer programs must print identical values; float ones agree
+// (arena=false), and with 4-bit weights stored one per byte for the int8
+// kernels instead of two (pack-int4=false: the int8 model with 4-bit
+// weights, int8w4, runs the 4-bit kernels otherwise). Integer programs must print identical values; float ones agree
 // with the plain loops (vectorize=false, microkernels=false) within 1e-5
 // relative (summation order differs) plus 1e-6.
 //
@@ -15,7 +17,9 @@
 // RUN: compress-opt %S/ptq/Inputs/cnn.mlir --compress-quantize-weights=bits=4 -o %t/w4.mlir
 // RUN: compress-opt %S/ptq/Inputs/cnn.mlir \
 // RUN:   --compress-ptq="data=%S/ptq/samples activation-type=i8 lower=false" -o %t/int8.mlir 2>/dev/null
+// RUN: compress-opt %S/ptq/Inputs/cnn.mlir \
+// RUN:   --compress-ptq="data=%S/ptq/samples activation-type=i8 weight-bits=4 lower=false" -o %t/int8w4.mlir 2>/dev/null
 //
 // RUN: %python %s.py %t %python %S/check_close.py | FileCheck %s
-// CHECK-COUNT-18: check_close.py: ok:
+// CHECK-COUNT-28: check_close.py: ok:
 // CHECK-NOT: mismatch

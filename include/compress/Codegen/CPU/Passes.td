@@ -251,6 +251,14 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     `compress-run` links it in; for `mlir-runner`, pass
     `-shared-libs=<build>/lib/libcompress_cpu_runtime.so`.
 
+    With `pack-int4` (the default), a constant int8 GEMM weight whose
+    values all lie in [-8, 7] (a 4-bit weight after compress-fuse-qdq) is
+    packed "B16x4/S4", two values per byte, and the call goes to the
+    `compress_cpu_igemm_u8s4_*` entry points, which unpack the nibbles in
+    registers and compute the same results bit for bit: the weight takes
+    half the bytes of the int8 layout. Convolution filters stay one byte per
+    value.
+
     With `fuse-epilogues` (the default), an f32 convolution or depthwise
     convolution whose output buffer is only filled with a constant, computed
     and read by one elementwise `linalg.generic` of the form
@@ -267,6 +275,9 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Compute the bias, residual and clamp epilogues of f32 "
            "convolutions in the kernel call">,
+    Option<"packInt4", "pack-int4", "bool", /*default=*/"true",
+           "Store constant int8 GEMM weights whose values all lie in [-8, 7] "
+           "(4-bit weights) two per byte and call the 4-bit kernels">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -8,8 +8,12 @@ float kernels within |y - ref| <= 1e-5 * (|A| @ |B|) + 1e-6 elementwise (the
 float32 rounding of a sum of products in any order).
 
   check_kernels.py --compress-run BIN --out DIR --cpu CPU [--threads T] \
-      (gemm-f32 | gemm-u8s8 | bgemm-f32 | bgemm-int8 | conv-f32 | conv-u8s8 |
-       conv-f32-epilogue)
+      (gemm-f32 | gemm-u8s8 | gemm-u8s4 | bgemm-f32 | bgemm-int8 | conv-f32 |
+       conv-u8s8 | conv-f32-epilogue)
+
+gemm-u8s4: int8 GEMMs whose constant weights hold 4-bit values, which
+compress-cpu-lower-kernels packs two per byte for the 4-bit kernels; the
+results must also equal those of pack-int4=false bit for bit.
 
 bgemm-int8: exact integer products of two 8-bit activations with zero
 points (every signedness pair), as compress-fuse-qdq writes attention's
@@ -67,11 +71,13 @@ def gemm_model(m, k, n, kind, transposed, constant_b, rng):
         body = ("  %p = arith.mulf %x, %y : f32\n"
                 "  %s = arith.addf %c, %p : f32\n")
     else:
+        # s4: 4-bit weight values in an int8 constant.
+        lo, hi = (-8, 8) if kind == "s4" else (-128, 128)
         a = rng.integers(0, 256, (m, k)).astype(np.uint8)
-        b = rng.integers(-128, 128, (k, n)).astype(np.int8)
+        b = rng.integers(lo, hi, (k, n)).astype(np.int8)
         # Extremes: the largest products, and their sums.
         a[0, :min(k, 5)] = 255
-        b[:min(k, 5), 0] = -128
+        b[:min(k, 5), 0] = lo
         init = rng.integers(-1000, 1000, (n,)).astype(np.int32)
         elem, acc = "i8", "i32"
         body = ("  %xe = arith.extui %x : i8 to i32\n"
@@ -489,15 +495,22 @@ def run_model(args, path, inputs, options="", suffix=""):
     return np.load(path + suffix + ".out.npy")
 
 
-def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False):
+def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False,
+             s4=False):
     """fused: None, or whether the lowering must call an `_f32_fused`
     kernel (the result is then also compared bit for bit with the unfused
     lowering); padded: the fused call must pad the input itself (no padded
-    copy left)."""
+    copy left); s4: the weight fits in 4 bits, so the lowering must call the
+    4-bit kernels, and agree exactly with pack-int4=false."""
     path = os.path.join(args.out, name)
     with open(path + ".mlir", "w") as f:
         f.write(mlir)
     got = run_model(args, path, inputs)
+    if s4:
+        bytes8 = run_model(args, path, inputs, " pack-int4=false", ".int8")
+        if not np.array_equal(got, bytes8):
+            sys.exit(f"FAIL {name}: the 4-bit kernels and the int8 ones "
+                     f"disagree")
     if fused is not None:
         unfused = run_model(args, path, inputs, " conv-epilogues=false",
                             ".unfused")
@@ -528,6 +541,9 @@ def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False):
         check=True, capture_output=True, text=True).stdout
     if "call @compress_cpu_" not in lowered:
         sys.exit(f"FAIL {name}: no call into the kernel library")
+    if s4 and "call @compress_cpu_igemm_u8s4_packed" not in lowered:
+        sys.exit(f"FAIL {name}: the 4-bit weight was not packed for the "
+                 f"4-bit kernels")
     if fused and "_f32_fused(" not in lowered:
         sys.exit(f"FAIL {name}: the epilogue was not fused into the call")
     if padded:
@@ -548,7 +564,8 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--cpu", required=True)
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "bgemm-f32",
+    p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "gemm-u8s4",
+                                     "bgemm-f32",
                                      "bgemm-int8",
                                      "conv-f32", "conv-u8s8",
                                      "conv-f32-epilogue"])
@@ -556,7 +573,15 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     rng = np.random.default_rng(2026)
     kind = args.suite.split("-")[1]
-    if args.suite.startswith("gemm"):
+    if args.suite == "gemm-u8s4":
+        # Constant 4-bit weights (run-time weights are packed as int8).
+        for m, k, n in GEMM_SHAPES:
+            for transposed in (False, True):
+                name = f"{args.suite}-{m}x{k}x{n}{'-t' if transposed else ''}"
+                run_case(args, name,
+                         *gemm_model(m, k, n, "s4", transposed, True, rng),
+                         s4=True)
+    elif args.suite.startswith("gemm"):
         for m, k, n in GEMM_SHAPES:
             for transposed in (False, True):
                 for constant_b in (True, False):
