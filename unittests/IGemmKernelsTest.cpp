@@ -63,9 +63,11 @@ protected:
 /// Runs C += A * B through the packed and the unpacked entry points and
 /// compares with the reference. lda/ldc get padding, C starts non-zero.
 /// With `s4` B's values lie in [-8, 7] and the B16x4/S4 entry point is
-/// checked too.
+/// checked too; with `zeros` in (0, 1] that fraction of B's values is zero
+/// (1: all of them) and the B16x4/sparse entry point is checked too.
 void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
-               bool transposedB, uint32_t seed, bool s4 = false) {
+               bool transposedB, uint32_t seed, bool s4 = false,
+               double zeros = 0.0) {
   std::mt19937 rng(seed);
   const int64_t lda = g.K + 7, ldc = g.N + 5;
   // A ends right after its last valid element: reads past K are caught by
@@ -73,6 +75,12 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
   auto A = makeData<uint8_t>((g.M - 1) * lda + g.K, fill, rng, 0, 255, 255);
   auto B = s4 ? makeData<int8_t>(g.K * g.N, fill, rng, -8, 7, -8)
               : makeData<int8_t>(g.K * g.N, fill, rng, -128, 127, -128);
+  if (zeros > 0.0) {
+    std::bernoulli_distribution zero(zeros);
+    for (int8_t &b : B)
+      if (zero(rng))
+        b = 0;
+  }
   auto C0 = makeData<int32_t>(g.M * ldc, Fill::Random, rng, -1000, 1000, 0);
   // B(k, n) = B[k * strideK + n * strideN]
   const int64_t strideK = transposedB ? 1 : g.N;
@@ -109,6 +117,24 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
   compress_cpu_igemm_u8s8_packed(isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
                                  C.data(), ldc, threads);
   ASSERT_EQ(C, ref) << "packed " << what;
+  if (zeros > 0.0) {
+    // B16x4/sparse: masks (Np * Kp / 8 bytes) and the non-zero values.
+    int64_t size = compress_cpu_packed_sparse_size_s8(g.K, g.N, B.data(),
+                                                      strideK, strideN);
+    int64_t nonZeros = std::count_if(B.begin(), B.end(),
+                                     [](int8_t v) { return v != 0; });
+    int64_t blocks = (Kp / 4 + 511) / 512;
+    ASSERT_EQ(size,
+              8 * (3 + Np / 16 * blocks) + Np * Kp / 8 + nonZeros + 64)
+        << "sparse size " << what;
+    std::vector<int64_t> storage((size + 7) / 8 + 1);
+    auto *Bs = reinterpret_cast<int8_t *>(storage.data());
+    compress_cpu_pack_sparse_s8(g.K, g.N, B.data(), strideK, strideN, Bs);
+    C = C0;
+    compress_cpu_igemm_u8s8_sparse(isa, g.M, g.N, g.K, A.data(), lda, Bs,
+                                   C.data(), ldc, threads);
+    ASSERT_EQ(C, ref) << "sparse " << what << " zeros=" << zeros;
+  }
   if (!s4)
     return;
 
@@ -179,6 +205,22 @@ TEST_P(IGemmPaths, FourBitWeights) {
               true);
 }
 
+TEST_P(IGemmPaths, SparseWeights) {
+  uint32_t seed = 60;
+  for (double zeros : {0.5, 0.9, 1.0})
+    for (int64_t M : {1, 3, 8, 17})
+      for (int64_t N : {1, 17, 48, 130})
+        for (int64_t K : {3, 65, 300})
+          checkGemm(GetParam(), {M, N, K}, Fill::Random, 1, false, seed++,
+                    false, zeros);
+  // Several K blocks of the offset table (2048 k each), odd K, threads.
+  checkGemm(GetParam(), {8, 300, 4099}, Fill::Random, 1, false, 61, false,
+            0.9);
+  for (int64_t threads : {1, 2})
+    checkGemm(GetParam(), {64, 200, 2500}, Fill::Random, threads, true, 62,
+              false, 0.7);
+}
+
 TEST_P(IGemmPaths, StridedB) {
   checkGemm(GetParam(), {17, 33, 65}, Fill::Random, 1, true, 3);
   checkGemm(GetParam(), {40, 50, 130}, Fill::Random, 2, true, 4);
@@ -197,14 +239,20 @@ TEST_P(IGemmPaths, StridedB) {
 enum class Init { Matrix, Bias, Zero };
 
 void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
-                     int64_t threads, uint32_t seed, bool vectorForm, Init init,
-                     bool s4) {
+                     int64_t threads, uint32_t seed, bool vectorForm,
+                     Init init, int layout) {
+  const bool s4 = layout == 1, sparse = layout == 2;
   std::mt19937 rng(seed);
   const int64_t lda = g.K + 3, ldc = g.N + 1, ldo = g.N + 9;
   const int aMax = vectorForm ? 1 : 255, bMax = vectorForm ? 1 : (s4 ? 7 : 127);
   auto A = makeData<uint8_t>(g.M * lda, Fill::Random, rng, 0, aMax, 0);
   auto B = makeData<int8_t>(g.K * g.N, Fill::Random, rng, -bMax - !vectorForm,
                             bMax, 0);
+  if (sparse) // 2:4 along K
+    for (int64_t k = 0; k < g.K; ++k)
+      for (int64_t n = 0; n < g.N; ++n)
+        if ((k + n) % 4 < 2)
+          B[k * g.N + n] = 0;
   auto C0 = makeData<int32_t>(g.M * ldc, Fill::Random, rng, -5000, 5000, 0);
   for (int64_t m = 1; m < g.M && init != Init::Matrix; ++m)
     std::copy_n(C0.begin(), g.N, C0.begin() + m * ldc);
@@ -269,23 +317,37 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
     }
   const int64_t Kp = (g.K + 63) / 64 * 64, Np = (g.N + 15) / 16 * 16;
   std::vector<int8_t> Bp(s4 ? Kp * Np / 2 : Kp * Np);
-  if (s4)
+  std::vector<int64_t> sparseStorage;
+  if (s4) {
     compress_cpu_pack_b16x4_s4(g.K, g.N, B.data(), g.N, 1, Bp.data());
-  else
+  } else if (sparse) {
+    sparseStorage.resize(
+        compress_cpu_packed_sparse_size_s8(g.K, g.N, B.data(), g.N, 1) / 8 +
+        1);
+    compress_cpu_pack_sparse_s8(
+        g.K, g.N, B.data(), g.N, 1,
+        reinterpret_cast<int8_t *>(sparseStorage.data()));
+  } else {
     compress_cpu_pack_b16x4_8(g.K, g.N, B.data(), g.N, 1, Bp.data());
+  }
+  const int8_t *packedB =
+      sparse ? reinterpret_cast<const int8_t *>(sparseStorage.data())
+             : Bp.data();
   std::vector<int32_t> C = C0;
   void *out = dequantize ? static_cast<void *>(gotFloats.data())
                          : static_cast<void *>(gotBytes.data());
   if (init == Init::Matrix)
-    (s4 ? compress_cpu_igemm_u8s4_packed_requantize
-        : compress_cpu_igemm_u8s8_packed_requantize)(
-        isa, g.M, g.N, g.K, A.data(), lda, Bp.data(), C.data(), ldc,
+    (s4       ? compress_cpu_igemm_u8s4_packed_requantize
+     : sparse ? compress_cpu_igemm_u8s8_sparse_requantize
+              : compress_cpu_igemm_u8s8_packed_requantize)(
+        isa, g.M, g.N, g.K, A.data(), lda, packedB, C.data(), ldc,
         params.data(), P, hasLeft, zp, lo, hi, dequantize, dzp, scaleBits, out,
         ldo, threads);
   else
-    (s4 ? compress_cpu_igemm_u8s4_packed_bias_requantize
-        : compress_cpu_igemm_u8s8_packed_bias_requantize)(
-        isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
+    (s4       ? compress_cpu_igemm_u8s4_packed_bias_requantize
+     : sparse ? compress_cpu_igemm_u8s8_sparse_bias_requantize
+              : compress_cpu_igemm_u8s8_packed_bias_requantize)(
+        isa, g.M, g.N, g.K, A.data(), lda, packedB,
         init == Init::Bias ? C0.data() : nullptr, params.data(), P, hasLeft, zp,
         lo, hi, dequantize, dzp, scaleBits, out, ldo, threads);
   const std::string what =
@@ -296,7 +358,8 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
       (init == Init::Bias   ? " bias"
        : init == Init::Zero ? " no-bias"
                             : "") +
-      (dequantize ? " f32" : " bytes") + (s4 ? " S4" : "");
+      (dequantize ? " f32" : " bytes") + (s4 ? " S4" : "") +
+      (sparse ? " sparse" : "");
   if (dequantize)
     ASSERT_EQ(gotFloats, wantFloats) << what;
   else
@@ -313,9 +376,9 @@ TEST_P(IGemmPaths, RequantizeEpilogue) {
         for (bool dequantize : {false, true})
           for (bool vectorForm : {false, true})
             for (Init init : {Init::Matrix, Init::Bias, Init::Zero})
-              for (bool s4 : {false, true})
+              for (int layout : {0, 1, 2})
                 checkRequantize(GetParam(), g, perColumn, dequantize, threads,
-                                seed++, vectorForm, init, s4);
+                                seed++, vectorForm, init, layout);
 }
 
 struct ConvCase {

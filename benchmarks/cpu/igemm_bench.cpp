@@ -127,6 +127,55 @@ void benchGemmS4(int64_t isa, int64_t threads, int reps, int64_t M, int64_t K,
               s8 / s4);
 }
 
+/// The requantizing GEMM without C with a weight of which the fraction
+/// `zeros` is zero (random positions; 2:4 along K when `nm`), B packed
+/// B16x4 against B16x4/sparse.
+void benchGemmSparse(int64_t isa, int64_t threads, int reps, int64_t M,
+                     int64_t K, int64_t N, double zeros, bool nm) {
+  auto A = randomData<uint8_t>(M * K, 0, 255);
+  auto B = randomData<int8_t>(K * N, -127, 127);
+  std::mt19937 rng(7);
+  std::bernoulli_distribution zero(zeros);
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t n = 0; n < N; ++n)
+      if (nm ? (k + n) % 4 < 2 : zero(rng))
+        B[k * N + n] = 0;
+  const int64_t bytes = (K + 63) / 64 * 64 * ((N + 15) / 16 * 16);
+  std::vector<int8_t> Bp(bytes);
+  compress_cpu_pack_b16x4_8(K, N, B.data(), N, 1, Bp.data());
+  std::vector<int64_t> Bs(
+      compress_cpu_packed_sparse_size_s8(K, N, B.data(), N, 1) / 8 + 1);
+  compress_cpu_pack_sparse_s8(K, N, B.data(), N, 1,
+                              reinterpret_cast<int8_t *>(Bs.data()));
+  std::vector<int64_t> params(5 * N);
+  for (int64_t j = 0; j < N; ++j) {
+    params[j] = 1500000000 + j;
+    params[N + j] = 12;
+    params[2 * N + j] = 1 << 11;
+    params[3 * N + j] = -1;
+    params[4 * N + j] = 0;
+  }
+  std::vector<uint8_t> out(M * N);
+  std::vector<int32_t> bias(N, 17);
+  auto run = [&](bool sparse) {
+    return bestSeconds(reps, [&] {
+      (sparse ? compress_cpu_igemm_u8s8_sparse_bias_requantize
+              : compress_cpu_igemm_u8s8_packed_bias_requantize)(
+          isa, M, N, K, A.data(), K,
+          sparse ? reinterpret_cast<const int8_t *>(Bs.data()) : Bp.data(),
+          bias.data(), params.data(), N, 0, 3, 0, 255, 0, 0, 0, out.data(), N,
+          threads);
+    });
+  };
+  double dense = run(false), sparse = run(true);
+  std::printf("gemm  M=%-5lld K=%-5lld N=%-5lld %s dense %8.1f us | sparse "
+              "%8.1f us (%.2fx the bytes) | sparse / dense speed %.2fx\n",
+              (long long)M, (long long)K, (long long)N,
+              nm ? "2:4        " : (zeros > 0.95 ? "99% zeros  " : "90% zeros  "),
+              dense * 1e6, sparse * 1e6, double(Bs.size() * 8) / bytes,
+              dense / sparse);
+}
+
 void benchConv(int64_t isa, int64_t threads, int reps, const char *name,
                int64_t C, int64_t H, int64_t F, int64_t k, int64_t stride,
                int64_t groups) {
@@ -176,6 +225,11 @@ int main(int argc, char **argv) {
   benchGemmS4(isa, threads, reps, 8, 2048, 2048);
   benchGemmS4(isa, threads, reps, 1, 768, 3072);
   benchGemmS4(isa, threads, reps, 128, 768, 3072);
+  // Sparse weights against dense ones (the same values).
+  benchGemmSparse(isa, threads, reps, 8, 2048, 2048, 0.9, false);
+  benchGemmSparse(isa, threads, reps, 8, 2048, 2048, 0.0, true);
+  benchGemmSparse(isa, threads, reps, 1, 2048, 2048, 0.9, false);
+  benchGemmSparse(isa, threads, reps, 128, 768, 3072, 0.9, false);
   // ResNet-18 (batch 1, 224x224).
   benchConv(isa, threads, reps, "r18 conv1 7x7/2 3->64", 3, 224, 64, 7, 2, 1);
   benchConv(isa, threads, reps, "r18 3x3 64->64 @56", 64, 56, 64, 3, 1, 1);

@@ -79,6 +79,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     CompressCPULowerKernelsOptions lower;
     lower.fuseEpilogues = options.convEpilogues;
     lower.packInt4 = options.packInt4;
+    lower.sparseThreshold = options.sparseThreshold;
     pm.addPass(createCompressCPULowerKernels(lower));
   }
   // Padded activations: strided copies as vectorizable loops, not calls of

@@ -30,6 +30,7 @@
 #include "IGemmPaths.h"
 #include "Internal.h"
 #include "Requantize.h"
+#include "SparseB.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -158,6 +159,58 @@ void expandS4(const uint8_t *in, int64_t bytes, uint8_t *Bp) {
       Bp[row + i] = value(b & 0x0f);
       Bp[row + i + 32] = value(b >> 4);
     }
+}
+
+/// B16x4 panels (Kp x Np bytes) as B16x4/sparse: the blob's size, and (with
+/// `out`) the blob.
+int64_t sparseFromB16x4(const uint8_t *Bp, int64_t Kp, int64_t Np,
+                        uint8_t *out) {
+  const int64_t panels = Np / 16, quads = Kp / 4;
+  const int64_t blocks = (quads + kSparseBlockQuads - 1) / kSparseBlockQuads;
+  const int64_t head = 3 + panels * blocks + panels * quads;
+  int64_t value = 0;
+  for (int64_t p = 0; p < panels; ++p)
+    for (int64_t q = 0; q < quads; ++q) {
+      const uint8_t *row = Bp + p * Kp * 16 + q * 64;
+      uint64_t mask = 0;
+      for (int i = 0; i < 64; ++i)
+        if (row[i]) {
+          mask |= uint64_t(1) << i;
+          if (out)
+            out[head * 8 + value] = row[i];
+          ++value;
+        }
+      if (!out)
+        continue;
+      int64_t *words = reinterpret_cast<int64_t *>(out);
+      if (q % kSparseBlockQuads == 0)
+        words[3 + p * blocks + q / kSparseBlockQuads] =
+            value - __builtin_popcountll(mask);
+      std::memcpy(out + (3 + panels * blocks + p * quads + q) * 8, &mask, 8);
+    }
+  if (out) {
+    int64_t *words = reinterpret_cast<int64_t *>(out);
+    words[0] = panels;
+    words[1] = quads;
+    words[2] = blocks;
+  }
+  // 64 bytes of padding: the kernels load whole 64-byte vectors of values.
+  if (out)
+    std::memset(out + head * 8 + value, 0, 64);
+  return head * 8 + value + 64;
+}
+
+/// Panels [p0, p1) of a B16x4/sparse blob as B16x4 (Kp * 16 bytes each).
+void expandSparse(const SparseB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
+  for (int64_t p = p0; p < p1; ++p) {
+    const uint8_t *value = b.values + b.offsets[p * b.blocks];
+    uint8_t *panel = Bp + (p - p0) * b.quads * 64;
+    for (int64_t q = 0; q < b.quads; ++q) {
+      const uint64_t mask = b.masks[p * b.quads + q];
+      for (int i = 0; i < 64; ++i)
+        panel[q * 64 + i] = (mask >> i) & 1 ? *value++ : 0;
+    }
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -323,10 +376,30 @@ void portableBlockS4(bool aSigned, bool aPadded, int64_t M, int64_t N,
                 row0, col0);
 }
 
+/// The paths without an in-register expand for B16x4/sparse: the
+/// rectangle's panels expanded to B16x4 in a per-thread buffer first.
+template <BlockFn Inner>
+void expandedSparseBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
+                         int64_t K, const uint8_t *A, int64_t lda,
+                         const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
+                         const RequantizeEpilogue *ep, int64_t row0,
+                         int64_t col0) {
+  const SparseB sparse = SparseB::view(Bp);
+  const int64_t p0 = col0 / 16, p1 = (col0 + N + 15) / 16;
+  uint8_t *expanded =
+      expandedScratch.get(static_cast<size_t>((p1 - p0) * Kp * 16));
+  expandSparse(sparse, p0, p1, expanded);
+  Inner(aSigned, aPadded, M, N, K, A, lda,
+        reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
+}
+
 struct PathChoice {
   BlockFn fn;
   int64_t mUnit, nUnit; // granularity of the split over threads
 };
+
+/// How B is packed.
+enum class BLayout { B16x4, S4, Sparse };
 
 /// The block kernel for B16x4/S4 panels: VNNI unpacks the nibbles in
 /// registers (also on AMX hosts, which all have VNNI: the tiles would need
@@ -341,9 +414,28 @@ PathChoice chooseS4Path(int64_t isa, int64_t M) {
   return {portableBlockS4, 4, 16};
 }
 
-PathChoice choosePath(int64_t isa, int64_t M, bool s4 = false) {
-  if (s4)
+/// The block kernel for B16x4/sparse: VNNI expands each row in a register
+/// where the host has AVX512_VBMI2; otherwise the rectangle's panels are
+/// expanded first (for VNNI, or the portable code).
+PathChoice chooseSparsePath(int64_t isa, int64_t M) {
+#if defined(COMPRESS_CPU_X86)
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI) {
+    if (hostFeatures().avx512vbmi2)
+      return {igemmVnniSparse, 8, M <= 3 ? 128 : 48};
+    return {expandedSparseBlock<igemmVnni>, 8, M <= 3 ? 128 : 48};
+  }
+#endif
+  (void)isa;
+  (void)M;
+  return {expandedSparseBlock<portableBlock>, 4, 16};
+}
+
+PathChoice choosePath(int64_t isa, int64_t M,
+                      BLayout layout = BLayout::B16x4) {
+  if (layout == BLayout::S4)
     return chooseS4Path(isa, M);
+  if (layout == BLayout::Sparse)
+    return chooseSparsePath(isa, M);
   int64_t eff = effectiveIsa(isa);
 #if defined(COMPRESS_AMX_EMULATE) // development builds on CPUs without AMX
   if (isa >= COMPRESS_CPU_ISA_AMX && eff >= COMPRESS_CPU_ISA_AVX512_VNNI)
@@ -399,16 +491,20 @@ void splitGrid(int64_t M, int64_t N, const PathChoice &path, int threads,
   }
 }
 
-/// C += A * B over the threads. With `s4`, Bp is packed B16x4/S4.
+/// C += A * B over the threads, B packed as `layout` says.
 void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
                   int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
                   int64_t Kp, int32_t *C, int64_t ldc, int64_t threadsArg,
-                  const RequantizeEpilogue *ep = nullptr, bool s4 = false) {
+                  const RequantizeEpilogue *ep = nullptr,
+                  BLayout layout = BLayout::B16x4) {
   if (M <= 0 || N <= 0 || K <= 0)
     return;
-  PathChoice path = choosePath(isa, M, s4);
-  // Bytes of B per column of a panel.
-  const int64_t columnBytes = s4 ? Kp / 2 : Kp;
+  PathChoice path = choosePath(isa, M, layout);
+  // Bytes of B per column of a panel (a sparse blob is passed whole: the
+  // block kernels find their panels from their first column).
+  const int64_t columnBytes = layout == BLayout::S4       ? Kp / 2
+                              : layout == BLayout::Sparse ? 0
+                                                          : Kp;
   int threads = resolveThreads(threadsArg);
   // Below ~4 MOP per thread the fork costs more than it saves.
   int64_t work = M * N * K;
@@ -609,6 +705,25 @@ compress_cpu_pack_b16x4_s4(int64_t K, int64_t N, const int8_t *B,
   compressToS4(full, bytes, reinterpret_cast<uint8_t *>(Bp));
 }
 
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
+    int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN) {
+  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
+  uint8_t *full = packedBScratch.get(static_cast<size_t>(Kp * Np));
+  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, full);
+  return sparseFromB16x4(full, Kp, Np, nullptr);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,
+                                                     const int8_t *B,
+                                                     int64_t strideK,
+                                                     int64_t strideN,
+                                                     int8_t *Bs) {
+  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
+  uint8_t *full = packedBScratch.get(static_cast<size_t>(Kp * Np));
+  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, full);
+  sparseFromB16x4(full, Kp, Np, reinterpret_cast<uint8_t *>(Bs));
+}
+
 } // extern "C"
 
 namespace {
@@ -645,8 +760,8 @@ RequantizeEpilogue makeEpilogue(const int64_t *params, int64_t P,
 /// pass.
 thread_local ScratchBuffer accumulatorScratch;
 
-/// The entry points on B16x4 (s4 false) and B16x4/S4 (s4 true) panels.
-void igemmPackedRequantize(bool s4, int64_t isa, int64_t M, int64_t N,
+/// The requantizing entry points on each layout of B.
+void igemmPackedRequantize(BLayout layout, int64_t isa, int64_t M, int64_t N,
                            int64_t K, const uint8_t *A, int64_t lda,
                            const int8_t *Bp, int32_t *C, int64_t ldc,
                            const RequantizeEpilogue &ep, int64_t threads) {
@@ -657,20 +772,21 @@ void igemmPackedRequantize(bool s4, int64_t isa, int64_t M, int64_t N,
     return;
   }
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
-               threads, &ep, s4);
+               threads, &ep, layout);
 }
 
-void igemmPackedBiasRequantize(bool s4, int64_t isa, int64_t M, int64_t N,
+void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M, int64_t N,
                                int64_t K, const uint8_t *A, int64_t lda,
                                const int8_t *Bp, const int32_t *bias,
                                RequantizeEpilogue ep, int64_t threads) {
   if (M <= 0 || N <= 0)
     return;
-  BlockFn fn = choosePath(isa, M, s4).fn;
-  if (K > 0 && (fn == igemmVnni || fn == igemmVnniS4)) {
+  BlockFn fn = choosePath(isa, M, layout).fn;
+  if (K > 0 &&
+      (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniSparse)) {
     ep.columnInit = bias;
     gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
-                 /*C=*/nullptr, 0, threads, &ep, s4);
+                 /*C=*/nullptr, 0, threads, &ep, layout);
     return;
   }
   // The other paths accumulate into a C: a scratch one, rows of `bias`.
@@ -687,7 +803,7 @@ void igemmPackedBiasRequantize(bool s4, int64_t isa, int64_t M, int64_t N,
     return;
   }
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, N,
-               threads, &ep, s4);
+               threads, &ep, layout);
 }
 
 } // namespace
@@ -707,7 +823,41 @@ compress_cpu_igemm_u8s4_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
                                const uint8_t *A, int64_t lda, const int8_t *Bp,
                                int32_t *C, int64_t ldc, int64_t threads) {
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
-               threads, nullptr, /*s4=*/true);
+               threads, nullptr, BLayout::S4);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
+                               const uint8_t *A, int64_t lda, const int8_t *Bs,
+                               int32_t *C, int64_t ldc, int64_t threads) {
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bs, roundUp(K, 64), C, ldc,
+               threads, nullptr, BLayout::Sparse);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bs, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedRequantize(
+      BLayout::Sparse, isa, M, N, K, A, lda, Bs, C, ldc,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bs, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedBiasRequantize(
+      BLayout::Sparse, isa, M, N, K, A, lda, Bs, bias,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
 }
 
 COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
@@ -717,7 +867,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_requantize(
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
   igemmPackedRequantize(
-      false, isa, M, N, K, A, lda, Bp, C, ldc,
+      BLayout::B16x4, isa, M, N, K, A, lda, Bp, C, ldc,
       makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
                    dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
       threads);
@@ -730,7 +880,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_requantize(
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
   igemmPackedRequantize(
-      true, isa, M, N, K, A, lda, Bp, C, ldc,
+      BLayout::S4, isa, M, N, K, A, lda, Bp, C, ldc,
       makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
                    dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
       threads);
@@ -743,7 +893,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_packed_bias_requantize(
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
   igemmPackedBiasRequantize(
-      false, isa, M, N, K, A, lda, Bp, bias,
+      BLayout::B16x4, isa, M, N, K, A, lda, Bp, bias,
       makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
                    dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
       threads);
@@ -756,7 +906,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
   igemmPackedBiasRequantize(
-      true, isa, M, N, K, A, lda, Bp, bias,
+      BLayout::S4, isa, M, N, K, A, lda, Bp, bias,
       makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
                    dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
       threads);

@@ -17,6 +17,7 @@
 #include "IGemmPaths.h"
 #include "Internal.h"
 #include "Requantize.h"
+#include "SparseB.h"
 
 #include <algorithm>
 #include <cstring>
@@ -140,54 +141,123 @@ void microKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
     }
 }
 
-template <bool S, int MR, bool S4>
+/// microKernel on B16x4/sparse panels: `B` points at NV SparseCursors (ps
+/// unused); each 64-byte row is expanded from its mask and its non-zero
+/// bytes (vpexpandb, AVX512_VBMI2).
+template <int MR, int NV>
+__attribute__((target("avx512vbmi2,popcnt"))) void
+sparseMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
+                  const int8_t *B, int64_t ps, int32_t *C, int64_t ldc,
+                  __mmask16 last) {
+  (void)ps;
+  const auto *cursors = reinterpret_cast<const SparseCursor *>(B);
+  const uint64_t *masks[NV];
+  const uint8_t *values[NV];
+#pragma GCC unroll 16
+  for (int v = 0; v < NV; ++v) {
+    masks[v] = cursors[v].masks;
+    values[v] = cursors[v].values;
+  }
+  __m512i acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = v == NV - 1
+                      ? _mm512_maskz_loadu_epi32(last, C + r * ldc + 16 * v)
+                      : _mm512_loadu_si512(C + r * ldc + 16 * v);
+  const uint8_t *a = A;
+  const int64_t rows = kq + (ktail ? 1 : 0);
+  for (int64_t q = 0; q < rows; ++q, a += 4) {
+    __m512i bv[NV];
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      const uint64_t m = masks[v][q];
+      // The register form: the memory form of vpexpandb is much slower
+      // on some CPUs (the blob ends with 64 bytes of padding).
+      bv[v] = _mm512_maskz_expand_epi8(m, _mm512_loadu_si512(values[v]));
+      values[v] += __builtin_popcountll(m);
+    }
+    const bool tail = q == kq;
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      __m512i av = _mm512_set1_epi32(tail ? loadPartial32(a + r * lda, ktail)
+                                          : load32(a + r * lda));
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; ++v)
+        dot<false>(acc[r][v], av, bv[v]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      if (v == NV - 1)
+        _mm512_mask_storeu_epi32(C + r * ldc + 16 * v, last, acc[r][v]);
+      else
+        _mm512_storeu_si512(C + r * ldc + 16 * v, acc[r][v]);
+    }
+}
+
+/// The layouts of B the GEMM kernels read.
+enum class BFormat { Dense, S4, Sparse };
+
+template <bool S, int MR, int NV, BFormat F>
+KernelFn kernelFor() {
+  if constexpr (F == BFormat::Sparse)
+    return sparseMicroKernel<MR, NV>;
+  else
+    return microKernel<S, MR, NV, F == BFormat::S4>;
+}
+
+template <bool S, int MR, BFormat F>
 KernelFn pickNv(int nv) {
   switch (nv) {
   case 1:
-    return microKernel<S, MR, 1, S4>;
+    return kernelFor<S, MR, 1, F>();
   case 2:
-    return microKernel<S, MR, 2, S4>;
+    return kernelFor<S, MR, 2, F>();
   case 3:
-    return microKernel<S, MR, 3, S4>;
+    return kernelFor<S, MR, 3, F>();
   default:
     break;
   }
   if constexpr (MR <= 3) {
     switch (nv) {
     case 4:
-      return microKernel<S, MR, 4, S4>;
+      return kernelFor<S, MR, 4, F>();
     case 5:
-      return microKernel<S, MR, 5, S4>;
+      return kernelFor<S, MR, 5, F>();
     case 6:
-      return microKernel<S, MR, 6, S4>;
+      return kernelFor<S, MR, 6, F>();
     case 7:
-      return microKernel<S, MR, 7, S4>;
+      return kernelFor<S, MR, 7, F>();
     default:
-      return microKernel<S, MR, 8, S4>;
+      return kernelFor<S, MR, 8, F>();
     }
   }
   return nullptr;
 }
 
-template <bool S, bool S4>
+template <bool S, BFormat F>
 KernelFn pick(int mr, int nv) {
   switch (mr) {
   case 1:
-    return pickNv<S, 1, S4>(nv);
+    return pickNv<S, 1, F>(nv);
   case 2:
-    return pickNv<S, 2, S4>(nv);
+    return pickNv<S, 2, F>(nv);
   case 3:
-    return pickNv<S, 3, S4>(nv);
+    return pickNv<S, 3, F>(nv);
   case 4:
-    return pickNv<S, 4, S4>(nv);
+    return pickNv<S, 4, F>(nv);
   case 5:
-    return pickNv<S, 5, S4>(nv);
+    return pickNv<S, 5, F>(nv);
   case 6:
-    return pickNv<S, 6, S4>(nv);
+    return pickNv<S, 6, F>(nv);
   case 7:
-    return pickNv<S, 7, S4>(nv);
+    return pickNv<S, 7, F>(nv);
   default:
-    return pickNv<S, 8, S4>(nv);
+    return pickNv<S, 8, F>(nv);
   }
 }
 
@@ -206,15 +276,20 @@ int64_t blockRows(int64_t M, int64_t K, int MR) {
   return std::min(rows, M);
 }
 
-template <bool S, bool S4 = false>
+/// With F == Sparse, Bp is the whole B16x4/sparse blob and col0 / 16 the
+/// rectangle's first panel.
+template <bool S, BFormat F = BFormat::Dense>
 void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
           int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
           const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
   const int64_t kq = aPadded ? (K + 3) / 4 : K / 4;
   const int ktail = aPadded ? 0 : static_cast<int>(K % 4);
   // Bytes per group of 4 k in a panel, and between panels.
-  constexpr int64_t rowBytes = S4 ? 32 : 64;
+  constexpr int64_t rowBytes = F == BFormat::S4 ? 32 : 64;
   const int64_t ps = Kp * rowBytes / 4;
+  const SparseB sparse =
+      F == BFormat::Sparse ? SparseB::view(Bp) : SparseB();
+  SparseCursor cursors[8];
   // A few rows: wide tiles, so that enough independent accumulators hide
   // vpdpbusd's latency.
   const int MR = M <= 3 ? static_cast<int>(M) : 8;
@@ -234,7 +309,7 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
   // rows of the block, so that a strip's K block (at most 2048 k: 96 KiB)
   // stays in L2 across the block's rows. Measured: K blocks of 512 or 1024
   // k are no faster.
-  const int64_t kcq = 512; // 2048 k per block
+  constexpr int64_t kcq = 512; // 2048 k per block
   for (int64_t mb = 0; mb < M; mb += mc) {
     const int64_t rowsB = std::min(mc, M - mb);
     for (int64_t n0 = 0; n0 < N; n0 += 16 * NVmax) {
@@ -262,13 +337,25 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
       }
       for (int64_t q0 = 0;; q0 += kcq) {
         const int64_t qn = std::min(kcq, kq - q0);
+        if constexpr (F == BFormat::Sparse) {
+          static_assert(kcq == kSparseBlockQuads,
+                        "the sparse offsets are per K block of the kernel");
+          const int64_t p0 = (col0 + n0) / 16;
+          for (int v = 0; v < nv; ++v)
+            cursors[v] = {sparse.masks + (p0 + v) * sparse.quads + q0,
+                          sparse.values +
+                              sparse.offsets[(p0 + v) * sparse.blocks +
+                                             q0 / kSparseBlockQuads]};
+        }
         const int kt = q0 + qn == kq ? ktail : 0;
         const bool lastBlock = q0 + qn >= kq;
         for (int64_t m0 = 0; m0 < rowsB; m0 += MR) {
           const int mr = static_cast<int>(std::min<int64_t>(MR, rowsB - m0));
-          pick<S, S4>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
-                              Bn + rowBytes * q0, ps, Cs + m0 * ldcs, ldcs,
-                              last);
+          pick<S, F>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
+                             F == BFormat::Sparse
+                                 ? reinterpret_cast<const int8_t *>(cursors)
+                                 : Bn + rowBytes * q0,
+                             ps, Cs + m0 * ldcs, ldcs, last);
           // The tile is final and in L1: its output is written now, between
           // the arithmetic of the tiles around it.
           if (ep && lastBlock)
@@ -400,7 +487,17 @@ void igemmVnniS4(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
                  int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
                  int64_t row0, int64_t col0) {
   (void)aSigned; // the 4-bit weights are always B
-  gemm<false, true>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
+  gemm<false, BFormat::S4>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0,
+                           col0);
+}
+
+void igemmVnniSparse(bool aSigned, bool aPadded, int64_t M, int64_t N,
+                     int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
+                     int64_t Kp, int32_t *C, int64_t ldc,
+                     const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
+  (void)aSigned;
+  gemm<false, BFormat::Sparse>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep,
+                               row0, col0);
 }
 
 // Taps are taken four at a time: the four input bytes of each output pixel

@@ -44,6 +44,13 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "convolutions inside the kernel calls "
                      "(compress-cpu-lower-kernels' fuse-epilogues)"),
       llvm::cl::init(true)};
+  PassOptions::Option<double> sparseThreshold{
+      *this, "sparse-threshold",
+      llvm::cl::desc("Store constant int8 GEMM weights with at least this "
+                     "fraction of zeros without them, for the sparse kernels "
+                     "(compress-cpu-lower-kernels' sparse-threshold; above 1, "
+                     "the default: never)"),
+      llvm::cl::init(1.5)};
   PassOptions::Option<bool> packInt4{
       *this, "pack-int4",
       llvm::cl::desc("Store constant int8 GEMM weights whose values fit in "

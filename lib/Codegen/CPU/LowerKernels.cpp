@@ -69,9 +69,10 @@ struct FloatConvEpilogue;
 /// Builds the calls of one module and the packed weight globals they use.
 class KernelCallBuilder {
 public:
-  KernelCallBuilder(ModuleOp module, bool fuseEpilogues, bool packInt4)
+  KernelCallBuilder(ModuleOp module, bool fuseEpilogues, bool packInt4,
+                    double sparseThreshold)
       : module(module), symbols(module), fuseEpilogues(fuseEpilogues),
-        packInt4(packInt4) {}
+        packInt4(packInt4), sparseThreshold(sparseThreshold) {}
 
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
@@ -111,7 +112,7 @@ private:
   void lowerWithRequantize(OpBuilder &b, Location loc, linalg::LinalgOp gemm,
                            linalg::GenericOp epilogue, int64_t ldo, int64_t ldc,
                            SmallVector<Value> &args, const KernelChoice &choice,
-                           StringRef base);
+                           StringRef entry);
   Value getGlobal(OpBuilder &b, Location loc, memref::GlobalOp global) {
     return memref::GetGlobalOp::create(b, loc, global.getType(),
                                        global.getSymName());
@@ -133,6 +134,9 @@ private:
   bool fuseEpilogues;
   /// Int8 GEMM weights whose values all fit in 4 bits are packed B16x4/S4.
   bool packInt4;
+  /// Int8 GEMM weights with at least this fraction of zeros are packed
+  /// B16x4/sparse.
+  double sparseThreshold;
   llvm::StringMap<memref::GlobalOp> packed;
   unsigned requantizeCount = 0;
   SmallVector<memref::GlobalOp> readGlobals;
@@ -688,38 +692,48 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
     bytes = globalBytes(global);
   auto bType = cast<MemRefType>(bMat.getType());
   if (bytes && bType.getLayout().isIdentity()) {
-    // 4-bit weights (int8 values in [-8, 7]) take half the bytes.
-    bool s4 = !isFloat && packInt4 && fitsInFourBits(*bytes);
-    if (s4)
-      base = "compress_cpu_igemm_u8s4";
+    // Sparse weights keep only their non-zero bytes; 4-bit weights (int8
+    // values in [-8, 7]) take half the bytes.
+    bool sparse = !isFloat && zeroFraction(*bytes) >= sparseThreshold;
+    bool s4 = !isFloat && !sparse && packInt4 && fitsInFourBits(*bytes);
+    std::string entry = base + "_packed";
+    if (sparse)
+      entry = "compress_cpu_igemm_u8s8_sparse";
+    else if (s4)
+      entry = "compress_cpu_igemm_u8s4_packed";
     std::string key = (global.getSymName() +
-                       (isFloat ? "_b16"
-                        : s4    ? "_b16x4s4"
-                                : "_b16x4") +
+                       (isFloat  ? "_b16"
+                        : sparse ? "_b16x4sparse"
+                        : s4     ? "_b16x4s4"
+                                 : "_b16x4") +
                        (gemm->bTransposed ? "t" : ""))
                           .str();
-    memref::GlobalOp packedB =
-        packed.count(key)
-            ? packed[key]
-            : packedGlobal(key, bType.getElementType(),
-                           isFloat ? packGemmWeightF32(*bytes, gemm->k, gemm->n,
-                                                       strideK, strideN)
-                           : s4    ? packGemmWeightS4(*bytes, gemm->k, gemm->n,
-                                                      strideK, strideN)
-                                   : packGemmWeightS8(*bytes, gemm->k, gemm->n,
-                                                      strideK, strideN));
+    auto pack = [&]() {
+      if (isFloat)
+        return packGemmWeightF32(*bytes, gemm->k, gemm->n, strideK, strideN);
+      if (sparse)
+        return packGemmWeightSparse(*bytes, gemm->k, gemm->n, strideK,
+                                    strideN);
+      if (s4)
+        return packGemmWeightS4(*bytes, gemm->k, gemm->n, strideK, strideN);
+      return packGemmWeightS8(*bytes, gemm->k, gemm->n, strideK, strideN);
+    };
+    memref::GlobalOp packedB = packed.count(key)
+                                   ? packed[key]
+                                   : packedGlobal(key, bType.getElementType(),
+                                                  pack());
     readGlobals.push_back(global);
     args.push_back(address(b, loc, getGlobal(b, loc, packedB)));
     if (!isFloat)
       if (linalg::GenericOp epilogue = findRequantizeEpilogue(op, c))
         if (std::optional<int64_t> ldo = rowStride(epilogue.getDpsInits()[0])) {
           lowerWithRequantize(b, loc, op, epilogue, *ldo, *ldc, args, choice,
-                              base);
+                              entry);
           return success();
         }
     args.append({address(b, loc, c), i64(b, loc, *ldc)});
     args.push_back(i64(b, loc, choice.threads));
-    call(b, loc, base + "_packed", args);
+    call(b, loc, entry, args);
     return success();
   }
   // A weight computed at run time: the library packs it.
@@ -859,7 +873,7 @@ void KernelCallBuilder::appendRequantizeArgs(OpBuilder &b, Location loc,
 void KernelCallBuilder::lowerWithRequantize(
     OpBuilder &b, Location loc, linalg::LinalgOp gemm,
     linalg::GenericOp epilogue, int64_t ldo, int64_t ldc,
-    SmallVector<Value> &args, const KernelChoice &choice, StringRef base) {
+    SmallVector<Value> &args, const KernelChoice &choice, StringRef entry) {
   // After everything the output's address depends on.
   b.setInsertionPoint(epilogue);
   // When the accumulators start as a row broadcast (the bias and the
@@ -867,11 +881,11 @@ void KernelCallBuilder::lowerWithRequantize(
   // the M x N i32 buffer, its initialization and its traffic go away.
   Value c = gemm.getDpsInits()[0];
   std::optional<AccumulatorInit> init = findAccumulatorInit(gemm, c, epilogue);
-  std::string name = (base + "_packed_requantize").str();
+  std::string name = (entry + "_requantize").str();
   if (!init) {
     args.append({address(b, loc, c), i64(b, loc, ldc)});
   } else {
-    name = (base + "_packed_bias_requantize").str();
+    name = (entry + "_bias_requantize").str();
     args.push_back(accumulatorRow(b, loc, *init, c)); // in place of C, ldc
   }
   appendRequantizeArgs(b, loc, epilogue, args);
@@ -1130,7 +1144,8 @@ struct LowerKernelsPass
       if (hasCPUKernel(op) && op.hasPureBufferSemantics())
         marked.push_back(op);
     });
-    KernelCallBuilder builder(getOperation(), fuseEpilogues, packInt4);
+    KernelCallBuilder builder(getOperation(), fuseEpilogues, packInt4,
+                              sparseThreshold);
     for (linalg::LinalgOp op : marked) {
       std::optional<KernelChoice> choice = readChoice(op);
       if (!choice) {

@@ -92,6 +92,25 @@ std::vector<char> mlir::compress::packGemmWeightS4(ArrayRef<char> data,
   return out;
 }
 
+double mlir::compress::zeroFraction(ArrayRef<char> data) {
+  if (data.empty())
+    return 0.0;
+  return double(llvm::count(data, 0)) / double(data.size());
+}
+
+std::vector<char> mlir::compress::packGemmWeightSparse(ArrayRef<char> data,
+                                                       int64_t k, int64_t n,
+                                                       int64_t strideK,
+                                                       int64_t strideN) {
+  const auto *b = reinterpret_cast<const int8_t *>(data.data());
+  int64_t size =
+      compress_cpu_packed_sparse_size_s8(k, n, b, strideK, strideN);
+  std::vector<char> out(size);
+  compress_cpu_pack_sparse_s8(k, n, b, strideK, strideN,
+                              reinterpret_cast<int8_t *>(out.data()));
+  return out;
+}
+
 std::vector<char> mlir::compress::packConvFilterF32(ArrayRef<char> data,
                                                     int64_t f, int64_t cg,
                                                     int64_t kh, int64_t kw,

@@ -38,6 +38,13 @@ bool fitsInFourBits(ArrayRef<char> data);
 /// nibbles ("B16x4/S4"); the values must fit in four bits.
 std::vector<char> packGemmWeightS4(ArrayRef<char> data, int64_t k, int64_t n,
                                    int64_t strideK, int64_t strideN);
+/// The fraction of zero bytes of `data`.
+double zeroFraction(ArrayRef<char> data);
+/// The weight of packGemmWeightS8 without its zero bytes ("B16x4/sparse",
+/// the library's private layout: masks and non-zero values).
+std::vector<char> packGemmWeightSparse(ArrayRef<char> data, int64_t k,
+                                       int64_t n, int64_t strideK,
+                                       int64_t strideN);
 /// An FCHW filter (F = groups * Fg, Cg channels per group) packed for the
 /// convolution kernels.
 std::vector<char> packConvFilterF32(ArrayRef<char> data, int64_t f, int64_t cg,

@@ -2,6 +2,7 @@
 // RUN:   --mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s
 // RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels --compress-cpu-lower-kernels | FileCheck %s --check-prefix=TWICE
 // RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels=pack-int4=false | FileCheck %s --check-prefix=INT8
+// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels=sparse-threshold=0.5 | FileCheck %s --check-prefix=SPARSE
 
 // A constant weight is packed at compile time into 16-column panels (3
 // columns -> one zero-padded panel of 16 x 8), the original global goes.
@@ -103,10 +104,47 @@ module {
 // CHECK: call @compress_cpu_igemm_u8s4_packed
 // INT8-LABEL: func.func @igemm_4bit
 // INT8: call @compress_cpu_igemm_u8s8_packed
+// With sparse-threshold=0.5 the weight (2 zeros in 12 values) stays dense;
+// see @igemm_sparse.
+// SPARSE-LABEL: func.func @igemm_4bit
+// SPARSE: call @compress_cpu_igemm_u8s4_packed
 module {
   memref.global "private" constant @w4 : memref<4x3xi8> = dense<[[1, -2, 3], [4, 5, -6], [7, -8, 2], [-1, 0, 6]]>
   func.func @igemm_4bit(%a: memref<2x4xi8>, %c: memref<2x3xi32>) {
     %w = memref.get_global @w4 : memref<4x3xi8>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)
+        attrs = {compress.cpu_kernel = {isa = "avx512-vnni", kernel = "igemm_u8s8", threads = 1 : i64}} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extui %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    return
+  }
+}
+
+// -----
+
+// A weight with at least sparse-threshold zeros is stored without them
+// ("B16x4/sparse": panels = 1, rows of 4 k = 16, K blocks = 1, the block's
+// value offset 0, then one 64-bit mask per row and the non-zero bytes, then
+// 64 bytes of padding): 8 * (3 + 1 + 16) + 2 + 64 = 226 bytes. The first
+// row holds B(3, 0) = -100 in byte 0 * 4 + 3 and B(2, 1) = 100 in byte
+// 1 * 4 + 2: mask 0x48, values 0x9C 0x64.
+// CHECK-LABEL: func.func @igemm_sparse
+// CHECK: call @compress_cpu_igemm_u8s8_packed
+// SPARSE-LABEL: module
+// SPARSE-DAG: memref.global "private" constant @ws_b16x4sparse : memref<226xi8> = dense<"0x010000000000000010000000000000000100000000000000000000000000000048000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000009C6400000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000">
+// SPARSE-LABEL: func.func @igemm_sparse
+// SPARSE: call @compress_cpu_igemm_u8s8_sparse
+module {
+  memref.global "private" constant @ws : memref<4x3xi8> = dense<[[0, 0, 0], [0, 0, 0], [0, 100, 0], [-100, 0, 0]]>
+  func.func @igemm_sparse(%a: memref<2x4xi8>, %c: memref<2x3xi32>) {
+    %w = memref.get_global @ws : memref<4x3xi8>
     linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
                     iterator_types = ["parallel", "parallel", "reduction"]}
         ins(%a, %w : memref<2x4xi8>, memref<4x3xi8>) outs(%c : memref<2x3xi32>)

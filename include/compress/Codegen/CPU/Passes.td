@@ -259,6 +259,16 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     half the bytes of the int8 layout. Convolution filters stay one byte per
     value.
 
+    With `sparse-threshold=F` (F <= 1), a constant int8 GEMM weight with
+    at least the fraction F of zero values is stored without its zeros
+    ("B16x4/sparse": per 64-byte row of the packed panels a 64-bit mask and
+    the non-zero bytes, 1/8 of the dense bytes plus the non-zeros) and the
+    call goes to the `compress_cpu_igemm_u8s8_sparse*` entry points, which
+    compute the same results bit for bit. The default keeps every weight
+    dense: the sparse kernels rebuild each row in a register and do the
+    dense arithmetic, so they save memory, not time (see
+    docs/results/compressed.md).
+
     With `fuse-epilogues` (the default), an f32 convolution or depthwise
     convolution whose output buffer is only filled with a constant, computed
     and read by one elementwise `linalg.generic` of the form
@@ -275,6 +285,11 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Compute the bias, residual and clamp epilogues of f32 "
            "convolutions in the kernel call">,
+    Option<"sparseThreshold", "sparse-threshold", "double",
+           /*default=*/"1.5",
+           "Store constant int8 GEMM weights with at least this fraction of "
+           "zeros without them (B16x4/sparse) and call the sparse kernels; "
+           "above 1: never">,
     Option<"packInt4", "pack-int4", "bool", /*default=*/"true",
            "Store constant int8 GEMM weights whose values all lie in [-8, 7] "
            "(4-bit weights) two per byte and call the 4-bit kernels">,

@@ -11,6 +11,11 @@ float32 rounding of a sum of products in any order).
       (gemm-f32 | gemm-u8s8 | gemm-u8s4 | bgemm-f32 | bgemm-int8 | conv-f32 |
        conv-u8s8 | conv-f32-epilogue)
 
+gemm-u8s8-sparse: int8 GEMMs whose constant weights are 90% zeros (at
+random) or 2:4 sparse, compiled with sparse-threshold=0.4 so that they are
+stored without their zeros; the results must also equal the dense
+lowering's bit for bit.
+
 gemm-u8s4: int8 GEMMs whose constant weights hold 4-bit values, which
 compress-cpu-lower-kernels packs two per byte for the 4-bit kernels; the
 results must also equal those of pack-int4=false bit for bit.
@@ -75,9 +80,19 @@ def gemm_model(m, k, n, kind, transposed, constant_b, rng):
         lo, hi = (-8, 8) if kind == "s4" else (-128, 128)
         a = rng.integers(0, 256, (m, k)).astype(np.uint8)
         b = rng.integers(lo, hi, (k, n)).astype(np.int8)
-        # Extremes: the largest products, and their sums.
+        if kind == "sparse90":
+            b[rng.random((k, n)) < 0.9] = 0
+        elif kind == "sparse24":  # 2:4 along K
+            b[(np.arange(k)[:, None] + np.arange(n)[None, :]) % 4 < 2] = 0
+        # Extremes: the largest products, and their sums (sparse weights
+        # keep their zeros, and one non-zero at least).
         a[0, :min(k, 5)] = 255
-        b[:min(k, 5), 0] = lo
+        if kind.startswith("sparse"):
+            b[:min(k, 5), 0] = np.where(b[:min(k, 5), 0] != 0, lo, 0)
+            if not b.any():
+                b[-1, -1] = lo
+        else:
+            b[:min(k, 5), 0] = lo
         init = rng.integers(-1000, 1000, (n,)).astype(np.int32)
         elem, acc = "i8", "i32"
         body = ("  %xe = arith.extui %x : i8 to i32\n"
@@ -496,16 +511,24 @@ def run_model(args, path, inputs, options="", suffix=""):
 
 
 def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False,
-             s4=False):
+             s4=False, sparse=False):
     """fused: None, or whether the lowering must call an `_f32_fused`
     kernel (the result is then also compared bit for bit with the unfused
     lowering); padded: the fused call must pad the input itself (no padded
     copy left); s4: the weight fits in 4 bits, so the lowering must call the
-    4-bit kernels, and agree exactly with pack-int4=false."""
+    4-bit kernels, and agree exactly with pack-int4=false; sparse: compiled
+    with sparse-threshold=0.4, the lowering must call the sparse kernels and
+    agree exactly with the dense ones."""
     path = os.path.join(args.out, name)
     with open(path + ".mlir", "w") as f:
         f.write(mlir)
-    got = run_model(args, path, inputs)
+    extra = " sparse-threshold=0.4" if sparse else ""
+    got = run_model(args, path, inputs, extra)
+    if sparse:
+        dense = run_model(args, path, inputs, "", ".dense")
+        if not np.array_equal(got, dense):
+            sys.exit(f"FAIL {name}: the sparse kernels and the dense ones "
+                     f"disagree")
     if s4:
         bytes8 = run_model(args, path, inputs, " pack-int4=false", ".int8")
         if not np.array_equal(got, bytes8):
@@ -537,10 +560,13 @@ def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False,
     # The kernels, not loops, computed it.
     lowered = subprocess.run(
         [args.compress_opt, path + ".mlir",
-         f"--compress-lower-to-cpu=cpu={args.cpu} threads={args.threads}"],
+         f"--compress-lower-to-cpu=cpu={args.cpu} threads={args.threads}"
+         + extra],
         check=True, capture_output=True, text=True).stdout
     if "call @compress_cpu_" not in lowered:
         sys.exit(f"FAIL {name}: no call into the kernel library")
+    if sparse and "call @compress_cpu_igemm_u8s8_sparse" not in lowered:
+        sys.exit(f"FAIL {name}: the weight was not stored sparse")
     if s4 and "call @compress_cpu_igemm_u8s4_packed" not in lowered:
         sys.exit(f"FAIL {name}: the 4-bit weight was not packed for the "
                  f"4-bit kernels")
@@ -565,6 +591,7 @@ def main():
     p.add_argument("--cpu", required=True)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("suite", choices=["gemm-f32", "gemm-u8s8", "gemm-u8s4",
+                                     "gemm-u8s8-sparse",
                                      "bgemm-f32",
                                      "bgemm-int8",
                                      "conv-f32", "conv-u8s8",
@@ -581,6 +608,16 @@ def main():
                 run_case(args, name,
                          *gemm_model(m, k, n, "s4", transposed, True, rng),
                          s4=True)
+    elif args.suite == "gemm-u8s8-sparse":
+        # Constant weights, 90% zeros at random and 2:4 in turn.
+        for i, (m, k, n) in enumerate(GEMM_SHAPES):
+            for transposed in (False, True):
+                kind = "sparse90" if (i + transposed) % 2 else "sparse24"
+                name = (f"{args.suite}-{kind}-{m}x{k}x{n}"
+                        f"{'-t' if transposed else ''}")
+                run_case(args, name,
+                         *gemm_model(m, k, n, kind, transposed, True, rng),
+                         sparse=True)
     elif args.suite.startswith("gemm"):
         for m, k, n in GEMM_SHAPES:
             for transposed in (False, True):
