@@ -121,11 +121,10 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
     // B16x4/sparse: masks (Np * Kp / 8 bytes) and the non-zero values.
     int64_t size = compress_cpu_packed_sparse_size_s8(g.K, g.N, B.data(),
                                                       strideK, strideN);
-    int64_t nonZeros = std::count_if(B.begin(), B.end(),
-                                     [](int8_t v) { return v != 0; });
+    int64_t nonZeros =
+        std::count_if(B.begin(), B.end(), [](int8_t v) { return v != 0; });
     int64_t blocks = (Kp / 4 + 511) / 512;
-    ASSERT_EQ(size,
-              8 * (3 + Np / 16 * blocks) + Np * Kp / 8 + nonZeros + 64)
+    ASSERT_EQ(size, 8 * (3 + Np / 16 * blocks) + Np * Kp / 8 + nonZeros + 64)
         << "sparse size " << what;
     std::vector<int64_t> storage((size + 7) / 8 + 1);
     auto *Bs = reinterpret_cast<int8_t *>(storage.data());
@@ -134,6 +133,26 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
     compress_cpu_igemm_u8s8_sparse(isa, g.M, g.N, g.K, A.data(), lda, Bs,
                                    C.data(), ldc, threads);
     ASSERT_EQ(C, ref) << "sparse " << what << " zeros=" << zeros;
+  }
+  // B16x8/2:4, where B is 2:4 along K (K a multiple of 4).
+  bool twoOfFour = g.K % 4 == 0;
+  for (int64_t n = 0; n < g.N && twoOfFour; ++n)
+    for (int64_t q = 0; q < g.K / 4 && twoOfFour; ++q) {
+      int count = 0;
+      for (int64_t i = 0; i < 4; ++i)
+        count += B[(4 * q + i) * strideK + n * strideN] != 0;
+      twoOfFour = count <= 2;
+    }
+  std::vector<int8_t> Bp24(Kp * Np * 5 / 8, 99);
+  int64_t status = compress_cpu_pack_b16x8_2of4(g.K, g.N, B.data(), strideK,
+                                                strideN, Bp24.data());
+  if (g.K % 4 == 0)
+    ASSERT_EQ(status, twoOfFour ? 0 : 1) << "2:4 pack status " << what;
+  if (twoOfFour) {
+    C = C0;
+    compress_cpu_igemm_u8s8_2of4(isa, g.M, g.N, g.K, A.data(), lda, Bp24.data(),
+                                 C.data(), ldc, threads);
+    ASSERT_EQ(C, ref) << "2:4 " << what;
   }
   if (!s4)
     return;
@@ -214,11 +233,64 @@ TEST_P(IGemmPaths, SparseWeights) {
           checkGemm(GetParam(), {M, N, K}, Fill::Random, 1, false, seed++,
                     false, zeros);
   // Several K blocks of the offset table (2048 k each), odd K, threads.
-  checkGemm(GetParam(), {8, 300, 4099}, Fill::Random, 1, false, 61, false,
-            0.9);
+  checkGemm(GetParam(), {8, 300, 4099}, Fill::Random, 1, false, 61, false, 0.9);
   for (int64_t threads : {1, 2})
     checkGemm(GetParam(), {64, 200, 2500}, Fill::Random, threads, true, 62,
               false, 0.7);
+}
+
+/// 2:4 along K, with random or extreme values in the kept places (and some
+/// groups with fewer than two non-zeros).
+void checkTwoOfFour(int64_t isa, GemmCase g, Fill fill, int64_t threads,
+                    bool transposedB, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<int8_t> B(g.K * g.N);
+  std::uniform_int_distribution<int> value(-128, 127), position(0, 3);
+  const int64_t strideK = transposedB ? 1 : g.N;
+  const int64_t strideN = transposedB ? g.K : 1;
+  for (int64_t n = 0; n < g.N; ++n)
+    for (int64_t q = 0; q < g.K / 4; ++q)
+      for (int kept = 0; kept < 2; ++kept)
+        B[(4 * q + position(rng)) * strideK + n * strideN] =
+            fill == Fill::Extreme ? -128 : static_cast<int8_t>(value(rng));
+  const int64_t lda = g.K + 5, ldc = g.N + 3;
+  auto A = makeData<uint8_t>((g.M - 1) * lda + g.K, fill, rng, 0, 255, 255);
+  auto C0 = makeData<int32_t>(g.M * ldc, Fill::Random, rng, -1000, 1000, 0);
+  std::vector<int32_t> ref = C0;
+  for (int64_t m = 0; m < g.M; ++m)
+    for (int64_t n = 0; n < g.N; ++n) {
+      int64_t acc = ref[m * ldc + n];
+      for (int64_t k = 0; k < g.K; ++k)
+        acc += int64_t(A[m * lda + k]) * B[k * strideK + n * strideN];
+      ref[m * ldc + n] = static_cast<int32_t>(acc);
+    }
+  const int64_t Kp = (g.K + 63) / 64 * 64, Np = (g.N + 15) / 16 * 16;
+  std::vector<int8_t> Bp(Kp * Np * 5 / 8);
+  ASSERT_EQ(compress_cpu_pack_b16x8_2of4(g.K, g.N, B.data(), strideK, strideN,
+                                         Bp.data()),
+            0);
+  std::vector<int32_t> C = C0;
+  compress_cpu_igemm_u8s8_2of4(isa, g.M, g.N, g.K, A.data(), lda, Bp.data(),
+                               C.data(), ldc, threads);
+  ASSERT_EQ(C, ref) << "2:4 M=" << g.M << " N=" << g.N << " K=" << g.K
+                    << " threads=" << threads;
+}
+
+TEST_P(IGemmPaths, TwoOfFourWeights) {
+  uint32_t seed = 80;
+  for (int64_t M : {1, 2, 3, 8, 17})
+    for (int64_t N : {1, 17, 48, 70, 130})
+      for (int64_t K : {4, 12, 64, 100, 2052})
+        checkTwoOfFour(GetParam(), {M, N, K}, Fill::Random, 1, seed % 2 == 0,
+                       seed++);
+  checkTwoOfFour(GetParam(), {8, 300, 4100}, Fill::Extreme, 1, false, 81);
+  for (int64_t threads : {1, 2})
+    checkTwoOfFour(GetParam(), {64, 200, 2500}, Fill::Random, threads, true,
+                   82);
+  // A weight that is not 2:4 is refused.
+  std::vector<int8_t> dense(8 * 16, 1), out(64 * 16 * 5 / 8);
+  EXPECT_EQ(
+      compress_cpu_pack_b16x8_2of4(8, 16, dense.data(), 16, 1, out.data()), 1);
 }
 
 TEST_P(IGemmPaths, StridedB) {
@@ -239,9 +311,10 @@ TEST_P(IGemmPaths, StridedB) {
 enum class Init { Matrix, Bias, Zero };
 
 void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
-                     int64_t threads, uint32_t seed, bool vectorForm,
-                     Init init, int layout) {
-  const bool s4 = layout == 1, sparse = layout == 2;
+                     int64_t threads, uint32_t seed, bool vectorForm, Init init,
+                     int layout) {
+  const bool s4 = layout == 1, sparse = layout == 2 || layout == 3,
+             pairs = layout == 3 && g.K % 4 == 0;
   std::mt19937 rng(seed);
   const int64_t lda = g.K + 3, ldc = g.N + 1, ldo = g.N + 9;
   const int aMax = vectorForm ? 1 : 255, bMax = vectorForm ? 1 : (s4 ? 7 : 127);
@@ -320,10 +393,12 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
   std::vector<int64_t> sparseStorage;
   if (s4) {
     compress_cpu_pack_b16x4_s4(g.K, g.N, B.data(), g.N, 1, Bp.data());
+  } else if (pairs) {
+    ASSERT_EQ(
+        compress_cpu_pack_b16x8_2of4(g.K, g.N, B.data(), g.N, 1, Bp.data()), 0);
   } else if (sparse) {
     sparseStorage.resize(
-        compress_cpu_packed_sparse_size_s8(g.K, g.N, B.data(), g.N, 1) / 8 +
-        1);
+        compress_cpu_packed_sparse_size_s8(g.K, g.N, B.data(), g.N, 1) / 8 + 1);
     compress_cpu_pack_sparse_s8(
         g.K, g.N, B.data(), g.N, 1,
         reinterpret_cast<int8_t *>(sparseStorage.data()));
@@ -331,13 +406,14 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
     compress_cpu_pack_b16x4_8(g.K, g.N, B.data(), g.N, 1, Bp.data());
   }
   const int8_t *packedB =
-      sparse ? reinterpret_cast<const int8_t *>(sparseStorage.data())
-             : Bp.data();
+      sparse && !pairs ? reinterpret_cast<const int8_t *>(sparseStorage.data())
+                       : Bp.data();
   std::vector<int32_t> C = C0;
   void *out = dequantize ? static_cast<void *>(gotFloats.data())
                          : static_cast<void *>(gotBytes.data());
   if (init == Init::Matrix)
     (s4       ? compress_cpu_igemm_u8s4_packed_requantize
+     : pairs  ? compress_cpu_igemm_u8s8_2of4_requantize
      : sparse ? compress_cpu_igemm_u8s8_sparse_requantize
               : compress_cpu_igemm_u8s8_packed_requantize)(
         isa, g.M, g.N, g.K, A.data(), lda, packedB, C.data(), ldc,
@@ -345,6 +421,7 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
         ldo, threads);
   else
     (s4       ? compress_cpu_igemm_u8s4_packed_bias_requantize
+     : pairs  ? compress_cpu_igemm_u8s8_2of4_bias_requantize
      : sparse ? compress_cpu_igemm_u8s8_sparse_bias_requantize
               : compress_cpu_igemm_u8s8_packed_bias_requantize)(
         isa, g.M, g.N, g.K, A.data(), lda, packedB,
@@ -359,7 +436,9 @@ void checkRequantize(int64_t isa, GemmCase g, bool perColumn, bool dequantize,
        : init == Init::Zero ? " no-bias"
                             : "") +
       (dequantize ? " f32" : " bytes") + (s4 ? " S4" : "") +
-      (sparse ? " sparse" : "");
+      (pairs    ? " 2:4"
+       : sparse ? " sparse"
+                : "");
   if (dequantize)
     ASSERT_EQ(gotFloats, wantFloats) << what;
   else
@@ -376,7 +455,7 @@ TEST_P(IGemmPaths, RequantizeEpilogue) {
         for (bool dequantize : {false, true})
           for (bool vectorForm : {false, true})
             for (Init init : {Init::Matrix, Init::Bias, Init::Zero})
-              for (int layout : {0, 1, 2})
+              for (int layout : {0, 1, 2, 3})
                 checkRequantize(GetParam(), g, perColumn, dequantize, threads,
                                 seed++, vectorForm, init, layout);
 }

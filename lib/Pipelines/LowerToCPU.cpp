@@ -79,6 +79,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     CompressCPULowerKernelsOptions lower;
     lower.fuseEpilogues = options.convEpilogues;
     lower.packInt4 = options.packInt4;
+    lower.pack2of4 = options.pack2of4;
     lower.sparseThreshold = options.sparseThreshold;
     pm.addPass(createCompressCPULowerKernels(lower));
   }

@@ -42,6 +42,11 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
         &compress_cpu_igemm_u8s4_packed_requantize);
     add("compress_cpu_igemm_u8s4_packed_bias_requantize",
         &compress_cpu_igemm_u8s4_packed_bias_requantize);
+    add("compress_cpu_igemm_u8s8_2of4", &compress_cpu_igemm_u8s8_2of4);
+    add("compress_cpu_igemm_u8s8_2of4_requantize",
+        &compress_cpu_igemm_u8s8_2of4_requantize);
+    add("compress_cpu_igemm_u8s8_2of4_bias_requantize",
+        &compress_cpu_igemm_u8s8_2of4_bias_requantize);
     add("compress_cpu_igemm_u8s8_sparse", &compress_cpu_igemm_u8s8_sparse);
     add("compress_cpu_igemm_u8s8_sparse_requantize",
         &compress_cpu_igemm_u8s8_sparse_requantize);

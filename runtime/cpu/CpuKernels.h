@@ -159,6 +159,38 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+// 2:4 weights (at most two non-zeros in every group of 4 k of a column, K a
+// multiple of 4), packed "B16x8/2:4": per panel of 16 columns and octet of
+// 8 k (Np * Kp * 5 / 8 bytes in all), 80 bytes: 64 bytes of kept values
+// (column c's 4-byte lane holds the two kept values of k = 8o..8o+3, then
+// the two of 8o+4..8o+7, each pair in k order) and 16 code bytes (column
+// c: i1 | i2 << 2 | j1 << 4 | j2 << 6, the kept positions in each quad;
+// a quad with fewer non-zeros keeps zeros). The pack function returns 0,
+// or 1 (nothing usable written) when B is not 2:4. The GEMMs compute the
+// B16x4 results bit for bit; the VNNI kernel does one vpdpbusd per 8 k
+// (A's 8 bytes broadcast and shuffled per column by the codes).
+COMPRESS_CPU_EXPORT int64_t compress_cpu_pack_b16x8_2of4(int64_t K, int64_t N,
+                                                         const int8_t *B,
+                                                         int64_t strideK,
+                                                         int64_t strideN,
+                                                         int8_t *Bp);
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_2of4(int64_t isa, int64_t M, int64_t N, int64_t K,
+                             const uint8_t *A, int64_t lda, const int8_t *Bp,
+                             int32_t *C, int64_t ldc, int64_t threads);
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+
 // Sparse weights: the B16x4 panels of B with their zero bytes left out
 // ("B16x4/sparse", a layout private to this library: per 64-byte row a
 // 64-bit mask of its non-zero bytes and those bytes; the exact layout is in
@@ -170,11 +202,9 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
 // a register (vpexpandb), others expand the panels into a buffer first.
 COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
     int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN);
-COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,
-                                                     const int8_t *B,
-                                                     int64_t strideK,
-                                                     int64_t strideN,
-                                                     int8_t *Bs);
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_sparse_s8(int64_t K, int64_t N, const int8_t *B,
+                            int64_t strideK, int64_t strideN, int8_t *Bs);
 COMPRESS_CPU_EXPORT void
 compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
                                const uint8_t *A, int64_t lda, const int8_t *Bs,

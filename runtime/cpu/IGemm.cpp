@@ -200,6 +200,61 @@ int64_t sparseFromB16x4(const uint8_t *Bp, int64_t Kp, int64_t Np,
   return head * 8 + value + 64;
 }
 
+/// B16x4 panels (Kp x Np bytes) as B16x8/2:4 (Np * Kp * 5 / 8 bytes), or
+/// false when a group of 4 k of a column has more than 2 non-zeros.
+bool pairsFromB16x4(const uint8_t *Bp, int64_t Kp, int64_t Np, uint8_t *out) {
+  for (int64_t p = 0; p < Np / 16; ++p)
+    for (int64_t o = 0; o < Kp / 8; ++o) {
+      const uint8_t *rows = Bp + p * Kp * 16 + o * 128; // two B16x4 rows
+      uint8_t *dst = out + (p * Kp / 8 + o) * 80;
+      for (int c = 0; c < 16; ++c) {
+        uint8_t code = 0;
+        for (int half = 0; half < 2; ++half) {
+          const uint8_t *quad = rows + half * 64 + c * 4;
+          int kept[2] = {-1, -1}, count = 0;
+          for (int i = 0; i < 4; ++i)
+            if (quad[i]) {
+              if (count == 2)
+                return false;
+              kept[count++] = i;
+            }
+          // Fewer than two non-zeros: zeros fill the kept places.
+          for (int i = 0; count < 2 && i < 4; ++i)
+            if (!quad[i] && i != kept[0])
+              kept[count++] = i;
+          if (kept[0] > kept[1])
+            std::swap(kept[0], kept[1]);
+          dst[c * 4 + 2 * half] = quad[kept[0]];
+          dst[c * 4 + 2 * half + 1] = quad[kept[1]];
+          code |= static_cast<uint8_t>((kept[0] | kept[1] << 2) << (4 * half));
+        }
+        dst[64 + c] = code;
+      }
+    }
+  return true;
+}
+
+/// Panels [p0, p1) of B16x8/2:4 (from `pairs`, the first panel's start) as
+/// B16x4.
+void expandPairs(const uint8_t *pairs, int64_t Kp, int64_t panels,
+                 uint8_t *Bp) {
+  std::memset(Bp, 0, static_cast<size_t>(panels * Kp * 16));
+  for (int64_t p = 0; p < panels; ++p)
+    for (int64_t o = 0; o < Kp / 8; ++o) {
+      const uint8_t *src = pairs + (p * Kp / 8 + o) * 80;
+      uint8_t *rows = Bp + p * Kp * 16 + o * 128;
+      for (int c = 0; c < 16; ++c) {
+        const uint8_t code = src[64 + c];
+        for (int half = 0; half < 2; ++half) {
+          const int field = code >> (4 * half);
+          rows[half * 64 + c * 4 + (field & 3)] = src[c * 4 + 2 * half];
+          rows[half * 64 + c * 4 + ((field >> 2) & 3)] =
+              src[c * 4 + 2 * half + 1];
+        }
+      }
+    }
+}
+
 /// Panels [p0, p1) of a B16x4/sparse blob as B16x4 (Kp * 16 bytes each).
 void expandSparse(const SparseB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
   for (int64_t p = p0; p < p1; ++p) {
@@ -393,13 +448,29 @@ void expandedSparseBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
         reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
 }
 
+/// The paths without the 2:4 kernel: the rectangle's B16x8/2:4 panels
+/// expanded to B16x4 first.
+template <BlockFn Inner>
+void expandedPairsBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
+                        int64_t K, const uint8_t *A, int64_t lda,
+                        const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
+                        const RequantizeEpilogue *ep, int64_t row0,
+                        int64_t col0) {
+  const int64_t panels = (N + 15) / 16;
+  uint8_t *expanded =
+      expandedScratch.get(static_cast<size_t>(panels * Kp * 16));
+  expandPairs(reinterpret_cast<const uint8_t *>(Bp), Kp, panels, expanded);
+  Inner(aSigned, aPadded, M, N, K, A, lda,
+        reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
+}
+
 struct PathChoice {
   BlockFn fn;
   int64_t mUnit, nUnit; // granularity of the split over threads
 };
 
 /// How B is packed.
-enum class BLayout { B16x4, S4, Sparse };
+enum class BLayout { B16x4, S4, Sparse, Pairs };
 
 /// The block kernel for B16x4/S4 panels: VNNI unpacks the nibbles in
 /// registers (also on AMX hosts, which all have VNNI: the tiles would need
@@ -430,10 +501,23 @@ PathChoice chooseSparsePath(int64_t isa, int64_t M) {
   return {expandedSparseBlock<portableBlock>, 4, 16};
 }
 
-PathChoice choosePath(int64_t isa, int64_t M,
-                      BLayout layout = BLayout::B16x4) {
+/// The block kernel for B16x8/2:4: VNNI's (also on AMX hosts), else the
+/// portable code on expanded panels.
+PathChoice choosePairsPath(int64_t isa, int64_t M) {
+#if defined(COMPRESS_CPU_X86)
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI)
+    return {igemmVnniPairs, 8, M <= 3 ? 64 : 48};
+#endif
+  (void)isa;
+  (void)M;
+  return {expandedPairsBlock<portableBlock>, 4, 16};
+}
+
+PathChoice choosePath(int64_t isa, int64_t M, BLayout layout = BLayout::B16x4) {
   if (layout == BLayout::S4)
     return chooseS4Path(isa, M);
+  if (layout == BLayout::Pairs)
+    return choosePairsPath(isa, M);
   if (layout == BLayout::Sparse)
     return chooseSparsePath(isa, M);
   int64_t eff = effectiveIsa(isa);
@@ -503,6 +587,7 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
   // Bytes of B per column of a panel (a sparse blob is passed whole: the
   // block kernels find their panels from their first column).
   const int64_t columnBytes = layout == BLayout::S4       ? Kp / 2
+                              : layout == BLayout::Pairs  ? Kp * 5 / 8
                               : layout == BLayout::Sparse ? 0
                                                           : Kp;
   int threads = resolveThreads(threadsArg);
@@ -713,15 +798,24 @@ COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
   return sparseFromB16x4(full, Kp, Np, nullptr);
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,
-                                                     const int8_t *B,
-                                                     int64_t strideK,
-                                                     int64_t strideN,
-                                                     int8_t *Bs) {
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_sparse_s8(int64_t K, int64_t N, const int8_t *B,
+                            int64_t strideK, int64_t strideN, int8_t *Bs) {
   const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
   uint8_t *full = packedBScratch.get(static_cast<size_t>(Kp * Np));
   packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, full);
   sparseFromB16x4(full, Kp, Np, reinterpret_cast<uint8_t *>(Bs));
+}
+
+COMPRESS_CPU_EXPORT int64_t compress_cpu_pack_b16x8_2of4(int64_t K, int64_t N,
+                                                         const int8_t *B,
+                                                         int64_t strideK,
+                                                         int64_t strideN,
+                                                         int8_t *Bp) {
+  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
+  uint8_t *full = packedBScratch.get(static_cast<size_t>(Kp * Np));
+  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, full);
+  return pairsFromB16x4(full, Kp, Np, reinterpret_cast<uint8_t *>(Bp)) ? 0 : 1;
 }
 
 } // extern "C"
@@ -775,15 +869,16 @@ void igemmPackedRequantize(BLayout layout, int64_t isa, int64_t M, int64_t N,
                threads, &ep, layout);
 }
 
-void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M, int64_t N,
-                               int64_t K, const uint8_t *A, int64_t lda,
-                               const int8_t *Bp, const int32_t *bias,
-                               RequantizeEpilogue ep, int64_t threads) {
+void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M,
+                               int64_t N, int64_t K, const uint8_t *A,
+                               int64_t lda, const int8_t *Bp,
+                               const int32_t *bias, RequantizeEpilogue ep,
+                               int64_t threads) {
   if (M <= 0 || N <= 0)
     return;
   BlockFn fn = choosePath(isa, M, layout).fn;
-  if (K > 0 &&
-      (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniSparse)) {
+  if (K > 0 && (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniSparse ||
+                fn == igemmVnniPairs)) {
     ep.columnInit = bias;
     gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
                  /*C=*/nullptr, 0, threads, &ep, layout);
@@ -824,6 +919,40 @@ compress_cpu_igemm_u8s4_packed(int64_t isa, int64_t M, int64_t N, int64_t K,
                                int32_t *C, int64_t ldc, int64_t threads) {
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
                threads, nullptr, BLayout::S4);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_2of4(int64_t isa, int64_t M, int64_t N, int64_t K,
+                             const uint8_t *A, int64_t lda, const int8_t *Bp,
+                             int32_t *C, int64_t ldc, int64_t threads) {
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, ldc,
+               threads, nullptr, BLayout::Pairs);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedRequantize(
+      BLayout::Pairs, isa, M, N, K, A, lda, Bp, C, ldc,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bp, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedBiasRequantize(
+      BLayout::Pairs, isa, M, N, K, A, lda, Bp, bias,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
 }
 
 COMPRESS_CPU_EXPORT void

@@ -199,13 +199,84 @@ sparseMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
     }
 }
 
+/// The vpshufb control of one octet of a B16x8/2:4 panel from its 16 code
+/// bytes: lane c (column c) gets bytes [i1, i2, 4 + j1, 4 + j2] from code
+/// i1 | i2 << 2 | j1 << 4 | j2 << 6, i.e. the positions of the column's
+/// kept values among the 8 bytes of A the octet covers.
+inline __m512i pairControl(const int8_t *codes) {
+  const __m512i x = _mm512_cvtepu8_epi32(
+      _mm_loadu_si128(reinterpret_cast<const __m128i *>(codes)));
+  // Bits 2i, 2i + 1 of the code to bits 8i, 8i + 1 of the lane.
+  __m512i y = _mm512_ternarylogic_epi32(x, _mm512_slli_epi32(x, 6),
+                                        _mm512_slli_epi32(x, 12), 0xfe);
+  y = _mm512_or_si512(y, _mm512_slli_epi32(x, 18));
+  y = _mm512_and_si512(y, _mm512_set1_epi32(0x03030303));
+  return _mm512_add_epi32(y, _mm512_set1_epi32(0x04040000));
+}
+
+/// microKernel on B16x8/2:4 panels (CpuKernels.h): per octet of k, 64 bytes
+/// of kept values (two per column and quad) and 16 code bytes. Each row's 8
+/// bytes of A are broadcast, and one vpshufb per panel picks, for every
+/// column, the 4 bytes its kept values multiply: one vpdpbusd per 8 k
+/// instead of two. `kq` counts quads (an odd one ends with half an octet).
+template <int MR, int NV>
+void pairsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
+                      const int8_t *B, int64_t ps, int32_t *C, int64_t ldc,
+                      __mmask16 last) {
+  (void)ktail; // K is a multiple of 4
+  __m512i acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = v == NV - 1
+                      ? _mm512_maskz_loadu_epi32(last, C + r * ldc + 16 * v)
+                      : _mm512_loadu_si512(C + r * ldc + 16 * v);
+  const uint8_t *a = A;
+  const int8_t *b = B;
+  const int64_t octets = (kq + 1) / 2;
+  for (int64_t o = 0; o < octets; ++o, a += 8, b += 80) {
+    const bool half = 2 * o + 1 == kq;
+    __m512i w[NV], control[NV];
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      w[v] = _mm512_loadu_si512(b + v * ps);
+      control[v] = pairControl(b + v * ps + 64);
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      int64_t bytes;
+      if (half) {
+        bytes = static_cast<uint32_t>(load32(a + r * lda));
+      } else {
+        std::memcpy(&bytes, a + r * lda, 8);
+      }
+      const __m512i a8 = _mm512_set1_epi64(bytes);
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; ++v)
+        dot<false>(acc[r][v], _mm512_shuffle_epi8(a8, control[v]), w[v]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      if (v == NV - 1)
+        _mm512_mask_storeu_epi32(C + r * ldc + 16 * v, last, acc[r][v]);
+      else
+        _mm512_storeu_si512(C + r * ldc + 16 * v, acc[r][v]);
+    }
+}
+
 /// The layouts of B the GEMM kernels read.
-enum class BFormat { Dense, S4, Sparse };
+enum class BFormat { Dense, S4, Sparse, Pairs };
 
 template <bool S, int MR, int NV, BFormat F>
 KernelFn kernelFor() {
   if constexpr (F == BFormat::Sparse)
     return sparseMicroKernel<MR, NV>;
+  else if constexpr (F == BFormat::Pairs)
+    return pairsMicroKernel<MR, NV>;
   else
     return microKernel<S, MR, NV, F == BFormat::S4>;
 }
@@ -284,16 +355,19 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
           const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
   const int64_t kq = aPadded ? (K + 3) / 4 : K / 4;
   const int ktail = aPadded ? 0 : static_cast<int>(K % 4);
-  // Bytes per group of 4 k in a panel, and between panels.
-  constexpr int64_t rowBytes = F == BFormat::S4 ? 32 : 64;
+  // Bytes per group of 4 k in a panel, and between panels (2:4: 80 bytes
+  // per 8 k).
+  constexpr int64_t rowBytes = F == BFormat::S4      ? 32
+                               : F == BFormat::Pairs ? 40
+                                                     : 64;
   const int64_t ps = Kp * rowBytes / 4;
-  const SparseB sparse =
-      F == BFormat::Sparse ? SparseB::view(Bp) : SparseB();
+  const SparseB sparse = F == BFormat::Sparse ? SparseB::view(Bp) : SparseB();
   SparseCursor cursors[8];
   // A few rows: wide tiles, so that enough independent accumulators hide
   // vpdpbusd's latency.
   const int MR = M <= 3 ? static_cast<int>(M) : 8;
-  const int NVmax = M <= 3 ? 8 : 3;
+  // 2:4 keeps two registers per panel (values, shuffle control).
+  const int NVmax = M <= 3 ? (F == BFormat::Pairs ? 4 : 8) : 3;
   // Without C the accumulators of a strip live in a small buffer that
   // stays in L1/L2, initialized from the per-column values; nothing of the
   // M x N accumulator matrix goes to memory.
@@ -489,6 +563,15 @@ void igemmVnniS4(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
   (void)aSigned; // the 4-bit weights are always B
   gemm<false, BFormat::S4>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0,
                            col0);
+}
+
+void igemmVnniPairs(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+                    const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+                    int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+                    int64_t row0, int64_t col0) {
+  (void)aSigned;
+  gemm<false, BFormat::Pairs>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep,
+                              row0, col0);
 }
 
 void igemmVnniSparse(bool aSigned, bool aPadded, int64_t M, int64_t N,

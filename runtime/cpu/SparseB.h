@@ -44,10 +44,9 @@ struct SparseB {
     b.quads = header[1];
     b.blocks = header[2];
     b.offsets = header + 3;
-    b.masks = reinterpret_cast<const uint64_t *>(b.offsets +
-                                                 b.panels * b.blocks);
-    b.values = reinterpret_cast<const uint8_t *>(b.masks +
-                                                 b.panels * b.quads);
+    b.masks =
+        reinterpret_cast<const uint64_t *>(b.offsets + b.panels * b.blocks);
+    b.values = reinterpret_cast<const uint8_t *>(b.masks + b.panels * b.quads);
     return b;
   }
 };

@@ -51,6 +51,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "(compress-cpu-lower-kernels' sparse-threshold; above 1, "
                      "the default: never)"),
       llvm::cl::init(1.5)};
+  PassOptions::Option<bool> pack2of4{
+      *this, "pack-2of4",
+      llvm::cl::desc("Store constant int8 GEMM weights that are 2:4 along K "
+                     "as their kept pairs for the 2:4 kernels "
+                     "(compress-cpu-lower-kernels' pack-2of4)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> packInt4{
       *this, "pack-int4",
       llvm::cl::desc("Store constant int8 GEMM weights whose values fit in "

@@ -70,9 +70,10 @@ struct FloatConvEpilogue;
 class KernelCallBuilder {
 public:
   KernelCallBuilder(ModuleOp module, bool fuseEpilogues, bool packInt4,
-                    double sparseThreshold)
+                    bool pack2of4, double sparseThreshold)
       : module(module), symbols(module), fuseEpilogues(fuseEpilogues),
-        packInt4(packInt4), sparseThreshold(sparseThreshold) {}
+        packInt4(packInt4), pack2of4(pack2of4),
+        sparseThreshold(sparseThreshold) {}
 
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
@@ -134,6 +135,9 @@ private:
   bool fuseEpilogues;
   /// Int8 GEMM weights whose values all fit in 4 bits are packed B16x4/S4.
   bool packInt4;
+  /// Int8 GEMM weights with at most two non-zeros in every group of 4 k
+  /// are packed B16x8/2:4.
+  bool pack2of4;
   /// Int8 GEMM weights with at least this fraction of zeros are packed
   /// B16x4/sparse.
   double sparseThreshold;
@@ -694,17 +698,24 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
   if (bytes && bType.getLayout().isIdentity()) {
     // Sparse weights keep only their non-zero bytes; 4-bit weights (int8
     // values in [-8, 7]) take half the bytes.
+    // 2:4 weights keep their non-zero pairs and 2-bit positions.
     bool sparse = !isFloat && zeroFraction(*bytes) >= sparseThreshold;
     bool s4 = !isFloat && !sparse && packInt4 && fitsInFourBits(*bytes);
+    std::optional<std::vector<char>> pairs;
+    if (!isFloat && !sparse && !s4 && pack2of4)
+      pairs = packGemmWeight2of4(*bytes, gemm->k, gemm->n, strideK, strideN);
     std::string entry = base + "_packed";
     if (sparse)
       entry = "compress_cpu_igemm_u8s8_sparse";
     else if (s4)
       entry = "compress_cpu_igemm_u8s4_packed";
+    else if (pairs)
+      entry = "compress_cpu_igemm_u8s8_2of4";
     std::string key = (global.getSymName() +
                        (isFloat  ? "_b16"
                         : sparse ? "_b16x4sparse"
                         : s4     ? "_b16x4s4"
+                        : pairs  ? "_b16x8p24"
                                  : "_b16x4") +
                        (gemm->bTransposed ? "t" : ""))
                           .str();
@@ -712,16 +723,16 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
       if (isFloat)
         return packGemmWeightF32(*bytes, gemm->k, gemm->n, strideK, strideN);
       if (sparse)
-        return packGemmWeightSparse(*bytes, gemm->k, gemm->n, strideK,
-                                    strideN);
+        return packGemmWeightSparse(*bytes, gemm->k, gemm->n, strideK, strideN);
       if (s4)
         return packGemmWeightS4(*bytes, gemm->k, gemm->n, strideK, strideN);
+      if (pairs)
+        return std::move(*pairs);
       return packGemmWeightS8(*bytes, gemm->k, gemm->n, strideK, strideN);
     };
-    memref::GlobalOp packedB = packed.count(key)
-                                   ? packed[key]
-                                   : packedGlobal(key, bType.getElementType(),
-                                                  pack());
+    memref::GlobalOp packedB =
+        packed.count(key) ? packed[key]
+                          : packedGlobal(key, bType.getElementType(), pack());
     readGlobals.push_back(global);
     args.push_back(address(b, loc, getGlobal(b, loc, packedB)));
     if (!isFloat)
@@ -1144,7 +1155,7 @@ struct LowerKernelsPass
       if (hasCPUKernel(op) && op.hasPureBufferSemantics())
         marked.push_back(op);
     });
-    KernelCallBuilder builder(getOperation(), fuseEpilogues, packInt4,
+    KernelCallBuilder builder(getOperation(), fuseEpilogues, packInt4, pack2of4,
                               sparseThreshold);
     for (linalg::LinalgOp op : marked) {
       std::optional<KernelChoice> choice = readChoice(op);

@@ -103,11 +103,24 @@ std::vector<char> mlir::compress::packGemmWeightSparse(ArrayRef<char> data,
                                                        int64_t strideK,
                                                        int64_t strideN) {
   const auto *b = reinterpret_cast<const int8_t *>(data.data());
-  int64_t size =
-      compress_cpu_packed_sparse_size_s8(k, n, b, strideK, strideN);
+  int64_t size = compress_cpu_packed_sparse_size_s8(k, n, b, strideK, strideN);
   std::vector<char> out(size);
   compress_cpu_pack_sparse_s8(k, n, b, strideK, strideN,
                               reinterpret_cast<int8_t *>(out.data()));
+  return out;
+}
+
+std::optional<std::vector<char>>
+mlir::compress::packGemmWeight2of4(ArrayRef<char> data, int64_t k, int64_t n,
+                                   int64_t strideK, int64_t strideN) {
+  if (k % 4 != 0)
+    return std::nullopt;
+  int64_t panels = (n + 15) / 16, depth = (k + 63) / 64 * 64;
+  std::vector<char> out(panels * 16 * depth * 5 / 8);
+  if (compress_cpu_pack_b16x8_2of4(
+          k, n, reinterpret_cast<const int8_t *>(data.data()), strideK, strideN,
+          reinterpret_cast<int8_t *>(out.data())) != 0)
+    return std::nullopt;
   return out;
 }
 

@@ -45,6 +45,13 @@ double zeroFraction(ArrayRef<char> data);
 std::vector<char> packGemmWeightSparse(ArrayRef<char> data, int64_t k,
                                        int64_t n, int64_t strideK,
                                        int64_t strideN);
+/// The weight as "B16x8/2:4" (kept pairs and their positions, 5/8 of
+/// packGemmWeightS8's bytes), or nullopt when some group of 4 k of a column
+/// has more than two non-zeros or K is not a multiple of 4.
+std::optional<std::vector<char>> packGemmWeight2of4(ArrayRef<char> data,
+                                                    int64_t k, int64_t n,
+                                                    int64_t strideK,
+                                                    int64_t strideN);
 /// An FCHW filter (F = groups * Fg, Cg channels per group) packed for the
 /// convolution kernels.
 std::vector<char> packConvFilterF32(ArrayRef<char> data, int64_t f, int64_t cg,

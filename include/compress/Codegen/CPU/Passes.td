@@ -259,6 +259,15 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     half the bytes of the int8 layout. Convolution filters stay one byte per
     value.
 
+    With `pack-2of4` (the default), a constant int8 GEMM weight with at
+    most two non-zeros in every group of 4 consecutive k of a column (what
+    compress-prune-nm n=2 m=4 leaves; K a multiple of 4) is stored as its
+    kept pairs and their 2-bit positions ("B16x8/2:4", 5/8 of the bytes)
+    and the call goes to the `compress_cpu_igemm_u8s8_2of4*` entry points:
+    the VNNI kernel broadcasts 8 bytes of A per row, shuffles each column's
+    4 bytes into place with one vpshufb, and does one vpdpbusd per 8 k.
+    4-bit weights keep the 4-bit layout, which is smaller.
+
     With `sparse-threshold=F` (F <= 1), a constant int8 GEMM weight with
     at least the fraction F of zero values is stored without its zeros
     ("B16x4/sparse": per 64-byte row of the packed panels a 64-bit mask and
@@ -290,6 +299,10 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
            "Store constant int8 GEMM weights with at least this fraction of "
            "zeros without them (B16x4/sparse) and call the sparse kernels; "
            "above 1: never">,
+    Option<"pack2of4", "pack-2of4", "bool", /*default=*/"true",
+           "Store constant int8 GEMM weights with at most two non-zeros in "
+           "every group of 4 along K (2:4) as their kept pairs and positions "
+           "and call the 2:4 kernels">,
     Option<"packInt4", "pack-int4", "bool", /*default=*/"true",
            "Store constant int8 GEMM weights whose values all lie in [-8, 7] "
            "(4-bit weights) two per byte and call the 4-bit kernels">,

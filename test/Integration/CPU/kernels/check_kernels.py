@@ -13,8 +13,9 @@ float32 rounding of a sum of products in any order).
 
 gemm-u8s8-sparse: int8 GEMMs whose constant weights are 90% zeros (at
 random) or 2:4 sparse, compiled with sparse-threshold=0.4 so that they are
-stored without their zeros; the results must also equal the dense
-lowering's bit for bit.
+stored without their zeros, and the 2:4 ones also with the default
+lowering, which packs them for the 2:4 kernels; the results must also
+equal the dense lowering's bit for bit.
 
 gemm-u8s4: int8 GEMMs whose constant weights hold 4-bit values, which
 compress-cpu-lower-kernels packs two per byte for the 4-bit kernels; the
@@ -511,21 +512,24 @@ def run_model(args, path, inputs, options="", suffix=""):
 
 
 def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False,
-             s4=False, sparse=False):
+             s4=False, sparse=False, pairs=False):
     """fused: None, or whether the lowering must call an `_f32_fused`
     kernel (the result is then also compared bit for bit with the unfused
     lowering); padded: the fused call must pad the input itself (no padded
     copy left); s4: the weight fits in 4 bits, so the lowering must call the
     4-bit kernels, and agree exactly with pack-int4=false; sparse: compiled
     with sparse-threshold=0.4, the lowering must call the sparse kernels and
-    agree exactly with the dense ones."""
+    agree exactly with the dense ones; pairs: a 2:4 weight, the default
+    lowering must call the 2:4 kernels and agree exactly with
+    pack-2of4=false."""
     path = os.path.join(args.out, name)
     with open(path + ".mlir", "w") as f:
         f.write(mlir)
     extra = " sparse-threshold=0.4" if sparse else ""
     got = run_model(args, path, inputs, extra)
-    if sparse:
-        dense = run_model(args, path, inputs, "", ".dense")
+    if sparse or pairs:
+        dense = run_model(args, path, inputs,
+                          " pack-2of4=false" if pairs else "", ".dense")
         if not np.array_equal(got, dense):
             sys.exit(f"FAIL {name}: the sparse kernels and the dense ones "
                      f"disagree")
@@ -565,6 +569,9 @@ def run_case(args, name, mlir, inputs, ref, bound, fused=None, padded=False,
         check=True, capture_output=True, text=True).stdout
     if "call @compress_cpu_" not in lowered:
         sys.exit(f"FAIL {name}: no call into the kernel library")
+    if pairs and "call @compress_cpu_igemm_u8s8_2of4" not in lowered:
+        sys.exit(f"FAIL {name}: the 2:4 weight was not packed for the 2:4 "
+                 f"kernels")
     if sparse and "call @compress_cpu_igemm_u8s8_sparse" not in lowered:
         sys.exit(f"FAIL {name}: the weight was not stored sparse")
     if s4 and "call @compress_cpu_igemm_u8s4_packed" not in lowered:
@@ -615,9 +622,11 @@ def main():
                 kind = "sparse90" if (i + transposed) % 2 else "sparse24"
                 name = (f"{args.suite}-{kind}-{m}x{k}x{n}"
                         f"{'-t' if transposed else ''}")
-                run_case(args, name,
-                         *gemm_model(m, k, n, kind, transposed, True, rng),
-                         sparse=True)
+                case = gemm_model(m, k, n, kind, transposed, True, rng)
+                run_case(args, name, *case, sparse=True)
+                # 2:4 weights also through the 2:4 kernels (K % 4 == 0).
+                if kind == "sparse24" and k % 4 == 0:
+                    run_case(args, name + "-pairs", *case, pairs=True)
     elif args.suite.startswith("gemm"):
         for m, k, n in GEMM_SHAPES:
             for transposed in (False, True):
