@@ -168,6 +168,22 @@ void benchGemmSparse(int64_t isa, int64_t threads, int reps, int64_t M,
     });
   };
   double dense = run(false), sparse = run(true);
+  // The window kernels, which skip the zeros.
+  std::vector<int64_t> Bw(
+      compress_cpu_packed_windows_size_s8(K, N, B.data(), N, 1) / 8 + 1);
+  compress_cpu_pack_windows_s8(K, N, B.data(), N, 1,
+                               reinterpret_cast<int8_t *>(Bw.data()));
+  double windows = bestSeconds(reps, [&] {
+    compress_cpu_igemm_u8s8_windows_bias_requantize(
+        isa, M, N, K, A.data(), K, reinterpret_cast<const int8_t *>(Bw.data()),
+        bias.data(), params.data(), N, 0, 3, 0, 255, 0, 0, 0, out.data(), N,
+        threads);
+  });
+  std::printf("gemm  M=%-5lld K=%-5lld N=%-5lld %s windows %8.1f us (%.2fx "
+              "the bytes) | windows / dense speed %.2fx\n",
+              (long long)M, (long long)K, (long long)N,
+              nm ? "2:4        " : "90% zeros  ", windows * 1e6,
+              double(Bw.size() * 8) / bytes, dense / windows);
   // 2:4 weights also through the B16x8/2:4 kernels.
   double pairs = 0.0;
   std::vector<int8_t> Bp24(bytes * 5 / 8);

@@ -159,6 +159,40 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+// Sparse weights for kernels that skip the zeros ("B16x64/windows", a
+// layout private to this library, runtime/cpu/SparseB.h): per 64 k of a
+// panel, the non-zeros of each column dealt out in rounds of 4 with their
+// 6-bit positions. The AVX-512 VNNI kernel (with AVX512_VBMI) permutes 64
+// bytes of A per row and round into place (vpermb) and does one vpdpbusd
+// per round; other hosts expand the panels first. Same results as the
+// packed GEMMs, bit for bit. Size the blob with
+// compress_cpu_packed_windows_size_s8, fill it (8-byte aligned) with
+// compress_cpu_pack_windows_s8.
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_windows_size_s8(
+    int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN);
+COMPRESS_CPU_EXPORT void compress_cpu_pack_windows_s8(int64_t K, int64_t N,
+                                                      const int8_t *B,
+                                                      int64_t strideK,
+                                                      int64_t strideN,
+                                                      int8_t *Bw);
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_windows(int64_t isa, int64_t M, int64_t N, int64_t K,
+                                const uint8_t *A, int64_t lda,
+                                const int8_t *Bw, int32_t *C, int64_t ldc,
+                                int64_t threads);
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bw, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bw, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
+
 // 2:4 weights (at most two non-zeros in every group of 4 k of a column, K a
 // multiple of 4), packed "B16x8/2:4": per panel of 16 columns and octet of
 // 8 k (Np * Kp * 5 / 8 bytes in all), 80 bytes: 64 bytes of kept values

@@ -36,6 +36,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include <omp.h>
 
@@ -255,6 +256,91 @@ void expandPairs(const uint8_t *pairs, int64_t Kp, int64_t panels,
     }
 }
 
+/// B(k, n) = B[k * strideK + n * strideN] as B16x64/windows: the blob's
+/// size, and (with `out`) the blob.
+int64_t windowsFromB(int64_t K, int64_t N, const int8_t *B, int64_t strideK,
+                     int64_t strideN, uint8_t *out) {
+  const int64_t panels = roundUp(N, 16) / 16, windows = roundUp(K, 64) / 64;
+  const int64_t blocks = (windows + kWindowsPerBlock - 1) / kWindowsPerBlock;
+  const int64_t head = 8 * (3 + panels * blocks) + panels * windows;
+  int64_t size = 0;
+  std::vector<int64_t> ks[16];
+  for (int64_t p = 0; p < panels; ++p)
+    for (int64_t w = 0; w < windows; ++w) {
+      size_t most = 0;
+      for (int c = 0; c < 16; ++c) {
+        ks[c].clear();
+        const int64_t n = 16 * p + c;
+        for (int64_t k = 64 * w; n < N && k < std::min(K, 64 * w + 64); ++k)
+          if (B[k * strideK + n * strideN])
+            ks[c].push_back(k);
+        most = std::max(most, ks[c].size());
+      }
+      const int64_t rounds = static_cast<int64_t>((most + 3) / 4);
+      if (out) {
+        if (w % kWindowsPerBlock == 0)
+          reinterpret_cast<int64_t *>(out)[3 + p * blocks +
+                                           w / kWindowsPerBlock] = size;
+        out[8 * (3 + panels * blocks) + p * windows + w] =
+            static_cast<uint8_t>(rounds);
+        for (int64_t r = 0; r < rounds; ++r) {
+          uint8_t *round = out + head + size + r * kWindowRoundBytes;
+          std::memset(round, 0, kWindowRoundBytes);
+          for (int c = 0; c < 16; ++c) {
+            uint32_t indices = 0;
+            for (int j = 0; j < 4; ++j) {
+              const size_t i = static_cast<size_t>(4 * r + j);
+              if (i >= ks[c].size())
+                continue;
+              const int64_t k = ks[c][i], n = 16 * p + c;
+              round[c * 4 + j] =
+                  static_cast<uint8_t>(B[k * strideK + n * strideN]);
+              indices |= static_cast<uint32_t>(k - 64 * w) << (6 * j);
+            }
+            round[64 + 3 * c] = static_cast<uint8_t>(indices);
+            round[64 + 3 * c + 1] = static_cast<uint8_t>(indices >> 8);
+            round[64 + 3 * c + 2] = static_cast<uint8_t>(indices >> 16);
+          }
+        }
+      }
+      size += rounds * kWindowRoundBytes;
+    }
+  if (out) {
+    int64_t *words = reinterpret_cast<int64_t *>(out);
+    words[0] = panels;
+    words[1] = windows;
+    words[2] = blocks;
+    std::memset(out + head + size, 0, 64);
+  }
+  return head + size + 64;
+}
+
+/// Panels [p0, p1) of a B16x64/windows blob as B16x4 (Kp * 16 bytes each).
+void expandWindows(const WindowsB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
+  const int64_t Kp = b.windows * 64;
+  std::memset(Bp, 0, static_cast<size_t>((p1 - p0) * Kp * 16));
+  for (int64_t p = p0; p < p1; ++p) {
+    const int8_t *round = b.data + b.offsets[p * b.blocks];
+    uint8_t *panel = Bp + (p - p0) * Kp * 16;
+    for (int64_t w = 0; w < b.windows; ++w)
+      for (int r = 0; r < b.counts[p * b.windows + w];
+           ++r, round += kWindowRoundBytes)
+        for (int c = 0; c < 16; ++c) {
+          const uint8_t *packed =
+              reinterpret_cast<const uint8_t *>(round) + 64 + 3 * c;
+          const uint32_t indices =
+              packed[0] | uint32_t(packed[1]) << 8 | uint32_t(packed[2]) << 16;
+          for (int j = 0; j < 4; ++j) {
+            const int8_t value = round[c * 4 + j];
+            if (!value)
+              continue;
+            const int64_t k = 64 * w + ((indices >> (6 * j)) & 63);
+            panel[(k / 4) * 64 + c * 4 + k % 4] = static_cast<uint8_t>(value);
+          }
+        }
+  }
+}
+
 /// Panels [p0, p1) of a B16x4/sparse blob as B16x4 (Kp * 16 bytes each).
 void expandSparse(const SparseB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
   for (int64_t p = p0; p < p1; ++p) {
@@ -464,13 +550,30 @@ void expandedPairsBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
         reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
 }
 
+/// The paths without the window kernel: the rectangle's panels expanded to
+/// B16x4 first.
+template <BlockFn Inner>
+void expandedWindowsBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
+                          int64_t K, const uint8_t *A, int64_t lda,
+                          const int8_t *Bp, int64_t Kp, int32_t *C,
+                          int64_t ldc, const RequantizeEpilogue *ep,
+                          int64_t row0, int64_t col0) {
+  const WindowsB windows = WindowsB::view(Bp);
+  const int64_t p0 = col0 / 16, p1 = (col0 + N + 15) / 16;
+  uint8_t *expanded =
+      expandedScratch.get(static_cast<size_t>((p1 - p0) * Kp * 16));
+  expandWindows(windows, p0, p1, expanded);
+  Inner(aSigned, aPadded, M, N, K, A, lda,
+        reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
+}
+
 struct PathChoice {
   BlockFn fn;
   int64_t mUnit, nUnit; // granularity of the split over threads
 };
 
 /// How B is packed.
-enum class BLayout { B16x4, S4, Sparse, Pairs };
+enum class BLayout { B16x4, S4, Sparse, Pairs, Windows };
 
 /// The block kernel for B16x4/S4 panels: VNNI unpacks the nibbles in
 /// registers (also on AMX hosts, which all have VNNI: the tiles would need
@@ -513,7 +616,25 @@ PathChoice choosePairsPath(int64_t isa, int64_t M) {
   return {expandedPairsBlock<portableBlock>, 4, 16};
 }
 
-PathChoice choosePath(int64_t isa, int64_t M, BLayout layout = BLayout::B16x4) {
+/// The block kernel for B16x64/windows: VNNI's where the host has
+/// AVX512_VBMI, else the panels expanded for VNNI or the portable code.
+PathChoice chooseWindowsPath(int64_t isa, int64_t M) {
+#if defined(COMPRESS_CPU_X86)
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI) {
+    if (hostFeatures().avx512vbmi)
+      return {igemmVnniWindows, 8, M <= 3 ? 128 : 32};
+    return {expandedWindowsBlock<igemmVnni>, 8, M <= 3 ? 128 : 48};
+  }
+#endif
+  (void)isa;
+  (void)M;
+  return {expandedWindowsBlock<portableBlock>, 4, 16};
+}
+
+PathChoice choosePath(int64_t isa, int64_t M,
+                      BLayout layout = BLayout::B16x4) {
+  if (layout == BLayout::Windows)
+    return chooseWindowsPath(isa, M);
   if (layout == BLayout::S4)
     return chooseS4Path(isa, M);
   if (layout == BLayout::Pairs)
@@ -588,7 +709,8 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
   // block kernels find their panels from their first column).
   const int64_t columnBytes = layout == BLayout::S4       ? Kp / 2
                               : layout == BLayout::Pairs  ? Kp * 5 / 8
-                              : layout == BLayout::Sparse ? 0
+                              : layout == BLayout::Sparse  ? 0
+                              : layout == BLayout::Windows ? 0
                                                           : Kp;
   int threads = resolveThreads(threadsArg);
   // Below ~4 MOP per thread the fork costs more than it saves.
@@ -818,6 +940,19 @@ COMPRESS_CPU_EXPORT int64_t compress_cpu_pack_b16x8_2of4(int64_t K, int64_t N,
   return pairsFromB16x4(full, Kp, Np, reinterpret_cast<uint8_t *>(Bp)) ? 0 : 1;
 }
 
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_windows_size_s8(
+    int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN) {
+  return windowsFromB(K, N, B, strideK, strideN, nullptr);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_pack_windows_s8(int64_t K, int64_t N,
+                                                      const int8_t *B,
+                                                      int64_t strideK,
+                                                      int64_t strideN,
+                                                      int8_t *Bw) {
+  windowsFromB(K, N, B, strideK, strideN, reinterpret_cast<uint8_t *>(Bw));
+}
+
 } // extern "C"
 
 namespace {
@@ -877,8 +1012,8 @@ void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M,
   if (M <= 0 || N <= 0)
     return;
   BlockFn fn = choosePath(isa, M, layout).fn;
-  if (K > 0 && (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniSparse ||
-                fn == igemmVnniPairs)) {
+  if (K > 0 &&      (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniSparse ||
+       fn == igemmVnniPairs || fn == igemmVnniWindows)) {
     ep.columnInit = bias;
     gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
                  /*C=*/nullptr, 0, threads, &ep, layout);
@@ -950,6 +1085,41 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_bias_requantize(
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
   igemmPackedBiasRequantize(
       BLayout::Pairs, isa, M, N, K, A, lda, Bp, bias,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
+}
+
+COMPRESS_CPU_EXPORT void
+compress_cpu_igemm_u8s8_windows(int64_t isa, int64_t M, int64_t N, int64_t K,
+                                const uint8_t *A, int64_t lda,
+                                const int8_t *Bw, int32_t *C, int64_t ldc,
+                                int64_t threads) {
+  gemmDispatch(isa, false, false, M, N, K, A, lda, Bw, roundUp(K, 64), C, ldc,
+               threads, nullptr, BLayout::Windows);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bw, int32_t *C, int64_t ldc, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedRequantize(
+      BLayout::Windows, isa, M, N, K, A, lda, Bw, C, ldc,
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
+      threads);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_bias_requantize(
+    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
+    const int8_t *Bw, const int32_t *bias, const int64_t *params,
+    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
+  igemmPackedBiasRequantize(
+      BLayout::Windows, isa, M, N, K, A, lda, Bw, bias,
       makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
                    dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
       threads);

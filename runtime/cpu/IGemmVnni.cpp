@@ -268,8 +268,82 @@ void pairsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
     }
 }
 
+/// microKernel on B16x64/windows panels (SparseB.h): `B` points at NV
+/// WindowCursors (ps unused). Per window of 64 k each row's 64 bytes of A
+/// are loaded once; per round of a panel the packed indices are spread to
+/// one byte each (vpermb, vpmultishiftqb), each row's A is permuted so that
+/// column c's lane holds the 4 bytes its round's values multiply (vpermb),
+/// and one vpdpbusd adds them: the zeros cost nothing.
+template <int MR, int NV>
+__attribute__((target("avx512vbmi"))) void
+windowsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
+                   const int8_t *B, int64_t ps, int32_t *C, int64_t ldc,
+                   __mmask16 last) {
+  (void)ps;
+  const auto *cursors = reinterpret_cast<const WindowCursor *>(B);
+  const uint8_t *counts[NV];
+  const int8_t *data[NV];
+#pragma GCC unroll 16
+  for (int v = 0; v < NV; ++v) {
+    counts[v] = cursors[v].counts;
+    data[v] = cursors[v].data;
+  }
+  __m512i acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = v == NV - 1
+                      ? _mm512_maskz_loadu_epi32(last, C + r * ldc + 16 * v)
+                      : _mm512_loadu_si512(C + r * ldc + 16 * v);
+  // Lane c of the packed indices is bytes 3c..3c+2: spread to lane c's
+  // dword, then the 6-bit fields at bits 0, 6, 12, 18 of each dword become
+  // its bytes (vpermb reads the low 6 bits of each index byte).
+  alignas(64) static const uint8_t spreadBytes[64] = {
+      0,  1,  2,  2,  3,  4,  5,  5,  6,  7,  8,  8,  9,  10, 11, 11,
+      12, 13, 14, 14, 15, 16, 17, 17, 18, 19, 20, 20, 21, 22, 23, 23,
+      24, 25, 26, 26, 27, 28, 29, 29, 30, 31, 32, 32, 33, 34, 35, 35,
+      36, 37, 38, 38, 39, 40, 41, 41, 42, 43, 44, 44, 45, 46, 47, 47};
+  const __m512i spread = _mm512_load_si512(spreadBytes);
+  const __m512i fields =
+      _mm512_set1_epi64(static_cast<int64_t>(0x322c2620120c0600ull));
+  const int64_t valid = 4 * kq + ktail;
+  const int64_t windows = (valid + 63) / 64;
+  for (int64_t w = 0; w < windows; ++w) {
+    const int64_t bytes = std::min<int64_t>(64, valid - 64 * w);
+    const __mmask64 inside =
+        bytes == 64 ? ~__mmask64(0) : (__mmask64(1) << bytes) - 1;
+    __m512i a[MR];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r)
+      a[r] = _mm512_maskz_loadu_epi8(inside, A + r * lda + 64 * w);
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      const int rounds = counts[v][w];
+      for (int i = 0; i < rounds; ++i, data[v] += kWindowRoundBytes) {
+        const __m512i values = _mm512_loadu_si512(data[v]);
+        const __m512i control = _mm512_multishift_epi64_epi8(
+            fields,
+            _mm512_permutexvar_epi8(spread, _mm512_loadu_si512(data[v] + 64)));
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; ++r)
+          dot<false>(acc[r][v], _mm512_permutexvar_epi8(control, a[r]), values);
+      }
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      if (v == NV - 1)
+        _mm512_mask_storeu_epi32(C + r * ldc + 16 * v, last, acc[r][v]);
+      else
+        _mm512_storeu_si512(C + r * ldc + 16 * v, acc[r][v]);
+    }
+}
+
 /// The layouts of B the GEMM kernels read.
-enum class BFormat { Dense, S4, Sparse, Pairs };
+enum class BFormat { Dense, S4, Sparse, Pairs, Windows };
 
 template <bool S, int MR, int NV, BFormat F>
 KernelFn kernelFor() {
@@ -277,6 +351,8 @@ KernelFn kernelFor() {
     return sparseMicroKernel<MR, NV>;
   else if constexpr (F == BFormat::Pairs)
     return pairsMicroKernel<MR, NV>;
+  else if constexpr (F == BFormat::Windows)
+    return windowsMicroKernel<MR, NV>;
   else
     return microKernel<S, MR, NV, F == BFormat::S4>;
 }
@@ -362,12 +438,17 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
                                                      : 64;
   const int64_t ps = Kp * rowBytes / 4;
   const SparseB sparse = F == BFormat::Sparse ? SparseB::view(Bp) : SparseB();
+  const WindowsB windowed =
+      F == BFormat::Windows ? WindowsB::view(Bp) : WindowsB();
   SparseCursor cursors[8];
+  WindowCursor windowCursors[8];
   // A few rows: wide tiles, so that enough independent accumulators hide
   // vpdpbusd's latency.
   const int MR = M <= 3 ? static_cast<int>(M) : 8;
   // 2:4 keeps two registers per panel (values, shuffle control).
-  const int NVmax = M <= 3 ? (F == BFormat::Pairs ? 4 : 8) : 3;
+  // Windows keeps a row of A per row of the tile.
+  const int NVmax = M <= 3 ? (F == BFormat::Pairs ? 4 : 8)
+                           : (F == BFormat::Windows ? 2 : 3);
   // Without C the accumulators of a strip live in a small buffer that
   // stays in L1/L2, initialized from the per-column values; nothing of the
   // M x N accumulator matrix goes to memory.
@@ -421,6 +502,14 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
                               sparse.offsets[(p0 + v) * sparse.blocks +
                                              q0 / kSparseBlockQuads]};
         }
+        if constexpr (F == BFormat::Windows) {
+          const int64_t p0 = (col0 + n0) / 16;
+          for (int v = 0; v < nv; ++v)
+            windowCursors[v] = {
+                windowed.counts + (p0 + v) * windowed.windows + q0 / 16,
+                windowed.data + windowed.offsets[(p0 + v) * windowed.blocks +
+                                                 q0 / kSparseBlockQuads]};
+        }
         const int kt = q0 + qn == kq ? ktail : 0;
         const bool lastBlock = q0 + qn >= kq;
         for (int64_t m0 = 0; m0 < rowsB; m0 += MR) {
@@ -428,6 +517,9 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
           pick<S, F>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
                              F == BFormat::Sparse
                                  ? reinterpret_cast<const int8_t *>(cursors)
+                             : F == BFormat::Windows
+                                 ? reinterpret_cast<const int8_t *>(
+                                       windowCursors)
                                  : Bn + rowBytes * q0,
                              ps, Cs + m0 * ldcs, ldcs, last);
           // The tile is final and in L1: its output is written now, between
@@ -572,6 +664,16 @@ void igemmVnniPairs(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
   (void)aSigned;
   gemm<false, BFormat::Pairs>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep,
                               row0, col0);
+}
+
+void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
+                      int64_t K, const uint8_t *A, int64_t lda,
+                      const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
+                      const RequantizeEpilogue *ep, int64_t row0,
+                      int64_t col0) {
+  (void)aSigned;
+  gemm<false, BFormat::Windows>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep,
+                                row0, col0);
 }
 
 void igemmVnniSparse(bool aSigned, bool aPadded, int64_t M, int64_t N,

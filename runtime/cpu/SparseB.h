@@ -57,6 +57,57 @@ struct SparseCursor {
   const uint8_t *values;
 };
 
+//===----------------------------------------------------------------------===//
+// "B16x64/windows": sparse weights for kernels that skip the zeros. Per
+// panel of 16 columns and window of 64 k, the non-zeros of each column in k
+// order are dealt out in rounds of 4: round r gives column c's lane its
+// non-zeros 4r..4r+3 (zeros and index 0 past its count); the window has as
+// many rounds as its fullest column needs (none when all 16 are zero). A
+// round is 112 bytes: 64 bytes of values (lane c, 4 bytes) and 48 bytes of
+// indices within the window (lane c: 3 bytes, i0 | i1 << 6 | i2 << 12 |
+// i3 << 18). The kernel permutes each row's 64 bytes of A by the indices
+// (vpermb) and does one vpdpbusd per round:
+//
+//   int64_t  panels, windows, blocks
+//   int64_t  offsets[panels][blocks]   byte offset in `rounds data` of the
+//                                      first window of each block of
+//                                      kWindowsPerBlock windows of a panel
+//   uint8_t  counts[panels][windows]   rounds per window
+//   int8_t   rounds data[]             panel by panel, window by window,
+//                                      then 64 bytes of zeros
+//===----------------------------------------------------------------------===//
+
+/// Windows (64 k) per block of the offset table: the VNNI kernel's K block.
+constexpr int64_t kWindowsPerBlock = kSparseBlockQuads / 16;
+constexpr int64_t kWindowRoundBytes = 112;
+
+struct WindowsB {
+  int64_t panels = 0, windows = 0, blocks = 0;
+  const int64_t *offsets = nullptr;
+  const uint8_t *counts = nullptr;
+  const int8_t *data = nullptr;
+
+  static WindowsB view(const void *blob) {
+    const int64_t *header = static_cast<const int64_t *>(blob);
+    WindowsB b;
+    b.panels = header[0];
+    b.windows = header[1];
+    b.blocks = header[2];
+    b.offsets = header + 3;
+    b.counts = reinterpret_cast<const uint8_t *>(b.offsets +
+                                                 b.panels * b.blocks);
+    b.data = reinterpret_cast<const int8_t *>(b.counts +
+                                              b.panels * b.windows);
+    return b;
+  }
+};
+
+/// Where a kernel reads one panel from a window on.
+struct WindowCursor {
+  const uint8_t *counts;
+  const int8_t *data;
+};
+
 } // namespace compress::cpu::int8
 
 #endif // COMPRESS_RUNTIME_CPU_SPARSEB_H
