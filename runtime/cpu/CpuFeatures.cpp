@@ -51,12 +51,11 @@ HostFeatures detect() {
   bool avx2 = b & (1u << 5);
   bool avx512f = b & (1u << 16), avx512dq = b & (1u << 17),
        avx512bw = b & (1u << 30), avx512vl = b & (1u << 31);
-  bool vnni = c & (1u << 11), vbmi2 = c & (1u << 6), vbmi = c & (1u << 1);
+  bool vnni = c & (1u << 11), vbmi = c & (1u << 1);
   bool amxTile = d & (1u << 24), amxInt8 = d & (1u << 25);
   f.avx2fma = ymm && avx2 && fma;
   f.avx512 = zmm && f.avx2fma && avx512f && avx512dq && avx512bw && avx512vl;
   f.avx512vnni = f.avx512 && vnni;
-  f.avx512vbmi2 = f.avx512 && vbmi2;
   f.avx512vbmi = f.avx512 && vbmi;
   // XCR0 bits 17/18: the OS manages tile configuration and tile data.
   f.amx = f.avx512vnni && amxTile && amxInt8 && osSavesAvxState(0x60000u) &&

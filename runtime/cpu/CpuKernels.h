@@ -165,28 +165,29 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
 // 6-bit positions. The AVX-512 VNNI kernel (with AVX512_VBMI) permutes 64
 // bytes of A per row and round into place (vpermb) and does one vpdpbusd
 // per round; other hosts expand the panels first. Same results as the
-// packed GEMMs, bit for bit. Size the blob with
-// compress_cpu_packed_windows_size_s8, fill it (8-byte aligned) with
-// compress_cpu_pack_windows_s8.
-COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_windows_size_s8(
+// packed GEMMs, bit for bit. Size the blob (64 bytes more than its data:
+// the kernels read whole vectors) with
+// compress_cpu_packed_sparse_size_s8, fill it (8-byte aligned) with
+// compress_cpu_pack_sparse_s8.
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
     int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN);
-COMPRESS_CPU_EXPORT void compress_cpu_pack_windows_s8(int64_t K, int64_t N,
+COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,
                                                       const int8_t *B,
                                                       int64_t strideK,
                                                       int64_t strideN,
                                                       int8_t *Bw);
 COMPRESS_CPU_EXPORT void
-compress_cpu_igemm_u8s8_windows(int64_t isa, int64_t M, int64_t N, int64_t K,
+compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
                                 const uint8_t *A, int64_t lda,
                                 const int8_t *Bw, int32_t *C, int64_t ldc,
                                 int64_t threads);
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_requantize(
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_requantize(
     int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
     const int8_t *Bw, int32_t *C, int64_t ldc, const int64_t *params,
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_bias_requantize(
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_bias_requantize(
     int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
     const int8_t *Bw, const int32_t *bias, const int64_t *params,
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
@@ -225,36 +226,6 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_bias_requantize(
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
 
-// Sparse weights: the B16x4 panels of B with their zero bytes left out
-// ("B16x4/sparse", a layout private to this library: per 64-byte row a
-// 64-bit mask of its non-zero bytes and those bytes; the exact layout is in
-// runtime/cpu/SparseB.h). The compiler sizes the blob with
-// compress_cpu_packed_sparse_size_s8 and fills it (8-byte aligned) with
-// compress_cpu_pack_sparse_s8. The GEMMs compute the same results as the
-// packed ones, bit for bit, reading Np * Kp / 8 bytes of masks plus the
-// non-zero values: AVX-512 VNNI hosts with AVX512_VBMI2 expand each row in
-// a register (vpexpandb), others expand the panels into a buffer first.
-COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
-    int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN);
-COMPRESS_CPU_EXPORT void
-compress_cpu_pack_sparse_s8(int64_t K, int64_t N, const int8_t *B,
-                            int64_t strideK, int64_t strideN, int8_t *Bs);
-COMPRESS_CPU_EXPORT void
-compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
-                               const uint8_t *A, int64_t lda, const int8_t *Bs,
-                               int32_t *C, int64_t ldc, int64_t threads);
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_requantize(
-    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
-    const int8_t *Bs, int32_t *C, int64_t ldc, const int64_t *params,
-    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
-    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
-    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_bias_requantize(
-    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
-    const int8_t *Bs, const int32_t *bias, const int64_t *params,
-    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
-    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
-    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
 // compress_cpu_igemm_u8s8_packed with B(k, n) = B[k * strideK + n * strideN]
 // (packed internally).
 COMPRESS_CPU_EXPORT void

@@ -162,45 +162,6 @@ void expandS4(const uint8_t *in, int64_t bytes, uint8_t *Bp) {
     }
 }
 
-/// B16x4 panels (Kp x Np bytes) as B16x4/sparse: the blob's size, and (with
-/// `out`) the blob.
-int64_t sparseFromB16x4(const uint8_t *Bp, int64_t Kp, int64_t Np,
-                        uint8_t *out) {
-  const int64_t panels = Np / 16, quads = Kp / 4;
-  const int64_t blocks = (quads + kSparseBlockQuads - 1) / kSparseBlockQuads;
-  const int64_t head = 3 + panels * blocks + panels * quads;
-  int64_t value = 0;
-  for (int64_t p = 0; p < panels; ++p)
-    for (int64_t q = 0; q < quads; ++q) {
-      const uint8_t *row = Bp + p * Kp * 16 + q * 64;
-      uint64_t mask = 0;
-      for (int i = 0; i < 64; ++i)
-        if (row[i]) {
-          mask |= uint64_t(1) << i;
-          if (out)
-            out[head * 8 + value] = row[i];
-          ++value;
-        }
-      if (!out)
-        continue;
-      int64_t *words = reinterpret_cast<int64_t *>(out);
-      if (q % kSparseBlockQuads == 0)
-        words[3 + p * blocks + q / kSparseBlockQuads] =
-            value - __builtin_popcountll(mask);
-      std::memcpy(out + (3 + panels * blocks + p * quads + q) * 8, &mask, 8);
-    }
-  if (out) {
-    int64_t *words = reinterpret_cast<int64_t *>(out);
-    words[0] = panels;
-    words[1] = quads;
-    words[2] = blocks;
-  }
-  // 64 bytes of padding: the kernels load whole 64-byte vectors of values.
-  if (out)
-    std::memset(out + head * 8 + value, 0, 64);
-  return head * 8 + value + 64;
-}
-
 /// B16x4 panels (Kp x Np bytes) as B16x8/2:4 (Np * Kp * 5 / 8 bytes), or
 /// false when a group of 4 k of a column has more than 2 non-zeros.
 bool pairsFromB16x4(const uint8_t *Bp, int64_t Kp, int64_t Np, uint8_t *out) {
@@ -338,19 +299,6 @@ void expandWindows(const WindowsB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
             panel[(k / 4) * 64 + c * 4 + k % 4] = static_cast<uint8_t>(value);
           }
         }
-  }
-}
-
-/// Panels [p0, p1) of a B16x4/sparse blob as B16x4 (Kp * 16 bytes each).
-void expandSparse(const SparseB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
-  for (int64_t p = p0; p < p1; ++p) {
-    const uint8_t *value = b.values + b.offsets[p * b.blocks];
-    uint8_t *panel = Bp + (p - p0) * b.quads * 64;
-    for (int64_t q = 0; q < b.quads; ++q) {
-      const uint64_t mask = b.masks[p * b.quads + q];
-      for (int i = 0; i < 64; ++i)
-        panel[q * 64 + i] = (mask >> i) & 1 ? *value++ : 0;
-    }
   }
 }
 
@@ -517,23 +465,6 @@ void portableBlockS4(bool aSigned, bool aPadded, int64_t M, int64_t N,
                 row0, col0);
 }
 
-/// The paths without an in-register expand for B16x4/sparse: the
-/// rectangle's panels expanded to B16x4 in a per-thread buffer first.
-template <BlockFn Inner>
-void expandedSparseBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
-                         int64_t K, const uint8_t *A, int64_t lda,
-                         const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
-                         const RequantizeEpilogue *ep, int64_t row0,
-                         int64_t col0) {
-  const SparseB sparse = SparseB::view(Bp);
-  const int64_t p0 = col0 / 16, p1 = (col0 + N + 15) / 16;
-  uint8_t *expanded =
-      expandedScratch.get(static_cast<size_t>((p1 - p0) * Kp * 16));
-  expandSparse(sparse, p0, p1, expanded);
-  Inner(aSigned, aPadded, M, N, K, A, lda,
-        reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
-}
-
 /// The paths without the 2:4 kernel: the rectangle's B16x8/2:4 panels
 /// expanded to B16x4 first.
 template <BlockFn Inner>
@@ -573,7 +504,7 @@ struct PathChoice {
 };
 
 /// How B is packed.
-enum class BLayout { B16x4, S4, Sparse, Pairs, Windows };
+enum class BLayout { B16x4, S4, Pairs, Windows };
 
 /// The block kernel for B16x4/S4 panels: VNNI unpacks the nibbles in
 /// registers (also on AMX hosts, which all have VNNI: the tiles would need
@@ -586,22 +517,6 @@ PathChoice chooseS4Path(int64_t isa, int64_t M) {
   (void)isa;
   (void)M;
   return {portableBlockS4, 4, 16};
-}
-
-/// The block kernel for B16x4/sparse: VNNI expands each row in a register
-/// where the host has AVX512_VBMI2; otherwise the rectangle's panels are
-/// expanded first (for VNNI, or the portable code).
-PathChoice chooseSparsePath(int64_t isa, int64_t M) {
-#if defined(COMPRESS_CPU_X86)
-  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI) {
-    if (hostFeatures().avx512vbmi2)
-      return {igemmVnniSparse, 8, M <= 3 ? 128 : 48};
-    return {expandedSparseBlock<igemmVnni>, 8, M <= 3 ? 128 : 48};
-  }
-#endif
-  (void)isa;
-  (void)M;
-  return {expandedSparseBlock<portableBlock>, 4, 16};
 }
 
 /// The block kernel for B16x8/2:4: VNNI's (also on AMX hosts), else the
@@ -639,8 +554,6 @@ PathChoice choosePath(int64_t isa, int64_t M,
     return chooseS4Path(isa, M);
   if (layout == BLayout::Pairs)
     return choosePairsPath(isa, M);
-  if (layout == BLayout::Sparse)
-    return chooseSparsePath(isa, M);
   int64_t eff = effectiveIsa(isa);
 #if defined(COMPRESS_AMX_EMULATE) // development builds on CPUs without AMX
   if (isa >= COMPRESS_CPU_ISA_AMX && eff >= COMPRESS_CPU_ISA_AVX512_VNNI)
@@ -709,7 +622,6 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
   // block kernels find their panels from their first column).
   const int64_t columnBytes = layout == BLayout::S4       ? Kp / 2
                               : layout == BLayout::Pairs  ? Kp * 5 / 8
-                              : layout == BLayout::Sparse  ? 0
                               : layout == BLayout::Windows ? 0
                                                           : Kp;
   int threads = resolveThreads(threadsArg);
@@ -912,23 +824,6 @@ compress_cpu_pack_b16x4_s4(int64_t K, int64_t N, const int8_t *B,
   compressToS4(full, bytes, reinterpret_cast<uint8_t *>(Bp));
 }
 
-COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
-    int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN) {
-  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
-  uint8_t *full = packedBScratch.get(static_cast<size_t>(Kp * Np));
-  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, full);
-  return sparseFromB16x4(full, Kp, Np, nullptr);
-}
-
-COMPRESS_CPU_EXPORT void
-compress_cpu_pack_sparse_s8(int64_t K, int64_t N, const int8_t *B,
-                            int64_t strideK, int64_t strideN, int8_t *Bs) {
-  const int64_t Kp = roundUp(K, 64), Np = roundUp(N, 16);
-  uint8_t *full = packedBScratch.get(static_cast<size_t>(Kp * Np));
-  packB16x4(K, N, reinterpret_cast<const uint8_t *>(B), strideK, strideN, full);
-  sparseFromB16x4(full, Kp, Np, reinterpret_cast<uint8_t *>(Bs));
-}
-
 COMPRESS_CPU_EXPORT int64_t compress_cpu_pack_b16x8_2of4(int64_t K, int64_t N,
                                                          const int8_t *B,
                                                          int64_t strideK,
@@ -940,12 +835,12 @@ COMPRESS_CPU_EXPORT int64_t compress_cpu_pack_b16x8_2of4(int64_t K, int64_t N,
   return pairsFromB16x4(full, Kp, Np, reinterpret_cast<uint8_t *>(Bp)) ? 0 : 1;
 }
 
-COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_windows_size_s8(
+COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
     int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN) {
   return windowsFromB(K, N, B, strideK, strideN, nullptr);
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_pack_windows_s8(int64_t K, int64_t N,
+COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,
                                                       const int8_t *B,
                                                       int64_t strideK,
                                                       int64_t strideN,
@@ -1012,7 +907,7 @@ void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M,
   if (M <= 0 || N <= 0)
     return;
   BlockFn fn = choosePath(isa, M, layout).fn;
-  if (K > 0 &&      (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniSparse ||
+  if (K > 0 &&      (fn == igemmVnni || fn == igemmVnniS4 || 
        fn == igemmVnniPairs || fn == igemmVnniWindows)) {
     ep.columnInit = bias;
     gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
@@ -1091,7 +986,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_bias_requantize(
 }
 
 COMPRESS_CPU_EXPORT void
-compress_cpu_igemm_u8s8_windows(int64_t isa, int64_t M, int64_t N, int64_t K,
+compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
                                 const uint8_t *A, int64_t lda,
                                 const int8_t *Bw, int32_t *C, int64_t ldc,
                                 int64_t threads) {
@@ -1099,7 +994,7 @@ compress_cpu_igemm_u8s8_windows(int64_t isa, int64_t M, int64_t N, int64_t K,
                threads, nullptr, BLayout::Windows);
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_requantize(
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_requantize(
     int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
     const int8_t *Bw, int32_t *C, int64_t ldc, const int64_t *params,
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
@@ -1112,7 +1007,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_requantize(
       threads);
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_bias_requantize(
+COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_bias_requantize(
     int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
     const int8_t *Bw, const int32_t *bias, const int64_t *params,
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
@@ -1120,40 +1015,6 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_windows_bias_requantize(
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
   igemmPackedBiasRequantize(
       BLayout::Windows, isa, M, N, K, A, lda, Bw, bias,
-      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
-                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
-      threads);
-}
-
-COMPRESS_CPU_EXPORT void
-compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
-                               const uint8_t *A, int64_t lda, const int8_t *Bs,
-                               int32_t *C, int64_t ldc, int64_t threads) {
-  gemmDispatch(isa, false, false, M, N, K, A, lda, Bs, roundUp(K, 64), C, ldc,
-               threads, nullptr, BLayout::Sparse);
-}
-
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_requantize(
-    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
-    const int8_t *Bs, int32_t *C, int64_t ldc, const int64_t *params,
-    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
-    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
-    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
-  igemmPackedRequantize(
-      BLayout::Sparse, isa, M, N, K, A, lda, Bs, C, ldc,
-      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
-                   dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
-      threads);
-}
-
-COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_bias_requantize(
-    int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
-    const int8_t *Bs, const int32_t *bias, const int64_t *params,
-    int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
-    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
-    int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads) {
-  igemmPackedBiasRequantize(
-      BLayout::Sparse, isa, M, N, K, A, lda, Bs, bias,
       makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
                    dequantize, dequantZeroPoint, dequantScaleBits, out, ldo),
       threads);

@@ -45,12 +45,6 @@ void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
                       const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
                       const RequantizeEpilogue *ep, int64_t row0,
                       int64_t col0);
-// igemmVnni with B packed "B16x4/sparse" (SparseB.h): Bp is the whole
-// blob and col0 / 16 the first panel of the rectangle. Needs AVX512_VBMI2.
-void igemmVnniSparse(bool aSigned, bool aPadded, int64_t M, int64_t N,
-                     int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
-                     int64_t Kp, int32_t *C, int64_t ldc,
-                     const RequantizeEpilogue *ep, int64_t row0, int64_t col0);
 void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
               int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,

@@ -141,64 +141,6 @@ void microKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
     }
 }
 
-/// microKernel on B16x4/sparse panels: `B` points at NV SparseCursors (ps
-/// unused); each 64-byte row is expanded from its mask and its non-zero
-/// bytes (vpexpandb, AVX512_VBMI2).
-template <int MR, int NV>
-__attribute__((target("avx512vbmi2,popcnt"))) void
-sparseMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
-                  const int8_t *B, int64_t ps, int32_t *C, int64_t ldc,
-                  __mmask16 last) {
-  (void)ps;
-  const auto *cursors = reinterpret_cast<const SparseCursor *>(B);
-  const uint64_t *masks[NV];
-  const uint8_t *values[NV];
-#pragma GCC unroll 16
-  for (int v = 0; v < NV; ++v) {
-    masks[v] = cursors[v].masks;
-    values[v] = cursors[v].values;
-  }
-  __m512i acc[MR][NV];
-#pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r)
-#pragma GCC unroll 16
-    for (int v = 0; v < NV; ++v)
-      acc[r][v] = v == NV - 1
-                      ? _mm512_maskz_loadu_epi32(last, C + r * ldc + 16 * v)
-                      : _mm512_loadu_si512(C + r * ldc + 16 * v);
-  const uint8_t *a = A;
-  const int64_t rows = kq + (ktail ? 1 : 0);
-  for (int64_t q = 0; q < rows; ++q, a += 4) {
-    __m512i bv[NV];
-#pragma GCC unroll 16
-    for (int v = 0; v < NV; ++v) {
-      const uint64_t m = masks[v][q];
-      // The register form: the memory form of vpexpandb is much slower
-      // on some CPUs (the blob ends with 64 bytes of padding).
-      bv[v] = _mm512_maskz_expand_epi8(m, _mm512_loadu_si512(values[v]));
-      values[v] += __builtin_popcountll(m);
-    }
-    const bool tail = q == kq;
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) {
-      __m512i av = _mm512_set1_epi32(tail ? loadPartial32(a + r * lda, ktail)
-                                          : load32(a + r * lda));
-#pragma GCC unroll 16
-      for (int v = 0; v < NV; ++v)
-        dot<false>(acc[r][v], av, bv[v]);
-    }
-  }
-#pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r)
-#pragma GCC unroll 16
-    for (int v = 0; v < NV; ++v) {
-      if (v == NV - 1)
-        _mm512_mask_storeu_epi32(C + r * ldc + 16 * v, last, acc[r][v]);
-      else
-        _mm512_storeu_si512(C + r * ldc + 16 * v, acc[r][v]);
-    }
-}
-
 /// The vpshufb control of one octet of a B16x8/2:4 panel from its 16 code
 /// bytes: lane c (column c) gets bytes [i1, i2, 4 + j1, 4 + j2] from code
 /// i1 | i2 << 2 | j1 << 4 | j2 << 6, i.e. the positions of the column's
@@ -343,13 +285,11 @@ windowsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
 }
 
 /// The layouts of B the GEMM kernels read.
-enum class BFormat { Dense, S4, Sparse, Pairs, Windows };
+enum class BFormat { Dense, S4, Pairs, Windows };
 
 template <bool S, int MR, int NV, BFormat F>
 KernelFn kernelFor() {
-  if constexpr (F == BFormat::Sparse)
-    return sparseMicroKernel<MR, NV>;
-  else if constexpr (F == BFormat::Pairs)
+  if constexpr (F == BFormat::Pairs)
     return pairsMicroKernel<MR, NV>;
   else if constexpr (F == BFormat::Windows)
     return windowsMicroKernel<MR, NV>;
@@ -423,7 +363,7 @@ int64_t blockRows(int64_t M, int64_t K, int MR) {
   return std::min(rows, M);
 }
 
-/// With F == Sparse, Bp is the whole B16x4/sparse blob and col0 / 16 the
+/// With F == Windows, Bp is the whole B16x64/windows blob and col0 / 16 the
 /// rectangle's first panel.
 template <bool S, BFormat F = BFormat::Dense>
 void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
@@ -437,10 +377,8 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
                                : F == BFormat::Pairs ? 40
                                                      : 64;
   const int64_t ps = Kp * rowBytes / 4;
-  const SparseB sparse = F == BFormat::Sparse ? SparseB::view(Bp) : SparseB();
   const WindowsB windowed =
       F == BFormat::Windows ? WindowsB::view(Bp) : WindowsB();
-  SparseCursor cursors[8];
   WindowCursor windowCursors[8];
   // A few rows: wide tiles, so that enough independent accumulators hide
   // vpdpbusd's latency.
@@ -492,16 +430,6 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
       }
       for (int64_t q0 = 0;; q0 += kcq) {
         const int64_t qn = std::min(kcq, kq - q0);
-        if constexpr (F == BFormat::Sparse) {
-          static_assert(kcq == kSparseBlockQuads,
-                        "the sparse offsets are per K block of the kernel");
-          const int64_t p0 = (col0 + n0) / 16;
-          for (int v = 0; v < nv; ++v)
-            cursors[v] = {sparse.masks + (p0 + v) * sparse.quads + q0,
-                          sparse.values +
-                              sparse.offsets[(p0 + v) * sparse.blocks +
-                                             q0 / kSparseBlockQuads]};
-        }
         if constexpr (F == BFormat::Windows) {
           const int64_t p0 = (col0 + n0) / 16;
           for (int v = 0; v < nv; ++v)
@@ -515,9 +443,7 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
         for (int64_t m0 = 0; m0 < rowsB; m0 += MR) {
           const int mr = static_cast<int>(std::min<int64_t>(MR, rowsB - m0));
           pick<S, F>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
-                             F == BFormat::Sparse
-                                 ? reinterpret_cast<const int8_t *>(cursors)
-                             : F == BFormat::Windows
+                             F == BFormat::Windows
                                  ? reinterpret_cast<const int8_t *>(
                                        windowCursors)
                                  : Bn + rowBytes * q0,
@@ -676,14 +602,6 @@ void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
                                 row0, col0);
 }
 
-void igemmVnniSparse(bool aSigned, bool aPadded, int64_t M, int64_t N,
-                     int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
-                     int64_t Kp, int32_t *C, int64_t ldc,
-                     const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
-  (void)aSigned;
-  gemm<false, BFormat::Sparse>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep,
-                               row0, col0);
-}
 
 // Taps are taken four at a time: the four input bytes of each output pixel
 // are packed into one i32 lane and the four weights into one broadcast dword,

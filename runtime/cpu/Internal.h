@@ -19,8 +19,7 @@ struct HostFeatures {
   bool avx2fma = false;
   bool avx512 = false; // F + BW + VL + DQ
   bool avx512vnni = false;
-  bool avx512vbmi2 = false; // byte expand/compress (the sparse kernels)
-  bool avx512vbmi = false;  // byte permutes (the sparse window kernels)
+  bool avx512vbmi = false; // byte permutes (the sparse kernels)
   bool amx = false;         // AMX-TILE + AMX-INT8, and the OS granted tile data
 };
 const HostFeatures &hostFeatures();

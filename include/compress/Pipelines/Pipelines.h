@@ -47,10 +47,10 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
   PassOptions::Option<double> sparseThreshold{
       *this, "sparse-threshold",
       llvm::cl::desc("Store constant int8 GEMM weights with at least this "
-                     "fraction of zeros without them, for the sparse kernels "
-                     "(compress-cpu-lower-kernels' sparse-threshold; above 1, "
-                     "the default: never)"),
-      llvm::cl::init(1.5)};
+                     "fraction of zeros as their non-zeros, for the sparse "
+                     "kernels (compress-cpu-lower-kernels' sparse-threshold; "
+                     "above 1: never)"),
+      llvm::cl::init(0.75)};
   PassOptions::Option<bool> pack2of4{
       *this, "pack-2of4",
       llvm::cl::desc("Store constant int8 GEMM weights that are 2:4 along K "

@@ -713,7 +713,7 @@ LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
       entry = "compress_cpu_igemm_u8s8_2of4";
     std::string key = (global.getSymName() +
                        (isFloat  ? "_b16"
-                        : sparse ? "_b16x4sparse"
+                        : sparse ? "_sparse"
                         : s4     ? "_b16x4s4"
                         : pairs  ? "_b16x8p24"
                                  : "_b16x4") +

@@ -2,7 +2,8 @@
 // RUN:   --mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s
 // RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels --compress-cpu-lower-kernels | FileCheck %s --check-prefix=TWICE
 // RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels=pack-int4=false | FileCheck %s --check-prefix=INT8
-// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels=sparse-threshold=0.5 | FileCheck %s --check-prefix=SPARSE
+// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels=sparse-threshold=0.5 --mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s --check-prefix=SPARSE
+// RUN: compress-opt %s --split-input-file --compress-cpu-lower-kernels=sparse-threshold=2 --mlir-print-elementsattrs-with-hex-if-larger=1000 | FileCheck %s --check-prefix=PAIRS
 
 // A constant weight is packed at compile time into 16-column panels (3
 // columns -> one zero-padded panel of 16 x 8), the original global goes.
@@ -104,8 +105,8 @@ module {
 // CHECK: call @compress_cpu_igemm_u8s4_packed
 // INT8-LABEL: func.func @igemm_4bit
 // INT8: call @compress_cpu_igemm_u8s8_packed
-// With sparse-threshold=0.5 the weight (2 zeros in 12 values) stays dense;
-// see @igemm_sparse.
+// With sparse-threshold=0.5 the weight (2 zeros in 12 values) is not
+// stored sparse; see @igemm_sparse.
 // SPARSE-LABEL: func.func @igemm_4bit
 // SPARSE: call @compress_cpu_igemm_u8s4_packed
 module {
@@ -129,27 +130,29 @@ module {
 
 // -----
 
-// A weight with at least sparse-threshold zeros is stored without them
-// ("B16x4/sparse": panels = 1, rows of 4 k = 16, K blocks = 1, the block's
-// value offset 0, then one 64-bit mask per row and the non-zero bytes, then
-// 64 bytes of padding): 8 * (3 + 1 + 16) + 2 + 64 = 226 bytes. The first
-// row holds B(3, 0) = -100 in byte 0 * 4 + 3 and B(2, 1) = 100 in byte
-// 1 * 4 + 2: mask 0x48, values 0x9C 0x64.
-// By default the same weight, 2:4 along K (at most two non-zeros in each
-// group of 4 k of a column), is stored as its kept pairs ("B16x8/2:4":
-// per 8 k, 64 bytes of values, column c's 4 bytes the kept pair of k 0-3
-// then of k 4-7, and 16 codes i1 | i2 << 2 | j1 << 4 | j2 << 6; K = 4 is
-// padded to 64): column 0 keeps k = 0 and 3 (0, -100: code 0x4C with the
-// padding's 0 and 1), column 1 keeps k = 0 and 2 (0, 100: 0x48), the others
-// zeros at 0 and 1 (0x44). 16 * 64 * 5 / 8 = 640 bytes.
+// A weight with at least sparse-threshold zeros (here 10 of 12; default
+// 0.75) is stored as its non-zeros ("B16x64/windows": panels = 1, windows
+// of 64 k = 1, K blocks = 1, the block's offset 0, the window's round
+// count 1, then the round: 64 bytes of values, column c's lane its
+// non-zeros in k order, and 48 bytes of 6-bit positions, 3 bytes per
+// column; then 64 bytes of padding): 32 + 1 + 112 + 64 = 209 bytes.
+// Column 0 holds -100 at k = 3, column 1 holds 100 at k = 2.
 // CHECK-LABEL: module
-// CHECK-DAG: memref.global "private" constant @ws_b16x8p24 : memref<640xi8> = dense<[0, -100, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 76, 72, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68]>
+// CHECK-DAG: memref.global "private" constant @ws_sparse : memref<209xi8> = dense<[1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -100, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @igemm_sparse
-// CHECK: call @compress_cpu_igemm_u8s8_2of4
-// SPARSE-LABEL: module
-// SPARSE-DAG: memref.global "private" constant @ws_b16x4sparse : memref<226xi8> = dense<"0x010000000000000010000000000000000100000000000000000000000000000048000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000009C6400000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000">
-// SPARSE-LABEL: func.func @igemm_sparse
-// SPARSE: call @compress_cpu_igemm_u8s8_sparse
+// CHECK: call @compress_cpu_igemm_u8s8_sparse
+// Without sparse storage the same weight, 2:4 along K (at most two
+// non-zeros in each group of 4 k of a column), is stored as its kept pairs
+// ("B16x8/2:4": per 8 k, 64 bytes of values, column c's 4 bytes the kept
+// pair of k 0-3 then of k 4-7, and 16 codes i1 | i2 << 2 | j1 << 4 |
+// j2 << 6; K = 4 is padded to 64): column 0 keeps k = 0 and 3 (0, -100:
+// code 0x4C with the padding's 0 and 1), column 1 keeps k = 0 and 2 (0,
+// 100: 0x48), the others zeros at 0 and 1 (0x44). 16 * 64 * 5 / 8 = 640
+// bytes.
+// PAIRS-LABEL: module
+// PAIRS-DAG: memref.global "private" constant @ws_b16x8p24 : memref<640xi8> = dense<[0, -100, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 76, 72, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68, 68]>
+// PAIRS-LABEL: func.func @igemm_sparse
+// PAIRS: call @compress_cpu_igemm_u8s8_2of4
 module {
   memref.global "private" constant @ws : memref<4x3xi8> = dense<[[0, 0, 0], [0, 0, 0], [0, 100, 0], [-100, 0, 0]]>
   func.func @igemm_sparse(%a: memref<2x4xi8>, %c: memref<2x3xi32>) {
