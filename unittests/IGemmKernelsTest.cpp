@@ -118,26 +118,26 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
                                  C.data(), ldc, threads);
   ASSERT_EQ(C, ref) << "packed " << what;
   if (zeros > 0.0) {
-    // B16x64/windows: per panel and 64 k, as many rounds of 4 non-zeros
-    // per column (112 bytes each) as the fullest column needs.
+    // B16x128/windows: per panel and 128 k, as many rounds of 4
+    // non-zeros per column (120 bytes each) as the fullest column needs.
     int64_t size = compress_cpu_packed_sparse_size_s8(g.K, g.N, B.data(),
                                                       strideK, strideN);
-    const int64_t panels = Np / 16, windows = Kp / 64,
-                  blocks = (windows + 31) / 32;
+    const int64_t panels = Np / 16, windows = (g.K + 127) / 128,
+                  blocks = (windows + 15) / 16;
     int64_t rounds = 0;
     for (int64_t p = 0; p < panels; ++p)
       for (int64_t w = 0; w < windows; ++w) {
         int64_t most = 0;
         for (int64_t n = 16 * p; n < std::min(g.N, 16 * p + 16); ++n) {
           int64_t count = 0;
-          for (int64_t k = 64 * w; k < std::min(g.K, 64 * w + 64); ++k)
+          for (int64_t k = 128 * w; k < std::min(g.K, 128 * w + 128); ++k)
             count += B[k * strideK + n * strideN] != 0;
           most = std::max(most, count);
         }
         rounds += (most + 3) / 4;
       }
     ASSERT_EQ(size, 8 * (3 + panels * blocks) + panels * windows +
-                        112 * rounds + 64)
+                        120 * rounds + 64)
         << "sparse size " << what;
     std::vector<int64_t> storage((size + 7) / 8 + 1);
     auto *Bs = reinterpret_cast<int8_t *>(storage.data());

@@ -200,9 +200,9 @@ def main():
         "",
         "Every row but the \"(dense kernels)\" ones uses the default "
         "lowering. The 90% row's weights (90% zeros, above the default "
-        "`sparse-threshold` of 0.75) are stored as their non-zeros in "
-        "rounds of 4 per column and 64 k, and the kernels permute each "
-        "row's A into place (vpermb) and do one vpdpbusd per round, so the "
+        "`sparse-threshold` of 0.65) are stored as their non-zeros in "
+        "rounds of 4 per column and 128 k, and the kernels permute each "
+        "row's A into place (vpermi2b) and do one vpdpbusd per round, so the "
         "zeros cost neither bytes nor arithmetic; its \"(dense kernels)\" "
         "row is compiled with `sparse-threshold=2`. The 2:4 row's weights "
         "go to the 2:4 kernels (`pack-2of4`: one vpdpbusd per 8 k of A "

@@ -159,16 +159,15 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
     int64_t paramCount, int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
     int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
     int64_t dequantScaleBits, void *out, int64_t ldo, int64_t threads);
-// Sparse weights for kernels that skip the zeros ("B16x64/windows", a
-// layout private to this library, runtime/cpu/SparseB.h): per 64 k of a
+// Sparse weights for kernels that skip the zeros ("B16x128/windows", a
+// layout private to this library, runtime/cpu/SparseB.h): per 128 k of a
 // panel, the non-zeros of each column dealt out in rounds of 4 with their
-// 6-bit positions. The AVX-512 VNNI kernel (with AVX512_VBMI) permutes 64
-// bytes of A per row and round into place (vpermb) and does one vpdpbusd
+// 7-bit positions. The AVX-512 VNNI kernel (with AVX512_VBMI) permutes 128
+// bytes of A per row and round into place (vpermi2b) and does one vpdpbusd
 // per round; other hosts expand the panels first. Same results as the
 // packed GEMMs, bit for bit. Size the blob (64 bytes more than its data:
-// the kernels read whole vectors) with
-// compress_cpu_packed_sparse_size_s8, fill it (8-byte aligned) with
-// compress_cpu_pack_sparse_s8.
+// the kernels read whole vectors) with compress_cpu_packed_sparse_size_s8,
+// fill it (8-byte aligned) with compress_cpu_pack_sparse_s8.
 COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
     int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN);
 COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,

@@ -217,11 +217,12 @@ void expandPairs(const uint8_t *pairs, int64_t Kp, int64_t panels,
     }
 }
 
-/// B(k, n) = B[k * strideK + n * strideN] as B16x64/windows: the blob's
+/// B(k, n) = B[k * strideK + n * strideN] as B16x128/windows: the blob's
 /// size, and (with `out`) the blob.
 int64_t windowsFromB(int64_t K, int64_t N, const int8_t *B, int64_t strideK,
                      int64_t strideN, uint8_t *out) {
-  const int64_t panels = roundUp(N, 16) / 16, windows = roundUp(K, 64) / 64;
+  const int64_t panels = roundUp(N, 16) / 16;
+  const int64_t windows = (K + kWindowK - 1) / kWindowK;
   const int64_t blocks = (windows + kWindowsPerBlock - 1) / kWindowsPerBlock;
   const int64_t head = 8 * (3 + panels * blocks) + panels * windows;
   int64_t size = 0;
@@ -229,10 +230,11 @@ int64_t windowsFromB(int64_t K, int64_t N, const int8_t *B, int64_t strideK,
   for (int64_t p = 0; p < panels; ++p)
     for (int64_t w = 0; w < windows; ++w) {
       size_t most = 0;
+      const int64_t k0 = kWindowK * w, k1 = std::min(K, k0 + kWindowK);
       for (int c = 0; c < 16; ++c) {
         ks[c].clear();
         const int64_t n = 16 * p + c;
-        for (int64_t k = 64 * w; n < N && k < std::min(K, 64 * w + 64); ++k)
+        for (int64_t k = k0; n < N && k < k1; ++k)
           if (B[k * strideK + n * strideN])
             ks[c].push_back(k);
         most = std::max(most, ks[c].size());
@@ -248,7 +250,7 @@ int64_t windowsFromB(int64_t K, int64_t N, const int8_t *B, int64_t strideK,
           uint8_t *round = out + head + size + r * kWindowRoundBytes;
           std::memset(round, 0, kWindowRoundBytes);
           for (int c = 0; c < 16; ++c) {
-            uint32_t indices = 0;
+            uint64_t positions = 0;
             for (int j = 0; j < 4; ++j) {
               const size_t i = static_cast<size_t>(4 * r + j);
               if (i >= ks[c].size())
@@ -256,11 +258,12 @@ int64_t windowsFromB(int64_t K, int64_t N, const int8_t *B, int64_t strideK,
               const int64_t k = ks[c][i], n = 16 * p + c;
               round[c * 4 + j] =
                   static_cast<uint8_t>(B[k * strideK + n * strideN]);
-              indices |= static_cast<uint32_t>(k - 64 * w) << (6 * j);
+              positions |= static_cast<uint64_t>(k - k0)
+                           << (7 * j + 28 * (c % 2));
             }
-            round[64 + 3 * c] = static_cast<uint8_t>(indices);
-            round[64 + 3 * c + 1] = static_cast<uint8_t>(indices >> 8);
-            round[64 + 3 * c + 2] = static_cast<uint8_t>(indices >> 16);
+            uint8_t *group = round + 64 + 7 * (c / 2);
+            for (int b = 0; b < 7; ++b)
+              group[b] |= static_cast<uint8_t>(positions >> (8 * b));
           }
         }
       }
@@ -276,9 +279,10 @@ int64_t windowsFromB(int64_t K, int64_t N, const int8_t *B, int64_t strideK,
   return head + size + 64;
 }
 
-/// Panels [p0, p1) of a B16x64/windows blob as B16x4 (Kp * 16 bytes each).
-void expandWindows(const WindowsB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
-  const int64_t Kp = b.windows * 64;
+/// Panels [p0, p1) of a B16x128/windows blob as B16x4 (Kp * 16 bytes
+/// each).
+void expandWindows(const WindowsB &b, int64_t p0, int64_t p1, int64_t Kp,
+                   uint8_t *Bp) {
   std::memset(Bp, 0, static_cast<size_t>((p1 - p0) * Kp * 16));
   for (int64_t p = p0; p < p1; ++p) {
     const int8_t *round = b.data + b.offsets[p * b.blocks];
@@ -287,15 +291,17 @@ void expandWindows(const WindowsB &b, int64_t p0, int64_t p1, uint8_t *Bp) {
       for (int r = 0; r < b.counts[p * b.windows + w];
            ++r, round += kWindowRoundBytes)
         for (int c = 0; c < 16; ++c) {
-          const uint8_t *packed =
-              reinterpret_cast<const uint8_t *>(round) + 64 + 3 * c;
-          const uint32_t indices =
-              packed[0] | uint32_t(packed[1]) << 8 | uint32_t(packed[2]) << 16;
+          const uint8_t *group =
+              reinterpret_cast<const uint8_t *>(round) + 64 + 7 * (c / 2);
+          uint64_t positions = 0;
+          for (int i = 0; i < 7; ++i)
+            positions |= uint64_t(group[i]) << (8 * i);
           for (int j = 0; j < 4; ++j) {
             const int8_t value = round[c * 4 + j];
             if (!value)
               continue;
-            const int64_t k = 64 * w + ((indices >> (6 * j)) & 63);
+            const int64_t k =
+                kWindowK * w + ((positions >> (7 * j + 28 * (c % 2))) & 127);
             panel[(k / 4) * 64 + c * 4 + k % 4] = static_cast<uint8_t>(value);
           }
         }
@@ -493,7 +499,7 @@ void expandedWindowsBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
   const int64_t p0 = col0 / 16, p1 = (col0 + N + 15) / 16;
   uint8_t *expanded =
       expandedScratch.get(static_cast<size_t>((p1 - p0) * Kp * 16));
-  expandWindows(windows, p0, p1, expanded);
+  expandWindows(windows, p0, p1, Kp, expanded);
   Inner(aSigned, aPadded, M, N, K, A, lda,
         reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
 }
@@ -531,13 +537,13 @@ PathChoice choosePairsPath(int64_t isa, int64_t M) {
   return {expandedPairsBlock<portableBlock>, 4, 16};
 }
 
-/// The block kernel for B16x64/windows: VNNI's where the host has
+/// The block kernel for B16x128/windows: VNNI's where the host has
 /// AVX512_VBMI, else the panels expanded for VNNI or the portable code.
 PathChoice chooseWindowsPath(int64_t isa, int64_t M) {
 #if defined(COMPRESS_CPU_X86)
   if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI) {
     if (hostFeatures().avx512vbmi)
-      return {igemmVnniWindows, 8, M <= 3 ? 128 : 32};
+      return {igemmVnniWindows, 8, M <= 3 ? 64 : 16};
     return {expandedWindowsBlock<igemmVnni>, 8, M <= 3 ? 128 : 48};
   }
 #endif

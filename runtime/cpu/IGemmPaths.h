@@ -38,7 +38,7 @@ void igemmVnniPairs(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
                     const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
                     int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
                     int64_t row0, int64_t col0);
-// igemmVnni with B packed "B16x64/windows" (SparseB.h): Bp is the whole
+// igemmVnni with B packed "B16x128/windows" (SparseB.h): Bp is the whole
 // blob and col0 / 16 the first panel of the rectangle. Needs AVX512_VBMI.
 void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
                       int64_t K, const uint8_t *A, int64_t lda,

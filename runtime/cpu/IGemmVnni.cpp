@@ -210,12 +210,12 @@ void pairsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
     }
 }
 
-/// microKernel on B16x64/windows panels (SparseB.h): `B` points at NV
-/// WindowCursors (ps unused). Per window of 64 k each row's 64 bytes of A
-/// are loaded once; per round of a panel the packed indices are spread to
-/// one byte each (vpermb, vpmultishiftqb), each row's A is permuted so that
-/// column c's lane holds the 4 bytes its round's values multiply (vpermb),
-/// and one vpdpbusd adds them: the zeros cost nothing.
+/// microKernel on B16x128/windows panels (SparseB.h): `B` points at NV
+/// WindowCursors (ps unused). Per window of 128 k each row's 128 bytes of
+/// A are loaded once; per round of a panel the packed positions are spread
+/// to one byte each (vpermb, vpmultishiftqb), each row's A is permuted so
+/// that column c's lane holds the 4 bytes its round's values multiply
+/// (vpermi2b), and one vpdpbusd adds them: the zeros cost nothing.
 template <int MR, int NV>
 __attribute__((target("avx512vbmi"))) void
 windowsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
@@ -238,27 +238,34 @@ windowsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
       acc[r][v] = v == NV - 1
                       ? _mm512_maskz_loadu_epi32(last, C + r * ldc + 16 * v)
                       : _mm512_loadu_si512(C + r * ldc + 16 * v);
-  // Lane c of the packed indices is bytes 3c..3c+2: spread to lane c's
-  // dword, then the 6-bit fields at bits 0, 6, 12, 18 of each dword become
-  // its bytes (vpermb reads the low 6 bits of each index byte).
+  // Lanes 2q, 2q + 1 of the positions are the 7 bytes at 7q: spread to
+  // qword q, then the 7-bit fields at bits 0, 7, ..., 49 become its bytes
+  // (vpermi2b reads the low 7 bits of each index byte).
   alignas(64) static const uint8_t spreadBytes[64] = {
-      0,  1,  2,  2,  3,  4,  5,  5,  6,  7,  8,  8,  9,  10, 11, 11,
-      12, 13, 14, 14, 15, 16, 17, 17, 18, 19, 20, 20, 21, 22, 23, 23,
-      24, 25, 26, 26, 27, 28, 29, 29, 30, 31, 32, 32, 33, 34, 35, 35,
-      36, 37, 38, 38, 39, 40, 41, 41, 42, 43, 44, 44, 45, 46, 47, 47};
+      0,  1,  2,  3,  4,  5,  6,  6,  7,  8,  9,  10, 11, 12, 13, 13,
+      14, 15, 16, 17, 18, 19, 20, 20, 21, 22, 23, 24, 25, 26, 27, 27,
+      28, 29, 30, 31, 32, 33, 34, 34, 35, 36, 37, 38, 39, 40, 41, 41,
+      42, 43, 44, 45, 46, 47, 48, 48, 49, 50, 51, 52, 53, 54, 55, 55};
   const __m512i spread = _mm512_load_si512(spreadBytes);
   const __m512i fields =
-      _mm512_set1_epi64(static_cast<int64_t>(0x322c2620120c0600ull));
+      _mm512_set1_epi64(static_cast<int64_t>(0x312a231c150e0700ull));
   const int64_t valid = 4 * kq + ktail;
-  const int64_t windows = (valid + 63) / 64;
+  const int64_t windows = (valid + kWindowK - 1) / kWindowK;
+  auto bytesMask = [](int64_t bytes) {
+    return bytes >= 64  ? ~__mmask64(0)
+           : bytes <= 0 ? __mmask64(0)
+                        : (__mmask64(1) << bytes) - 1;
+  };
   for (int64_t w = 0; w < windows; ++w) {
-    const int64_t bytes = std::min<int64_t>(64, valid - 64 * w);
-    const __mmask64 inside =
-        bytes == 64 ? ~__mmask64(0) : (__mmask64(1) << bytes) - 1;
-    __m512i a[MR];
+    const int64_t bytes = valid - kWindowK * w;
+    const __mmask64 low = bytesMask(bytes), high = bytesMask(bytes - 64);
+    __m512i a[MR][2];
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r)
-      a[r] = _mm512_maskz_loadu_epi8(inside, A + r * lda + 64 * w);
+    for (int r = 0; r < MR; ++r) {
+      const uint8_t *row = A + r * lda + kWindowK * w;
+      a[r][0] = _mm512_maskz_loadu_epi8(low, row);
+      a[r][1] = _mm512_maskz_loadu_epi8(high, row + 64);
+    }
 #pragma GCC unroll 16
     for (int v = 0; v < NV; ++v) {
       const int rounds = counts[v][w];
@@ -269,7 +276,9 @@ windowsMicroKernel(int64_t kq, int ktail, const uint8_t *A, int64_t lda,
             _mm512_permutexvar_epi8(spread, _mm512_loadu_si512(data[v] + 64)));
 #pragma GCC unroll 16
         for (int r = 0; r < MR; ++r)
-          dot<false>(acc[r][v], _mm512_permutexvar_epi8(control, a[r]), values);
+          dot<false>(acc[r][v],
+                     _mm512_permutex2var_epi8(a[r][0], control, a[r][1]),
+                     values);
       }
     }
   }
@@ -363,7 +372,7 @@ int64_t blockRows(int64_t M, int64_t K, int MR) {
   return std::min(rows, M);
 }
 
-/// With F == Windows, Bp is the whole B16x64/windows blob and col0 / 16 the
+/// With F == Windows, Bp is the whole B16x128/windows blob and col0 / 16 the
 /// rectangle's first panel.
 template <bool S, BFormat F = BFormat::Dense>
 void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
@@ -385,8 +394,10 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
   const int MR = M <= 3 ? static_cast<int>(M) : 8;
   // 2:4 keeps two registers per panel (values, shuffle control).
   // Windows keeps a row of A per row of the tile.
-  const int NVmax = M <= 3 ? (F == BFormat::Pairs ? 4 : 8)
-                           : (F == BFormat::Windows ? 2 : 3);
+  const int NVmax = M <= 3 ? (F == BFormat::Pairs || F == BFormat::Windows
+                                  ? 4
+                                  : 8)
+                           : (F == BFormat::Windows ? 1 : 3);
   // Without C the accumulators of a strip live in a small buffer that
   // stays in L1/L2, initialized from the per-column values; nothing of the
   // M x N accumulator matrix goes to memory.
@@ -434,7 +445,8 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
           const int64_t p0 = (col0 + n0) / 16;
           for (int v = 0; v < nv; ++v)
             windowCursors[v] = {
-                windowed.counts + (p0 + v) * windowed.windows + q0 / 16,
+                windowed.counts + (p0 + v) * windowed.windows +
+                    q0 * 4 / kWindowK,
                 windowed.data + windowed.offsets[(p0 + v) * windowed.blocks +
                                                  q0 / kSparseBlockQuads]};
         }

@@ -19,15 +19,17 @@ namespace compress::cpu::int8 {
 constexpr int64_t kSparseBlockQuads = 512;
 
 //===----------------------------------------------------------------------===//
-// "B16x64/windows": sparse weights for kernels that skip the zeros. Per
-// panel of 16 columns and window of 64 k, the non-zeros of each column in k
-// order are dealt out in rounds of 4: round r gives column c's lane its
-// non-zeros 4r..4r+3 (zeros and index 0 past its count); the window has as
-// many rounds as its fullest column needs (none when all 16 are zero). A
-// round is 112 bytes: 64 bytes of values (lane c, 4 bytes) and 48 bytes of
-// indices within the window (lane c: 3 bytes, i0 | i1 << 6 | i2 << 12 |
-// i3 << 18). The kernel permutes each row's 64 bytes of A by the indices
-// (vpermb) and does one vpdpbusd per round:
+// "B16x128/windows": sparse weights for kernels that skip the zeros. Per
+// panel of 16 columns and window of 128 k, the non-zeros of each column in
+// k order are dealt out in rounds of 4: round r gives column c's lane its
+// non-zeros 4r..4r+3 (zeros and position 0 past its count); the window has
+// as many rounds as its fullest column needs (none when all 16 are zero).
+// A round is 120 bytes: 64 bytes of values (lane c, 4 bytes) and 56 bytes
+// of positions within the window, 7 bits each: lanes 2q and 2q + 1 share
+// the 7 bytes at 7q, a 56-bit little-endian group with lane 2q's four
+// positions at bits 0, 7, 14, 21 and lane 2q + 1's at 28, 35, 42, 49. The
+// kernel permutes each row's 128 bytes of A by the positions (vpermi2b)
+// and does one vpdpbusd per round:
 //
 //   int64_t  panels, windows, blocks
 //   int64_t  offsets[panels][blocks]   byte offset in `rounds data` of the
@@ -38,9 +40,11 @@ constexpr int64_t kSparseBlockQuads = 512;
 //                                      then 64 bytes of zeros
 //===----------------------------------------------------------------------===//
 
-/// Windows (64 k) per block of the offset table: the VNNI kernel's K block.
-constexpr int64_t kWindowsPerBlock = kSparseBlockQuads / 16;
-constexpr int64_t kWindowRoundBytes = 112;
+/// k per window, windows per block of the offset table (the VNNI kernel's
+/// K block), bytes per round.
+constexpr int64_t kWindowK = 128;
+constexpr int64_t kWindowsPerBlock = kSparseBlockQuads * 4 / kWindowK;
+constexpr int64_t kWindowRoundBytes = 120;
 
 struct WindowsB {
   int64_t panels = 0, windows = 0, blocks = 0;

@@ -50,7 +50,7 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "fraction of zeros as their non-zeros, for the sparse "
                      "kernels (compress-cpu-lower-kernels' sparse-threshold; "
                      "above 1: never)"),
-      llvm::cl::init(0.75)};
+      llvm::cl::init(0.65)};
   PassOptions::Option<bool> pack2of4{
       *this, "pack-2of4",
       llvm::cl::desc("Store constant int8 GEMM weights that are 2:4 along K "

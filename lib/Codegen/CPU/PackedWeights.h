@@ -40,7 +40,7 @@ std::vector<char> packGemmWeightS4(ArrayRef<char> data, int64_t k, int64_t n,
                                    int64_t strideK, int64_t strideN);
 /// The fraction of zero bytes of `data`.
 double zeroFraction(ArrayRef<char> data);
-/// The weight's non-zeros and their positions ("B16x64/windows", the
+/// The weight's non-zeros and their positions ("B16x128/windows", the
 /// library's private layout for the sparse kernels).
 std::vector<char> packGemmWeightSparse(ArrayRef<char> data, int64_t k,
                                        int64_t n, int64_t strideK,

@@ -131,14 +131,15 @@ module {
 // -----
 
 // A weight with at least sparse-threshold zeros (here 10 of 12; default
-// 0.75) is stored as its non-zeros ("B16x64/windows": panels = 1, windows
-// of 64 k = 1, K blocks = 1, the block's offset 0, the window's round
+// 0.65) is stored as its non-zeros ("B16x128/windows": panels = 1, windows
+// of 128 k = 1, K blocks = 1, the block's offset 0, the window's round
 // count 1, then the round: 64 bytes of values, column c's lane its
-// non-zeros in k order, and 48 bytes of 6-bit positions, 3 bytes per
-// column; then 64 bytes of padding): 32 + 1 + 112 + 64 = 209 bytes.
-// Column 0 holds -100 at k = 3, column 1 holds 100 at k = 2.
+// non-zeros in k order, and 56 bytes of 7-bit positions, lanes 2q and
+// 2q + 1 in the 7 bytes at 7q; then 64 bytes of padding): 32 + 1 + 120 +
+// 64 = 217 bytes. Column 0 holds -100 at k = 3 (bits 0-6 of the first
+// group), column 1 holds 100 at k = 2 (bits 28-34: byte 3 = 0x20).
 // CHECK-LABEL: module
-// CHECK-DAG: memref.global "private" constant @ws_sparse : memref<209xi8> = dense<[1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -100, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @ws_sparse : memref<217xi8> = dense<[1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -100, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-LABEL: func.func @igemm_sparse
 // CHECK: call @compress_cpu_igemm_u8s8_sparse
 // Without sparse storage the same weight, 2:4 along K (at most two
