@@ -136,8 +136,8 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
         }
         rounds += (most + 3) / 4;
       }
-    ASSERT_EQ(size, 8 * (3 + panels * blocks) + panels * windows +
-                        120 * rounds + 64)
+    ASSERT_EQ(size,
+              8 * (3 + panels * blocks) + panels * windows + 120 * rounds + 64)
         << "sparse size " << what;
     std::vector<int64_t> storage((size + 7) / 8 + 1);
     auto *Bs = reinterpret_cast<int8_t *>(storage.data());

@@ -170,16 +170,13 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s4_packed_bias_requantize(
 // fill it (8-byte aligned) with compress_cpu_pack_sparse_s8.
 COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
     int64_t K, int64_t N, const int8_t *B, int64_t strideK, int64_t strideN);
-COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,
-                                                      const int8_t *B,
-                                                      int64_t strideK,
-                                                      int64_t strideN,
-                                                      int8_t *Bw);
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_sparse_s8(int64_t K, int64_t N, const int8_t *B,
+                            int64_t strideK, int64_t strideN, int8_t *Bw);
 COMPRESS_CPU_EXPORT void
 compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
-                                const uint8_t *A, int64_t lda,
-                                const int8_t *Bw, int32_t *C, int64_t ldc,
-                                int64_t threads);
+                               const uint8_t *A, int64_t lda, const int8_t *Bw,
+                               int32_t *C, int64_t ldc, int64_t threads);
 COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_sparse_requantize(
     int64_t isa, int64_t M, int64_t N, int64_t K, const uint8_t *A, int64_t lda,
     const int8_t *Bw, int32_t *C, int64_t ldc, const int64_t *params,

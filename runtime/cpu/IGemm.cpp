@@ -242,8 +242,8 @@ int64_t windowsFromB(int64_t K, int64_t N, const int8_t *B, int64_t strideK,
       const int64_t rounds = static_cast<int64_t>((most + 3) / 4);
       if (out) {
         if (w % kWindowsPerBlock == 0)
-          reinterpret_cast<int64_t *>(out)[3 + p * blocks +
-                                           w / kWindowsPerBlock] = size;
+          reinterpret_cast<int64_t *>(
+              out)[3 + p * blocks + w / kWindowsPerBlock] = size;
         out[8 * (3 + panels * blocks) + p * windows + w] =
             static_cast<uint8_t>(rounds);
         for (int64_t r = 0; r < rounds; ++r) {
@@ -492,9 +492,9 @@ void expandedPairsBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
 template <BlockFn Inner>
 void expandedWindowsBlock(bool aSigned, bool aPadded, int64_t M, int64_t N,
                           int64_t K, const uint8_t *A, int64_t lda,
-                          const int8_t *Bp, int64_t Kp, int32_t *C,
-                          int64_t ldc, const RequantizeEpilogue *ep,
-                          int64_t row0, int64_t col0) {
+                          const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
+                          const RequantizeEpilogue *ep, int64_t row0,
+                          int64_t col0) {
   const WindowsB windows = WindowsB::view(Bp);
   const int64_t p0 = col0 / 16, p1 = (col0 + N + 15) / 16;
   uint8_t *expanded =
@@ -552,8 +552,7 @@ PathChoice chooseWindowsPath(int64_t isa, int64_t M) {
   return {expandedWindowsBlock<portableBlock>, 4, 16};
 }
 
-PathChoice choosePath(int64_t isa, int64_t M,
-                      BLayout layout = BLayout::B16x4) {
+PathChoice choosePath(int64_t isa, int64_t M, BLayout layout = BLayout::B16x4) {
   if (layout == BLayout::Windows)
     return chooseWindowsPath(isa, M);
   if (layout == BLayout::S4)
@@ -626,10 +625,10 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
   PathChoice path = choosePath(isa, M, layout);
   // Bytes of B per column of a panel (a sparse blob is passed whole: the
   // block kernels find their panels from their first column).
-  const int64_t columnBytes = layout == BLayout::S4       ? Kp / 2
-                              : layout == BLayout::Pairs  ? Kp * 5 / 8
+  const int64_t columnBytes = layout == BLayout::S4        ? Kp / 2
+                              : layout == BLayout::Pairs   ? Kp * 5 / 8
                               : layout == BLayout::Windows ? 0
-                                                          : Kp;
+                                                           : Kp;
   int threads = resolveThreads(threadsArg);
   // Below ~4 MOP per thread the fork costs more than it saves.
   int64_t work = M * N * K;
@@ -846,11 +845,9 @@ COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_sparse_size_s8(
   return windowsFromB(K, N, B, strideK, strideN, nullptr);
 }
 
-COMPRESS_CPU_EXPORT void compress_cpu_pack_sparse_s8(int64_t K, int64_t N,
-                                                      const int8_t *B,
-                                                      int64_t strideK,
-                                                      int64_t strideN,
-                                                      int8_t *Bw) {
+COMPRESS_CPU_EXPORT void
+compress_cpu_pack_sparse_s8(int64_t K, int64_t N, const int8_t *B,
+                            int64_t strideK, int64_t strideN, int8_t *Bw) {
   windowsFromB(K, N, B, strideK, strideN, reinterpret_cast<uint8_t *>(Bw));
 }
 
@@ -913,8 +910,8 @@ void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M,
   if (M <= 0 || N <= 0)
     return;
   BlockFn fn = choosePath(isa, M, layout).fn;
-  if (K > 0 &&      (fn == igemmVnni || fn == igemmVnniS4 || 
-       fn == igemmVnniPairs || fn == igemmVnniWindows)) {
+  if (K > 0 && (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniPairs ||
+                fn == igemmVnniWindows)) {
     ep.columnInit = bias;
     gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
                  /*C=*/nullptr, 0, threads, &ep, layout);
@@ -993,9 +990,8 @@ COMPRESS_CPU_EXPORT void compress_cpu_igemm_u8s8_2of4_bias_requantize(
 
 COMPRESS_CPU_EXPORT void
 compress_cpu_igemm_u8s8_sparse(int64_t isa, int64_t M, int64_t N, int64_t K,
-                                const uint8_t *A, int64_t lda,
-                                const int8_t *Bw, int32_t *C, int64_t ldc,
-                                int64_t threads) {
+                               const uint8_t *A, int64_t lda, const int8_t *Bw,
+                               int32_t *C, int64_t ldc, int64_t threads) {
   gemmDispatch(isa, false, false, M, N, K, A, lda, Bw, roundUp(K, 64), C, ldc,
                threads, nullptr, BLayout::Windows);
 }

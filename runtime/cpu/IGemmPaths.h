@@ -43,8 +43,7 @@ void igemmVnniPairs(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
 void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
                       int64_t K, const uint8_t *A, int64_t lda,
                       const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
-                      const RequantizeEpilogue *ep, int64_t row0,
-                      int64_t col0);
+                      const RequantizeEpilogue *ep, int64_t row0, int64_t col0);
 void igemmAmx(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
               int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,

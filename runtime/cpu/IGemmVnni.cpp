@@ -394,10 +394,9 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
   const int MR = M <= 3 ? static_cast<int>(M) : 8;
   // 2:4 keeps two registers per panel (values, shuffle control).
   // Windows keeps a row of A per row of the tile.
-  const int NVmax = M <= 3 ? (F == BFormat::Pairs || F == BFormat::Windows
-                                  ? 4
-                                  : 8)
-                           : (F == BFormat::Windows ? 1 : 3);
+  const int NVmax = M <= 3
+                        ? (F == BFormat::Pairs || F == BFormat::Windows ? 4 : 8)
+                        : (F == BFormat::Windows ? 1 : 3);
   // Without C the accumulators of a strip live in a small buffer that
   // stays in L1/L2, initialized from the per-column values; nothing of the
   // M x N accumulator matrix goes to memory.
@@ -454,12 +453,12 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
         const bool lastBlock = q0 + qn >= kq;
         for (int64_t m0 = 0; m0 < rowsB; m0 += MR) {
           const int mr = static_cast<int>(std::min<int64_t>(MR, rowsB - m0));
-          pick<S, F>(mr, nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
-                             F == BFormat::Windows
-                                 ? reinterpret_cast<const int8_t *>(
-                                       windowCursors)
-                                 : Bn + rowBytes * q0,
-                             ps, Cs + m0 * ldcs, ldcs, last);
+          pick<S, F>(mr,
+                     nv)(qn, kt, A + (mb + m0) * lda + 4 * q0, lda,
+                         F == BFormat::Windows
+                             ? reinterpret_cast<const int8_t *>(windowCursors)
+                             : Bn + rowBytes * q0,
+                         ps, Cs + m0 * ldcs, ldcs, last);
           // The tile is final and in L1: its output is written now, between
           // the arithmetic of the tiles around it.
           if (ep && lastBlock)
@@ -613,7 +612,6 @@ void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
   gemm<false, BFormat::Windows>(aPadded, M, N, K, A, lda, Bp, Kp, C, ldc, ep,
                                 row0, col0);
 }
-
 
 // Taps are taken four at a time: the four input bytes of each output pixel
 // are packed into one i32 lane and the four weights into one broadcast dword,

@@ -20,7 +20,7 @@ struct HostFeatures {
   bool avx512 = false; // F + BW + VL + DQ
   bool avx512vnni = false;
   bool avx512vbmi = false; // byte permutes (the sparse kernels)
-  bool amx = false;         // AMX-TILE + AMX-INT8, and the OS granted tile data
+  bool amx = false;        // AMX-TILE + AMX-INT8, and the OS granted tile data
 };
 const HostFeatures &hostFeatures();
 

@@ -59,10 +59,9 @@ struct WindowsB {
     b.windows = header[1];
     b.blocks = header[2];
     b.offsets = header + 3;
-    b.counts = reinterpret_cast<const uint8_t *>(b.offsets +
-                                                 b.panels * b.blocks);
-    b.data = reinterpret_cast<const int8_t *>(b.counts +
-                                              b.panels * b.windows);
+    b.counts =
+        reinterpret_cast<const uint8_t *>(b.offsets + b.panels * b.blocks);
+    b.data = reinterpret_cast<const int8_t *>(b.counts + b.panels * b.windows);
     return b;
   }
 };
