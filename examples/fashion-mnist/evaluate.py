@@ -77,7 +77,8 @@ VARIANTS = [
     ("2:4 SparseGPT-pruned, every layer + int8 (minmax)",
      ["--compress-prune-nm=n=2 m=4 algorithm=sparsegpt data={calib}"],
      "minmax", False),
-    # 4-bit weights (per-channel, stored one per byte), int8 activations:
+    # 4-bit weights (per-channel; two per byte in the compiled dense
+    # layers, one per byte in the convolutions), int8 activations:
     # rounded to nearest, and by GPTQ on the calibration images.
     ("int8 PTQ, 4-bit weights rounded to nearest (minmax)", [], "minmax",
      False),
@@ -402,9 +403,9 @@ def markdown(report):
         f"(compress-run: the JIT-compiled function; onnxruntime: "
         f"`session.run`).",
         "- Weight bytes: the conv/matmul weights as `--compress-report` "
-        "counts them (int8: one byte each, 4-bit: half a byte, although the "
-        "compiled code still stores 4-bit weights one per byte; biases and "
-        "scales not counted).",
+        "counts them (int8: one byte each, 4-bit: half a byte, as the "
+        "compiled dense layers store them; the compiled convolution filters "
+        "keep one byte per 4-bit weight; biases and scales not counted).",
         "- Chart of accuracy against weight bytes: `fashion-mnist.png` "
         "(`chart.py`).",
         "",

@@ -30,6 +30,7 @@ __all__ = [
     "TensorSpec",
     "compile",
     "import_onnx",
+    "low_rank",
     "prune",
     "quantize",
 ]
@@ -257,10 +258,36 @@ def prune(module: Module, method: str, *,
     if method not in _PRUNE_PASSES:
         raise ValueError(f"method must be one of {', '.join(_PRUNE_PASSES)}; "
                          f"got {method!r}")
-    pruned = module.clone()
+    return _run_with_data(module, _PRUNE_PASSES[method], options,
+                          calibration_data, "compress-prune-")
+
+
+def low_rank(module: Module, *,
+             calibration_data: Optional[Iterable] = None,
+             **options: Any) -> Module:
+    """Factors the dense and convolution weights of a copy of `module`
+    into two low-rank factors (compress-low-rank) and returns it.
+
+    The keyword arguments are the pass's options, e.g. `low_rank(m,
+    ratio=0.5, skip=["-1"])` or `low_rank(m, energy=0.9)`. With
+    `calibration_data` (samples as `quantize` takes them) the factors
+    minimize each layer's output error on the samples (activation-aware
+    SVD) instead of the weight error.
+    """
+    return _run_with_data(module, "compress-low-rank", options,
+                          calibration_data, "compress-low-rank-")
+
+
+def _run_with_data(module: Module, pass_name: str, options: dict,
+                   calibration_data: Optional[Iterable],
+                   prefix: str) -> Module:
+    """Runs `pass_name` with `options` on a copy of `module`; with
+    `calibration_data`, the samples go to a temporary directory of .npy
+    files given as the pass's `data` option."""
+    result = module.clone()
     if calibration_data is None:
-        pruned.run_pipeline(_pass(_PRUNE_PASSES[method], options))
-        return pruned
+        result.run_pipeline(_pass(pass_name, options))
+        return result
     if "data" in options:
         raise ValueError("give calibration_data or data=DIR, not both")
     cached: list = []
@@ -275,11 +302,10 @@ def prune(module: Module, method: str, *,
     if not samples:
         raise ValueError("calibration_data holds no samples")
     import tempfile
-    with tempfile.TemporaryDirectory(prefix="compress-prune-") as data:
+    with tempfile.TemporaryDirectory(prefix=prefix) as data:
         _save_samples(samples, data)
-        pruned.run_pipeline(
-            _pass(_PRUNE_PASSES[method], dict(options, data=data)))
-    return pruned
+        result.run_pipeline(_pass(pass_name, dict(options, data=data)))
+    return result
 
 
 class TensorSpec(NamedTuple):

@@ -1,10 +1,12 @@
 # RUN: %python %s %t
 # REQUIRES: python-bindings
 # Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-"""cm.prune with calibration_data: the samples in memory give the same
-pruned model as the same samples in a directory (data=DIR), for SparseGPT
-and for neuron pruning with reconstruct=true; and the data change the
-result (it differs from magnitude pruning)."""
+"""cm.prune and cm.low_rank with calibration_data: the samples in memory
+give the same model as the same samples in a directory (data=DIR), for
+SparseGPT, neuron pruning with reconstruct=true and activation-aware
+low-rank factors; and the data change the result (it differs from magnitude
+pruning and plain SVD). The factored model runs and stays close to the
+float one on the samples."""
 
 import os
 import sys
@@ -88,4 +90,17 @@ ptq = model.clone().run_pipeline(
 assert str(gptq) == str(ptq)
 assert str(gptq) != str(cm.quantize(model, samples, weight_bits=4))
 print("gptq ok")
+
+in_memory = cm.low_rank(model, ratio=0.5, calibration_data=samples)
+from_dir = cm.low_rank(model, ratio=0.5, data=data)
+assert str(in_memory) == str(from_dir), "low_rank"
+plain = cm.low_rank(model, ratio=0.5)
+assert str(in_memory) != str(plain), "low_rank"
+assert str(in_memory).count("linalg.matmul") == 4, str(in_memory)
+x = samples[0]
+want = cm.compile(model)(x)
+got = cm.compile(in_memory)(x)
+error = np.linalg.norm(got - want) / np.linalg.norm(want)
+assert 0 < error < 1, error
+print("low_rank ok: relative error", f"{error:.2f}")
 print("ok")
