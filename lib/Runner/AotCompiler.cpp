@@ -17,6 +17,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/DataLayout.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -31,6 +32,42 @@ namespace {
 
 /// The wrapper compress-compile adds for function `name` (the name the
 /// C ABI function calls, through its C interface).
+/// The constant globals of `module` by the layout compress-cpu-lower-kernels
+/// names in their symbol (the suffix of its packed weights).
+AotConstantBytes measureConstants(const llvm::Module &module) {
+  // Suffix, layout; the first match wins.
+  static constexpr std::pair<StringLiteral, StringLiteral> kLayouts[] = {
+      {"_b16x4s4", "4-bit weights (B16x4/S4)"},
+      {"_b16x8p24", "2:4 weights (B16x8/2:4)"},
+      {"_sparse", "sparse weights (B16x128/windows)"},
+      {"_b16x4", "int8 weights (B16x4)"},
+      {"_b16", "fp32 weights (B16)"},
+  };
+  AotConstantBytes result;
+  for (auto [suffix, layout] : kLayouts)
+    result.layouts.emplace_back(layout.str(), 0, 0);
+  result.layouts.emplace_back("other constants", 0, 0);
+  const llvm::DataLayout &data = module.getDataLayout();
+  for (const llvm::GlobalVariable &global : module.globals()) {
+    if (!global.isConstant() || !global.hasInitializer())
+      continue;
+    uint64_t bytes = data.getTypeAllocSize(global.getValueType());
+    StringRef name = global.getName();
+    // Packed weights may end in "t" (transposed B).
+    StringRef stem = name.ends_with("t") ? name.drop_back() : name;
+    size_t slot = result.layouts.size() - 1;
+    for (auto [i, entry] : llvm::enumerate(kLayouts))
+      if (name.ends_with(entry.first) || stem.ends_with(entry.first)) {
+        slot = i;
+        break;
+      }
+    std::get<1>(result.layouts[slot]) += bytes;
+    ++std::get<2>(result.layouts[slot]);
+    result.total += bytes;
+  }
+  return result;
+}
+
 std::string wrapperName(StringRef name) {
   return ("__compress_aot_" + name).str();
 }
@@ -88,7 +125,8 @@ StringRef mlir::compress::getCElementType(const HostTensorType &type) {
 
 FailureOr<SmallVector<AotFunction>>
 mlir::compress::compileToObject(ModuleOp module, const AotOptions &options,
-                                SmallVectorImpl<char> &object) {
+                                SmallVectorImpl<char> &object,
+                                AotConstantBytes *constants) {
   constexpr StringLiteral tool = "compress-compile";
   FailureOr<std::unique_ptr<LowerToCPUOptions>> lowerOptions =
       checkHostCompile(module, tool, options.optLevel, options.lowerOptions);
@@ -219,6 +257,8 @@ mlir::compress::compileToObject(ModuleOp module, const AotOptions &options,
   if (llvm::Error error = optimize(llvmModule.get()))
     return emitError(module.getLoc()) << tool << ": LLVM optimization failed: "
                                       << llvm::toString(std::move(error));
+  if (constants)
+    *constants = measureConstants(*llvmModule);
   llvm::raw_svector_ostream os(object);
   llvm::legacy::PassManager codegen;
   if ((*machine)->addPassesToEmitFile(codegen, os, nullptr,

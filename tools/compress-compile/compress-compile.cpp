@@ -26,6 +26,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -94,6 +95,11 @@ static cl::opt<std::string> runtimeLibrary(
     cl::init(""), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print the commands run"),
                              cl::cat(category));
+static cl::opt<bool> weightsReport(
+    "weights-report",
+    cl::desc("Print the bytes of constant data the library holds, by weight "
+             "layout (int8, 4-bit, 2:4, sparse, fp32 panels, other)"),
+    cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "compress-compile: error: " << message << "\n";
@@ -185,10 +191,20 @@ static int compileMain(int argc, char **argv, int64_t threads) {
                           " cpu=" + cpuTarget + " " + lowerOptions)
                              .str();
   SmallVector<char> object;
+  AotConstantBytes constants;
   FailureOr<SmallVector<AotFunction>> functions =
-      compileToObject(*module, options, object);
+      compileToObject(*module, options, object, &constants);
   if (failed(functions))
     return 1;
+  if (weightsReport) {
+    llvm::outs() << "constant data in the library: " << constants.total
+                 << " bytes\n";
+    for (const auto &[layout, bytes, count] : constants.layouts)
+      if (count)
+        llvm::outs() << llvm::formatv("  {0,-36} {1,12} bytes in {2} "
+                                      "constant(s)\n",
+                                      layout, bytes, count);
+  }
 
   // Scratch files in a fresh directory, removed at the end.
   SmallString<128> scratch;

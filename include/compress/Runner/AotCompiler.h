@@ -27,6 +27,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <string>
+#include <tuple>
 
 namespace mlir::compress {
 
@@ -37,6 +38,16 @@ struct AotOptions {
   unsigned optLevel = 2;
   /// compress-lower-to-cpu options, as compress-run's --lower-options.
   std::string lowerOptions;
+};
+
+/// The constant data the compiled code holds, by layout: the weights the
+/// CPU lowering packed (fp32 panels, int8, 4-bit, 2:4, sparse) and every
+/// other constant (biases, requantization parameters, filters, ...), in
+/// bytes, after LLVM dropped what nothing reads.
+struct AotConstantBytes {
+  /// (layout, bytes, count of globals), in a fixed order.
+  SmallVector<std::tuple<std::string, uint64_t, unsigned>> layouts;
+  uint64_t total = 0;
 };
 
 /// One compiled function: its C name and host types.
@@ -51,7 +62,8 @@ struct AotFunction {
 /// pass, dynamic shapes, or lowering errors.
 FailureOr<SmallVector<AotFunction>>
 compileToObject(ModuleOp module, const AotOptions &options,
-                SmallVectorImpl<char> &object);
+                SmallVectorImpl<char> &object,
+                AotConstantBytes *constants = nullptr);
 
 /// The C source of the ABI functions, calling the object's wrappers.
 std::string emitAbiSource(ArrayRef<AotFunction> functions);
