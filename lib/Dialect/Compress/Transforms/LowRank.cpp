@@ -17,12 +17,13 @@
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 
+#include "ObsSweep.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "llvm/Support/FormatVariadic.h"
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <Eigen/SVD>
 
@@ -80,20 +81,11 @@ FailureOr<Factors> factorWeight(ArrayRef<float> weight,
   if (gram) {
     if (failed(checkGramFits(geometry, *gram, why)))
       return failure();
-    Eigen::MatrixXd h =
-        Eigen::Map<const Eigen::MatrixXd>(gram->group(0), cols, cols);
-    double mean = h.diagonal().mean();
-    if (!(mean > 0.0)) {
-      why = "the layer's inputs were zero on all of the data";
+    FailureOr<Eigen::LLT<Eigen::MatrixXd>> factor =
+        factorDampedGram(*gram, 0, damp, why);
+    if (failed(factor))
       return failure();
-    }
-    h.diagonal().array() += damp * mean;
-    Eigen::LLT<Eigen::MatrixXd> factor(h);
-    if (factor.info() != Eigen::Success) {
-      why = "the inputs' Gram matrix is not positive definite (raise 'damp')";
-      return failure();
-    }
-    lower = factor.matrixL();
+    lower = factor->matrixL();
     target = w * lower;
   }
 

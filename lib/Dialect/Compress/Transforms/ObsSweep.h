@@ -6,7 +6,8 @@
 // columns in order and move each weight w to a target t (0, or the nearest
 // grid point); the error (w - t) / U_ii, times row i of U (the upper
 // Cholesky factor of H^-1, H the input Gram matrix), is subtracted from the
-// columns not visited yet. Internal to the transforms library.
+// columns not visited yet. Also the damped Gram factorization the refits and
+// low-rank factors share. Internal to the transforms library.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,9 @@
 
 #include "mlir/Support/LLVM.h"
 
+#include "compress/Dialect/Compress/Transforms/LayerStatistics.h"
+
+#include <Eigen/Cholesky>
 #include <Eigen/Core>
 
 #include <string>
@@ -27,6 +31,13 @@ namespace mlir::compress {
 /// H^-1, or failure with the reason in `why`.
 FailureOr<Eigen::MatrixXd> prepareObs(Eigen::MatrixXd &w, Eigen::MatrixXd h,
                                       double damp, std::string &why);
+
+/// The Cholesky factorization of group `group`'s H with `damp` times its
+/// mean diagonal added, or failure with the reason in `why` (inputs zero on
+/// all of the data, H not positive definite).
+FailureOr<Eigen::LLT<Eigen::MatrixXd>>
+factorDampedGram(const LayerInputGram &gram, int64_t group, double damp,
+                 std::string &why);
 
 /// The sweep: blocks of `blockSize` columns; `onBlock(begin, end)` runs at a
 /// block's start, `onColumn(i)` before column i is visited, and

@@ -4,6 +4,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/Transforms/Refit.h"
+#include "ObsSweep.h"
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -36,6 +37,25 @@ FailureOr<std::vector<int64_t>> columnIndices(const LayerGeometry &geometry,
 }
 
 } // namespace
+
+FailureOr<Eigen::LLT<Eigen::MatrixXd>>
+factorDampedGram(const LayerInputGram &gram, int64_t group, double damp,
+                 std::string &why) {
+  Eigen::MatrixXd h = Eigen::Map<const Eigen::MatrixXd>(gram.group(group),
+                                                        gram.cols, gram.cols);
+  double mean = h.diagonal().mean();
+  if (!(mean > 0.0)) {
+    why = "the layer's inputs were zero on all of the data";
+    return failure();
+  }
+  h.diagonal().array() += damp * mean;
+  Eigen::LLT<Eigen::MatrixXd> factor(h);
+  if (factor.info() != Eigen::Success) {
+    why = "the inputs' Gram matrix is not positive definite (raise 'damp')";
+    return failure();
+  }
+  return factor;
+}
 
 LogicalResult refitKeptColumns(std::vector<float> &weight,
                                const LayerGeometry &geometry,
@@ -136,21 +156,12 @@ outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
   }
   std::vector<double> scores(positions.size(), 0.0);
   for (int64_t g = 0; g < geometry.groups(); ++g) {
-    Eigen::MatrixXd h =
-        Eigen::Map<const Eigen::MatrixXd>(gram.group(g), cols, cols);
-    double mean = h.diagonal().mean();
-    if (!(mean > 0.0)) {
-      why = "the layer's inputs were zero on all of the data";
+    FailureOr<Eigen::LLT<Eigen::MatrixXd>> factor =
+        factorDampedGram(gram, g, damp, why);
+    if (failed(factor))
       return failure();
-    }
-    h.diagonal().array() += damp * mean;
-    Eigen::LLT<Eigen::MatrixXd> factor(h);
-    if (factor.info() != Eigen::Success) {
-      why = "the inputs' Gram matrix is not positive definite (raise 'damp')";
-      return failure();
-    }
     Eigen::MatrixXd inverse =
-        factor.solve(Eigen::MatrixXd::Identity(cols, cols));
+        factor->solve(Eigen::MatrixXd::Identity(cols, cols));
     for (auto [c, columns] : llvm::enumerate(channelColumns)) {
       int64_t n = columns.size();
       if (n == 0)
