@@ -6,11 +6,15 @@
 // then ops that carry each channel separately (elementwise or per-channel
 // linalg ops whose other tensors are constants or other values of the chain,
 // flattening collapse_shapes, expand_shapes and pads that keep the channel
-// dimension), then one consumer layer that sums over the channels. The chain
+// dimension), then the consumer layers that sum over the channels. The chain
 // may branch and join again: GELU as ONNX exports it, x * 0.5 * (1 +
-// erf(x / sqrt(2))), uses x twice. All tensors along the chain and the
-// weights at both ends lose the removed channels. Discovery proves the whole
-// chain safe before anything changes.
+// erf(x / sqrt(2))), uses x twice. Where a join combines the chain with a
+// value from other layers (a residual addition), those layers join the chain
+// as producers of the same channels, so a chain is a dependency group: every
+// layer writing the channels of a residual stream, and every layer reading
+// them. All tensors along the chain and the weights at both ends lose the
+// removed channels. Discovery proves the whole chain safe before anything
+// changes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,21 +76,30 @@ struct Producer {
   int64_t resultAxis;
 };
 
+/// A layer that sums over the channels: it ends the chain.
+struct Consumer {
+  linalg::LinalgOp op;
+  OpOperand *activation;
+  WeightOperand weight;
+  int32_t weightAxis;
+  /// Where the channels lie along the weight's axis.
+  ChannelPositions positions;
+};
+
 struct Chain {
   /// The layer the search started from, then the layers whose outputs join
-  /// it (attention's Q, K and V projections meet at its batched matmuls);
-  /// all lose the same channels.
+  /// it (attention's Q, K and V projections meet at its batched matmuls; the
+  /// layers of a residual stream meet at its additions); all lose the same
+  /// channels.
   SmallVector<Producer, 1> producers;
   /// Where each channel lies along every producer's output dimension: one
   /// column, or a head's columns.
   ChannelPositions initialPositions;
   int64_t numChannels;
   std::vector<ChainLink> links;
-  linalg::LinalgOp consumer;
-  OpOperand *consumerActivation;
-  WeightOperand consumerWeight;
-  int32_t consumerWeightAxis;
-  ChannelPositions consumerPositions;
+  /// In program order (which a rewrite of other chains keeps), so that the
+  /// same chain found again lists them alike.
+  SmallVector<Consumer, 1> consumers;
 };
 
 bool isRecreatableInit(Value value) {
@@ -214,6 +227,9 @@ public:
   /// The chain starting at the producer, or failure with `whyNot` set.
   FailureOr<Chain> find();
   std::string whyNot;
+  /// The layer is a depthwise convolution: its channels are pruned with
+  /// the chain that reaches it, so its own failure needs no remark.
+  bool carriesChannels = false;
 
 private:
   /// Where a value of the chain holds the channels.
@@ -274,6 +290,7 @@ ChainFinder::asProducer(linalg::LinalgOp layer,
   unsigned dim = cast<AffineDimExpr>(weightMap.getResult(*axis)).getPosition();
   if (layer.getMatchingIndexingMap(weight->other).isFunctionOfDim(dim)) {
     whyNot = "the channels also index the layer's input (depthwise)";
+    carriesChannels = layer.getOperation() == producer.getOperation();
     return std::nullopt;
   }
   if (layer->getNumResults() != 1) {
@@ -372,18 +389,13 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
       return fail("'" + op->getName().getStringRef() +
                   "' reduces over the channels but is not a layer with a "
                   "constant weight");
-    if (chain.consumer)
-      return fail("the channels feed more than one layer");
     std::optional<int64_t> weightAxis =
         plainPosition(op.getMatchingIndexingMap(weight->operand), dim);
     if (!weightAxis)
       return fail("the next layer's weight does not index the channels as "
                   "one plain dimension");
-    chain.consumer = op;
-    chain.consumerActivation = &use;
-    chain.consumerWeight = *weight;
-    chain.consumerWeightAxis = *weightAxis;
-    chain.consumerPositions = where.positions;
+    chain.consumers.push_back(
+        Consumer{op, &use, *weight, *weightAxis, where.positions});
     linked.insert(op);
     return success();
   }
@@ -533,8 +545,22 @@ FailureOr<Chain> ChainFinder::find() {
       return failure();
   if (!waiting.empty())
     return fail(waiting.front().second);
-  if (!chain.consumer)
+  if (chain.consumers.empty())
     return fail("the channels reach no layer that sums over them");
+  Block *block = chain.consumers.front().op->getBlock();
+  for (Consumer &consumer : chain.consumers) {
+    if (consumer.op->getBlock() != block)
+      return fail("the layers reading the channels are in different blocks");
+    // y = x + W x: W would lose both input and output channels; not done.
+    for (Producer &member : chain.producers)
+      if (member.op.getOperation() == consumer.op.getOperation())
+        return fail("'" + consumer.op->getName().getStringRef() +
+                    "' both reads and writes the channels (a residual "
+                    "connection around a single layer)");
+  }
+  llvm::sort(chain.consumers, [](Consumer &a, Consumer &b) {
+    return a.op->isBeforeInBlock(b.op);
+  });
   return chain;
 }
 
@@ -733,8 +759,77 @@ std::optional<int64_t> findHeadSize(linalg::LinalgOp layer) {
   return std::nullopt;
 }
 
-void rewriteChain(Chain chain, ArrayRef<int64_t> keep,
-                  const LayerInputGram *gram, double damp) {
+/// Rewrites `consumer` to read only the kept channels (`resized` holds the
+/// chain's new values); with `gram`, its remaining weights (and bias) are
+/// refit to its unpruned output. Returns the new op.
+Operation *rewriteConsumer(IRRewriter &rewriter, Consumer consumer,
+                           ArrayRef<int64_t> keep, double removedFraction,
+                           const llvm::DenseMap<Value, Value> &resized,
+                           const LayerInputGram *gram, double damp,
+                           SmallVectorImpl<Value> &maybeDead) {
+  MLIRContext *ctx = rewriter.getContext();
+  rewriter.setInsertionPoint(consumer.op);
+  auto sparsity =
+      SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0, consumer.weightAxis,
+                        llvm::APFloat(removedFraction));
+  SmallVector<int64_t> kept = keptPositions(consumer.positions, keep);
+  DenseElementsAttr values = consumer.weight.values;
+  OpOperand *biasOperand = nullptr;
+  DenseElementsAttr newBias;
+  if (gram) {
+    std::string why;
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(consumer.op, consumer.weight, why);
+    std::vector<float> floats = getFloatValues(values);
+    std::vector<double> biasDelta;
+    if (succeeded(geometry))
+      biasOperand =
+          findBiasOperand(consumer.op, consumer.weight, geometry->rows());
+    if (succeeded(geometry) &&
+        succeeded(refitKeptColumns(floats, *geometry, *gram,
+                                   consumer.weightAxis, kept, damp, why,
+                                   biasOperand ? &biasDelta : nullptr))) {
+      values = buildWeightAttr(cast<ShapedType>(values.getType()), floats);
+      if (biasOperand && !biasDelta.empty()) {
+        auto constant = biasOperand->get().getDefiningOp<arith::ConstantOp>();
+        std::vector<float> bias =
+            getFloatValues(getDenseFloatElements(constant.getValue()));
+        for (auto [b, delta] : llvm::zip(bias, biasDelta))
+          b = float(double(b) + delta);
+        newBias = buildWeightAttr(cast<ShapedType>(constant.getType()), bias);
+      }
+    } else {
+      consumer.op->emitRemark()
+          << "not refit after pruning its input channels: " << why;
+    }
+  }
+  Value weight =
+      createConstant(rewriter, consumer.weight.constant.getLoc(),
+                     gatherAlong(values, consumer.weightAxis, kept), sparsity);
+  maybeDead.push_back(consumer.weight.operand->get());
+  Value result =
+      cloneResized(rewriter, consumer.op,
+                   {{consumer.activation->getOperandNumber(),
+                     resized.lookup(consumer.activation->get())},
+                    {consumer.weight.operand->getOperandNumber(), weight}},
+                   std::nullopt);
+  rewriter.replaceOp(consumer.op, result);
+  if (newBias) {
+    maybeDead.push_back(biasOperand->get());
+    Operation *add = biasOperand->getOwner();
+    rewriter.setInsertionPoint(add);
+    Value bias = createConstant(rewriter, add->getLoc(), newBias);
+    rewriter.modifyOpInPlace(add, [&] { biasOperand->set(bias); });
+  }
+  return result.getDefiningOp();
+}
+
+/// Rewrites the chain to keep the channels `keep`. `grams`: empty, or per
+/// consumer its input statistics for the refit (groups == 0: none). Returns
+/// the consumers and the ops that replaced them.
+SmallVector<std::pair<Operation *, Operation *>>
+rewriteChain(Chain chain, ArrayRef<int64_t> keep,
+             ArrayRef<LayerInputGram> grams, double damp) {
   MLIRContext *ctx = chain.producers.front().op->getContext();
   IRRewriter rewriter(ctx);
   double removedFraction =
@@ -814,62 +909,15 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep,
                      std::make_pair(link.resultAxis, int64_t(kept.size())));
   }
 
-  // Consumer: fewer input channels, same result.
-  rewriter.setInsertionPoint(chain.consumer);
-  auto consumerSparsity = SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0,
-                                            chain.consumerWeightAxis,
-                                            llvm::APFloat(removedFraction));
-  SmallVector<int64_t> consumerKept =
-      keptPositions(chain.consumerPositions, keep);
-  DenseElementsAttr consumerValues = chain.consumerWeight.values;
-  OpOperand *biasOperand = nullptr;
-  DenseElementsAttr newBias;
-  if (gram) {
-    std::string why;
-    FailureOr<LayerGeometry> geometry =
-        analyzeLayerGeometry(chain.consumer, chain.consumerWeight, why);
-    std::vector<float> values = getFloatValues(consumerValues);
-    std::vector<double> biasDelta;
-    if (succeeded(geometry))
-      biasOperand = findBiasOperand(chain.consumer, chain.consumerWeight,
-                                    geometry->rows());
-    if (succeeded(geometry) &&
-        succeeded(refitKeptColumns(values, *geometry, *gram,
-                                   chain.consumerWeightAxis, consumerKept, damp,
-                                   why, biasOperand ? &biasDelta : nullptr))) {
-      consumerValues =
-          buildWeightAttr(cast<ShapedType>(consumerValues.getType()), values);
-      if (biasOperand && !biasDelta.empty()) {
-        auto constant = biasOperand->get().getDefiningOp<arith::ConstantOp>();
-        std::vector<float> bias =
-            getFloatValues(getDenseFloatElements(constant.getValue()));
-        for (auto [b, delta] : llvm::zip(bias, biasDelta))
-          b = float(double(b) + delta);
-        newBias = buildWeightAttr(cast<ShapedType>(constant.getType()), bias);
-      }
-    } else {
-      chain.consumer->emitRemark()
-          << "not refit after pruning its input channels: " << why;
-    }
-  }
-  Value consumerWeight = createConstant(
-      rewriter, chain.consumerWeight.constant.getLoc(),
-      gatherAlong(consumerValues, chain.consumerWeightAxis, consumerKept),
-      consumerSparsity);
-  maybeDead.push_back(chain.consumerWeight.operand->get());
-  Value result = cloneResized(
-      rewriter, chain.consumer,
-      {{chain.consumerActivation->getOperandNumber(),
-        resized.lookup(chain.consumerActivation->get())},
-       {chain.consumerWeight.operand->getOperandNumber(), consumerWeight}},
-      std::nullopt);
-  rewriter.replaceOp(chain.consumer, result);
-  if (newBias) {
-    maybeDead.push_back(biasOperand->get());
-    Operation *add = biasOperand->getOwner();
-    rewriter.setInsertionPoint(add);
-    Value bias = createConstant(rewriter, add->getLoc(), newBias);
-    rewriter.modifyOpInPlace(add, [&] { biasOperand->set(bias); });
+  // Consumers: fewer input channels, same result.
+  SmallVector<std::pair<Operation *, Operation *>> replaced;
+  for (auto [c, consumer] : llvm::enumerate(chain.consumers)) {
+    const LayerInputGram *gram =
+        c < grams.size() && grams[c].groups > 0 ? &grams[c] : nullptr;
+    Operation *newOp =
+        rewriteConsumer(rewriter, consumer, keep, removedFraction, resized,
+                        gram, damp, maybeDead);
+    replaced.push_back({consumer.op, newOp});
   }
 
   for (const ChainLink &link : llvm::reverse(chain.links))
@@ -877,6 +925,7 @@ void rewriteChain(Chain chain, ArrayRef<int64_t> keep,
   for (Producer &producer : chain.producers)
     rewriter.eraseOp(producer.op);
   eraseDeadProducers(maybeDead);
+  return replaced;
 }
 
 } // namespace
@@ -905,7 +954,7 @@ ChainOrSkip findChain(linalg::LinalgOp producer,
   if (succeeded(chain))
     return ChainOrSkip(std::move(*chain));
   ChainOrSkip skipped(failure());
-  if (remark) {
+  if (remark && !finder.carriesChannels) {
     producer->emitRemark() << options.unitName
                            << " not pruned: " << finder.whyNot;
     skipped.remarked = true;
@@ -942,40 +991,62 @@ void forEachChain(ArrayRef<linalg::LinalgOp> producers,
   }
 }
 
-/// The chain's channel scores (the lowest go first). `gram`: the consumer's
-/// input statistics, for score=output-error.
+/// Adds `part` to `scores`, as sums (L1) or sums of squares (L2).
+void accumulateScores(std::vector<double> &scores, ArrayRef<double> part,
+                      ChannelNorm norm) {
+  for (auto [c, v] : llvm::enumerate(part))
+    scores[c] += norm == ChannelNorm::L1 ? v : v * v;
+}
+
+/// The chain's channel scores (the lowest go first): a group's score is the
+/// sum over its members (every producer, or every consumer). `grams`: the
+/// consumers' input statistics, for score=output-error.
 std::vector<double> scoreChain(const Chain &chain,
                                const ChannelPruningOptions &options,
-                               const LayerInputGram *gram) {
+                               ArrayRef<LayerInputGram> grams) {
+  std::vector<double> scores(chain.numChannels, 0.0);
   if (options.score == ChannelScore::OutputError) {
     std::string why = "its consumer's inputs were not measured";
-    if (gram) {
-      FailureOr<LayerGeometry> geometry =
-          analyzeLayerGeometry(chain.consumer, chain.consumerWeight, why);
-      if (succeeded(geometry)) {
-        FailureOr<std::vector<double>> scores =
-            outputErrorScores(getFloatValues(chain.consumerWeight.values),
-                              *geometry, *gram, chain.consumerWeightAxis,
-                              chain.consumerPositions, options.refit.damp, why);
-        if (succeeded(scores))
-          return *scores;
+    bool all = true;
+    for (auto [c, consumer] : llvm::enumerate(chain.consumers)) {
+      FailureOr<std::vector<double>> part = failure();
+      if (c < grams.size() && grams[c].groups > 0) {
+        FailureOr<LayerGeometry> geometry =
+            analyzeLayerGeometry(consumer.op, consumer.weight, why);
+        if (succeeded(geometry))
+          part = outputErrorScores(getFloatValues(consumer.weight.values),
+                                   *geometry, grams[c], consumer.weightAxis,
+                                   consumer.positions, options.refit.damp, why);
       }
+      if (failed(part)) {
+        all = false;
+        break;
+      }
+      for (auto [i, v] : llvm::enumerate(*part))
+        scores[i] += v;
     }
+    if (all)
+      return scores;
     chain.producers.front().op->emitRemark()
         << options.unitName
         << " scored by their outgoing weights, not by output error: " << why;
+    std::fill(scores.begin(), scores.end(), 0.0);
   }
-  if (options.score != ChannelScore::Incoming)
-    return channelScores(chain.consumerWeight.values, chain.consumerWeightAxis,
-                         chain.consumerPositions, options.norm);
-  // Every producer's columns of the channel.
-  std::vector<double> scores(chain.numChannels, 0.0);
-  for (const Producer &member : chain.producers) {
-    std::vector<double> part =
-        channelScores(member.weight.values, member.weightAxis,
-                      chain.initialPositions, options.norm);
-    for (auto [c, v] : llvm::enumerate(part))
-      scores[c] += options.norm == ChannelNorm::L1 ? v : v * v;
+  if (options.score != ChannelScore::Incoming) {
+    // Every consumer's rows of the channel.
+    for (const Consumer &consumer : chain.consumers)
+      accumulateScores(scores,
+                       channelScores(consumer.weight.values,
+                                     consumer.weightAxis, consumer.positions,
+                                     options.norm),
+                       options.norm);
+  } else {
+    // Every producer's columns of the channel.
+    for (const Producer &member : chain.producers)
+      accumulateScores(scores,
+                       channelScores(member.weight.values, member.weightAxis,
+                                     chain.initialPositions, options.norm),
+                       options.norm);
   }
   if (options.norm == ChannelNorm::L2)
     for (double &v : scores)
@@ -998,7 +1069,7 @@ int64_t roundedCount(int64_t count, int64_t channels, int64_t roundTo) {
 llvm::DenseMap<size_t, SmallVector<int64_t>>
 planGlobally(ArrayRef<linalg::LinalgOp> producers,
              const ChannelPruningOptions &options,
-             const llvm::DenseMap<size_t, LayerInputGram> &grams) {
+             const llvm::DenseMap<size_t, std::vector<LayerInputGram>> &grams) {
   struct Entry {
     double score;
     size_t chain;
@@ -1009,9 +1080,8 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
   llvm::DenseMap<size_t, int64_t> cap;
   int64_t total = 0;
   forEachChain(producers, options, [&](size_t i, Chain &chain) {
-    auto gram = grams.find(i);
-    std::vector<double> chainScores = scoreChain(
-        chain, options, gram == grams.end() ? nullptr : &gram->second);
+    std::vector<double> chainScores =
+        scoreChain(chain, options, grams.lookup(i));
     double mean = 0.0;
     for (double v : chainScores)
       mean += v / double(chainScores.size());
@@ -1053,27 +1123,30 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
 
 namespace {
 
-/// reconstruct=true: the input Gram matrix of every chain's consumer, by
-/// the producer index the chain starts from, measured in one run of the
-/// unpruned model.
-FailureOr<llvm::DenseMap<size_t, LayerInputGram>>
+/// reconstruct=true: the input Gram matrix of every chain's consumers, by
+/// the producer index the chain starts from (one per consumer, in the
+/// chain's order; groups == 0 where one cannot be measured), measured in one
+/// run of the unpruned model.
+FailureOr<llvm::DenseMap<size_t, std::vector<LayerInputGram>>>
 measureConsumers(ArrayRef<linalg::LinalgOp> producers,
                  const ChannelPruningOptions &options) {
-  llvm::DenseMap<size_t, LayerInputGram> grams;
+  llvm::DenseMap<size_t, std::vector<LayerInputGram>> grams;
   std::vector<MeasuredLayer> measured;
-  std::vector<size_t> owners;
+  std::vector<std::pair<size_t, size_t>> owners;
   forEachChain(producers, options, [&](size_t i, Chain &chain) {
-    std::string why;
-    FailureOr<LayerGeometry> geometry =
-        analyzeLayerGeometry(chain.consumer, chain.consumerWeight, why);
-    if (failed(geometry)) {
-      chain.consumer->emitRemark()
-          << "not refit after pruning its input channels: " << why;
-      return;
+    grams[i].resize(chain.consumers.size());
+    for (auto [c, consumer] : llvm::enumerate(chain.consumers)) {
+      std::string why;
+      FailureOr<LayerGeometry> geometry =
+          analyzeLayerGeometry(consumer.op, consumer.weight, why);
+      if (failed(geometry)) {
+        consumer.op->emitRemark()
+            << "not refit after pruning its input channels: " << why;
+        continue;
+      }
+      measured.push_back({consumer.op, consumer.weight, std::move(*geometry)});
+      owners.push_back({i, c});
     }
-    measured.push_back(
-        {chain.consumer, chain.consumerWeight, std::move(*geometry)});
-    owners.push_back(i);
   });
   if (measured.empty())
     return grams;
@@ -1085,7 +1158,7 @@ measureConsumers(ArrayRef<linalg::LinalgOp> producers,
   if (failed(collected))
     return failure();
   for (auto [owner, gram] : llvm::zip(owners, *collected))
-    grams[owner] = std::move(gram);
+    grams[owner.first][owner.second] = std::move(gram);
   return grams;
 }
 
@@ -1095,9 +1168,9 @@ FailureOr<ChannelPruningResult>
 mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
                               const ChannelPruningOptions &options) {
   ChannelPruningResult result;
-  llvm::DenseMap<size_t, LayerInputGram> grams;
+  llvm::DenseMap<size_t, std::vector<LayerInputGram>> grams;
   if (options.refit.reconstruct && !producers.empty()) {
-    FailureOr<llvm::DenseMap<size_t, LayerInputGram>> measured =
+    FailureOr<llvm::DenseMap<size_t, std::vector<LayerInputGram>>> measured =
         measureConsumers(producers, options);
     if (failed(measured))
       return failure();
@@ -1111,14 +1184,17 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     plan = planGlobally(producers, options, grams);
 
   // Producers another chain already rewrote (attention's K and V, pruned
-  // with Q), by index: their ops are gone.
+  // with Q; the layers of a residual stream), by index: their ops are gone.
   llvm::DenseSet<size_t> rewritten;
-  // Last producer first: rewriting a chain replaces its consumer, which is
-  // the producer of the next chain and so has been handled already.
-  for (size_t i = producers.size(); i-- > 0;) {
+  // The producers as they are now: rewriting a chain replaces its consumers,
+  // which may start chains still to come (a residual stream's readers).
+  SmallVector<linalg::LinalgOp> current(producers);
+  // Last producer first: in a plain sequence of layers, a chain's consumer
+  // is the producer of the next chain, handled already.
+  for (size_t i = current.size(); i-- > 0;) {
     if (rewritten.contains(i))
       continue;
-    ChainOrSkip chain = findChain(producers[i], options, /*remark=*/true);
+    ChainOrSkip chain = findChain(current[i], options, /*remark=*/true);
     if (failed(chain)) {
       if (chain.remarked)
         ++result.skipped;
@@ -1131,9 +1207,7 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
         continue;
       keep = planned->second;
     } else {
-      auto gram = grams.find(i);
-      std::vector<double> scores = scoreChain(
-          *chain, options, gram == grams.end() ? nullptr : &gram->second);
+      std::vector<double> scores = scoreChain(*chain, options, grams.lookup(i));
       int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
                                chain->numChannels - 1);
       keep = keptChannels(
@@ -1142,10 +1216,18 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     int64_t count = chain->numChannels - int64_t(keep.size());
     if (count <= 0)
       continue;
-    markProducers(*chain, producers, rewritten);
-    auto gram = grams.find(i);
-    rewriteChain(*chain, keep, gram == grams.end() ? nullptr : &gram->second,
-                 options.refit.damp);
+    markProducers(*chain, current, rewritten);
+    // Layers the chain carries the channels through (depthwise
+    // convolutions) are rewritten with it.
+    for (const ChainLink &link : chain->links)
+      for (size_t j = 0; j < current.size(); ++j)
+        if (current[j].getOperation() == link.op)
+          rewritten.insert(j);
+    for (auto [old, replacement] :
+         rewriteChain(*chain, keep, grams.lookup(i), options.refit.damp))
+      for (linalg::LinalgOp &op : current)
+        if (op.getOperation() == old)
+          op = cast<linalg::LinalgOp>(replacement);
     result.removed += count;
     ++result.chains;
   }
