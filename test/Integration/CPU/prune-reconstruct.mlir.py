@@ -165,4 +165,58 @@ for i, (x, w, b) in enumerate(((x_all, w1, b1), (hidden, w2, b2))):
     check(diff < 1e-6, f"bias correction, layer {i + 1}: max difference "
           f"{diff:.1e} of the largest bias")
 
+# A group with two consumers: the hidden layer feeds y2 and y3 =
+# relu(x @ W1 + b1) @ W3 + b3. The neurons' score is the L2 norm of both
+# outgoing rows; each consumer is refit on its own to its unpruned output.
+w3 = rng.standard_normal((H, N)).astype(np.float32)
+b3 = rng.standard_normal((N,)).astype(np.float32)
+TWO = f"""
+func.func @mlp(%x: {t(M, K)}) -> ({t(M, N)}, {t(M, N)}) {{
+  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
+  %b1 = arith.constant {hexc(b1)} : {t(H)}
+  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
+  %b2 = arith.constant {hexc(b2)} : {t(N)}
+  %w3 = arith.constant {hexc(w3)} : {t(H, N)}
+  %b3 = arith.constant {hexc(b3)} : {t(N)}
+  %zero = arith.constant 0.0 : f32
+{layer("1", "%x", "%w1", "%b1", K, H, True)}
+{layer("2", "%y1", "%w2", "%b2", H, N, False)}
+{layer("3", "%y1", "%w3", "%b3", H, N, False)}
+  return %y2, %y3 : {t(M, N)}, {t(M, N)}
+}}
+"""
+path = os.path.join(work, "two-consumers.mlir")
+with open(path, "w") as f:
+    f.write(TWO)
+out = subprocess.run(
+    ["compress-opt", path, "--compress-prune-neurons=ratio=0.5 "
+     f"reconstruct=true data={data}",
+     "--mlir-print-elementsattrs-with-hex-if-larger=1"],
+    check=True, capture_output=True, text=True).stdout
+constants = [np.frombuffer(bytes.fromhex(h), "<f4").reshape(
+    tuple(int(d) for d in shape.split("x"))) for h, shape in re.findall(
+        r'arith\.constant (?:\{[^}]*\} )?dense<"0x([0-9A-F]+)"> : '
+        r'tensor<([0-9x]+)xf32>', out)]
+keep = np.sort(np.argsort(np.linalg.norm(np.hstack([w2, w3]), axis=1),
+                          kind="stable")[H // 2:])
+check(any(c.shape == (K, S) and np.array_equal(c, w1[:, keep])
+          for c in constants),
+      "two consumers: the first layer keeps the group's columns")
+h_ss = gram[np.ix_(keep, keep)]
+h_ss = h_ss + 0.01 * np.mean(np.diag(h_ss)) * np.eye(len(keep))
+system = np.block([[h_ss, sums[keep][:, None]],
+                   [sums[keep][None, :], np.array([[len(hidden)]])]])
+for name, w, b in (("y2", w2, b2), ("y3", w3, b3)):
+    solution = np.linalg.solve(
+        system, np.vstack([gram[keep] @ w, sums @ w]))
+    want_w, want_b = solution[:-1], b + solution[-1]
+    w_diff = min((np.abs(c - want_w).max() for c in constants
+                  if c.shape == (S, N)), default=np.inf)
+    b_diff = min((np.abs(c - want_b).max() for c in constants
+                  if c.shape == (N,)), default=np.inf)
+    check(w_diff < 1e-5 * np.abs(want_w).max() and
+          b_diff < 1e-5 * np.abs(want_b).max(),
+          f"two consumers: {name}'s weights and bias refit on its own "
+          f"(max differences {w_diff:.1e}, {b_diff:.1e})")
+
 sys.exit(check.finish())

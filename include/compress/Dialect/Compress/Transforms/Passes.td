@@ -464,12 +464,18 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
     consumer's weight rows. The function's signature is unchanged and the
     result is a smaller dense model.
 
+    A chain is a dependency group: where an elementwise op adds (or
+    multiplies) it with the output of other layers - a residual connection -
+    those layers join as producers of the same neurons, and every layer
+    reading any value of the chain is a consumer. The group's score of a
+    neuron sums its members' norms; all of them lose the same neurons.
     A chain is left unchanged, with a remark at the producer saying why, when
-    a value of it escapes the function, feeds a second layer, reaches an op
-    that is not elementwise along the neurons (a reshape that splits them
-    into attention heads), mixes in a tensor that is neither constant nor
-    part of the chain (a residual add), has a
-    dynamic neuron dimension, or ends in something other than a layer
+    a value of it escapes the function, reaches an op that is not elementwise
+    along the neurons (a reshape that splits them into attention heads, a
+    LayerNorm's reduction), mixes in a tensor that is neither constant nor
+    the output of layers that can join the group (a function argument), has
+    a layer that both reads and writes the group's neurons (`y = x + W x`),
+    has a dynamic neuron dimension, or ends in nothing but layers
     summing over the neurons. Kept weights carry
     `#compress.sparsity<channel, axis = A, fraction = removed / H>`.
   }];
@@ -591,8 +597,11 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
     flatten, every row of the matmul weight that a removed channel fed).
     Unsafe chains are left as they are with a remark, as for
     `compress-prune-neurons`. Channels that a residual addition combines with
-    another branch (ResNet's block outputs, MobileNet's projections) are not
-    pruned yet: that needs groups of layers pruned together.
+    another branch are pruned as one group: ResNet's stage stream (the stem
+    or the downsampling projection and every block's last convolution, read
+    by the next blocks' first convolutions and the classifier), MobileNet's
+    chained projections. The group's score of a filter is the sum of its
+    members' norms.
 
     Every layer is scored on its original weights (independent pruning in
     the terms of Li et al.): a convolution that is both the consumer of one
