@@ -8,10 +8,14 @@
 # build/fuzz/crashes/TARGET (each one gets fixed and becomes a regression
 # test). Prints libFuzzer's final statistics (executions, coverage).
 #
-#   scripts/fuzz.sh npy|stats [SECONDS]
+#   scripts/fuzz.sh npy|stats|onnx [SECONDS]
 #
 # Targets: npy (parseNpy, the .npy reader), stats (parseCalibrationStats,
-# the calibration stats files, with a write-and-read-back check).
+# the calibration stats files, with a write-and-read-back check), onnx
+# (importONNXModel on any bytes: a module that verifies or an error; its
+# sources are instrumented and linked with the compress libraries of
+# ./build, so run scripts/build.sh first). Objects are kept in
+# build/fuzz/obj and rebuilt when their source changes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
@@ -20,24 +24,44 @@ seconds="${2:-60}"
 CXX="${FUZZ_CXX:-$(command -v clang++ || true)}"
 [ -n "$CXX" ] || { echo "fuzz.sh: clang++ not found (apt install clang)" >&2; exit 1; }
 LLVM=/usr/lib/llvm-22
+flags=(-g -O1 -std=c++17 -fsanitize=address,undefined -fno-sanitize=vptr
+  -fno-sanitize-recover=undefined -I"$ROOT/include" -I"$LLVM/include")
+libs=()
 case "$target" in
 npy) sources=("$ROOT/fuzz/npy_fuzzer.cpp" "$ROOT/lib/Utils/Npy.cpp") ;;
 stats)
   sources=("$ROOT/fuzz/stats_fuzzer.cpp" "$ROOT/lib/Utils/CalibrationStats.cpp")
   ;;
+onnx)
+  [ -f "$BUILD/lib/libMLIRCompressDialect.a" ] || {
+    echo "fuzz.sh: build compress first (scripts/build.sh)" >&2
+    exit 1
+  }
+  sources=("$ROOT/fuzz/onnx_fuzzer.cpp" "$ROOT"/lib/Target/ONNX/*.cpp)
+  flags+=(-I"$BUILD/include" -DONNX_ML=1 -DONNX_NAMESPACE=onnx)
+  libs=("$BUILD/lib/libMLIRCompressDialect.a"
+    "$BUILD/lib/libMLIRCompressDialectUtils.a" "$BUILD/lib/libCompressUtils.a"
+    -L"$LLVM/lib" -lMLIR -lonnx_proto -lprotobuf)
+  ;;
 *)
-  echo "usage: $0 npy|stats [SECONDS]" >&2
+  echo "usage: $0 npy|stats|onnx [SECONDS]" >&2
   exit 2
   ;;
 esac
 out="$BUILD/fuzz"
-mkdir -p "$out/corpus/$target" "$out/crashes/$target"
-"$CXX" -g -O1 -std=c++17 -fsanitize=fuzzer,address,undefined \
-  -fno-sanitize-recover=undefined -I"$ROOT/include" -I"$LLVM/include" \
-  "${sources[@]}" -L"$LLVM/lib" -lLLVM -Wl,-rpath,"$LLVM/lib" \
-  -o "$out/${target}_fuzzer"
+mkdir -p "$out/corpus/$target" "$out/crashes/$target" "$out/obj/$target"
+objects=()
+for source in "${sources[@]}"; do
+  object="$out/obj/$target/$(basename "$source" .cpp).o"
+  if [ ! -f "$object" ] || [ "$source" -nt "$object" ]; then
+    "$CXX" "${flags[@]}" -fsanitize=fuzzer-no-link -c "$source" -o "$object"
+  fi
+  objects+=("$object")
+done
+"$CXX" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" "${libs[@]}" \
+  -L"$LLVM/lib" -lLLVM -Wl,-rpath,"$LLVM/lib" -o "$out/${target}_fuzzer"
 "$out/${target}_fuzzer" "$out/corpus/$target" "$ROOT/fuzz/corpus/$target" \
-  -max_total_time="$seconds" -print_final_stats=1 \
+  -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \
   -artifact_prefix="$out/crashes/$target/" 2>&1 |
   grep -E '^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
 if ls "$out/crashes/$target"/* >/dev/null 2>&1; then

@@ -10,6 +10,7 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,9 +18,31 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+
+namespace {
+
+/// f32 <-> bf16 casts as integer bit operations (round to nearest even, NaN
+/// kept quiet). LLVM lowers them to calls of compiler-rt's __truncsfbf2,
+/// which neither the JIT's process nor a library linked against GCC 12's
+/// libgcc has.
+struct ExpandBF16Casts : PassWrapper<ExpandBF16Casts, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandBF16Casts)
+  StringRef getArgument() const final {
+    return "compress-cpu-expand-bf16-casts";
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    arith::populateExpandBFloat16Patterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
 
 void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
                                              const LowerToCPUOptions &options) {
@@ -121,6 +144,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLLVMPass());
   // What has no LLVM intrinsic (math.erf, from ONNX Erf/Gelu) calls libm.
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(std::make_unique<ExpandBF16Casts>());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

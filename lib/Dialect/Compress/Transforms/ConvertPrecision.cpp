@@ -114,15 +114,39 @@ struct ConvertPrecisionPass
             convertType(function.getFunctionType(), target)));
     });
 
-    // Casts between f32 and another float that now cast to themselves.
-    SmallVector<Operation *> noOps;
+    // Casts between f32 and another float: those that now cast to
+    // themselves go; those between two 16-bit formats (a bf16 -> f32
+    // extension that now extends to f16, an f32 -> bf16 truncation of what
+    // is now f16) go through f32, which holds both exactly.
+    SmallVector<Operation *> casts;
     module.walk([&](Operation *op) {
-      if (isa<arith::ExtFOp, arith::TruncFOp>(op) &&
-          op->getOperand(0).getType() == op->getResult(0).getType())
-        noOps.push_back(op);
+      if (isa<arith::ExtFOp, arith::TruncFOp>(op))
+        casts.push_back(op);
     });
-    for (Operation *op : noOps) {
-      op->getResult(0).replaceAllUsesWith(op->getOperand(0));
+    OpBuilder builder(&getContext());
+    for (Operation *op : casts) {
+      Value input = op->getOperand(0);
+      Type from = input.getType(), to = op->getResult(0).getType();
+      if (from == to) {
+        op->getResult(0).replaceAllUsesWith(input);
+        op->erase();
+        continue;
+      }
+      unsigned fromWidth = getElementTypeOrSelf(from).getIntOrFloatBitWidth();
+      unsigned toWidth = getElementTypeOrSelf(to).getIntOrFloatBitWidth();
+      bool valid =
+          isa<arith::ExtFOp>(op) ? fromWidth < toWidth : fromWidth > toWidth;
+      if (valid)
+        continue;
+      builder.setInsertionPoint(op);
+      Type wide = builder.getF32Type();
+      if (auto shaped = dyn_cast<ShapedType>(from))
+        wide = shaped.clone(wide);
+      Value extended =
+          arith::ExtFOp::create(builder, op->getLoc(), wide, input);
+      Value narrowed =
+          arith::TruncFOp::create(builder, op->getLoc(), to, extended);
+      op->getResult(0).replaceAllUsesWith(narrowed);
       op->erase();
     }
   }

@@ -39,3 +39,27 @@ func.func @quantized(%x: tensor<4xf32>) -> tensor<4xf32> {
   %d = compress.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+// Casts between f32 and another 16-bit float: after conversion to f16 a
+// bf16 -> f32 extension would be bf16 -> f16 and an f32 -> bf16 truncation
+// f16 -> bf16, neither a valid extf or truncf; they go through f32, which
+// holds both exactly. Converting to bf16 makes them no-ops.
+// F16-LABEL: func.func @other_16_bit_float
+// F16: %[[E:.*]] = arith.extf %{{.*}} : tensor<4xbf16> to tensor<4xf32>
+// F16: %[[N:.*]] = arith.truncf %[[E]] : tensor<4xf32> to tensor<4xf16>
+// F16: %[[S:.*]] = arith.addf %[[N]], %[[N]] : tensor<4xf16>
+// F16: %[[W:.*]] = arith.extf %[[S]] : tensor<4xf16> to tensor<4xf32>
+// F16: arith.truncf %[[W]] : tensor<4xf32> to tensor<4xbf16>
+// BF16-LABEL: func.func @other_16_bit_float
+// BF16-NOT: arith.extf
+// BF16-NOT: arith.truncf
+// BF16: arith.addf %{{.*}}, %{{.*}} : tensor<4xbf16>
+// BF16-NEXT: return
+func.func @other_16_bit_float(%x: tensor<4xbf16>) -> tensor<4xbf16> {
+  %e = arith.extf %x : tensor<4xbf16> to tensor<4xf32>
+  %s = arith.addf %e, %e : tensor<4xf32>
+  %t = arith.truncf %s : tensor<4xf32> to tensor<4xbf16>
+  return %t : tensor<4xbf16>
+}
