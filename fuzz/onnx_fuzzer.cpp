@@ -41,8 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // External data must never be read from the fuzzer's directory.
   options.externalDataDir = "/nonexistent/compress-fuzz";
   OwningOpRef<ModuleOp> module = compress::importONNXModel(
-      llvm::StringRef(reinterpret_cast<const char *>(data), size),
-      "fuzz.onnx", &context, options);
+      llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.onnx",
+      &context, options);
   if (!module) {
     if (!error)
       std::abort(); // failed without saying why

@@ -62,40 +62,50 @@ def layer(name, x, w, b, k, n, relu):
   }} -> {t(M, n)}"""
 
 
-MODEL = f"""
-func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{
-  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
-  %b1 = arith.constant {hexc(b1)} : {t(H)}
-  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
-  %b2 = arith.constant {hexc(b2)} : {t(N)}
-  %zero = arith.constant 0.0 : f32
-{layer("1", "%x", "%w1", "%b1", K, H, True)}
-{layer("2", "%y1", "%w2", "%b2", H, N, False)}
-  return %y2 : {t(M, N)}
-}}
-"""
+def mlp_model(name, heads):
+    """Writes func @mlp: y1 = relu(x @ W1 + b1), then one result y1 @ W + b
+    per (W, b) of `heads`; returns its path."""
+    constants = [f"  %w1 = arith.constant {hexc(w1)} : {t(K, H)}",
+                 f"  %b1 = arith.constant {hexc(b1)} : {t(H)}"]
+    layers = [layer("1", "%x", "%w1", "%b1", K, H, True)]
+    for i, (w, b) in enumerate(heads, start=2):
+        constants += [f"  %w{i} = arith.constant {hexc(w)} : {t(H, N)}",
+                      f"  %b{i} = arith.constant {hexc(b)} : {t(N)}"]
+        layers.append(layer(str(i), "%y1", f"%w{i}", f"%b{i}", H, N, False))
+    results = range(2, len(heads) + 2)
+    types = ", ".join(t(M, N) for _ in results)
+    text = "\n".join(
+        [f"func.func @mlp(%x: {t(M, K)}) -> ({types}) {{"] + constants +
+        ["  %zero = arith.constant 0.0 : f32"] + layers +
+        ["  return " + ", ".join(f"%y{i}" for i in results) + f" : {types}",
+         "}"])
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
 
-path = os.path.join(work, "mlp.mlir")
-with open(path, "w") as f:
-    f.write(MODEL)
+
+path = mlp_model("mlp.mlir", [(w2, b2)])
 data = os.path.join(work, "data")
 os.makedirs(data, exist_ok=True)
 for i, x in enumerate(xs):
     np.save(os.path.join(data, f"s{i}.npy"), x)
 
 
-def prune(options):
+def pruned_constants(model, options):
+    """The f32 constants of `model` after compress-prune-neurons."""
     out = subprocess.run(
-        ["compress-opt", path, "--compress-prune-neurons=" + options,
+        ["compress-opt", model, "--compress-prune-neurons=" + options,
          "--mlir-print-elementsattrs-with-hex-if-larger=1"],
         check=True, capture_output=True, text=True).stdout
-    found = {}
-    for h, shape in re.findall(
+    return [np.frombuffer(bytes.fromhex(h), "<f4").reshape(
+        tuple(int(d) for d in shape.split("x"))) for h, shape in re.findall(
             r'arith\.constant (?:\{[^}]*\} )?dense<"0x([0-9A-F]+)"> : '
-            r'tensor<([0-9x]+)xf32>', out):
-        dims = tuple(int(d) for d in shape.split("x"))
-        found[dims] = np.frombuffer(bytes.fromhex(h), "<f4").reshape(dims)
-    return found
+            r'tensor<([0-9x]+)xf32>', out)]
+
+
+def prune(options):
+    return {c.shape: c for c in pruned_constants(path, options)}
 
 
 # The reference.
@@ -170,33 +180,9 @@ for i, (x, w, b) in enumerate(((x_all, w1, b1), (hidden, w2, b2))):
 # outgoing rows; each consumer is refit on its own to its unpruned output.
 w3 = rng.standard_normal((H, N)).astype(np.float32)
 b3 = rng.standard_normal((N,)).astype(np.float32)
-TWO = f"""
-func.func @mlp(%x: {t(M, K)}) -> ({t(M, N)}, {t(M, N)}) {{
-  %w1 = arith.constant {hexc(w1)} : {t(K, H)}
-  %b1 = arith.constant {hexc(b1)} : {t(H)}
-  %w2 = arith.constant {hexc(w2)} : {t(H, N)}
-  %b2 = arith.constant {hexc(b2)} : {t(N)}
-  %w3 = arith.constant {hexc(w3)} : {t(H, N)}
-  %b3 = arith.constant {hexc(b3)} : {t(N)}
-  %zero = arith.constant 0.0 : f32
-{layer("1", "%x", "%w1", "%b1", K, H, True)}
-{layer("2", "%y1", "%w2", "%b2", H, N, False)}
-{layer("3", "%y1", "%w3", "%b3", H, N, False)}
-  return %y2, %y3 : {t(M, N)}, {t(M, N)}
-}}
-"""
-path = os.path.join(work, "two-consumers.mlir")
-with open(path, "w") as f:
-    f.write(TWO)
-out = subprocess.run(
-    ["compress-opt", path, "--compress-prune-neurons=ratio=0.5 "
-     f"reconstruct=true data={data}",
-     "--mlir-print-elementsattrs-with-hex-if-larger=1"],
-    check=True, capture_output=True, text=True).stdout
-constants = [np.frombuffer(bytes.fromhex(h), "<f4").reshape(
-    tuple(int(d) for d in shape.split("x"))) for h, shape in re.findall(
-        r'arith\.constant (?:\{[^}]*\} )?dense<"0x([0-9A-F]+)"> : '
-        r'tensor<([0-9x]+)xf32>', out)]
+constants = pruned_constants(
+    mlp_model("two-consumers.mlir", [(w2, b2), (w3, b3)]),
+    f"ratio=0.5 reconstruct=true data={data}")
 keep = np.sort(np.argsort(np.linalg.norm(np.hstack([w2, w3]), axis=1),
                           kind="stable")[H // 2:])
 check(any(c.shape == (K, S) and np.array_equal(c, w1[:, keep])
