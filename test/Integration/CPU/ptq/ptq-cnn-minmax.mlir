@@ -2,17 +2,23 @@
 // Post-training quantization of Inputs/cnn.mlir calibrated with
 // method=minmax on samples/ (64 images): the whole model must compute in
 // integer arithmetic (no float multiply between the input's quantize and
-// the output's dequantize; fixed-point requantization) and stay within
-// 10% of the largest float output of numpy's forward pass
-// (the documented bound for this method; see gen_ptq_tests.py).
-// REQUIRES: mlir-runner
-// RUN: compress-opt %S/Inputs/cnn.mlir --compress-ptq="data=%S/samples method=minmax lower=false" \
+// the output's dequantize; fixed-point requantization), compute what an
+// independent NumPy simulation of the int8 network with the calibrated
+// ranges computes, within one output quantization step (simulate_ptq.py:
+// requantization and bias rounding may move a value near a rounding
+// boundary by one step), and stay within 10% of the largest float
+// output of numpy's forward pass (the documented accuracy bound for this
+// method; see gen_ptq_tests.py).
+// REQUIRES: mlir-runner, numpy
+// RUN: compress-opt %S/Inputs/cnn.mlir --compress-ptq="data=%S/samples method=minmax lower=false stats=%t.stats.json" \
 // RUN:   -o %t.int8.mlir 2>/dev/null
 // RUN: compress-opt %t.int8.mlir --linalg-generalize-named-ops | FileCheck %s --check-prefix=IR
 // RUN: compress-opt %t.int8.mlir --linalg-generalize-named-ops | FileCheck %s --check-prefix=KERNELS
 // RUN: compress-opt %t.int8.mlir --compress-lower-to-cpu | %run_cpu > %t.out
 // RUN: %python %S/../check_close.py close %t.out --expected %S/Inputs/cnn.json \
 // RUN:   --key float --rtol 0 --atol 0.0296888
+// RUN: %python %S/simulate_ptq.py %t.stats.json %t.out --steps 1 | FileCheck %s --check-prefix=SIM
+// SIM: ok: within the simulated int8 network's rounding
 
 // The model function computes in integers from the end of the input's
 // quantize (fptoui) to the start of the output's dequantize (sitofp): four
