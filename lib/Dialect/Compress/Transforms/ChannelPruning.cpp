@@ -244,9 +244,8 @@ private:
   }
   LogicalResult startAtProducer(Chain &chain);
   /// The producer facts of `layer`, if it is a layer with a constant weight
-  /// and an output-channel dimension of `channels` columns.
-  std::optional<Producer> asProducer(linalg::LinalgOp layer,
-                                     std::optional<int64_t> channels);
+  /// and an output-channel dimension of `channels` columns (0: any).
+  std::optional<Producer> asProducer(linalg::LinalgOp layer, int64_t channels);
   /// Looks upstream of `value` (a tensor a join combines with the chain)
   /// for layers whose outputs can join the chain, and starts following
   /// them; whether it found any.
@@ -273,9 +272,8 @@ private:
   llvm::MapVector<Operation *, std::string> waiting;
 };
 
-std::optional<Producer>
-ChainFinder::asProducer(linalg::LinalgOp layer,
-                        std::optional<int64_t> channels) {
+std::optional<Producer> ChainFinder::asProducer(linalg::LinalgOp layer,
+                                                int64_t channels) {
   FailureOr<WeightOperand> weight = findWeightOperand(layer);
   if (failed(weight)) {
     whyNot = "the layer has no single constant weight";
@@ -309,7 +307,7 @@ ChainFinder::asProducer(linalg::LinalgOp layer,
   }
   int64_t columns =
       cast<ShapedType>(weight->values.getType()).getDimSize(*axis);
-  if (columns % groupSize != 0 || (channels && columns != *channels)) {
+  if (columns % groupSize != 0 || (channels != 0 && columns != channels)) {
     whyNot = "the layer's output channels do not match";
     return std::nullopt;
   }
@@ -317,7 +315,7 @@ ChainFinder::asProducer(linalg::LinalgOp layer,
 }
 
 LogicalResult ChainFinder::startAtProducer(Chain &chain) {
-  std::optional<Producer> first = asProducer(producer, std::nullopt);
+  std::optional<Producer> first = asProducer(producer, /*channels=*/0);
   if (!first)
     return failure();
   int64_t columns = cast<ShapedType>(first->weight.values.getType())
