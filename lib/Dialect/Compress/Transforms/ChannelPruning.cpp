@@ -1059,6 +1059,17 @@ int64_t roundedCount(int64_t count, int64_t channels, int64_t roundTo) {
   return channels - std::min(kept, channels);
 }
 
+/// The consumers' statistics of the chain starting at producer `i` (none
+/// without reconstruct), without copying them.
+ArrayRef<LayerInputGram>
+gramsOf(const llvm::DenseMap<size_t, std::vector<LayerInputGram>> &grams,
+        size_t i) {
+  auto found = grams.find(i);
+  if (found == grams.end())
+    return {};
+  return found->second;
+}
+
 /// scope=global: the channels every chain keeps, by producer index. Scores
 /// are divided by their chain's mean, so that a layer's overall weight scale
 /// does not decide for it; the round_half_to_even(ratio * total) lowest go,
@@ -1079,7 +1090,7 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
   int64_t total = 0;
   forEachChain(producers, options, [&](size_t i, Chain &chain) {
     std::vector<double> chainScores =
-        scoreChain(chain, options, grams.lookup(i));
+        scoreChain(chain, options, gramsOf(grams, i));
     double mean = 0.0;
     for (double v : chainScores)
       mean += v / double(chainScores.size());
@@ -1205,7 +1216,8 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
         continue;
       keep = planned->second;
     } else {
-      std::vector<double> scores = scoreChain(*chain, options, grams.lookup(i));
+      std::vector<double> scores =
+          scoreChain(*chain, options, gramsOf(grams, i));
       int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
                                chain->numChannels - 1);
       keep = keptChannels(
@@ -1222,7 +1234,7 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
         if (current[j].getOperation() == link.op)
           rewritten.insert(j);
     for (auto [old, replacement] :
-         rewriteChain(*chain, keep, grams.lookup(i), options.refit.damp))
+         rewriteChain(*chain, keep, gramsOf(grams, i), options.refit.damp))
       for (linalg::LinalgOp &op : current)
         if (op.getOperation() == old)
           op = cast<linalg::LinalgOp>(replacement);
