@@ -23,4 +23,23 @@ function(add_compress_library name)
     ARCHIVE DESTINATION lib
     LIBRARY DESTINATION lib)
   set_property(GLOBAL APPEND PROPERTY COMPRESS_LIBS ${name})
+  compress_precompile_headers(${name})
+endfunction()
+
+# compress_precompile_headers(target): force-include cmake/CompressPCH.h,
+# precompiled, into every source of `target` (COMPRESS_PRECOMPILED_HEADERS).
+# The first library to ask builds it; the others reuse that one (GCC checks
+# that the flags agree, and parses the header as text where they do not).
+function(compress_precompile_headers target)
+  if(NOT COMPRESS_PRECOMPILED_HEADERS)
+    return()
+  endif()
+  get_property(owner GLOBAL PROPERTY COMPRESS_PCH_OWNER)
+  if(owner)
+    target_precompile_headers(${target} REUSE_FROM ${owner})
+  else()
+    target_precompile_headers(${target} PRIVATE
+      "${PROJECT_SOURCE_DIR}/cmake/CompressPCH.h")
+    set_property(GLOBAL PROPERTY COMPRESS_PCH_OWNER ${target})
+  endif()
 endfunction()
