@@ -159,8 +159,9 @@ void checkGemm(int64_t isa, GemmCase g, Fill fill, int64_t threads,
   std::vector<int8_t> Bp24(Kp * Np * 5 / 8, 99);
   int64_t status = compress_cpu_pack_b16x8_2of4(g.K, g.N, B.data(), strideK,
                                                 strideN, Bp24.data());
-  if (g.K % 4 == 0)
+  if (g.K % 4 == 0) {
     ASSERT_EQ(status, twoOfFour ? 0 : 1) << "2:4 pack status " << what;
+  }
   if (twoOfFour) {
     C = C0;
     compress_cpu_igemm_u8s8_2of4(isa, g.M, g.N, g.K, A.data(), lda, Bp24.data(),
@@ -293,9 +294,11 @@ TEST_P(IGemmPaths, TwoOfFourWeights) {
   uint32_t seed = 80;
   for (int64_t M : {1, 2, 3, 8, 17})
     for (int64_t N : {1, 17, 48, 70, 130})
-      for (int64_t K : {4, 12, 64, 100, 2052})
-        checkTwoOfFour(GetParam(), {M, N, K}, Fill::Random, 1, seed % 2 == 0,
-                       seed++);
+      for (int64_t K : {4, 12, 64, 100, 2052}) {
+        uint32_t caseSeed = seed++;
+        checkTwoOfFour(GetParam(), {M, N, K}, Fill::Random, 1,
+                       caseSeed % 2 == 0, caseSeed);
+      }
   checkTwoOfFour(GetParam(), {8, 300, 4100}, Fill::Extreme, 1, false, 81);
   for (int64_t threads : {1, 2})
     checkTwoOfFour(GetParam(), {64, 200, 2500}, Fill::Random, threads, true,

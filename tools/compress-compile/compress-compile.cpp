@@ -211,8 +211,7 @@ static int compileMain(int argc, char **argv, int64_t threads) {
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("compress-compile", scratch))
     return fail("cannot create a scratch directory: " + ec.message());
-  auto cleanup = llvm::make_scope_exit(
-      [&] { llvm::sys::fs::remove_directories(scratch); });
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(scratch); });
   auto scratchPath = [&](StringRef name) {
     SmallString<128> path(scratch);
     llvm::sys::path::append(path, name);
@@ -243,8 +242,7 @@ static int compileMain(int argc, char **argv, int64_t threads) {
                 "': " + ec.message());
   llvm::sys::Process::SafelyCloseFileDescriptor(fd);
   llvm::sys::RemoveFileOnSignal(temporary);
-  auto removeTemporary =
-      llvm::make_scope_exit([&] { llvm::sys::fs::remove(temporary); });
+  llvm::scope_exit removeTemporary([&] { llvm::sys::fs::remove(temporary); });
 
   std::string error;
   if (!runCommand(

@@ -393,7 +393,7 @@ LogicalResult ChainFinder::followLinalg(Chain &chain, linalg::LinalgOp op,
       return fail("the next layer's weight does not index the channels as "
                   "one plain dimension");
     chain.consumers.push_back(
-        Consumer{op, &use, *weight, *weightAxis, where.positions});
+        Consumer{op, &use, *weight, int32_t(*weightAxis), where.positions});
     linked.insert(op);
     return success();
   }
