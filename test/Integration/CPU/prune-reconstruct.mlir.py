@@ -6,10 +6,11 @@ y = relu(x @ W1 + b1) @ W2 + b2. --compress-prune-neurons ratio=0.5
 reconstruct=true removes the hidden neurons with the smallest outgoing L2
 norm (rows of W2) and refits W2's kept rows and b2 so that the second
 layer's output on the calibration samples stays as close as possible to the
-unpruned one: [v; b] solves the normal equations of [X_S 1] against X W2,
-with X = relu(x @ W1 + b1) on the samples and damp * mean(diag) added to
-X_S^T X_S's diagonal. The inputs are small integers and W1, b1 multiples of
-1/8, so X is exact in float32 in compress and in NumPy.
+unpruned one: [v; b] minimizes ||X_S v + b - X W2||^2 + d ||v - W2_S||^2,
+with X = relu(x @ W1 + b1) on the samples and d = damp * mean(diag of
+X_S^T X_S) (the fit is damped toward the kept weights, not toward zero).
+The inputs are small integers and W1, b1 multiples of 1/8, so X is exact in
+float32 in compress and in NumPy.
 
 Usage: prune-reconstruct.mlir.py WORKDIR
 """
@@ -115,10 +116,11 @@ hidden = np.maximum(x_all @ w1 + b1, 0)
 gram = hidden.T @ hidden
 sums = hidden.sum(0)
 h_ss = gram[np.ix_(keep, keep)]
-h_ss = h_ss + 0.01 * np.mean(np.diag(h_ss)) * np.eye(len(keep))
+d = 0.01 * np.mean(np.diag(h_ss))
+h_ss = h_ss + d * np.eye(len(keep))
 system = np.block([[h_ss, sums[keep][:, None]],
                    [sums[keep][None, :], np.array([[len(hidden)]])]])
-rhs = np.vstack([gram[keep] @ w2, sums @ w2])
+rhs = np.vstack([gram[keep] @ w2 + d * w2[keep], sums @ w2])
 solution = np.linalg.solve(system, rhs)
 want_w2, want_b2 = solution[:-1], b2 + solution[-1]
 
@@ -189,12 +191,13 @@ check(any(c.shape == (K, S) and np.array_equal(c, w1[:, keep])
           for c in constants),
       "two consumers: the first layer keeps the group's columns")
 h_ss = gram[np.ix_(keep, keep)]
-h_ss = h_ss + 0.01 * np.mean(np.diag(h_ss)) * np.eye(len(keep))
+d = 0.01 * np.mean(np.diag(h_ss))
+h_ss = h_ss + d * np.eye(len(keep))
 system = np.block([[h_ss, sums[keep][:, None]],
                    [sums[keep][None, :], np.array([[len(hidden)]])]])
 for name, w, b in (("y2", w2, b2), ("y3", w3, b3)):
     solution = np.linalg.solve(
-        system, np.vstack([gram[keep] @ w, sums @ w]))
+        system, np.vstack([gram[keep] @ w + d * w[keep], sums @ w]))
     want_w, want_b = solution[:-1], b + solution[-1]
     w_diff = min((np.abs(c - want_w).max() for c in constants
                   if c.shape == (S, N)), default=np.inf)

@@ -96,12 +96,16 @@ LogicalResult refitKeptColumns(std::vector<float> &weight,
       why = "the kept inputs were zero on all of the data";
       return failure();
     }
-    hss.diagonal().array() += damp * mean;
+    double d = damp * mean;
+    hss.diagonal().array() += d;
     Eigen::MatrixXd w(cols, rows);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
         w(c, r) = weight[geometry.weightIndex(g, r, c)];
+    // Damped toward the kept weights: + d w_S on the right-hand side.
     Eigen::MatrixXd system = hss, rhs = hsAll * w;
+    for (int64_t i = 0; i < n; ++i)
+      rhs.row(i) += d * w.row(columns[i]);
     if (intercept) {
       // The normal equations of [X_S 1] against X w.
       Eigen::Map<const Eigen::VectorXd> sums(gram.sums.data(), cols);

@@ -23,13 +23,17 @@ namespace mlir::compress {
 /// Refits `weight` (row-major values of a layer with `geometry`; `gram`
 /// measured on its full input) to use only the columns whose index along
 /// weight dimension `weightAxis` is in `kept` (sorted). The other columns'
-/// values are left as they are (the caller drops them). `damp` is added to
-/// H_SS's diagonal as a fraction of its mean. With `biasDelta` (a layer of
-/// one group whose output is followed by a per-row bias), the fit has an
-/// intercept, argmin_{v,b} ||X_S v + b - X w||^2, and the b of every row
-/// (to add to the bias) goes there. Fails, with the reason in `why`, when
-/// `weightAxis` is not a reduction dimension of the geometry or H_SS cannot
-/// be factored.
+/// values are left as they are (the caller drops them). The fit is damped
+/// toward the kept weights, argmin_v ||X_S v - X w||^2 + d ||v - w_S||^2
+/// with d = `damp` times the mean of H_SS's diagonal: where the data leave
+/// v undetermined (fewer samples than kept inputs) it keeps w_S rather than
+/// shrinking to zero, and v = w_S + (H_SS + d)^-1 H_SR w_R is the
+/// optimal-brain-surgeon update. With `biasDelta` (a layer of one group
+/// whose output is followed by a per-row bias), the fit has an undamped
+/// intercept, argmin_{v,b} ||X_S v + b - X w||^2 + d ||v - w_S||^2, and the
+/// b of every row (to add to the bias) goes there. Fails, with the reason in
+/// `why`, when `weightAxis` is not a reduction dimension of the geometry or
+/// H_SS cannot be factored.
 LogicalResult refitKeptColumns(std::vector<float> &weight,
                                const LayerGeometry &geometry,
                                const LayerInputGram &gram, int32_t weightAxis,
