@@ -33,9 +33,12 @@ status=0
 passed=$(sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
 failed=$(sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
 unsupported=$(sed -n 's/^ *Unsupported *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
-echo "compress: ${passed:-0} passed, ${failed:-0} failed, ${unsupported:-0} skipped"
+skipped=$(sed -n 's/^ *Skipped *: *\([0-9]*\).*/\1/p' "$log" | tail -1)
+echo "compress: ${passed:-0} passed, ${failed:-0} failed," \
+  "${unsupported:-0} unsupported (lit features missing)," \
+  "${skipped:-0} skipped (GoogleTest cases for CPU paths this machine lacks)"
 # The lit configuration notes the optional features it did not find (the
-# tests needing them are the skipped ones).
+# tests needing them are the unsupported ones).
 missing=$(sed -n 's/.*compress: optional lit features missing: //p' "$log" | tail -1)
 echo "compress: optional lit features missing: ${missing:-(not reported)}"
 # A CUDA Toolkit that is installed must be found: its PTX tests would
