@@ -32,6 +32,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <algorithm>
 #include <cmath>
@@ -961,13 +962,27 @@ ChainOrSkip findChain(linalg::LinalgOp producer,
 }
 
 /// Adds the indices in `producers` of the chain's producers to `indices`.
-void markProducers(Chain &chain, ArrayRef<linalg::LinalgOp> producers,
-                   llvm::DenseSet<size_t> &indices) {
-  for (Producer &member : chain.producers)
-    for (size_t j = 0; j < producers.size(); ++j)
-      if (linalg::LinalgOp(producers[j]).getOperation() ==
-          member.op.getOperation())
-        indices.insert(j);
+/// Adds to `indices` the position in `producers` of each op of `ops`.
+void markIndices(const llvm::SmallPtrSetImpl<Operation *> &ops,
+                 ArrayRef<linalg::LinalgOp> producers,
+                 llvm::DenseSet<size_t> &indices) {
+  for (auto [j, producer] : llvm::enumerate(producers))
+    if (ops.contains(linalg::LinalgOp(producer).getOperation()))
+      indices.insert(j);
+}
+
+/// Adds to `indices` the position in `producers` of each of the chain's
+/// producers and, with `links`, of the layers it carries the channels
+/// through (depthwise convolutions).
+void markProducers(const Chain &chain, ArrayRef<linalg::LinalgOp> producers,
+                   llvm::DenseSet<size_t> &indices, bool links = false) {
+  llvm::SmallPtrSet<Operation *, 8> ops;
+  for (const Producer &member : chain.producers)
+    ops.insert(linalg::LinalgOp(member.op).getOperation());
+  if (links)
+    for (const ChainLink &link : chain.links)
+      ops.insert(link.op);
+  markIndices(ops, producers, indices);
 }
 
 /// Calls `visit(i, chain)` for every chain of the model as it is, found
@@ -1226,18 +1241,16 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     int64_t count = chain->numChannels - int64_t(keep.size());
     if (count <= 0)
       continue;
-    markProducers(*chain, current, rewritten);
-    // Layers the chain carries the channels through (depthwise
+    // The layers the chain carries the channels through (depthwise
     // convolutions) are rewritten with it.
-    for (const ChainLink &link : chain->links)
-      for (size_t j = 0; j < current.size(); ++j)
-        if (current[j].getOperation() == link.op)
-          rewritten.insert(j);
+    markProducers(*chain, current, rewritten, /*links=*/true);
+    llvm::DenseMap<Operation *, Operation *> replaced;
     for (auto [old, replacement] :
          rewriteChain(*chain, keep, gramsOf(grams, i), options.refit.damp))
-      for (linalg::LinalgOp &op : current)
-        if (op.getOperation() == old)
-          op = cast<linalg::LinalgOp>(replacement);
+      replaced[old] = replacement;
+    for (linalg::LinalgOp &op : current)
+      if (Operation *replacement = replaced.lookup(op.getOperation()))
+        op = cast<linalg::LinalgOp>(replacement);
     result.removed += count;
     ++result.chains;
   }
