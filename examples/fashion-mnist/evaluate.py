@@ -58,6 +58,12 @@ VARIANTS = [
     ("25% of conv filters removed, next layers refit + int8 (minmax)",
      ["--compress-prune-filters=ratio=0.25 reconstruct=true data={calib}"],
      "minmax", False),
+    # The same, the filters ranked by the refit's estimated output error
+    # (optimal brain surgeon) instead of their norms.
+    ("25% of conv filters removed by output error, next layers refit + "
+     "int8 (minmax)",
+     ["--compress-prune-filters=ratio=0.25 reconstruct=true "
+      "score=output-error data={calib}"], "minmax", False),
     # Data-aware pruning ({calib}: the calibration images) against the same
     # sparsity by magnitude. SparseGPT measures each layer on the model with
     # the layers before it pruned; the 2:4 rows keep the classifier (the
