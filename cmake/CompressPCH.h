@@ -1,10 +1,11 @@
 //===- CompressPCH.h - Precompiled MLIR/LLVM headers ------------*- C++ -*-===//
 //
 // The MLIR and LLVM headers that most of compress's libraries include. Parsing
-// them costs 20-25 s per translation unit on the CI machine, more than the
-// code that uses them; add_compress_library precompiles this header once per
-// library (COMPRESS_PRECOMPILED_HEADERS) and force-includes it. Only stable,
-// installed headers belong here: never a compress header or a generated file.
+// them costs 20-25 s per translation unit on a 2-core VM, more than the code
+// that uses them. compress_precompile_headers (cmake/AddCompress.cmake)
+// precompiles this header once per build and force-includes it into every
+// library and tool (COMPRESS_PRECOMPILED_HEADERS). Only stable, installed
+// headers belong here: never a compress header or a generated file.
 //
 //===----------------------------------------------------------------------===//
 
