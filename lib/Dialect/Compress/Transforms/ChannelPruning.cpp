@@ -961,7 +961,6 @@ ChainOrSkip findChain(linalg::LinalgOp producer,
   return skipped;
 }
 
-/// Adds the indices in `producers` of the chain's producers to `indices`.
 /// Adds to `indices` the position in `producers` of each op of `ops`.
 void markIndices(const llvm::SmallPtrSetImpl<Operation *> &ops,
                  ArrayRef<linalg::LinalgOp> producers,
