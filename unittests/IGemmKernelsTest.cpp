@@ -23,7 +23,7 @@
 
 namespace {
 
-constexpr int64_t kIsas[] = {COMPRESS_CPU_ISA_PORTABLE,
+constexpr int64_t kIsas[] = {COMPRESS_CPU_ISA_PORTABLE, COMPRESS_CPU_ISA_AVX2,
                              COMPRESS_CPU_ISA_AVX512_VNNI,
                              COMPRESS_CPU_ISA_AMX};
 
@@ -663,6 +663,8 @@ std::string isaName(const ::testing::TestParamInfo<int64_t> &info) {
   switch (info.param) {
   case COMPRESS_CPU_ISA_PORTABLE:
     return "Portable";
+  case COMPRESS_CPU_ISA_AVX2:
+    return "Avx2";
   case COMPRESS_CPU_ISA_AVX512_VNNI:
     return "Vnni";
   default:

@@ -6,11 +6,11 @@
 // the B16x4 packing, the split of a GEMM over threads, the convolution drivers
 // (im2col into B16x4 panels, then a GEMM with the filters as the A operand)
 // and the portable kernels (SSE2 pmaddwd where available, plain C++
-// elsewhere; also the path of x86 CPUs without VNNI). The AVX-512 VNNI
-// (IGemmVnni.cpp) and AMX (IGemmAmx.cpp) block kernels are entered only after
-// effectiveIsa() says the host runs them. The caller's C is split into one
-// rectangle per thread (M x N grid, in units of the kernel's blocks); each
-// thread runs the block kernel on its own rectangle.
+// elsewhere). The AVX2 (IGemmAvx2.cpp, also the path of AVX-512 CPUs without
+// VNNI), AVX-512 VNNI (IGemmVnni.cpp) and AMX (IGemmAmx.cpp) block kernels
+// are entered only after effectiveIsa() says the host runs them. The caller's C
+// is split into one rectangle per thread (M x N grid, in units of the kernel's
+// blocks); each thread runs the block kernel on its own rectangle.
 //
 // Convolution formulation: per image and group,
 //   out[Fg x P] += Wg[Fg x K] * col[K x P]      (P = OH * OW, K = Cg*KH*KW)
@@ -455,20 +455,20 @@ void portableBlock(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
     applyRequantize(*ep, C, ldc, M, N, row0, col0);
 }
 
-/// The portable path for B16x4/S4 panels: the block's panels expanded to
-/// B16x4 in a per-thread buffer, then portableBlock.
+/// The paths without the nibble kernel: the rectangle's B16x4/S4 panels
+/// expanded to B16x4 in a per-thread buffer first.
 thread_local ScratchBuffer expandedScratch;
 
-void portableBlockS4(bool aSigned, bool aPadded, int64_t M, int64_t N,
+template <BlockFn Inner>
+void expandedS4Block(bool aSigned, bool aPadded, int64_t M, int64_t N,
                      int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
                      int64_t Kp, int32_t *C, int64_t ldc,
                      const RequantizeEpilogue *ep, int64_t row0, int64_t col0) {
   const int64_t bytes = roundUp(N, 16) * Kp;
   uint8_t *expanded = expandedScratch.get(static_cast<size_t>(bytes));
   expandS4(reinterpret_cast<const uint8_t *>(Bp), bytes, expanded);
-  portableBlock(aSigned, aPadded, M, N, K, A, lda,
-                reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep,
-                row0, col0);
+  Inner(aSigned, aPadded, M, N, K, A, lda,
+        reinterpret_cast<const int8_t *>(expanded), Kp, C, ldc, ep, row0, col0);
 }
 
 /// The paths without the 2:4 kernel: the rectangle's B16x8/2:4 panels
@@ -514,23 +514,28 @@ enum class BLayout { B16x4, S4, Pairs, Windows };
 
 /// The block kernel for B16x4/S4 panels: VNNI unpacks the nibbles in
 /// registers (also on AMX hosts, which all have VNNI: the tiles would need
-/// the panels expanded in memory first); otherwise the portable path.
+/// the panels expanded in memory first); otherwise the panels expanded for
+/// the AVX2 or the portable kernel.
 PathChoice chooseS4Path(int64_t isa, int64_t M) {
 #if defined(COMPRESS_CPU_X86)
   if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI)
     return {igemmVnniS4, 8, M <= 3 ? 128 : 48};
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2)
+    return {expandedS4Block<igemmAvx2>, 4, M <= 4 ? 64 : 16};
 #endif
   (void)isa;
   (void)M;
-  return {portableBlockS4, 4, 16};
+  return {expandedS4Block<portableBlock>, 4, 16};
 }
 
 /// The block kernel for B16x8/2:4: VNNI's (also on AMX hosts), else the
-/// portable code on expanded panels.
+/// AVX2 or portable code on expanded panels.
 PathChoice choosePairsPath(int64_t isa, int64_t M) {
 #if defined(COMPRESS_CPU_X86)
   if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI)
     return {igemmVnniPairs, 8, M <= 3 ? 64 : 48};
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2)
+    return {expandedPairsBlock<igemmAvx2>, 4, M <= 4 ? 64 : 16};
 #endif
   (void)isa;
   (void)M;
@@ -538,7 +543,8 @@ PathChoice choosePairsPath(int64_t isa, int64_t M) {
 }
 
 /// The block kernel for B16x128/windows: VNNI's where the host has
-/// AVX512_VBMI, else the panels expanded for VNNI or the portable code.
+/// AVX512_VBMI, else the panels expanded for VNNI, AVX2 or the portable
+/// code.
 PathChoice chooseWindowsPath(int64_t isa, int64_t M) {
 #if defined(COMPRESS_CPU_X86)
   if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI) {
@@ -546,6 +552,8 @@ PathChoice chooseWindowsPath(int64_t isa, int64_t M) {
       return {igemmVnniWindows, 8, M <= 3 ? 64 : 16};
     return {expandedWindowsBlock<igemmVnni>, 8, M <= 3 ? 128 : 48};
   }
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2)
+    return {expandedWindowsBlock<igemmAvx2>, 4, M <= 4 ? 64 : 16};
 #endif
   (void)isa;
   (void)M;
@@ -571,6 +579,8 @@ PathChoice choosePath(int64_t isa, int64_t M, BLayout layout = BLayout::B16x4) {
     return {igemmAmx, 32, 32};
   if (eff >= COMPRESS_CPU_ISA_AVX512_VNNI)
     return {igemmVnni, 8, M <= 3 ? 128 : 48};
+  if (eff >= COMPRESS_CPU_ISA_AVX2)
+    return {igemmAvx2, 4, M <= 4 ? 64 : 16};
 #endif
   (void)eff;
   (void)M;

@@ -62,6 +62,9 @@ void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
                       int64_t nc, int64_t sw, const PixelRun *runs,
                       const int32_t *runBegin, float *buf);
 // One channel plane of a max or sum pooling (accumulating).
+void poolPlaneAvx2(bool max, const float *in, int64_t W, int64_t KH, int64_t KW,
+                   float *out, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                   int64_t dh, int64_t dw);
 void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
                      int64_t KW, float *out, int64_t OH, int64_t OW, int64_t sh,
                      int64_t sw, int64_t dh, int64_t dw);
@@ -253,6 +256,8 @@ PoolPlaneFn selectPoolPlane(int64_t isa) {
 #if defined(COMPRESS_CPU_X86)
   if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512)
     return poolPlaneAvx512;
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2)
+    return poolPlaneAvx2;
 #endif
   (void)isa;
   return poolPlanePortable;

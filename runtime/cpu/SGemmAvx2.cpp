@@ -150,6 +150,60 @@ inline __m256 loadStrided(const float *src, int64_t stride, int64_t count) {
                                   _mm256_castsi256_ps(laneMask(count)), 4);
 }
 
+/// maximumf in 8 lanes: a NaN in either operand gives NaN, and -0 < +0.
+inline __m256 maximumf(__m256 a, __m256 b) {
+  __m256 r = _mm256_max_ps(a, b);
+  // Equal operands (both zeros, say): the AND of their bits keeps +0 when
+  // one is +0.
+  r = _mm256_blendv_ps(r, _mm256_and_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+  return _mm256_blendv_ps(r, _mm256_add_ps(a, b),
+                          _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+
+/// loadStrided without the gather for stride 2 (the usual 2x2/2 pooling):
+/// the 2 * count - 1 values from src on (no more: the last may end the
+/// input), then their even lanes.
+inline __m256 loadPoolInput(const float *src, int64_t stride, int64_t count) {
+  if (stride != 2)
+    return loadStrided(src, stride, count);
+  const int64_t n = 2 * std::min<int64_t>(count, 8) - 1;
+  const __m256 lo =
+      n >= 8 ? _mm256_loadu_ps(src) : _mm256_maskload_ps(src, laneMask(n));
+  const __m256 hi = _mm256_maskload_ps(src + 8, laneMask(n - 8));
+  // {l0 l2 h0 h2 | l4 l6 h4 h6}, then the 64-bit pairs reordered.
+  __m256 even = _mm256_shuffle_ps(lo, hi, 0x88);
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), 0xd8));
+}
+
+/// One channel plane of a max or sum pooling, accumulating into `out` in
+/// the loops' order (kh, then kw), 8 output columns at a time.
+template <bool Max>
+void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
+               int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+               int64_t dw) {
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    float *o = out + oh * OW;
+    const float *rows = in + oh * sh * W;
+    for (int64_t ow = 0; ow < OW; ow += 8) {
+      const int64_t count = std::min<int64_t>(8, OW - ow);
+      const __m256i m = laneMask(count);
+      __m256 acc =
+          count >= 8 ? _mm256_loadu_ps(o + ow) : _mm256_maskload_ps(o + ow, m);
+      for (int64_t kh = 0; kh < KH; ++kh) {
+        const float *src = rows + kh * dh * W + ow * sw;
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          __m256 v = loadPoolInput(src + kw * dw, sw, count);
+          acc = Max ? maximumf(acc, v) : _mm256_add_ps(acc, v);
+        }
+      }
+      if (count >= 8)
+        _mm256_storeu_ps(o + ow, acc);
+      else
+        _mm256_maskstore_ps(o + ow, m, acc);
+    }
+  }
+}
+
 } // namespace
 
 void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
@@ -232,6 +286,15 @@ void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
       addToC(o + ow, acc, count);
     }
   }
+}
+
+void poolPlaneAvx2(bool max, const float *in, int64_t W, int64_t KH, int64_t KW,
+                   float *out, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                   int64_t dh, int64_t dw) {
+  if (max)
+    poolPlane<true>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
+  else
+    poolPlane<false>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
 }
 
 } // namespace compress::cpu

@@ -29,13 +29,14 @@ using namespace mlir::compress;
 
 namespace {
 
-/// The int8 kernels need AVX-512 VNNI at least to beat the float ones; the
-/// float kernels run on every path (AMX and VNNI CPUs use AVX-512).
+/// The float kernels run on every path (AMX and VNNI CPUs use AVX-512). The
+/// int8 kernels have no AVX-512 path without VNNI: those CPUs run the AVX2
+/// one.
 KernelIsa isaFor(KernelTypes types, KernelIsa target) {
   if (types == KernelTypes::F32 && target > KernelIsa::Avx512)
     return KernelIsa::Avx512;
-  if (types == KernelTypes::U8S8 && target < KernelIsa::Avx512Vnni)
-    return KernelIsa::Portable;
+  if (types == KernelTypes::U8S8 && target == KernelIsa::Avx512)
+    return KernelIsa::Avx2;
   return target;
 }
 

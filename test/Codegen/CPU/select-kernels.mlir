@@ -43,7 +43,7 @@ func.func @matmul_transposed_b(%a: tensor<4x8xf32>, %w: tensor<3x8xf32>, %init: 
 // AMX-LABEL: func.func @igemm
 // AMX: compress.cpu_kernel = {isa = "amx", kernel = "igemm_u8s8"
 // HASWELL-LABEL: func.func @igemm
-// HASWELL: compress.cpu_kernel = {isa = "portable", kernel = "igemm_u8s8"
+// HASWELL: compress.cpu_kernel = {isa = "avx2", kernel = "igemm_u8s8"
 #A = affine_map<(d0, d1, d2) -> (d0, d2)>
 #B = affine_map<(d0, d1, d2) -> (d2, d1)>
 #C = affine_map<(d0, d1, d2) -> (d0, d1)>

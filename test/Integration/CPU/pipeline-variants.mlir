@@ -2,8 +2,8 @@
 // results. The PTQ test CNN (convolution, pooling, dense layers) with its
 // weights quantized to 8 and to 4 bits (dequantized in the program; a 4-bit
 // model once went wrong only when vectorized) and with compress-ptq's
-// integer kernels runs with the kernel library (default, portable path, two
-// threads), without it (microkernels=false), with and without vectorized
+// integer kernels runs with the kernel library (default, portable path, AVX2
+// path, two threads), without it (microkernels=false), with and without vectorized
 // loops, and with its buffers malloc'd instead of placed in the arena
 // (arena=false), and with 4-bit weights stored one per byte for the int8
 // kernels instead of two (pack-int4=false: the int8 model with 4-bit

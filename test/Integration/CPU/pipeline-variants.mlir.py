@@ -26,6 +26,7 @@ VARIANTS = {
     "kernels": "",
     "kernels-loops": "vectorize=false",
     "portable": "cpu=portable",
+    "avx2": "cpu=avx2",
     "threads": "threads=2",
     "malloc-buffers": "arena=false",
     "int4-as-int8": "pack-int4=false",

@@ -6,6 +6,7 @@
 // REQUIRES: numpy
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu portable conv-u8s8 | FileCheck %s
+// RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu avx2 conv-u8s8 | FileCheck %s
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu avx512-vnni conv-u8s8 | FileCheck %s
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu amx conv-u8s8 | FileCheck %s
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu amx --threads 2 conv-u8s8 | FileCheck %s

@@ -8,6 +8,7 @@
 // REQUIRES: numpy
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu portable gemm-u8s4 | FileCheck %s
+// RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu avx2 gemm-u8s4 | FileCheck %s
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu avx512-vnni gemm-u8s4 | FileCheck %s
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu amx gemm-u8s4 | FileCheck %s
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu amx --threads 2 gemm-u8s4 | FileCheck %s

@@ -1,0 +1,202 @@
+//===- IGemmAvx2.cpp - int8 kernels for AVX2 ------------------------------===//
+//
+// Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Compiled with -mavx2 -mfma; entered only after effectiveIsa() found AVX2
+// (also on AVX-512 CPUs without VNNI). See IGemm.cpp for the B16x4 layout.
+//
+// Exactness. AVX2 has no u8 x s8 dot product that cannot overflow: vpmaddubsw
+// saturates the sum of two products to i16 (255*127*2 does not fit), which is
+// the error onnxruntime's U8S8 kernels accept on such CPUs. Here both operands
+// are widened to i16 and multiplied with vpmaddwd, whose sums of two products
+// fit i32 exactly; vpmaddwd runs at the rate of the vpmaddubsw/vpmaddwd pair.
+//
+// Blocking. The rectangle is computed in passes of at most kKc columns of K.
+// Per pass and block of kMc rows, A is widened once into a buffer laid out
+// [tile of MR rows][group of 4 k][row][4 x i16], so that the micro-kernel
+// broadcasts each row's 4 values of a group with one 64-bit load. The
+// micro-kernel keeps MR rows x 8 columns (half a B16x4 panel) in 2 * MR
+// accumulators: each 16 bytes of a B16x4 row (4 columns x 4 k) widen to one
+// ymm, whose vpmaddwd with the broadcast row gives every column two partial
+// sums (k%4 in {0,1} and {2,3}), added when the tile is stored. The
+// requantizing epilogue runs on each panel's rows of a block once their last
+// pass is done, while they are in cache.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IGemmPaths.h"
+#include "Internal.h"
+#include "Requantize.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <immintrin.h>
+
+namespace compress::cpu::int8 {
+
+namespace {
+
+constexpr int kMr = 4;        // rows of a micro-tile
+constexpr int64_t kMc = 64;   // rows widened at once
+constexpr int64_t kKc = 1024; // columns of K per pass (a multiple of 4)
+
+thread_local ScratchBuffer widenedA;
+
+/// Lanes [0, valid) of an 8-lane mask.
+inline __m256i laneMask(int64_t valid) {
+  valid = std::clamp<int64_t>(valid, 0, 8);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(valid)),
+                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/// Rows [0, rows) and columns [k0, k0 + 4 * groups) of A, widened to i16
+/// into dst in the tile layout described above; columns at and past K read
+/// as zeros.
+template <bool ASigned>
+void widenA(const uint8_t *A, int64_t lda, int64_t rows, int64_t k0,
+            int64_t groups, int64_t K, int16_t *dst) {
+  for (int64_t t0 = 0; t0 < rows; t0 += kMr) {
+    const int64_t mr = std::min<int64_t>(kMr, rows - t0);
+    int16_t *tile = dst + t0 * groups * 4;
+    for (int64_t r = 0; r < mr; ++r) {
+      const uint8_t *row = A + (t0 + r) * lda + k0;
+      const int64_t valid = std::min<int64_t>(4 * groups, K - k0);
+      int64_t g = 0;
+      // 16 bytes (4 groups) at a time.
+      for (; 4 * g + 16 <= valid; g += 4) {
+        __m128i x =
+            _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + 4 * g));
+        __m256i w = ASigned ? _mm256_cvtepi8_epi16(x) : _mm256_cvtepu8_epi16(x);
+        alignas(32) int16_t v[16];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(v), w);
+        for (int i = 0; i < 4; ++i)
+          std::memcpy(tile + ((g + i) * mr + r) * 4, v + 4 * i, 8);
+      }
+      for (; g < groups; ++g) {
+        int16_t *d = tile + (g * mr + r) * 4;
+        for (int i = 0; i < 4; ++i) {
+          int64_t k = 4 * g + i;
+          d[i] =
+              k < valid
+                  ? (ASigned ? static_cast<int16_t>(static_cast<int8_t>(row[k]))
+                             : static_cast<int16_t>(row[k]))
+                  : 0;
+        }
+      }
+    }
+  }
+}
+
+/// 16 bytes of a B16x4 row (4 columns x 4 k) widened to i16.
+template <bool ASigned>
+inline __m256i loadB(const uint8_t *b) {
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(b));
+  return ASigned ? _mm256_cvtepu8_epi16(x) : _mm256_cvtepi8_epi16(x);
+}
+
+/// C[0:MR, 0:cols] += (widened A tile) * (8 columns of B); b points at the
+/// columns' first group, rows of B 64 bytes apart.
+template <bool ASigned, int MR>
+void microKernel(int64_t groups, const int16_t *a, const uint8_t *b, int32_t *C,
+                 int64_t ldc, int64_t cols) {
+  __m256i acc[MR][2];
+  for (int r = 0; r < MR; ++r)
+    acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+#pragma GCC unroll 2
+  for (int64_t g = 0; g < groups; ++g) {
+    const __m256i b0 = loadB<ASigned>(b + g * 64);
+    const __m256i b1 = loadB<ASigned>(b + g * 64 + 16);
+#pragma GCC unroll 4
+    for (int r = 0; r < MR; ++r) {
+      int64_t bits;
+      std::memcpy(&bits, a + (g * MR + r) * 4, 8);
+      const __m256i av = _mm256_set1_epi64x(bits);
+      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(b0, av));
+      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(b1, av));
+    }
+  }
+  // acc[r][h] = {c lo, c hi, c+1 lo, c+1 hi | c+2 lo, c+2 hi, c+3 lo, c+3 hi}
+  // with c = 4h: the pairwise sums give {c0 c1 c4 c5 | c2 c3 c6 c7}.
+  const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
+  const __m256i mask = laneMask(cols);
+  for (int r = 0; r < MR; ++r) {
+    __m256i sum = _mm256_permutevar8x32_epi32(
+        _mm256_hadd_epi32(acc[r][0], acc[r][1]), order);
+    int32_t *c = C + r * ldc;
+    if (cols >= 8) {
+      __m256i *p = reinterpret_cast<__m256i *>(c);
+      _mm256_storeu_si256(p, _mm256_add_epi32(_mm256_loadu_si256(p), sum));
+    } else {
+      _mm256_maskstore_epi32(
+          c, mask, _mm256_add_epi32(_mm256_maskload_epi32(c, mask), sum));
+    }
+  }
+}
+
+template <bool ASigned>
+void tileRows(int64_t rows, int64_t groups, const int16_t *a, const uint8_t *b,
+              int32_t *C, int64_t ldc, int64_t cols) {
+  for (int64_t t0 = 0; t0 < rows; t0 += kMr) {
+    const int16_t *tile = a + t0 * groups * 4;
+    int32_t *c = C + t0 * ldc;
+    switch (std::min<int64_t>(kMr, rows - t0)) {
+    case 4:
+      microKernel<ASigned, 4>(groups, tile, b, c, ldc, cols);
+      break;
+    case 3:
+      microKernel<ASigned, 3>(groups, tile, b, c, ldc, cols);
+      break;
+    case 2:
+      microKernel<ASigned, 2>(groups, tile, b, c, ldc, cols);
+      break;
+    default:
+      microKernel<ASigned, 1>(groups, tile, b, c, ldc, cols);
+      break;
+    }
+  }
+}
+
+template <bool ASigned>
+void igemmAvx2Impl(int64_t M, int64_t N, int64_t K, const uint8_t *A,
+                   int64_t lda, const int8_t *Bp, int64_t Kp, int32_t *C,
+                   int64_t ldc, const RequantizeEpilogue *ep, int64_t row0,
+                   int64_t col0) {
+  const uint8_t *B = reinterpret_cast<const uint8_t *>(Bp);
+  const int64_t maxGroups = std::min<int64_t>(kKc, roundUp(K, 4)) / 4;
+  int16_t *a = reinterpret_cast<int16_t *>(widenedA.get(
+      static_cast<size_t>(roundUp(std::min(M, kMc), kMr) * maxGroups * 8)));
+  for (int64_t k0 = 0; k0 < K; k0 += kKc) {
+    const int64_t groups = (std::min(kKc, K - k0) + 3) / 4;
+    const bool last = k0 + kKc >= K;
+    for (int64_t m0 = 0; m0 < M; m0 += kMc) {
+      const int64_t mc = std::min(kMc, M - m0);
+      widenA<ASigned>(A + m0 * lda, lda, mc, k0, groups, K, a);
+      for (int64_t n0 = 0; n0 < N; n0 += 16) {
+        const uint8_t *panel = B + (n0 / 16) * Kp * 16 + (k0 / 4) * 64;
+        int32_t *c = C + m0 * ldc + n0;
+        const int64_t cols = std::min<int64_t>(16, N - n0);
+        tileRows<ASigned>(mc, groups, a, panel, c, ldc, cols);
+        if (cols > 8)
+          tileRows<ASigned>(mc, groups, a, panel + 32, c + 8, ldc, cols - 8);
+        if (ep && last)
+          applyRequantize(*ep, c, ldc, mc, cols, row0 + m0, col0 + n0);
+      }
+    }
+  }
+}
+
+} // namespace
+
+void igemmAvx2(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
+               const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
+               int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
+               int64_t row0, int64_t col0) {
+  (void)aPadded; // A is widened into a buffer: only its M x K part is read
+  if (aSigned)
+    igemmAvx2Impl<true>(M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
+  else
+    igemmAvx2Impl<false>(M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
+}
+
+} // namespace compress::cpu::int8
