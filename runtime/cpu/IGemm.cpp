@@ -1245,6 +1245,37 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
       }
     return;
   }
+  if (K > 0 && choosePath(isa, Fg).fn == igemmAvx2) {
+    // The AVX2 kernel requantizes each panel of a group's accumulators,
+    // started from the bias in a scratch buffer, once it is finished.
+    const int64_t Kp = roundUp(K, 64), Pp = roundUp(P, 16);
+    uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
+    int32_t *acc = reinterpret_cast<int32_t *>(
+        accumulatorScratch.get(static_cast<size_t>(Fg * P) * sizeof(int32_t)));
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t g = 0; g < groups; ++g) {
+        packColumns(s, in + (n * C + g * s.Cg()) * H * W, 0, Kp / 4, colp);
+        const int64_t channel = g * Fg;
+        RequantizeEpilogue group = ep;
+        if (ep.perRow) {
+          group.multiplier += channel;
+          group.rightShift += channel;
+          group.roundOffset += channel;
+          group.roundAdjust += channel;
+          group.leftShift += channel;
+        }
+        group.out = static_cast<char *>(out) +
+                    static_cast<size_t>((n * F + channel) * P) * outBytes;
+        for (int64_t f = 0; f < Fg; ++f)
+          std::fill_n(acc + f * P, P, bias ? bias[channel + f] : 0);
+        gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
+                     reinterpret_cast<const uint8_t *>(
+                         Wp + g * packedFilterRows(Fg) * Kp),
+                     Kp, reinterpret_cast<const int8_t *>(colp), Kp, acc, P,
+                     threads, &group);
+      }
+    return;
+  }
   // The other paths: the i32 convolution into a scratch buffer started from
   // the bias, then the epilogue over each image's channels.
   int32_t *acc = reinterpret_cast<int32_t *>(

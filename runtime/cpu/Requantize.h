@@ -28,8 +28,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
-#if defined(__AVX512F__) && defined(__AVX512BW__)
+#if defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
@@ -296,6 +297,157 @@ void requantizePerRowAvx512(const RequantizeEpilogue &e, const int32_t *C,
 }
 #endif
 
+#if defined(__AVX2__) && !(defined(__AVX512F__) && defined(__AVX512BW__))
+/// The epilogue in 8 i32 lanes, for files compiled for AVX2 (the AVX-512
+/// code above explains the arithmetic; this is the same, lane for lane).
+struct VectorConstants8 {
+  __m256i one, half, qlo, qhi, zp, dzp;
+  __m256 scale;
+  explicit VectorConstants8(const RequantizeEpilogue &e)
+      : one(_mm256_set1_epi32(1)), half(_mm256_set1_epi64x(int64_t(1) << 30)),
+        qlo(_mm256_set1_epi32(static_cast<int32_t>(e.lo - e.zeroPoint))),
+        qhi(_mm256_set1_epi32(static_cast<int32_t>(e.hi - e.zeroPoint))),
+        zp(_mm256_set1_epi32(static_cast<int32_t>(e.zeroPoint))),
+        dzp(_mm256_set1_epi32(static_cast<int32_t>(e.dequantZeroPoint))),
+        scale(_mm256_set1_ps(e.dequantScale)) {}
+};
+
+/// Lanes [0, n) of an 8-lane mask.
+inline __m256i requantizeLanes(int64_t n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)),
+                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/// 8 accumulators `x` requantized and written to out[o, o + n).
+template <bool Dequantize>
+inline void requantize8(const RequantizeEpilogue &e, const VectorConstants8 &k,
+                        __m256i x, __m256i mul, __m256i mulOdd, __m256i right,
+                        __m256i mask, __m256i threshold, int64_t o, int64_t n) {
+  const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, mul), k.half);
+  const __m256i odd = _mm256_add_epi64(
+      _mm256_mul_epi32(_mm256_srli_epi64(x, 32), mulOdd), k.half);
+  const __m256i h = _mm256_blend_epi32(_mm256_srli_epi64(even, 31),
+                                       _mm256_slli_epi64(odd, 1), 0xaa);
+  const __m256i rem = _mm256_and_si256(h, mask);
+  const __m256i thr = _mm256_add_epi32(threshold, _mm256_srli_epi32(h, 31));
+  __m256i q = _mm256_srav_epi32(h, right);
+  q = _mm256_sub_epi32(q, _mm256_cmpgt_epi32(rem, thr)); // +1 where rounding up
+  q = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(q, k.qlo), k.qhi),
+                       k.zp);
+  if constexpr (Dequantize) {
+    float *out = static_cast<float *>(e.out) + o;
+    const __m256 v =
+        _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(q, k.dzp)), k.scale);
+    if (n >= 8)
+      _mm256_storeu_ps(out, v);
+    else
+      _mm256_maskstore_ps(out, requantizeLanes(n), v);
+  } else {
+    // The low byte of each lane (the values lie in [lo, hi], one byte).
+    const __m256i bytes = _mm256_shuffle_epi8(
+        q, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                            -1, -1, 0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1,
+                            -1, -1, -1, -1));
+    const uint64_t packed =
+        static_cast<uint32_t>(_mm256_extract_epi32(bytes, 0)) |
+        static_cast<uint64_t>(
+            static_cast<uint32_t>(_mm256_extract_epi32(bytes, 4)))
+            << 32;
+    std::memcpy(static_cast<uint8_t *>(e.out) + o, &packed,
+                static_cast<size_t>(std::min<int64_t>(n, 8)));
+  }
+}
+
+template <bool PerColumn, bool Dequantize>
+void requantizeRowsAvx2(const RequantizeEpilogue &e, const int32_t *C,
+                        int64_t ldc, int64_t rows, int64_t cols, int64_t row0,
+                        int64_t col0) {
+  const VectorConstants8 k(e);
+  for (int64_t j = 0; j < cols; j += 8) {
+    const int64_t n = std::min<int64_t>(8, cols - j);
+    __m256i mul, right;
+    if constexpr (PerColumn) {
+      const int64_t c = col0 + j;
+      alignas(32) int32_t mul8[8] = {}, right8[8] = {};
+      bool valid = true;
+      for (int64_t l = 0; l < n; ++l) {
+        valid &= validColumnParams(e.multiplier[c + l], e.rightShift[c + l],
+                                   e.roundOffset[c + l], e.roundAdjust[c + l]);
+        mul8[l] = static_cast<int32_t>(e.multiplier[c + l]);
+        right8[l] = static_cast<int32_t>(e.rightShift[c + l] & 31);
+      }
+      if (!valid) {
+        // Parameters the lanes cannot compute exactly: these columns in
+        // scalar code.
+        for (int64_t r = 0; r < rows; ++r)
+          requantizeRow<true, false, Dequantize>(e, C + r * ldc + j, n,
+                                                 row0 + r, c);
+        continue;
+      }
+      mul = _mm256_load_si256(reinterpret_cast<const __m256i *>(mul8));
+      right = _mm256_load_si256(reinterpret_cast<const __m256i *>(right8));
+    } else {
+      mul = _mm256_set1_epi32(static_cast<int32_t>(e.multiplier[0]));
+      right = _mm256_set1_epi32(static_cast<int32_t>(e.rightShift[0]));
+    }
+    const __m256i mulOdd = _mm256_srli_epi64(mul, 32);
+    const __m256i mask =
+        _mm256_sub_epi32(_mm256_sllv_epi32(k.one, right), k.one);
+    const __m256i threshold = _mm256_srli_epi32(mask, 1);
+    const __m256i lanes = requantizeLanes(n);
+    for (int64_t r = 0; r < rows; ++r) {
+      const int32_t *x = C + r * ldc + j;
+      const __m256i v =
+          n >= 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x))
+                 : _mm256_maskload_epi32(x, lanes);
+      requantize8<Dequantize>(e, k, v, mul, mulOdd, right, mask, threshold,
+                              (row0 + r) * e.ldo + col0 + j, n);
+    }
+  }
+}
+
+/// Parameters per row (a convolution's channels), 8 columns at a time; rows
+/// whose parameters are not of validColumnParams' form go through the
+/// scalar code.
+template <bool Dequantize>
+void requantizePerRowAvx2(const RequantizeEpilogue &e, const int32_t *C,
+                          int64_t ldc, int64_t rows, int64_t cols, int64_t row0,
+                          int64_t col0) {
+  const VectorConstants8 k(e);
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t p = row0 + r;
+    const int32_t *x = C + r * ldc;
+    if (!validColumnParams(e.multiplier[p], e.rightShift[p], e.roundOffset[p],
+                           e.roundAdjust[p])) {
+      RequantizeEpilogue row = e;
+      row.perRow = false;
+      row.multiplier += p;
+      row.rightShift += p;
+      row.roundOffset += p;
+      row.roundAdjust += p;
+      row.leftShift += p;
+      requantizeRow<false, false, Dequantize>(row, x, cols, p, col0);
+      continue;
+    }
+    const __m256i mul =
+        _mm256_set1_epi32(static_cast<int32_t>(e.multiplier[p]));
+    const __m256i right =
+        _mm256_set1_epi32(static_cast<int32_t>(e.rightShift[p]));
+    const __m256i mask =
+        _mm256_sub_epi32(_mm256_sllv_epi32(k.one, right), k.one);
+    const __m256i threshold = _mm256_srli_epi32(mask, 1);
+    for (int64_t j = 0; j < cols; j += 8) {
+      const int64_t n = std::min<int64_t>(8, cols - j);
+      const __m256i v =
+          n >= 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + j))
+                 : _mm256_maskload_epi32(x + j, requantizeLanes(n));
+      requantize8<Dequantize>(e, k, v, mul, mul, right, mask, threshold,
+                              p * e.ldo + col0 + j, n);
+    }
+  }
+}
+#endif
+
 /// Applies the epilogue to C[rows x cols] (i32, row stride ldc), which holds
 /// the final accumulators of output rows row0.. and columns col0...
 [[maybe_unused]] void applyRequantize(const RequantizeEpilogue &e,
@@ -308,6 +460,11 @@ void requantizePerRowAvx512(const RequantizeEpilogue &e, const int32_t *C,
                ? requantizePerRowAvx512<true>(e, C, ldc, rows, cols, row0, col0)
                : requantizePerRowAvx512<false>(e, C, ldc, rows, cols, row0,
                                                col0);
+#elif defined(__AVX2__)
+  if (e.perRow && e.vectorForm)
+    return e.dequantize
+               ? requantizePerRowAvx2<true>(e, C, ldc, rows, cols, row0, col0)
+               : requantizePerRowAvx2<false>(e, C, ldc, rows, cols, row0, col0);
 #endif
   if (e.perRow) {
     // Row by row, each with its own parameters as per-tensor ones.
@@ -336,6 +493,14 @@ void requantizePerRowAvx512(const RequantizeEpilogue &e, const int32_t *C,
     static constexpr Fn vectorTable[4] = {
         requantizeRowsAvx512<false, false>, requantizeRowsAvx512<false, true>,
         requantizeRowsAvx512<true, false>, requantizeRowsAvx512<true, true>};
+    return vectorTable[(e.perColumn ? 2 : 0) + (e.dequantize ? 1 : 0)](
+        e, C, ldc, rows, cols, row0, col0);
+  }
+#elif defined(__AVX2__)
+  if (e.vectorForm) {
+    static constexpr Fn vectorTable[4] = {
+        requantizeRowsAvx2<false, false>, requantizeRowsAvx2<false, true>,
+        requantizeRowsAvx2<true, false>, requantizeRowsAvx2<true, true>};
     return vectorTable[(e.perColumn ? 2 : 0) + (e.dequantize ? 1 : 0)](
         e, C, ldc, rows, cols, row0, col0);
   }

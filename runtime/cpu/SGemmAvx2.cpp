@@ -57,6 +57,55 @@ inline void addToC(float *c, __m256 v, int64_t valid) {
   }
 }
 
+/// maximumf in 8 lanes: a NaN in either operand gives NaN, and -0 < +0.
+inline __m256 maximumf(__m256 a, __m256 b) {
+  __m256 r = _mm256_max_ps(a, b);
+  // Equal operands (both zeros, say): the AND of their bits keeps +0 when
+  // one is +0.
+  r = _mm256_blendv_ps(r, _mm256_and_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+  return _mm256_blendv_ps(r, _mm256_add_ps(a, b),
+                          _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+
+/// minimumf in 8 lanes: a NaN in either operand gives NaN, and -0 < +0.
+inline __m256 minimumf(__m256 a, __m256 b) {
+  __m256 r = _mm256_min_ps(a, b);
+  // Equal operands: the OR of their bits keeps -0 when one is -0.
+  r = _mm256_blendv_ps(r, _mm256_or_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+  return _mm256_blendv_ps(r, _mm256_add_ps(a, b),
+                          _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+
+/// sgemm::endTile in 8 lanes: the same operations in the same order
+/// ((c + bias) + residual, then maximumf with lo and minimumf with hi), so
+/// bit-identical to the scalar epilogue.
+void endTileVector(const sgemm::BlockEpilogue *ep, float *c, int64_t ldc,
+                   int64_t rows, int64_t cols) {
+  if (!ep || !ep->last)
+    return;
+  const __m256 lo = _mm256_set1_ps(ep->lo), hi = _mm256_set1_ps(ep->hi);
+  for (int64_t i = 0; i < rows; ++i) {
+    const __m256 bias = _mm256_set1_ps(ep->biasOf(i));
+    float *row = c + i * ldc;
+    const float *res = ep->residual ? ep->residual + i * ep->ldr : nullptr;
+    for (int64_t j = 0; j < cols; j += 8) {
+      const int64_t n = std::min<int64_t>(8, cols - j);
+      const __m256i m = laneMask(n);
+      __m256 v =
+          n == 8 ? _mm256_loadu_ps(row + j) : _mm256_maskload_ps(row + j, m);
+      v = _mm256_add_ps(v, bias);
+      if (res)
+        v = _mm256_add_ps(v, n == 8 ? _mm256_loadu_ps(res + j)
+                                    : _mm256_maskload_ps(res + j, m));
+      v = minimumf(maximumf(v, lo), hi);
+      if (n == 8)
+        _mm256_storeu_ps(row + j, v);
+      else
+        _mm256_maskstore_ps(row + j, m, v);
+    }
+  }
+}
+
 /// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
 /// nValid are neither read nor written.
 template <int MR, int NP>
@@ -91,8 +140,8 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
       addToC(c + i * ldc + h * 8, acc[i][h], nValid - h * 8);
 }
 
-// The epilogue runs around the tiles (sgemm::beginTile/endTile), on rows
-// that are in L1.
+// The epilogue runs around the tiles (sgemm::beginTile, endTileVector), on
+// rows that are in L1.
 template <int MR>
 void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
@@ -101,7 +150,7 @@ void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
   for (int64_t n = 0; n < nCols; n += kPanel)
     microKernel<MR, 1>(kc, ap, lda, b + (n / kPanel) * panelStride, panelStride,
                        c + n, ldc, nCols - n);
-  sgemm::endTile(ep, c, ldc, MR, nCols);
+  endTileVector(ep, c, ldc, MR, nCols);
 }
 
 template <int MR>
@@ -126,7 +175,7 @@ void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
                   const sgemm::BlockEpilogue *ep) {
   sgemm::beginTile(ep, c, ldc, MR, nCols);
   smallRowTileColumns<MR>(K, a, lda, b, panelStride, nCols, c, ldc);
-  sgemm::endTile(ep, c, ldc, MR, nCols);
+  endTileVector(ep, c, ldc, MR, nCols);
 }
 
 constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
@@ -136,6 +185,25 @@ constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
 constexpr SmallRowTileFn kSmallRowTiles[kSmallM + 1] = {
     nullptr, smallRowTile<1>, smallRowTile<2>};
 
+/// The even elements of base[0, 16) as 8 lanes, reading only elements
+/// [e0, e1) (the others give 0 and never touch memory). A gather would do,
+/// but costs several times as much on AMD's Zen cores.
+inline __m256 loadEvenElements(const float *base, int64_t e0, int64_t e1) {
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  auto inRange = [&](__m256i e) {
+    return _mm256_andnot_si256(
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(e0)), e),
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(e1)), e));
+  };
+  const __m256 lo = e0 == 0 && e1 >= 8 ? _mm256_loadu_ps(base)
+                                       : _mm256_maskload_ps(base, inRange(idx));
+  const __m256 hi = _mm256_maskload_ps(
+      base + 8, inRange(_mm256_add_epi32(idx, _mm256_set1_epi32(8))));
+  // {l0 l2 h0 h2 | l4 l6 h4 h6}, then the 64-bit pairs reordered.
+  const __m256 even = _mm256_shuffle_ps(lo, hi, 0x88);
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), 0xd8));
+}
+
 /// Loads 8 input values spaced `stride` apart (the first `count` of them;
 /// the rest read as 0 and never touch memory).
 inline __m256 loadStrided(const float *src, int64_t stride, int64_t count) {
@@ -144,35 +212,12 @@ inline __m256 loadStrided(const float *src, int64_t stride, int64_t count) {
       return _mm256_loadu_ps(src);
     return _mm256_maskload_ps(src, laneMask(count));
   }
+  if (stride == 2)
+    return loadEvenElements(src, 0, 2 * std::min<int64_t>(count, 8) - 1);
   __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
                                    _mm256_set1_epi32(static_cast<int>(stride)));
   return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), src, idx,
                                   _mm256_castsi256_ps(laneMask(count)), 4);
-}
-
-/// maximumf in 8 lanes: a NaN in either operand gives NaN, and -0 < +0.
-inline __m256 maximumf(__m256 a, __m256 b) {
-  __m256 r = _mm256_max_ps(a, b);
-  // Equal operands (both zeros, say): the AND of their bits keeps +0 when
-  // one is +0.
-  r = _mm256_blendv_ps(r, _mm256_and_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
-  return _mm256_blendv_ps(r, _mm256_add_ps(a, b),
-                          _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
-}
-
-/// loadStrided without the gather for stride 2 (the usual 2x2/2 pooling):
-/// the 2 * count - 1 values from src on (no more: the last may end the
-/// input), then their even lanes.
-inline __m256 loadPoolInput(const float *src, int64_t stride, int64_t count) {
-  if (stride != 2)
-    return loadStrided(src, stride, count);
-  const int64_t n = 2 * std::min<int64_t>(count, 8) - 1;
-  const __m256 lo =
-      n >= 8 ? _mm256_loadu_ps(src) : _mm256_maskload_ps(src, laneMask(n));
-  const __m256 hi = _mm256_maskload_ps(src + 8, laneMask(n - 8));
-  // {l0 l2 h0 h2 | l4 l6 h4 h6}, then the 64-bit pairs reordered.
-  __m256 even = _mm256_shuffle_ps(lo, hi, 0x88);
-  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), 0xd8));
 }
 
 /// One channel plane of a max or sum pooling, accumulating into `out` in
@@ -192,7 +237,7 @@ void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
       for (int64_t kh = 0; kh < KH; ++kh) {
         const float *src = rows + kh * dh * W + ow * sw;
         for (int64_t kw = 0; kw < KW; ++kw) {
-          __m256 v = loadPoolInput(src + kw * dw, sw, count);
+          __m256 v = loadStrided(src + kw * dw, sw, count);
           acc = Max ? maximumf(acc, v) : _mm256_add_ps(acc, v);
         }
       }
@@ -249,6 +294,11 @@ void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
             v = _mm256_loadu_ps(base);
           else if (sw == 1)
             v = _mm256_or_ps(v, _mm256_maskload_ps(base, lanes));
+          else if (sw == 2)
+            v = _mm256_or_ps(
+                v, loadEvenElements(base, 2 * std::max<int64_t>(first, 0),
+                                    2 * std::min<int64_t>(first + run.len, 8) -
+                                        1));
           else
             v = _mm256_mask_i32gather_ps(v, base, strided,
                                          _mm256_castsi256_ps(lanes), 4);
@@ -265,7 +315,7 @@ void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         const sgemm::BlockEpilogue *ep) {
   sgemm::beginTile(ep, out, OW, OH, OW);
   depthwiseRowsAvx2(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw);
-  sgemm::endTile(ep, out, OW, OH, OW);
+  endTileVector(ep, out, OW, OH, OW);
 }
 
 void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
