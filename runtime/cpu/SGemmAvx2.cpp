@@ -205,15 +205,24 @@ inline __m256 loadEvenElements(const float *base, int64_t e0, int64_t e1) {
 }
 
 /// Loads 8 input values spaced `stride` apart (the first `count` of them;
-/// the rest read as 0 and never touch memory).
-inline __m256 loadStrided(const float *src, int64_t stride, int64_t count) {
+/// the rest read as 0 and never touch memory). `readable`: how many values
+/// from src on may be read (the rest of its row).
+inline __m256 loadStrided(const float *src, int64_t stride, int64_t count,
+                          int64_t readable) {
   if (stride == 1) {
     if (count >= 8)
       return _mm256_loadu_ps(src);
     return _mm256_maskload_ps(src, laneMask(count));
   }
-  if (stride == 2)
+  if (stride == 2) {
+    if (count >= 8 && readable >= 16) {
+      const __m256 even = _mm256_shuffle_ps(_mm256_loadu_ps(src),
+                                            _mm256_loadu_ps(src + 8), 0x88);
+      return _mm256_castpd_ps(
+          _mm256_permute4x64_pd(_mm256_castps_pd(even), 0xd8));
+    }
     return loadEvenElements(src, 0, 2 * std::min<int64_t>(count, 8) - 1);
+  }
   __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
                                    _mm256_set1_epi32(static_cast<int>(stride)));
   return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), src, idx,
@@ -237,7 +246,8 @@ void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
       for (int64_t kh = 0; kh < KH; ++kh) {
         const float *src = rows + kh * dh * W + ow * sw;
         for (int64_t kw = 0; kw < KW; ++kw) {
-          __m256 v = loadStrided(src + kw * dw, sw, count);
+          __m256 v =
+              loadStrided(src + kw * dw, sw, count, W - (ow * sw + kw * dw));
           acc = Max ? maximumf(acc, v) : _mm256_add_ps(acc, v);
         }
       }
@@ -330,8 +340,10 @@ void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
       for (int64_t kh = 0; kh < KH; ++kh) {
         const float *src = rows + kh * dh * W + ow * sw;
         for (int64_t kw = 0; kw < KW; ++kw)
-          acc = _mm256_fmadd_ps(_mm256_set1_ps(w[kh * KW + kw]),
-                                loadStrided(src + kw * dw, sw, count), acc);
+          acc = _mm256_fmadd_ps(
+              _mm256_set1_ps(w[kh * KW + kw]),
+              loadStrided(src + kw * dw, sw, count, W - (ow * sw + kw * dw)),
+              acc);
       }
       addToC(o + ow, acc, count);
     }
