@@ -277,43 +277,65 @@ void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
 void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
                     int64_t nc, int64_t sw, const PixelRun *runs,
                     const int32_t *runBegin, float *buf) {
-  int64_t panels = (nc + kPanel - 1) / kPanel;
+  // Per half panel, the runs that meet it are resolved once (lane masks,
+  // source offsets) and then read for every row k.
+  struct Piece {
+    __m256i lanes;  // lanes [first, first + len) of the half
+    int64_t base;   // source offset of lane 0 (lane t reads t * sw)
+    int64_t e0, e1; // stride 2: the elements [e0, e1) from base
+  };
+  const int64_t panels = (nc + kPanel - 1) / kPanel;
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256i strided =
       _mm256_mullo_epi32(lane, _mm256_set1_epi32(static_cast<int>(sw)));
-  for (int64_t k = 0; k < kc; ++k) {
-    const float *src = in + kOffsets[k];
-    for (int64_t q = 0; q < panels; ++q) {
-      float *dst = buf + q * kc * kPanel + k * kPanel;
-      for (int h = 0; h < 2; ++h) {
-        // Masked loads leave uncovered lanes zero, so runs combine by OR.
+  for (int64_t q = 0; q < panels; ++q) {
+    float *dst = buf + q * kc * kPanel;
+    for (int h = 0; h < 2; ++h) {
+      Piece pieces[8];
+      int count = 0;
+      bool whole = false; // one run covering the half, stride 1
+      for (int32_t r = runBegin[q]; r < runBegin[q + 1]; ++r) {
+        const PixelRun &run = runs[r];
+        const int64_t first = run.dst - h * 8;
+        if (first >= 8 || first + run.len <= 0)
+          continue;
+        const int64_t begin = std::max<int64_t>(first, 0),
+                      end = std::min<int64_t>(first + run.len, 8);
+        whole = sw == 1 && begin == 0 && end == 8;
+        pieces[count++] = {
+            _mm256_andnot_si256(
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(begin)),
+                                   lane),
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(end)),
+                                   lane)),
+            run.srcOffset - first * sw, 2 * begin, 2 * end - 1};
+      }
+      float *d = dst + h * 8;
+      if (count == 1 && whole) {
+        const int64_t base = pieces[0].base;
+        for (int64_t k = 0; k < kc; ++k)
+          _mm256_storeu_ps(d + k * kPanel,
+                           _mm256_loadu_ps(in + kOffsets[k] + base));
+        continue;
+      }
+      for (int64_t k = 0; k < kc; ++k) {
+        const float *src = in + kOffsets[k];
+        // Masked loads leave uncovered lanes zero, so pieces combine by OR;
+        // masked-off lanes never touch memory.
         __m256 v = _mm256_setzero_ps();
-        for (int32_t r = runBegin[q]; r < runBegin[q + 1]; ++r) {
-          const PixelRun &run = runs[r];
-          int64_t first = run.dst - h * 8;
-          if (first >= 8 || first + run.len <= 0)
-            continue;
-          __m256i lanes = _mm256_and_si256(
-              _mm256_cmpgt_epi32(
-                  lane, _mm256_set1_epi32(static_cast<int>(first - 1))),
-              _mm256_cmpgt_epi32(
-                  _mm256_set1_epi32(static_cast<int>(first + run.len)), lane));
-          // Lane t reads element t * sw; masked-off lanes never touch memory.
-          const float *base = src + run.srcOffset - first * sw;
-          if (sw == 1 && first == 0 && run.len >= 8)
-            v = _mm256_loadu_ps(base);
-          else if (sw == 1)
-            v = _mm256_or_ps(v, _mm256_maskload_ps(base, lanes));
+        for (int i = 0; i < count; ++i) {
+          const Piece &piece = pieces[i];
+          if (sw == 1)
+            v = _mm256_or_ps(v,
+                             _mm256_maskload_ps(src + piece.base, piece.lanes));
           else if (sw == 2)
             v = _mm256_or_ps(
-                v, loadEvenElements(base, 2 * std::max<int64_t>(first, 0),
-                                    2 * std::min<int64_t>(first + run.len, 8) -
-                                        1));
+                v, loadEvenElements(src + piece.base, piece.e0, piece.e1));
           else
-            v = _mm256_mask_i32gather_ps(v, base, strided,
-                                         _mm256_castsi256_ps(lanes), 4);
+            v = _mm256_mask_i32gather_ps(v, src + piece.base, strided,
+                                         _mm256_castsi256_ps(piece.lanes), 4);
         }
-        _mm256_storeu_ps(dst + h * 8, v);
+        _mm256_storeu_ps(d + k * kPanel, v);
       }
     }
   }
