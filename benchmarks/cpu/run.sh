@@ -11,7 +11,8 @@
 # (options go to bench.py). CPU_BENCH_WORK (default build/cpu-bench) holds
 # the models, the intermediate files and the virtual environment with
 # onnxruntime from PyPI. A --quick run writes into CPU_BENCH_WORK/quick
-# instead of docs/results.
+# instead of docs/results. CPU_BENCH_NAME (default cpu-kernels) names the
+# two result files, e.g. cpu-kernels-avx2 for a run on another kind of CPU.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -32,9 +33,10 @@ if [ ! -x "$WORK/venv/bin/python" ] ||
   "$WORK/venv/bin/pip" install -q "onnxruntime==$ORT_VERSION" "onnx>=1.17" ml_dtypes
 fi
 
+NAME="${CPU_BENCH_NAME:-cpu-kernels}"
 RESULTS="$ROOT/docs/results"
 if [[ " $* " == *" --quick "* ]]; then RESULTS="$WORK/quick"; fi
 mkdir -p "$RESULTS"
 "$WORK/venv/bin/python" "$HERE/bench.py" "$WORK/models" --bin "$BUILD/bin" \
-  --out "$RESULTS/cpu-kernels.md" --json "$RESULTS/cpu-kernels.json" \
-  --command "benchmarks/cpu/run.sh${*:+ $*}" "$@"
+  --out "$RESULTS/$NAME.md" --json "$RESULTS/$NAME.json" \
+  --command "${CPU_BENCH_NAME:+CPU_BENCH_NAME=$NAME }benchmarks/cpu/run.sh${*:+ $*}" "$@"
