@@ -200,7 +200,9 @@ defvar reconstructOptions = [
          "one public function they fit)">,
   Option<"damp", "damp", "double", /*default=*/"0.01",
          "reconstruct=true: added to the kept inputs' Gram matrix diagonal, "
-         "as a fraction of its mean (> 0)">,
+         "as a fraction of its mean (> 0); it pulls the refit toward the "
+         "kept weights (v = w_S + (H_SS + damp)^-1 H_SR w_R), not toward "
+         "zero">,
 ];
 
 def CompressCollectLayerStats
