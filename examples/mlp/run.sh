@@ -24,9 +24,9 @@ echo "== int8 weights: compress-opt --compress-quantize-weights"
 "$BIN/compress-opt" "$HERE/mlp.mlir" --compress-quantize-weights -o "$OUT/quantized.mlir"
 grep 'quant.scast' "$OUT/quantized.mlir" | sed 's/.* to /   weight: /' | cut -c1-110 | sed 's/$/.../'
 
-echo "== int8 model: --convert-compress-to-linalg --compress-lower-to-cpu | mlir-runner"
-"$BIN/compress-opt" "$OUT/quantized.mlir" --convert-compress-to-linalg \
-  --compress-lower-to-cpu | run_cpu > "$OUT/int8.txt"
+echo "== int8 model: --compress-lower-to-cpu | mlir-runner"
+"$BIN/compress-opt" "$OUT/quantized.mlir" --compress-lower-to-cpu |
+  run_cpu > "$OUT/int8.txt"
 
 /usr/bin/python3 "$HERE/report.py" --float-ir "$HERE/mlp.mlir" \
   --quantized-ir "$OUT/quantized.mlir" --float-out "$OUT/float.txt" \

@@ -46,9 +46,14 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   fuse.rounding = options.rounding;
   pm.addPass(createCompressFuseQDQ(fuse));
 
-  pm.addPass(createConvertCompressToLinalg());
+  // lower=true: compress-lower-to-cpu converts the compress ops itself,
+  // after compress-cpu-fuse-requantize has made each GEMM's and
+  // convolution's requantization its kernel's epilogue (converting them
+  // here first would leave the requantization a separate loop).
   if (options.lower)
     buildLowerToCPUPipeline(pm, LowerToCPUOptions());
+  else
+    pm.addPass(createConvertCompressToLinalg());
 }
 
 void mlir::compress::buildAutoPipeline(OpPassManager &pm,
@@ -67,8 +72,10 @@ void mlir::compress::registerPTQPipeline() {
       "compress-ptq",
       "Post-training quantization: compress-insert-observers, "
       "compress-calibrate, compress-fold-calibration, "
-      "compress-quantize-weights, compress-fuse-qdq, "
-      "convert-compress-to-linalg and (lower=true) compress-lower-to-cpu.",
+      "compress-quantize-weights, compress-fuse-qdq, then "
+      "convert-compress-to-linalg (lower=false) or compress-lower-to-cpu "
+      "(lower=true, which converts the compress ops after fusing each "
+      "kernel's requantization).",
       buildPTQPipeline);
   PassPipelineRegistration<AutoOptions>(
       "compress-auto",

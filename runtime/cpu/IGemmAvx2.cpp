@@ -19,8 +19,8 @@
 // accumulators: each 16 bytes of a B16x4 row (4 columns x 4 k) widen to one
 // ymm, whose vpmaddwd with the broadcast row gives every column two partial
 // sums (k%4 in {0,1} and {2,3}), added when the tile is stored. The
-// requantizing epilogue runs on each panel's rows of a block once their last
-// pass is done, while they are in cache.
+// requantizing epilogue runs on a block's rows every 64 columns once their
+// last pass is done, while they are in cache.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,9 +37,10 @@ namespace compress::cpu::int8 {
 
 namespace {
 
-constexpr int kMr = 4;        // rows of a micro-tile
-constexpr int64_t kMc = 64;   // rows widened at once
-constexpr int64_t kKc = 1024; // columns of K per pass (a multiple of 4)
+constexpr int kMr = 4;                // rows of a micro-tile
+constexpr int64_t kMc = 64;           // rows widened at once
+constexpr int64_t kKc = 1024;         // columns of K per pass (a multiple of 4)
+constexpr int64_t kEpilogueCols = 64; // a multiple of 16
 
 thread_local ScratchBuffer widenedA;
 
@@ -179,8 +180,14 @@ void igemmAvx2Impl(int64_t M, int64_t N, int64_t K, const uint8_t *A,
         tileRows<ASigned>(mc, groups, a, panel, c, ldc, cols);
         if (cols > 8)
           tileRows<ASigned>(mc, groups, a, panel + 32, c + 8, ldc, cols - 8);
-        if (ep && last)
-          applyRequantize(*ep, c, ldc, mc, cols, row0 + m0, col0 + n0);
+        // The epilogue every kEpilogueCols columns: long enough rows to
+        // amortize its per-row setup, still in cache.
+        const int64_t end = n0 + cols;
+        if (ep && last && (end % kEpilogueCols == 0 || end == N)) {
+          const int64_t e0 = (n0 / kEpilogueCols) * kEpilogueCols;
+          applyRequantize(*ep, C + m0 * ldc + e0, ldc, mc, end - e0, row0 + m0,
+                          col0 + e0);
+        }
       }
     }
   }

@@ -353,8 +353,12 @@ inline void requantize8(const RequantizeEpilogue &e, const VectorConstants8 &k,
         static_cast<uint64_t>(
             static_cast<uint32_t>(_mm256_extract_epi32(bytes, 4)))
             << 32;
-    std::memcpy(static_cast<uint8_t *>(e.out) + o, &packed,
-                static_cast<size_t>(std::min<int64_t>(n, 8)));
+    uint8_t *out = static_cast<uint8_t *>(e.out) + o;
+    if (n >= 8)
+      std::memcpy(out, &packed, 8); // one 8-byte store, not a call
+    else
+      for (int64_t l = 0; l < n; ++l)
+        out[l] = static_cast<uint8_t>(packed >> (8 * l));
   }
 }
 

@@ -11,6 +11,10 @@
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUSTOM
 // RUN: compress-opt %s --compress-auto="data=%S lower=false" --dump-pass-pipeline \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
+// RUN: compress-opt %s --compress-ptq="data=%S" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=LOWER
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOLOWER
 // RUN: not compress-opt %s --compress-ptq=granularity=per-row 2>&1 | FileCheck %s --check-prefix=BAD-GRANULARITY
 // RUN: not compress-opt %s --compress-ptq=method=kl 2>&1 | FileCheck %s --check-prefix=BAD-METHOD
 // RUN: not compress-opt %s --compress-ptq=activation-type=u4 2>&1 | FileCheck %s --check-prefix=BAD-ACTIVATION
@@ -30,6 +34,17 @@
 // AUTO: compress-calibrate{{.*}} method=minmax
 // AUTO: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=5.000000e-03
 // AUTO: compress-fuse-qdq
+
+// lower=true (the default) leaves the conversion of the compress ops to
+// compress-lower-to-cpu, after compress-cpu-fuse-requantize: converting
+// first would keep each GEMM's requantization out of its kernel.
+// LOWER: compress-fuse-qdq
+// LOWER-NOT: convert-compress-to-linalg
+// LOWER: compress-cpu-fuse-requantize
+// LOWER: convert-compress-to-linalg
+// NOLOWER: compress-fuse-qdq
+// NOLOWER-NEXT: convert-compress-to-linalg
+// NOLOWER-NOT: compress-cpu-fuse-requantize
 
 // BAD-GRANULARITY: for the --granularity option: Cannot find option named 'per-row'!
 // BAD-METHOD: for the --method option: Cannot find option named 'kl'!
