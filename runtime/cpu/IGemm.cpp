@@ -1217,41 +1217,18 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
                    dequantize, dequantZeroPoint, dequantScaleBits, out, P);
   ep.perColumn = false;
   ep.perRow = paramCount > 1;
-  if (K > 0 && choosePath(isa, Fg).fn == igemmVnni) {
-    // The VNNI kernel keeps each strip's accumulators, started from the
-    // bias, in its own buffer and writes only the requantized output.
+  const BlockFn fn = K > 0 ? choosePath(isa, Fg).fn : nullptr;
+  if (fn == igemmVnni || fn == igemmAvx2) {
+    // These kernels requantize each finished strip or panel of a group: the
+    // VNNI one keeps its accumulators, started from the bias, in its own
+    // buffer and writes only the requantized output; the AVX2 one
+    // accumulates into a scratch C started from the bias.
     const int64_t Kp = roundUp(K, 64), Pp = roundUp(P, 16);
     uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t g = 0; g < groups; ++g) {
-        packColumns(s, in + (n * C + g * s.Cg()) * H * W, 0, Kp / 4, colp);
-        const int64_t channel = g * Fg;
-        RequantizeEpilogue group = ep;
-        if (ep.perRow) {
-          group.multiplier += channel;
-          group.rightShift += channel;
-          group.roundOffset += channel;
-          group.roundAdjust += channel;
-          group.leftShift += channel;
-        }
-        group.rowInit = bias ? bias + channel : nullptr; // null: zeros
-        group.out = static_cast<char *>(out) +
-                    static_cast<size_t>((n * F + channel) * P) * outBytes;
-        gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
-                     reinterpret_cast<const uint8_t *>(
-                         Wp + g * packedFilterRows(Fg) * Kp),
-                     Kp, reinterpret_cast<const int8_t *>(colp), Kp,
-                     /*C=*/nullptr, 0, threads, &group);
-      }
-    return;
-  }
-  if (K > 0 && choosePath(isa, Fg).fn == igemmAvx2) {
-    // The AVX2 kernel requantizes each panel of a group's accumulators,
-    // started from the bias in a scratch buffer, once it is finished.
-    const int64_t Kp = roundUp(K, 64), Pp = roundUp(P, 16);
-    uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
-    int32_t *acc = reinterpret_cast<int32_t *>(
-        accumulatorScratch.get(static_cast<size_t>(Fg * P) * sizeof(int32_t)));
+    int32_t *acc = fn == igemmAvx2
+                       ? reinterpret_cast<int32_t *>(accumulatorScratch.get(
+                             static_cast<size_t>(Fg * P) * sizeof(int32_t)))
+                       : nullptr;
     for (int64_t n = 0; n < N; ++n)
       for (int64_t g = 0; g < groups; ++g) {
         packColumns(s, in + (n * C + g * s.Cg()) * H * W, 0, Kp / 4, colp);
@@ -1266,13 +1243,16 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
         }
         group.out = static_cast<char *>(out) +
                     static_cast<size_t>((n * F + channel) * P) * outBytes;
-        for (int64_t f = 0; f < Fg; ++f)
-          std::fill_n(acc + f * P, P, bias ? bias[channel + f] : 0);
+        if (acc)
+          for (int64_t f = 0; f < Fg; ++f)
+            std::fill_n(acc + f * P, P, bias ? bias[channel + f] : 0);
+        else
+          group.rowInit = bias ? bias + channel : nullptr; // null: zeros
         gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
                      reinterpret_cast<const uint8_t *>(
                          Wp + g * packedFilterRows(Fg) * Kp),
-                     Kp, reinterpret_cast<const int8_t *>(colp), Kp, acc, P,
-                     threads, &group);
+                     Kp, reinterpret_cast<const int8_t *>(colp), Kp, acc,
+                     acc ? P : 0, threads, &group);
       }
     return;
   }

@@ -92,6 +92,20 @@ inline bool validColumnParams(int64_t multiplier, int64_t right, int64_t offset,
                                     e.roundOffset[0], e.roundAdjust[0]);
 }
 
+/// Row p of an epilogue with parameters per row, as an epilogue with
+/// per-tensor parameters.
+inline RequantizeEpilogue rowEpilogue(const RequantizeEpilogue &e, int64_t p) {
+  RequantizeEpilogue row = e;
+  row.perRow = false;
+  row.perColumn = false;
+  row.multiplier += p;
+  row.rightShift += p;
+  row.roundOffset += p;
+  row.roundAdjust += p;
+  row.leftShift += p;
+  return row;
+}
+
 template <bool PerColumn, bool LeftShift, bool Dequantize>
 void requantizeRow(const RequantizeEpilogue &e, const int32_t *__restrict acc,
                    int64_t cols, int64_t row, int64_t col0) {
@@ -267,14 +281,8 @@ void requantizePerRowAvx512(const RequantizeEpilogue &e, const int32_t *C,
     const int32_t *x = C + r * ldc;
     if (!validColumnParams(e.multiplier[p], e.rightShift[p], e.roundOffset[p],
                            e.roundAdjust[p])) {
-      RequantizeEpilogue row = e;
-      row.perRow = false;
-      row.multiplier += p;
-      row.rightShift += p;
-      row.roundOffset += p;
-      row.roundAdjust += p;
-      row.leftShift += p;
-      requantizeRow<false, false, Dequantize>(row, x, cols, p, col0);
+      requantizeRow<false, false, Dequantize>(rowEpilogue(e, p), x, cols, p,
+                                              col0);
       continue;
     }
     const __m512i mul =
@@ -423,14 +431,8 @@ void requantizePerRowAvx2(const RequantizeEpilogue &e, const int32_t *C,
     const int32_t *x = C + r * ldc;
     if (!validColumnParams(e.multiplier[p], e.rightShift[p], e.roundOffset[p],
                            e.roundAdjust[p])) {
-      RequantizeEpilogue row = e;
-      row.perRow = false;
-      row.multiplier += p;
-      row.rightShift += p;
-      row.roundOffset += p;
-      row.roundAdjust += p;
-      row.leftShift += p;
-      requantizeRow<false, false, Dequantize>(row, x, cols, p, col0);
+      requantizeRow<false, false, Dequantize>(rowEpilogue(e, p), x, cols, p,
+                                              col0);
       continue;
     }
     const __m256i mul =
@@ -474,14 +476,7 @@ void requantizePerRowAvx2(const RequantizeEpilogue &e, const int32_t *C,
     // Row by row, each with its own parameters as per-tensor ones.
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t p = row0 + r;
-      RequantizeEpilogue row = e;
-      row.perRow = false;
-      row.perColumn = false;
-      row.multiplier += p;
-      row.rightShift += p;
-      row.roundOffset += p;
-      row.roundAdjust += p;
-      row.leftShift += p;
+      RequantizeEpilogue row = rowEpilogue(e, p);
       row.vectorForm =
           e.vectorForm &&
           validColumnParams(row.multiplier[0], row.rightShift[0],
