@@ -772,7 +772,7 @@ Operation *rewriteConsumer(IRRewriter &rewriter, Consumer consumer,
       SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0, consumer.weightAxis,
                         llvm::APFloat(removedFraction));
   SmallVector<int64_t> kept = keptPositions(consumer.positions, keep);
-  DenseElementsAttr values = consumer.weight.values;
+  DenseElementsAttr values = consumer.weight.values.toDense();
   OpOperand *biasOperand = nullptr;
   DenseElementsAttr newBias;
   if (gram) {
@@ -845,10 +845,10 @@ rewriteChain(Chain chain, ArrayRef<int64_t> keep,
     auto sparsity =
         SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0, producer.weightAxis,
                           llvm::APFloat(removedFraction));
-    Value weight = createConstant(
-        rewriter, producer.weight.constant.getLoc(),
-        gatherAlong(producer.weight.values, producer.weightAxis, keptColumns),
-        sparsity);
+    Value weight = createConstant(rewriter, producer.weight.constant.getLoc(),
+                                  gatherAlong(producer.weight.values.toDense(),
+                                              producer.weightAxis, keptColumns),
+                                  sparsity);
     OpOperand *init = producer.op.getDpsInitOperand(0);
     Value newInit = recreateInit(rewriter, init->get(), producer.resultAxis,
                                  keptColumns.size());
@@ -1048,7 +1048,7 @@ std::vector<double> scoreChain(const Chain &chain,
     // Every consumer's rows of the channel.
     for (const Consumer &consumer : chain.consumers)
       accumulateScores(scores,
-                       channelScores(consumer.weight.values,
+                       channelScores(consumer.weight.values.toDense(),
                                      consumer.weightAxis, consumer.positions,
                                      options.norm),
                        options.norm);
@@ -1056,8 +1056,9 @@ std::vector<double> scoreChain(const Chain &chain,
     // Every producer's columns of the channel.
     for (const Producer &member : chain.producers)
       accumulateScores(scores,
-                       channelScores(member.weight.values, member.weightAxis,
-                                     chain.initialPositions, options.norm),
+                       channelScores(member.weight.values.toDense(),
+                                     member.weightAxis, chain.initialPositions,
+                                     options.norm),
                        options.norm);
   }
   if (options.norm == ChannelNorm::L2)

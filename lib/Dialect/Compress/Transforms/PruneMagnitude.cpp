@@ -22,10 +22,10 @@ using namespace mlir::compress;
 
 namespace {
 
+/// A layer pruned with SparseGPT, whose weights it holds as floats.
 struct PrunedLayer {
   WeightedLayer layer;
   std::vector<float> values;
-  double zerosBefore = 0.0;
 };
 
 struct PruneMagnitudePass
@@ -36,10 +36,10 @@ struct PruneMagnitudePass
 
 private:
   LogicalResult verifyOptions();
-  void pruneBelowThreshold(std::vector<PrunedLayer> &layers);
-  void prunePerLayer(std::vector<PrunedLayer> &layers);
-  void pruneGlobally(std::vector<PrunedLayer> &layers);
-  LogicalResult pruneWithData(std::vector<PrunedLayer> &layers);
+  LogicalResult pruneWithData(llvm::ArrayRef<WeightedLayer> layers);
+  void pruneByMagnitude(llvm::ArrayRef<WeightedLayer> layers);
+  void replace(const WeightedLayer &layer, TypedAttr values, double before,
+               double after, int64_t size);
 };
 
 LogicalResult PruneMagnitudePass::verifyOptions() {
@@ -63,41 +63,53 @@ LogicalResult PruneMagnitudePass::verifyOptions() {
   return verifySkipList(loc, "compress-prune-magnitude", skip);
 }
 
-void PruneMagnitudePass::pruneBelowThreshold(std::vector<PrunedLayer> &layers) {
-  for (PrunedLayer &layer : layers)
-    for (float &v : layer.values)
-      if (std::abs(double(v)) < threshold)
-        v = 0.0f;
+/// The number of weights of `layers`.
+static int64_t totalSize(llvm::ArrayRef<WeightedLayer> layers) {
+  int64_t total = 0;
+  for (const WeightedLayer &layer : layers)
+    total += layer.weight.values.getNumElements();
+  return total;
 }
 
-void PruneMagnitudePass::prunePerLayer(std::vector<PrunedLayer> &layers) {
-  for (PrunedLayer &layer : layers)
-    zeroSmallestMagnitudes({&layer.values},
-                           pruneCount(sparsity, layer.values.size()));
+/// The weights of `layers` as one sequence, layer after layer.
+static void visitWeights(llvm::ArrayRef<WeightedLayer> layers,
+                         llvm::function_ref<void(llvm::ArrayRef<float>)> fn) {
+  for (const WeightedLayer &layer : layers)
+    layer.weight.values.forEachChunk(fn);
 }
 
-void PruneMagnitudePass::pruneGlobally(std::vector<PrunedLayer> &layers) {
-  // Rank all weights together; the flat order (layer by layer) breaks ties
-  // toward the earlier layer.
-  std::vector<std::vector<float> *> buffers;
-  size_t total = 0;
-  for (PrunedLayer &layer : layers) {
-    buffers.push_back(&layer.values);
-    total += layer.values.size();
-  }
-  zeroSmallestMagnitudes(buffers, pruneCount(sparsity, total));
+void PruneMagnitudePass::replace(const WeightedLayer &layer, TypedAttr values,
+                                 double before, double after, int64_t size) {
+  OpBuilder builder(&getContext());
+  auto annotation = SparsityAttr::get(&getContext(), SparsityKind::Unstructured,
+                                      0, 0, 0, llvm::APFloat(after));
+  replaceWeightConstant(builder, layer.weight, values, annotation);
+  numPruned += int64_t(std::lround((after - before) * size));
+  ++numLayers;
 }
 
 LogicalResult
-PruneMagnitudePass::pruneWithData(std::vector<PrunedLayer> &layers) {
+PruneMagnitudePass::pruneWithData(llvm::ArrayRef<WeightedLayer> all) {
+  std::vector<PrunedLayer> layers;
+  std::vector<double> before;
+  for (const WeightedLayer &layer : all) {
+    layers.push_back({layer, getFloatValues(layer.weight.values)});
+    before.push_back(zeroFraction(layers.back().values));
+  }
   // Each layer's share of the zeros: the requested fraction, or under
   // scope=global what global magnitude ranking gives it.
   std::vector<double> fractions(layers.size(), sparsity);
   if (scope == PruneScope::Global) {
-    std::vector<PrunedLayer> ranked = layers;
-    pruneGlobally(ranked);
-    for (auto [i, layer] : llvm::enumerate(ranked))
-      fractions[i] = zeroFraction(layer.values);
+    MagnitudeCut cut = findMagnitudeCut(
+        [&](llvm::function_ref<void(llvm::ArrayRef<float>)> fn) {
+          visitWeights(all, fn);
+        },
+        pruneCount(sparsity, totalSize(all)));
+    for (auto [i, layer] : llvm::enumerate(layers)) {
+      std::vector<float> ranked = layer.values;
+      applyMagnitudeCut(cut, ranked);
+      fractions[i] = zeroFraction(ranked);
+    }
   }
   std::vector<SparseGptLayer> requests;
   for (auto [i, layer] : llvm::enumerate(layers)) {
@@ -116,7 +128,46 @@ PruneMagnitudePass::pruneWithData(std::vector<PrunedLayer> &layers) {
     if (!request.pruned)
       zeroSmallestMagnitudes({request.values},
                              pruneCount(fractions[i], request.values->size()));
+  for (auto [i, layer] : llvm::enumerate(layers))
+    replace(layer.layer,
+            buildWeightAttrLike(layer.layer.weight.values, layer.values),
+            before[i], zeroFraction(layer.values), layer.values.size());
   return success();
+}
+
+void PruneMagnitudePass::pruneByMagnitude(
+    llvm::ArrayRef<WeightedLayer> layers) {
+  // One cut for all layers (scope=global), or one per layer. Each layer's
+  // new values are built in the storage of its new constant, so pruning
+  // costs one copy of the weights, whatever their number.
+  std::optional<MagnitudeCut> global;
+  if (threshold < 0.0 && scope == PruneScope::Global)
+    global = findMagnitudeCut(
+        [&](llvm::function_ref<void(llvm::ArrayRef<float>)> fn) {
+          visitWeights(layers, fn);
+        },
+        pruneCount(sparsity, totalSize(layers)));
+  for (const WeightedLayer &layer : layers) {
+    WeightBuilder builder(layer.weight.values);
+    llvm::MutableArrayRef<float> values = builder.values();
+    double before = zeroFraction(values);
+    if (threshold >= 0.0) {
+      for (float &v : values)
+        if (std::abs(double(v)) < threshold)
+          v = 0.0f;
+    } else if (global) {
+      applyMagnitudeCut(*global, values);
+    } else {
+      MagnitudeCut cut = findMagnitudeCut(
+          [&](llvm::function_ref<void(llvm::ArrayRef<float>)> fn) {
+            layer.weight.values.forEachChunk(fn);
+          },
+          pruneCount(sparsity, values.size()));
+      applyMagnitudeCut(cut, values);
+    }
+    double after = zeroFraction(values);
+    replace(layer, builder.finish(), before, after, values.size());
+  }
 }
 
 void PruneMagnitudePass::runOnOperation() {
@@ -124,35 +175,17 @@ void PruneMagnitudePass::runOnOperation() {
     return signalPassFailure();
 
   SmallVector<WeightedLayer> all = collectWeightedLayers(getOperation());
-  std::vector<PrunedLayer> layers;
+  SmallVector<WeightedLayer> layers;
   for (const WeightedLayer &layer : all)
     if (!isSkippedLayer(layer.op, layer.index, all.size(), skip))
-      layers.push_back({layer, getFloatValues(layer.weight.values)});
-  for (PrunedLayer &layer : layers)
-    layer.zerosBefore = zeroFraction(layer.values);
+      layers.push_back(layer);
 
   if (algorithm == PruneAlgorithm::SparseGPT) {
     if (failed(pruneWithData(layers)))
       return signalPassFailure();
-  } else if (threshold >= 0.0)
-    pruneBelowThreshold(layers);
-  else if (scope == PruneScope::Global)
-    pruneGlobally(layers);
-  else
-    prunePerLayer(layers);
-
-  OpBuilder builder(&getContext());
-  for (PrunedLayer &layer : layers) {
-    double before = layer.zerosBefore;
-    double after = zeroFraction(layer.values);
-    auto annotation =
-        SparsityAttr::get(&getContext(), SparsityKind::Unstructured, 0, 0, 0,
-                          llvm::APFloat(after));
-    replaceWeightConstant(builder, layer.layer.weight, layer.values,
-                          annotation);
-    numPruned += int64_t(std::lround((after - before) * layer.values.size()));
-    ++numLayers;
+    return;
   }
+  pruneByMagnitude(layers);
 }
 
 } // namespace

@@ -45,12 +45,7 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
       return signalPassFailure();
 
     SmallVector<WeightedLayer> layers = collectWeightedLayers(getOperation());
-    struct Pruned {
-      const WeightedLayer *layer;
-      int32_t axis;
-      std::vector<float> values;
-    };
-    std::vector<Pruned> pruned;
+    std::vector<Target> targets;
     for (const WeightedLayer &layer : layers) {
       if (isSkippedLayer(layer.op, layer.index, layers.size(), skip))
         continue;
@@ -73,42 +68,74 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
             << static_cast<unsigned>(m);
         continue;
       }
-      pruned.push_back({&layer, *axis, getFloatValues(layer.weight.values)});
+      targets.push_back({&layer, *axis});
     }
+    if (withData) {
+      if (failed(pruneWithData(targets)))
+        return signalPassFailure();
+      return;
+    }
+    // Each layer's new values are built in the storage of its new constant.
+    for (const Target &target : targets) {
+      WeightBuilder builder(target.layer->weight.values);
+      llvm::MutableArrayRef<float> values = builder.values();
+      double before = zeroFraction(values);
+      keepLargestInGroups(values,
+                          target.layer->weight.values.getType().getShape(),
+                          target.axis, n, m);
+      double after = zeroFraction(values);
+      replace(target, builder.finish(), before, after, values.size());
+    }
+  }
+
+private:
+  /// A layer to prune and the weight dimension its groups run along.
+  struct Target {
+    const WeightedLayer *layer;
+    int32_t axis;
+  };
+
+  void replace(const Target &target, TypedAttr values, double before,
+               double after, int64_t size) {
+    OpBuilder builder(&getContext());
+    auto annotation =
+        SparsityAttr::get(&getContext(), SparsityKind::Structured, n, m,
+                          target.axis, llvm::APFloat(after));
+    replaceWeightConstant(builder, target.layer->weight, values, annotation);
+    numPruned += int64_t(std::lround((after - before) * size));
+    ++numLayers;
+  }
+
+  LogicalResult pruneWithData(llvm::ArrayRef<Target> targets) {
+    std::vector<std::vector<float>> values;
+    for (const Target &target : targets)
+      values.push_back(getFloatValues(target.layer->weight.values));
 
     std::vector<SparseGptLayer> requests;
-    if (withData) {
-      for (Pruned &layer : pruned) {
-        SparseGptTarget target;
-        target.n = n;
-        target.m = m;
-        target.nmDim = layer.axis;
-        requests.push_back({layer.layer, &layer.values, target});
-      }
-      SparseGptOptions options;
-      options.damp = damp;
-      options.blockSize = blockSize;
-      options.sequential = sequential;
-      LayerDataSource source{data, stats, entry, "compress-prune-nm"};
-      if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
-        return signalPassFailure();
+    for (auto [target, layerValues] : llvm::zip(targets, values)) {
+      SparseGptTarget goal;
+      goal.n = n;
+      goal.m = m;
+      goal.nmDim = target.axis;
+      requests.push_back({target.layer, &layerValues, goal});
     }
-
-    OpBuilder builder(&getContext());
-    for (auto [i, layer] : llvm::enumerate(pruned)) {
-      auto type = cast<ShapedType>(layer.layer->weight.values.getType());
-      double before = zeroFraction(getFloatValues(layer.layer->weight.values));
-      if (!withData || !requests[i].pruned)
-        keepLargestInGroups(layer.values, type.getShape(), layer.axis, n, m);
-      double after = zeroFraction(layer.values);
-      auto annotation =
-          SparsityAttr::get(&getContext(), SparsityKind::Structured, n, m,
-                            layer.axis, llvm::APFloat(after));
-      replaceWeightConstant(builder, layer.layer->weight, layer.values,
-                            annotation);
-      numPruned += int64_t(std::lround((after - before) * layer.values.size()));
-      ++numLayers;
+    SparseGptOptions options;
+    options.damp = damp;
+    options.blockSize = blockSize;
+    options.sequential = sequential;
+    LayerDataSource source{data, stats, entry, "compress-prune-nm"};
+    if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
+      return failure();
+    for (auto [i, target] : llvm::enumerate(targets)) {
+      const WeightValues &old = target.layer->weight.values;
+      double before = zeroFraction(getFloatValues(old));
+      if (!requests[i].pruned)
+        keepLargestInGroups(values[i], old.getType().getShape(), target.axis, n,
+                            m);
+      replace(target, buildWeightAttrLike(old, values[i]), before,
+              zeroFraction(values[i]), values[i].size());
     }
+    return success();
   }
 };
 

@@ -60,22 +60,8 @@ LogicalResult verifySkipList(Location loc, llvm::StringRef passName,
   return success();
 }
 
-std::vector<float> getFloatValues(DenseElementsAttr values) {
-  auto type = cast<ShapedType>(values.getType());
-  std::vector<float> result(type.getNumElements());
-  if (type.getElementType().isF32()) {
-    ArrayRef<char> raw = values.getRawData();
-    if (values.isSplat())
-      std::fill(result.begin(), result.end(),
-                *reinterpret_cast<const float *>(raw.data()));
-    else
-      std::memcpy(result.data(), raw.data(), result.size() * sizeof(float));
-    return result;
-  }
-  size_t i = 0;
-  for (const llvm::APFloat &v : values.getValues<llvm::APFloat>())
-    result[i++] = v.convertToFloat(); // exact for f16 and bf16
-  return result;
+std::vector<float> getFloatValues(const WeightValues &values) {
+  return values.toFloats();
 }
 
 double zeroFraction(llvm::ArrayRef<float> values) {
@@ -85,92 +71,99 @@ double zeroFraction(llvm::ArrayRef<float> values) {
   return double(zeros) / double(values.size());
 }
 
-DenseElementsAttr buildWeightAttr(ShapedType type,
-                                  llvm::ArrayRef<float> values) {
-  DenseElementsAttr attr;
-  if (type.getElementType().isF32()) {
-    attr = DenseElementsAttr::getFromRawBuffer(
-        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                             values.size() * sizeof(float)));
-  } else {
-    const llvm::fltSemantics &semantics =
-        cast<FloatType>(type.getElementType()).getFloatSemantics();
-    std::vector<llvm::APFloat> converted;
-    converted.reserve(values.size());
-    bool losesInfo = false;
-    for (float v : values) {
-      llvm::APFloat x(v);
-      x.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &losesInfo);
-      converted.push_back(x);
-    }
-    attr = DenseElementsAttr::get(type, converted);
-  }
-  return attr;
-}
-
 void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
                            llvm::ArrayRef<float> values,
                            SparsityAttr sparsity) {
-  DenseElementsAttr attr =
-      buildWeightAttr(cast<ShapedType>(weight.values.getType()), values);
+  replaceWeightConstant(builder, weight,
+                        buildWeightAttrLike(weight.values, values), sparsity);
+}
+
+void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
+                           TypedAttr values, SparsityAttr sparsity) {
   arith::ConstantOp old = weight.constant;
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointAfter(old);
-  auto constant = arith::ConstantOp::create(builder, old.getLoc(), attr);
+  auto constant = arith::ConstantOp::create(builder, old.getLoc(), values);
   if (sparsity)
     constant->setAttr("compress.sparsity", sparsity);
   weight.operand->set(constant);
-  if (old->use_empty())
+  if (old->use_empty()) {
     old->erase();
+    weight.values.adviseUnused();
+  }
 }
 
-void zeroElements(std::vector<float> &values, llvm::ArrayRef<int64_t> indices) {
+void zeroElements(llvm::MutableArrayRef<float> values,
+                  llvm::ArrayRef<int64_t> indices) {
   for (int64_t i : indices)
     values[i] = 0.0f;
 }
 
-/// |v|, with NaN as the largest magnitude.
-static float magnitude(float v) {
-  return std::isnan(v) ? std::numeric_limits<float>::infinity() : std::abs(v);
+/// The bits of |v|, which order magnitudes as the floats do; NaN is
+/// infinity, the largest magnitude.
+static uint32_t magnitudeKey(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  return std::min(bits & 0x7fffffffu, 0x7f800000u);
+}
+
+MagnitudeCut findMagnitudeCut(FloatSequence sequence, int64_t count) {
+  // The (count-1)-th smallest key, one 16-bit digit at a time.
+  std::vector<int64_t> histogram(1 << 16, 0);
+  int64_t total = 0;
+  sequence([&](llvm::ArrayRef<float> run) {
+    for (float v : run)
+      ++histogram[magnitudeKey(v) >> 16];
+    total += run.size();
+  });
+  count = std::clamp<int64_t>(count, 0, total);
+  if (count == 0)
+    return {};
+  int64_t below = 0; // elements with a key below the digits chosen so far
+  auto choose = [&]() {
+    uint32_t digit = 0;
+    while (below + histogram[digit] < count)
+      below += histogram[digit++];
+    return digit;
+  };
+  uint32_t high = choose();
+  std::fill(histogram.begin(), histogram.end(), 0);
+  sequence([&](llvm::ArrayRef<float> run) {
+    for (float v : run)
+      if (uint32_t key = magnitudeKey(v); key >> 16 == high)
+        ++histogram[key & 0xffff];
+  });
+  uint32_t low = choose();
+  return {high << 16 | low, count - below};
+}
+
+void applyMagnitudeCut(MagnitudeCut &cut, llvm::MutableArrayRef<float> values) {
+  for (float &v : values) {
+    uint32_t key = magnitudeKey(v);
+    if (key < cut.threshold) {
+      v = 0.0f;
+    } else if (key == cut.threshold && cut.ties > 0) {
+      v = 0.0f;
+      --cut.ties;
+    }
+  }
 }
 
 void zeroSmallestMagnitudes(llvm::ArrayRef<std::vector<float> *> buffers,
                             int64_t count) {
-  size_t total = 0;
-  for (const std::vector<float> *buffer : buffers)
-    total += buffer->size();
-  count = std::clamp<int64_t>(count, 0, int64_t(total));
-  if (count == 0)
+  if (count <= 0)
     return;
-  // The count-th smallest magnitude t: everything below it goes, and of the
-  // elements equal to it, the earliest ones until `count` is reached.
-  std::vector<float> magnitudes;
-  magnitudes.reserve(total);
-  for (const std::vector<float> *buffer : buffers)
-    for (float v : *buffer)
-      magnitudes.push_back(magnitude(v));
-  std::nth_element(magnitudes.begin(), magnitudes.begin() + (count - 1),
-                   magnitudes.end());
-  float threshold = magnitudes[count - 1];
-  magnitudes = std::vector<float>();
-  int64_t below = 0;
-  for (const std::vector<float> *buffer : buffers)
-    for (float v : *buffer)
-      below += magnitude(v) < threshold;
-  int64_t equalToZero = count - below;
+  MagnitudeCut cut = findMagnitudeCut(
+      [&](llvm::function_ref<void(llvm::ArrayRef<float>)> visit) {
+        for (const std::vector<float> *buffer : buffers)
+          visit(*buffer);
+      },
+      count);
   for (std::vector<float> *buffer : buffers)
-    for (float &v : *buffer) {
-      float m = magnitude(v);
-      if (m < threshold) {
-        v = 0.0f;
-      } else if (m == threshold && equalToZero > 0) {
-        v = 0.0f;
-        --equalToZero;
-      }
-    }
+    applyMagnitudeCut(cut, *buffer);
 }
 
-void keepLargestInGroups(std::vector<float> &values,
+void keepLargestInGroups(llvm::MutableArrayRef<float> values,
                          llvm::ArrayRef<int64_t> shape, int64_t axis, int64_t n,
                          int64_t m) {
   int64_t outer = 1, inner = 1;

@@ -102,8 +102,8 @@ FailureOr<Value> QuantizeWeightsPass::getOrCreateQuantized(
   auto quantTensorType =
       RankedTensorType::get(floatType.getShape(), *quantType);
   std::optional<UniformQuantInfo> info = UniformQuantInfo::get(*quantType);
-  DenseElementsAttr storage =
-      quantizeElements(adjusted ? adjusted : weight.values, *info);
+  DenseElementsAttr storage = quantizeElements(
+      adjusted ? WeightValues(adjusted) : weight.values, *info);
 
   OpBuilder builder(weight.constant);
   builder.setInsertionPointAfter(weight.constant);

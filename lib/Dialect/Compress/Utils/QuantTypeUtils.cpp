@@ -81,8 +81,58 @@ int64_t paramIndex(int64_t linearIndex, ArrayRef<int64_t> shape,
   return (linearIndex / stride) % shape[*axis];
 }
 
+/// Calls `fn(index, parameter)` for the elements of `values` with the index
+/// of their quantization parameter along `axis`, run by run.
+static void
+forEachWithParam(const WeightValues &values, std::optional<int32_t> axis,
+                 function_ref<void(ArrayRef<float>, int64_t, int64_t)> fn) {
+  ArrayRef<int64_t> shape = values.getType().getShape();
+  int64_t stride = 1, count = axis ? shape[*axis] : 1;
+  if (axis)
+    for (int64_t d = shape.size() - 1; d > *axis; --d)
+      stride *= shape[d];
+  int64_t index = 0;
+  values.forEachChunk([&](ArrayRef<float> run) {
+    // Pieces of the run that share a parameter.
+    while (!run.empty()) {
+      int64_t length = std::min<int64_t>(run.size(), stride - index % stride);
+      fn(run.take_front(length), index, (index / stride) % count);
+      run = run.drop_front(length);
+      index += length;
+    }
+  });
+}
+
+DenseElementsAttr quantizeElements(const WeightValues &values,
+                                   const UniformQuantInfo &info) {
+  RankedTensorType floatType = values.getType();
+  auto storageType =
+      IntegerType::get(floatType.getContext(), info.storageWidth);
+  auto resultType = RankedTensorType::get(floatType.getShape(), storageType);
+  // DenseElementsAttr stores integers in whole bytes, little-endian.
+  unsigned bytes = (info.storageWidth + 7) / 8;
+  uint64_t mask = info.storageWidth >= 64
+                      ? ~uint64_t(0)
+                      : (uint64_t(1) << info.storageWidth) - 1;
+  std::vector<char> raw(values.getNumElements() * bytes);
+  forEachWithParam(
+      values, info.axis, [&](ArrayRef<float> run, int64_t index, int64_t p) {
+        float scale = float(info.scales[p]);
+        for (auto [i, v] : llvm::enumerate(run)) {
+          uint64_t q = uint64_t(quantizeValue(v, scale, info.zeroPoints[p],
+                                              info.range)) &
+                       mask;
+          for (unsigned b = 0; b < bytes; ++b)
+            raw[(index + i) * bytes + b] = char(q >> (8 * b));
+        }
+      });
+  return DenseElementsAttr::getFromRawBuffer(resultType, raw);
+}
+
 DenseElementsAttr quantizeElements(DenseElementsAttr values,
                                    const UniformQuantInfo &info) {
+  if (WeightValues weight{values})
+    return quantizeElements(weight, info);
   auto floatType = cast<ShapedType>(values.getType());
   auto storageType =
       IntegerType::get(floatType.getContext(), info.storageWidth);
@@ -151,22 +201,23 @@ DenseElementsAttr getDenseElements(Attribute value) {
 }
 
 std::optional<llvm::SmallVector<std::pair<double, double>>>
-computeValueRanges(DenseElementsAttr values, std::optional<int32_t> axis) {
-  ArrayRef<int64_t> shape = cast<ShapedType>(values.getType()).getShape();
+computeValueRanges(const WeightValues &values, std::optional<int32_t> axis) {
+  ArrayRef<int64_t> shape = values.getType().getShape();
   int64_t numRanges = axis ? shape[*axis] : 1;
   llvm::SmallVector<std::pair<double, double>> ranges(
       numRanges, {std::numeric_limits<double>::infinity(),
                   -std::numeric_limits<double>::infinity()});
-  int64_t linearIndex = 0;
-  for (const llvm::APFloat &value : values.getValues<llvm::APFloat>()) {
-    if (!value.isFinite())
-      return std::nullopt;
-    double v = value.convertToDouble();
-    std::pair<double, double> &range =
-        ranges[paramIndex(linearIndex++, shape, axis)];
-    range.first = std::min(range.first, v);
-    range.second = std::max(range.second, v);
-  }
+  bool finite = true;
+  forEachWithParam(values, axis, [&](ArrayRef<float> run, int64_t, int64_t p) {
+    std::pair<double, double> &range = ranges[p];
+    for (float v : run) {
+      finite &= std::isfinite(v);
+      range.first = std::min(range.first, double(v));
+      range.second = std::max(range.second, double(v));
+    }
+  });
+  if (!finite)
+    return std::nullopt;
   return ranges;
 }
 
@@ -178,7 +229,7 @@ Value createQuantizedConstant(OpBuilder &builder, Location loc,
 }
 
 std::optional<quant::QuantizedType>
-buildWeightQuantType(DenseElementsAttr values, std::optional<int32_t> axis,
+buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
                      unsigned bits, bool symmetric) {
   std::optional<SmallVector<std::pair<double, double>>> ranges =
       computeValueRanges(values, axis);

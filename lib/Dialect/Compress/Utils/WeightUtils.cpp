@@ -22,8 +22,8 @@ FailureOr<WeightOperand> findWeightOperand(linalg::LinalgOp op,
     auto constant = input->get().getDefiningOp<arith::ConstantOp>();
     if (!constant)
       continue;
-    DenseElementsAttr values = getDenseFloatElements(constant.getValue());
-    if (!values || !isCompressibleFloat(values.getElementType()))
+    WeightValues values = WeightValues::get(constant.getValue());
+    if (!values)
       continue;
     found.push_back({input, nullptr, constant, values});
   }

@@ -44,37 +44,61 @@ LogicalResult verifySkipList(Location loc, llvm::StringRef passName,
 /// every f16/bf16 value exactly. f32 data is copied straight from the
 /// constant's raw storage: no per-element APFloat, so that models with
 /// hundreds of millions of weights stay fast and small.
-std::vector<float> getFloatValues(DenseElementsAttr values);
+std::vector<float> getFloatValues(const WeightValues &values);
 
 /// Fraction of exactly-zero elements.
 double zeroFraction(llvm::ArrayRef<float> values);
 
-/// A constant of `type` (f32, f16 or bf16) holding `values`, converted
-/// exactly (round to nearest even) to f16/bf16.
-DenseElementsAttr buildWeightAttr(ShapedType type,
-                                  llvm::ArrayRef<float> values);
-
 /// Replaces the weight operand of a layer by a new constant holding `values`
-/// (same type; converted back exactly to f16/bf16) annotated with
-/// `sparsity`. The old constant is erased if this was its last use.
+/// (same type; converted back exactly to f16/bf16; a new blob when the old
+/// weight was a `dense_resource`) annotated with `sparsity`. The old
+/// constant is erased if this was its last use.
 void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
                            llvm::ArrayRef<float> values, SparsityAttr sparsity);
+/// The same with the new constant's attribute already built (WeightBuilder).
+void replaceWeightConstant(OpBuilder &builder, const WeightOperand &weight,
+                           TypedAttr values, SparsityAttr sparsity);
 
 /// Sets `values[i]` to +0.0 for every i in `indices`.
-void zeroElements(std::vector<float> &values, llvm::ArrayRef<int64_t> indices);
+void zeroElements(llvm::MutableArrayRef<float> values,
+                  llvm::ArrayRef<int64_t> indices);
 
 /// Zeroes the `count` elements of smallest magnitude of the buffers taken as
 /// one sequence (in order); ties go to the earlier element, which is pruned
-/// first. NaN counts as the largest magnitude. Memory: one float per
-/// element besides the buffers.
+/// first. NaN counts as the largest magnitude. No memory besides the
+/// buffers (see findMagnitudeCut).
 void zeroSmallestMagnitudes(llvm::ArrayRef<std::vector<float> *> buffers,
                             int64_t count);
+
+/// The elements zeroSmallestMagnitudes zeroes in a sequence, as a rule that
+/// can be applied run by run: every element whose magnitude key (the bits
+/// of |v|, NaN as infinity) is below `threshold`, and the first `ties`
+/// elements whose key equals it.
+struct MagnitudeCut {
+  uint32_t threshold = 0;
+  int64_t ties = 0;
+};
+
+/// Calls its argument on consecutive runs of a sequence of floats, in order.
+using FloatSequence =
+    llvm::function_ref<void(llvm::function_ref<void(llvm::ArrayRef<float>)>)>;
+
+/// The cut that zeroes the `count` smallest magnitudes of `sequence` (which
+/// is walked twice). A radix selection on the magnitudes' bit patterns: a
+/// histogram of the upper 16 bits, then of the lower 16 bits within the
+/// bucket holding the count-th smallest. No copy of the sequence, so global
+/// pruning of a model costs two reads of its weights.
+MagnitudeCut findMagnitudeCut(FloatSequence sequence, int64_t count);
+
+/// Zeroes (+0.0) what `cut` selects in `values`, the next run of the
+/// sequence the cut was found on; uses up `cut.ties` as it goes.
+void applyMagnitudeCut(MagnitudeCut &cut, llvm::MutableArrayRef<float> values);
 
 /// Zeroes all but the `n` largest magnitudes in every group of `m`
 /// consecutive elements along `axis` of a tensor of `shape` (ties keep the
 /// lower index); a size along `axis` that is not a multiple of `m` leaves
 /// the remainder alone.
-void keepLargestInGroups(std::vector<float> &values,
+void keepLargestInGroups(llvm::MutableArrayRef<float> values,
                          llvm::ArrayRef<int64_t> shape, int64_t axis, int64_t n,
                          int64_t m);
 

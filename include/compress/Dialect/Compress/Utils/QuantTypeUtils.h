@@ -11,6 +11,7 @@
 #ifndef COMPRESS_UTILS_QUANTTYPEUTILS_H
 #define COMPRESS_UTILS_QUANTTYPEUTILS_H
 
+#include "compress/Dialect/Compress/Utils/WeightValues.h"
 #include "compress/Utils/QuantParams.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
@@ -61,6 +62,10 @@ int64_t paramIndex(int64_t linearIndex, llvm::ArrayRef<int64_t> shape,
 /// an integer constant of the storage type with the same shape.
 DenseElementsAttr quantizeElements(DenseElementsAttr values,
                                    const UniformQuantInfo &info);
+/// The same for an f32/f16/bf16 weight read in place (no APFloat or APInt
+/// per element).
+DenseElementsAttr quantizeElements(const WeightValues &values,
+                                   const UniformQuantInfo &info);
 
 /// The scale and zero point `compress.fake_quant` derives from the range
 /// [min, max], computed in f32 exactly as its lowering does: the range is
@@ -81,14 +86,14 @@ DenseElementsAttr getDenseElements(Attribute value);
 /// Minimum and maximum of `values` per index along `axis` (a single pair when
 /// `axis` is empty). Returns nullopt if any element is NaN or infinite.
 std::optional<llvm::SmallVector<std::pair<double, double>>>
-computeValueRanges(DenseElementsAttr values, std::optional<int32_t> axis);
+computeValueRanges(const WeightValues &values, std::optional<int32_t> axis);
 
 /// The quantized type compress-quantize-weights gives a weight with `values`:
 /// signed storage of `bits` bits, symmetric narrow range (zero point 0) or
 /// asymmetric full range, one scale per index along `axis` (or one for
 /// all), from the values' ranges. Nullopt when a value is NaN or infinite.
 std::optional<quant::QuantizedType>
-buildWeightQuantType(DenseElementsAttr values, std::optional<int32_t> axis,
+buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
                      unsigned bits, bool symmetric);
 
 /// The grid value an element of a weight of `shape` takes when quantized

@@ -11,6 +11,8 @@
 #ifndef COMPRESS_UTILS_WEIGHTUTILS_H
 #define COMPRESS_UTILS_WEIGHTUTILS_H
 
+#include "compress/Dialect/Compress/Utils/WeightValues.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -28,7 +30,8 @@ struct WeightOperand {
   OpOperand *operand;
   OpOperand *other;
   arith::ConstantOp constant;
-  DenseElementsAttr values;
+  /// The constant's elements, read in place (also from a resource).
+  WeightValues values;
 };
 
 /// Why findWeightOperand failed.
