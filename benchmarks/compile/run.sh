@@ -24,7 +24,8 @@ mkdir -p "$WORK"
 "$BUILD/bin/compress-translate" --import-onnx --batch-size=1 \
   "$WORK/mlp.onnx" -o "$WORK/mlp.mlir"
 
-"$BUILD/bin/compress-opt" "$WORK/mlp.mlir" --emit-bytecode -o "$WORK/mlp.mlirbc"
+"$BUILD/bin/compress-translate" --import-onnx --batch-size=1 --emit-bytecode \
+  "$WORK/mlp.onnx" -o "$WORK/mlp.mlirbc"
 echo 'module {}' > "$WORK/empty.mlir"
 
 # name|compress-opt arguments

@@ -12,6 +12,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -317,19 +318,33 @@ void mlir::compress::registerImportONNXTranslation() {
                      "dense_resource blobs"),
       llvm::cl::init(ImportONNXOptions().resourceThresholdBytes));
 
-  TranslateToMLIRRegistration registration(
+  static llvm::cl::opt<bool> emitBytecode(
+      "emit-bytecode",
+      llvm::cl::desc("Write MLIR bytecode instead of text: weights as raw "
+                     "bytes, which tools memory-map instead of parsing hex"),
+      llvm::cl::init(false));
+
+  // The registration for MLIR-producing translations prints text only; this
+  // one prints the imported module itself, as text or bytecode.
+  TranslateRegistration registration(
       "import-onnx", "Import an ONNX model (a binary .onnx ModelProto)",
-      [](llvm::SourceMgr &sourceMgr,
-         MLIRContext *context) -> OwningOpRef<Operation *> {
+      [](const std::shared_ptr<llvm::SourceMgr> &sourceMgr,
+         llvm::raw_ostream &output, MLIRContext *context) -> LogicalResult {
         const llvm::MemoryBuffer *buffer =
-            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+            sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
         ImportONNXOptions options;
         options.functionName = funcName;
         options.resourceThresholdBytes = resourceThreshold;
         if (batchSize.getNumOccurrences() > 0)
           options.batchSize = batchSize;
-        return importONNXModel(buffer->getBuffer(),
-                               buffer->getBufferIdentifier(), context, options);
-      },
-      registerImportONNXDialects);
+        OwningOpRef<ModuleOp> module =
+            importONNXModel(buffer->getBuffer(), buffer->getBufferIdentifier(),
+                            context, options);
+        if (!module)
+          return failure();
+        if (emitBytecode)
+          return writeBytecodeToFile(*module, output);
+        module->print(output);
+        return success();
+      });
 }

@@ -5,9 +5,12 @@
 // each pass (magnitude, global, SparseGPT, N:M, neuron, filter pruning,
 // int8/int4/GPTQ weights, low rank, f16, PTQ), and the two compiled results
 // must be bit-identical, while differing from the unchanged model's (the
-// pass did something). See resource-weights.mlir.py.
+// pass did something). The same model imported as MLIR bytecode gives the
+// same results under the pruning passes. See resource-weights.mlir.py.
 //
 // REQUIRES: onnx-import, onnx-python
 // RUN: rm -rf %t && %python %s.py %t | FileCheck %s
 // CHECK-NOT: FAIL
+// CHECK: ok: --emit-bytecode writes MLIR bytecode
+// CHECK: ok: --compress-prune-nm=n=2 m=4: bytecode and inline weights give identical results
 // CHECK: failures: 0
