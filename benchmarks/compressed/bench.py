@@ -135,7 +135,7 @@ def main():
         pipeline = list(passes)
         if ptq is not None:
             pipeline.append(f"--compress-ptq=data={calib} lower=false "
-                            + ptq)
+                            "to-linalg=false " + ptq)
         start = time.time()
         if pipeline:
             run([tool("compress-opt"), float_mlir, *pipeline, "-o", module])
@@ -195,7 +195,8 @@ def main():
         f"23.1M parameters), batch {BATCH}, random weights; calibration on "
         "8 random batches.",
         "- Each variant: compress-opt (the passes, then `compress-ptq "
-        "lower=false`), then `compress-compile --threads=1`; the library is "
+        "lower=false to-linalg=false`), then `compress-compile --threads=1`; "
+        "the library is "
         "called through its C ABI (ctypes); latency is the median call of "
         f"the best of {args.rounds} rounds.",
         f"- Machine: {os.cpu_count()} cores, {model_name}.",

@@ -52,7 +52,7 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   // here first would leave the requantization a separate loop).
   if (options.lower)
     buildLowerToCPUPipeline(pm, LowerToCPUOptions());
-  else
+  else if (options.toLinalg)
     pm.addPass(createConvertCompressToLinalg());
 }
 
@@ -73,9 +73,10 @@ void mlir::compress::registerPTQPipeline() {
       "Post-training quantization: compress-insert-observers, "
       "compress-calibrate, compress-fold-calibration, "
       "compress-quantize-weights, compress-fuse-qdq, then "
-      "convert-compress-to-linalg (lower=false) or compress-lower-to-cpu "
-      "(lower=true, which converts the compress ops after fusing each "
-      "kernel's requantization).",
+      "compress-lower-to-cpu (lower=true, which converts the compress ops "
+      "after fusing each kernel's requantization), or with lower=false "
+      "convert-compress-to-linalg (to-linalg=true) or nothing "
+      "(to-linalg=false: the fused compress ops stay for compress-compile).",
       buildPTQPipeline);
   PassPipelineRegistration<AutoOptions>(
       "compress-auto",

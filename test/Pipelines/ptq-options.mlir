@@ -15,6 +15,8 @@
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=LOWER
 // RUN: compress-opt %s --compress-ptq="data=%S lower=false" --dump-pass-pipeline \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOLOWER
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false to-linalg=false" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSED
 // RUN: not compress-opt %s --compress-ptq=granularity=per-row 2>&1 | FileCheck %s --check-prefix=BAD-GRANULARITY
 // RUN: not compress-opt %s --compress-ptq=method=kl 2>&1 | FileCheck %s --check-prefix=BAD-METHOD
 // RUN: not compress-opt %s --compress-ptq=activation-type=u4 2>&1 | FileCheck %s --check-prefix=BAD-ACTIVATION
@@ -45,6 +47,11 @@
 // NOLOWER: compress-fuse-qdq
 // NOLOWER-NEXT: convert-compress-to-linalg
 // NOLOWER-NOT: compress-cpu-fuse-requantize
+// to-linalg=false stops after compress-fuse-qdq: compress-compile lowers
+// the fused compress ops as lower=true would.
+// FUSED: compress-fuse-qdq
+// FUSED-NOT: convert-compress-to-linalg
+// FUSED-NOT: compress-cpu
 
 // BAD-GRANULARITY: for the --granularity option: Cannot find option named 'per-row'!
 // BAD-METHOD: for the --method option: Cannot find option named 'kl'!

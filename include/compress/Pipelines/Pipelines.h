@@ -150,11 +150,20 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       *this, "lower",
       llvm::cl::desc("Also lower to LLVM with compress-lower-to-cpu"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> toLinalg{
+      *this, "to-linalg",
+      llvm::cl::desc(
+          "With lower=false: convert the compress ops to linalg "
+          "(convert-compress-to-linalg). false stops after compress-fuse-qdq, "
+          "so that compress-compile or compress-lower-to-cpu can make each "
+          "int8 kernel's requantization its epilogue"),
+      llvm::cl::init(true)};
 };
 
 /// Post-training quantization in one pipeline: insert observers, calibrate
 /// on the samples, fold the ranges, quantize weights, fuse integer kernels,
-/// lower compress ops to linalg and (with `lower`) to LLVM for the CPU.
+/// then lower to LLVM for the CPU (`lower`, which converts the compress
+/// ops itself) or convert the compress ops to linalg (`to-linalg`) or stop.
 void buildPTQPipeline(OpPassManager &pm, const PTQOptions &options);
 
 /// Options of `compress-auto`: PTQ whose weight widths are chosen per layer.

@@ -36,6 +36,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 using namespace mlir;
@@ -567,50 +568,87 @@ FailureOr<Chain> ChainFinder::find() {
 
 namespace {
 
-/// Keeps the slices `keep` (sorted) of dimension `dim`.
-template <typename T>
-DenseElementsAttr gatherValues(DenseElementsAttr values, int64_t dim,
-                               ArrayRef<int64_t> keep) {
-  auto type = cast<RankedTensorType>(values.getType());
-  ArrayRef<int64_t> shape = type.getShape();
+/// The sizes before, along and after dimension `dim` of `shape`.
+std::tuple<int64_t, int64_t, int64_t> splitAt(ArrayRef<int64_t> shape,
+                                              int64_t dim) {
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < dim; ++d)
     outer *= shape[d];
   for (int64_t d = dim + 1; d < int64_t(shape.size()); ++d)
     inner *= shape[d];
-  int64_t size = shape[dim];
-  auto range = values.getValues<T>();
-  std::vector<T> all(range.begin(), range.end());
-  std::vector<T> kept;
-  kept.reserve(outer * keep.size() * inner);
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t q : keep)
-      for (int64_t i = 0; i < inner; ++i)
-        kept.push_back(all[(o * size + q) * inner + i]);
-  SmallVector<int64_t> newShape(shape);
-  newShape[dim] = keep.size();
-  return DenseElementsAttr::get(type.clone(newShape), ArrayRef<T>(kept));
+  return {outer, shape[dim], inner};
 }
 
+/// Keeps the slices `keep` (sorted) of dimension `dim` of a tensor of
+/// `shape` stored row-major in `all`, `bytes` per element.
+std::vector<char> gatherBytes(ArrayRef<char> all, size_t bytes,
+                              ArrayRef<int64_t> shape, int64_t dim,
+                              ArrayRef<int64_t> keep) {
+  auto [outer, size, inner] = splitAt(shape, dim);
+  size_t slice = inner * bytes;
+  std::vector<char> kept(outer * keep.size() * slice);
+  char *out = kept.data();
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t q : keep) {
+      std::memcpy(out, all.data() + (o * size + q) * slice, slice);
+      out += slice;
+    }
+  return kept;
+}
+
+/// Keeps the slices `keep` (sorted) of dimension `dim` of a constant: on its
+/// raw storage, any element type but i1, splats as splats.
 DenseElementsAttr gatherAlong(DenseElementsAttr values, int64_t dim,
                               ArrayRef<int64_t> keep) {
-  if (isa<FloatType>(values.getElementType()))
-    return gatherValues<llvm::APFloat>(values, dim, keep);
-  return gatherValues<llvm::APInt>(values, dim, keep);
+  auto type = cast<RankedTensorType>(values.getType());
+  SmallVector<int64_t> newShape(type.getShape());
+  newShape[dim] = keep.size();
+  RankedTensorType newType = type.clone(newShape);
+  if (values.isSplat())
+    return values.resizeSplat(newType);
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  assert(width > 1 && "gathering bit-packed i1 constants");
+  std::vector<char> kept = gatherBytes(values.getRawData(), (width + 7) / 8,
+                                       type.getShape(), dim, keep);
+  return DenseElementsAttr::getFromRawBuffer(newType, kept);
+}
+
+/// The same for a weight, whose new constant keeps its storage form (a new
+/// blob for a resource); `floats` are its values when they were changed
+/// (refit), else they are read from `weight`.
+TypedAttr gatherAlong(const WeightValues &weight, int64_t dim,
+                      ArrayRef<int64_t> keep,
+                      std::optional<ArrayRef<float>> floats = std::nullopt) {
+  std::vector<float> read;
+  if (!floats) {
+    read = weight.toFloats();
+    floats = read;
+  }
+  ArrayRef<char> raw(reinterpret_cast<const char *>(floats->data()),
+                     floats->size() * sizeof(float));
+  std::vector<char> kept =
+      gatherBytes(raw, sizeof(float), weight.getType().getShape(), dim, keep);
+  SmallVector<int64_t> newShape(weight.getType().getShape());
+  newShape[dim] = keep.size();
+  return buildWeightAttrLike(
+      weight, weight.getType().clone(newShape),
+      ArrayRef<float>(reinterpret_cast<const float *>(kept.data()),
+                      kept.size() / sizeof(float)));
 }
 
 /// Norm of every channel's weights: the slices of `dim` listed for it.
-std::vector<double> channelScores(DenseElementsAttr weights, int64_t dim,
+std::vector<double> channelScores(const WeightValues &weights, int64_t dim,
                                   const ChannelPositions &positions,
                                   ChannelNorm norm) {
-  ArrayRef<int64_t> shape = cast<ShapedType>(weights.getType()).getShape();
-  std::vector<double> perSlice(shape[dim], 0.0);
+  auto [outer, size, inner] = splitAt(weights.getType().getShape(), dim);
+  std::vector<double> perSlice(size, 0.0);
   int64_t i = 0;
-  for (const llvm::APFloat &v : weights.getValues<llvm::APFloat>()) {
-    double x = std::abs(v.convertToDouble());
-    perSlice[paramIndex(i++, shape, int32_t(dim))] +=
-        norm == ChannelNorm::L1 ? x : x * x;
-  }
+  weights.forEachChunk([&](ArrayRef<float> run) {
+    for (float v : run) {
+      double x = std::abs(double(v));
+      perSlice[(i++ / inner) % size] += norm == ChannelNorm::L1 ? x : x * x;
+    }
+  });
   std::vector<double> scores;
   for (const SmallVector<int64_t> &list : positions) {
     double sum = 0.0;
@@ -642,7 +680,7 @@ SmallVector<int64_t> keptPositions(const ChannelPositions &positions,
   return result;
 }
 
-Value createConstant(OpBuilder &b, Location loc, DenseElementsAttr values,
+Value createConstant(OpBuilder &b, Location loc, TypedAttr values,
                      Attribute sparsity = {}) {
   auto constant = arith::ConstantOp::create(b, loc, values);
   if (sparsity)
@@ -772,7 +810,8 @@ Operation *rewriteConsumer(IRRewriter &rewriter, Consumer consumer,
       SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0, consumer.weightAxis,
                         llvm::APFloat(removedFraction));
   SmallVector<int64_t> kept = keptPositions(consumer.positions, keep);
-  DenseElementsAttr values = consumer.weight.values.toDense();
+  const WeightValues &values = consumer.weight.values;
+  std::vector<float> refitted;
   OpOperand *biasOperand = nullptr;
   DenseElementsAttr newBias;
   if (gram) {
@@ -788,7 +827,7 @@ Operation *rewriteConsumer(IRRewriter &rewriter, Consumer consumer,
         succeeded(refitKeptColumns(floats, *geometry, *gram,
                                    consumer.weightAxis, kept, damp, why,
                                    biasOperand ? &biasDelta : nullptr))) {
-      values = buildWeightAttr(cast<ShapedType>(values.getType()), floats);
+      refitted = std::move(floats);
       if (biasOperand && !biasDelta.empty()) {
         auto constant = biasOperand->get().getDefiningOp<arith::ConstantOp>();
         std::vector<float> bias =
@@ -802,9 +841,12 @@ Operation *rewriteConsumer(IRRewriter &rewriter, Consumer consumer,
           << "not refit after pruning its input channels: " << why;
     }
   }
-  Value weight =
-      createConstant(rewriter, consumer.weight.constant.getLoc(),
-                     gatherAlong(values, consumer.weightAxis, kept), sparsity);
+  Value weight = createConstant(
+      rewriter, consumer.weight.constant.getLoc(),
+      gatherAlong(values, consumer.weightAxis, kept,
+                  refitted.empty() ? std::nullopt
+                                   : std::optional<ArrayRef<float>>(refitted)),
+      sparsity);
   maybeDead.push_back(consumer.weight.operand->get());
   Value result =
       cloneResized(rewriter, consumer.op,
@@ -845,10 +887,10 @@ rewriteChain(Chain chain, ArrayRef<int64_t> keep,
     auto sparsity =
         SparsityAttr::get(ctx, SparsityKind::Channel, 0, 0, producer.weightAxis,
                           llvm::APFloat(removedFraction));
-    Value weight = createConstant(rewriter, producer.weight.constant.getLoc(),
-                                  gatherAlong(producer.weight.values.toDense(),
-                                              producer.weightAxis, keptColumns),
-                                  sparsity);
+    Value weight = createConstant(
+        rewriter, producer.weight.constant.getLoc(),
+        gatherAlong(producer.weight.values, producer.weightAxis, keptColumns),
+        sparsity);
     OpOperand *init = producer.op.getDpsInitOperand(0);
     Value newInit = recreateInit(rewriter, init->get(), producer.resultAxis,
                                  keptColumns.size());
@@ -1048,7 +1090,7 @@ std::vector<double> scoreChain(const Chain &chain,
     // Every consumer's rows of the channel.
     for (const Consumer &consumer : chain.consumers)
       accumulateScores(scores,
-                       channelScores(consumer.weight.values.toDense(),
+                       channelScores(consumer.weight.values,
                                      consumer.weightAxis, consumer.positions,
                                      options.norm),
                        options.norm);
@@ -1056,9 +1098,8 @@ std::vector<double> scoreChain(const Chain &chain,
     // Every producer's columns of the channel.
     for (const Producer &member : chain.producers)
       accumulateScores(scores,
-                       channelScores(member.weight.values.toDense(),
-                                     member.weightAxis, chain.initialPositions,
-                                     options.norm),
+                       channelScores(member.weight.values, member.weightAxis,
+                                     chain.initialPositions, options.norm),
                        options.norm);
   }
   if (options.norm == ChannelNorm::L2)

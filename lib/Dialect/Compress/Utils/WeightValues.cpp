@@ -231,11 +231,23 @@ DenseElementsAttr buildWeightAttr(ShapedType type, ArrayRef<float> values) {
 
 TypedAttr buildWeightAttrLike(const WeightValues &like,
                               ArrayRef<float> values) {
-  assert(int64_t(values.size()) == like.getNumElements() &&
-         "new values of another size");
-  WeightBuilder builder(like);
-  std::copy(values.begin(), values.end(), builder.values().begin());
-  return builder.finish();
+  return buildWeightAttrLike(like, like.getType(), values);
+}
+
+TypedAttr buildWeightAttrLike(const WeightValues &like, RankedTensorType type,
+                              ArrayRef<float> values) {
+  assert(int64_t(values.size()) == type.getNumElements() &&
+         type.getElementType() == like.getElementType() &&
+         "values that do not fit the type");
+  if (!like.isResource())
+    return buildWeightAttr(type, values);
+  Type element = type.getElementType();
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
+      values.size() * elementBytes(element), kBlobAlignment);
+  encode(element, values, blob.getMutableData().data());
+  StringRef name =
+      cast<DenseResourceElementsAttr>(like.getAttr()).getRawHandle().getKey();
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
 }
 
 } // namespace mlir::compress

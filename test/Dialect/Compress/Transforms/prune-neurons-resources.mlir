@@ -3,11 +3,15 @@
 // Weights and biases as dense_resource blobs, as compress-translate imports
 // tensors over 1 KiB: the same MLP as prune-neurons.mlir's first case prunes
 // the same neurons (1 and 3 kept by their outgoing L2 norms), reading the
-// blobs' data, and writes the shrunk constants.
+// blobs' data, and writes the shrunk weights as new blobs: w1 keeps
+// [[2, 1], [2, 1]] and w2 [[-3], [2]] (hex below, after a 64-byte alignment
+// word); the bias becomes an inline constant.
 // CHECK-LABEL: func.func @mlp_resources(
-// CHECK: arith.constant {compress.sparsity = #compress.sparsity<channel, axis = 1, fraction = 5.000000e-01>} dense<{{\[}}[2.000000e+00, 1.000000e+00], [2.000000e+00, 1.000000e+00]]> : tensor<2x2xf32>
+// CHECK: arith.constant {compress.sparsity = #compress.sparsity<channel, axis = 1, fraction = 5.000000e-01>} dense_resource<[[W1:w1_[0-9]+]]> : tensor<2x2xf32>
 // CHECK: arith.constant dense<[2.000000e-01, 4.000000e-01]> : tensor<2xf32>
-// CHECK: arith.constant {compress.sparsity = #compress.sparsity<channel, axis = 0, fraction = 5.000000e-01>} dense<{{\[}}[-3.000000e+00], [2.000000e+00]]> : tensor<2x1xf32>
+// CHECK: arith.constant {compress.sparsity = #compress.sparsity<channel, axis = 0, fraction = 5.000000e-01>} dense_resource<[[W2:w2_[0-9]+]]> : tensor<2x1xf32>
+// CHECK-DAG: [[W1]]: "0x40000000000000400000803F000000400000803F"
+// CHECK-DAG: [[W2]]: "0x40000000000040C000000040"
 // CHECK-NOT: not a constant
 // CHECK-NOT: tensor<?x4xf32>
 !x = tensor<?x2xf32>

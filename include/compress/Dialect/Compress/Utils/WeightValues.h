@@ -101,9 +101,13 @@ private:
 /// converted to f16/bf16 by rounding to nearest even.
 DenseElementsAttr buildWeightAttr(ShapedType type, ArrayRef<float> values);
 
-/// A constant attribute of `type` (f32, f16 or bf16) holding `values`, in
-/// the storage form of `like` (see WeightBuilder).
+/// A constant attribute of `like`'s type holding `values`, in the storage
+/// form of `like` (see WeightBuilder).
 TypedAttr buildWeightAttrLike(const WeightValues &like, ArrayRef<float> values);
+/// The same with another shape: `type` (of `like`'s element type) holding
+/// `values`, e.g. a weight with fewer channels.
+TypedAttr buildWeightAttrLike(const WeightValues &like, RankedTensorType type,
+                              ArrayRef<float> values);
 
 } // namespace mlir::compress
 
