@@ -173,15 +173,23 @@ void keepLargestInGroups(llvm::MutableArrayRef<float> values,
     inner *= shape[d];
   int64_t size = shape[axis];
   llvm::SmallVector<int64_t> group(m);
+  // Groups in memory order (i innermost): the m elements of a group are
+  // `inner` apart, and neighbouring groups share their cache lines.
   for (int64_t o = 0; o < outer; ++o)
-    for (int64_t i = 0; i < inner; ++i)
-      for (int64_t g = 0; g < size / m; ++g) {
+    for (int64_t g = 0; g < size / m; ++g)
+      for (int64_t i = 0; i < inner; ++i) {
         for (int64_t j = 0; j < m; ++j)
           group[j] = (o * size + g * m + j) * inner + i;
-        // Largest magnitude first; ties keep the lower index.
-        std::stable_sort(group.begin(), group.end(), [&](int64_t a, int64_t b) {
-          return std::abs(values[a]) > std::abs(values[b]);
-        });
+        // Largest magnitude first (NaN as infinity); ties keep the lower
+        // index. An insertion sort: stable, and no allocation per group.
+        for (int64_t j = 1; j < m; ++j) {
+          int64_t index = group[j];
+          uint32_t key = magnitudeKey(values[index]);
+          int64_t k = j;
+          for (; k > 0 && magnitudeKey(values[group[k - 1]]) < key; --k)
+            group[k] = group[k - 1];
+          group[k] = index;
+        }
         zeroElements(values, llvm::ArrayRef<int64_t>(group).drop_front(n));
       }
 }
