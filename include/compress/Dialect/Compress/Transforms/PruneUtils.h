@@ -8,6 +8,7 @@
 
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
 #include "compress/Dialect/Compress/Utils/WeightUtils.h"
+#include "compress/Utils/MagnitudeSelect.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -66,33 +67,9 @@ void zeroElements(llvm::MutableArrayRef<float> values,
 /// Zeroes the `count` elements of smallest magnitude of the buffers taken as
 /// one sequence (in order); ties go to the earlier element, which is pruned
 /// first. NaN counts as the largest magnitude. No memory besides the
-/// buffers (see findMagnitudeCut).
+/// buffers (findMagnitudeCut).
 void zeroSmallestMagnitudes(llvm::ArrayRef<std::vector<float> *> buffers,
                             int64_t count);
-
-/// The elements zeroSmallestMagnitudes zeroes in a sequence, as a rule that
-/// can be applied run by run: every element whose magnitude key (the bits
-/// of |v|, NaN as infinity) is below `threshold`, and the first `ties`
-/// elements whose key equals it.
-struct MagnitudeCut {
-  uint32_t threshold = 0;
-  int64_t ties = 0;
-};
-
-/// Calls its argument on consecutive runs of a sequence of floats, in order.
-using FloatSequence =
-    llvm::function_ref<void(llvm::function_ref<void(llvm::ArrayRef<float>)>)>;
-
-/// The cut that zeroes the `count` smallest magnitudes of `sequence` (which
-/// is walked twice). A radix selection on the magnitudes' bit patterns: a
-/// histogram of the upper 16 bits, then of the lower 16 bits within the
-/// bucket holding the count-th smallest. No copy of the sequence, so global
-/// pruning of a model costs two reads of its weights.
-MagnitudeCut findMagnitudeCut(FloatSequence sequence, int64_t count);
-
-/// Zeroes (+0.0) what `cut` selects in `values`, the next run of the
-/// sequence the cut was found on; uses up `cut.ties` as it goes.
-void applyMagnitudeCut(MagnitudeCut &cut, llvm::MutableArrayRef<float> values);
 
 /// Zeroes all but the `n` largest magnitudes in every group of `m`
 /// consecutive elements along `axis` of a tensor of `shape` (ties keep the
