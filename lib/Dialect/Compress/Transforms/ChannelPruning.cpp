@@ -706,7 +706,9 @@ Value cloneResized(RewriterBase &rewriter, Operation *op,
 
 /// Erases the pure ops among `values`' producers (and, transitively, their
 /// operands' producers) that end up without uses. Candidates are collected
-/// first, so an op shared by several values is erased exactly once.
+/// first, so an op shared by several values is erased exactly once. The
+/// memory of an erased weight constant's immutable blob is handed back
+/// (WeightValues::adviseUnused).
 void eraseDeadProducers(ArrayRef<Value> values) {
   llvm::SetVector<Operation *> candidates;
   SmallVector<Value> worklist(values);
@@ -722,7 +724,13 @@ void eraseDeadProducers(ArrayRef<Value> values) {
     erased = false;
     for (Operation *&op : alive) {
       if (op && op->use_empty()) {
+        // A replaced weight read from bytecode: its pages can go now.
+        WeightValues weight;
+        if (auto constant = dyn_cast<arith::ConstantOp>(op))
+          weight = WeightValues::get(constant.getValue());
         op->erase();
+        if (weight)
+          weight.adviseUnused();
         op = nullptr;
         erased = true;
       }
