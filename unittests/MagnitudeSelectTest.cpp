@@ -63,8 +63,10 @@ std::vector<float> selected(std::vector<float> values, int64_t count,
 }
 
 bool bitwiseEqual(const std::vector<float> &a, const std::vector<float> &b) {
+  // memcmp must not see the null data() of an empty vector.
   return a.size() == b.size() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+         (a.empty() ||
+          std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 /// Values with many ties, both signs of zero, NaN, infinities, subnormals
