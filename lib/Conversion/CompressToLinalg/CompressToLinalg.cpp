@@ -95,12 +95,102 @@ Value buildEmptyLike(OpBuilder &b, Location loc, Value like, Type elementType) {
                                  dynamicSizes);
 }
 
+/// A constant tensor of `shape` holding `values` as `elementType` (float or
+/// integer).
+Value buildParamConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                         Type elementType, ArrayRef<Attribute> values) {
+  auto type = RankedTensorType::get(shape, elementType);
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
+}
+
+/// The sub-channel form of buildElementwise. Each blocked dimension of
+/// `input` is split into (blocks, block size) by tensor.expand_shape, so that
+/// the parameter tensors are read through a projected permutation (which
+/// tiling and vectorization handle, unlike `floordiv` maps); the result is
+/// collapsed back.
+Value buildBlockwiseElementwise(
+    OpBuilder &b, Location loc, Value input, Type resultElementType,
+    const UniformQuantInfo &info, Type zeroPointType,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> shape = inputType.getShape();
+  SmallVector<int64_t> expandedShape, paramShape, paramDims;
+  SmallVector<ReassociationIndices> reassociation;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    int64_t block = info.blockSizes[d], n = expandedShape.size();
+    if (info.paramShape[d] == 1) {
+      // One parameter along the dimension: it does not index them.
+      reassociation.push_back({n});
+      expandedShape.push_back(size);
+    } else if (block == 1) {
+      reassociation.push_back({n});
+      expandedShape.push_back(size);
+      paramDims.push_back(n);
+      paramShape.push_back(size);
+    } else {
+      reassociation.push_back({n, n + 1});
+      expandedShape.append({size / block, block});
+      paramDims.push_back(n);
+      paramShape.push_back(size / block);
+    }
+  }
+  int64_t rank = expandedShape.size();
+  auto expandedType =
+      RankedTensorType::get(expandedShape, inputType.getElementType());
+  Value expanded = input;
+  if (rank != inputType.getRank())
+    expanded = tensor::ExpandShapeOp::create(b, loc, expandedType, input,
+                                             reassociation);
+
+  // The parameters in row-major order of the parameter tensor; dropping its
+  // unit dimensions keeps that order.
+  SmallVector<Attribute> scales, zeroPoints;
+  for (double scale : info.scales)
+    scales.push_back(b.getF32FloatAttr(float(scale)));
+  for (int64_t zp : info.zeroPoints)
+    zeroPoints.push_back(isa<FloatType>(zeroPointType)
+                             ? Attribute(b.getFloatAttr(zeroPointType, zp))
+                             : Attribute(b.getIntegerAttr(zeroPointType, zp)));
+  Value scaleTensor =
+      buildParamConstant(b, loc, paramShape, b.getF32Type(), scales);
+  Value zeroPointTensor =
+      buildParamConstant(b, loc, paramShape, zeroPointType, zeroPoints);
+  SmallVector<AffineExpr> paramExprs;
+  for (int64_t d : paramDims)
+    paramExprs.push_back(b.getAffineDimExpr(d));
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  AffineMap paramMap = AffineMap::get(rank, 0, paramExprs, b.getContext());
+
+  Value init =
+      tensor::EmptyOp::create(b, loc, expandedShape, resultElementType);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(),
+      ValueRange{expanded, scaleTensor, zeroPointTensor}, ValueRange{init},
+      ArrayRef<AffineMap>{identity, paramMap, paramMap, identity}, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args[0], args[1], args[2]);
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  Value result = generic.getResult(0);
+  if (rank == inputType.getRank())
+    return result;
+  auto resultType = RankedTensorType::get(shape, resultElementType);
+  return tensor::CollapseShapeOp::create(b, loc, resultType, result,
+                                         reassociation);
+}
+
 /// Wraps `bodyBuilder(builder, loc, input, scale, zeroPoint)` into an
 /// elementwise linalg.generic over `input` producing `resultElementType`.
 Value buildElementwise(
     OpBuilder &b, Location loc, Value input, Type resultElementType,
     const UniformQuantInfo &info, Type zeroPointType,
     function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  if (info.isSubChannel())
+    return buildBlockwiseElementwise(b, loc, input, resultElementType, info,
+                                     zeroPointType, body);
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t rank = inputType.getRank();
   AffineMap identity = b.getMultiDimIdentityMap(rank);
@@ -168,8 +258,8 @@ struct QuantizeOpLowering : public OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    std::optional<UniformQuantInfo> info =
-        UniformQuantInfo::get(op.getOutput().getType().getElementType());
+    std::optional<UniformQuantInfo> info = UniformQuantInfo::get(
+        op.getOutput().getType().getElementType(), /*allowSubChannel=*/true);
     if (!info)
       return rewriter.notifyMatchFailure(op, "not a uniform quantized type");
     Type storage = rewriter.getIntegerType(info->storageWidth);
@@ -190,8 +280,8 @@ struct DequantizeOpLowering : public OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    std::optional<UniformQuantInfo> info =
-        UniformQuantInfo::get(op.getInput().getType().getElementType());
+    std::optional<UniformQuantInfo> info = UniformQuantInfo::get(
+        op.getInput().getType().getElementType(), /*allowSubChannel=*/true);
     if (!info)
       return rewriter.notifyMatchFailure(op, "not a uniform quantized type");
     Type resultElementType = op.getOutput().getType().getElementType();

@@ -69,6 +69,47 @@ func.func @dequantize_per_axis(%q: tensor<2x3x?x!quant.uniform<i8:f32:1, {0.1, 0
 
 // -----
 
+// Sub-channel parameters: each blocked dimension is split into (blocks,
+// block size) so that the parameter tensors (their unit dimensions dropped)
+// are read through a projected permutation; the result is collapsed back.
+// Here dimension 0 (8) in blocks of 4, dimension 1 per index (block 1) and
+// dimension 2 (whole) sharing its parameters.
+// CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[BLK:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2)>
+// CHECK-LABEL: func.func @dequantize_sub_channel
+// CHECK-SAME: (%[[Q:.*]]: tensor<8x2x3xi4>) -> tensor<8x2x3xf32>
+// CHECK: %[[X:.*]] = tensor.expand_shape %[[Q]] {{\[\[}}0, 1], [2], [3]] output_shape [2, 4, 2, 3] : tensor<8x2x3xi4> into tensor<2x4x2x3xi4>
+// CHECK-DAG: %[[S:.*]] = arith.constant dense<{{\[\[}}1.000000e-01, 2.000000e-01], [3.000000e-01, 4.000000e-01]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[ZP:.*]] = arith.constant dense<{{\[\[}}0, 1], [-1, 0]]> : tensor<2x2xi32>
+// CHECK: %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID4]], #[[BLK]], #[[BLK]], #[[ID4]]]
+// CHECK-SAME: ins(%[[X]], %[[S]], %[[ZP]] : tensor<2x4x2x3xi4>, tensor<2x2xf32>, tensor<2x2xi32>)
+// CHECK: arith.subi
+// CHECK: arith.mulf
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0, 1], [2], [3]] : tensor<2x4x2x3xf32> into tensor<8x2x3xf32>
+// CHECK: return %[[R]]
+!sub = !quant.uniform<i4:f32:{0:4, 1:1}, {{{0.1}, {0.2:1}}, {{0.3:-1}, {0.4}}}>
+func.func @dequantize_sub_channel(%q: tensor<8x2x3x!sub>) -> tensor<8x2x3xf32> {
+  %x = compress.dequantize %q : tensor<8x2x3x!sub> -> tensor<8x2x3xf32>
+  return %x : tensor<8x2x3xf32>
+}
+
+// -----
+
+// Quantizing to a sub-channel type reads the same parameter tensors.
+// CHECK-LABEL: func.func @quantize_sub_channel
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [3, 2, 2] : tensor<3x4xf32> into tensor<3x2x2xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: tensor<3x2x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>
+// CHECK: math.roundeven
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2]] : tensor<3x2x2xi8> into tensor<3x4xi8>
+!sub2 = !quant.uniform<i8:f32:{0:1, 1:2}, {{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}>
+func.func @quantize_sub_channel(%x: tensor<3x4xf32>) -> tensor<3x4x!sub2> {
+  %q = compress.quantize %x : tensor<3x4xf32> -> tensor<3x4x!sub2>
+  return %q : tensor<3x4x!sub2>
+}
+
+// -----
+
 // Quantized constants (quant.scast of storage integers) become the integers.
 // CHECK-LABEL: func.func @quantized_constant
 // CHECK: %[[C:.*]] = arith.constant dense<[1, -2]> : tensor<2xi8>

@@ -25,7 +25,7 @@ func.func @shape_mismatch(%x: tensor<4xf32>) {
 // -----
 
 func.func @quantize_to_integer(%x: tensor<4xf32>) {
-  // expected-error @+1 {{result #0 must be ranked tensor of !quant.uniform (per-tensor or per-axis) values}}
+  // expected-error @+1 {{result #0 must be ranked tensor of !quant.uniform (per-tensor, per-axis or sub-channel) values}}
   %q = compress.quantize %x : tensor<4xf32> -> tensor<4xi8>
   return
 }
@@ -242,5 +242,61 @@ func.func @requantize_rounding(%acc: tensor<2xi32>) {
 func.func @requantize_clamp(%acc: tensor<2xi32>) {
   // expected-error @+1 {{clamp_min 5 is greater than clamp_max 3}}
   %y = compress.requantize %acc {input_scales = array<f64: 0.5>, clamp_min = 5 : i64, clamp_max = 3 : i64} : tensor<2xi32> -> tensor<2x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+func.func @sub_channel_rank_mismatch(%q: tensor<4x!quant.uniform<i8:f32:{0:2}, {{1.0}, {2.0}}>>) {
+  // expected-error @+1 {{sub-channel parameters have rank 2 but the tensor has rank 1}}
+  %x = compress.dequantize %q : tensor<4x!quant.uniform<i8:f32:{0:2}, {{1.0}, {2.0}}>> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @sub_channel_not_a_multiple(%q: tensor<6x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{1.0, 2.0}}>>) {
+  // expected-error @+1 {{dimension 0 of size 6 is not a multiple of its block size 4}}
+  %x = compress.dequantize %q : tensor<6x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{1.0, 2.0}}>> -> tensor<6x2xf32>
+  return
+}
+
+// -----
+
+func.func @sub_channel_parameter_count(%q: tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{1.0, 2.0}}>>) {
+  // expected-error @+1 {{dimension 0 of size 8 in blocks of 4 needs 2 parameters along it, got 1}}
+  %x = compress.dequantize %q : tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{1.0, 2.0}}>> -> tensor<8x2xf32>
+  return
+}
+
+// -----
+
+func.func @sub_channel_unblocked_dimension(%q: tensor<2x4x!quant.uniform<i8:f32:{0:1}, {{1.0, 2.0}, {3.0, 4.0}}>>) {
+  // expected-error @+1 {{dimension 1 has no block size, so the parameters need size 1 along it, got 2}}
+  %x = compress.dequantize %q : tensor<2x4x!quant.uniform<i8:f32:{0:1}, {{1.0, 2.0}, {3.0, 4.0}}>> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @sub_channel_dynamic_block(%x: tensor<?x2xf32>) {
+  // expected-error @+1 {{blocked dimension 0 must be static in a sub-channel quantized tensor}}
+  %q = compress.quantize %x : tensor<?x2xf32> -> tensor<?x2x!quant.uniform<i8:f32:{0:2, 1:1}, {{1.0, 2.0}}>>
+  return
+}
+
+// -----
+
+func.func @sub_channel_zero_point(%q: tensor<4x2x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{1.0:-8, 2.0}, {3.0, 4.0}}>>) {
+  // expected-error @+1 {{zero point -8 is outside the storage range [-7, 7]}}
+  %x = compress.dequantize %q : tensor<4x2x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{1.0:-8, 2.0}, {3.0, 4.0}}>> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @requantize_to_sub_channel(%x: tensor<4x2xi32>) {
+  // expected-error @+1 {{result #0 must be ranked tensor of !quant.uniform (per-tensor or per-axis) values}}
+  %q = compress.requantize %x {input_scales = array<f64: 0.5>} : tensor<4x2xi32> -> tensor<4x2x!quant.uniform<i8:f32:{0:2, 1:1}, {{1.0, 2.0}, {3.0, 4.0}}>>
   return
 }

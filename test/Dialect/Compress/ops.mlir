@@ -22,6 +22,17 @@ func.func @per_axis_narrow(%x: tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8<
   return %q : tensor<2x3x!quant.uniform<i8<-127:127>:f32:1, {0.1, 0.2:3, 0.3:-2}>>
 }
 
+// Sub-channel (blockwise): groups of 2 along dimension 0, one scale per
+// column in each group.
+// CHECK-LABEL: func.func @sub_channel
+// CHECK: compress.quantize %{{.*}} : tensor<4x3xf32> -> tensor<4x3x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{\{}}{1.000000e-01, 2.000000e-01, 3.000000e-01}, {4.000000e-01, 5.000000e-01:1, 6.000000e-01}}>>
+// CHECK: compress.dequantize %{{.*}} : tensor<4x3x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{.*}}>> -> tensor<4x3xf32>
+func.func @sub_channel(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %q = compress.quantize %x : tensor<4x3xf32> -> tensor<4x3x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1, 0.2, 0.3}, {0.4, 0.5:1, 0.6}}>>
+  %d = compress.dequantize %q : tensor<4x3x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1}, {{0.1, 0.2, 0.3}, {0.4, 0.5:1, 0.6}}>> -> tensor<4x3xf32>
+  return %d : tensor<4x3xf32>
+}
+
 // CHECK-LABEL: func.func @half_precision_and_storage_widths
 // CHECK: compress.quantize %{{.*}} : tensor<8xf16> -> tensor<8x!quant.uniform<i4:f16, 1.250000e-01>>
 // CHECK: compress.quantize %{{.*}} : tensor<8xbf16> -> tensor<8x!quant.uniform<i16:bf16, 1.250000e-01:-7>>

@@ -3,13 +3,15 @@
 
 A two-layer MLP and a convolution are quantized by compress-opt
 --compress-quantize-weights algorithm=gptq (4 and 3 bits, per-channel and
-per-tensor, symmetric and not, with and without act-order); every stored
+per-tensor, symmetric and not, with and without act-order, and with
+group-wise scales, group-size); every stored
 integer must equal the one an independent NumPy GPTQ chooses from Gram
 matrices NumPy computes. Inputs are small integers and the first layers'
 weights multiples of 1/8, so that every activation a layer reads is exact in
 float32 in compress and in NumPy (one run of the float model:
 sequential=false). The quantized layers' output error on the data must also
-be below round-to-nearest's.
+be below round-to-nearest's, and the group-wise model must run in
+compress-run as NumPy evaluates it.
 
 Usage: quantize-gptq.mlir.py WORKDIR
 """
@@ -198,6 +200,92 @@ for bits, granularity, symmetric, act_order in (
                      act_order).reshape(wc.shape)
     check(len(got) == 1 and np.array_equal(got[0], want),
           f"{what}: convolution integers")
+
+# Group-wise scales (group-size): one scale per output channel and group of
+# G consecutive inputs (the K of the matmuls, the C of the convolution, with
+# its 3x3 taps), taken from the float weights. Rounding to nearest and GPTQ.
+
+
+def group_grid(w_rows, bits, group, symmetric):
+    """Scales and zero points [rows, groups] of w_rows [rows, cols], groups of
+    `group` consecutive columns."""
+    rows, cols = w_rows.shape
+    g = w_rows.reshape(rows * (cols // group), group)
+    scale, zp, qmin, qmax = grid(g, bits, 0, symmetric)
+    return (scale.reshape(rows, -1), zp.reshape(rows, -1), qmin, qmax)
+
+
+def group_reference(w_rows, h, bits, group, symmetric, act_order):
+    """The integers rounding to nearest (h None) or NumPy's GPTQ stores for
+    w_rows [rows, cols] with group-wise scales."""
+    scale, zp, qmin, qmax = group_grid(w_rows, bits, group, symmetric)
+    s = np.repeat(scale, group, axis=1)
+    z = np.repeat(zp, group, axis=1)
+    if h is None:
+        return to_int(w_rows, s, z, qmin, qmax)
+
+    def rnd(value, row, col):
+        q = to_int(value, s[row, col], z[row, col], qmin, qmax)
+        return float(np.float32((q - z[row, col]) * s[row, col]))
+
+    return to_int(gptq(w_rows, h, rnd, act_order), s, z, qmin, qmax)
+
+
+for bits, symmetric, act_order, algorithm in (
+        (4, True, True, "rtn"), (4, True, True, "gptq"),
+        (4, False, False, "gptq"), (3, True, False, "gptq")):
+    options = (f"bits={bits} group-size=8 symmetric={str(symmetric).lower()} "
+               f"algorithm={algorithm} act-order={str(act_order).lower()} "
+               f"sequential=false")
+    if algorithm == "gptq":
+        options += f" data={mlp_data}"
+    what = f"{bits} bits, groups of 8, symmetric={symmetric}, " \
+           f"act-order={act_order}, {algorithm}"
+    got = quantize(mlp_path, options)
+    check(len(got) == 2, f"{what}: {len(got)} integer weights")
+    for i, (w, h) in enumerate(((w1, h1), (w2, h2))):
+        want = group_reference(w.T, h if algorithm == "gptq" else None, bits,
+                                8, symmetric, act_order).T
+        check(len(got) == 2 and np.array_equal(got[i], want),
+              f"{what}: layer {i + 1} integers")
+    # The convolution in groups of 3 input channels, each with its 3x3 taps.
+    options = options.replace("group-size=8", "group-size=3").replace(
+        mlp_data, cnn_data)
+    got = quantize(cnn_path, options)
+    want = group_reference(wc.reshape(F, -1),
+                           hc if algorithm == "gptq" else None, bits, 27,
+                           symmetric, act_order).reshape(wc.shape)
+    check(len(got) == 1 and np.array_equal(got[0], want),
+          f"{what}: convolution integers in groups of 3 channels")
+
+# The group-wise model runs: compress-run's output equals NumPy's float
+# evaluation of the dequantized weights (the inputs and first weights make
+# every product exact; the tolerance covers the order of the f32 sums).
+grouped = os.path.join(work, "mlp-grouped.mlir")
+with open(grouped, "w") as f:
+    f.write(subprocess.run(
+        ["compress-opt", mlp_path,
+         "--compress-quantize-weights=bits=4 group-size=8 algorithm=gptq "
+         f"data={mlp_data}"],
+        check=True, capture_output=True, text=True).stdout)
+ints = quantize(mlp_path, f"bits=4 group-size=8 algorithm=gptq "
+                f"data={mlp_data}")
+deq = []
+for w, q in zip((w1, w2), ints):
+    scale, zp, _, _ = group_grid(w.T, 4, 8, True)
+    deq.append(((q.T - np.repeat(zp, 8, axis=1)) *
+                np.repeat(scale, 8, axis=1)).T.astype(np.float32))
+x_in = os.path.join(work, "mlp-grouped.x.npy")
+y_out = os.path.join(work, "mlp-grouped.y.npy")
+np.save(x_in, xs[0])
+subprocess.run(["compress-run", grouped, "--input", x_in, "--output", y_out,
+                "--quiet"], check=True)
+y = np.load(y_out)
+want = (xs[0].astype(np.float64) @ deq[0].astype(np.float64)
+        @ deq[1].astype(np.float64))
+err = np.abs(y - want).max() / np.abs(want).max()
+check(err < 1e-5, f"groups of 8, compress-run against NumPy: max relative "
+      f"difference {err:.2e}")
 
 # GPTQ against rounding to nearest: each layer's output error on the data.
 rtn = quantize(mlp_path, "bits=3")

@@ -21,8 +21,8 @@ using namespace mlir::compress;
 static LogicalResult verifyQuantizedFloatPair(Operation *op,
                                               RankedTensorType quantizedType,
                                               RankedTensorType floatType) {
-  std::optional<UniformQuantInfo> info =
-      UniformQuantInfo::get(quantizedType.getElementType());
+  std::optional<UniformQuantInfo> info = UniformQuantInfo::get(
+      quantizedType.getElementType(), /*allowSubChannel=*/true);
   if (!info)
     return op->emitOpError("expected a !quant.uniform element type, got ")
            << quantizedType.getElementType();
@@ -42,7 +42,7 @@ static LogicalResult verifyQuantizedFloatPair(Operation *op,
   for (auto [i, scale] : llvm::enumerate(info->scales)) {
     if (!(scale > 0.0) || !std::isfinite(scale))
       return op->emitOpError("scale ")
-             << (info->isPerAxis() ? "#" + std::to_string(i) + " " : "")
+             << (info->scales.size() > 1 ? "#" + std::to_string(i) + " " : "")
              << "must be positive and finite, got " << scale;
     if (!(float(scale) > 0.0f) || !std::isfinite(float(scale)))
       return op->emitOpError("scale ")
@@ -67,6 +67,35 @@ static LogicalResult verifyQuantizedFloatPair(Operation *op,
       return op->emitOpError("per-axis quantized type has ")
              << info->scales.size() << " scales but dimension " << axis
              << " has size " << dimSize;
+  }
+  if (info->isSubChannel()) {
+    int64_t rank = quantizedType.getRank();
+    if (int64_t(info->paramShape.size()) != rank)
+      return op->emitOpError("sub-channel parameters have rank ")
+             << info->paramShape.size() << " but the tensor has rank " << rank;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t block = info->blockSizes[d], size = quantizedType.getDimSize(d);
+      int64_t params = info->paramShape[d];
+      if (block == 0) {
+        if (params != 1)
+          return op->emitOpError("dimension ")
+                 << d << " has no block size, so the parameters need size 1 "
+                 << "along it, got " << params;
+        continue;
+      }
+      if (ShapedType::isDynamic(size))
+        return op->emitOpError("blocked dimension ")
+               << d << " must be static in a sub-channel quantized tensor";
+      if (block < 1 || size % block != 0)
+        return op->emitOpError("dimension ")
+               << d << " of size " << size
+               << " is not a multiple of its block size " << block;
+      if (size / block != params)
+        return op->emitOpError("dimension ")
+               << d << " of size " << size << " in blocks of " << block
+               << " needs " << size / block << " parameters along it, got "
+               << params;
+    }
   }
   return success();
 }
@@ -124,8 +153,8 @@ struct FoldConstantQuantize : public OpRewritePattern<QuantizeOp> {
     if (!values)
       return rewriter.notifyMatchFailure(op, "input is not a float constant");
     RankedTensorType resultType = op.getOutput().getType();
-    std::optional<UniformQuantInfo> info =
-        UniformQuantInfo::get(resultType.getElementType());
+    std::optional<UniformQuantInfo> info = UniformQuantInfo::get(
+        resultType.getElementType(), /*allowSubChannel=*/true);
     if (!info)
       return failure();
     DenseElementsAttr quantized = quantizeElements(values, *info);

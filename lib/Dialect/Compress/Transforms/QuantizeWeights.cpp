@@ -44,16 +44,27 @@ struct QuantizeWeightsPass
   void runOnOperation() override;
 
 private:
+  /// Where a layer's weight gets its scales: the output channel axis
+  /// (per-channel) and the groups along its input channels (group-size).
+  struct WeightLayout {
+    std::optional<int32_t> axis;
+    std::optional<WeightGroups> groups;
+  };
+  /// The layout of `op`'s weight under the pass options; `remark`: say why a
+  /// layer gets no groups when group-size asks for them.
+  WeightLayout getWeightLayout(linalg::LinalgOp op, const WeightOperand &weight,
+                               bool remark);
+
   /// The quantized type of `weight`'s values, from their ranges.
   FailureOr<quant::QuantizedType> getQuantType(WeightOperand weight,
-                                               std::optional<int32_t> axis,
+                                               const WeightLayout &layout,
                                                unsigned layerBits);
 
   /// Quantized replacement of `weight` at `layerBits`, created once per
-  /// constant, axis and width. `adjusted`: the values GPTQ moved onto the
+  /// constant, layout and width. `adjusted`: the values GPTQ moved onto the
   /// grid, quantized instead of the constant's.
   FailureOr<Value> getOrCreateQuantized(WeightOperand weight,
-                                        std::optional<int32_t> axis,
+                                        const WeightLayout &layout,
                                         unsigned layerBits,
                                         DenseElementsAttr adjusted = {});
 
@@ -72,13 +83,40 @@ private:
   LogicalResult runWithData(ArrayRef<linalg::LinalgOp> candidates,
                             llvm::DenseMap<Operation *, LayerChoice> &out);
 
-  llvm::DenseMap<std::tuple<Operation *, int32_t, unsigned>, Value> cache;
+  llvm::DenseMap<std::tuple<Operation *, int32_t, int32_t, unsigned>, Value>
+      cache;
 };
 
+QuantizeWeightsPass::WeightLayout
+QuantizeWeightsPass::getWeightLayout(linalg::LinalgOp op,
+                                     const WeightOperand &weight, bool remark) {
+  WeightLayout layout;
+  if (granularity == WeightGranularity::PerChannel)
+    layout.axis = findOutputChannelAxis(op, weight);
+  if (groupSize == 0 || !layout.axis)
+    return layout;
+  std::optional<int32_t> reduction = findReductionChannelAxis(op, weight);
+  ArrayRef<int64_t> shape = weight.values.getType().getShape();
+  if (!reduction || *reduction == *layout.axis) {
+    if (remark)
+      op->emitRemark() << "weight quantized with one scale per channel, not "
+                          "in groups: it has no input-channel dimension";
+  } else if (shape[*reduction] % int64_t(groupSize) != 0) {
+    if (remark)
+      op->emitRemark() << "weight quantized with one scale per channel, not "
+                          "in groups: its input-channel dimension ("
+                       << shape[*reduction] << ") is not a multiple of "
+                       << "group-size " << unsigned(groupSize);
+  } else {
+    layout.groups = WeightGroups{*reduction, int64_t(groupSize)};
+  }
+  return layout;
+}
+
 FailureOr<quant::QuantizedType> QuantizeWeightsPass::getQuantType(
-    WeightOperand weight, std::optional<int32_t> axis, unsigned layerBits) {
-  std::optional<quant::QuantizedType> type =
-      buildWeightQuantType(weight.values, axis, layerBits, symmetric);
+    WeightOperand weight, const WeightLayout &layout, unsigned layerBits) {
+  std::optional<quant::QuantizedType> type = buildWeightQuantType(
+      weight.values, layout.axis, layerBits, symmetric, layout.groups);
   if (!type) {
     weight.constant.emitWarning()
         << "weight constant contains NaN or infinity; left unquantized";
@@ -88,20 +126,22 @@ FailureOr<quant::QuantizedType> QuantizeWeightsPass::getQuantType(
 }
 
 FailureOr<Value> QuantizeWeightsPass::getOrCreateQuantized(
-    WeightOperand weight, std::optional<int32_t> axis, unsigned layerBits,
+    WeightOperand weight, const WeightLayout &layout, unsigned layerBits,
     DenseElementsAttr adjusted) {
-  auto key = std::make_tuple(weight.constant.getOperation(), axis.value_or(-1),
-                             layerBits);
+  auto key =
+      std::make_tuple(weight.constant.getOperation(), layout.axis.value_or(-1),
+                      layout.groups ? layout.groups->axis : -1, layerBits);
   if (Value cached = cache.lookup(key))
     return cached;
   FailureOr<quant::QuantizedType> quantType =
-      getQuantType(weight, axis, layerBits);
+      getQuantType(weight, layout, layerBits);
   if (failed(quantType))
     return failure();
   auto floatType = cast<RankedTensorType>(weight.values.getType());
   auto quantTensorType =
       RankedTensorType::get(floatType.getShape(), *quantType);
-  std::optional<UniformQuantInfo> info = UniformQuantInfo::get(*quantType);
+  std::optional<UniformQuantInfo> info =
+      UniformQuantInfo::get(*quantType, /*allowSubChannel=*/true);
   DenseElementsAttr storage = quantizeElements(
       adjusted ? WeightValues(adjusted) : weight.values, *info);
 
@@ -134,7 +174,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
       ++layersPerConstant[weight->constant];
 
   std::vector<MeasuredLayer> measured;
-  std::vector<std::optional<int32_t>> axes;
+  std::vector<WeightLayout> layouts;
   std::vector<std::vector<float>> values;
   for (linalg::LinalgOp op : candidates) {
     FailureOr<WeightOperand> weight = findWeightOperand(op);
@@ -149,12 +189,10 @@ LogicalResult QuantizeWeightsPass::runWithData(
                        << " bits, without the data: " << why;
       continue;
     }
-    std::optional<int32_t> axis;
-    if (granularity == WeightGranularity::PerChannel)
-      axis = findOutputChannelAxis(op, *weight);
-    if (!computeValueRanges(weight->values, axis))
+    WeightLayout layout = getWeightLayout(op, *weight, /*remark=*/false);
+    if (!computeValueRanges(weight->values, layout.axis))
       continue; // getOrCreateQuantized warns; the layer stays float.
-    axes.push_back(axis);
+    layouts.push_back(layout);
     values.push_back(getFloatValues(weight->values));
     measured.push_back({op, *weight, std::move(*geometry)});
   }
@@ -186,10 +224,13 @@ LogicalResult QuantizeWeightsPass::runWithData(
         cast<ShapedType>(layer.weight.values.getType()).getShape();
     for (unsigned width : widths) {
       std::optional<quant::QuantizedType> type =
-          buildWeightQuantType(layer.weight.values, axes[i], width, symmetric);
-      UniformQuantInfo info = *UniformQuantInfo::get(*type);
+          buildWeightQuantType(layer.weight.values, layouts[i].axis, width,
+                               symmetric, layouts[i].groups);
+      UniformQuantInfo info =
+          *UniformQuantInfo::get(*type, /*allowSubChannel=*/true);
+      ParamIndexer params(shape, info);
       auto grid = [&](int64_t flat, double value) {
-        return roundToGrid(info, shape, flat, value);
+        return roundToGrid(info, params, flat, value);
       };
       std::vector<float> candidate = values[i];
       std::string why;
@@ -271,6 +312,12 @@ void QuantizeWeightsPass::runOnOperation() {
         << static_cast<unsigned>(bits);
     return signalPassFailure();
   }
+  if (groupSize > 0 && granularity != WeightGranularity::PerChannel) {
+    emitError(loc) << "compress-quantize-weights: option 'group-size' needs "
+                      "granularity=per-channel (groups split each output "
+                      "channel's scale)";
+    return signalPassFailure();
+  }
   bool gptq = algorithm == WeightQuantAlgorithm::GPTQ;
   if (!(maxError >= 0.0)) {
     emitError(loc) << "compress-quantize-weights: option 'max-error' must "
@@ -330,11 +377,9 @@ void QuantizeWeightsPass::runOnOperation() {
       ++numSkipped;
       continue;
     }
-    std::optional<int32_t> axis;
-    if (granularity == WeightGranularity::PerChannel)
-      axis = findOutputChannelAxis(op, *weight);
+    WeightLayout layout = getWeightLayout(op, *weight, /*remark=*/true);
     FailureOr<Value> quantized = getOrCreateQuantized(
-        *weight, axis, choices.count(op) ? choices[op].bits : bits,
+        *weight, layout, choices.count(op) ? choices[op].bits : bits,
         choices.count(op) ? choices[op].adjusted : DenseElementsAttr());
     if (failed(quantized)) {
       ++numSkipped;

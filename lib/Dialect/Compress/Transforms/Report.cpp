@@ -95,7 +95,8 @@ std::optional<LayerReport> describeQuantizedWeight(Value weight) {
   auto values =
       constant ? dyn_cast<DenseIntElementsAttr>(constant.getValue()) : nullptr;
   std::optional<UniformQuantInfo> info =
-      UniformQuantInfo::get(dequantize.getInput().getType().getElementType());
+      UniformQuantInfo::get(dequantize.getInput().getType().getElementType(),
+                            /*allowSubChannel=*/true);
   if (!values || !info)
     return std::nullopt;
   LayerReport report;
@@ -104,9 +105,10 @@ std::optional<LayerReport> describeQuantizedWeight(Value weight) {
   report.params = type.getNumElements();
   report.bits = info->storageWidth;
   report.storage = (info->isSigned ? "i" : "u") + std::to_string(report.bits);
+  ParamIndexer params(type.getShape(), *info);
   int64_t i = 0;
   for (const llvm::APInt &q : values.getValues<llvm::APInt>()) {
-    int64_t p = paramIndex(i++, type.getShape(), info->axis);
+    int64_t p = params.paramOf(i++);
     int64_t v = info->isSigned ? q.getSExtValue() : int64_t(q.getZExtValue());
     report.zeros += v == info->zeroPoints[p];
   }

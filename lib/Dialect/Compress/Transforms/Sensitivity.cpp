@@ -71,8 +71,9 @@ std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
              if (!type)
                return failure();
              UniformQuantInfo info = *UniformQuantInfo::get(*type);
+             ParamIndexer params(shape, info);
              auto grid = [&](int64_t flat, double value) {
-               return roundToGrid(info, shape, flat, value);
+               return roundToGrid(info, params, flat, value);
              };
              std::vector<float> out = values;
              if (!gptq) {

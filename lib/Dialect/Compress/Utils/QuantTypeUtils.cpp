@@ -15,11 +15,13 @@
 
 namespace mlir::compress {
 
-std::optional<UniformQuantInfo> UniformQuantInfo::get(Type elementType) {
+std::optional<UniformQuantInfo> UniformQuantInfo::get(Type elementType,
+                                                      bool allowSubChannel) {
   auto quantType = dyn_cast<quant::QuantizedType>(elementType);
   if (!quantType)
     return std::nullopt;
   UniformQuantInfo info;
+  info.isSigned = quantType.isSigned();
   if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(quantType)) {
     info.scales.push_back(perTensor.getScale());
     info.zeroPoints.push_back(perTensor.getZeroPoint());
@@ -29,14 +31,84 @@ std::optional<UniformQuantInfo> UniformQuantInfo::get(Type elementType) {
     info.zeroPoints.assign(perAxis.getZeroPoints().begin(),
                            perAxis.getZeroPoints().end());
     info.axis = perAxis.getQuantizedDimension();
+  } else if (auto subChannel =
+                 dyn_cast<quant::UniformQuantizedSubChannelType>(quantType)) {
+    DenseElementsAttr scales = subChannel.getScales();
+    DenseElementsAttr zeroPoints = subChannel.getZeroPoints();
+    ArrayRef<int64_t> paramShape = scales.getType().getShape();
+    if (!allowSubChannel || paramShape.empty() ||
+        !isa<FloatType>(scales.getElementType()) ||
+        !zeroPoints.getElementType().isInteger() ||
+        zeroPoints.getNumElements() != scales.getNumElements())
+      return std::nullopt;
+    info.paramShape.assign(paramShape.begin(), paramShape.end());
+    info.blockSizes.assign(paramShape.size(), 0);
+    for (auto [dim, size] : subChannel.getBlockSizeInfo()) {
+      if (dim < 0 || dim >= int32_t(paramShape.size()))
+        return std::nullopt;
+      info.blockSizes[dim] = size;
+    }
+    for (llvm::APFloat scale : scales.getValues<llvm::APFloat>()) {
+      bool losesInfo = false;
+      scale.convert(llvm::APFloat::IEEEdouble(),
+                    llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+      info.scales.push_back(scale.convertToDouble());
+    }
+    for (const llvm::APInt &zeroPoint : zeroPoints.getValues<llvm::APInt>())
+      info.zeroPoints.push_back(info.isSigned
+                                    ? zeroPoint.getSExtValue()
+                                    : int64_t(zeroPoint.getZExtValue()));
   } else {
     return std::nullopt;
   }
   info.range = {quantType.getStorageTypeMin(), quantType.getStorageTypeMax()};
   info.storageWidth = quantType.getStorageTypeIntegralWidth();
-  info.isSigned = quantType.isSigned();
   info.expressedType = quantType.getExpressedType();
   return info;
+}
+
+SmallVector<int64_t> UniformQuantInfo::getBlockSizes(int64_t rank) const {
+  if (isSubChannel()) {
+    assert(int64_t(blockSizes.size()) == rank &&
+           "sub-channel parameters of another rank");
+    return blockSizes;
+  }
+  SmallVector<int64_t> blocks(rank, 0);
+  if (axis)
+    blocks[*axis] = 1;
+  return blocks;
+}
+
+ParamIndexer::ParamIndexer(ArrayRef<int64_t> shape,
+                           ArrayRef<int64_t> blockSizes)
+    : shape(shape), blocks(blockSizes), paramStrides(shape.size(), 0) {
+  assert(shape.size() == blockSizes.size() && "one block size per dimension");
+  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+    if (blocks[d] <= 0)
+      continue;
+    paramStrides[d] = numParams;
+    numParams *= llvm::divideCeil(shape[d], blocks[d]);
+  }
+}
+
+int64_t ParamIndexer::paramOf(int64_t flat) const {
+  int64_t param = 0;
+  for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+    int64_t index = flat % shape[d];
+    flat /= shape[d];
+    if (blocks[d] > 0)
+      param += index / blocks[d] * paramStrides[d];
+  }
+  return param;
+}
+
+int64_t ParamIndexer::runLength(int64_t flat) const {
+  if (shape.empty())
+    return 1;
+  int64_t inner = shape.back(), index = flat % inner;
+  if (blocks.back() > 0)
+    return std::min(blocks.back() - index % blocks.back(), inner - index);
+  return inner - index;
 }
 
 RankedTensorType getStorageTensorType(RankedTensorType type) {
@@ -71,32 +143,55 @@ quant::QuantizedType buildUniformQuantType(Type expressedType, unsigned bits,
                                                  range.qmin, range.qmax);
 }
 
-int64_t paramIndex(int64_t linearIndex, ArrayRef<int64_t> shape,
-                   std::optional<int32_t> axis) {
-  if (!axis)
-    return 0;
-  int64_t stride = 1;
-  for (int64_t d = shape.size() - 1; d > *axis; --d)
-    stride *= shape[d];
-  return (linearIndex / stride) % shape[*axis];
+quant::QuantizedType buildSubChannelQuantType(Type expressedType, unsigned bits,
+                                              bool isSigned, QuantRange range,
+                                              ArrayRef<QuantParams> params,
+                                              ArrayRef<int64_t> shape,
+                                              ArrayRef<int64_t> blockSizes) {
+  MLIRContext *ctx = expressedType.getContext();
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  auto storage = IntegerType::get(ctx, bits);
+  SmallVector<int64_t> paramShape;
+  SmallVector<int32_t> dims;
+  SmallVector<int64_t> sizes;
+  for (auto [d, block] : llvm::enumerate(blockSizes)) {
+    paramShape.push_back(block > 0 ? shape[d] / block : 1);
+    if (block > 0) {
+      dims.push_back(int32_t(d));
+      sizes.push_back(block);
+    }
+  }
+  const llvm::fltSemantics &semantics =
+      cast<FloatType>(expressedType).getFloatSemantics();
+  SmallVector<llvm::APFloat> scales;
+  SmallVector<llvm::APInt> zeroPoints;
+  for (const QuantParams &p : params) {
+    llvm::APFloat scale(p.scale);
+    bool losesInfo = false;
+    scale.convert(semantics, llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+    scales.push_back(scale);
+    zeroPoints.emplace_back(bits, uint64_t(p.zeroPoint), isSigned,
+                            /*implicitTrunc=*/true);
+  }
+  auto scalesAttr = DenseElementsAttr::get(
+      RankedTensorType::get(paramShape, expressedType), scales);
+  auto zeroPointsAttr = DenseElementsAttr::get(
+      RankedTensorType::get(paramShape, storage), zeroPoints);
+  return quant::UniformQuantizedSubChannelType::get(
+      flags, storage, expressedType, scalesAttr, zeroPointsAttr, dims, sizes,
+      range.qmin, range.qmax);
 }
 
-/// Calls `fn(index, parameter)` for the elements of `values` with the index
-/// of their quantization parameter along `axis`, run by run.
+/// Calls `fn(run, index, parameter)` for the elements of `values`, run by
+/// run, each piece sharing the parameter `params` gives it.
 static void
-forEachWithParam(const WeightValues &values, std::optional<int32_t> axis,
+forEachWithParam(const WeightValues &values, const ParamIndexer &params,
                  function_ref<void(ArrayRef<float>, int64_t, int64_t)> fn) {
-  ArrayRef<int64_t> shape = values.getType().getShape();
-  int64_t stride = 1, count = axis ? shape[*axis] : 1;
-  if (axis)
-    for (int64_t d = shape.size() - 1; d > *axis; --d)
-      stride *= shape[d];
   int64_t index = 0;
   values.forEachChunk([&](ArrayRef<float> run) {
-    // Pieces of the run that share a parameter.
     while (!run.empty()) {
-      int64_t length = std::min<int64_t>(run.size(), stride - index % stride);
-      fn(run.take_front(length), index, (index / stride) % count);
+      int64_t length = std::min<int64_t>(run.size(), params.runLength(index));
+      fn(run.take_front(length), index, params.paramOf(index));
       run = run.drop_front(length);
       index += length;
     }
@@ -115,17 +210,18 @@ DenseElementsAttr quantizeElements(const WeightValues &values,
                       ? ~uint64_t(0)
                       : (uint64_t(1) << info.storageWidth) - 1;
   std::vector<char> raw(values.getNumElements() * bytes);
-  forEachWithParam(
-      values, info.axis, [&](ArrayRef<float> run, int64_t index, int64_t p) {
-        float scale = float(info.scales[p]);
-        for (auto [i, v] : llvm::enumerate(run)) {
-          uint64_t q = uint64_t(quantizeValue(v, scale, info.zeroPoints[p],
-                                              info.range)) &
-                       mask;
-          for (unsigned b = 0; b < bytes; ++b)
-            raw[(index + i) * bytes + b] = char(q >> (8 * b));
-        }
-      });
+  forEachWithParam(values, ParamIndexer(floatType.getShape(), info),
+                   [&](ArrayRef<float> run, int64_t index, int64_t p) {
+                     float scale = float(info.scales[p]);
+                     for (auto [i, v] : llvm::enumerate(run)) {
+                       uint64_t q =
+                           uint64_t(quantizeValue(v, scale, info.zeroPoints[p],
+                                                  info.range)) &
+                           mask;
+                       for (unsigned b = 0; b < bytes; ++b)
+                         raw[(index + i) * bytes + b] = char(q >> (8 * b));
+                     }
+                   });
   return DenseElementsAttr::getFromRawBuffer(resultType, raw);
 }
 
@@ -140,6 +236,7 @@ DenseElementsAttr quantizeElements(DenseElementsAttr values,
   ArrayRef<int64_t> shape = floatType.getShape();
 
   llvm::SmallVector<float> scales(info.scales.begin(), info.scales.end());
+  ParamIndexer params(shape, info);
   llvm::SmallVector<llvm::APInt> quantized;
   quantized.reserve(values.getNumElements());
   int64_t linearIndex = 0;
@@ -147,7 +244,7 @@ DenseElementsAttr quantizeElements(DenseElementsAttr values,
     bool losesInfo = false;
     value.convert(llvm::APFloat::IEEEsingle(),
                   llvm::APFloat::rmNearestTiesToEven, &losesInfo);
-    int64_t p = paramIndex(linearIndex++, shape, info.axis);
+    int64_t p = params.paramOf(linearIndex++);
     int64_t q = quantizeValue(value.convertToFloat(), scales[p],
                               info.zeroPoints[p], info.range);
     quantized.emplace_back(info.storageWidth, uint64_t(q), info.isSigned,
@@ -201,24 +298,33 @@ DenseElementsAttr getDenseElements(Attribute value) {
 }
 
 std::optional<llvm::SmallVector<std::pair<double, double>>>
-computeValueRanges(const WeightValues &values, std::optional<int32_t> axis) {
-  ArrayRef<int64_t> shape = values.getType().getShape();
-  int64_t numRanges = axis ? shape[*axis] : 1;
+computeValueRanges(const WeightValues &values, const ParamIndexer &params) {
   llvm::SmallVector<std::pair<double, double>> ranges(
-      numRanges, {std::numeric_limits<double>::infinity(),
-                  -std::numeric_limits<double>::infinity()});
+      params.getNumParams(), {std::numeric_limits<double>::infinity(),
+                              -std::numeric_limits<double>::infinity()});
   bool finite = true;
-  forEachWithParam(values, axis, [&](ArrayRef<float> run, int64_t, int64_t p) {
-    std::pair<double, double> &range = ranges[p];
-    for (float v : run) {
-      finite &= std::isfinite(v);
-      range.first = std::min(range.first, double(v));
-      range.second = std::max(range.second, double(v));
-    }
-  });
+  forEachWithParam(values, params,
+                   [&](ArrayRef<float> run, int64_t, int64_t p) {
+                     std::pair<double, double> &range = ranges[p];
+                     for (float v : run) {
+                       finite &= std::isfinite(v);
+                       range.first = std::min(range.first, double(v));
+                       range.second = std::max(range.second, double(v));
+                     }
+                   });
   if (!finite)
     return std::nullopt;
   return ranges;
+}
+
+std::optional<llvm::SmallVector<std::pair<double, double>>>
+computeValueRanges(const WeightValues &values, std::optional<int32_t> axis) {
+  int64_t rank = values.getType().getRank();
+  SmallVector<int64_t> blocks(rank, 0);
+  if (axis)
+    blocks[*axis] = 1;
+  return computeValueRanges(values,
+                            ParamIndexer(values.getType().getShape(), blocks));
 }
 
 Value createQuantizedConstant(OpBuilder &builder, Location loc,
@@ -230,9 +336,20 @@ Value createQuantizedConstant(OpBuilder &builder, Location loc,
 
 std::optional<quant::QuantizedType>
 buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
-                     unsigned bits, bool symmetric) {
+                     unsigned bits, bool symmetric,
+                     std::optional<WeightGroups> groups) {
+  ArrayRef<int64_t> shape = values.getType().getShape();
+  SmallVector<int64_t> blocks(shape.size(), 0);
+  if (axis)
+    blocks[*axis] = 1;
+  assert((!groups || (axis && groups->axis != *axis && groups->size > 0 &&
+                      shape[groups->axis] % groups->size == 0)) &&
+         "groups need an output channel axis and must tile their axis");
+  if (groups)
+    blocks[groups->axis] = groups->size;
+  ParamIndexer indexer(shape, blocks);
   std::optional<SmallVector<std::pair<double, double>>> ranges =
-      computeValueRanges(values, axis);
+      computeValueRanges(values, indexer);
   if (!ranges)
     return std::nullopt;
   QuantRange range = symmetric ? QuantRange::narrowSigned(bits)
@@ -245,14 +362,17 @@ buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
                   : computeAsymmetricParams(min, max, range);
     params.push_back(*p); // Ranges are finite, so parameters exist.
   }
-  auto type = cast<ShapedType>(values.getType());
-  return buildUniformQuantType(type.getElementType(), bits, /*isSigned=*/true,
-                               range, params, axis);
+  Type expressedType = values.getType().getElementType();
+  if (groups)
+    return buildSubChannelQuantType(expressedType, bits, /*isSigned=*/true,
+                                    range, params, shape, blocks);
+  return buildUniformQuantType(expressedType, bits, /*isSigned=*/true, range,
+                               params, axis);
 }
 
-double roundToGrid(const UniformQuantInfo &info, ArrayRef<int64_t> shape,
+double roundToGrid(const UniformQuantInfo &info, const ParamIndexer &params,
                    int64_t flat, double value) {
-  int64_t p = paramIndex(flat, shape, info.axis);
+  int64_t p = params.paramOf(flat);
   float scale = float(info.scales[p]);
   int64_t zeroPoint = info.zeroPoints[p];
   return dequantizeValue(

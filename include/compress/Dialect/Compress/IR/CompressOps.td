@@ -20,8 +20,16 @@ def Compress_UniformQuantizedType : Type<
           "::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
     "!quant.uniform (per-tensor or per-axis)">;
 
+def Compress_AnyUniformQuantizedType : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
+          "::mlir::quant::UniformQuantizedPerAxisType, "
+          "::mlir::quant::UniformQuantizedSubChannelType>($_self)">,
+    "!quant.uniform (per-tensor, per-axis or sub-channel)">;
+
 def Compress_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
 def Compress_QuantizedTensor : RankedTensorOf<[Compress_UniformQuantizedType]>;
+def Compress_AnyQuantizedTensor
+    : RankedTensorOf<[Compress_AnyUniformQuantizedType]>;
 
 //===----------------------------------------------------------------------===//
 // QuantizeOp
@@ -34,7 +42,11 @@ def Compress_QuantizeOp : Compress_Op<"quantize",
   let description = [{
     Quantizes every element of `input` with the scale `s` and zero point `zp`
     of the result's `!quant.uniform` element type (for a per-axis type, the
-    pair belonging to the element's index along the quantized dimension):
+    pair belonging to the element's index along the quantized dimension; for
+    a sub-channel type, the pair of the element's block, the element at
+    `[i0, ..., iR-1]` taking entry `[i0 / B0, ..., iR-1 / BR-1]` of the
+    parameter tensor, `Bd` being dimension d's block size, or its whole size
+    where the type gives none):
 
     ```
     q = clamp(round_half_to_even(x / s) + zp, qmin, qmax)
@@ -54,15 +66,23 @@ def Compress_QuantizeOp : Compress_Op<"quantize",
     input's element type. When the quantized dimension of a per-axis type is
     dynamic, its run-time size must equal the number of scales; the verifier
     checks this for static sizes, and a mismatch at run time is undefined.
+    The blocked dimensions of a sub-channel type must be static multiples of
+    their block sizes, and the parameter tensor must have the tensor's rank
+    with `size / block` entries along each blocked dimension and one along
+    the others.
 
     ```mlir
     %q = compress.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
     %p = compress.quantize %w : tensor<2x3xf32>
            -> tensor<2x3x!quant.uniform<i8<-127:127>:f32:0, {0.1, 0.2}>>
+    // Groups of 2 along dimension 0, one scale per column within a group.
+    %g = compress.quantize %v : tensor<4x3xf32>
+           -> tensor<4x3x!quant.uniform<i4<-7:7>:f32:{0:2, 1:1},
+                {{0.1, 0.2, 0.3}, {0.4, 0.5, 0.6}}>>
     ```
   }];
   let arguments = (ins Compress_FloatTensor:$input);
-  let results = (outs Compress_QuantizedTensor:$output);
+  let results = (outs Compress_AnyQuantizedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -80,7 +100,8 @@ def Compress_DequantizeOp : Compress_Op<"dequantize",
     Maps every element `q` of `input` back to its float value with the
     scale `s` and zero point `zp` of the input's `!quant.uniform` element type
     (per-axis: the pair for the element's index along the quantized
-    dimension):
+    dimension; sub-channel: the pair of the element's block, as for
+    `compress.quantize`):
 
     ```
     x = (q - zp) * s
@@ -95,7 +116,7 @@ def Compress_DequantizeOp : Compress_Op<"dequantize",
     %x = compress.dequantize %q : tensor<4x!quant.uniform<u8:f32, 0.5:128>> -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins Compress_QuantizedTensor:$input);
+  let arguments = (ins Compress_AnyQuantizedTensor:$input);
   let results = (outs Compress_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;

@@ -43,6 +43,17 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     and falls back to per-tensor where the op has no such dimension
     (`linalg.conv_2d`).
 
+    `group-size=G` (with `per-channel`) gives each output channel one scale
+    per group of G consecutive weights along the weight's input-channel
+    dimension (the reduction dimension it shares with the other input: the
+    `K` of a matmul, the `C` of convolution filters), as int4 LLM weights are
+    usually stored. The type is upstream's sub-channel
+    `!quant.uniform<i4<-7:7>:f32:{0:G, 1:1}, {{...}}>` (here for a `KxN`
+    matmul weight). A layer whose input-channel dimension is not a multiple of
+    G, or that has none (depthwise convolutions), keeps one scale per
+    channel, with a remark. Group-wise weights are dequantized to float for
+    the float kernels; `compress-fuse-qdq` leaves them so.
+
     Parameters: `symmetric` uses the narrow range `[-(2^(b-1)-1), 2^(b-1)-1]`,
     zero point 0 and `scale = max|w| / qmax`; asymmetric uses the full signed
     range, widens `[min, max]` to include 0 and sets
@@ -104,6 +115,10 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"symmetric", "symmetric", "bool", /*default=*/"true",
            "Symmetric narrow-range quantization with zero point 0; false "
            "for asymmetric full-range quantization">,
+    Option<"groupSize", "group-size", "unsigned", /*default=*/"0",
+           "Group-wise scales: one per output channel and group of this "
+           "many consecutive weights along the input-channel dimension (0: "
+           "one per channel; needs granularity=per-channel)">,
     Option<"algorithm", "algorithm",
            "::mlir::compress::WeightQuantAlgorithm",
            /*default=*/"::mlir::compress::WeightQuantAlgorithm::RoundToNearest",

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""GPTQ against rounding to nearest on a transformer encoder layer.
+
+The BERT-base encoder layer of benchmarks/models/export.py (random weights
+with PyTorch's default initialization, seed 0) is exported to ONNX and
+imported by compress-translate. Its six weight matrices (Q, K, V, output
+projection, FFN up and down) are quantized by compress-quantize-weights in
+each variant; GPTQ measures each layer's input Gram matrix on `--calib`
+calibration batches (random normal inputs). Every variant runs on `--eval`
+held-out batches in compress-run, and its output is compared with PyTorch's
+float output: relative error = ||y - y_float|| / ||y_float|| over all
+held-out outputs.
+
+Usage: bench.py --bin BUILD/bin --work DIR --out PREFIX
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "models"))
+from export import TOKENS, TRANSFORMER_BATCH, EncoderLayer  # noqa: E402
+
+# name, compress-quantize-weights options (None: the float model).
+VARIANTS = [
+    ("fp32", None),
+    ("int8 per channel, round to nearest", "bits=8"),
+    ("int4 per channel, round to nearest", "bits=4"),
+    ("int4 per channel, GPTQ", "bits=4 algorithm=gptq"),
+    ("int4 groups of 128, round to nearest", "bits=4 group-size=128"),
+    ("int4 groups of 128, GPTQ", "bits=4 group-size=128 algorithm=gptq"),
+    ("int4 groups of 32, round to nearest", "bits=4 group-size=32"),
+    ("int4 groups of 32, GPTQ", "bits=4 group-size=32 algorithm=gptq"),
+    ("int3 groups of 32, round to nearest", "bits=3 group-size=32"),
+    ("int3 groups of 32, GPTQ", "bits=3 group-size=32 algorithm=gptq"),
+]
+
+# Each GPTQ variant against its round-to-nearest twin.
+PAIRS = [(n, n.replace("GPTQ", "round to nearest"))
+         for n, _ in VARIANTS if n.endswith("GPTQ")]
+
+GOAL = ("int4 groups of 32, GPTQ", 0.5)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True,
+                          **kw)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--calib", type=int, default=4)
+    parser.add_argument("--eval", type=int, default=2)
+    args = parser.parse_args()
+    tool = lambda name: os.path.join(args.bin, name)  # noqa: E731
+    os.makedirs(args.work, exist_ok=True)
+
+    torch.manual_seed(0)
+    model = EncoderLayer().eval()
+    shape = (TRANSFORMER_BATCH, TOKENS, 768)
+    onnx_path = os.path.join(args.work, "bert_layer.onnx")
+    rng = np.random.default_rng(1)
+    calib_dir = os.path.join(args.work, "calib")
+    os.makedirs(calib_dir, exist_ok=True)
+    for i in range(args.calib):
+        np.save(os.path.join(calib_dir, f"c{i:02d}.npy"),
+                rng.standard_normal(shape).astype(np.float32))
+    evals = [rng.standard_normal(shape).astype(np.float32)
+             for _ in range(args.eval)]
+    with torch.no_grad():
+        torch.onnx.export(model, torch.from_numpy(evals[0]), onnx_path,
+                          opset_version=13, input_names=["x"],
+                          output_names=["y"])
+        want = [model(torch.from_numpy(x)).numpy() for x in evals]
+    float_mlir = os.path.join(args.work, "bert_layer.mlir")
+    run([tool("compress-translate"), "--import-onnx", onnx_path, "-o",
+         float_mlir])
+
+    rows = []
+    for name, options in VARIANTS:
+        path = float_mlir
+        seconds = 0.0
+        if options is not None:
+            if "gptq" in options:
+                options += f" data={calib_dir}"
+            path = os.path.join(args.work, f"v{len(rows)}.mlir")
+            start = time.perf_counter()
+            run([tool("compress-opt"), float_mlir,
+                 "--compress-quantize-weights=" + options, "-o", path])
+            seconds = time.perf_counter() - start
+        num = den = 0.0
+        for i, x in enumerate(evals):
+            xin = os.path.join(args.work, f"x{i}.npy")
+            yout = os.path.join(args.work, f"y{i}.npy")
+            np.save(xin, x)
+            run([tool("compress-run"), path, "--input", xin, "--output",
+                 yout, "--quiet"])
+            y = np.load(yout).astype(np.float64)
+            num += float(np.sum((y - want[i]) ** 2))
+            den += float(np.sum(want[i].astype(np.float64) ** 2))
+        error = (num / den) ** 0.5
+        rows.append({"variant": name, "options": options,
+                     "relative_output_error": error,
+                     "quantize_seconds": round(seconds, 1)})
+        print(f"{name}: {error:.3e} ({seconds:.1f} s)", flush=True)
+
+    by_name = {r["variant"]: r for r in rows}
+    ratios = {g: by_name[g]["relative_output_error"] /
+              by_name[r]["relative_output_error"] for g, r in PAIRS}
+    result = {"rows": rows, "gptq_over_rtn": ratios,
+              "calibration_batches": args.calib,
+              "held_out_batches": args.eval,
+              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    try:
+        result["commit"] = run(["git", "rev-parse", "--short", "HEAD"],
+                               cwd=os.path.dirname(__file__)).stdout.strip()
+    except subprocess.CalledProcessError:
+        result["commit"] = "unknown"
+    with open(args.out + ".json", "w") as f:
+        json.dump(result, f, indent=1)
+
+    lines = [
+        "# 4-bit GPTQ on a transformer encoder layer",
+        "",
+        "Generated by `benchmarks/gptq/run.sh` (`bench.py`); do not edit by "
+        "hand.",
+        "",
+        f"- Date: {result['date']}; compress at `{result['commit']}`.",
+        "- Model: the BERT-base encoder layer of `benchmarks/models/export.py`"
+        " (12 heads, 768 -> 3072 -> 768 GELU feed-forward, post-LayerNorm; "
+        "PyTorch's default random initialization, seed 0), "
+        f"{TRANSFORMER_BATCH} x {TOKENS} tokens per batch, exported to ONNX "
+        "and imported by `compress-translate`.",
+        "- Each variant: `compress-opt --compress-quantize-weights=OPTIONS` "
+        "on the six weight matrices (symmetric, one scale per output channel "
+        "or per output channel and group of 32 or 128 consecutive inputs), "
+        "then `compress-run`. GPTQ (`algorithm=gptq`, act-order, damp 0.01, "
+        "each layer measured with the earlier ones quantized) uses "
+        f"{args.calib} calibration batches of random normal inputs "
+        "(`data=DIR`); group scales come from the float weights.",
+        f"- Error: ||y - y_float|| / ||y_float|| over {args.eval} held-out "
+        "batches, y_float being PyTorch's float output.",
+        "",
+        "| variant | options | relative output error | GPTQ / round to "
+        "nearest | quantize s |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = ratios.get(r["variant"])
+        lines.append(
+            f"| {r['variant']} | `{r['options'] or '-'}`".replace(
+                f" data={calib_dir}", " data=DIR") +
+            f" | {r['relative_output_error']:.3e} | "
+            f"{'' if ratio is None else f'{ratio:.2f}x'} | "
+            f"{r['quantize_seconds'] or ''} |")
+    goal_name, goal = GOAL
+    lines += ["", f"Goal (the accuracy issue): {goal_name} at most "
+              f"{goal:.2f}x round to nearest's error; measured "
+              f"{ratios[goal_name]:.2f}x "
+              f"({'met' if ratios[goal_name] <= goal else 'not met'})."]
+    with open(args.out + ".md", "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
