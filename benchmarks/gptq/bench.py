@@ -7,10 +7,10 @@ with PyTorch's default initialization, seed 0) is exported to ONNX and
 imported by compress-translate. Its six weight matrices (Q, K, V, output
 projection, FFN up and down) are quantized by compress-quantize-weights in
 each variant; GPTQ measures each layer's input Gram matrix on `--calib`
-calibration batches (random normal inputs). Every variant runs on `--eval`
-held-out batches in compress-run, and its output is compared with PyTorch's
-float output: relative error = ||y - y_float|| / ||y_float|| over all
-held-out outputs.
+calibration batches. Every variant runs on `--eval` held-out batches in
+compress-run, and its output is compared with PyTorch's float output:
+relative error = ||y - y_float|| / ||y_float|| over all held-out outputs.
+Two kinds of inputs (see make_inputs): text-like and independent normal.
 
 Usage: bench.py --bin BUILD/bin --work DIR --out PREFIX
 """
@@ -43,6 +43,36 @@ VARIANTS = [
     ("int3 groups of 32, GPTQ", "bits=3 group-size=32 algorithm=gptq"),
 ]
 
+VOCAB = 30522  # BERT's WordPiece vocabulary.
+
+
+def make_inputs(kind, rng, count, shape):
+    """`count` input batches of `shape` (batch, tokens, 768).
+
+    normal: independent standard normal values, as benchmarks/models feeds
+    the layer. text: what BERT's first encoder layer reads, LayerNorm(word
+    embedding + position embedding), for token ids drawn from Zipf's law over
+    a BERT-sized vocabulary (p(rank r) ~ 1 / (r + 2.7), as word frequencies
+    in text), with random embedding tables (std 0.02, BERT's initialization;
+    one pair of tables for calibration and held-out batches alike)."""
+    if kind == "normal":
+        return [rng.standard_normal(shape).astype(np.float32)
+                for _ in range(count)]
+    table_rng = np.random.default_rng(2)
+    words = table_rng.normal(0, 0.02, (VOCAB, shape[2])).astype(np.float32)
+    positions = table_rng.normal(0, 0.02, (shape[1], shape[2])).astype(
+        np.float32)
+    p = 1.0 / (np.arange(VOCAB) + 2.7)
+    p /= p.sum()
+    batches = []
+    for _ in range(count):
+        ids = rng.choice(VOCAB, size=shape[:2], p=p)
+        x = words[ids] + positions[None]
+        x = (x - x.mean(-1, keepdims=True)) / np.sqrt(
+            x.var(-1, keepdims=True) + 1e-12)
+        batches.append(x.astype(np.float32))
+    return batches
+
 # Each GPTQ variant against its round-to-nearest twin.
 PAIRS = [(n, n.replace("GPTQ", "round to nearest"))
          for n, _ in VARIANTS if n.endswith("GPTQ")]
@@ -55,38 +85,17 @@ def run(cmd, **kw):
                           **kw)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    parser.add_argument("--work", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--calib", type=int, default=4)
-    parser.add_argument("--eval", type=int, default=2)
-    args = parser.parse_args()
-    tool = lambda name: os.path.join(args.bin, name)  # noqa: E731
-    os.makedirs(args.work, exist_ok=True)
-
-    torch.manual_seed(0)
-    model = EncoderLayer().eval()
-    shape = (TRANSFORMER_BATCH, TOKENS, 768)
-    onnx_path = os.path.join(args.work, "bert_layer.onnx")
+def measure(args, tool, kind, model, float_mlir, shape):
+    """The rows of one input kind: each variant's relative output error."""
     rng = np.random.default_rng(1)
-    calib_dir = os.path.join(args.work, "calib")
+    calib_dir = os.path.join(args.work, f"calib-{kind}")
     os.makedirs(calib_dir, exist_ok=True)
-    for i in range(args.calib):
-        np.save(os.path.join(calib_dir, f"c{i:02d}.npy"),
-                rng.standard_normal(shape).astype(np.float32))
-    evals = [rng.standard_normal(shape).astype(np.float32)
-             for _ in range(args.eval)]
+    for i, x in enumerate(make_inputs(kind, rng, args.calib, shape)):
+        np.save(os.path.join(calib_dir, f"c{i:02d}.npy"), x)
+    evals = make_inputs(kind, rng, args.eval, shape)
     with torch.no_grad():
-        torch.onnx.export(model, torch.from_numpy(evals[0]), onnx_path,
-                          opset_version=13, input_names=["x"],
-                          output_names=["y"])
-        want = [model(torch.from_numpy(x)).numpy() for x in evals]
-    float_mlir = os.path.join(args.work, "bert_layer.mlir")
-    run([tool("compress-translate"), "--import-onnx", onnx_path, "-o",
-         float_mlir])
-
+        want = [model(torch.from_numpy(x)).numpy().astype(np.float64)
+                for x in evals]
     rows = []
     for name, options in VARIANTS:
         path = float_mlir
@@ -94,7 +103,7 @@ def main():
         if options is not None:
             if "gptq" in options:
                 options += f" data={calib_dir}"
-            path = os.path.join(args.work, f"v{len(rows)}.mlir")
+            path = os.path.join(args.work, f"{kind}-v{len(rows)}.mlir")
             start = time.perf_counter()
             run([tool("compress-opt"), float_mlir,
                  "--compress-quantize-weights=" + options, "-o", path])
@@ -108,17 +117,46 @@ def main():
                  yout, "--quiet"])
             y = np.load(yout).astype(np.float64)
             num += float(np.sum((y - want[i]) ** 2))
-            den += float(np.sum(want[i].astype(np.float64) ** 2))
+            den += float(np.sum(want[i] ** 2))
         error = (num / den) ** 0.5
-        rows.append({"variant": name, "options": options,
+        rows.append({"variant": name,
+                     "options": options and options.replace(
+                         f" data={calib_dir}", " data=DIR"),
                      "relative_output_error": error,
                      "quantize_seconds": round(seconds, 1)})
-        print(f"{name}: {error:.3e} ({seconds:.1f} s)", flush=True)
-
+        print(f"{kind}: {name}: {error:.3e} ({seconds:.1f} s)", flush=True)
     by_name = {r["variant"]: r for r in rows}
     ratios = {g: by_name[g]["relative_output_error"] /
               by_name[r]["relative_output_error"] for g, r in PAIRS}
-    result = {"rows": rows, "gptq_over_rtn": ratios,
+    return {"rows": rows, "gptq_over_rtn": ratios}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--calib", type=int, default=8)
+    parser.add_argument("--eval", type=int, default=2)
+    args = parser.parse_args()
+    tool = lambda name: os.path.join(args.bin, name)  # noqa: E731
+    os.makedirs(args.work, exist_ok=True)
+
+    torch.manual_seed(0)
+    model = EncoderLayer().eval()
+    shape = (TRANSFORMER_BATCH, TOKENS, 768)
+    onnx_path = os.path.join(args.work, "bert_layer.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, torch.zeros(shape), onnx_path,
+                          opset_version=13, input_names=["x"],
+                          output_names=["y"])
+    float_mlir = os.path.join(args.work, "bert_layer.mlir")
+    run([tool("compress-translate"), "--import-onnx", onnx_path, "-o",
+         float_mlir])
+
+    result = {"inputs": {kind: measure(args, tool, kind, model, float_mlir,
+                                       shape)
+                         for kind in ("text", "normal")},
               "calibration_batches": args.calib,
               "held_out_batches": args.eval,
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
@@ -130,6 +168,7 @@ def main():
     with open(args.out + ".json", "w") as f:
         json.dump(result, f, indent=1)
 
+    goal_name, goal = GOAL
     lines = [
         "# 4-bit GPTQ on a transformer encoder layer",
         "",
@@ -143,32 +182,55 @@ def main():
         f"{TRANSFORMER_BATCH} x {TOKENS} tokens per batch, exported to ONNX "
         "and imported by `compress-translate`.",
         "- Each variant: `compress-opt --compress-quantize-weights=OPTIONS` "
-        "on the six weight matrices (symmetric, one scale per output channel "
+        "on the six weight matrices (symmetric; one scale per output channel, "
         "or per output channel and group of 32 or 128 consecutive inputs), "
-        "then `compress-run`. GPTQ (`algorithm=gptq`, act-order, damp 0.01, "
-        "each layer measured with the earlier ones quantized) uses "
-        f"{args.calib} calibration batches of random normal inputs "
-        "(`data=DIR`); group scales come from the float weights.",
+        "then `compress-run`. GPTQ (`algorithm=gptq`: act-order, damp 0.01, "
+        "each layer measured with the earlier ones quantized; group scales "
+        f"from the float weights) uses {args.calib} calibration batches "
+        "(`data=DIR`).",
         f"- Error: ||y - y_float|| / ||y_float|| over {args.eval} held-out "
         "batches, y_float being PyTorch's float output.",
+        "- Inputs, two kinds. **text**: what BERT's first layer reads, "
+        "LayerNorm(word embedding + position embedding), token ids drawn "
+        "from Zipf's law over a 30,522-word vocabulary, random embedding "
+        "tables. **normal**: independent standard normal values, as "
+        "`benchmarks/models` feeds the layer.",
         "",
-        "| variant | options | relative output error | GPTQ / round to "
-        "nearest | quantize s |",
-        "|---|---|---|---|---|",
     ]
-    for r in rows:
-        ratio = ratios.get(r["variant"])
-        lines.append(
-            f"| {r['variant']} | `{r['options'] or '-'}`".replace(
-                f" data={calib_dir}", " data=DIR") +
-            f" | {r['relative_output_error']:.3e} | "
-            f"{'' if ratio is None else f'{ratio:.2f}x'} | "
-            f"{r['quantize_seconds'] or ''} |")
-    goal_name, goal = GOAL
-    lines += ["", f"Goal (the accuracy issue): {goal_name} at most "
-              f"{goal:.2f}x round to nearest's error; measured "
-              f"{ratios[goal_name]:.2f}x "
-              f"({'met' if ratios[goal_name] <= goal else 'not met'})."]
+    for kind, title in (("text", "Text-like inputs"),
+                        ("normal", "Independent normal inputs")):
+        part = result["inputs"][kind]
+        lines += [f"## {title}", "",
+                  "| variant | options | relative output error | GPTQ / "
+                  "round to nearest | quantize s |",
+                  "|---|---|---|---|---|"]
+        for r in part["rows"]:
+            ratio = part["gptq_over_rtn"].get(r["variant"])
+            lines.append(
+                f"| {r['variant']} | `{r['options'] or '-'}` | "
+                f"{r['relative_output_error']:.3e} | "
+                f"{'' if ratio is None else f'{ratio:.2f}x'} | "
+                f"{r['quantize_seconds'] or ''} |")
+        measured = part["gptq_over_rtn"][goal_name]
+        lines += ["", f"Goal (the accuracy issue): {goal_name} at most "
+                  f"{goal:.2f}x round to nearest's error; measured "
+                  f"{measured:.2f}x "
+                  f"({'met' if measured <= goal else 'not met'}).", ""]
+    lines += [
+        "GPTQ moves each weight's rounding error into the weights of the "
+        "inputs correlated with it, so its gain is set by the inputs' "
+        "second moments H = X^T X, not by the weights. With independent "
+        "normal inputs H is close to a multiple of the identity for the "
+        "layers that read the LayerNorm'd input (Q, K, V, FFN up): H^-1 is "
+        "then diagonal and GPTQ reduces to rounding to nearest. The text-like "
+        "inputs are correlated (frequent tokens repeat, positions add a "
+        "shared component), and GPTQ's gain appears; trained models' "
+        "activations are more anisotropic still. Group scales fixed before "
+        "the sweep (needed with act-order, since a group is G consecutive "
+        "stored weights) cost nothing measurable against scales recomputed "
+        "when the sweep reaches a group: in a NumPy experiment on a 256x1024 "
+        "layer with a power-law input spectrum both gave 0.60x round to "
+        "nearest's error."]
     with open(args.out + ".md", "w") as f:
         f.write("\n".join(lines) + "\n")
 

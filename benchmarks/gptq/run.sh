@@ -3,8 +3,10 @@
 # benchmarks/models (12 heads, 768 -> 3072 -> 768, 128 tokens, batch 8):
 # the layer's output error with its six weight matrices quantized per
 # channel and in groups of 32 and 128 along their inputs, each by rounding
-# to nearest and by GPTQ, against PyTorch's float output on held-out inputs.
-# Writes docs/results/gptq-transformer.md and .json. About 10 minutes.
+# to nearest and by GPTQ, against PyTorch's float output on held-out
+# inputs, for text-like inputs (BERT embeddings of Zipf-distributed tokens)
+# and independent normal ones.
+# Writes docs/results/gptq-transformer.md and .json. About 20 minutes.
 #
 # Usage: benchmarks/gptq/run.sh
 set -euo pipefail

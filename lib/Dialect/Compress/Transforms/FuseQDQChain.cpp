@@ -97,8 +97,13 @@ matchQuantizedOperand(Operation *layer, OpOperand &operand, PadRule padRule) {
     return notFused(layer) << "operand #" << operand.getOperandNumber()
                            << " is not the result of compress.dequantize";
   result.quantized = dequantize.getInput();
-  result.info =
-      *UniformQuantInfo::get(dequantize.getInput().getType().getElementType());
+  std::optional<UniformQuantInfo> info =
+      UniformQuantInfo::get(dequantize.getInput().getType().getElementType());
+  if (!info)
+    return notFused(layer) << "operand #" << operand.getOperandNumber()
+                           << " has group-wise (sub-channel) scales; the "
+                              "integer kernels take one scale per channel";
+  result.info = *info;
   if (!dequantizesFinitely(result.info))
     return notFused(dequantize)
            << "some quantized values dequantize to infinity in f32";
@@ -280,8 +285,13 @@ LogicalResult matchEpilogue(Operation *layer, Value result,
     Operation *user = *current.user_begin();
     if (auto quantize = dyn_cast<QuantizeOp>(user)) {
       epilogue.quantize = quantize;
-      epilogue.output = *UniformQuantInfo::get(
+      std::optional<UniformQuantInfo> output = UniformQuantInfo::get(
           quantize.getOutput().getType().getElementType());
+      if (!output)
+        return notFused(quantize) << "group-wise (sub-channel) output "
+                                     "quantization (the requantization is "
+                                     "per-tensor)";
+      epilogue.output = *output;
       if (epilogue.output.isPerAxis())
         return notFused(quantize) << "per-axis output quantization (the "
                                      "requantization is per-tensor)";
