@@ -119,7 +119,10 @@ def measure(args, tool, kind, model, float_mlir, shape):
             num += float(np.sum((y - want[i]) ** 2))
             den += float(np.sum(want[i] ** 2))
         error = (num / den) ** 0.5
-        rows.append({"variant": name,
+        library = os.path.join(args.work, f"{kind}-v{len(rows)}.so")
+        run([tool("compress-compile"), path, "-o", library])
+        size = os.path.getsize(library)
+        rows.append({"variant": name, "library_bytes": size,
                      "options": options and options.replace(
                          f" data={calib_dir}", " data=DIR"),
                      "relative_output_error": error,
@@ -189,7 +192,9 @@ def main():
         f"from the float weights) uses {args.calib} calibration batches "
         "(`data=DIR`).",
         f"- Error: ||y - y_float|| / ||y_float|| over {args.eval} held-out "
-        "batches, y_float being PyTorch's float output.",
+        "batches, y_float being PyTorch's float output. Library: the "
+        "`compress-compile` shared library of the variant (weights, scales "
+        "and code; 4-bit weights two per byte).",
         "- Inputs, two kinds. **text**: what BERT's first layer reads, "
         "LayerNorm(word embedding + position embedding), token ids drawn "
         "from Zipf's law over a 30,522-word vocabulary, random embedding "
@@ -202,14 +207,15 @@ def main():
         part = result["inputs"][kind]
         lines += [f"## {title}", "",
                   "| variant | options | relative output error | GPTQ / "
-                  "round to nearest | quantize s |",
-                  "|---|---|---|---|---|"]
+                  "round to nearest | library MiB | quantize s |",
+                  "|---|---|---|---|---|---|"]
         for r in part["rows"]:
             ratio = part["gptq_over_rtn"].get(r["variant"])
             lines.append(
                 f"| {r['variant']} | `{r['options'] or '-'}` | "
                 f"{r['relative_output_error']:.3e} | "
                 f"{'' if ratio is None else f'{ratio:.2f}x'} | "
+                f"{r['library_bytes'] / 2**20:.2f} | "
                 f"{r['quantize_seconds'] or ''} |")
         measured = part["gptq_over_rtn"][goal_name]
         lines += ["", f"Goal (the accuracy issue): {goal_name} at most "

@@ -55,7 +55,9 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createCompressCPUFuseRequantize());
   // compress ops (if any are left) become linalg on storage integers first,
   // so that bufferization never sees a quantized type.
-  pm.addPass(createConvertCompressToLinalg());
+  ConvertCompressToLinalgOptions toLinalg;
+  toLinalg.packInt4 = options.packInt4;
+  pm.addPass(createConvertCompressToLinalg(toLinalg));
   pm.addNestedPass<func::FuncOp>(createWidenSubByteConstants());
 
   // Tensor level: arith/math on tensors become linalg.generic, and chains of

@@ -15,7 +15,8 @@ def ConvertCompressToLinalg : Pass<"convert-compress-to-linalg", "ModuleOp"> {
     Rewrites `compress.quantize` and `compress.dequantize` into
     `linalg.generic` ops with exactly the semantics their descriptions state
     (x / scale in f32, `math.roundeven`, saturation to the storage range,
-    NaN to the zero point; `(q - zp) * scale`), per-tensor and per-axis.
+    NaN to the zero point; `(q - zp) * scale`), per-tensor, per-axis and
+    sub-channel.
 
     Quantized tensor types `tensor<...x!quant.uniform<iN...>>` become their
     storage types `tensor<...xiN>` everywhere: function signatures, calls and
@@ -25,10 +26,26 @@ def ConvertCompressToLinalg : Pass<"convert-compress-to-linalg", "ModuleOp"> {
     uses a quantized type makes the pass fail with an error at that op.
     Unsigned storage (`u8`) is carried in signless `i8`.
 
+    Sub-channel (blockwise) types split each blocked dimension in two with
+    `tensor.expand_shape`, so that the parameter tensors are read through
+    a projected permutation, and collapse the result back.
+
+    `pack-int4`: the dequantization of a constant of 4-bit storage integers
+    (`quant.scast` of an `arith.constant`) keeps them two per byte, the
+    element of even row-major index in the low nibble: an `i8` constant of
+    half the size, read once per pair by a generic whose innermost
+    dimension (2) selects the nibble. The compiled weights then take half a
+    byte each. Tensors whose innermost dimension (or innermost block) is
+    odd are lowered as without the option.
+
     The patterns are exported through
     `mlir::compress::populateCompressToLinalgPatterns` and
     `mlir::compress::QuantStorageTypeConverter`.
   }];
+  let options = [
+    Option<"packInt4", "pack-int4", "bool", /*default=*/"false",
+           "Store the constants of 4-bit dequantizations two per byte">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

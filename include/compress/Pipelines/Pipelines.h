@@ -61,7 +61,9 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       *this, "pack-int4",
       llvm::cl::desc("Store constant int8 GEMM weights whose values fit in "
                      "4 bits two per byte for the 4-bit kernels "
-                     "(compress-cpu-lower-kernels' pack-int4)"),
+                     "(compress-cpu-lower-kernels' pack-int4), and 4-bit "
+                     "weights dequantized for float kernels two per byte "
+                     "(convert-compress-to-linalg's pack-int4)"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> arena{
       *this, "arena",

@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <cmath>
@@ -274,8 +275,136 @@ struct QuantizeOpLowering : public OpConversionPattern<QuantizeOp> {
   }
 };
 
+/// The dequantization of a constant of 4-bit storage integers held two per
+/// byte (element 2i in the low nibble, 2i+1 in the high one, row-major), so
+/// that compiled code keeps half a byte per weight: the iteration space is
+/// that of buildBlockwiseElementwise with its innermost dimension split in
+/// (pairs, 2); the generic reads one byte per pair and picks the nibble by
+/// the index of the last dimension. Null when the innermost dimension (or
+/// its innermost block) has an odd size.
+Value buildPackedInt4Dequantize(OpBuilder &b, Location loc,
+                                DenseIntElementsAttr values,
+                                const UniformQuantInfo &info,
+                                Type resultElementType) {
+  auto type = cast<RankedTensorType>(values.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = shape.size();
+  if (rank == 0 || !type.hasStaticShape())
+    return {};
+  SmallVector<int64_t> blocks = info.getBlockSizes(rank);
+  // Per original dimension: its iteration dimensions, and whether the first
+  // indexes the parameters.
+  SmallVector<int64_t> iterShape, paramShape, paramDims;
+  SmallVector<ReassociationIndices> reassociation;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = shape[d], block = blocks[d], n = iterShape.size();
+    int64_t params = block > 0 ? size / block : 1;
+    bool last = d == rank - 1;
+    ReassociationIndices group{n};
+    if (params == 1 || block == 1) {
+      iterShape.push_back(size);
+      if (params > 1) {
+        paramDims.push_back(n);
+        paramShape.push_back(size);
+      }
+    } else {
+      iterShape.append({size / block, block});
+      group.push_back(n + 1);
+      paramDims.push_back(n);
+      paramShape.push_back(size / block);
+    }
+    if (last) {
+      // Split the innermost iteration dimension in (pairs, 2).
+      int64_t inner = iterShape.back();
+      if (inner % 2 != 0)
+        return {};
+      iterShape.back() = inner / 2;
+      iterShape.push_back(2);
+      group.push_back(group.back() + 1);
+      // A per-index parameter dimension is split alike.
+      if (!paramDims.empty() && paramDims.back() == int64_t(iterShape.size()) - 2) {
+        paramShape.back() = inner / 2;
+        paramDims.push_back(iterShape.size() - 1);
+        paramShape.push_back(2);
+      }
+    }
+    reassociation.push_back(group);
+  }
+  int64_t iterRank = iterShape.size();
+
+  // Two nibbles per byte, in row-major order.
+  SmallVector<int8_t> packed(values.getNumElements() / 2, 0);
+  int64_t i = 0;
+  for (const APInt &q : values.getValues<APInt>()) {
+    uint8_t nibble = uint8_t(q.getZExtValue() & 0xF);
+    packed[i / 2] |= int8_t(i % 2 == 0 ? nibble : nibble << 4);
+    ++i;
+  }
+  SmallVector<int64_t> dataShape(iterShape.begin(), iterShape.end() - 1);
+  auto dataType = RankedTensorType::get(dataShape, b.getI8Type());
+  Value data = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(dataType, ArrayRef<int8_t>(packed)));
+
+  SmallVector<Attribute> scales, zeroPoints;
+  for (double scale : info.scales)
+    scales.push_back(b.getF32FloatAttr(float(scale)));
+  for (int64_t zp : info.zeroPoints)
+    zeroPoints.push_back(b.getI32IntegerAttr(zp));
+  Value scaleTensor =
+      buildParamConstant(b, loc, paramShape, b.getF32Type(), scales);
+  Value zeroPointTensor =
+      buildParamConstant(b, loc, paramShape, b.getI32Type(), zeroPoints);
+
+  SmallVector<AffineExpr> dataExprs, paramExprs;
+  for (int64_t d = 0; d + 1 < iterRank; ++d)
+    dataExprs.push_back(b.getAffineDimExpr(d));
+  for (int64_t d : paramDims)
+    paramExprs.push_back(b.getAffineDimExpr(d));
+  MLIRContext *ctx = b.getContext();
+  AffineMap dataMap = AffineMap::get(iterRank, 0, dataExprs, ctx);
+  AffineMap paramMap = AffineMap::get(iterRank, 0, paramExprs, ctx);
+  AffineMap identity = b.getMultiDimIdentityMap(iterRank);
+
+  Value init = tensor::EmptyOp::create(b, loc, iterShape, resultElementType);
+  SmallVector<utils::IteratorType> iterators(iterRank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{data, scaleTensor, zeroPointTensor},
+      ValueRange{init},
+      ArrayRef<AffineMap>{dataMap, paramMap, paramMap, identity}, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        // The low nibble (index 0) is moved to the top first; an arithmetic
+        // (signed storage) or logical shift right by 4 then extends it.
+        Type i8 = nested.getI8Type();
+        Value index = linalg::IndexOp::create(nested, nestedLoc, iterRank - 1);
+        Value zero = arith::ConstantIndexOp::create(nested, nestedLoc, 0);
+        Value isLow = arith::CmpIOp::create(
+            nested, nestedLoc, arith::CmpIPredicate::eq, index, zero);
+        Value four = arith::ConstantOp::create(
+            nested, nestedLoc, nested.getIntegerAttr(i8, 4));
+        Value none = arith::ConstantOp::create(
+            nested, nestedLoc, nested.getIntegerAttr(i8, 0));
+        Value amount =
+            arith::SelectOp::create(nested, nestedLoc, isLow, four, none);
+        Value top = arith::ShLIOp::create(nested, nestedLoc, args[0], amount);
+        Value q = info.isSigned
+                      ? Value(arith::ShRSIOp::create(nested, nestedLoc, top,
+                                                     four))
+                      : Value(arith::ShRUIOp::create(nested, nestedLoc, top,
+                                                     four));
+        Value result = buildDequantizeScalar(nested, nestedLoc, q, args[1],
+                                             args[2], info, resultElementType);
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  auto resultType = RankedTensorType::get(shape, resultElementType);
+  return tensor::CollapseShapeOp::create(b, loc, resultType,
+                                         generic.getResult(0), reassociation);
+}
+
 struct DequantizeOpLowering : public OpConversionPattern<DequantizeOp> {
-  using OpConversionPattern::OpConversionPattern;
+  DequantizeOpLowering(const TypeConverter &converter, MLIRContext *ctx,
+                       bool packInt4)
+      : OpConversionPattern(converter, ctx), packInt4(packInt4) {}
 
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
@@ -285,6 +414,15 @@ struct DequantizeOpLowering : public OpConversionPattern<DequantizeOp> {
     if (!info)
       return rewriter.notifyMatchFailure(op, "not a uniform quantized type");
     Type resultElementType = op.getOutput().getType().getElementType();
+    DenseIntElementsAttr constant;
+    if (packInt4 && info->storageWidth == 4)
+      if (auto cast = op.getInput().getDefiningOp<quant::StorageCastOp>())
+        if (matchPattern(cast.getInput(), m_Constant(&constant)))
+          if (Value packed = buildPackedInt4Dequantize(
+                  rewriter, op.getLoc(), constant, *info, resultElementType)) {
+            rewriter.replaceOp(op, packed);
+            return success();
+          }
     Value result = buildElementwise(
         rewriter, op.getLoc(), adaptor.getInput(), resultElementType, *info,
         rewriter.getI32Type(),
@@ -295,6 +433,9 @@ struct DequantizeOpLowering : public OpConversionPattern<DequantizeOp> {
     rewriter.replaceOp(op, result);
     return success();
   }
+
+private:
+  bool packInt4;
 };
 
 //===----------------------------------------------------------------------===//
@@ -539,6 +680,8 @@ struct ShapeOnlyOpRetyping : public ConversionPattern {
 struct ConvertCompressToLinalgPass
     : public compress::impl::ConvertCompressToLinalgBase<
           ConvertCompressToLinalgPass> {
+  using ConvertCompressToLinalgBase::ConvertCompressToLinalgBase;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     QuantStorageTypeConverter converter;
@@ -546,7 +689,7 @@ struct ConvertCompressToLinalgPass
     configureCompressToLinalgTarget(target, converter);
 
     RewritePatternSet patterns(ctx);
-    populateCompressToLinalgPatterns(converter, patterns);
+    populateCompressToLinalgPatterns(converter, patterns, packInt4);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
@@ -638,10 +781,12 @@ Value mlir::compress::buildMultiplyByQuantizedMultiplier(
 }
 
 void mlir::compress::populateCompressToLinalgPatterns(
-    const TypeConverter &typeConverter, RewritePatternSet &patterns) {
+    const TypeConverter &typeConverter, RewritePatternSet &patterns,
+    bool packInt4) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<QuantizeOpLowering, DequantizeOpLowering, RequantizeOpLowering,
-               StorageCastLowering, ShapeOnlyOpRetyping>(typeConverter, ctx);
+  patterns.add<QuantizeOpLowering, RequantizeOpLowering, StorageCastLowering,
+               ShapeOnlyOpRetyping>(typeConverter, ctx);
+  patterns.add<DequantizeOpLowering>(typeConverter, ctx, packInt4);
   populateFakeQuantToLinalgPatterns(typeConverter, patterns);
 }
 

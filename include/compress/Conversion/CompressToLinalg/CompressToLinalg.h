@@ -21,8 +21,11 @@ public:
 /// to linalg.generic and removing quant.scast, plus type conversion of the
 /// shape-only tensor ops. Use together with the func signature/call/return
 /// conversion patterns.
+/// `packInt4`: the dequantization of a constant of 4-bit storage integers
+/// keeps them two per byte (see convert-compress-to-linalg's `pack-int4`).
 void populateCompressToLinalgPatterns(const TypeConverter &typeConverter,
-                                      RewritePatternSet &patterns);
+                                      RewritePatternSet &patterns,
+                                      bool packInt4 = false);
 
 /// The lowering of compress.fake_quant (ranges known at run time) to an
 /// elementwise linalg.generic. Included in populateCompressToLinalgPatterns.
