@@ -322,7 +322,8 @@ Value buildPackedInt4Dequantize(OpBuilder &b, Location loc,
       iterShape.push_back(2);
       group.push_back(group.back() + 1);
       // A per-index parameter dimension is split alike.
-      if (!paramDims.empty() && paramDims.back() == int64_t(iterShape.size()) - 2) {
+      if (!paramDims.empty() &&
+          paramDims.back() == int64_t(iterShape.size()) - 2) {
         paramShape.back() = inner / 2;
         paramDims.push_back(iterShape.size() - 1);
         paramShape.push_back(2);
@@ -380,18 +381,17 @@ Value buildPackedInt4Dequantize(OpBuilder &b, Location loc,
         Value zero = arith::ConstantIndexOp::create(nested, nestedLoc, 0);
         Value isLow = arith::CmpIOp::create(
             nested, nestedLoc, arith::CmpIPredicate::eq, index, zero);
-        Value four = arith::ConstantOp::create(
-            nested, nestedLoc, nested.getIntegerAttr(i8, 4));
-        Value none = arith::ConstantOp::create(
-            nested, nestedLoc, nested.getIntegerAttr(i8, 0));
+        Value four = arith::ConstantOp::create(nested, nestedLoc,
+                                               nested.getIntegerAttr(i8, 4));
+        Value none = arith::ConstantOp::create(nested, nestedLoc,
+                                               nested.getIntegerAttr(i8, 0));
         Value amount =
             arith::SelectOp::create(nested, nestedLoc, isLow, four, none);
         Value top = arith::ShLIOp::create(nested, nestedLoc, args[0], amount);
-        Value q = info.isSigned
-                      ? Value(arith::ShRSIOp::create(nested, nestedLoc, top,
-                                                     four))
-                      : Value(arith::ShRUIOp::create(nested, nestedLoc, top,
-                                                     four));
+        Value q =
+            info.isSigned
+                ? Value(arith::ShRSIOp::create(nested, nestedLoc, top, four))
+                : Value(arith::ShRUIOp::create(nested, nestedLoc, top, four));
         Value result = buildDequantizeScalar(nested, nestedLoc, q, args[1],
                                              args[2], info, resultElementType);
         linalg::YieldOp::create(nested, nestedLoc, result);
