@@ -64,6 +64,10 @@ VARIANTS = [
      "int8 (minmax)",
      ["--compress-prune-filters=ratio=0.25 reconstruct=true "
       "score=output-error data={calib}"], "minmax", False),
+    ("25% of conv filters removed by output error, next layers refit + "
+     "int8 (entropy)",
+     ["--compress-prune-filters=ratio=0.25 reconstruct=true "
+      "score=output-error data={calib}"], "entropy", False),
     # Data-aware pruning ({calib}: the calibration images) against the same
     # sparsity by magnitude. SparseGPT measures each layer on the model with
     # the layers before it pruned; the 2:4 rows keep the classifier (the
