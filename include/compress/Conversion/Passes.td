@@ -30,8 +30,9 @@ def ConvertCompressToLinalg : Pass<"convert-compress-to-linalg", "ModuleOp"> {
     `tensor.expand_shape`, so that the parameter tensors are read through
     a projected permutation, and collapse the result back.
 
-    `pack-int4`: the dequantization of a constant of 4-bit storage integers
-    (`quant.scast` of an `arith.constant`) keeps them two per byte, the
+    `pack-int4`: the dequantization of a constant of storage integers of 4
+    bits or fewer (`quant.scast` of an `arith.constant`; 2- and 3-bit values
+    are extended to a nibble) keeps them two per byte, the
     element of even row-major index in the low nibble: an `i8` constant of
     half the size, read once per pair by a generic whose innermost
     dimension (2) selects the nibble. The compiled weights then take half a
@@ -44,7 +45,8 @@ def ConvertCompressToLinalg : Pass<"convert-compress-to-linalg", "ModuleOp"> {
   }];
   let options = [
     Option<"packInt4", "pack-int4", "bool", /*default=*/"false",
-           "Store the constants of 4-bit dequantizations two per byte">,
+           "Store the constants of 4-bit (and narrower) dequantizations two "
+           "per byte">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

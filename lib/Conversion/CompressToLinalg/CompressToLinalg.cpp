@@ -275,9 +275,10 @@ struct QuantizeOpLowering : public OpConversionPattern<QuantizeOp> {
   }
 };
 
-/// The dequantization of a constant of 4-bit storage integers held two per
-/// byte (element 2i in the low nibble, 2i+1 in the high one, row-major), so
-/// that compiled code keeps half a byte per weight: the iteration space is
+/// The dequantization of a constant of 4-bit storage integers (or narrower:
+/// 2- and 3-bit ones take a nibble too) held two per byte (element 2i in the
+/// low nibble, 2i+1 in the high one, row-major), so that compiled code keeps
+/// half a byte per weight: the iteration space is
 /// that of buildBlockwiseElementwise with its innermost dimension split in
 /// (pairs, 2); the generic reads one byte per pair and picks the nibble by
 /// the index of the last dimension. Null when the innermost dimension (or
@@ -337,7 +338,10 @@ Value buildPackedInt4Dequantize(OpBuilder &b, Location loc,
   SmallVector<int8_t> packed(values.getNumElements() / 2, 0);
   int64_t i = 0;
   for (const APInt &q : values.getValues<APInt>()) {
-    uint8_t nibble = uint8_t(q.getZExtValue() & 0xF);
+    // 2- and 3-bit values are extended to 4 bits as their storage is.
+    uint64_t bits =
+        info.isSigned ? uint64_t(q.getSExtValue()) : q.getZExtValue();
+    uint8_t nibble = uint8_t(bits & 0xF);
     packed[i / 2] |= int8_t(i % 2 == 0 ? nibble : nibble << 4);
     ++i;
   }
@@ -415,7 +419,7 @@ struct DequantizeOpLowering : public OpConversionPattern<DequantizeOp> {
       return rewriter.notifyMatchFailure(op, "not a uniform quantized type");
     Type resultElementType = op.getOutput().getType().getElementType();
     DenseIntElementsAttr constant;
-    if (packInt4 && info->storageWidth == 4)
+    if (packInt4 && info->storageWidth <= 4)
       if (auto cast = op.getInput().getDefiningOp<quant::StorageCastOp>())
         if (matchPattern(cast.getInput(), m_Constant(&constant)))
           if (Value packed = buildPackedInt4Dequantize(

@@ -50,6 +50,22 @@ func.func @unsigned_blocks() -> tensor<1x8xf32> {
 
 // -----
 
+// 3-bit storage takes a nibble too, sign-extended to 4 bits: [-4, 3] ->
+// 0x3C = 60, [-1, 2] -> 0x2F = 47.
+// CHECK-LABEL: func.func @three_bits
+// CHECK: arith.constant dense<[60, 47]> : tensor<2xi8>
+// CHECK: arith.shrsi
+// PLAIN-LABEL: func.func @three_bits
+// PLAIN: arith.constant dense<[-4, 3, -1, 2]> : tensor<4xi3>
+func.func @three_bits() -> tensor<4xf32> {
+  %c = arith.constant dense<[-4, 3, -1, 2]> : tensor<4xi3>
+  %q = quant.scast %c : tensor<4xi3> to tensor<4x!quant.uniform<i3:f32, 0.5>>
+  %x = compress.dequantize %q : tensor<4x!quant.uniform<i3:f32, 0.5>> -> tensor<4xf32>
+  return %x : tensor<4xf32>
+}
+
+// -----
+
 // An odd innermost dimension stays one nibble per byte (the i4 constant).
 // CHECK-LABEL: func.func @odd
 // CHECK: arith.constant dense<[1, 2, 3]> : tensor<3xi4>

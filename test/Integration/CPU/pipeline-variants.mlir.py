@@ -31,7 +31,7 @@ VARIANTS = {
     "malloc-buffers": "arena=false",
     "int4-as-int8": "pack-int4=false",
 }
-for model in ("w8", "w4", "w4g", "int8", "int8w4"):
+for model in ("w8", "w4", "w4g", "w3g", "int8", "int8w4"):
     outputs = {}
     for name, options in VARIANTS.items():
         lowered = subprocess.run(
