@@ -105,6 +105,59 @@ Value buildParamConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                                    DenseElementsAttr::get(type, values));
 }
 
+/// The iteration space of a blockwise (de)quantization over a tensor of
+/// `shape`: each dimension split in (blocks, block size) where it has more
+/// than one block of more than one element, so that the parameter tensor
+/// (its unit dimensions dropped) is read through a projected permutation.
+/// With `splitPairs`, the innermost iteration dimension is split once more
+/// in (pairs, 2), a per-index parameter dimension along with it; that fails
+/// when it is odd.
+struct BlockwiseSpace {
+  SmallVector<int64_t> shape, paramShape, paramDims;
+  SmallVector<ReassociationIndices> reassociation;
+};
+
+FailureOr<BlockwiseSpace> getBlockwiseSpace(ArrayRef<int64_t> shape,
+                                            ArrayRef<int64_t> blocks,
+                                            bool splitPairs) {
+  BlockwiseSpace space;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    int64_t block = blocks[d], n = space.shape.size();
+    int64_t params = block > 0 ? size / block : 1;
+    ReassociationIndices group{n};
+    if (params == 1 || block == 1) {
+      // One parameter along the dimension (it does not index them), or one
+      // per index.
+      space.shape.push_back(size);
+      if (params > 1) {
+        space.paramDims.push_back(n);
+        space.paramShape.push_back(size);
+      }
+    } else {
+      space.shape.append({size / block, block});
+      group.push_back(n + 1);
+      space.paramDims.push_back(n);
+      space.paramShape.push_back(size / block);
+    }
+    if (splitPairs && d + 1 == shape.size()) {
+      int64_t inner = space.shape.back();
+      if (inner % 2 != 0)
+        return failure();
+      space.shape.back() = inner / 2;
+      space.shape.push_back(2);
+      group.push_back(group.back() + 1);
+      if (!space.paramDims.empty() &&
+          space.paramDims.back() == int64_t(space.shape.size()) - 2) {
+        space.paramShape.back() = inner / 2;
+        space.paramDims.push_back(space.shape.size() - 1);
+        space.paramShape.push_back(2);
+      }
+    }
+    space.reassociation.push_back(group);
+  }
+  return space;
+}
+
 /// The sub-channel form of buildElementwise. Each blocked dimension of
 /// `input` is split into (blocks, block size) by tensor.expand_shape, so that
 /// the parameter tensors are read through a projected permutation (which
@@ -116,26 +169,11 @@ Value buildBlockwiseElementwise(
     function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
   auto inputType = cast<RankedTensorType>(input.getType());
   ArrayRef<int64_t> shape = inputType.getShape();
-  SmallVector<int64_t> expandedShape, paramShape, paramDims;
-  SmallVector<ReassociationIndices> reassociation;
-  for (auto [d, size] : llvm::enumerate(shape)) {
-    int64_t block = info.blockSizes[d], n = expandedShape.size();
-    if (info.paramShape[d] == 1) {
-      // One parameter along the dimension: it does not index them.
-      reassociation.push_back({n});
-      expandedShape.push_back(size);
-    } else if (block == 1) {
-      reassociation.push_back({n});
-      expandedShape.push_back(size);
-      paramDims.push_back(n);
-      paramShape.push_back(size);
-    } else {
-      reassociation.push_back({n, n + 1});
-      expandedShape.append({size / block, block});
-      paramDims.push_back(n);
-      paramShape.push_back(size / block);
-    }
-  }
+  BlockwiseSpace space =
+      *getBlockwiseSpace(shape, info.blockSizes, /*splitPairs=*/false);
+  ArrayRef<int64_t> expandedShape = space.shape, paramShape = space.paramShape;
+  ArrayRef<int64_t> paramDims = space.paramDims;
+  ArrayRef<ReassociationIndices> reassociation = space.reassociation;
   int64_t rank = expandedShape.size();
   auto expandedType =
       RankedTensorType::get(expandedShape, inputType.getElementType());
@@ -278,9 +316,9 @@ struct QuantizeOpLowering : public OpConversionPattern<QuantizeOp> {
 /// The dequantization of a constant of 4-bit storage integers (or narrower:
 /// 2- and 3-bit ones take a nibble too) held two per byte (element 2i in the
 /// low nibble, 2i+1 in the high one, row-major), so that compiled code keeps
-/// half a byte per weight: the iteration space is
-/// that of buildBlockwiseElementwise with its innermost dimension split in
-/// (pairs, 2); the generic reads one byte per pair and picks the nibble by
+/// half a byte per weight: the iteration space is getBlockwiseSpace's with
+/// its innermost dimension split in (pairs, 2); the generic reads one byte
+/// per pair and picks the nibble by
 /// the index of the last dimension. Null when the innermost dimension (or
 /// its innermost block) has an odd size.
 Value buildPackedInt4Dequantize(OpBuilder &b, Location loc,
@@ -292,46 +330,13 @@ Value buildPackedInt4Dequantize(OpBuilder &b, Location loc,
   int64_t rank = shape.size();
   if (rank == 0 || !type.hasStaticShape())
     return {};
-  SmallVector<int64_t> blocks = info.getBlockSizes(rank);
-  // Per original dimension: its iteration dimensions, and whether the first
-  // indexes the parameters.
-  SmallVector<int64_t> iterShape, paramShape, paramDims;
-  SmallVector<ReassociationIndices> reassociation;
-  for (int64_t d = 0; d < rank; ++d) {
-    int64_t size = shape[d], block = blocks[d], n = iterShape.size();
-    int64_t params = block > 0 ? size / block : 1;
-    bool last = d == rank - 1;
-    ReassociationIndices group{n};
-    if (params == 1 || block == 1) {
-      iterShape.push_back(size);
-      if (params > 1) {
-        paramDims.push_back(n);
-        paramShape.push_back(size);
-      }
-    } else {
-      iterShape.append({size / block, block});
-      group.push_back(n + 1);
-      paramDims.push_back(n);
-      paramShape.push_back(size / block);
-    }
-    if (last) {
-      // Split the innermost iteration dimension in (pairs, 2).
-      int64_t inner = iterShape.back();
-      if (inner % 2 != 0)
-        return {};
-      iterShape.back() = inner / 2;
-      iterShape.push_back(2);
-      group.push_back(group.back() + 1);
-      // A per-index parameter dimension is split alike.
-      if (!paramDims.empty() &&
-          paramDims.back() == int64_t(iterShape.size()) - 2) {
-        paramShape.back() = inner / 2;
-        paramDims.push_back(iterShape.size() - 1);
-        paramShape.push_back(2);
-      }
-    }
-    reassociation.push_back(group);
-  }
+  FailureOr<BlockwiseSpace> space =
+      getBlockwiseSpace(shape, info.getBlockSizes(rank), /*splitPairs=*/true);
+  if (failed(space))
+    return {};
+  ArrayRef<int64_t> iterShape = space->shape, paramShape = space->paramShape;
+  ArrayRef<int64_t> paramDims = space->paramDims;
+  ArrayRef<ReassociationIndices> reassociation = space->reassociation;
   int64_t iterRank = iterShape.size();
 
   // Two nibbles per byte, in row-major order.
