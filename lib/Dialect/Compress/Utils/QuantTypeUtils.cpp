@@ -67,16 +67,22 @@ std::optional<UniformQuantInfo> UniformQuantInfo::get(Type elementType,
   return info;
 }
 
+/// The block sizes of per-tensor (no axis) or per-axis parameters.
+static SmallVector<int64_t> getAxisBlockSizes(int64_t rank,
+                                              std::optional<int32_t> axis) {
+  SmallVector<int64_t> blocks(rank, 0);
+  if (axis)
+    blocks[*axis] = 1;
+  return blocks;
+}
+
 SmallVector<int64_t> UniformQuantInfo::getBlockSizes(int64_t rank) const {
   if (isSubChannel()) {
     assert(int64_t(blockSizes.size()) == rank &&
            "sub-channel parameters of another rank");
     return blockSizes;
   }
-  SmallVector<int64_t> blocks(rank, 0);
-  if (axis)
-    blocks[*axis] = 1;
-  return blocks;
+  return getAxisBlockSizes(rank, axis);
 }
 
 ParamIndexer::ParamIndexer(ArrayRef<int64_t> shape,
@@ -319,12 +325,10 @@ computeValueRanges(const WeightValues &values, const ParamIndexer &params) {
 
 std::optional<llvm::SmallVector<std::pair<double, double>>>
 computeValueRanges(const WeightValues &values, std::optional<int32_t> axis) {
-  int64_t rank = values.getType().getRank();
-  SmallVector<int64_t> blocks(rank, 0);
-  if (axis)
-    blocks[*axis] = 1;
-  return computeValueRanges(values,
-                            ParamIndexer(values.getType().getShape(), blocks));
+  RankedTensorType type = values.getType();
+  return computeValueRanges(
+      values,
+      ParamIndexer(type.getShape(), getAxisBlockSizes(type.getRank(), axis)));
 }
 
 Value createQuantizedConstant(OpBuilder &builder, Location loc,
@@ -339,9 +343,7 @@ buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
                      unsigned bits, bool symmetric,
                      std::optional<WeightGroups> groups) {
   ArrayRef<int64_t> shape = values.getType().getShape();
-  SmallVector<int64_t> blocks(shape.size(), 0);
-  if (axis)
-    blocks[*axis] = 1;
+  SmallVector<int64_t> blocks = getAxisBlockSizes(shape.size(), axis);
   assert((!groups || (axis && groups->axis != *axis && groups->size > 0 &&
                       shape[groups->axis] % groups->size == 0)) &&
          "groups need an output channel axis and must tile their axis");
