@@ -2,9 +2,12 @@
 // RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=block-bytes=8192 | FileCheck %s --check-prefix=SMALL
 // Idempotent: a second run leaves the blocks as they are.
 // RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues --compress-cpu-fuse-kernel-epilogues | FileCheck %s
+// RUN: compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=max-weight-bytes=1048576 | FileCheck %s --check-prefix=LARGE
 // RUN: not compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=block-bytes=0 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not compress-opt %s --split-input-file --compress-cpu-fuse-kernel-epilogues=max-weight-bytes=-1 2>&1 | FileCheck %s --check-prefix=BADW
 
 // BAD: option 'block-bytes' must be positive
+// BADW: option 'max-weight-bytes' must not be negative
 
 // A marked GEMM (with its zero fill and its input's elementwise producer) is
 // computed block by block with its ReLU epilogue: 64 rows of 256 floats fit
@@ -119,4 +122,34 @@ func.func @kernel_requantizes(%x: tensor<128x64xi8>, %w: tensor<64x256xi8>) -> t
     linalg.yield %t : i8
   } -> tensor<128x256xi8>
   return %q : tensor<128x256xi8>
+}
+
+// -----
+
+// A weight larger than max-weight-bytes (256 KiB by default) would be read
+// again by every block: the GEMM keeps its epilogue whole. 128x1024 floats
+// are 512 KiB; with the limit raised the rows are blocked again.
+// CHECK-LABEL: func.func @large_weight
+// CHECK-NOT: scf.for
+// CHECK: linalg.matmul {compress.cpu_kernel
+// CHECK-SAME: tensor<128x128xf32>, tensor<128x1024xf32>
+// SMALL-LABEL: func.func @large_weight
+// SMALL-NOT: scf.for
+// LARGE-LABEL: func.func @large_weight
+// LARGE: scf.for
+// LARGE: linalg.matmul {compress.cpu_kernel = {{.*}} ins(%{{.*}}, %{{.*}} : tensor<64x128xf32>, tensor<128x1024xf32>)
+func.func @large_weight(%x: tensor<128x128xf32>, %w: tensor<128x1024xf32>) -> tensor<128x1024xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<128x1024xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<128x1024xf32>) -> tensor<128x1024xf32>
+  %mm = linalg.matmul {compress.cpu_kernel = {isa = "avx2", kernel = "sgemm", threads = 1 : i64}}
+      ins(%x, %w : tensor<128x128xf32>, tensor<128x1024xf32>) outs(%f : tensor<128x1024xf32>) -> tensor<128x1024xf32>
+  %e2 = tensor.empty() : tensor<128x1024xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<128x1024xf32>) outs(%e2 : tensor<128x1024xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<128x1024xf32>
+  return %r : tensor<128x1024xf32>
 }

@@ -212,7 +212,12 @@ def CompressCPUFuseKernelEpilogues
     elementwise producers of the activation (the quantization of an int8
     layer's input) are fused into the same loop. The block height is the
     largest divisor of M that is a multiple of 8 and keeps the block within
-    `block-bytes`; GEMMs with too few rows are left alone. A requantization
+    `block-bytes`; GEMMs with too few rows are left alone. Each block reads
+    the whole weight (the GEMM's second operand) again, so a GEMM whose
+    weight is larger than `max-weight-bytes` (one that would not stay in
+    cache between blocks) is left alone too: for a 768x3072 f32 weight and
+    128 rows, eight blocks would stream 9 MiB eight times to save two passes
+    over a 1.5 MiB result. A requantization
     that `compress-cpu-fuse-requantize` marked (`compress.cpu_requantize`)
     is left whole: the int8 kernel applies it per tile itself, and blocks of
     rows would only stream the weight once per block. Results are unchanged
@@ -221,6 +226,10 @@ def CompressCPUFuseKernelEpilogues
   let options = [
     Option<"blockBytes", "block-bytes", "int64_t", /*default=*/"262144",
            "Largest accumulator block (bytes) one iteration computes">,
+    Option<"maxWeightBytes", "max-weight-bytes", "int64_t",
+           /*default=*/"262144",
+           "Largest weight (bytes) that the blocks may each read again; "
+           "GEMMs with larger weights keep their epilogue whole">,
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",
