@@ -106,38 +106,52 @@ void endTileVector(const sgemm::BlockEpilogue *ep, float *c, int64_t ldc,
   }
 }
 
-/// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
-/// nValid are neither read nor written.
-template <int MR, int NP>
+/// C[0:MR, 0:H*8] += A[0:MR, 0:kc] * (the first H halves of 8 columns of
+/// the panels of B: H = 2 NP for NP whole panels, H = 1 for the left half of
+/// one); columns at and past nValid are neither read nor written.
+template <int MR, int H>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid) {
-  __m256 acc[MR][2 * NP];
+  __m256 acc[MR][H];
 #pragma GCC unroll 8
   for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 8
-    for (int h = 0; h < 2 * NP; ++h)
+    for (int h = 0; h < H; ++h)
       acc[i][h] = _mm256_setzero_ps();
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k) {
-    __m256 bv[2 * NP];
+    __m256 bv[H];
 #pragma GCC unroll 8
-    for (int h = 0; h < 2 * NP; ++h)
+    for (int h = 0; h < H; ++h)
       bv[h] =
           _mm256_loadu_ps(b + (h / 2) * panelStride + k * kPanel + (h % 2) * 8);
 #pragma GCC unroll 8
     for (int i = 0; i < MR; ++i) {
       __m256 av = _mm256_broadcast_ss(a + i * lda + k);
 #pragma GCC unroll 8
-      for (int h = 0; h < 2 * NP; ++h)
+      for (int h = 0; h < H; ++h)
         acc[i][h] = _mm256_fmadd_ps(av, bv[h], acc[i][h]);
     }
   }
 #pragma GCC unroll 8
   for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 8
-    for (int h = 0; h < 2 * NP; ++h)
+    for (int h = 0; h < H; ++h)
       addToC(c + i * ldc + h * 8, acc[i][h], nValid - h * 8);
+}
+
+/// A panel of which at most its left 8 columns are valid (the last panel of
+/// a 49-pixel convolution, say) runs as one half: half the multiply-adds.
+/// Each sum is the same in either kernel, so the results are too.
+template <int MR>
+__attribute__((always_inline)) inline void
+panelKernel(int64_t kc, const float *a, int64_t lda, const float *b,
+            int64_t panelStride, float *c, int64_t ldc, int64_t nValid) {
+  if (nValid <= 8)
+    microKernel<MR, 1>(kc, a, lda, b, panelStride, c, ldc, nValid);
+  else
+    microKernel<MR, 2>(kc, a, lda, b, panelStride, c, ldc, nValid);
 }
 
 // The epilogue runs around the tiles (sgemm::beginTile, endTileVector), on
@@ -148,8 +162,8 @@ void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    const sgemm::BlockEpilogue *ep) {
   sgemm::beginTile(ep, c, ldc, MR, nCols);
   for (int64_t n = 0; n < nCols; n += kPanel)
-    microKernel<MR, 1>(kc, ap, lda, b + (n / kPanel) * panelStride, panelStride,
-                       c + n, ldc, nCols - n);
+    panelKernel<MR>(kc, ap, lda, b + (n / kPanel) * panelStride, panelStride,
+                    c + n, ldc, nCols - n);
   endTileVector(ep, c, ldc, MR, nCols);
 }
 
@@ -161,11 +175,11 @@ void smallRowTileColumns(int64_t K, const float *a, int64_t lda, const float *b,
     const float *bn = b + (n / kPanel) * panelStride;
     int64_t rest = nCols - n;
     if (rest > 2 * kPanel)
-      microKernel<MR, 3>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+      microKernel<MR, 6>(K, a, lda, bn, panelStride, c + n, ldc, rest);
     else if (rest > kPanel)
-      microKernel<MR, 2>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+      microKernel<MR, 4>(K, a, lda, bn, panelStride, c + n, ldc, rest);
     else
-      microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest);
+      panelKernel<MR>(K, a, lda, bn, panelStride, c + n, ldc, rest);
   }
 }
 
@@ -293,7 +307,8 @@ void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
     for (int h = 0; h < 2; ++h) {
       Piece pieces[8];
       int count = 0;
-      bool whole = false; // one run covering the half, stride 1
+      bool whole = false;  // one run covering the half, stride 1
+      bool whole2 = false; // the same, stride 2
       for (int32_t r = runBegin[q]; r < runBegin[q + 1]; ++r) {
         const PixelRun &run = runs[r];
         const int64_t first = run.dst - h * 8;
@@ -302,6 +317,7 @@ void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
         const int64_t begin = std::max<int64_t>(first, 0),
                       end = std::min<int64_t>(first + run.len, 8);
         whole = sw == 1 && begin == 0 && end == 8;
+        whole2 = sw == 2 && begin == 0 && end == 8;
         pieces[count++] = {
             _mm256_andnot_si256(
                 _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(begin)),
@@ -316,6 +332,21 @@ void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
         for (int64_t k = 0; k < kc; ++k)
           _mm256_storeu_ps(d + k * kPanel,
                            _mm256_loadu_ps(in + kOffsets[k] + base));
+        continue;
+      }
+      if (count == 1 && whole2) {
+        // Elements 0, 2, ..., 14 from base: 15 elements, the 16th (which
+        // may lie past the input) masked off.
+        const int64_t base = pieces[0].base;
+        const __m256i upper = _mm256_cmpgt_epi32(_mm256_set1_epi32(7), lane);
+        for (int64_t k = 0; k < kc; ++k) {
+          const float *src = in + kOffsets[k] + base;
+          const __m256 even = _mm256_shuffle_ps(
+              _mm256_loadu_ps(src), _mm256_maskload_ps(src + 8, upper), 0x88);
+          _mm256_storeu_ps(d + k * kPanel,
+                           _mm256_castpd_ps(_mm256_permute4x64_pd(
+                               _mm256_castps_pd(even), 0xd8)));
+        }
         continue;
       }
       for (int64_t k = 0; k < kc; ++k) {
