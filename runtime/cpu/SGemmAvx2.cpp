@@ -275,10 +275,6 @@ void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
 
 } // namespace
 
-void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
-                       int64_t KW, float *out, int64_t OH, int64_t OW,
-                       int64_t sh, int64_t sw, int64_t dh, int64_t dw);
-
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
                     int64_t ldc, const sgemm::BlockEpilogue *ep,
@@ -372,35 +368,260 @@ void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,
   }
 }
 
+namespace {
+
+/// 8 output columns of a depthwise plane: row `rows` of the input (the
+/// first input row of the window), first column `col`, `count` valid
+/// columns, written to o[col ..] (the residual, if any, at residual[col ..]).
+struct DepthwiseVector {
+  const float *rows;
+  float *o;
+  const float *residual;
+  int64_t col, count;
+};
+
+/// V output vectors at once (any rows and columns of one plane): each
+/// accumulator sums the taps in the loops' order (kh, then kw) from zero, so
+/// V independent chains hide the FMA latency without changing any sum. Then,
+/// without an epilogue, the sums are added to the output; with one, to
+/// ep->init, and the epilogue follows, as sgemm::beginTile and
+/// endTileVector do in memory (bit-identical).
+template <int V>
+void depthwiseVectors(const DepthwiseVector (&job)[4], int64_t W,
+                      const float *w, int64_t KH, int64_t KW, int64_t sw,
+                      int64_t dh, int64_t dw, const sgemm::BlockEpilogue *ep) {
+  __m256 acc[V];
+#pragma GCC unroll 4
+  for (int v = 0; v < V; ++v)
+    acc[v] = _mm256_setzero_ps();
+  for (int64_t kh = 0; kh < KH; ++kh)
+    for (int64_t kw = 0; kw < KW; ++kw) {
+      const __m256 wv = _mm256_set1_ps(w[kh * KW + kw]);
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) {
+        const int64_t at = job[v].col * sw + kw * dw;
+        acc[v] = _mm256_fmadd_ps(wv,
+                                 loadStrided(job[v].rows + kh * dh * W + at, sw,
+                                             job[v].count, W - at),
+                                 acc[v]);
+      }
+    }
+#pragma GCC unroll 4
+  for (int v = 0; v < V; ++v) {
+    float *o = job[v].o + job[v].col;
+    const int64_t count = job[v].count;
+    if (!ep) {
+      addToC(o, acc[v], count);
+      continue;
+    }
+    const __m256i m = laneMask(count);
+    __m256 x = _mm256_add_ps(_mm256_set1_ps(ep->init), acc[v]);
+    x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasSplat));
+    if (job[v].residual) {
+      const float *r = job[v].residual + job[v].col;
+      x = _mm256_add_ps(x, count == 8 ? _mm256_loadu_ps(r)
+                                      : _mm256_maskload_ps(r, m));
+    }
+    x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
+    if (count == 8)
+      _mm256_storeu_ps(o, x);
+    else
+      _mm256_maskstore_ps(o, m, x);
+  }
+}
+
+/// Eight values from src spaced SW (1 or 2) apart; SW = 2 reads 16 values
+/// (the caller makes sure the 16th is inside the row).
+template <int SW>
+__attribute__((always_inline)) inline __m256 loadFull(const float *src) {
+  if constexpr (SW == 1) {
+    return _mm256_loadu_ps(src);
+  } else {
+    const __m256 even =
+        _mm256_shuffle_ps(_mm256_loadu_ps(src), _mm256_loadu_ps(src + 8), 0x88);
+    return _mm256_castpd_ps(
+        _mm256_permute4x64_pd(_mm256_castps_pd(even), 0xd8));
+  }
+}
+
+/// depthwiseVectors for a 3x3 window, horizontal stride SW and full vectors
+/// (count 8) whose loads stay in their rows: the nine weights stay in registers
+/// and the taps unroll; the same sums in the same order.
+template <int V, int SW, bool Masked = false>
+void depthwise3x3Vectors(const DepthwiseVector (&job)[4], int64_t W,
+                         const __m256 (&wv)[9], int64_t dh, int64_t dw,
+                         const sgemm::BlockEpilogue *ep) {
+  // Masked (SW = 1 only): vectors of fewer than 8 columns, whose masked-off
+  // lanes never touch memory.
+  static_assert(!Masked || SW == 1, "masked loads are for unit stride");
+  __m256i mask[V];
+  if constexpr (Masked)
+    for (int v = 0; v < V; ++v)
+      mask[v] = laneMask(job[v].count);
+  auto load = [&](int v, const float *src) {
+    if constexpr (Masked)
+      return _mm256_maskload_ps(src, mask[v]);
+    else
+      return loadFull<SW>(src);
+  };
+  __m256 acc[V];
+#pragma GCC unroll 4
+  for (int v = 0; v < V; ++v)
+    acc[v] = _mm256_setzero_ps();
+#pragma GCC unroll 3
+  for (int kh = 0; kh < 3; ++kh)
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw)
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v)
+        acc[v] = _mm256_fmadd_ps(
+            wv[kh * 3 + kw],
+            load(v, job[v].rows + kh * dh * W + job[v].col * SW + kw * dw),
+            acc[v]);
+#pragma GCC unroll 4
+  for (int v = 0; v < V; ++v) {
+    float *o = job[v].o + job[v].col;
+    if constexpr (Masked) {
+      if (!ep) {
+        addToC(o, acc[v], job[v].count);
+        continue;
+      }
+    } else if (!ep) {
+      _mm256_storeu_ps(o, _mm256_add_ps(_mm256_loadu_ps(o), acc[v]));
+      continue;
+    }
+    __m256 x = _mm256_add_ps(_mm256_set1_ps(ep->init), acc[v]);
+    x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasSplat));
+    if (job[v].residual) {
+      // Laid out like the output: contiguous, whatever the stride.
+      const float *r = job[v].residual + job[v].col;
+      if constexpr (Masked)
+        x = _mm256_add_ps(x, _mm256_maskload_ps(r, mask[v]));
+      else
+        x = _mm256_add_ps(x, _mm256_loadu_ps(r));
+    }
+    x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
+    if constexpr (Masked)
+      _mm256_maskstore_ps(o, mask[v], x);
+    else
+      _mm256_storeu_ps(o, x);
+  }
+}
+
+template <int SW>
+void depthwise3x3Rows(const float *in, int64_t W, const float *w, float *out,
+                      int64_t OH, int64_t OW, int64_t sh, int64_t dh,
+                      int64_t dw, const sgemm::BlockEpilogue *ep) {
+  __m256 wv[9];
+  for (int i = 0; i < 9; ++i)
+    wv[i] = _mm256_set1_ps(w[i]);
+  // Full vectors whose loads (16 values for SW = 2) stay in the row take
+  // the unrolled kernel; the others (row ends, narrow planes) the generic
+  // one, also four at a time.
+  DepthwiseVector job[4], other[4];
+  int pending = 0, otherPending = 0;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const float *residual =
+        ep && ep->residual ? ep->residual + oh * ep->ldr : nullptr;
+    for (int64_t ow = 0; ow < OW; ow += 8) {
+      DepthwiseVector vec{in + oh * sh * W, out + oh * OW, residual, ow,
+                          std::min<int64_t>(8, OW - ow)};
+      if (vec.count < 8 || ow * SW + 2 * dw + 8 * SW > W) {
+        other[otherPending++] = vec;
+        if (otherPending == 4) {
+          if constexpr (SW == 1)
+            depthwise3x3Vectors<4, 1, true>(other, W, wv, dh, dw, ep);
+          else
+            depthwiseVectors<4>(other, W, w, 3, 3, SW, dh, dw, ep);
+          otherPending = 0;
+        }
+        continue;
+      }
+      job[pending++] = vec;
+      if (pending == 4) {
+        depthwise3x3Vectors<4, SW>(job, W, wv, dh, dw, ep);
+        pending = 0;
+      }
+    }
+  }
+  switch (otherPending) {
+  case 3:
+    depthwiseVectors<3>(other, W, w, 3, 3, SW, dh, dw, ep);
+    break;
+  case 2:
+    depthwiseVectors<2>(other, W, w, 3, 3, SW, dh, dw, ep);
+    break;
+  case 1:
+    depthwiseVectors<1>(other, W, w, 3, 3, SW, dh, dw, ep);
+    break;
+  default:
+    break;
+  }
+  switch (pending) {
+  case 3:
+    return depthwise3x3Vectors<3, SW>(job, W, wv, dh, dw, ep);
+  case 2:
+    return depthwise3x3Vectors<2, SW>(job, W, wv, dh, dw, ep);
+  case 1:
+    return depthwise3x3Vectors<1, SW>(job, W, wv, dh, dw, ep);
+  default:
+    return;
+  }
+}
+
+/// One depthwise plane, four output vectors at a time (taken in row-major
+/// order, across rows when a row is narrow); `ep` (one channel: rowBias
+/// null, its bias in biasSplat, ldr the residual's row stride) is applied
+/// in registers when not null.
+void depthwiseRows(const float *in, int64_t W, const float *w, int64_t KH,
+                   int64_t KW, float *out, int64_t OH, int64_t OW, int64_t sh,
+                   int64_t sw, int64_t dh, int64_t dw,
+                   const sgemm::BlockEpilogue *ep) {
+  if (KH == 3 && KW == 3 && sw == 1)
+    return depthwise3x3Rows<1>(in, W, w, out, OH, OW, sh, dh, dw, ep);
+  if (KH == 3 && KW == 3 && sw == 2)
+    return depthwise3x3Rows<2>(in, W, w, out, OH, OW, sh, dh, dw, ep);
+  DepthwiseVector job[4];
+  int pending = 0;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const float *residual =
+        ep && ep->residual ? ep->residual + oh * ep->ldr : nullptr;
+    for (int64_t ow = 0; ow < OW; ow += 8) {
+      job[pending++] = {in + oh * sh * W, out + oh * OW, residual, ow,
+                        std::min<int64_t>(8, OW - ow)};
+      if (pending == 4) {
+        depthwiseVectors<4>(job, W, w, KH, KW, sw, dh, dw, ep);
+        pending = 0;
+      }
+    }
+  }
+  switch (pending) {
+  case 3:
+    return depthwiseVectors<3>(job, W, w, KH, KW, sw, dh, dw, ep);
+  case 2:
+    return depthwiseVectors<2>(job, W, w, KH, KW, sw, dh, dw, ep);
+  case 1:
+    return depthwiseVectors<1>(job, W, w, KH, KW, sw, dh, dw, ep);
+  default:
+    return;
+  }
+}
+
+} // namespace
+
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t KW, float *out, int64_t OH, int64_t OW,
                         int64_t sh, int64_t sw, int64_t dh, int64_t dw,
                         const sgemm::BlockEpilogue *ep) {
-  sgemm::beginTile(ep, out, OW, OH, OW);
-  depthwiseRowsAvx2(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw);
-  endTileVector(ep, out, OW, OH, OW);
-}
-
-void depthwiseRowsAvx2(const float *in, int64_t W, const float *w, int64_t KH,
-                       int64_t KW, float *out, int64_t OH, int64_t OW,
-                       int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    float *o = out + oh * OW;
-    const float *rows = in + oh * sh * W;
-    for (int64_t ow = 0; ow < OW; ow += 8) {
-      int64_t count = std::min<int64_t>(8, OW - ow);
-      __m256 acc = _mm256_setzero_ps();
-      for (int64_t kh = 0; kh < KH; ++kh) {
-        const float *src = rows + kh * dh * W + ow * sw;
-        for (int64_t kw = 0; kw < KW; ++kw)
-          acc = _mm256_fmadd_ps(
-              _mm256_set1_ps(w[kh * KW + kw]),
-              loadStrided(src + kw * dw, sw, count, W - (ow * sw + kw * dw)),
-              acc);
-      }
-      addToC(o + ow, acc, count);
-    }
+  // A plane's epilogue comes whole (first and last): the output starts as
+  // init and is finished in registers.
+  if (ep && !(ep->first && ep->last && !ep->rowBias)) {
+    sgemm::beginTile(ep, out, OW, OH, OW);
+    depthwiseRows(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw, nullptr);
+    endTileVector(ep, out, OW, OH, OW);
+    return;
   }
+  depthwiseRows(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw, ep);
 }
 
 void poolPlaneAvx2(bool max, const float *in, int64_t W, int64_t KH, int64_t KW,

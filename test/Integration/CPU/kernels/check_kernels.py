@@ -272,6 +272,10 @@ CONV_SHAPES = [
     (1, 8, 9, 9, 6, 3, 3, 1, 1, 2, False),
     (1, 8, 10, 10, 8, 3, 3, 1, 1, 8, True),
     (2, 6, 11, 11, 6, 3, 3, 2, 1, 6, True),
+    # Rows of several full vectors (the AVX2 3x3 kernel batches four) and a
+    # partial one, at strides 1 and 2.
+    (1, 4, 20, 37, 4, 3, 3, 1, 1, 4, True),
+    (1, 3, 21, 40, 3, 3, 3, 2, 1, 3, True),
 ]
 
 
@@ -365,7 +369,8 @@ def epilogue_text(form, f, out_t, bias, rng, ref, mag):
 
 # Paddings (top, left, bottom, right, value) conv-f32-epilogue applies with
 # tensor.pad to the input of the depthwise shapes, by CONV_SHAPES index.
-EPILOGUE_PADS = {6: (1, 1, 1, 1, 0.0), 7: (1, 2, 0, 1, 0.5)}
+EPILOGUE_PADS = {6: (1, 1, 1, 1, 0.0), 7: (1, 2, 0, 1, 0.5),
+                 8: (1, 1, 1, 1, 0.0), 9: (1, 1, 1, 1, -1.0)}
 
 
 def conv_model(shape, kind, rng, epilogue=None, pad=None):
