@@ -70,15 +70,17 @@ void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
                      int64_t sw, int64_t dh, int64_t dw);
 // One channel plane of a depthwise convolution (accumulating, or with the
 // epilogue `ep` when it is not null: bias in ep->biasSplat, residual rows
-// ep->ldr = OW apart).
+// ep->ldr = OW apart). `slack`: how many floats past the end of the input
+// plane may be read (their values unused).
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t KW, float *out, int64_t OH, int64_t OW,
                         int64_t sh, int64_t sw, int64_t dh, int64_t dw,
-                        const sgemm::BlockEpilogue *ep);
+                        const sgemm::BlockEpilogue *ep, int64_t slack);
 void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
                           int64_t KH, int64_t KW, float *out, int64_t OH,
                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-                          int64_t dw, const sgemm::BlockEpilogue *ep);
+                          int64_t dw, const sgemm::BlockEpilogue *ep,
+                          int64_t slack);
 
 namespace {
 
@@ -89,7 +91,7 @@ using SgemmBlockFn = void (*)(int64_t, int64_t, int64_t, const float *, int64_t,
 using DepthwisePlaneFn = void (*)(const float *, int64_t, const float *,
                                   int64_t, int64_t, float *, int64_t, int64_t,
                                   int64_t, int64_t, int64_t, int64_t,
-                                  const BlockEpilogue *);
+                                  const BlockEpilogue *, int64_t);
 using PackIm2colFn = void (*)(const float *, const int64_t *, int64_t, int64_t,
                               int64_t, const PixelRun *, const int32_t *,
                               float *);
@@ -198,7 +200,8 @@ void depthwiseRowsPortable(const float *in, int64_t W, const float *w,
 void depthwisePlanePortable(const float *in, int64_t W, const float *w,
                             int64_t KH, int64_t KW, float *out, int64_t OH,
                             int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-                            int64_t dw, const BlockEpilogue *ep) {
+                            int64_t dw, const BlockEpilogue *ep,
+                            int64_t /*slack*/) {
   sgemm::beginTile(ep, out, OW, OH, OW);
   depthwiseRowsPortable(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw);
   sgemm::endTile(ep, out, OW, OH, OW);
@@ -653,6 +656,9 @@ struct PlanePadding {
 };
 
 thread_local ScratchBuffer paddedPlaneScratch;
+// Floats after each padded plane in paddedPlaneScratch that a plane kernel
+// may read (whole-vector loads at the ends of rows).
+constexpr int64_t kPlaneSlack = 32;
 
 /// Copies an H x W plane into `dst` ((H + top + bottom) x (W + left +
 /// right)) surrounded by the padding value.
@@ -697,12 +703,13 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
     const float *src = in + nc * H * W;
     if (pad.any()) {
       float *padded = reinterpret_cast<float *>(
-          paddedPlaneScratch.get(Hp * Wp * sizeof(float)));
+          paddedPlaneScratch.get((Hp * Wp + kPlaneSlack) * sizeof(float)));
       padPlane(src, H, W, pad, padded);
+      std::fill_n(padded + Hp * Wp, kPlaneSlack, 0.0f);
       src = padded;
     }
     plane(src, Wp, Wt + c * KH * KW, KH, KW, out + nc * planeSize, OH, OW, sh,
-          sw, dh, dw, ep ? &planeEp : nullptr);
+          sw, dh, dw, ep ? &planeEp : nullptr, pad.any() ? kPlaneSlack : 0);
   });
 }
 

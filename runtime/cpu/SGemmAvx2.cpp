@@ -607,15 +607,152 @@ void depthwiseRows(const float *in, int64_t W, const float *w, int64_t KH,
   }
 }
 
+/// The 3x3 kernel for an input plane that may be over-read (see `slack` in
+/// depthwisePlaneAvx2) with unit dilation: R output rows x V vectors of 8
+/// columns per step, every load a plain one (lanes past a row's end read
+/// the next row or the slack and are never stored). Output row r, vector v
+/// starts at out + r * OW + 8 v; the last vector stores only `lastMask`'s
+/// lanes when `partial`. Each accumulator sums the taps in the loops' order
+/// from zero, as every other depthwise path here does.
+template <int SW, int R, int V>
+__attribute__((always_inline)) inline void
+depthwise3x3Block(const float *in, int64_t inRow, int64_t W, float *out,
+                  int64_t OW, const __m256 (&wv)[9], bool partial,
+                  __m256i lastMask, const sgemm::BlockEpilogue *ep,
+                  const float *residual) {
+  __m256 acc[R][V];
+#pragma GCC unroll 4
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v)
+      acc[r][v] = _mm256_setzero_ps();
+#pragma GCC unroll 3
+  for (int kh = 0; kh < 3; ++kh)
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw)
+#pragma GCC unroll 4
+      for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+        for (int v = 0; v < V; ++v)
+          acc[r][v] = _mm256_fmadd_ps(
+              wv[kh * 3 + kw],
+              loadFull<SW>(in + r * inRow + kh * W + kw + 8 * SW * v),
+              acc[r][v]);
+#pragma GCC unroll 4
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < V; ++v) {
+      float *o = out + r * OW + 8 * v;
+      const bool masked = v == V - 1 && partial;
+      if (!ep) {
+        if (masked)
+          _mm256_maskstore_ps(
+              o, lastMask,
+              _mm256_add_ps(_mm256_maskload_ps(o, lastMask), acc[r][v]));
+        else
+          _mm256_storeu_ps(o, _mm256_add_ps(_mm256_loadu_ps(o), acc[r][v]));
+        continue;
+      }
+      __m256 x = _mm256_add_ps(_mm256_set1_ps(ep->init), acc[r][v]);
+      x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasSplat));
+      if (residual) {
+        const float *res = residual + r * ep->ldr + 8 * v;
+        x = _mm256_add_ps(x, masked ? _mm256_maskload_ps(res, lastMask)
+                                    : _mm256_loadu_ps(res));
+      }
+      x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
+      if (masked)
+        _mm256_maskstore_ps(o, lastMask, x);
+      else
+        _mm256_storeu_ps(o, x);
+    }
+}
+
+/// One plane through depthwise3x3Block: rows four at a time when a row is
+/// one vector, two at a time when it is two, else each row in steps of four
+/// vectors (the last step holding the row's last, partial vector).
+template <int SW>
+void depthwise3x3Plane(const float *in, int64_t W, const float *w, float *out,
+                       int64_t OH, int64_t OW, int64_t sh,
+                       const sgemm::BlockEpilogue *ep) {
+  __m256 wv[9];
+  for (int i = 0; i < 9; ++i)
+    wv[i] = _mm256_set1_ps(w[i]);
+  const int64_t vectors = (OW + 7) / 8, lastCount = OW - 8 * (vectors - 1);
+  const bool partial = lastCount < 8;
+  const __m256i lastMask = laneMask(lastCount);
+  const int64_t inRow = sh * W;
+  auto residualAt = [&](int64_t oh, int64_t col) -> const float * {
+    return ep && ep->residual ? ep->residual + oh * ep->ldr + col : nullptr;
+  };
+  auto at = [&](int64_t oh, int64_t col) {
+    return std::make_pair(in + oh * inRow + col * SW, out + oh * OW + col);
+  };
+  int64_t oh = 0;
+  if (vectors == 1) {
+    for (; oh + 4 <= OH; oh += 4) {
+      auto [i, o] = at(oh, 0);
+      depthwise3x3Block<SW, 4, 1>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+                                  residualAt(oh, 0));
+    }
+  } else if (vectors == 2) {
+    for (; oh + 2 <= OH; oh += 2) {
+      auto [i, o] = at(oh, 0);
+      depthwise3x3Block<SW, 2, 2>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+                                  residualAt(oh, 0));
+    }
+  }
+  for (; oh < OH; ++oh) {
+    int64_t v = 0;
+    // Steps of four whole vectors, while more than four remain.
+    for (; vectors - v > 4; v += 4) {
+      auto [i, o] = at(oh, 8 * v);
+      depthwise3x3Block<SW, 1, 4>(i, inRow, W, o, OW, wv, false, lastMask, ep,
+                                  residualAt(oh, 8 * v));
+    }
+    auto [i, o] = at(oh, 8 * v);
+    const float *res = residualAt(oh, 8 * v);
+    switch (vectors - v) {
+    case 4:
+      depthwise3x3Block<SW, 1, 4>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+                                  res);
+      break;
+    case 3:
+      depthwise3x3Block<SW, 1, 3>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+                                  res);
+      break;
+    case 2:
+      depthwise3x3Block<SW, 1, 2>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+                                  res);
+      break;
+    default:
+      depthwise3x3Block<SW, 1, 1>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+                                  res);
+      break;
+    }
+  }
+}
+
 } // namespace
 
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t KW, float *out, int64_t OH, int64_t OW,
                         int64_t sh, int64_t sw, int64_t dh, int64_t dw,
-                        const sgemm::BlockEpilogue *ep) {
+                        const sgemm::BlockEpilogue *ep, int64_t slack) {
+  const bool wholeEpilogue = !ep || (ep->first && ep->last && !ep->rowBias);
+  // Loads of whole vectors read at most 8 * sw + 2 values past the last
+  // output's window.
+  if (KH == 3 && KW == 3 && dh == 1 && dw == 1 && slack >= 8 * sw + 8 &&
+      wholeEpilogue && (sw == 1 || sw == 2)) {
+    if (sw == 1)
+      depthwise3x3Plane<1>(in, W, w, out, OH, OW, sh, ep);
+    else
+      depthwise3x3Plane<2>(in, W, w, out, OH, OW, sh, ep);
+    return;
+  }
   // A plane's epilogue comes whole (first and last): the output starts as
   // init and is finished in registers.
-  if (ep && !(ep->first && ep->last && !ep->rowBias)) {
+  if (!wholeEpilogue) {
     sgemm::beginTile(ep, out, OW, OH, OW);
     depthwiseRows(in, W, w, KH, KW, out, OH, OW, sh, sw, dh, dw, nullptr);
     endTileVector(ep, out, OW, OH, OW);

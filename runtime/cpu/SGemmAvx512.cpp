@@ -333,7 +333,8 @@ void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
 void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
                           int64_t KH, int64_t KW, float *out, int64_t OH,
                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
-                          int64_t dw, const sgemm::BlockEpilogue *ep) {
+                          int64_t dw, const sgemm::BlockEpilogue *ep,
+                          int64_t /*slack*/) {
   if (KH == 3 && KW == 3 && sw == 1)
     return depthwise3x3<1>(in, W, w, out, OH, OW, sh, dh, dw, ep);
   if (KH == 3 && KW == 3 && sw == 2)
