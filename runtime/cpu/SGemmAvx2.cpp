@@ -108,11 +108,17 @@ void endTileVector(const sgemm::BlockEpilogue *ep, float *c, int64_t ldc,
 
 /// C[0:MR, 0:H*8] += A[0:MR, 0:kc] * (the first H halves of 8 columns of
 /// the panels of B: H = 2 NP for NP whole panels, H = 1 for the left half of
-/// one); columns at and past nValid are neither read nor written.
+/// one); columns at and past nValid are neither read nor written. With an
+/// epilogue `ep` (rows relative to the tile; these columns start at column
+/// `col` of it), C starts as ep->init when ep->first and gets the epilogue
+/// when ep->last, in registers: the operations of sgemm::beginTile, the
+/// accumulation and endTileVector, in their order, without the passes over
+/// memory (which cost as much as the multiply-adds when K is 16 or 32).
 template <int MR, int H>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
-            int64_t panelStride, float *c, int64_t ldc, int64_t nValid) {
+            int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
+            const sgemm::BlockEpilogue *ep = nullptr, int64_t col = 0) {
   __m256 acc[MR][H];
 #pragma GCC unroll 8
   for (int i = 0; i < MR; ++i)
@@ -134,11 +140,41 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
         acc[i][h] = _mm256_fmadd_ps(av, bv[h], acc[i][h]);
     }
   }
+  if (!ep) {
 #pragma GCC unroll 8
-  for (int i = 0; i < MR; ++i)
+    for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 8
-    for (int h = 0; h < H; ++h)
-      addToC(c + i * ldc + h * 8, acc[i][h], nValid - h * 8);
+      for (int h = 0; h < H; ++h)
+        addToC(c + i * ldc + h * 8, acc[i][h], nValid - h * 8);
+    return;
+  }
+#pragma GCC unroll 8
+  for (int h = 0; h < H; ++h) {
+    const int64_t valid = nValid - h * 8;
+    if (valid <= 0)
+      continue;
+    const __m256i m = laneMask(valid);
+    auto load = [&](const float *p) {
+      return valid >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m);
+    };
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      float *ci = c + i * ldc + h * 8;
+      __m256 x = _mm256_add_ps(ep->first ? _mm256_set1_ps(ep->init) : load(ci),
+                               acc[i][h]);
+      if (ep->last) {
+        x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasOf(i)));
+        if (ep->residual)
+          x = _mm256_add_ps(x, load(ep->residual + i * ep->ldr + col + h * 8));
+        x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)),
+                     _mm256_set1_ps(ep->hi));
+      }
+      if (valid >= 8)
+        _mm256_storeu_ps(ci, x);
+      else
+        _mm256_maskstore_ps(ci, m, x);
+    }
+  }
 }
 
 /// A panel of which at most its left 8 columns are valid (the last panel of
@@ -147,24 +183,22 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
 template <int MR>
 __attribute__((always_inline)) inline void
 panelKernel(int64_t kc, const float *a, int64_t lda, const float *b,
-            int64_t panelStride, float *c, int64_t ldc, int64_t nValid) {
+            int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
+            const sgemm::BlockEpilogue *ep = nullptr, int64_t col = 0) {
   if (nValid <= 8)
-    microKernel<MR, 1>(kc, a, lda, b, panelStride, c, ldc, nValid);
+    microKernel<MR, 1>(kc, a, lda, b, panelStride, c, ldc, nValid, ep, col);
   else
-    microKernel<MR, 2>(kc, a, lda, b, panelStride, c, ldc, nValid);
+    microKernel<MR, 2>(kc, a, lda, b, panelStride, c, ldc, nValid, ep, col);
 }
 
-// The epilogue runs around the tiles (sgemm::beginTile, endTileVector), on
-// rows that are in L1.
+// The epilogue runs in the micro-kernels' registers.
 template <int MR>
 void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
                    const sgemm::BlockEpilogue *ep) {
-  sgemm::beginTile(ep, c, ldc, MR, nCols);
   for (int64_t n = 0; n < nCols; n += kPanel)
     panelKernel<MR>(kc, ap, lda, b + (n / kPanel) * panelStride, panelStride,
-                    c + n, ldc, nCols - n);
-  endTileVector(ep, c, ldc, MR, nCols);
+                    c + n, ldc, nCols - n, ep, n);
 }
 
 template <int MR>
