@@ -1280,6 +1280,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
   if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
     return;
   const bool vnni = effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI;
+  const bool avx2 = effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2;
   const int64_t planes = N * C;
   int threads = static_cast<int>(std::min<int64_t>(
       resolveThreads(threadsArg),
@@ -1292,8 +1293,12 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
     if (vnni &&
         depthwisePlaneVnni(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst))
       return;
+    if (avx2 &&
+        depthwisePlaneAvx2(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst))
+      return;
 #endif
     (void)vnni;
+    (void)avx2;
     depthwisePlanePortable(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst);
   };
   if (threads <= 1) {

@@ -206,4 +206,56 @@ void igemmAvx2(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
     igemmAvx2Impl<false>(M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
 }
 
+bool depthwisePlaneAvx2(int64_t H, int64_t W, int64_t KH, int64_t KW,
+                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                        int64_t dh, int64_t dw, const uint8_t *in,
+                        const int8_t *w, int32_t *out) {
+  constexpr int kMaxTaps = 64;
+  const int64_t taps = KH * KW;
+  if ((sw != 1 && sw != 2) || taps > kMaxTaps)
+    return false;
+  int64_t off[kMaxTaps];
+  __m256i wv[kMaxTaps];
+  for (int64_t t = 0; t < taps; ++t) {
+    off[t] = (t / KW) * dh * W + (t % KW) * dw;
+    wv[t] = _mm256_set1_epi32(w[t]);
+  }
+  // Stride 2 loads 16 bytes and keeps the even ones.
+  const __m128i even =
+      _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1);
+  const int64_t loadBytes = sw == 1 ? 8 : 16;
+  const uint8_t *end = in + H * W;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const uint8_t *row = in + oh * sh * W;
+    int32_t *o = out + oh * OW;
+    int64_t ow = 0;
+    // Whole vectors whose every tap load stays in the plane.
+    for (; ow + 8 <= OW && row + ow * sw + off[taps - 1] + loadBytes <= end;
+         ow += 8) {
+      __m256i acc =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i *>(o + ow));
+      for (int64_t t = 0; t < taps; ++t) {
+        const uint8_t *src = row + ow * sw + off[t];
+        __m128i bytes =
+            sw == 1
+                ? _mm_loadl_epi64(reinterpret_cast<const __m128i *>(src))
+                : _mm_shuffle_epi8(
+                      _mm_loadu_si128(reinterpret_cast<const __m128i *>(src)),
+                      even);
+        acc = _mm256_add_epi32(
+            acc, _mm256_mullo_epi32(_mm256_cvtepu8_epi32(bytes), wv[t]));
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i *>(o + ow), acc);
+    }
+    for (; ow < OW; ++ow) {
+      int32_t acc = o[ow];
+      for (int64_t t = 0; t < taps; ++t)
+        acc += static_cast<int32_t>(w[t]) *
+               static_cast<int32_t>(row[ow * sw + off[t]]);
+      o[ow] = acc;
+    }
+  }
+  return true;
+}
+
 } // namespace compress::cpu::int8

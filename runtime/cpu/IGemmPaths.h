@@ -60,6 +60,13 @@ bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
                         int64_t OH, int64_t OW, int64_t sh, int64_t sw,
                         int64_t dh, int64_t dw, const uint8_t *in,
                         const int8_t *w, int32_t *out);
+// The same for AVX2 (IGemmAvx2.cpp): 8 pixels per vector, each tap's u8
+// inputs widened to i32 and multiplied by the broadcast weight (exact);
+// the pixels whose loads would leave the plane run as the portable code.
+bool depthwisePlaneAvx2(int64_t H, int64_t W, int64_t KH, int64_t KW,
+                        int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+                        int64_t dh, int64_t dw, const uint8_t *in,
+                        const int8_t *w, int32_t *out);
 
 } // namespace compress::cpu::int8
 
