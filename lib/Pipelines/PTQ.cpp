@@ -33,6 +33,7 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   CompressQuantizeWeightsOptions weights;
   weights.bits = options.weightBits;
   weights.granularity = options.granularity;
+  weights.groupSize = options.weightGroupSize;
   weights.algorithm = options.weightAlgorithm;
   weights.maxError = options.weightMaxError;
   if (options.weightAlgorithm == WeightQuantAlgorithm::GPTQ ||

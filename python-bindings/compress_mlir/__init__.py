@@ -172,6 +172,7 @@ def quantize(module: Module,
              symmetric: bool = False,
              percentile: float = 99.99,
              weight_algorithm: str = "rtn",
+             group_size: int = 0,
              entry: Optional[str] = None,
              progress: Any = None) -> Module:
     """Post-training quantization, in memory; returns a new module.
@@ -185,13 +186,22 @@ def quantize(module: Module,
     layers. The result is still tensor-level IR: `compile` it, or print it.
     Ctrl-C stops the calibration between samples. `weight_algorithm="gptq"`
     rounds the weights with GPTQ on the same samples (written to a
-    temporary directory of .npy files for it).
+    temporary directory of .npy files for it). `group_size=G` (with
+    per-channel granularity) gives each output channel one weight scale per
+    G input channels; those layers compute in float on their dequantized
+    weights.
     """
     _choice("method", method, _CALIBRATION_METHODS)
     _choice("activation_type", activation_type, _ACTIVATION_TYPES)
     _choice("granularity", granularity, _GRANULARITIES)
     if isinstance(weight_bits, bool) or weight_bits not in range(2, 17):
         raise ValueError(f"weight_bits must be 2..16, got {weight_bits!r}")
+    if (isinstance(group_size, bool) or not isinstance(group_size, int)
+            or group_size < 0):
+        raise ValueError(
+            f"group_size must be a non-negative integer, got {group_size!r}")
+    if group_size and granularity != "per-channel":
+        raise ValueError("group_size needs granularity='per-channel'")
     cached: list = []
 
     def names() -> list:
@@ -203,7 +213,7 @@ def quantize(module: Module,
     samples = [_sample_arrays(item, i, names)
                for i, item in enumerate(calibration_data)]
     weights = {"bits": weight_bits, "granularity": granularity,
-               "algorithm": weight_algorithm}
+               "algorithm": weight_algorithm, "group_size": group_size}
     import tempfile
     with tempfile.TemporaryDirectory(prefix="compress-quantize-") as data:
         if weight_algorithm == "gptq":

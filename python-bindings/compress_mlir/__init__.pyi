@@ -28,7 +28,7 @@ def quantize(module: Module, calibration_data: Iterable[Any], *,
              method: str = "minmax", activation_type: str = "u8",
              weight_bits: int = 8, granularity: str = "per-channel",
              symmetric: bool = False, percentile: float = 99.99,
-             weight_algorithm: str = "rtn",
+             weight_algorithm: str = "rtn", group_size: int = 0,
              entry: Optional[str] = None,
              progress: Union[None, bool, Callable[[int, int, str], None]] = None
              ) -> Module: ...

@@ -9,6 +9,8 @@
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
 // RUN: compress-opt %s --compress-ptq="data=%S lower=false method=mse percentile=99.5 activation-type=i8 symmetric=true weight-bits=4 granularity=per-tensor weight-algorithm=gptq rounding=float" \
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUSTOM
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false weight-bits=4 weight-group-size=32" \
+// RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=GROUPS
 // RUN: compress-opt %s --compress-auto="data=%S lower=false" --dump-pass-pipeline \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
 // RUN: compress-opt %s --compress-ptq="data=%S" --dump-pass-pipeline \
@@ -31,6 +33,8 @@
 // CUSTOM: compress-fold-calibration{activation-type=i8 stats= symmetric=true}
 // CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=4 block-size=128 damp=1.000000e-02 data={{.*}}Pipelines entry= granularity=per-tensor group-size=0 max-error=0.000000e+00 sequential=true stats= symmetric=true}
 // CUSTOM: compress-fuse-qdq{rounding=float}
+
+// GROUPS: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=4 block-size=128 damp=1.000000e-02 data= entry= granularity=per-channel group-size=32 max-error=0.000000e+00 sequential=true stats= symmetric=true}
 
 // compress-auto is compress-ptq with GPTQ weights of per-layer widths.
 // AUTO: compress-calibrate{{.*}} method=minmax

@@ -135,10 +135,23 @@ other = cm.quantize(model, [calibration], method="entropy",
 out = cm.compile(other)(calibration)
 assert np.abs(out - seen).max() < 0.3 * np.abs(seen).max()
 
+# group_size: 4-bit weights in groups of 8 input channels (both layers'
+# inputs, 16 and 48, are multiples), as the pass quantizes them.
+grouped = cm.quantize(model, [calibration], weight_bits=4, group_size=8,
+                      progress=False)
+text = str(grouped)
+for shape in ("16x48", "48x10"):
+    assert f"{shape}x!quant.uniform<i4<-7:7>:f32:{{0:8, 1:1}}" in text, text
+out = cm.compile(grouped)(calibration)
+assert np.abs(out - seen).max() < 0.3 * np.abs(seen).max()
+
 # Errors: bad options, bad data, interrupted calibration.
 for kwargs, error in [(dict(method="kl"), ValueError),
                       (dict(activation_type="u4"), ValueError),
-                      (dict(weight_bits=17), ValueError)]:
+                      (dict(weight_bits=17), ValueError),
+                      (dict(group_size=-1), ValueError),
+                      (dict(group_size=8, granularity="per-tensor"),
+                       ValueError)]:
     try:
         cm.quantize(model, [calibration], **kwargs)
         raise AssertionError(kwargs)

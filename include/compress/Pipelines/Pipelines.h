@@ -133,6 +133,14 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       *this, "granularity",
       llvm::cl::desc("Weight scales: per-channel or per-tensor"),
       llvm::cl::init(kDefaultWeightGranularity), weightGranularityValues()};
+  PassOptions::Option<unsigned> weightGroupSize{
+      *this, "weight-group-size",
+      llvm::cl::desc("With granularity=per-channel: one weight scale per this "
+                     "many consecutive input channels of each output channel "
+                     "(0: one per output channel). Such layers keep float "
+                     "arithmetic on their dequantized weights; the integer "
+                     "kernels take one scale per channel"),
+      llvm::cl::init(0)};
   PassOptions::Option<WeightQuantAlgorithm> weightAlgorithm{
       *this, "weight-algorithm",
       llvm::cl::desc("Weight rounding: rtn (to nearest) or gptq (GPTQ on "
