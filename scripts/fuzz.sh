@@ -8,13 +8,17 @@
 # build/fuzz/crashes/TARGET (each one gets fixed and becomes a regression
 # test). Prints libFuzzer's final statistics (executions, coverage).
 #
-#   scripts/fuzz.sh npy|stats|onnx [SECONDS]
+#   scripts/fuzz.sh npy|stats|onnx|mlir [SECONDS]
 #
 # Targets: npy (parseNpy, the .npy reader), stats (parseCalibrationStats,
 # the calibration stats files, with a write-and-read-back check), onnx
 # (importONNXModel on any bytes: a module that verifies or an error; its
 # sources are instrumented and linked with the compress libraries of
-# ./build, so run scripts/build.sh first). Objects are kept in
+# ./build, so run scripts/build.sh first), mlir (MLIR text through one of
+# compress's passes or pipelines, chosen by the input's first byte: a module
+# that verifies or an error; structure-aware mutations of a corpus written
+# from the test files by fuzz/make_mlir_corpus.py; linked with the compress
+# libraries of ./build, only the target itself instrumented). Objects are kept in
 # build/fuzz/obj and rebuilt when their source changes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,8 +47,23 @@ onnx)
     "$BUILD/lib/libMLIRCompressDialectUtils.a" "$BUILD/lib/libCompressUtils.a"
     -L"$LLVM/lib" -lMLIR -lonnx_proto -lprotobuf)
   ;;
+mlir)
+  [ -f "$BUILD/lib/libCompressRegistration.a" ] || {
+    echo "fuzz.sh: build compress first (scripts/build.sh)" >&2
+    exit 1
+  }
+  sources=("$ROOT/fuzz/mlir_fuzzer.cpp")
+  flags+=(-I"$BUILD/include")
+  # The libraries compress-opt links, in one group (they refer to each
+  # other); only mlir_fuzzer.cpp is instrumented.
+  libs=(-Wl,--start-group "$BUILD"/lib/libCompress*.a "$BUILD"/lib/libMLIRCompress*.a
+    "$BUILD/runtime/cpu/libCompressCpuRuntimeStatic.a" -Wl,--end-group
+    -fopenmp "$LLVM/lib/libmlir_c_runner_utils.so" "$LLVM/lib/libmlir_float16_utils.so"
+    "$LLVM/lib/libmlir_apfloat_wrappers.so" "$LLVM/lib/libMLIRSparseTensorRuntime.a"
+    -L"$LLVM/lib" -lMLIR)
+  ;;
 *)
-  echo "usage: $0 npy|stats|onnx [SECONDS]" >&2
+  echo "usage: $0 npy|stats|onnx|mlir [SECONDS]" >&2
   exit 2
   ;;
 esac
