@@ -76,6 +76,35 @@ inline __m256 minimumf(__m256 a, __m256 b) {
                           _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
 }
 
+/// Finishes 8 outputs at `o` from their sums `acc` (all 8 when `whole`,
+/// else the lanes of `mask`, the others neither read nor written): without
+/// an epilogue they are added to what `o` holds; with one, to ep->init when
+/// ep->first (else to what `o` holds), and when ep->last (x + bias) +
+/// residual (8 values at `residual`, when not null) is clamped to [lo, hi].
+/// These are the operations of sgemm::beginTile, addToC and endTileVector,
+/// in their order, so every kernel that finishes its vectors here in
+/// registers gives the bits the passes over memory gave.
+__attribute__((always_inline)) inline void
+finishVector(float *o, __m256 acc, bool whole, __m256i mask,
+             const sgemm::BlockEpilogue *ep, float bias,
+             const float *residual) {
+  auto load = [&](const float *p) {
+    return whole ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+  };
+  __m256 x =
+      _mm256_add_ps(ep && ep->first ? _mm256_set1_ps(ep->init) : load(o), acc);
+  if (ep && ep->last) {
+    x = _mm256_add_ps(x, _mm256_set1_ps(bias));
+    if (residual)
+      x = _mm256_add_ps(x, load(residual));
+    x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
+  }
+  if (whole)
+    _mm256_storeu_ps(o, x);
+  else
+    _mm256_maskstore_ps(o, mask, x);
+}
+
 /// sgemm::endTile in 8 lanes: the same operations in the same order
 /// ((c + bias) + residual, then maximumf with lo and minimumf with hi), so
 /// bit-identical to the scalar epilogue.
@@ -140,40 +169,18 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
         acc[i][h] = _mm256_fmadd_ps(av, bv[h], acc[i][h]);
     }
   }
-  if (!ep) {
-#pragma GCC unroll 8
-    for (int i = 0; i < MR; ++i)
-#pragma GCC unroll 8
-      for (int h = 0; h < H; ++h)
-        addToC(c + i * ldc + h * 8, acc[i][h], nValid - h * 8);
-    return;
-  }
 #pragma GCC unroll 8
   for (int h = 0; h < H; ++h) {
     const int64_t valid = nValid - h * 8;
     if (valid <= 0)
       continue;
     const __m256i m = laneMask(valid);
-    auto load = [&](const float *p) {
-      return valid >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m);
-    };
 #pragma GCC unroll 8
-    for (int i = 0; i < MR; ++i) {
-      float *ci = c + i * ldc + h * 8;
-      __m256 x = _mm256_add_ps(ep->first ? _mm256_set1_ps(ep->init) : load(ci),
-                               acc[i][h]);
-      if (ep->last) {
-        x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasOf(i)));
-        if (ep->residual)
-          x = _mm256_add_ps(x, load(ep->residual + i * ep->ldr + col + h * 8));
-        x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)),
-                     _mm256_set1_ps(ep->hi));
-      }
-      if (valid >= 8)
-        _mm256_storeu_ps(ci, x);
-      else
-        _mm256_maskstore_ps(ci, m, x);
-    }
+    for (int i = 0; i < MR; ++i)
+      finishVector(c + i * ldc + h * 8, acc[i][h], valid >= 8, m, ep,
+                   ep ? ep->biasOf(i) : 0.0f,
+                   ep && ep->residual ? ep->residual + i * ep->ldr + col + h * 8
+                                      : nullptr);
   }
 }
 
@@ -441,27 +448,10 @@ void depthwiseVectors(const DepthwiseVector (&job)[4], int64_t W,
       }
     }
 #pragma GCC unroll 4
-  for (int v = 0; v < V; ++v) {
-    float *o = job[v].o + job[v].col;
-    const int64_t count = job[v].count;
-    if (!ep) {
-      addToC(o, acc[v], count);
-      continue;
-    }
-    const __m256i m = laneMask(count);
-    __m256 x = _mm256_add_ps(_mm256_set1_ps(ep->init), acc[v]);
-    x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasSplat));
-    if (job[v].residual) {
-      const float *r = job[v].residual + job[v].col;
-      x = _mm256_add_ps(x, count == 8 ? _mm256_loadu_ps(r)
-                                      : _mm256_maskload_ps(r, m));
-    }
-    x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
-    if (count == 8)
-      _mm256_storeu_ps(o, x);
-    else
-      _mm256_maskstore_ps(o, m, x);
-  }
+  for (int v = 0; v < V; ++v)
+    finishVector(job[v].o + job[v].col, acc[v], job[v].count >= 8,
+                 laneMask(job[v].count), ep, ep ? ep->biasSplat : 0.0f,
+                 job[v].residual ? job[v].residual + job[v].col : nullptr);
 }
 
 /// Eight values from src spaced SW (1 or 2) apart; SW = 2 reads 16 values
@@ -513,33 +503,11 @@ void depthwise3x3Vectors(const DepthwiseVector (&job)[4], int64_t W,
             load(v, job[v].rows + kh * dh * W + job[v].col * SW + kw * dw),
             acc[v]);
 #pragma GCC unroll 4
-  for (int v = 0; v < V; ++v) {
-    float *o = job[v].o + job[v].col;
-    if constexpr (Masked) {
-      if (!ep) {
-        addToC(o, acc[v], job[v].count);
-        continue;
-      }
-    } else if (!ep) {
-      _mm256_storeu_ps(o, _mm256_add_ps(_mm256_loadu_ps(o), acc[v]));
-      continue;
-    }
-    __m256 x = _mm256_add_ps(_mm256_set1_ps(ep->init), acc[v]);
-    x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasSplat));
-    if (job[v].residual) {
-      // Laid out like the output: contiguous, whatever the stride.
-      const float *r = job[v].residual + job[v].col;
-      if constexpr (Masked)
-        x = _mm256_add_ps(x, _mm256_maskload_ps(r, mask[v]));
-      else
-        x = _mm256_add_ps(x, _mm256_loadu_ps(r));
-    }
-    x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
-    if constexpr (Masked)
-      _mm256_maskstore_ps(o, mask[v], x);
-    else
-      _mm256_storeu_ps(o, x);
-  }
+  for (int v = 0; v < V; ++v)
+    finishVector(job[v].o + job[v].col, acc[v], !Masked,
+                 Masked ? mask[v] : _mm256_set1_epi32(-1), ep,
+                 ep ? ep->biasSplat : 0.0f,
+                 job[v].residual ? job[v].residual + job[v].col : nullptr);
 }
 
 template <int SW>
@@ -675,31 +643,10 @@ depthwise3x3Block(const float *in, int64_t inRow, int64_t W, float *out,
 #pragma GCC unroll 4
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 4
-    for (int v = 0; v < V; ++v) {
-      float *o = out + r * OW + 8 * v;
-      const bool masked = v == V - 1 && partial;
-      if (!ep) {
-        if (masked)
-          _mm256_maskstore_ps(
-              o, lastMask,
-              _mm256_add_ps(_mm256_maskload_ps(o, lastMask), acc[r][v]));
-        else
-          _mm256_storeu_ps(o, _mm256_add_ps(_mm256_loadu_ps(o), acc[r][v]));
-        continue;
-      }
-      __m256 x = _mm256_add_ps(_mm256_set1_ps(ep->init), acc[r][v]);
-      x = _mm256_add_ps(x, _mm256_set1_ps(ep->biasSplat));
-      if (residual) {
-        const float *res = residual + r * ep->ldr + 8 * v;
-        x = _mm256_add_ps(x, masked ? _mm256_maskload_ps(res, lastMask)
-                                    : _mm256_loadu_ps(res));
-      }
-      x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
-      if (masked)
-        _mm256_maskstore_ps(o, lastMask, x);
-      else
-        _mm256_storeu_ps(o, x);
-    }
+    for (int v = 0; v < V; ++v)
+      finishVector(out + r * OW + 8 * v, acc[r][v], !(v == V - 1 && partial),
+                   lastMask, ep, ep ? ep->biasSplat : 0.0f,
+                   residual ? residual + r * ep->ldr + 8 * v : nullptr);
 }
 
 /// One plane through depthwise3x3Block: rows four at a time when a row is
