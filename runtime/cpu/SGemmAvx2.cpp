@@ -468,109 +468,6 @@ __attribute__((always_inline)) inline __m256 loadFull(const float *src) {
   }
 }
 
-/// depthwiseVectors for a 3x3 window, horizontal stride SW and full vectors
-/// (count 8) whose loads stay in their rows: the nine weights stay in registers
-/// and the taps unroll; the same sums in the same order.
-template <int V, int SW, bool Masked = false>
-void depthwise3x3Vectors(const DepthwiseVector (&job)[4], int64_t W,
-                         const __m256 (&wv)[9], int64_t dh, int64_t dw,
-                         const sgemm::BlockEpilogue *ep) {
-  // Masked (SW = 1 only): vectors of fewer than 8 columns, whose masked-off
-  // lanes never touch memory.
-  static_assert(!Masked || SW == 1, "masked loads are for unit stride");
-  __m256i mask[V];
-  if constexpr (Masked)
-    for (int v = 0; v < V; ++v)
-      mask[v] = laneMask(job[v].count);
-  auto load = [&](int v, const float *src) {
-    if constexpr (Masked)
-      return _mm256_maskload_ps(src, mask[v]);
-    else
-      return loadFull<SW>(src);
-  };
-  __m256 acc[V];
-#pragma GCC unroll 4
-  for (int v = 0; v < V; ++v)
-    acc[v] = _mm256_setzero_ps();
-#pragma GCC unroll 3
-  for (int kh = 0; kh < 3; ++kh)
-#pragma GCC unroll 3
-    for (int kw = 0; kw < 3; ++kw)
-#pragma GCC unroll 4
-      for (int v = 0; v < V; ++v)
-        acc[v] = _mm256_fmadd_ps(
-            wv[kh * 3 + kw],
-            load(v, job[v].rows + kh * dh * W + job[v].col * SW + kw * dw),
-            acc[v]);
-#pragma GCC unroll 4
-  for (int v = 0; v < V; ++v)
-    finishVector(job[v].o + job[v].col, acc[v], !Masked,
-                 Masked ? mask[v] : _mm256_set1_epi32(-1), ep,
-                 ep ? ep->biasSplat : 0.0f,
-                 job[v].residual ? job[v].residual + job[v].col : nullptr);
-}
-
-template <int SW>
-void depthwise3x3Rows(const float *in, int64_t W, const float *w, float *out,
-                      int64_t OH, int64_t OW, int64_t sh, int64_t dh,
-                      int64_t dw, const sgemm::BlockEpilogue *ep) {
-  __m256 wv[9];
-  for (int i = 0; i < 9; ++i)
-    wv[i] = _mm256_set1_ps(w[i]);
-  // Full vectors whose loads (16 values for SW = 2) stay in the row take
-  // the unrolled kernel; the others (row ends, narrow planes) the generic
-  // one, also four at a time.
-  DepthwiseVector job[4], other[4];
-  int pending = 0, otherPending = 0;
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    const float *residual =
-        ep && ep->residual ? ep->residual + oh * ep->ldr : nullptr;
-    for (int64_t ow = 0; ow < OW; ow += 8) {
-      DepthwiseVector vec{in + oh * sh * W, out + oh * OW, residual, ow,
-                          std::min<int64_t>(8, OW - ow)};
-      if (vec.count < 8 || ow * SW + 2 * dw + 8 * SW > W) {
-        other[otherPending++] = vec;
-        if (otherPending == 4) {
-          if constexpr (SW == 1)
-            depthwise3x3Vectors<4, 1, true>(other, W, wv, dh, dw, ep);
-          else
-            depthwiseVectors<4>(other, W, w, 3, 3, SW, dh, dw, ep);
-          otherPending = 0;
-        }
-        continue;
-      }
-      job[pending++] = vec;
-      if (pending == 4) {
-        depthwise3x3Vectors<4, SW>(job, W, wv, dh, dw, ep);
-        pending = 0;
-      }
-    }
-  }
-  switch (otherPending) {
-  case 3:
-    depthwiseVectors<3>(other, W, w, 3, 3, SW, dh, dw, ep);
-    break;
-  case 2:
-    depthwiseVectors<2>(other, W, w, 3, 3, SW, dh, dw, ep);
-    break;
-  case 1:
-    depthwiseVectors<1>(other, W, w, 3, 3, SW, dh, dw, ep);
-    break;
-  default:
-    break;
-  }
-  switch (pending) {
-  case 3:
-    return depthwise3x3Vectors<3, SW>(job, W, wv, dh, dw, ep);
-  case 2:
-    return depthwise3x3Vectors<2, SW>(job, W, wv, dh, dw, ep);
-  case 1:
-    return depthwise3x3Vectors<1, SW>(job, W, wv, dh, dw, ep);
-  default:
-    return;
-  }
-}
-
 /// One depthwise plane, four output vectors at a time (taken in row-major
 /// order, across rows when a row is narrow); `ep` (one channel: rowBias
 /// null, its bias in biasSplat, ldr the residual's row stride) is applied
@@ -579,10 +476,6 @@ void depthwiseRows(const float *in, int64_t W, const float *w, int64_t KH,
                    int64_t KW, float *out, int64_t OH, int64_t OW, int64_t sh,
                    int64_t sw, int64_t dh, int64_t dw,
                    const sgemm::BlockEpilogue *ep) {
-  if (KH == 3 && KW == 3 && sw == 1)
-    return depthwise3x3Rows<1>(in, W, w, out, OH, OW, sh, dh, dw, ep);
-  if (KH == 3 && KW == 3 && sw == 2)
-    return depthwise3x3Rows<2>(in, W, w, out, OH, OW, sh, dh, dw, ep);
   DepthwiseVector job[4];
   int pending = 0;
   for (int64_t oh = 0; oh < OH; ++oh) {
@@ -714,6 +607,9 @@ void depthwise3x3Plane(const float *in, int64_t W, const float *w, float *out,
   }
 }
 
+// Where a plane without enough slack after it is copied for the 3x3 kernel.
+thread_local ScratchBuffer slackPlaneScratch;
+
 } // namespace
 
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
@@ -721,10 +617,21 @@ void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t sh, int64_t sw, int64_t dh, int64_t dw,
                         const sgemm::BlockEpilogue *ep, int64_t slack) {
   const bool wholeEpilogue = !ep || (ep->first && ep->last && !ep->rowBias);
-  // Loads of whole vectors read at most 8 * sw + 2 values past the last
-  // output's window.
-  if (KH == 3 && KW == 3 && dh == 1 && dw == 1 && slack >= 8 * sw + 8 &&
-      wholeEpilogue && (sw == 1 || sw == 2)) {
+  if (KH == 3 && KW == 3 && dh == 1 && dw == 1 && wholeEpilogue &&
+      (sw == 1 || sw == 2)) {
+    // Loads of whole vectors read at most 8 * sw + 8 values past the last
+    // output's window; a plane that does not offer that many (one the
+    // caller did not pad) is copied first, its rows the window reads and
+    // the slack.
+    const int64_t needed = 8 * sw + 8;
+    if (slack < needed) {
+      const int64_t floats = ((OH - 1) * sh + 3) * W;
+      float *copy = reinterpret_cast<float *>(
+          slackPlaneScratch.get((floats + needed) * sizeof(float)));
+      std::memcpy(copy, in, floats * sizeof(float));
+      std::fill_n(copy + floats, needed, 0.0f);
+      in = copy;
+    }
     if (sw == 1)
       depthwise3x3Plane<1>(in, W, w, out, OH, OW, sh, ep);
     else
