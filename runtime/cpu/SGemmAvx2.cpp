@@ -18,7 +18,9 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace compress::cpu {
 
@@ -76,28 +78,83 @@ inline __m256 minimumf(__m256 a, __m256 b) {
                           _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
 }
 
+/// A sgemm::BlockEpilogue read once into values that the stores to C cannot
+/// alias (so that the finishing of a tile keeps them in registers), with
+/// its clamp reduced to what it has to do. minimumf(maximumf(x, lo), hi)
+/// with constant bounds takes fewer operations with the same bits:
+/// max_ps(lo, x) and min_ps(hi, x) return their second operand, x, when
+/// either is NaN or both are zeros, so NaN propagates; the one zero they get
+/// wrong, maximumf(-0, +0) = +0, is fixed by adding +0 (which changes nothing
+/// else) when lo is +0; an infinite bound that cannot clamp is skipped.
+/// Bounds the shortcut cannot take (NaN, or hi = -0, where minimumf(+0, -0)
+/// = -0) keep the general form.
+struct VectorEpilogue {
+  enum : unsigned { kLo = 1, kLoZero = 2, kHi = 4, kGeneral = 8 };
+  bool active = false, first = false, last = false;
+  unsigned clamp = 0;
+  float init = 0.0f, lo = 0.0f, hi = 0.0f, biasSplat = 0.0f;
+  const float *rowBias = nullptr, *residual = nullptr;
+  int64_t ldr = 0;
+
+  explicit VectorEpilogue(const sgemm::BlockEpilogue *ep) {
+    if (!ep)
+      return;
+    active = true;
+    first = ep->first;
+    last = ep->last;
+    init = ep->init;
+    lo = ep->lo;
+    hi = ep->hi;
+    biasSplat = ep->biasSplat;
+    rowBias = ep->rowBias;
+    residual = ep->residual;
+    ldr = ep->ldr;
+    const float inf = std::numeric_limits<float>::infinity();
+    if (std::isnan(lo) || std::isnan(hi) || (hi == 0.0f && std::signbit(hi))) {
+      clamp = kGeneral;
+      return;
+    }
+    if (lo != -inf)
+      clamp |= kLo | (lo == 0.0f && !std::signbit(lo) ? unsigned(kLoZero) : 0u);
+    if (hi != inf)
+      clamp |= kHi;
+  }
+  float biasOf(int64_t row) const { return rowBias ? rowBias[row] : biasSplat; }
+  __m256 applyClamp(__m256 x) const {
+    if (clamp & kGeneral)
+      return minimumf(maximumf(x, _mm256_set1_ps(lo)), _mm256_set1_ps(hi));
+    if (clamp & kLo) {
+      x = _mm256_max_ps(_mm256_set1_ps(lo), x);
+      if (clamp & kLoZero)
+        x = _mm256_add_ps(x, _mm256_setzero_ps());
+    }
+    if (clamp & kHi)
+      x = _mm256_min_ps(_mm256_set1_ps(hi), x);
+    return x;
+  }
+};
+
 /// Finishes 8 outputs at `o` from their sums `acc` (all 8 when `whole`,
 /// else the lanes of `mask`, the others neither read nor written): without
-/// an epilogue they are added to what `o` holds; with one, to ep->init when
-/// ep->first (else to what `o` holds), and when ep->last (x + bias) +
-/// residual (8 values at `residual`, when not null) is clamped to [lo, hi].
-/// These are the operations of sgemm::beginTile, addToC and endTileVector,
-/// in their order, so every kernel that finishes its vectors here in
-/// registers gives the bits the passes over memory gave.
+/// an epilogue they are added to what `o` holds; with one, to e.init when
+/// e.first (else to what `o` holds), and when e.last (x + bias) + residual
+/// (8 values at `residual`, when not null) is clamped to [lo, hi]. These are
+/// the operations of sgemm::beginTile, addToC and endTileVector, in their
+/// order, so every kernel that finishes its vectors here in registers gives
+/// the bits the passes over memory gave.
 __attribute__((always_inline)) inline void
 finishVector(float *o, __m256 acc, bool whole, __m256i mask,
-             const sgemm::BlockEpilogue *ep, float bias,
-             const float *residual) {
+             const VectorEpilogue &e, float bias, const float *residual) {
   auto load = [&](const float *p) {
     return whole ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
   };
-  __m256 x =
-      _mm256_add_ps(ep && ep->first ? _mm256_set1_ps(ep->init) : load(o), acc);
-  if (ep && ep->last) {
+  __m256 x = _mm256_add_ps(
+      e.active && e.first ? _mm256_set1_ps(e.init) : load(o), acc);
+  if (e.active && e.last) {
     x = _mm256_add_ps(x, _mm256_set1_ps(bias));
     if (residual)
       x = _mm256_add_ps(x, load(residual));
-    x = minimumf(maximumf(x, _mm256_set1_ps(ep->lo)), _mm256_set1_ps(ep->hi));
+    x = e.applyClamp(x);
   }
   if (whole)
     _mm256_storeu_ps(o, x);
@@ -112,11 +169,11 @@ void endTileVector(const sgemm::BlockEpilogue *ep, float *c, int64_t ldc,
                    int64_t rows, int64_t cols) {
   if (!ep || !ep->last)
     return;
-  const __m256 lo = _mm256_set1_ps(ep->lo), hi = _mm256_set1_ps(ep->hi);
+  const VectorEpilogue e(ep);
   for (int64_t i = 0; i < rows; ++i) {
-    const __m256 bias = _mm256_set1_ps(ep->biasOf(i));
+    const __m256 bias = _mm256_set1_ps(e.biasOf(i));
     float *row = c + i * ldc;
-    const float *res = ep->residual ? ep->residual + i * ep->ldr : nullptr;
+    const float *res = e.residual ? e.residual + i * e.ldr : nullptr;
     for (int64_t j = 0; j < cols; j += 8) {
       const int64_t n = std::min<int64_t>(8, cols - j);
       const __m256i m = laneMask(n);
@@ -126,13 +183,70 @@ void endTileVector(const sgemm::BlockEpilogue *ep, float *c, int64_t ldc,
       if (res)
         v = _mm256_add_ps(v, n == 8 ? _mm256_loadu_ps(res + j)
                                     : _mm256_maskload_ps(res + j, m));
-      v = minimumf(maximumf(v, lo), hi);
+      v = e.applyClamp(v);
       if (n == 8)
         _mm256_storeu_ps(row + j, v);
       else
         _mm256_maskstore_ps(row + j, m, v);
     }
   }
+}
+
+/// finishVector on a tile of MR rows x H vectors (columns at and past nValid
+/// neither read nor written; the tile's residual, when not null, has rows
+/// `ldr` apart), one
+/// step at a time over the whole tile, so that each of the epilogue's
+/// choices is one branch per tile instead of one per vector: on a tile of a
+/// 16-channel 1x1 convolution, whose 16 multiply-adds per output leave
+/// little to hide them, the branches per vector cost a third of the time.
+template <int MR, int H>
+__attribute__((always_inline)) inline void
+finishTile(__m256 (&acc)[MR][H], float *c, int64_t ldc, int64_t nValid,
+           const VectorEpilogue &e, const float *residual, int64_t ldr) {
+  bool whole[H];
+  __m256i mask[H];
+#pragma GCC unroll 8
+  for (int h = 0; h < H; ++h) {
+    whole[h] = nValid - h * 8 >= 8;
+    mask[h] = laneMask(nValid - h * 8);
+  }
+  auto load = [&](const float *p, int h) {
+    return whole[h] ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask[h]);
+  };
+  auto forEach = [&](auto &&f) {
+#pragma GCC unroll 8
+    for (int h = 0; h < H; ++h)
+      if (nValid > h * 8)
+#pragma GCC unroll 8
+        for (int i = 0; i < MR; ++i)
+          f(i, h);
+  };
+  if (e.active && e.first) {
+    const __m256 init = _mm256_set1_ps(e.init);
+    forEach([&](int i, int h) { acc[i][h] = _mm256_add_ps(init, acc[i][h]); });
+  } else {
+    forEach([&](int i, int h) {
+      acc[i][h] = _mm256_add_ps(load(c + i * ldc + h * 8, h), acc[i][h]);
+    });
+  }
+  if (e.active && e.last) {
+    forEach([&](int i, int h) {
+      acc[i][h] = _mm256_add_ps(acc[i][h], _mm256_set1_ps(e.biasOf(i)));
+    });
+    if (residual)
+      forEach([&](int i, int h) {
+        acc[i][h] =
+            _mm256_add_ps(acc[i][h], load(residual + i * ldr + h * 8, h));
+      });
+    if (e.clamp)
+      forEach([&](int i, int h) { acc[i][h] = e.applyClamp(acc[i][h]); });
+  }
+  forEach([&](int i, int h) {
+    if (whole[h])
+      _mm256_storeu_ps(c + i * ldc + h * 8, acc[i][h]);
+    else
+      _mm256_maskstore_ps(c + i * ldc + h * 8, mask[h], acc[i][h]);
+  });
 }
 
 /// C[0:MR, 0:H*8] += A[0:MR, 0:kc] * (the first H halves of 8 columns of
@@ -147,7 +261,8 @@ template <int MR, int H>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
-            const sgemm::BlockEpilogue *ep = nullptr, int64_t col = 0) {
+            const VectorEpilogue &e = VectorEpilogue(nullptr),
+            int64_t col = 0) {
   __m256 acc[MR][H];
 #pragma GCC unroll 8
   for (int i = 0; i < MR; ++i)
@@ -169,19 +284,8 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
         acc[i][h] = _mm256_fmadd_ps(av, bv[h], acc[i][h]);
     }
   }
-#pragma GCC unroll 8
-  for (int h = 0; h < H; ++h) {
-    const int64_t valid = nValid - h * 8;
-    if (valid <= 0)
-      continue;
-    const __m256i m = laneMask(valid);
-#pragma GCC unroll 8
-    for (int i = 0; i < MR; ++i)
-      finishVector(c + i * ldc + h * 8, acc[i][h], valid >= 8, m, ep,
-                   ep ? ep->biasOf(i) : 0.0f,
-                   ep && ep->residual ? ep->residual + i * ep->ldr + col + h * 8
-                                      : nullptr);
-  }
+  finishTile<MR, H>(acc, c, ldc, nValid, e,
+                    e.residual ? e.residual + col : nullptr, e.ldr);
 }
 
 /// A panel of which at most its left 8 columns are valid (the last panel of
@@ -191,11 +295,12 @@ template <int MR>
 __attribute__((always_inline)) inline void
 panelKernel(int64_t kc, const float *a, int64_t lda, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
-            const sgemm::BlockEpilogue *ep = nullptr, int64_t col = 0) {
+            const VectorEpilogue &e = VectorEpilogue(nullptr),
+            int64_t col = 0) {
   if (nValid <= 8)
-    microKernel<MR, 1>(kc, a, lda, b, panelStride, c, ldc, nValid, ep, col);
+    microKernel<MR, 1>(kc, a, lda, b, panelStride, c, ldc, nValid, e, col);
   else
-    microKernel<MR, 2>(kc, a, lda, b, panelStride, c, ldc, nValid, ep, col);
+    microKernel<MR, 2>(kc, a, lda, b, panelStride, c, ldc, nValid, e, col);
 }
 
 // The epilogue runs in the micro-kernels' registers.
@@ -203,9 +308,10 @@ template <int MR>
 void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
                    const sgemm::BlockEpilogue *ep) {
+  const VectorEpilogue e(ep);
   for (int64_t n = 0; n < nCols; n += kPanel)
     panelKernel<MR>(kc, ap, lda, b + (n / kPanel) * panelStride, panelStride,
-                    c + n, ldc, nCols - n, ep, n);
+                    c + n, ldc, nCols - n, e, n);
 }
 
 template <int MR>
@@ -447,10 +553,11 @@ void depthwiseVectors(const DepthwiseVector (&job)[4], int64_t W,
                                  acc[v]);
       }
     }
+  const VectorEpilogue e(ep);
 #pragma GCC unroll 4
   for (int v = 0; v < V; ++v)
     finishVector(job[v].o + job[v].col, acc[v], job[v].count >= 8,
-                 laneMask(job[v].count), ep, ep ? ep->biasSplat : 0.0f,
+                 laneMask(job[v].count), e, e.biasSplat,
                  job[v].residual ? job[v].residual + job[v].col : nullptr);
 }
 
@@ -506,15 +613,14 @@ void depthwiseRows(const float *in, int64_t W, const float *w, int64_t KH,
 /// depthwisePlaneAvx2) with unit dilation: R output rows x V vectors of 8
 /// columns per step, every load a plain one (lanes past a row's end read
 /// the next row or the slack and are never stored). Output row r, vector v
-/// starts at out + r * OW + 8 v; the last vector stores only `lastMask`'s
-/// lanes when `partial`. Each accumulator sums the taps in the loops' order
+/// starts at out + r * OW + 8 v; columns at and past nValid are not
+/// stored. Each accumulator sums the taps in the loops' order
 /// from zero, as every other depthwise path here does.
 template <int SW, int R, int V>
 __attribute__((always_inline)) inline void
 depthwise3x3Block(const float *in, int64_t inRow, int64_t W, float *out,
-                  int64_t OW, const __m256 (&wv)[9], bool partial,
-                  __m256i lastMask, const sgemm::BlockEpilogue *ep,
-                  const float *residual) {
+                  int64_t OW, const __m256 (&wv)[9], int64_t nValid,
+                  const VectorEpilogue &e, const float *residual) {
   __m256 acc[R][V];
 #pragma GCC unroll 4
   for (int r = 0; r < R; ++r)
@@ -533,13 +639,7 @@ depthwise3x3Block(const float *in, int64_t inRow, int64_t W, float *out,
               wv[kh * 3 + kw],
               loadFull<SW>(in + r * inRow + kh * W + kw + 8 * SW * v),
               acc[r][v]);
-#pragma GCC unroll 4
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
-    for (int v = 0; v < V; ++v)
-      finishVector(out + r * OW + 8 * v, acc[r][v], !(v == V - 1 && partial),
-                   lastMask, ep, ep ? ep->biasSplat : 0.0f,
-                   residual ? residual + r * ep->ldr + 8 * v : nullptr);
+  finishTile<R, V>(acc, out, OW, nValid, e, residual, e.ldr);
 }
 
 /// One plane through depthwise3x3Block: rows four at a time when a row is
@@ -552,9 +652,8 @@ void depthwise3x3Plane(const float *in, int64_t W, const float *w, float *out,
   __m256 wv[9];
   for (int i = 0; i < 9; ++i)
     wv[i] = _mm256_set1_ps(w[i]);
-  const int64_t vectors = (OW + 7) / 8, lastCount = OW - 8 * (vectors - 1);
-  const bool partial = lastCount < 8;
-  const __m256i lastMask = laneMask(lastCount);
+  const int64_t vectors = (OW + 7) / 8;
+  const VectorEpilogue e(ep);
   const int64_t inRow = sh * W;
   auto residualAt = [&](int64_t oh, int64_t col) -> const float * {
     return ep && ep->residual ? ep->residual + oh * ep->ldr + col : nullptr;
@@ -566,13 +665,13 @@ void depthwise3x3Plane(const float *in, int64_t W, const float *w, float *out,
   if (vectors == 1) {
     for (; oh + 4 <= OH; oh += 4) {
       auto [i, o] = at(oh, 0);
-      depthwise3x3Block<SW, 4, 1>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+      depthwise3x3Block<SW, 4, 1>(i, inRow, W, o, OW, wv, OW, e,
                                   residualAt(oh, 0));
     }
   } else if (vectors == 2) {
     for (; oh + 2 <= OH; oh += 2) {
       auto [i, o] = at(oh, 0);
-      depthwise3x3Block<SW, 2, 2>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
+      depthwise3x3Block<SW, 2, 2>(i, inRow, W, o, OW, wv, OW, e,
                                   residualAt(oh, 0));
     }
   }
@@ -581,27 +680,23 @@ void depthwise3x3Plane(const float *in, int64_t W, const float *w, float *out,
     // Steps of four whole vectors, while more than four remain.
     for (; vectors - v > 4; v += 4) {
       auto [i, o] = at(oh, 8 * v);
-      depthwise3x3Block<SW, 1, 4>(i, inRow, W, o, OW, wv, false, lastMask, ep,
+      depthwise3x3Block<SW, 1, 4>(i, inRow, W, o, OW, wv, OW - 8 * v, e,
                                   residualAt(oh, 8 * v));
     }
     auto [i, o] = at(oh, 8 * v);
     const float *res = residualAt(oh, 8 * v);
     switch (vectors - v) {
     case 4:
-      depthwise3x3Block<SW, 1, 4>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
-                                  res);
+      depthwise3x3Block<SW, 1, 4>(i, inRow, W, o, OW, wv, OW - 8 * v, e, res);
       break;
     case 3:
-      depthwise3x3Block<SW, 1, 3>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
-                                  res);
+      depthwise3x3Block<SW, 1, 3>(i, inRow, W, o, OW, wv, OW - 8 * v, e, res);
       break;
     case 2:
-      depthwise3x3Block<SW, 1, 2>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
-                                  res);
+      depthwise3x3Block<SW, 1, 2>(i, inRow, W, o, OW, wv, OW - 8 * v, e, res);
       break;
     default:
-      depthwise3x3Block<SW, 1, 1>(i, inRow, W, o, OW, wv, partial, lastMask, ep,
-                                  res);
+      depthwise3x3Block<SW, 1, 1>(i, inRow, W, o, OW, wv, OW - 8 * v, e, res);
       break;
     }
   }
