@@ -255,6 +255,10 @@ TEST(SGemmKernels, DepthwiseAllPaths) {
       {"5x5", 1, 2, 9, 20, 2, 5, 5, 1, 1, 1, 1, 0},
       {"3x3_stride3", 1, 2, 13, 50, 2, 3, 3, 3, 3, 1, 1, 0},
       {"1x1", 1, 2, 4, 5, 2, 1, 1, 1, 1, 1, 1, 0},
+      // Eight channels at a time (AVX2, short rows), with planes left over.
+      {"3x3_channels_stride2", 2, 11, 9, 13, 11, 3, 3, 2, 2, 1, 1, 0},
+      {"5x5_channels_dilation2", 1, 16, 14, 15, 16, 5, 5, 1, 1, 2, 2, 0},
+      {"3x3_channels_7x7", 1, 8, 7, 7, 8, 3, 3, 1, 1, 1, 1, 0},
   };
   unsigned seed = 300;
   for (ConvCase c : cases) {

@@ -76,6 +76,20 @@ void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
                         int64_t KW, float *out, int64_t OH, int64_t OW,
                         int64_t sh, int64_t sw, int64_t dh, int64_t dw,
                         const sgemm::BlockEpilogue *ep, int64_t slack);
+// Eight channels of a depthwise convolution at once, vectorized across them,
+// for planes whose rows are too short for vectors of their own: the planes
+// in + c * H * W (c < 8), padded by padTop/padLeft/padBottom/padRight rows
+// and columns of padValue, filters w + c * KH * KW, outputs out + c * OH * OW
+// (accumulating, or with `ep`: bias ep->biasOf(c), residual ep->residual +
+// c * OH * OW). Each output is the sum of its taps in (kh, kw) order from
+// zero, finished as depthwisePlaneAvx2 finishes it: the same bits. False
+// (nothing done) for more than 25 taps.
+bool depthwiseChannelsAvx2(const float *in, int64_t H, int64_t W,
+                           int64_t padTop, int64_t padLeft, int64_t padBottom,
+                           int64_t padRight, float padValue, const float *w,
+                           int64_t KH, int64_t KW, float *out, int64_t OH,
+                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                           int64_t dw, const sgemm::BlockEpilogue *ep);
 void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
                           int64_t KH, int64_t KW, float *out, int64_t OH,
                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
@@ -686,8 +700,8 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   DepthwisePlaneFn plane = selectDepthwisePlane(isa);
   int64_t planes = N * C, planeSize = OH * OW;
   int64_t Hp = H + pad.top + pad.bottom, Wp = W + pad.left + pad.right;
-  int nThreads = threadsFor(threads, 2.0 * planes * OH * OW * KH * KW, planes);
-  parallelFor(nThreads, planes, [&](int64_t nc) {
+  const double flops = 2.0 * planes * OH * OW * KH * KW;
+  auto runPlane = [&](int64_t nc) {
     int64_t c = nc % C;
     // The plane's epilogue: one channel, the residual laid out like out.
     BlockEpilogue planeEp;
@@ -710,7 +724,43 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
     }
     plane(src, Wp, Wt + c * KH * KW, KH, KW, out + nc * planeSize, OH, OW, sh,
           sw, dh, dw, ep ? &planeEp : nullptr, pad.any() ? kPlaneSlack : 0);
-  });
+  };
+#if defined(COMPRESS_CPU_X86)
+  // Eight channels at a time, vectorized across the channels, with no lane
+  // empty and no per-row work: faster than the plane kernel on every
+  // MobileNet-v2 layer (7x7 to 112x112 outputs; 2.4x at 7x7, 1.2x at
+  // 112x112, AMD Zen 1); rows up to this many outputs were measured. AVX2
+  // only for now.
+  constexpr int64_t kChannelsMaxOW = 128;
+  const int64_t blocks = C / 8, rest = C % 8;
+  if (effectiveIsa(isa) == COMPRESS_CPU_ISA_AVX2 && OW <= kChannelsMaxOW &&
+      KH * KW <= 25 && blocks > 0) {
+    int nThreads = threadsFor(threads, flops, N * blocks);
+    parallelFor(nThreads, N * blocks, [&](int64_t t) {
+      int64_t n = t / blocks, c0 = (t % blocks) * 8, nc = n * C + c0;
+      BlockEpilogue groupEp;
+      if (ep) {
+        groupEp = *ep;
+        if (groupEp.rowBias)
+          groupEp.rowBias += c0;
+        if (groupEp.residual)
+          groupEp.residual += nc * planeSize;
+        groupEp.ldr = planeSize;
+        groupEp.first = groupEp.last = true;
+      }
+      depthwiseChannelsAvx2(in + nc * H * W, H, W, pad.top, pad.left,
+                            pad.bottom, pad.right, pad.value, Wt + c0 * KH * KW,
+                            KH, KW, out + nc * planeSize, OH, OW, sh, sw, dh,
+                            dw, ep ? &groupEp : nullptr);
+    });
+    if (rest > 0)
+      parallelFor(
+          threadsFor(threads, flops * rest / C, N * rest), N * rest,
+          [&](int64_t t) { runPlane((t / rest) * C + blocks * 8 + t % rest); });
+    return;
+  }
+#endif
+  parallelFor(threadsFor(threads, flops, planes), planes, runPlane);
 }
 
 } // namespace

@@ -203,15 +203,12 @@ template <int MR, int H>
 __attribute__((always_inline)) inline void
 finishTile(__m256 (&acc)[MR][H], float *c, int64_t ldc, int64_t nValid,
            const VectorEpilogue &e, const float *residual, int64_t ldr) {
-  bool whole[H];
-  __m256i mask[H];
-#pragma GCC unroll 8
-  for (int h = 0; h < H; ++h) {
-    whole[h] = nValid - h * 8 >= 8;
-    mask[h] = laneMask(nValid - h * 8);
-  }
+  // Masks are made where they are needed, not kept: the depthwise kernels
+  // hold nine weights in registers besides the sums.
+  auto whole = [&](int h) { return nValid - h * 8 >= 8; };
   auto load = [&](const float *p, int h) {
-    return whole[h] ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask[h]);
+    return whole(h) ? _mm256_loadu_ps(p)
+                    : _mm256_maskload_ps(p, laneMask(nValid - h * 8));
   };
   auto forEach = [&](auto &&f) {
 #pragma GCC unroll 8
@@ -242,10 +239,11 @@ finishTile(__m256 (&acc)[MR][H], float *c, int64_t ldc, int64_t nValid,
       forEach([&](int i, int h) { acc[i][h] = e.applyClamp(acc[i][h]); });
   }
   forEach([&](int i, int h) {
-    if (whole[h])
+    if (whole(h))
       _mm256_storeu_ps(c + i * ldc + h * 8, acc[i][h]);
     else
-      _mm256_maskstore_ps(c + i * ldc + h * 8, mask[h], acc[i][h]);
+      _mm256_maskstore_ps(c + i * ldc + h * 8, laneMask(nValid - h * 8),
+                          acc[i][h]);
   });
 }
 
@@ -705,6 +703,124 @@ void depthwise3x3Plane(const float *in, int64_t W, const float *w, float *out,
 // Where a plane without enough slack after it is copied for the 3x3 kernel.
 thread_local ScratchBuffer slackPlaneScratch;
 
+// depthwiseChannelsAvx2's interleaved input and output.
+thread_local ScratchBuffer interleavedInScratch, interleavedOutScratch;
+
+/// Transposes the 8 x 8 floats of r in place: lane j of r[i] goes to lane i
+/// of r[j].
+inline void transpose8x8(__m256 (&r)[8]) {
+  __m256 t[8], u[8];
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  // {r0 r1 r2 r3} of columns 4 h + {0, 1, 2, 3} in each 128-bit half.
+  for (int i = 0; i < 2; ++i) {
+    u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+    u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xee);
+    u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+    u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xee);
+  }
+  for (int j = 0; j < 4; ++j) {
+    r[j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x20);
+    r[4 + j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x31);
+  }
+}
+
+/// Rows [r0, r1) of the 8 planes in + c * H * W padded by `top` rows and
+/// `left` columns (and the rest up to Wp columns) of padValue, as positions
+/// of 8 channels each, Wp per row, at T.
+void interleaveRows(const float *in, int64_t H, int64_t W, int64_t top,
+                    int64_t left, int64_t Wp, float padValue, int64_t r0,
+                    int64_t r1, float *T) {
+  const __m256 pv = _mm256_set1_ps(padValue);
+  auto fill = [&](float *at, int64_t positions) {
+    for (int64_t q = 0; q < positions; ++q)
+      _mm256_store_ps(at + 8 * q, pv);
+  };
+  for (int64_t r = r0; r < r1; ++r) {
+    float *row = T + (r - r0) * Wp * 8;
+    const int64_t h = r - top;
+    if (h < 0 || h >= H) {
+      fill(row, Wp);
+      continue;
+    }
+    fill(row, left);
+    fill(row + (left + W) * 8, Wp - left - W);
+    float *dst = row + left * 8;
+    const float *src = in + h * W;
+    int64_t x = 0;
+    for (; x + 8 <= W; x += 8) {
+      __m256 v[8];
+      for (int c = 0; c < 8; ++c)
+        v[c] = _mm256_loadu_ps(src + c * H * W + x);
+      transpose8x8(v);
+      for (int j = 0; j < 8; ++j)
+        _mm256_store_ps(dst + (x + j) * 8, v[j]);
+    }
+    if (x < W) {
+      const __m256i m = laneMask(W - x);
+      __m256 v[8];
+      for (int c = 0; c < 8; ++c)
+        v[c] = _mm256_maskload_ps(src + c * H * W + x, m);
+      transpose8x8(v);
+      for (int j = 0; j < W - x; ++j)
+        _mm256_store_ps(dst + (x + j) * 8, v[j]);
+    }
+  }
+}
+
+/// The sums of PX output pixels (at pixelAt[j] in the interleaved rows at
+/// T) into O, 8 channels each: each sums its taps in (kh, kw) order from
+/// zero; PX independent sums hide the FMA latency.
+template <int Taps, int PX>
+__attribute__((always_inline)) inline void
+interleavedPixels(const float *T, const int64_t *pixelAt, const __m256 *wv,
+                  const int64_t *off, int64_t taps, float *O) {
+  __m256 acc[PX];
+  for (int j = 0; j < PX; ++j)
+    acc[j] = _mm256_setzero_ps();
+  const int64_t n = Taps ? Taps : taps;
+#pragma GCC unroll 9
+  for (int64_t t = 0; t < n; ++t)
+#pragma GCC unroll 6
+    for (int j = 0; j < PX; ++j)
+      acc[j] = _mm256_fmadd_ps(wv[t], _mm256_load_ps(T + pixelAt[j] + off[t]),
+                               acc[j]);
+  for (int j = 0; j < PX; ++j)
+    _mm256_store_ps(O + 8 * j, acc[j]);
+}
+
+/// The sums of OH x OW output pixels of the interleaved rows at T (Wp
+/// positions each) into O, pixel after pixel.
+template <int Taps>
+void interleavedPlane(const float *T, int64_t Wp, const __m256 *wv,
+                      const int64_t *off, int64_t taps, int64_t OH, int64_t OW,
+                      int64_t sh, int64_t sw, float *O) {
+  constexpr int kPx = 6;
+  const int64_t P = OH * OW;
+  int64_t oh = 0, ow = 0;
+  auto next = [&] {
+    const int64_t at = (oh * sh * Wp + ow * sw) * 8;
+    if (++ow == OW) {
+      ow = 0;
+      ++oh;
+    }
+    return at;
+  };
+  int64_t p = 0;
+  for (; p + kPx <= P; p += kPx) {
+    int64_t pixelAt[kPx];
+    for (int j = 0; j < kPx; ++j)
+      pixelAt[j] = next();
+    interleavedPixels<Taps, kPx>(T, pixelAt, wv, off, taps, O + p * 8);
+  }
+  for (; p < P; ++p) {
+    const int64_t pixelAt[1] = {next()};
+    interleavedPixels<Taps, 1>(T, pixelAt, wv, off, taps, O + p * 8);
+  }
+}
+
 } // namespace
 
 void depthwisePlaneAvx2(const float *in, int64_t W, const float *w, int64_t KH,
@@ -751,6 +867,64 @@ void poolPlaneAvx2(bool max, const float *in, int64_t W, int64_t KH, int64_t KW,
     poolPlane<true>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
   else
     poolPlane<false>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
+}
+
+bool depthwiseChannelsAvx2(const float *in, int64_t H, int64_t W,
+                           int64_t padTop, int64_t padLeft, int64_t padBottom,
+                           int64_t padRight, float padValue, const float *w,
+                           int64_t KH, int64_t KW, float *out, int64_t OH,
+                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                           int64_t dw, const sgemm::BlockEpilogue *ep) {
+  constexpr int kMaxTaps = 25;
+  // Output rows per band: the band's interleaved input and sums stay in
+  // cache, and its pixels are a multiple of 8.
+  constexpr int64_t kBand = 8;
+  const int64_t taps = KH * KW;
+  if (taps > kMaxTaps)
+    return false;
+  const int64_t Hp = H + padTop + padBottom, Wp = W + padLeft + padRight;
+  const int64_t P = OH * OW, bandRows = std::min(kBand, OH);
+  const int64_t inRows = (bandRows - 1) * sh + (KH - 1) * dh + 1;
+  float *T = reinterpret_cast<float *>(
+      interleavedInScratch.get(static_cast<size_t>(inRows * Wp * 8) * 4));
+  float *O = reinterpret_cast<float *>(interleavedOutScratch.get(
+      static_cast<size_t>((bandRows * OW + 7) / 8 * 8 * 8) * 4));
+  __m256 wv[kMaxTaps];
+  int64_t off[kMaxTaps];
+  for (int64_t t = 0; t < taps; ++t) {
+    alignas(32) float v[8];
+    for (int c = 0; c < 8; ++c)
+      v[c] = w[c * taps + t];
+    wv[t] = _mm256_load_ps(v);
+    off[t] = ((t / KW) * dh * Wp + (t % KW) * dw) * 8;
+  }
+  const VectorEpilogue e(ep);
+  for (int64_t oh0 = 0; oh0 < OH; oh0 += kBand) {
+    const int64_t rows = std::min(kBand, OH - oh0), r0 = oh0 * sh;
+    const int64_t r1 = std::min(Hp, (oh0 + rows - 1) * sh + (KH - 1) * dh + 1);
+    interleaveRows(in, H, W, padTop, padLeft, Wp, padValue, r0, r1, T);
+    if (taps == 9)
+      interleavedPlane<9>(T, Wp, wv, off, taps, rows, OW, sh, sw, O);
+    else
+      interleavedPlane<0>(T, Wp, wv, off, taps, rows, OW, sh, sw, O);
+    const int64_t n = rows * OW, n8 = (n + 7) / 8 * 8;
+    std::fill(O + n * 8, O + n8 * 8, 0.0f);
+    // Back to planes, 8 pixels x 8 channels at a time, finished as the
+    // plane kernels finish theirs.
+    for (int64_t q = 0; q < n; q += 8) {
+      __m256 v[8];
+      for (int j = 0; j < 8; ++j)
+        v[j] = _mm256_load_ps(O + (q + j) * 8);
+      transpose8x8(v);
+      __m256 acc[8][1];
+      for (int c = 0; c < 8; ++c)
+        acc[c][0] = v[c];
+      const int64_t p = oh0 * OW + q;
+      finishTile<8, 1>(acc, out + p, P, n - q, e,
+                       e.residual ? e.residual + p : nullptr, P);
+    }
+  }
+  return true;
 }
 
 } // namespace compress::cpu

@@ -276,6 +276,11 @@ CONV_SHAPES = [
     # partial one, at strides 1 and 2.
     (1, 4, 20, 37, 4, 3, 3, 1, 1, 4, True),
     (1, 3, 21, 40, 3, 3, 3, 2, 1, 3, True),
+    # Eight channels at a time (AVX2, short rows): a group of eight and three
+    # planes left over, dilation, 5x5 taps.
+    (2, 11, 9, 13, 11, 3, 3, 2, 1, 11, True),
+    (1, 16, 12, 19, 16, 3, 3, 1, 2, 16, True),
+    (1, 24, 14, 14, 24, 5, 5, 1, 1, 24, True),
 ]
 
 
@@ -370,7 +375,9 @@ def epilogue_text(form, f, out_t, bias, rng, ref, mag):
 # Paddings (top, left, bottom, right, value) conv-f32-epilogue applies with
 # tensor.pad to the input of the depthwise shapes, by CONV_SHAPES index.
 EPILOGUE_PADS = {6: (1, 1, 1, 1, 0.0), 7: (1, 2, 0, 1, 0.5),
-                 8: (1, 1, 1, 1, 0.0), 9: (1, 1, 1, 1, -1.0)}
+                 8: (1, 1, 1, 1, 0.0), 9: (1, 1, 1, 1, -1.0),
+                 10: (1, 1, 1, 1, 0.0), 11: (2, 1, 0, 2, 0.25),
+                 12: (2, 2, 2, 2, 0.0)}
 
 
 def conv_model(shape, kind, rng, epilogue=None, pad=None):

@@ -12,4 +12,4 @@
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu avx512 conv-f32-epilogue | FileCheck %s
 // RUN: %python %S/check_kernels.py --compress-run compress-run --compress-opt compress-opt --out %t --cpu avx512 --threads 2 conv-f32-epilogue | FileCheck %s
 // CHECK-NOT: FAIL
-// CHECK-COUNT-10: ok conv-f32-epilogue
+// CHECK-COUNT-13: ok conv-f32-epilogue
