@@ -759,13 +759,23 @@ void interleaveRows(const float *in, int64_t H, int64_t W, int64_t top,
         _mm256_store_ps(dst + (x + j) * 8, v[j]);
     }
     if (x < W) {
+      // Whole loads, but for the last channel's last rows, whose lanes past
+      // the row could lie past the eight planes (masked loads cost several
+      // times as much on AMD's Zen 1).
       const __m256i m = laneMask(W - x);
+      const int64_t plane = H * W, end = h * W + x + 8;
       __m256 v[8];
       for (int c = 0; c < 8; ++c)
-        v[c] = _mm256_maskload_ps(src + c * H * W + x, m);
+        v[c] = c * plane + end <= 8 * plane
+                   ? _mm256_loadu_ps(src + c * plane + x)
+                   : _mm256_maskload_ps(src + c * plane + x, m);
       transpose8x8(v);
-      for (int j = 0; j < W - x; ++j)
-        _mm256_store_ps(dst + (x + j) * 8, v[j]);
+      // Unrolled with a test each: as a loop of W - x stores, GCC calls
+      // memcpy on a copy of v.
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j)
+        if (j < W - x)
+          _mm256_store_ps(dst + (x + j) * 8, v[j]);
     }
   }
 }
@@ -773,16 +783,14 @@ void interleaveRows(const float *in, int64_t H, int64_t W, int64_t top,
 /// The sums of PX output pixels (at pixelAt[j] in the interleaved rows at
 /// T) into O, 8 channels each: each sums its taps in (kh, kw) order from
 /// zero; PX independent sums hide the FMA latency.
-template <int Taps, int PX>
+template <int PX>
 __attribute__((always_inline)) inline void
 interleavedPixels(const float *T, const int64_t *pixelAt, const __m256 *wv,
                   const int64_t *off, int64_t taps, float *O) {
   __m256 acc[PX];
   for (int j = 0; j < PX; ++j)
     acc[j] = _mm256_setzero_ps();
-  const int64_t n = Taps ? Taps : taps;
-#pragma GCC unroll 9
-  for (int64_t t = 0; t < n; ++t)
+  for (int64_t t = 0; t < taps; ++t)
 #pragma GCC unroll 6
     for (int j = 0; j < PX; ++j)
       acc[j] = _mm256_fmadd_ps(wv[t], _mm256_load_ps(T + pixelAt[j] + off[t]),
@@ -791,9 +799,54 @@ interleavedPixels(const float *T, const int64_t *pixelAt, const __m256 *wv,
     _mm256_store_ps(O + 8 * j, acc[j]);
 }
 
+/// interleavedPlane for 3x3 taps of unit dilation at horizontal stride SW:
+/// PX pixels of a row at a time, every load at a constant offset from one of
+/// the three input rows (no offsets kept in registers or memory).
+template <int SW, int PX>
+__attribute__((always_inline)) inline void
+interleaved3x3Pixels(const float *r0, const float *r1, const float *r2,
+                     const __m256 (&wv)[9], float *O) {
+  __m256 acc[PX];
+#pragma GCC unroll 6
+  for (int j = 0; j < PX; ++j)
+    acc[j] = _mm256_setzero_ps();
+  const float *rows[3] = {r0, r1, r2};
+#pragma GCC unroll 3
+  for (int kh = 0; kh < 3; ++kh)
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw)
+#pragma GCC unroll 6
+      for (int j = 0; j < PX; ++j)
+        acc[j] = _mm256_fmadd_ps(wv[kh * 3 + kw],
+                                 _mm256_load_ps(rows[kh] + (j * SW + kw) * 8),
+                                 acc[j]);
+#pragma GCC unroll 6
+  for (int j = 0; j < PX; ++j)
+    _mm256_store_ps(O + 8 * j, acc[j]);
+}
+
+template <int SW>
+void interleaved3x3Plane(const float *T, int64_t Wp, const __m256 (&wv)[9],
+                         int64_t OH, int64_t OW, int64_t sh, float *O) {
+  constexpr int kPx = 6;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const float *r0 = T + oh * sh * Wp * 8, *r1 = r0 + Wp * 8,
+                *r2 = r1 + Wp * 8;
+    float *o = O + oh * OW * 8;
+    int64_t ow = 0;
+    for (; ow + kPx <= OW; ow += kPx) {
+      const int64_t at = ow * SW * 8;
+      interleaved3x3Pixels<SW, kPx>(r0 + at, r1 + at, r2 + at, wv, o + ow * 8);
+    }
+    for (; ow < OW; ++ow) {
+      const int64_t at = ow * SW * 8;
+      interleaved3x3Pixels<SW, 1>(r0 + at, r1 + at, r2 + at, wv, o + ow * 8);
+    }
+  }
+}
+
 /// The sums of OH x OW output pixels of the interleaved rows at T (Wp
 /// positions each) into O, pixel after pixel.
-template <int Taps>
 void interleavedPlane(const float *T, int64_t Wp, const __m256 *wv,
                       const int64_t *off, int64_t taps, int64_t OH, int64_t OW,
                       int64_t sh, int64_t sw, float *O) {
@@ -813,11 +866,11 @@ void interleavedPlane(const float *T, int64_t Wp, const __m256 *wv,
     int64_t pixelAt[kPx];
     for (int j = 0; j < kPx; ++j)
       pixelAt[j] = next();
-    interleavedPixels<Taps, kPx>(T, pixelAt, wv, off, taps, O + p * 8);
+    interleavedPixels<kPx>(T, pixelAt, wv, off, taps, O + p * 8);
   }
   for (; p < P; ++p) {
     const int64_t pixelAt[1] = {next()};
-    interleavedPixels<Taps, 1>(T, pixelAt, wv, off, taps, O + p * 8);
+    interleavedPixels<1>(T, pixelAt, wv, off, taps, O + p * 8);
   }
 }
 
@@ -903,10 +956,15 @@ bool depthwiseChannelsAvx2(const float *in, int64_t H, int64_t W,
     const int64_t rows = std::min(kBand, OH - oh0), r0 = oh0 * sh;
     const int64_t r1 = std::min(Hp, (oh0 + rows - 1) * sh + (KH - 1) * dh + 1);
     interleaveRows(in, H, W, padTop, padLeft, Wp, padValue, r0, r1, T);
-    if (taps == 9)
-      interleavedPlane<9>(T, Wp, wv, off, taps, rows, OW, sh, sw, O);
-    else
-      interleavedPlane<0>(T, Wp, wv, off, taps, rows, OW, sh, sw, O);
+    if (KH == 3 && KW == 3 && dh == 1 && dw == 1 && (sw == 1 || sw == 2)) {
+      const __m256(&w9)[9] = *reinterpret_cast<const __m256(*)[9]>(wv);
+      if (sw == 1)
+        interleaved3x3Plane<1>(T, Wp, w9, rows, OW, sh, O);
+      else
+        interleaved3x3Plane<2>(T, Wp, w9, rows, OW, sh, O);
+    } else {
+      interleavedPlane(T, Wp, wv, off, taps, rows, OW, sh, sw, O);
+    }
     const int64_t n = rows * OW, n8 = (n + 7) / 8 * 8;
     std::fill(O + n * 8, O + n8 * 8, 0.0f);
     // Back to planes, 8 pixels x 8 channels at a time, finished as the
