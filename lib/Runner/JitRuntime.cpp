@@ -67,6 +67,8 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
         &compress_cpu_depthwise_conv2d_nchw_f32_fused);
     add("compress_cpu_depthwise_conv2d_nchw_u8s8",
         &compress_cpu_depthwise_conv2d_nchw_u8s8);
+    add("compress_cpu_depthwise_conv2d_nchw_u8s8_requantize",
+        &compress_cpu_depthwise_conv2d_nchw_u8s8_requantize);
     return symbols;
   });
 }

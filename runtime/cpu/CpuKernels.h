@@ -379,6 +379,22 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
     int64_t dw, const uint8_t *in, const int8_t *Wt, int32_t *out,
     int64_t threads);
+// The same depthwise convolution of the input padded by padTop/padLeft/
+// padBottom/padRight rows and columns of the byte padValue (`in` is the
+// tensor before padding; each thread pads one plane at a time in a buffer of
+// its own), its accumulators started from bias[c] (null: zeros) and
+// requantized into `out` as compress_cpu_conv2d_nchw_u8s8_requantize does
+// (parameters per channel, paramCount = C, or per tensor). No i32 output is
+// written.
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, int64_t padTop, int64_t padLeft, int64_t padBottom,
+    int64_t padRight, int64_t padValue, const uint8_t *in, const int8_t *Wt,
+    const int32_t *bias, const int64_t *params, int64_t paramCount,
+    int64_t hasLeftShift, int64_t zeroPoint, int64_t lo, int64_t hi,
+    int64_t dequantize, int64_t dequantZeroPoint, int64_t dequantScaleBits,
+    void *out, int64_t threads);
 
 #ifdef __cplusplus
 }

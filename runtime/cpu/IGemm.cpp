@@ -897,6 +897,28 @@ RequantizeEpilogue makeEpilogue(const int64_t *params, int64_t P,
 /// pass.
 thread_local ScratchBuffer accumulatorScratch;
 
+/// One depthwise plane (H x W u8 input, KH x KW s8 filter) accumulated into
+/// the OH x OW i32 plane `out` by the fastest kernel `isa` allows.
+void depthwisePlaneU8S8(int64_t isa, int64_t H, int64_t W, int64_t KH,
+                        int64_t KW, int64_t OH, int64_t OW, int64_t sh,
+                        int64_t sw, int64_t dh, int64_t dw, const uint8_t *in,
+                        const int8_t *w, int32_t *out) {
+#if defined(COMPRESS_CPU_X86)
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI &&
+      depthwisePlaneVnni(H, W, KH, KW, OH, OW, sh, sw, dh, dw, in, w, out))
+    return;
+  if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2 &&
+      depthwisePlaneAvx2(H, W, KH, KW, OH, OW, sh, sw, dh, dw, in, w, out))
+    return;
+#endif
+  (void)isa;
+  depthwisePlanePortable(H, W, KH, KW, OH, OW, sh, sw, dh, dw, in, w, out);
+}
+
+// compress_cpu_depthwise_conv2d_nchw_u8s8_requantize's padded input plane
+// and i32 accumulators, per thread.
+thread_local ScratchBuffer paddedPlaneBytes, planeAccumulators;
+
 /// The requantizing entry points on each layout of B.
 void igemmPackedRequantize(BLayout layout, int64_t isa, int64_t M, int64_t N,
                            int64_t K, const uint8_t *A, int64_t lda,
@@ -1279,27 +1301,88 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
     int64_t threadsArg) {
   if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
     return;
-  const bool vnni = effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI;
-  const bool avx2 = effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2;
   const int64_t planes = N * C;
   int threads = static_cast<int>(std::min<int64_t>(
       resolveThreads(threadsArg),
       std::max<int64_t>(1, planes * OH * OW * KH * KW >> 18)));
   auto plane = [&](int64_t i) {
+    depthwisePlaneU8S8(isa, H, W, KH, KW, OH, OW, sh, sw, dh, dw,
+                       in + i * H * W, Wt + (i % C) * KH * KW,
+                       out + i * OH * OW);
+  };
+  if (threads <= 1) {
+    for (int64_t i = 0; i < planes; ++i)
+      plane(i);
+    return;
+  }
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < planes; ++i)
+    plane(i);
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
+    int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, int64_t padTop, int64_t padLeft, int64_t padBottom,
+    int64_t padRight, int64_t padValue, const uint8_t *in, const int8_t *Wt,
+    const int32_t *bias, const int64_t *params, int64_t paramCount,
+    int64_t hasLeftShift, int64_t zeroPoint, int64_t lo, int64_t hi,
+    int64_t dequantize, int64_t dequantZeroPoint, int64_t dequantScaleBits,
+    void *out, int64_t threadsArg) {
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0)
+    return;
+  const int64_t P = OH * OW, planes = N * C;
+  const int64_t Hp = H + padTop + padBottom, Wp = W + padLeft + padRight;
+  const bool padded = padTop || padLeft || padBottom || padRight;
+  const size_t outBytes = dequantize ? sizeof(float) : 1;
+  RequantizeEpilogue ep =
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, P);
+  ep.perColumn = false;
+  ep.perRow = paramCount > 1;
+  int threads = static_cast<int>(
+      std::min<int64_t>(resolveThreads(threadsArg),
+                        std::max<int64_t>(1, planes * P * KH * KW >> 18)));
+  auto plane = [&](int64_t i) {
+    const int64_t c = i % C;
     const uint8_t *src = in + i * H * W;
-    const int8_t *w = Wt + (i % C) * KH * KW;
-    int32_t *dst = out + i * OH * OW;
+    if (padded) {
+      // The plane padded in a buffer of this thread, in cache.
+      uint8_t *dst = paddedPlaneBytes.get(static_cast<size_t>(Hp * Wp));
+      const uint8_t value = static_cast<uint8_t>(padValue);
+      std::memset(dst, value, static_cast<size_t>(padTop * Wp));
+      for (int64_t h = 0; h < H; ++h) {
+        uint8_t *row = dst + (padTop + h) * Wp;
+        std::memset(row, value, static_cast<size_t>(padLeft));
+        std::memcpy(row + padLeft, src + h * W, static_cast<size_t>(W));
+        std::memset(row + padLeft + W, value, static_cast<size_t>(padRight));
+      }
+      std::memset(dst + (padTop + H) * Wp, value,
+                  static_cast<size_t>(padBottom * Wp));
+      src = dst;
+    }
+    int32_t *acc = reinterpret_cast<int32_t *>(
+        planeAccumulators.get(static_cast<size_t>(P) * sizeof(int32_t)));
+    std::fill_n(acc, P, bias ? bias[c] : 0);
+    depthwisePlaneU8S8(isa, Hp, Wp, KH, KW, OH, OW, sh, sw, dh, dw, src,
+                       Wt + c * KH * KW, acc);
+    RequantizeEpilogue channel = ep;
+    if (ep.perRow) {
+      channel.multiplier += c;
+      channel.rightShift += c;
+      channel.roundOffset += c;
+      channel.roundAdjust += c;
+      channel.leftShift += c;
+    }
+    channel.out =
+        static_cast<char *>(out) + static_cast<size_t>(i * P) * outBytes;
 #if defined(COMPRESS_CPU_X86)
-    if (vnni &&
-        depthwisePlaneVnni(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst))
-      return;
-    if (avx2 &&
-        depthwisePlaneAvx2(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst))
-      return;
+    if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512_VNNI)
+      return requantizeVnni(channel, acc, P, 1, P, 0, 0);
+    if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2)
+      return requantizeAvx2(channel, acc, P, 1, P, 0, 0);
 #endif
-    (void)vnni;
-    (void)avx2;
-    depthwisePlanePortable(H, W, KH, KW, OH, OW, sh, sw, dh, dw, src, w, dst);
+    applyRequantize(channel, acc, P, 1, P, 0, 0);
   };
   if (threads <= 1) {
     for (int64_t i = 0; i < planes; ++i)

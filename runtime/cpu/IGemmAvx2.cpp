@@ -206,6 +206,11 @@ void igemmAvx2(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
     igemmAvx2Impl<false>(M, N, K, A, lda, Bp, Kp, C, ldc, ep, row0, col0);
 }
 
+void requantizeAvx2(const RequantizeEpilogue &ep, const int32_t *C, int64_t ldc,
+                    int64_t rows, int64_t cols, int64_t row0, int64_t col0) {
+  applyRequantize(ep, C, ldc, rows, cols, row0, col0);
+}
+
 bool depthwisePlaneAvx2(int64_t H, int64_t W, int64_t KH, int64_t KW,
                         int64_t OH, int64_t OW, int64_t sh, int64_t sw,
                         int64_t dh, int64_t dw, const uint8_t *in,

@@ -44,6 +44,12 @@ void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
                       int64_t K, const uint8_t *A, int64_t lda,
                       const int8_t *Bp, int64_t Kp, int32_t *C, int64_t ldc,
                       const RequantizeEpilogue *ep, int64_t row0, int64_t col0);
+// applyRequantize (Requantize.h) as compiled for AVX-512 and for AVX2: the
+// vector forms, which the portable file does not have.
+void requantizeVnni(const RequantizeEpilogue &ep, const int32_t *C, int64_t ldc,
+                    int64_t rows, int64_t cols, int64_t row0, int64_t col0);
+void requantizeAvx2(const RequantizeEpilogue &ep, const int32_t *C, int64_t ldc,
+                    int64_t rows, int64_t cols, int64_t row0, int64_t col0);
 // The AVX2 block kernel (IGemmAvx2.cpp): B16x4 panels, both operands
 // widened to i16 (exact); takes any A (aPadded is not needed).
 void igemmAvx2(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,

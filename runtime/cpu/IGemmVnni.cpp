@@ -616,6 +616,11 @@ void igemmVnniWindows(bool aSigned, bool aPadded, int64_t M, int64_t N,
 // Taps are taken four at a time: the four input bytes of each output pixel
 // are packed into one i32 lane and the four weights into one broadcast dword,
 // so one vpdpbusd does four taps for 16 pixels.
+void requantizeVnni(const RequantizeEpilogue &ep, const int32_t *C, int64_t ldc,
+                    int64_t rows, int64_t cols, int64_t row0, int64_t col0) {
+  applyRequantize(ep, C, ldc, rows, cols, row0, col0);
+}
+
 bool depthwisePlaneVnni(int64_t H, int64_t W, int64_t KH, int64_t KW,
                         int64_t OH, int64_t OW, int64_t sh, int64_t sw,
                         int64_t dh, int64_t dw, const uint8_t *in,

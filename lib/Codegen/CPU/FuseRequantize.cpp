@@ -194,10 +194,9 @@ struct FuseRequantizePass
       std::optional<GemmMatch> match = matchGemm(gemm);
       if (match && match->types == KernelTypes::U8S8)
         candidates.push_back(op);
-      // Convolutions through the GEMM kernels (not depthwise ones, whose
-      // kernel has no epilogue).
+      // Convolutions, depthwise ones included (NCHW: the kernels' layout).
       std::optional<ConvMatch> conv = matchConv(gemm);
-      if (conv && conv->types == KernelTypes::U8S8 && !conv->depthwise)
+      if (conv && conv->types == KernelTypes::U8S8)
         candidates.push_back(op);
     });
     OpBuilder b(&getContext());

@@ -543,7 +543,8 @@ struct ImplicitPadding {
   memref::AllocOp padded;
   Value source;
   int64_t top = 0, left = 0, bottom = 0, right = 0;
-  float value = 0.0f;
+  // The padding value: the bits of an f32, or an i8's byte.
+  uint32_t valueBits = 0;
 };
 
 /// Whether no op strictly between `from` and `to` (same block) may write
@@ -571,15 +572,33 @@ bool noWritesBetween(Operation *from, Operation *to, Value buffer) {
   return true;
 }
 
-/// The padding of the f32 convolution `conv`'s input `input`, when the
-/// kernel call that replaces it at `callPoint` can read the unpadded source
-/// instead.
+/// The bits of a constant f32 (the padding value of an f32 input) or the
+/// byte of a constant i8 (an int8 input's), matching `element`.
+std::optional<uint32_t> paddingBits(Value value, Type element) {
+  if (element.isF32()) {
+    std::optional<float> f = constantF32(value);
+    if (!f)
+      return std::nullopt;
+    uint32_t bits;
+    std::memcpy(&bits, &*f, sizeof(bits));
+    return bits;
+  }
+  IntegerAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || attr.getType() != element)
+    return std::nullopt;
+  return static_cast<uint32_t>(attr.getValue().getZExtValue() & 0xff);
+}
+
+/// The padding of the f32 or i8 convolution `conv`'s input `input`, when
+/// the kernel call that replaces it at `callPoint` can read the unpadded
+/// source instead.
 std::optional<ImplicitPadding>
 findImplicitPadding(linalg::LinalgOp conv, Value input, Operation *callPoint) {
   auto alloc = input.getDefiningOp<memref::AllocOp>();
   auto type = cast<MemRefType>(input.getType());
+  Type element = type.getElementType();
   if (!alloc || !type.getLayout().isIdentity() || type.getRank() != 4 ||
-      !type.getElementType().isF32())
+      !(element.isF32() || element.isInteger(8)))
     return std::nullopt;
   ImplicitPadding pad;
   pad.padded = alloc;
@@ -590,23 +609,24 @@ findImplicitPadding(linalg::LinalgOp conv, Value input, Operation *callPoint) {
         isa<memref::DeallocOp>(user))
       continue;
     if (auto fill = dyn_cast<linalg::FillOp>(user)) {
-      std::optional<float> value = constantF32(fill.getInputs()[0]);
+      std::optional<uint32_t> value = paddingBits(fill.getInputs()[0], element);
       if (pad.fill || !value || fill.getOutputs()[0] != input)
         return std::nullopt;
       pad.fill = fill;
-      pad.value = *value;
+      pad.valueBits = *value;
       continue;
     }
     if (auto map = dyn_cast<linalg::MapOp>(user)) {
       auto yield = cast<linalg::YieldOp>(map.getBody()->getTerminator());
-      std::optional<float> value = yield.getNumOperands() == 1
-                                       ? constantF32(yield.getOperand(0))
-                                       : std::nullopt;
+      std::optional<uint32_t> value =
+          yield.getNumOperands() == 1
+              ? paddingBits(yield.getOperand(0), element)
+              : std::nullopt;
       if (pad.fill || !value || !map.getInputs().empty() ||
           map.getInit() != input || map.getBody()->getOperations().size() != 1)
         return std::nullopt;
       pad.fill = map;
-      pad.value = *value;
+      pad.valueBits = *value;
       continue;
     }
     auto subview = dyn_cast<memref::SubViewOp>(user);
@@ -631,7 +651,8 @@ findImplicitPadding(linalg::LinalgOp conv, Value input, Operation *callPoint) {
       llvm::any_of(offsets, ShapedType::isDynamic) ||
       llvm::any_of(sizes, ShapedType::isDynamic) || offsets[0] != 0 ||
       offsets[1] != 0 || sizes[0] != full[0] || sizes[1] != full[1] ||
-      sourceType.getShape() != sizes || !sourceType.getElementType().isF32() ||
+      sourceType.getShape() != sizes ||
+      sourceType.getElementType() != element ||
       !memref::isStaticShapeAndContiguousRowMajor(sourceType))
     return std::nullopt;
   pad.top = offsets[2];
@@ -985,12 +1006,9 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
         SmallVector<Value> fused = {args[0], args[1], args[2], n(shape[2]),
                                     n(shape[3])};
         fused.append(window);
-        uint32_t padBits = 0;
-        if (pad)
-          std::memcpy(&padBits, &pad->value, sizeof(padBits));
         fused.append({n(pad ? pad->top : 0), n(pad ? pad->left : 0),
                       n(pad ? pad->bottom : 0), n(pad ? pad->right : 0),
-                      n(padBits), address(b, loc, source),
+                      n(pad ? pad->valueBits : 0), address(b, loc, source),
                       address(b, loc, filter)});
         appendFloatEpilogueArgs(b, loc, output, *epilogue, fused);
         fused.push_back(n(choice.threads));
@@ -1003,6 +1021,42 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
         }
         return success();
       }
+    // An int8 one whose accumulators start from a per-channel row (its
+    // bias) or a constant and end in a marked requantization: one call that
+    // pads each plane in cache and writes only the requantized output.
+    if (!isFloat)
+      if (linalg::GenericOp epilogue = findRequantizeEpilogue(op, output))
+        if (std::optional<AccumulatorInit> init =
+                findAccumulatorInit(op, output, epilogue);
+            init && memref::isStaticShapeAndContiguousRowMajor(cast<MemRefType>(
+                        epilogue.getDpsInits()[0].getType()))) {
+          b.setInsertionPoint(epilogue);
+          std::optional<ImplicitPadding> pad =
+              findImplicitPadding(op, input, epilogue);
+          Value source = pad ? pad->source : input;
+          ArrayRef<int64_t> shape =
+              cast<MemRefType>(source.getType()).getShape();
+          SmallVector<Value> fused = {args[0], args[1], args[2], n(shape[2]),
+                                      n(shape[3])};
+          fused.append(window);
+          fused.append({n(pad ? pad->top : 0), n(pad ? pad->left : 0),
+                        n(pad ? pad->bottom : 0), n(pad ? pad->right : 0),
+                        n(pad ? pad->valueBits : 0), address(b, loc, source),
+                        address(b, loc, filter)});
+          fused.push_back(accumulatorRow(b, loc, *init, output));
+          appendRequantizeArgs(b, loc, epilogue, fused);
+          fused.push_back(n(choice.threads));
+          call(b, loc, "compress_cpu_depthwise_conv2d_nchw_u8s8_requantize",
+               fused);
+          epilogue.erase();
+          if (pad) {
+            pad->copy->erase();
+            pad->interior->erase();
+            pad->fill->erase();
+            droppedAccumulators.push_back(pad->padded);
+          }
+          return success();
+        }
     args.append(window);
     args.append({address(b, loc, input), address(b, loc, filter),
                  address(b, loc, output), n(choice.threads)});

@@ -168,8 +168,9 @@ def CompressCPUFuseRequantize
     Runs before `convert-compress-to-linalg`. A `compress.requantize`
     (fixed-point rounding, per-tensor or per-axis-1 input scales, per-tensor
     8-bit output) whose input is the only use of a u8 x s8 -> i32 GEMM
-    (rank 2, per-column scales) or NCHW convolution (rank 4, per-channel
-    scales; not depthwise) of `compress-fuse-qdq` becomes one elementwise
+    (rank 2, per-column scales) or NCHW convolution, depthwise ones
+    included (rank 4, per-channel scales), of `compress-fuse-qdq` becomes
+    one elementwise
     `linalg.generic`
     with exactly the arithmetic `convert-compress-to-linalg` emits for the
     op; when the requantized tensor's only user is a per-tensor
@@ -184,8 +185,10 @@ def CompressCPUFuseRequantize
     (`compress_cpu_igemm_u8s8_packed_requantize`, or `..._bias_requantize`
     when the accumulators start as a row broadcast or a constant;
     `compress_cpu_conv2d_nchw_u8s8_requantize` for a convolution started
-    from its per-channel bias or a constant), which applies it to each
-    finished tile while it is in cache. Where the kernel does not take it,
+    from its per-channel bias or a constant,
+    `compress_cpu_depthwise_conv2d_nchw_u8s8_requantize` for a depthwise
+    one, which also pads each input plane itself), which applies it to each
+    finished tile or plane while it is in cache. Where the kernel does not take it,
     the generic runs as an ordinary loop with the same results.
     `compress-lower-to-cpu` runs this pass with `microkernels=true`.
   }];
@@ -300,6 +303,14 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     buffer go away. The kernel applies the steps in the same order with the
     same semantics, so the results are bit-identical. Any other epilogue is
     left as a separate op.
+
+    An int8 NCHW depthwise convolution started from its per-channel bias
+    (or a constant) and followed by a requantization that
+    `compress-cpu-fuse-requantize` marked becomes one
+    `compress_cpu_depthwise_conv2d_nchw_u8s8_requantize` call that writes
+    only the requantized bytes; when its input is a constant-filled buffer
+    with the source copied into its interior (a `tensor.pad`, with the zero
+    point, say) that nothing else reads, the call pads each plane itself.
   }];
   let options = [
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",

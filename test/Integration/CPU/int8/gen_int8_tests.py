@@ -486,16 +486,22 @@ def conv_nhwc_hwcf(x, w, stride=1):
     return out
 
 
-def depthwise_nhwc_hwc(x, w):
+def depthwise_nhwc_hwc(x, w, stride=1):
     n, h, wd, c = x.shape
     kh, kw, _ = w.shape
-    oh, ow = h - kh + 1, wd - kw + 1
+    oh, ow = (h - kh) // stride + 1, (wd - kw) // stride + 1
     out = np.zeros((n, oh, ow, c), dtype=np.int64)
     for i in range(oh):
         for j in range(ow):
-            out[:, i, j, :] = np.einsum("nhwc,hwc->nc",
-                                        x[:, i:i + kh, j:j + kw, :], w)
+            window = x[:, i * stride:i * stride + kh,
+                       j * stride:j * stride + kw, :]
+            out[:, i, j, :] = np.einsum("nhwc,hwc->nc", window, w)
     return out
+
+
+def depthwise_nchw_chw(x, w, stride=1):
+    return depthwise_nhwc_hwc(x.transpose(0, 2, 3, 1), w.transpose(1, 2, 0),
+                              stride).transpose(0, 3, 1, 2)
 
 
 def pool(x, k, reduce):
@@ -553,19 +559,38 @@ LAYER_OPS = {
     "depthwise": ("linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : "
                   "tensor<2xi64>, strides = dense<1> : tensor<2xi64>}", False,
                   3, depthwise_nhwc_hwc),
+    "depthwise_nchw": ("linalg.depthwise_conv_2d_nchw_chw {dilations = "
+                       "dense<1> : tensor<2xi64>, strides = dense<1> : "
+                       "tensor<2xi64>}", False, 1, depthwise_nchw_chw),
+    "depthwise_nchw_stride2": ("linalg.depthwise_conv_2d_nchw_chw {dilations "
+                               "= dense<1> : tensor<2xi64>, strides = "
+                               "dense<2> : tensor<2xi64>}", False, 1,
+                               lambda x, w: depthwise_nchw_chw(x, w, 2)),
 }
 
+# Ops whose activation is NCHW: padding goes on dimensions 2 and 3.
+NCHW_OPS = {"conv_nchw", "depthwise_nchw", "depthwise_nchw_stride2"}
 
-def padded_shape(shape, padding):
-    """NHWC shape with `padding` added on both sides of H and W."""
+
+def spatial_pad(op, p):
+    """np.pad widths and tensor.pad low/high lists of `p` on H and W."""
+    if op in NCHW_OPS:
+        return ((0, 0), (0, 0), (p, p), (p, p)), f"[0, 0, {p}, {p}]"
+    return ((0, 0), (p, p), (p, p), (0, 0)), f"[0, {p}, {p}, 0]"
+
+
+def padded_shape(shape, padding, op=None):
+    """NHWC (NCHW for NCHW_OPS) shape with `padding` added on both sides of
+    H and W."""
     if not padding:
         return tuple(shape)
-    n, h, w, c = shape
-    return (n, h + 2 * padding, w + 2 * padding, c)
+    widths, _ = spatial_pad(op, padding)
+    return tuple(d + a + b for d, (a, b) in zip(shape, widths))
 
 
 def layer_output_shape(layer):
-    x = np.zeros(padded_shape(layer.x.shape, layer.padding), dtype=np.int64)
+    x = np.zeros(padded_shape(layer.x.shape, layer.padding, layer.op),
+                 dtype=np.int64)
     return LAYER_OPS[layer.op][3](x, np.zeros_like(layer.w)).shape
 
 
@@ -610,10 +635,11 @@ def layer_kernel(f, layer):
     x_value, x_float = "%xd", xf
     if layer.padding:
         p = layer.padding
-        x_float = tensor(padded_shape(x_shape, p), "f32")
+        x_float = tensor(padded_shape(x_shape, p, layer.op), "f32")
+        _, where = spatial_pad(layer.op, p)
         lines += [
             "  %pad = arith.constant 0.0 : f32",
-            f"  %xp = tensor.pad %xd low[0, {p}, {p}, 0] high[0, {p}, {p}, 0] {{",
+            f"  %xp = tensor.pad %xd low{where} high{where} {{",
             "  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):",
             "    tensor.yield %pad : f32",
             f"  }} : {xf} to {x_float}",
@@ -668,7 +694,7 @@ def layer_reference(layer, rounding):
     x = layer.x - layer.x_type.zero_point
     if layer.padding:
         p = layer.padding
-        x = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))  # 0.0 pads exactly
+        x = np.pad(x, spatial_pad(layer.op, p)[0])  # 0.0 pads exactly
     w = layer.w - layer.w_type.zero_points_along(layer.w.ndim)
     acc = accumulate(x, w)
     channel_dim %= acc.ndim
@@ -747,7 +773,7 @@ def layer_reference_real(layer):
     x = layer.x - layer.x_type.zero_point
     if layer.padding:
         p = layer.padding
-        x = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
+        x = np.pad(x, spatial_pad(layer.op, p)[0])
     acc = accumulate(x, layer.w - layer.w_type.zero_points_along(layer.w.ndim))
     channel_dim %= acc.ndim
     shape = [1] * acc.ndim
@@ -924,6 +950,15 @@ def conv_file():
                     (3, 3, 4), 2, "u8", "u8", activation="relu"),
          "depthwise_conv_2d_nhwc_hwc: per-channel along the shared channel "
          "dimension."),
+        (make_layer(rng, "depthwise_nchw_padded", "depthwise_nchw",
+                    (2, 11, 6, 9), (11, 3, 3), 0, "u8", "u8",
+                    activation="relu6", padding=1),
+         "depthwise_conv_2d_nchw_chw (the CPU kernels' layout), zero padding "
+         "(the zero point 114 on the storage integers), bias, ReLU6: one "
+         "call pads each plane and requantizes."),
+        (make_layer(rng, "depthwise_nchw_stride2", "depthwise_nchw_stride2",
+                    (1, 9, 9, 12), (9, 3, 3), 0, "u8", "u8", padding=1),
+         "The same at stride 2, without an activation."),
     ]
     for layer, comment in cases:
         add_layer_case(f, layer, comment)
