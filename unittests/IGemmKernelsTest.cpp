@@ -551,6 +551,9 @@ TEST_P(IGemmPaths, Convolutions) {
       {1, 64, 30, 30, 64, 3, 3, 1, 1, 1, 1, 1},  // big enough for 2 threads
       {1, 32, 60, 60, 32, 3, 3, 1, 1, 1, 1, 32}, // depthwise, 2 threads
       {1, 6, 9, 35, 6, 2, 3, 1, 2, 1, 1, 6},     // depthwise 2x3 (6 taps)
+      // Eight channels at a time (AVX2), and a plane left over.
+      {2, 9, 15, 22, 9, 3, 3, 2, 2, 1, 1, 9},  // depthwise stride 2
+      {1, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 16}, // depthwise 7x7
   };
   for (int64_t threads : {1, 2})
     for (const ConvCase &c : cases)

@@ -915,6 +915,52 @@ void depthwisePlaneU8S8(int64_t isa, int64_t H, int64_t W, int64_t KH,
   depthwisePlanePortable(H, W, KH, KW, OH, OW, sh, sw, dh, dw, in, w, out);
 }
 
+/// How an int8 depthwise convolution's planes are split into units of
+/// work: groups of eight channels that depthwiseChannelsAvx2 takes at once
+/// (AVX2 hosts, 3x3 windows of unit dilation, horizontal stride 1 or 2),
+/// then the planes left over one by one.
+struct DepthwiseUnits {
+  int64_t N, C, blocks = 0, rest;
+  DepthwiseUnits(int64_t isa, int64_t N, int64_t C, int64_t KH, int64_t KW,
+                 int64_t sw, int64_t dh, int64_t dw)
+      : N(N), C(C), rest(C) {
+#if defined(COMPRESS_CPU_X86)
+    if (effectiveIsa(isa) == COMPRESS_CPU_ISA_AVX2 && KH == 3 && KW == 3 &&
+        dh == 1 && dw == 1 && (sw == 1 || sw == 2)) {
+      blocks = C / 8;
+      rest = C % 8;
+    }
+#endif
+    (void)isa;
+    (void)KH;
+    (void)KW;
+    (void)sw;
+    (void)dh;
+    (void)dw;
+  }
+  int64_t count() const { return N * (blocks + rest); }
+  /// Unit u: its first plane (n * C + c) and how many planes it holds.
+  std::pair<int64_t, int64_t> at(int64_t u) const {
+    if (u < N * blocks)
+      return {(u / blocks) * C + (u % blocks) * 8, 8};
+    u -= N * blocks;
+    return {(u / rest) * C + blocks * 8 + u % rest, 1};
+  }
+};
+
+/// Runs unit(u) for every u < count on up to `threads` threads.
+template <typename Fn>
+void forEachUnit(int64_t count, int threads, const Fn &unit) {
+  if (threads <= 1) {
+    for (int64_t u = 0; u < count; ++u)
+      unit(u);
+    return;
+  }
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t u = 0; u < count; ++u)
+    unit(u);
+}
+
 // compress_cpu_depthwise_conv2d_nchw_u8s8_requantize's padded input plane
 // and i32 accumulators, per thread.
 thread_local ScratchBuffer paddedPlaneBytes, planeAccumulators;
@@ -1305,19 +1351,21 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
   int threads = static_cast<int>(std::min<int64_t>(
       resolveThreads(threadsArg),
       std::max<int64_t>(1, planes * OH * OW * KH * KW >> 18)));
-  auto plane = [&](int64_t i) {
-    depthwisePlaneU8S8(isa, H, W, KH, KW, OH, OW, sh, sw, dh, dw,
-                       in + i * H * W, Wt + (i % C) * KH * KW,
-                       out + i * OH * OW);
-  };
-  if (threads <= 1) {
-    for (int64_t i = 0; i < planes; ++i)
-      plane(i);
-    return;
-  }
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t i = 0; i < planes; ++i)
-    plane(i);
+  const DepthwiseUnits units(isa, N, C, KH, KW, sw, dh, dw);
+  forEachUnit(units.count(), threads, [&](int64_t u) {
+    auto [i, n] = units.at(u);
+    const int64_t c = i % C;
+#if defined(COMPRESS_CPU_X86)
+    if (n == 8 && depthwiseChannelsAvx2(H, W, 0, 0, 0, 0, 0, KH, KW, OH, OW, sh,
+                                        sw, dh, dw, in + i * H * W,
+                                        Wt + c * KH * KW, out + i * OH * OW))
+      return;
+#endif
+    for (int64_t j = 0; j < n; ++j)
+      depthwisePlaneU8S8(isa, H, W, KH, KW, OH, OW, sh, sw, dh, dw,
+                         in + (i + j) * H * W, Wt + (c + j) * KH * KW,
+                         out + (i + j) * OH * OW);
+  });
 }
 
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
@@ -1343,29 +1391,9 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
   int threads = static_cast<int>(
       std::min<int64_t>(resolveThreads(threadsArg),
                         std::max<int64_t>(1, planes * P * KH * KW >> 18)));
-  auto plane = [&](int64_t i) {
+  // The planes of one unit, requantized from their accumulators.
+  auto requantize = [&](int64_t i, const int32_t *acc) {
     const int64_t c = i % C;
-    const uint8_t *src = in + i * H * W;
-    if (padded) {
-      // The plane padded in a buffer of this thread, in cache.
-      uint8_t *dst = paddedPlaneBytes.get(static_cast<size_t>(Hp * Wp));
-      const uint8_t value = static_cast<uint8_t>(padValue);
-      std::memset(dst, value, static_cast<size_t>(padTop * Wp));
-      for (int64_t h = 0; h < H; ++h) {
-        uint8_t *row = dst + (padTop + h) * Wp;
-        std::memset(row, value, static_cast<size_t>(padLeft));
-        std::memcpy(row + padLeft, src + h * W, static_cast<size_t>(W));
-        std::memset(row + padLeft + W, value, static_cast<size_t>(padRight));
-      }
-      std::memset(dst + (padTop + H) * Wp, value,
-                  static_cast<size_t>(padBottom * Wp));
-      src = dst;
-    }
-    int32_t *acc = reinterpret_cast<int32_t *>(
-        planeAccumulators.get(static_cast<size_t>(P) * sizeof(int32_t)));
-    std::fill_n(acc, P, bias ? bias[c] : 0);
-    depthwisePlaneU8S8(isa, Hp, Wp, KH, KW, OH, OW, sh, sw, dh, dw, src,
-                       Wt + c * KH * KW, acc);
     RequantizeEpilogue channel = ep;
     if (ep.perRow) {
       channel.multiplier += c;
@@ -1384,14 +1412,46 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
 #endif
     applyRequantize(channel, acc, P, 1, P, 0, 0);
   };
-  if (threads <= 1) {
-    for (int64_t i = 0; i < planes; ++i)
-      plane(i);
-    return;
-  }
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t i = 0; i < planes; ++i)
-    plane(i);
+  const DepthwiseUnits units(isa, N, C, KH, KW, sw, dh, dw);
+  forEachUnit(units.count(), threads, [&](int64_t u) {
+    auto [i, n] = units.at(u);
+    const int64_t c = i % C;
+    int32_t *acc = reinterpret_cast<int32_t *>(
+        planeAccumulators.get(static_cast<size_t>(n * P) * sizeof(int32_t)));
+    for (int64_t j = 0; j < n; ++j)
+      std::fill_n(acc + j * P, P, bias ? bias[c + j] : 0);
+#if defined(COMPRESS_CPU_X86)
+    if (n == 8 && depthwiseChannelsAvx2(
+                      H, W, padTop, padLeft, padBottom, padRight,
+                      static_cast<uint8_t>(padValue), KH, KW, OH, OW, sh, sw,
+                      dh, dw, in + i * H * W, Wt + c * KH * KW, acc)) {
+      for (int64_t j = 0; j < n; ++j)
+        requantize(i + j, acc + j * P);
+      return;
+    }
+#endif
+    for (int64_t j = 0; j < n; ++j) {
+      const uint8_t *src = in + (i + j) * H * W;
+      if (padded) {
+        // The plane padded in a buffer of this thread, in cache.
+        uint8_t *dst = paddedPlaneBytes.get(static_cast<size_t>(Hp * Wp));
+        const uint8_t value = static_cast<uint8_t>(padValue);
+        std::memset(dst, value, static_cast<size_t>(padTop * Wp));
+        for (int64_t h = 0; h < H; ++h) {
+          uint8_t *row = dst + (padTop + h) * Wp;
+          std::memset(row, value, static_cast<size_t>(padLeft));
+          std::memcpy(row + padLeft, src + h * W, static_cast<size_t>(W));
+          std::memset(row + padLeft + W, value, static_cast<size_t>(padRight));
+        }
+        std::memset(dst + (padTop + H) * Wp, value,
+                    static_cast<size_t>(padBottom * Wp));
+        src = dst;
+      }
+      depthwisePlaneU8S8(isa, Hp, Wp, KH, KW, OH, OW, sh, sw, dh, dw, src,
+                         Wt + (c + j) * KH * KW, acc + j * P);
+      requantize(i + j, acc + j * P);
+    }
+  });
 }
 
 } // extern "C"

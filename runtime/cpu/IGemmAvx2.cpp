@@ -263,4 +263,188 @@ bool depthwisePlaneAvx2(int64_t H, int64_t W, int64_t KH, int64_t KW,
   return true;
 }
 
+namespace {
+
+// The widest padded row depthwiseChannelsAvx2 takes.
+constexpr int64_t kMaxPairRow = 1024;
+
+// depthwiseChannelsAvx2's rows of tap pairs and sums, per thread.
+thread_local ScratchBuffer tapPairScratch, channelSumScratch;
+
+/// Transposes the 8 x 8 i32 of r in place: lane j of r[i] goes to lane i of
+/// r[j].
+inline void transpose8x8(__m256i (&r)[8]) {
+  __m256 v[8], t[8], u[8];
+  for (int i = 0; i < 8; ++i)
+    v[i] = _mm256_castsi256_ps(r[i]);
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = _mm256_unpacklo_ps(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_ps(v[2 * i], v[2 * i + 1]);
+  }
+  for (int i = 0; i < 2; ++i) {
+    u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+    u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xee);
+    u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+    u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xee);
+  }
+  for (int j = 0; j < 4; ++j) {
+    r[j] = _mm256_castps_si256(_mm256_permute2f128_ps(u[j], u[4 + j], 0x20));
+    r[4 + j] =
+        _mm256_castps_si256(_mm256_permute2f128_ps(u[j], u[4 + j], 0x31));
+  }
+}
+
+/// Row r of the 8 padded planes as tap pairs: at position q (of Wp), the
+/// 16 i16 (x[c][q], x[c][q + 1]) for c = 0..3, then for c = 4..7, where x
+/// is the plane padded with padValue and x[c][Wp] reads as 0.
+void tapPairRow(const uint8_t *in, int64_t H, int64_t W, int64_t top,
+                int64_t left, int64_t Wp, uint8_t padValue, int64_t r,
+                int16_t *pairs) {
+  // The row's values, 8 channels per position, one extra position of zeros
+  // (Wp <= kMaxPairRow).
+  alignas(32) int16_t values[(kMaxPairRow + 1) * 8];
+  const int64_t h = r - top;
+  for (int64_t q = 0; q < Wp; ++q) {
+    const int64_t col = q - left;
+    const bool inside = h >= 0 && h < H && col >= 0 && col < W;
+    for (int c = 0; c < 8; ++c)
+      values[q * 8 + c] = inside ? in[c * H * W + h * W + col] : padValue;
+  }
+  std::memset(values + Wp * 8, 0, 16);
+  for (int64_t q = 0; q < Wp; ++q) {
+    const __m128i a =
+        _mm_load_si128(reinterpret_cast<const __m128i *>(values + q * 8));
+    const __m128i b = _mm_loadu_si128(
+        reinterpret_cast<const __m128i *>(values + (q + 1) * 8));
+    _mm256_store_si256(
+        reinterpret_cast<__m256i *>(pairs + q * 16),
+        _mm256_set_m128i(_mm_unpackhi_epi16(a, b), _mm_unpacklo_epi16(a, b)));
+  }
+}
+
+/// The sums of PX output pixels of one row: pixel j reads the tap pairs of
+/// the three rows at rows[kh] + 16 * (SW * j) (taps 0 and 1) and + 16 * (SW
+/// * j + 2) (tap 2, its pair's weight 0).
+template <int SW, int PX>
+__attribute__((always_inline)) inline void
+tapPairPixels(const int16_t *const (&rows)[3], const __m256i (&wA)[3],
+              const __m256i (&wB)[3], int32_t *sums) {
+  __m256i acc[PX];
+  for (int j = 0; j < PX; ++j)
+    acc[j] = _mm256_setzero_si256();
+#pragma GCC unroll 3
+  for (int kh = 0; kh < 3; ++kh)
+#pragma GCC unroll 6
+    for (int j = 0; j < PX; ++j) {
+      const int16_t *p = rows[kh] + 16 * (SW * j);
+      acc[j] = _mm256_add_epi32(
+          acc[j],
+          _mm256_madd_epi16(
+              _mm256_load_si256(reinterpret_cast<const __m256i *>(p)), wA[kh]));
+      acc[j] = _mm256_add_epi32(
+          acc[j],
+          _mm256_madd_epi16(
+              _mm256_load_si256(reinterpret_cast<const __m256i *>(p + 32)),
+              wB[kh]));
+    }
+  for (int j = 0; j < PX; ++j)
+    _mm256_store_si256(reinterpret_cast<__m256i *>(sums + 8 * j), acc[j]);
+}
+
+template <int SW>
+void tapPairRows(const int16_t *pairs, int64_t Wp, int64_t rows, int64_t OW,
+                 int64_t sh, const __m256i (&wA)[3], const __m256i (&wB)[3],
+                 int32_t *sums) {
+  constexpr int kPx = 6;
+  for (int64_t oh = 0; oh < rows; ++oh) {
+    const int16_t *r0 = pairs + oh * sh * Wp * 16;
+    int32_t *o = sums + oh * OW * 8;
+    int64_t ow = 0;
+    for (; ow + kPx <= OW; ow += kPx) {
+      const int16_t *const at[3] = {r0 + ow * SW * 16,
+                                    r0 + Wp * 16 + ow * SW * 16,
+                                    r0 + 2 * Wp * 16 + ow * SW * 16};
+      tapPairPixels<SW, kPx>(at, wA, wB, o + ow * 8);
+    }
+    for (; ow < OW; ++ow) {
+      const int16_t *const at[3] = {r0 + ow * SW * 16,
+                                    r0 + Wp * 16 + ow * SW * 16,
+                                    r0 + 2 * Wp * 16 + ow * SW * 16};
+      tapPairPixels<SW, 1>(at, wA, wB, o + ow * 8);
+    }
+  }
+}
+
+} // namespace
+
+bool depthwiseChannelsAvx2(int64_t H, int64_t W, int64_t padTop,
+                           int64_t padLeft, int64_t padBottom, int64_t padRight,
+                           uint8_t padValue, int64_t KH, int64_t KW, int64_t OH,
+                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                           int64_t dw, const uint8_t *in, const int8_t *w,
+                           int32_t *out) {
+  const int64_t Wp = W + padLeft + padRight;
+  if (KH != 3 || KW != 3 || dh != 1 || dw != 1 || (sw != 1 && sw != 2) ||
+      Wp > kMaxPairRow)
+    return false;
+  // Output rows per band: its tap pairs and sums stay in cache.
+  constexpr int64_t kBand = 8;
+  const int64_t Hp = H + padTop + padBottom;
+  const int64_t P = OH * OW, bandRows = std::min(kBand, OH);
+  const int64_t inRows = (bandRows - 1) * sh + 3;
+  // Each row: Wp positions of 16 i16.
+  int16_t *pairs = reinterpret_cast<int16_t *>(
+      tapPairScratch.get(static_cast<size_t>(inRows * Wp * 16) * 2));
+  int32_t *sums = reinterpret_cast<int32_t *>(channelSumScratch.get(
+      static_cast<size_t>((bandRows * OW + 7) / 8 * 8 * 8) * 4));
+  __m256i wA[3], wB[3];
+  for (int kh = 0; kh < 3; ++kh) {
+    alignas(32) int16_t a[16], b[16];
+    for (int c = 0; c < 8; ++c) {
+      const int i = (c % 4) * 2 + (c / 4) * 8;
+      a[i] = w[c * 9 + kh * 3];
+      a[i + 1] = w[c * 9 + kh * 3 + 1];
+      b[i] = w[c * 9 + kh * 3 + 2];
+      b[i + 1] = 0;
+    }
+    wA[kh] = _mm256_load_si256(reinterpret_cast<const __m256i *>(a));
+    wB[kh] = _mm256_load_si256(reinterpret_cast<const __m256i *>(b));
+  }
+  for (int64_t oh0 = 0; oh0 < OH; oh0 += kBand) {
+    const int64_t rows = std::min(kBand, OH - oh0), r0 = oh0 * sh;
+    const int64_t r1 = std::min(Hp, (oh0 + rows - 1) * sh + 3);
+    for (int64_t r = r0; r < r1; ++r)
+      tapPairRow(in, H, W, padTop, padLeft, Wp, padValue, r,
+                 pairs + (r - r0) * Wp * 16);
+    if (sw == 1)
+      tapPairRows<1>(pairs, Wp, rows, OW, sh, wA, wB, sums);
+    else
+      tapPairRows<2>(pairs, Wp, rows, OW, sh, wA, wB, sums);
+    const int64_t n = rows * OW;
+    std::memset(sums + n * 8, 0,
+                static_cast<size_t>(((n + 7) / 8 * 8 - n) * 32));
+    // Back to planes, 8 pixels x 8 channels at a time, added to `out`.
+    for (int64_t q = 0; q < n; q += 8) {
+      __m256i v[8];
+      for (int j = 0; j < 8; ++j)
+        v[j] = _mm256_load_si256(
+            reinterpret_cast<const __m256i *>(sums + (q + j) * 8));
+      transpose8x8(v);
+      const int64_t p = oh0 * OW + q, count = std::min<int64_t>(8, n - q);
+      const __m256i m = laneMask(count);
+      for (int c = 0; c < 8; ++c) {
+        int32_t *o = out + c * P + p;
+        if (count == 8) {
+          __m256i *d = reinterpret_cast<__m256i *>(o);
+          _mm256_storeu_si256(d, _mm256_add_epi32(_mm256_loadu_si256(d), v[c]));
+        } else {
+          _mm256_maskstore_epi32(
+              o, m, _mm256_add_epi32(_mm256_maskload_epi32(o, m), v[c]));
+        }
+      }
+    }
+  }
+  return true;
+}
+
 } // namespace compress::cpu::int8

@@ -73,6 +73,18 @@ bool depthwisePlaneAvx2(int64_t H, int64_t W, int64_t KH, int64_t KW,
                         int64_t OH, int64_t OW, int64_t sh, int64_t sw,
                         int64_t dh, int64_t dw, const uint8_t *in,
                         const int8_t *w, int32_t *out);
+// Eight channels of a 3x3 depthwise convolution (unit dilation, horizontal
+// stride 1 or 2) at once, for AVX2 (IGemmAvx2.cpp): the planes in + c * H * W
+// (c < 8) padded by padTop/padLeft/padBottom/padRight of the byte padValue,
+// filters w + c * 9, accumulated into the i32 planes out + c * OH * OW.
+// Vectorized across the channels: each pair of horizontally adjacent taps is
+// one vpmaddwd of i16 pairs (exact). False (nothing done) for other windows.
+bool depthwiseChannelsAvx2(int64_t H, int64_t W, int64_t padTop,
+                           int64_t padLeft, int64_t padBottom, int64_t padRight,
+                           uint8_t padValue, int64_t KH, int64_t KW, int64_t OH,
+                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
+                           int64_t dw, const uint8_t *in, const int8_t *w,
+                           int32_t *out);
 
 } // namespace compress::cpu::int8
 
