@@ -19,7 +19,7 @@
 // accumulators: each 16 bytes of a B16x4 row (4 columns x 4 k) widen to one
 // ymm, whose vpmaddwd with the broadcast row gives every column two partial
 // sums (k%4 in {0,1} and {2,3}), added when the tile is stored. The
-// requantizing epilogue runs on a block's rows every 64 columns once their
+// requantizing epilogue runs on a block's rows every 256 columns once their
 // last pass is done, while they are in cache.
 //
 //===----------------------------------------------------------------------===//
@@ -37,10 +37,10 @@ namespace compress::cpu::int8 {
 
 namespace {
 
-constexpr int kMr = 4;                // rows of a micro-tile
-constexpr int64_t kMc = 64;           // rows widened at once
-constexpr int64_t kKc = 1024;         // columns of K per pass (a multiple of 4)
-constexpr int64_t kEpilogueCols = 64; // a multiple of 16
+constexpr int kMr = 4;        // rows of a micro-tile
+constexpr int64_t kMc = 64;   // rows widened at once
+constexpr int64_t kKc = 1024; // columns of K per pass (a multiple of 4)
+constexpr int64_t kEpilogueCols = 256; // a multiple of 16
 
 thread_local ScratchBuffer widenedA;
 

@@ -326,11 +326,10 @@ inline __m256i requantizeLanes(int64_t n) {
                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-/// 8 accumulators `x` requantized and written to out[o, o + n).
-template <bool Dequantize>
-inline void requantize8(const RequantizeEpilogue &e, const VectorConstants8 &k,
-                        __m256i x, __m256i mul, __m256i mulOdd, __m256i right,
-                        __m256i mask, __m256i threshold, int64_t o, int64_t n) {
+/// 8 accumulators `x` requantized: the stored integers, in [lo, hi].
+inline __m256i requantizedValues8(const VectorConstants8 &k, __m256i x,
+                                  __m256i mul, __m256i mulOdd, __m256i right,
+                                  __m256i mask, __m256i threshold) {
   const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, mul), k.half);
   const __m256i odd = _mm256_add_epi64(
       _mm256_mul_epi32(_mm256_srli_epi64(x, 32), mulOdd), k.half);
@@ -340,8 +339,17 @@ inline void requantize8(const RequantizeEpilogue &e, const VectorConstants8 &k,
   const __m256i thr = _mm256_add_epi32(threshold, _mm256_srli_epi32(h, 31));
   __m256i q = _mm256_srav_epi32(h, right);
   q = _mm256_sub_epi32(q, _mm256_cmpgt_epi32(rem, thr)); // +1 where rounding up
-  q = _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(q, k.qlo), k.qhi),
-                       k.zp);
+  return _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(q, k.qlo), k.qhi),
+                          k.zp);
+}
+
+/// 8 accumulators `x` requantized and written to out[o, o + n).
+template <bool Dequantize>
+inline void requantize8(const RequantizeEpilogue &e, const VectorConstants8 &k,
+                        __m256i x, __m256i mul, __m256i mulOdd, __m256i right,
+                        __m256i mask, __m256i threshold, int64_t o, int64_t n) {
+  const __m256i q =
+      requantizedValues8(k, x, mul, mulOdd, right, mask, threshold);
   if constexpr (Dequantize) {
     float *out = static_cast<float *>(e.out) + o;
     const __m256 v =
@@ -442,7 +450,35 @@ void requantizePerRowAvx2(const RequantizeEpilogue &e, const int32_t *C,
     const __m256i mask =
         _mm256_sub_epi32(_mm256_sllv_epi32(k.one, right), k.one);
     const __m256i threshold = _mm256_srli_epi32(mask, 1);
-    for (int64_t j = 0; j < cols; j += 8) {
+    int64_t j = 0;
+    if constexpr (!Dequantize) {
+      // 32 at a time, packed to bytes with saturating packs (exact: the
+      // values lie in [lo, hi], one byte of the storage's signedness) and
+      // stored at once.
+      const bool unsignedBytes = e.lo >= 0 && e.hi <= 255;
+      const bool signedBytes = e.lo >= -128 && e.hi <= 127;
+      const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+      uint8_t *out = static_cast<uint8_t *>(e.out) + p * e.ldo + col0;
+      if (unsignedBytes || signedBytes)
+        for (; j + 32 <= cols; j += 32) {
+          __m256i q[4];
+          for (int v = 0; v < 4; ++v)
+            q[v] = requantizedValues8(
+                k,
+                _mm256_loadu_si256(
+                    reinterpret_cast<const __m256i *>(x + j + 8 * v)),
+                mul, mul, right, mask, threshold);
+          const __m256i bytes =
+              unsignedBytes
+                  ? _mm256_packus_epi16(_mm256_packus_epi32(q[0], q[1]),
+                                        _mm256_packus_epi32(q[2], q[3]))
+                  : _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]),
+                                       _mm256_packs_epi32(q[2], q[3]));
+          _mm256_storeu_si256(reinterpret_cast<__m256i *>(out + j),
+                              _mm256_permutevar8x32_epi32(bytes, order));
+        }
+    }
+    for (; j < cols; j += 8) {
       const int64_t n = std::min<int64_t>(8, cols - j);
       const __m256i v =
           n >= 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + j))
