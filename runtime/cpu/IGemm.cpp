@@ -893,6 +893,35 @@ RequantizeEpilogue makeEpilogue(const int64_t *params, int64_t P,
   return ep;
 }
 
+/// makeEpilogue for a convolution's NCHW output: parameters per output
+/// channel (the rows of each image's F x P output) when there are several.
+RequantizeEpilogue
+makeChannelEpilogue(const int64_t *params, int64_t paramCount,
+                    int64_t hasLeftShift, int64_t zeroPoint, int64_t lo,
+                    int64_t hi, int64_t dequantize, int64_t dequantZeroPoint,
+                    int64_t dequantScaleBits, void *out, int64_t P) {
+  RequantizeEpilogue ep =
+      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
+                   dequantize, dequantZeroPoint, dequantScaleBits, out, P);
+  ep.perColumn = false;
+  ep.perRow = paramCount > 1;
+  return ep;
+}
+
+/// `ep` for the output channels from `channel` on: with parameters per
+/// channel (perRow), their arrays start there.
+RequantizeEpilogue fromChannel(const RequantizeEpilogue &ep, int64_t channel) {
+  RequantizeEpilogue e = ep;
+  if (ep.perRow) {
+    e.multiplier += channel;
+    e.rightShift += channel;
+    e.roundOffset += channel;
+    e.roundAdjust += channel;
+    e.leftShift += channel;
+  }
+  return e;
+}
+
 /// A grow-only i32 matrix for the paths that need a C the caller did not
 /// pass.
 thread_local ScratchBuffer accumulatorScratch;
@@ -1280,11 +1309,9 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
   ConvShape s{C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups};
   const int64_t P = s.P(), Fg = s.Fg(), K = s.K();
   const size_t outBytes = dequantize ? sizeof(float) : 1;
-  RequantizeEpilogue ep =
-      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
-                   dequantize, dequantZeroPoint, dequantScaleBits, out, P);
-  ep.perColumn = false;
-  ep.perRow = paramCount > 1;
+  RequantizeEpilogue ep = makeChannelEpilogue(
+      params, paramCount, hasLeftShift, zeroPoint, lo, hi, dequantize,
+      dequantZeroPoint, dequantScaleBits, out, P);
   const BlockFn fn = K > 0 ? choosePath(isa, Fg).fn : nullptr;
   if (fn == igemmVnni || fn == igemmAvx2) {
     // These kernels requantize each finished strip or panel of a group: the
@@ -1301,14 +1328,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
       for (int64_t g = 0; g < groups; ++g) {
         packColumns(s, in + (n * C + g * s.Cg()) * H * W, 0, Kp / 4, colp);
         const int64_t channel = g * Fg;
-        RequantizeEpilogue group = ep;
-        if (ep.perRow) {
-          group.multiplier += channel;
-          group.rightShift += channel;
-          group.roundOffset += channel;
-          group.roundAdjust += channel;
-          group.leftShift += channel;
-        }
+        RequantizeEpilogue group = fromChannel(ep, channel);
         group.out = static_cast<char *>(out) +
                     static_cast<size_t>((n * F + channel) * P) * outBytes;
         if (acc)
@@ -1383,25 +1403,15 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
   const int64_t Hp = H + padTop + padBottom, Wp = W + padLeft + padRight;
   const bool padded = padTop || padLeft || padBottom || padRight;
   const size_t outBytes = dequantize ? sizeof(float) : 1;
-  RequantizeEpilogue ep =
-      makeEpilogue(params, paramCount, hasLeftShift, zeroPoint, lo, hi,
-                   dequantize, dequantZeroPoint, dequantScaleBits, out, P);
-  ep.perColumn = false;
-  ep.perRow = paramCount > 1;
+  RequantizeEpilogue ep = makeChannelEpilogue(
+      params, paramCount, hasLeftShift, zeroPoint, lo, hi, dequantize,
+      dequantZeroPoint, dequantScaleBits, out, P);
   int threads = static_cast<int>(
       std::min<int64_t>(resolveThreads(threadsArg),
                         std::max<int64_t>(1, planes * P * KH * KW >> 18)));
   // The planes of one unit, requantized from their accumulators.
   auto requantize = [&](int64_t i, const int32_t *acc) {
-    const int64_t c = i % C;
-    RequantizeEpilogue channel = ep;
-    if (ep.perRow) {
-      channel.multiplier += c;
-      channel.rightShift += c;
-      channel.roundOffset += c;
-      channel.roundAdjust += c;
-      channel.leftShift += c;
-    }
+    RequantizeEpilogue channel = fromChannel(ep, i % C);
     channel.out =
         static_cast<char *>(out) + static_cast<size_t>(i * P) * outBytes;
 #if defined(COMPRESS_CPU_X86)

@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Avx2Transpose.h"
 #include "IGemmPaths.h"
 #include "Internal.h"
 #include "Requantize.h"
@@ -270,29 +271,6 @@ constexpr int64_t kMaxPairRow = 1024;
 
 // depthwiseChannelsAvx2's rows of tap pairs and sums, per thread.
 thread_local ScratchBuffer tapPairScratch, channelSumScratch;
-
-/// Transposes the 8 x 8 i32 of r in place: lane j of r[i] goes to lane i of
-/// r[j].
-inline void transpose8x8(__m256i (&r)[8]) {
-  __m256 v[8], t[8], u[8];
-  for (int i = 0; i < 8; ++i)
-    v[i] = _mm256_castsi256_ps(r[i]);
-  for (int i = 0; i < 4; ++i) {
-    t[2 * i] = _mm256_unpacklo_ps(v[2 * i], v[2 * i + 1]);
-    t[2 * i + 1] = _mm256_unpackhi_ps(v[2 * i], v[2 * i + 1]);
-  }
-  for (int i = 0; i < 2; ++i) {
-    u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
-    u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xee);
-    u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
-    u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xee);
-  }
-  for (int j = 0; j < 4; ++j) {
-    r[j] = _mm256_castps_si256(_mm256_permute2f128_ps(u[j], u[4 + j], 0x20));
-    r[4 + j] =
-        _mm256_castps_si256(_mm256_permute2f128_ps(u[j], u[4 + j], 0x31));
-  }
-}
 
 /// Row r of the 8 padded planes as tap pairs: at position q (of Wp), the
 /// 16 i16 (x[c][q], x[c][q + 1]) for c = 0..3, then for c = 4..7, where x

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Avx2Transpose.h"
 #include "Internal.h"
 #include "SGemmBlocking.h"
 
@@ -705,27 +706,6 @@ thread_local ScratchBuffer slackPlaneScratch;
 
 // depthwiseChannelsAvx2's interleaved input and output.
 thread_local ScratchBuffer interleavedInScratch, interleavedOutScratch;
-
-/// Transposes the 8 x 8 floats of r in place: lane j of r[i] goes to lane i
-/// of r[j].
-inline void transpose8x8(__m256 (&r)[8]) {
-  __m256 t[8], u[8];
-  for (int i = 0; i < 4; ++i) {
-    t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-    t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-  }
-  // {r0 r1 r2 r3} of columns 4 h + {0, 1, 2, 3} in each 128-bit half.
-  for (int i = 0; i < 2; ++i) {
-    u[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
-    u[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xee);
-    u[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
-    u[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xee);
-  }
-  for (int j = 0; j < 4; ++j) {
-    r[j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x20);
-    r[4 + j] = _mm256_permute2f128_ps(u[j], u[4 + j], 0x31);
-  }
-}
 
 /// Rows [r0, r1) of the 8 planes in + c * H * W padded by `top` rows and
 /// `left` columns (and the rest up to Wp columns) of padValue, as positions

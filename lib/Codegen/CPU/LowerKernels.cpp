@@ -994,6 +994,29 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
                                  n(conv->outH),         n(conv->outW),
                                  n(conv->strides[0]),   n(conv->strides[1]),
                                  n(conv->dilations[0]), n(conv->dilations[1])};
+    // The fused calls' leading arguments: the unpadded source's sizes, the
+    // window, the padding (none: zeros) and the source and filter addresses.
+    auto fusedPrefix = [&](const std::optional<ImplicitPadding> &pad) {
+      Value source = pad ? pad->source : input;
+      ArrayRef<int64_t> shape = cast<MemRefType>(source.getType()).getShape();
+      SmallVector<Value> fused = {args[0], args[1], args[2], n(shape[2]),
+                                  n(shape[3])};
+      fused.append(window);
+      fused.append({n(pad ? pad->top : 0), n(pad ? pad->left : 0),
+                    n(pad ? pad->bottom : 0), n(pad ? pad->right : 0),
+                    n(pad ? pad->valueBits : 0), address(b, loc, source),
+                    address(b, loc, filter)});
+      return fused;
+    };
+    // The padded copy a fused call replaces goes away.
+    auto dropPadding = [&](const std::optional<ImplicitPadding> &pad) {
+      if (!pad)
+        return;
+      pad->copy->erase();
+      pad->interior->erase();
+      pad->fill->erase();
+      droppedAccumulators.push_back(pad->padded);
+    };
     // The fused call also pads its input plane by plane, in cache, in place
     // of a padded copy of the whole tensor.
     if (isFloat && fuseEpilogues)
@@ -1001,24 +1024,11 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
               findFloatConvEpilogue(op, output)) {
         std::optional<ImplicitPadding> pad =
             findImplicitPadding(op, input, epilogue->epilogue);
-        Value source = pad ? pad->source : input;
-        ArrayRef<int64_t> shape = cast<MemRefType>(source.getType()).getShape();
-        SmallVector<Value> fused = {args[0], args[1], args[2], n(shape[2]),
-                                    n(shape[3])};
-        fused.append(window);
-        fused.append({n(pad ? pad->top : 0), n(pad ? pad->left : 0),
-                      n(pad ? pad->bottom : 0), n(pad ? pad->right : 0),
-                      n(pad ? pad->valueBits : 0), address(b, loc, source),
-                      address(b, loc, filter)});
+        SmallVector<Value> fused = fusedPrefix(pad);
         appendFloatEpilogueArgs(b, loc, output, *epilogue, fused);
         fused.push_back(n(choice.threads));
         call(b, loc, "compress_cpu_depthwise_conv2d_nchw_f32_fused", fused);
-        if (pad) {
-          pad->copy->erase();
-          pad->interior->erase();
-          pad->fill->erase();
-          droppedAccumulators.push_back(pad->padded);
-        }
+        dropPadding(pad);
         return success();
       }
     // An int8 one whose accumulators start from a per-channel row (its
@@ -1033,28 +1043,14 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
           b.setInsertionPoint(epilogue);
           std::optional<ImplicitPadding> pad =
               findImplicitPadding(op, input, epilogue);
-          Value source = pad ? pad->source : input;
-          ArrayRef<int64_t> shape =
-              cast<MemRefType>(source.getType()).getShape();
-          SmallVector<Value> fused = {args[0], args[1], args[2], n(shape[2]),
-                                      n(shape[3])};
-          fused.append(window);
-          fused.append({n(pad ? pad->top : 0), n(pad ? pad->left : 0),
-                        n(pad ? pad->bottom : 0), n(pad ? pad->right : 0),
-                        n(pad ? pad->valueBits : 0), address(b, loc, source),
-                        address(b, loc, filter)});
+          SmallVector<Value> fused = fusedPrefix(pad);
           fused.push_back(accumulatorRow(b, loc, *init, output));
           appendRequantizeArgs(b, loc, epilogue, fused);
           fused.push_back(n(choice.threads));
           call(b, loc, "compress_cpu_depthwise_conv2d_nchw_u8s8_requantize",
                fused);
           epilogue.erase();
-          if (pad) {
-            pad->copy->erase();
-            pad->interior->erase();
-            pad->fill->erase();
-            droppedAccumulators.push_back(pad->padded);
-          }
+          dropPadding(pad);
           return success();
         }
     args.append(window);
