@@ -8,6 +8,8 @@
 #
 # Usage: benchmarks/models/run.sh [--rounds N] [--batch N]...
 # MODELS_BENCH_WORK (default build/models-bench) holds the exported models;
+# MODELS_BENCH_NAME (default models) names the results' files in docs/results
+# (models-avx2: a run on a CPU with AVX2 and no AVX-512);
 # the onnxruntime venv is the CPU benchmark's (build/cpu-bench/venv).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -35,18 +37,19 @@ done
 # Debian's PyTorch (NumPy 1) exports; the venv (NumPy 2) runs onnxruntime.
 /usr/bin/python3 "$HERE/export.py" "$WORK" "${batches[@]}"
 RESULTS="$ROOT/docs/results"
-/usr/bin/python3 - "$RESULTS/models.png" <<'PY'
+NAME="${MODELS_BENCH_NAME:-models}"
+/usr/bin/python3 - "$RESULTS/$NAME.png" <<'PY'
 import os, sys
 p = sys.argv[1]
 if os.path.exists(p):
     os.remove(p)  # redrawn from this run's numbers below
 PY
 "$VENV/bin/python" "$HERE/bench.py" "$WORK" --bin "$BUILD/bin" \
-  --out "$RESULTS/models.md" --json "$RESULTS/models.json" \
+  --out "$RESULTS/$NAME.md" --json "$RESULTS/$NAME.json" \
   --fashion-mnist "${FASHION_MNIST_WORK:-$BUILD/fashion-mnist}" \
-  --command "benchmarks/models/run.sh${*:+ $*}" "$@"
-/usr/bin/python3 "$HERE/chart.py" "$RESULTS/models.json" "$RESULTS/models.png"
+  --command "${MODELS_BENCH_NAME:+MODELS_BENCH_NAME=$NAME }benchmarks/models/run.sh${*:+ $*}" "$@"
+/usr/bin/python3 "$HERE/chart.py" "$RESULTS/$NAME.json" "$RESULTS/$NAME.png"
 # The table links the chart drawn from the same numbers.
-grep -q "models.png" "$RESULTS/models.md" ||
-  printf '\n![latency per model](models.png)\n' >> "$RESULTS/models.md"
-echo "wrote $RESULTS/models.md and models.png"
+grep -q "$NAME.png" "$RESULTS/$NAME.md" ||
+  printf '\n![latency per model](%s.png)\n' "$NAME" >> "$RESULTS/$NAME.md"
+echo "wrote $RESULTS/$NAME.md and $NAME.png"
