@@ -21,6 +21,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -293,6 +295,115 @@ float referenceMaximum(float a, float b) {
   if (a == 0.0f && b == 0.0f)
     return std::signbit(a) && std::signbit(b) ? -0.0f : 0.0f;
   return a > b ? a : b;
+}
+
+/// minimumf as the reference: NaN in either operand gives NaN, -0 < +0.
+float referenceMinimum(float a, float b) {
+  if (std::isnan(a) || std::isnan(b))
+    return std::nanf("");
+  if (a == 0.0f && b == 0.0f)
+    return std::signbit(a) || std::signbit(b) ? -0.0f : 0.0f;
+  return a < b ? a : b;
+}
+
+uint32_t bitsOf(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  return bits;
+}
+
+/// The fused convolution and depthwise calls, whose epilogue runs on the
+/// accumulators in registers with shortcuts for the clamp bounds, against
+/// the same ISA's plain call followed by the epilogue written out here with
+/// the reference maximumf/minimumf: the same bits for every bound the
+/// shortcuts treat differently (+0, -0, infinities, NaN, lo > hi), with
+/// NaN and infinite inputs and residuals. Shapes: a 16-channel 1x1
+/// convolution (the K of MobileNet's projections; a partial last panel),
+/// 16 depthwise channels (two groups of eight on AVX2) and 3 (planes).
+TEST(SGemmKernels, FusedEpilogueClampsAllPaths) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::nanf("");
+  const std::pair<float, float> bounds[] = {
+      {0.0f, 6.0f},  {-inf, inf}, {0.0f, inf},  {-inf, -0.0f},
+      {-0.0f, 0.0f}, {nan, inf},  {-1.0f, nan}, {2.0f, 1.0f}};
+  struct Case {
+    bool depthwise;
+    int64_t C, H, W, F, K;
+  };
+  const Case cases[] = {
+      {false, 16, 5, 7, 13, 1}, {true, 16, 6, 9, 16, 3}, {true, 3, 6, 9, 3, 3}};
+  unsigned seed = 700;
+  for (const Case &c : cases) {
+    const int64_t OH = c.H - c.K + 1, OW = c.W - c.K + 1, P = OH * OW;
+    std::vector<float> in = randomVector(c.C * c.H * c.W, ++seed);
+    in[in.size() / 2] = nan;
+    in[in.size() / 3] = inf;
+    for (size_t i = 0; i < in.size(); i += 7)
+      in[i] = 0.0f;
+    // Three zero rows per plane: the outputs of the first row sum only
+    // zeros (+0), where hi = -0 must give -0.
+    for (int64_t ch = 0; ch < c.C; ++ch)
+      std::fill_n(in.begin() + ch * c.H * c.W, 3 * c.W, 0.0f);
+    const int64_t taps = c.depthwise ? c.K * c.K : c.C * c.K * c.K;
+    std::vector<float> w = randomVector(c.F * taps, ++seed);
+    std::vector<float> bias = randomVector(c.F, ++seed);
+    bias[0] = -0.0f;
+    bias[1] = 0.0f;
+    std::vector<float> residual = randomVector(c.F * P, ++seed);
+    for (size_t i = 0; i < residual.size(); i += 11)
+      residual[i] = i % 2 ? nan : -inf;
+    std::vector<float> wp;
+    if (!c.depthwise) {
+      wp.resize(
+          compress_cpu_packed_conv_filter_size_f32(c.F, c.C, c.K, c.K, 1));
+      compress_cpu_pack_conv_filter_f32(c.F, c.C, c.K, c.K, 1, w.data(),
+                                        wp.data());
+    }
+    const float init = 0.0f;
+    for (int64_t isa : kIsas)
+      for (auto [lo, hi] : bounds)
+        for (bool withResidual : {false, true}) {
+          SCOPED_TRACE(testing::Message()
+                       << (c.depthwise ? "depthwise" : "conv") << " C=" << c.C
+                       << " isa=" << isa << " lo=" << lo << " hi=" << hi
+                       << " residual=" << withResidual);
+          std::vector<float> ref(c.F * P, init);
+          if (c.depthwise)
+            compress_cpu_depthwise_conv2d_nchw_f32(
+                isa, 1, c.C, c.H, c.W, c.K, c.K, OH, OW, 1, 1, 1, 1, in.data(),
+                w.data(), ref.data(), 1);
+          else
+            compress_cpu_conv2d_nchw_f32(isa, 1, c.C, c.H, c.W, c.F, c.K, c.K,
+                                         OH, OW, 1, 1, 1, 1, 1, in.data(),
+                                         wp.data(), ref.data(), 1);
+          for (int64_t f = 0; f < c.F; ++f)
+            for (int64_t p = 0; p < P; ++p) {
+              float &v = ref[f * P + p];
+              v = v + bias[f];
+              if (withResidual)
+                v = v + residual[f * P + p];
+              v = referenceMinimum(referenceMaximum(v, lo), hi);
+            }
+          std::vector<float> out(c.F * P, 123.0f);
+          const float *res = withResidual ? residual.data() : nullptr;
+          if (c.depthwise)
+            compress_cpu_depthwise_conv2d_nchw_f32_fused(
+                isa, 1, c.C, c.H, c.W, c.K, c.K, OH, OW, 1, 1, 1, 1, 0, 0, 0, 0,
+                0, in.data(), w.data(), bitsOf(init), bias.data(),
+                bitsOf(-0.0f), res, bitsOf(lo), bitsOf(hi), out.data(), 1);
+          else
+            compress_cpu_conv2d_nchw_f32_fused(
+                isa, 1, c.C, c.H, c.W, c.F, c.K, c.K, OH, OW, 1, 1, 1, 1, 1,
+                in.data(), wp.data(), bitsOf(init), bias.data(), bitsOf(-0.0f),
+                res, bitsOf(lo), bitsOf(hi), out.data(), 1);
+          for (size_t i = 0; i < out.size(); ++i) {
+            ASSERT_EQ(std::isnan(out[i]), std::isnan(ref[i])) << "at " << i;
+            if (!std::isnan(ref[i]))
+              ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i]))
+                  << "at " << i << ": " << out[i] << " vs " << ref[i];
+          }
+        }
+  }
 }
 
 TEST(SGemmKernels, PoolingAllPaths) {
