@@ -51,23 +51,24 @@ VARIANTS = [
     ("25% of conv filters removed + int8 (minmax)",
      ["--compress-prune-filters=ratio=0.25"], "minmax", False),
     # reconstruct=true refits the next layer (weights and bias) by least
-    # squares on the calibration images.
+    # squares on the calibration images, and by default ranks the units by
+    # the refit's estimated output error (optimal brain surgeon); the rows
+    # with score= rank them by weight norms instead.
     ("50% of hidden neurons removed, next layer refit + int8 (minmax)",
      ["--compress-prune-neurons=ratio=0.5 reconstruct=true data={calib}"],
      "minmax", False),
+    ("50% of hidden neurons removed by norm, next layer refit + int8 (minmax)",
+     ["--compress-prune-neurons=ratio=0.5 reconstruct=true score=outgoing "
+      "data={calib}"], "minmax", False),
     ("25% of conv filters removed, next layers refit + int8 (minmax)",
      ["--compress-prune-filters=ratio=0.25 reconstruct=true data={calib}"],
      "minmax", False),
-    # The same, the filters ranked by the refit's estimated output error
-    # (optimal brain surgeon) instead of their norms.
-    ("25% of conv filters removed by output error, next layers refit + "
-     "int8 (minmax)",
-     ["--compress-prune-filters=ratio=0.25 reconstruct=true "
-      "score=output-error data={calib}"], "minmax", False),
-    ("25% of conv filters removed by output error, next layers refit + "
-     "int8 (entropy)",
-     ["--compress-prune-filters=ratio=0.25 reconstruct=true "
-      "score=output-error data={calib}"], "entropy", False),
+    ("25% of conv filters removed, next layers refit + int8 (entropy)",
+     ["--compress-prune-filters=ratio=0.25 reconstruct=true data={calib}"],
+     "entropy", False),
+    ("25% of conv filters removed by norm, next layers refit + int8 (minmax)",
+     ["--compress-prune-filters=ratio=0.25 reconstruct=true score=incoming "
+      "data={calib}"], "minmax", False),
     # Data-aware pruning ({calib}: the calibration images) against the same
     # sparsity by magnitude. SparseGPT measures each layer on the model with
     # the layers before it pruned; the 2:4 rows keep the classifier (the

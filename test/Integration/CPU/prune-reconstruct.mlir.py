@@ -3,8 +3,8 @@
 refit of the next layer, against NumPy.
 
 y = relu(x @ W1 + b1) @ W2 + b2. --compress-prune-neurons ratio=0.5
-reconstruct=true removes the hidden neurons with the smallest outgoing L2
-norm (rows of W2) and refits W2's kept rows and b2 so that the second
+score=outgoing reconstruct=true removes the hidden neurons with the smallest
+outgoing L2 norm (rows of W2) and refits W2's kept rows and b2 so that the second
 layer's output on the calibration samples stays as close as possible to the
 unpruned one: [v; b] minimizes ||X_S v + b - X W2||^2 + d ||v - W2_S||^2,
 with X = relu(x @ W1 + b1) on the samples and d = damp * mean(diag of
@@ -124,7 +124,7 @@ rhs = np.vstack([gram[keep] @ w2 + d * w2[keep], sums @ w2])
 solution = np.linalg.solve(system, rhs)
 want_w2, want_b2 = solution[:-1], b2 + solution[-1]
 
-got = prune(f"ratio=0.5 reconstruct=true data={data}")
+got = prune(f"ratio=0.5 score=outgoing reconstruct=true data={data}")
 S = H // 2
 check((K, S) in got and np.array_equal(got[(K, S)], w1[:, keep]),
       "the first layer keeps the columns of the kept neurons")
@@ -136,6 +136,22 @@ check(w2_diff < 1e-5, f"refit second-layer weights: max difference "
 b2_diff = np.abs(got[(N,)] - want_b2).max() / np.abs(want_b2).max()
 check(b2_diff < 1e-5, f"refit second-layer bias (intercept): max "
       f"difference {b2_diff:.1e} of the largest")
+
+# Without `score`, reconstruct=true ranks the neurons by the refit's output
+# error (optimal brain surgeon): neuron c costs sum_r W2[c, r]^2 / (H^-1)_cc
+# with H the hidden layer's Gram matrix damped by 0.01 of its mean diagonal;
+# the lowest half goes. Its kept columns of W1 must be NumPy's choice.
+damped = gram + 0.01 * np.mean(np.diag(gram)) * np.eye(H)
+obs = (w2.astype(np.float64) ** 2).sum(1) / np.diag(np.linalg.inv(damped))
+obs_keep = np.sort(np.argsort(obs, kind="stable")[H // 2:])
+check(not np.array_equal(obs_keep, keep),
+      "the output-error choice differs from the norm choice on this model "
+      "(else the check below shows nothing)")
+got_default = prune(f"ratio=0.5 reconstruct=true data={data}")
+check((K, S) in got_default and
+      np.array_equal(got_default[(K, S)], w1[:, obs_keep]),
+      "reconstruct=true without score: the neurons of lowest output error "
+      "go")
 
 
 def error(w, b):
@@ -184,7 +200,7 @@ w3 = rng.standard_normal((H, N)).astype(np.float32)
 b3 = rng.standard_normal((N,)).astype(np.float32)
 constants = pruned_constants(
     mlp_model("two-consumers.mlir", [(w2, b2), (w3, b3)]),
-    f"ratio=0.5 reconstruct=true data={data}")
+    f"ratio=0.5 score=outgoing reconstruct=true data={data}")
 keep = np.sort(np.argsort(np.linalg.norm(np.hstack([w2, w3]), axis=1),
                           kind="stable")[H // 2:])
 check(any(c.shape == (K, S) and np.array_equal(c, w1[:, keep])

@@ -25,9 +25,14 @@ struct PruneFiltersPass
   using CompressPruneFiltersBase::CompressPruneFiltersBase;
 
   void runOnOperation() override {
+    // With a refit, the data is at hand: unless `score` was given, channels
+    // go by the refit's output error, not by weight norms.
+    const ChannelScore effectiveScore = reconstruct && !score.hasValue()
+                                            ? ChannelScore::OutputError
+                                            : ChannelScore(score);
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
-        getOperation(), "compress-prune-filters", "filters", ratio, norm, score,
-        roundTo, scope, minKeep, isFilterConvolution,
+        getOperation(), "compress-prune-filters", "filters", ratio, norm,
+        effectiveScore, roundTo, scope, minKeep, isFilterConvolution,
         ChannelRefitOptions{reconstruct, data, stats, entry, damp});
     if (failed(result))
       return signalPassFailure();

@@ -507,7 +507,9 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
            [{::mlir::compress::channelNormValues()}]>,
     Option<"score", "score", "::mlir::compress::ChannelScore",
            /*default=*/"::mlir::compress::ChannelScore::Outgoing",
-           "`outgoing` (consumer weights) or `incoming` (producer weights)",
+           "`outgoing` (consumer weights), `incoming` (producer weights) or "
+           "`output-error` (the refit's error on the data; the default with "
+           "reconstruct=true)",
            [{::mlir::compress::channelScoreValues()}]>,
     Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
            "Keep a multiple of this many neurons per layer (e.g. 8 or 16 for "
@@ -637,7 +639,9 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
            [{::mlir::compress::channelNormValues()}]>,
     Option<"score", "score", "::mlir::compress::ChannelScore",
            /*default=*/"::mlir::compress::ChannelScore::Incoming",
-           "`incoming` (the filter itself) or `outgoing` (next layer)",
+           "`incoming` (the filter itself), `outgoing` (next layer) or "
+           "`output-error` (the refit's error on the data; the default with "
+           "reconstruct=true)",
            [{::mlir::compress::channelScoreValues()}]>,
     Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
            "Keep a multiple of this many filters per layer (e.g. 8 or 16 for "
