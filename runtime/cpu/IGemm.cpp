@@ -1024,9 +1024,16 @@ void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M,
                  /*C=*/nullptr, 0, threads, &ep, layout);
     return;
   }
-  // The other paths accumulate into a C: a scratch one, rows of `bias`.
+  // The other paths accumulate into a C: a scratch one, rows of `bias`,
+  // which the AVX2 kernel starts its first K pass from itself.
   int32_t *C = reinterpret_cast<int32_t *>(
       accumulatorScratch.get(static_cast<size_t>(M * N) * sizeof(int32_t)));
+  if (K > 0 && fn == igemmAvx2 && bias) {
+    ep.columnInit = bias;
+    gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64), C, N,
+                 threads, &ep, layout);
+    return;
+  }
   for (int64_t r = 0; r < M; ++r) {
     if (bias)
       std::memcpy(C + r * N, bias, static_cast<size_t>(N) * sizeof(int32_t));
@@ -1317,7 +1324,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
     // These kernels requantize each finished strip or panel of a group: the
     // VNNI one keeps its accumulators, started from the bias, in its own
     // buffer and writes only the requantized output; the AVX2 one
-    // accumulates into a scratch C started from the bias.
+    // accumulates into a scratch C, its first K pass starting from the bias.
     const int64_t Kp = roundUp(K, 64), Pp = roundUp(P, 16);
     uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
     int32_t *acc = fn == igemmAvx2
@@ -1331,11 +1338,11 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
         RequantizeEpilogue group = fromChannel(ep, channel);
         group.out = static_cast<char *>(out) +
                     static_cast<size_t>((n * F + channel) * P) * outBytes;
-        if (acc)
-          for (int64_t f = 0; f < Fg; ++f)
-            std::fill_n(acc + f * P, P, bias ? bias[channel + f] : 0);
-        else
-          group.rowInit = bias ? bias + channel : nullptr; // null: zeros
+        // Both kernels start the accumulators from the bias themselves;
+        // the AVX2 one, without a bias, from the zeros of its C.
+        group.rowInit = bias ? bias + channel : nullptr; // null: zeros
+        if (acc && !bias)
+          std::fill_n(acc, Fg * P, 0);
         gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
                      reinterpret_cast<const uint8_t *>(
                          Wp + g * packedFilterRows(Fg) * Kp),

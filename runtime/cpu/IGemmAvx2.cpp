@@ -97,11 +97,21 @@ inline __m256i loadB(const uint8_t *b) {
   return ASigned ? _mm256_cvtepu8_epi16(x) : _mm256_cvtepi8_epi16(x);
 }
 
-/// C[0:MR, 0:cols] += (widened A tile) * (8 columns of B); b points at the
-/// columns' first group, rows of B 64 bytes apart.
+/// Where a tile's accumulators start: from what C holds, or (the first K
+/// pass of a call whose caller left C unwritten) from the initial value of
+/// each row (`row`, the tile's first row's) or of each column (`column`,
+/// the tile's first column's), or from zeros.
+struct TileInit {
+  bool fromC = true;
+  const int32_t *row = nullptr, *column = nullptr;
+};
+
+/// C[0:MR, 0:cols] = start + (widened A tile) * (8 columns of B), `start`
+/// as `init` says; b points at the columns' first group, rows of B 64 bytes
+/// apart.
 template <bool ASigned, int MR>
 void microKernel(int64_t groups, const int16_t *a, const uint8_t *b, int32_t *C,
-                 int64_t ldc, int64_t cols) {
+                 int64_t ldc, int64_t cols, const TileInit &init) {
   __m256i acc[MR][2];
   for (int r = 0; r < MR; ++r)
     acc[r][0] = acc[r][1] = _mm256_setzero_si256();
@@ -122,38 +132,48 @@ void microKernel(int64_t groups, const int16_t *a, const uint8_t *b, int32_t *C,
   // with c = 4h: the pairwise sums give {c0 c1 c4 c5 | c2 c3 c6 c7}.
   const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
   const __m256i mask = laneMask(cols);
+  auto load = [&](const int32_t *p) {
+    return cols >= 8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p))
+                     : _mm256_maskload_epi32(p, mask);
+  };
+  const __m256i columnStart =
+      !init.fromC && init.column ? load(init.column) : _mm256_setzero_si256();
   for (int r = 0; r < MR; ++r) {
     __m256i sum = _mm256_permutevar8x32_epi32(
         _mm256_hadd_epi32(acc[r][0], acc[r][1]), order);
     int32_t *c = C + r * ldc;
-    if (cols >= 8) {
-      __m256i *p = reinterpret_cast<__m256i *>(c);
-      _mm256_storeu_si256(p, _mm256_add_epi32(_mm256_loadu_si256(p), sum));
-    } else {
-      _mm256_maskstore_epi32(
-          c, mask, _mm256_add_epi32(_mm256_maskload_epi32(c, mask), sum));
-    }
+    const __m256i start = init.fromC ? load(c)
+                          : init.row ? _mm256_set1_epi32(init.row[r])
+                                     : columnStart;
+    sum = _mm256_add_epi32(start, sum);
+    if (cols >= 8)
+      _mm256_storeu_si256(reinterpret_cast<__m256i *>(c), sum);
+    else
+      _mm256_maskstore_epi32(c, mask, sum);
   }
 }
 
 template <bool ASigned>
 void tileRows(int64_t rows, int64_t groups, const int16_t *a, const uint8_t *b,
-              int32_t *C, int64_t ldc, int64_t cols) {
+              int32_t *C, int64_t ldc, int64_t cols, const TileInit &init) {
   for (int64_t t0 = 0; t0 < rows; t0 += kMr) {
     const int16_t *tile = a + t0 * groups * 4;
     int32_t *c = C + t0 * ldc;
+    TileInit tileInit = init;
+    if (tileInit.row)
+      tileInit.row += t0;
     switch (std::min<int64_t>(kMr, rows - t0)) {
     case 4:
-      microKernel<ASigned, 4>(groups, tile, b, c, ldc, cols);
+      microKernel<ASigned, 4>(groups, tile, b, c, ldc, cols, tileInit);
       break;
     case 3:
-      microKernel<ASigned, 3>(groups, tile, b, c, ldc, cols);
+      microKernel<ASigned, 3>(groups, tile, b, c, ldc, cols, tileInit);
       break;
     case 2:
-      microKernel<ASigned, 2>(groups, tile, b, c, ldc, cols);
+      microKernel<ASigned, 2>(groups, tile, b, c, ldc, cols, tileInit);
       break;
     default:
-      microKernel<ASigned, 1>(groups, tile, b, c, ldc, cols);
+      microKernel<ASigned, 1>(groups, tile, b, c, ldc, cols, tileInit);
       break;
     }
   }
@@ -178,9 +198,20 @@ void igemmAvx2Impl(int64_t M, int64_t N, int64_t K, const uint8_t *A,
         const uint8_t *panel = B + (n0 / 16) * Kp * 16 + (k0 / 4) * 64;
         int32_t *c = C + m0 * ldc + n0;
         const int64_t cols = std::min<int64_t>(16, N - n0);
-        tileRows<ASigned>(mc, groups, a, panel, c, ldc, cols);
+        // The first pass starts from the epilogue's row or column values
+        // when the caller left C to the kernel (see RequantizeEpilogue).
+        TileInit init;
+        if (k0 == 0 && ep && (ep->rowInit || ep->columnInit)) {
+          init.fromC = false;
+          init.row = ep->rowInit ? ep->rowInit + row0 + m0 : nullptr;
+          init.column = !ep->rowInit ? ep->columnInit + col0 + n0 : nullptr;
+        }
+        tileRows<ASigned>(mc, groups, a, panel, c, ldc, cols, init);
+        if (init.column)
+          init.column += 8;
         if (cols > 8)
-          tileRows<ASigned>(mc, groups, a, panel + 32, c + 8, ldc, cols - 8);
+          tileRows<ASigned>(mc, groups, a, panel + 32, c + 8, ldc, cols - 8,
+                            init);
         // The epilogue every kEpilogueCols columns: long enough rows to
         // amortize its per-row setup, still in cache.
         const int64_t end = n0 + cols;

@@ -59,8 +59,9 @@ struct RequantizeEpilogue {
   // per column: `perColumn` is then false and the arrays hold one entry per
   // row.
   bool perRow = false;
-  // Without C: the initial value of each output row (a convolution's bias),
-  // used instead of columnInit when set.
+  // Without C (VNNI), or with a C the caller left unwritten (AVX2): the
+  // initial value of each output row (a convolution's bias), used instead
+  // of columnInit when set.
   const int32_t *rowInit = nullptr;
 };
 
