@@ -261,6 +261,8 @@ TEST(SGemmKernels, DepthwiseAllPaths) {
       {"3x3_channels_stride2", 2, 11, 9, 13, 11, 3, 3, 2, 2, 1, 1, 0},
       {"5x5_channels_dilation2", 1, 16, 14, 15, 16, 5, 5, 1, 1, 2, 2, 0},
       {"3x3_channels_7x7", 1, 8, 7, 7, 8, 3, 3, 1, 1, 1, 1, 0},
+      // 49 taps: more than the channel kernel takes, planes instead.
+      {"7x7_channels_fallback", 1, 9, 12, 13, 9, 7, 7, 1, 1, 1, 1, 0},
   };
   unsigned seed = 300;
   for (ConvCase c : cases) {

@@ -908,20 +908,6 @@ makeChannelEpilogue(const int64_t *params, int64_t paramCount,
   return ep;
 }
 
-/// `ep` for the output channels from `channel` on: with parameters per
-/// channel (perRow), their arrays start there.
-RequantizeEpilogue fromChannel(const RequantizeEpilogue &ep, int64_t channel) {
-  RequantizeEpilogue e = ep;
-  if (ep.perRow) {
-    e.multiplier += channel;
-    e.rightShift += channel;
-    e.roundOffset += channel;
-    e.roundAdjust += channel;
-    e.leftShift += channel;
-  }
-  return e;
-}
-
 /// A grow-only i32 matrix for the paths that need a C the caller did not
 /// pass.
 thread_local ScratchBuffer accumulatorScratch;
@@ -1335,7 +1321,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
       for (int64_t g = 0; g < groups; ++g) {
         packColumns(s, in + (n * C + g * s.Cg()) * H * W, 0, Kp / 4, colp);
         const int64_t channel = g * Fg;
-        RequantizeEpilogue group = fromChannel(ep, channel);
+        RequantizeEpilogue group = rowsFrom(ep, channel);
         group.out = static_cast<char *>(out) +
                     static_cast<size_t>((n * F + channel) * P) * outBytes;
         // Both kernels start the accumulators from the bias themselves;
@@ -1418,7 +1404,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
                         std::max<int64_t>(1, planes * P * KH * KW >> 18)));
   // The planes of one unit, requantized from their accumulators.
   auto requantize = [&](int64_t i, const int32_t *acc) {
-    RequantizeEpilogue channel = fromChannel(ep, i % C);
+    RequantizeEpilogue channel = rowsFrom(ep, i % C);
     channel.out =
         static_cast<char *>(out) + static_cast<size_t>(i * P) * outBytes;
 #if defined(COMPRESS_CPU_X86)

@@ -93,17 +93,26 @@ inline bool validColumnParams(int64_t multiplier, int64_t right, int64_t offset,
                                     e.roundOffset[0], e.roundAdjust[0]);
 }
 
+/// The epilogue for the output rows from `p` on: with parameters per row,
+/// their arrays start there (a convolution's group or channel).
+inline RequantizeEpilogue rowsFrom(const RequantizeEpilogue &e, int64_t p) {
+  RequantizeEpilogue rows = e;
+  if (e.perRow) {
+    rows.multiplier += p;
+    rows.rightShift += p;
+    rows.roundOffset += p;
+    rows.roundAdjust += p;
+    rows.leftShift += p;
+  }
+  return rows;
+}
+
 /// Row p of an epilogue with parameters per row, as an epilogue with
 /// per-tensor parameters.
 inline RequantizeEpilogue rowEpilogue(const RequantizeEpilogue &e, int64_t p) {
-  RequantizeEpilogue row = e;
+  RequantizeEpilogue row = rowsFrom(e, p);
   row.perRow = false;
   row.perColumn = false;
-  row.multiplier += p;
-  row.rightShift += p;
-  row.roundOffset += p;
-  row.roundAdjust += p;
-  row.leftShift += p;
   return row;
 }
 

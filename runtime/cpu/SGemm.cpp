@@ -734,7 +734,7 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   constexpr int64_t kChannelsMaxOW = 128;
   const int64_t blocks = C / 8, rest = C % 8;
   if (effectiveIsa(isa) == COMPRESS_CPU_ISA_AVX2 && OW <= kChannelsMaxOW &&
-      KH * KW <= 25 && blocks > 0) {
+      blocks > 0) {
     int nThreads = threadsFor(threads, flops, N * blocks);
     parallelFor(nThreads, N * blocks, [&](int64_t t) {
       int64_t n = t / blocks, c0 = (t % blocks) * 8, nc = n * C + c0;
@@ -748,10 +748,12 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
         groupEp.ldr = planeSize;
         groupEp.first = groupEp.last = true;
       }
-      depthwiseChannelsAvx2(in + nc * H * W, H, W, pad.top, pad.left,
-                            pad.bottom, pad.right, pad.value, Wt + c0 * KH * KW,
-                            KH, KW, out + nc * planeSize, OH, OW, sh, sw, dh,
-                            dw, ep ? &groupEp : nullptr);
+      if (!depthwiseChannelsAvx2(
+              in + nc * H * W, H, W, pad.top, pad.left, pad.bottom, pad.right,
+              pad.value, Wt + c0 * KH * KW, KH, KW, out + nc * planeSize, OH,
+              OW, sh, sw, dh, dw, ep ? &groupEp : nullptr))
+        for (int64_t c = 0; c < 8; ++c) // a window it does not take
+          runPlane(nc + c);
     });
     if (rest > 0)
       parallelFor(
