@@ -77,11 +77,17 @@ inline __m512 applyEpilogue(const sgemm::BlockEpilogue &ep, __m512 v,
 
 /// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
 /// nValid are neither read nor written.
-template <int MR, int NP>
+/// With LDA > 0, lda is LDA: the rows of A are then constant offsets from
+/// one pointer, where 14 run-time row addresses would not fit in registers
+/// (each broadcast would reload its row's address from the stack).
+template <int MR, int NP, int LDA = 0>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
-            const sgemm::BlockEpilogue *ep, int64_t col) {
+            const sgemm::BlockEpilogue *ep, int64_t col,
+            const float *prefetch = nullptr) {
+  if (LDA > 0)
+    lda = LDA;
   __m512 acc[MR][NP];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -98,6 +104,11 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
   }
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k) {
+    // One line per k of what the caller will need next (the next tile of a
+    // filter that streams from memory), so that it arrives in time.
+    if (prefetch)
+      _mm_prefetch(reinterpret_cast<const char *>(prefetch + k * kPanel),
+                   _MM_HINT_T0);
     __m512 bv[NP];
 #pragma GCC unroll 4
     for (int p = 0; p < NP; ++p)
@@ -147,11 +158,21 @@ template <int MR>
 void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
                    const sgemm::BlockEpilogue *ep) {
+  constexpr int64_t kFull = sgemm::kApStride; // full K blocks' stride
+  // While the first columns run, the rows after the tile (the next tile of
+  // a blocked filter, or of the next K block: both follow it in memory) are
+  // fetched: a filter read once per image, as in a convolution of few
+  // pixels, otherwise streams from memory one row miss after another.
+  const float *next = ap + MR * lda;
   for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
-    if (nCols - n > kPanel)
+    const float *prefetch = n == 0 ? next : nullptr;
+    if (nCols - n > kPanel && lda == kFull)
+      microKernel<MR, 2, kFull>(kc, ap, lda, bn, panelStride, c + n, ldc,
+                                nCols - n, ep, n, prefetch);
+    else if (nCols - n > kPanel)
       microKernel<MR, 2>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n,
-                         ep, n);
+                         ep, n, prefetch);
     else
       microKernel<MR, 1>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n,
                          ep, n);
@@ -294,38 +315,70 @@ void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
 void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
                       int64_t nc, int64_t sw, const PixelRun *runs,
                       const int32_t *runBegin, float *buf) {
-  int64_t panels = (nc + kPanel - 1) / kPanel;
+  // Per panel, the runs that meet it are resolved once (lane masks, source
+  // offsets) and then read for every row k, whose stores are consecutive.
+  struct Piece {
+    __mmask16 lanes;  // lanes [dst, dst + len)
+    __mmask16 lo, hi; // stride 2: the elements read from base, base + 16
+    int64_t base;     // source offset of lane 0 (lane t reads t * sw)
+  };
+  const int64_t panels = (nc + kPanel - 1) / kPanel;
   const __m512i lane =
       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512i even = _mm512_slli_epi32(lane, 1);
   const __m512i strided =
       _mm512_mullo_epi32(lane, _mm512_set1_epi32(static_cast<int>(sw)));
-  for (int64_t k = 0; k < kc; ++k) {
-    const float *src = in + kOffsets[k];
-    for (int64_t q = 0; q < panels; ++q) {
-      // Lanes no run covers (past nc) stay zero.
+  for (int64_t q = 0; q < panels; ++q) {
+    float *dst = buf + q * kc * kPanel;
+    const int32_t first = runBegin[q], count = runBegin[q + 1] - first;
+    Piece pieces[kPanel];
+    for (int32_t i = 0; i < count; ++i) {
+      const PixelRun &run = runs[first + i];
+      uint32_t span = ((1u << (2 * run.len - 1)) - 1) << (2 * run.dst);
+      pieces[i] = {static_cast<__mmask16>(((1u << run.len) - 1) << run.dst),
+                   static_cast<__mmask16>(span),
+                   static_cast<__mmask16>(span >> 16),
+                   run.srcOffset - run.dst * sw};
+    }
+    // One run covering the panel (stride 1 or 2): plain loads. Lanes no run
+    // covers (past nc) stay zero; masked-off lanes never touch memory.
+    if (count == 1 && pieces[0].lanes == 0xffff && sw == 1) {
+      const int64_t base = pieces[0].base;
+      for (int64_t k = 0; k < kc; ++k)
+        _mm512_storeu_ps(dst + k * kPanel,
+                         _mm512_loadu_ps(in + kOffsets[k] + base));
+      continue;
+    }
+    if (count == 1 && pieces[0].lanes == 0xffff && sw == 2) {
+      const int64_t base = pieces[0].base;
+      const __mmask16 hi = pieces[0].hi; // the 32nd element may lie past in
+      for (int64_t k = 0; k < kc; ++k) {
+        const float *src = in + kOffsets[k] + base;
+        _mm512_storeu_ps(
+            dst + k * kPanel,
+            _mm512_permutex2var_ps(_mm512_loadu_ps(src), even,
+                                   _mm512_maskz_loadu_ps(hi, src + kPanel)));
+      }
+      continue;
+    }
+    for (int64_t k = 0; k < kc; ++k) {
+      const float *src = in + kOffsets[k];
       __m512 v = _mm512_setzero_ps();
-      for (int32_t r = runBegin[q]; r < runBegin[q + 1]; ++r) {
-        const PixelRun &run = runs[r];
-        __mmask16 lanes =
-            static_cast<__mmask16>(((1u << run.len) - 1) << run.dst);
-        // Indexed so that lane t reads element t * sw: the run's first
-        // element lands in lane dst. Masked-off lanes never touch memory.
-        const float *base = src + run.srcOffset - run.dst * sw;
+      for (int32_t i = 0; i < count; ++i) {
+        const Piece &piece = pieces[i];
+        const float *base = src + piece.base;
         if (sw == 1) {
-          v = _mm512_mask_loadu_ps(v, lanes, base);
+          v = _mm512_mask_loadu_ps(v, piece.lanes, base);
         } else if (sw == 2) {
-          uint32_t span = ((1u << (2 * run.len - 1)) - 1) << (2 * run.dst);
-          __m512 lo = _mm512_maskz_loadu_ps(static_cast<__mmask16>(span), base);
-          __m512 hi = _mm512_maskz_loadu_ps(static_cast<__mmask16>(span >> 16),
-                                            base + kPanel);
-          v = _mm512_mask_mov_ps(v, lanes,
+          __m512 lo = _mm512_maskz_loadu_ps(piece.lo, base);
+          __m512 hi = _mm512_maskz_loadu_ps(piece.hi, base + kPanel);
+          v = _mm512_mask_mov_ps(v, piece.lanes,
                                  _mm512_permutex2var_ps(lo, even, hi));
         } else {
-          v = _mm512_mask_i32gather_ps(v, lanes, strided, base, 4);
+          v = _mm512_mask_i32gather_ps(v, piece.lanes, strided, base, 4);
         }
       }
-      _mm512_storeu_ps(buf + q * kc * kPanel + k * kPanel, v);
+      _mm512_storeu_ps(dst + k * kPanel, v);
     }
   }
 }
