@@ -261,10 +261,13 @@ TEST(SGemmKernels, DepthwiseAllPaths) {
       {"5x5", 1, 2, 9, 20, 2, 5, 5, 1, 1, 1, 1, 0},
       {"3x3_stride3", 1, 2, 13, 50, 2, 3, 3, 3, 3, 1, 1, 0},
       {"1x1", 1, 2, 4, 5, 2, 1, 1, 1, 1, 1, 1, 0},
-      // Eight channels at a time (AVX2, short rows), with planes left over.
+      // Eight channels at a time (rows up to 128 outputs with AVX2, 32 on an
+      // AVX-512 CPU), with planes left over.
       {"3x3_channels_stride2", 2, 11, 9, 13, 11, 3, 3, 2, 2, 1, 1, 0},
       {"5x5_channels_dilation2", 1, 16, 14, 15, 16, 5, 5, 1, 1, 2, 2, 0},
       {"3x3_channels_7x7", 1, 8, 7, 7, 8, 3, 3, 1, 1, 1, 1, 0},
+      // 38 outputs a row: channels with AVX2, planes with AVX-512.
+      {"3x3_channels_wide_rows", 1, 9, 6, 40, 9, 3, 3, 1, 1, 1, 1, 0},
       // 49 taps: more than the channel kernel takes, planes instead.
       {"7x7_channels_fallback", 1, 9, 12, 13, 9, 7, 7, 1, 1, 1, 1, 0},
   };
