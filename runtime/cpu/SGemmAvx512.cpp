@@ -19,7 +19,9 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace compress::cpu {
 
@@ -75,6 +77,105 @@ inline __m512 applyEpilogue(const sgemm::BlockEpilogue &ep, __m512 v,
   return minimumf(maximumf(v, _mm512_set1_ps(ep.lo)), _mm512_set1_ps(ep.hi));
 }
 
+/// An epilogue copied into locals for the micro-kernel (a store to C may
+/// alias the fields of sgemm::BlockEpilogue, which would then be reloaded
+/// after each store), with its clamp reduced to what the bounds need: with
+/// lo and hi not NaN and hi not -0, maximumf(x, lo) is max_ps(lo, x) (x
+/// when x is NaN) plus +0 when lo is +0 (the one signed-zero case max_ps
+/// gets wrong: -0 against +0), and minimumf(x, hi) is min_ps(hi, x).
+struct VectorEpilogue {
+  enum : unsigned { kLo = 1, kLoZero = 2, kHi = 4, kGeneral = 8 };
+  bool active = false, first = false, last = false;
+  unsigned clamp = 0;
+  float init = 0.0f, lo = 0.0f, hi = 0.0f, biasSplat = 0.0f;
+  const float *rowBias = nullptr, *residual = nullptr;
+  int64_t ldr = 0;
+
+  explicit VectorEpilogue(const sgemm::BlockEpilogue *ep) {
+    if (!ep)
+      return;
+    active = true;
+    first = ep->first;
+    last = ep->last;
+    init = ep->init;
+    lo = ep->lo;
+    hi = ep->hi;
+    biasSplat = ep->biasSplat;
+    rowBias = ep->rowBias;
+    residual = ep->residual;
+    ldr = ep->ldr;
+    const float inf = std::numeric_limits<float>::infinity();
+    if (std::isnan(lo) || std::isnan(hi) || (hi == 0.0f && std::signbit(hi))) {
+      clamp = kGeneral;
+      return;
+    }
+    if (lo != -inf)
+      clamp |= kLo | (lo == 0.0f && !std::signbit(lo) ? unsigned(kLoZero) : 0u);
+    if (hi != inf)
+      clamp |= kHi;
+  }
+  float biasOf(int64_t row) const { return rowBias ? rowBias[row] : biasSplat; }
+  __m512 applyClamp(__m512 x) const {
+    if (clamp & kGeneral)
+      return minimumf(maximumf(x, _mm512_set1_ps(lo)), _mm512_set1_ps(hi));
+    if (clamp & kLo) {
+      x = _mm512_max_ps(_mm512_set1_ps(lo), x);
+      if (clamp & kLoZero)
+        x = _mm512_add_ps(x, _mm512_setzero_ps());
+    }
+    if (clamp & kHi)
+      x = _mm512_min_ps(_mm512_set1_ps(hi), x);
+    return x;
+  }
+};
+
+/// Finishes a tile of MR rows x NP vectors of sums (columns at and past
+/// nValid neither read nor written; the tile's residual, when not null, has
+/// rows `ldr` apart) one step at a time over the whole tile, so that each
+/// of the epilogue's choices is one branch per tile: without an epilogue
+/// the sums are added to C; with one, to e.init when e.first (else to C),
+/// and when e.last (x + bias) + residual is clamped to [lo, hi]. These are
+/// the operations of sgemm::beginTile, the accumulation and sgemm::endTile
+/// in their order, so the bits are theirs.
+template <int MR, int NP>
+__attribute__((always_inline)) inline void
+finishTile(__m512 (&acc)[MR][NP], float *c, int64_t ldc, int64_t nValid,
+           const VectorEpilogue &e, const float *residual, int64_t ldr) {
+  auto mask = [&](int p) { return tailMask(nValid - p * kPanel); };
+  auto forEach = [&](auto &&f) {
+#pragma GCC unroll 4
+    for (int p = 0; p < NP; ++p)
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i)
+        f(i, p);
+  };
+  if (e.active && e.first) {
+    const __m512 init = _mm512_set1_ps(e.init);
+    forEach([&](int i, int p) { acc[i][p] = _mm512_add_ps(init, acc[i][p]); });
+  } else {
+    forEach([&](int i, int p) {
+      acc[i][p] = _mm512_add_ps(
+          _mm512_maskz_loadu_ps(mask(p), c + i * ldc + p * kPanel), acc[i][p]);
+    });
+  }
+  if (e.active && e.last) {
+    forEach([&](int i, int p) {
+      acc[i][p] = _mm512_add_ps(acc[i][p], _mm512_set1_ps(e.biasOf(i)));
+    });
+    if (residual)
+      forEach([&](int i, int p) {
+        acc[i][p] = _mm512_add_ps(
+            acc[i][p],
+            _mm512_maskz_loadu_ps(mask(p), residual + i * ldr + p * kPanel));
+      });
+    if (e.clamp)
+      forEach([&](int i, int p) { acc[i][p] = e.applyClamp(acc[i][p]); });
+  }
+  forEach([&](int i, int p) {
+    _mm512_mask_storeu_ps(c + i * ldc + p * kPanel, mask(p), acc[i][p]);
+  });
+}
+
 /// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
 /// nValid are neither read nor written.
 /// With LDA > 0, lda is LDA: the rows of A are then constant offsets from
@@ -84,7 +185,7 @@ template <int MR, int NP, int LDA = 0>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
-            const sgemm::BlockEpilogue *ep, int64_t col,
+            const VectorEpilogue &e, int64_t col,
             const float *prefetch = nullptr) {
   if (LDA > 0)
     lda = LDA;
@@ -121,36 +222,8 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
         acc[i][p] = _mm512_fmadd_ps(av, bv[p], acc[i][p]);
     }
   }
-  if (!ep) {
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-#pragma GCC unroll 4
-      for (int p = 0; p < NP; ++p) {
-        __mmask16 m = tailMask(nValid - p * kPanel);
-        float *ci = c + i * ldc + p * kPanel;
-        _mm512_mask_storeu_ps(
-            ci, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, ci), acc[i][p]));
-      }
-    }
-    return;
-  }
-  // Fused epilogue: the first K block starts from init instead of reading
-  // C (init + acc, as C + acc was after a fill), the last one finishes the
-  // elements in registers.
-  const __m512 init = _mm512_set1_ps(ep->init);
-  for (int i = 0; i < MR; ++i) {
-    __m512 bias = _mm512_set1_ps(ep->biasOf(i));
-#pragma GCC unroll 4
-    for (int p = 0; p < NP; ++p) {
-      __mmask16 m = tailMask(nValid - p * kPanel);
-      float *ci = c + i * ldc + p * kPanel;
-      __m512 v = _mm512_add_ps(ep->first ? init : _mm512_maskz_loadu_ps(m, ci),
-                               acc[i][p]);
-      if (ep->last)
-        v = applyEpilogue(*ep, v, bias, i * ep->ldr + col + p * kPanel, m);
-      _mm512_mask_storeu_ps(ci, m, v);
-    }
-  }
+  finishTile<MR, NP>(acc, c, ldc, nValid, e,
+                     e.residual ? e.residual + col : nullptr, e.ldr);
 }
 
 /// One tile of MR rows (from the A buffer) across nCols columns of B.
@@ -164,18 +237,19 @@ void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
   // fetched: a filter read once per image, as in a convolution of few
   // pixels, otherwise streams from memory one row miss after another.
   const float *next = ap + MR * lda;
+  const VectorEpilogue e(ep);
   for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     const float *prefetch = n == 0 ? next : nullptr;
     if (nCols - n > kPanel && lda == kFull)
       microKernel<MR, 2, kFull>(kc, ap, lda, bn, panelStride, c + n, ldc,
-                                nCols - n, ep, n, prefetch);
+                                nCols - n, e, n, prefetch);
     else if (nCols - n > kPanel)
-      microKernel<MR, 2>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n,
-                         ep, n, prefetch);
+      microKernel<MR, 2>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n, e,
+                         n, prefetch);
     else
-      microKernel<MR, 1>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n,
-                         ep, n);
+      microKernel<MR, 1>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n, e,
+                         n);
   }
 }
 
@@ -184,17 +258,18 @@ template <int MR>
 void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
                   int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
                   const sgemm::BlockEpilogue *ep) {
+  const VectorEpilogue e(ep);
   for (int64_t n = 0; n < nCols; n += 4 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     int64_t rest = nCols - n;
     if (rest > 3 * kPanel)
-      microKernel<MR, 4>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
+      microKernel<MR, 4>(K, a, lda, bn, panelStride, c + n, ldc, rest, e, n);
     else if (rest > 2 * kPanel)
-      microKernel<MR, 3>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
+      microKernel<MR, 3>(K, a, lda, bn, panelStride, c + n, ldc, rest, e, n);
     else if (rest > kPanel)
-      microKernel<MR, 2>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
+      microKernel<MR, 2>(K, a, lda, bn, panelStride, c + n, ldc, rest, e, n);
     else
-      microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest, ep, n);
+      microKernel<MR, 1>(K, a, lda, bn, panelStride, c + n, ldc, rest, e, n);
   }
 }
 
