@@ -119,9 +119,12 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     pm.addPass(createCompressCPUPlanArena());
 
   // Loops, then LLVM.
-  // erf as arithmetic the loop vectorizer handles, not scalar libm calls.
+  // erf and exp as arithmetic the loop vectorizer handles, not scalar libm
+  // calls.
   if (options.approximateErf)
     pm.addNestedPass<func::FuncOp>(createApproximateErf());
+  if (options.approximateExp)
+    pm.addNestedPass<func::FuncOp>(createApproximateExp());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Vector code (compress-vectorize-convolutions): transfers become loads and
   // stores (fully unrolled, so no stack buffers in loops); contractions and

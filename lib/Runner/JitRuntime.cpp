@@ -27,6 +27,8 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     // compress-cpu-plan-arena's buffers.
     add("_mlir_ciface_compress_cpu_arena_push",
         &_mlir_ciface_compress_cpu_arena_push);
+    add("_mlir_ciface_compress_cpu_arena_slot",
+        &_mlir_ciface_compress_cpu_arena_slot);
     add("compress_cpu_arena_pop", &compress_cpu_arena_pop);
     // The CPU kernel library (compress-cpu-lower-kernels' calls).
     add("compress_cpu_sgemm_packed", &compress_cpu_sgemm_packed);

@@ -63,6 +63,18 @@ _mlir_ciface_compress_cpu_arena_push(CompressCpuArenaMemRef *result,
   result->stride = 1;
 }
 
+COMPRESS_CPU_EXPORT void
+_mlir_ciface_compress_cpu_arena_slot(CompressCpuArenaMemRef *result,
+                                     const CompressCpuArenaMemRef *arena,
+                                     int64_t offset, int64_t bytes) {
+  result->allocated = arena->allocated;
+  result->aligned =
+      static_cast<char *>(arena->aligned) + arena->offset + offset;
+  result->offset = 0;
+  result->size = bytes;
+  result->stride = 1;
+}
+
 COMPRESS_CPU_EXPORT void compress_cpu_arena_pop(void) {
   if (arenas.depth > 0)
     --arenas.depth;

@@ -268,6 +268,14 @@ typedef struct {
 COMPRESS_CPU_EXPORT void
 _mlir_ciface_compress_cpu_arena_push(CompressCpuArenaMemRef *result,
                                      int64_t bytes);
+// The `bytes` bytes at `offset` of an arena (one buffer), as a memref of
+// their own: called once per buffer (`func.call @compress_cpu_arena_slot(
+// memref<?xi8>, i64, i64) -> memref<?xi8>`), so that LLVM takes the buffers
+// for distinct objects (see compress-cpu-plan-arena).
+COMPRESS_CPU_EXPORT void
+_mlir_ciface_compress_cpu_arena_slot(CompressCpuArenaMemRef *result,
+                                     const CompressCpuArenaMemRef *arena,
+                                     int64_t offset, int64_t bytes);
 COMPRESS_CPU_EXPORT void compress_cpu_arena_pop(void);
 
 //===----------------------------------------------------------------------===//

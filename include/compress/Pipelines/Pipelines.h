@@ -78,6 +78,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "(compress-approximate-erf, error below 2.5e-7) instead "
                      "of libm's scalar erff"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> approximateExp{
+      *this, "approximate-exp",
+      llvm::cl::desc("Compute f32 exp with a vectorizable polynomial "
+                     "(compress-approximate-exp, relative error below 1e-7) "
+                     "instead of libm's scalar expf"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("Target CPU of the kernels: host, portable, avx2, "

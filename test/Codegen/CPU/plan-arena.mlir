@@ -6,17 +6,26 @@
 // is 1536 bytes; the function pushes it at entry and pops it before it
 // returns. The returned buffer stays malloc'd.
 // CHECK-DAG: func.func private @compress_cpu_arena_push(i64) -> memref<?xi8> attributes {llvm.emit_c_interface}
+// CHECK-DAG: func.func private @compress_cpu_arena_slot(memref<?xi8>, i64, i64) -> memref<?xi8> attributes {llvm.emit_c_interface}
 // CHECK-DAG: func.func private @compress_cpu_arena_pop()
 // CHECK-LABEL: func.func @lifetimes
 // CHECK: %[[SIZE:.*]] = arith.constant 1536 : i64
 // CHECK: %[[ARENA:.*]] = call @compress_cpu_arena_push(%[[SIZE]]) : (i64) -> memref<?xi8>
-// CHECK: %[[OA:.*]] = arith.constant 1024 : index
-// CHECK: %[[A:.*]] = memref.view %[[ARENA]][%[[OA]]][] : memref<?xi8> to memref<128xf32>
-// CHECK: %[[OB:.*]] = arith.constant 0 : index
-// CHECK: %[[B:.*]] = memref.view %[[ARENA]][%[[OB]]][] : memref<?xi8> to memref<256xf32>
+// Each buffer is its own slot (offset, bytes) of the arena, viewed from 0.
+// CHECK: %[[OA:.*]] = arith.constant 1024 : i64
+// CHECK: %[[NA:.*]] = arith.constant 512 : i64
+// CHECK: %[[SA:.*]] = call @compress_cpu_arena_slot(%[[ARENA]], %[[OA]], %[[NA]])
+// CHECK: %[[ZA:.*]] = arith.constant 0 : index
+// CHECK: %[[A:.*]] = memref.view %[[SA]][%[[ZA]]][] : memref<?xi8> to memref<128xf32>
+// CHECK: %[[OB:.*]] = arith.constant 0 : i64
+// CHECK: %[[NB:.*]] = arith.constant 1024 : i64
+// CHECK: %[[SB:.*]] = call @compress_cpu_arena_slot(%[[ARENA]], %[[OB]], %[[NB]])
+// CHECK: %[[B:.*]] = memref.view %[[SB]][%{{.*}}][] : memref<?xi8> to memref<256xf32>
 // CHECK: memref.copy %[[A]], %{{.*}}
-// CHECK: %[[OC:.*]] = arith.constant 0 : index
-// CHECK: %[[C:.*]] = memref.view %[[ARENA]][%[[OC]]][] : memref<?xi8> to memref<64xf32>
+// CHECK: %[[OC:.*]] = arith.constant 0 : i64
+// CHECK: %[[NC:.*]] = arith.constant 256 : i64
+// CHECK: %[[SC:.*]] = call @compress_cpu_arena_slot(%[[ARENA]], %[[OC]], %[[NC]])
+// CHECK: %[[C:.*]] = memref.view %[[SC]][%{{.*}}][] : memref<?xi8> to memref<64xf32>
 // CHECK: %[[R:.*]] = memref.alloc() : memref<64xf32>
 // CHECK-NOT: memref.dealloc
 // CHECK: call @compress_cpu_arena_pop() : () -> ()

@@ -1,10 +1,11 @@
-//===- ApproximateErf.cpp - vectorizable f32 erf --------------------------===//
+//===- ApproximateMath.cpp - vectorizable f32 erf and exp -----------------===//
 //
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // math.erf has no LLVM intrinsic: lowered as is it calls libm's scalar erff
-// once per element. Upstream's polynomial approximation is arithmetic, which
-// the loop vectorizer turns into vector code.
+// once per element. math.exp becomes llvm.exp, which the loop vectorizer
+// can only scalarize into expf calls without a vector math library. MLIR's
+// polynomial approximations are plain arithmetic, which it vectorizes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,7 @@
 
 namespace mlir::compress {
 #define GEN_PASS_DEF_APPROXIMATEERF
+#define GEN_PASS_DEF_APPROXIMATEEXP
 #include "compress/Codegen/Common/Passes.h.inc"
 } // namespace mlir::compress
 
@@ -33,6 +35,19 @@ struct ApproximateErfPass
     RewritePatternSet patterns(&getContext());
     // The pattern itself accepts f32 (scalar or vector) only.
     populatePolynomialApproximateErfPattern(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+struct ApproximateExpPass
+    : public compress::impl::ApproximateExpBase<ApproximateExpPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    // math.exp only (f32, scalar or vector: the pattern checks).
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return name == math::ExpOp::getOperationName();
+    });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
