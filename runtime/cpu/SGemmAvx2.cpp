@@ -79,48 +79,9 @@ inline __m256 minimumf(__m256 a, __m256 b) {
                           _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
 }
 
-/// A sgemm::BlockEpilogue read once into values that the stores to C cannot
-/// alias (so that the finishing of a tile keeps them in registers), with
-/// its clamp reduced to what it has to do. minimumf(maximumf(x, lo), hi)
-/// with constant bounds takes fewer operations with the same bits:
-/// max_ps(lo, x) and min_ps(hi, x) return their second operand, x, when
-/// either is NaN or both are zeros, so NaN propagates; the one zero they get
-/// wrong, maximumf(-0, +0) = +0, is fixed by adding +0 (which changes nothing
-/// else) when lo is +0; an infinite bound that cannot clamp is skipped.
-/// Bounds the shortcut cannot take (NaN, or hi = -0, where minimumf(+0, -0)
-/// = -0) keep the general form.
-struct VectorEpilogue {
-  enum : unsigned { kLo = 1, kLoZero = 2, kHi = 4, kGeneral = 8 };
-  bool active = false, first = false, last = false;
-  unsigned clamp = 0;
-  float init = 0.0f, lo = 0.0f, hi = 0.0f, biasSplat = 0.0f;
-  const float *rowBias = nullptr, *residual = nullptr;
-  int64_t ldr = 0;
-
-  explicit VectorEpilogue(const sgemm::BlockEpilogue *ep) {
-    if (!ep)
-      return;
-    active = true;
-    first = ep->first;
-    last = ep->last;
-    init = ep->init;
-    lo = ep->lo;
-    hi = ep->hi;
-    biasSplat = ep->biasSplat;
-    rowBias = ep->rowBias;
-    residual = ep->residual;
-    ldr = ep->ldr;
-    const float inf = std::numeric_limits<float>::infinity();
-    if (std::isnan(lo) || std::isnan(hi) || (hi == 0.0f && std::signbit(hi))) {
-      clamp = kGeneral;
-      return;
-    }
-    if (lo != -inf)
-      clamp |= kLo | (lo == 0.0f && !std::signbit(lo) ? unsigned(kLoZero) : 0u);
-    if (hi != inf)
-      clamp |= kHi;
-  }
-  float biasOf(int64_t row) const { return rowBias ? rowBias[row] : biasSplat; }
+/// sgemm::EpilogueLocals with this ISA's clamp.
+struct VectorEpilogue : sgemm::EpilogueLocals {
+  using EpilogueLocals::EpilogueLocals;
   __m256 applyClamp(__m256 x) const {
     if (clamp & kGeneral)
       return minimumf(maximumf(x, _mm256_set1_ps(lo)), _mm256_set1_ps(hi));

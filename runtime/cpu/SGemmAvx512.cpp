@@ -77,44 +77,9 @@ inline __m512 applyEpilogue(const sgemm::BlockEpilogue &ep, __m512 v,
   return minimumf(maximumf(v, _mm512_set1_ps(ep.lo)), _mm512_set1_ps(ep.hi));
 }
 
-/// An epilogue copied into locals for the micro-kernel (a store to C may
-/// alias the fields of sgemm::BlockEpilogue, which would then be reloaded
-/// after each store), with its clamp reduced to what the bounds need: with
-/// lo and hi not NaN and hi not -0, maximumf(x, lo) is max_ps(lo, x) (x
-/// when x is NaN) plus +0 when lo is +0 (the one signed-zero case max_ps
-/// gets wrong: -0 against +0), and minimumf(x, hi) is min_ps(hi, x).
-struct VectorEpilogue {
-  enum : unsigned { kLo = 1, kLoZero = 2, kHi = 4, kGeneral = 8 };
-  bool active = false, first = false, last = false;
-  unsigned clamp = 0;
-  float init = 0.0f, lo = 0.0f, hi = 0.0f, biasSplat = 0.0f;
-  const float *rowBias = nullptr, *residual = nullptr;
-  int64_t ldr = 0;
-
-  explicit VectorEpilogue(const sgemm::BlockEpilogue *ep) {
-    if (!ep)
-      return;
-    active = true;
-    first = ep->first;
-    last = ep->last;
-    init = ep->init;
-    lo = ep->lo;
-    hi = ep->hi;
-    biasSplat = ep->biasSplat;
-    rowBias = ep->rowBias;
-    residual = ep->residual;
-    ldr = ep->ldr;
-    const float inf = std::numeric_limits<float>::infinity();
-    if (std::isnan(lo) || std::isnan(hi) || (hi == 0.0f && std::signbit(hi))) {
-      clamp = kGeneral;
-      return;
-    }
-    if (lo != -inf)
-      clamp |= kLo | (lo == 0.0f && !std::signbit(lo) ? unsigned(kLoZero) : 0u);
-    if (hi != inf)
-      clamp |= kHi;
-  }
-  float biasOf(int64_t row) const { return rowBias ? rowBias[row] : biasSplat; }
+/// sgemm::EpilogueLocals with this ISA's clamp.
+struct VectorEpilogue : sgemm::EpilogueLocals {
+  using EpilogueLocals::EpilogueLocals;
   __m512 applyClamp(__m512 x) const {
     if (clamp & kGeneral)
       return minimumf(maximumf(x, _mm512_set1_ps(lo)), _mm512_set1_ps(hi));

@@ -76,6 +76,50 @@ struct BlockEpilogue {
   }
 };
 
+/// An epilogue copied into locals for a vector kernel (a store to C may
+/// alias the fields of BlockEpilogue, which would then be reloaded after
+/// each store), with what its clamp needs worked out once: with lo and hi
+/// not NaN and hi not -0, maximumf(x, lo) is max(lo, x) as x86 computes it
+/// (the second operand, x, when either is NaN or both are zeros) plus +0
+/// when lo is +0 (the one zero max gets wrong: maximumf(-0, +0) = +0), and
+/// minimumf(x, hi) is min(hi, x); an infinite bound that cannot clamp is
+/// skipped. Bounds the shortcut cannot take (NaN, or hi = -0, where
+/// minimumf(+0, -0) = -0) keep the general form (kGeneral). Each ISA file
+/// adds its applyClamp.
+struct EpilogueLocals {
+  enum : unsigned { kLo = 1, kLoZero = 2, kHi = 4, kGeneral = 8 };
+  bool active = false, first = false, last = false;
+  unsigned clamp = 0;
+  float init = 0.0f, lo = 0.0f, hi = 0.0f, biasSplat = 0.0f;
+  const float *rowBias = nullptr, *residual = nullptr;
+  int64_t ldr = 0;
+
+  explicit EpilogueLocals(const BlockEpilogue *ep) {
+    if (!ep)
+      return;
+    active = true;
+    first = ep->first;
+    last = ep->last;
+    init = ep->init;
+    lo = ep->lo;
+    hi = ep->hi;
+    biasSplat = ep->biasSplat;
+    rowBias = ep->rowBias;
+    residual = ep->residual;
+    ldr = ep->ldr;
+    const float inf = std::numeric_limits<float>::infinity();
+    if (std::isnan(lo) || std::isnan(hi) || (hi == 0.0f && std::signbit(hi))) {
+      clamp = kGeneral;
+      return;
+    }
+    if (lo != -inf)
+      clamp |= kLo | (lo == 0.0f && !std::signbit(lo) ? unsigned(kLoZero) : 0u);
+    if (hi != inf)
+      clamp |= kHi;
+  }
+  float biasOf(int64_t row) const { return rowBias ? rowBias[row] : biasSplat; }
+};
+
 /// For kernels that leave the epilogue to their caller: C starts as
 /// ep->init (first) before a tile of rows x cols accumulates...
 inline void beginTile(const BlockEpilogue *ep, float *c, int64_t ldc,
