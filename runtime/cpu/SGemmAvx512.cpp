@@ -143,17 +143,12 @@ finishTile(__m512 (&acc)[MR][NP], float *c, int64_t ldc, int64_t nValid,
 
 /// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
 /// nValid are neither read nor written.
-/// With LDA > 0, lda is LDA: the rows of A are then constant offsets from
-/// one pointer, where 14 run-time row addresses would not fit in registers
-/// (each broadcast would reload its row's address from the stack).
-template <int MR, int NP, int LDA = 0>
+template <int MR, int NP>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
             const VectorEpilogue &e, int64_t col,
             const float *prefetch = nullptr) {
-  if (LDA > 0)
-    lda = LDA;
   __m512 acc[MR][NP];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -196,7 +191,6 @@ template <int MR>
 void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
                    int64_t panelStride, int64_t nCols, float *c, int64_t ldc,
                    const sgemm::BlockEpilogue *ep) {
-  constexpr int64_t kFull = sgemm::kApStride; // full K blocks' stride
   // While the first columns run, the rows after the tile (the next tile of
   // a blocked filter, or of the next K block: both follow it in memory) are
   // fetched: a filter read once per image, as in a convolution of few
@@ -206,10 +200,7 @@ void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
   for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     const float *prefetch = n == 0 ? next : nullptr;
-    if (nCols - n > kPanel && lda == kFull)
-      microKernel<MR, 2, kFull>(kc, ap, lda, bn, panelStride, c + n, ldc,
-                                nCols - n, e, n, prefetch);
-    else if (nCols - n > kPanel)
+    if (nCols - n > kPanel)
       microKernel<MR, 2>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n, e,
                          n, prefetch);
     else
