@@ -339,8 +339,13 @@ TEST(SGemmKernels, FusedEpilogueClampsAllPaths) {
     bool depthwise;
     int64_t C, H, W, F, K;
   };
-  const Case cases[] = {
-      {false, 16, 5, 7, 13, 1}, {true, 16, 6, 9, 16, 3}, {true, 3, 6, 9, 3, 3}};
+  // The last case has more channels than pixels and enough work for two
+  // threads, which then split its channels (with their bias and residual
+  // rows).
+  const Case cases[] = {{false, 16, 5, 7, 13, 1},
+                        {true, 16, 6, 9, 16, 3},
+                        {true, 3, 6, 9, 3, 3},
+                        {false, 64, 6, 6, 100, 3}};
   unsigned seed = 700;
   for (const Case &c : cases) {
     const int64_t OH = c.H - c.K + 1, OW = c.W - c.K + 1, P = OH * OW;
@@ -371,47 +376,52 @@ TEST(SGemmKernels, FusedEpilogueClampsAllPaths) {
     const float init = 0.0f;
     for (int64_t isa : kIsas)
       for (auto [lo, hi] : bounds)
-        for (bool withResidual : {false, true}) {
-          SCOPED_TRACE(testing::Message()
-                       << (c.depthwise ? "depthwise" : "conv") << " C=" << c.C
-                       << " isa=" << isa << " lo=" << lo << " hi=" << hi
-                       << " residual=" << withResidual);
-          std::vector<float> ref(c.F * P, init);
-          if (c.depthwise)
-            compress_cpu_depthwise_conv2d_nchw_f32(
-                isa, 1, c.C, c.H, c.W, c.K, c.K, OH, OW, 1, 1, 1, 1, in.data(),
-                w.data(), ref.data(), 1);
-          else
-            compress_cpu_conv2d_nchw_f32(isa, 1, c.C, c.H, c.W, c.F, c.K, c.K,
-                                         OH, OW, 1, 1, 1, 1, 1, in.data(),
-                                         wp.data(), ref.data(), 1);
-          for (int64_t f = 0; f < c.F; ++f)
-            for (int64_t p = 0; p < P; ++p) {
-              float &v = ref[f * P + p];
-              v = v + bias[f];
-              if (withResidual)
-                v = v + residual[f * P + p];
-              v = referenceMinimum(referenceMaximum(v, lo), hi);
+        for (bool withResidual : {false, true})
+          for (int64_t threads : kThreads) {
+            SCOPED_TRACE(testing::Message()
+                         << (c.depthwise ? "depthwise" : "conv") << " C=" << c.C
+                         << " isa=" << isa << " lo=" << lo << " hi=" << hi
+                         << " residual=" << withResidual
+                         << " threads=" << threads);
+            std::vector<float> ref(c.F * P, init);
+            if (c.depthwise)
+              compress_cpu_depthwise_conv2d_nchw_f32(
+                  isa, 1, c.C, c.H, c.W, c.K, c.K, OH, OW, 1, 1, 1, 1,
+                  in.data(), w.data(), ref.data(), 1);
+            else
+              compress_cpu_conv2d_nchw_f32(isa, 1, c.C, c.H, c.W, c.F, c.K, c.K,
+                                           OH, OW, 1, 1, 1, 1, 1, in.data(),
+                                           wp.data(), ref.data(), 1);
+            for (int64_t f = 0; f < c.F; ++f)
+              for (int64_t p = 0; p < P; ++p) {
+                float &v = ref[f * P + p];
+                v = v + bias[f];
+                if (withResidual)
+                  v = v + residual[f * P + p];
+                v = referenceMinimum(referenceMaximum(v, lo), hi);
+              }
+            std::vector<float> out(c.F * P, 123.0f);
+            const float *res = withResidual ? residual.data() : nullptr;
+            if (c.depthwise)
+              compress_cpu_depthwise_conv2d_nchw_f32_fused(
+                  isa, 1, c.C, c.H, c.W, c.K, c.K, OH, OW, 1, 1, 1, 1, 0, 0, 0,
+                  0, 0, in.data(), w.data(), bitsOf(init), bias.data(),
+                  bitsOf(-0.0f), res, bitsOf(lo), bitsOf(hi), out.data(),
+                  threads);
+            else
+              compress_cpu_conv2d_nchw_f32_fused(
+                  isa, 1, c.C, c.H, c.W, c.F, c.K, c.K, OH, OW, 1, 1, 1, 1, 1,
+                  in.data(), wp.data(), bitsOf(init), bias.data(),
+                  bitsOf(-0.0f), res, bitsOf(lo), bitsOf(hi), out.data(),
+                  threads);
+            for (size_t i = 0; i < out.size(); ++i) {
+              ASSERT_EQ(std::isnan(out[i]), std::isnan(ref[i])) << "at " << i;
+              if (!std::isnan(ref[i])) {
+                ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i]))
+                    << "at " << i << ": " << out[i] << " vs " << ref[i];
+              }
             }
-          std::vector<float> out(c.F * P, 123.0f);
-          const float *res = withResidual ? residual.data() : nullptr;
-          if (c.depthwise)
-            compress_cpu_depthwise_conv2d_nchw_f32_fused(
-                isa, 1, c.C, c.H, c.W, c.K, c.K, OH, OW, 1, 1, 1, 1, 0, 0, 0, 0,
-                0, in.data(), w.data(), bitsOf(init), bias.data(),
-                bitsOf(-0.0f), res, bitsOf(lo), bitsOf(hi), out.data(), 1);
-          else
-            compress_cpu_conv2d_nchw_f32_fused(
-                isa, 1, c.C, c.H, c.W, c.F, c.K, c.K, OH, OW, 1, 1, 1, 1, 1,
-                in.data(), wp.data(), bitsOf(init), bias.data(), bitsOf(-0.0f),
-                res, bitsOf(lo), bitsOf(hi), out.data(), 1);
-          for (size_t i = 0; i < out.size(); ++i) {
-            ASSERT_EQ(std::isnan(out[i]), std::isnan(ref[i])) << "at " << i;
-            if (!std::isnan(ref[i]))
-              ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i]))
-                  << "at " << i << ": " << out[i] << " vs " << ref[i];
           }
-        }
   }
 }
 

@@ -27,6 +27,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <tuple>
 
 namespace compress::cpu {
 
@@ -468,9 +469,16 @@ PackIm2colFn selectPackIm2col(int64_t isa) {
 /// Where compress_cpu_sgemm_batched packs each B, per thread.
 thread_local ScratchBuffer batchedBScratch;
 
+/// Where each thread's convolution tasks pack their im2col blocks: 64-byte
+/// aligned, so that no panel row the micro-kernel loads straddles two cache
+/// lines (a `new float[]` of this size sits 16 bytes past a page), and kept
+/// between calls, so that a call pays for no fresh pages.
+thread_local ScratchBuffer im2colScratch;
+
 /// Scratch a convolution task needs: one im2col block and its pixel runs.
 struct ConvScratch {
-  std::unique_ptr<float[]> block{new float[kConvKc * kNc]};
+  float *block = reinterpret_cast<float *>(
+      im2colScratch.get(kConvKc * kNc * sizeof(float)));
   std::unique_ptr<PixelRun[]> runs{new PixelRun[kNc]};
   std::unique_ptr<int32_t[]> runBegin{new int32_t[kNc / kPanel + 1]};
   std::unique_ptr<int64_t[]> kOffsets{new int64_t[kConvKc]};
@@ -603,12 +611,19 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   PackIm2colFn pack = selectPackIm2col(isa);
   ConvGeometry geo{H, W, KH, KW, OW, sh, sw, dh, dw};
 
-  // Tasks are (image, group, pixel range); pixels are split only when there
-  // are fewer images x groups than threads.
+  // Tasks are (image, group, piece). Items (image, group) are cut into
+  // pieces only when there are fewer of them than threads: into ranges of
+  // output channels when the filter outweighs the im2col matrix (few
+  // pixels, many channels, as in ResNet's last stage: each thread then
+  // streams only its share of the filter, where a split of the pixels would
+  // have every thread stream all of it), otherwise into pixel ranges.
   int64_t items = N * groups, panels = ceilDiv(P, kPanel);
+  bool splitRows = Fg > P;
   int maxThreads = resolveThreads(threads);
-  int64_t chunks =
-      items >= maxThreads ? 1 : std::min(panels, ceilDiv(maxThreads, items));
+  int64_t chunks = items >= maxThreads
+                       ? 1
+                       : std::min(splitRows ? ceilDiv(Fg, 16) : panels,
+                                  ceilDiv(maxThreads, items));
   int64_t tasks = items * chunks;
   int nThreads = threadsFor(threads, 2.0 * N * F * Kc * P, tasks);
 
@@ -616,21 +631,25 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
     ConvScratch scratch;
     for (int64_t t = first; t < last; ++t) {
       int64_t item = t / chunks, n = item / groups, g = item % groups;
-      auto [p0, p1] = splitRange(P, kPanel, chunks, t % chunks);
+      int64_t f0 = 0, f1 = Fg, p0 = 0, p1 = P;
+      if (splitRows)
+        std::tie(f0, f1) = splitRange(Fg, 1, chunks, t % chunks);
+      else
+        std::tie(p0, p1) = splitRange(P, kPanel, chunks, t % chunks);
       const float *inG = in + (n * C + g * Cg) * H * W;
       const float *wG = Wp + g * groupFloats;
-      int64_t outOffset = (n * F + g * Fg) * P;
+      int64_t outOffset = (n * F + g * Fg + f0) * P;
       float *outG = out + outOffset;
       for (int64_t pb = p0; pb < p1; pb += kNc) {
         int64_t nc = std::min(kNc, p1 - pb);
         describePixels(geo, pb, nc, scratch.runs.get(), scratch.runBegin.get());
-        // The block's epilogue: its rows are this group's output channels,
+        // The block's epilogue: its rows are this task's output channels,
         // its residual is laid out like the output.
         BlockEpilogue blockEp;
         if (ep) {
           blockEp = *ep;
           if (blockEp.rowBias)
-            blockEp.rowBias += g * Fg;
+            blockEp.rowBias += g * Fg + f0;
           if (blockEp.residual)
             blockEp.residual += outOffset + pb;
           blockEp.ldr = P;
@@ -641,11 +660,12 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
           int64_t stride = sgemm::blockedRowStride(kc);
           im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
           pack(inG, scratch.kOffsets.get(), kc, nc, sw, scratch.runs.get(),
-               scratch.runBegin.get(), scratch.block.get());
+               scratch.runBegin.get(), scratch.block);
           blockEp.first = k0 == 0;
           blockEp.last = k0 + kc >= Kc;
-          block(Fg, nc, kc, wBlock, stride, scratch.block.get(), kc * kPanel,
-                outG + pb, P, ep ? &blockEp : nullptr, /*aBlocked=*/true);
+          block(f1 - f0, nc, kc, wBlock + f0 * stride, stride, scratch.block,
+                kc * kPanel, outG + pb, P, ep ? &blockEp : nullptr,
+                /*aBlocked=*/true);
           wBlock += Fg * stride;
         }
       }

@@ -350,33 +350,54 @@ inline __m256 loadStrided(const float *src, int64_t stride, int64_t count,
                                   _mm256_castsi256_ps(laneMask(count)), 4);
 }
 
-/// One channel plane of a max or sum pooling, accumulating into `out` in
-/// the loops' order (kh, then kw), 8 output columns at a time.
+/// One channel plane of a max or sum pooling, accumulating into `out`, 8
+/// output columns at a time. A sum adds the taps in the loops' order (kh,
+/// then kw); a max takes each window row's max as a chain of its own
+/// (maximumf is associative and commutative). Each chunk's old outputs
+/// are loaded before the previous chunk is stored: a row narrower than 8
+/// ends in a masked store that overlaps the next row's load, and a load
+/// after it waits for the store to retire.
 template <bool Max>
 void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
                int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
                int64_t dw) {
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    float *o = out + oh * OW;
-    const float *rows = in + oh * sh * W;
-    for (int64_t ow = 0; ow < OW; ow += 8) {
-      const int64_t count = std::min<int64_t>(8, OW - ow);
-      const __m256i m = laneMask(count);
-      __m256 acc =
-          count >= 8 ? _mm256_loadu_ps(o + ow) : _mm256_maskload_ps(o + ow, m);
-      for (int64_t kh = 0; kh < KH; ++kh) {
-        const float *src = rows + kh * dh * W + ow * sw;
-        for (int64_t kw = 0; kw < KW; ++kw) {
-          __m256 v =
-              loadStrided(src + kw * dw, sw, count, W - (ow * sw + kw * dw));
-          acc = Max ? maximumf(acc, v) : _mm256_add_ps(acc, v);
-        }
+  auto loadOld = [](const float *o, int64_t count) {
+    return count >= 8 ? _mm256_loadu_ps(o)
+                      : _mm256_maskload_ps(o, laneMask(count));
+  };
+  int64_t oh = 0, ow = 0;
+  __m256 old = loadOld(out, std::min<int64_t>(8, OW));
+  while (oh < OH) {
+    const int64_t count = std::min<int64_t>(8, OW - ow);
+    float *o = out + oh * OW + ow;
+    const float *rows = in + oh * sh * W + ow * sw;
+    auto tap = [&](int64_t kh, int64_t kw) {
+      return loadStrided(rows + kh * dh * W + kw * dw, sw, count,
+                         W - (ow * sw + kw * dw));
+    };
+    __m256 acc = old;
+    for (int64_t kh = 0; kh < KH; ++kh) {
+      if constexpr (Max) {
+        __m256 row = tap(kh, 0);
+        for (int64_t kw = 1; kw < KW; ++kw)
+          row = maximumf(row, tap(kh, kw));
+        acc = maximumf(acc, row);
+      } else {
+        for (int64_t kw = 0; kw < KW; ++kw)
+          acc = _mm256_add_ps(acc, tap(kh, kw));
       }
-      if (count >= 8)
-        _mm256_storeu_ps(o + ow, acc);
-      else
-        _mm256_maskstore_ps(o + ow, m, acc);
     }
+    ow += 8;
+    if (ow >= OW) {
+      ow = 0;
+      ++oh;
+    }
+    if (oh < OH)
+      old = loadOld(out + oh * OW + ow, std::min<int64_t>(8, OW - ow));
+    if (count >= 8)
+      _mm256_storeu_ps(o, acc);
+    else
+      _mm256_maskstore_ps(o, laneMask(count), acc);
   }
 }
 

@@ -300,27 +300,96 @@ void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
   }
 }
 
+/// Runs `window(acc, oh, ow, count)` over a plane's outputs 16 at a time,
+/// row by row, with acc the old outputs, and stores what it returns. Each
+/// chunk's old outputs are loaded before the previous chunk is stored: a
+/// row narrower than 16 ends in a masked store whose 64 bytes overlap the
+/// next row's load, and a load after it waits for the store to retire (in
+/// a 14-wide plane, 80 cycles a row instead of a few).
+template <typename Window>
+inline void forEachOutputChunk(float *out, int64_t OH, int64_t OW,
+                               Window window) {
+  int64_t oh = 0, ow = 0;
+  float *o = out;
+  __mmask16 m = tailMask(std::min(kPanel, OW));
+  __m512 old = _mm512_maskz_loadu_ps(m, o);
+  while (oh < OH) {
+    __m512 acc = window(old, oh, ow, std::min(kPanel, OW - ow));
+    float *stored = o;
+    __mmask16 storedMask = m;
+    ow += kPanel;
+    if (ow >= OW) {
+      ow = 0;
+      ++oh;
+    }
+    if (oh < OH) {
+      o = out + oh * OW + ow;
+      m = tailMask(std::min(kPanel, OW - ow));
+      old = _mm512_maskz_loadu_ps(m, o);
+    }
+    _mm512_mask_storeu_ps(stored, storedMask, acc);
+  }
+}
+
 template <bool Max>
 void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
                int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
                int64_t dw) {
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    float *o = out + oh * OW;
-    const float *rows = in + oh * sh * W;
-    for (int64_t ow = 0; ow < OW; ow += kPanel) {
-      int64_t count = std::min(kPanel, OW - ow);
-      __mmask16 m = tailMask(count);
-      __m512 acc = _mm512_maskz_loadu_ps(m, o + ow);
-      for (int64_t kh = 0; kh < KH; ++kh) {
-        const float *src = rows + kh * dh * W + ow * sw;
-        for (int64_t kw = 0; kw < KW; ++kw) {
-          __m512 v = loadStrided(src + kw * dw, sw, count);
-          acc = Max ? maximumf(acc, v) : _mm512_add_ps(acc, v);
+  forEachOutputChunk(
+      out, OH, OW, [&](__m512 acc, int64_t oh, int64_t ow, int64_t count) {
+        const float *rows = in + oh * sh * W + ow * sw;
+        for (int64_t kh = 0; kh < KH; ++kh) {
+          const float *src = rows + kh * dh * W;
+          if constexpr (Max) {
+            // Each window row's max is a chain of its own
+            // (maximumf is associative and commutative).
+            __m512 row = loadStrided(src, sw, count);
+            for (int64_t kw = 1; kw < KW; ++kw)
+              row = maximumf(row, loadStrided(src + kw * dw, sw, count));
+            acc = maximumf(acc, row);
+          } else {
+            for (int64_t kw = 0; kw < KW; ++kw)
+              acc = _mm512_add_ps(acc, loadStrided(src + kw * dw, sw, count));
+          }
         }
-      }
-      _mm512_mask_storeu_ps(o + ow, m, acc);
-    }
-  }
+        return acc;
+      });
+}
+
+/// The commonest pooling, 2x2 windows at stride 2: a row of up to 16
+/// outputs reads 32 contiguous inputs from each of its two input rows (two
+/// loads each) and splits them into even and odd columns (two permutes),
+/// where the general loop reads every tap separately. A sum adds the taps
+/// in the general loop's order, so the bits are its bits.
+template <bool Max>
+void pool2x2Stride2(const float *in, int64_t W, float *out, int64_t OH,
+                    int64_t OW) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
+                                         22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21,
+                                        23, 25, 27, 29, 31);
+  forEachOutputChunk(
+      out, OH, OW, [&](__m512 acc, int64_t oh, int64_t ow, int64_t count) {
+        int64_t span = 2 * count;
+        __mmask16 lo = tailMask(span),
+                  hi = span > kPanel ? tailMask(span - kPanel) : 0;
+        __m512 taps[4];
+        for (int r = 0; r < 2; ++r) {
+          const float *src = in + (2 * oh + r) * W + 2 * ow;
+          __m512 a = _mm512_maskz_loadu_ps(lo, src);
+          __m512 b = _mm512_maskz_loadu_ps(hi, src + kPanel);
+          taps[2 * r] = _mm512_permutex2var_ps(a, even, b);
+          taps[2 * r + 1] = _mm512_permutex2var_ps(a, odd, b);
+        }
+        // maximumf is associative and commutative (any NaN gives NaN, and
+        // -0 < +0), so a tree gives the chain's value in half its latency.
+        if constexpr (Max)
+          return maximumf(acc, maximumf(maximumf(taps[0], taps[1]),
+                                        maximumf(taps[2], taps[3])));
+        for (int t = 0; t < 4; ++t)
+          acc = _mm512_add_ps(acc, taps[t]);
+        return acc;
+      });
 }
 
 } // namespace
@@ -328,6 +397,13 @@ void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
 void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
                      int64_t KW, float *out, int64_t OH, int64_t OW, int64_t sh,
                      int64_t sw, int64_t dh, int64_t dw) {
+  if (KH == 2 && KW == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1) {
+    if (max)
+      pool2x2Stride2<true>(in, W, out, OH, OW);
+    else
+      pool2x2Stride2<false>(in, W, out, OH, OW);
+    return;
+  }
   if (max)
     poolPlane<true>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
   else
