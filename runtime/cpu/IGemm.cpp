@@ -937,11 +937,16 @@ void depthwisePlaneU8S8(int64_t isa, int64_t H, int64_t W, int64_t KH,
 struct DepthwiseUnits {
   int64_t N, C, blocks = 0, rest;
   DepthwiseUnits(int64_t isa, int64_t N, int64_t C, int64_t KH, int64_t KW,
-                 int64_t sw, int64_t dh, int64_t dw)
+                 int64_t OW, int64_t sw, int64_t dh, int64_t dw)
       : N(N), C(C), rest(C) {
 #if defined(COMPRESS_CPU_X86)
-    if (effectiveIsa(isa) == COMPRESS_CPU_ISA_AVX2 && KH == 3 && KW == 3 &&
-        dh == 1 && dw == 1 && (sw == 1 || sw == 2)) {
+    // AVX-512 CPUs take the eight-channel (AVX2) kernel too on rows of up to
+    // 32 outputs, where the plane kernel fills few of its 16 lanes.
+    const int64_t isaNow = effectiveIsa(isa);
+    const bool channels = isaNow == COMPRESS_CPU_ISA_AVX2 ||
+                          (isaNow >= COMPRESS_CPU_ISA_AVX512 && OW <= 32);
+    if (channels && KH == 3 && KW == 3 && dh == 1 && dw == 1 &&
+        (sw == 1 || sw == 2)) {
       blocks = C / 8;
       rest = C % 8;
     }
@@ -949,6 +954,7 @@ struct DepthwiseUnits {
     (void)isa;
     (void)KH;
     (void)KW;
+    (void)OW;
     (void)sw;
     (void)dh;
     (void)dw;
@@ -1364,7 +1370,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
   int threads = static_cast<int>(std::min<int64_t>(
       resolveThreads(threadsArg),
       std::max<int64_t>(1, planes * OH * OW * KH * KW >> 18)));
-  const DepthwiseUnits units(isa, N, C, KH, KW, sw, dh, dw);
+  const DepthwiseUnits units(isa, N, C, KH, KW, OW, sw, dh, dw);
   forEachUnit(units.count(), threads, [&](int64_t u) {
     auto [i, n] = units.at(u);
     const int64_t c = i % C;
@@ -1415,7 +1421,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
 #endif
     applyRequantize(channel, acc, P, 1, P, 0, 0);
   };
-  const DepthwiseUnits units(isa, N, C, KH, KW, sw, dh, dw);
+  const DepthwiseUnits units(isa, N, C, KH, KW, OW, sw, dh, dw);
   forEachUnit(units.count(), threads, [&](int64_t u) {
     auto [i, n] = units.at(u);
     const int64_t c = i % C;
