@@ -640,10 +640,11 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
                               : layout == BLayout::Windows ? 0
                                                            : Kp;
   int threads = resolveThreads(threadsArg);
-  // Below ~4 MOP per thread the fork costs more than it saves.
+  // Below ~0.5M multiply-adds per thread (a few microseconds with VNNI) the
+  // fork costs more than it saves.
   int64_t work = M * N * K;
   threads = static_cast<int>(
-      std::min<int64_t>(threads, std::max<int64_t>(1, work >> 22)));
+      std::min<int64_t>(threads, std::max<int64_t>(1, work >> 19)));
   const int64_t mBlocks = (M + path.mUnit - 1) / path.mUnit;
   const int64_t nBlocks = (N + path.nUnit - 1) / path.nUnit;
   if (threads <= 1 || mBlocks * nBlocks <= 1) {
@@ -765,27 +766,34 @@ void packColumns(const ConvShape &s, const uint8_t *in, int64_t g0, int64_t g1,
   }
 }
 
+/// packColumns of all of one image and group's K groups, split between
+/// threads when the block is big enough (64 KiB a thread).
+void packAllColumns(const ConvShape &s, const uint8_t *in, uint8_t *colp,
+                    int64_t threadsArg) {
+  const int64_t Kp = roundUp(s.K(), 64), Pp = roundUp(s.P(), 16);
+  const int64_t kGroups = Kp / 4;
+  const int threads = static_cast<int>(std::min<int64_t>(
+      resolveThreads(threadsArg), std::max<int64_t>(1, (Kp * Pp) >> 16)));
+  if (threads <= 1) {
+    packColumns(s, in, 0, kGroups, colp);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    packColumns(s, in, kGroups * t / nt, kGroups * (t + 1) / nt, colp);
+  }
+}
+
 void convU8S8(int64_t isa, int64_t N, const ConvShape &s, const uint8_t *in,
               const int8_t *Wp, int32_t *out, int64_t threadsArg) {
   const int64_t K = s.K(), Kp = roundUp(K, 64), P = s.P(), Pp = roundUp(P, 16),
                 Fg = s.Fg();
-  const int64_t kGroups = Kp / 4;
   uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
-  int threads = resolveThreads(threadsArg);
-  const int packThreads = static_cast<int>(
-      std::min<int64_t>(threads, std::max<int64_t>(1, (Kp * Pp) >> 16)));
   for (int64_t n = 0; n < N; ++n) {
     for (int64_t g = 0; g < s.groups; ++g) {
       const uint8_t *inG = in + (n * s.C + g * s.Cg()) * s.H * s.W;
-      if (packThreads <= 1) {
-        packColumns(s, inG, 0, kGroups, colp);
-      } else {
-#pragma omp parallel num_threads(packThreads)
-        {
-          int t = omp_get_thread_num(), nt = omp_get_num_threads();
-          packColumns(s, inG, kGroups * t / nt, kGroups * (t + 1) / nt, colp);
-        }
-      }
+      packAllColumns(s, inG, colp, threadsArg);
       const int8_t *Wg = Wp + g * packedFilterRows(Fg) * Kp;
       int32_t *outG = out + (n * s.F + g * Fg) * P;
       gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
@@ -932,8 +940,9 @@ void depthwisePlaneU8S8(int64_t isa, int64_t H, int64_t W, int64_t KH,
 
 /// How an int8 depthwise convolution's planes are split into units of
 /// work: groups of eight channels that depthwiseChannelsAvx2 takes at once
-/// (AVX2 hosts, 3x3 windows of unit dilation, horizontal stride 1 or 2),
-/// then the planes left over one by one.
+/// (AVX2 hosts, and AVX-512 ones on rows of up to 32 outputs; 3x3 windows
+/// of unit dilation, horizontal stride 1 or 2), then the planes left over
+/// one by one.
 struct DepthwiseUnits {
   int64_t N, C, blocks = 0, rest;
   DepthwiseUnits(int64_t isa, int64_t N, int64_t C, int64_t KH, int64_t KW,
@@ -1325,7 +1334,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
                        : nullptr;
     for (int64_t n = 0; n < N; ++n)
       for (int64_t g = 0; g < groups; ++g) {
-        packColumns(s, in + (n * C + g * s.Cg()) * H * W, 0, Kp / 4, colp);
+        packAllColumns(s, in + (n * C + g * s.Cg()) * H * W, colp, threads);
         const int64_t channel = g * Fg;
         RequantizeEpilogue group = rowsFrom(ep, channel);
         group.out = static_cast<char *>(out) +
@@ -1369,7 +1378,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
   const int64_t planes = N * C;
   int threads = static_cast<int>(std::min<int64_t>(
       resolveThreads(threadsArg),
-      std::max<int64_t>(1, planes * OH * OW * KH * KW >> 18)));
+      std::max<int64_t>(1, planes * OH * OW * KH * KW >> 16)));
   const DepthwiseUnits units(isa, N, C, KH, KW, OW, sw, dh, dw);
   forEachUnit(units.count(), threads, [&](int64_t u) {
     auto [i, n] = units.at(u);
@@ -1407,7 +1416,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8_requantize(
       dequantZeroPoint, dequantScaleBits, out, P);
   int threads = static_cast<int>(
       std::min<int64_t>(resolveThreads(threadsArg),
-                        std::max<int64_t>(1, planes * P * KH * KW >> 18)));
+                        std::max<int64_t>(1, planes * P * KH * KW >> 16)));
   // The planes of one unit, requantized from their accumulators.
   auto requantize = [&](int64_t i, const int32_t *acc) {
     RequantizeEpilogue channel = rowsFrom(ep, i % C);

@@ -117,7 +117,7 @@ constexpr int64_t kNc = 512;
 // Rows of the im2col block a convolution packs at a time.
 constexpr int64_t kConvKc = 256;
 // Below this many flops a parallel region costs more than it saves.
-constexpr double kMinParallelFlops = 1 << 20;
+constexpr double kMinParallelFlops = 1 << 18;
 
 //===----------------------------------------------------------------------===//
 // Portable kernel
