@@ -183,6 +183,8 @@ const ConvCase kConvCases[] = {
     {"3x1_stride_2x1", 1, 3, 9, 8, 7, 3, 1, 2, 1, 1, 1, 1},
     {"K_past_block", 1, 40, 10, 10, 20, 3, 3, 1, 1, 1, 1, 1},
     {"pixels_past_block", 1, 3, 30, 30, 8, 3, 3, 1, 1, 1, 1, 1},
+    // Three images share the pixel runs of their two blocks.
+    {"pixels_past_block_batch3", 3, 2, 31, 29, 5, 3, 3, 1, 1, 1, 1, 1},
     // Whole panels within one row (strides 1 and 2) and a gathered stride.
     {"3x3_wide_rows", 1, 3, 5, 70, 20, 3, 3, 1, 1, 1, 1, 1},
     {"3x3_stride2_wide_rows", 1, 3, 7, 69, 20, 3, 3, 2, 2, 1, 1, 1},

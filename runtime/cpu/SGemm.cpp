@@ -28,6 +28,7 @@
 #include <cstring>
 #include <memory>
 #include <tuple>
+#include <vector>
 
 namespace compress::cpu {
 
@@ -475,13 +476,39 @@ thread_local ScratchBuffer batchedBScratch;
 /// between calls, so that a call pays for no fresh pages.
 thread_local ScratchBuffer im2colScratch;
 
-/// Scratch a convolution task needs: one im2col block and its pixel runs.
+/// Scratch a convolution task needs: one im2col block, and the pixel runs
+/// of every block of its pixel range. The runs depend on the geometry
+/// only, so they are described once for all the images and groups that
+/// share the range (a batch of 64 small images described them 64 times).
 struct ConvScratch {
   float *block = reinterpret_cast<float *>(
       im2colScratch.get(kConvKc * kNc * sizeof(float)));
-  std::unique_ptr<PixelRun[]> runs{new PixelRun[kNc]};
-  std::unique_ptr<int32_t[]> runBegin{new int32_t[kNc / kPanel + 1]};
   std::unique_ptr<int64_t[]> kOffsets{new int64_t[kConvKc]};
+  std::vector<PixelRun> runs;
+  std::vector<int32_t> runBegin;
+  int64_t from = -1, to = -1;
+
+  /// Describes the blocks of kNc pixels of [p0, p1), unless done already:
+  /// block b's runs start at runs[b * kNc], and its panels' first runs
+  /// (relative to those) at runBegin[b * (kNc / kPanel + 1)].
+  void describe(const ConvGeometry &g, int64_t p0, int64_t p1) {
+    if (p0 == from && p1 == to)
+      return;
+    from = p0;
+    to = p1;
+    int64_t blocks = ceilDiv(p1 - p0, kNc);
+    runs.resize(blocks * kNc);
+    runBegin.resize(blocks * (kNc / kPanel + 1));
+    for (int64_t b = 0; b < blocks; ++b) {
+      int64_t pb = p0 + b * kNc;
+      describePixels(g, pb, std::min(kNc, p1 - pb), blockRuns(b),
+                     blockRunBegin(b));
+    }
+  }
+  PixelRun *blockRuns(int64_t b) { return runs.data() + b * kNc; }
+  int32_t *blockRunBegin(int64_t b) {
+    return runBegin.data() + b * (kNc / kPanel + 1);
+  }
 };
 
 } // namespace
@@ -640,9 +667,11 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
       const float *wG = Wp + g * groupFloats;
       int64_t outOffset = (n * F + g * Fg + f0) * P;
       float *outG = out + outOffset;
+      scratch.describe(geo, p0, p1);
       for (int64_t pb = p0; pb < p1; pb += kNc) {
         int64_t nc = std::min(kNc, p1 - pb);
-        describePixels(geo, pb, nc, scratch.runs.get(), scratch.runBegin.get());
+        PixelRun *runs = scratch.blockRuns((pb - p0) / kNc);
+        int32_t *runBegin = scratch.blockRunBegin((pb - p0) / kNc);
         // The block's epilogue: its rows are this task's output channels,
         // its residual is laid out like the output.
         BlockEpilogue blockEp;
@@ -659,8 +688,8 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
           int64_t kc = std::min(kConvKc, Kc - k0);
           int64_t stride = sgemm::blockedRowStride(kc);
           im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
-          pack(inG, scratch.kOffsets.get(), kc, nc, sw, scratch.runs.get(),
-               scratch.runBegin.get(), scratch.block);
+          pack(inG, scratch.kOffsets.get(), kc, nc, sw, runs, runBegin,
+               scratch.block);
           blockEp.first = k0 == 0;
           blockEp.last = k0 + kc >= Kc;
           block(f1 - f0, nc, kc, wBlock + f0 * stride, stride, scratch.block,
