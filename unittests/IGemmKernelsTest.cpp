@@ -563,6 +563,60 @@ TEST_P(IGemmPaths, Convolutions) {
   checkConv(GetParam(), cases[13], Fill::Extreme, 2);
 }
 
+/// compress_cpu_max_pool2d_nchw_i8 against the loops of its definition,
+/// bytes compared signed and unsigned, accumulating into random outputs.
+TEST_P(IGemmPaths, MaxPoolBytes) {
+  struct PoolCase {
+    int64_t N, C, H, W, KH, KW, sh, sw, dh, dw;
+  };
+  const PoolCase cases[] = {
+      {2, 3, 28, 28, 2, 2, 2, 2, 1, 1},   // 2x2 stride 2 (Fashion-MNIST)
+      {1, 2, 114, 114, 3, 3, 2, 2, 1, 1}, // 3x3 stride 2, rows past 64
+      {1, 3, 9, 70, 3, 3, 1, 1, 1, 1},    // stride 1, a partial chunk
+      {1, 2, 15, 37, 3, 2, 2, 1, 2, 1},   // dilated rows, stride (2, 1)
+      {1, 2, 13, 50, 2, 3, 3, 3, 2, 2},   // stride 3 and dilated columns
+      {64, 4, 14, 14, 2, 2, 2, 2, 1, 1},  // enough planes for two threads
+  };
+  std::mt19937 rng(99);
+  for (const PoolCase &c : cases) {
+    const int64_t OH = (c.H - (c.KH - 1) * c.dh - 1) / c.sh + 1;
+    const int64_t OW = (c.W - (c.KW - 1) * c.dw - 1) / c.sw + 1;
+    std::vector<int8_t> in(c.N * c.C * c.H * c.W), out0(c.N * c.C * OH * OW);
+    std::uniform_int_distribution<int> byte(-128, 127);
+    for (int8_t &v : in)
+      v = static_cast<int8_t>(byte(rng));
+    for (size_t i = 0; i < in.size(); i += 13)
+      in[i] = static_cast<int8_t>(i % 2 ? 127 : -128); // 127/128 and -128/128
+    for (int8_t &v : out0)
+      v = static_cast<int8_t>(byte(rng));
+    for (int64_t isSigned : {0, 1}) {
+      std::vector<int8_t> ref = out0;
+      for (int64_t p = 0; p < c.N * c.C; ++p)
+        for (int64_t oh = 0; oh < OH; ++oh)
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            int8_t &o = ref[(p * OH + oh) * OW + ow];
+            for (int64_t kh = 0; kh < c.KH; ++kh)
+              for (int64_t kw = 0; kw < c.KW; ++kw) {
+                int8_t v = in[(p * c.H + oh * c.sh + kh * c.dh) * c.W +
+                              ow * c.sw + kw * c.dw];
+                if (isSigned ? v > o : uint8_t(v) > uint8_t(o))
+                  o = v;
+              }
+          }
+      for (int64_t threads : {1, 2}) {
+        std::vector<int8_t> out = out0;
+        compress_cpu_max_pool2d_nchw_i8(
+            GetParam(), isSigned, c.N, c.C, c.H, c.W, c.KH, c.KW, OH, OW, c.sh,
+            c.sw, c.dh, c.dw, in.data(), out.data(), threads);
+        ASSERT_EQ(out, ref)
+            << "N=" << c.N << " H=" << c.H << " W=" << c.W << " k=" << c.KH
+            << "x" << c.KW << " s=" << c.sh << "," << c.sw
+            << " signed=" << isSigned << " threads=" << threads;
+      }
+    }
+  }
+}
+
 /// compress_cpu_conv2d_nchw_u8s8_requantize against the i32 convolution
 /// (checked above against the naive loops) started from the bias, followed
 /// by Utils/QuantParams.cpp's requantization per channel (or per tensor)

@@ -360,6 +360,18 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
     int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
     int64_t dh, int64_t dw, const float *in, float *out, int64_t threads);
 
+// Max pooling of 8-bit integers (a quantized max pooling after
+// compress-fuse-qdq), accumulating into `out` like
+// compress_cpu_pool2d_nchw_f32:
+//   out[n, c, oh, ow] = max(out[n, c, oh, ow],
+//                           in[n, c, oh*sh + kh*dh, ow*sw + kw*dw])
+// over kh < KH, kw < KW, the bytes compared as signed (isSigned != 0) or
+// unsigned integers. Exact on every path.
+COMPRESS_CPU_EXPORT void compress_cpu_max_pool2d_nchw_i8(
+    int64_t isa, int64_t isSigned, int64_t N, int64_t C, int64_t H, int64_t W,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, const int8_t *in, int8_t *out, int64_t threads);
+
 // Depthwise (groups == C == F), unpacked CHW filter W[c, kh, kw]:
 //   out[n, c, oh, ow] += sum_{kh, kw} in[n, c, oh*sh+kh*dh, ow*sw+kw*dw] *
 //                        W[c, kh, kw]

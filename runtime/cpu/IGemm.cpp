@@ -1368,6 +1368,44 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
   }
 }
 
+COMPRESS_CPU_EXPORT void compress_cpu_max_pool2d_nchw_i8(
+    int64_t isa, int64_t isSigned, int64_t N, int64_t C, int64_t H, int64_t W,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, const int8_t *in, int8_t *out, int64_t threadsArg) {
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0 || KH <= 0 || KW <= 0)
+    return;
+  const int64_t planes = N * C;
+  int threads = static_cast<int>(std::min<int64_t>(
+      resolveThreads(threadsArg),
+      std::max<int64_t>(1, planes * OH * OW * KH * KW >> 16)));
+  forEachUnit(planes, threads, [&](int64_t p) {
+    const uint8_t *src = reinterpret_cast<const uint8_t *>(in) + p * H * W;
+    uint8_t *dst = reinterpret_cast<uint8_t *>(out) + p * OH * OW;
+#if defined(COMPRESS_CPU_X86)
+    if (effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX2 &&
+        maxPoolPlaneBytesAvx2(isSigned != 0, src,
+                              reinterpret_cast<const uint8_t *>(in) +
+                                  planes * H * W,
+                              W, KH, KW, dst, OH, OW, sh, sw, dh, dw))
+      return;
+#endif
+    (void)isa;
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        uint8_t &o = dst[oh * OW + ow];
+        for (int64_t kh = 0; kh < KH; ++kh)
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            uint8_t v = src[(oh * sh + kh * dh) * W + ow * sw + kw * dw];
+            bool greater = isSigned
+                               ? static_cast<int8_t>(v) > static_cast<int8_t>(o)
+                               : v > o;
+            if (greater)
+              o = v;
+          }
+      }
+  });
+}
+
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_u8s8(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,

@@ -456,4 +456,113 @@ bool depthwiseChannelsAvx2(int64_t H, int64_t W, int64_t padTop,
   return true;
 }
 
+namespace {
+
+/// Bytewise maxima of 32 lanes, as signed or unsigned integers.
+template <bool Signed>
+inline __m256i maxBytes(__m256i a, __m256i b) {
+  return Signed ? _mm256_max_epi8(a, b) : _mm256_max_epu8(a, b);
+}
+
+template <bool Signed>
+inline uint8_t maxByte(uint8_t a, uint8_t b) {
+  if constexpr (Signed)
+    return static_cast<int8_t>(a) < static_cast<int8_t>(b) ? b : a;
+  return a < b ? b : a;
+}
+
+/// The even bytes of 32 as 16 lanes of 16 bits, sign- or zero-extended.
+template <bool Signed>
+inline __m256i evenBytes(__m256i v) {
+  return Signed ? _mm256_srai_epi16(_mm256_slli_epi16(v, 8), 8)
+                : _mm256_and_si256(v, _mm256_set1_epi16(0xff));
+}
+
+inline __m256i load32(const uint8_t *p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+}
+
+thread_local ScratchBuffer poolRowScratch, poolPlaneScratch;
+
+template <bool Signed>
+void maxPoolPlaneBytes(const uint8_t *in, const uint8_t *inEnd, int64_t W,
+                       int64_t KH, int64_t KW, uint8_t *out, int64_t OH,
+                       int64_t OW, int64_t sh, int64_t sw, int64_t dh) {
+  // The columns an output row reads; the vector reads of the row of maxima
+  // go up to 64 bytes past them (never into a stored output).
+  const int64_t span = (OW - 1) * sw + KW;
+  uint8_t *row = poolRowScratch.get(static_cast<size_t>(span + 96));
+  std::memset(row + span, 0, 96);
+  // The plane's maxima, row after row; a row's whole-vector store spills
+  // into the next row's place, which that row then overwrites.
+  uint8_t *maxima = poolPlaneScratch.get(static_cast<size_t>(OH * OW + 32));
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const uint8_t *src = in + oh * sh * W;
+    // Rows of the window reduced to one; whole vectors as long as they stay
+    // inside the input (past the row, they read the next one's bytes, which
+    // only reach discarded lanes).
+    const uint8_t *lastRow = src + (KH - 1) * dh * W;
+    int64_t x = 0;
+    for (; x < span && lastRow + x + 32 <= inEnd; x += 32) {
+      __m256i v = load32(src + x);
+      for (int64_t kh = 1; kh < KH; ++kh)
+        v = maxBytes<Signed>(v, load32(src + kh * dh * W + x));
+      _mm256_storeu_si256(reinterpret_cast<__m256i *>(row + x), v);
+    }
+    for (; x < span; ++x) {
+      uint8_t m = src[x];
+      for (int64_t kh = 1; kh < KH; ++kh)
+        m = maxByte<Signed>(m, src[kh * dh * W + x]);
+      row[x] = m;
+    }
+    uint8_t *o = maxima + oh * OW;
+    for (int64_t ow = 0; ow < OW; ow += 32) {
+      __m256i v;
+      if (sw == 1) {
+        v = load32(row + ow);
+        for (int64_t kw = 1; kw < KW; ++kw)
+          v = maxBytes<Signed>(v, load32(row + ow + kw));
+      } else {
+        // Stride 2: tap kw of outputs ow.. is every other byte from
+        // row + 2 * ow + kw, the low bytes of 16-bit lanes.
+        const uint8_t *r = row + 2 * ow;
+        __m256i lo = evenBytes<Signed>(load32(r));
+        __m256i hi = evenBytes<Signed>(load32(r + 32));
+        for (int64_t kw = 1; kw < KW; ++kw) {
+          lo = _mm256_max_epi16(lo, evenBytes<Signed>(load32(r + kw)));
+          hi = _mm256_max_epi16(hi, evenBytes<Signed>(load32(r + 32 + kw)));
+        }
+        // The values fit a byte, so the saturating pack is exact; it
+        // interleaves the 128-bit halves, which the permute puts back.
+        v = Signed ? _mm256_packs_epi16(lo, hi) : _mm256_packus_epi16(lo, hi);
+        v = _mm256_permute4x64_epi64(v, 0xd8);
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i *>(o + ow), v);
+    }
+  }
+  // The old outputs take part, over the plane at once.
+  const int64_t P = OH * OW;
+  int64_t i = 0;
+  for (; i + 32 <= P; i += 32)
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(out + i),
+                        maxBytes<Signed>(load32(out + i), load32(maxima + i)));
+  for (; i < P; ++i)
+    out[i] = maxByte<Signed>(out[i], maxima[i]);
+}
+
+} // namespace
+
+bool maxPoolPlaneBytesAvx2(bool isSigned, const uint8_t *in,
+                           const uint8_t *inEnd, int64_t W, int64_t KH,
+                           int64_t KW, uint8_t *out, int64_t OH, int64_t OW,
+                           int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+  if ((sw != 1 && sw != 2) || dw != 1)
+    return false;
+  if (isSigned)
+    maxPoolPlaneBytes<true>(in, inEnd, W, KH, KW, out, OH, OW, sh, sw, dh);
+  else
+    maxPoolPlaneBytes<false>(in, inEnd, W, KH, KW, out, OH, OW, sh, sw, dh);
+  return true;
+}
+
 } // namespace compress::cpu::int8

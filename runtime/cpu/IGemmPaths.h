@@ -86,6 +86,18 @@ bool depthwiseChannelsAvx2(int64_t H, int64_t W, int64_t padTop,
                            int64_t dw, const uint8_t *in, const int8_t *w,
                            int32_t *out);
 
+// One plane of compress_cpu_max_pool2d_nchw_i8 for AVX2 (IGemmAvx2.cpp):
+// each output row's window rows reduced to one row of maxima first (32
+// bytes at a time, reading no further than inEnd, the end of the input),
+// then its columns (32 outputs at a time at stride 1, 32 from 64 bytes as
+// 16-bit lanes at stride 2), then the old outputs over the whole plane.
+// False (nothing done) for horizontal strides other than 1 and 2, or
+// dilated columns.
+bool maxPoolPlaneBytesAvx2(bool isSigned, const uint8_t *in,
+                           const uint8_t *inEnd, int64_t W, int64_t KH,
+                           int64_t KW, uint8_t *out, int64_t OH, int64_t OW,
+                           int64_t sh, int64_t sw, int64_t dh, int64_t dw);
+
 } // namespace compress::cpu::int8
 
 #endif // COMPRESS_RUNTIME_CPU_IGEMMPATHS_H

@@ -412,3 +412,81 @@ std::optional<ConvMatch> mlir::compress::matchConv(linalg::LinalgOp op) {
   }
   return match;
 }
+
+std::optional<BytePoolMatch>
+mlir::compress::matchBytePool(linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 || generic.getNumLoops() != 6)
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = generic.getIteratorTypesArray();
+  for (unsigned i = 0; i < 6; ++i)
+    if (iterators[i] != (i < 4 ? utils::IteratorType::parallel
+                               : utils::IteratorType::reduction))
+      return std::nullopt;
+  auto in = dyn_cast<ShapedType>(generic.getDpsInputs()[0].getType());
+  auto window = dyn_cast<ShapedType>(generic.getDpsInputs()[1].getType());
+  auto out = dyn_cast<ShapedType>(generic.getDpsInits()[0].getType());
+  if (!in || !window || !out || !in.hasStaticShape() ||
+      !window.hasStaticShape() || !out.hasStaticShape() || in.getRank() != 4 ||
+      window.getRank() != 2 || out.getRank() != 4 ||
+      !in.getElementType().isInteger(8) || !out.getElementType().isInteger(8))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  MLIRContext *ctx = generic.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  if (maps[1].getResults() != ArrayRef<AffineExpr>{d(4), d(5)} ||
+      maps[2].getResults() != ArrayRef<AffineExpr>{d(0), d(1), d(2), d(3)})
+    return std::nullopt;
+  ArrayRef<AffineExpr> inExprs = maps[0].getResults();
+  if (inExprs.size() != 4 || inExprs[0] != d(0) || inExprs[1] != d(1))
+    return std::nullopt;
+  BytePoolMatch match;
+  // in's spatial index i (rows, columns): out dim 2 + i times the stride
+  // plus window dim 4 + i times the dilation, and nothing else.
+  for (unsigned i = 0; i < 2; ++i) {
+    AffineExpr e = inExprs[2 + i];
+    for (unsigned dim = 0; dim < 6; ++dim) {
+      std::optional<int64_t> c = coefficientOf(e, dim);
+      if (!c)
+        return std::nullopt;
+      if (dim == 2 + i)
+        match.strides[i] = *c;
+      else if (dim == 4 + i)
+        match.dilations[i] = *c;
+      else if (*c != 0)
+        return std::nullopt;
+    }
+    // No constant offset: the expression at the origin is 0.
+    SmallVector<AffineExpr> zeros(6, getAffineConstantExpr(0, ctx));
+    auto origin = dyn_cast<AffineConstantExpr>(e.replaceDims(zeros));
+    if (!origin || origin.getValue() != 0 || match.strides[i] <= 0 ||
+        match.dilations[i] <= 0)
+      return std::nullopt;
+  }
+  // Every window inside the input, and the sizes consistent.
+  ArrayRef<int64_t> inShape = in.getShape(), outShape = out.getShape();
+  if (inShape[0] != outShape[0] || inShape[1] != outShape[1])
+    return std::nullopt;
+  for (unsigned i = 0; i < 2; ++i)
+    if ((outShape[2 + i] - 1) * match.strides[i] +
+            (window.getShape()[i] - 1) * match.dilations[i] >=
+        inShape[2 + i])
+      return std::nullopt;
+  // The body: yield max(out, in), signed or unsigned.
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return std::nullopt;
+  Operation *max = &body.front();
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != max->getResult(0) ||
+      !isa<arith::MaxSIOp, arith::MaxUIOp>(max))
+    return std::nullopt;
+  Value inArg = body.getArgument(0), outArg = body.getArgument(2);
+  if (!((max->getOperand(0) == inArg && max->getOperand(1) == outArg) ||
+        (max->getOperand(0) == outArg && max->getOperand(1) == inArg)))
+    return std::nullopt;
+  match.isSigned = isa<arith::MaxSIOp>(max);
+  return match;
+}

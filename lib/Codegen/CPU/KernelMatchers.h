@@ -69,6 +69,18 @@ struct IntegerConvForm {
 };
 std::optional<IntegerConvForm> matchIntegerConv(linalg::GenericOp op);
 
+/// A max pooling of 8-bit integers, as compress-fuse-qdq leaves a quantized
+/// one: a linalg.generic over (n, c, oh, ow, kh, kw) with inputs
+/// in[n, c, oh*sh + kh*dh, ow*sw + kw*dw] and a window indexed (kh, kw)
+/// (only its shape counts), output out[n, c, oh, ow], whose body is
+/// out = max(out, in) on i8, signed (arith.maxsi) or unsigned
+/// (arith.maxui). Static shapes, every window inside the input.
+struct BytePoolMatch {
+  bool isSigned = false;
+  int64_t strides[2] = {1, 1}, dilations[2] = {1, 1};
+};
+std::optional<BytePoolMatch> matchBytePool(linalg::LinalgOp op);
+
 /// The attribute compress-cpu-select-kernels puts on the ops it hands to a
 /// kernel: {kernel = "...", isa = "...", threads = N}.
 inline constexpr llvm::StringLiteral kCPUKernelAttrName = "compress.cpu_kernel";

@@ -1134,46 +1134,46 @@ LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
       windowType.getRank() != 2 || !windowType.hasStaticShape())
     return op->emitRemark("compress-cpu-lower-kernels: the input or output "
                           "of this pooling is not contiguous; left as it is");
-  DenseIntElementsAttr strides, dilations;
-  if (auto max = dyn_cast<linalg::PoolingNchwMaxOp>(op.getOperation())) {
-    strides = max.getStrides();
-    dilations = max.getDilations();
+  // An i8 max pooling (a generic) carries its strides in its indexing
+  // maps; the named f32 ones in attributes.
+  std::optional<BytePoolMatch> bytes = matchBytePool(op);
+  SmallVector<int64_t> s, d;
+  if (bytes) {
+    s = {bytes->strides[0], bytes->strides[1]};
+    d = {bytes->dilations[0], bytes->dilations[1]};
   } else {
-    auto sum = cast<linalg::PoolingNchwSumOp>(op.getOperation());
-    strides = sum.getStrides();
-    dilations = sum.getDilations();
+    DenseIntElementsAttr strides, dilations;
+    if (auto max = dyn_cast<linalg::PoolingNchwMaxOp>(op.getOperation())) {
+      strides = max.getStrides();
+      dilations = max.getDilations();
+    } else {
+      auto sum = cast<linalg::PoolingNchwSumOp>(op.getOperation());
+      strides = sum.getStrides();
+      dilations = sum.getDilations();
+    }
+    for (const APInt &x : strides.getValues<APInt>())
+      s.push_back(x.getSExtValue());
+    for (const APInt &x : dilations.getValues<APInt>())
+      d.push_back(x.getSExtValue());
   }
-  auto values = [](DenseIntElementsAttr attr) {
-    SmallVector<int64_t> v;
-    for (const APInt &x : attr.getValues<APInt>())
-      v.push_back(x.getSExtValue());
-    return v;
-  };
-  SmallVector<int64_t> s = values(strides), d = values(dilations);
   OpBuilder b(op);
   Location loc = op.getLoc();
   auto n = [&](int64_t v) { return i64(b, loc, v); };
   ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
   ArrayRef<int64_t> window = windowType.getShape();
-  bool max = isa<linalg::PoolingNchwMaxOp>(op.getOperation());
-  SmallVector<Value> args = {n(static_cast<int64_t>(choice.isa)),
-                             n(max ? 0 : 1), // COMPRESS_CPU_POOL_MAX / _SUM
-                             n(in[0]),
-                             n(in[1]),
-                             n(in[2]),
-                             n(in[3]),
-                             n(window[0]),
-                             n(window[1]),
-                             n(out[2]),
-                             n(out[3]),
-                             n(s[0]),
-                             n(s[1]),
-                             n(d[0]),
-                             n(d[1]),
-                             address(b, loc, input),
-                             address(b, loc, output),
-                             n(choice.threads)};
-  call(b, loc, "compress_cpu_pool2d_nchw_f32", args);
+  bool max = bytes || isa<linalg::PoolingNchwMaxOp>(op.getOperation());
+  SmallVector<Value> args = {
+      n(static_cast<int64_t>(choice.isa)),
+      // COMPRESS_CPU_POOL_MAX / _SUM, or the bytes'
+      // signedness
+      bytes ? n(bytes->isSigned ? 1 : 0) : n(max ? 0 : 1), n(in[0]), n(in[1]),
+      n(in[2]), n(in[3]), n(window[0]), n(window[1]), n(out[2]), n(out[3]),
+      n(s[0]), n(s[1]), n(d[0]), n(d[1]), address(b, loc, input),
+      address(b, loc, output), n(choice.threads)};
+  call(b, loc,
+       bytes ? "compress_cpu_max_pool2d_nchw_i8"
+             : "compress_cpu_pool2d_nchw_f32",
+       args);
   return success();
 }
 
@@ -1217,7 +1217,7 @@ struct LowerKernelsPass
         return signalPassFailure();
       }
       bool isGemm = choice->kernel == "sgemm" || choice->kernel == "igemm_u8s8";
-      bool isPool = choice->kernel.ends_with("_pool2d_nchw_f32");
+      bool isPool = choice->kernel.contains("_pool2d_nchw_");
       LogicalResult lowered = isGemm ? builder.lowerGemm(op, *choice)
                               : choice->kernel == "sgemm_batched" ||
                                       choice->kernel == "igemm_batched"

@@ -65,6 +65,12 @@ StringRef chooseKernel(linalg::LinalgOp op, KernelTypes &types) {
     return isa<linalg::PoolingNchwMaxOp>(op) ? "max_pool2d_nchw_f32"
                                              : "sum_pool2d_nchw_f32";
   }
+  if (std::optional<BytePoolMatch> pool = matchBytePool(op)) {
+    // The i8 max pooling of compress-fuse-qdq
+    // (compress_cpu_max_pool2d_nchw_i8).
+    types = KernelTypes::U8S8;
+    return pool->isSigned ? "max_pool2d_nchw_s8" : "max_pool2d_nchw_u8";
+  }
   if (std::optional<ConvMatch> conv = matchConv(op)) {
     types = conv->types;
     if (conv->depthwise)

@@ -134,6 +134,11 @@ def CompressCPUSelectKernels : Pass<"compress-cpu-select-kernels", "ModuleOp"> {
     - `max_pool2d_nchw_f32`, `sum_pool2d_nchw_f32`: f32
       `linalg.pooling_nchw_max` / `linalg.pooling_nchw_sum`, any window,
       strides and dilations (`compress_cpu_pool2d_nchw_f32`).
+    - `max_pool2d_nchw_u8`, `max_pool2d_nchw_s8`: the i8 max pooling of
+      `compress-fuse-qdq` (a `linalg.generic` over (n, c, oh, ow, kh, kw)
+      whose body is `arith.maxui` / `arith.maxsi` of the output and the
+      input), any window, strides and dilations
+      (`compress_cpu_max_pool2d_nchw_i8`).
 
     The ISA is `cpu`'s: `host` (the CPU compress runs on, detected), or a
     named path (`portable`, `avx2`, `avx512`, `avx512-vnni`, `amx`), or an
