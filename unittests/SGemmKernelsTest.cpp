@@ -427,6 +427,62 @@ TEST(SGemmKernels, FusedEpilogueClampsAllPaths) {
   }
 }
 
+// compress_cpu_conv2d_nchw_f32_padded, which pads each image in cache,
+// against compress_cpu_conv2d_nchw_f32_fused on the input padded
+// beforehand: the same bits (the same products in the same order).
+TEST(SGemmKernels, PaddedConvMatchesPaddedInput) {
+  struct Case {
+    int64_t N, C, H, W, F, K, s, groups, top, left, bottom, right;
+    float value;
+  };
+  const Case cases[] = {
+      {2, 6, 9, 11, 10, 3, 1, 2, 1, 1, 1, 1, 0.0f},  // batch, groups
+      {1, 3, 17, 15, 16, 7, 2, 1, 3, 3, 3, 3, 0.0f}, // a 7x7/2 stem
+      {1, 4, 8, 13, 7, 3, 2, 1, 0, 2, 1, 0, 0.75f},  // uneven, not zero
+      {1, 64, 6, 6, 100, 3, 1, 1, 1, 1, 1, 1, 0.0f}, // two threads, rows
+      {3, 8, 14, 14, 16, 3, 1, 1, 1, 1, 1, 1, 0.0f}, // images on threads
+  };
+  unsigned seed = 900;
+  for (const Case &c : cases) {
+    const int64_t Hp = c.H + c.top + c.bottom, Wp = c.W + c.left + c.right;
+    const int64_t OH = (Hp - c.K) / c.s + 1, OW = (Wp - c.K) / c.s + 1;
+    const int64_t Cg = c.C / c.groups;
+    std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
+    std::vector<float> padded(c.N * c.C * Hp * Wp, c.value);
+    for (int64_t p = 0; p < c.N * c.C; ++p)
+      for (int64_t h = 0; h < c.H; ++h)
+        for (int64_t w = 0; w < c.W; ++w)
+          padded[(p * Hp + h + c.top) * Wp + w + c.left] =
+              in[(p * c.H + h) * c.W + w];
+    std::vector<float> w = randomVector(c.F * Cg * c.K * c.K, ++seed);
+    std::vector<float> wp(
+        compress_cpu_packed_conv_filter_size_f32(c.F, Cg, c.K, c.K, c.groups));
+    compress_cpu_pack_conv_filter_f32(c.F, Cg, c.K, c.K, c.groups, w.data(),
+                                      wp.data());
+    std::vector<float> bias = randomVector(c.F, ++seed);
+    std::vector<float> residual = randomVector(c.N * c.F * OH * OW, ++seed);
+    const int64_t lo = bitsOf(0.0f), hi = bitsOf(6.0f), zero = bitsOf(0.0f);
+    for (int64_t isa : kIsas)
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message()
+                     << "N=" << c.N << " C=" << c.C << " K=" << c.K
+                     << " isa=" << isa << " threads=" << threads);
+        std::vector<float> ref(c.N * c.F * OH * OW, 0.0f), out(ref.size());
+        compress_cpu_conv2d_nchw_f32_fused(
+            isa, c.N, c.C, Hp, Wp, c.F, c.K, c.K, OH, OW, c.s, c.s, 1, 1,
+            c.groups, padded.data(), wp.data(), zero, bias.data(),
+            bitsOf(-0.0f), residual.data(), lo, hi, ref.data(), 1);
+        compress_cpu_conv2d_nchw_f32_padded(
+            isa, c.N, c.C, c.H, c.W, c.F, c.K, c.K, OH, OW, c.s, c.s, 1, 1,
+            c.groups, c.top, c.left, c.bottom, c.right, bitsOf(c.value),
+            in.data(), wp.data(), zero, bias.data(), bitsOf(-0.0f),
+            residual.data(), lo, hi, out.data(), threads);
+        for (size_t i = 0; i < out.size(); ++i)
+          ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i])) << "at " << i;
+      }
+  }
+}
+
 TEST(SGemmKernels, PoolingAllPaths) {
   struct PoolCase {
     const char *name;

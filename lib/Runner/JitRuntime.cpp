@@ -59,6 +59,8 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     add("compress_cpu_conv2d_nchw_f32", &compress_cpu_conv2d_nchw_f32);
     add("compress_cpu_conv2d_nchw_f32_fused",
         &compress_cpu_conv2d_nchw_f32_fused);
+    add("compress_cpu_conv2d_nchw_f32_padded",
+        &compress_cpu_conv2d_nchw_f32_padded);
     add("compress_cpu_conv2d_nchw_u8s8", &compress_cpu_conv2d_nchw_u8s8);
     add("compress_cpu_conv2d_nchw_u8s8_requantize",
         &compress_cpu_conv2d_nchw_u8s8_requantize);

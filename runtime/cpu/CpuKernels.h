@@ -325,6 +325,19 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32_fused(
     int64_t initBits, const float *bias, int64_t biasSplatBits,
     const float *residual, int64_t loBits, int64_t hiBits, float *out,
     int64_t threads);
+// compress_cpu_conv2d_nchw_f32_fused of the input padded by padTop/padLeft/
+// padBottom/padRight rows and columns of padValue (bits of an f32): `in` is
+// the N x C x H x W tensor before padding, and the window positions index
+// the padded one, (H + padTop + padBottom) x (W + padLeft + padRight). Each
+// task pads its image's channels in a buffer of its thread, in cache.
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32_padded(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, int64_t padTop, int64_t padLeft,
+    int64_t padBottom, int64_t padRight, int64_t padValueBits, const float *in,
+    const float *Wp, int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, float *out,
+    int64_t threads);
 // u8 activations, s8 filters, i32 output.
 COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,

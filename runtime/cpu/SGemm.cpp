@@ -617,16 +617,52 @@ compress_cpu_pack_conv_filter_f32(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
 namespace compress::cpu {
 namespace {
 
+/// Padding applied to each input plane on the fly.
+struct PlanePadding {
+  int64_t top = 0, left = 0, bottom = 0, right = 0;
+  float value = 0.0f;
+  bool any() const { return top || left || bottom || right; }
+};
+
+thread_local ScratchBuffer paddedPlaneScratch;
+// Floats after each padded plane in paddedPlaneScratch that a plane kernel
+// may read (whole-vector loads at the ends of rows).
+constexpr int64_t kPlaneSlack = 32;
+
+/// Copies an H x W plane into `dst` ((H + top + bottom) x (W + left +
+/// right)) surrounded by the padding value.
+void padPlane(const float *src, int64_t H, int64_t W, const PlanePadding &pad,
+              float *dst) {
+  int64_t Wp = W + pad.left + pad.right;
+  std::fill_n(dst, pad.top * Wp, pad.value);
+  for (int64_t h = 0; h < H; ++h) {
+    float *row = dst + (pad.top + h) * Wp;
+    std::fill_n(row, pad.left, pad.value);
+    std::memcpy(row + pad.left, src + h * W, W * sizeof(float));
+    std::fill_n(row + pad.left + W, pad.right, pad.value);
+  }
+  std::fill_n(dst + (pad.top + H) * Wp, pad.bottom * Wp, pad.value);
+}
+
 /// The convolution of compress_cpu_conv2d_nchw_f32, with the epilogue `ep`
 /// applied to each block of output pixels while it is in cache when `ep` is
 /// not null.
+thread_local ScratchBuffer paddedImageScratch;
+
 void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
                int64_t F, int64_t KH, int64_t KW, int64_t OH, int64_t OW,
                int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t groups,
                const float *in, const float *Wp, const BlockEpilogue *ep,
-               float *out, int64_t threads) {
+               float *out, int64_t threads,
+               const PlanePadding &pad = PlanePadding()) {
   if (N <= 0 || F <= 0 || OH <= 0 || OW <= 0 || groups <= 0)
     return;
+  // With padding, H x W is the source's plane; the windows index the padded
+  // one, which each task copies its image's channels into (in cache) before
+  // packing from it, in place of a padded copy of the whole batch.
+  const int64_t srcH = H, srcW = W;
+  H += pad.top + pad.bottom;
+  W += pad.left + pad.right;
   int64_t Cg = C / groups, Fg = F / groups;
   int64_t Kc = Cg * KH * KW, P = OH * OW;
   if (Kc <= 0 || Fg <= 0)
@@ -656,6 +692,7 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
 
   auto runTasks = [&](int64_t first, int64_t last) {
     ConvScratch scratch;
+    int64_t paddedItem = -1;
     for (int64_t t = first; t < last; ++t) {
       int64_t item = t / chunks, n = item / groups, g = item % groups;
       int64_t f0 = 0, f1 = Fg, p0 = 0, p1 = P;
@@ -663,7 +700,21 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
         std::tie(f0, f1) = splitRange(Fg, 1, chunks, t % chunks);
       else
         std::tie(p0, p1) = splitRange(P, kPanel, chunks, t % chunks);
-      const float *inG = in + (n * C + g * Cg) * H * W;
+      const float *inG;
+      if (pad.any()) {
+        float *padded = reinterpret_cast<float *>(
+            paddedImageScratch.get(Cg * H * W * sizeof(float)));
+        if (item != paddedItem) {
+          const float *src = in + (n * C + g * Cg) * srcH * srcW;
+          for (int64_t c = 0; c < Cg; ++c)
+            padPlane(src + c * srcH * srcW, srcH, srcW, pad,
+                     padded + c * H * W);
+          paddedItem = item;
+        }
+        inG = padded;
+      } else {
+        inG = in + (n * C + g * Cg) * H * W;
+      }
       const float *wG = Wp + g * groupFloats;
       int64_t outOffset = (n * F + g * Fg + f0) * P;
       float *outG = out + outOffset;
@@ -709,33 +760,6 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
     int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
     runTasks(tasks * id / nt, tasks * (id + 1) / nt);
   }
-}
-
-/// Padding applied to each input plane on the fly.
-struct PlanePadding {
-  int64_t top = 0, left = 0, bottom = 0, right = 0;
-  float value = 0.0f;
-  bool any() const { return top || left || bottom || right; }
-};
-
-thread_local ScratchBuffer paddedPlaneScratch;
-// Floats after each padded plane in paddedPlaneScratch that a plane kernel
-// may read (whole-vector loads at the ends of rows).
-constexpr int64_t kPlaneSlack = 32;
-
-/// Copies an H x W plane into `dst` ((H + top + bottom) x (W + left +
-/// right)) surrounded by the padding value.
-void padPlane(const float *src, int64_t H, int64_t W, const PlanePadding &pad,
-              float *dst) {
-  int64_t Wp = W + pad.left + pad.right;
-  std::fill_n(dst, pad.top * Wp, pad.value);
-  for (int64_t h = 0; h < H; ++h) {
-    float *row = dst + (pad.top + h) * Wp;
-    std::fill_n(row, pad.left, pad.value);
-    std::memcpy(row + pad.left, src + h * W, W * sizeof(float));
-    std::fill_n(row + pad.left + W, pad.right, pad.value);
-  }
-  std::fill_n(dst + (pad.top + H) * Wp, pad.bottom * Wp, pad.value);
 }
 
 void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
@@ -843,6 +867,25 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32_fused(
       makeConvEpilogue(initBits, bias, biasSplatBits, residual, loBits, hiBits);
   conv2dF32(isa, N, C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups, in, Wp,
             &ep, out, threads);
+}
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_f32_padded(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, int64_t padTop, int64_t padLeft,
+    int64_t padBottom, int64_t padRight, int64_t padValueBits, const float *in,
+    const float *Wp, int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, float *out,
+    int64_t threads) {
+  BlockEpilogue ep =
+      makeConvEpilogue(initBits, bias, biasSplatBits, residual, loBits, hiBits);
+  PlanePadding pad;
+  pad.top = padTop;
+  pad.left = padLeft;
+  pad.bottom = padBottom;
+  pad.right = padRight;
+  pad.value = floatFromBits(padValueBits);
+  conv2dF32(isa, N, C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups, in, Wp,
+            &ep, out, threads, pad);
 }
 
 COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(

@@ -985,6 +985,15 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
   SmallVector<Value> args = {n(static_cast<int64_t>(choice.isa)),
                              n(conv->batch), n(conv->channels), n(conv->height),
                              n(conv->width)};
+  // The padded copy a fused call replaces goes away.
+  auto dropPadding = [&](const std::optional<ImplicitPadding> &pad) {
+    if (!pad)
+      return;
+    pad->copy->erase();
+    pad->interior->erase();
+    pad->fill->erase();
+    droppedAccumulators.push_back(pad->padded);
+  };
   if (conv->depthwise) {
     if (!memref::isStaticShapeAndContiguousRowMajor(
             cast<MemRefType>(filter.getType())))
@@ -1007,15 +1016,6 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
                     n(pad ? pad->valueBits : 0), address(b, loc, source),
                     address(b, loc, filter)});
       return fused;
-    };
-    // The padded copy a fused call replaces goes away.
-    auto dropPadding = [&](const std::optional<ImplicitPadding> &pad) {
-      if (!pad)
-        return;
-      pad->copy->erase();
-      pad->interior->erase();
-      pad->fill->erase();
-      droppedAccumulators.push_back(pad->padded);
     };
     // The fused call also pads its input plane by plane, in cache, in place
     // of a padded copy of the whole tensor.
@@ -1087,8 +1087,31 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
   args.append({n(conv->filters), n(conv->kernelH), n(conv->kernelW),
                n(conv->outH), n(conv->outW), n(conv->strides[0]),
                n(conv->strides[1]), n(conv->dilations[0]),
-               n(conv->dilations[1]), n(conv->groups), address(b, loc, input),
-               address(b, loc, getGlobal(b, loc, packedFilter))});
+               n(conv->dilations[1]), n(conv->groups)});
+  Value filterAddress = address(b, loc, getGlobal(b, loc, packedFilter));
+  // An f32 convolution with an epilogue whose input is a padded copy that
+  // only it reads: the call pads each image in cache instead (the unpadded
+  // source's sizes, the padding, the source), and the copy goes away.
+  if (isFloat && fuseEpilogues)
+    if (std::optional<FloatConvEpilogue> epilogue =
+            findFloatConvEpilogue(op, output))
+      if (std::optional<ImplicitPadding> pad =
+              findImplicitPadding(op, input, epilogue->epilogue)) {
+        ArrayRef<int64_t> shape =
+            cast<MemRefType>(pad->source.getType()).getShape();
+        SmallVector<Value> padded = {args[0], args[1], args[2], n(shape[2]),
+                                     n(shape[3])};
+        padded.append(args.begin() + 5, args.end());
+        padded.append({n(pad->top), n(pad->left), n(pad->bottom), n(pad->right),
+                       n(pad->valueBits), address(b, loc, pad->source),
+                       filterAddress});
+        appendFloatEpilogueArgs(b, loc, output, *epilogue, padded);
+        padded.push_back(n(choice.threads));
+        call(b, loc, "compress_cpu_conv2d_nchw_f32_padded", padded);
+        dropPadding(pad);
+        return success();
+      }
+  args.append({address(b, loc, input), filterAddress});
   // An int8 convolution whose accumulators start from a per-channel row (its
   // bias) or a constant and end in a marked requantization: one call that
   // writes only the requantized output.

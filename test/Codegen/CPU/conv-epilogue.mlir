@@ -43,6 +43,41 @@ func.func @bias_relu6(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x6x6xf32> {
   return %r : tensor<1x4x6x6xf32>
 }
 
+// A padded input (tensor.pad, top/left 1 and bottom/right 2, of 0.0) read
+// by no one else: the call takes the unpadded 8x8 source and the padding
+// (1, 1, 2, 2, bits of 0.0) and pads each image itself; no padded copy.
+// CHECK-LABEL: func.func @padded_bias_relu
+// CHECK-NOT: memref.copy
+// CHECK: call @compress_cpu_conv2d_nchw_f32_padded(%c2_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c8_i64{{[_0-9]*}}, %c8_i64{{[_0-9]*}}, %c4_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c9_i64{{[_0-9]*}}, %c9_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c0_i64{{[_0-9]*}},
+// CHECK-NOT: memref.copy
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// OFF-LABEL: func.func @padded_bias_relu
+// OFF: memref.copy
+// OFF: call @compress_cpu_conv2d_nchw_f32(
+func.func @padded_bias_relu(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x9x9xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %b = arith.constant dense<[1.0, -2.0, 3.0, -4.0]> : tensor<4xf32>
+  %z = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 2, 2] {
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %z : f32
+  } : tensor<1x3x8x8xf32> to tensor<1x3x11x11xf32>
+  %e = tensor.empty() : tensor<1x4x9x9xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x4x9x9xf32>) -> tensor<1x4x9x9xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<1x3x11x11xf32>, tensor<4x3x3x3xf32>) outs(%f : tensor<1x4x9x9xf32>) -> tensor<1x4x9x9xf32>
+  %e2 = tensor.empty() : tensor<1x4x9x9xf32>
+  %r = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %b : tensor<1x4x9x9xf32>, tensor<4xf32>) outs(%e2 : tensor<1x4x9x9xf32>) {
+  ^bb0(%i: f32, %bb: f32, %o: f32):
+    %a = arith.addf %i, %bb : f32
+    %m = arith.maximumf %a, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x9x9xf32>
+  return %r : tensor<1x4x9x9xf32>
+}
+
 // A residual block's end: relu((x + 0.0) + skip), on a depthwise convolution.
 // CHECK-LABEL: func.func @depthwise_residual_relu
 // CHECK-NOT: linalg.fill

@@ -307,7 +307,13 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     epilogue's output directly; the fill, the epilogue and the intermediate
     buffer go away. The kernel applies the steps in the same order with the
     same semantics, so the results are bit-identical. Any other epilogue is
-    left as a separate op.
+    left as a separate op. When such a convolution's input is a
+    constant-filled buffer with the source copied into its interior (a
+    `tensor.pad`) that nothing else reads, the call takes the source and the
+    padding instead (`compress_cpu_conv2d_nchw_f32_padded`, or the depthwise
+    `_fused` call): each task pads its image (each plane, for depthwise) in
+    a buffer of its thread, in cache, and the padded copy of the whole
+    tensor goes away.
 
     An int8 NCHW depthwise convolution started from its per-channel bias
     (or a constant) and followed by a requantization that

@@ -2,8 +2,8 @@
 // epilogue in the call (compress-cpu-lower-kernels' fuse-epilogues): every
 // CONV_SHAPES convolution of check_kernels.py started from a constant fill and
 // followed by a bias (per channel or constant), a residual (with NaNs) and
-// clamps, in the forms the lowering fuses; the depthwise inputs padded by
-// tensor.pad, which the fused call pads itself. Each kernel path forced with
+// clamps, in the forms the lowering fuses; most inputs padded by
+// tensor.pad, which the fused call pads itself (per image, or per plane). Each kernel path forced with
 // cpu=...; against numpy, and bit for bit against conv-epilogues=false.
 // REQUIRES: numpy
 // RUN: rm -rf %t && mkdir -p %t
