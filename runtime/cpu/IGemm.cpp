@@ -766,14 +766,17 @@ void packColumns(const ConvShape &s, const uint8_t *in, int64_t g0, int64_t g1,
   }
 }
 
-/// packColumns of all of one image and group's K groups, split between
-/// threads when the block is big enough (64 KiB a thread).
+/// packColumns of one image and group's first kGroups groups of 4 k (all
+/// of them, Kp / 4, by default), split between threads when the block is
+/// big enough (64 KiB a thread).
 void packAllColumns(const ConvShape &s, const uint8_t *in, uint8_t *colp,
-                    int64_t threadsArg) {
+                    int64_t threadsArg, int64_t kGroups = -1) {
   const int64_t Kp = roundUp(s.K(), 64), Pp = roundUp(s.P(), 16);
-  const int64_t kGroups = Kp / 4;
-  const int threads = static_cast<int>(std::min<int64_t>(
-      resolveThreads(threadsArg), std::max<int64_t>(1, (Kp * Pp) >> 16)));
+  if (kGroups < 0)
+    kGroups = Kp / 4;
+  const int threads = static_cast<int>(
+      std::min<int64_t>(resolveThreads(threadsArg),
+                        std::max<int64_t>(1, (4 * kGroups * Pp) >> 16)));
   if (threads <= 1) {
     packColumns(s, in, 0, kGroups, colp);
     return;
@@ -1334,7 +1337,11 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
                        : nullptr;
     for (int64_t n = 0; n < N; ++n)
       for (int64_t g = 0; g < groups; ++g) {
-        packAllColumns(s, in + (n * C + g * s.Cg()) * H * W, colp, threads);
+        // These kernels read the ceil(K / 4) groups of 4 k that hold data,
+        // not the panels' padding to 64 (a 3x3 filter on one channel, K =
+        // 9, would pack 16 groups for 3).
+        packAllColumns(s, in + (n * C + g * s.Cg()) * H * W, colp, threads,
+                       (K + 3) / 4);
         const int64_t channel = g * Fg;
         RequantizeEpilogue group = rowsFrom(ep, channel);
         group.out = static_cast<char *>(out) +
