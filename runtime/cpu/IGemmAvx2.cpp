@@ -484,6 +484,53 @@ inline __m256i load32(const uint8_t *p) {
 
 thread_local ScratchBuffer poolRowScratch, poolPlaneScratch;
 
+/// The 32 bytes at byte offset Shift of the 64 in a (first) and b.
+template <int Shift>
+inline __m256i shiftBytes(__m256i a, __m256i b) {
+  if constexpr (Shift == 0)
+    return a;
+  // vpalignr shifts within 128-bit lanes: pair each lane with the next.
+  return _mm256_alignr_epi8(_mm256_permute2x128_si256(a, b, 0x21), a, Shift);
+}
+
+/// The odd bytes of 32 as 16 lanes of 16 bits, sign- or zero-extended.
+template <bool Signed>
+inline __m256i oddBytes(__m256i v) {
+  return Signed ? _mm256_srai_epi16(v, 8) : _mm256_srli_epi16(v, 8);
+}
+
+/// 32 outputs of a row at stride 1 or 2 with KW <= 3, from the window rows'
+/// maxima of the columns they read (v[0], v[1], v[2]: 32 columns each, in
+/// registers).
+template <bool Signed>
+inline __m256i poolColumns(const __m256i (&v)[3], int64_t KW, int64_t sw) {
+  if (sw == 1) {
+    __m256i m = v[0];
+    if (KW > 1)
+      m = maxBytes<Signed>(m, shiftBytes<1>(v[0], v[1]));
+    if (KW > 2)
+      m = maxBytes<Signed>(m, shiftBytes<2>(v[0], v[1]));
+    return m;
+  }
+  // Stride 2: outputs 0-15 from v[0], 16-31 from v[1]; tap kw of an
+  // output is byte 2 * ow + kw: the even byte of a 16-bit lane, the odd
+  // one, then the next lane's even one.
+  __m256i lo = evenBytes<Signed>(v[0]), hi = evenBytes<Signed>(v[1]);
+  if (KW > 1) {
+    lo = _mm256_max_epi16(lo, oddBytes<Signed>(v[0]));
+    hi = _mm256_max_epi16(hi, oddBytes<Signed>(v[1]));
+  }
+  if (KW > 2) {
+    lo = _mm256_max_epi16(lo, evenBytes<Signed>(shiftBytes<2>(v[0], v[1])));
+    hi = _mm256_max_epi16(hi, evenBytes<Signed>(shiftBytes<2>(v[1], v[2])));
+  }
+  // The values fit a byte, so the saturating pack is exact; it interleaves
+  // the 128-bit halves, which the permute puts back.
+  __m256i packed =
+      Signed ? _mm256_packs_epi16(lo, hi) : _mm256_packus_epi16(lo, hi);
+  return _mm256_permute4x64_epi64(packed, 0xd8);
+}
+
 template <bool Signed>
 void maxPoolPlaneBytes(const uint8_t *in, const uint8_t *inEnd, int64_t W,
                        int64_t KH, int64_t KW, uint8_t *out, int64_t OH,
@@ -496,35 +543,49 @@ void maxPoolPlaneBytes(const uint8_t *in, const uint8_t *inEnd, int64_t W,
   // The plane's maxima, row after row; a row's whole-vector store spills
   // into the next row's place, which that row then overwrites.
   uint8_t *maxima = poolPlaneScratch.get(static_cast<size_t>(OH * OW + 32));
+  // Vectors of columns one chunk of 32 outputs needs (stride 2 with a third
+  // tap reads one column past 64).
+  const int vectors = sw == 2 ? (KW > 2 ? 3 : 2) : (KW > 1 ? 2 : 1);
   for (int64_t oh = 0; oh < OH; ++oh) {
     const uint8_t *src = in + oh * sh * W;
-    // Rows of the window reduced to one; whole vectors as long as they stay
-    // inside the input (past the row, they read the next one's bytes, which
-    // only reach discarded lanes).
     const uint8_t *lastRow = src + (KH - 1) * dh * W;
-    int64_t x = 0;
-    for (; x < span && lastRow + x + 32 <= inEnd; x += 32) {
+    // The window rows' maxima of the 32 columns from x.
+    auto columnMaxima = [&](int64_t x) {
       __m256i v = load32(src + x);
       for (int64_t kh = 1; kh < KH; ++kh)
         v = maxBytes<Signed>(v, load32(src + kh * dh * W + x));
-      _mm256_storeu_si256(reinterpret_cast<__m256i *>(row + x), v);
-    }
-    for (; x < span; ++x) {
+      return v;
+    };
+    uint8_t *o = maxima + oh * OW;
+    int64_t ow = 0;
+    // In registers while the reads stay inside the input (past the row
+    // they read the next one's bytes, which only reach discarded lanes).
+    if (KW <= 3)
+      for (; ow < OW && lastRow + ow * sw + 32 * vectors <= inEnd; ow += 32) {
+        __m256i v[3] = {columnMaxima(ow * sw), _mm256_setzero_si256(),
+                        _mm256_setzero_si256()};
+        for (int i = 1; i < vectors; ++i)
+          v[i] = columnMaxima(ow * sw + 32 * i);
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(o + ow),
+                            poolColumns<Signed>(v, KW, sw));
+      }
+    if (ow >= OW)
+      continue;
+    // The rest of the row (the plane's last rows, wider windows): the
+    // window rows' maxima in a buffer first.
+    for (int64_t x = ow * sw; x < span; ++x) {
       uint8_t m = src[x];
       for (int64_t kh = 1; kh < KH; ++kh)
         m = maxByte<Signed>(m, src[kh * dh * W + x]);
       row[x] = m;
     }
-    uint8_t *o = maxima + oh * OW;
-    for (int64_t ow = 0; ow < OW; ow += 32) {
+    for (; ow < OW; ow += 32) {
       __m256i v;
       if (sw == 1) {
         v = load32(row + ow);
         for (int64_t kw = 1; kw < KW; ++kw)
           v = maxBytes<Signed>(v, load32(row + ow + kw));
       } else {
-        // Stride 2: tap kw of outputs ow.. is every other byte from
-        // row + 2 * ow + kw, the low bytes of 16-bit lanes.
         const uint8_t *r = row + 2 * ow;
         __m256i lo = evenBytes<Signed>(load32(r));
         __m256i hi = evenBytes<Signed>(load32(r + 32));
@@ -532,8 +593,6 @@ void maxPoolPlaneBytes(const uint8_t *in, const uint8_t *inEnd, int64_t W,
           lo = _mm256_max_epi16(lo, evenBytes<Signed>(load32(r + kw)));
           hi = _mm256_max_epi16(hi, evenBytes<Signed>(load32(r + 32 + kw)));
         }
-        // The values fit a byte, so the saturating pack is exact; it
-        // interleaves the 128-bit halves, which the permute puts back.
         v = Signed ? _mm256_packs_epi16(lo, hi) : _mm256_packus_epi16(lo, hi);
         v = _mm256_permute4x64_epi64(v, 0xd8);
       }

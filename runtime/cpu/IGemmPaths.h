@@ -87,12 +87,13 @@ bool depthwiseChannelsAvx2(int64_t H, int64_t W, int64_t padTop,
                            int32_t *out);
 
 // One plane of compress_cpu_max_pool2d_nchw_i8 for AVX2 (IGemmAvx2.cpp):
-// each output row's window rows reduced to one row of maxima first (32
-// bytes at a time, reading no further than inEnd, the end of the input),
-// then its columns (32 outputs at a time at stride 1, 32 from 64 bytes as
-// 16-bit lanes at stride 2), then the old outputs over the whole plane.
-// False (nothing done) for horizontal strides other than 1 and 2, or
-// dilated columns.
+// for 32 outputs of a row, the window rows' maxima of the columns they read
+// (32 bytes at a time, in registers, reading no further than inEnd, the end
+// of the input), then the columns' taps from those registers (shifted; at
+// stride 2 as 16-bit lanes); wider windows and the input's last rows go
+// through a row buffer. The old outputs are taken over the whole plane at
+// the end. False (nothing done) for horizontal strides other than 1 and 2,
+// or dilated columns.
 bool maxPoolPlaneBytesAvx2(bool isSigned, const uint8_t *in,
                            const uint8_t *inEnd, int64_t W, int64_t KH,
                            int64_t KW, uint8_t *out, int64_t OH, int64_t OW,
