@@ -701,6 +701,7 @@ TEST_P(IGemmPaths, ConvolutionRequantize) {
   const ConvCase cases[] = {
       // N  C   H   W   F  KH KW sh sw dh dw groups
       {2, 8, 12, 13, 20, 3, 3, 1, 1, 1, 1, 1},  // 3x3, two images
+      {5, 4, 9, 9, 8, 3, 3, 1, 1, 1, 1, 2},     // images x groups on threads
       {1, 16, 15, 15, 24, 3, 3, 2, 2, 1, 1, 1}, // stride 2
       {1, 8, 10, 11, 12, 3, 3, 1, 1, 1, 1, 2},  // groups 2
       {1, 40, 9, 9, 33, 1, 1, 1, 1, 1, 1, 1},   // 1x1

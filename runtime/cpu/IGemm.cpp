@@ -1348,33 +1348,46 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
     // buffer and writes only the requantized output; the AVX2 one
     // accumulates into a scratch C, its first K pass starting from the bias.
     const int64_t Kp = roundUp(K, 64), Pp = roundUp(P, 16);
-    uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
-    int32_t *acc = fn == igemmAvx2
-                       ? reinterpret_cast<int32_t *>(accumulatorScratch.get(
-                             static_cast<size_t>(Fg * P) * sizeof(int32_t)))
-                       : nullptr;
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t g = 0; g < groups; ++g) {
-        // These kernels read the ceil(K / 4) groups of 4 k that hold data,
-        // not the panels' padding to 64 (a 3x3 filter on one channel, K =
-        // 9, would pack 16 groups for 3).
-        packAllColumns(s, in + (n * C + g * s.Cg()) * H * W, colp, threads,
-                       (K + 3) / 4);
-        const int64_t channel = g * Fg;
-        RequantizeEpilogue group = rowsFrom(ep, channel);
-        group.out = static_cast<char *>(out) +
-                    static_cast<size_t>((n * F + channel) * P) * outBytes;
-        // Both kernels start the accumulators from the bias themselves;
-        // the AVX2 one, without a bias, from the zeros of its C.
-        group.rowInit = bias ? bias + channel : nullptr; // null: zeros
-        if (acc && !bias)
-          std::fill_n(acc, Fg * P, 0);
-        gemmDispatch(isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
-                     reinterpret_cast<const uint8_t *>(
-                         Wp + g * packedFilterRows(Fg) * Kp),
-                     Kp, reinterpret_cast<const int8_t *>(colp), Kp, acc,
-                     acc ? P : 0, threads, &group);
-      }
+    // One image and group; its scratch is the calling thread's.
+    auto runItem = [&](int64_t item, int64_t itemThreads) {
+      const int64_t n = item / groups, g = item % groups;
+      uint8_t *colp = colScratch.get(static_cast<size_t>(Kp * Pp));
+      int32_t *acc = fn == igemmAvx2
+                         ? reinterpret_cast<int32_t *>(accumulatorScratch.get(
+                               static_cast<size_t>(Fg * P) * sizeof(int32_t)))
+                         : nullptr;
+      // These kernels read the ceil(K / 4) groups of 4 k that hold data,
+      // not the panels' padding to 64 (a 3x3 filter on one channel, K = 9,
+      // would pack 16 groups for 3).
+      packAllColumns(s, in + (n * C + g * s.Cg()) * H * W, colp, itemThreads,
+                     (K + 3) / 4);
+      const int64_t channel = g * Fg;
+      RequantizeEpilogue group = rowsFrom(ep, channel);
+      group.out = static_cast<char *>(out) +
+                  static_cast<size_t>((n * F + channel) * P) * outBytes;
+      // Both kernels start the accumulators from the bias themselves; the
+      // AVX2 one, without a bias, from the zeros of its C.
+      group.rowInit = bias ? bias + channel : nullptr; // null: zeros
+      if (acc && !bias)
+        std::fill_n(acc, Fg * P, 0);
+      gemmDispatch(
+          isa, /*aSigned=*/true, /*aPadded=*/true, Fg, P, K,
+          reinterpret_cast<const uint8_t *>(Wp + g * packedFilterRows(Fg) * Kp),
+          Kp, reinterpret_cast<const int8_t *>(colp), Kp, acc, acc ? P : 0,
+          itemThreads, &group);
+    };
+    // Images (and groups) too small for gemmDispatch to split (a batch of
+    // small images) go to the threads whole, one at a time each; larger
+    // ones run in turn, each on all the threads.
+    const int64_t items = N * groups;
+    const int maxThreads = resolveThreads(threads);
+    if (items > 1 && maxThreads > 1 && Fg * P * K < (int64_t(1) << 20)) {
+      parallelFor(static_cast<int>(std::min<int64_t>(maxThreads, items)), items,
+                  [&](int64_t item) { runItem(item, 1); });
+      return;
+    }
+    for (int64_t item = 0; item < items; ++item)
+      runItem(item, threads);
     return;
   }
   // The other paths: the i32 convolution into a scratch buffer started from
