@@ -686,6 +686,17 @@ struct ConvShape {
 
 int64_t packedFilterRows(int64_t Fg) { return roundUp(Fg, 16); }
 
+/// Copies n bytes, sizeof(Word) <= n <= 2 * sizeof(Word), as a word from
+/// each end (overlapping in the middle).
+template <typename Word>
+inline void copyOverlappingWords(const uint8_t *src, int64_t n, uint8_t *dst) {
+  Word head, tail;
+  std::memcpy(&head, src, sizeof(Word));
+  std::memcpy(&tail, src + n - sizeof(Word), sizeof(Word));
+  std::memcpy(dst, &head, sizeof(Word));
+  std::memcpy(dst + n - sizeof(Word), &tail, sizeof(Word));
+}
+
 /// Copies a short row inline (a memcpy call per output row costs more than
 /// the copy).
 inline void copyRow(const uint8_t *src, int64_t n, uint8_t *dst) {
@@ -705,22 +716,10 @@ inline void copyRow(const uint8_t *src, int64_t n, uint8_t *dst) {
 #endif
   // Shorter rows (a 14-wide plane): two overlapping words, not a loop of
   // bytes.
-  if (n >= 8) {
-    uint64_t head, tail;
-    std::memcpy(&head, src, 8);
-    std::memcpy(&tail, src + n - 8, 8);
-    std::memcpy(dst, &head, 8);
-    std::memcpy(dst + n - 8, &tail, 8);
-    return;
-  }
-  if (n >= 4) {
-    uint32_t head, tail;
-    std::memcpy(&head, src, 4);
-    std::memcpy(&tail, src + n - 4, 4);
-    std::memcpy(dst, &head, 4);
-    std::memcpy(dst + n - 4, &tail, 4);
-    return;
-  }
+  if (n >= 8)
+    return copyOverlappingWords<uint64_t>(src, n, dst);
+  if (n >= 4)
+    return copyOverlappingWords<uint32_t>(src, n, dst);
   for (int64_t i = 0; i < n; ++i)
     dst[i] = src[i];
 }
