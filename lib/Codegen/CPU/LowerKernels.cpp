@@ -1147,6 +1147,13 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
 
 LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
                                            const KernelChoice &choice) {
+  // An i8 max pooling (a generic) carries its strides in its indexing
+  // maps; the named f32 ones in attributes.
+  std::optional<BytePoolMatch> bytes = matchBytePool(op);
+  if (!bytes && !isa<linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(
+                    op.getOperation()))
+    return op->emitRemark("compress-cpu-lower-kernels: not a pooling the "
+                          "kernels compute; left as it is");
   Value input = op.getDpsInputs()[0], output = op.getDpsInits()[0];
   auto inType = cast<MemRefType>(input.getType());
   auto outType = cast<MemRefType>(output.getType());
@@ -1157,9 +1164,6 @@ LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
       windowType.getRank() != 2 || !windowType.hasStaticShape())
     return op->emitRemark("compress-cpu-lower-kernels: the input or output "
                           "of this pooling is not contiguous; left as it is");
-  // An i8 max pooling (a generic) carries its strides in its indexing
-  // maps; the named f32 ones in attributes.
-  std::optional<BytePoolMatch> bytes = matchBytePool(op);
   SmallVector<int64_t> s, d;
   if (bytes) {
     s = {bytes->strides[0], bytes->strides[1]};
@@ -1184,15 +1188,27 @@ LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
   auto n = [&](int64_t v) { return i64(b, loc, v); };
   ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
   ArrayRef<int64_t> window = windowType.getShape();
-  bool max = bytes || isa<linalg::PoolingNchwMaxOp>(op.getOperation());
-  SmallVector<Value> args = {
-      n(static_cast<int64_t>(choice.isa)),
-      // COMPRESS_CPU_POOL_MAX / _SUM, or the bytes'
-      // signedness
-      bytes ? n(bytes->isSigned ? 1 : 0) : n(max ? 0 : 1), n(in[0]), n(in[1]),
-      n(in[2]), n(in[3]), n(window[0]), n(window[1]), n(out[2]), n(out[3]),
-      n(s[0]), n(s[1]), n(d[0]), n(d[1]), address(b, loc, input),
-      address(b, loc, output), n(choice.threads)};
+  // The bytes' signedness, or COMPRESS_CPU_POOL_MAX (0) / _SUM (1).
+  int64_t kind =
+      bytes ? (bytes->isSigned ? 1 : 0)
+            : (isa<linalg::PoolingNchwMaxOp>(op.getOperation()) ? 0 : 1);
+  SmallVector<Value> args = {n(static_cast<int64_t>(choice.isa)),
+                             n(kind),
+                             n(in[0]),
+                             n(in[1]),
+                             n(in[2]),
+                             n(in[3]),
+                             n(window[0]),
+                             n(window[1]),
+                             n(out[2]),
+                             n(out[3]),
+                             n(s[0]),
+                             n(s[1]),
+                             n(d[0]),
+                             n(d[1]),
+                             address(b, loc, input),
+                             address(b, loc, output),
+                             n(choice.threads)};
   call(b, loc,
        bytes ? "compress_cpu_max_pool2d_nchw_i8"
              : "compress_cpu_pool2d_nchw_f32",
