@@ -625,6 +625,14 @@ void splitGrid(int64_t M, int64_t N, const PathChoice &path, int threads,
 }
 
 /// C += A * B over the threads, B packed as `layout` says.
+/// The threads gemmDispatch gives a product of `work` multiply-adds: below
+/// ~0.5M multiply-adds per thread (a few microseconds with VNNI) the fork
+/// costs more than it saves.
+int gemmThreads(int64_t work, int64_t threadsArg) {
+  return static_cast<int>(std::min<int64_t>(resolveThreads(threadsArg),
+                                            std::max<int64_t>(1, work >> 19)));
+}
+
 void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
                   int64_t K, const uint8_t *A, int64_t lda, const int8_t *Bp,
                   int64_t Kp, int32_t *C, int64_t ldc, int64_t threadsArg,
@@ -639,12 +647,7 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
                               : layout == BLayout::Pairs   ? Kp * 5 / 8
                               : layout == BLayout::Windows ? 0
                                                            : Kp;
-  int threads = resolveThreads(threadsArg);
-  // Below ~0.5M multiply-adds per thread (a few microseconds with VNNI) the
-  // fork costs more than it saves.
-  int64_t work = M * N * K;
-  threads = static_cast<int>(
-      std::min<int64_t>(threads, std::max<int64_t>(1, work >> 19)));
+  int threads = gemmThreads(M * N * K, threadsArg);
   const int64_t mBlocks = (M + path.mUnit - 1) / path.mUnit;
   const int64_t nBlocks = (N + path.nUnit - 1) / path.nUnit;
   if (threads <= 1 || mBlocks * nBlocks <= 1) {
@@ -1380,7 +1383,7 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
     // ones run in turn, each on all the threads.
     const int64_t items = N * groups;
     const int maxThreads = resolveThreads(threads);
-    if (items > 1 && maxThreads > 1 && Fg * P * K < (int64_t(1) << 20)) {
+    if (items > 1 && maxThreads > 1 && gemmThreads(Fg * P * K, threads) <= 1) {
       parallelFor(static_cast<int>(std::min<int64_t>(maxThreads, items)), items,
                   [&](int64_t item) { runItem(item, 1); });
       return;
