@@ -487,10 +487,18 @@ thread_local ScratchBuffer poolRowScratch, poolPlaneScratch;
 /// The 32 bytes at byte offset Shift of the 64 in a (first) and b.
 template <int Shift>
 inline __m256i shiftBytes(__m256i a, __m256i b) {
-  if constexpr (Shift == 0)
-    return a;
   // vpalignr shifts within 128-bit lanes: pair each lane with the next.
   return _mm256_alignr_epi8(_mm256_permute2x128_si256(a, b, 0x21), a, Shift);
+}
+
+/// The 16-bit lanes of lo, then hi, as 32 bytes in order. The values fit a
+/// byte, so the saturating pack is exact; it interleaves the 128-bit halves,
+/// which the permute puts back.
+template <bool Signed>
+inline __m256i packWords(__m256i lo, __m256i hi) {
+  __m256i packed =
+      Signed ? _mm256_packs_epi16(lo, hi) : _mm256_packus_epi16(lo, hi);
+  return _mm256_permute4x64_epi64(packed, 0xd8);
 }
 
 /// The odd bytes of 32 as 16 lanes of 16 bits, sign- or zero-extended.
@@ -524,11 +532,7 @@ inline __m256i poolColumns(const __m256i (&v)[3], int64_t KW, int64_t sw) {
     lo = _mm256_max_epi16(lo, evenBytes<Signed>(shiftBytes<2>(v[0], v[1])));
     hi = _mm256_max_epi16(hi, evenBytes<Signed>(shiftBytes<2>(v[1], v[2])));
   }
-  // The values fit a byte, so the saturating pack is exact; it interleaves
-  // the 128-bit halves, which the permute puts back.
-  __m256i packed =
-      Signed ? _mm256_packs_epi16(lo, hi) : _mm256_packus_epi16(lo, hi);
-  return _mm256_permute4x64_epi64(packed, 0xd8);
+  return packWords<Signed>(lo, hi);
 }
 
 template <bool Signed>
@@ -593,8 +597,7 @@ void maxPoolPlaneBytes(const uint8_t *in, const uint8_t *inEnd, int64_t W,
           lo = _mm256_max_epi16(lo, evenBytes<Signed>(load32(r + kw)));
           hi = _mm256_max_epi16(hi, evenBytes<Signed>(load32(r + 32 + kw)));
         }
-        v = Signed ? _mm256_packs_epi16(lo, hi) : _mm256_packus_epi16(lo, hi);
-        v = _mm256_permute4x64_epi64(v, 0xd8);
+        v = packWords<Signed>(lo, hi);
       }
       _mm256_storeu_si256(reinterpret_cast<__m256i *>(o + ow), v);
     }
