@@ -125,7 +125,13 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createApproximateErf());
   if (options.approximateExp)
     pm.addNestedPass<func::FuncOp>(createApproximateExp());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Functions of one byte (quantized elementwise chains) as table lookups,
+  // after erf and exp have become the arithmetic the loops would compute.
+  if (options.tableLookup)
+    pm.addPass(createTableLookup());
+  // Loops; the innermost loop of an all-parallel op is marked as carrying no
+  // dependences, which LLVM's vectorizer reads below.
+  pm.addNestedPass<func::FuncOp>(createLinalgToAnnotatedLoops());
   // Vector code (compress-vectorize-convolutions): transfers become loads and
   // stores (fully unrolled, so no stack buffers in loops); contractions and
   // transposes are lowered by convert-vector-to-llvm below.
@@ -156,6 +162,7 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createAttachLoopAccessGroups());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -84,6 +84,11 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "(compress-approximate-exp, relative error below 1e-7) "
                      "instead of libm's scalar expf"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> tableLookup{
+      *this, "table-lookup",
+      llvm::cl::desc("Compute the parts of elementwise ops that depend on "
+                     "one 8-bit value by table lookup (compress-table-lookup)"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> cpu{
       *this, "cpu",
       llvm::cl::desc("Target CPU of the kernels: host, portable, avx2, "

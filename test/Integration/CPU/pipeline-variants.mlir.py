@@ -30,6 +30,7 @@ VARIANTS = {
     "threads": "threads=2",
     "malloc-buffers": "arena=false",
     "int4-as-int8": "pack-int4=false",
+    "no-table-lookup": "table-lookup=false",
 }
 for model in ("w8", "w4", "w4g", "w3g", "int8", "int8w4"):
     outputs = {}

@@ -161,4 +161,95 @@ def ApproximateExp : Pass<"compress-approximate-exp", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def TableLookup : Pass<"compress-table-lookup", "ModuleOp"> {
+  let summary = "Replace the parts of elementwise linalg.generic bodies that "
+                "are a function of one 8-bit value by lookups in a constant "
+                "table.";
+  let description = [{
+    A quantized model's elementwise chains mostly compute functions of one
+    byte: a requantized i8 value is dequantized, scaled, passed through erf,
+    quantized, dequantized and multiplied again (GELU between two int8
+    matmuls), or dequantized, divided and quantized (attention scores before
+    softmax). Such a value can take at most 256 values, so its computation
+    can be done once per byte value at compile time and looked up at run
+    time.
+
+    In the body of every all-parallel `linalg.generic` (tensor or buffer
+    semantics), the pass tracks which values depend on a single integer
+    value of 2 to 8 bits (a block argument, or a narrow result of an op that
+    depends on more than that) and on constants only, through pure scalar
+    `arith` and `math` ops. A largest such subexpression (one with a user
+    that depends on more) whose ops cost at least `min-cost` (1 per op, 8
+    per division or square root, 16 per transcendental function left as
+    such) becomes a table: its value is computed for every bit pattern of
+    the root with the ops' own folders (`math.fma` as an IEEE fused
+    multiply-add), and the body loads `table[root]` instead. The results are
+    the bits the loops would have computed, since the folders and the
+    compiled code both follow IEEE arithmetic; a subexpression with an op
+    that does not fold (poison, such as an out-of-range `fptoui`, or a
+    function without a folder) is left as it is. Tables are
+    `arith.constant` tensors read by `tensor.extract` under tensor
+    semantics, and private constant `memref.global`s (`__compress_table*`,
+    64-byte aligned) read by `memref.load` under buffer semantics.
+
+    `compress-lower-to-cpu` runs it after `compress-approximate-erf` and
+    `compress-approximate-exp` (so that erf and exp are the polynomials the
+    loops would compute) unless `table-lookup=false`. In the int8 BERT layer
+    of `benchmarks/models` the GELU between the two feed-forward matmuls
+    becomes the fixed-point requantization and one lookup.
+  }];
+  let options = [
+    Option<"minCost", "min-cost", "int64_t", /*default=*/"12",
+           "Tabulate a subexpression only when its ops cost at least this">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def LinalgToAnnotatedLoops
+    : Pass<"compress-linalg-to-annotated-loops", "func::FuncOp"> {
+  let summary = "Lower linalg ops on buffers to scf.for loops, marking the "
+                "innermost loop of each all-parallel op as free of "
+                "loop-carried dependences.";
+  let description = [{
+    What `convert-linalg-to-loops` does (`linalg::linalgOpToLoops` on every
+    linalg op with buffer semantics), and in addition: the innermost
+    `scf.for` of an op whose iterators are all parallel gets an
+    `llvm.loop_annotation` attribute with a fresh access group in its
+    `parallelAccesses`. By linalg's definition such an op's iterations are
+    independent; LLVM's loop vectorizer, told so, needs no run-time checks
+    that the loop's stores miss its loads, which it cannot build for
+    accesses whose bounds it does not know (a lookup in a constant table at
+    a computed index, from `compress-table-lookup`), and then leaves the loop
+    scalar. `scf-to-cf` copies the attribute onto the loop's latch branch;
+    `compress-attach-loop-access-groups` finishes the job on the LLVM
+    dialect. `compress-lower-to-cpu` runs both.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
+def AttachLoopAccessGroups
+    : Pass<"compress-attach-loop-access-groups", "ModuleOp"> {
+  let summary = "Turn the llvm.loop_annotation attribute of latch branches "
+                "into loop metadata, with every load and store of the loop "
+                "in its access groups.";
+  let description = [{
+    On the LLVM dialect: an `llvm.br` carrying a discardable
+    `llvm.loop_annotation` attribute (put on an `scf.for` by
+    `compress-linalg-to-annotated-loops` and copied by `scf-to-cf`) gets it
+    as its `loop_annotation`, which becomes `!llvm.loop` metadata, and every
+    `llvm.load` and `llvm.store` (and other op with access groups) in the
+    blocks of the loop it closes (the natural loop of that back edge) joins
+    the annotation's `parallelAccesses` groups. LLVM reads that as
+    `llvm.loop.parallel_accesses`: no dependences between the accesses of
+    different iterations. A branch that does not close a loop loses the
+    attribute and changes nothing.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // COMPRESS_CODEGEN_COMMON_PASSES_TD
