@@ -132,6 +132,12 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   // Loops; the innermost loop of an all-parallel op is marked as carrying no
   // dependences, which LLVM's vectorizer reads below.
   pm.addNestedPass<func::FuncOp>(createLinalgToAnnotatedLoops());
+  // Large elementwise nests on the kernels' threads too.
+  CompressCPUParallelizeLoopsOptions parallelize;
+  parallelize.threads = options.microkernels && options.parallelLoops
+                            ? int64_t(options.threads)
+                            : 1;
+  pm.addPass(createCompressCPUParallelizeLoops(parallelize));
   // Vector code (compress-vectorize-convolutions): transfers become loads and
   // stores (fully unrolled, so no stack buffers in loops); contractions and
   // transposes are lowered by convert-vector-to-llvm below.

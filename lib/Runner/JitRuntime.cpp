@@ -30,6 +30,8 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     add("_mlir_ciface_compress_cpu_arena_slot",
         &_mlir_ciface_compress_cpu_arena_slot);
     add("compress_cpu_arena_pop", &compress_cpu_arena_pop);
+    // compress-cpu-parallelize-loops' outlined loops.
+    add("compress_cpu_parallel_for", &compress_cpu_parallel_for);
     // The CPU kernel library (compress-cpu-lower-kernels' calls).
     add("compress_cpu_sgemm_packed", &compress_cpu_sgemm_packed);
     add("compress_cpu_sgemm", &compress_cpu_sgemm);

@@ -279,6 +279,15 @@ _mlir_ciface_compress_cpu_arena_slot(CompressCpuArenaMemRef *result,
 COMPRESS_CPU_EXPORT void compress_cpu_arena_pop(void);
 
 //===----------------------------------------------------------------------===//
+// Parallel loops of compiled code (compress-cpu-parallelize-loops): runs
+// body(context, begin, end) over [0, iterations) split into one contiguous
+// range per thread (`threads` <= 0: all cores), on the kernels' threads.
+//===----------------------------------------------------------------------===//
+COMPRESS_CPU_EXPORT void compress_cpu_parallel_for(
+    void (*body)(void *context, int64_t begin, int64_t end), void *context,
+    int64_t iterations, int64_t threads);
+
+//===----------------------------------------------------------------------===//
 // Convolutions, NCHW activations, FCHW filters, no padding (the compiled IR
 // pads the input beforehand), accumulating into the NCHW output:
 //   out[n, g*Fg + f, oh, ow] += sum_{c < Cg, kh, kw}

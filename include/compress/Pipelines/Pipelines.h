@@ -84,6 +84,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "(compress-approximate-exp, relative error below 1e-7) "
                      "instead of libm's scalar expf"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> parallelLoops{
+      *this, "parallel-loops",
+      llvm::cl::desc("Run large loop nests of ops no kernel takes on the "
+                     "kernels' threads (compress-cpu-parallelize-loops; needs "
+                     "microkernels)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> tableLookup{
       *this, "table-lookup",
       llvm::cl::desc("Compute the parts of elementwise ops that depend on "

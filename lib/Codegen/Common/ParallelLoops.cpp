@@ -42,6 +42,24 @@ namespace {
 /// The discardable attribute scf-to-cf copies from an scf.for onto its
 /// latch branch.
 constexpr llvm::StringLiteral kLoopAnnotation = "llvm.loop_annotation";
+/// Marks the outermost loop of an all-parallel op's nest.
+constexpr llvm::StringLiteral kParallelNest = "compress.parallel_nest";
+
+/// Whether different iterations of `op`'s outermost loop (its first
+/// dimension) touch different output elements: the dimension is parallel
+/// and every output's indexing map has it as one of its results. Then the
+/// outer loop's iterations may run on different threads, whatever the inner
+/// loops reduce.
+bool outerLoopSplits(linalg::LinalgOp op) {
+  if (op.getNumLoops() == 0 ||
+      op.getIteratorTypesArray().front() != utils::IteratorType::parallel)
+    return false;
+  AffineExpr first = getAffineDimExpr(0, op.getContext());
+  return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+    return llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(),
+                              first);
+  });
+}
 
 struct LinalgToAnnotatedLoopsPass
     : public compress::impl::LinalgToAnnotatedLoopsBase<
@@ -56,6 +74,7 @@ struct LinalgToAnnotatedLoopsPass
     for (linalg::LinalgOp op : ops) {
       bool parallel =
           op.getNumLoops() > 0 && op.getNumLoops() == op.getNumParallelLoops();
+      bool splittable = outerLoopSplits(op);
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::LinalgLoops> loops =
           linalg::linalgOpToLoops(rewriter, op);
@@ -64,12 +83,15 @@ struct LinalgToAnnotatedLoopsPass
         return signalPassFailure();
       }
       rewriter.eraseOp(op);
-      if (!parallel || loops->empty())
-        continue;
-      auto innermost = dyn_cast<scf::ForOp>(loops->back());
-      if (!innermost)
+      if (loops->empty())
         continue;
       MLIRContext *context = &getContext();
+      // Where compress-cpu-parallelize-loops may split the nest.
+      if (splittable && isa<scf::ForOp>(loops->front()))
+        loops->front()->setAttr(kParallelNest, UnitAttr::get(context));
+      auto innermost = dyn_cast<scf::ForOp>(loops->back());
+      if (!parallel || !innermost)
+        continue;
       auto group = LLVM::AccessGroupAttr::get(
           context, DistinctAttr::create(UnitAttr::get(context)));
       auto annotation = LLVM::LoopAnnotationAttr::get(

@@ -4,7 +4,8 @@
 // model once went wrong only when vectorized), to 4 and 3 bits in groups of
 // 4 input channels (w4g, w3g), and with compress-ptq's
 // integer kernels runs with the kernel library (default, portable path, AVX2
-// path, two threads), without it (microkernels=false), with and without vectorized
+// path, two threads, with and without the generated loops on both threads),
+// without it (microkernels=false), with and without vectorized
 // loops, and with its buffers malloc'd instead of placed in the arena
 // (arena=false), and with 4-bit weights stored one per byte instead of two
 // (pack-int4=false: the int8 model with 4-bit weights, int8w4, runs the
@@ -29,5 +30,5 @@
 // RUN:   --compress-ptq="data=%S/ptq/samples activation-type=i8 weight-bits=4 lower=false" -o %t/int8w4.mlir 2>/dev/null
 //
 // RUN: %python %s.py %t %python %S/check_close.py | FileCheck %s
-// CHECK-COUNT-54: check_close.py: ok:
+// CHECK-COUNT-60: check_close.py: ok:
 // CHECK-NOT: mismatch

@@ -28,6 +28,7 @@ VARIANTS = {
     "portable": "cpu=portable",
     "avx2": "cpu=avx2",
     "threads": "threads=2",
+    "threads-serial-loops": "threads=2 parallel-loops=false",
     "malloc-buffers": "arena=false",
     "int4-as-int8": "pack-int4=false",
     "no-table-lookup": "table-lookup=false",

@@ -396,4 +396,47 @@ def CompressCPUPlanArena : Pass<"compress-cpu-plan-arena", "ModuleOp"> {
   ];
 }
 
+def CompressCPUParallelizeLoops
+    : Pass<"compress-cpu-parallelize-loops", "ModuleOp"> {
+  let summary = "Run the outer loop of each large all-parallel loop nest on "
+                "the kernel library's threads.";
+  let description = [{
+    The kernels use every thread, but the loops compiled for what no kernel
+    takes (softmax, LayerNorm, GELU, quantization chains) ran on the calling
+    thread alone: in a BERT layer on two threads the second thread idled
+    45% of the time. For each `scf.for` that
+    `compress-linalg-to-annotated-loops` marked as the outer loop of an
+    all-parallel op's nest (`compress.parallel_nest`), with constant bounds
+    and at least `min-iterations` iterations in the whole nest (the first
+    loop of each body counted), the pass outlines the loop into a private
+    function `<function>_parallel(!llvm.ptr context, i64 begin, i64 end)`
+    that runs its iterations [begin, end). Values the loop reads from outside
+    are recomputed inside when they are operand-free pure ops (constants,
+    `memref.get_global`) and otherwise stored in a struct on the stack
+    (memrefs as their LLVM descriptors, index as i64, integers and floats as
+    they are); a value of another type keeps the loop serial. The loop
+    becomes a call of the runtime's `compress_cpu_parallel_for(body,
+    context, iterations, threads)`, which hands one contiguous range of
+    iterations to each of `threads` threads (0: all cores) of the kernels'
+    OpenMP pool. Iterations of an all-parallel op are independent, so the
+    results are the same bits as the serial loop's. The mark is removed from
+    every loop; with `threads=1` nothing else changes.
+
+    `compress-lower-to-cpu` runs it after
+    `compress-linalg-to-annotated-loops` when `microkernels` is on (the
+    program then calls the runtime library anyway) and `threads` is not 1.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Threads of the parallel loops (0: all cores; 1: none)">,
+    Option<"minIterations", "min-iterations", "int64_t",
+           /*default=*/"65536",
+           "Iterations a loop nest needs before it runs on several threads">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // COMPRESS_CODEGEN_CPU_PASSES_TD

@@ -9,6 +9,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -65,6 +66,14 @@ LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
                 "lo, hi : i64[, dequantize_zero_point : i64, "
                 "dequantize_scale : f32]}, got "
              << attr.getValue();
+    return success();
+  }
+  if (attr.getName() == "compress.parallel_nest") {
+    // Set by compress-linalg-to-annotated-loops on the outer loop of an
+    // all-parallel op's nest, read by compress-cpu-parallelize-loops.
+    if (!isa<UnitAttr>(attr.getValue()) || !isa<LoopLikeOpInterface>(op))
+      return op->emitOpError() << "attribute 'compress.parallel_nest' must be "
+                                  "a unit attribute on a loop";
     return success();
   }
   return op->emitOpError() << "unknown compress dialect attribute '"
