@@ -73,6 +73,9 @@ const char *const kPipelines[] = {
     "compress-vectorize-matmuls",
     "compress-order-loops",
     "compress-approximate-erf",
+    "compress-table-lookup{min-cost=1}",
+    "func.func(compress-linalg-to-annotated-loops),"
+    "compress-cpu-parallelize-loops{min-iterations=1}",
     "compress-lower-to-cpu",
     "compress-lower-to-cpu{microkernels=false vectorize=false}",
     "compress-linalg-to-gpu",

@@ -96,9 +96,13 @@ struct ParallelizeLoopsPass
     SymbolTable symbols(module);
     LLVMTypeConverter converter(&getContext());
     for (scf::ForOp loop : loops) {
+      // A tile loop's mark counts the elements of each innermost iteration.
+      int64_t perIteration = 1;
+      if (auto count = loop->getAttrOfType<IntegerAttr>(kParallelNest))
+        perIteration = std::max<int64_t>(1, count.getInt());
       loop->removeAttr(kParallelNest);
       if (threads != 1)
-        outline(loop, symbols, converter);
+        outline(loop, perIteration, symbols, converter);
     }
   }
 
@@ -118,12 +122,12 @@ struct ParallelizeLoopsPass
     return declaration;
   }
 
-  void outline(scf::ForOp loop, SymbolTable &symbols,
+  void outline(scf::ForOp loop, int64_t perIteration, SymbolTable &symbols,
                const LLVMTypeConverter &converter) {
     std::optional<int64_t> total = nestIterations(loop);
     std::optional<int64_t> outer = tripCount(loop);
-    if (!total || !outer || *total < minIterations || *outer < 2 ||
-        !loop.getInitArgs().empty())
+    if (!total || !outer || *total * perIteration < minIterations ||
+        *outer < 2 || !loop.getInitArgs().empty())
       return;
     auto function = loop->getParentOfType<func::FuncOp>();
     if (!function)

@@ -19,7 +19,8 @@ int64_t mlir::compress::dividingTile(int64_t size, int64_t limit) {
 
 FailureOr<SmallVector<Operation *>>
 mlir::compress::tileWithLoops(RewriterBase &rewriter, Operation *op,
-                              ArrayRef<int64_t> sizes) {
+                              ArrayRef<int64_t> sizes,
+                              SmallVectorImpl<Operation *> *loops) {
   auto tileable = dyn_cast<TilingInterface>(op);
   if (!tileable)
     return failure();
@@ -31,6 +32,9 @@ mlir::compress::tileWithLoops(RewriterBase &rewriter, Operation *op,
   if (failed(tiled))
     return failure();
   rewriter.replaceOp(op, tiled->replacements);
+  if (loops)
+    for (LoopLikeOpInterface loop : tiled->loops)
+      loops->push_back(loop.getOperation());
   return tiled->tiledOps;
 }
 

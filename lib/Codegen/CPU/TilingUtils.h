@@ -21,10 +21,12 @@ namespace mlir::compress {
 int64_t dividingTile(int64_t size, int64_t limit);
 
 /// Tiles `op` (a TilingInterface op) with scf.for loops to `sizes` (0: not
-/// tiled) and replaces it; returns the tiled ops, or failure with `op` left
+/// tiled) and replaces it; returns the tiled ops (and in `loops`, when
+/// given, the loops from the outermost in), or failure with `op` left
 /// unchanged.
 FailureOr<SmallVector<Operation *>>
-tileWithLoops(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> sizes);
+tileWithLoops(RewriterBase &rewriter, Operation *op, ArrayRef<int64_t> sizes,
+              SmallVectorImpl<Operation *> *loops = nullptr);
 
 /// Vectorizes `op` with linalg::vectorize and replaces it; failure leaves it
 /// unchanged.

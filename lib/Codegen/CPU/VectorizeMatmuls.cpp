@@ -19,6 +19,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -133,13 +134,30 @@ struct VectorizeMatmulsPass
         else if (dim == lastParallel)
           sizes[dim] = dividingTile(ranges[dim], maxColumns);
       }
+      // Whether the outer tile loop's iterations (dimension 0, tiled by 1
+      // or more) write disjoint outputs, for compress-cpu-parallelize-loops.
+      AffineExpr first = getAffineDimExpr(0, ctx);
+      bool splittable =
+          iterators.front() == utils::IteratorType::parallel &&
+          llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+            return llvm::is_contained(
+                op.getMatchingIndexingMap(&init).getResults(), first);
+          });
+      int64_t perTile = 1;
+      for (int64_t size : sizes)
+        perTile *= size;
+      SmallVector<Operation *> loops;
       FailureOr<SmallVector<Operation *>> tiles =
-          tileWithLoops(rewriter, op, sizes);
+          tileWithLoops(rewriter, op, sizes, &loops);
       if (failed(tiles)) {
         op.emitRemark() << "compress-vectorize-matmuls: could not tile this "
                            "op; left as loops";
         continue;
       }
+      // The mark carries the elements each innermost iteration computes.
+      if (splittable && !loops.empty() && isa<scf::ForOp>(loops.front()))
+        loops.front()->setAttr("compress.parallel_nest",
+                               rewriter.getI64IntegerAttr(perTile));
       for (Operation *tile : *tiles)
         if (failed(vectorizeInPlace(rewriter, tile)))
           tile->emitRemark() << "compress-vectorize-matmuls: could not "

@@ -18,6 +18,9 @@
 // CHECK: arith.muli {{.*}} : vector<1x8x32xi32>
 // CHECK: vector.multi_reduction <add>, {{.*}} [2] : vector<1x8x32xi32> to vector<1x8xi32>
 // CHECK-NOT: linalg.generic
+// The outer tile loop (rows: each writes its own outputs) is marked for
+// compress-cpu-parallelize-loops with the elements of one tile, 1 x 8 x 32.
+// CHECK: } {compress.parallel_nest = 256 : i64}
 // SMALL-LABEL: func.func @int8_dense
 // SMALL: scf.for %{{.*}} = %{{.*}} to %c16 step %c4
 // SMALL: scf.for %{{.*}} = %{{.*}} to %c64 step %c16

@@ -1,7 +1,7 @@
-// Execution test of compress-cpu-parallelize-loops: a large elementwise op
-// next to a row and a column reduction (which compress-vectorize-matmuls
-// turns into vector loops before, so they stay on the calling thread), on
-// one thread, on two and on three (more threads than the 2-core CI machine
+// Execution test of compress-cpu-parallelize-loops: a large elementwise op,
+// a row reduction (compress-vectorize-matmuls' tile loops, rows split
+// between threads) and a column reduction (its outer loop reduces: it stays
+// on the calling thread), on one thread, on two and on three (more threads than the 2-core CI machine
 // has cores still gives each its range), and on two with
 // parallel-loops=false. Every run must give the same bits; the elementwise
 // result must equal NumPy's float32 evaluation exactly, and the row sums
@@ -19,12 +19,12 @@
 // CHECK: ok: r identical in t1 t2 t3 off
 // CHECK: ok: c identical in t1 t2 t3 off
 // CHECK: ok: e equals numpy, r within rounding
-// The two-thread lowering calls the runtime for the elementwise op only;
-// one thread and parallel-loops=false do not call it.
+// The two-thread lowering calls the runtime for the elementwise op and the
+// row reduction; one thread and parallel-loops=false do not call it.
 // RUN: compress-opt %s --compress-lower-to-cpu=threads=2 | FileCheck %s --check-prefix=LOWERED
 // RUN: compress-opt %s --compress-lower-to-cpu=threads=1 | FileCheck %s --check-prefix=SERIAL
 // RUN: compress-opt %s --compress-lower-to-cpu="threads=2 parallel-loops=false" | FileCheck %s --check-prefix=SERIAL
-// LOWERED-COUNT-1: llvm.call @compress_cpu_parallel_for(
+// LOWERED-COUNT-2: llvm.call @compress_cpu_parallel_for(
 // LOWERED-NOT: llvm.call @compress_cpu_parallel_for(
 // SERIAL-NOT: compress_cpu_parallel_for
 #map = affine_map<(d0, d1) -> (d0, d1)>

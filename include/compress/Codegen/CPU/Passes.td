@@ -88,7 +88,11 @@ def CompressVectorizeMatmuls : Pass<"compress-vectorize-matmuls"> {
     examples/fashion-mnist runs 24x faster). Integer results are exact;
     float sums are added chunk by chunk, each chunk as a tree, so they
     differ from the loops within rounding. Ops the vectorizer cannot take
-    stay loops. It runs inside `compress-lower-to-cpu` (`vectorize=true`).
+    stay loops. When the op's first dimension is parallel and indexes every
+    output, the outer tile loop gets `compress.parallel_nest = <elements of
+    one tile>`, so that `compress-cpu-parallelize-loops` may split its
+    iterations between threads. It runs inside `compress-lower-to-cpu`
+    (`vectorize=true`).
   }];
   let options = [
     Option<"maxColumns", "max-columns", "int64_t", /*default=*/"8",
@@ -404,11 +408,13 @@ def CompressCPUParallelizeLoops
     The kernels use every thread, but the loops compiled for what no kernel
     takes (softmax, LayerNorm, GELU, quantization chains) ran on the calling
     thread alone: in a BERT layer on two threads the second thread idled
-    45% of the time. For each `scf.for` that
-    `compress-linalg-to-annotated-loops` marked as the outer loop of an
-    all-parallel op's nest (`compress.parallel_nest`), with constant bounds
-    and at least `min-iterations` iterations in the whole nest (the first
-    loop of each body counted), the pass outlines the loop into a private
+    45% of the time. For each `scf.for` marked `compress.parallel_nest` (by
+    `compress-linalg-to-annotated-loops`: the outer loop of a linalg op
+    whose first dimension is parallel and indexes every output, so that its
+    iterations write disjoint outputs; by `compress-vectorize-matmuls`: the
+    outer tile loop of such an op, the mark an integer, the elements of one
+    tile), with constant bounds and at least `min-iterations` elements in
+    the whole nest (the first loop of each body counted), the pass outlines the loop into a private
     function `<function>_parallel(!llvm.ptr context, i64 begin, i64 end)`
     that runs its iterations [begin, end). Values the loop reads from outside
     are recomputed inside when they are operand-free pure ops (constants,
@@ -431,7 +437,7 @@ def CompressCPUParallelizeLoops
            "Threads of the parallel loops (0: all cores; 1: none)">,
     Option<"minIterations", "min-iterations", "int64_t",
            /*default=*/"65536",
-           "Iterations a loop nest needs before it runs on several threads">,
+           "Elements a loop nest needs before it runs on several threads">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::arith::ArithDialect",

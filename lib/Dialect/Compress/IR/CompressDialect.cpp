@@ -71,9 +71,14 @@ LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
   if (attr.getName() == "compress.parallel_nest") {
     // Set by compress-linalg-to-annotated-loops on the outer loop of an
     // all-parallel op's nest, read by compress-cpu-parallelize-loops.
-    if (!isa<UnitAttr>(attr.getValue()) || !isa<LoopLikeOpInterface>(op))
+    // An integer: the elements each innermost iteration computes (a tile
+    // loop of compress-vectorize-matmuls).
+    auto count = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!(isa<UnitAttr>(attr.getValue()) || (count && count.getInt() > 0)) ||
+        !isa<LoopLikeOpInterface>(op))
       return op->emitOpError() << "attribute 'compress.parallel_nest' must be "
-                                  "a unit attribute on a loop";
+                                  "a unit attribute or a positive integer on "
+                                  "a loop";
     return success();
   }
   return op->emitOpError() << "unknown compress dialect attribute '"
