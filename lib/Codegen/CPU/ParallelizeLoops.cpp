@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Codegen/CPU/Passes.h"
+#include "compress/Codegen/ParallelNest.h"
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -36,7 +37,6 @@ using namespace mlir;
 
 namespace {
 
-constexpr llvm::StringLiteral kParallelNest = "compress.parallel_nest";
 constexpr llvm::StringLiteral kParallelFor = "compress_cpu_parallel_for";
 
 /// The iterations of `loop`, when its bounds and step are constants.
@@ -90,7 +90,7 @@ struct ParallelizeLoopsPass
     }
     SmallVector<scf::ForOp> loops;
     module.walk([&](scf::ForOp loop) {
-      if (loop->hasAttr(kParallelNest))
+      if (loop->hasAttr(compress::kParallelNestAttrName))
         loops.push_back(loop);
     });
     SymbolTable symbols(module);
@@ -98,9 +98,10 @@ struct ParallelizeLoopsPass
     for (scf::ForOp loop : loops) {
       // A tile loop's mark counts the elements of each innermost iteration.
       int64_t perIteration = 1;
-      if (auto count = loop->getAttrOfType<IntegerAttr>(kParallelNest))
+      if (auto count =
+              loop->getAttrOfType<IntegerAttr>(compress::kParallelNestAttrName))
         perIteration = std::max<int64_t>(1, count.getInt());
-      loop->removeAttr(kParallelNest);
+      loop->removeAttr(compress::kParallelNestAttrName);
       if (threads != 1)
         outline(loop, perIteration, symbols, converter);
     }

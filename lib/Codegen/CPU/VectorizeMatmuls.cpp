@@ -16,6 +16,7 @@
 #include "KernelMatchers.h"
 #include "TilingUtils.h"
 #include "compress/Codegen/CPU/Passes.h"
+#include "compress/Codegen/ParallelNest.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -156,7 +157,7 @@ struct VectorizeMatmulsPass
       }
       // The mark carries the elements each innermost iteration computes.
       if (splittable && !loops.empty() && isa<scf::ForOp>(loops.front()))
-        loops.front()->setAttr("compress.parallel_nest",
+        loops.front()->setAttr(compress::kParallelNestAttrName,
                                rewriter.getI64IntegerAttr(perTile));
       for (Operation *tile : *tiles)
         if (failed(vectorizeInPlace(rewriter, tile)))

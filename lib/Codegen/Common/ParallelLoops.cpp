@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Codegen/Common/Passes.h"
+#include "compress/Codegen/ParallelNest.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -42,8 +43,6 @@ namespace {
 /// The discardable attribute scf-to-cf copies from an scf.for onto its
 /// latch branch.
 constexpr llvm::StringLiteral kLoopAnnotation = "llvm.loop_annotation";
-/// Marks the outermost loop of an all-parallel op's nest.
-constexpr llvm::StringLiteral kParallelNest = "compress.parallel_nest";
 
 /// Whether different iterations of `op`'s outermost loop (its first
 /// dimension) touch different output elements: the dimension is parallel
@@ -88,7 +87,8 @@ struct LinalgToAnnotatedLoopsPass
       MLIRContext *context = &getContext();
       // Where compress-cpu-parallelize-loops may split the nest.
       if (splittable && isa<scf::ForOp>(loops->front()))
-        loops->front()->setAttr(kParallelNest, UnitAttr::get(context));
+        loops->front()->setAttr(compress::kParallelNestAttrName,
+                                UnitAttr::get(context));
       auto innermost = dyn_cast<scf::ForOp>(loops->back());
       if (!parallel || !innermost)
         continue;

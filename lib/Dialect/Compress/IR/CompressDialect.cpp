@@ -4,6 +4,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/IR/CompressDialect.h"
+#include "compress/Codegen/ParallelNest.h"
 #include "compress/Dialect/Compress/IR/CompressAttrs.h"
 #include "compress/Dialect/Compress/IR/CompressOps.h"
 
@@ -68,7 +69,7 @@ LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
              << attr.getValue();
     return success();
   }
-  if (attr.getName() == "compress.parallel_nest") {
+  if (attr.getName() == kParallelNestAttrName) {
     // Set by compress-linalg-to-annotated-loops on the outer loop of an
     // all-parallel op's nest, read by compress-cpu-parallelize-loops.
     // An integer: the elements each innermost iteration computes (a tile
