@@ -107,15 +107,19 @@ struct ParallelizeLoopsPass
     }
   }
 
-  /// The function the runtime calls for the outlined loops, declared once.
+  /// The function the runtime calls for the outlined loops, declared once;
+  /// null when the module already has another symbol of that name.
   func::FuncOp getParallelFor(SymbolTable &symbols, FunctionType bodyType) {
-    if (auto existing = symbols.lookup<func::FuncOp>(kParallelFor))
-      return existing;
     MLIRContext *context = &getContext();
     OpBuilder builder = OpBuilder::atBlockEnd(getOperation().getBody());
     Type i64 = builder.getI64Type();
     auto type = builder.getFunctionType(
         {bodyType, LLVM::LLVMPointerType::get(context), i64, i64}, {});
+    if (Operation *existing = symbols.lookup(kParallelFor)) {
+      auto function = dyn_cast<func::FuncOp>(existing);
+      return function && function.getFunctionType() == type ? function
+                                                            : func::FuncOp();
+    }
     auto declaration = func::FuncOp::create(builder, getOperation().getLoc(),
                                             kParallelFor, type);
     declaration.setPrivate();
@@ -133,6 +137,17 @@ struct ParallelizeLoopsPass
     auto function = loop->getParentOfType<func::FuncOp>();
     if (!function)
       return;
+    MLIRContext *context = &getContext();
+    Type ptrType = LLVM::LLVMPointerType::get(context);
+    Type i64 = IntegerType::get(context, 64);
+    auto bodyType = FunctionType::get(context, {ptrType, i64, i64}, {});
+    func::FuncOp parallelFor = getParallelFor(symbols, bodyType);
+    if (!parallelFor) {
+      loop->emitRemark() << "compress-cpu-parallelize-loops: the module "
+                            "defines another '"
+                         << kParallelFor << "'; the loop stays serial";
+      return;
+    }
 
     // What the loop reads from outside: recomputed inside, or captured.
     llvm::SetVector<Value> used;
@@ -157,18 +172,14 @@ struct ParallelizeLoopsPass
       captured.push_back(value);
       fieldTypes.push_back(field);
     }
-    MLIRContext *context = &getContext();
     auto structType = LLVM::LLVMStructType::getLiteral(
         context, fieldTypes.empty()
                      ? SmallVector<Type>{IntegerType::get(context, 8)}
                      : fieldTypes);
-    Type ptrType = LLVM::LLVMPointerType::get(context);
-    Type i64 = IntegerType::get(context, 64);
     Location loc = loop.getLoc();
 
     // The outlined function: (context, begin, end) over the outer loop's
     // iteration numbers.
-    auto bodyType = FunctionType::get(context, {ptrType, i64, i64}, {});
     OpBuilder moduleBuilder(function);
     auto body = func::FuncOp::create(moduleBuilder, loc,
                                      function.getSymName().str() + "_parallel",
@@ -245,7 +256,7 @@ struct ParallelizeLoopsPass
         caller, loc, caller.getI64IntegerAttr(*outer));
     Value threadCount = arith::ConstantOp::create(
         caller, loc, caller.getI64IntegerAttr(threads));
-    func::CallOp::create(caller, loc, getParallelFor(symbols, bodyType),
+    func::CallOp::create(caller, loc, parallelFor,
                          ValueRange{callee, frame, iterations, threadCount});
     loop.erase();
   }
