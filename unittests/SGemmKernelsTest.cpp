@@ -483,6 +483,74 @@ TEST(SGemmKernels, PaddedConvMatchesPaddedInput) {
   }
 }
 
+// Images of few pixels (not a whole number of 16-pixel panels) run as one
+// block of GEMM columns; each output must get the bits it gets when its
+// image runs alone (N = 1): plain (accumulating onto the output), fused
+// (bias, residual, clamp) and padded, on every path and two threads, with
+// more images than one block takes (kNc = 512 columns: 10 images of 49).
+TEST(SGemmKernels, BatchedImagesMatchOneByOne) {
+  struct Case {
+    int64_t N, C, H, W, F, K, pad;
+  };
+  const Case cases[] = {
+      {12, 16, 9, 9, 24, 3, 0}, // 7x7 outputs, 49 pixels: 10 + 2 images
+      {3, 8, 14, 14, 20, 3, 1}, // 14x14 padded, 196 pixels: 2 + 1 images
+      {5, 6, 5, 7, 33, 1, 0},   // 1x1, 35 pixels, F not a multiple of 16
+  };
+  unsigned seed = 1100;
+  for (const Case &c : cases) {
+    const int64_t Hp = c.H + 2 * c.pad, Wp = c.W + 2 * c.pad;
+    const int64_t OH = Hp - c.K + 1, OW = Wp - c.K + 1, P = OH * OW;
+    const int64_t image = c.C * c.H * c.W, outImage = c.F * P;
+    std::vector<float> in = randomVector(c.N * image, ++seed);
+    std::vector<float> w = randomVector(c.F * c.C * c.K * c.K, ++seed);
+    std::vector<float> wp(
+        compress_cpu_packed_conv_filter_size_f32(c.F, c.C, c.K, c.K, 1));
+    compress_cpu_pack_conv_filter_f32(c.F, c.C, c.K, c.K, 1, w.data(),
+                                      wp.data());
+    std::vector<float> bias = randomVector(c.F, ++seed);
+    std::vector<float> residual = randomVector(c.N * outImage, ++seed);
+    std::vector<float> out0 = randomVector(c.N * outImage, ++seed);
+    const int64_t lo = bitsOf(0.0f), hi = bitsOf(6.0f), zero = bitsOf(0.0f);
+    // kind 0: accumulate onto out0; 1: fused epilogue; 2: padded + fused.
+    auto run = [&](int kind, int64_t isa, int64_t n0, int64_t images,
+                   float *out, int64_t threads) {
+      const float *x = in.data() + n0 * image;
+      const float *r = residual.data() + n0 * outImage;
+      if (kind == 0)
+        compress_cpu_conv2d_nchw_f32(isa, images, c.C, c.H, c.W, c.F, c.K, c.K,
+                                     c.H - c.K + 1, c.W - c.K + 1, 1, 1, 1, 1,
+                                     1, x, wp.data(), out, threads);
+      else if (kind == 1)
+        compress_cpu_conv2d_nchw_f32_fused(
+            isa, images, c.C, c.H, c.W, c.F, c.K, c.K, c.H - c.K + 1,
+            c.W - c.K + 1, 1, 1, 1, 1, 1, x, wp.data(), zero, bias.data(),
+            bitsOf(-0.0f), r, lo, hi, out, threads);
+      else
+        compress_cpu_conv2d_nchw_f32_padded(
+            isa, images, c.C, c.H, c.W, c.F, c.K, c.K, OH, OW, 1, 1, 1, 1, 1,
+            c.pad, c.pad, c.pad, c.pad, bitsOf(0.25f), x, wp.data(), zero,
+            bias.data(), bitsOf(-0.0f), r, lo, hi, out, threads);
+    };
+    for (int kind = 0; kind < 3; ++kind) {
+      if ((kind == 2) != (c.pad > 0))
+        continue;
+      for (int64_t isa : kIsas)
+        for (int64_t threads : kThreads) {
+          SCOPED_TRACE(testing::Message()
+                       << "N=" << c.N << " K=" << c.K << " kind=" << kind
+                       << " isa=" << isa << " threads=" << threads);
+          std::vector<float> one = out0, all = out0;
+          for (int64_t n = 0; n < c.N; ++n)
+            run(kind, isa, n, 1, one.data() + n * outImage, 1);
+          run(kind, isa, 0, c.N, all.data(), threads);
+          for (size_t i = 0; i < all.size(); ++i)
+            ASSERT_EQ(bitsOf(all[i]), bitsOf(one[i])) << "at " << i;
+        }
+    }
+  }
+}
+
 TEST(SGemmKernels, PoolingAllPaths) {
   struct PoolCase {
     const char *name;

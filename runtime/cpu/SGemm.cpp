@@ -385,13 +385,21 @@ struct ConvGeometry {
 /// [runBegin[q], runBegin[q + 1])). Output pixels along a row map to input
 /// columns sw apart; a run breaks where the output row changes (unless the
 /// input happens to continue, as in a 1x1 stride-1 convolution).
+///
+/// With `imagePixels` (OH * OW), the pixels are those of consecutive images
+/// (pixel p of the sequence is pixel p % imagePixels of image p /
+/// imagePixels, whose input starts imageStride floats after the previous
+/// one's); a run also breaks between images.
 void describePixels(const ConvGeometry &g, int64_t p0, int64_t nc,
-                    PixelRun *runs, int32_t *runBegin) {
-  int64_t oh = p0 / g.OW, ow = p0 % g.OW;
+                    PixelRun *runs, int32_t *runBegin, int64_t imagePixels = 0,
+                    int64_t imageStride = 0) {
+  int64_t image = imagePixels ? p0 / imagePixels : 0;
+  int64_t local = imagePixels ? p0 % imagePixels : p0;
+  int64_t oh = local / g.OW, ow = local % g.OW;
   int32_t nRuns = 0;
   int64_t prev = 0;
   for (int64_t p = 0; p < nc; ++p) {
-    int64_t off = oh * g.sh * g.W + ow * g.sw;
+    int64_t off = image * imageStride + oh * g.sh * g.W + ow * g.sw;
     int64_t j = p % kPanel;
     if (j == 0)
       runBegin[p / kPanel] = nRuns;
@@ -402,6 +410,10 @@ void describePixels(const ConvGeometry &g, int64_t p0, int64_t nc,
     if (++ow == g.OW) {
       ow = 0;
       ++oh;
+    }
+    if (imagePixels && ++local == imagePixels) {
+      local = oh = ow = 0;
+      ++image;
     }
   }
   runBegin[ceilDiv(nc, kPanel)] = nRuns;
@@ -646,6 +658,131 @@ void padPlane(const float *src, int64_t H, int64_t W, const PlanePadding &pad,
 /// Where each thread's convolution tasks pad their images.
 thread_local ScratchBuffer paddedImageScratch;
 
+/// Where each thread's batched convolution tasks keep their output block
+/// and its residual, laid out as F rows of the block's pixels.
+thread_local ScratchBuffer batchedOutScratch;
+thread_local ScratchBuffer batchedResidualScratch;
+
+/// Whether conv2dF32 runs several images' pixels as one block of GEMM
+/// columns: images of few pixels, not a whole number of 16-pixel panels
+/// (ResNet's 7x7 and 14x14 stages: 49 pixels take four panels, 64 lanes),
+/// and no groups. The filter is then also read once per block of images
+/// rather than once per image.
+bool batchesImages(int64_t N, int64_t groups, int64_t P) {
+  return groups == 1 && N >= 2 && P < kNc / 2 && P % kPanel != 0;
+}
+
+/// conv2dF32 for batchesImages: tasks are blocks of up to kNc / P whole
+/// images (cut into ranges of output channels when there are fewer blocks
+/// than threads). A block's output is computed into a buffer of F rows of
+/// its pixels (image after image; the residual, when the epilogue has one,
+/// copied into the same layout first, and without an epilogue the output's
+/// current values, which the kernels accumulate onto), by the same kernels
+/// and K blocks as conv2dF32's, then copied to the images' planes: every
+/// output gets the bits it gets there.
+void conv2dF32Batched(SgemmBlockFn block, PackIm2colFn pack,
+                      const ConvGeometry &geo, int64_t N, int64_t C,
+                      int64_t srcH, int64_t srcW, int64_t F, int64_t Kc,
+                      int64_t P, const float *in, const float *Wp,
+                      const BlockEpilogue *ep, float *out, int64_t threads,
+                      const PlanePadding &pad) {
+  // Up to kNc / P images a block, in as many blocks as a multiple of the
+  // threads needs (64 images of 49 pixels on two threads: 8 blocks of 8,
+  // not 7 of up to 10).
+  int maxThreads = resolveThreads(threads);
+  int64_t blocks = ceilDiv(N, kNc / P);
+  if (maxThreads > 1)
+    blocks = std::min(N, roundUp(blocks, maxThreads));
+  const int64_t perBlock = ceilDiv(N, blocks);
+  blocks = ceilDiv(N, perBlock);
+  const int64_t imageStride = C * geo.H * geo.W;
+  int64_t chunks = blocks >= maxThreads
+                       ? 1
+                       : std::min(ceilDiv(F, 16), ceilDiv(maxThreads, blocks));
+  int64_t tasks = blocks * chunks;
+  int nThreads = threadsFor(threads, 2.0 * N * F * Kc * P, tasks);
+
+  auto runTasks = [&](int64_t first, int64_t last) {
+    float *kb = reinterpret_cast<float *>(
+        im2colScratch.get(kConvKc * kNc * sizeof(float)));
+    std::unique_ptr<int64_t[]> kOffsets(new int64_t[kConvKc]);
+    std::vector<PixelRun> runs(kNc);
+    std::vector<int32_t> runBegin(kNc / kPanel + 1);
+    for (int64_t t = first; t < last; ++t) {
+      int64_t b = t / chunks;
+      auto [f0, f1] = splitRange(F, 1, chunks, t % chunks);
+      int64_t n0 = b * perBlock, images = std::min(perBlock, N - n0);
+      int64_t nc = images * P, rows = f1 - f0;
+      const float *base = in + n0 * imageStride;
+      if (pad.any()) {
+        float *padded = reinterpret_cast<float *>(
+            paddedImageScratch.get(images * imageStride * sizeof(float)));
+        for (int64_t i = 0; i < images; ++i)
+          for (int64_t c = 0; c < C; ++c)
+            padPlane(in + ((n0 + i) * C + c) * srcH * srcW, srcH, srcW, pad,
+                     padded + i * imageStride + c * geo.H * geo.W);
+        base = padded;
+      }
+      describePixels(geo, 0, nc, runs.data(), runBegin.data(), P, imageStride);
+      // The block's output rows [f0, f1), and where plane (image i, row f)
+      // of the output lies.
+      float *cBlock = reinterpret_cast<float *>(
+          batchedOutScratch.get(rows * nc * sizeof(float)));
+      auto plane = [&](float *base, int64_t i, int64_t f) {
+        return base + ((n0 + i) * F + f) * P;
+      };
+      auto gather = [&](const float *from, float *to) {
+        for (int64_t f = f0; f < f1; ++f)
+          for (int64_t i = 0; i < images; ++i)
+            std::memcpy(to + (f - f0) * nc + i * P,
+                        plane(const_cast<float *>(from), i, f),
+                        P * sizeof(float));
+      };
+      BlockEpilogue blockEp;
+      if (ep) {
+        blockEp = *ep;
+        if (blockEp.rowBias)
+          blockEp.rowBias += f0;
+        if (blockEp.residual) {
+          float *r = reinterpret_cast<float *>(
+              batchedResidualScratch.get(rows * nc * sizeof(float)));
+          gather(ep->residual, r);
+          blockEp.residual = r;
+        }
+        blockEp.ldr = nc;
+      } else {
+        gather(out, cBlock); // the kernels accumulate onto the output
+      }
+      const float *wBlock = Wp;
+      for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
+        int64_t kc = std::min(kConvKc, Kc - k0);
+        int64_t stride = sgemm::blockedRowStride(kc);
+        im2colRowOffsets(geo, k0, kc, kOffsets.get());
+        pack(base, kOffsets.get(), kc, nc, geo.sw, runs.data(), runBegin.data(),
+             kb);
+        blockEp.first = k0 == 0;
+        blockEp.last = k0 + kc >= Kc;
+        block(rows, nc, kc, wBlock + f0 * stride, stride, kb, kc * kPanel,
+              cBlock, nc, ep ? &blockEp : nullptr, /*aBlocked=*/true);
+        wBlock += F * stride;
+      }
+      for (int64_t f = f0; f < f1; ++f)
+        for (int64_t i = 0; i < images; ++i)
+          std::memcpy(plane(out, i, f), cBlock + (f - f0) * nc + i * P,
+                      P * sizeof(float));
+    }
+  };
+  if (nThreads <= 1) {
+    runTasks(0, tasks);
+    return;
+  }
+#pragma omp parallel num_threads(nThreads)
+  {
+    int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
+    runTasks(tasks * id / nt, tasks * (id + 1) / nt);
+  }
+}
+
 /// The convolution of compress_cpu_conv2d_nchw_f32, with the epilogue `ep`
 /// applied to each block of output pixels while it is in cache when `ep` is
 /// not null, of the input padded by `pad` (none by default).
@@ -673,6 +810,11 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   SgemmBlockFn block = selectSgemmBlock(isa);
   PackIm2colFn pack = selectPackIm2col(isa);
   ConvGeometry geo{H, W, KH, KW, OW, sh, sw, dh, dw};
+  if (batchesImages(N, groups, P)) {
+    conv2dF32Batched(block, pack, geo, N, C, srcH, srcW, F, Kc, P, in, Wp, ep,
+                     out, threads, pad);
+    return;
+  }
 
   // Tasks are (image, group, piece). Items (image, group) are cut into
   // pieces only when there are fewer of them than threads: into ranges of
