@@ -562,6 +562,12 @@ TEST(SGemmKernels, PoolingAllPaths) {
       {"3x3_stride1", 1, 3, 9, 40, 3, 3, 1, 1, 1, 1},
       {"2x3_stride3_dilated", 1, 2, 13, 50, 2, 3, 3, 3, 2, 2},
       {"7x7_global", 1, 4, 7, 7, 7, 7, 1, 1, 1, 1},
+      // Windows that tile the rows exactly: the planes pooled as one tall
+      // plane (3x3 at stride 3 on 27 rows, 2x2 at stride 2 on many small
+      // planes), and an odd height that does not qualify.
+      {"3x3_stride3_tiling", 2, 5, 27, 20, 3, 3, 3, 3, 1, 1},
+      {"2x2_stride2_small_planes", 4, 9, 6, 10, 2, 2, 2, 2, 1, 1},
+      {"2x2_stride2_odd_height", 2, 3, 27, 28, 2, 2, 2, 2, 1, 1},
   };
   unsigned seed = 500;
   for (const PoolCase &c : cases) {

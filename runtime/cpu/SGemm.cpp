@@ -1036,6 +1036,21 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
   const bool max = kind == COMPRESS_CPU_POOL_MAX;
   int64_t planes = N * C;
   int nThreads = threadsFor(threads, 1.0 * planes * OH * OW * KH * KW, planes);
+  // Windows that tile the plane's rows exactly (OH * sh == H, no window
+  // reaching the next one's rows, as 2x2 at stride 2 on an even height):
+  // consecutive planes are one tall plane, whose window rows never cross
+  // from one plane into the next, so each thread pools its planes in one
+  // call (a 28x28 plane is only 14 rows; per-plane calls cost as much).
+  if (OH * sh == H && (KH - 1) * dh < sh) {
+    int64_t parts = std::min<int64_t>(nThreads, planes);
+    parallelFor(parts > 1 ? nThreads : 1, parts, [&](int64_t part) {
+      auto [p0, p1] = splitRange(planes, 1, parts, part);
+      if (p1 > p0)
+        plane(max, in + p0 * H * W, W, KH, KW, out + p0 * OH * OW,
+              (p1 - p0) * OH, OW, sh, sw, dh, dw);
+    });
+    return;
+  }
   parallelFor(nThreads, planes, [&](int64_t nc) {
     plane(max, in + nc * H * W, W, KH, KW, out + nc * OH * OW, OH, OW, sh, sw,
           dh, dw);
