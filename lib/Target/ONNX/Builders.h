@@ -86,7 +86,8 @@ Value reshape(OpBuilder &b, Location loc, Value value,
 Value pad(OpBuilder &b, Location loc, Value value, llvm::ArrayRef<int64_t> low,
           llvm::ArrayRef<int64_t> high, TypedAttr padValue);
 
-/// linalg.transpose: result dimension i is input dimension perm[i].
+/// linalg.transpose: result dimension i is input dimension perm[i] (the
+/// value itself for the identity permutation).
 Value transpose(OpBuilder &b, Location loc, Value value,
                 llvm::ArrayRef<int64_t> perm);
 
