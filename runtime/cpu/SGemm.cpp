@@ -658,6 +658,21 @@ void padPlane(const float *src, int64_t H, int64_t W, const PlanePadding &pad,
 /// Where each thread's convolution tasks pad their images.
 thread_local ScratchBuffer paddedImageScratch;
 
+/// Runs runTasks(first, last) on `nThreads` threads, each taking one
+/// contiguous range of [0, tasks) (the calling thread alone when 1).
+template <typename RunTasks>
+void runTaskRanges(int nThreads, int64_t tasks, RunTasks &&runTasks) {
+  if (nThreads <= 1) {
+    runTasks(0, tasks);
+    return;
+  }
+#pragma omp parallel num_threads(nThreads)
+  {
+    int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
+    runTasks(tasks * id / nt, tasks * (id + 1) / nt);
+  }
+}
+
 /// Where each thread's batched convolution tasks keep their output block
 /// and its residual, laid out as F rows of the block's pixels.
 thread_local ScratchBuffer batchedOutScratch;
@@ -772,15 +787,7 @@ void conv2dF32Batched(SgemmBlockFn block, PackIm2colFn pack,
                       P * sizeof(float));
     }
   };
-  if (nThreads <= 1) {
-    runTasks(0, tasks);
-    return;
-  }
-#pragma omp parallel num_threads(nThreads)
-  {
-    int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
-    runTasks(tasks * id / nt, tasks * (id + 1) / nt);
-  }
+  runTaskRanges(nThreads, tasks, runTasks);
 }
 
 /// The convolution of compress_cpu_conv2d_nchw_f32, with the epilogue `ep`
@@ -893,15 +900,7 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
       }
     }
   };
-  if (nThreads <= 1) {
-    runTasks(0, tasks);
-    return;
-  }
-#pragma omp parallel num_threads(nThreads)
-  {
-    int64_t id = omp_get_thread_num(), nt = omp_get_num_threads();
-    runTasks(tasks * id / nt, tasks * (id + 1) / nt);
-  }
+  runTaskRanges(nThreads, tasks, runTasks);
 }
 
 void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
