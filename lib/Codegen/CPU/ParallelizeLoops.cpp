@@ -141,13 +141,6 @@ struct ParallelizeLoopsPass
     Type ptrType = LLVM::LLVMPointerType::get(context);
     Type i64 = IntegerType::get(context, 64);
     auto bodyType = FunctionType::get(context, {ptrType, i64, i64}, {});
-    func::FuncOp parallelFor = getParallelFor(symbols, bodyType);
-    if (!parallelFor) {
-      loop->emitRemark() << "compress-cpu-parallelize-loops: the module "
-                            "defines another '"
-                         << kParallelFor << "'; the loop stays serial";
-      return;
-    }
 
     // What the loop reads from outside: recomputed inside, or captured.
     llvm::SetVector<Value> used;
@@ -171,6 +164,14 @@ struct ParallelizeLoopsPass
         return; // a value the struct cannot carry: the loop stays serial
       captured.push_back(value);
       fieldTypes.push_back(field);
+    }
+    // Declared only for a loop that is outlined.
+    func::FuncOp parallelFor = getParallelFor(symbols, bodyType);
+    if (!parallelFor) {
+      loop->emitRemark() << "compress-cpu-parallelize-loops: the module "
+                            "defines another '"
+                         << kParallelFor << "'; the loop stays serial";
+      return;
     }
     auto structType = LLVM::LLVMStructType::getLiteral(
         context, fieldTypes.empty()

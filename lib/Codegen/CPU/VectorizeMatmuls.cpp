@@ -137,13 +137,7 @@ struct VectorizeMatmulsPass
       }
       // Whether the outer tile loop's iterations (dimension 0, tiled by 1
       // or more) write disjoint outputs, for compress-cpu-parallelize-loops.
-      AffineExpr first = getAffineDimExpr(0, ctx);
-      bool splittable =
-          iterators.front() == utils::IteratorType::parallel &&
-          llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
-            return llvm::is_contained(
-                op.getMatchingIndexingMap(&init).getResults(), first);
-          });
+      bool splittable = compress::outerLoopWritesDisjointOutputs(op);
       int64_t perTile = 1;
       for (int64_t size : sizes)
         perTile *= size;

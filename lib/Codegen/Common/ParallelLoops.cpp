@@ -44,22 +44,6 @@ namespace {
 /// latch branch.
 constexpr llvm::StringLiteral kLoopAnnotation = "llvm.loop_annotation";
 
-/// Whether different iterations of `op`'s outermost loop (its first
-/// dimension) touch different output elements: the dimension is parallel
-/// and every output's indexing map has it as one of its results. Then the
-/// outer loop's iterations may run on different threads, whatever the inner
-/// loops reduce.
-bool outerLoopSplits(linalg::LinalgOp op) {
-  if (op.getNumLoops() == 0 ||
-      op.getIteratorTypesArray().front() != utils::IteratorType::parallel)
-    return false;
-  AffineExpr first = getAffineDimExpr(0, op.getContext());
-  return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
-    return llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(),
-                              first);
-  });
-}
-
 struct LinalgToAnnotatedLoopsPass
     : public compress::impl::LinalgToAnnotatedLoopsBase<
           LinalgToAnnotatedLoopsPass> {
@@ -73,7 +57,7 @@ struct LinalgToAnnotatedLoopsPass
     for (linalg::LinalgOp op : ops) {
       bool parallel =
           op.getNumLoops() > 0 && op.getNumLoops() == op.getNumParallelLoops();
-      bool splittable = outerLoopSplits(op);
+      bool splittable = compress::outerLoopWritesDisjointOutputs(op);
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::LinalgLoops> loops =
           linalg::linalgOpToLoops(rewriter, op);
