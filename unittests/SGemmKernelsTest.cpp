@@ -189,6 +189,20 @@ const ConvCase kConvCases[] = {
     {"3x3_wide_rows", 1, 3, 5, 70, 20, 3, 3, 1, 1, 1, 1, 1},
     {"3x3_stride2_wide_rows", 1, 3, 7, 69, 20, 3, 3, 2, 2, 1, 1, 1},
     {"3x3_stride3", 1, 4, 20, 41, 6, 3, 3, 3, 3, 1, 1, 1},
+    // Filters packed in panels (F a multiple of 16, K >= 64, windows of
+    // several taps): the pixel-row convolution on AVX-512 (strides 1 and
+    // 2), the row tiles reading A from the panels otherwise. Rows of 9
+    // pixels (three panels a tile, two used), 8 (two K blocks, three
+    // images), 31 (tiles 11 + 10 + 10, panel groups 2 + 2 + 1), 7 (four
+    // panels, twelve images in one band), 1; strides 2 and 3, dilation.
+    {"panels_3x3", 1, 8, 9, 11, 32, 3, 3, 1, 1, 1, 1, 1},
+    {"panels_K_past_block_batch3", 3, 40, 10, 10, 48, 3, 3, 1, 1, 1, 1, 1},
+    {"panels_wide_rows", 1, 8, 5, 33, 80, 3, 3, 1, 1, 1, 1, 1},
+    {"panels_7x7_images", 12, 16, 9, 9, 64, 3, 3, 1, 1, 1, 1, 1},
+    {"panels_one_wide", 2, 8, 9, 3, 16, 3, 3, 1, 1, 1, 1, 1},
+    {"panels_stride2", 2, 8, 15, 17, 16, 3, 3, 2, 2, 1, 1, 1},
+    {"panels_stride3", 1, 8, 13, 14, 16, 3, 3, 3, 3, 1, 1, 1},
+    {"panels_dilation2", 1, 8, 12, 12, 16, 3, 3, 1, 1, 2, 2, 1},
 };
 
 std::vector<float> convReference(const ConvCase &c, int64_t OH, int64_t OW,
@@ -341,13 +355,14 @@ TEST(SGemmKernels, FusedEpilogueClampsAllPaths) {
     bool depthwise;
     int64_t C, H, W, F, K;
   };
-  // The last case has more channels than pixels and enough work for two
+  // The fourth case has more channels than pixels and enough work for two
   // threads, which then split its channels (with their bias and residual
-  // rows).
-  const Case cases[] = {{false, 16, 5, 7, 13, 1},
-                        {true, 16, 6, 9, 16, 3},
-                        {true, 3, 6, 9, 3, 3},
-                        {false, 64, 6, 6, 100, 3}};
+  // rows); the last two pack their filters in panels (the pixel-row
+  // convolution on AVX-512), and the last one's single output row has two
+  // threads split its filter panels.
+  const Case cases[] = {{false, 16, 5, 7, 13, 1}, {true, 16, 6, 9, 16, 3},
+                        {true, 3, 6, 9, 3, 3},    {false, 64, 6, 6, 100, 3},
+                        {false, 16, 6, 9, 32, 3}, {false, 32, 3, 9, 128, 3}};
   unsigned seed = 700;
   for (const Case &c : cases) {
     const int64_t OH = c.H - c.K + 1, OW = c.W - c.K + 1, P = OH * OW;
@@ -496,6 +511,9 @@ TEST(SGemmKernels, BatchedImagesMatchOneByOne) {
       {12, 16, 9, 9, 24, 3, 0}, // 7x7 outputs, 49 pixels: 10 + 2 images
       {3, 8, 14, 14, 20, 3, 1}, // 14x14 padded, 196 pixels: 2 + 1 images
       {5, 6, 5, 7, 33, 1, 0},   // 1x1, 35 pixels, F not a multiple of 16
+      // Filters in panels: bands of several images.
+      {12, 16, 9, 9, 32, 3, 0},
+      {3, 8, 14, 14, 32, 3, 1},
   };
   unsigned seed = 1100;
   for (const Case &c : cases) {
@@ -548,6 +566,52 @@ TEST(SGemmKernels, BatchedImagesMatchOneByOne) {
             ASSERT_EQ(bitsOf(all[i]), bitsOf(one[i])) << "at " << i;
         }
     }
+  }
+}
+
+// The pixel-row convolution (AVX-512) and the row tiles (AVX2) compute each
+// output as the same chain of FMAs: the same bits, accumulating onto the
+// output as well as with an epilogue. (On a host without AVX-512 both run
+// the AVX2 path.)
+TEST(SGemmKernels, PanelConvPathsAgree) {
+  unsigned seed = 300;
+  for (const ConvCase &c : kConvCases) {
+    if (c.groups != 1 || c.F % 16 != 0 || c.C * c.KH * c.KW < 64 ||
+        c.KH * c.KW == 1)
+      continue;
+    int64_t OH = (c.H - c.dh * (c.KH - 1) - 1) / c.sh + 1;
+    int64_t OW = (c.W - c.dw * (c.KW - 1) - 1) / c.sw + 1;
+    std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
+    std::vector<float> w = randomVector(c.F * c.C * c.KH * c.KW, ++seed);
+    std::vector<float> out0 = randomVector(c.N * c.F * OH * OW, ++seed);
+    std::vector<float> bias = randomVector(c.F, ++seed);
+    std::vector<float> wp(
+        compress_cpu_packed_conv_filter_size_f32(c.F, c.C, c.KH, c.KW, 1));
+    compress_cpu_pack_conv_filter_f32(c.F, c.C, c.KH, c.KW, 1, w.data(),
+                                      wp.data());
+    for (bool fused : {false, true})
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message()
+                     << c.name << " fused=" << fused << " threads=" << threads);
+        std::vector<float> outs[2] = {out0, out0};
+        for (int path = 0; path < 2; ++path) {
+          int64_t isa =
+              path == 0 ? COMPRESS_CPU_ISA_AVX2 : COMPRESS_CPU_ISA_AVX512;
+          if (fused)
+            compress_cpu_conv2d_nchw_f32_fused(
+                isa, c.N, c.C, c.H, c.W, c.F, c.KH, c.KW, OH, OW, c.sh, c.sw,
+                c.dh, c.dw, 1, in.data(), wp.data(), bitsOf(0.0f), bias.data(),
+                bitsOf(-0.0f), out0.data(), bitsOf(-0.5f), bitsOf(0.5f),
+                outs[path].data(), threads);
+          else
+            compress_cpu_conv2d_nchw_f32(isa, c.N, c.C, c.H, c.W, c.F, c.KH,
+                                         c.KW, OH, OW, c.sh, c.sw, c.dh, c.dw,
+                                         1, in.data(), wp.data(),
+                                         outs[path].data(), threads);
+        }
+        for (size_t i = 0; i < out0.size(); ++i)
+          ASSERT_EQ(bitsOf(outs[0][i]), bitsOf(outs[1][i])) << "at " << i;
+      }
   }
 }
 

@@ -35,15 +35,25 @@ namespace compress::cpu {
 // C[0:M, 0:nCols] += A[0:M, 0:K] * B where B holds ceil(nCols / 16) B16
 // panels of K rows, panel p starting at B + p * panelStride. Implemented in
 // SGemmAvx2.cpp and SGemmAvx512.cpp.
-// With aBlocked, A is one K block (K <= 256) with the padded row stride
-// lda = sgemm::blockedRowStride(K), which the kernels read in place.
+// aLayout says how A is laid out (sgemm::runSgemmBlock): plain rows, or
+// one K block (K <= 256) of a packed convolution filter.
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
-                    int64_t ldc, const sgemm::BlockEpilogue *ep, bool aBlocked);
+                    int64_t ldc, const sgemm::BlockEpilogue *ep,
+                    sgemm::ALayout aLayout);
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
                       float *C, int64_t ldc, const sgemm::BlockEpilogue *ep,
-                      bool aBlocked);
+                      sgemm::ALayout aLayout);
+// The pixel-row convolution tiles (sgemm::ConvRowTile), AVX-512 only:
+// sums of a tile (mr <= 14, panels <= convRowTileMaxPanels(mr), sw 1 or 2);
+// the output tile read into the sums (a convolution without an epilogue
+// accumulates onto its output); the sums finished into the output.
+void convRowTileAvx512(const sgemm::ConvRowTile &t);
+int64_t convRowTileMaxPanels(int64_t mr);
+void convRowLoadAvx512(const sgemm::ConvRowTile &t, const sgemm::ConvRowOut &o);
+void convRowFinishAvx512(const sgemm::ConvRowTile &t,
+                         const sgemm::ConvRowOut &o);
 /// A piece of one packed panel row whose source pixels are equally spaced
 /// (by the horizontal stride) in the input: panel lanes [dst, dst + len) take
 /// in[kOffset + srcOffset + t * sw], t < len. Defined identically in the ISA
@@ -103,7 +113,7 @@ namespace {
 using sgemm::BlockEpilogue;
 using SgemmBlockFn = void (*)(int64_t, int64_t, int64_t, const float *, int64_t,
                               const float *, int64_t, float *, int64_t,
-                              const BlockEpilogue *, bool);
+                              const BlockEpilogue *, sgemm::ALayout);
 using DepthwisePlaneFn = void (*)(const float *, int64_t, const float *,
                                   int64_t, int64_t, float *, int64_t, int64_t,
                                   int64_t, int64_t, int64_t, int64_t,
@@ -117,6 +127,18 @@ constexpr int64_t kPanel = 16;
 constexpr int64_t kNc = 512;
 // Rows of the im2col block a convolution packs at a time.
 constexpr int64_t kConvKc = 256;
+// Whether a convolution's filter is packed in 16-filter panels for
+// conv2dF32Rows (see compress_cpu_pack_conv_filter_f32), which takes the
+// output pixels as GEMM rows: no im2col matrix and no lanes left empty by
+// images of few pixels, for the price of a 16 x 16 transpose per tile and
+// filter panel (about 8 / K of the work, so only for K >= 64). Windows of
+// one tap (1x1 convolutions, whose im2col is a copy), groups and filter
+// counts that would leave panel lanes empty keep the row-major layout.
+bool convFilterPanels(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
+                      int64_t groups) {
+  return groups == 1 && F % kPanel == 0 && KH * KW > 1 && Cg * KH * KW >= 64;
+}
+
 // Below this many flops a parallel region costs more than it saves.
 constexpr double kMinParallelFlops = 1 << 18;
 
@@ -157,12 +179,12 @@ void portableRowTile(int64_t kc, const float *ap, const float *b,
                             nCols - n);
 }
 
-/// The portable path copies A tiles whether or not A is already blocked
-/// (`aBlocked` only allows reading it in place).
+/// The portable path copies A tiles whatever A's layout (kABlocked only
+/// allows reading it in place).
 void sgemmBlockPortable(int64_t M, int64_t nCols, int64_t K, const float *A,
                         int64_t lda, const float *B, int64_t panelStride,
                         float *C, int64_t ldc, const BlockEpilogue *ep,
-                        bool /*aBlocked*/) {
+                        sgemm::ALayout aLayout) {
   using RowTileFn = void (*)(int64_t, const float *, const float *, int64_t,
                              int64_t, float *, int64_t);
   static constexpr RowTileFn rowTiles[] = {
@@ -173,9 +195,12 @@ void sgemmBlockPortable(int64_t M, int64_t nCols, int64_t K, const float *A,
     int64_t kc = std::min(kPortableKc, K - k0);
     for (int64_t m0 = 0; m0 < M; m0 += kPortableMaxMr) {
       int64_t mr = std::min<int64_t>(kPortableMaxMr, M - m0);
-      for (int64_t i = 0; i < mr; ++i)
-        std::memcpy(ap + i * kPortableApStride, A + (m0 + i) * lda + k0,
-                    kc * sizeof(float));
+      if (aLayout == sgemm::kAPanels) // then K <= kPortableKc
+        sgemm::gatherPanelRows(A, K, m0, mr, ap, kPortableApStride);
+      else
+        for (int64_t i = 0; i < mr; ++i)
+          std::memcpy(ap + i * kPortableApStride, A + (m0 + i) * lda + k0,
+                      kc * sizeof(float));
       BlockEpilogue tileEp;
       if (ep) {
         tileEp = ep->at(m0, 0);
@@ -366,7 +391,7 @@ void sgemmPacked(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
     for (int64_t nb = n0; nb < n1; nb += kNc) {
       int64_t nc = std::min(kNc, n1 - nb);
       block(m1 - m0, nc, K, A + m0 * lda, lda, Bp + (nb / kPanel) * K * kPanel,
-            K * kPanel, C + m0 * ldc + nb, ldc, nullptr, false);
+            K * kPanel, C + m0 * ldc + nb, ldc, nullptr, sgemm::kARows);
     }
   });
 }
@@ -597,19 +622,35 @@ compress_cpu_sgemm_batched(int64_t isa, int64_t batch, int64_t M, int64_t N,
 // tiles of every ISA read such a block in place (any tile height), so the
 // layout ties a compiled model to no ISA, and no A tile is copied at run
 // time.
+//
+// Filters that convFilterPanels selects are stored for the pixel-row
+// convolution instead: per K block, F / 16 panels of kc rows of 16 filters
+// (the B of a GEMM whose rows are output pixels). The other ISAs' row tiles
+// gather their A tiles from these panels (sgemm::kAPanels).
 COMPRESS_CPU_EXPORT int64_t compress_cpu_packed_conv_filter_size_f32(
     int64_t F, int64_t Cg, int64_t KH, int64_t KW, int64_t groups) {
-  (void)groups; // every group has the same blocks
   int64_t Kc = Cg * KH * KW, rowFloats = 0;
+  if (convFilterPanels(F, Cg, KH, KW, groups))
+    return Kc * F;
   for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc)
     rowFloats += sgemm::blockedRowStride(std::min(kConvKc, Kc - k0));
-  return F * rowFloats;
+  return F * rowFloats; // every group has the same blocks
 }
 
 COMPRESS_CPU_EXPORT void
 compress_cpu_pack_conv_filter_f32(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
                                   int64_t groups, const float *W, float *Wp) {
   int64_t Kc = Cg * KH * KW, Fg = F / groups;
+  if (convFilterPanels(F, Cg, KH, KW, groups)) {
+    for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
+      int64_t kc = std::min(kConvKc, Kc - k0);
+      for (int64_t q = 0; q < F / kPanel; ++q)
+        for (int64_t k = 0; k < kc; ++k)
+          for (int64_t j = 0; j < kPanel; ++j)
+            *Wp++ = W[(q * kPanel + j) * Kc + k0 + k];
+    }
+    return;
+  }
   for (int64_t g = 0; g < groups; ++g)
     for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
       int64_t kc = std::min(kConvKc, Kc - k0);
@@ -700,7 +741,7 @@ void conv2dF32Batched(SgemmBlockFn block, PackIm2colFn pack,
                       int64_t srcH, int64_t srcW, int64_t F, int64_t Kc,
                       int64_t P, const float *in, const float *Wp,
                       const BlockEpilogue *ep, float *out, int64_t threads,
-                      const PlanePadding &pad) {
+                      const PlanePadding &pad, bool panels) {
   // Up to kNc / P images a block, in as many blocks as a multiple of the
   // threads needs (64 images of 49 pixels on two threads: 8 blocks of 8,
   // not 7 of up to 10).
@@ -725,7 +766,7 @@ void conv2dF32Batched(SgemmBlockFn block, PackIm2colFn pack,
     std::vector<int32_t> runBegin(kNc / kPanel + 1);
     for (int64_t t = first; t < last; ++t) {
       int64_t b = t / chunks;
-      auto [f0, f1] = splitRange(F, 1, chunks, t % chunks);
+      auto [f0, f1] = splitRange(F, panels ? kPanel : 1, chunks, t % chunks);
       int64_t n0 = b * perBlock, images = std::min(perBlock, N - n0);
       int64_t nc = images * P, rows = f1 - f0;
       const float *base = in + n0 * imageStride;
@@ -771,20 +812,180 @@ void conv2dF32Batched(SgemmBlockFn block, PackIm2colFn pack,
       const float *wBlock = Wp;
       for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
         int64_t kc = std::min(kConvKc, Kc - k0);
-        int64_t stride = sgemm::blockedRowStride(kc);
+        // Floats per filter of this K block.
+        int64_t stride = panels ? kc : sgemm::blockedRowStride(kc);
         im2colRowOffsets(geo, k0, kc, kOffsets.get());
         pack(base, kOffsets.get(), kc, nc, geo.sw, runs.data(), runBegin.data(),
              kb);
         blockEp.first = k0 == 0;
         blockEp.last = k0 + kc >= Kc;
         block(rows, nc, kc, wBlock + f0 * stride, stride, kb, kc * kPanel,
-              cBlock, nc, ep ? &blockEp : nullptr, /*aBlocked=*/true);
+              cBlock, nc, ep ? &blockEp : nullptr,
+              panels ? sgemm::kAPanels : sgemm::kABlocked);
         wBlock += F * stride;
       }
       for (int64_t f = f0; f < f1; ++f)
         for (int64_t i = 0; i < images; ++i)
           std::memcpy(plane(out, i, f), cBlock + (f - f0) * nc + i * P,
                       P * sizeof(float));
+    }
+  };
+  runTaskRanges(nThreads, tasks, runTasks);
+}
+
+/// Where each thread's pixel-row convolution tasks copy their padded input
+/// rows and keep the sums of their tiles.
+thread_local ScratchBuffer rowsInputScratch;
+thread_local ScratchBuffer rowsPartialScratch;
+
+/// Copies rows [r0, r1) of the plane `src` (srcH x srcW) padded by `pad`
+/// into dst (rows of srcW + pad.left + pad.right floats).
+void padRows(const float *src, int64_t srcH, int64_t srcW,
+             const PlanePadding &pad, int64_t r0, int64_t r1, float *dst) {
+  const int64_t Wp = srcW + pad.left + pad.right;
+  for (int64_t r = r0; r < r1; ++r, dst += Wp) {
+    int64_t h = r - pad.top;
+    if (h < 0 || h >= srcH) {
+      std::fill_n(dst, Wp, pad.value);
+      continue;
+    }
+    std::fill_n(dst, pad.left, pad.value);
+    std::memcpy(dst + pad.left, src + h * srcW, srcW * sizeof(float));
+    std::fill_n(dst + pad.left + srcW, pad.right, pad.value);
+  }
+}
+
+/// conv2dF32 for a filter packed in panels (convFilterPanels) on AVX-512,
+/// strides 1 and 2: the GEMM's rows are the output pixels, read from the
+/// input where they lie (no im2col matrix), in tiles of up to 14 pixels of
+/// one output row against up to four 16-filter panels (kernel tiles of 7x7
+/// images have 7 pixels and 64 filters: no empty lanes). Tasks are bands
+/// of about kNc output pixels (whole rows, of one image or of several),
+/// cut into ranges of filter panels when there are fewer bands than
+/// threads. A band's input rows are copied (padded) once; then per group
+/// of panels and K block its tiles run in turn, their sums kept per pixel
+/// (sgemm::ConvRowTile) and transposed into the output planes, with the
+/// epilogue, after the last K block. Each output is the sum conv2dF32's
+/// row tiles compute, in the same order, so the bits are theirs.
+void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
+                   int64_t srcW, int64_t F, int64_t Kc, int64_t OH,
+                   const float *in, const float *Wp, const BlockEpilogue *ep,
+                   float *out, int64_t threads, const PlanePadding &pad) {
+  const int64_t OW = geo.OW, P = OH * OW;
+  const int64_t rowTiles = ceilDiv(OW, 14);
+  const int64_t np = convRowTileMaxPanels(ceilDiv(OW, rowTiles));
+  const int64_t filterPanels = F / kPanel;
+  const int64_t panelGroups = ceilDiv(filterPanels, np);
+  const int64_t units = N * OH; // output rows of all images
+  const int maxThreads = resolveThreads(threads);
+  int64_t perBand = std::max<int64_t>(1, kNc / OW);
+  int64_t bands = ceilDiv(units, perBand);
+  if (maxThreads > 1)
+    bands = std::min(units, roundUp(bands, maxThreads));
+  perBand = ceilDiv(units, bands);
+  bands = ceilDiv(units, perBand);
+  const int64_t chunks =
+      bands >= maxThreads ? 1
+                          : std::min(panelGroups, ceilDiv(maxThreads, bands));
+  const int64_t tasks = bands * chunks;
+  const int nThreads = threadsFor(threads, 2.0 * N * F * Kc * P, tasks);
+  // A band meets at most this many images, and copies at most inRows
+  // (padded) input rows of each of their channels; unpadded inputs are
+  // read in place.
+  const int64_t maxSegments = perBand / OH + 2;
+  const int64_t inRows = pad.any() ? (std::min(OH, perBand) - 1) * geo.sh +
+                                         (geo.KH - 1) * geo.dh + 1
+                                   : geo.H;
+  ConvGeometry rowGeo = geo;
+  rowGeo.H = inRows;
+  std::vector<int64_t> kOffsets(Kc);
+  im2colRowOffsets(rowGeo, 0, Kc, kOffsets.data());
+
+  auto runTasks = [&](int64_t first, int64_t last) {
+    struct Segment {
+      int64_t n, oh0, oh1; // image n's output rows [oh0, oh1)
+      const float *rows;   // its input, from input row `origin` on
+      int64_t origin;
+    };
+    std::vector<Segment> segments;
+    segments.reserve(maxSegments);
+    float *partial = reinterpret_cast<float *>(
+        rowsPartialScratch.get(perBand * OW * np * kPanel * sizeof(float)));
+    float *padded = pad.any()
+                        ? reinterpret_cast<float *>(rowsInputScratch.get(
+                              maxSegments * C * inRows * geo.W * sizeof(float)))
+                        : nullptr;
+    for (int64_t t = first; t < last; ++t) {
+      const int64_t b = t / chunks;
+      auto [g0, g1] = splitRange(panelGroups, 1, chunks, t % chunks);
+      const int64_t u1 = std::min(units, (b + 1) * perBand);
+      segments.clear();
+      for (int64_t u = b * perBand; u < u1;) {
+        Segment seg{u / OH, u % OH, std::min(OH, u % OH + (u1 - u)), nullptr,
+                    0};
+        if (padded) {
+          float *rows = padded + segments.size() * C * inRows * geo.W;
+          seg.origin = seg.oh0 * geo.sh;
+          int64_t end = (seg.oh1 - 1) * geo.sh + (geo.KH - 1) * geo.dh + 1;
+          for (int64_t c = 0; c < C; ++c)
+            padRows(in + (seg.n * C + c) * srcH * srcW, srcH, srcW, pad,
+                    seg.origin, end, rows + c * inRows * geo.W);
+          seg.rows = rows;
+        } else {
+          seg.rows = in + seg.n * C * geo.H * geo.W;
+        }
+        segments.push_back(seg);
+        u += seg.oh1 - seg.oh0;
+      }
+      for (int64_t g = g0; g < g1; ++g) {
+        const int64_t q0 = g * np, f0 = q0 * kPanel;
+        sgemm::ConvRowTile tile;
+        tile.panels = std::min(np, filterPanels - q0);
+        tile.sw = geo.sw;
+        BlockEpilogue groupEp;
+        if (ep) {
+          groupEp = *ep;
+          if (groupEp.rowBias)
+            groupEp.rowBias += f0;
+          tile.init = ep->init;
+        }
+        for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
+          tile.kc = std::min(kConvKc, Kc - k0);
+          tile.kOffsets = kOffsets.data() + k0;
+          tile.w = Wp + k0 * F + f0 * tile.kc;
+          const bool lastBlock = k0 + tile.kc >= Kc;
+          int64_t pixel = 0; // of the band
+          for (const Segment &seg : segments)
+            for (int64_t oh = seg.oh0; oh < seg.oh1; ++oh) {
+              const float *rowIn =
+                  seg.rows + (oh * geo.sh - seg.origin) * geo.W;
+              for (int64_t j = 0, ow = 0; j < rowTiles; ++j) {
+                tile.mr = OW / rowTiles + (j < OW % rowTiles);
+                tile.in = rowIn + ow * geo.sw;
+                tile.partial = partial + pixel * tile.panels * kPanel;
+                const int64_t at = (seg.n * F + f0) * P + oh * OW + ow;
+                sgemm::ConvRowOut o;
+                o.out = out + at;
+                o.planeStride = P;
+                o.filters = tile.panels * kPanel;
+                tile.first = ep && k0 == 0;
+                if (!ep && k0 == 0) // the sums accumulate onto the output
+                  convRowLoadAvx512(tile, o);
+                convRowTileAvx512(tile);
+                if (lastBlock) {
+                  if (ep) {
+                    o.ep = &groupEp;
+                    if (ep->residual)
+                      o.residual = ep->residual + at;
+                  }
+                  convRowFinishAvx512(tile, o);
+                }
+                pixel += tile.mr;
+                ow += tile.mr;
+              }
+            }
+        }
+      }
     }
   };
   runTaskRanges(nThreads, tasks, runTasks);
@@ -817,9 +1018,16 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   SgemmBlockFn block = selectSgemmBlock(isa);
   PackIm2colFn pack = selectPackIm2col(isa);
   ConvGeometry geo{H, W, KH, KW, OW, sh, sw, dh, dw};
+  const bool filterPanels = convFilterPanels(F, Cg, KH, KW, groups);
+  if (filterPanels && effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512 &&
+      (sw == 1 || sw == 2)) {
+    conv2dF32Rows(geo, N, C, srcH, srcW, F, Kc, OH, in, Wp, ep, out, threads,
+                  pad);
+    return;
+  }
   if (batchesImages(N, groups, P)) {
     conv2dF32Batched(block, pack, geo, N, C, srcH, srcW, F, Kc, P, in, Wp, ep,
-                     out, threads, pad);
+                     out, threads, pad, filterPanels);
     return;
   }
 
@@ -846,7 +1054,8 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
       int64_t item = t / chunks, n = item / groups, g = item % groups;
       int64_t f0 = 0, f1 = Fg, p0 = 0, p1 = P;
       if (splitRows)
-        std::tie(f0, f1) = splitRange(Fg, 1, chunks, t % chunks);
+        std::tie(f0, f1) =
+            splitRange(Fg, filterPanels ? kPanel : 1, chunks, t % chunks);
       else
         std::tie(p0, p1) = splitRange(P, kPanel, chunks, t % chunks);
       const float *inG;
@@ -886,7 +1095,8 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
         const float *wBlock = wG; // this K block's filter rows
         for (int64_t k0 = 0; k0 < Kc; k0 += kConvKc) {
           int64_t kc = std::min(kConvKc, Kc - k0);
-          int64_t stride = sgemm::blockedRowStride(kc);
+          // Floats per filter of this K block.
+          int64_t stride = filterPanels ? kc : sgemm::blockedRowStride(kc);
           im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
           pack(inG, scratch.kOffsets.get(), kc, nc, sw, runs, runBegin,
                scratch.block);
@@ -894,7 +1104,7 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
           blockEp.last = k0 + kc >= Kc;
           block(f1 - f0, nc, kc, wBlock + f0 * stride, stride, scratch.block,
                 kc * kPanel, outG + pb, P, ep ? &blockEp : nullptr,
-                /*aBlocked=*/true);
+                filterPanels ? sgemm::kAPanels : sgemm::kABlocked);
           wBlock += Fg * stride;
         }
       }

@@ -406,10 +406,10 @@ void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
 void sgemmBlockAvx2(int64_t M, int64_t nCols, int64_t K, const float *A,
                     int64_t lda, const float *B, int64_t panelStride, float *C,
                     int64_t ldc, const sgemm::BlockEpilogue *ep,
-                    bool aBlocked) {
+                    sgemm::ALayout aLayout) {
   sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
                                         nCols, K, A, lda, B, panelStride, C,
-                                        ldc, ep, aBlocked);
+                                        ldc, ep, aLayout);
 }
 
 void packIm2colAvx2(const float *in, const int64_t *kOffsets, int64_t kc,

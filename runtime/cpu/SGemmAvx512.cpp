@@ -19,9 +19,11 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 namespace compress::cpu {
 
@@ -392,6 +394,101 @@ void pool2x2Stride2(const float *in, int64_t W, float *out, int64_t OH,
       });
 }
 
+/// The sums of one sgemm::ConvRowTile, MR pixels x NP panels in MR * NP
+/// accumulators: per k, NP filter rows are loaded and MR input values
+/// broadcast (from the input itself: a row's pixels are SW floats apart),
+/// the orientation of the row tiles with the operands' roles swapped. Each
+/// sum is the same chain of FMAs (a * b is b * a), so the bits are theirs.
+template <int MR, int NP, int SW>
+void convRowKernel(const sgemm::ConvRowTile &t) {
+  __m512 acc[MR][NP];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int p = 0; p < NP; ++p)
+      acc[i][p] = _mm512_setzero_ps();
+  const int64_t panelStride = t.kc * kPanel;
+  const float *w = t.w;
+#pragma GCC unroll 2
+  for (int64_t k = 0; k < t.kc; ++k) {
+    const float *src = t.in + t.kOffsets[k];
+    __m512 bv[NP];
+#pragma GCC unroll 4
+    for (int p = 0; p < NP; ++p)
+      bv[p] = _mm512_loadu_ps(w + p * panelStride + k * kPanel);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      __m512 av = _mm512_set1_ps(src[i * SW]);
+#pragma GCC unroll 4
+      for (int p = 0; p < NP; ++p)
+        acc[i][p] = _mm512_fmadd_ps(av, bv[p], acc[i][p]);
+    }
+  }
+  const int64_t stride = t.panels * kPanel;
+  const __m512 init = _mm512_set1_ps(t.init);
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int p = 0; p < NP; ++p) {
+      float *dst = t.partial + i * stride + p * kPanel;
+      __m512 base = t.first ? init : _mm512_loadu_ps(dst);
+      _mm512_storeu_ps(dst, _mm512_add_ps(base, acc[i][p]));
+    }
+}
+
+using ConvRowKernelFn = void (*)(const sgemm::ConvRowTile &);
+constexpr int kRowMaxMr = 14, kRowMaxNp = 4, kRowMaxAcc = 28;
+
+template <int SW, int I>
+constexpr ConvRowKernelFn rowKernelAt() {
+  constexpr int MR = I / kRowMaxNp + 1, NP = I % kRowMaxNp + 1;
+  if constexpr (MR * NP <= kRowMaxAcc)
+    return convRowKernel<MR, NP, SW>;
+  else
+    return nullptr;
+}
+
+template <int SW, size_t... I>
+constexpr std::array<ConvRowKernelFn, sizeof...(I)>
+rowKernelTable(std::index_sequence<I...>) {
+  return {rowKernelAt<SW, static_cast<int>(I)>()...};
+}
+
+/// Indexed by (MR - 1) * kRowMaxNp + NP - 1, for strides 1 and 2.
+constexpr auto kRowKernels1 =
+    rowKernelTable<1>(std::make_index_sequence<kRowMaxMr * kRowMaxNp>());
+constexpr auto kRowKernels2 =
+    rowKernelTable<2>(std::make_index_sequence<kRowMaxMr * kRowMaxNp>());
+
+/// Transposes the 16 x 16 floats of r in place (r[i] lane j <-> r[j] lane
+/// i): pairs of rows interleaved, then pairs of pairs, then 128-bit lanes
+/// twice.
+inline void transpose16(__m512 (&r)[16]) {
+  __m512 a[16], b[16];
+  for (int i = 0; i < 16; i += 2) {
+    a[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    a[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  // b[4q + c]'s 128-bit lane L holds column 4L + c of rows 4q .. 4q + 3.
+  for (int q = 0; q < 16; q += 4) {
+    auto pd = [](__m512 x) { return _mm512_castps_pd(x); };
+    b[q] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(a[q]), pd(a[q + 2])));
+    b[q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(a[q]), pd(a[q + 2])));
+    b[q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(a[q + 1]), pd(a[q + 3])));
+    b[q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(a[q + 1]), pd(a[q + 3])));
+  }
+  for (int c = 0; c < 4; ++c) {
+    __m512 s0 = _mm512_shuffle_f32x4(b[c], b[4 + c], 0x44);
+    __m512 s1 = _mm512_shuffle_f32x4(b[c], b[4 + c], 0xee);
+    __m512 s2 = _mm512_shuffle_f32x4(b[8 + c], b[12 + c], 0x44);
+    __m512 s3 = _mm512_shuffle_f32x4(b[8 + c], b[12 + c], 0xee);
+    r[c] = _mm512_shuffle_f32x4(s0, s2, 0x88);
+    r[4 + c] = _mm512_shuffle_f32x4(s0, s2, 0xdd);
+    r[8 + c] = _mm512_shuffle_f32x4(s1, s3, 0x88);
+    r[12 + c] = _mm512_shuffle_f32x4(s1, s3, 0xdd);
+  }
+}
+
 } // namespace
 
 void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
@@ -413,10 +510,10 @@ void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
                       float *C, int64_t ldc, const sgemm::BlockEpilogue *ep,
-                      bool aBlocked) {
+                      sgemm::ALayout aLayout) {
   sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
                                         nCols, K, A, lda, B, panelStride, C,
-                                        ldc, ep, aBlocked);
+                                        ldc, ep, aLayout);
 }
 
 void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
@@ -517,6 +614,61 @@ void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
       if (ep)
         acc = applyEpilogue(*ep, acc, bias, oh * ep->ldr + ow, m);
       _mm512_mask_storeu_ps(o + ow, m, acc);
+    }
+  }
+}
+
+void convRowTileAvx512(const sgemm::ConvRowTile &t) {
+  const auto &table = t.sw == 1 ? kRowKernels1 : kRowKernels2;
+  table[(t.mr - 1) * kRowMaxNp + t.panels - 1](t);
+}
+
+int64_t convRowTileMaxPanels(int64_t mr) {
+  return std::min<int64_t>(kRowMaxNp, kRowMaxAcc / mr);
+}
+
+void convRowLoadAvx512(const sgemm::ConvRowTile &t,
+                       const sgemm::ConvRowOut &o) {
+  const __mmask16 pixels = tailMask(t.mr);
+  for (int64_t p = 0; p < t.panels; ++p) {
+    __m512 r[16];
+    for (int64_t j = 0; j < kPanel; ++j) {
+      int64_t f = p * kPanel + j;
+      r[j] = f < o.filters
+                 ? _mm512_maskz_loadu_ps(pixels, o.out + f * o.planeStride)
+                 : _mm512_setzero_ps();
+    }
+    transpose16(r);
+    for (int64_t i = 0; i < t.mr; ++i)
+      _mm512_storeu_ps(t.partial + i * t.panels * kPanel + p * kPanel, r[i]);
+  }
+}
+
+void convRowFinishAvx512(const sgemm::ConvRowTile &t,
+                         const sgemm::ConvRowOut &o) {
+  const __mmask16 pixels = tailMask(t.mr);
+  const VectorEpilogue e(o.ep);
+  for (int64_t p = 0; p < t.panels; ++p) {
+    __m512 r[16];
+    for (int64_t i = 0; i < kPanel; ++i)
+      r[i] =
+          i < t.mr
+              ? _mm512_loadu_ps(t.partial + i * t.panels * kPanel + p * kPanel)
+              : _mm512_setzero_ps();
+    transpose16(r);
+    const int64_t filters = std::min(kPanel, o.filters - p * kPanel);
+    for (int64_t j = 0; j < filters; ++j) {
+      const int64_t f = p * kPanel + j;
+      __m512 v = r[j];
+      if (e.active) {
+        v = _mm512_add_ps(v, _mm512_set1_ps(e.biasOf(f)));
+        if (o.residual)
+          v = _mm512_add_ps(
+              v, _mm512_maskz_loadu_ps(pixels, o.residual + f * o.planeStride));
+        if (e.clamp)
+          v = e.applyClamp(v);
+      }
+      _mm512_mask_storeu_ps(o.out + f * o.planeStride, pixels, v);
     }
   }
 }

@@ -149,6 +149,49 @@ using SmallRowTileFn = void (*)(int64_t k, const float *a, int64_t lda,
                                 int64_t nCols, float *c, int64_t ldc,
                                 const BlockEpilogue *ep);
 
+/// One tile of a convolution whose GEMM rows are output pixels and whose B
+/// is the filter in 16-filter panels (SGemm.cpp's conv2dF32Rows): `mr`
+/// pixels of one output row against `panels` filter panels over one K
+/// block of kc rows. Pixel i reads row k of its window at
+/// in[kOffsets[k] + i * sw]; panel p's row k is the 16 floats at
+/// w + p * kc * 16 + k * 16. The sums go to `partial`, mr rows of
+/// panels * 16 floats, pixel-major: partial = init + sums when `first`,
+/// else partial + sums (the order of the row-tile kernels' C + sums).
+struct ConvRowTile {
+  int64_t mr = 0, panels = 0, kc = 0, sw = 1;
+  const float *in = nullptr;
+  const int64_t *kOffsets = nullptr;
+  const float *w = nullptr;
+  float *partial = nullptr;
+  bool first = false;
+  float init = 0.0f;
+};
+
+/// Where a ConvRowTile's sums end: filter f's outputs (the tile's mr
+/// pixels) at out + f * planeStride, f < filters, and its residual (when
+/// not null) likewise; ep's row f is filter f (its bias, residual stride
+/// and clamp apply when ep is not null).
+struct ConvRowOut {
+  float *out = nullptr;
+  int64_t planeStride = 0, filters = 0;
+  const float *residual = nullptr;
+  const BlockEpilogue *ep = nullptr;
+};
+
+/// How runSgemmBlock finds the rows of A (see there).
+enum ALayout { kARows, kABlocked, kAPanels };
+
+/// Copies rows [m0, m0 + mr) of a K x 16-panel A (kAPanels) into `dst`,
+/// row i at dst + i * dstStride.
+inline void gatherPanelRows(const float *A, int64_t K, int64_t m0, int64_t mr,
+                            float *dst, int64_t dstStride) {
+  for (int64_t i = 0; i < mr; ++i) {
+    const float *src = A + (m0 + i) / 16 * K * 16 + (m0 + i) % 16;
+    for (int64_t k = 0; k < K; ++k)
+      dst[i * dstStride + k] = src[k * 16];
+  }
+}
+
 /// The row stride of a K block of kc columns of A laid out for the row
 /// tiles (also the layout of packed convolution filters): kc rounded up to
 /// 16 floats, plus 16 when that is a multiple of 1 KiB, so that the rows of
@@ -162,17 +205,19 @@ inline int64_t blockedRowStride(int64_t kc) {
 /// epilogue `ep` when it is not null): few rows go to `smallTiles` directly;
 /// otherwise A runs K block by K block in equal tiles of at most MaxMr rows
 /// (128 rows run as 13+...+12, not 9 x 14 and a slow 2) through `rowTiles`.
-/// The tiles are copied into a buffer with a padded row stride, unless
-/// `aBlocked`: then K <= kKc and A already is such a block (lda =
-/// blockedRowStride(K)), read in place.
+/// The tiles are copied into a buffer with a padded row stride (kARows),
+/// except for the packed convolution filters' layouts, where K <= kKc:
+/// kABlocked, A already is such a block (lda = blockedRowStride(K)), read in
+/// place; kAPanels, A is ceil(M / 16) panels of K rows of 16 (row m at
+/// A + (m / 16) * K * 16 + m % 16, lda unused), gathered into the buffer.
 template <int MaxMr, int SmallM>
 inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
                           const SmallRowTileFn (&smallTiles)[SmallM + 1],
                           int64_t M, int64_t nCols, int64_t K, const float *A,
                           int64_t lda, const float *B, int64_t panelStride,
                           float *C, int64_t ldc, const BlockEpilogue *ep,
-                          bool aBlocked = false) {
-  if (M <= SmallM) {
+                          ALayout aLayout = kARows) {
+  if (M <= SmallM && aLayout != kAPanels) {
     smallTiles[M](K, A, lda, B, panelStride, nCols, C, ldc, ep);
     return;
   }
@@ -186,7 +231,11 @@ inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
       int64_t mr = base + (t < extra);
       const float *tile = A + m0 * lda;
       int64_t tileStride = lda;
-      if (!aBlocked) {
+      if (aLayout == kAPanels) {
+        gatherPanelRows(A, K, m0, mr, ap, kApStride);
+        tile = ap;
+        tileStride = kApStride;
+      } else if (aLayout == kARows) {
         for (int64_t i = 0; i < mr; ++i)
           std::memcpy(ap + i * kApStride, A + (m0 + i) * lda + k0,
                       kc * sizeof(float));
