@@ -192,15 +192,17 @@ const ConvCase kConvCases[] = {
     // Filters packed in panels (F a multiple of 16, K >= 64, windows of
     // several taps): the pixel-row convolution on AVX-512 (strides 1 and
     // 2), the row tiles reading A from the panels otherwise. Rows of 9
-    // pixels (three panels a tile, two used), 8 (two K blocks, three
-    // images), 31 (tiles 11 + 10 + 10, panel groups 2 + 2 + 1), 7 (four
-    // panels, twelve images in one band), 1; strides 2 and 3, dilation.
+    // pixels, 8 (two K blocks, three images), 31 (tiles 11 + 10 + 10, panel
+    // pairs 2 + 2 + 1), 7 (tiles of two rows and a last row of one, twelve
+    // images in one band), 1, 5 at stride 2 (two rows); strides 2 and 3,
+    // dilation.
     {"panels_3x3", 1, 8, 9, 11, 32, 3, 3, 1, 1, 1, 1, 1},
     {"panels_K_past_block_batch3", 3, 40, 10, 10, 48, 3, 3, 1, 1, 1, 1, 1},
     {"panels_wide_rows", 1, 8, 5, 33, 80, 3, 3, 1, 1, 1, 1, 1},
     {"panels_7x7_images", 12, 16, 9, 9, 64, 3, 3, 1, 1, 1, 1, 1},
     {"panels_one_wide", 2, 8, 9, 3, 16, 3, 3, 1, 1, 1, 1, 1},
     {"panels_stride2", 2, 8, 15, 17, 16, 3, 3, 2, 2, 1, 1, 1},
+    {"panels_two_rows_stride2", 2, 16, 13, 11, 32, 3, 3, 2, 2, 1, 1, 1},
     {"panels_stride3", 1, 8, 13, 14, 16, 3, 3, 3, 3, 1, 1, 1},
     {"panels_dilation2", 1, 8, 12, 12, 16, 3, 3, 1, 1, 2, 2, 1},
 };

@@ -396,10 +396,12 @@ void pool2x2Stride2(const float *in, int64_t W, float *out, int64_t OH,
 
 /// The sums of one sgemm::ConvRowTile, MR pixels x NP panels in MR * NP
 /// accumulators: per k, NP filter rows are loaded and MR input values
-/// broadcast (from the input itself: a row's pixels are SW floats apart),
-/// the orientation of the row tiles with the operands' roles swapped. Each
-/// sum is the same chain of FMAs (a * b is b * a), so the bits are theirs.
-template <int MR, int NP, int SW>
+/// broadcast (from the input itself: a row's pixels are SW floats apart;
+/// with ROW, the first ROW pixels from one row and the rest from the next,
+/// rowStride floats on), the orientation of the row tiles with the
+/// operands' roles swapped. Each sum is the same chain of FMAs (a * b is
+/// b * a), so the bits are theirs.
+template <int MR, int NP, int SW, int ROW>
 void convRowKernel(const sgemm::ConvRowTile &t) {
   __m512 acc[MR][NP];
 #pragma GCC unroll 16
@@ -407,7 +409,7 @@ void convRowKernel(const sgemm::ConvRowTile &t) {
 #pragma GCC unroll 4
     for (int p = 0; p < NP; ++p)
       acc[i][p] = _mm512_setzero_ps();
-  const int64_t panelStride = t.kc * kPanel;
+  const int64_t panelStride = t.kc * kPanel, rowStride = t.rowStride;
   const float *w = t.w;
 #pragma GCC unroll 2
   for (int64_t k = 0; k < t.kc; ++k) {
@@ -418,7 +420,9 @@ void convRowKernel(const sgemm::ConvRowTile &t) {
       bv[p] = _mm512_loadu_ps(w + p * panelStride + k * kPanel);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
-      __m512 av = _mm512_set1_ps(src[i * SW]);
+      const float *a =
+          ROW == 0 || i < ROW ? src + i * SW : src + rowStride + (i - ROW) * SW;
+      __m512 av = _mm512_set1_ps(*a);
 #pragma GCC unroll 4
       for (int p = 0; p < NP; ++p)
         acc[i][p] = _mm512_fmadd_ps(av, bv[p], acc[i][p]);
@@ -437,28 +441,39 @@ void convRowKernel(const sgemm::ConvRowTile &t) {
 }
 
 using ConvRowKernelFn = void (*)(const sgemm::ConvRowTile &);
-constexpr int kRowMaxMr = 14, kRowMaxNp = 4, kRowMaxAcc = 28;
+constexpr int kRowMaxMr = 14, kRowMaxNp = 2, kRowMaxTwoRows = 7;
 
+/// Entry I of the one-row table: MR = I / 2 + 1 pixels, NP = I % 2 + 1;
+/// of the two-row table: ROW = I / 2 + 1 pixels a row.
 template <int SW, int I>
-constexpr ConvRowKernelFn rowKernelAt() {
-  constexpr int MR = I / kRowMaxNp + 1, NP = I % kRowMaxNp + 1;
-  if constexpr (MR * NP <= kRowMaxAcc)
-    return convRowKernel<MR, NP, SW>;
-  else
-    return nullptr;
+constexpr ConvRowKernelFn oneRowKernel() {
+  return convRowKernel<I / kRowMaxNp + 1, I % kRowMaxNp + 1, SW, 0>;
+}
+template <int SW, int I>
+constexpr ConvRowKernelFn twoRowKernel() {
+  constexpr int ROW = I / kRowMaxNp + 1;
+  return convRowKernel<2 * ROW, I % kRowMaxNp + 1, SW, ROW>;
 }
 
 template <int SW, size_t... I>
 constexpr std::array<ConvRowKernelFn, sizeof...(I)>
-rowKernelTable(std::index_sequence<I...>) {
-  return {rowKernelAt<SW, static_cast<int>(I)>()...};
+oneRowTable(std::index_sequence<I...>) {
+  return {oneRowKernel<SW, static_cast<int>(I)>()...};
+}
+template <int SW, size_t... I>
+constexpr std::array<ConvRowKernelFn, sizeof...(I)>
+twoRowTable(std::index_sequence<I...>) {
+  return {twoRowKernel<SW, static_cast<int>(I)>()...};
 }
 
-/// Indexed by (MR - 1) * kRowMaxNp + NP - 1, for strides 1 and 2.
-constexpr auto kRowKernels1 =
-    rowKernelTable<1>(std::make_index_sequence<kRowMaxMr * kRowMaxNp>());
-constexpr auto kRowKernels2 =
-    rowKernelTable<2>(std::make_index_sequence<kRowMaxMr * kRowMaxNp>());
+constexpr auto kOneRow1 =
+    oneRowTable<1>(std::make_index_sequence<kRowMaxMr * kRowMaxNp>());
+constexpr auto kOneRow2 =
+    oneRowTable<2>(std::make_index_sequence<kRowMaxMr * kRowMaxNp>());
+constexpr auto kTwoRows1 =
+    twoRowTable<1>(std::make_index_sequence<kRowMaxTwoRows * kRowMaxNp>());
+constexpr auto kTwoRows2 =
+    twoRowTable<2>(std::make_index_sequence<kRowMaxTwoRows * kRowMaxNp>());
 
 /// Transposes the 16 x 16 floats of r in place (r[i] lane j <-> r[j] lane
 /// i): pairs of rows interleaved, then pairs of pairs, then 128-bit lanes
@@ -619,12 +634,11 @@ void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
 }
 
 void convRowTileAvx512(const sgemm::ConvRowTile &t) {
-  const auto &table = t.sw == 1 ? kRowKernels1 : kRowKernels2;
-  table[(t.mr - 1) * kRowMaxNp + t.panels - 1](t);
-}
-
-int64_t convRowTileMaxPanels(int64_t mr) {
-  return std::min<int64_t>(kRowMaxNp, kRowMaxAcc / mr);
+  const int64_t np = t.panels - 1;
+  if (t.rowPixels)
+    (t.sw == 1 ? kTwoRows1 : kTwoRows2)[(t.rowPixels - 1) * kRowMaxNp + np](t);
+  else
+    (t.sw == 1 ? kOneRow1 : kOneRow2)[(t.mr - 1) * kRowMaxNp + np](t);
 }
 
 void convRowLoadAvx512(const sgemm::ConvRowTile &t,

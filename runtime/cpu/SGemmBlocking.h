@@ -151,14 +151,16 @@ using SmallRowTileFn = void (*)(int64_t k, const float *a, int64_t lda,
 
 /// One tile of a convolution whose GEMM rows are output pixels and whose B
 /// is the filter in 16-filter panels (SGemm.cpp's conv2dF32Rows): `mr`
-/// pixels of one output row against `panels` filter panels over one K
-/// block of kc rows. Pixel i reads row k of its window at
-/// in[kOffsets[k] + i * sw]; panel p's row k is the 16 floats at
+/// pixels of one output row (or, when rowPixels is not 0, rowPixels pixels
+/// of each of two rows, the second's input rowStride floats after the
+/// first's) against `panels` filter panels over one K block of kc rows.
+/// Pixel i of a row reads row k of its window at in[kOffsets[k] + i * sw];
+/// panel p's row k is the 16 floats at
 /// w + p * kc * 16 + k * 16. The sums go to `partial`, mr rows of
 /// panels * 16 floats, pixel-major: partial = init + sums when `first`,
 /// else partial + sums (the order of the row-tile kernels' C + sums).
 struct ConvRowTile {
-  int64_t mr = 0, panels = 0, kc = 0, sw = 1;
+  int64_t mr = 0, panels = 0, kc = 0, sw = 1, rowPixels = 0, rowStride = 0;
   const float *in = nullptr;
   const int64_t *kOffsets = nullptr;
   const float *w = nullptr;
