@@ -884,14 +884,18 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
   const int64_t units = N * OH; // output rows of all images
   const int maxThreads = resolveThreads(threads);
   int64_t perBand = std::max<int64_t>(1, kNc / OW);
-  int64_t bands = ceilDiv(units, perBand);
-  if (maxThreads > 1)
+  int64_t bands = ceilDiv(units, perBand), chunks = 1;
+  if (maxThreads > 1 && bands < maxThreads && panelGroups >= maxThreads) {
+    // Fewer bands than threads (one image of 7x7 or 14x14 pixels): each
+    // thread takes a share of the filter, which outweighs the band's input
+    // there, rather than a share of the rows and all of the filter.
+    chunks = std::min(panelGroups, ceilDiv(maxThreads, bands));
+  } else if (maxThreads > 1) {
+    // As many bands as a multiple of the threads.
     bands = std::min(units, roundUp(bands, maxThreads));
-  perBand = ceilDiv(units, bands);
-  bands = ceilDiv(units, perBand);
-  const int64_t chunks =
-      bands >= maxThreads ? 1
-                          : std::min(panelGroups, ceilDiv(maxThreads, bands));
+    perBand = ceilDiv(units, bands);
+    bands = ceilDiv(units, perBand);
+  }
   const int64_t tasks = bands * chunks;
   const int nThreads = threadsFor(threads, 2.0 * N * F * Kc * P, tasks);
   // A band meets at most this many images, and copies at most inRows
