@@ -2,8 +2,8 @@
 //
 // Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// Compiled with -mavx512f/bw/vl/dq -mfma; entered from SGemm.cpp only when
-// the host runs AVX-512.
+// Compiled with -mavx512f/bw/vl/dq -mfma (vrangeps is DQ); entered from
+// SGemm.cpp only when the host runs AVX-512.
 //
 // The GEMM micro-kernel keeps up to 14 rows x 32 columns of C in 28 zmm
 // accumulators: per k it loads two 16-float B panel rows and broadcasts 14
@@ -53,20 +53,19 @@ inline __mmask16 tailMask(int64_t valid) {
 }
 
 /// maximumf in 16 lanes: a NaN in either operand gives NaN, and -0 < +0.
+/// vrangeps (imm 5: the larger, with the sign of the comparison's result)
+/// orders -0 below +0 but returns the other operand for a NaN; a NaN lane
+/// gets a + b, the first NaN quieted.
 inline __m512 maximumf(__m512 a, __m512 b) {
-  __m512 r = _mm512_max_ps(a, b);
-  // Equal operands (both zeros, say): the AND of their bits keeps +0 when
-  // one is +0.
-  r = _mm512_mask_and_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), a, b);
-  return _mm512_mask_add_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
+  return _mm512_mask_add_ps(_mm512_range_ps(a, b, 0x05),
+                            _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
 }
 
-/// minimumf in 16 lanes: a NaN in either operand gives NaN, and -0 < +0.
+/// minimumf in 16 lanes: a NaN in either operand gives NaN, and -0 < +0
+/// (vrangeps imm 4: the smaller).
 inline __m512 minimumf(__m512 a, __m512 b) {
-  __m512 r = _mm512_min_ps(a, b);
-  // Equal operands: the OR of their bits keeps -0 when one is -0.
-  r = _mm512_mask_or_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ), a, b);
-  return _mm512_mask_add_ps(r, _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
+  return _mm512_mask_add_ps(_mm512_range_ps(a, b, 0x04),
+                            _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
 }
 
 /// The epilogue's last step on 16 lanes (see sgemm::BlockEpilogue); the
