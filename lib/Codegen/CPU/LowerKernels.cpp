@@ -533,6 +533,143 @@ std::optional<FloatConvEpilogue> findFloatConvEpilogue(linalg::LinalgOp conv,
   return match;
 }
 
+/// Splits the bias of a residual that another f32 convolution computes out
+/// of an elementwise epilogue: ResNet's downsampling blocks end in
+/// relu((a + biasA) + (b + biasB)) with `a` and `b` the outputs of two
+/// convolutions, which neither convolution's epilogue can take (the one
+/// computed first cannot read the other's output, the other's residual is
+/// not a plain buffer). `a + biasA` (one arith.addf of the residual input
+/// and a constant or another input) moves into a new generic right after
+/// a's convolution, writing a new buffer that the epilogue then reads as
+/// its residual: a's convolution takes the new generic as its epilogue, b's
+/// the rewritten one. Each value is the same arith.addf of the same
+/// operands, so the bits are the same. Returns whether it split one.
+bool splitResidualBias(linalg::GenericOp epilogue) {
+  if (!epilogue.hasPureBufferSemantics() || epilogue.getNumDpsInits() != 1 ||
+      epilogue.hasIndexSemantics() || epilogue.getNumReductionLoops() != 0)
+    return false;
+  Block *body = epilogue.getBody();
+  for (Operation &op : body->without_terminator()) {
+    auto add = dyn_cast<arith::AddFOp>(op);
+    if (!add || !add->hasOneUse())
+      continue;
+    for (unsigned side = 0; side < 2; ++side) {
+      auto arg = dyn_cast<BlockArgument>(add->getOperand(side));
+      Value other = add->getOperand(1 - side);
+      if (!arg || arg.getOwner() != body ||
+          arg.getArgNumber() >= epilogue.getNumDpsInputs() || !arg.hasOneUse())
+        continue;
+      OpOperand *residual = epilogue.getDpsInputOperand(arg.getArgNumber());
+      if (!epilogue.getMatchingIndexingMap(residual).isIdentity())
+        continue;
+      // The other operand: a constant, or an input read through a map of
+      // its own (a per-channel bias) that is not the residual.
+      auto otherArg = dyn_cast<BlockArgument>(other);
+      bool isConstant = constantF32(other).has_value();
+      if (!isConstant &&
+          (!otherArg || otherArg.getOwner() != body ||
+           otherArg.getArgNumber() >= epilogue.getNumDpsInputs() ||
+           otherArg == arg))
+        continue;
+      // The residual: an f32 buffer (or a collapse_shape of one that only
+      // the epilogue reads) that a constant fill and one convolution before
+      // the epilogue write, and nothing else uses.
+      Value read = residual->get();
+      auto collapse = read.getDefiningOp<memref::CollapseShapeOp>();
+      Value buffer = collapse ? collapse.getSrc() : read;
+      auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+      if (!alloc || (collapse && !collapse->hasOneUse()) ||
+          alloc->getBlock() != epilogue->getBlock())
+        continue;
+      linalg::LinalgOp conv;
+      bool filled = false, otherUse = false;
+      for (Operation *user : buffer.getUsers()) {
+        if (isa<memref::DeallocOp>(user) || user == collapse ||
+            (!collapse && user == epilogue))
+          continue;
+        if (auto fill = dyn_cast<linalg::FillOp>(user);
+            fill && constantF32(fill.getInputs()[0])) {
+          filled = true;
+          continue;
+        }
+        auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+        if (!conv && linalgOp && hasCPUKernel(linalgOp) &&
+            isa<linalg::Conv2DNchwFchwOp>(user) &&
+            linalgOp.getDpsInits()[0] == buffer) {
+          conv = linalgOp;
+          continue;
+        }
+        otherUse = true;
+      }
+      // A convolution followed by the epilogue (pure ops between) can take
+      // it whole; only one that cannot gets the bias split off.
+      if (!conv || !filled || otherUse ||
+          conv->getBlock() != epilogue->getBlock() ||
+          !conv->isBeforeInBlock(epilogue) ||
+          onlyPureOpsBetween(conv, epilogue))
+        continue;
+      // The bias operand must exist where the new generic goes.
+      OpOperand *biasOperand =
+          isConstant ? nullptr
+                     : epilogue.getDpsInputOperand(otherArg.getArgNumber());
+      if (biasOperand) {
+        Operation *def = biasOperand->get().getDefiningOp();
+        if (def && (def->getBlock() != conv->getBlock() ||
+                    !def->isBeforeInBlock(conv)))
+          continue;
+      }
+      // a' = a + bias, right after the convolution, into a new buffer.
+      OpBuilder b(conv->getContext());
+      b.setInsertionPointAfter(conv);
+      Location loc = epilogue.getLoc();
+      auto type = cast<MemRefType>(buffer.getType());
+      Value fresh =
+          memref::AllocOp::create(b, loc, type, alloc.getAlignmentAttr());
+      auto viewOf = [&](OpBuilder &at, Value base) -> Value {
+        if (!collapse)
+          return base;
+        return memref::CollapseShapeOp::create(
+            at, loc, base, collapse.getReassociationIndices());
+      };
+      if (collapse)
+        collapse->moveAfter(fresh.getDefiningOp());
+      Value freshView = viewOf(b, fresh);
+      SmallVector<Value> ins = {read};
+      SmallVector<AffineMap> maps = {epilogue.getMatchingIndexingMap(residual)};
+      if (biasOperand) {
+        ins.push_back(biasOperand->get());
+        maps.push_back(epilogue.getMatchingIndexingMap(biasOperand));
+      }
+      maps.push_back(epilogue.getMatchingIndexingMap(residual));
+      auto split = linalg::GenericOp::create(
+          b, loc, TypeRange(), ins, ValueRange{freshView}, maps,
+          epilogue.getIteratorTypesArray(),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value lhs = side == 0 ? args[0] : (biasOperand ? args[1] : other);
+            Value rhs = side == 0 ? (biasOperand ? args[1] : other) : args[0];
+            if (isConstant) {
+              // The constant, defined outside the body.
+              (side == 0 ? rhs : lhs) = other;
+            }
+            Value sum = arith::AddFOp::create(nb, nloc, lhs, rhs,
+                                              add.getFastmathAttr());
+            linalg::YieldOp::create(nb, nloc, sum);
+          });
+      (void)split;
+      // The epilogue reads a' as its residual.
+      OpBuilder before(epilogue);
+      residual->set(viewOf(before, fresh));
+      add.getResult().replaceAllUsesWith(arg);
+      add->erase();
+      OpBuilder after(epilogue->getContext());
+      after.setInsertionPointAfter(epilogue);
+      memref::DeallocOp::create(after, loc, fresh);
+      return true;
+    }
+  }
+  return false;
+}
+
 /// A padded convolution input that the kernel pads itself: `padded` is a
 /// fresh buffer that only a constant fill, one copy of `source` into its
 /// interior, the convolution and deallocations use.
@@ -1244,6 +1381,13 @@ struct LowerKernelsPass
       if (hasCPUKernel(op) && op.hasPureBufferSemantics())
         marked.push_back(op);
     });
+    if (fuseEpilogues) {
+      SmallVector<linalg::GenericOp> generics;
+      getOperation().walk(
+          [&](linalg::GenericOp generic) { generics.push_back(generic); });
+      for (linalg::GenericOp generic : generics)
+        splitResidualBias(generic);
+    }
     KernelCallBuilder builder(getOperation(), fuseEpilogues, packInt4, pack2of4,
                               sparseThreshold);
     for (linalg::LinalgOp op : marked) {

@@ -317,7 +317,11 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     padding instead (`compress_cpu_conv2d_nchw_f32_padded`, or the depthwise
     `_fused` call): each task pads its image (each plane, for depthwise) in
     a buffer of its thread, in cache, and the padded copy of the whole
-    tensor goes away.
+    tensor goes away. An epilogue that adds the outputs of two convolutions
+    (ResNet's downsampling blocks: `relu((a + biasA) + (b + biasB))`, `a`
+    computed first) is split: `a + biasA` becomes the epilogue of `a`'s
+    call, writing a new buffer that the rest, the epilogue of `b`'s call,
+    reads as its residual (the same additions, the same bits).
 
     An int8 NCHW depthwise convolution started from its per-channel bias
     (or a constant) and followed by a requantization that
