@@ -174,6 +174,11 @@ struct ConvCase {
 const ConvCase kConvCases[] = {
     {"1x1", 1, 8, 5, 7, 13, 1, 1, 1, 1, 1, 1, 1},
     {"1x1_stride2", 1, 6, 9, 11, 5, 1, 1, 2, 2, 1, 1, 1},
+    // 1x1 stride 1 with K past a block (AVX-512 reads the input in place),
+    // 70 pixels (a masked last panel), and one of 16 filters x 80 channels
+    // (filter panels).
+    {"1x1_K_past_block", 1, 300, 7, 10, 20, 1, 1, 1, 1, 1, 1, 1},
+    {"1x1_panels", 2, 80, 5, 9, 16, 1, 1, 1, 1, 1, 1, 1},
     {"3x3_batch2", 2, 5, 9, 11, 17, 3, 3, 1, 1, 1, 1, 1},
     {"3x3_stride2", 1, 4, 11, 13, 6, 3, 3, 2, 2, 1, 1, 1},
     {"3x3_dilation2", 1, 3, 12, 10, 5, 3, 3, 1, 1, 2, 2, 1},
@@ -571,15 +576,17 @@ TEST(SGemmKernels, BatchedImagesMatchOneByOne) {
   }
 }
 
-// The pixel-row convolution (AVX-512) and the row tiles (AVX2) compute each
+// The pixel-row convolution and the 1x1 kernels reading their input in
+// place (AVX-512) and the row tiles on packed panels (AVX2) compute each
 // output as the same chain of FMAs: the same bits, accumulating onto the
 // output as well as with an epilogue. (On a host without AVX-512 both run
 // the AVX2 path.)
-TEST(SGemmKernels, PanelConvPathsAgree) {
+TEST(SGemmKernels, ConvPathsAgree) {
   unsigned seed = 300;
   for (const ConvCase &c : kConvCases) {
-    if (c.groups != 1 || c.F % 16 != 0 || c.C * c.KH * c.KW < 64 ||
-        c.KH * c.KW == 1)
+    bool panels = c.F % 16 == 0 && c.C * c.KH * c.KW >= 64;
+    bool unpacked1x1 = c.KH == 1 && c.KW == 1 && c.sh == 1 && c.sw == 1;
+    if (c.groups != 1 || !(panels || unpacked1x1))
       continue;
     int64_t OH = (c.H - c.dh * (c.KH - 1) - 1) / c.sh + 1;
     int64_t OW = (c.W - c.dw * (c.KW - 1) - 1) / c.sw + 1;

@@ -45,6 +45,13 @@ void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
                       int64_t lda, const float *B, int64_t panelStride,
                       float *C, int64_t ldc, const sgemm::BlockEpilogue *ep,
                       sgemm::ALayout aLayout);
+// sgemmBlockAvx512 with B unpacked (and A blocked, K <= 256): row k of the
+// nCols columns starts at B + k * ldb, as in a 1x1 stride-1 convolution's
+// input planes, which then need no im2col copy.
+void sgemmBlockDirectBAvx512(int64_t M, int64_t nCols, int64_t K,
+                             const float *A, int64_t lda, const float *B,
+                             int64_t ldb, float *C, int64_t ldc,
+                             const sgemm::BlockEpilogue *ep);
 // The pixel-row convolution tiles (sgemm::ConvRowTile), AVX-512 only:
 // sums of a tile (mr <= 14 pixels of one row, or rowPixels <= 7 pixels of
 // each of two rows; up to two panels; sw 1 or 2); the output tile read
@@ -1053,6 +1060,11 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   // pixels, many channels, as in ResNet's last stage: each thread then
   // streams only its share of the filter, where a split of the pixels would
   // have every thread stream all of it), otherwise into pixel ranges.
+  // A 1x1 stride-1 convolution's im2col matrix is its input: on AVX-512 the
+  // kernels read it in place.
+  const bool directB = !filterPanels && KH == 1 && KW == 1 && sh == 1 &&
+                       sw == 1 && !pad.any() &&
+                       effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512;
   int64_t items = N * groups, panels = ceilDiv(P, kPanel);
   bool splitRows = Fg > P;
   int maxThreads = resolveThreads(threads);
@@ -1113,11 +1125,18 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
           int64_t kc = std::min(kConvKc, Kc - k0);
           // Floats per filter of this K block.
           int64_t stride = filterPanels ? kc : sgemm::blockedRowStride(kc);
+          blockEp.first = k0 == 0;
+          blockEp.last = k0 + kc >= Kc;
+          if (directB) {
+            sgemmBlockDirectBAvx512(f1 - f0, nc, kc, wBlock + f0 * stride,
+                                    stride, inG + k0 * P + pb, P, outG + pb, P,
+                                    ep ? &blockEp : nullptr);
+            wBlock += Fg * stride;
+            continue;
+          }
           im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
           pack(inG, scratch.kOffsets.get(), kc, nc, sw, runs, runBegin,
                scratch.block);
-          blockEp.first = k0 == 0;
-          blockEp.last = k0 + kc >= Kc;
           block(f1 - f0, nc, kc, wBlock + f0 * stride, stride, scratch.block,
                 kc * kPanel, outG + pb, P, ep ? &blockEp : nullptr,
                 filterPanels ? sgemm::kAPanels : sgemm::kABlocked);

@@ -144,12 +144,16 @@ finishTile(__m512 (&acc)[MR][NP], float *c, int64_t ldc, int64_t nValid,
 
 /// C[0:MR, 0:NP*16] += A[0:MR, 0:kc] * (NP panels of B); columns at and past
 /// nValid are neither read nor written.
-template <int MR, int NP>
+///
+/// With DirectB, B is not packed: row k of panel p is the 16 floats at
+/// b + p * 16 + k * bStride (a 1x1 convolution's input planes), read with
+/// the columns past nValid masked off.
+template <int MR, int NP, bool DirectB = false>
 __attribute__((always_inline)) inline void
 microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
             const VectorEpilogue &e, int64_t col,
-            const float *prefetch = nullptr) {
+            const float *prefetch = nullptr, int64_t bStride = kPanel) {
   __m512 acc[MR][NP];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -174,7 +178,9 @@ microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
     __m512 bv[NP];
 #pragma GCC unroll 4
     for (int p = 0; p < NP; ++p)
-      bv[p] = _mm512_loadu_ps(b + p * panelStride + k * kPanel);
+      bv[p] = DirectB ? _mm512_maskz_loadu_ps(tailMask(nValid - p * kPanel),
+                                              b + p * kPanel + k * bStride)
+                      : _mm512_loadu_ps(b + p * panelStride + k * kPanel);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       __m512 av = _mm512_set1_ps(a[i * lda + k]);
@@ -210,6 +216,23 @@ void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
   }
 }
 
+/// packedRowTile for an unpacked B (microKernel's DirectB): row k of the
+/// columns starts at b + k * bStride.
+template <int MR>
+void directRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
+                   int64_t bStride, int64_t nCols, float *c, int64_t ldc,
+                   const sgemm::BlockEpilogue *ep) {
+  const VectorEpilogue e(ep);
+  for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
+    if (nCols - n > kPanel)
+      microKernel<MR, 2, true>(kc, ap, lda, b + n, 0, c + n, ldc, nCols - n, e,
+                               n, nullptr, bStride);
+    else
+      microKernel<MR, 1, true>(kc, ap, lda, b + n, 0, c + n, ldc, nCols - n, e,
+                               n, nullptr, bStride);
+  }
+}
+
 /// MR <= kSmallM rows read straight from A, 64 columns at a time.
 template <int MR>
 void smallRowTile(int64_t K, const float *a, int64_t lda, const float *b,
@@ -235,6 +258,12 @@ constexpr RowTileFn kPackedRowTiles[kMaxMr + 1] = {
     packedRowTile<4>,  packedRowTile<5>,  packedRowTile<6>,  packedRowTile<7>,
     packedRowTile<8>,  packedRowTile<9>,  packedRowTile<10>, packedRowTile<11>,
     packedRowTile<12>, packedRowTile<13>, packedRowTile<14>};
+
+constexpr RowTileFn kDirectRowTiles[kMaxMr + 1] = {
+    nullptr,           directRowTile<1>,  directRowTile<2>,  directRowTile<3>,
+    directRowTile<4>,  directRowTile<5>,  directRowTile<6>,  directRowTile<7>,
+    directRowTile<8>,  directRowTile<9>,  directRowTile<10>, directRowTile<11>,
+    directRowTile<12>, directRowTile<13>, directRowTile<14>};
 
 constexpr SmallRowTileFn kSmallRowTiles[kSmallM + 1] = {
     nullptr, smallRowTile<1>, smallRowTile<2>, smallRowTile<3>,
@@ -528,6 +557,24 @@ void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,
   sgemm::runSgemmBlock<kMaxMr, kSmallM>(kPackedRowTiles, kSmallRowTiles, M,
                                         nCols, K, A, lda, B, panelStride, C,
                                         ldc, ep, aLayout);
+}
+
+void sgemmBlockDirectBAvx512(int64_t M, int64_t nCols, int64_t K,
+                             const float *A, int64_t lda, const float *B,
+                             int64_t ldb, float *C, int64_t ldc,
+                             const sgemm::BlockEpilogue *ep) {
+  // runSgemmBlock's tiling of a blocked A (K <= kKc), rows in equal tiles.
+  const int64_t tiles = (M + kMaxMr - 1) / kMaxMr;
+  const int64_t base = M / tiles, extra = M % tiles;
+  for (int64_t t = 0, m0 = 0; t < tiles; ++t) {
+    const int64_t mr = base + (t < extra);
+    sgemm::BlockEpilogue tileEp;
+    if (ep)
+      tileEp = ep->at(m0, 0);
+    kDirectRowTiles[mr](K, A + m0 * lda, lda, B, ldb, nCols, C + m0 * ldc, ldc,
+                        ep ? &tileEp : nullptr);
+    m0 += mr;
+  }
 }
 
 void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
