@@ -624,6 +624,59 @@ TEST(SGemmKernels, ConvPathsAgree) {
   }
 }
 
+// The depthwise call that pads its input (each plane into a buffer of its
+// thread) against the same call on the input padded beforehand: the same
+// bits. Rows wider than the eight-channel kernel takes (plane kernels),
+// five channels (three left over from a group of eight), strides 1 and 2,
+// dilation 2, uneven padding of a value that is not zero.
+TEST(SGemmKernels, DepthwisePaddedMatchesPaddedInput) {
+  struct Case {
+    int64_t N, C, H, W, s, d, top, left, bottom, right;
+    float value;
+  };
+  const Case cases[] = {
+      {2, 5, 9, 40, 1, 1, 1, 1, 1, 1, 0.0f},
+      {1, 5, 11, 75, 2, 1, 1, 1, 1, 1, 0.0f},
+      {1, 3, 8, 37, 1, 2, 2, 0, 1, 3, 0.75f},
+      {1, 9, 12, 70, 2, 1, 0, 2, 3, 1, -1.5f},
+  };
+  unsigned seed = 1300;
+  for (const Case &c : cases) {
+    const int64_t Hp = c.H + c.top + c.bottom, Wp = c.W + c.left + c.right;
+    const int64_t OH = (Hp - c.d * 2 - 1) / c.s + 1;
+    const int64_t OW = (Wp - c.d * 2 - 1) / c.s + 1;
+    std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
+    std::vector<float> padded(c.N * c.C * Hp * Wp, c.value);
+    for (int64_t p = 0; p < c.N * c.C; ++p)
+      for (int64_t h = 0; h < c.H; ++h)
+        for (int64_t w = 0; w < c.W; ++w)
+          padded[(p * Hp + h + c.top) * Wp + w + c.left] =
+              in[(p * c.H + h) * c.W + w];
+    std::vector<float> w = randomVector(c.C * 9, ++seed);
+    std::vector<float> bias = randomVector(c.C, ++seed);
+    std::vector<float> residual = randomVector(c.N * c.C * OH * OW, ++seed);
+    const int64_t lo = bitsOf(-0.5f), hi = bitsOf(6.0f), zero = bitsOf(0.0f);
+    for (int64_t isa : kIsas)
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message()
+                     << "C=" << c.C << " W=" << c.W << " s=" << c.s
+                     << " isa=" << isa << " threads=" << threads);
+        std::vector<float> ref(c.N * c.C * OH * OW), out(ref.size());
+        compress_cpu_depthwise_conv2d_nchw_f32_fused(
+            isa, c.N, c.C, Hp, Wp, 3, 3, OH, OW, c.s, c.s, c.d, c.d, 0, 0, 0, 0,
+            0, padded.data(), w.data(), zero, bias.data(), bitsOf(-0.0f),
+            residual.data(), lo, hi, ref.data(), 1);
+        compress_cpu_depthwise_conv2d_nchw_f32_fused(
+            isa, c.N, c.C, c.H, c.W, 3, 3, OH, OW, c.s, c.s, c.d, c.d, c.top,
+            c.left, c.bottom, c.right, bitsOf(c.value), in.data(), w.data(),
+            zero, bias.data(), bitsOf(-0.0f), residual.data(), lo, hi,
+            out.data(), threads);
+        for (size_t i = 0; i < out.size(); ++i)
+          ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i])) << "at " << i;
+      }
+  }
+}
+
 TEST(SGemmKernels, PoolingAllPaths) {
   struct PoolCase {
     const char *name;

@@ -841,6 +841,7 @@ void conv2dF32Batched(SgemmBlockFn block, PackIm2colFn pack,
   runTaskRanges(nThreads, tasks, runTasks);
 }
 
+#if defined(COMPRESS_CPU_X86)
 /// Where each thread's pixel-row convolution tasks copy their padded input
 /// rows and keep the sums of their tiles.
 thread_local ScratchBuffer rowsInputScratch;
@@ -1014,6 +1015,8 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
   runTaskRanges(nThreads, tasks, runTasks);
 }
 
+#endif // COMPRESS_CPU_X86
+
 /// The convolution of compress_cpu_conv2d_nchw_f32, with the epilogue `ep`
 /// applied to each block of output pixels while it is in cache when `ep` is
 /// not null, of the input padded by `pad` (none by default).
@@ -1042,12 +1045,14 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   PackIm2colFn pack = selectPackIm2col(isa);
   ConvGeometry geo{H, W, KH, KW, OW, sh, sw, dh, dw};
   const bool filterPanels = convFilterPanels(F, Cg, KH, KW, groups);
+#if defined(COMPRESS_CPU_X86)
   if (filterPanels && effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512 &&
       (sw == 1 || sw == 2)) {
     conv2dF32Rows(geo, N, C, srcH, srcW, F, Kc, OH, in, Wp, ep, out, threads,
                   pad);
     return;
   }
+#endif
   if (batchesImages(N, groups, P)) {
     conv2dF32Batched(block, pack, geo, N, C, srcH, srcW, F, Kc, P, in, Wp, ep,
                      out, threads, pad, filterPanels);
@@ -1062,9 +1067,9 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   // have every thread stream all of it), otherwise into pixel ranges.
   // A 1x1 stride-1 convolution's im2col matrix is its input: on AVX-512 the
   // kernels read it in place.
-  const bool directB = !filterPanels && KH == 1 && KW == 1 && sh == 1 &&
-                       sw == 1 && !pad.any() &&
-                       effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512;
+  [[maybe_unused]] const bool directB =
+      !filterPanels && KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pad.any() &&
+      effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512;
   int64_t items = N * groups, panels = ceilDiv(P, kPanel);
   bool splitRows = Fg > P;
   int maxThreads = resolveThreads(threads);
@@ -1127,6 +1132,7 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
           int64_t stride = filterPanels ? kc : sgemm::blockedRowStride(kc);
           blockEp.first = k0 == 0;
           blockEp.last = k0 + kc >= Kc;
+#if defined(COMPRESS_CPU_X86)
           if (directB) {
             sgemmBlockDirectBAvx512(f1 - f0, nc, kc, wBlock + f0 * stride,
                                     stride, inG + k0 * P + pb, P, outG + pb, P,
@@ -1134,6 +1140,7 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
             wBlock += Fg * stride;
             continue;
           }
+#endif
           im2colRowOffsets(geo, k0, kc, scratch.kOffsets.get());
           pack(inG, scratch.kOffsets.get(), kc, nc, sw, runs, runBegin,
                scratch.block);
