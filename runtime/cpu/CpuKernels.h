@@ -382,6 +382,18 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
     int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
     int64_t dh, int64_t dw, const float *in, float *out, int64_t threads);
 
+// compress_cpu_pool2d_nchw_f32 on the H x W input padded by top, left,
+// bottom and right rows/columns of the f32 whose bits are padBits (a max
+// pooling's -inf, say): each plane is padded in a buffer of its thread, in
+// cache, instead of a padded copy of the whole tensor. OH and OW index the
+// padded plane. The same values in the same order, so the same bits.
+COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32_padded(
+    int64_t isa, int64_t kind, int64_t N, int64_t C, int64_t H, int64_t W,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t top, int64_t left, int64_t bottom,
+    int64_t right, int64_t padBits, const float *in, float *out,
+    int64_t threads);
+
 // Max pooling of 8-bit integers (a quantized max pooling after
 // compress-fuse-qdq), accumulating into `out` like
 // compress_cpu_pool2d_nchw_f32:

@@ -1328,6 +1328,29 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
   });
 }
 
+COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32_padded(
+    int64_t isa, int64_t kind, int64_t N, int64_t C, int64_t H, int64_t W,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t top, int64_t left, int64_t bottom,
+    int64_t right, int64_t padBits, const float *in, float *out,
+    int64_t threads) {
+  if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0 || KH <= 0 || KW <= 0)
+    return;
+  PoolPlaneFn plane = selectPoolPlane(isa);
+  const bool max = kind == COMPRESS_CPU_POOL_MAX;
+  const PlanePadding pad{top, left, bottom, right, floatFromBits(padBits)};
+  const int64_t Hp = H + top + bottom, Wp = W + left + right;
+  const int64_t planes = N * C;
+  int nThreads = threadsFor(threads, 1.0 * planes * OH * OW * KH * KW, planes);
+  parallelFor(nThreads, planes, [&](int64_t nc) {
+    float *padded = reinterpret_cast<float *>(
+        paddedPlaneScratch.get((Hp * Wp + kPlaneSlack) * sizeof(float)));
+    padPlane(in + nc * H * W, H, W, pad, padded);
+    std::fill_n(padded + Hp * Wp, kPlaneSlack, pad.value);
+    plane(max, padded, Wp, KH, KW, out + nc * OH * OW, OH, OW, sh, sw, dh, dw);
+  });
+}
+
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,

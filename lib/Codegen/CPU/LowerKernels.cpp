@@ -1329,12 +1329,19 @@ LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
   int64_t kind =
       bytes ? (bytes->isSigned ? 1 : 0)
             : (isa<linalg::PoolingNchwMaxOp>(op.getOperation()) ? 0 : 1);
+  // An f32 input padded into a buffer of its own (a max pooling's -inf
+  // border): the call pads each plane itself, and the padded copy goes.
+  std::optional<ImplicitPadding> pad;
+  if (!bytes && fuseEpilogues)
+    pad = findImplicitPadding(op, input, op);
+  ArrayRef<int64_t> source =
+      pad ? cast<MemRefType>(pad->source.getType()).getShape() : in;
   SmallVector<Value> args = {n(static_cast<int64_t>(choice.isa)),
                              n(kind),
-                             n(in[0]),
-                             n(in[1]),
-                             n(in[2]),
-                             n(in[3]),
+                             n(source[0]),
+                             n(source[1]),
+                             n(source[2]),
+                             n(source[3]),
                              n(window[0]),
                              n(window[1]),
                              n(out[2]),
@@ -1342,14 +1349,23 @@ LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
                              n(s[0]),
                              n(s[1]),
                              n(d[0]),
-                             n(d[1]),
-                             address(b, loc, input),
-                             address(b, loc, output),
-                             n(choice.threads)};
+                             n(d[1])};
+  if (pad)
+    args.append({n(pad->top), n(pad->left), n(pad->bottom), n(pad->right),
+                 n(pad->valueBits)});
+  args.append({address(b, loc, pad ? pad->source : input),
+               address(b, loc, output), n(choice.threads)});
   call(b, loc,
        bytes ? "compress_cpu_max_pool2d_nchw_i8"
+       : pad ? "compress_cpu_pool2d_nchw_f32_padded"
              : "compress_cpu_pool2d_nchw_f32",
        args);
+  if (pad) {
+    pad->copy->erase();
+    pad->interior->erase();
+    pad->fill->erase();
+    droppedAccumulators.push_back(pad->padded);
+  }
   return success();
 }
 

@@ -322,6 +322,9 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     computed first) is split: `a + biasA` becomes the epilogue of `a`'s
     call, writing a new buffer that the rest, the epilogue of `b`'s call,
     reads as its residual (the same additions, the same bits).
+    An f32 pooling whose input is such a padded copy (a max pooling's -inf
+    border) calls `compress_cpu_pool2d_nchw_f32_padded` with the source
+    and the padding likewise.
 
     An int8 NCHW depthwise convolution started from its per-channel bias
     (or a constant) and followed by a requantization that
