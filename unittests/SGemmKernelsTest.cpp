@@ -344,6 +344,12 @@ uint32_t bitsOf(float v) {
   return bits;
 }
 
+float floatOfBits(uint32_t bits) {
+  float v;
+  std::memcpy(&v, &bits, sizeof(v));
+  return v;
+}
+
 /// The fused convolution and depthwise calls, whose epilogue runs on the
 /// accumulators in registers with shortcuts for the clamp bounds, against
 /// the same ISA's plain call followed by the epilogue written out here with
@@ -694,6 +700,8 @@ TEST(SGemmKernels, PoolingAllPaths) {
       {"3x3_stride3_tiling", 2, 5, 27, 20, 3, 3, 3, 3, 1, 1},
       {"2x2_stride2_small_planes", 4, 9, 6, 10, 2, 2, 2, 2, 1, 1},
       {"2x2_stride2_odd_height", 2, 3, 27, 28, 2, 2, 2, 2, 1, 1},
+      // Rows of one tap (from -inf: filled, then accumulated).
+      {"3x1_stride1", 1, 2, 9, 20, 3, 1, 1, 1, 1, 1},
   };
   unsigned seed = 500;
   for (const PoolCase &c : cases) {
@@ -706,6 +714,8 @@ TEST(SGemmKernels, PoolingAllPaths) {
       in[i + 1] = 0.0f;
     }
     in[in.size() / 3] = std::nanf("");
+    // A signaling NaN with a payload: maximumf quiets it.
+    in[in.size() / 2] = floatOfBits(0x7f800123);
     std::vector<float> out0 = randomVector(c.N * c.C * OH * OW, ++seed);
     for (size_t i = 0; i < out0.size(); i += 5)
       out0[i] = -0.0f;
@@ -744,6 +754,25 @@ TEST(SGemmKernels, PoolingAllPaths) {
           }
         }
     }
+    // A max pooling from -inf (COMPRESS_CPU_POOL_MAX_FRESH: the outputs
+    // are not read) gives the bits of the accumulating one on outputs
+    // filled with -inf, NaN payloads included.
+    std::vector<float> filled(out0.size(),
+                              -std::numeric_limits<float>::infinity());
+    for (int64_t isa : kIsas)
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message() << c.name << " fresh isa=" << isa
+                                        << " threads=" << threads);
+        std::vector<float> ref = filled, out = out0;
+        compress_cpu_pool2d_nchw_f32(isa, COMPRESS_CPU_POOL_MAX, c.N, c.C, c.H,
+                                     c.W, c.KH, c.KW, OH, OW, c.sh, c.sw, c.dh,
+                                     c.dw, in.data(), ref.data(), 1);
+        compress_cpu_pool2d_nchw_f32(
+            isa, COMPRESS_CPU_POOL_MAX_FRESH, c.N, c.C, c.H, c.W, c.KH, c.KW,
+            OH, OW, c.sh, c.sw, c.dh, c.dw, in.data(), out.data(), threads);
+        for (size_t i = 0; i < out.size(); ++i)
+          ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i])) << "at " << i;
+      }
   }
 }
 

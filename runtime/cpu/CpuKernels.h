@@ -377,6 +377,10 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
 // +0) for COMPRESS_CPU_POOL_MAX and + for COMPRESS_CPU_POOL_SUM.
 #define COMPRESS_CPU_POOL_MAX 0
 #define COMPRESS_CPU_POOL_SUM 1
+// A max pooling whose output starts at -inf (the fill the compiler drops):
+// the output's values are not read, and the result is bit for bit that of
+// COMPRESS_CPU_POOL_MAX on an output filled with -inf.
+#define COMPRESS_CPU_POOL_MAX_FRESH 2
 COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
     int64_t isa, int64_t kind, int64_t N, int64_t C, int64_t H, int64_t W,
     int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,

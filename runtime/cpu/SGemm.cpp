@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <tuple>
 #include <vector>
@@ -52,6 +53,10 @@ void sgemmBlockDirectBAvx512(int64_t M, int64_t nCols, int64_t K,
                              const float *A, int64_t lda, const float *B,
                              int64_t ldb, float *C, int64_t ldc,
                              const sgemm::BlockEpilogue *ep);
+// A max pooling on outputs that start at -inf, not read (KW >= 2).
+void poolPlaneMaxFreshAvx512(const float *in, int64_t W, int64_t KH, int64_t KW,
+                             float *out, int64_t OH, int64_t OW, int64_t sh,
+                             int64_t sw, int64_t dh, int64_t dw);
 // The pixel-row convolution tiles (sgemm::ConvRowTile), AVX-512 only:
 // sums of a tile (mr <= 14 pixels of one row, or rowPixels <= 7 pixels of
 // each of two rows; up to two panels; sw 1 or 2); the output tile read
@@ -313,6 +318,26 @@ PoolPlaneFn selectPoolPlane(int64_t isa) {
 #endif
   (void)isa;
   return poolPlanePortable;
+}
+
+/// Pools `rows` output rows of OW outputs from the plane `in` (W wide) for
+/// compress_cpu_pool2d_nchw_f32's `kind`: COMPRESS_CPU_POOL_MAX_FRESH runs
+/// the AVX-512 kernel that does not read the outputs when it can (rows of
+/// at least two taps), otherwise fills them with -inf and accumulates.
+void poolRows(int64_t isa, int64_t kind, PoolPlaneFn plane, const float *in,
+              int64_t W, int64_t KH, int64_t KW, float *out, int64_t rows,
+              int64_t OW, int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+  if (kind == COMPRESS_CPU_POOL_MAX_FRESH) {
+#if defined(COMPRESS_CPU_X86)
+    if (KW >= 2 && effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512) {
+      poolPlaneMaxFreshAvx512(in, W, KH, KW, out, rows, OW, sh, sw, dh, dw);
+      return;
+    }
+#endif
+    std::fill_n(out, rows * OW, -std::numeric_limits<float>::infinity());
+  }
+  plane(kind != COMPRESS_CPU_POOL_SUM, in, W, KH, KW, out, rows, OW, sh, sw, dh,
+        dw);
 }
 
 DepthwisePlaneFn selectDepthwisePlane(int64_t isa) {
@@ -1304,7 +1329,6 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
   if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0 || KH <= 0 || KW <= 0)
     return;
   PoolPlaneFn plane = selectPoolPlane(isa);
-  const bool max = kind == COMPRESS_CPU_POOL_MAX;
   int64_t planes = N * C;
   int nThreads = threadsFor(threads, 1.0 * planes * OH * OW * KH * KW, planes);
   // Windows that tile the plane's rows exactly (OH * sh == H, no window
@@ -1317,14 +1341,14 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32(
     parallelFor(parts > 1 ? nThreads : 1, parts, [&](int64_t part) {
       auto [p0, p1] = splitRange(planes, 1, parts, part);
       if (p1 > p0)
-        plane(max, in + p0 * H * W, W, KH, KW, out + p0 * OH * OW,
-              (p1 - p0) * OH, OW, sh, sw, dh, dw);
+        poolRows(isa, kind, plane, in + p0 * H * W, W, KH, KW,
+                 out + p0 * OH * OW, (p1 - p0) * OH, OW, sh, sw, dh, dw);
     });
     return;
   }
   parallelFor(nThreads, planes, [&](int64_t nc) {
-    plane(max, in + nc * H * W, W, KH, KW, out + nc * OH * OW, OH, OW, sh, sw,
-          dh, dw);
+    poolRows(isa, kind, plane, in + nc * H * W, W, KH, KW, out + nc * OH * OW,
+             OH, OW, sh, sw, dh, dw);
   });
 }
 
@@ -1337,7 +1361,6 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32_padded(
   if (N <= 0 || C <= 0 || OH <= 0 || OW <= 0 || KH <= 0 || KW <= 0)
     return;
   PoolPlaneFn plane = selectPoolPlane(isa);
-  const bool max = kind == COMPRESS_CPU_POOL_MAX;
   const PlanePadding pad{top, left, bottom, right, floatFromBits(padBits)};
   const int64_t Hp = H + top + bottom, Wp = W + left + right;
   const int64_t planes = N * C;
@@ -1347,7 +1370,8 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32_padded(
         paddedPlaneScratch.get((Hp * Wp + kPlaneSlack) * sizeof(float)));
     padPlane(in + nc * H * W, H, W, pad, padded);
     std::fill_n(padded + Hp * Wp, kPlaneSlack, pad.value);
-    plane(max, padded, Wp, KH, KW, out + nc * OH * OW, OH, OW, sh, sw, dh, dw);
+    poolRows(isa, kind, plane, padded, Wp, KH, KW, out + nc * OH * OW, OH, OW,
+             sh, sw, dh, dw);
   });
 }
 

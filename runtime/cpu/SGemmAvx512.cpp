@@ -336,13 +336,14 @@ void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
 /// row narrower than 16 ends in a masked store whose 64 bytes overlap the
 /// next row's load, and a load after it waits for the store to retire (in
 /// a 14-wide plane, 80 cycles a row instead of a few).
-template <typename Window>
+/// With Fresh, the old outputs are not read (acc is zero).
+template <bool Fresh = false, typename Window>
 inline void forEachOutputChunk(float *out, int64_t OH, int64_t OW,
                                Window window) {
   int64_t oh = 0, ow = 0;
   float *o = out;
   __mmask16 m = tailMask(std::min(kPanel, OW));
-  __m512 old = _mm512_maskz_loadu_ps(m, o);
+  __m512 old = Fresh ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m, o);
   while (oh < OH) {
     __m512 acc = window(old, oh, ow, std::min(kPanel, OW - ow));
     float *stored = o;
@@ -355,17 +356,22 @@ inline void forEachOutputChunk(float *out, int64_t OH, int64_t OW,
     if (oh < OH) {
       o = out + oh * OW + ow;
       m = tailMask(std::min(kPanel, OW - ow));
-      old = _mm512_maskz_loadu_ps(m, o);
+      if constexpr (!Fresh)
+        old = _mm512_maskz_loadu_ps(m, o);
     }
     _mm512_mask_storeu_ps(stored, storedMask, acc);
   }
 }
 
-template <bool Max>
+/// With Fresh (a max pooling of rows of at least two taps), the outputs
+/// start at -inf and are not read: maximumf(-inf, x) is x for the window's
+/// first row max, a maximumf result (a NaN there is already quiet), so the
+/// bits are those of the accumulating pooling after a fill with -inf.
+template <bool Max, bool Fresh = false>
 void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
                int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
                int64_t dw) {
-  forEachOutputChunk(
+  forEachOutputChunk<Fresh>(
       out, OH, OW, [&](__m512 acc, int64_t oh, int64_t ow, int64_t count) {
         const float *rows = in + oh * sh * W + ow * sw;
         for (int64_t kh = 0; kh < KH; ++kh) {
@@ -376,7 +382,7 @@ void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
             __m512 row = loadStrided(src, sw, count);
             for (int64_t kw = 1; kw < KW; ++kw)
               row = maximumf(row, loadStrided(src + kw * dw, sw, count));
-            acc = maximumf(acc, row);
+            acc = Fresh && kh == 0 ? row : maximumf(acc, row);
           } else {
             for (int64_t kw = 0; kw < KW; ++kw)
               acc = _mm512_add_ps(acc, loadStrided(src + kw * dw, sw, count));
@@ -391,14 +397,14 @@ void poolPlane(const float *in, int64_t W, int64_t KH, int64_t KW, float *out,
 /// loads each) and splits them into even and odd columns (two permutes),
 /// where the general loop reads every tap separately. A sum adds the taps
 /// in the general loop's order, so the bits are its bits.
-template <bool Max>
+template <bool Max, bool Fresh = false>
 void pool2x2Stride2(const float *in, int64_t W, float *out, int64_t OH,
                     int64_t OW) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
                                          22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21,
                                         23, 25, 27, 29, 31);
-  forEachOutputChunk(
+  forEachOutputChunk<Fresh>(
       out, OH, OW, [&](__m512 acc, int64_t oh, int64_t ow, int64_t count) {
         int64_t span = 2 * count;
         __mmask16 lo = tailMask(span),
@@ -413,9 +419,11 @@ void pool2x2Stride2(const float *in, int64_t W, float *out, int64_t OH,
         }
         // maximumf is associative and commutative (any NaN gives NaN, and
         // -0 < +0), so a tree gives the chain's value in half its latency.
-        if constexpr (Max)
-          return maximumf(acc, maximumf(maximumf(taps[0], taps[1]),
-                                        maximumf(taps[2], taps[3])));
+        if constexpr (Max) {
+          __m512 window =
+              maximumf(maximumf(taps[0], taps[1]), maximumf(taps[2], taps[3]));
+          return Fresh ? window : maximumf(acc, window);
+        }
         for (int t = 0; t < 4; ++t)
           acc = _mm512_add_ps(acc, taps[t]);
         return acc;
@@ -548,6 +556,15 @@ void poolPlaneAvx512(bool max, const float *in, int64_t W, int64_t KH,
     poolPlane<true>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
   else
     poolPlane<false>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
+}
+
+void poolPlaneMaxFreshAvx512(const float *in, int64_t W, int64_t KH, int64_t KW,
+                             float *out, int64_t OH, int64_t OW, int64_t sh,
+                             int64_t sw, int64_t dh, int64_t dw) {
+  if (KH == 2 && KW == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1)
+    pool2x2Stride2<true, true>(in, W, out, OH, OW);
+  else
+    poolPlane<true, true>(in, W, KH, KW, out, OH, OW, sh, sw, dh, dw);
 }
 
 void sgemmBlockAvx512(int64_t M, int64_t nCols, int64_t K, const float *A,

@@ -78,6 +78,12 @@ public:
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerPool(linalg::LinalgOp op, const KernelChoice &choice);
+  /// lowerPool's call, once the op is matched: `kind` is the runtime's
+  /// (2 when `identityFill`, the output's -inf fill, goes away).
+  LogicalResult lowerPoolCall(linalg::LinalgOp op, const KernelChoice &choice,
+                              bool bytes, int64_t kind, Value input,
+                              Value output, ArrayRef<int64_t> s,
+                              ArrayRef<int64_t> d, linalg::FillOp identityFill);
   LogicalResult lowerBatchGemm(linalg::LinalgOp op, const KernelChoice &choice);
   /// Erases the constant globals that only the replaced ops read.
   void eraseDeadGlobals();
@@ -1320,15 +1326,48 @@ LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
     for (const APInt &x : dilations.getValues<APInt>())
       d.push_back(x.getSExtValue());
   }
-  OpBuilder b(op);
-  Location loc = op.getLoc();
-  auto n = [&](int64_t v) { return i64(b, loc, v); };
-  ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
-  ArrayRef<int64_t> window = windowType.getShape();
   // The bytes' signedness, or COMPRESS_CPU_POOL_MAX (0) / _SUM (1).
   int64_t kind =
       bytes ? (bytes->isSigned ? 1 : 0)
             : (isa<linalg::PoolingNchwMaxOp>(op.getOperation()) ? 0 : 1);
+  // An f32 max pooling into a fresh buffer filled with -inf, which nothing
+  // reads before the pooling: the call starts from -inf itself
+  // (COMPRESS_CPU_POOL_MAX_FRESH, 2) and the fill goes.
+  linalg::FillOp identityFill;
+  if (!bytes && kind == 0 && fuseEpilogues)
+    if (auto alloc = output.getDefiningOp<memref::AllocOp>()) {
+      for (Operation *user : output.getUsers()) {
+        auto fill = dyn_cast<linalg::FillOp>(user);
+        std::optional<float> value =
+            fill ? constantF32(fill.getInputs()[0]) : std::nullopt;
+        if (fill && value && std::isinf(*value) && *value < 0 &&
+            fill->getBlock() == op->getBlock() && fill->isBeforeInBlock(op) &&
+            !identityFill)
+          identityFill = fill;
+        else if (user != op.getOperation() && !isa<memref::DeallocOp>(user) &&
+                 (user->getBlock() != op->getBlock() ||
+                  user->isBeforeInBlock(op)))
+          // A use before the pooling (or elsewhere) might read the fill.
+          return lowerPoolCall(op, choice, bytes.has_value(), kind, input,
+                               output, s, d, nullptr);
+      }
+    }
+  return lowerPoolCall(op, choice, bytes.has_value(), identityFill ? 2 : kind,
+                       input, output, s, d, identityFill);
+}
+
+LogicalResult KernelCallBuilder::lowerPoolCall(
+    linalg::LinalgOp op, const KernelChoice &choice, bool bytes, int64_t kind,
+    Value input, Value output, ArrayRef<int64_t> s, ArrayRef<int64_t> d,
+    linalg::FillOp identityFill) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto n = [&](int64_t v) { return i64(b, loc, v); };
+  auto inType = cast<MemRefType>(input.getType());
+  auto outType = cast<MemRefType>(output.getType());
+  auto windowType = cast<MemRefType>(op.getDpsInputs()[1].getType());
+  ArrayRef<int64_t> in = inType.getShape(), out = outType.getShape();
+  ArrayRef<int64_t> window = windowType.getShape();
   // An f32 input padded into a buffer of its own (a max pooling's -inf
   // border): the call pads each plane itself, and the padded copy goes.
   std::optional<ImplicitPadding> pad;
@@ -1366,6 +1405,8 @@ LogicalResult KernelCallBuilder::lowerPool(linalg::LinalgOp op,
     pad->fill->erase();
     droppedAccumulators.push_back(pad->padded);
   }
+  if (identityFill)
+    identityFill->erase();
   return success();
 }
 

@@ -1,19 +1,28 @@
 // RUN: compress-opt %s --compress-cpu-select-kernels=cpu=avx512 | FileCheck %s --check-prefix=SELECT
 // RUN: compress-opt %s --compress-lower-to-cpu="cpu=avx512 threads=1" --mlir-print-ir-after=compress-cpu-lower-kernels -o /dev/null 2>&1 | FileCheck %s --check-prefix=LOWER
+// RUN: compress-opt %s --compress-lower-to-cpu="cpu=avx512 threads=1 conv-epilogues=false" --mlir-print-ir-after=compress-cpu-lower-kernels -o /dev/null 2>&1 | FileCheck %s --check-prefix=OFF
 // RUN: compress-opt %s --compress-lower-to-cpu="cpu=avx512 threads=1" | %run_cpu | FileCheck %s --check-prefix=EXEC
+// RUN: compress-opt %s --compress-lower-to-cpu="cpu=avx2 threads=1" | %run_cpu | FileCheck %s --check-prefix=EXEC
 // REQUIRES: mlir-runner
 
-// f32 NCHW max and sum pooling go to compress_cpu_pool2d_nchw_f32 (kind 0:
-// max, 1: sum) with the window, strides and dilations; the init (-inf, 0)
-// stays a fill. Other element types are left to the loops.
+// f32 NCHW max and sum pooling go to compress_cpu_pool2d_nchw_f32 with the
+// window, strides and dilations: the max pooling's -inf fill goes (kind 2:
+// the call starts from -inf), the sum's 0 stays a fill (kind 1). Other
+// element types are left to the loops. conv-epilogues=false keeps the fill
+// (kind 0).
 // SELECT-LABEL: func.func @pools
 // SELECT: linalg.pooling_nchw_max {compress.cpu_kernel = {isa = "avx512", kernel = "max_pool2d_nchw_f32", threads = 1 : i64}
 // SELECT: linalg.pooling_nchw_sum {compress.cpu_kernel = {isa = "avx512", kernel = "sum_pool2d_nchw_f32", threads = 1 : i64}
 // SELECT: linalg.pooling_nchw_max {dilations
 // SELECT-NOT: compress.cpu_kernel
 // LOWER-LABEL: func.func @pools
-// LOWER: call @compress_cpu_pool2d_nchw_f32(%{{.*}}, %[[MAX:c0_i64[_0-9]*]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[KH:c2_i64[_0-9]*]]
+// LOWER-NOT: linalg.fill ins(%{{.*}} : f32)
+// LOWER: call @compress_cpu_pool2d_nchw_f32(%{{.*}}, %[[MAX:c2_i64[_0-9]*]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[KH:c2_i64[_0-9]*]]
+// LOWER: linalg.fill
 // LOWER: call @compress_cpu_pool2d_nchw_f32(%{{.*}}, %[[SUM:c1_i64[_0-9]*]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[KH3:c3_i64[_0-9]*]]
+// OFF-LABEL: func.func @pools
+// OFF: linalg.fill
+// OFF: call @compress_cpu_pool2d_nchw_f32(%{{.*}}, %c0_i64
 // Input 0..31 on a 4x8 plane. Max 2x2/2: 9 11 13 15 / 25 27 29 31 (numpy:
 // x.reshape(2, 2, 4, 2).max((1, 3))); sum 3x3/1: 0+1+2+8+9+10+16+17+18 =
 // 81, then +9 per column and +72 per row; the i32 max over the whole plane

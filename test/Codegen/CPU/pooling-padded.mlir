@@ -11,9 +11,10 @@
 // bits): the padded copy goes away. conv-epilogues=false keeps the copy.
 // LOWER-LABEL: func.func @pools
 // LOWER-NOT: memref.copy
-// The max pooling: source 5x6, window 3x3, output 3x3, strides 2, padding
-// 1 on every side, -inf (0xFF800000 = 4286578688).
-// LOWER: call @compress_cpu_pool2d_nchw_f32_padded(%{{.*}}, %c0_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c5_i64{{[_0-9]*}}, %c6_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c4286578688_i64{{[_0-9]*}},
+// The max pooling (kind 2: from -inf, its fill gone): source 5x6, window
+// 3x3, output 3x3, strides 2, padding 1 on every side, -inf (0xFF800000 =
+// 4286578688).
+// LOWER: call @compress_cpu_pool2d_nchw_f32_padded(%{{.*}}, %c2_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c5_i64{{[_0-9]*}}, %c6_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c3_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c4286578688_i64{{[_0-9]*}},
 // The sum pooling: padding top 1, left 2 of 1.0 (1065353216).
 // LOWER: call @compress_cpu_pool2d_nchw_f32_padded(%{{.*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c5_i64{{[_0-9]*}}, %c6_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c5_i64{{[_0-9]*}}, %c7_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c1_i64{{[_0-9]*}}, %c2_i64{{[_0-9]*}}, %c0_i64{{[_0-9]*}}, %c0_i64{{[_0-9]*}}, %c1065353216_i64{{[_0-9]*}},
 // LOWER-NOT: memref.copy

@@ -324,7 +324,10 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     reads as its residual (the same additions, the same bits).
     An f32 pooling whose input is such a padded copy (a max pooling's -inf
     border) calls `compress_cpu_pool2d_nchw_f32_padded` with the source
-    and the padding likewise.
+    and the padding likewise, and an f32 max pooling into a fresh buffer
+    filled with -inf that nothing reads before it starts from -inf in the
+    call (`COMPRESS_CPU_POOL_MAX_FRESH`: the outputs are not read, the
+    fill goes; the same bits).
 
     An int8 NCHW depthwise convolution started from its per-channel bias
     (or a constant) and followed by a requantization that
