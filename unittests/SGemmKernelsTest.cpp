@@ -455,6 +455,20 @@ TEST(SGemmKernels, FusedEpilogueClampsAllPaths) {
   }
 }
 
+/// `planes` H x W planes padded by top/left/bottom/right rows and columns
+/// of `value`.
+std::vector<float> padPlanes(const std::vector<float> &in, int64_t planes,
+                             int64_t H, int64_t W, int64_t top, int64_t left,
+                             int64_t bottom, int64_t right, float value) {
+  const int64_t Hp = H + top + bottom, Wp = W + left + right;
+  std::vector<float> padded(planes * Hp * Wp, value);
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t w = 0; w < W; ++w)
+        padded[(p * Hp + h + top) * Wp + w + left] = in[(p * H + h) * W + w];
+  return padded;
+}
+
 // compress_cpu_conv2d_nchw_f32_padded, which pads each image in cache,
 // against compress_cpu_conv2d_nchw_f32_fused on the input padded
 // beforehand: the same bits (the same products in the same order).
@@ -476,12 +490,8 @@ TEST(SGemmKernels, PaddedConvMatchesPaddedInput) {
     const int64_t OH = (Hp - c.K) / c.s + 1, OW = (Wp - c.K) / c.s + 1;
     const int64_t Cg = c.C / c.groups;
     std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
-    std::vector<float> padded(c.N * c.C * Hp * Wp, c.value);
-    for (int64_t p = 0; p < c.N * c.C; ++p)
-      for (int64_t h = 0; h < c.H; ++h)
-        for (int64_t w = 0; w < c.W; ++w)
-          padded[(p * Hp + h + c.top) * Wp + w + c.left] =
-              in[(p * c.H + h) * c.W + w];
+    std::vector<float> padded = padPlanes(in, c.N * c.C, c.H, c.W, c.top,
+                                          c.left, c.bottom, c.right, c.value);
     std::vector<float> w = randomVector(c.F * Cg * c.K * c.K, ++seed);
     std::vector<float> wp(
         compress_cpu_packed_conv_filter_size_f32(c.F, Cg, c.K, c.K, c.groups));
@@ -650,12 +660,8 @@ TEST(SGemmKernels, DepthwisePaddedMatchesPaddedInput) {
     const int64_t OH = (Hp - c.d * 2 - 1) / c.s + 1;
     const int64_t OW = (Wp - c.d * 2 - 1) / c.s + 1;
     std::vector<float> in = randomVector(c.N * c.C * c.H * c.W, ++seed);
-    std::vector<float> padded(c.N * c.C * Hp * Wp, c.value);
-    for (int64_t p = 0; p < c.N * c.C; ++p)
-      for (int64_t h = 0; h < c.H; ++h)
-        for (int64_t w = 0; w < c.W; ++w)
-          padded[(p * Hp + h + c.top) * Wp + w + c.left] =
-              in[(p * c.H + h) * c.W + w];
+    std::vector<float> padded = padPlanes(in, c.N * c.C, c.H, c.W, c.top,
+                                          c.left, c.bottom, c.right, c.value);
     std::vector<float> w = randomVector(c.C * 9, ++seed);
     std::vector<float> bias = randomVector(c.C, ++seed);
     std::vector<float> residual = randomVector(c.N * c.C * OH * OW, ++seed);
