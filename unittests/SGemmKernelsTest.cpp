@@ -293,6 +293,12 @@ TEST(SGemmKernels, DepthwiseAllPaths) {
       {"3x3_channels_wide_rows", 1, 9, 6, 40, 9, 3, 3, 1, 1, 1, 1, 0},
       // 49 taps: more than the channel kernel takes, planes instead.
       {"7x7_channels_fallback", 1, 9, 12, 13, 9, 7, 7, 1, 1, 1, 1, 0},
+      // Several groups of eight channels and planes left over (stride 1,
+      // 14 wide), five groups at stride 2, and two groups of 7-wide
+      // outputs in more than one band of 8 rows.
+      {"3x3_channels16", 2, 29, 16, 16, 29, 3, 3, 1, 1, 1, 1, 0},
+      {"3x3_channels16_stride2", 1, 40, 15, 29, 40, 3, 3, 2, 2, 1, 1, 0},
+      {"3x3_channels16_tall", 1, 16, 20, 9, 16, 3, 3, 1, 1, 1, 1, 0},
   };
   unsigned seed = 300;
   for (ConvCase c : cases) {
