@@ -67,6 +67,8 @@ struct AccumulatorInit;
 struct FloatConvEpilogue;
 
 /// Builds the calls of one module and the packed weight globals they use.
+struct ImplicitPadding;
+
 class KernelCallBuilder {
 public:
   KernelCallBuilder(ModuleOp module, bool fuseEpilogues, bool packInt4,
@@ -78,6 +80,8 @@ public:
   LogicalResult lowerGemm(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerConv(linalg::LinalgOp op, const KernelChoice &choice);
   LogicalResult lowerPool(linalg::LinalgOp op, const KernelChoice &choice);
+  /// Erases the padded copy that a call reading the source replaces.
+  void dropPadding(const std::optional<ImplicitPadding> &pad);
   /// lowerPool's call, once the op is matched: `kind` is the runtime's
   /// (2 when `identityFill`, the output's -inf fill, goes away).
   LogicalResult lowerPoolCall(linalg::LinalgOp op, const KernelChoice &choice,
@@ -825,6 +829,15 @@ std::optional<int64_t> rowStride(Value memref) {
   return strides[0];
 }
 
+void KernelCallBuilder::dropPadding(const std::optional<ImplicitPadding> &pad) {
+  if (!pad)
+    return;
+  pad->copy->erase();
+  pad->interior->erase();
+  pad->fill->erase();
+  droppedAccumulators.push_back(pad->padded);
+}
+
 LogicalResult KernelCallBuilder::lowerGemm(linalg::LinalgOp op,
                                            const KernelChoice &choice) {
   std::optional<GemmMatch> gemm = matchGemm(op);
@@ -1128,15 +1141,6 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
   SmallVector<Value> args = {n(static_cast<int64_t>(choice.isa)),
                              n(conv->batch), n(conv->channels), n(conv->height),
                              n(conv->width)};
-  // The padded copy a fused call replaces goes away.
-  auto dropPadding = [&](const std::optional<ImplicitPadding> &pad) {
-    if (!pad)
-      return;
-    pad->copy->erase();
-    pad->interior->erase();
-    pad->fill->erase();
-    droppedAccumulators.push_back(pad->padded);
-  };
   if (conv->depthwise) {
     if (!memref::isStaticShapeAndContiguousRowMajor(
             cast<MemRefType>(filter.getType())))
@@ -1399,12 +1403,7 @@ LogicalResult KernelCallBuilder::lowerPoolCall(
        : pad ? "compress_cpu_pool2d_nchw_f32_padded"
              : "compress_cpu_pool2d_nchw_f32",
        args);
-  if (pad) {
-    pad->copy->erase();
-    pad->interior->erase();
-    pad->fill->erase();
-    droppedAccumulators.push_back(pad->padded);
-  }
+  dropPadding(pad);
   if (identityFill)
     identityFill->erase();
   return success();
