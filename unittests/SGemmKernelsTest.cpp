@@ -475,6 +475,38 @@ std::vector<float> padPlanes(const std::vector<float> &in, int64_t planes,
   return padded;
 }
 
+// The padding copy every padded call makes, seen through a 1x1 sum pooling
+// at stride 1 (out = 0 + padded input, exactly): rows narrower and wider
+// than a vector, left and right padding from none to more than a vector,
+// rows that start in the middle of a vector, on every ISA.
+TEST(SGemmKernels, PaddingCopiesEveryShape) {
+  const int64_t widths[] = {1, 5, 14, 16, 17, 40};
+  const std::pair<int64_t, int64_t> sides[] = {
+      {0, 0}, {1, 1}, {3, 0}, {0, 5}, {15, 2}, {16, 1}, {17, 18}, {2, 30}};
+  const int64_t planes = 3, H = 4, top = 1, bottom = 2;
+  const float value = 0.75f;
+  unsigned seed = 1400;
+  for (int64_t W : widths)
+    for (auto [left, right] : sides) {
+      std::vector<float> in = randomVector(planes * H * W, ++seed);
+      std::vector<float> ref =
+          padPlanes(in, planes, H, W, top, left, bottom, right, value);
+      const int64_t Hp = H + top + bottom, Wp = W + left + right;
+      for (int64_t isa : kIsas) {
+        SCOPED_TRACE(testing::Message()
+                     << "W=" << W << " left=" << left << " right=" << right
+                     << " isa=" << isa);
+        std::vector<float> out(ref.size(), 0.0f);
+        compress_cpu_pool2d_nchw_f32_padded(
+            isa, COMPRESS_CPU_POOL_SUM, 1, planes, H, W, 1, 1, Hp, Wp, 1, 1, 1,
+            1, top, left, bottom, right, bitsOf(value), in.data(), out.data(),
+            1);
+        for (size_t i = 0; i < out.size(); ++i)
+          ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i])) << "at " << i;
+      }
+    }
+}
+
 // compress_cpu_conv2d_nchw_f32_padded, which pads each image in cache,
 // against compress_cpu_conv2d_nchw_f32_fused on the input padded
 // beforehand: the same bits (the same products in the same order).

@@ -721,6 +721,48 @@ void convRowLoadAvx512(const sgemm::ConvRowTile &t,
   }
 }
 
+void padRowsAvx512(const float *src, int64_t srcH, int64_t srcW, int64_t top,
+                   int64_t left, int64_t right, float value, int64_t r0,
+                   int64_t r1, float *dst) {
+  const int64_t Wp = srcW + left + right;
+  const __m512 pv = _mm512_set1_ps(value);
+  // The row's first 16 columns: `left` of padding, then the row's first
+  // headCount floats expanded up into their lanes (one load, one expand,
+  // one store: most padded rows, 7 to 30 floats wide, are one or two
+  // vectors). Wider left padding goes chunk by chunk.
+  const int64_t headCount = std::max<int64_t>(0, std::min(kPanel - left, srcW));
+  const __mmask16 headLoad = tailMask(headCount);
+  const __mmask16 headLanes =
+      left < kPanel ? static_cast<__mmask16>(headLoad << left) : 0;
+  const __mmask16 headStore = tailMask(Wp);
+  for (int64_t r = r0; r < r1; ++r, dst += Wp) {
+    const int64_t h = r - top;
+    if (h < 0 || h >= srcH) {
+      for (int64_t j = 0; j < Wp; j += kPanel)
+        _mm512_mask_storeu_ps(dst + j, tailMask(Wp - j), pv);
+      continue;
+    }
+    const float *row = src + h * srcW;
+    _mm512_mask_storeu_ps(
+        dst, headStore,
+        _mm512_mask_expand_ps(pv, headLanes,
+                              _mm512_maskz_loadu_ps(headLoad, row)));
+    for (int64_t j = kPanel; j < Wp; j += kPanel) {
+      // Lane l holds column j + l - left where that is in [0, srcW).
+      const int64_t first = j - left;
+      __m512 v = pv;
+      if (first >= 0 && first < srcW)
+        v = _mm512_mask_loadu_ps(pv, tailMask(srcW - first), row + first);
+      else if (first < 0 && first + kPanel > 0) {
+        const __mmask16 load = tailMask(std::min(kPanel + first, srcW));
+        v = _mm512_mask_expand_ps(pv, static_cast<__mmask16>(load << -first),
+                                  _mm512_maskz_loadu_ps(load, row));
+      }
+      _mm512_mask_storeu_ps(dst + j, tailMask(Wp - j), v);
+    }
+  }
+}
+
 void convRowFinishAvx512(const sgemm::ConvRowTile &t,
                          const sgemm::ConvRowOut &o) {
   const __mmask16 pixels = tailMask(t.mr);
