@@ -507,6 +507,69 @@ TEST(SGemmKernels, PaddingCopiesEveryShape) {
     }
 }
 
+// compress_cpu_conv2d_pool_nchw_f32 against the convolution and the pooling
+// as two calls: the same bits. Groups of images that fill the chunk buffer
+// and one that does not (13 images of 50 KB and of 25 KB of outputs), a
+// batch of one on two threads (convolution, then pooling, on both), a
+// padded stem with a residual and a padded 3x3 pooling, and the three
+// pooling kinds (an accumulating one onto outputs that hold values).
+TEST(SGemmKernels, ConvPoolMatchesTwoCalls) {
+  struct Case {
+    int64_t N, C, H, F, K, s, pad, PK, ps, poolPad, kind;
+    bool residual;
+  };
+  const Case cases[] = {
+      {13, 1, 28, 16, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
+      {13, 16, 14, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, true},
+      {1, 16, 14, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
+      {3, 3, 20, 16, 7, 2, 3, 3, 2, 1, COMPRESS_CPU_POOL_MAX_FRESH, true},
+      {4, 8, 12, 16, 3, 1, 1, 3, 2, 0, COMPRESS_CPU_POOL_MAX, false},
+      {4, 8, 12, 16, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_SUM, false},
+  };
+  unsigned seed = 1500;
+  for (const Case &c : cases) {
+    const int64_t OH = (c.H + 2 * c.pad - c.K) / c.s + 1;
+    const int64_t POH = (OH + 2 * c.poolPad - c.PK) / c.ps + 1;
+    std::vector<float> in = randomVector(c.N * c.C * c.H * c.H, ++seed);
+    std::vector<float> w = randomVector(c.F * c.C * c.K * c.K, ++seed);
+    std::vector<float> wp(
+        compress_cpu_packed_conv_filter_size_f32(c.F, c.C, c.K, c.K, 1));
+    compress_cpu_pack_conv_filter_f32(c.F, c.C, c.K, c.K, 1, w.data(),
+                                      wp.data());
+    std::vector<float> bias = randomVector(c.F, ++seed);
+    std::vector<float> residual = randomVector(c.N * c.F * OH * OH, ++seed);
+    std::vector<float> start = randomVector(c.N * c.F * POH * POH, ++seed);
+    const float *res = c.residual ? residual.data() : nullptr;
+    const int64_t lo = bitsOf(0.0f), hi = bitsOf(6.0f), zero = bitsOf(0.0f);
+    const int64_t minusInf = bitsOf(-std::numeric_limits<float>::infinity());
+    const int64_t poolPadBits = c.poolPad ? minusInf : 0;
+    for (int64_t isa : kIsas)
+      for (int64_t threads : kThreads) {
+        SCOPED_TRACE(testing::Message()
+                     << "N=" << c.N << " C=" << c.C << " K=" << c.K << " kind="
+                     << c.kind << " isa=" << isa << " threads=" << threads);
+        std::vector<float> conv(c.N * c.F * OH * OH);
+        std::vector<float> ref = start, out = start;
+        compress_cpu_conv2d_nchw_f32_padded(
+            isa, c.N, c.C, c.H, c.H, c.F, c.K, c.K, OH, OH, c.s, c.s, 1, 1, 1,
+            c.pad, c.pad, c.pad, c.pad, zero, in.data(), wp.data(), zero,
+            bias.data(), bitsOf(-0.0f), res, lo, hi, conv.data(), 1);
+        compress_cpu_pool2d_nchw_f32_padded(
+            isa, c.kind, c.N, c.F, OH, OH, c.PK, c.PK, POH, POH, c.ps, c.ps, 1,
+            1, c.poolPad, c.poolPad, c.poolPad, c.poolPad, poolPadBits,
+            conv.data(), ref.data(), 1);
+        compress_cpu_conv2d_pool_nchw_f32(
+            isa, c.N, c.C, c.H, c.H, c.F, c.K, c.K, OH, OH, c.s, c.s, 1, 1, 1,
+            c.pad, c.pad, c.pad, c.pad, zero, in.data(), wp.data(), zero,
+            bias.data(), bitsOf(-0.0f), res, lo, hi, c.kind, c.PK, c.PK, POH,
+            POH, c.ps, c.ps, 1, 1, c.poolPad, c.poolPad, c.poolPad, c.poolPad,
+            poolPadBits, out.data(), threads);
+        for (size_t i = 0; i < out.size(); ++i)
+          ASSERT_EQ(bitsOf(out[i]), bitsOf(ref[i])) << "at " << i;
+      }
+  }
+}
+
 // compress_cpu_conv2d_nchw_f32_padded, which pads each image in cache,
 // against compress_cpu_conv2d_nchw_f32_fused on the input padded
 // beforehand: the same bits (the same products in the same order).

@@ -69,6 +69,8 @@ void mlir::compress::registerJitRuntimeSymbols(ExecutionEngine &engine) {
     add("compress_cpu_pool2d_nchw_f32", &compress_cpu_pool2d_nchw_f32);
     add("compress_cpu_pool2d_nchw_f32_padded",
         &compress_cpu_pool2d_nchw_f32_padded);
+    add("compress_cpu_conv2d_pool_nchw_f32",
+        &compress_cpu_conv2d_pool_nchw_f32);
     add("compress_cpu_max_pool2d_nchw_i8", &compress_cpu_max_pool2d_nchw_i8);
     add("compress_cpu_depthwise_conv2d_nchw_f32",
         &compress_cpu_depthwise_conv2d_nchw_f32);

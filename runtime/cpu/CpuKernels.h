@@ -398,6 +398,28 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32_padded(
     int64_t right, int64_t padBits, const float *in, float *out,
     int64_t threads);
 
+// compress_cpu_conv2d_nchw_f32_padded (padTop..padRight may all be 0)
+// followed by compress_cpu_pool2d_nchw_f32_padded (kind, window PKH x PKW,
+// output POH x POW, strides psh/psw, dilations pdh/pdw, padding poolTop..
+// poolRight of the f32 whose bits are poolPadBits, which may all be 0) on
+// the convolution's N x F x OH x OW output, which is never written out: a
+// few images at a time are convolved into a buffer of their thread that
+// stays in cache, and pooled from there into `out` (N x F x POH x POW).
+// With fewer such groups of images than threads (a batch of one), the
+// convolution runs on every thread, then the pooling. The same bits as the
+// two calls.
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_pool_nchw_f32(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, int64_t padTop, int64_t padLeft,
+    int64_t padBottom, int64_t padRight, int64_t padValueBits, const float *in,
+    const float *Wp, int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, int64_t kind,
+    int64_t PKH, int64_t PKW, int64_t POH, int64_t POW, int64_t psh,
+    int64_t psw, int64_t pdh, int64_t pdw, int64_t poolTop, int64_t poolLeft,
+    int64_t poolBottom, int64_t poolRight, int64_t poolPadBits, float *out,
+    int64_t threads);
+
 // Max pooling of 8-bit integers (a quantized max pooling after
 // compress-fuse-qdq), accumulating into `out` like
 // compress_cpu_pool2d_nchw_f32:

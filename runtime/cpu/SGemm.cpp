@@ -758,6 +758,12 @@ void padPlane(int64_t isa, const float *src, int64_t H, int64_t W,
   padRows(isa, src, H, W, pad, 0, H + pad.top + pad.bottom, dst);
 }
 
+/// Where compress_cpu_conv2d_pool_nchw_f32 keeps a group of images'
+/// convolution outputs for the pooling, and how large a group's are at
+/// most (unless one image's are larger): they stay in L2.
+thread_local ScratchBuffer fusedConvOutScratch;
+constexpr int64_t kFusedChunkBytes = 256 << 10;
+
 /// Where each thread's convolution tasks pad their images.
 thread_local ScratchBuffer paddedImageScratch;
 
@@ -1390,6 +1396,64 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32_padded(
     std::fill_n(padded + Hp * Wp, kPlaneSlack, pad.value);
     poolRows(isa, kind, plane, padded, Wp, KH, KW, out + nc * OH * OW, OH, OW,
              sh, sw, dh, dw);
+  });
+}
+
+COMPRESS_CPU_EXPORT void compress_cpu_conv2d_pool_nchw_f32(
+    int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+    int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,
+    int64_t dh, int64_t dw, int64_t groups, int64_t padTop, int64_t padLeft,
+    int64_t padBottom, int64_t padRight, int64_t padValueBits, const float *in,
+    const float *Wp, int64_t initBits, const float *bias, int64_t biasSplatBits,
+    const float *residual, int64_t loBits, int64_t hiBits, int64_t kind,
+    int64_t PKH, int64_t PKW, int64_t POH, int64_t POW, int64_t psh,
+    int64_t psw, int64_t pdh, int64_t pdw, int64_t poolTop, int64_t poolLeft,
+    int64_t poolBottom, int64_t poolRight, int64_t poolPadBits, float *out,
+    int64_t threads) {
+  if (N <= 0 || F <= 0 || OH <= 0 || OW <= 0 || POH <= 0 || POW <= 0)
+    return;
+  const BlockEpilogue ep =
+      makeConvEpilogue(initBits, bias, biasSplatBits, residual, loBits, hiBits);
+  const PlanePadding pad{padTop, padLeft, padBottom, padRight,
+                         floatFromBits(padValueBits)};
+  const bool poolPadded = poolTop || poolLeft || poolBottom || poolRight;
+  const int64_t inImage = C * H * W, convImage = F * OH * OW,
+                outImage = F * POH * POW;
+  // Images [n0, n0 + n) convolved into convOut, then pooled into out.
+  auto run = [&](int64_t n0, int64_t n, float *convOut, int64_t t) {
+    BlockEpilogue chunkEp = ep;
+    if (chunkEp.residual)
+      chunkEp.residual += n0 * convImage;
+    conv2dF32(isa, n, C, H, W, F, KH, KW, OH, OW, sh, sw, dh, dw, groups,
+              in + n0 * inImage, Wp, &chunkEp, convOut, t, pad);
+    if (poolPadded)
+      compress_cpu_pool2d_nchw_f32_padded(
+          isa, kind, n, F, OH, OW, PKH, PKW, POH, POW, psh, psw, pdh, pdw,
+          poolTop, poolLeft, poolBottom, poolRight, poolPadBits, convOut,
+          out + n0 * outImage, t);
+    else
+      compress_cpu_pool2d_nchw_f32(isa, kind, n, F, OH, OW, PKH, PKW, POH, POW,
+                                   psh, psw, pdh, pdw, convOut,
+                                   out + n0 * outImage, t);
+  };
+  const int64_t perChunk = std::clamp<int64_t>(
+      kFusedChunkBytes / (convImage * static_cast<int64_t>(sizeof(float))), 1,
+      N);
+  const int64_t chunks = ceilDiv(N, perChunk);
+  const int maxThreads = resolveThreads(threads);
+  if (maxThreads > 1 && chunks < maxThreads) {
+    float *convOut = reinterpret_cast<float *>(
+        fusedConvOutScratch.get(N * convImage * sizeof(float)));
+    run(0, N, convOut, threads);
+    return;
+  }
+  const double flops = 2.0 * N * convImage * (C / groups) * KH * KW;
+  parallelFor(threadsFor(threads, flops, chunks), chunks, [&](int64_t chunk) {
+    const int64_t n0 = chunk * perChunk, n = std::min(perChunk, N - n0);
+    run(n0, n,
+        reinterpret_cast<float *>(
+            fusedConvOutScratch.get(n * convImage * sizeof(float))),
+        1);
   });
 }
 

@@ -63,6 +63,14 @@ std::optional<KernelChoice> readChoice(Operation *op) {
   return KernelChoice{kernel.getValue(), *isa, threads.getInt()};
 }
 
+/// The buffer `view` collapses (the epilogues write their outputs through
+/// a collapse_shape), or `view` itself.
+Value underlyingBuffer(Value view) {
+  while (auto collapse = view.getDefiningOp<memref::CollapseShapeOp>())
+    view = collapse.getSrc();
+  return view;
+}
+
 struct AccumulatorInit;
 struct FloatConvEpilogue;
 
@@ -88,6 +96,14 @@ public:
                               bool bytes, int64_t kind, Value input,
                               Value output, ArrayRef<int64_t> s,
                               ArrayRef<int64_t> d, linalg::FillOp identityFill);
+  /// Replaces the f32 convolution call that writes `source`, a buffer only
+  /// the max pooling `pool` (or its padded copy `pad`) reads, with one call
+  /// that pools as it goes (compress_cpu_conv2d_pool_nchw_f32) into
+  /// `output`; false (nothing changed) when there is no such call.
+  bool fuseConvPool(linalg::LinalgOp pool, Value source, Value output,
+                    const std::optional<ImplicitPadding> &pad,
+                    ArrayRef<int64_t> window, ArrayRef<int64_t> s,
+                    ArrayRef<int64_t> d);
   LogicalResult lowerBatchGemm(linalg::LinalgOp op, const KernelChoice &choice);
   /// Erases the constant globals that only the replaced ops read.
   void eraseDeadGlobals();
@@ -100,8 +116,8 @@ private:
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), value);
   }
   Value address(OpBuilder &b, Location loc, Value memref);
-  void call(OpBuilder &b, Location loc, StringRef name,
-            ArrayRef<Value> arguments);
+  func::CallOp call(OpBuilder &b, Location loc, StringRef name,
+                    ArrayRef<Value> arguments);
   /// The constant global `memref` reads, if it is one.
   memref::GlobalOp constantGlobal(Value memref);
   /// A constant global holding `bytes` as a 1-D memref of `element`, reused
@@ -155,6 +171,9 @@ private:
   unsigned requantizeCount = 0;
   SmallVector<memref::GlobalOp> readGlobals;
   SmallVector<memref::AllocOp> droppedAccumulators;
+  /// The f32 convolution calls with an epilogue (`_fused`, `_padded`), by
+  /// the buffer they write.
+  llvm::DenseMap<Value, func::CallOp> floatConvCalls;
 };
 
 Value KernelCallBuilder::address(OpBuilder &b, Location loc, Value memref) {
@@ -169,8 +188,8 @@ Value KernelCallBuilder::address(OpBuilder &b, Location loc, Value memref) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), addr);
 }
 
-void KernelCallBuilder::call(OpBuilder &b, Location loc, StringRef name,
-                             ArrayRef<Value> arguments) {
+func::CallOp KernelCallBuilder::call(OpBuilder &b, Location loc, StringRef name,
+                                     ArrayRef<Value> arguments) {
   auto fn = symbols.lookup<func::FuncOp>(name);
   if (!fn) {
     OpBuilder::InsertionGuard guard(b);
@@ -181,7 +200,7 @@ void KernelCallBuilder::call(OpBuilder &b, Location loc, StringRef name,
     fn.setPrivate();
     symbols.insert(fn);
   }
-  func::CallOp::create(b, loc, fn, arguments);
+  return func::CallOp::create(b, loc, fn, arguments);
 }
 
 memref::GlobalOp KernelCallBuilder::constantGlobal(Value memref) {
@@ -1254,7 +1273,8 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
                        filterAddress});
         appendFloatEpilogueArgs(b, loc, output, *epilogue, padded);
         padded.push_back(n(choice.threads));
-        call(b, loc, "compress_cpu_conv2d_nchw_f32_padded", padded);
+        floatConvCalls[underlyingBuffer(epilogue->out)] =
+            call(b, loc, "compress_cpu_conv2d_nchw_f32_padded", padded);
         dropPadding(pad);
         return success();
       }
@@ -1281,7 +1301,8 @@ LogicalResult KernelCallBuilder::lowerConv(linalg::LinalgOp op,
             findFloatConvEpilogue(op, output)) {
       appendFloatEpilogueArgs(b, loc, output, *epilogue, args);
       args.push_back(n(choice.threads));
-      call(b, loc, "compress_cpu_conv2d_nchw_f32_fused", args);
+      floatConvCalls[underlyingBuffer(epilogue->out)] =
+          call(b, loc, "compress_cpu_conv2d_nchw_f32_fused", args);
       return success();
     }
   args.append({address(b, loc, output), n(choice.threads)});
@@ -1393,6 +1414,12 @@ LogicalResult KernelCallBuilder::lowerPoolCall(
                              n(s[1]),
                              n(d[0]),
                              n(d[1])};
+  if (identityFill &&
+      fuseConvPool(op, pad ? pad->source : input, output, pad, window, s, d)) {
+    dropPadding(pad);
+    identityFill->erase();
+    return success();
+  }
   if (pad)
     args.append({n(pad->top), n(pad->left), n(pad->bottom), n(pad->right),
                  n(pad->valueBits)});
@@ -1407,6 +1434,92 @@ LogicalResult KernelCallBuilder::lowerPoolCall(
   if (identityFill)
     identityFill->erase();
   return success();
+}
+
+/// Whether `user` (of a buffer) only computes an address that `call` reads:
+/// a view of it and address()'s ops, from the metadata to the i64 argument.
+static bool onlyAddresses(Operation *user, func::CallOp call) {
+  SmallVector<Operation *> work = {user};
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (op == call.getOperation())
+      continue;
+    if (!isa<memref::CollapseShapeOp, memref::ExtractAlignedPointerAsIndexOp,
+             memref::ExtractStridedMetadataOp, arith::MulIOp, arith::AddIOp,
+             arith::IndexCastOp>(op))
+      return false;
+    llvm::append_range(work, op->getUsers());
+  }
+  return true;
+}
+
+bool KernelCallBuilder::fuseConvPool(linalg::LinalgOp pool, Value source,
+                                     Value output,
+                                     const std::optional<ImplicitPadding> &pad,
+                                     ArrayRef<int64_t> window,
+                                     ArrayRef<int64_t> s, ArrayRef<int64_t> d) {
+  auto found = floatConvCalls.find(source);
+  if (found == floatConvCalls.end())
+    return false;
+  func::CallOp conv = found->second;
+  // The convolution's output is a buffer of its own that nothing but the
+  // pooling (or its padded copy) reads, and the pooling's a fresh one that
+  // nothing touches before it (its -inf fill goes): the pooled outputs can
+  // be written where the convolution's were, in the same block.
+  auto sourceAlloc = source.getDefiningOp<memref::AllocOp>();
+  auto outAlloc = output.getDefiningOp<memref::AllocOp>();
+  Block *block = pool->getBlock();
+  if (!sourceAlloc || !outAlloc || outAlloc->getNumOperands() != 0 ||
+      conv->getBlock() != block || outAlloc->getBlock() != block ||
+      !conv->isBeforeInBlock(pool))
+    return false;
+  for (Operation *user : source.getUsers())
+    if (user != pool.getOperation() && !isa<memref::DeallocOp>(user) &&
+        !(pad && user == static_cast<Operation *>(pad->copy)) &&
+        !onlyAddresses(user, conv))
+      return false;
+  if (conv->isBeforeInBlock(outAlloc))
+    outAlloc->moveBefore(conv);
+
+  OpBuilder b(conv);
+  Location loc = conv.getLoc();
+  auto n = [&](int64_t v) { return i64(b, loc, v); };
+  // compress_cpu_conv2d_nchw_f32_padded's arguments (_fused's with no
+  // padding), up to its output: 15 sizes, 5 of padding, in, the filter,
+  // 6 of the epilogue; then out and threads.
+  SmallVector<Value> args(conv.getOperands());
+  if (conv.getCallee() == "compress_cpu_conv2d_nchw_f32_fused")
+    args.insert(args.begin() + 15, 5, n(0));
+  Value convOut = args[28], threads = args[29];
+  args.resize(28);
+  ArrayRef<int64_t> pooled = cast<MemRefType>(output.getType()).getShape();
+  // COMPRESS_CPU_POOL_MAX_FRESH: from -inf, the fill gone.
+  args.append({n(2), n(window[0]), n(window[1]), n(pooled[2]), n(pooled[3]),
+               n(s[0]), n(s[1]), n(d[0]), n(d[1])});
+  if (pad)
+    args.append({n(pad->top), n(pad->left), n(pad->bottom), n(pad->right),
+                 n(pad->valueBits)});
+  else
+    args.append(5, n(0));
+  args.append({address(b, loc, output), threads});
+  call(b, loc, "compress_cpu_conv2d_pool_nchw_f32", args);
+  conv.erase();
+  floatConvCalls.erase(found);
+  // The convolution output's address, then the buffer itself.
+  SmallVector<Operation *> dead = {convOut.getDefiningOp()};
+  llvm::SmallPtrSet<Operation *, 8> erased;
+  while (!dead.empty()) {
+    Operation *op = dead.pop_back_val();
+    if (!op || erased.contains(op) || !op->use_empty() ||
+        !isMemoryEffectFree(op))
+      continue;
+    for (Value operand : op->getOperands())
+      dead.push_back(operand.getDefiningOp());
+    erased.insert(op);
+    op->erase();
+  }
+  droppedAccumulators.push_back(sourceAlloc);
+  return true;
 }
 
 void KernelCallBuilder::eraseDeadGlobals() {

@@ -327,7 +327,13 @@ def CompressCPULowerKernels : Pass<"compress-cpu-lower-kernels", "ModuleOp"> {
     and the padding likewise, and an f32 max pooling into a fresh buffer
     filled with -inf that nothing reads before it starts from -inf in the
     call (`COMPRESS_CPU_POOL_MAX_FRESH`: the outputs are not read, the
-    fill goes; the same bits).
+    fill goes; the same bits). When such a max pooling (or its padded copy)
+    is the only reader of an f32 convolution's fused output (a buffer of
+    its own, in the same block), the two calls become one
+    (`compress_cpu_conv2d_pool_nchw_f32`, at the convolution's place): a
+    few images at a time are convolved into a buffer of the thread and
+    pooled from there, and the convolution's output buffer goes away (the
+    same bits).
 
     An int8 NCHW depthwise convolution started from its per-channel bias
     (or a constant) and followed by a requantization that
