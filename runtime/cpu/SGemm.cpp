@@ -907,6 +907,47 @@ void conv2dF32Batched(int64_t isa, SgemmBlockFn block, PackIm2colFn pack,
 thread_local ScratchBuffer rowsInputScratch;
 thread_local ScratchBuffer rowsPartialScratch;
 
+/// The cache lines of some input rows, fetched into L2 a few at a time
+/// (while a band of a convolution runs, the rows the next band reads).
+class RowPrefetcher {
+public:
+  void clear() {
+    ranges.clear();
+    range = 0;
+    line = 0;
+    lines = 0;
+  }
+  void add(const float *first, int64_t floats) {
+    if (floats <= 0)
+      return;
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(first) & ~uintptr_t(63);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(first + floats);
+    const int64_t n = static_cast<int64_t>((end - begin + 63) / 64);
+    ranges.push_back({reinterpret_cast<const char *>(begin), n});
+    lines += n;
+  }
+  int64_t total() const { return lines; }
+  /// Fetches the next `n` lines.
+  void step(int64_t n) {
+    for (; n > 0 && range < ranges.size(); --n) {
+      __builtin_prefetch(ranges[range].first + line * 64, 0, 2);
+      if (++line == ranges[range].lines) {
+        ++range;
+        line = 0;
+      }
+    }
+  }
+
+private:
+  struct Range {
+    const char *first;
+    int64_t lines;
+  };
+  std::vector<Range> ranges;
+  size_t range = 0;
+  int64_t line = 0, lines = 0;
+};
+
 /// conv2dF32 for a filter packed in panels (convFilterPanels) on AVX-512,
 /// strides 1 and 2: the GEMM's rows are the output pixels, read from the
 /// input where they lie (no im2col matrix), in tiles of up to 14 pixels of
@@ -964,6 +1005,11 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
   // finish; smaller ones are still there (prefetching them cost ResNet-18
   // 1.4% at batch 1).
   const bool prefetchOut = N * F * P * sizeof(float) > (8u << 20);
+  // Inputs that large come from memory: while a band runs, the input rows
+  // of the thread's next band are fetched into L2, so that its copy (or
+  // its in-place reads) do not wait for memory.
+  const bool prefetchIn = N * C * srcH * srcW * sizeof(float) > (8u << 20);
+  const int64_t kBlocks = ceilDiv(Kc, kConvKc);
 
   auto runTasks = [&](int64_t first, int64_t last) {
     struct Segment {
@@ -979,10 +1025,34 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
                         ? reinterpret_cast<float *>(rowsInputScratch.get(
                               maxSegments * C * inRows * geo.W * sizeof(float)))
                         : nullptr;
+    RowPrefetcher nextInput;
     for (int64_t t = first; t < last; ++t) {
       const int64_t b = t / chunks;
       auto [g0, g1] = splitRange(panelGroups, 1, chunks, t % chunks);
       const int64_t u1 = std::min(units, (b + 1) * perBand);
+      // The source rows of the next band, if this thread takes it next.
+      nextInput.clear();
+      int64_t prefetchPerTile = 0;
+      if (prefetchIn && t + 1 < last && (t + 1) / chunks != b) {
+        const int64_t v1 = std::min(units, (b + 2) * perBand);
+        for (int64_t u = u1; u < v1;) {
+          const int64_t n = u / OH, oh0 = u % OH;
+          const int64_t oh1 = std::min(OH, oh0 + (v1 - u));
+          const int64_t r0 = std::max<int64_t>(0, oh0 * geo.sh - pad.top);
+          const int64_t r1 = std::min(
+              srcH, (oh1 - 1) * geo.sh + (geo.KH - 1) * geo.dh + 1 - pad.top);
+          for (int64_t c = 0; r1 > r0 && c < C; ++c)
+            nextInput.add(in + ((n * C + c) * srcH + r0) * srcW,
+                          (r1 - r0) * srcW);
+          u += oh1 - oh0;
+        }
+        // Spread over the band's tiles (about 14 pixels each), done by
+        // the middle of the band.
+        const int64_t tiles =
+            (g1 - g0) * kBlocks * ceilDiv((u1 - b * perBand) * OW, 14);
+        prefetchPerTile =
+            ceilDiv(2 * nextInput.total(), std::max<int64_t>(1, tiles));
+      }
       segments.clear();
       for (int64_t u = b * perBand; u < u1;) {
         Segment seg{u / OH, u % OH, std::min(OH, u % OH + (u1 - u)), nullptr,
@@ -1058,6 +1128,7 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
                     }
                   }
                 }
+                nextInput.step(prefetchPerTile);
                 convRowTileAvx512(tile);
                 if (lastBlock) {
                   if (ep) {
