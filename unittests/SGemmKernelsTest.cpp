@@ -512,11 +512,17 @@ TEST(SGemmKernels, PaddingCopiesEveryShape) {
 // and one that does not (13 images of 50 KB and of 25 KB of outputs), a
 // batch of one on two threads (convolution, then pooling, on both), a
 // padded stem with a residual and a padded 3x3 pooling, and the three
-// pooling kinds (an accumulating one onto outputs that hold values).
+// pooling kinds (an accumulating one onto outputs that hold values). On
+// AVX-512 the 2x2 stride-2 poolings of the pixel-row convolution (filters
+// in panels, no residual) pool its sums before the epilogue: bands of an
+// odd number of rows rounded to whole windows (10-pixel rows), bands
+// across images, three panels (a lone last one), two-row tiles (6-pixel
+// rows), a stride-2 convolution, and NaN inputs (two payloads: the
+// pooling's order of maximumf decides which one wins).
 TEST(SGemmKernels, ConvPoolMatchesTwoCalls) {
   struct Case {
     int64_t N, C, H, F, K, s, pad, PK, ps, poolPad, kind;
-    bool residual;
+    bool residual, nans = false;
   };
   const Case cases[] = {
       {13, 1, 28, 16, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
@@ -525,12 +531,23 @@ TEST(SGemmKernels, ConvPoolMatchesTwoCalls) {
       {3, 3, 20, 16, 7, 2, 3, 3, 2, 1, COMPRESS_CPU_POOL_MAX_FRESH, true},
       {4, 8, 12, 16, 3, 1, 1, 3, 2, 0, COMPRESS_CPU_POOL_MAX, false},
       {4, 8, 12, 16, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_SUM, false},
+      {13, 16, 14, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
+      {5, 16, 10, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
+      {3, 16, 20, 48, 3, 2, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
+      {4, 16, 6, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
+      {3, 16, 10, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false,
+       true},
   };
   unsigned seed = 1500;
   for (const Case &c : cases) {
     const int64_t OH = (c.H + 2 * c.pad - c.K) / c.s + 1;
     const int64_t POH = (OH + 2 * c.poolPad - c.PK) / c.ps + 1;
     std::vector<float> in = randomVector(c.N * c.C * c.H * c.H, ++seed);
+    if (c.nans) {
+      const uint32_t payloads[] = {0x7fc01234u, 0xffc05678u};
+      for (int i = 0; i < 2; ++i)
+        std::memcpy(&in[37 + i], &payloads[i], sizeof(float));
+    }
     std::vector<float> w = randomVector(c.F * c.C * c.K * c.K, ++seed);
     std::vector<float> wp(
         compress_cpu_packed_conv_filter_size_f32(c.F, c.C, c.K, c.K, 1));

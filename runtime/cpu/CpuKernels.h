@@ -406,8 +406,11 @@ COMPRESS_CPU_EXPORT void compress_cpu_pool2d_nchw_f32_padded(
 // few images at a time are convolved into a buffer of their thread that
 // stays in cache, and pooled from there into `out` (N x F x POH x POW).
 // With fewer such groups of images than threads (a batch of one), the
-// convolution runs on every thread, then the pooling. The same bits as the
-// two calls.
+// convolution runs on every thread, then the pooling. A 2x2 stride-2
+// pooling (kind COMPRESS_CPU_POOL_MAX_FRESH, no padding, even OH and OW, no
+// residual) of a convolution with filters in panels pools the sums on
+// AVX-512 before the epilogue, which then finishes a quarter of the
+// outputs. The same bits as the two calls.
 COMPRESS_CPU_EXPORT void compress_cpu_conv2d_pool_nchw_f32(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
     int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw,

@@ -72,6 +72,17 @@ void convRowTileAvx512(const sgemm::ConvRowTile &t);
 void convRowLoadAvx512(const sgemm::ConvRowTile &t, const sgemm::ConvRowOut &o);
 void convRowFinishAvx512(const sgemm::ConvRowTile &t,
                          const sgemm::ConvRowOut &o);
+// The sums of `rows` (even) output rows of OW (even) pixels at `partial`
+// (pixel p's `panels` x 16 filters at partial + p * panels * 16) pooled
+// 2x2 at stride 2 (maximumf, the pooling kernel's order) and then
+// finished as convRowFinishAvx512 finishes (bias and clamp of `ep`, no
+// residual): pooled filter f's (rows / 2) x (OW / 2) outputs at
+// out + f * planeStride, f < filters. The same bits as finishing, then
+// pooling: adding a constant, rounding and clamping never reorder values.
+void convRowPoolFinishAvx512(const float *partial, int64_t panels, int64_t rows,
+                             int64_t OW, int64_t filters,
+                             const sgemm::BlockEpilogue *ep, float *out,
+                             int64_t planeStride);
 /// A piece of one packed panel row whose source pixels are equally spaced
 /// (by the horizontal stride) in the input: panel lanes [dst, dst + len) take
 /// in[kOffset + srcOffset + t * sw], t < len. Defined identically in the ISA
@@ -965,7 +976,8 @@ private:
 void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
                    int64_t srcW, int64_t F, int64_t Kc, int64_t OH,
                    const float *in, const float *Wp, const BlockEpilogue *ep,
-                   float *out, int64_t threads, const PlanePadding &pad) {
+                   float *out, int64_t threads, const PlanePadding &pad,
+                   float *pooled) {
   const int64_t OW = geo.OW, P = OH * OW;
   const int64_t rowTiles = ceilDiv(OW, 14);
   // Rows a tile takes: two when they fit in 14 pixels.
@@ -988,6 +1000,12 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
     perBand = ceilDiv(units, bands);
     bands = ceilDiv(units, perBand);
   }
+  if (pooled) {
+    // Bands of whole pooling windows (OH is even: no window crosses from
+    // one image into the next either).
+    perBand = roundUp(perBand, 2);
+    bands = ceilDiv(units, perBand);
+  }
   const int64_t tasks = bands * chunks;
   const int nThreads = threadsFor(threads, 2.0 * N * F * Kc * P, tasks);
   // A band meets at most this many images, and copies at most inRows
@@ -1004,7 +1022,7 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
   // Outputs larger than the caches (a batch's) are prefetched before the
   // finish; smaller ones are still there (prefetching them cost ResNet-18
   // 1.4% at batch 1).
-  const bool prefetchOut = N * F * P * sizeof(float) > (8u << 20);
+  const bool prefetchOut = !pooled && N * F * P * sizeof(float) > (8u << 20);
   // Inputs that large come from memory: while a band runs, the input rows
   // of the thread's next band are fetched into L2, so that its copy (or
   // its in-place reads) do not wait for memory.
@@ -1130,7 +1148,7 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
                 }
                 nextInput.step(prefetchPerTile);
                 convRowTileAvx512(tile);
-                if (lastBlock) {
+                if (lastBlock && !pooled) {
                   if (ep) {
                     o.ep = &groupEp;
                     if (ep->residual)
@@ -1143,6 +1161,20 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
               }
               oh += twoRows ? 2 : 1;
             }
+          if (lastBlock && pooled) {
+            // The band's sums, pooled and finished image by image.
+            const int64_t POW = OW / 2, pooledPlane = (OH / 2) * POW;
+            int64_t base = 0;
+            for (const Segment &seg : segments) {
+              convRowPoolFinishAvx512(
+                  partial + base * tile.panels * kPanel, tile.panels,
+                  seg.oh1 - seg.oh0, OW, tile.panels * kPanel,
+                  ep ? &groupEp : nullptr,
+                  pooled + (seg.n * F + f0) * pooledPlane + seg.oh0 / 2 * POW,
+                  pooledPlane);
+              base += (seg.oh1 - seg.oh0) * OW;
+            }
+          }
         }
       }
     }
@@ -1184,7 +1216,7 @@ void conv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   if (filterPanels && effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512 &&
       (sw == 1 || sw == 2)) {
     conv2dF32Rows(geo, N, C, srcH, srcW, F, Kc, OH, in, Wp, ep, out, threads,
-                  pad);
+                  pad, nullptr);
     return;
   }
 #endif
@@ -1488,6 +1520,30 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_pool_nchw_f32(
   const PlanePadding pad{padTop, padLeft, padBottom, padRight,
                          floatFromBits(padValueBits)};
   const bool poolPadded = poolTop || poolLeft || poolBottom || poolRight;
+#if defined(COMPRESS_CPU_X86)
+  // The pixel-row convolution keeps a band's sums per pixel, 16 filters a
+  // vector: a 2x2 max pooling at stride 2 of whole windows (no residual to
+  // add per pixel) pools them there, before the epilogue, and finishes a
+  // quarter of the outputs (no other pass, no conv output at all).
+  if (kind == COMPRESS_CPU_POOL_MAX_FRESH && !poolPadded && !residual &&
+      PKH == 2 && PKW == 2 && psh == 2 && psw == 2 && pdh == 1 && pdw == 1 &&
+      OH % 2 == 0 && OW % 2 == 0 && POH == OH / 2 && POW == OW / 2 &&
+      convFilterPanels(F, C / groups, KH, KW, groups) && (sw == 1 || sw == 2) &&
+      effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512) {
+    ConvGeometry geo{H + padTop + padBottom,
+                     W + padLeft + padRight,
+                     KH,
+                     KW,
+                     OW,
+                     sh,
+                     sw,
+                     dh,
+                     dw};
+    conv2dF32Rows(geo, N, C, H, W, F, C * KH * KW, OH, in, Wp, &ep, nullptr,
+                  threads, pad, out);
+    return;
+  }
+#endif
   const int64_t inImage = C * H * W, convImage = F * OH * OW,
                 outImage = F * POH * POW;
   // Images [n0, n0 + n) convolved into convOut, then pooled into out.

@@ -721,6 +721,48 @@ void convRowLoadAvx512(const sgemm::ConvRowTile &t,
   }
 }
 
+void convRowPoolFinishAvx512(const float *partial, int64_t panels, int64_t rows,
+                             int64_t OW, int64_t filters,
+                             const sgemm::BlockEpilogue *ep, float *out,
+                             int64_t planeStride) {
+  const VectorEpilogue e(ep);
+  const int64_t POW = OW / 2, pooledCount = (rows / 2) * POW;
+  const int64_t pixel = panels * kPanel;
+  for (int64_t q0 = 0; q0 < pooledCount; q0 += kPanel) {
+    const int64_t count = std::min(kPanel, pooledCount - q0);
+    const __mmask16 lanes = tailMask(count);
+    for (int64_t p = 0; p < panels; ++p) {
+      __m512 r[16];
+      for (int64_t i = 0; i < kPanel; ++i) {
+        if (i >= count) {
+          r[i] = _mm512_setzero_ps();
+          continue;
+        }
+        const int64_t q = q0 + i, pr = q / POW, pw = q % POW;
+        const float *w00 =
+            partial + (2 * pr * OW + 2 * pw) * pixel + p * kPanel;
+        const float *w10 = w00 + OW * pixel;
+        // pool2x2Stride2's tree: (row 0 even, odd), (row 1 even, odd).
+        r[i] = maximumf(
+            maximumf(_mm512_loadu_ps(w00), _mm512_loadu_ps(w00 + pixel)),
+            maximumf(_mm512_loadu_ps(w10), _mm512_loadu_ps(w10 + pixel)));
+      }
+      transpose16(r);
+      const int64_t n = std::min(kPanel, filters - p * kPanel);
+      for (int64_t j = 0; j < n; ++j) {
+        const int64_t f = p * kPanel + j;
+        __m512 v = r[j];
+        if (e.active) {
+          v = _mm512_add_ps(v, _mm512_set1_ps(e.biasOf(f)));
+          if (e.clamp)
+            v = e.applyClamp(v);
+        }
+        _mm512_mask_storeu_ps(out + f * planeStride + q0, lanes, v);
+      }
+    }
+  }
+}
+
 void padRowsAvx512(const float *src, int64_t srcH, int64_t srcW, int64_t top,
                    int64_t left, int64_t right, float value, int64_t r0,
                    int64_t r1, float *dst) {
