@@ -11,7 +11,9 @@ The program: (1) a padded 3x3 convolution of 13 images (groups of images
 that fill the runtime's chunk buffer and one that does not), bias, ReLU, a
 2x2 max pooling at stride 2; (2) a 7x7 stride-2 stem, bias, ReLU, a 3x3
 stride-2 max pooling padded with -inf; (3) a convolution, bias, ReLU whose
-output is pooled and also returned (not fused).
+output is pooled and also returned (not fused); (4) a 16-channel 3x3
+convolution into 32 filters (filters in panels: on AVX-512 the pooling
+runs on the kernel's sums before the epilogue), ReLU6, 2x2 pooling.
 """
 
 import sys
@@ -20,6 +22,7 @@ import numpy as np
 
 N, C, H, F = 13, 1, 28, 16          # (1) and (3)
 SN, SC, SH, SF = 2, 3, 20, 16       # (2): output 10x10, pooled 5x5
+DN, DC, DH, DF = 13, 16, 14, 32     # (4): pooled 7x7
 
 
 def params():
@@ -33,16 +36,21 @@ def params():
         w2=rng.standard_normal((SF, SC, 7, 7)).astype(f32),
         b2=rng.standard_normal(SF).astype(f32),
         w3=rng.standard_normal((F, C, 3, 3)).astype(f32),
-        b3=rng.standard_normal(F).astype(f32))
+        b3=rng.standard_normal(F).astype(f32),
+        y=rng.standard_normal((DN, DC, DH, DH)).astype(f32),
+        w4=rng.standard_normal((DF, DC, 3, 3)).astype(f32),
+        b4=rng.standard_normal(DF).astype(f32))
 
 
 def hexdense(a):
     return 'dense<"0x' + a.astype("<f4").tobytes().hex().upper() + '">'
 
 
-def block(name, x, n, c, h, f, k, stride, pad, oh, w, b, pk, ps, ppad, ph):
-    """MLIR for conv (padded by `pad` zeros) + bias + ReLU + max pooling
-    (padded by `ppad` -inf); its results are %{name}r and %{name}p."""
+def block(name, x, n, c, h, f, k, stride, pad, oh, w, b, pk, ps, ppad, ph,
+          hi=None):
+    """MLIR for conv (padded by `pad` zeros) + bias + ReLU (ReLU6 with hi)
+    + max pooling (padded by `ppad` -inf); its results are %{name}r and
+    %{name}p."""
     hp, op = h + 2 * pad, oh + 2 * ppad
     t = f"tensor<{n}x{f}x{oh}x{oh}xf32>"
     pt = f"tensor<{n}x{f}x{ph}x{ph}xf32>"
@@ -61,7 +69,8 @@ def block(name, x, n, c, h, f, k, stride, pad, oh, w, b, pk, ps, ppad, ph):
   ^bb0(%v: f32, %q: f32, %o: f32):
     %a = arith.addf %v, %q : f32
     %m = arith.maximumf %a, %z : f32
-    linalg.yield %m : f32
+    {f"%u = arith.minimumf %m, %six : f32" if hi else ""}
+    linalg.yield {"%u" if hi else "%m"} : f32
   }} -> {t}
 """
     src = f"%{name}r"
@@ -85,25 +94,31 @@ def write(tmp):
     p = params()
     np.save(f"{tmp}/x.npy", p["x"])
     np.save(f"{tmp}/s.npy", p["s"])
+    np.save(f"{tmp}/y.npy", p["y"])
     t1 = f"tensor<{N}x{F}x14x14xf32>"
     t2 = f"tensor<{SN}x{SF}x5x5xf32>"
     t3 = f"tensor<{N}x{F}x{H}x{H}xf32>"
+    t4 = f"tensor<{DN}x{DF}x7x7xf32>"
     body = (block("a", "%x", N, C, H, F, 3, 1, 1, H, p["w1"], p["b1"], 2, 2, 0, 14)
             + block("b", "%s", SN, SC, SH, SF, 7, 2, 3, 10, p["w2"], p["b2"], 3, 2, 1, 5)
-            + block("c", "%x", N, C, H, F, 3, 1, 1, H, p["w3"], p["b3"], 2, 2, 0, 14))
+            + block("c", "%x", N, C, H, F, 3, 1, 1, H, p["w3"], p["b3"], 2, 2, 0, 14)
+            + block("d", "%y", DN, DC, DH, DF, 3, 1, 1, DH, p["w4"], p["b4"], 2, 2, 0, 7,
+                    hi=6.0))
     with open(f"{tmp}/net.mlir", "w") as f:
         f.write(f"""#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
 #ch = affine_map<(n, c, h, w) -> (c)>
-func.func @main(%x: tensor<{N}x{C}x{H}x{H}xf32>, %s: tensor<{SN}x{SC}x{SH}x{SH}xf32>) -> ({t1}, {t2}, {t1}, {t3}) {{
+func.func @main(%x: tensor<{N}x{C}x{H}x{H}xf32>, %s: tensor<{SN}x{SC}x{SH}x{SH}xf32>, %y: tensor<{DN}x{DC}x{DH}x{DH}xf32>) -> ({t1}, {t2}, {t1}, {t3}, {t4}) {{
   %z = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
   %ninf = arith.constant 0xFF800000 : f32
-{body}  return %ap, %bp, %cp, %cr : {t1}, {t2}, {t1}, {t3}
+{body}  return %ap, %bp, %cp, %cr, %dp : {t1}, {t2}, {t1}, {t3}, {t4}
 }}
 """)
 
 
-def conv_relu(x, w, b, stride, pad):
-    """Float64 NCHW convolution + bias + ReLU and a rounding bound for it."""
+def conv_relu(x, w, b, stride, pad, hi=np.inf):
+    """Float64 NCHW convolution + bias + ReLU (clamped at hi) and a
+    rounding bound for it."""
     n, f, k = x.shape[0], w.shape[0], w.shape[2]
     oh = (x.shape[2] + 2 * pad - k) // stride + 1
     x = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
@@ -117,7 +132,7 @@ def conv_relu(x, w, b, stride, pad):
             mag += np.einsum("nchw,fc->nfhw", np.abs(patch), np.abs(w[:, :, kh, kw]))
     terms = w.shape[1] * k * k + 1
     bound = 2 * terms * 2.0 ** -24 * (mag + np.abs(b)[:, None, None])
-    return np.maximum(out + b[:, None, None], 0.0), bound
+    return np.clip(out + b[:, None, None], 0.0, hi), bound
 
 
 def max_pool(x, k, stride, pad):
@@ -131,7 +146,7 @@ def max_pool(x, k, stride, pad):
 def check(tmp):
     runs = ("fused1", "fused2", "avx2")
     failed = False
-    for out in range(4):
+    for out in range(5):
         off = np.load(f"{tmp}/off{out}.npy")
         if not all(np.load(f"{tmp}/{r}{out}.npy").tobytes() == off.tobytes()
                    for r in runs):
@@ -144,10 +159,12 @@ def check(tmp):
     a, ea = conv_relu(p["x"], p["w1"], p["b1"], 1, 1)
     b, eb = conv_relu(p["s"], p["w2"], p["b2"], 2, 3)
     c, ec = conv_relu(p["x"], p["w3"], p["b3"], 1, 1)
+    d, ed = conv_relu(p["y"], p["w4"], p["b4"], 1, 1, hi=6.0)
     # A max of values each within its bound is within the largest bound.
     refs = [(max_pool(a, 2, 2, 0), max_pool(ea, 2, 2, 0)),
             (max_pool(b, 3, 2, 1), max_pool(eb, 3, 2, 1)),
-            (max_pool(c, 2, 2, 0), max_pool(ec, 2, 2, 0)), (c, ec)]
+            (max_pool(c, 2, 2, 0), max_pool(ec, 2, 2, 0)), (c, ec),
+            (max_pool(d, 2, 2, 0), max_pool(ed, 2, 2, 0))]
     for out, (ref, bound) in enumerate(refs):
         got = np.load(f"{tmp}/off{out}.npy")
         if got.shape != ref.shape or not np.all(np.abs(got - ref) <= bound):
