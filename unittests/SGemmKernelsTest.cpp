@@ -461,6 +461,16 @@ TEST(SGemmKernels, FusedEpilogueClampsAllPaths) {
   }
 }
 
+/// The f32 conv filter `w` (F x Cg x KH x KW) packed for the kernels.
+std::vector<float> packConvFilter(const std::vector<float> &w, int64_t F,
+                                  int64_t Cg, int64_t KH, int64_t KW,
+                                  int64_t groups = 1) {
+  std::vector<float> wp(
+      compress_cpu_packed_conv_filter_size_f32(F, Cg, KH, KW, groups));
+  compress_cpu_pack_conv_filter_f32(F, Cg, KH, KW, groups, w.data(), wp.data());
+  return wp;
+}
+
 /// `planes` H x W planes padded by top/left/bottom/right rows and columns
 /// of `value`.
 std::vector<float> padPlanes(const std::vector<float> &in, int64_t planes,
@@ -549,10 +559,7 @@ TEST(SGemmKernels, ConvPoolMatchesTwoCalls) {
         std::memcpy(&in[37 + i], &payloads[i], sizeof(float));
     }
     std::vector<float> w = randomVector(c.F * c.C * c.K * c.K, ++seed);
-    std::vector<float> wp(
-        compress_cpu_packed_conv_filter_size_f32(c.F, c.C, c.K, c.K, 1));
-    compress_cpu_pack_conv_filter_f32(c.F, c.C, c.K, c.K, 1, w.data(),
-                                      wp.data());
+    std::vector<float> wp = packConvFilter(w, c.F, c.C, c.K, c.K);
     std::vector<float> bias = randomVector(c.F, ++seed);
     std::vector<float> residual = randomVector(c.N * c.F * OH * OH, ++seed);
     std::vector<float> start = randomVector(c.N * c.F * POH * POH, ++seed);
@@ -663,10 +670,7 @@ TEST(SGemmKernels, BatchedImagesMatchOneByOne) {
     const int64_t image = c.C * c.H * c.W, outImage = c.F * P;
     std::vector<float> in = randomVector(c.N * image, ++seed);
     std::vector<float> w = randomVector(c.F * c.C * c.K * c.K, ++seed);
-    std::vector<float> wp(
-        compress_cpu_packed_conv_filter_size_f32(c.F, c.C, c.K, c.K, 1));
-    compress_cpu_pack_conv_filter_f32(c.F, c.C, c.K, c.K, 1, w.data(),
-                                      wp.data());
+    std::vector<float> wp = packConvFilter(w, c.F, c.C, c.K, c.K);
     std::vector<float> bias = randomVector(c.F, ++seed);
     std::vector<float> residual = randomVector(c.N * outImage, ++seed);
     std::vector<float> out0 = randomVector(c.N * outImage, ++seed);

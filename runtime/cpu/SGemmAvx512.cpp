@@ -721,6 +721,33 @@ void convRowLoadAvx512(const sgemm::ConvRowTile &t,
   }
 }
 
+namespace {
+
+/// Panel p of a transposed tile (r[j]: filter 16p + j's pixels in the
+/// lanes `pixels`) finished with e's bias, residual (when not null, laid
+/// out as out) and clamp, and stored: filter f's pixels at
+/// out + f * planeStride, f < filters.
+inline void finishPanel(__m512 (&r)[16], int64_t p, int64_t filters,
+                        const VectorEpilogue &e, __mmask16 pixels, float *out,
+                        int64_t planeStride, const float *residual) {
+  const int64_t n = std::min(kPanel, filters - p * kPanel);
+  for (int64_t j = 0; j < n; ++j) {
+    const int64_t f = p * kPanel + j;
+    __m512 v = r[j];
+    if (e.active) {
+      v = _mm512_add_ps(v, _mm512_set1_ps(e.biasOf(f)));
+      if (residual)
+        v = _mm512_add_ps(
+            v, _mm512_maskz_loadu_ps(pixels, residual + f * planeStride));
+      if (e.clamp)
+        v = e.applyClamp(v);
+    }
+    _mm512_mask_storeu_ps(out + f * planeStride, pixels, v);
+  }
+}
+
+} // namespace
+
 void convRowPoolFinishAvx512(const float *partial, int64_t panels, int64_t rows,
                              int64_t OW, int64_t filters,
                              const sgemm::BlockEpilogue *ep, float *out,
@@ -748,17 +775,7 @@ void convRowPoolFinishAvx512(const float *partial, int64_t panels, int64_t rows,
             maximumf(_mm512_loadu_ps(w10), _mm512_loadu_ps(w10 + pixel)));
       }
       transpose16(r);
-      const int64_t n = std::min(kPanel, filters - p * kPanel);
-      for (int64_t j = 0; j < n; ++j) {
-        const int64_t f = p * kPanel + j;
-        __m512 v = r[j];
-        if (e.active) {
-          v = _mm512_add_ps(v, _mm512_set1_ps(e.biasOf(f)));
-          if (e.clamp)
-            v = e.applyClamp(v);
-        }
-        _mm512_mask_storeu_ps(out + f * planeStride + q0, lanes, v);
-      }
+      finishPanel(r, p, filters, e, lanes, out + q0, planeStride, nullptr);
     }
   }
 }
@@ -817,20 +834,7 @@ void convRowFinishAvx512(const sgemm::ConvRowTile &t,
               ? _mm512_loadu_ps(t.partial + i * t.panels * kPanel + p * kPanel)
               : _mm512_setzero_ps();
     transpose16(r);
-    const int64_t filters = std::min(kPanel, o.filters - p * kPanel);
-    for (int64_t j = 0; j < filters; ++j) {
-      const int64_t f = p * kPanel + j;
-      __m512 v = r[j];
-      if (e.active) {
-        v = _mm512_add_ps(v, _mm512_set1_ps(e.biasOf(f)));
-        if (o.residual)
-          v = _mm512_add_ps(
-              v, _mm512_maskz_loadu_ps(pixels, o.residual + f * o.planeStride));
-        if (e.clamp)
-          v = e.applyClamp(v);
-      }
-      _mm512_mask_storeu_ps(o.out + f * o.planeStride, pixels, v);
-    }
+    finishPanel(r, p, o.filters, e, pixels, o.out, o.planeStride, o.residual);
   }
 }
 
