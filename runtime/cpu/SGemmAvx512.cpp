@@ -409,21 +409,24 @@ void pool2x2Stride2(const float *in, int64_t W, float *out, int64_t OH,
         int64_t span = 2 * count;
         __mmask16 lo = tailMask(span),
                   hi = span > kPanel ? tailMask(span - kPanel) : 0;
-        __m512 taps[4];
-        for (int r = 0; r < 2; ++r) {
-          const float *src = in + (2 * oh + r) * W + 2 * ow;
-          __m512 a = _mm512_maskz_loadu_ps(lo, src);
-          __m512 b = _mm512_maskz_loadu_ps(hi, src + kPanel);
-          taps[2 * r] = _mm512_permutex2var_ps(a, even, b);
-          taps[2 * r + 1] = _mm512_permutex2var_ps(a, odd, b);
-        }
+        const float *src = in + 2 * oh * W + 2 * ow;
+        const __m512 a0 = _mm512_maskz_loadu_ps(lo, src),
+                     b0 = _mm512_maskz_loadu_ps(hi, src + kPanel),
+                     a1 = _mm512_maskz_loadu_ps(lo, src + W),
+                     b1 = _mm512_maskz_loadu_ps(hi, src + W + kPanel);
         // maximumf is associative and commutative (any NaN gives NaN, and
-        // -0 < +0), so a tree gives the chain's value in half its latency.
+        // -0 < +0): the two rows' maxima first, then the even and odd
+        // columns', two permutes where taking each tap apart takes four.
         if constexpr (Max) {
-          __m512 window =
-              maximumf(maximumf(taps[0], taps[1]), maximumf(taps[2], taps[3]));
+          const __m512 a = maximumf(a0, a1), b = maximumf(b0, b1);
+          __m512 window = maximumf(_mm512_permutex2var_ps(a, even, b),
+                                   _mm512_permutex2var_ps(a, odd, b));
           return Fresh ? window : maximumf(acc, window);
         }
+        const __m512 taps[4] = {_mm512_permutex2var_ps(a0, even, b0),
+                                _mm512_permutex2var_ps(a0, odd, b0),
+                                _mm512_permutex2var_ps(a1, even, b1),
+                                _mm512_permutex2var_ps(a1, odd, b1)};
         for (int t = 0; t < 4; ++t)
           acc = _mm512_add_ps(acc, taps[t]);
         return acc;
@@ -769,10 +772,10 @@ void convRowPoolFinishAvx512(const float *partial, int64_t panels, int64_t rows,
         const float *w00 =
             partial + (2 * pr * OW + 2 * pw) * pixel + p * kPanel;
         const float *w10 = w00 + OW * pixel;
-        // pool2x2Stride2's tree: (row 0 even, odd), (row 1 even, odd).
-        r[i] = maximumf(
-            maximumf(_mm512_loadu_ps(w00), _mm512_loadu_ps(w00 + pixel)),
-            maximumf(_mm512_loadu_ps(w10), _mm512_loadu_ps(w10 + pixel)));
+        // pool2x2Stride2's tree: (even column's rows), (odd column's).
+        r[i] = maximumf(maximumf(_mm512_loadu_ps(w00), _mm512_loadu_ps(w10)),
+                        maximumf(_mm512_loadu_ps(w00 + pixel),
+                                 _mm512_loadu_ps(w10 + pixel)));
       }
       transpose16(r);
       finishPanel(r, p, filters, e, lanes, out + q0, planeStride, nullptr);
