@@ -764,7 +764,8 @@ TEST(SGemmKernels, ConvPathsAgree) {
 // thread) against the same call on the input padded beforehand: the same
 // bits. Rows wider than the eight-channel kernel takes (plane kernels),
 // five channels (three left over from a group of eight), strides 1 and 2,
-// dilation 2, uneven padding of a value that is not zero.
+// dilation 2, uneven padding of a value that is not zero, planes wide
+// enough to be padded in several bands of rows.
 TEST(SGemmKernels, DepthwisePaddedMatchesPaddedInput) {
   struct Case {
     int64_t N, C, H, W, s, d, top, left, bottom, right;
@@ -775,6 +776,10 @@ TEST(SGemmKernels, DepthwisePaddedMatchesPaddedInput) {
       {1, 5, 11, 75, 2, 1, 1, 1, 1, 1, 0.0f},
       {1, 3, 8, 37, 1, 2, 2, 0, 1, 3, 0.75f},
       {1, 9, 12, 70, 2, 1, 0, 2, 3, 1, -1.5f},
+      // Planes padded band by band (rows of 302 and 202 floats: 13 and 20
+      // input rows a band), strides 1 and 2.
+      {1, 3, 20, 300, 1, 1, 1, 1, 1, 1, 0.5f},
+      {2, 2, 45, 200, 2, 1, 1, 1, 1, 1, 0.0f},
   };
   unsigned seed = 1300;
   for (const Case &c : cases) {

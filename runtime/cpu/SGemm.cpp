@@ -1353,15 +1353,35 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
       planeEp.first = planeEp.last = true;
     }
     const float *src = in + nc * H * W;
-    if (pad.any()) {
-      float *padded = reinterpret_cast<float *>(
-          paddedPlaneScratch.get((Hp * Wp + kPlaneSlack) * sizeof(float)));
-      padPlane(isa, src, H, W, pad, padded);
-      std::fill_n(padded + Hp * Wp, kPlaneSlack, 0.0f);
-      src = padded;
+    const float *w = Wt + c * KH * KW;
+    float *o = out + nc * planeSize;
+    if (!pad.any()) {
+      plane(src, Wp, w, KH, KW, o, OH, OW, sh, sw, dh, dw,
+            ep ? &planeEp : nullptr, 0);
+      return;
     }
-    plane(src, Wp, Wt + c * KH * KW, KH, KW, out + nc * planeSize, OH, OW, sh,
-          sw, dh, dw, ep ? &planeEp : nullptr, pad.any() ? kPlaneSlack : 0);
+    // Bands of output rows whose padded input rows (about 16 KiB) are
+    // copied and read while in L1, rather than the whole padded plane
+    // (a 114 x 114 one is 52 KiB) written to L2 and read back.
+    const int64_t rowsIn = std::max<int64_t>(
+        (KH - 1) * dh + 1, (16 << 10) / (Wp * int64_t(sizeof(float))));
+    const int64_t band =
+        std::clamp<int64_t>((rowsIn - (KH - 1) * dh - 1) / sh + 1, 1, OH);
+    const int64_t bandIn = (band - 1) * sh + (KH - 1) * dh + 1;
+    float *padded = reinterpret_cast<float *>(
+        paddedPlaneScratch.get((bandIn * Wp + kPlaneSlack) * sizeof(float)));
+    for (int64_t oh0 = 0; oh0 < OH; oh0 += band) {
+      const int64_t rows = std::min(band, OH - oh0);
+      const int64_t r0 = oh0 * sh,
+                    r1 = r0 + (rows - 1) * sh + (KH - 1) * dh + 1;
+      padRows(isa, src, H, W, pad, r0, r1, padded);
+      std::fill_n(padded + (r1 - r0) * Wp, kPlaneSlack, 0.0f);
+      BlockEpilogue bandEp = planeEp;
+      if (ep && bandEp.residual)
+        bandEp.residual += oh0 * OW;
+      plane(padded, Wp, w, KH, KW, o + oh0 * OW, rows, OW, sh, sw, dh, dw,
+            ep ? &bandEp : nullptr, kPlaneSlack);
+    }
   };
 #if defined(COMPRESS_CPU_X86)
   // Eight channels at a time, vectorized across the channels, with no lane
