@@ -68,16 +68,6 @@ inline __m512 minimumf(__m512 a, __m512 b) {
                             _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q), a, b);
 }
 
-/// The epilogue's last step on 16 lanes (see sgemm::BlockEpilogue); the
-/// lanes' residual values start at ep.residual + at.
-inline __m512 applyEpilogue(const sgemm::BlockEpilogue &ep, __m512 v,
-                            __m512 bias, int64_t at, __mmask16 m) {
-  v = _mm512_add_ps(v, bias);
-  if (ep.residual)
-    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ep.residual + at));
-  return minimumf(maximumf(v, _mm512_set1_ps(ep.lo)), _mm512_set1_ps(ep.hi));
-}
-
 /// sgemm::EpilogueLocals with this ISA's clamp.
 struct VectorEpilogue : sgemm::EpilogueLocals {
   using EpilogueLocals::EpilogueLocals;
@@ -94,6 +84,19 @@ struct VectorEpilogue : sgemm::EpilogueLocals {
     return x;
   }
 };
+
+/// The epilogue's last step on 16 lanes (see sgemm::BlockEpilogue): bias,
+/// the residual (its lanes' values at ep.residual + at), e's clamp (the
+/// same bits as minimumf(maximumf(v, lo), hi): v is an arithmetic result,
+/// so a NaN in it is already quiet).
+inline __m512 applyEpilogue(const sgemm::BlockEpilogue &ep,
+                            const VectorEpilogue &e, __m512 v, __m512 bias,
+                            int64_t at, __mmask16 m) {
+  v = _mm512_add_ps(v, bias);
+  if (ep.residual)
+    v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ep.residual + at));
+  return e.clamp ? e.applyClamp(v) : v;
+}
 
 /// Finishes a tile of MR rows x NP vectors of sums (columns at and past
 /// nValid neither read nor written; the tile's residual, when not null, has
@@ -300,6 +303,7 @@ void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
                   const sgemm::BlockEpilogue *ep) {
   const __m512 init = _mm512_set1_ps(ep ? ep->init : 0.0f);
   const __m512 bias = _mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f);
+  const VectorEpilogue e(ep);
   __m512 wv[9];
   for (int i = 0; i < 9; ++i)
     wv[i] = _mm512_set1_ps(w[i]);
@@ -324,7 +328,7 @@ void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
       }
       __m512 v = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), acc[2]);
       if (ep)
-        v = applyEpilogue(*ep, v, bias, oh * ep->ldr + ow, m);
+        v = applyEpilogue(*ep, e, v, bias, oh * ep->ldr + ow, m);
       _mm512_mask_storeu_ps(o + ow, m, v);
     }
   }
@@ -678,6 +682,7 @@ void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
   if (KH == 3 && KW == 3 && sw == 2)
     return depthwise3x3<2>(in, W, w, out, OH, OW, sh, dh, dw, ep);
   const __m512 bias = _mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f);
+  const VectorEpilogue e(ep);
   for (int64_t oh = 0; oh < OH; ++oh) {
     float *o = out + oh * OW;
     const float *rows = in + oh * sh * W;
@@ -693,7 +698,7 @@ void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
                                 loadStrided(src + kw * dw, sw, count), acc);
       }
       if (ep)
-        acc = applyEpilogue(*ep, acc, bias, oh * ep->ldr + ow, m);
+        acc = applyEpilogue(*ep, e, acc, bias, oh * ep->ldr + ow, m);
       _mm512_mask_storeu_ps(o + ow, m, acc);
     }
   }
