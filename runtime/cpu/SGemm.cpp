@@ -1388,11 +1388,17 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   // empty and no per-row work: faster than the AVX2 plane kernel on every
   // MobileNet-v2 layer (7x7 to 112x112 outputs; 2.4x at 7x7, 1.2x at
   // 112x112, AMD Zen 1); rows up to this many outputs were measured. On an
-  // AVX-512 CPU the (AVX2) channel kernel beats the 16-lane plane kernel up
-  // to 28 outputs a row (2.5x at 7, 1.9x at 14, 1.2x at 28) and loses from
-  // 56 on (AMD Zen 5).
+  // AVX-512 CPU the (AVX2) channel kernel beat the row-by-row 16-lane
+  // plane kernel up to 28 outputs a row (2.5x at 7, 1.9x at 14, 1.2x at
+  // 28) and lost from 56 on (AMD Zen 5).
+  // The AVX-512 plane kernel's column strips (3x3, stride 1, dilation 1)
+  // beat the channel kernel from 14 outputs a row on (1.3x at 28, 1.15x at
+  // 14; 0.5x at 7); at stride 2 the channel kernel stays ahead up to 28.
   const int64_t isaNow = effectiveIsa(isa);
+  const bool strips = isaNow >= COMPRESS_CPU_ISA_AVX512 && KH == 3 && KW == 3 &&
+                      sh == 1 && sw == 1 && dh == 1 && dw == 1;
   const int64_t channelsMaxOW = isaNow == COMPRESS_CPU_ISA_AVX2     ? 128
+                                : strips                            ? 8
                                 : isaNow >= COMPRESS_CPU_ISA_AVX512 ? 32
                                                                     : 0;
   const int64_t blocks = C / 8, rest = C % 8;
