@@ -131,6 +131,18 @@ bool depthwiseChannelsAvx2(const float *in, int64_t H, int64_t W,
                            int64_t KH, int64_t KW, float *out, int64_t OH,
                            int64_t OW, int64_t sh, int64_t sw, int64_t dh,
                            int64_t dw, const sgemm::BlockEpilogue *ep);
+// A 3x3 depthwise plane (dilation 1, strides 1 or 2 alike) of the
+// unpadded H x W plane `src` padded on the fly by `top` rows and `left`
+// columns (and as many more as OH x OW needs) of `value`, finished as
+// depthwisePlaneAvx512 finishes (ep's residual rows OW apart): the bits of
+// depthwisePlaneAvx512 on the padded copy. False (nothing done) for other
+// windows.
+bool depthwisePaddedPlaneAvx512(const float *src, int64_t H, int64_t W,
+                                int64_t top, int64_t left, float value,
+                                const float *w, int64_t KH, int64_t KW,
+                                float *out, int64_t OH, int64_t OW, int64_t sh,
+                                int64_t sw, int64_t dh, int64_t dw,
+                                const sgemm::BlockEpilogue *ep);
 void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
                           int64_t KH, int64_t KW, float *out, int64_t OH,
                           int64_t OW, int64_t sh, int64_t sw, int64_t dh,
@@ -1360,6 +1372,13 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
             ep ? &planeEp : nullptr, 0);
       return;
     }
+#if defined(COMPRESS_CPU_X86)
+    if (plane == depthwisePlaneAvx512 &&
+        depthwisePaddedPlaneAvx512(src, H, W, pad.top, pad.left, pad.value, w,
+                                   KH, KW, o, OH, OW, sh, sw, dh, dw,
+                                   ep ? &planeEp : nullptr))
+      return;
+#endif
     // Bands of output rows whose padded input rows (about 16 KiB) are
     // copied and read while in L1, rather than the whole padded plane
     // (a 114 x 114 one is 52 KiB) written to L2 and read back.
@@ -1391,12 +1410,13 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   // AVX-512 CPU the (AVX2) channel kernel beat the row-by-row 16-lane
   // plane kernel up to 28 outputs a row (2.5x at 7, 1.9x at 14, 1.2x at
   // 28) and lost from 56 on (AMD Zen 5).
-  // The AVX-512 plane kernel's column strips (3x3, stride 1, dilation 1)
-  // beat the channel kernel from 14 outputs a row on (1.3x at 28, 1.15x at
-  // 14; 0.5x at 7); at stride 2 the channel kernel stays ahead up to 28.
+  // The AVX-512 plane kernel's column strips, which pad on the fly (3x3,
+  // dilation 1, strides 1 or 2), beat the channel kernel from 14 outputs a
+  // row on (stride 1: 2x at 28, 1.65x at 14; stride 2: 1.25x at 28, 1.3x
+  // at 14; 0.8x at 7).
   const int64_t isaNow = effectiveIsa(isa);
   const bool strips = isaNow >= COMPRESS_CPU_ISA_AVX512 && KH == 3 && KW == 3 &&
-                      sh == 1 && sw == 1 && dh == 1 && dw == 1;
+                      sh == sw && (sw == 1 || sw == 2) && dh == 1 && dw == 1;
   const int64_t channelsMaxOW = isaNow == COMPRESS_CPU_ISA_AVX2     ? 128
                                 : strips                            ? 8
                                 : isaNow >= COMPRESS_CPU_ISA_AVX512 ? 32

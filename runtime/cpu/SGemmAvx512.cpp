@@ -358,6 +358,101 @@ void depthwise3x3Strips(const float *in, int64_t W, const __m512 (&wv)[9],
   }
 }
 
+/// Lanes [first, end) of 16, clipped to [0, 16).
+inline __mmask16 laneRange(int64_t first, int64_t end) {
+  first = std::clamp<int64_t>(first, 0, kPanel);
+  end = std::clamp<int64_t>(end, first, kPanel);
+  return static_cast<__mmask16>(tailMask(end) & ~tailMask(first));
+}
+
+/// 16 floats from `row` + `at` (`at` may be negative: the lanes outside
+/// `lanes` are not read, and a masked-off lane never faults), the others
+/// `fill`. The address is formed as an integer, not by pointer arithmetic
+/// out of the row.
+inline __m512 loadLanes(__m512 fill, __mmask16 lanes, const float *row,
+                        int64_t at) {
+  const auto address =
+      reinterpret_cast<uintptr_t>(row) + static_cast<uintptr_t>(at) * 4;
+  return _mm512_mask_loadu_ps(fill, lanes,
+                              reinterpret_cast<const float *>(address));
+}
+
+/// depthwise3x3Strips on the unpadded H x W plane `src`, padded on the fly
+/// by `top` rows and `left` columns (and as many more as the output needs)
+/// of `value`: each strip's loads take the padding value in the lanes
+/// outside the plane, and rows outside it are the value throughout. The
+/// values loaded are the padded copy's, so the bits are the same, without
+/// the copy (which cost a 144 x 56 x 56 layer 40% on top of the kernel).
+template <int SW>
+void depthwise3x3StripsPadded(const float *src, int64_t H, int64_t W,
+                              int64_t top, int64_t left, float value,
+                              const __m512 (&wv)[9], float *out, int64_t OH,
+                              int64_t OW, const sgemm::BlockEpilogue *ep,
+                              const VectorEpilogue &e, __m512 init,
+                              __m512 bias) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
+                                         22, 24, 26, 28, 30);
+  const __m512 pv = _mm512_set1_ps(value);
+  for (int64_t ow = 0; ow < OW; ow += kPanel) {
+    const int64_t count = std::min(kPanel, OW - ow);
+    const __mmask16 m = tailMask(count);
+    // Per tap column kw: the first source column, and the lanes of the
+    // one load (stride 1) or two loads (stride 2) that lie in the plane.
+    int64_t at[3];
+    __mmask16 lo[3], hi[3];
+    const int64_t span = SW * (count - 1) + 1;
+    for (int kw = 0; kw < 3; ++kw) {
+      at[kw] = ow * SW - left + kw;
+      lo[kw] = laneRange(-at[kw], std::min(W - at[kw], span));
+      hi[kw] = SW == 1 ? 0
+                       : laneRange(-at[kw] - kPanel,
+                                   std::min(W - at[kw], span) - kPanel);
+    }
+    auto loadRow = [&](int64_t r, __m512(&x)[3]) {
+      const int64_t h = r - top;
+      if (h < 0 || h >= H) {
+        x[0] = x[1] = x[2] = pv;
+        return;
+      }
+      const float *row = src + h * W;
+#pragma GCC unroll 3
+      for (int kw = 0; kw < 3; ++kw)
+        x[kw] = SW == 1 ? loadLanes(pv, lo[kw], row, at[kw])
+                        : _mm512_permutex2var_ps(
+                              loadLanes(pv, lo[kw], row, at[kw]), even,
+                              loadLanes(pv, hi[kw], row, at[kw] + kPanel));
+    };
+    __m512 x0[3], x1[3], x2[3];
+    loadRow(0, x0);
+    if (SW == 1)
+      loadRow(1, x1);
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      if (SW == 2)
+        loadRow(2 * oh + 1, x1);
+      loadRow(oh * SW + 2, x2);
+      float *o = out + oh * OW + ow;
+      __m512 a0 = ep ? init : _mm512_maskz_loadu_ps(m, o);
+      __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps();
+#pragma GCC unroll 3
+      for (int kw = 0; kw < 3; ++kw) {
+        a0 = _mm512_fmadd_ps(wv[kw], x0[kw], a0);
+        a1 = _mm512_fmadd_ps(wv[3 + kw], x1[kw], a1);
+        a2 = _mm512_fmadd_ps(wv[6 + kw], x2[kw], a2);
+      }
+      __m512 v = _mm512_add_ps(_mm512_add_ps(a0, a1), a2);
+      if (ep)
+        v = applyEpilogue(*ep, e, v, bias, oh * ep->ldr + ow, m);
+      _mm512_mask_storeu_ps(o, m, v);
+#pragma GCC unroll 3
+      for (int kw = 0; kw < 3; ++kw) {
+        x0[kw] = SW == 1 ? x1[kw] : x2[kw];
+        if (SW == 1)
+          x1[kw] = x2[kw];
+      }
+    }
+  }
+}
+
 /// The 3x3 depthwise case (MobileNet's): the nine weights live in
 /// registers, and each filter row feeds its own accumulator so that a
 /// 16-pixel chunk is three short FMA chains instead of one of nine.
@@ -736,6 +831,30 @@ void packIm2colAvx512(const float *in, const int64_t *kOffsets, int64_t kc,
       _mm512_storeu_ps(dst + k * kPanel, v);
     }
   }
+}
+
+bool depthwisePaddedPlaneAvx512(const float *src, int64_t H, int64_t W,
+                                int64_t top, int64_t left, float value,
+                                const float *w, int64_t KH, int64_t KW,
+                                float *out, int64_t OH, int64_t OW, int64_t sh,
+                                int64_t sw, int64_t dh, int64_t dw,
+                                const sgemm::BlockEpilogue *ep) {
+  if (KH != 3 || KW != 3 || dh != 1 || dw != 1 || sh != sw ||
+      (sw != 1 && sw != 2))
+    return false;
+  const __m512 init = _mm512_set1_ps(ep ? ep->init : 0.0f);
+  const __m512 bias = _mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f);
+  const VectorEpilogue e(ep);
+  __m512 wv[9];
+  for (int i = 0; i < 9; ++i)
+    wv[i] = _mm512_set1_ps(w[i]);
+  if (sw == 1)
+    depthwise3x3StripsPadded<1>(src, H, W, top, left, value, wv, out, OH, OW,
+                                ep, e, init, bias);
+  else
+    depthwise3x3StripsPadded<2>(src, H, W, top, left, value, wv, out, OH, OW,
+                                ep, e, init, bias);
+  return true;
 }
 
 void depthwisePlaneAvx512(const float *in, int64_t W, const float *w,
