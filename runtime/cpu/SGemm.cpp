@@ -1351,6 +1351,8 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
   int64_t planes = N * C, planeSize = OH * OW;
   int64_t Hp = H + pad.top + pad.bottom, Wp = W + pad.left + pad.right;
   const double flops = 2.0 * planes * OH * OW * KH * KW;
+  [[maybe_unused]] const bool inCache =
+      N * C * H * W * sizeof(float) <= (8u << 20);
   auto runPlane = [&](int64_t nc) {
     int64_t c = nc % C;
     // The plane's epilogue: one channel, the residual laid out like out.
@@ -1373,7 +1375,10 @@ void depthwiseConv2dF32(int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W,
       return;
     }
 #if defined(COMPRESS_CPU_X86)
-    if (plane == depthwisePlaneAvx512 &&
+    // Padded on the fly where the input is still in cache; a batch's comes
+    // from memory, which the strips' column-by-column reads would fetch
+    // row by row at a time (2x slower than the band copy's streams).
+    if (plane == depthwisePlaneAvx512 && inCache &&
         depthwisePaddedPlaneAvx512(src, H, W, pad.top, pad.left, pad.value, w,
                                    KH, KW, o, OH, OW, sh, sw, dh, dw,
                                    ep ? &planeEp : nullptr))
