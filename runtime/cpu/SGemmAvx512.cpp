@@ -294,6 +294,45 @@ inline __m512 loadStrided(const float *src, int64_t stride, int64_t count) {
                                   src, 4);
 }
 
+/// One strip of depthwise3x3Strips: output columns [ow, ow + 16) (lanes
+/// `m`) of every output row, at `out` (the strip's first column), from the
+/// input rows that loadRow(r, x) loads as their three shifted vectors.
+template <int SW, typename LoadRow>
+inline void depthwise3x3Strip(LoadRow &&loadRow, const __m512 (&wv)[9],
+                              float *out, int64_t OH, int64_t OW, __mmask16 m,
+                              const sgemm::BlockEpilogue *ep,
+                              const VectorEpilogue &e, __m512 init, __m512 bias,
+                              int64_t ow) {
+  __m512 x0[3], x1[3], x2[3];
+  loadRow(0, x0);
+  if (SW == 1)
+    loadRow(1, x1);
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    if (SW == 2)
+      loadRow(2 * oh + 1, x1);
+    loadRow(oh * SW + 2, x2);
+    float *o = out + oh * OW;
+    __m512 a0 = ep ? init : _mm512_maskz_loadu_ps(m, o);
+    __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps();
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw) {
+      a0 = _mm512_fmadd_ps(wv[kw], x0[kw], a0);
+      a1 = _mm512_fmadd_ps(wv[3 + kw], x1[kw], a1);
+      a2 = _mm512_fmadd_ps(wv[6 + kw], x2[kw], a2);
+    }
+    __m512 v = _mm512_add_ps(_mm512_add_ps(a0, a1), a2);
+    if (ep)
+      v = applyEpilogue(*ep, e, v, bias, oh * ep->ldr + ow, m);
+    _mm512_mask_storeu_ps(o, m, v);
+#pragma GCC unroll 3
+    for (int kw = 0; kw < 3; ++kw) {
+      x0[kw] = SW == 1 ? x1[kw] : x2[kw];
+      if (SW == 1)
+        x1[kw] = x2[kw];
+    }
+  }
+}
+
 /// depthwise3x3 at dilation 1 and strides SW x SW (1 or 2), a strip of 16
 /// output columns at a time, top to bottom: each input row is loaded once
 /// per strip (its three shifted vectors, at stride 2 each two loads and a
@@ -327,34 +366,8 @@ void depthwise3x3Strips(const float *in, int64_t W, const __m512 (&wv)[9],
                               _mm512_maskz_loadu_ps(hi, src + kPanel));
       }
     };
-    __m512 x0[3], x1[3], x2[3];
-    loadRow(0, x0);
-    if (SW == 1)
-      loadRow(1, x1);
-    for (int64_t oh = 0; oh < OH; ++oh) {
-      if (SW == 2)
-        loadRow(2 * oh + 1, x1);
-      loadRow(oh * SW + 2, x2);
-      float *o = out + oh * OW + ow;
-      __m512 a0 = ep ? init : _mm512_maskz_loadu_ps(m, o);
-      __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps();
-#pragma GCC unroll 3
-      for (int kw = 0; kw < 3; ++kw) {
-        a0 = _mm512_fmadd_ps(wv[kw], x0[kw], a0);
-        a1 = _mm512_fmadd_ps(wv[3 + kw], x1[kw], a1);
-        a2 = _mm512_fmadd_ps(wv[6 + kw], x2[kw], a2);
-      }
-      __m512 v = _mm512_add_ps(_mm512_add_ps(a0, a1), a2);
-      if (ep)
-        v = applyEpilogue(*ep, e, v, bias, oh * ep->ldr + ow, m);
-      _mm512_mask_storeu_ps(o, m, v);
-#pragma GCC unroll 3
-      for (int kw = 0; kw < 3; ++kw) {
-        x0[kw] = SW == 1 ? x1[kw] : x2[kw];
-        if (SW == 1)
-          x1[kw] = x2[kw];
-      }
-    }
+    depthwise3x3Strip<SW>(loadRow, wv, out + ow, OH, OW, m, ep, e, init, bias,
+                          ow);
   }
 }
 
@@ -422,34 +435,8 @@ void depthwise3x3StripsPadded(const float *src, int64_t H, int64_t W,
                               loadLanes(pv, lo[kw], row, at[kw]), even,
                               loadLanes(pv, hi[kw], row, at[kw] + kPanel));
     };
-    __m512 x0[3], x1[3], x2[3];
-    loadRow(0, x0);
-    if (SW == 1)
-      loadRow(1, x1);
-    for (int64_t oh = 0; oh < OH; ++oh) {
-      if (SW == 2)
-        loadRow(2 * oh + 1, x1);
-      loadRow(oh * SW + 2, x2);
-      float *o = out + oh * OW + ow;
-      __m512 a0 = ep ? init : _mm512_maskz_loadu_ps(m, o);
-      __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps();
-#pragma GCC unroll 3
-      for (int kw = 0; kw < 3; ++kw) {
-        a0 = _mm512_fmadd_ps(wv[kw], x0[kw], a0);
-        a1 = _mm512_fmadd_ps(wv[3 + kw], x1[kw], a1);
-        a2 = _mm512_fmadd_ps(wv[6 + kw], x2[kw], a2);
-      }
-      __m512 v = _mm512_add_ps(_mm512_add_ps(a0, a1), a2);
-      if (ep)
-        v = applyEpilogue(*ep, e, v, bias, oh * ep->ldr + ow, m);
-      _mm512_mask_storeu_ps(o, m, v);
-#pragma GCC unroll 3
-      for (int kw = 0; kw < 3; ++kw) {
-        x0[kw] = SW == 1 ? x1[kw] : x2[kw];
-        if (SW == 1)
-          x1[kw] = x2[kw];
-      }
-    }
+    depthwise3x3Strip<SW>(loadRow, wv, out + ow, OH, OW, m, ep, e, init, bias,
+                          ow);
   }
 }
 
