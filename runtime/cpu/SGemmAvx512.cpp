@@ -294,15 +294,30 @@ inline __m512 loadStrided(const float *src, int64_t stride, int64_t count) {
                                   src, 4);
 }
 
+/// A 3x3 depthwise plane's weights (broadcast) and epilogue: the output
+/// starts as init (with an epilogue) and ends with bias and clamp.
+struct Depthwise3x3 {
+  Depthwise3x3(const float *w, const sgemm::BlockEpilogue *ep)
+      : ep(ep), e(ep), init(_mm512_set1_ps(ep ? ep->init : 0.0f)),
+        bias(_mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f)) {
+    for (int i = 0; i < 9; ++i)
+      wv[i] = _mm512_set1_ps(w[i]);
+  }
+  const sgemm::BlockEpilogue *ep;
+  VectorEpilogue e;
+  __m512 init, bias;
+  __m512 wv[9];
+};
+
 /// One strip of depthwise3x3Strips: output columns [ow, ow + 16) (lanes
 /// `m`) of every output row, at `out` (the strip's first column), from the
 /// input rows that loadRow(r, x) loads as their three shifted vectors.
 template <int SW, typename LoadRow>
-inline void depthwise3x3Strip(LoadRow &&loadRow, const __m512 (&wv)[9],
+inline void depthwise3x3Strip(LoadRow &&loadRow, const Depthwise3x3 &k,
                               float *out, int64_t OH, int64_t OW, __mmask16 m,
-                              const sgemm::BlockEpilogue *ep,
-                              const VectorEpilogue &e, __m512 init, __m512 bias,
                               int64_t ow) {
+  const sgemm::BlockEpilogue *ep = k.ep;
+  const __m512(&wv)[9] = k.wv;
   __m512 x0[3], x1[3], x2[3];
   loadRow(0, x0);
   if (SW == 1)
@@ -312,7 +327,7 @@ inline void depthwise3x3Strip(LoadRow &&loadRow, const __m512 (&wv)[9],
       loadRow(2 * oh + 1, x1);
     loadRow(oh * SW + 2, x2);
     float *o = out + oh * OW;
-    __m512 a0 = ep ? init : _mm512_maskz_loadu_ps(m, o);
+    __m512 a0 = ep ? k.init : _mm512_maskz_loadu_ps(m, o);
     __m512 a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps();
 #pragma GCC unroll 3
     for (int kw = 0; kw < 3; ++kw) {
@@ -322,7 +337,7 @@ inline void depthwise3x3Strip(LoadRow &&loadRow, const __m512 (&wv)[9],
     }
     __m512 v = _mm512_add_ps(_mm512_add_ps(a0, a1), a2);
     if (ep)
-      v = applyEpilogue(*ep, e, v, bias, oh * ep->ldr + ow, m);
+      v = applyEpilogue(*ep, k.e, v, k.bias, oh * ep->ldr + ow, m);
     _mm512_mask_storeu_ps(o, m, v);
 #pragma GCC unroll 3
     for (int kw = 0; kw < 3; ++kw) {
@@ -342,10 +357,8 @@ inline void depthwise3x3Strip(LoadRow &&loadRow, const __m512 (&wv)[9],
 /// is the same three chains summed as depthwise3x3 sums them: its bits.
 /// (MobileNet-v2's 144 x 56 x 56 layer 1.5x faster, AMD Zen 5.)
 template <int SW>
-void depthwise3x3Strips(const float *in, int64_t W, const __m512 (&wv)[9],
-                        float *out, int64_t OH, int64_t OW,
-                        const sgemm::BlockEpilogue *ep, const VectorEpilogue &e,
-                        __m512 init, __m512 bias) {
+void depthwise3x3Strips(const float *in, int64_t W, const Depthwise3x3 &k,
+                        float *out, int64_t OH, int64_t OW) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
                                          22, 24, 26, 28, 30);
   for (int64_t ow = 0; ow < OW; ow += kPanel) {
@@ -366,8 +379,7 @@ void depthwise3x3Strips(const float *in, int64_t W, const __m512 (&wv)[9],
                               _mm512_maskz_loadu_ps(hi, src + kPanel));
       }
     };
-    depthwise3x3Strip<SW>(loadRow, wv, out + ow, OH, OW, m, ep, e, init, bias,
-                          ow);
+    depthwise3x3Strip<SW>(loadRow, k, out + ow, OH, OW, m, ow);
   }
 }
 
@@ -399,10 +411,8 @@ inline __m512 loadLanes(__m512 fill, __mmask16 lanes, const float *row,
 template <int SW>
 void depthwise3x3StripsPadded(const float *src, int64_t H, int64_t W,
                               int64_t top, int64_t left, float value,
-                              const __m512 (&wv)[9], float *out, int64_t OH,
-                              int64_t OW, const sgemm::BlockEpilogue *ep,
-                              const VectorEpilogue &e, __m512 init,
-                              __m512 bias) {
+                              const Depthwise3x3 &k, float *out, int64_t OH,
+                              int64_t OW) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20,
                                          22, 24, 26, 28, 30);
   const __m512 pv = _mm512_set1_ps(value);
@@ -435,8 +445,7 @@ void depthwise3x3StripsPadded(const float *src, int64_t H, int64_t W,
                               loadLanes(pv, lo[kw], row, at[kw]), even,
                               loadLanes(pv, hi[kw], row, at[kw] + kPanel));
     };
-    depthwise3x3Strip<SW>(loadRow, wv, out + ow, OH, OW, m, ep, e, init, bias,
-                          ow);
+    depthwise3x3Strip<SW>(loadRow, k, out + ow, OH, OW, m, ow);
   }
 }
 
@@ -447,14 +456,12 @@ template <int SW>
 void depthwise3x3(const float *in, int64_t W, const float *w, float *out,
                   int64_t OH, int64_t OW, int64_t sh, int64_t dh, int64_t dw,
                   const sgemm::BlockEpilogue *ep) {
-  const __m512 init = _mm512_set1_ps(ep ? ep->init : 0.0f);
-  const __m512 bias = _mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f);
-  const VectorEpilogue e(ep);
-  __m512 wv[9];
-  for (int i = 0; i < 9; ++i)
-    wv[i] = _mm512_set1_ps(w[i]);
+  const Depthwise3x3 k(w, ep);
   if (sh == SW && dh == 1 && dw == 1)
-    return depthwise3x3Strips<SW>(in, W, wv, out, OH, OW, ep, e, init, bias);
+    return depthwise3x3Strips<SW>(in, W, k, out, OH, OW);
+  const __m512 init = k.init, bias = k.bias;
+  const VectorEpilogue &e = k.e;
+  const __m512(&wv)[9] = k.wv;
   for (int64_t oh = 0; oh < OH; ++oh) {
     float *o = out + oh * OW;
     const float *rows = in + oh * sh * W;
@@ -829,18 +836,11 @@ bool depthwisePaddedPlaneAvx512(const float *src, int64_t H, int64_t W,
   if (KH != 3 || KW != 3 || dh != 1 || dw != 1 || sh != sw ||
       (sw != 1 && sw != 2))
     return false;
-  const __m512 init = _mm512_set1_ps(ep ? ep->init : 0.0f);
-  const __m512 bias = _mm512_set1_ps(ep ? ep->biasOf(0) : 0.0f);
-  const VectorEpilogue e(ep);
-  __m512 wv[9];
-  for (int i = 0; i < 9; ++i)
-    wv[i] = _mm512_set1_ps(w[i]);
+  const Depthwise3x3 k(w, ep);
   if (sw == 1)
-    depthwise3x3StripsPadded<1>(src, H, W, top, left, value, wv, out, OH, OW,
-                                ep, e, init, bias);
+    depthwise3x3StripsPadded<1>(src, H, W, top, left, value, k, out, OH, OW);
   else
-    depthwise3x3StripsPadded<2>(src, H, W, top, left, value, wv, out, OH, OW,
-                                ep, e, init, bias);
+    depthwise3x3StripsPadded<2>(src, H, W, top, left, value, k, out, OH, OW);
   return true;
 }
 
