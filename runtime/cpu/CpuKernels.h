@@ -447,8 +447,11 @@ COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32(
 // by padTop/padLeft/padBottom/padRight rows and columns of padValue (bits of
 // an f32): `in` is the N x C x H x W tensor before padding, and the window
 // positions index the padded one, (H + padTop + padBottom) x (W + padLeft +
-// padRight). Each thread pads one channel plane at a time in a buffer of its
-// own, in cache.
+// padRight). Each thread pads a band of a channel plane's rows at a time
+// in a buffer of its own, in L1; on AVX-512, 3x3 windows (dilation 1,
+// strides 1 or 2) of an input that fits in cache (up to 8 MiB) are padded
+// on the fly instead (the padding value loaded in the lanes outside the
+// plane), with the same bits.
 COMPRESS_CPU_EXPORT void compress_cpu_depthwise_conv2d_nchw_f32_fused(
     int64_t isa, int64_t N, int64_t C, int64_t H, int64_t W, int64_t KH,
     int64_t KW, int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh,
