@@ -39,6 +39,9 @@ VARIANTS = [
     ("int4 groups of 128, GPTQ", "bits=4 group-size=128 algorithm=gptq"),
     ("int4 groups of 32, round to nearest", "bits=4 group-size=32"),
     ("int4 groups of 32, GPTQ", "bits=4 group-size=32 algorithm=gptq"),
+    # The previous defaults: no teacher, damp 0.01.
+    ("int4 groups of 32, GPTQ without the teacher, damp 0.01",
+     "bits=4 group-size=32 algorithm=gptq teacher=false damp=0.01"),
     ("int3 groups of 32, round to nearest", "bits=3 group-size=32"),
     ("int3 groups of 32, GPTQ", "bits=3 group-size=32 algorithm=gptq"),
 ]
@@ -74,8 +77,8 @@ def make_inputs(kind, rng, count, shape):
     return batches
 
 # Each GPTQ variant against its round-to-nearest twin.
-PAIRS = [(n, n.replace("GPTQ", "round to nearest"))
-         for n, _ in VARIANTS if n.endswith("GPTQ")]
+PAIRS = [(n, n.split(", GPTQ")[0] + ", round to nearest")
+         for n, _ in VARIANTS if ", GPTQ" in n]
 
 GOAL = ("int4 groups of 32, GPTQ", 0.5)
 
@@ -187,8 +190,9 @@ def main():
         "- Each variant: `compress-opt --compress-quantize-weights=OPTIONS` "
         "on the six weight matrices (symmetric; one scale per output channel, "
         "or per output channel and group of 32 or 128 consecutive inputs), "
-        "then `compress-run`. GPTQ (`algorithm=gptq`: act-order, damp 0.01, "
-        "each layer measured with the earlier ones quantized; group scales "
+        "then `compress-run`. GPTQ (`algorithm=gptq`: act-order, damp 0.1, "
+        "each layer measured with the earlier ones quantized and first refit "
+        "to the float-weight model's output of it, `teacher`; group scales "
         f"from the float weights) uses {args.calib} calibration batches "
         "(`data=DIR`).",
         f"- Error: ||y - y_float|| / ||y_float|| over {args.eval} held-out "

@@ -5,7 +5,9 @@
 // The collector behind collectLayerStatistics (LayerStatistics.h): a probe
 // before every measured layer hands the layer's input tensor to a recorder
 // here, which cuts it into the layer's input vectors (LayerGeometry) and adds
-// their outer products to the layer's Gram matrices.
+// their outer products to the layer's Gram matrices. With a teacher, each
+// sample first runs through the teacher, whose probes keep the layers' inputs
+// for the model's probes to pair with.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,35 +31,59 @@ struct LayerRecorder {
   std::vector<const LayerGeometry *> geometry;
   std::vector<LayerInputGram> grams;
   std::vector<float> scratch;
+  /// Set while the teacher runs: its probes fill teacherInputs.
+  bool capturing = false;
+  /// Per layer, the teacher's input on the current sample (empty without a
+  /// teacher).
+  std::vector<std::vector<float>> teacherInputs;
   /// Probes whose tensor did not have the layer's input size.
   int64_t mismatches = 0;
 };
 
 thread_local LayerRecorder *activeLayerRecorder = nullptr;
 
+/// Copies the input vectors p0 .. p0 + chunk.rows() of group `g` of `input`
+/// (a layer's whole input, row-major) into the rows of `chunk`.
+template <typename Chunk>
+void gatherVectors(const LayerGeometry &geometry, ArrayRef<float> input,
+                   int64_t g, int64_t p0, int64_t count, Chunk &chunk) {
+  int64_t groupBase = geometry.inputBase + geometry.inputGroup[g];
+  for (int64_t p = 0; p < count; ++p) {
+    const float *base = input.data() + groupBase + geometry.inputPosition[p0 + p];
+    for (int64_t c = 0; c < geometry.cols(); ++c)
+      chunk(p, c) = base[geometry.inputCol[c]];
+  }
+}
+
 /// Adds the input vectors of `input` (the layer's whole input, row-major) to
-/// the lower triangles of `gram`'s matrices.
+/// the lower triangles of `gram`'s matrices, and with `teacher` (the
+/// teacher's input, same shape) their products with the teacher's vectors to
+/// `gram.cross`.
 void accumulate(const LayerGeometry &geometry, ArrayRef<float> input,
-                LayerInputGram &gram) {
+                ArrayRef<float> teacher, LayerInputGram &gram) {
   using RowMajor =
       Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   int64_t cols = geometry.cols(), positions = geometry.positions();
   RowMajor chunk(std::min(kChunkRows, positions), cols);
+  RowMajor teacherChunk(teacher.empty() ? 0 : chunk.rows(), cols);
   for (int64_t g = 0; g < geometry.groups(); ++g) {
     Eigen::Map<Eigen::MatrixXd> h(gram.group(g), cols, cols);
-    int64_t groupBase = geometry.inputBase + geometry.inputGroup[g];
     for (int64_t p0 = 0; p0 < positions; p0 += kChunkRows) {
       int64_t count = std::min(kChunkRows, positions - p0);
-      for (int64_t p = 0; p < count; ++p) {
-        const float *base =
-            input.data() + groupBase + geometry.inputPosition[p0 + p];
-        for (int64_t c = 0; c < cols; ++c)
-          chunk(p, c) = base[geometry.inputCol[c]];
-      }
+      gatherVectors(geometry, input, g, p0, count, chunk);
       h.selfadjointView<Eigen::Lower>().rankUpdate(
           chunk.topRows(count).transpose());
       Eigen::Map<Eigen::VectorXd>(gram.sums.data() + g * cols, cols) +=
           chunk.topRows(count).colwise().sum().transpose();
+      if (teacher.empty())
+        continue;
+      gatherVectors(geometry, teacher, g, p0, count, teacherChunk);
+      Eigen::Map<Eigen::MatrixXd>(gram.cross.data() + g * cols * cols, cols,
+                                  cols)
+          .noalias() += teacherChunk.topRows(count).transpose() *
+                        chunk.topRows(count);
+      Eigen::Map<Eigen::VectorXd>(gram.teacherSums.data() + g * cols, cols) +=
+          teacherChunk.topRows(count).colwise().sum().transpose();
     }
   }
   gram.count += positions;
@@ -69,16 +95,30 @@ extern "C" void compressRecordLayerInput(int64_t id,
   if (!recorder || id < 0 || id >= int64_t(recorder->grams.size()))
     return;
   const LayerGeometry &geometry = *recorder->geometry[id];
-  recorder->scratch.clear();
-  gatherRowMajor(DynamicMemRefType<float>(*memref), recorder->scratch);
+  std::vector<float> &into =
+      recorder->capturing ? recorder->teacherInputs[id] : recorder->scratch;
+  into.clear();
+  gatherRowMajor(DynamicMemRefType<float>(*memref), into);
   int64_t expected = 1;
   for (int64_t size : geometry.inputShape)
     expected *= size;
-  if (int64_t(recorder->scratch.size()) != expected) {
+  if (int64_t(into.size()) != expected) {
+    ++recorder->mismatches;
+    into.clear();
+    return;
+  }
+  if (recorder->capturing)
+    return;
+  bool paired = !recorder->teacherInputs.empty();
+  if (paired && recorder->teacherInputs[id].empty()) {
+    // The teacher never reached this layer on the sample.
     ++recorder->mismatches;
     return;
   }
-  accumulate(geometry, recorder->scratch, recorder->grams[id]);
+  accumulate(geometry, recorder->scratch,
+             paired ? ArrayRef<float>(recorder->teacherInputs[id])
+                    : ArrayRef<float>(),
+             recorder->grams[id]);
 }
 
 /// Puts a probe before every tagged layer of the clone, on its input.
@@ -100,9 +140,25 @@ void instrumentLayers(ModuleOp module) {
   }
 }
 
+/// Tags `ops` with their index for instrumentLayers and compiles the
+/// instrumented clone of `module`; the tags are removed again.
+FailureOr<std::unique_ptr<ExecutionEngine>>
+compileTagged(ModuleOp module, func::FuncOp entry,
+              ArrayRef<linalg::LinalgOp> ops, StringRef tool) {
+  Builder builder(module.getContext());
+  for (auto [id, op] : llvm::enumerate(ops))
+    op->setAttr(kLayerTag, builder.getI64IntegerAttr(id));
+  FailureOr<std::unique_ptr<ExecutionEngine>> engine = compileInstrumented(
+      module, entry, instrumentLayers, kRecorderName,
+      reinterpret_cast<void *>(&compressRecordLayerInput), tool);
+  for (linalg::LinalgOp op : ops)
+    op->removeAttr(kLayerTag);
+  return engine;
+}
+
 FailureOr<std::vector<LayerInputGram>>
 collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
-             const LayerDataSource &source) {
+             const LayerDataSource &source, const TeacherModel *teacher) {
   Location loc = module.getLoc();
   FailureOr<CalibrationSamples> loaded = loadCalibrationSamples(
       module, source.data, source.entry, source.tool, loc);
@@ -120,24 +176,52 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     gram.cols = layer.geometry.cols();
     gram.values.assign(gram.groups * gram.cols * gram.cols, 0.0);
     gram.sums.assign(gram.groups * gram.cols, 0.0);
+    if (teacher) {
+      gram.cross.assign(gram.groups * gram.cols * gram.cols, 0.0);
+      gram.teacherSums.assign(gram.groups * gram.cols, 0.0);
+    }
     recorder.grams.push_back(std::move(gram));
   }
 
-  // Tag the layers for the clone, and untag the original whatever happens.
-  Builder builder(module.getContext());
-  for (auto [id, layer] : llvm::enumerate(layers))
-    layer.op->setAttr(kLayerTag, builder.getI64IntegerAttr(id));
-  FailureOr<std::unique_ptr<ExecutionEngine>> engine = compileInstrumented(
-      module, loaded->entry, instrumentLayers, kRecorderName,
-      reinterpret_cast<void *>(&compressRecordLayerInput), source.tool);
+  SmallVector<linalg::LinalgOp> ops;
   for (const MeasuredLayer &layer : layers)
-    layer.op->removeAttr(kLayerTag);
+    ops.push_back(layer.op);
+  FailureOr<std::unique_ptr<ExecutionEngine>> engine =
+      compileTagged(module, loaded->entry, ops, source.tool);
   if (failed(engine))
     return failure();
+  std::unique_ptr<ExecutionEngine> teacherEngine;
+  if (teacher) {
+    assert(teacher->ops.size() == layers.size() && "one teacher op per layer");
+    ModuleOp teacherModule = teacher->module;
+    auto teacherEntry =
+        teacherModule.lookupSymbol<func::FuncOp>(loaded->entry.getSymName());
+    if (!teacherEntry)
+      return emitError(loc) << source.tool << ": the teacher has no function '"
+                            << loaded->entry.getSymName() << "'";
+    FailureOr<std::unique_ptr<ExecutionEngine>> compiled = compileTagged(
+        teacherModule, teacherEntry, teacher->ops, source.tool);
+    if (failed(compiled))
+      return failure();
+    teacherEngine = std::move(*compiled);
+    recorder.teacherInputs.resize(layers.size());
+  }
 
   for (auto [index, sample] : llvm::enumerate(loaded->samples)) {
     activeLayerRecorder = &recorder;
-    llvm::Error error = invokeInstrumented(**engine, sample);
+    auto runBoth = [&]() -> llvm::Error {
+      if (teacherEngine) {
+        for (std::vector<float> &input : recorder.teacherInputs)
+          input.clear();
+        recorder.capturing = true;
+        llvm::Error error = invokeInstrumented(*teacherEngine, sample);
+        recorder.capturing = false;
+        if (error)
+          return error;
+      }
+      return invokeInstrumented(**engine, sample);
+    };
+    llvm::Error error = runBoth();
     activeLayerRecorder = nullptr;
     if (error)
       return emitError(loc) << source.tool << ": running sample " << index

@@ -282,11 +282,11 @@ compare(got[0], sparsegpt(w1.T, h1, fraction=f1).T,
 compare(got[1], sparsegpt(w2.T, h2, fraction=f2).T,
         f"global 70%, layer 2 ({f2:.3f} of it)")
 
-# sequential (the default): layer 2 is measured on the output of the pruned
+# sequential teacher=false: layer 2 is measured on the output of the pruned
 # layer 1 (its weights as compress wrote them; float32 sums of arbitrary
 # floats now, so the Gram matrices agree to rounding, not to the bit).
 got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
-               f"sparsity=0.6 data={mlp_data}", mlp_shapes)
+               f"sparsity=0.6 teacher=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
         "sequential 60%, layer 1")
 x2_seq = np.maximum(np.concatenate(x_mlp).astype(np.float64) @ got[0] + b1, 0)
@@ -295,6 +295,37 @@ compare(got[1], sparsegpt(w2.T, gram(x2_seq), fraction=0.6).T,
 parallel2 = sparsegpt(w2.T, h2, fraction=0.6).T
 check(np.abs(got[1] - parallel2).max() > 1e-3 * np.abs(parallel2).max(),
       "sequential and one-run statistics give different layer 2 weights")
+student_only = got[1]
+
+
+def align(w, x_teacher, x, damp=0.01):
+    """w [rows, cols] refit so that x V^T matches x_teacher w^T, damped
+    toward w: W (C + d I)(H + d I)^-1."""
+    h = gram(x)
+    d = damp * np.mean(np.diag(h)) * np.eye(len(h))
+    return np.linalg.solve(h + d, (x_teacher.T @ x).T @ w.T + d @ w.T).T
+
+
+# sequential with the teacher (the default): layer 2 is first refit to the
+# unpruned model's layer-2 output on the pruned model's inputs, then pruned
+# with the pruned model's Gram matrix.
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+               f"sparsity=0.6 data={mlp_data}", mlp_shapes)
+compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
+        "teacher 60%, layer 1 (its inputs are the teacher's)")
+x2_seq = np.maximum(np.concatenate(x_mlp).astype(np.float64) @ got[0] + b1, 0)
+compare(got[1], sparsegpt(align(w2.T, x2, x2_seq), gram(x2_seq),
+                          fraction=0.6).T,
+        "teacher 60%, layer 2 (fit to the unpruned model's output)")
+# What the teacher is for: the pruned model's output on the data is closer
+# to the unpruned model's.
+want_y = x2 @ w2
+e_teacher = np.linalg.norm(x2_seq @ got[1] - want_y) / np.linalg.norm(want_y)
+e_student = (np.linalg.norm(x2_seq @ student_only - want_y) /
+             np.linalg.norm(want_y))
+check(e_teacher < 0.9 * e_student,
+      f"model output error on the data: teacher {e_teacher:.4f}, "
+      f"teacher=false {e_student:.4f}")
 
 # ----------------------------------------------------------------------------
 # Convolutions: strided, then depthwise (one group per channel)

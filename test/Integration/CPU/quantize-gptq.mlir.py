@@ -115,7 +115,7 @@ def to_int(x, scale, zp, qmin, qmax):
     return np.clip(q + zp, qmin, qmax).astype(np.int64)
 
 
-def gptq(w, h, rnd, act_order, damp=0.01, block=128):
+def gptq(w, h, rnd, act_order, damp=0.1, block=128):
     """GPTQ on w [rows, cols] (h: [cols, cols]); rnd(value, row, col) gives
     the grid value of one weight. Returns the final float grid values."""
     cols = w.shape[1]

@@ -4,6 +4,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Dialect/Compress/Transforms/LayerStatistics.h"
+#include "ObsSweep.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 
 #include "compress/Utils/Npy.h"
@@ -43,7 +44,8 @@ void setLayerStatisticsCollector(LayerStatisticsCollector collector) {
 
 FailureOr<std::vector<LayerInputGram>>
 collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
-                       const LayerDataSource &source) {
+                       const LayerDataSource &source,
+                       const TeacherModel *teacher) {
   LayerStatisticsCollector collector;
   {
     std::lock_guard<std::mutex> lock(collectorMutex);
@@ -60,18 +62,75 @@ collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
            << "' (call mlir::compress::registerAllCompressPasses, or "
               "registerLayerStatisticsCollector of "
               "compress/Calibration/Calibration.h)";
-  return collector(module, layers, source);
+  return collector(module, layers, source, teacher);
 }
+
+LogicalResult alignToTeacher(std::vector<float> &weight,
+                             const LayerGeometry &geometry,
+                             const LayerInputGram &gram, double damp,
+                             std::string &why) {
+  int64_t rows = geometry.rows(), cols = geometry.cols();
+  if (failed(checkGramFits(geometry, gram, why)))
+    return failure();
+  if (int64_t(gram.cross.size()) != gram.groups * cols * cols) {
+    why = "the statistics were not measured against a teacher";
+    return failure();
+  }
+  for (int64_t g = 0; g < geometry.groups(); ++g) {
+    FailureOr<Eigen::LLT<Eigen::MatrixXd>> factor =
+        factorDampedGram(gram, g, damp, why);
+    if (failed(factor))
+      return failure();
+    double d = damp * Eigen::Map<const Eigen::MatrixXd>(gram.group(g), cols,
+                                                        cols)
+                          .diagonal()
+                          .mean();
+    // W*^T = (H + d I)^-1 (C^T + d I) W^T.
+    Eigen::MatrixXd wt(cols, rows);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        wt(c, r) = weight[geometry.weightIndex(g, r, c)];
+    Eigen::Map<const Eigen::MatrixXd> cross(gram.cross.data() + g * cols * cols,
+                                            cols, cols);
+    Eigen::MatrixXd rhs = cross.transpose() * wt + d * wt;
+    Eigen::MatrixXd aligned = factor->solve(rhs);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        weight[geometry.weightIndex(g, r, c)] = float(aligned(c, r));
+  }
+  return success();
+}
+
+namespace {
+
+/// A copy of `module` as it is now, with the ops in it of `layers`.
+std::pair<OwningOpRef<ModuleOp>, TeacherModel>
+copyTeacher(ModuleOp module, ArrayRef<MeasuredLayer> layers) {
+  OwningOpRef<ModuleOp> copy = module.clone();
+  // A clone walks in the same order as its original.
+  llvm::DenseMap<Operation *, Operation *> counterpart;
+  SmallVector<Operation *> originals;
+  module.walk([&](Operation *op) { originals.push_back(op); });
+  size_t index = 0;
+  copy->walk([&](Operation *op) { counterpart[originals[index++]] = op; });
+  TeacherModel teacher{*copy, {}};
+  for (const MeasuredLayer &layer : layers)
+    teacher.ops.push_back(
+        cast<linalg::LinalgOp>(counterpart.lookup(&*layer.op)));
+  return {std::move(copy), std::move(teacher)};
+}
+
+} // namespace
 
 LogicalResult updateWithLayerStatistics(
     ModuleOp module, ArrayRef<MeasuredLayer> layers,
     MutableArrayRef<std::vector<float>> values, const LayerDataSource &source,
-    bool sequential,
+    const LayerUpdateOptions &options,
     function_ref<LogicalResult(size_t, const LayerInputGram &,
                                std::vector<float> &)>
         update) {
   std::vector<std::vector<float>> updated(values.begin(), values.end());
-  if (!sequential || !source.stats.empty()) {
+  if (!options.sequential || !source.stats.empty()) {
     FailureOr<std::vector<LayerInputGram>> grams =
         collectLayerStatistics(module, layers, source);
     if (failed(grams))
@@ -80,6 +139,10 @@ LogicalResult updateWithLayerStatistics(
       if (failed(update(i, (*grams)[i], updated[i])))
         return failure();
   } else {
+    OwningOpRef<ModuleOp> teacherModule;
+    TeacherModel teacher;
+    if (options.teacher && layers.size() > 1)
+      std::tie(teacherModule, teacher) = copyTeacher(module, layers);
     // The measured layers' constants hold the updated values meanwhile.
     SmallVector<std::pair<arith::ConstantOp, TypedAttr>> saved;
     llvm::scope_exit restore([&] {
@@ -87,9 +150,22 @@ LogicalResult updateWithLayerStatistics(
         constant.setValueAttr(value);
     });
     for (size_t i = 0; i < layers.size(); ++i) {
-      FailureOr<std::vector<LayerInputGram>> grams =
-          collectLayerStatistics(module, layers[i], source);
-      if (failed(grams) || failed(update(i, grams->front(), updated[i])))
+      // The first layer's inputs are the teacher's.
+      TeacherModel one;
+      if (teacherModule && i > 0)
+        one = {*teacherModule, {teacher.ops[i]}};
+      FailureOr<std::vector<LayerInputGram>> grams = collectLayerStatistics(
+          module, layers[i], source, one.module ? &one : nullptr);
+      if (failed(grams))
+        return failure();
+      std::string why;
+      if (one.module && failed(alignToTeacher(updated[i], layers[i].geometry,
+                                              grams->front(), options.damp,
+                                              why)))
+        return layers[i].op->emitError()
+               << source.tool << ": cannot fit the layer to the teacher: "
+               << why;
+      if (failed(update(i, grams->front(), updated[i])))
         return failure();
       arith::ConstantOp constant = layers[i].weight.constant;
       saved.push_back({constant, constant.getValue()});

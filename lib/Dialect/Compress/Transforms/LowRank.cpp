@@ -395,7 +395,8 @@ struct LowRankPass : public compress::impl::CompressLowRankBase<LowRankPass> {
       }
       LayerDataSource source{data, stats, entry, "compress-low-rank"};
       if (failed(updateWithLayerStatistics(
-              module, measured, values, source, sequential,
+              module, measured, values, source,
+              LayerUpdateOptions{sequential, /*teacher=*/false, damp},
               [&](size_t i, const LayerInputGram &gram,
                   std::vector<float> &layerValues) {
                 factorOne(candidates[i], &gram, layerValues);

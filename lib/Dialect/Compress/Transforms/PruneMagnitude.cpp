@@ -121,6 +121,7 @@ PruneMagnitudePass::pruneWithData(llvm::ArrayRef<WeightedLayer> all) {
   options.damp = damp;
   options.blockSize = blockSize;
   options.sequential = sequential;
+  options.teacher = teacher;
   LayerDataSource source{data, stats, entry, "compress-prune-magnitude"};
   if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
     return failure();

@@ -222,6 +222,9 @@ LogicalResult QuantizeWeightsPass::runWithData(
     const MeasuredLayer &layer = measured[i];
     ArrayRef<int64_t> shape =
         cast<ShapedType>(layer.weight.values.getType()).getShape();
+    // What the layer should compute: its float weights, or with a teacher
+    // their fit to the teacher's output (the grid stays the float weights').
+    const std::vector<float> target = layerValues;
     for (unsigned width : widths) {
       std::optional<quant::QuantizedType> type =
           buildWeightQuantType(layer.weight.values, layouts[i].axis, width,
@@ -232,7 +235,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
       auto grid = [&](int64_t flat, double value) {
         return roundToGrid(info, params, flat, value);
       };
-      std::vector<float> candidate = values[i];
+      std::vector<float> candidate = target;
       std::string why;
       if (!gptq) {
         for (auto [flat, v] : llvm::enumerate(candidate))
@@ -243,18 +246,20 @@ LogicalResult QuantizeWeightsPass::runWithData(
                << "compress-quantize-weights: GPTQ failed on this layer: "
                << why;
       }
-      double error =
-          layerOutputError(values[i], candidate, layer.geometry, gram);
+      double error = layerOutputError(target, candidate, layer.geometry, gram);
       if (width == widths.back() || error <= maxError) {
         const LayerGeometry &g = layer.geometry;
         if (biasCorrection && g.groups() == 1 && gram.count > 0) {
+          // Against the teacher: W' mean(x) - W mean(x_t).
+          ArrayRef<double> reference =
+              gram.teacherSums.empty() ? gram.sums : gram.teacherSums;
           shifts[i].assign(g.rows(), 0.0);
           for (int64_t r = 0; r < g.rows(); ++r)
             for (int64_t c = 0; c < g.cols(); ++c) {
               int64_t flat = g.weightIndex(0, r, c);
-              shifts[i][r] +=
-                  (double(candidate[flat]) - double(values[i][flat])) *
-                  gram.sums[c] / double(gram.count);
+              shifts[i][r] += (double(candidate[flat]) * gram.sums[c] -
+                               double(values[i][flat]) * reference[c]) /
+                              double(gram.count);
             }
         }
         layerValues = std::move(candidate);
@@ -266,9 +271,12 @@ LogicalResult QuantizeWeightsPass::runWithData(
     return success();
   };
   LayerDataSource source{data, stats, entry, "compress-quantize-weights"};
+  LayerUpdateOptions update;
+  update.sequential = sequential;
+  update.teacher = gptq && teacher;
+  update.damp = damp;
   if (failed(updateWithLayerStatistics(cast<ModuleOp>(getOperation()), measured,
-                                       values, source, sequential,
-                                       quantizeLayer)))
+                                       values, source, update, quantizeLayer)))
     return failure();
   for (auto [i, layer] : llvm::enumerate(measured)) {
     if (maxError > 0.0)

@@ -245,8 +245,12 @@ LogicalResult pruneWithSparseGpt(ModuleOp module,
              << source.tool << ": SparseGPT failed on this layer: " << why;
     return success();
   };
-  if (failed(updateWithLayerStatistics(module, measured, pruned, source,
-                                       options.sequential, pruneOne)))
+  LayerUpdateOptions update;
+  update.sequential = options.sequential;
+  update.teacher = options.teacher;
+  update.damp = options.damp;
+  if (failed(updateWithLayerStatistics(module, measured, pruned, source, update,
+                                       pruneOne)))
     return failure();
   for (auto [i, layer] : llvm::enumerate(measuredLayers)) {
     *layer->values = std::move(pruned[i]);

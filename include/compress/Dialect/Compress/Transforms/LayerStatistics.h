@@ -36,6 +36,12 @@ struct LayerInputGram {
   std::vector<double> values;
   /// groups * cols column sums (X^T 1), for fits with an intercept.
   std::vector<double> sums;
+  /// Measured against a teacher (TeacherModel), else empty: groups * cols *
+  /// cols values of sum x_t x^T, x_t the teacher's input vector where the
+  /// model's is x (row: the teacher's input), and the teacher's groups * cols
+  /// column sums.
+  std::vector<double> cross;
+  std::vector<double> teacherSums;
 
   double *group(int64_t g) { return values.data() + g * cols * cols; }
   const double *group(int64_t g) const {
@@ -68,9 +74,17 @@ struct MeasuredLayer {
   LayerGeometry geometry;
 };
 
+/// The model a layer is fit to while the layers before it change: a copy of
+/// the module as it was, and the ops in it of the layers measured.
+struct TeacherModel {
+  ModuleOp module;
+  std::vector<linalg::LinalgOp> ops;
+};
+
 using LayerStatisticsCollector =
     std::function<FailureOr<std::vector<LayerInputGram>>(
-        ModuleOp, ArrayRef<MeasuredLayer>, const LayerDataSource &)>;
+        ModuleOp, ArrayRef<MeasuredLayer>, const LayerDataSource &,
+        const TeacherModel *)>;
 
 /// Installs the collector (the calibration library's, by
 /// registerLayerStatisticsCollector in compress/Calibration/Calibration.h).
@@ -78,28 +92,60 @@ void setLayerStatisticsCollector(LayerStatisticsCollector collector);
 
 /// Runs `module` on the samples of `source` and returns each layer's input
 /// Gram matrices, in the order of `layers` (or reads them from
-/// `source.stats`). Errors (at the module's location) when no collector is
-/// installed, the data cannot be run or the statistics do not fit the
-/// layers. The module is not changed.
+/// `source.stats`). With `teacher` (ops in the order of `layers`), each
+/// sample also runs through the teacher, and the cross sums between the two
+/// models' inputs of each layer are measured (LayerInputGram::cross). Errors
+/// (at the module's location) when no collector is installed, the data
+/// cannot be run or the statistics do not fit the layers. The module is not
+/// changed.
 FailureOr<std::vector<LayerInputGram>>
 collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
-                       const LayerDataSource &source);
+                       const LayerDataSource &source,
+                       const TeacherModel *teacher = nullptr);
+
+/// How updateWithLayerStatistics measures the layers.
+struct LayerUpdateOptions {
+  /// Layers measured one at a time in order, each on the model with the
+  /// earlier layers' constants holding their updated values (ignored when
+  /// the statistics come from `source.stats`); otherwise all in one run of
+  /// the module as it is.
+  bool sequential = true;
+  /// With `sequential`: the module as it was is the teacher. From the second
+  /// layer on, each layer is measured on both models, and its values become
+  /// alignToTeacher's before `update` sees them, so that the update keeps the
+  /// layer close to the teacher's output rather than to the layer's own
+  /// output on inputs the earlier layers' updates have already moved.
+  bool teacher = false;
+  /// alignToTeacher's damping.
+  double damp = 0.01;
+};
 
 /// Changes the weight values of `layers` (`values[i]` holds layer i's, as
 /// floats) from their input statistics: `update(i, gram, v)` changes v, a
-/// copy of values[i]. With `sequential` (ignored when the statistics come from
-/// `source.stats`), layers are measured one at a time in
-/// order, each on the model with the earlier layers' constants holding their
-/// updated values (restored afterwards); otherwise all in one run of the
-/// module as it is. On success `values` holds the updated copies; on failure
+/// copy of values[i] (or, with `options.teacher`, of its alignment to the
+/// teacher). On success `values` holds the updated copies; on failure
 /// nothing has changed. The module is left as it was.
 LogicalResult updateWithLayerStatistics(
     ModuleOp module, ArrayRef<MeasuredLayer> layers,
     MutableArrayRef<std::vector<float>> values, const LayerDataSource &source,
-    bool sequential,
+    const LayerUpdateOptions &options,
     function_ref<LogicalResult(size_t, const LayerInputGram &,
                                std::vector<float> &)>
         update);
+
+/// The weights W (`weight`, row-major values of a layer with `geometry`)
+/// refit to the teacher: per group, W* = argmin_V ||X V^T - X_t W^T||^2 +
+/// d ||V - W||^2 = W (C + d I)(H + d I)^-1, X the layer's inputs on the
+/// model, X_t the teacher's, H = X^T X and C = X_t^T X from `gram` (which
+/// must hold `cross`), d = `damp` times H's mean diagonal. Since
+/// ||X V^T - X_t W^T||^2 + d ||V - W||^2 differs from
+/// tr((V - W*)(H + d I)(V - W*)^T) by a constant, pruning or quantizing W*
+/// with H minimizes the distance to the teacher's output. Fails, with the
+/// reason in `why`, when H + d I cannot be factored.
+LogicalResult alignToTeacher(std::vector<float> &weight,
+                             const LayerGeometry &geometry,
+                             const LayerInputGram &gram, double damp,
+                             std::string &why);
 
 /// Every weighted layer of `module` whose geometry the data-aware methods
 /// understand; each other one gets a remark "`skipped`: <why>".

@@ -70,7 +70,14 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     each rounding error being compensated in the row's columns not yet
     quantized, so that the layer's output on the data changes as little as
     possible. Layers are measured one by one with the earlier ones already
-    quantized (`sequential=false`: one run of the float model). A weight
+    quantized (`sequential=false`: one run of the float model). With
+    `teacher` (the default), the module as it was (float weights) runs next
+    to the quantized one from the second layer on, and each layer's weights
+    W are first refit to the teacher's output of the layer on the quantized
+    model's inputs, W (C + d I)(H + d I)^-1 (C = X_t^T X, X_t the teacher's
+    inputs of the layer, d = `damp` times H's mean diagonal); GPTQ then
+    quantizes that fit, so the errors of the earlier layers are compensated
+    rather than copied. A weight
     constant shared by several layers, and layers GPTQ cannot describe, are
     rounded to nearest with a remark. GPTQ needs the whole module: the pass
     must run on `builtin.module`.
@@ -134,7 +141,7 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"entry", "entry", "std::string", /*default=*/"",
            "algorithm=gptq: the function the samples are for (default: the "
            "one public function they fit)">,
-    Option<"damp", "damp", "double", /*default=*/"0.01",
+    Option<"damp", "damp", "double", /*default=*/"0.1",
            "algorithm=gptq: added to the diagonal of each layer's input Gram "
            "matrix, as a fraction of its mean (> 0)">,
     Option<"blockSize", "block-size", "unsigned", /*default=*/"128",
@@ -145,6 +152,11 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"sequential", "sequential", "bool", /*default=*/"true",
            "algorithm=gptq: measure each layer with the layers before it "
            "already quantized (one run of the model per layer)">,
+    Option<"teacher", "teacher", "bool", /*default=*/"true",
+           "algorithm=gptq with `sequential`: keep each layer's output close "
+           "to the float-weight model's (which runs next to the quantized "
+           "one) rather than to its own output on the quantized model's "
+           "inputs">,
     Option<"biasCorrection", "bias-correction", "bool", /*default=*/"false",
            "Subtract from each layer's bias the mean change of its output "
            "the weight quantization causes on the data (needs `data` or "
@@ -198,6 +210,10 @@ defvar sparseGptOptions = [
          "algorithm=sparsegpt: measure each layer with the layers before it "
          "already pruned (one run of the model per layer); false: one run "
          "of the unpruned model for all">,
+  Option<"teacher", "teacher", "bool", /*default=*/"true",
+         "algorithm=sparsegpt with `sequential`: keep each layer's output "
+         "close to the unpruned model's (which runs next to the pruned one) "
+         "rather than to its own output on the pruned model's inputs">,
 ];
 
 // reconstruct=true of compress-prune-neurons and compress-prune-filters.
@@ -402,7 +418,10 @@ def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
     zeros each layer gets, then prunes each with SparseGPT. Layers are
     pruned in program order, each measured on the model with the layers
     before it already pruned (`sequential=false`: all measured in one run
-    of the unpruned model, faster for large models). Layers SparseGPT cannot
+    of the unpruned model, faster for large models); with `teacher` (the
+    default) the unpruned model runs next to the pruned one and each layer
+    is first refit to its output, as `compress-quantize-weights` describes
+    for GPTQ. Layers SparseGPT cannot
     describe (see docs/Rationale.md) are pruned by magnitude with a remark.
     `threshold` does not combine with `sparsegpt`.
   }];

@@ -47,6 +47,10 @@ struct SparseGptOptions {
   /// already pruned, one run of the model per layer, as the paper does;
   /// otherwise all statistics come from one run of the unpruned model.
   bool sequential = true;
+  /// With `sequential`: fit each layer to the unpruned model's output of it
+  /// (LayerUpdateOptions::teacher) rather than to its own output on the
+  /// pruned model's inputs.
+  bool teacher = true;
 };
 
 /// Prunes `weight` (the layer's row-major values; `geometry` locates its
