@@ -49,7 +49,8 @@ void gatherVectors(const LayerGeometry &geometry, ArrayRef<float> input,
                    int64_t g, int64_t p0, int64_t count, Chunk &chunk) {
   int64_t groupBase = geometry.inputBase + geometry.inputGroup[g];
   for (int64_t p = 0; p < count; ++p) {
-    const float *base = input.data() + groupBase + geometry.inputPosition[p0 + p];
+    const float *base =
+        input.data() + groupBase + geometry.inputPosition[p0 + p];
     for (int64_t c = 0; c < geometry.cols(); ++c)
       chunk(p, c) = base[geometry.inputCol[c]];
   }
@@ -80,8 +81,8 @@ void accumulate(const LayerGeometry &geometry, ArrayRef<float> input,
       gatherVectors(geometry, teacher, g, p0, count, teacherChunk);
       Eigen::Map<Eigen::MatrixXd>(gram.cross.data() + g * cols * cols, cols,
                                   cols)
-          .noalias() += teacherChunk.topRows(count).transpose() *
-                        chunk.topRows(count);
+          .noalias() +=
+          teacherChunk.topRows(count).transpose() * chunk.topRows(count);
       Eigen::Map<Eigen::VectorXd>(gram.teacherSums.data() + g * cols, cols) +=
           teacherChunk.topRows(count).colwise().sum().transpose();
     }
@@ -199,8 +200,8 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     if (!teacherEntry)
       return emitError(loc) << source.tool << ": the teacher has no function '"
                             << loaded->entry.getSymName() << "'";
-    FailureOr<std::unique_ptr<ExecutionEngine>> compiled = compileTagged(
-        teacherModule, teacherEntry, teacher->ops, source.tool);
+    FailureOr<std::unique_ptr<ExecutionEngine>> compiled =
+        compileTagged(teacherModule, teacherEntry, teacher->ops, source.tool);
     if (failed(compiled))
       return failure();
     teacherEngine = std::move(*compiled);

@@ -11,7 +11,8 @@ The inputs are small integers and the first layers' weights multiples of
 1/8, so every activation a later layer reads is exact in float32 in both
 compress and NumPy; the Gram matrices then agree to the last bit and the
 reference differs from compress only by the Cholesky factorizations
-(NumPy/LAPACK against Eigen).
+(NumPy/LAPACK against Eigen). Sequential pruning is checked with and without
+the teacher (each layer first refit to the unpruned model's output of it).
 
 Usage: prune-sparsegpt.mlir.py WORKDIR
 """

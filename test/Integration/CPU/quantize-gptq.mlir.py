@@ -10,8 +10,9 @@ matrices NumPy computes. Inputs are small integers and the first layers'
 weights multiples of 1/8, so that every activation a layer reads is exact in
 float32 in compress and in NumPy (one run of the float model:
 sequential=false). The quantized layers' output error on the data must also
-be below round-to-nearest's, and the group-wise model must run in
-compress-run as NumPy evaluates it.
+be below round-to-nearest's, the group-wise model must run in compress-run
+as NumPy evaluates it, and with the teacher (the default) the quantized
+model's output must be closer to the float model's than without it.
 
 Usage: quantize-gptq.mlir.py WORKDIR
 """
@@ -115,13 +116,15 @@ def to_int(x, scale, zp, qmin, qmax):
     return np.clip(q + zp, qmin, qmax).astype(np.int64)
 
 
-def gptq(w, h, rnd, act_order, damp=0.1, block=128):
+def gptq(w, h, rnd, act_order, damp=0.1, block=128, refine=0):
     """GPTQ on w [rows, cols] (h: [cols, cols]); rnd(value, row, col) gives
-    the grid value of one weight. Returns the final float grid values."""
+    the grid value of one weight. Returns the final float grid values.
+    refine: passes of coordinate descent after the sweep."""
     cols = w.shape[1]
     order = (np.argsort(-np.diag(h), kind="stable") if act_order
              else np.arange(cols))
     w = w[:, order].astype(np.float64).copy()
+    target = w.copy()
     h = h[np.ix_(order, order)].copy()
     dead = np.diag(h) == 0
     h[dead, dead] = 1
@@ -138,12 +141,26 @@ def gptq(w, h, rnd, act_order, damp=0.1, block=128):
             w[:, i] = q
             errors[:, i - b0] = err
         w[:, b1:] -= errors @ u[b0:b1, b1:]
+    # Coordinate descent on tr((Q - W) h (Q - W)^T): each weight in turn to
+    # the grid point nearest its one-weight optimum.
+    gradient = (w - target) @ h
+    for _ in range(refine):
+        moved = 0
+        for k in range(cols):
+            for r in range(w.shape[0]):
+                nxt = rnd(w[r, k] - gradient[r, k] / h[k, k], r, order[k])
+                if nxt != w[r, k]:
+                    gradient[r] += (nxt - w[r, k]) * h[k]
+                    w[r, k] = nxt
+                    moved += 1
+        if not moved:
+            break
     out = np.empty_like(w)
     out[:, order] = w
     return out
 
 
-def reference(w_rows, h, bits, per_channel, symmetric, act_order):
+def reference(w_rows, h, bits, per_channel, symmetric, act_order, refine=0):
     """The integers NumPy's GPTQ stores for weight `w_rows` [rows, cols]
     (rows = output channels)."""
     scale, zp, qmin, qmax = grid(w_rows, bits, 0 if per_channel else None,
@@ -156,7 +173,7 @@ def reference(w_rows, h, bits, per_channel, symmetric, act_order):
         q = to_int(value, s, z, qmin, qmax)
         return float(np.float32((q - z) * s))
 
-    values = gptq(w_rows, h, rnd, act_order)
+    values = gptq(w_rows, h, rnd, act_order, refine=refine)
     s = scale[:, None] if per_channel else scale[0]
     z = zp[:, None] if per_channel else zp[0]
     return to_int(values, s, z, qmin, qmax)
@@ -200,6 +217,28 @@ for bits, granularity, symmetric, act_order in (
                      act_order).reshape(wc.shape)
     check(len(got) == 1 and np.array_equal(got[0], want),
           f"{what}: convolution integers")
+
+# refine=N: coordinate descent after the sweep, integer for integer as
+# NumPy's; it never raises a layer's (damped) output error on the data.
+for refine in (1, 4):
+    options = (f"bits=3 algorithm=gptq refine={refine} sequential=false "
+               f"data={mlp_data}")
+    got = quantize(mlp_path, options)
+    plain = quantize(mlp_path, f"bits=3 algorithm=gptq sequential=false "
+                     f"data={mlp_data}")
+    for i, (w, h) in enumerate(((w1, h1), (w2, h2))):
+        want = reference(w.T, h, 3, True, True, True, refine=refine).T
+        check(np.array_equal(got[i], want),
+              f"refine={refine}: layer {i + 1} integers "
+              f"({int((got[i] != want).sum())} of {want.size} differ)")
+        s3, _, _, _ = grid(w.T, 3, 0, True)
+        hd = h + 0.1 * np.mean(np.diag(h)) * np.eye(len(h))
+        objective = lambda q: np.trace((q.T * s3 - w.T) @ hd @
+                                       (q.T * s3 - w.T).T)
+        check(objective(got[i]) <= objective(plain[i]) * (1 + 1e-12) and
+              not np.array_equal(got[i], plain[i]),
+              f"refine={refine}: layer {i + 1} objective "
+              f"{objective(got[i]):.4g} (sweep alone {objective(plain[i]):.4g})")
 
 # Group-wise scales (group-size): one scale per output channel and group of
 # G consecutive inputs (the K of the matmuls, the C of the convolution, with
@@ -297,5 +336,28 @@ for i, (w, x) in enumerate(((w1, x1), (w2, x2))):
     e_gq = np.linalg.norm(x @ (deq(gq[i]).T - w)) / np.linalg.norm(x @ w)
     check(e_gq < 0.8 * e_rtn, f"3-bit layer {i + 1} output error: gptq "
           f"{e_gq:.4f}, round to nearest {e_rtn:.4f}")
+
+# The teacher (the default with sequential): layer 2 is fit to the float
+# model's output of it on the inputs the quantized layer 1 gives, so the
+# quantized model's output on the data is closer to the float model's than
+# with each layer fit to its own output (teacher=false).
+alone = quantize(mlp_path, f"bits=3 algorithm=gptq teacher=false "
+                 f"data={mlp_data}")
+
+
+def model_error(ints):
+    y = x1
+    for w, q in zip((w1, w2), ints):
+        s, z, _, _ = grid(w.T, 3, 0, True)
+        y = y @ ((q.T - z) * s).T
+    want = x1 @ w1.astype(np.float64) @ w2.astype(np.float64)
+    return np.linalg.norm(y - want) / np.linalg.norm(want)
+
+
+check(np.array_equal(alone[0], gq[0]),
+      "teacher: layer 1 (the teacher's inputs) quantized as without it")
+e_teacher, e_alone = model_error(gq), model_error(alone)
+check(e_teacher < 0.9 * e_alone, f"3-bit model output error on the data: "
+      f"teacher {e_teacher:.4f}, teacher=false {e_alone:.4f}")
 
 sys.exit(check.finish())

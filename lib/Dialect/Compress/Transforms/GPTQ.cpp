@@ -11,6 +11,37 @@
 
 namespace mlir::compress {
 
+namespace {
+
+/// Coordinate descent on f(Q) = tr((Q - T) H (Q - T)^T) over grid values:
+/// for each column k and row r in turn, with g = [(Q - T) H]_rk the
+/// one-weight quadratic is minimized on the grid by the grid point nearest
+/// q_rk - g / H_kk. Each move updates row r of (Q - T) H. Stops after a pass
+/// that moves nothing, or after `passes`.
+void refineOnGrid(Eigen::MatrixXd &q, const Eigen::MatrixXd &target,
+                  const Eigen::MatrixXd &h, unsigned passes,
+                  function_ref<double(int64_t, int64_t, double)> grid) {
+  int64_t rows = q.rows(), cols = q.cols();
+  Eigen::MatrixXd gradient = (q - target) * h;
+  for (unsigned pass = 0; pass < passes; ++pass) {
+    int64_t moved = 0;
+    for (int64_t k = 0; k < cols; ++k)
+      for (int64_t r = 0; r < rows; ++r) {
+        double next = grid(r, k, q(r, k) - gradient(r, k) / h(k, k));
+        double delta = next - q(r, k);
+        if (delta == 0.0)
+          continue;
+        q(r, k) = next;
+        gradient.row(r) += delta * h.row(k);
+        ++moved;
+      }
+    if (moved == 0)
+      return;
+  }
+}
+
+} // namespace
+
 LogicalResult gptqQuantize(std::vector<float> &weight,
                            const LayerGeometry &geometry,
                            const LayerInputGram &gram,
@@ -41,6 +72,15 @@ LogicalResult gptqQuantize(std::vector<float> &weight,
     // Inputs that were always zero: their weights do not matter on the data
     // and are rounded as they are (prepareObs would zero them).
     Eigen::MatrixXd original = w;
+    // The objective the refinement descends: H as prepareObs damps it.
+    Eigen::MatrixXd damped;
+    if (options.refinePasses > 0) {
+      damped = h;
+      for (int64_t k = 0; k < cols; ++k)
+        if (damped(k, k) == 0.0)
+          damped(k, k) = 1.0;
+      damped.diagonal().array() += options.damp * damped.diagonal().mean();
+    }
     FailureOr<Eigen::MatrixXd> u =
         prepareObs(w, std::move(h), options.damp, why);
     if (failed(u))
@@ -53,6 +93,11 @@ LogicalResult gptqQuantize(std::vector<float> &weight,
         [&](int64_t r, int64_t k, double value) {
           return roundToGrid(flat(r, k), value);
         });
+    if (options.refinePasses > 0)
+      refineOnGrid(w, original, damped, options.refinePasses,
+                   [&](int64_t r, int64_t k, double value) {
+                     return roundToGrid(flat(r, k), value);
+                   });
     for (int64_t k = 0; k < cols; ++k)
       for (int64_t r = 0; r < rows; ++r)
         weight[flat(r, k)] = float(w(r, k));

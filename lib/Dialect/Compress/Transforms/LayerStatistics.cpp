@@ -81,10 +81,10 @@ LogicalResult alignToTeacher(std::vector<float> &weight,
         factorDampedGram(gram, g, damp, why);
     if (failed(factor))
       return failure();
-    double d = damp * Eigen::Map<const Eigen::MatrixXd>(gram.group(g), cols,
-                                                        cols)
-                          .diagonal()
-                          .mean();
+    double d =
+        damp * Eigen::Map<const Eigen::MatrixXd>(gram.group(g), cols, cols)
+                   .diagonal()
+                   .mean();
     // W*^T = (H + d I)^-1 (C^T + d I) W^T.
     Eigen::MatrixXd wt(cols, rows);
     for (int64_t r = 0; r < rows; ++r)
@@ -159,12 +159,12 @@ LogicalResult updateWithLayerStatistics(
       if (failed(grams))
         return failure();
       std::string why;
-      if (one.module && failed(alignToTeacher(updated[i], layers[i].geometry,
-                                              grams->front(), options.damp,
-                                              why)))
+      if (one.module &&
+          failed(alignToTeacher(updated[i], layers[i].geometry, grams->front(),
+                                options.damp, why)))
         return layers[i].op->emitError()
-               << source.tool << ": cannot fit the layer to the teacher: "
-               << why;
+               << source.tool
+               << ": cannot fit the layer to the teacher: " << why;
       if (failed(update(i, grams->front(), updated[i])))
         return failure();
       arith::ConstantOp constant = layers[i].weight.constant;

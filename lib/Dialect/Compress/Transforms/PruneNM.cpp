@@ -123,7 +123,7 @@ private:
     options.damp = damp;
     options.blockSize = blockSize;
     options.sequential = sequential;
-  options.teacher = teacher;
+    options.teacher = teacher;
     LayerDataSource source{data, stats, entry, "compress-prune-nm"};
     if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
       return failure();

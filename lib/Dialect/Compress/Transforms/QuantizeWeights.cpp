@@ -212,6 +212,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
   options.damp = damp;
   options.blockSize = blockSize;
   options.actOrder = actOrder;
+  options.refinePasses = refine;
   std::vector<unsigned> chosen(measured.size(), bits);
   std::vector<double> errors(measured.size(), 0.0);
   // bias-correction: per layer, the mean output change on the data of each

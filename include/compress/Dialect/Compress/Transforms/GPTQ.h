@@ -28,6 +28,10 @@ struct GptqOptions {
   int64_t blockSize = 128;
   /// Visit the columns by decreasing H_ii (ties: lower column first).
   bool actOrder = true;
+  /// After the sweep, at most this many passes of coordinate descent on the
+  /// layer's output error: each weight in turn moves to the grid point that
+  /// minimizes tr((Q - W) H (Q - W)^T) with the others fixed (0: off).
+  unsigned refinePasses = 0;
 };
 
 /// Quantizes `weight` (the layer's row-major values; `geometry` locates its

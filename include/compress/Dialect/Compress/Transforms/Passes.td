@@ -149,6 +149,11 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"actOrder", "act-order", "bool", /*default=*/"true",
            "algorithm=gptq: quantize the columns with the largest input "
            "energy first">,
+    Option<"refine", "refine", "unsigned", /*default=*/"0",
+           "algorithm=gptq: at most this many passes of coordinate descent "
+           "after the sweep, each weight moved to the grid point that "
+           "minimizes the layer's output error with the others fixed (0: "
+           "off)">,
     Option<"sequential", "sequential", "bool", /*default=*/"true",
            "algorithm=gptq: measure each layer with the layers before it "
            "already quantized (one run of the model per layer)">,
