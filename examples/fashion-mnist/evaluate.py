@@ -110,7 +110,7 @@ VARIANTS = [
     ("hidden dense layer factored to half (SVD) + int8 (minmax)",
      ["--compress-low-rank=ratio=0.5 skip=0,1,-1"], "minmax", False),
     # compress-auto's choice: per-layer widths by GPTQ within max-error.
-    ("int8 PTQ, per-layer weight widths by GPTQ, max-error 0.005 (minmax)",
+    ("int8 PTQ, per-layer weight widths by GPTQ, max-error 0.0075 (minmax)",
      [], "minmax", False),
 ]
 
@@ -122,8 +122,8 @@ WEIGHT_OPTIONS = {
         "bits=4 bias-correction=true data={calib}",
     "int8 PTQ, 4-bit weights by GPTQ (minmax)":
         "bits=4 algorithm=gptq data={calib}",
-    "int8 PTQ, per-layer weight widths by GPTQ, max-error 0.005 (minmax)":
-        "algorithm=gptq max-error=0.005 data={calib}",
+    "int8 PTQ, per-layer weight widths by GPTQ, max-error 0.0075 (minmax)":
+        "algorithm=gptq max-error=0.0075 data={calib}",
 }
 
 

@@ -203,7 +203,7 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
       *this, "max-error",
       llvm::cl::desc("Largest relative change of a layer's output on the "
                      "data its weights' quantization may cause"),
-      llvm::cl::init(0.005)};
+      llvm::cl::init(0.0075)};
   PassOptions::Option<bool> lower{
       *this, "lower",
       llvm::cl::desc("Also lower to LLVM with compress-lower-to-cpu"),
