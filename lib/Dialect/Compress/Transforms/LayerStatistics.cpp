@@ -77,6 +77,11 @@ LogicalResult alignToTeacher(std::vector<float> &weight,
     return failure();
   }
   for (int64_t g = 0; g < geometry.groups(); ++g) {
+    // Inputs zero on all of the data: nothing to fit, W* = W.
+    if (!(Eigen::Map<const Eigen::MatrixXd>(gram.group(g), cols, cols)
+              .diagonal()
+              .mean() > 0.0))
+      continue;
     FailureOr<Eigen::LLT<Eigen::MatrixXd>> factor =
         factorDampedGram(gram, g, damp, why);
     if (failed(factor))

@@ -140,8 +140,9 @@ LogicalResult updateWithLayerStatistics(
 /// must hold `cross`), d = `damp` times H's mean diagonal. Since
 /// ||X V^T - X_t W^T||^2 + d ||V - W||^2 differs from
 /// tr((V - W*)(H + d I)(V - W*)^T) by a constant, pruning or quantizing W*
-/// with H minimizes the distance to the teacher's output. Fails, with the
-/// reason in `why`, when H + d I cannot be factored.
+/// with H minimizes the distance to the teacher's output. A group whose
+/// inputs were zero on all of the data keeps W. Fails, with the reason in
+/// `why`, when H + d I cannot be factored.
 LogicalResult alignToTeacher(std::vector<float> &weight,
                              const LayerGeometry &geometry,
                              const LayerInputGram &gram, double damp,
