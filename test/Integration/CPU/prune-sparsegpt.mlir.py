@@ -166,8 +166,32 @@ def round_half_up(v):
     return int(math.floor(v + 0.5))
 
 
-def sparsegpt(w, h, fraction=None, nm=None, damp=0.01, block=128):
-    """SparseGPT on w [rows, cols] with input Gram matrix h [cols, cols].
+def refit_kept(w, target, h, zero, iterations):
+    """Conjugate gradients on tr((W - T) h (W - T)^T) over the entries of w
+    not in `zero`, each row its own problem, from w."""
+    kept = ~zero
+    w = w.copy()
+    residual = -((w - target) @ h) * kept
+    direction = residual.copy()
+    norms = (residual * residual).sum(1)
+    for _ in range(iterations):
+        moved = (direction @ h) * kept
+        curvature = (direction * moved).sum(1)
+        for r in range(w.shape[0]):
+            if curvature[r] > 0:
+                step = norms[r] / curvature[r]
+                w[r] += step * direction[r]
+                residual[r] -= step * moved[r]
+        nxt = (residual * residual).sum(1)
+        beta = np.divide(nxt, norms, out=np.zeros_like(nxt), where=norms > 0)
+        direction = residual + beta[:, None] * direction
+        norms = nxt
+    return w
+
+
+def sparsegpt(w, h, fraction=None, nm=None, damp=0.01, block=128, refit=0):
+    """SparseGPT on w [rows, cols] with input Gram matrix h [cols, cols],
+    then `refit` steps of the kept weights' refit.
 
     nm = (n, m, stride, extent): keep n of m columns first + j * stride.
     """
@@ -177,6 +201,7 @@ def sparsegpt(w, h, fraction=None, nm=None, damp=0.01, block=128):
     h[dead, dead] = 1
     w[:, dead] = 0
     h += damp * np.mean(np.diag(h)) * np.eye(len(h))
+    unpruned = w.copy()
     u = np.linalg.cholesky(np.linalg.inv(h)).T
     rows, cols = w.shape
     mask = np.zeros(w.shape, bool)
@@ -204,6 +229,8 @@ def sparsegpt(w, h, fraction=None, nm=None, damp=0.01, block=128):
             w[:, i] = q
             errors[:, i - b0] = err
         w[:, b1:] -= errors @ u[b0:b1, b1:]
+    if refit:
+        w = refit_kept(w, unpruned, h, (w == 0) | mask, refit)
     return w
 
 
@@ -232,7 +259,7 @@ h1, h2 = gram(x1), gram(x2)
 # Layer views: rows = output channels, columns = reduction (K).
 mlp_shapes = [(K, H), (H, N)]
 
-got, count = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+got, count = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
                    "sparsity=0.6 block-size=16 sequential=false "
                    f"data={mlp_data}", mlp_shapes)
 check(count == 2, f"unstructured: {count} pruned weights")
@@ -260,7 +287,7 @@ for i, (x, w) in enumerate(((x1, w1), (x2, w2))):
           f"layer {i + 1} output error on the data: sparsegpt {e_sgpt:.3f}, "
           f"magnitude {e_mag:.3f}")
 
-got, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
+got, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt refit=0 n=2 m=4 "
                f"sequential=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, nm=(2, 4, 1, K)).T, "2:4, layer 1")
 compare(got[1], sparsegpt(w2.T, h2, nm=(2, 4, 1, H)).T, "2:4, layer 2")
@@ -275,7 +302,7 @@ pruned = np.zeros(flat.size, bool)
 pruned[order[:round(0.7 * flat.size)]] = True
 f1 = pruned[:w1.size].mean()
 f2 = pruned[w1.size:].mean()
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
                f"sparsity=0.7 scope=global sequential=false data={mlp_data}",
                mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=f1).T,
@@ -286,7 +313,7 @@ compare(got[1], sparsegpt(w2.T, h2, fraction=f2).T,
 # sequential teacher=false: layer 2 is measured on the output of the pruned
 # layer 1 (its weights as compress wrote them; float32 sums of arbitrary
 # floats now, so the Gram matrices agree to rounding, not to the bit).
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
                f"sparsity=0.6 teacher=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
         "sequential 60%, layer 1")
@@ -310,7 +337,7 @@ def align(w, x_teacher, x, damp=0.01):
 # sequential with the teacher (the default): layer 2 is first refit to the
 # unpruned model's layer-2 output on the pruned model's inputs, then pruned
 # with the pruned model's Gram matrix.
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
                f"sparsity=0.6 data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
         "teacher 60%, layer 1 (its inputs are the teacher's)")
@@ -328,6 +355,40 @@ check(e_teacher < 0.9 * e_student,
       f"model output error on the data: teacher {e_teacher:.4f}, "
       f"teacher=false {e_student:.4f}")
 
+# refit (20 steps by default): conjugate gradients on each row's kept
+# weights with the zeros fixed. Run to convergence, it must reach the exact
+# masked least-squares fit, (H + d)_SS v = ((H + d) w)_S per row, which
+# NumPy solves directly; by default it lowers each layer's output error.
+def masked_fit(w_rows, h, pruned, damp=0.01):
+    hd = h.astype(np.float64).copy()
+    dead = np.diag(hd) == 0  # as SparseGPT treats them: H_ii = 1
+    hd[dead, dead] = 1
+    hd += damp * np.mean(np.diag(hd)) * np.eye(len(hd))
+    out = np.zeros_like(w_rows, dtype=np.float64)
+    for r in range(w_rows.shape[0]):
+        s = pruned[r] != 0
+        out[r, s] = np.linalg.solve(hd[np.ix_(s, s)], (hd @ w_rows[r])[s])
+    return out
+
+
+plain, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt refit=0 "
+                 f"n=2 m=4 sequential=false data={mlp_data}", mlp_shapes)
+converged, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt "
+                     f"refit=400 n=2 m=4 sequential=false data={mlp_data}",
+                     mlp_shapes)
+default, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt n=2 "
+                   f"m=4 sequential=false data={mlp_data}", mlp_shapes)
+for i, (x, w, h) in enumerate(((x1, w1, h1), (x2, w2, h2))):
+    compare(converged[i], masked_fit(w.T.astype(np.float64), h,
+                                     plain[i].T).T,
+            f"refit to convergence, 2:4 layer {i + 1}")
+    e_plain = layer_error(x, w, plain[i])
+    e_default = layer_error(x, w, default[i])
+    check(np.array_equal(default[i] == 0, plain[i] == 0) and
+          e_default < e_plain,
+          f"refit=20, 2:4 layer {i + 1}: same zeros, output error "
+          f"{e_default:.4f} (sweep alone {e_plain:.4f})")
+
 # ----------------------------------------------------------------------------
 # Convolutions: strided, then depthwise (one group per channel)
 # ----------------------------------------------------------------------------
@@ -337,7 +398,7 @@ hc = sum(gram(conv_patches(x, 2)) for x in xs)
 mids = [conv_forward(x, wc) for x in xs]
 cnn_shapes = [(F, C, 3, 3), (F, 3, 3)]
 
-got, count = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+got, count = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
                    f"sparsity=0.5 sequential=false data={cnn_data}",
                    cnn_shapes)
 check(count == 2, f"convolutions: {count} pruned weights")
@@ -352,7 +413,7 @@ compare(got[1], want_d, "depthwise 3x3, 50% of each channel")
 
 # N:M on the convolution: groups of 4 input channels at each (kh, kw): the
 # columns c * 9 + k, 9 apart. The depthwise filter has no reduction channel.
-got, count = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
+got, count = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt refit=0 n=2 m=4 "
                    f"sequential=false data={cnn_data}", cnn_shapes[:1])
 check(count == 1, "2:4 prunes the convolution only")
 compare(got[0], sparsegpt(wc.reshape(F, -1), hc, nm=(2, 4, 9, C)

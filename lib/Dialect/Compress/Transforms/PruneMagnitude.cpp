@@ -122,6 +122,7 @@ PruneMagnitudePass::pruneWithData(llvm::ArrayRef<WeightedLayer> all) {
   options.blockSize = blockSize;
   options.sequential = sequential;
   options.teacher = teacher;
+  options.refitIterations = refit;
   LayerDataSource source{data, stats, entry, "compress-prune-magnitude"};
   if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
     return failure();

@@ -124,6 +124,7 @@ private:
     options.blockSize = blockSize;
     options.sequential = sequential;
     options.teacher = teacher;
+    options.refitIterations = refit;
     LayerDataSource source{data, stats, entry, "compress-prune-nm"};
     if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
       return failure();

@@ -67,15 +67,57 @@ void chooseGroupMask(const Matrix &w, const Matrix &u, int64_t first,
   }
 }
 
+/// With the zeros of `w` fixed, moves its other weights toward the minimum
+/// of tr((W - T) H (W - T)^T) by `iterations` steps of conjugate gradients,
+/// every row at once (each row's problem is separate: its step sizes are
+/// its own).
+void refitKept(Matrix &w, const Matrix &target, const Matrix &h,
+               const Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> &zero,
+               unsigned iterations) {
+  Eigen::ArrayXXd kept = (!zero).cast<double>();
+  Matrix residual = -(((w - target) * h).array() * kept).matrix();
+  Matrix direction = residual;
+  Eigen::VectorXd norms = residual.rowwise().squaredNorm();
+  for (unsigned it = 0; it < iterations; ++it) {
+    Matrix moved = ((direction * h).array() * kept).matrix();
+    Eigen::VectorXd curvature =
+        (direction.array() * moved.array()).rowwise().sum().matrix();
+    for (int64_t r = 0; r < w.rows(); ++r) {
+      if (!(curvature(r) > 0.0))
+        continue;
+      double step = norms(r) / curvature(r);
+      w.row(r) += step * direction.row(r);
+      residual.row(r) -= step * moved.row(r);
+    }
+    Eigen::VectorXd next = residual.rowwise().squaredNorm();
+    for (int64_t r = 0; r < w.rows(); ++r)
+      direction.row(r) =
+          residual.row(r) +
+          (norms(r) > 0.0 ? next(r) / norms(r) : 0.0) * direction.row(r);
+    norms = next;
+  }
+}
+
 /// Prunes one group's weight matrix `w` (rows x cols) given its input Gram
 /// matrix `h`.
 LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
                          const SparseGptTarget &target,
                          const SparseGptOptions &options, std::string &why) {
   int64_t rows = w.rows(), cols = w.cols();
+  // What the refit descends: the weights and H as prepareObs leaves them
+  // (inputs zero on all of the data: H_ii = 1, weights zero).
+  Matrix damped;
+  if (options.refitIterations > 0) {
+    damped = h;
+    for (int64_t c = 0; c < cols; ++c)
+      if (damped(c, c) == 0.0)
+        damped(c, c) = 1.0;
+    damped.diagonal().array() += options.damp * damped.diagonal().mean();
+  }
   FailureOr<Matrix> u = prepareObs(w, std::move(h), options.damp, why);
   if (failed(u))
     return failure();
+  Matrix unpruned = options.refitIterations > 0 ? w : Matrix();
 
   bool nm = target.m > 0;
   int64_t nmStride = nm ? geometry.colStride(target.nmDim) : 0;
@@ -107,6 +149,9 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
     return mask(r, i) ? 0.0 : value;
   };
   sweepColumns(w, *u, options.blockSize, onBlock, onColumn, prune);
+  if (options.refitIterations > 0)
+    refitKept(w, unpruned, damped, (w.array() == 0.0) || mask,
+              options.refitIterations);
   return success();
 }
 

@@ -219,6 +219,10 @@ defvar sparseGptOptions = [
          "algorithm=sparsegpt with `sequential`: keep each layer's output "
          "close to the unpruned model's (which runs next to the pruned one) "
          "rather than to its own output on the pruned model's inputs">,
+  Option<"refit", "refit", "unsigned", /*default=*/"20",
+         "algorithm=sparsegpt: after the sweep, this many steps of "
+         "conjugate gradients refit each row's kept weights to the layer's "
+         "output with the zeros fixed (0: off)">,
 ];
 
 // reconstruct=true of compress-prune-neurons and compress-prune-filters.
@@ -426,7 +430,11 @@ def CompressPruneMagnitude : Pass<"compress-prune-magnitude", "ModuleOp"> {
     of the unpruned model, faster for large models); with `teacher` (the
     default) the unpruned model runs next to the pruned one and each layer
     is first refit to its output, as `compress-quantize-weights` describes
-    for GPTQ. Layers SparseGPT cannot
+    for GPTQ. The sweep compensates each pruned weight only in the columns
+    after it; `refit` (20) steps of conjugate gradients then refit each
+    row's kept weights to the layer's output with the zeros fixed (the
+    exact masked least-squares fit, damped toward the unpruned weights,
+    when run to convergence). Layers SparseGPT cannot
     describe (see docs/Rationale.md) are pruned by magnitude with a remark.
     `threshold` does not combine with `sparsegpt`.
   }];

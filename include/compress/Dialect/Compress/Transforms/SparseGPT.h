@@ -51,6 +51,10 @@ struct SparseGptOptions {
   /// (LayerUpdateOptions::teacher) rather than to its own output on the
   /// pruned model's inputs.
   bool teacher = true;
+  /// After the sweep, steps of conjugate gradients that refit the kept
+  /// weights of each row to the layer's output with the zeros fixed (the
+  /// sweep only compensates each pruned weight in the columns after it).
+  unsigned refitIterations = 20;
 };
 
 /// Prunes `weight` (the layer's row-major values; `geometry` locates its
