@@ -82,7 +82,8 @@ std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
                return out;
              }
              GptqOptions options;
-             options.damp = damp;
+             if (damp > 0.0)
+               options.damp = damp;
              std::string why;
              if (failed(gptqQuantize(out, layer.geometry, gram, grid, options,
                                      why)))
@@ -105,7 +106,8 @@ std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
              SparseGptTarget target;
              target.fraction = fraction;
              SparseGptOptions options;
-             options.damp = damp;
+             if (damp > 0.0)
+               options.damp = damp;
              std::string why;
              if (failed(sparseGptPrune(out, layer.geometry, gram, target,
                                        options, why)))
@@ -127,7 +129,8 @@ std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
                           target.m = 4;
                           target.nmDim = *reduction;
                           SparseGptOptions options;
-                          options.damp = damp;
+                          if (damp > 0.0)
+                            options.damp = damp;
                           std::string why;
                           if (failed(sparseGptPrune(out, layer.geometry, gram,
                                                     target, options, why)))
@@ -143,9 +146,9 @@ void SensitivityPass::runOnOperation() {
   if (failed(verifyDataSource(loc, "compress-sensitivity", "the analysis", data,
                               stats)))
     return signalPassFailure();
-  if (!(damp > 0.0) || !std::isfinite(double(damp))) {
+  if (!(damp >= 0.0) || !std::isfinite(double(damp))) {
     emitError(loc) << "compress-sensitivity: option 'damp' must be "
-                      "positive, got "
+                      "positive (or 0: each method's default), got "
                    << damp;
     return signalPassFailure();
   }

@@ -28,6 +28,7 @@
 // RUN: not compress-opt %s --compress-collect-layer-stats=out=%t/out 2>&1 | FileCheck %s --check-prefix=COLLECT
 // RUN: not compress-opt %s --compress-quantize-weights=bias-correction=true 2>&1 | FileCheck %s --check-prefix=BIAS
 // RUN: not compress-opt %s --compress-quantize-weights=max-error=-1 2>&1 | FileCheck %s --check-prefix=MAXERR
+// RUN: not compress-opt %s '--compress-sensitivity=data=%t damp=-1' 2>&1 | FileCheck %s --check-prefix=SDAMP
 
 // NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
 // NODATA-NM: error: compress-prune-nm: algorithm=sparsegpt needs calibration data
@@ -47,6 +48,7 @@
 // GPTQ-SHAPE: error: compress-quantize-weights: no public function takes the samples
 // BIAS: error: compress-quantize-weights: bias-correction needs calibration data
 // MAXERR: error: compress-quantize-weights: option 'max-error' must be non-negative, got -1
+// SDAMP: error: compress-sensitivity: option 'damp' must be positive (or 0: each method's default), got -1
 // BOTH: error: compress-prune-magnitude: give data=DIR or stats=DIR, not both
 // NOSTATS: error: compress-prune-nm: cannot read '{{.*}}missing{{.*}}index.json': {{.*}} (write it with compress-collect-layer-stats)
 // BADSTATS: error: compress-quantize-weights: '{{.*}}index.json' is not a compress layer statistics index

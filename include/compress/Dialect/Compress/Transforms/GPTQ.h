@@ -23,7 +23,7 @@ namespace mlir::compress {
 
 struct GptqOptions {
   /// Added to H's diagonal, as a fraction of its mean diagonal value.
-  double damp = 0.01;
+  double damp = 0.1;
   /// Columns whose updates are applied together.
   int64_t blockSize = 128;
   /// Visit the columns by decreasing H_ii (ties: lower column first).

@@ -311,9 +311,10 @@ def CompressSensitivity : Pass<"compress-sensitivity", "ModuleOp"> {
            "Write the errors to this JSON file">,
     Option<"print", "print", "bool", /*default=*/"true",
            "Print the table on stderr">,
-    Option<"damp", "damp", "double", /*default=*/"0.01",
+    Option<"damp", "damp", "double", /*default=*/"0.0",
            "GPTQ and SparseGPT: added to H's diagonal, as a fraction of its "
-           "mean (> 0)">,
+           "mean (> 0; 0: each pass's default, 0.1 for GPTQ and 0.01 for "
+           "SparseGPT)">,
   ];
   let statistics = [
     Statistic<"numLayers", "num-layers", "Number of layers measured">,
