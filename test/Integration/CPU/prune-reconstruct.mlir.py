@@ -224,4 +224,113 @@ for name, w, b in (("y2", w2, b2), ("y3", w3, b3)):
           f"two consumers: {name}'s weights and bias refit on its own "
           f"(max differences {w_diff:.1e}, {b_diff:.1e})")
 
+# Two chains in a row, y = relu(relu(x @ W1 + b1) @ W2 + b2) @ W3 + b3,
+# sequential=true: the first chain (W1's neurons, W2 refit) as
+# above; then W3 is measured on the model with the first chain rewritten,
+# next to the unpruned model, and fit to the unpruned output of it first,
+# V = (H~ + d)^-1 (X~^T X W3 + d W3) (X~: its inputs now, X: the unpruned
+# ones); W2's neurons are ranked by V's rows and V refit on the kept ones
+# (with the intercept) on X~.
+H2 = 16
+w2b = rng.standard_normal((H, H2)).astype(np.float32)
+b2b = rng.standard_normal((H2,)).astype(np.float32)
+w3 = rng.standard_normal((H2, N)).astype(np.float32)
+b3 = rng.standard_normal((N,)).astype(np.float32)
+
+
+def dense(name, x, w, b, k, n, relu):
+    act = ("%r = arith.maximumf %s, %zero : f32\n    linalg.yield %r : f32"
+           if relu else "linalg.yield %s : f32")
+    return f"""
+  %e{name} = tensor.empty() : {t(M, n)}
+  %f{name} = linalg.fill ins(%zero : f32) outs(%e{name} : {t(M, n)}) -> {t(M, n)}
+  %m{name} = linalg.matmul ins({x}, {w} : {t(M, k)}, {t(k, n)}) outs(%f{name} : {t(M, n)}) -> {t(M, n)}
+  %y{name} = linalg.generic {{indexing_maps = [{MAP2}, {MAPB}, {MAP2}], iterator_types = ["parallel", "parallel"]}}
+      ins(%m{name}, {b} : {t(M, n)}, {t(n)}) outs(%e{name} : {t(M, n)}) {{
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    {act}
+  }} -> {t(M, n)}"""
+
+
+deep = os.path.join(work, "deep.mlir")
+with open(deep, "w") as f:
+    f.write("\n".join([
+        f"func.func @mlp(%x: {t(M, K)}) -> {t(M, N)} {{",
+        f"  %w1 = arith.constant {hexc(w1)} : {t(K, H)}",
+        f"  %b1 = arith.constant {hexc(b1)} : {t(H)}",
+        f"  %w2 = arith.constant {hexc(w2b)} : {t(H, H2)}",
+        f"  %b2 = arith.constant {hexc(b2b)} : {t(H2)}",
+        f"  %w3 = arith.constant {hexc(w3)} : {t(H2, N)}",
+        f"  %b3 = arith.constant {hexc(b3)} : {t(N)}",
+        "  %zero = arith.constant 0.0 : f32",
+        dense("1", "%x", "%w1", "%b1", K, H, True),
+        dense("2", "%y1", "%w2", "%b2", H, H2, True),
+        dense("3", "%y2", "%w3", "%b3", H2, N, False),
+        f"  return %y3 : {t(M, N)}", "}"]))
+
+
+def refit(x, w, b, keep_rows):
+    """[v; b'] for the kept input rows, intercept fit on x, damped toward
+    w's kept rows (refitKeptColumns)."""
+    g, sm = x.T @ x, x.sum(0)
+    hs = g[np.ix_(keep_rows, keep_rows)]
+    dd = 0.01 * np.mean(np.diag(hs))
+    system = np.block([[hs + dd * np.eye(len(keep_rows)),
+                        sm[keep_rows][:, None]],
+                       [sm[keep_rows][None, :], np.array([[len(x)]])]])
+    sol = np.linalg.solve(system, np.vstack([g[keep_rows] @ w +
+                                             dd * w[keep_rows], sm @ w]))
+    return sol[:-1], b + sol[-1]
+
+
+def by_norm(w):
+    return np.sort(np.argsort(np.linalg.norm(w, axis=1),
+                              kind="stable")[len(w) // 2:])
+
+
+keep1 = by_norm(w2b)
+h1 = np.maximum(x_all @ w1 + b1, 0)
+w2r, b2r = refit(h1, w2b.astype(np.float64), b2b, keep1)
+h2_teacher = np.maximum(h1 @ w2b + b2b, 0)
+h2_now = np.maximum(h1[:, keep1] @ w2r + b2r, 0)
+g_now = h2_now.T @ h2_now
+d3 = 0.01 * np.mean(np.diag(g_now))
+aligned = np.linalg.solve(g_now + d3 * np.eye(H2),
+                          h2_now.T @ h2_teacher @ w3 + d3 * w3)
+keep2 = by_norm(aligned)
+w3r, b3r = refit(h2_now, aligned, b3, keep2)
+want_w2 = w2r[:, keep2]
+want_b2 = b2r[keep2]
+
+got = {c.shape: c for c in pruned_constants(
+    deep, f"ratio=0.5 score=outgoing reconstruct=true sequential=true "
+    f"data={data}")}
+S1, S2 = H // 2, H2 // 2
+diffs = [np.abs(got[(S1, S2)] - want_w2).max() / np.abs(want_w2).max(),
+         np.abs(got[(S2,)] - want_b2).max() / np.abs(want_b2).max(),
+         np.abs(got[(S2, N)] - w3r).max() / np.abs(w3r).max(),
+         np.abs(got[(N,)] - b3r).max() / np.abs(b3r).max()]
+check(max(diffs) < 1e-4,
+      "sequential, two chains: the second chain's kept neurons, W3 fit to "
+      "the unpruned model and refit, as NumPy computes them (max "
+      f"differences {', '.join(f'{v:.1e}' for v in diffs)})")
+# The default (sequential=false) rewrites the last chain first, each
+# consumer measured on the unpruned model: W2's neurons are ranked by W3's
+# rows, and W1's by W2's rows to the neurons W2 keeps.
+got = {c.shape: c for c in pruned_constants(
+    deep, f"ratio=0.5 score=outgoing reconstruct=true data={data}")}
+keep2 = by_norm(w3)
+keep1 = by_norm(w2b[:, keep2])
+w2r, b2r = refit(h1, w2b[:, keep2].astype(np.float64), b2b[keep2], keep1)
+w3r, b3r = refit(h2_teacher, w3.astype(np.float64), b3, keep2)
+diffs = [np.abs(got[(K, S1)] - w1[:, keep1]).max(),
+         np.abs(got[(S1, S2)] - w2r).max() / np.abs(w2r).max(),
+         np.abs(got[(S2,)] - b2r).max() / np.abs(b2r).max(),
+         np.abs(got[(S2, N)] - w3r).max() / np.abs(w3r).max(),
+         np.abs(got[(N,)] - b3r).max() / np.abs(b3r).max()]
+check(max(diffs) < 1e-4,
+      "two chains, last first: kept neurons and refits as NumPy computes "
+      f"them (max differences {', '.join(f'{v:.1e}' for v in diffs)})")
+
 sys.exit(check.finish())

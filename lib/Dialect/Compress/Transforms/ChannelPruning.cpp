@@ -1237,12 +1237,110 @@ measureConsumers(ArrayRef<linalg::LinalgOp> producers,
 
 } // namespace
 
+namespace {
+
+/// Sequential reconstruct: the unpruned model, and the ops of the model
+/// being pruned that still have a counterpart in it.
+struct ChannelTeacher {
+  OwningOpRef<ModuleOp> module;
+  llvm::DenseMap<Operation *, Operation *> counterpart;
+
+  explicit ChannelTeacher(ModuleOp original) : module(original.clone()) {
+    // A clone walks in the same order as its original.
+    SmallVector<Operation *> originals;
+    original.walk([&](Operation *op) { originals.push_back(op); });
+    size_t index = 0;
+    module->walk([&](Operation *op) { counterpart[originals[index++]] = op; });
+  }
+};
+
+/// Sequential reconstruct: the input statistics of `chain`'s consumers
+/// (groups == 0 where one cannot be measured) on the model as it is now.
+/// With `paired` (an earlier chain was rewritten), the consumers are measured
+/// next to their counterparts in the teacher when every one has one that
+/// reads an input of the same shape, and each consumer whose weight constant
+/// it alone uses gets the weights alignToTeacher fits (written into the
+/// constant; the caller finds the chain again). `aligned` says whether any
+/// did.
+FailureOr<std::vector<LayerInputGram>>
+measureChainConsumers(const Chain &chain, ChannelTeacher &teacher, bool paired,
+                      const ChannelPruningOptions &options, bool &aligned) {
+  aligned = false;
+  std::vector<LayerInputGram> grams(chain.consumers.size());
+  std::vector<MeasuredLayer> measured;
+  std::vector<size_t> owners;
+  TeacherModel teacherModel{*teacher.module, {}};
+  for (auto [c, consumer] : llvm::enumerate(chain.consumers)) {
+    std::string why;
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(consumer.op, consumer.weight, why);
+    if (failed(geometry)) {
+      consumer.op->emitRemark()
+          << "not refit after pruning its input channels: " << why;
+      continue;
+    }
+    auto counterpart = dyn_cast_or_null<linalg::LinalgOp>(
+        teacher.counterpart.lookup(&*consumer.op));
+    FailureOr<WeightOperand> teacherWeight =
+        counterpart ? findWeightOperand(counterpart)
+                    : FailureOr<WeightOperand>();
+    FailureOr<LayerGeometry> teacherGeometry =
+        succeeded(teacherWeight)
+            ? analyzeLayerGeometry(counterpart, *teacherWeight, why)
+            : FailureOr<LayerGeometry>();
+    if (failed(teacherGeometry) ||
+        teacherGeometry->inputShape != geometry->inputShape ||
+        teacherGeometry->cols() != geometry->cols() ||
+        teacherGeometry->groups() != geometry->groups())
+      paired = false;
+    teacherModel.ops.push_back(counterpart);
+    measured.push_back({consumer.op, consumer.weight, std::move(*geometry)});
+    owners.push_back(c);
+  }
+  if (measured.empty())
+    return grams;
+  auto module = chain.producers.front().op->getParentOfType<ModuleOp>();
+  LayerDataSource source{options.refit.data, options.refit.stats,
+                         options.refit.entry, options.passName.str()};
+  FailureOr<std::vector<LayerInputGram>> collected = collectLayerStatistics(
+      module, measured, source, paired ? &teacherModel : nullptr);
+  if (failed(collected))
+    return failure();
+  for (auto [i, gram] : llvm::enumerate(*collected)) {
+    const MeasuredLayer &layer = measured[i];
+    arith::ConstantOp constant = layer.weight.constant;
+    if (paired && constant->hasOneUse()) {
+      std::vector<float> values = getFloatValues(layer.weight.values);
+      std::string why;
+      if (failed(alignToTeacher(values, layer.geometry, gram,
+                                options.refit.damp, why)))
+        return layer.op->emitError()
+               << options.passName
+               << ": cannot fit the layer to the unpruned model: " << why;
+      constant.setValueAttr(buildWeightAttr(
+          cast<ShapedType>(layer.weight.values.getType()), values));
+      aligned = true;
+    }
+    grams[owners[i]] = std::move(gram);
+  }
+  return grams;
+}
+
+} // namespace
+
 FailureOr<ChannelPruningResult>
 mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
                               const ChannelPruningOptions &options) {
   ChannelPruningResult result;
   llvm::DenseMap<size_t, std::vector<LayerInputGram>> grams;
-  if (options.refit.reconstruct && !producers.empty()) {
+  const bool sequential =
+      options.refit.reconstruct && options.refit.sequential &&
+      options.refit.stats.empty() && options.scope == PruneScope::Layer &&
+      !producers.empty();
+  std::optional<ChannelTeacher> teacher;
+  if (sequential)
+    teacher.emplace(producers.front()->getParentOfType<ModuleOp>());
+  if (options.refit.reconstruct && !producers.empty() && !sequential) {
     FailureOr<llvm::DenseMap<size_t, std::vector<LayerInputGram>>> measured =
         measureConsumers(producers, options);
     if (failed(measured))
@@ -1263,8 +1361,12 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
   // which may start chains still to come (a residual stream's readers).
   SmallVector<linalg::LinalgOp> current(producers);
   // Last producer first: in a plain sequence of layers, a chain's consumer
-  // is the producer of the next chain, handled already.
-  for (size_t i = current.size(); i-- > 0;) {
+  // is the producer of the next chain, handled already. Sequential: first
+  // producer first, so that each consumer is measured and refit after the
+  // chains before it changed its inputs.
+  bool anyRewritten = false;
+  for (size_t step = 0; step < current.size(); ++step) {
+    size_t i = sequential ? step : current.size() - 1 - step;
     if (rewritten.contains(i))
       continue;
     ChainOrSkip chain = findChain(current[i], options, /*remark=*/true);
@@ -1272,6 +1374,20 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
       if (chain.remarked)
         ++result.skipped;
       continue;
+    }
+    if (sequential) {
+      bool aligned = false;
+      FailureOr<std::vector<LayerInputGram>> measured = measureChainConsumers(
+          *chain, *teacher, anyRewritten, options, aligned);
+      if (failed(measured))
+        return failure();
+      grams[i] = std::move(*measured);
+      if (aligned) {
+        // The consumers' weights changed: read them again.
+        chain = findChain(current[i], options, /*remark=*/false);
+        if (failed(chain))
+          continue;
+      }
     }
     SmallVector<int64_t> keep;
     if (plan) {
@@ -1295,8 +1411,13 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     markProducers(*chain, current, rewritten, /*links=*/true);
     llvm::DenseMap<Operation *, Operation *> replaced;
     for (auto [old, replacement] :
-         rewriteChain(*chain, keep, gramsOf(grams, i), options.refit.damp))
+         rewriteChain(*chain, keep, gramsOf(grams, i), options.refit.damp)) {
       replaced[old] = replacement;
+      if (teacher)
+        if (Operation *counterpart = teacher->counterpart.lookup(old))
+          teacher->counterpart[replacement] = counterpart;
+    }
+    anyRewritten = true;
     for (linalg::LinalgOp &op : current)
       if (Operation *replacement = replaced.lookup(op.getOperation()))
         op = cast<linalg::LinalgOp>(replacement);

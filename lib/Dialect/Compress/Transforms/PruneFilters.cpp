@@ -33,7 +33,7 @@ struct PruneFiltersPass
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
         getOperation(), "compress-prune-filters", "filters", ratio, norm,
         effectiveScore, roundTo, scope, minKeep, isFilterConvolution,
-        ChannelRefitOptions{reconstruct, data, stats, entry, damp});
+        ChannelRefitOptions{reconstruct, data, stats, entry, damp, sequential});
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

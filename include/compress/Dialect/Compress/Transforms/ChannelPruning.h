@@ -27,6 +27,12 @@ struct ChannelRefitOptions {
   std::string stats;
   std::string entry;
   double damp = 0.01;
+  /// With `data` and scope=layer: the chains are rewritten in program order,
+  /// each consumer measured on the model with the earlier chains already
+  /// rewritten, next to the unpruned model (the teacher), and fit to the
+  /// teacher's output of it; otherwise all consumers are measured in one run
+  /// of the unpruned model, the last chain first.
+  bool sequential = false;
 };
 
 struct ChannelPruningOptions {

@@ -243,6 +243,12 @@ defvar reconstructOptions = [
          "as a fraction of its mean (> 0); it pulls the refit toward the "
          "kept weights (v = w_S + (H_SS + damp)^-1 H_SR w_R), not toward "
          "zero">,
+  Option<"sequential", "sequential", "bool", /*default=*/"false",
+         "reconstruct=true with `data` and scope=layer: rewrite the chains "
+         "in program order, each consumer measured on the model with the "
+         "earlier chains rewritten and fit to the unpruned model's output "
+         "of it (which runs next to it); false: the last chain first, every "
+         "consumer measured in one run of the unpruned model">,
 ];
 
 def CompressCollectLayerStats
