@@ -238,21 +238,6 @@ w3 = rng.standard_normal((H2, N)).astype(np.float32)
 b3 = rng.standard_normal((N,)).astype(np.float32)
 
 
-def dense(name, x, w, b, k, n, relu):
-    act = ("%r = arith.maximumf %s, %zero : f32\n    linalg.yield %r : f32"
-           if relu else "linalg.yield %s : f32")
-    return f"""
-  %e{name} = tensor.empty() : {t(M, n)}
-  %f{name} = linalg.fill ins(%zero : f32) outs(%e{name} : {t(M, n)}) -> {t(M, n)}
-  %m{name} = linalg.matmul ins({x}, {w} : {t(M, k)}, {t(k, n)}) outs(%f{name} : {t(M, n)}) -> {t(M, n)}
-  %y{name} = linalg.generic {{indexing_maps = [{MAP2}, {MAPB}, {MAP2}], iterator_types = ["parallel", "parallel"]}}
-      ins(%m{name}, {b} : {t(M, n)}, {t(n)}) outs(%e{name} : {t(M, n)}) {{
-  ^bb0(%a: f32, %c: f32, %o: f32):
-    %s = arith.addf %a, %c : f32
-    {act}
-  }} -> {t(M, n)}"""
-
-
 deep = os.path.join(work, "deep.mlir")
 with open(deep, "w") as f:
     f.write("\n".join([
@@ -264,9 +249,9 @@ with open(deep, "w") as f:
         f"  %w3 = arith.constant {hexc(w3)} : {t(H2, N)}",
         f"  %b3 = arith.constant {hexc(b3)} : {t(N)}",
         "  %zero = arith.constant 0.0 : f32",
-        dense("1", "%x", "%w1", "%b1", K, H, True),
-        dense("2", "%y1", "%w2", "%b2", H, H2, True),
-        dense("3", "%y2", "%w3", "%b3", H2, N, False),
+        layer("1", "%x", "%w1", "%b1", K, H, True),
+        layer("2", "%y1", "%w2", "%b2", H, H2, True),
+        layer("3", "%y2", "%w3", "%b3", H2, N, False),
         f"  return %y3 : {t(M, N)}", "}"]))
 
 

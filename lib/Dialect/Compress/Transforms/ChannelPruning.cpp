@@ -1196,6 +1196,18 @@ planGlobally(ArrayRef<linalg::LinalgOp> producers,
 
 namespace {
 
+/// The geometry of a consumer to refit, or failure with a remark saying why
+/// it will not be.
+FailureOr<LayerGeometry> refitGeometry(const Consumer &consumer) {
+  std::string why;
+  FailureOr<LayerGeometry> geometry =
+      analyzeLayerGeometry(consumer.op, consumer.weight, why);
+  if (failed(geometry))
+    consumer.op->emitRemark()
+        << "not refit after pruning its input channels: " << why;
+  return geometry;
+}
+
 /// reconstruct=true: the input Gram matrix of every chain's consumers, by
 /// the producer index the chain starts from (one per consumer, in the
 /// chain's order; groups == 0 where one cannot be measured), measured in one
@@ -1209,14 +1221,9 @@ measureConsumers(ArrayRef<linalg::LinalgOp> producers,
   forEachChain(producers, options, [&](size_t i, Chain &chain) {
     grams[i].resize(chain.consumers.size());
     for (auto [c, consumer] : llvm::enumerate(chain.consumers)) {
-      std::string why;
-      FailureOr<LayerGeometry> geometry =
-          analyzeLayerGeometry(consumer.op, consumer.weight, why);
-      if (failed(geometry)) {
-        consumer.op->emitRemark()
-            << "not refit after pruning its input channels: " << why;
+      FailureOr<LayerGeometry> geometry = refitGeometry(consumer);
+      if (failed(geometry))
         continue;
-      }
       measured.push_back({consumer.op, consumer.weight, std::move(*geometry)});
       owners.push_back({i, c});
     }
@@ -1271,14 +1278,10 @@ measureChainConsumers(const Chain &chain, ChannelTeacher &teacher, bool paired,
   std::vector<size_t> owners;
   TeacherModel teacherModel{*teacher.module, {}};
   for (auto [c, consumer] : llvm::enumerate(chain.consumers)) {
-    std::string why;
-    FailureOr<LayerGeometry> geometry =
-        analyzeLayerGeometry(consumer.op, consumer.weight, why);
-    if (failed(geometry)) {
-      consumer.op->emitRemark()
-          << "not refit after pruning its input channels: " << why;
+    FailureOr<LayerGeometry> geometry = refitGeometry(consumer);
+    if (failed(geometry))
       continue;
-    }
+    std::string why;
     auto counterpart = dyn_cast_or_null<linalg::LinalgOp>(
         teacher.counterpart.lookup(&*consumer.op));
     FailureOr<WeightOperand> teacherWeight =

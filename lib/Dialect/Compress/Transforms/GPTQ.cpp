@@ -76,10 +76,7 @@ LogicalResult gptqQuantize(std::vector<float> &weight,
     Eigen::MatrixXd damped;
     if (options.refinePasses > 0) {
       damped = h;
-      for (int64_t k = 0; k < cols; ++k)
-        if (damped(k, k) == 0.0)
-          damped(k, k) = 1.0;
-      damped.diagonal().array() += options.damp * damped.diagonal().mean();
+      dampGram(damped, options.damp);
     }
     FailureOr<Eigen::MatrixXd> u =
         prepareObs(w, std::move(h), options.damp, why);

@@ -25,6 +25,10 @@
 
 namespace mlir::compress {
 
+/// `h` as the sweeps use it: H_ii == 0 (an input zero on all of the data)
+/// becomes 1, then `damp` times the mean diagonal is added to the diagonal.
+void dampGram(Eigen::MatrixXd &h, double damp);
+
 /// Prepares a group's weight rows `w` and Gram matrix `h` (H_ii == 0: the
 /// input was always zero; H_ii becomes 1 and column i of w zero), damps H by
 /// `damp` times its mean diagonal and returns the upper Cholesky factor of

@@ -109,10 +109,7 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
   Matrix damped;
   if (options.refitIterations > 0) {
     damped = h;
-    for (int64_t c = 0; c < cols; ++c)
-      if (damped(c, c) == 0.0)
-        damped(c, c) = 1.0;
-    damped.diagonal().array() += options.damp * damped.diagonal().mean();
+    dampGram(damped, options.damp);
   }
   FailureOr<Matrix> u = prepareObs(w, std::move(h), options.damp, why);
   if (failed(u))
@@ -157,16 +154,20 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
 
 } // namespace
 
+void dampGram(Eigen::MatrixXd &h, double damp) {
+  for (int64_t c = 0; c < h.rows(); ++c)
+    if (h(c, c) == 0.0)
+      h(c, c) = 1.0;
+  h.diagonal().array() += damp * h.diagonal().mean();
+}
+
 FailureOr<Eigen::MatrixXd> prepareObs(Eigen::MatrixXd &w, Eigen::MatrixXd h,
                                       double damp, std::string &why) {
   int64_t n = h.rows();
   for (int64_t c = 0; c < n; ++c)
-    if (h(c, c) == 0.0) {
-      h(c, c) = 1.0;
+    if (h(c, c) == 0.0)
       w.col(c).setZero();
-    }
-  double meanDiagonal = h.diagonal().mean();
-  h.diagonal().array() += damp * meanDiagonal;
+  dampGram(h, damp);
   Eigen::LLT<Matrix> factor(h);
   if (factor.info() != Eigen::Success) {
     why = "the input Gram matrix is not positive definite after damping "
