@@ -29,6 +29,8 @@ constexpr int64_t kChunkRows = 256;
 
 struct LayerRecorder {
   std::vector<const LayerGeometry *> geometry;
+  /// The teacher's layers' (the same as `geometry` unless the teacher says).
+  std::vector<const LayerGeometry *> teacherGeometry;
   std::vector<LayerInputGram> grams;
   std::vector<float> scratch;
   /// Set while the teacher runs: its probes fill teacherInputs.
@@ -58,15 +60,17 @@ void gatherVectors(const LayerGeometry &geometry, ArrayRef<float> input,
 
 /// Adds the input vectors of `input` (the layer's whole input, row-major) to
 /// the lower triangles of `gram`'s matrices, and with `teacher` (the
-/// teacher's input, same shape) their products with the teacher's vectors to
-/// `gram.cross`.
+/// teacher's input, cut by `teacherGeometry`) their products with the
+/// teacher's vectors to `gram.cross`.
 void accumulate(const LayerGeometry &geometry, ArrayRef<float> input,
-                ArrayRef<float> teacher, LayerInputGram &gram) {
+                const LayerGeometry &teacherGeometry, ArrayRef<float> teacher,
+                LayerInputGram &gram) {
   using RowMajor =
       Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   int64_t cols = geometry.cols(), positions = geometry.positions();
+  int64_t teacherCols = teacherGeometry.cols();
   RowMajor chunk(std::min(kChunkRows, positions), cols);
-  RowMajor teacherChunk(teacher.empty() ? 0 : chunk.rows(), cols);
+  RowMajor teacherChunk(teacher.empty() ? 0 : chunk.rows(), teacherCols);
   for (int64_t g = 0; g < geometry.groups(); ++g) {
     Eigen::Map<Eigen::MatrixXd> h(gram.group(g), cols, cols);
     for (int64_t p0 = 0; p0 < positions; p0 += kChunkRows) {
@@ -78,12 +82,13 @@ void accumulate(const LayerGeometry &geometry, ArrayRef<float> input,
           chunk.topRows(count).colwise().sum().transpose();
       if (teacher.empty())
         continue;
-      gatherVectors(geometry, teacher, g, p0, count, teacherChunk);
-      Eigen::Map<Eigen::MatrixXd>(gram.cross.data() + g * cols * cols, cols,
-                                  cols)
+      gatherVectors(teacherGeometry, teacher, g, p0, count, teacherChunk);
+      Eigen::Map<Eigen::MatrixXd>(gram.cross.data() + g * teacherCols * cols,
+                                  teacherCols, cols)
           .noalias() +=
           teacherChunk.topRows(count).transpose() * chunk.topRows(count);
-      Eigen::Map<Eigen::VectorXd>(gram.teacherSums.data() + g * cols, cols) +=
+      Eigen::Map<Eigen::VectorXd>(gram.teacherSums.data() + g * teacherCols,
+                                  teacherCols) +=
           teacherChunk.topRows(count).colwise().sum().transpose();
     }
   }
@@ -95,7 +100,9 @@ extern "C" void compressRecordLayerInput(int64_t id,
   LayerRecorder *recorder = activeLayerRecorder;
   if (!recorder || id < 0 || id >= int64_t(recorder->grams.size()))
     return;
-  const LayerGeometry &geometry = *recorder->geometry[id];
+  const LayerGeometry &geometry = recorder->capturing
+                                      ? *recorder->teacherGeometry[id]
+                                      : *recorder->geometry[id];
   std::vector<float> &into =
       recorder->capturing ? recorder->teacherInputs[id] : recorder->scratch;
   into.clear();
@@ -116,7 +123,7 @@ extern "C" void compressRecordLayerInput(int64_t id,
     ++recorder->mismatches;
     return;
   }
-  accumulate(geometry, recorder->scratch,
+  accumulate(geometry, recorder->scratch, *recorder->teacherGeometry[id],
              paired ? ArrayRef<float>(recorder->teacherInputs[id])
                     : ArrayRef<float>(),
              recorder->grams[id]);
@@ -177,9 +184,19 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     gram.cols = layer.geometry.cols();
     gram.values.assign(gram.groups * gram.cols * gram.cols, 0.0);
     gram.sums.assign(gram.groups * gram.cols, 0.0);
+    const LayerGeometry *teacherGeometry = &layer.geometry;
+    if (teacher && !teacher->geometry.empty())
+      teacherGeometry = &teacher->geometry[recorder.grams.size()];
+    recorder.teacherGeometry.push_back(teacherGeometry);
     if (teacher) {
-      gram.cross.assign(gram.groups * gram.cols * gram.cols, 0.0);
-      gram.teacherSums.assign(gram.groups * gram.cols, 0.0);
+      if (teacherGeometry->groups() != gram.groups ||
+          teacherGeometry->positions() != layer.geometry.positions())
+        return emitError(loc) << source.tool
+                              << ": a teacher layer does not read the "
+                                 "model's input vectors";
+      gram.teacherCols = teacherGeometry->cols();
+      gram.cross.assign(gram.groups * gram.teacherCols * gram.cols, 0.0);
+      gram.teacherSums.assign(gram.groups * gram.teacherCols, 0.0);
     }
     recorder.grams.push_back(std::move(gram));
   }

@@ -302,20 +302,47 @@ check(max(diffs) < 1e-4,
       f"differences {', '.join(f'{v:.1e}' for v in diffs)})")
 # The default (sequential=false) rewrites the last chain first, each
 # consumer measured on the unpruned model: W2's neurons are ranked by W3's
-# rows, and W1's by W2's rows to the neurons W2 keeps.
+# rows, and W1's by W2's rows to the neurons W2 keeps. Then, since W2 was
+# refit after W3 was, W3 is fit to the unpruned model's output on the inputs
+# it now gets: [V; b] = argmin ||X~ V + b - X W3||^2 + d ||V - V0||^2
+# (V0: its refit weights, d from X~^T X~), its bias the unpruned b3 + b.
 got = {c.shape: c for c in pruned_constants(
     deep, f"ratio=0.5 score=outgoing reconstruct=true data={data}")}
 keep2 = by_norm(w3)
 keep1 = by_norm(w2b[:, keep2])
 w2r, b2r = refit(h1, w2b[:, keep2].astype(np.float64), b2b[keep2], keep1)
 w3r, b3r = refit(h2_teacher, w3.astype(np.float64), b3, keep2)
+w3_only, b3_only = w3r, b3r
+h2_now = np.maximum(h1[:, keep1] @ w2r + b2r, 0)
+g_now, s_now = h2_now.T @ h2_now, h2_now.sum(0)
+d3 = 0.01 * np.mean(np.diag(g_now))
+system = np.block([[g_now + d3 * np.eye(len(keep2)), s_now[:, None]],
+                   [s_now[None, :], np.array([[len(h2_now)]])]])
+target = h2_teacher @ w3
+solution = np.linalg.solve(system, np.vstack([h2_now.T @ target + d3 * w3r,
+                                              target.sum(0)[None, :]]))
+w3r, b3r = solution[:-1], b3 + solution[-1]
 diffs = [np.abs(got[(K, S1)] - w1[:, keep1]).max(),
          np.abs(got[(S1, S2)] - w2r).max() / np.abs(w2r).max(),
          np.abs(got[(S2,)] - b2r).max() / np.abs(b2r).max(),
          np.abs(got[(S2, N)] - w3r).max() / np.abs(w3r).max(),
          np.abs(got[(N,)] - b3r).max() / np.abs(b3r).max()]
 check(max(diffs) < 1e-4,
-      "two chains, last first: kept neurons and refits as NumPy computes "
-      f"them (max differences {', '.join(f'{v:.1e}' for v in diffs)})")
+      "two chains, last first: kept neurons, refits and W3's fit to the "
+      "unpruned model as NumPy computes them (max differences "
+      f"{', '.join(f'{v:.1e}' for v in diffs)})")
+
+
+def deep_error(w1_, b1_, w2_, b2_, w3_, b3_):
+    y = np.maximum(np.maximum(x_all @ w1_ + b1_, 0) @ w2_ + b2_, 0) @ w3_ + b3_
+    want = h2_teacher @ w3 + b3
+    return np.linalg.norm(y - want) / np.linalg.norm(want)
+
+
+e_fit = deep_error(got[(K, S1)], got[(S1,)], got[(S1, S2)], got[(S2,)],
+                   got[(S2, N)], got[(N,)])
+e_refit = deep_error(w1[:, keep1], b1[keep1], w2r, b2r, w3_only, b3_only)
+check(e_fit < e_refit, f"two chains: output error on the data {e_fit:.4f} "
+      f"with W3 fit to the unpruned model, {e_refit:.4f} with its refit only")
 
 sys.exit(check.finish())

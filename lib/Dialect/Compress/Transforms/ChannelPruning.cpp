@@ -34,6 +34,9 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -875,10 +878,13 @@ Operation *rewriteConsumer(IRRewriter &rewriter, Consumer consumer,
 
 /// Rewrites the chain to keep the channels `keep`. `grams`: empty, or per
 /// consumer its input statistics for the refit (groups == 0: none). Returns
-/// the consumers and the ops that replaced them.
-SmallVector<std::pair<Operation *, Operation *>>
-rewriteChain(Chain chain, ArrayRef<int64_t> keep,
-             ArrayRef<LayerInputGram> grams, double damp) {
+/// the consumers and the ops that replaced them; the producers and theirs,
+/// and the links (with null), go to `producersReplaced` when given.
+SmallVector<std::pair<Operation *, Operation *>> rewriteChain(
+    Chain chain, ArrayRef<int64_t> keep, ArrayRef<LayerInputGram> grams,
+    double damp,
+    SmallVectorImpl<std::pair<Operation *, Operation *>> *producersReplaced =
+        nullptr) {
   MLIRContext *ctx = chain.producers.front().op->getContext();
   IRRewriter rewriter(ctx);
   double removedFraction =
@@ -969,6 +975,14 @@ rewriteChain(Chain chain, ArrayRef<int64_t> keep,
     replaced.push_back({consumer.op, newOp});
   }
 
+  if (producersReplaced) {
+    for (Producer &producer : chain.producers)
+      producersReplaced->push_back(
+          {producer.op,
+           resized.lookup(producer.op->getResult(0)).getDefiningOp()});
+    for (const ChainLink &link : chain.links)
+      producersReplaced->push_back({link.op, nullptr});
+  }
   for (const ChainLink &link : llvm::reverse(chain.links))
     rewriter.eraseOp(link.op);
   for (Producer &producer : chain.producers)
@@ -1331,6 +1345,101 @@ measureChainConsumers(const Chain &chain, ChannelTeacher &teacher, bool paired,
 
 } // namespace
 
+namespace {
+
+/// Refits `layer` (a chain's consumer, as rewritten) to its counterpart
+/// `teacher` in the unpruned model: with X its inputs now and X_t the
+/// teacher's, its weights V (and, where a bias add follows both, its bias)
+/// become argmin ||X V^T + b - X_t W_t^T||^2 + d ||V - V0||^2 + the
+/// teacher's bias, V0 the refit weights, d = damp times the mean of
+/// diag(X^T X). Leaves the layer as it is (and says nothing) where the
+/// layers do not line up: other output rows, groups, shared constants.
+LogicalResult refitToTeacher(linalg::LinalgOp layer, linalg::LinalgOp teacher,
+                             ModuleOp teacherModule,
+                             const ChannelPruningOptions &options) {
+  FailureOr<WeightOperand> weight = findWeightOperand(layer);
+  FailureOr<WeightOperand> teacherWeight = findWeightOperand(teacher);
+  if (failed(weight) || failed(teacherWeight))
+    return success();
+  std::string why;
+  FailureOr<LayerGeometry> geometry = analyzeLayerGeometry(layer, *weight, why);
+  FailureOr<LayerGeometry> teacherGeometry =
+      analyzeLayerGeometry(teacher, *teacherWeight, why);
+  if (failed(geometry) || failed(teacherGeometry) || geometry->groups() != 1 ||
+      teacherGeometry->groups() != 1 ||
+      geometry->rows() != teacherGeometry->rows() ||
+      geometry->positions() != teacherGeometry->positions() ||
+      !weight->constant->hasOneUse())
+    return success();
+  int64_t rows = geometry->rows();
+  OpOperand *bias = findBiasOperand(layer, *weight, rows);
+  OpOperand *teacherBias = findBiasOperand(teacher, *teacherWeight, rows);
+  if (bias && (!teacherBias || !bias->get().hasOneUse()))
+    return success();
+  auto module = layer->getParentOfType<ModuleOp>();
+  LayerDataSource source{options.refit.data, options.refit.stats,
+                         options.refit.entry, options.passName.str()};
+  TeacherModel model{teacherModule, {teacher}, {*teacherGeometry}};
+  FailureOr<std::vector<LayerInputGram>> grams = collectLayerStatistics(
+      module, {MeasuredLayer{layer, *weight, *geometry}}, source, &model);
+  if (failed(grams))
+    return failure();
+  const LayerInputGram &gram = grams->front();
+  int64_t cols = geometry->cols(), teacherCols = teacherGeometry->cols();
+  int64_t n = cols + (bias ? 1 : 0);
+  Eigen::Map<const Eigen::MatrixXd> h(gram.values.data(), cols, cols);
+  double d = options.refit.damp * h.diagonal().mean();
+  if (!(d > 0.0))
+    return success();
+  Eigen::MatrixXd system = Eigen::MatrixXd::Zero(n, n);
+  system.topLeftCorner(cols, cols) = h;
+  system.topLeftCorner(cols, cols).diagonal().array() += d;
+  std::vector<float> current = getFloatValues(weight->values);
+  std::vector<float> target = getFloatValues(teacherWeight->values);
+  Eigen::MatrixXd v0(cols, rows), wt(teacherCols, rows);
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c)
+      v0(c, r) = current[geometry->weightIndex(0, r, c)];
+    for (int64_t c = 0; c < teacherCols; ++c)
+      wt(c, r) = target[teacherGeometry->weightIndex(0, r, c)];
+  }
+  Eigen::Map<const Eigen::MatrixXd> cross(gram.cross.data(), teacherCols, cols);
+  Eigen::MatrixXd rhs(n, rows);
+  rhs.topRows(cols) = cross.transpose() * wt + d * v0;
+  if (bias) {
+    Eigen::Map<const Eigen::VectorXd> sums(gram.sums.data(), cols);
+    Eigen::Map<const Eigen::VectorXd> teacherSums(gram.teacherSums.data(),
+                                                  teacherCols);
+    system.block(0, cols, cols, 1) = sums;
+    system.block(cols, 0, 1, cols) = sums.transpose();
+    system(cols, cols) = double(gram.count);
+    rhs.row(cols) = teacherSums.transpose() * wt;
+  }
+  Eigen::LDLT<Eigen::MatrixXd> factor(system);
+  if (factor.info() != Eigen::Success)
+    return success();
+  Eigen::MatrixXd solution = factor.solve(rhs);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      current[geometry->weightIndex(0, r, c)] = float(solution(c, r));
+  weight->constant.setValueAttr(
+      buildWeightAttr(cast<ShapedType>(weight->values.getType()), current));
+  if (bias) {
+    auto teacherConstant =
+        teacherBias->get().getDefiningOp<arith::ConstantOp>();
+    auto constant = bias->get().getDefiningOp<arith::ConstantOp>();
+    std::vector<float> values =
+        getFloatValues(getDenseFloatElements(teacherConstant.getValue()));
+    for (int64_t r = 0; r < rows; ++r)
+      values[r] = float(double(values[r]) + solution(cols, r));
+    constant.setValueAttr(
+        buildWeightAttr(cast<ShapedType>(constant.getType()), values));
+  }
+  return success();
+}
+
+} // namespace
+
 FailureOr<ChannelPruningResult>
 mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
                               const ChannelPruningOptions &options) {
@@ -1340,9 +1449,21 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
       options.refit.reconstruct && options.refit.sequential &&
       options.refit.stats.empty() && options.scope == PruneScope::Layer &&
       !producers.empty();
+  // Last first: the consumers of chains whose producers a later step
+  // refit are fit to the teacher at the end.
+  const bool correct = options.refit.reconstruct && !sequential &&
+                       options.refit.stats.empty() &&
+                       options.scope == PruneScope::Layer && !producers.empty();
   std::optional<ChannelTeacher> teacher;
-  if (sequential)
+  if (sequential || correct)
     teacher.emplace(producers.front()->getParentOfType<ModuleOp>());
+  // Per rewritten chain: its producers' new ops and its consumers' new ops.
+  SmallVector<std::pair<SmallVector<Operation *>, SmallVector<Operation *>>>
+      rewrittenChains;
+  llvm::DenseSet<Operation *> refitConsumersBefore;
+  // Every op a rewrite replaced or erased (a rewritten consumer may be
+  // rewritten again by a later chain, as in a residual stream).
+  llvm::DenseSet<Operation *> replacedOps;
   if (options.refit.reconstruct && !producers.empty() && !sequential) {
     FailureOr<llvm::DenseMap<size_t, std::vector<LayerInputGram>>> measured =
         measureConsumers(producers, options);
@@ -1413,19 +1534,61 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
     // convolutions) are rewritten with it.
     markProducers(*chain, current, rewritten, /*links=*/true);
     llvm::DenseMap<Operation *, Operation *> replaced;
-    for (auto [old, replacement] :
-         rewriteChain(*chain, keep, gramsOf(grams, i), options.refit.damp)) {
-      replaced[old] = replacement;
-      if (teacher)
-        if (Operation *counterpart = teacher->counterpart.lookup(old))
-          teacher->counterpart[replacement] = counterpart;
+    SmallVector<std::pair<Operation *, Operation *>> producersReplaced;
+    SmallVector<std::pair<Operation *, Operation *>> consumersReplaced =
+        rewriteChain(*chain, keep, gramsOf(grams, i), options.refit.damp,
+                     &producersReplaced);
+    std::pair<SmallVector<Operation *>, SmallVector<Operation *>> record;
+    // The teacher's counterparts move to the new ops; the erased ops' go,
+    // so that an op allocated where one was gets none.
+    auto moveCounterpart = [&](Operation *old, Operation *replacement) {
+      replacedOps.insert(old);
+      if (!teacher)
+        return;
+      Operation *counterpart = teacher->counterpart.lookup(old);
+      teacher->counterpart.erase(old);
+      if (counterpart && replacement)
+        teacher->counterpart[replacement] = counterpart;
+    };
+    for (auto [old, replacement] : producersReplaced) {
+      moveCounterpart(old, replacement);
+      if (replacement)
+        record.first.push_back(replacement);
     }
+    for (auto [old, replacement] : consumersReplaced) {
+      moveCounterpart(old, replacement);
+      replaced[old] = replacement;
+      record.second.push_back(replacement);
+      refitConsumersBefore.insert(old);
+    }
+    rewrittenChains.push_back(std::move(record));
     anyRewritten = true;
     for (linalg::LinalgOp &op : current)
       if (Operation *replacement = replaced.lookup(op.getOperation()))
         op = cast<linalg::LinalgOp>(replacement);
     result.removed += count;
     ++result.chains;
+  }
+  if (correct && !options.refit.data.empty()) {
+    // A chain whose producer was refit afterwards (as the consumer of the
+    // chain before it) feeds its consumers other values than the ones their
+    // refit assumed. First chain first, they are fit to the teacher.
+    for (auto &[newProducers, newConsumers] : llvm::reverse(rewrittenChains)) {
+      if (llvm::none_of(newProducers, [&](Operation *op) {
+            return refitConsumersBefore.contains(op);
+          }))
+        continue;
+      for (Operation *consumer : newConsumers) {
+        if (replacedOps.contains(consumer))
+          continue; // Rewritten again since: the pointer is stale.
+        auto counterpart = dyn_cast_or_null<linalg::LinalgOp>(
+            teacher->counterpart.lookup(consumer));
+        if (counterpart &&
+            failed(refitToTeacher(cast<linalg::LinalgOp>(consumer), counterpart,
+                                  *teacher->module, options)))
+          return failure();
+      }
+    }
   }
   return result;
 }

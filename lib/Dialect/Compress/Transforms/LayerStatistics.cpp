@@ -72,7 +72,8 @@ LogicalResult alignToTeacher(std::vector<float> &weight,
   int64_t rows = geometry.rows(), cols = geometry.cols();
   if (failed(checkGramFits(geometry, gram, why)))
     return failure();
-  if (int64_t(gram.cross.size()) != gram.groups * cols * cols) {
+  if (gram.teacherCols != cols ||
+      int64_t(gram.cross.size()) != gram.groups * cols * cols) {
     why = "the statistics were not measured against a teacher";
     return failure();
   }

@@ -31,7 +31,9 @@ struct ChannelRefitOptions {
   /// each consumer measured on the model with the earlier chains already
   /// rewritten, next to the unpruned model (the teacher), and fit to the
   /// teacher's output of it; otherwise all consumers are measured in one run
-  /// of the unpruned model, the last chain first.
+  /// of the unpruned model, the last chain first, and (with `data`, scope
+  /// layer) the consumers whose inputs a later chain's refit changed are
+  /// then fit to the teacher.
   bool sequential = false;
 };
 

@@ -36,10 +36,11 @@ struct LayerInputGram {
   std::vector<double> values;
   /// groups * cols column sums (X^T 1), for fits with an intercept.
   std::vector<double> sums;
-  /// Measured against a teacher (TeacherModel), else empty: groups * cols *
-  /// cols values of sum x_t x^T, x_t the teacher's input vector where the
-  /// model's is x (row: the teacher's input), and the teacher's groups * cols
-  /// column sums.
+  /// Measured against a teacher (TeacherModel), else empty: groups *
+  /// teacherCols * cols values of sum x_t x^T, x_t the teacher's input
+  /// vector where the model's is x (row: the teacher's input), and the
+  /// teacher's groups * teacherCols column sums.
+  int64_t teacherCols = 0;
   std::vector<double> cross;
   std::vector<double> teacherSums;
 
@@ -79,6 +80,11 @@ struct MeasuredLayer {
 struct TeacherModel {
   ModuleOp module;
   std::vector<linalg::LinalgOp> ops;
+  /// The geometry of each op (empty: the measured layers', which the
+  /// teacher's layers then share). A teacher layer may have other inputs
+  /// than the model's (a layer whose input channels were pruned) but must
+  /// have its groups and input vectors per sample.
+  std::vector<LayerGeometry> geometry;
 };
 
 using LayerStatisticsCollector =

@@ -248,7 +248,9 @@ defvar reconstructOptions = [
          "in program order, each consumer measured on the model with the "
          "earlier chains rewritten and fit to the unpruned model's output "
          "of it (which runs next to it); false: the last chain first, every "
-         "consumer measured in one run of the unpruned model">,
+         "consumer measured in one run of the unpruned model, then the "
+         "consumers whose inputs a later refit changed fit to the unpruned "
+         "model's output">,
 ];
 
 def CompressCollectLayerStats
