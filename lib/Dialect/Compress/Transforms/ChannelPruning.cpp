@@ -1266,12 +1266,8 @@ struct ChannelTeacher {
   OwningOpRef<ModuleOp> module;
   llvm::DenseMap<Operation *, Operation *> counterpart;
 
-  explicit ChannelTeacher(ModuleOp original) : module(original.clone()) {
-    // A clone walks in the same order as its original.
-    SmallVector<Operation *> originals;
-    original.walk([&](Operation *op) { originals.push_back(op); });
-    size_t index = 0;
-    module->walk([&](Operation *op) { counterpart[originals[index++]] = op; });
+  explicit ChannelTeacher(ModuleOp original) {
+    std::tie(module, counterpart) = copyWithCounterparts(original);
   }
 };
 

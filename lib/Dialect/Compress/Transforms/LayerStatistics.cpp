@@ -107,11 +107,8 @@ LogicalResult alignToTeacher(std::vector<float> &weight,
   return success();
 }
 
-namespace {
-
-/// A copy of `module` as it is now, with the ops in it of `layers`.
-std::pair<OwningOpRef<ModuleOp>, TeacherModel>
-copyTeacher(ModuleOp module, ArrayRef<MeasuredLayer> layers) {
+std::pair<OwningOpRef<ModuleOp>, llvm::DenseMap<Operation *, Operation *>>
+copyWithCounterparts(ModuleOp module) {
   OwningOpRef<ModuleOp> copy = module.clone();
   // A clone walks in the same order as its original.
   llvm::DenseMap<Operation *, Operation *> counterpart;
@@ -119,6 +116,15 @@ copyTeacher(ModuleOp module, ArrayRef<MeasuredLayer> layers) {
   module.walk([&](Operation *op) { originals.push_back(op); });
   size_t index = 0;
   copy->walk([&](Operation *op) { counterpart[originals[index++]] = op; });
+  return {std::move(copy), std::move(counterpart)};
+}
+
+namespace {
+
+/// A copy of `module` as it is now, with the ops in it of `layers`.
+std::pair<OwningOpRef<ModuleOp>, TeacherModel>
+copyTeacher(ModuleOp module, ArrayRef<MeasuredLayer> layers) {
+  auto [copy, counterpart] = copyWithCounterparts(module);
   TeacherModel teacher{*copy, {}};
   for (const MeasuredLayer &layer : layers)
     teacher.ops.push_back(

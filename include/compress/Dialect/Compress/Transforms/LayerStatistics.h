@@ -87,6 +87,11 @@ struct TeacherModel {
   std::vector<LayerGeometry> geometry;
 };
 
+/// A copy of `module` as it is now (a teacher), and for every op of
+/// `module` its counterpart in the copy.
+std::pair<OwningOpRef<ModuleOp>, llvm::DenseMap<Operation *, Operation *>>
+copyWithCounterparts(ModuleOp module);
+
 using LayerStatisticsCollector =
     std::function<FailureOr<std::vector<LayerInputGram>>(
         ModuleOp, ArrayRef<MeasuredLayer>, const LayerDataSource &,
