@@ -17,9 +17,15 @@
 # ./build, so run scripts/build.sh first), mlir (MLIR text through one of
 # compress's passes or pipelines, chosen by the input's first byte: a module
 # that verifies or an error; structure-aware mutations of a corpus written
-# from the test files by fuzz/make_mlir_corpus.py; linked with the compress
-# libraries of ./build, only the target itself instrumented). Objects are kept in
-# build/fuzz/obj and rebuilt when their source changes.
+# from the test files by fuzz/make_mlir_corpus.py; the sources of the passes
+# (lib/Dialect, Conversion, Codegen, Pipelines, Calibration, Runner, Utils and
+# Registration.cpp) are compiled into the target with coverage
+# instrumentation, so libFuzzer's coverage steers mutations into pass code;
+# the rest (the ONNX importer, the CPU runtime) comes from the
+# libraries of ./build, so build first). Objects are kept in
+# build/fuzz/obj/TARGET and rebuilt when their source is newer; after a
+# header change, delete that folder. FUZZ_JOBS (default 2) compiles in
+# parallel.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
@@ -29,6 +35,7 @@ CXX="${FUZZ_CXX:-$(command -v clang++ || true)}"
 [ -n "$CXX" ] || { echo "fuzz.sh: clang++ not found (apt install clang)" >&2; exit 1; }
 LLVM=/usr/lib/llvm-22
 flags=(-g -O1 -std=c++17 -fsanitize=address,undefined -fno-sanitize=vptr
+  -I/usr/include/eigen3 -I"$ROOT/runtime/cpu"
   -fno-sanitize-recover=undefined -I"$ROOT/include" -I"$LLVM/include")
 libs=()
 case "$target" in
@@ -52,10 +59,14 @@ mlir)
     echo "fuzz.sh: build compress first (scripts/build.sh)" >&2
     exit 1
   }
-  sources=("$ROOT/fuzz/mlir_fuzzer.cpp")
+  sources=("$ROOT/fuzz/mlir_fuzzer.cpp" "$ROOT/lib/Registration.cpp")
+  for dir in Dialect Conversion Codegen Pipelines Calibration Runner Utils; do
+    mapfile -t -O "${#sources[@]}" sources < <(find "$ROOT/lib/$dir" -name '*.cpp' | sort)
+  done
   flags+=(-I"$BUILD/include")
-  # The libraries compress-opt links, in one group (they refer to each
-  # other); only mlir_fuzzer.cpp is instrumented.
+  # The instrumented objects come first; the libraries compress-opt links
+  # follow in one group (they refer to each other) for what the objects do
+  # not define.
   libs=(-Wl,--start-group "$BUILD"/lib/libCompress*.a "$BUILD"/lib/libMLIRCompress*.a
     "$BUILD/runtime/cpu/libCompressCpuRuntimeStatic.a" -Wl,--end-group
     -fopenmp "$LLVM/lib/libmlir_c_runner_utils.so" "$LLVM/lib/libmlir_float16_utils.so"
@@ -70,13 +81,24 @@ esac
 out="$BUILD/fuzz"
 mkdir -p "$out/corpus/$target" "$out/crashes/$target" "$out/obj/$target"
 objects=()
+stale=()
 for source in "${sources[@]}"; do
-  object="$out/obj/$target/$(basename "$source" .cpp).o"
+  # One object per source, named by its path under the repository (two
+  # folders may hold files of the same name).
+  name="${source#"$ROOT"/}"
+  object="$out/obj/$target/${name//\//_}"
+  object="${object%.cpp}.o"
   if [ ! -f "$object" ] || [ "$source" -nt "$object" ]; then
-    "$CXX" "${flags[@]}" -fsanitize=fuzzer-no-link -c "$source" -o "$object"
+    stale+=("$object" "$source")
   fi
   objects+=("$object")
 done
+if [ "${#stale[@]}" -gt 0 ]; then
+  echo "fuzz.sh: compiling $((${#stale[@]} / 2)) instrumented source(s)" >&2
+  printf '%s\0' "${stale[@]}" |
+    xargs -0 -n 2 -P "${FUZZ_JOBS:-2}" sh -c \
+      '"$0" "$@"' "$CXX" "${flags[@]}" -fsanitize=fuzzer-no-link -c -o
+fi
 "$CXX" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" "${libs[@]}" \
   -L"$LLVM/lib" -lLLVM -Wl,-rpath,"$LLVM/lib" -o "$out/${target}_fuzzer"
 "$out/${target}_fuzzer" "$out/corpus/$target" "$ROOT/fuzz/corpus/$target" \

@@ -225,7 +225,8 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     recorder.teacherInputs.resize(layers.size());
   }
 
-  for (auto [index, sample] : llvm::enumerate(loaded->samples)) {
+  for (size_t index = 0; index < loaded->samples.size(); ++index) {
+    const auto &sample = loaded->samples[index]; // the lambda captures it
     activeLayerRecorder = &recorder;
     auto runBoth = [&]() -> llvm::Error {
       if (teacherEngine) {

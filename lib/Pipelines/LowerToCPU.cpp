@@ -68,6 +68,15 @@ void mlir::compress::buildLowerToCPUPipeline(OpPassManager &pm,
   if (options.fuseElementwise)
     pm.addPass(createFuseElementwiseIntoParallelOps());
   pm.addPass(createCanonicalizerPass());
+  // At a large batch, a few samples at a time through the whole model: a
+  // chunk's activations stay in the caches.
+  if (options.splitBatch) {
+    SplitBatchOptions split;
+    split.maxBytes = options.batchBytes;
+    split.chunk = options.batchChunk;
+    pm.addPass(createSplitBatch(split));
+    pm.addPass(createCanonicalizerPass());
+  }
   // Matmuls and convolutions that a kernel of the CPU kernel library
   // computes are marked here and become calls after bufferization; the
   // passes below leave them alone.

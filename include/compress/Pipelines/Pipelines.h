@@ -72,6 +72,22 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "(compress-cpu-plan-arena) instead of a malloc and free "
                      "per buffer and call; needs libcompress_cpu_runtime"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> splitBatch{
+      *this, "split-batch",
+      llvm::cl::desc("Run functions whose samples are computed independently "
+                     "a chunk of samples at a time (compress-split-batch), "
+                     "so that a chunk's activations stay in the caches"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> batchBytes{
+      *this, "batch-bytes",
+      llvm::cl::desc("compress-split-batch's max-bytes: the largest bytes of "
+                     "one activation in a chunk"),
+      llvm::cl::init(4 << 20)};
+  PassOptions::Option<int64_t> batchChunk{
+      *this, "batch-chunk",
+      llvm::cl::desc("compress-split-batch's chunk: samples per chunk (0: "
+                     "from batch-bytes)"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> approximateErf{
       *this, "approximate-erf",
       llvm::cl::desc("Compute f32 erf with a vectorizable polynomial "

@@ -534,7 +534,10 @@ struct RequantizeOpLowering : public OpConversionPattern<RequantizeOp> {
     else
       addFloatConstants(rewriter, multipliers, constants);
 
-    auto [lo, hi] = getRequantizeBounds(op, *info);
+    // Named copies: the lambda below captures them (C++17 cannot capture a
+    // structured binding).
+    auto bounds = getRequantizeBounds(op, *info);
+    int64_t lo = bounds.first, hi = bounds.second;
     int64_t zeroPoint = info->zeroPoints.front();
     Type storage = rewriter.getIntegerType(info->storageWidth);
     Value init = buildEmptyLike(rewriter, loc, input, storage);

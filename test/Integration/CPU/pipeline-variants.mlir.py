@@ -32,6 +32,8 @@ VARIANTS = {
     "malloc-buffers": "arena=false",
     "int4-as-int8": "pack-int4=false",
     "no-table-lookup": "table-lookup=false",
+    "split-batch": "batch-chunk=1",
+    "split-batch-threads": "batch-chunk=1 threads=2",
 }
 for model in ("w8", "w4", "w4g", "w3g", "int8", "int8w4"):
     outputs = {}
@@ -41,6 +43,10 @@ for model in ("w8", "w4", "w4g", "w3g", "int8", "int8w4"):
              f"--compress-lower-to-cpu={options}" if options
              else "--compress-lower-to-cpu"],
             check=True, capture_output=True, text=True).stdout
+        # The split variants must have split @cnn (batch 2) into one image
+        # at a time, or they would test nothing.
+        if "batch-chunk=1" in options and "@cnn__chunk1" not in lowered:
+            sys.stdout.write(f"{model} {name}: mismatch: @cnn not split\n")
         printed = subprocess.run(
             [runner, "-e", "main", "-entry-point-result=void",
              f"-shared-libs={libs}"], input=lowered, check=True,

@@ -207,6 +207,56 @@ def TableLookup : Pass<"compress-table-lookup", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def SplitBatch : Pass<"compress-split-batch", "ModuleOp"> {
+  let summary = "Run a function whose samples are computed independently a "
+                "chunk of samples at a time.";
+  let description = [{
+    A function whose arguments and results are static tensors of one batch
+    size N (dimension 0), and whose ops compute each sample from that
+    sample alone, is rewritten into a loop over chunks of C samples: its
+    body moves into a private function `@NAME__chunkC` of the chunk's
+    shapes, and `@NAME` calls it on `tensor.extract_slice`s of its
+    arguments and writes its results into `tensor.insert_slice`s of its own.
+    At batch 64 a CNN's activations are hundreds of MB a layer and each
+    layer streams them through main memory; a chunk's stay in the caches
+    (and the compiled function's arena is a chunk's size).
+
+    The pass follows the batch through the ops (see `SplitBatch.cpp`):
+    linalg ops on tensors whose parallel loop over dimension 0 of their
+    batched operands and results touches no other of their dimensions and
+    whose body does not read its index (convolutions, pooling, matmuls and
+    elementwise ops with weights, reductions over other dimensions);
+    `tensor.pad` that does not pad dimension 0; `tensor.collapse_shape` and
+    `tensor.expand_shape` that keep whole samples in dimension 0 (a
+    transformer's `[N, S, D] -> [N*S, D]`); `tensor.empty` and
+    `linalg.fill` inits, which take the chunk's shape where a batched op
+    uses them. Ops that touch no batched value are cloned into the chunk
+    function. Anything else on a batched value (a call, an op with memory
+    effects, a reduction over the batch, padding of the batch dimension)
+    leaves the function unchanged; `remarks=true` says why. A chunk that
+    holds the whole batch leaves it unchanged too.
+
+    `chunk=0` (the default) picks the largest divisor C of N such that C
+    times the largest batched tensor's bytes per sample is at most
+    `max-bytes`. `compress-lower-to-cpu` runs the pass on tensors, before
+    it selects kernels (`split-batch=true`, `batch-bytes=`).
+  }];
+  let options = [
+    Option<"chunk", "chunk", "int64_t", /*default=*/"0",
+           "Samples per chunk (must divide the batch); 0 picks it from "
+           "max-bytes">,
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"4194304",
+           "Largest bytes of one batched tensor in a chunk when chunk=0">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark for each function left unchanged, with the reason">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def LinalgToAnnotatedLoops
     : Pass<"compress-linalg-to-annotated-loops", "func::FuncOp"> {
   let summary = "Lower linalg ops on buffers to scf.for loops, marking the "

@@ -643,7 +643,10 @@ TypedAttr gatherAlong(const WeightValues &weight, int64_t dim,
 std::vector<double> channelScores(const WeightValues &weights, int64_t dim,
                                   const ChannelPositions &positions,
                                   ChannelNorm norm) {
-  auto [outer, size, inner] = splitAt(weights.getType().getShape(), dim);
+  // std::tie, not a structured binding: the lambda below captures them.
+  int64_t outer, size, inner;
+  std::tie(outer, size, inner) = splitAt(weights.getType().getShape(), dim);
+  (void)outer;
   std::vector<double> perSlice(size, 0.0);
   int64_t i = 0;
   weights.forEachChunk([&](ArrayRef<float> run) {
