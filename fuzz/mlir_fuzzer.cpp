@@ -9,8 +9,9 @@
 // invalid module, or a failure without a word. Built and run by
 // scripts/fuzz.sh; the inputs are mutated structurally (numbers, shapes,
 // element types, lines of a corpus of the project's own test files) as well
-// as byte by byte. Only this file is instrumented for coverage: the passes
-// are the g++-built libraries of the build directory.
+// as byte by byte. scripts/fuzz.sh compiles the passes' sources into the
+// target with coverage instrumentation, so libFuzzer keeps the inputs that
+// reach new branches of the passes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,6 +77,8 @@ const char *const kPipelines[] = {
     "compress-table-lookup{min-cost=1}",
     "func.func(compress-linalg-to-annotated-loops),"
     "compress-cpu-parallelize-loops{min-iterations=1}",
+    "compress-split-batch{chunk=1}",
+    "compress-split-batch{max-bytes=1024 remarks=true}",
     "compress-lower-to-cpu",
     "compress-lower-to-cpu{microkernels=false vectorize=false}",
     "compress-linalg-to-gpu",
