@@ -165,7 +165,10 @@ private:
     if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
       ArrayRef<int64_t> shape = collapse.getSrcType().getShape();
       int64_t k = *rowsOf(collapse.getSrc());
-      for (int64_t d : collapse.getReassociationIndices().front())
+      // A named copy: a range-for over a temporary's element dangles.
+      SmallVector<ReassociationIndices> groups =
+          collapse.getReassociationIndices();
+      for (int64_t d : groups.front())
         if (d != 0)
           k *= shape[d];
       return setRows(collapse.getResult(), k, op);
@@ -173,7 +176,9 @@ private:
     if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
       ArrayRef<int64_t> shape = expand.getResultType().getShape();
       int64_t k = *rowsOf(expand.getSrc()), inner = 1;
-      for (int64_t d : expand.getReassociationIndices().front())
+      SmallVector<ReassociationIndices> groups =
+          expand.getReassociationIndices();
+      for (int64_t d : groups.front())
         if (d != 0)
           inner *= shape[d];
       if (ShapedType::isDynamic(inner) || inner <= 0 || k % inner != 0)

@@ -227,3 +227,31 @@ func.func @single(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
 func.func @mixed(%x: tensor<4x8xf32>, %y: tensor<8xf32>) -> tensor<4x8xf32> {
   return %x : tensor<4x8xf32>
 }
+
+// -----
+
+// An ONNX Reshape through a flat vector: the collapse puts 12 rows a sample
+// into dimension 0, the expand takes them back to one.
+// CHECK-LABEL: func.func private @flat_reshape__chunk2(
+// CHECK-SAME: tensor<2x3x4xf32>) -> tensor<2x6x2xf32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2]] : tensor<2x3x4xf32> into tensor<24xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1, 2]] output_shape [2, 6, 2] : tensor<24xf32> into tensor<2x6x2xf32>
+func.func @flat_reshape(%x: tensor<4x3x4xf32>) -> tensor<4x6x2xf32> {
+  %flat = tensor.collapse_shape %x [[0, 1, 2]] : tensor<4x3x4xf32> into tensor<48xf32>
+  %y = tensor.expand_shape %flat [[0, 1, 2]] output_shape [4, 6, 2] : tensor<48xf32> into tensor<4x6x2xf32>
+  return %y : tensor<4x6x2xf32>
+}
+
+// -----
+
+// A reshape that moves rows between samples ([4, 6] -> [3, 8]) is refused.
+// CHECK-LABEL: func.func @mixing_reshape(
+// CHECK-NOT: __chunk
+func.func @mixing_reshape(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
+  %flat = tensor.collapse_shape %x [[0, 1]] : tensor<4x6xf32> into tensor<24xf32>
+  // expected-remark @below {{compress-split-batch: mixing_reshape not split: a reshape that splits a sample's rows}}
+  %y = tensor.expand_shape %flat [[0, 1]] output_shape [3, 8] : tensor<24xf32> into tensor<3x8xf32>
+  %z = tensor.collapse_shape %y [[0, 1]] : tensor<3x8xf32> into tensor<24xf32>
+  %w = tensor.expand_shape %z [[0, 1]] output_shape [4, 6] : tensor<24xf32> into tensor<4x6xf32>
+  return %w : tensor<4x6xf32>
+}
