@@ -23,9 +23,9 @@
 # instrumentation, so libFuzzer's coverage steers mutations into pass code;
 # the rest (the ONNX importer, the CPU runtime) comes from the
 # libraries of ./build, so build first). Objects are kept in
-# build/fuzz/obj/TARGET and rebuilt when their source is newer; after a
-# header change, delete that folder. FUZZ_JOBS (default 2) compiles in
-# parallel.
+# build/fuzz/obj/TARGET and rebuilt when their source or a header they
+# include (their -MMD dependency file) is newer. FUZZ_JOBS (default 2)
+# compiles in parallel.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${COMPRESS_BUILD_DIR:-$ROOT/build}"
@@ -80,6 +80,18 @@ mlir)
 esac
 out="$BUILD/fuzz"
 mkdir -p "$out/corpus/$target" "$out/crashes/$target" "$out/obj/$target"
+# Whether OBJECT must be compiled again: missing, or older than SOURCE or
+# one of the headers its dependency file (-MMD) lists.
+stale_object() {
+  local object="$1" source="$2" deps="${1%.o}.d"
+  [ -f "$object" ] && [ -f "$deps" ] || return 0
+  [ "$source" -nt "$object" ] && return 0
+  local newer
+  newer="$(sed -e '1s/^[^:]*://' -e 's/\\$//' "$deps" | tr -s ' ' '\n' |
+    grep -v '^$' | xargs -r sh -c 'find "$@" -newer "$0" 2>/dev/null' "$object" ||
+    true)"
+  [ -n "$newer" ]
+}
 objects=()
 stale=()
 for source in "${sources[@]}"; do
@@ -88,7 +100,7 @@ for source in "${sources[@]}"; do
   name="${source#"$ROOT"/}"
   object="$out/obj/$target/${name//\//_}"
   object="${object%.cpp}.o"
-  if [ ! -f "$object" ] || [ "$source" -nt "$object" ]; then
+  if stale_object "$object" "$source"; then
     stale+=("$object" "$source")
   fi
   objects+=("$object")
@@ -97,7 +109,7 @@ if [ "${#stale[@]}" -gt 0 ]; then
   echo "fuzz.sh: compiling $((${#stale[@]} / 2)) instrumented source(s)" >&2
   printf '%s\0' "${stale[@]}" |
     xargs -0 -n 2 -P "${FUZZ_JOBS:-2}" sh -c \
-      '"$0" "$@"' "$CXX" "${flags[@]}" -fsanitize=fuzzer-no-link -c -o
+      '"$0" "$@"' "$CXX" "${flags[@]}" -fsanitize=fuzzer-no-link -MMD -c -o
 fi
 "$CXX" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" "${libs[@]}" \
   -L"$LLVM/lib" -lLLVM -Wl,-rpath,"$LLVM/lib" -o "$out/${target}_fuzzer"

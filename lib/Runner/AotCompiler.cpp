@@ -16,6 +16,8 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -104,6 +106,44 @@ std::string abiParameters(const AotFunction &function) {
     params.push_back(
         llvm::formatv("{0} *result{1}", getCElementType(output), i));
   return params.empty() ? "void" : llvm::join(params, ", ");
+}
+
+/// The arena bytes of each call depth below `name` (depth 0: its own, from
+/// compress-cpu-plan-arena's attribute), the largest over the functions
+/// reached at that depth. The runtime keeps one grow-only block per depth.
+SmallVector<int64_t> arenaByDepth(ModuleOp module, StringRef name,
+                                  llvm::StringMap<SmallVector<int64_t>> &memo,
+                                  llvm::StringSet<> &active) {
+  if (auto it = memo.find(name); it != memo.end())
+    return it->second;
+  auto function = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+  if (!function || !active.insert(name).second)
+    return {}; // external, or recursion (not produced by the pipeline)
+  SmallVector<int64_t> depths = {0};
+  if (auto bytes = function->getAttrOfType<IntegerAttr>("compress.arena_bytes"))
+    depths[0] = bytes.getInt();
+  function.walk([&](LLVM::CallOp call) {
+    std::optional<StringRef> callee = call.getCallee();
+    if (!callee)
+      return;
+    SmallVector<int64_t> below = arenaByDepth(module, *callee, memo, active);
+    if (depths.size() < below.size() + 1)
+      depths.resize(below.size() + 1, 0);
+    for (auto [i, bytes] : llvm::enumerate(below))
+      depths[i + 1] = std::max(depths[i + 1], bytes);
+  });
+  active.erase(name);
+  memo[name] = depths;
+  return depths;
+}
+
+int64_t arenaBytesOf(ModuleOp module, StringRef name) {
+  llvm::StringMap<SmallVector<int64_t>> memo;
+  llvm::StringSet<> active;
+  int64_t total = 0;
+  for (int64_t bytes : arenaByDepth(module, name, memo, active))
+    total += bytes;
+  return total;
 }
 
 } // namespace
@@ -229,6 +269,8 @@ mlir::compress::compileToObject(ModuleOp module, const AotOptions &options,
   }
   if (failed(lowerForHost(*clone, **lowerOptions, tool, module.getLoc())))
     return failure();
+  for (auto [function, wrapper] : llvm::zip(functions, wrappers))
+    function.arenaBytes = arenaBytesOf(*clone, wrapper);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
@@ -367,6 +409,10 @@ std::string mlir::compress::emitAbiHeader(ArrayRef<AotFunction> functions,
       defines("INPUT", input, i);
     for (auto [i, output] : llvm::enumerate(function.outputs))
       defines("OUTPUT", output, i);
+    os << "/* Intermediate buffers: " << function.arenaBytes
+       << " bytes of per-thread arena (compress-cpu-plan-arena),\n"
+          " * allocated by a thread's first call and kept for the next. */\n"
+       << "#define " << upper << "_ARENA_BYTES " << function.arenaBytes << "\n";
     os << "int " << function.name << "(";
     os << abiParameters(function) << ");\n\n";
   }

@@ -54,6 +54,12 @@ struct AotConstantBytes {
 struct AotFunction {
   std::string name;
   SmallVector<HostTensorType> inputs, outputs;
+  /// Bytes of the per-thread arena blocks a call uses for intermediate
+  /// buffers (compress-cpu-plan-arena): at each call depth, the largest
+  /// arena of a function it reaches there, summed over the depths. Buffers
+  /// left to malloc (results, dynamic shapes, allocs in loops) are not in
+  /// it.
+  int64_t arenaBytes = 0;
 };
 
 /// Lowers the selected functions of `module` (left unchanged) for the host

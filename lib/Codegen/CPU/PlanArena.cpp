@@ -57,6 +57,7 @@ constexpr int64_t kArenaAlignment = 64;
 constexpr llvm::StringLiteral kPushName = "compress_cpu_arena_push";
 constexpr llvm::StringLiteral kPopName = "compress_cpu_arena_pop";
 constexpr llvm::StringLiteral kSlotName = "compress_cpu_arena_slot";
+constexpr llvm::StringLiteral kArenaBytesAttr = "compress.arena_bytes";
 
 struct Buffer {
   memref::AllocOp alloc;
@@ -215,6 +216,11 @@ void PlanArenaPass::planFunction(func::FuncOp function) {
   int64_t total = placeBuffers(buffers);
   numBuffers += buffers.size();
   arenaBytes += total;
+  // For compress-compile's report (the header's NAME_ARENA_BYTES); the
+  // conversion to the LLVM dialect keeps it on the llvm.func.
+  function->setAttr(
+      kArenaBytesAttr,
+      IntegerAttr::get(IntegerType::get(function.getContext(), 64), total));
 
   OpBuilder b(function.getContext());
   declareRuntime(b);

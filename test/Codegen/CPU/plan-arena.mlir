@@ -9,6 +9,7 @@
 // CHECK-DAG: func.func private @compress_cpu_arena_slot(memref<?xi8>, i64, i64) -> memref<?xi8> attributes {llvm.emit_c_interface}
 // CHECK-DAG: func.func private @compress_cpu_arena_pop()
 // CHECK-LABEL: func.func @lifetimes
+// CHECK-SAME: attributes {compress.arena_bytes = 1536 : i64}
 // CHECK: %[[SIZE:.*]] = arith.constant 1536 : i64
 // CHECK: %[[ARENA:.*]] = call @compress_cpu_arena_push(%[[SIZE]]) : (i64) -> memref<?xi8>
 // Each buffer is its own slot (offset, bytes) of the arena, viewed from 0.

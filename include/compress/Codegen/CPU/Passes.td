@@ -402,8 +402,10 @@ def CompressCPUPlanArena : Pass<"compress-cpu-plan-arena", "ModuleOp"> {
     Buffers a function returns, dynamic shapes, non-identity layouts,
     memory spaces, sub-byte elements, allocs inside regions, buffers not
     freed exactly once in the block, and buffers passed to calls that return
-    memrefs stay malloc'd. Statistics: `num-buffers`, `arena-bytes` (the
-    sum over functions). `compress-lower-to-cpu` runs it unless
+    memrefs stay malloc'd. Each planned function gets the attribute
+    `compress.arena_bytes = N` (its arena's size), which the LLVM dialect
+    conversion keeps and compress-compile reports. Statistics:
+    `num-buffers`, `arena-bytes` (the sum over functions). `compress-lower-to-cpu` runs it unless
     `arena=false`; the runtime library (`compress_cpu_arena_*` in
     `runtime/cpu/CpuKernels.h`) must then be linked.
   }];

@@ -10,6 +10,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -80,6 +81,15 @@ LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError() << "attribute 'compress.parallel_nest' must be "
                                   "a unit attribute or a positive integer on "
                                   "a loop";
+    return success();
+  }
+  if (attr.getName() == "compress.arena_bytes") {
+    // Set by compress-cpu-plan-arena on a function whose buffers it placed:
+    // the bytes of its arena (compress-compile reports them).
+    auto bytes = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!bytes || bytes.getInt() < 0 || !isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "attribute 'compress.arena_bytes' must be a "
+                                  "non-negative integer on a function";
     return success();
   }
   return op->emitOpError() << "unknown compress dialect attribute '"
