@@ -35,11 +35,11 @@ import bench as cpu  # noqa: E402  (the layer benchmark's helpers)
 ROOT = cpu.ROOT
 
 
-def peak_rss_run(cmd):
+def peak_rss_run(cmd, env=None):
     """Runs cmd under /usr/bin/time; returns (wall seconds, peak RSS MiB)."""
     fmt = "%e %M"
     result = subprocess.run(["/usr/bin/time", "-f", fmt, *cmd],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise cpu.ToolError(cmd, result)
     wall, kib = result.stderr.strip().splitlines()[-1].split()
@@ -65,6 +65,18 @@ def bench_model(args, bin_dir, name, onnx_path, x_path, calib, batch,
         [os.path.join(bin_dir, "compress-compile"), mlir, "-o", lib])
     row["library_mib"] = os.path.getsize(lib) / 2**20
     row["onnx_mib"] = os.path.getsize(onnx_path) / 2**20
+    row["arena_mib"] = arena_bytes(stem + ".h") / 2**20
+    # Peak memory while running, each in a fresh process with the same
+    # Python and NumPy: onnxruntime's session, the compress library through
+    # its C ABI, and neither (the baseline both include).
+    peak = os.path.join(HERE, "peak_rss.py")
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    _, row["run_rss_none_mib"] = peak_rss_run(
+        [sys.executable, peak, "none", x_path])
+    _, row["run_rss_ort_mib"] = peak_rss_run(
+        [sys.executable, peak, "ort", onnx_path, x_path, str(threads)])
+    _, row["run_rss_lib_mib"] = peak_rss_run(
+        [sys.executable, peak, "lib", lib, stem + ".h", x_path], env=env)
     ort_fp32 = cpu.OrtRunner(onnx_path, threads)
     ref = ort_fp32(x)
 
@@ -115,6 +127,14 @@ def bench_model(args, bin_dir, name, onnx_path, x_path, calib, batch,
         f"{row['ort_int8_ms']:.2f} ms, compress {row['compress_int8_ms']:.2f}"
         f" ms; compile {row['compile_s']:.1f} s")
     return row
+
+
+def arena_bytes(header):
+    """NAME_ARENA_BYTES of a compress-compile header (0 if absent)."""
+    import re
+    match = re.search(r"^#define \w+_ARENA_BYTES (\d+)$", open(header).read(),
+                      re.M)
+    return int(match.group(1)) if match else 0
 
 
 def renamed_input(path, out):
@@ -172,13 +192,22 @@ def markdown(report):
         "- Compile: `compress-compile` from the imported module to a shared "
         "library (wall time and peak memory of the process); import time "
         "separately.",
+        "- Memory at run time (fp32): the peak resident set of a fresh "
+        "process that runs the model 3 times, onnxruntime's session against "
+        "the `compress-compile` library called through its C ABI (ctypes), "
+        "both from the same Python and NumPy, whose own peak (loading the "
+        "input, nothing else) is the first figure; the arena is the "
+        "library's planned intermediate buffers (`NAME_ARENA_BYTES`; a "
+        "model run a chunk of samples at a time needs a chunk's).",
         "",
         "| Model | batch | threads | onnxruntime fp32 ms | compress fp32 ms | fp32 ratio "
         "| onnxruntime int8 ms | compress int8 ms | int8 ratio | compress "
         "int8 / fp32 | import s | compile s | compile peak MiB | library MiB "
-        "(ONNX MiB) | fp32 max diff / max y | int8 vs onnxruntime int8 | int8 "
-        "vs fp32: onnxruntime's, compress's |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "(ONNX MiB) | run peak MiB: Python alone, onnxruntime, compress | "
+        "compress arena MiB | fp32 max diff / max y | int8 vs onnxruntime int8 "
+        "| int8 vs fp32: onnxruntime's, compress's |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "---|---|",
     ]
     for r in rows:
         lines.append(
@@ -191,7 +220,8 @@ def markdown(report):
             f"{r['compress_fp32_ms'] / r['compress_int8_ms']:.2f}x | "
             f"{r['import_s']:.2f} | {r['compile_s']:.1f} | "
             f"{r['compile_rss_mib']:.0f} | {r['library_mib']:.1f} "
-            f"({r['onnx_mib']:.1f}) | {r['fp32_max_rel_diff']:.1e} | "
+            f"({r['onnx_mib']:.1f}) | {run_memory(r)} | "
+            f"{r['fp32_max_rel_diff']:.1e} | "
             f"{r['int8_max_rel_diff_vs_ort_int8']:.1e} | "
             f"{r['ort_int8_max_rel_diff_vs_fp32']:.1e}, "
             f"{r['int8_max_rel_diff_vs_fp32']:.1e} |")
@@ -199,10 +229,17 @@ def markdown(report):
         lines += ["", f"![latency per model]({report['chart']})"]
     threads = sorted({r.get("threads", 1) for r in rows})
     missing = [] if len(threads) > 1 else ["more than one thread"]
-    missing += ["compress's own PTQ models",
-                "peak memory at run time against onnxruntime's"]
+    missing += ["compress's own PTQ models"]
     lines += ["", "Not measured yet: " + ", ".join(missing) + ".", ""]
     return "\n".join(lines)
+
+
+def run_memory(r):
+    """The run-time memory cells of a row (rows of older runs lack them)."""
+    if "run_rss_ort_mib" not in r:
+        return "- | -"
+    return (f"{r['run_rss_none_mib']:.0f}, {r['run_rss_ort_mib']:.0f}, "
+            f"{r['run_rss_lib_mib']:.0f} | {r['arena_mib']:.1f}")
 
 
 def bench_all(args, bin_dir, threads):
