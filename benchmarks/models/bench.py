@@ -15,7 +15,11 @@ Fashion-MNIST CNN of examples/fashion-mnist (when its model.onnx exists):
   int8  onnxruntime's quantize_static QDQ model (QUInt8 activations, QInt8
         per-channel weights, MinMax on WORK/<model>.calib.npy), run by
         onnxruntime and, imported and fused by compress-fuse-qdq, by
-        compress-run.
+        compress-run; and compress's own --compress-ptq (minmax) on the same
+        calibration images, run by compress-run.
+  memory the peak RSS of a fresh process running the fp32 model 3 times:
+        onnxruntime's session against the compress-compile library through
+        its C ABI (peak_rss.py), and the library's arena (NAME_ARENA_BYTES).
 Times are the best of the per-round medians of interleaved rounds.
 """
 import argparse
@@ -95,15 +99,30 @@ def bench_model(args, bin_dir, name, onnx_path, x_path, calib, batch,
     ort_int8 = cpu.OrtRunner(int8_onnx, threads)
     ref_int8 = ort_int8(x)
 
+    # compress's own PTQ (minmax, int8 activations and per-channel weights)
+    # on the same calibration images, at the row's batch size.
+    calib_dir = stem + ".calib"
+    if not os.path.isdir(calib_dir):
+        os.makedirs(calib_dir)
+        for i, c in enumerate(calib):
+            np.save(os.path.join(calib_dir, f"c{i}.npy"),
+                    np.repeat(c, batch, axis=0) if c.shape[0] != batch
+                    else c)
+    own = stem + ".ptq.mlir"
+    cpu.run([os.path.join(bin_dir, "compress-opt"), mlir,
+             f"--compress-ptq=data={calib_dir} lower=false to-linalg=false",
+             "-o", own])
+
     rounds = {k: [] for k in ("ort_fp32", "compress_fp32", "ort_int8",
-                              "compress_int8")}
+                              "compress_int8", "compress_ptq")}
     estimate = {}
     for r in range(args.rounds):
         for key, runner in (("ort_fp32", ort_fp32), ("ort_int8", ort_int8)):
             rounds[key].append(runner.time(x, args.min_time, args.min_calls))
             estimate[key] = float(np.median(rounds[key][-1]))
         for key, module, est in (("compress_fp32", mlir, "ort_fp32"),
-                                 ("compress_int8", fused, "ort_int8")):
+                                 ("compress_int8", fused, "ort_int8"),
+                                 ("compress_ptq", own, "ort_int8")):
             res = cpu.compress_run(bin_dir, module, x_path,
                                    stem + f".{key}.out.npy", "host", [],
                                    max(estimate[est], 1e-4), args.min_time,
@@ -120,12 +139,21 @@ def bench_model(args, bin_dir, name, onnx_path, x_path, calib, batch,
         np.abs(y8 - ref_int8).max() / max(np.abs(ref_int8).max(), 1e-30))
     row["int8_max_rel_diff_vs_fp32"] = float(
         np.abs(y8 - ref).max() / max(np.abs(ref).max(), 1e-30))
+    yp = row.pop("compress_ptq_output")
+    row["ptq_max_rel_diff_vs_fp32"] = float(
+        np.abs(yp - ref).max() / max(np.abs(ref).max(), 1e-30))
+    if ref.ndim == 2:  # class scores: how often the top class agrees
+        row["ptq_top1_agreement"] = float(
+            (yp.argmax(1) == ref.argmax(1)).mean())
+        row["ort_int8_top1_agreement"] = float(
+            (ref_int8.argmax(1) == ref.argmax(1)).mean())
     row["ort_int8_max_rel_diff_vs_fp32"] = float(
         np.abs(ref_int8 - ref).max() / max(np.abs(ref).max(), 1e-30))
     log(f"   fp32 onnxruntime {row['ort_fp32_ms']:.2f} ms, compress "
         f"{row['compress_fp32_ms']:.2f} ms; int8 onnxruntime "
         f"{row['ort_int8_ms']:.2f} ms, compress {row['compress_int8_ms']:.2f}"
-        f" ms; compile {row['compile_s']:.1f} s")
+        f" ms, compress's own PTQ {row['compress_ptq_ms']:.2f} ms; compile "
+        f"{row['compile_s']:.1f} s")
     return row
 
 
@@ -203,11 +231,9 @@ def markdown(report):
         "| Model | batch | threads | onnxruntime fp32 ms | compress fp32 ms | fp32 ratio "
         "| onnxruntime int8 ms | compress int8 ms | int8 ratio | compress "
         "int8 / fp32 | import s | compile s | compile peak MiB | library MiB "
-        "(ONNX MiB) | run peak MiB: Python alone, onnxruntime, compress | "
-        "compress arena MiB | fp32 max diff / max y | int8 vs onnxruntime int8 "
-        "| int8 vs fp32: onnxruntime's, compress's |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-        "---|---|",
+        "(ONNX MiB) | fp32 max diff / max y | int8 vs onnxruntime int8 | int8 "
+        "vs fp32: onnxruntime's, compress's |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
@@ -220,17 +246,41 @@ def markdown(report):
             f"{r['compress_fp32_ms'] / r['compress_int8_ms']:.2f}x | "
             f"{r['import_s']:.2f} | {r['compile_s']:.1f} | "
             f"{r['compile_rss_mib']:.0f} | {r['library_mib']:.1f} "
-            f"({r['onnx_mib']:.1f}) | {run_memory(r)} | "
-            f"{r['fp32_max_rel_diff']:.1e} | "
+            f"({r['onnx_mib']:.1f}) | {r['fp32_max_rel_diff']:.1e} | "
             f"{r['int8_max_rel_diff_vs_ort_int8']:.1e} | "
             f"{r['ort_int8_max_rel_diff_vs_fp32']:.1e}, "
             f"{r['int8_max_rel_diff_vs_fp32']:.1e} |")
+    own = [r for r in rows if "compress_ptq_ms" in r]
+    if own:
+        lines += [
+            "", "compress's own PTQ (`--compress-ptq`, minmax, int8 "
+            "activations, per-channel int8 weights, on the same calibration "
+            "images as onnxruntime's `quantize_static`) and memory at run "
+            "time:", "",
+            "| Model | batch | threads | onnxruntime int8 ms | compress PTQ "
+            "int8 ms | ratio | max diff / max y vs fp32: onnxruntime int8, "
+            "compress PTQ | top-1 agreement with fp32: onnxruntime int8, "
+            "compress PTQ | run peak MiB: Python alone, onnxruntime fp32, "
+            "compress fp32 library | compress arena MiB |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in own:
+            top1 = (f"{r['ort_int8_top1_agreement']:.3f}, "
+                    f"{r['ptq_top1_agreement']:.3f}"
+                    if "ptq_top1_agreement" in r else "-")
+            lines.append(
+                f"| {r['model']} | {r['batch']} | {r.get('threads', 1)} | "
+                f"{r['ort_int8_ms']:.2f} | {r['compress_ptq_ms']:.2f} | "
+                f"{r['ort_int8_ms'] / r['compress_ptq_ms']:.2f}x | "
+                f"{r['ort_int8_max_rel_diff_vs_fp32']:.1e}, "
+                f"{r['ptq_max_rel_diff_vs_fp32']:.1e} | {top1} | "
+                f"{run_memory(r)} |")
     if report.get("chart"):
         lines += ["", f"![latency per model]({report['chart']})"]
     threads = sorted({r.get("threads", 1) for r in rows})
-    missing = [] if len(threads) > 1 else ["more than one thread"]
-    missing += ["compress's own PTQ models"]
-    lines += ["", "Not measured yet: " + ", ".join(missing) + ".", ""]
+    if len(threads) == 1:
+        lines += ["", "Not measured yet: more than one thread.", ""]
+    else:
+        lines.append("")
     return "\n".join(lines)
 
 
