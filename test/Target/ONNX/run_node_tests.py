@@ -14,7 +14,8 @@ supports, this script
   2. imports the model with `compress-translate --import-onnx`;
   3. appends a @main that calls the imported function on the test inputs and
      prints every result exactly (floats as their bits);
-  4. lowers with `compress-opt --compress-lower-to-cpu`, runs with
+  4. lowers with `compress-opt --compress-lower-to-cpu` (with
+     `--lower-options`, a pipeline variant), runs with
      mlir-runner, and compares with the expected outputs using ONNX's
      backend-test tolerances: rtol 1e-3, atol 1e-7 for floats (NaN equals
      NaN), exact for integers.
@@ -277,8 +278,9 @@ def run_test(name, args):
             f.write(program)
         # math.erf has no LLVM lowering in the CPU pipeline; libm has erff.
         passes = ["--convert-math-to-libm"] if "math.erf" in imported else []
-        lowered = run([args.opt, "-", *passes, "--compress-lower-to-cpu"],
-                      "compile", program)
+        lower = "--compress-lower-to-cpu" + (
+            f"={args.lower_options}" if args.lower_options else "")
+        lowered = run([args.opt, "-", *passes, lower], "compile", program)
         printed = run([args.runner, "-e", "main", "-entry-point-result=void",
                        f"-shared-libs={args.runner_utils}"], "run", lowered)
         printouts = parse_printouts(printed)
@@ -337,6 +339,9 @@ def main():
     parser.add_argument("--runner", default="mlir-runner")
     parser.add_argument("--runner-utils", required=True,
                         help="comma-separated runner-utils libraries")
+    parser.add_argument("--lower-options", default="",
+                        help="options of compress-lower-to-cpu (a pipeline "
+                        "variant: the same tests must pass under each)")
     parser.add_argument("--filter", help="regex selecting test names")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", help="keep the work files in this directory")
