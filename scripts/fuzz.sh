@@ -115,8 +115,10 @@ fi
   -L"$LLVM/lib" -lLLVM -Wl,-rpath,"$LLVM/lib" -o "$out/${target}_fuzzer"
 "$out/${target}_fuzzer" "$out/corpus/$target" "$ROOT/fuzz/corpus/$target" \
   -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \
-  -artifact_prefix="$out/crashes/$target/" 2>&1 |
+  -artifact_prefix="$out/crashes/$target/" 2>&1 | tee "$out/$target.log" |
   grep -E '^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
+# The whole of libFuzzer's output (the seed, a crash's stack) is in
+# build/fuzz/TARGET.log.
 # libFuzzer also writes slow-unit-* files there: inputs that took longer
 # than 10 s of wall time (a process stopped meanwhile produces one). They
 # are reported, not counted as crashes.

@@ -14,6 +14,7 @@
 #define COMPRESS_TOOLS_COMMON_MODELFILE_H
 
 #include "compress/Registration.h"
+#include "compress/Utils/ParserGuards.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -44,9 +45,19 @@ public:
     auto file = mlir::openInputFile(path, &error);
     if (!file)
       return nullptr;
-    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    llvm::StringRef text = file->getBuffer();
+    unsigned id = sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
     diagnostics =
         std::make_unique<mlir::SourceMgrDiagnosticHandler>(sourceMgr, &context);
+    // Text the MLIR 22 parser crashes on is an error at its position.
+    if (auto crash = mlir::compress::findParserCrash(text)) {
+      auto [line, column] = mlir::compress::lineAndColumn(text, crash->offset);
+      mlir::emitError(mlir::FileLineColLoc::get(
+          &context, sourceMgr.getMemoryBuffer(id)->getBufferIdentifier(), line,
+          column))
+          << crash->message;
+      return nullptr;
+    }
     return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   }
 

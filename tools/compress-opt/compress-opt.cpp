@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compress/Registration.h"
+#include "compress/Utils/ParserGuards.h"
 
 #include "../common/AtomicOutput.h"
 
@@ -17,6 +18,7 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -34,8 +36,24 @@ int main(int argc, char **argv) {
   // so that `-o` may name the input and a failure keeps the previous output.
   return ::compress::tools::runWithAtomicOutput(
       argc, argv, [&](int argc, char **argv) {
-        return mlir::asMainReturnCode(mlir::MlirOptMain(
+        auto [input, output] = mlir::registerAndParseCLIOptions(
             argc, argv, "compress optimizer: model compression on MLIR\n",
-            registry));
+            registry);
+        // Text the MLIR 22 parser crashes on is an error here (a file;
+        // standard input is read once, by the parser).
+        if (input != "-") {
+          if (auto buffer = llvm::MemoryBuffer::getFile(input)) {
+            llvm::StringRef text = (*buffer)->getBuffer();
+            if (auto crash = mlir::compress::findParserCrash(text)) {
+              auto [line, column] =
+                  mlir::compress::lineAndColumn(text, crash->offset);
+              llvm::errs() << input << ":" << line << ":" << column
+                           << ": error: " << crash->message << "\n";
+              return 1;
+            }
+          }
+        }
+        return mlir::asMainReturnCode(
+            mlir::MlirOptMain(argc, argv, input, output, registry));
       });
 }
