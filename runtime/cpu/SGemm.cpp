@@ -1040,6 +1040,11 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
   // its in-place reads) do not wait for memory.
   const bool prefetchIn = N * C * srcH * srcW * sizeof(float) > (8u << 20);
   const int64_t kBlocks = ceilDiv(Kc, kConvKc);
+  // A filter larger than L2 comes from L3 or memory in a model (every
+  // layer's filter was evicted since the last call): while the tiles of one
+  // (panel group, K block) run, the next block's weights are fetched, spread
+  // over the tiles.
+  const bool prefetchWeights = F * Kc * int64_t(sizeof(float)) > (256 << 10);
 
   auto runTasks = [&](int64_t first, int64_t last) {
     struct Segment {
@@ -1055,7 +1060,7 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
                         ? reinterpret_cast<float *>(rowsInputScratch.get(
                               maxSegments * C * inRows * geo.W * sizeof(float)))
                         : nullptr;
-    RowPrefetcher nextInput;
+    RowPrefetcher nextInput, nextWeights;
     for (int64_t t = first; t < last; ++t) {
       const int64_t b = t / chunks;
       auto [g0, g1] = splitRange(panelGroups, 1, chunks, t % chunks);
@@ -1084,6 +1089,7 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
             ceilDiv(2 * nextInput.total(), std::max<int64_t>(1, tiles));
       }
       segments.clear();
+      int64_t bandTiles = 0; // tiles per (panel group, K block)
       for (int64_t u = b * perBand; u < u1;) {
         Segment seg{u / OH, u % OH, std::min(OH, u % OH + (u1 - u)), nullptr,
                     0};
@@ -1100,6 +1106,11 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
           seg.rows = in + seg.n * C * geo.H * geo.W;
         }
         segments.push_back(seg);
+        for (int64_t oh = seg.oh0; oh < seg.oh1;) {
+          const bool twoRows = tileRows == 2 && oh + 1 < seg.oh1;
+          bandTiles += twoRows ? 1 : rowTiles;
+          oh += twoRows ? 2 : 1;
+        }
         u += seg.oh1 - seg.oh0;
       }
       for (int64_t g = g0; g < g1; ++g) {
@@ -1119,6 +1130,22 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
           tile.kOffsets = kOffsets.data() + k0;
           tile.w = Wp + k0 * F + f0 * tile.kc;
           const bool lastBlock = k0 + tile.kc >= Kc;
+          nextWeights.clear();
+          int64_t weightsPerTile = 0;
+          if (prefetchWeights) {
+            // The next block this thread runs: the group's next K block,
+            // or the next group's first.
+            const int64_t nk0 = lastBlock ? 0 : k0 + kConvKc;
+            const int64_t ng = lastBlock ? g + 1 : g;
+            if (ng < g1) {
+              const int64_t nq0 = ng * np;
+              const int64_t nkc = std::min(kConvKc, Kc - nk0);
+              nextWeights.add(Wp + nk0 * F + nq0 * kPanel * nkc,
+                              std::min(np, filterPanels - nq0) * kPanel * nkc);
+              weightsPerTile =
+                  ceilDiv(nextWeights.total(), std::max<int64_t>(1, bandTiles));
+            }
+          }
           int64_t pixel = 0; // of the band
           for (const Segment &seg : segments)
             for (int64_t oh = seg.oh0; oh < seg.oh1;) {
@@ -1159,6 +1186,7 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
                   }
                 }
                 nextInput.step(prefetchPerTile);
+                nextWeights.step(weightsPerTile);
                 convRowTileAvx512(tile);
                 if (lastBlock && !pooled) {
                   if (ep) {
