@@ -33,7 +33,10 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <sanitizer/common_interface_defs.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -259,10 +262,36 @@ bool mutateText(std::string &text, std::mt19937 &rng) {
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t maxSize);
 
+/// The text the mutator is parsing. A crash there is not in an input that
+/// libFuzzer ran, so it cannot write it as the crash's input: the
+/// sanitizer's death callback writes this text to $FUZZ_MUTATION_CRASH.
+std::string *parsingNow = nullptr;
+
+void writeMutationOnDeath() {
+  const char *path = std::getenv("FUZZ_MUTATION_CRASH");
+  if (!parsingNow || !path)
+    return;
+  if (FILE *file = std::fopen(path, "wb")) {
+    std::fwrite(parsingNow->data(), 1, parsingNow->size(), file);
+    std::fclose(file);
+  }
+}
+
 /// Whether `text` parses (and verifies) as MLIR.
 bool parses(const std::string &text) {
   if (compress::findParserCrash(text))
     return false;
+  static std::string current;
+  static bool registered = [] {
+    __sanitizer_set_death_callback(writeMutationOnDeath);
+    return true;
+  }();
+  (void)registered;
+  current = text;
+  parsingNow = &current;
+  struct Clear {
+    ~Clear() { parsingNow = nullptr; }
+  } clear;
   MLIRContext context(globalContext().registry,
                       MLIRContext::Threading::DISABLED);
   ScopedDiagnosticHandler quiet(&context,

@@ -113,7 +113,10 @@ if [ "${#stale[@]}" -gt 0 ]; then
 fi
 "$CXX" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" "${libs[@]}" \
   -L"$LLVM/lib" -lLLVM -Wl,-rpath,"$LLVM/lib" -o "$out/${target}_fuzzer"
-"$out/${target}_fuzzer" "$out/corpus/$target" "$ROOT/fuzz/corpus/$target" \
+# A crash while the mlir target's mutator parses a mutation is written here
+# (it is no input libFuzzer ran).
+FUZZ_MUTATION_CRASH="$out/crashes/$target/mutation-crash.mlir" \
+  "$out/${target}_fuzzer" "$out/corpus/$target" "$ROOT/fuzz/corpus/$target" \
   -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \
   -artifact_prefix="$out/crashes/$target/" 2>&1 | tee "$out/$target.log" |
   grep -E '^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
