@@ -62,6 +62,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
@@ -310,9 +311,66 @@ struct SinkDequantizeThroughTranspose
   }
 };
 
+/// A per-tensor compress.quantize of a linalg.transpose becomes the
+/// transpose of the quantized source's storage integers, so that the layer
+/// before the transpose (a projection split into attention heads) meets its
+/// quantize. Only a transpose nothing else reads moves.
+struct HoistQuantizeAboveTranspose : public OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto transpose = op.getInput().getDefiningOp<linalg::TransposeOp>();
+    if (!transpose || !transpose.hasPureTensorSemantics() ||
+        !transpose->hasOneUse())
+      return failure();
+    RankedTensorType resultType = op.getOutput().getType();
+    Type element = resultType.getElementType();
+    if (!isa<quant::UniformQuantizedType>(element))
+      return rewriter.notifyMatchFailure(op, "not a per-tensor quantization");
+    Location loc = op.getLoc();
+    Value source = transpose.getInput();
+    auto sourceType = cast<RankedTensorType>(source.getType());
+    Value quantized =
+        QuantizeOp::create(rewriter, loc, sourceType.clone(element), source);
+    Value storage = getStorage(rewriter, loc, quantized);
+    Type storageElement =
+        cast<RankedTensorType>(storage.getType()).getElementType();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, transpose.getInit());
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes, storageElement);
+    Value transposed = linalg::TransposeOp::create(rewriter, loc, storage, init,
+                                                   transpose.getPermutation())
+                           .getResult()[0];
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType,
+                                                      transposed);
+    return success();
+  }
+};
+
+/// Whether the reshape feeding `operand` (of an elementwise generic) should
+/// fold into the generic, which then runs on the reshape's source: only an
+/// expand_shape of a matmul-like layer's single-use result, so that the
+/// bias add an ONNX MatMul of 3-D activations is followed by (a 3-D add
+/// after the layer's expand) joins the layer's epilogue, in the layer's
+/// shape.
+bool foldsLayerReshape(OpOperand *operand) {
+  auto expand = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
+  auto generic = dyn_cast<linalg::GenericOp>(operand->getOwner());
+  if (!expand || !generic || generic.getNumReductionLoops() != 0 ||
+      !expand->hasOneUse() || !expand.getSrc().hasOneUse())
+    return false;
+  auto layer = expand.getSrc().getDefiningOp<linalg::LinalgOp>();
+  return layer && linalg::isaContractionOpInterface(layer) &&
+         layer.hasPureTensorSemantics();
+}
+
 void sinkDequantizeThroughReshapes(Operation *root) {
   RewritePatternSet patterns(root->getContext());
   compress::populateSinkDequantizeThroughReshapePatterns(patterns);
+  patterns.add<HoistQuantizeAboveTranspose>(root->getContext());
+  linalg::populateFoldReshapeOpsByCollapsingPatterns(patterns,
+                                                     foldsLayerReshape);
   // Weights quantized at run time (QuantizeLinear of a float initializer, as
   // PyTorch exports QAT models) become quantized constants first.
   QuantizeOp::getCanonicalizationPatterns(patterns, root->getContext());

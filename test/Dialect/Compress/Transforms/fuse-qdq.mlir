@@ -933,6 +933,52 @@ func.func @matmul_3d_activations(%xq: tensor<2x3x2x!quant.uniform<u8:f32, 0.5:2>
 
 // -----
 
+// compress-ptq's observers quantize an attention projection after its bias
+// add, its expand to 3-D and the transpose into heads: the expand folds
+// into the bias add (which then runs on the matmul's 2-D result) and the
+// quantize rises above the transpose and the expand, so the matmul, its
+// bias and the quantize fuse; the transpose and the expand then move
+// storage integers. Column sums of w: 3, -1; zx = 2; bias [0.5, -1.0] in
+// units of 0.5: 1, -2; offsets -6 + 1 = -5 and 2 - 2 = 0.
+// CHECK-LABEL: func.func @matmul_bias_heads
+// CHECK: %[[XC:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2]] : tensor<2x3x2xi8> into tensor<6x2xi8>
+// CHECK: arith.constant dense<[-5, 0]> : tensor<2xi32>
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<6x2xi8>, tensor<2x2xi8>) outs(%{{.*}} : tensor<6x2xi32>)
+// CHECK: %[[Y:.*]] = compress.requantize %[[ACC]] {input_scales = array<f64: 5.000000e-01>} : tensor<6x2xi32> -> tensor<6x2x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK: %[[YS:.*]] = quant.scast %[[Y]] {{.*}} to tensor<6x2xi8>
+// CHECK: %[[YE:.*]] = tensor.expand_shape %[[YS]] {{\[}}[0, 1], [2]] output_shape [2, 3, 2] : tensor<6x2xi8> into tensor<2x3x2xi8>
+// CHECK: %[[YT:.*]] = linalg.transpose ins(%[[YE]] : tensor<2x3x2xi8>) outs(%{{.*}} : tensor<2x2x3xi8>) permutation = [0, 2, 1]
+// CHECK: %[[R:.*]] = quant.scast %[[YT]] {{.*}} to tensor<2x2x3x!quant.uniform<u8:f32, 2.500000e-01:3>>
+// CHECK-NOT: compress.dequantize
+// CHECK: return %[[R]]
+func.func @matmul_bias_heads(%xq: tensor<2x3x2x!quant.uniform<u8:f32, 0.5:2>>) -> tensor<2x2x3x!quant.uniform<u8:f32, 0.25:3>> {
+  %xd = compress.dequantize %xq : tensor<2x3x2x!quant.uniform<u8:f32, 0.5:2>> -> tensor<2x3x2xf32>
+  %x = tensor.collapse_shape %xd [[0, 1], [2]] : tensor<2x3x2xf32> into tensor<6x2xf32>
+  %c = arith.constant dense<[[1, 2], [2, -3]]> : tensor<2x2xi8>
+  %wq = quant.scast %c : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8<-127:127>:f32, 1.0>>
+  %wd = compress.dequantize %wq : tensor<2x2x!quant.uniform<i8<-127:127>:f32, 1.0>> -> tensor<2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<6x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<6x2xf32>) -> tensor<6x2xf32>
+  %m = linalg.matmul ins(%x, %wd : tensor<6x2xf32>, tensor<2x2xf32>) outs(%f : tensor<6x2xf32>) -> tensor<6x2xf32>
+  %y = tensor.expand_shape %m [[0, 1], [2]] output_shape [2, 3, 2] : tensor<6x2xf32> into tensor<2x3x2xf32>
+  %b = arith.constant dense<[0.5, -1.0]> : tensor<2xf32>
+  %e3 = tensor.empty() : tensor<2x3x2xf32>
+  %yb = linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (k)>, affine_map<(i, j, k) -> (i, j, k)>, affine_map<(i, j, k) -> (i, j, k)>],
+                        iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %y : tensor<2xf32>, tensor<2x3x2xf32>) outs(%e3 : tensor<2x3x2xf32>) {
+  ^bb0(%bias: f32, %v: f32, %o: f32):
+    %s = arith.addf %bias, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x2xf32>
+  %et = tensor.empty() : tensor<2x2x3xf32>
+  %t = linalg.transpose ins(%yb : tensor<2x3x2xf32>) outs(%et : tensor<2x2x3xf32>) permutation = [0, 2, 1]
+  %yq = compress.quantize %t : tensor<2x2x3xf32> -> tensor<2x2x3x!quant.uniform<u8:f32, 0.25:3>>
+  return %yq : tensor<2x2x3x!quant.uniform<u8:f32, 0.25:3>>
+}
+
+// -----
+
 // Attention's head split: dequantize -> expand -> transpose -> quantize with
 // the same type moves bytes: the expand and the transpose apply to the
 // storage integers, and quantize(dequantize(q)) folds to q.

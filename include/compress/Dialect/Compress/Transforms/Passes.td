@@ -831,9 +831,15 @@ def CompressFuseQDQ : Pass<"compress-fuse-qdq"> {
     Reshapes (`tensor.collapse_shape`, `tensor.expand_shape`) and
     `linalg.transpose` only move elements: a dequantize moves below them
     onto the storage integers, and a per-tensor quantize moves above a
-    reshape only it reads, so that the collapse -> matmul -> expand of a
-    3-D ONNX MatMul and the head split of attention do not hide quantized
-    operands. Chains it cannot express exactly are left unchanged with a
+    reshape or transpose only it reads, so that the collapse -> matmul ->
+    expand of a 3-D ONNX MatMul and the head split of attention do not hide
+    quantized operands. The expand after a matmul-like layer folds into the
+    elementwise op that reads it (upstream's reshape-by-collapsing rewrite,
+    limited to that case), so a 3-D bias add joins the layer's epilogue in
+    the layer's shape: compress-ptq's quantize after a projection's bias,
+    expand and head transpose then fuses (the BERT layer of
+    benchmarks/models: 82 -> 43 ms on one thread, five of six matmuls in
+    int8). Chains it cannot express exactly are left unchanged with a
     remark.
     Weights that are quantized at run time (`compress.quantize` of a float
     constant, as PyTorch exports QAT models: QuantizeLinear of a float
