@@ -203,6 +203,20 @@ struct SinkDequantizeThroughReshape : public OpRewritePattern<ReshapeOp> {
   }
 };
 
+/// The storage integers of the per-tensor quantize `op` applied to `source`
+/// (the input of the data movement `op` reads) instead; failure, noted on
+/// `op`, for a per-axis quantization.
+FailureOr<Value> quantizeSourceStorage(PatternRewriter &rewriter, QuantizeOp op,
+                                       Value source) {
+  Type element = op.getOutput().getType().getElementType();
+  if (!isa<quant::UniformQuantizedType>(element))
+    return rewriter.notifyMatchFailure(op, "not a per-tensor quantization");
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  Value quantized = QuantizeOp::create(rewriter, op.getLoc(),
+                                       sourceType.clone(element), source);
+  return getStorage(rewriter, op.getLoc(), quantized);
+}
+
 /// A per-tensor compress.quantize of a reshape becomes the reshape of the
 /// quantized source, so that the layer producing the source meets its
 /// quantize directly (an ONNX MatMul of 3-D activations is a matmul between
@@ -216,20 +230,15 @@ struct HoistQuantizeAboveReshape : public OpRewritePattern<QuantizeOp> {
     auto reshape = op.getInput().getDefiningOp<ReshapeOp>();
     if (!reshape || !reshape->hasOneUse())
       return failure();
-    RankedTensorType resultType = op.getOutput().getType();
-    Type element = resultType.getElementType();
-    if (!isa<quant::UniformQuantizedType>(element))
-      return rewriter.notifyMatchFailure(op, "not a per-tensor quantization");
-    Location loc = op.getLoc();
-    Value source = reshape.getSrc();
-    auto sourceType = cast<RankedTensorType>(source.getType());
-    Value quantized =
-        QuantizeOp::create(rewriter, loc, sourceType.clone(element), source);
-    Value storage = getStorage(rewriter, loc, quantized);
+    FailureOr<Value> storage =
+        quantizeSourceStorage(rewriter, op, reshape.getSrc());
+    if (failed(storage))
+      return failure();
     Value reshaped = cloneReshape(
-        rewriter, reshape, storage,
-        cast<RankedTensorType>(storage.getType()).getElementType());
-    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, reshaped);
+        rewriter, reshape, *storage,
+        cast<RankedTensorType>(storage->getType()).getElementType());
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(
+        op, op.getOutput().getType(), reshaped);
     return success();
   }
 };
@@ -324,26 +333,22 @@ struct HoistQuantizeAboveTranspose : public OpRewritePattern<QuantizeOp> {
     if (!transpose || !transpose.hasPureTensorSemantics() ||
         !transpose->hasOneUse())
       return failure();
-    RankedTensorType resultType = op.getOutput().getType();
-    Type element = resultType.getElementType();
-    if (!isa<quant::UniformQuantizedType>(element))
-      return rewriter.notifyMatchFailure(op, "not a per-tensor quantization");
+    FailureOr<Value> storage =
+        quantizeSourceStorage(rewriter, op, transpose.getInput());
+    if (failed(storage))
+      return failure();
     Location loc = op.getLoc();
-    Value source = transpose.getInput();
-    auto sourceType = cast<RankedTensorType>(source.getType());
-    Value quantized =
-        QuantizeOp::create(rewriter, loc, sourceType.clone(element), source);
-    Value storage = getStorage(rewriter, loc, quantized);
     Type storageElement =
-        cast<RankedTensorType>(storage.getType()).getElementType();
+        cast<RankedTensorType>(storage->getType()).getElementType();
     SmallVector<OpFoldResult> sizes =
         tensor::getMixedSizes(rewriter, loc, transpose.getInit());
     Value init = tensor::EmptyOp::create(rewriter, loc, sizes, storageElement);
-    Value transposed = linalg::TransposeOp::create(rewriter, loc, storage, init,
-                                                   transpose.getPermutation())
-                           .getResult()[0];
-    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType,
-                                                      transposed);
+    Value transposed =
+        linalg::TransposeOp::create(rewriter, loc, *storage, init,
+                                    transpose.getPermutation())
+            .getResult()[0];
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(
+        op, op.getOutput().getType(), transposed);
     return success();
   }
 };
