@@ -114,7 +114,12 @@ fi
 "$CXX" "${flags[@]}" -fsanitize=fuzzer "${objects[@]}" "${libs[@]}" \
   -L"$LLVM/lib" -lLLVM -Wl,-rpath,"$LLVM/lib" -o "$out/${target}_fuzzer"
 # A crash while the mlir target's mutator parses a mutation is written here
-# (it is no input libFuzzer ran).
+# (it is no input libFuzzer ran). allow_user_poisoning=0: LLVM's allocators
+# poison and unpoison their slabs in header code when compiled with ASan,
+# and the instrumented objects inline that code while libMLIR (not
+# instrumented) allocates from the same allocators without unpoisoning, so
+# libMLIR's reads of such memory were reported as use-after-poison.
+ASAN_OPTIONS="allow_user_poisoning=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
 FUZZ_MUTATION_CRASH="$out/crashes/$target/mutation-crash.mlir" \
   "$out/${target}_fuzzer" "$out/corpus/$target" "$ROOT/fuzz/corpus/$target" \
   -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=4096 \
