@@ -200,7 +200,9 @@ const ConvCase kConvCases[] = {
     // pixels, 8 (two K blocks, three images), 31 (tiles 11 + 10 + 10, panel
     // pairs 2 + 2 + 1), 7 (tiles of two rows and a last row of one, twelve
     // images in one band), 1, 5 at stride 2 (two rows); strides 2 and 3,
-    // dilation.
+    // dilation; one image of 7x7 and 14x14 pixels, whose filter panels (3
+    // and 6) two threads split between them (1 + 2 and 3 + 3: an odd share
+    // runs a one-panel tile).
     {"panels_3x3", 1, 8, 9, 11, 32, 3, 3, 1, 1, 1, 1, 1},
     {"panels_K_past_block_batch3", 3, 40, 10, 10, 48, 3, 3, 1, 1, 1, 1, 1},
     {"panels_wide_rows", 1, 8, 5, 33, 80, 3, 3, 1, 1, 1, 1, 1},
@@ -210,6 +212,8 @@ const ConvCase kConvCases[] = {
     {"panels_two_rows_stride2", 2, 16, 13, 11, 32, 3, 3, 2, 2, 1, 1, 1},
     {"panels_stride3", 1, 8, 13, 14, 16, 3, 3, 3, 3, 1, 1, 1},
     {"panels_dilation2", 1, 8, 12, 12, 16, 3, 3, 1, 1, 2, 2, 1},
+    {"panels_7x7_split_filters", 1, 64, 7, 7, 48, 1, 1, 1, 1, 1, 1, 1},
+    {"panels_14x14_split_filters", 1, 64, 14, 14, 96, 1, 1, 1, 1, 1, 1, 1},
 };
 
 std::vector<float> convReference(const ConvCase &c, int64_t OH, int64_t OW,

@@ -996,16 +996,18 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
   const int64_t tileRows = OW <= 7 ? 2 : 1;
   const int64_t np = 2;
   const int64_t filterPanels = F / kPanel;
-  const int64_t panelGroups = ceilDiv(filterPanels, np);
   const int64_t units = N * OH; // output rows of all images
   const int maxThreads = resolveThreads(threads);
   int64_t perBand = std::max<int64_t>(1, kNc / OW);
   int64_t bands = ceilDiv(units, perBand), chunks = 1;
-  if (maxThreads > 1 && bands < maxThreads && panelGroups >= maxThreads) {
+  if (maxThreads > 1 && bands < maxThreads && filterPanels >= maxThreads) {
     // Fewer bands than threads (one image of 7x7 or 14x14 pixels): each
     // thread takes a share of the filter, which outweighs the band's input
-    // there, rather than a share of the rows and all of the filter.
-    chunks = std::min(panelGroups, ceilDiv(maxThreads, bands));
+    // there, rather than a share of the rows and all of the filter. The
+    // shares are whole panels, not pairs: MobileNet-v2's 96 and 160 filters
+    // (6 and 10 panels) split 3:3 and 5:5 panels where pairs split 4:2 and
+    // 6:4 (a thread's odd panel runs as a one-panel tile).
+    chunks = std::min(filterPanels, ceilDiv(maxThreads, bands));
   } else if (maxThreads > 1) {
     // As many bands as a multiple of the threads.
     bands = std::min(units, roundUp(bands, maxThreads));
@@ -1063,7 +1065,8 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
     RowPrefetcher nextInput, nextWeights;
     for (int64_t t = first; t < last; ++t) {
       const int64_t b = t / chunks;
-      auto [g0, g1] = splitRange(panelGroups, 1, chunks, t % chunks);
+      // This task's filter panels [q0s, q1s), run in pairs.
+      auto [q0s, q1s] = splitRange(filterPanels, 1, chunks, t % chunks);
       const int64_t u1 = std::min(units, (b + 1) * perBand);
       // The source rows of the next band, if this thread takes it next.
       nextInput.clear();
@@ -1083,8 +1086,8 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
         }
         // Spread over the band's tiles (about 14 pixels each), done by
         // the middle of the band.
-        const int64_t tiles =
-            (g1 - g0) * kBlocks * ceilDiv((u1 - b * perBand) * OW, 14);
+        const int64_t tiles = ceilDiv(q1s - q0s, np) * kBlocks *
+                              ceilDiv((u1 - b * perBand) * OW, 14);
         prefetchPerTile =
             ceilDiv(2 * nextInput.total(), std::max<int64_t>(1, tiles));
       }
@@ -1113,10 +1116,10 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
         }
         u += seg.oh1 - seg.oh0;
       }
-      for (int64_t g = g0; g < g1; ++g) {
-        const int64_t q0 = g * np, f0 = q0 * kPanel;
+      for (int64_t q0 = q0s; q0 < q1s; q0 += np) {
+        const int64_t f0 = q0 * kPanel;
         sgemm::ConvRowTile tile;
-        tile.panels = std::min(np, filterPanels - q0);
+        tile.panels = std::min(np, q1s - q0);
         tile.sw = geo.sw;
         BlockEpilogue groupEp;
         if (ep) {
@@ -1136,12 +1139,11 @@ void conv2dF32Rows(const ConvGeometry &geo, int64_t N, int64_t C, int64_t srcH,
             // The next block this thread runs: the group's next K block,
             // or the next group's first.
             const int64_t nk0 = lastBlock ? 0 : k0 + kConvKc;
-            const int64_t ng = lastBlock ? g + 1 : g;
-            if (ng < g1) {
-              const int64_t nq0 = ng * np;
+            const int64_t nq0 = lastBlock ? q0 + np : q0;
+            if (nq0 < q1s) {
               const int64_t nkc = std::min(kConvKc, Kc - nk0);
               nextWeights.add(Wp + nk0 * F + nq0 * kPanel * nkc,
-                              std::min(np, filterPanels - nq0) * kPanel * nkc);
+                              std::min(np, q1s - nq0) * kPanel * nkc);
               weightsPerTile =
                   ceilDiv(nextWeights.total(), std::max<int64_t>(1, bandTiles));
             }
