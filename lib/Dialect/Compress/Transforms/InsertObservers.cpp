@@ -80,6 +80,47 @@ bool isConstantLike(Value value) {
   return false;
 }
 
+/// Whether `value` is a matmul or convolution layer's output: the layer's
+/// result through elementwise arithmetic whose other operands are constants
+/// (bias, scale, clamp) and through reshapes and transposes, each link read
+/// once (so that, once `value` is quantized, nothing needs the float result).
+bool isLayerOutput(Value value) {
+  while (Operation *producer = value.getDefiningOp()) {
+    if (isMatmulLayer(producer) || isConvolutionLayer(producer))
+      return true;
+    Value source;
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(producer))
+      source = expand.getSrc();
+    else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(producer))
+      source = collapse.getSrc();
+    else if (auto transpose = dyn_cast<linalg::TransposeOp>(producer))
+      source = transpose.getInput();
+    else if (auto generic = dyn_cast<linalg::GenericOp>(producer)) {
+      if (generic.getNumResults() != 1 ||
+          generic.getNumParallelLoops() != generic.getNumLoops())
+        return false;
+      // Arithmetic an integer epilogue can take (not a GELU's erf, say).
+      for (Operation &op : generic.getRegion().front())
+        if (!isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
+                 arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+                 arith::MinNumFOp, arith::CmpFOp, arith::SelectOp,
+                 linalg::YieldOp>(op))
+          return false;
+      for (Value input : generic.getDpsInputs()) {
+        if (isConstantLike(input))
+          continue;
+        if (source)
+          return false; // a second activation: not an epilogue
+        source = input;
+      }
+    }
+    if (!source || !source.hasOneUse())
+      return false;
+    value = source;
+  }
+  return false;
+}
+
 struct InsertObserversPass
     : public compress::impl::CompressInsertObserversBase<InsertObserversPass> {
   using CompressInsertObserversBase::CompressInsertObserversBase;
@@ -165,7 +206,12 @@ void InsertObserversPass::runOnOperation() {
           else
             break;
         }
-        use->set(observe(use->get()));
+        Value original = use->get();
+        Value observed = observe(original);
+        if (layerOutputs && isLayerOutput(original))
+          original.replaceAllUsesExcept(observed, observed.getDefiningOp());
+        else
+          use->set(observed);
       }
   }
 

@@ -1,6 +1,7 @@
 // RUN: compress-opt %s -split-input-file --compress-insert-observers | FileCheck %s
 // RUN: compress-opt %s -split-input-file --compress-insert-observers='ops=conv inputs=false' | FileCheck %s --check-prefix=CONV
 // RUN: not compress-opt %s --compress-insert-observers='ops=softmax' 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: compress-opt %s -split-input-file --compress-insert-observers='layer-outputs=false' | FileCheck %s --check-prefix=NOLAYER
 
 // ERR: error: compress-insert-observers: unknown op kind 'softmax' in option 'ops'; expected matmul, conv, add, mul or pool
 
@@ -95,4 +96,64 @@ func.func @pad(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
   %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%pp, %w : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) outs(%e2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
   return %c2 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// A feed-forward layer's output (matmul, expand, bias add) read by a GELU in
+// two places: the quantizable mul and a tanh. The observer the mul gets is
+// shared by the tanh (layer-outputs, the default), so that the layer's float
+// result has one reader; with layer-outputs=false the tanh reads the float.
+// The tanh's output, read by the mul and by the returned sub, is no layer's
+// output: only the mul reads its observer.
+// CHECK-LABEL: func.func @gelu_reads_layer_output
+// CHECK: %[[M:.*]] = linalg.matmul
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[M]]
+// CHECK: %[[H:.*]] = linalg.generic {{.*}} ins(%[[E]], %{{.*}} :
+// CHECK: %[[OH:.*]] = compress.observe %[[H]] {id = 1 : i64}
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} ins(%[[OH]] :
+// CHECK: %[[OT:.*]] = compress.observe %[[T]] {id = 2 : i64}
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} ins(%[[OH]], %[[OT]] :
+// CHECK: linalg.generic {{.*}} ins(%[[G]], %[[T]] :
+// NOLAYER-LABEL: func.func @gelu_reads_layer_output
+// NOLAYER: %[[H:.*]] = linalg.generic
+// NOLAYER: %[[OH:.*]] = compress.observe %[[H]] {id = 1 : i64}
+// NOLAYER: %[[T:.*]] = linalg.generic {{.*}} ins(%[[H]] :
+// NOLAYER: %[[OT:.*]] = compress.observe %[[T]] {id = 2 : i64}
+// NOLAYER: linalg.generic {{.*}} ins(%[[OH]], %[[OT]] :
+#id2 = affine_map<(i, j) -> (i, j)>
+#id3 = affine_map<(n, s, j) -> (n, s, j)>
+#bias3 = affine_map<(n, s, j) -> (j)>
+func.func @gelu_reads_layer_output(%x: tensor<4x8xf32>) -> tensor<2x2x16xf32> {
+  %w = arith.constant dense<0.25> : tensor<8x16xf32>
+  %b = arith.constant dense<0.5> : tensor<16xf32>
+  %e = tensor.empty() : tensor<4x16xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %m3 = tensor.expand_shape %m [[0, 1], [2]] output_shape [2, 2, 16] : tensor<4x16xf32> into tensor<2x2x16xf32>
+  %e3 = tensor.empty() : tensor<2x2x16xf32>
+  %h = linalg.generic {indexing_maps = [#id3, #bias3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+       ins(%m3, %b : tensor<2x2x16xf32>, tensor<16xf32>) outs(%e3 : tensor<2x2x16xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<2x2x16xf32>
+  %t = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+       ins(%h : tensor<2x2x16xf32>) outs(%e3 : tensor<2x2x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %y = math.tanh %a : f32
+    linalg.yield %y : f32
+  } -> tensor<2x2x16xf32>
+  %g = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+       ins(%h, %t : tensor<2x2x16xf32>, tensor<2x2x16xf32>) outs(%e3 : tensor<2x2x16xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %y = arith.mulf %a, %c : f32
+    linalg.yield %y : f32
+  } -> tensor<2x2x16xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+       ins(%g, %t : tensor<2x2x16xf32>, tensor<2x2x16xf32>) outs(%e3 : tensor<2x2x16xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %y = arith.subf %a, %c : f32
+    linalg.yield %y : f32
+  } -> tensor<2x2x16xf32>
+  return %r : tensor<2x2x16xf32>
 }

@@ -750,14 +750,26 @@ def CompressInsertObservers : Pass<"compress-insert-observers", "ModuleOp"> {
     `batch_matmul`, `matvec`, `vecmat`, the 2-D convolutions (including
     depthwise), elementwise `add`/`mul` (`linalg.add`, `linalg.mul` and
     elementwise `linalg.generic` whose body is one `arith.addf`/`arith.mulf`),
-    and pooling - on each op's float result, and on the float arguments of
-    public functions. A value observed once is not observed again; constants
-    (weights, biases) are left to `compress-quantize-weights`, and pooling
-    windows (`tensor.empty`) hold no values. An operand produced by a
-    `tensor.collapse_shape` or a `tensor.pad` is observed before it, right
-    after the layer that computed it: quantization commutes with both (the
-    pad value 0 is exact in every range the fold derives), and
-    `compress-fuse-qdq` then pads and reshapes storage integers.
+    and pooling - on the float values public functions return, and on the
+    float arguments of public functions. A value observed once is not
+    observed again; constants (weights, biases) are left to
+    `compress-quantize-weights`, and pooling windows (`tensor.empty`) hold
+    no values. An operand produced by a `tensor.collapse_shape` or a
+    `tensor.pad` is observed before it, right after the layer that computed
+    it: quantization commutes with both (the pad value 0 is exact in every
+    range the fold derives), and `compress-fuse-qdq` then pads and reshapes
+    storage integers.
+
+    With `layer-outputs` (the default), an observed value that is a matmul
+    or convolution layer's output (the layer's result through its
+    elementwise epilogue with constant operands - bias, scale, clamp - and
+    reshapes and transposes, each read once) is observed for every op that
+    reads it, not only for the quantizable one: the one quantize/dequantize
+    pair that onnxruntime's QDQ format puts on a tensor. The layer's float
+    result then has no other reader, so `compress-fuse-qdq` can make the
+    layer integer (a transformer's feed-forward matmul, whose output a GELU
+    reads in two places, only one of them the quantizable `mul`). The other
+    readers see the quantized value, as in onnxruntime.
   }];
   let dependentDialects = ["::mlir::compress::CompressDialect"];
   let options = [
@@ -769,6 +781,9 @@ def CompressInsertObservers : Pass<"compress-insert-observers", "ModuleOp"> {
                "file:line:col)">,
     Option<"observeInputs", "inputs", "bool", /*default=*/"true",
            "Observe the float arguments of public functions">,
+    Option<"layerOutputs", "layer-outputs", "bool", /*default=*/"true",
+           "Route every reader of an observed matmul or convolution layer "
+           "output through its observer">,
   ];
   let statistics = [
     Statistic<"numObservers", "num-observers", "Number of observers inserted">,
