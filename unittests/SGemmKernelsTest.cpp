@@ -532,7 +532,9 @@ TEST(SGemmKernels, PaddingCopiesEveryShape) {
 // odd number of rows rounded to whole windows (10-pixel rows), bands
 // across images, three panels (a lone last one), two-row tiles (6-pixel
 // rows), a stride-2 convolution, and NaN inputs (two payloads: the
-// pooling's order of maximumf decides which one wins).
+// pooling's order of maximumf decides which one wins). Filters of fewer
+// than 64 taps (9: the first case; 27 in two panels: the last), packed in
+// rows, are copied into panels for the pixel-row convolution.
 TEST(SGemmKernels, ConvPoolMatchesTwoCalls) {
   struct Case {
     int64_t N, C, H, F, K, s, pad, PK, ps, poolPad, kind;
@@ -551,6 +553,7 @@ TEST(SGemmKernels, ConvPoolMatchesTwoCalls) {
       {4, 16, 6, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
       {3, 16, 10, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false,
        true},
+      {2, 3, 16, 32, 3, 1, 1, 2, 2, 0, COMPRESS_CPU_POOL_MAX_FRESH, false},
   };
   unsigned seed = 1500;
   for (const Case &c : cases) {

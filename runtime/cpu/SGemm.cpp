@@ -181,6 +181,10 @@ bool convFilterPanels(int64_t F, int64_t Cg, int64_t KH, int64_t KW,
   return groups == 1 && F % kPanel == 0 && Cg * KH * KW >= 64;
 }
 
+// The fewest taps per output (K) for which a pooled convolution whose
+// filter is packed in rows copies it into panels for conv2dF32Rows.
+constexpr int64_t kMinPooledRowsK = 8;
+
 // Below this many flops a parallel region costs more than it saves.
 constexpr double kMinParallelFlops = 1 << 18;
 
@@ -785,6 +789,8 @@ void padPlane(int64_t isa, const float *src, int64_t H, int64_t W,
 /// convolution outputs for the pooling, and how large a group's are at
 /// most (unless one image's are larger): they stay in L2.
 thread_local ScratchBuffer fusedConvOutScratch;
+/// A pooled convolution's small filter, copied into panels.
+thread_local ScratchBuffer pooledFilterScratch;
 constexpr int64_t kFusedChunkBytes = 256 << 10;
 
 /// Where each thread's convolution tasks pad their images.
@@ -1611,11 +1617,32 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_pool_nchw_f32(
   // vector: a 2x2 max pooling at stride 2 of whole windows (no residual to
   // add per pixel) pools them there, before the epilogue, and finishes a
   // quarter of the outputs (no other pass, no conv output at all).
+  // A filter of fewer than 64 taps per output (K) is packed in rows for
+  // the im2col path (convFilterPanels), but pooled here the transpose of
+  // the sums costs a quarter as much: such a filter (a few KB) is copied
+  // into panels for the call. The Fashion-MNIST CNN's first layer (K = 9,
+  // 16 filters, 28x28, batch 64): 14% faster than im2col, then pooling.
+  const int64_t Kc = C / groups * KH * KW;
+  const bool panels = convFilterPanels(F, C / groups, KH, KW, groups);
+  const bool repack = !panels && groups == 1 && F % kPanel == 0 &&
+                      Kc >= kMinPooledRowsK && Kc <= kConvKc;
   if (kind == COMPRESS_CPU_POOL_MAX_FRESH && !poolPadded && !residual &&
       PKH == 2 && PKW == 2 && psh == 2 && psw == 2 && pdh == 1 && pdw == 1 &&
       OH % 2 == 0 && OW % 2 == 0 && POH == OH / 2 && POW == OW / 2 &&
-      convFilterPanels(F, C / groups, KH, KW, groups) && (sw == 1 || sw == 2) &&
+      (panels || repack) && (sw == 1 || sw == 2) &&
       effectiveIsa(isa) >= COMPRESS_CPU_ISA_AVX512) {
+    if (repack) {
+      // Rows of blockedRowStride(Kc) floats -> for each panel of 16
+      // filters, Kc rows of their 16 weights (one K block: Kc <= kConvKc).
+      const int64_t stride = sgemm::blockedRowStride(Kc);
+      float *p = reinterpret_cast<float *>(
+          pooledFilterScratch.get(F * Kc * sizeof(float)));
+      for (int64_t q = 0; q < F / kPanel; ++q)
+        for (int64_t k = 0; k < Kc; ++k)
+          for (int64_t j = 0; j < kPanel; ++j)
+            p[(q * Kc + k) * kPanel + j] = Wp[(q * kPanel + j) * stride + k];
+      Wp = p;
+    }
     ConvGeometry geo{H + padTop + padBottom,
                      W + padLeft + padRight,
                      KH,
@@ -1625,8 +1652,8 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_pool_nchw_f32(
                      sw,
                      dh,
                      dw};
-    conv2dF32Rows(geo, N, C, H, W, F, C * KH * KW, OH, in, Wp, &ep, nullptr,
-                  threads, pad, out);
+    conv2dF32Rows(geo, N, C, H, W, F, Kc, OH, in, Wp, &ep, nullptr, threads,
+                  pad, out);
     return;
   }
 #endif
