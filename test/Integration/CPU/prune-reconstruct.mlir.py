@@ -137,21 +137,37 @@ b2_diff = np.abs(got[(N,)] - want_b2).max() / np.abs(want_b2).max()
 check(b2_diff < 1e-5, f"refit second-layer bias (intercept): max "
       f"difference {b2_diff:.1e} of the largest")
 
-# Without `score`, reconstruct=true ranks the neurons by the refit's output
-# error (optimal brain surgeon): neuron c costs sum_r W2[c, r]^2 / (H^-1)_cc
-# with H the hidden layer's Gram matrix damped by 0.01 of its mean diagonal;
-# the lowest half goes. Its kept columns of W1 must be NumPy's choice.
+# Without `score`, reconstruct=true removes the neurons by the refit's
+# output error (optimal brain surgeon), greedily: neuron c costs
+# sum_r W2[c, r]^2 / (H^-1)_cc with H the hidden layer's Gram matrix damped
+# by 0.01 of its mean diagonal; the cheapest goes, W2 absorbs it
+# (W2 -= H^-1[:, c] W2[c] / H^-1_cc) and H^-1 loses it (its Schur
+# complement), and so on for half of the neurons. Its kept columns of W1
+# must be NumPy's choice, which here differs both from the norm choice and
+# from removing the half of lowest cost in one step.
 damped = gram + 0.01 * np.mean(np.diag(gram)) * np.eye(H)
-obs = (w2.astype(np.float64) ** 2).sum(1) / np.diag(np.linalg.inv(damped))
-obs_keep = np.sort(np.argsort(obs, kind="stable")[H // 2:])
+inverse = np.linalg.inv(damped)
+obs = (w2.astype(np.float64) ** 2).sum(1) / np.diag(inverse)
+one_shot_keep = np.sort(np.argsort(obs, kind="stable")[H // 2:])
+w_greedy, removed = w2.astype(np.float64), []
+for _ in range(H // 2):
+    cost = [np.inf if c in removed else (w_greedy[c] ** 2).sum() / inverse[c, c]
+            for c in range(H)]
+    c = int(np.argmin(cost))
+    w_greedy -= np.outer(inverse[:, c], w_greedy[c]) / inverse[c, c]
+    inverse -= np.outer(inverse[:, c], inverse[c]) / inverse[c, c]
+    removed.append(c)
+obs_keep = np.array(sorted(set(range(H)) - set(removed)))
 check(not np.array_equal(obs_keep, keep),
       "the output-error choice differs from the norm choice on this model "
       "(else the check below shows nothing)")
+check(not np.array_equal(obs_keep, one_shot_keep),
+      "the greedy choice differs from the one-step choice on this model")
 got_default = prune(f"ratio=0.5 reconstruct=true data={data}")
 check((K, S) in got_default and
       np.array_equal(got_default[(K, S)], w1[:, obs_keep]),
       "reconstruct=true without score: the neurons of lowest output error "
-      "go")
+      "go, one at a time")
 
 
 def error(w, b):
@@ -344,5 +360,91 @@ e_fit = deep_error(got[(K, S1)], got[(S1,)], got[(S1, S2)], got[(S2,)],
 e_refit = deep_error(w1[:, keep1], b1[keep1], w2r, b2r, w3_only, b3_only)
 check(e_fit < e_refit, f"two chains: output error on the data {e_fit:.4f} "
       f"with W3 fit to the unpruned model, {e_refit:.4f} with its refit only")
+
+# Filters, whose channels are blocks of columns of the consumer: a 1x1
+# convolution (C -> F channels of 2x2 images) with bias and ReLU, flattened
+# into a dense layer, which reads each filter's output through 4 columns.
+# compress-prune-filters ratio=0.5 reconstruct=true removes the filters
+# greedily by group OBS: filter c costs tr(W_S^T ([H^-1]_SS)^-1 W_S) over
+# its columns S; the cheapest goes, W -= H^-1[:, S] ([H^-1]_SS)^-1 W_S and
+# H^-1 loses S (its Schur complement). The kept filters must be NumPy's
+# choice, which here differs from removing the cheapest half in one step.
+C, F, P = 3, 8, 4
+conv_xs = [rng.integers(-2, 3, (M, C, 2, 2)).astype(np.float32)
+           for _ in range(SAMPLES)]
+wc = (rng.integers(-8, 9, (F, C, 1, 1)) / 8).astype(np.float32)
+bc = (rng.integers(-4, 5, (F,)) / 8).astype(np.float32)
+wd = rng.standard_normal((F * P, N)).astype(np.float32)
+bd = rng.standard_normal((N,)).astype(np.float32)
+MAP4 = "affine_map<(n, c, h, w) -> (n, c, h, w)>"
+MAPC = "affine_map<(n, c, h, w) -> (c)>"
+conv_text = f"""func.func @cnn(%x: tensor<{M}x{C}x2x2xf32>) -> {t(M, N)} {{
+  %wc = arith.constant {hexc(wc)} : tensor<{F}x{C}x1x1xf32>
+  %bc = arith.constant {hexc(bc)} : {t(F)}
+  %wd = arith.constant {hexc(wd)} : {t(F * P, N)}
+  %bd = arith.constant {hexc(bd)} : {t(N)}
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{M}x{F}x2x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<{M}x{F}x2x2xf32>) -> tensor<{M}x{F}x2x2xf32>
+  %cv = linalg.conv_2d_nchw_fchw {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}}
+      ins(%x, %wc : tensor<{M}x{C}x2x2xf32>, tensor<{F}x{C}x1x1xf32>) outs(%f : tensor<{M}x{F}x2x2xf32>) -> tensor<{M}x{F}x2x2xf32>
+  %r = linalg.generic {{indexing_maps = [{MAP4}, {MAPC}, {MAP4}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
+      ins(%cv, %bc : tensor<{M}x{F}x2x2xf32>, {t(F)}) outs(%e : tensor<{M}x{F}x2x2xf32>) {{
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  }} -> tensor<{M}x{F}x2x2xf32>
+  %flat = tensor.collapse_shape %r [[0], [1, 2, 3]] : tensor<{M}x{F}x2x2xf32> into {t(M, F * P)}
+{layer("d", "%flat", "%wd", "%bd", F * P, N, False)}
+  return %yd : {t(M, N)}
+}}"""
+cnn = os.path.join(work, "cnn.mlir")
+with open(cnn, "w") as f:
+    f.write(conv_text)
+conv_data = save_samples(os.path.join(work, "conv-data"), conv_xs)
+out = subprocess.run(
+    ["compress-opt", cnn, "--compress-prune-filters=ratio=0.5 "
+     f"reconstruct=true data={conv_data}",
+     "--mlir-print-elementsattrs-with-hex-if-larger=1"],
+    check=True, capture_output=True, text=True).stdout
+kept_filters = [np.frombuffer(bytes.fromhex(h), "<f4").reshape(F // 2, C)
+                for h in re.findall(r'arith\.constant (?:\{[^}]*\} )?'
+                                    r'dense<"0x([0-9A-F]+)"> : '
+                                    rf'tensor<{F // 2}x{C}x1x1xf32>', out)]
+conv_all = np.concatenate(conv_xs).astype(np.float64)
+feature = np.einsum("nchw,fc->nfhw", conv_all, wc[:, :, 0, 0].astype(
+    np.float64)) + bc[None, :, None, None]
+feature = np.maximum(feature, 0).reshape(len(conv_all), F * P)
+conv_gram = feature.T @ feature
+inverse = np.linalg.inv(conv_gram + 0.01 * np.mean(np.diag(conv_gram)) *
+                        np.eye(F * P))
+blocks = [list(range(c * P, (c + 1) * P)) for c in range(F)]
+
+
+def block_cost(w, inv, c):
+    s = blocks[c]
+    return np.trace(w[s].T @ np.linalg.solve(inv[np.ix_(s, s)], w[s]))
+
+
+one_step = [block_cost(wd.astype(np.float64), inverse, c) for c in range(F)]
+one_step_keep = sorted(np.argsort(one_step, kind="stable")[F // 2:])
+w_greedy, removed = wd.astype(np.float64), []
+for _ in range(F // 2):
+    cost = [np.inf if c in removed else block_cost(w_greedy, inverse, c)
+            for c in range(F)]
+    c = int(np.argmin(cost))
+    across = inverse[:, blocks[c]]
+    block = inverse[np.ix_(blocks[c], blocks[c])]
+    w_greedy -= across @ np.linalg.solve(block, w_greedy[blocks[c]])
+    inverse -= across @ np.linalg.solve(block, across.T)
+    removed.append(c)
+greedy_keep = sorted(set(range(F)) - set(removed))
+check(greedy_keep != one_step_keep,
+      f"filters: the greedy choice {greedy_keep} differs from the one-step "
+      f"choice {one_step_keep} on this model")
+check(len(kept_filters) == 1 and
+      np.array_equal(kept_filters[0], wc[greedy_keep, :, 0, 0]),
+      "filters: compress-prune-filters keeps NumPy's greedy choice")
 
 sys.exit(check.finish())

@@ -1133,6 +1133,45 @@ std::vector<double> scoreChain(const Chain &chain,
   return scores;
 }
 
+/// score=output-error with scope=layer: the channels greedy group OBS
+/// keeps when it removes `count` (greedyRemovalOrder over the chain's
+/// consumers), or failure (then the one-shot scores decide).
+FailureOr<SmallVector<int64_t>>
+greedyKeptChannels(const Chain &chain, const ChannelPruningOptions &options,
+                   ArrayRef<LayerInputGram> grams, int64_t count) {
+  if (grams.size() < chain.consumers.size())
+    return failure();
+  std::string why;
+  std::vector<std::vector<float>> weights;
+  std::vector<LayerGeometry> geometries;
+  weights.reserve(chain.consumers.size());
+  geometries.reserve(chain.consumers.size());
+  for (auto [c, consumer] : llvm::enumerate(chain.consumers)) {
+    if (grams[c].groups <= 0)
+      return failure();
+    FailureOr<LayerGeometry> geometry =
+        analyzeLayerGeometry(consumer.op, consumer.weight, why);
+    if (failed(geometry))
+      return failure();
+    geometries.push_back(*geometry);
+    weights.push_back(getFloatValues(consumer.weight.values));
+  }
+  SmallVector<ChannelConsumer> consumers;
+  for (auto [c, consumer] : llvm::enumerate(chain.consumers))
+    consumers.push_back({weights[c], &geometries[c], &grams[c],
+                         consumer.weightAxis, consumer.positions});
+  FailureOr<std::vector<int64_t>> order = greedyRemovalOrder(
+      consumers, chain.numChannels, count, options.refit.damp, why);
+  if (failed(order))
+    return failure();
+  llvm::DenseSet<int64_t> gone(order->begin(), order->end());
+  SmallVector<int64_t> keep;
+  for (int64_t c = 0; c < chain.numChannels; ++c)
+    if (!gone.contains(c))
+      keep.push_back(c);
+  return keep;
+}
+
 /// `count` lowered so that the kept count is a multiple of `roundTo` (or
 /// all channels).
 int64_t roundedCount(int64_t count, int64_t channels, int64_t roundTo) {
@@ -1519,12 +1558,18 @@ mlir::compress::pruneChannels(ArrayRef<linalg::LinalgOp> producers,
         continue;
       keep = planned->second;
     } else {
-      std::vector<double> scores =
-          scoreChain(*chain, options, gramsOf(grams, i));
-      int64_t count = std::min(pruneCount(options.ratio, chain->numChannels),
-                               chain->numChannels - 1);
-      keep = keptChannels(
-          scores, roundedCount(count, chain->numChannels, options.roundTo));
+      int64_t count =
+          roundedCount(std::min(pruneCount(options.ratio, chain->numChannels),
+                                chain->numChannels - 1),
+                       chain->numChannels, options.roundTo);
+      FailureOr<SmallVector<int64_t>> greedy = failure();
+      if (options.score == ChannelScore::OutputError)
+        greedy = greedyKeptChannels(*chain, options, gramsOf(grams, i), count);
+      if (succeeded(greedy))
+        keep = std::move(*greedy);
+      else
+        keep =
+            keptChannels(scoreChain(*chain, options, gramsOf(grams, i)), count);
     }
     int64_t count = chain->numChannels - int64_t(keep.size());
     if (count <= 0)

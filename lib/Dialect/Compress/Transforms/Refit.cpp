@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <numeric>
 
 namespace mlir::compress {
 
@@ -34,6 +35,24 @@ FailureOr<std::vector<int64_t>> columnIndices(const LayerGeometry &geometry,
   for (int64_t c = 0; c < geometry.cols(); ++c)
     indices[c] = (c / stride) % extent;
   return indices;
+}
+
+/// The columns of each channel (the channel whose positions hold the
+/// column's index along the weight axis).
+std::vector<std::vector<int64_t>>
+channelColumnsOf(const std::vector<int64_t> &indices,
+                 llvm::ArrayRef<llvm::SmallVector<int64_t>> positions) {
+  std::vector<std::vector<int64_t>> channelColumns(positions.size());
+  llvm::DenseMap<int64_t, int64_t> channelOf;
+  for (auto [c, list] : llvm::enumerate(positions))
+    for (int64_t q : list)
+      channelOf[q] = c;
+  for (int64_t c = 0; c < int64_t(indices.size()); ++c) {
+    auto it = channelOf.find(indices[c]);
+    if (it != channelOf.end())
+      channelColumns[it->second].push_back(c);
+  }
+  return channelColumns;
 }
 
 } // namespace
@@ -145,19 +164,8 @@ outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
       columnIndices(geometry, weightAxis, why);
   if (failed(indices))
     return failure();
-  // Columns of each channel.
-  std::vector<std::vector<int64_t>> channelColumns(positions.size());
-  {
-    llvm::DenseMap<int64_t, int64_t> channelOf;
-    for (auto [c, list] : llvm::enumerate(positions))
-      for (int64_t q : list)
-        channelOf[q] = c;
-    for (int64_t c = 0; c < cols; ++c) {
-      auto it = channelOf.find((*indices)[c]);
-      if (it != channelOf.end())
-        channelColumns[it->second].push_back(c);
-    }
-  }
+  std::vector<std::vector<int64_t>> channelColumns =
+      channelColumnsOf(*indices, positions);
   std::vector<double> scores(positions.size(), 0.0);
   for (int64_t g = 0; g < geometry.groups(); ++g) {
     FailureOr<Eigen::LLT<Eigen::MatrixXd>> factor =
@@ -186,6 +194,129 @@ outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
     }
   }
   return scores;
+}
+
+FailureOr<std::vector<int64_t>>
+greedyRemovalOrder(llvm::ArrayRef<ChannelConsumer> consumers, int64_t channels,
+                   int64_t count, double damp, std::string &why) {
+  struct State {
+    Eigen::MatrixXd inverse; // of the damped Gram matrix, shrinking
+    Eigen::MatrixXd w;       // cols x rows, compensated as channels go
+    std::vector<std::vector<int64_t>> channelColumns;
+  };
+  std::vector<State> states;
+  for (const ChannelConsumer &consumer : consumers) {
+    const LayerGeometry &geometry = *consumer.geometry;
+    if (geometry.groups() != 1) {
+      why = "a consumer is a grouped layer";
+      return failure();
+    }
+    if (failed(checkGramFits(geometry, *consumer.gram, why)))
+      return failure();
+    FailureOr<std::vector<int64_t>> indices =
+        columnIndices(geometry, consumer.weightAxis, why);
+    if (failed(indices))
+      return failure();
+    FailureOr<Eigen::LLT<Eigen::MatrixXd>> factor =
+        factorDampedGram(*consumer.gram, 0, damp, why);
+    if (failed(factor))
+      return failure();
+    int64_t rows = geometry.rows(), cols = geometry.cols();
+    State state;
+    state.inverse = factor->solve(Eigen::MatrixXd::Identity(cols, cols));
+    state.w.resize(cols, rows);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        state.w(c, r) = consumer.weight[geometry.weightIndex(0, r, c)];
+    state.channelColumns = channelColumnsOf(*indices, consumer.positions);
+    if (int64_t(state.channelColumns.size()) != channels) {
+      why = "a consumer's channels differ from the chain's";
+      return failure();
+    }
+    states.push_back(std::move(state));
+  }
+
+  // The submatrix of `m` at `rows` x `cols`.
+  auto gather = [](const Eigen::MatrixXd &m, llvm::ArrayRef<int64_t> rows,
+                   llvm::ArrayRef<int64_t> cols) {
+    Eigen::MatrixXd out(rows.size(), cols.size());
+    for (auto [i, r] : llvm::enumerate(rows))
+      for (auto [j, c] : llvm::enumerate(cols))
+        out(i, j) = m(r, c);
+    return out;
+  };
+  // The same of a symmetric matrix of which only the lower triangle is
+  // kept up to date (the inverse: its rank updates touch only that half).
+  auto gatherSymmetric = [](const Eigen::MatrixXd &m,
+                            llvm::ArrayRef<int64_t> rows,
+                            llvm::ArrayRef<int64_t> cols) {
+    Eigen::MatrixXd out(rows.size(), cols.size());
+    for (auto [i, r] : llvm::enumerate(rows))
+      for (auto [j, c] : llvm::enumerate(cols))
+        out(i, j) = r >= c ? m(r, c) : m(c, r);
+    return out;
+  };
+  std::vector<int64_t> order;
+  std::vector<bool> removed(channels, false);
+  for (int64_t step = 0; step < count; ++step) {
+    int64_t best = -1;
+    double bestCost = 0.0;
+    for (int64_t c = 0; c < channels; ++c) {
+      if (removed[c])
+        continue;
+      double cost = 0.0;
+      for (State &state : states) {
+        const std::vector<int64_t> &columns = state.channelColumns[c];
+        if (columns.empty())
+          continue;
+        Eigen::LLT<Eigen::MatrixXd> block(
+            gatherSymmetric(state.inverse, columns, columns));
+        if (block.info() != Eigen::Success) {
+          why = "a block of the inverse Gram matrix is not positive definite";
+          return failure();
+        }
+        std::vector<int64_t> all(state.w.cols());
+        std::iota(all.begin(), all.end(), 0);
+        Eigen::MatrixXd ws = gather(state.w, columns, all);
+        cost += (ws.transpose() * block.solve(ws)).trace();
+      }
+      if (best < 0 || cost < bestCost) {
+        best = c;
+        bestCost = cost;
+      }
+    }
+    removed[best] = true;
+    order.push_back(best);
+    // Remove the channel's columns: its weights' contribution moves onto
+    // the other columns (the OBS update), and the inverse loses their
+    // rows and columns (a Schur complement).
+    for (State &state : states) {
+      const std::vector<int64_t> &columns = state.channelColumns[best];
+      if (columns.empty())
+        continue;
+      int64_t cols = state.inverse.rows();
+      std::vector<int64_t> all(cols);
+      std::iota(all.begin(), all.end(), 0);
+      Eigen::MatrixXd block = gatherSymmetric(state.inverse, columns, columns);
+      Eigen::MatrixXd across = gatherSymmetric(state.inverse, all, columns);
+      Eigen::LLT<Eigen::MatrixXd> factor(block);
+      std::vector<int64_t> wcols(state.w.cols());
+      std::iota(wcols.begin(), wcols.end(), 0);
+      Eigen::MatrixXd ws = gather(state.w, columns, wcols);
+      state.w -= across * factor.solve(ws);
+      // inverse -= across block^-1 across^T = (across L^-T)(across L^-T)^T,
+      // block = L L^T: a symmetric rank update of the lower half.
+      Eigen::MatrixXd scaled =
+          factor.matrixL().solve(across.transpose()).transpose();
+      state.inverse.selfadjointView<Eigen::Lower>().rankUpdate(scaled, -1.0);
+      for (int64_t q : columns) {
+        state.w.row(q).setZero();
+        state.inverse.row(q).setZero();
+        state.inverse.col(q).setZero();
+      }
+    }
+  }
+  return order;
 }
 
 } // namespace mlir::compress

@@ -549,8 +549,10 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
     Option<"score", "score", "::mlir::compress::ChannelScore",
            /*default=*/"::mlir::compress::ChannelScore::Outgoing",
            "`outgoing` (consumer weights), `incoming` (producer weights) or "
-           "`output-error` (the refit's error on the data; the default with "
-           "reconstruct=true)",
+           "`output-error` (the refit's error on the data, optimal brain "
+           "surgeon; the default with reconstruct=true; with scope=layer the "
+           "units go one at a time, the consumers' weights compensating "
+           "each before the next is chosen)",
            [{::mlir::compress::channelScoreValues()}]>,
     Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
            "Keep a multiple of this many neurons per layer (e.g. 8 or 16 for "
@@ -681,8 +683,10 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
     Option<"score", "score", "::mlir::compress::ChannelScore",
            /*default=*/"::mlir::compress::ChannelScore::Incoming",
            "`incoming` (the filter itself), `outgoing` (next layer) or "
-           "`output-error` (the refit's error on the data; the default with "
-           "reconstruct=true)",
+           "`output-error` (the refit's error on the data, optimal brain "
+           "surgeon; the default with reconstruct=true; with scope=layer the "
+           "units go one at a time, the consumers' weights compensating "
+           "each before the next is chosen)",
            [{::mlir::compress::channelScoreValues()}]>,
     Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
            "Keep a multiple of this many filters per layer (e.g. 8 or 16 for "

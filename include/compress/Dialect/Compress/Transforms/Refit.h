@@ -52,6 +52,27 @@ outputErrorScores(llvm::ArrayRef<float> weight, const LayerGeometry &geometry,
                   llvm::ArrayRef<llvm::SmallVector<int64_t>> positions,
                   double damp, std::string &why);
 
+/// A layer that reads a chain's channels, for greedyRemovalOrder.
+struct ChannelConsumer {
+  llvm::ArrayRef<float> weight;
+  const LayerGeometry *geometry;
+  const LayerInputGram *gram;
+  int32_t weightAxis;
+  llvm::ArrayRef<llvm::SmallVector<int64_t>> positions;
+};
+
+/// The `count` channels to remove, in the order greedy group OBS removes
+/// them: at each step the channel whose removal changes the consumers'
+/// outputs least (the sum over consumers of outputErrorScores' cost, on the
+/// weights as compensated so far), after which every consumer's weights
+/// absorb it (w -= [H^-1]_:S ([H^-1]_SS)^-1 w_S) and its inverse Gram
+/// matrix loses the channel's columns. Unlike one-shot scores, a channel
+/// that duplicates another stops looking cheap once the other is gone.
+/// Failure (with `why`) for grouped consumers and unmeasured statistics.
+FailureOr<std::vector<int64_t>>
+greedyRemovalOrder(llvm::ArrayRef<ChannelConsumer> consumers, int64_t channels,
+                   int64_t count, double damp, std::string &why);
+
 } // namespace mlir::compress
 
 #endif // COMPRESS_DIALECT_COMPRESS_TRANSFORMS_REFIT_H
