@@ -9,7 +9,11 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: not compress-compile %s -o %t/lib.so 2>&1 | FileCheck %s
 // RUN: compress-opt %S/Inputs/dense-arrays.mlir | FileCheck %s --check-prefix=VALID
-// CHECK: parser-crash-guard.mlir:[[@LINE+5]]:32: error: a dense array of 'index' (array<index: ...>) is not supported
+// Standard input is checked too (read once, then parsed from that buffer).
+// RUN: not compress-opt < %s 2>&1 | FileCheck %s --check-prefix=STDIN
+// RUN: compress-opt < %S/Inputs/dense-arrays.mlir | FileCheck %s --check-prefix=VALID
+// CHECK: parser-crash-guard.mlir:[[@LINE+6]]:32: error: a dense array of 'index' (array<index: ...>) is not supported
+// STDIN: <stdin>:[[@LINE+5]]:32: error: a dense array of 'index' (array<index: ...>) is not supported
 // VALID: array<i64: 1, 2>
 // VALID: array<f32: 5.000000e-01>
 // VALID: arith.constant 3 : index
