@@ -34,6 +34,7 @@ TEST(ParserGuards, FindsEveryFormOfAnIndexArray) {
       withNul("a = array<", "index: 1>"),
       "!t = index\nf = array<!t: 1>",
       "!a = index\n!b = !a\nf = array<!b>",
+      "!t = i64 !u = index\nf = array<!u: 1>", // two on one line
   };
   for (const std::string &text : crashes) {
     SCOPED_TRACE(text);
@@ -52,7 +53,8 @@ TEST(ParserGuards, LeavesValidTextAlone) {
       "a = \"array<index: 1>\"",
       "!i = i64\na = array<!i: 1>",
       "!t = !u\n!u = i8\na = array<!t: 1>",
-      "!t = !t\na = array<!t: 1>", // a cycle ends
+      "!t = !t\na = array<!t: 1>",                 // a cycle ends
+      "// !t = index\n!t = i64\na = array<!t: 1>", // a comment is no definition
       "myarray<index: 1>",
   };
   for (const std::string &text : valid) {

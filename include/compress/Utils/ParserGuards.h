@@ -105,15 +105,12 @@ inline bool aliasIsIndex(llvm::StringRef text, llvm::StringRef name) {
     std::optional<llvm::StringRef> target;
     for (size_t at = text.find(name); at != llvm::StringRef::npos;
          at = text.find(name, at + 1)) {
-      // A definition: the alias at the start of a line (after trivia), a
-      // whole name, then `=`.
-      llvm::StringRef before =
-          text.take_front(at).rtrim(llvm::StringRef(" \t\0", 3));
-      if (!before.empty() && before.back() != '\n')
-        continue;
+      // A definition: the whole alias name, then `=` (anywhere: MLIR
+      // allows several definitions on one line; `!name =` means nothing
+      // else).
       std::optional<llvm::StringRef> rest =
           consumeWord(text.drop_front(at), name);
-      if (!rest)
+      if (!rest || inCommentOrString(text, at))
         continue;
       llvm::StringRef value = skipTrivia(*rest);
       if (!value.consume_front("="))
