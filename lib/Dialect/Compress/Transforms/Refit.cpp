@@ -236,13 +236,11 @@ greedyRemovalOrder(llvm::ArrayRef<ChannelConsumer> consumers, int64_t channels,
     states.push_back(std::move(state));
   }
 
-  // The submatrix of `m` at `rows` x `cols`.
-  auto gather = [](const Eigen::MatrixXd &m, llvm::ArrayRef<int64_t> rows,
-                   llvm::ArrayRef<int64_t> cols) {
-    Eigen::MatrixXd out(rows.size(), cols.size());
+  // The rows `rows` of `m`.
+  auto rowsOf = [](const Eigen::MatrixXd &m, llvm::ArrayRef<int64_t> rows) {
+    Eigen::MatrixXd out(rows.size(), m.cols());
     for (auto [i, r] : llvm::enumerate(rows))
-      for (auto [j, c] : llvm::enumerate(cols))
-        out(i, j) = m(r, c);
+      out.row(i) = m.row(r);
     return out;
   };
   // The same of a symmetric matrix of which only the lower triangle is
@@ -275,9 +273,7 @@ greedyRemovalOrder(llvm::ArrayRef<ChannelConsumer> consumers, int64_t channels,
           why = "a block of the inverse Gram matrix is not positive definite";
           return failure();
         }
-        std::vector<int64_t> all(state.w.cols());
-        std::iota(all.begin(), all.end(), 0);
-        Eigen::MatrixXd ws = gather(state.w, columns, all);
+        Eigen::MatrixXd ws = rowsOf(state.w, columns);
         cost += (ws.transpose() * block.solve(ws)).trace();
       }
       if (best < 0 || cost < bestCost) {
@@ -300,10 +296,7 @@ greedyRemovalOrder(llvm::ArrayRef<ChannelConsumer> consumers, int64_t channels,
       Eigen::MatrixXd block = gatherSymmetric(state.inverse, columns, columns);
       Eigen::MatrixXd across = gatherSymmetric(state.inverse, all, columns);
       Eigen::LLT<Eigen::MatrixXd> factor(block);
-      std::vector<int64_t> wcols(state.w.cols());
-      std::iota(wcols.begin(), wcols.end(), 0);
-      Eigen::MatrixXd ws = gather(state.w, columns, wcols);
-      state.w -= across * factor.solve(ws);
+      state.w -= across * factor.solve(rowsOf(state.w, columns));
       // inverse -= across block^-1 across^T = (across L^-T)(across L^-T)^T,
       // block = L L^T: a symmetric rank update of the lower half.
       Eigen::MatrixXd scaled =
