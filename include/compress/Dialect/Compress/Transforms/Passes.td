@@ -552,7 +552,8 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
            "`output-error` (the refit's error on the data, optimal brain "
            "surgeon; the default with reconstruct=true; with scope=layer the "
            "units go one at a time, the consumers' weights compensating "
-           "each before the next is chosen)",
+           "each before the next is chosen; in one step when a consumer is "
+           "a grouped convolution)",
            [{::mlir::compress::channelScoreValues()}]>,
     Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
            "Keep a multiple of this many neurons per layer (e.g. 8 or 16 for "
@@ -686,7 +687,8 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
            "`output-error` (the refit's error on the data, optimal brain "
            "surgeon; the default with reconstruct=true; with scope=layer the "
            "units go one at a time, the consumers' weights compensating "
-           "each before the next is chosen)",
+           "each before the next is chosen; in one step when a consumer is "
+           "a grouped convolution)",
            [{::mlir::compress::channelScoreValues()}]>,
     Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
            "Keep a multiple of this many filters per layer (e.g. 8 or 16 for "
