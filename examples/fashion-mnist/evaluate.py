@@ -112,6 +112,8 @@ VARIANTS = [
     # compress-auto's choice: per-layer widths by GPTQ within max-error.
     ("int8 PTQ, per-layer weight widths by GPTQ, max-error 0.0075 (minmax)",
      [], "minmax", False),
+    ("int8 PTQ, per-layer weight widths by GPTQ, 0.6 of int8's bits (minmax)",
+     [], "minmax", False),
 ]
 
 # compress-quantize-weights options of the variants that do not use the
@@ -124,6 +126,8 @@ WEIGHT_OPTIONS = {
         "bits=4 algorithm=gptq data={calib}",
     "int8 PTQ, per-layer weight widths by GPTQ, max-error 0.0075 (minmax)":
         "algorithm=gptq max-error=0.0075 data={calib}",
+    "int8 PTQ, per-layer weight widths by GPTQ, 0.6 of int8's bits (minmax)":
+        "algorithm=gptq size=0.6 data={calib}",
 }
 
 
@@ -140,6 +144,7 @@ class Compress:
         self.bin = bin_dir
         self.work = work
         self.tmp = os.path.join(work, "compress")
+        self.calib = os.path.join(work, "calib")
         os.makedirs(self.tmp, exist_ok=True)
 
     def tool(self, name):
@@ -155,12 +160,12 @@ class Compress:
         calibration images)."""
         base = os.path.join(self.tmp, f"{tag}-b{batch}")
         self.import_onnx(model_onnx, batch, base + ".float.mlir")
-        calib = os.path.join(self.work, "calib")
+        calib = self.calib
         pipeline = [p.replace("{calib}", calib) for p in passes]
         if method:
             pipeline += [
                 "--compress-insert-observers",
-                f"--compress-calibrate=data={self.work}/calib method={method}",
+                f"--compress-calibrate=data={calib} method={method}",
                 "--compress-fold-calibration",
                 "--compress-quantize-weights=" + weights.replace("{calib}",
                                                                  calib)]

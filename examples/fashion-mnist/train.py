@@ -15,9 +15,13 @@ two cores. Writes into OUT:
                       compiled model is compared with)
   torch.json          PyTorch's own test accuracy of the exported model
 
-Usage: train.py OUT [--epochs N] [--train-images N] [--calib N] [--seed S]
+Usage: train.py OUT [--arch A] [--epochs N] [--train-images N] [--calib N]
+                  [--seed S]
 (--train-images trains on the first N training images only: for quick
-tests.)
+tests.) --arch picks the network: cnn (the example's, default), cnn3 (three
+conv blocks with 5x5 and 3x3 filters, a 128-wide dense layer) or mlp (three
+dense layers, 256 and 128 wide); the other two are the hold-out models of
+holdout.py.
 """
 import argparse
 import gzip
@@ -69,6 +73,43 @@ class Net(nn.Module):
         return self.classifier(self.features(x))
 
 
+class Net3(nn.Module):
+    """Three conv blocks (5x5 then 3x3 filters, 24/48/48 wide, batch norm,
+    ReLU; pooling after the first two), a 128-wide dense layer and the
+    classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 24, 5, padding=2), nn.BatchNorm2d(24), nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(24, 48, 3, padding=1), nn.BatchNorm2d(48), nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(48, 48, 3, padding=1), nn.BatchNorm2d(48), nn.ReLU())
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(48 * 7 * 7, 128), nn.ReLU(),
+            nn.Linear(128, 10))
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+class MLP(nn.Module):
+    """Three dense layers: 784 -> 256 -> 128 -> 10, ReLU."""
+
+    def __init__(self):
+        super().__init__()
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(28 * 28, 256), nn.ReLU(),
+            nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+
+    def forward(self, x):
+        return self.classifier(x)
+
+
+ARCHITECTURES = {"cnn": Net, "cnn3": Net3, "mlp": MLP}
+
+
 def predict(model, images):
     model.eval()
     with torch.no_grad():
@@ -84,6 +125,8 @@ def accuracy(model, images, labels):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES),
+                        default="cnn")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--train-images", type=int, default=0)
     parser.add_argument("--calib", type=int, default=320)
@@ -99,7 +142,7 @@ def main():
     if args.train_images:
         train_x, train_y = train_x[:args.train_images], train_y[:args.train_images]
 
-    model = Net()
+    model = ARCHITECTURES[args.arch]()
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     schedule = torch.optim.lr_scheduler.StepLR(optimizer, 1, gamma=0.5)
     loss_fn = nn.CrossEntropyLoss()
@@ -136,7 +179,8 @@ def main():
     np.save(os.path.join(args.out, "calib", "images.npy"), train_x[calib])
     np.save(os.path.join(args.out, "calib_labels.npy"), train_y[calib])
     with open(os.path.join(args.out, "torch.json"), "w") as f:
-        json.dump({"accuracy": torch_accuracy, "epochs": args.epochs,
+        json.dump({"accuracy": torch_accuracy, "arch": args.arch,
+                   "epochs": args.epochs,
                    "train_images": len(train_x),
                    "seed": args.seed, "torch": torch.__version__}, f)
     print(f"PyTorch test accuracy: {torch_accuracy:.4f}")

@@ -36,8 +36,9 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   weights.groupSize = options.weightGroupSize;
   weights.algorithm = options.weightAlgorithm;
   weights.maxError = options.weightMaxError;
+  weights.size = options.weightSize;
   if (options.weightAlgorithm == WeightQuantAlgorithm::GPTQ ||
-      options.weightMaxError > 0.0) {
+      options.weightMaxError > 0.0 || options.weightSize > 0.0) {
     weights.data = options.data;
     weights.entry = options.entry;
   }
@@ -63,7 +64,9 @@ void mlir::compress::buildAutoPipeline(OpPassManager &pm,
   ptq.data = options.data;
   ptq.entry = options.entry;
   ptq.weightAlgorithm = WeightQuantAlgorithm::GPTQ;
-  ptq.weightMaxError = options.maxError;
+  // A size budget replaces the error budget.
+  ptq.weightMaxError = options.size > 0.0 ? 0.0 : double(options.maxError);
+  ptq.weightSize = options.size;
   ptq.lower = options.lower;
   buildPTQPipeline(pm, ptq);
 }
@@ -83,6 +86,8 @@ void mlir::compress::registerPTQPipeline() {
       "compress-auto",
       "Post-training quantization with per-layer weight widths: "
       "compress-ptq with GPTQ weights, each layer at the fewest of 2, 3, 4 "
-      "and 8 bits whose layer output error on the data is within max-error.",
+      "and 8 bits whose layer output error on the data is within max-error, "
+      "or (size=S) the widths that fit the fraction S of int8's bits with "
+      "the least summed squared layer output error.",
       buildAutoPipeline);
 }

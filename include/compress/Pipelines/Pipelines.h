@@ -186,6 +186,14 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
                      "and weight-bits bits whose layer output error on the "
                      "data is at most this (0: off)"),
       llvm::cl::init(0.0)};
+  PassOptions::Option<double> weightSize{
+      *this, "weight-size",
+      llvm::cl::desc("Per-layer weight widths under a size budget: the "
+                     "weights' bits at most this fraction of their bits at "
+                     "weight-bits, with the least summed squared layer "
+                     "output error on the data (0: off; excludes "
+                     "weight-max-error)"),
+      llvm::cl::init(0.0)};
   PassOptions::Option<RequantizeRounding> rounding{
       *this, "rounding", llvm::cl::desc("Requantization: fixed_point or float"),
       llvm::cl::init(kDefaultRequantizeRounding), requantizeRoundingValues()};
@@ -220,6 +228,13 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
       llvm::cl::desc("Largest relative change of a layer's output on the "
                      "data its weights' quantization may cause"),
       llvm::cl::init(0.0075)};
+  PassOptions::Option<double> size{
+      *this, "size",
+      llvm::cl::desc("Instead of max-error: a size budget, the weights' "
+                     "bits at most this fraction of int8's (e.g. 0.5), with "
+                     "the least summed squared layer output error on the "
+                     "data (0: off)"),
+      llvm::cl::init(0.0)};
   PassOptions::Option<bool> lower{
       *this, "lower",
       llvm::cl::desc("Also lower to LLVM with compress-lower-to-cpu"),
@@ -228,7 +243,8 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
 
 /// compress-ptq with GPTQ weights whose width per layer is the fewest of 2,
 /// 3, 4 and 8 bits that keeps the layer's output error on the data within
-/// `max-error`, and int8 activations.
+/// `max-error` (or, with `size`, the widths that fit that fraction of int8's
+/// bits with the least error), and int8 activations.
 void buildAutoPipeline(OpPassManager &pm, const AutoOptions &options);
 
 void registerLowerToCPUPipeline();

@@ -8,7 +8,9 @@ equal NumPy's ||X (W' - W)|| / ||X W|| (W' computed by NumPy); GPTQ and
 SparseGPT must not be worse than their data-free counterparts (at 4 bits and
 below, and at every sparsity); fewer bits and more zeros must cost more.
 compress-quantize-weights max-error=E must give each layer the fewest bits
-whose reported error is within E.
+whose reported error is within E, and size=S the widths (of 2, 3, 4, 8) that
+fit S times the 8-bit weights' bits with the least summed squared reported
+error (NumPy tries every combination).
 
 Usage: sensitivity.mlir.py WORKDIR
 """
@@ -117,5 +119,33 @@ for algorithm in ("rtn", "gptq"):
                 for layer in report]
         check(got == want, f"{algorithm} max-error={bound}: widths {got} "
               f"(from the sensitivity errors: {want})")
+
+# size: the widths that fit the budget with the least summed squared error
+# (the errors compress-sensitivity reports: one run of the float model).
+counts = [w1.size, w2.size]
+for algorithm in ("rtn", "gptq"):
+    for size in (0.3, 0.45, 0.5, 0.7):
+        run = subprocess.run(
+            ["compress-opt", model,
+             f"--compress-quantize-weights=algorithm={algorithm} "
+             f"size={size} sequential=false data={data}",
+             "-o", os.devnull], capture_output=True, text=True, check=True)
+        got = [int(b) for b in re.findall(r"weight quantized to (\d+) bits",
+                                          run.stderr)]
+
+        def cost(widths):
+            return sum(layer["errors"][f"int{b} {algorithm}"] ** 2
+                       for b, layer in zip(widths, report))
+
+        budget = size * 8 * sum(counts)
+        fits = [(a, b) for a in (2, 3, 4, 8) for b in (2, 3, 4, 8)
+                if a * counts[0] + b * counts[1] <= budget]
+        want = min(fits, key=cost)
+        check(len(got) == 2 and
+              sum(b * c for b, c in zip(got, counts)) <= budget and
+              cost(got) <= cost(want) * (1 + 1e-9),
+              f"{algorithm} size={size}: widths {got}, squared error "
+              f"{cost(got) if len(got) == 2 else None:.4g} (best that fits: "
+              f"{list(want)}, {cost(want):.4g})")
 
 sys.exit(check.finish())

@@ -24,6 +24,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <limits>
 
 #define DEBUG_TYPE "compress-quantize-weights"
 
@@ -36,6 +37,73 @@ using namespace mlir;
 using namespace mlir::compress;
 
 namespace {
+
+/// Per layer, the index into `widths` (ascending) of its width, such that
+/// the layers' bits, sum_i counts[i] * widths[pick_i], are at most `budget`
+/// and the sum of squared errors is least, errors[i][j] being layer i's
+/// error at widths[j]: a multiple-choice knapsack, solved by dynamic
+/// programming over the budget in 2^16 units (each layer's bits rounded down
+/// to whole units; when the exact bits of the answer then exceed the budget,
+/// it is solved again with that many units fewer). Every layer at the
+/// narrowest width when even that does not fit.
+std::vector<size_t> allocateWidths(ArrayRef<int64_t> counts,
+                                   ArrayRef<unsigned> widths,
+                                   ArrayRef<std::vector<double>> errors,
+                                   double budget) {
+  constexpr int64_t kUnits = 1 << 16;
+  double widest = 0.0;
+  for (int64_t count : counts)
+    widest += double(count) * widths.back();
+  std::vector<size_t> picks(counts.size(), 0);
+  if (counts.empty() || widest <= 0.0)
+    return picks;
+  double unit = widest / double(kUnits);
+  auto bitsOf = [&](size_t i, size_t j) {
+    return double(counts[i]) * widths[j];
+  };
+  auto cost = [&](size_t i, size_t j) {
+    return int64_t(std::floor(bitsOf(i, j) / unit));
+  };
+  const double infinity = std::numeric_limits<double>::infinity();
+  int64_t capacity = std::min<int64_t>(kUnits, int64_t(budget / unit + 1e-6));
+  while (capacity >= 0) {
+    // best[b]: the least summed squared error of the layers so far in at
+    // most b units; choice[i][b]: layer i's width index there.
+    std::vector<double> best(capacity + 1, 0.0), next(capacity + 1);
+    std::vector<std::vector<uint8_t>> choice(
+        counts.size(), std::vector<uint8_t>(capacity + 1, 0));
+    for (size_t i = 0; i < counts.size(); ++i) {
+      std::fill(next.begin(), next.end(), infinity);
+      for (size_t j = 0; j < widths.size(); ++j) {
+        int64_t c = cost(i, j);
+        double squared = errors[i][j] * errors[i][j];
+        for (int64_t b = c; b <= capacity; ++b) {
+          double total = best[b - c] + squared;
+          if (total < next[b]) {
+            next[b] = total;
+            choice[i][b] = uint8_t(j);
+          }
+        }
+      }
+      std::swap(best, next);
+    }
+    if (best[capacity] == infinity)
+      break;
+    std::vector<size_t> answer(counts.size());
+    double total = 0.0;
+    int64_t b = capacity;
+    for (size_t i = counts.size(); i-- > 0;) {
+      answer[i] = choice[i][b];
+      b -= cost(i, answer[i]);
+      total += bitsOf(i, answer[i]);
+    }
+    if (total <= budget * (1.0 + 1e-12))
+      return answer;
+    capacity -=
+        std::max<int64_t>(1, int64_t(std::ceil((total - budget) / unit)));
+  }
+  return picks; // Nothing fits: every layer at the narrowest width.
+}
 
 struct QuantizeWeightsPass
     : public compress::impl::CompressQuantizeWeightsBase<QuantizeWeightsPass> {
@@ -199,10 +267,10 @@ LogicalResult QuantizeWeightsPass::runWithData(
   if (measured.empty())
     return success();
 
-  // The widths to try, fewest first: with max-error, 2, 3, 4 and 8 below
-  // `bits`, then `bits`; otherwise `bits` alone.
+  // The widths to try, fewest first: with max-error or size, 2, 3, 4 and 8
+  // below `bits`, then `bits`; otherwise `bits` alone.
   SmallVector<unsigned> widths;
-  if (maxError > 0.0)
+  if (maxError > 0.0 || size > 0.0)
     for (unsigned b : {2u, 3u, 4u, 8u})
       if (b < bits)
         widths.push_back(b);
@@ -213,6 +281,84 @@ LogicalResult QuantizeWeightsPass::runWithData(
   options.blockSize = blockSize;
   options.actOrder = actOrder;
   options.refinePasses = refine;
+  // Layer i's weights `target` on the grid of `width` bits (rounded to
+  // nearest, or by GPTQ on `gram`), into `candidate`.
+  auto quantizeAt = [&](size_t i, const LayerInputGram &gram,
+                        const std::vector<float> &target, unsigned width,
+                        std::vector<float> &candidate) -> LogicalResult {
+    const MeasuredLayer &layer = measured[i];
+    ArrayRef<int64_t> shape =
+        cast<ShapedType>(layer.weight.values.getType()).getShape();
+    std::optional<quant::QuantizedType> type =
+        buildWeightQuantType(layer.weight.values, layouts[i].axis, width,
+                             symmetric, layouts[i].groups);
+    UniformQuantInfo info =
+        *UniformQuantInfo::get(*type, /*allowSubChannel=*/true);
+    ParamIndexer params(shape, info);
+    auto grid = [&](int64_t flat, double value) {
+      return roundToGrid(info, params, flat, value);
+    };
+    candidate = target;
+    std::string why;
+    if (!gptq) {
+      for (auto [flat, v] : llvm::enumerate(candidate))
+        v = float(grid(flat, v));
+    } else if (failed(gptqQuantize(candidate, layer.geometry, gram, grid,
+                                   options, why))) {
+      return layer.op->emitError()
+             << "compress-quantize-weights: GPTQ failed on this layer: " << why;
+    }
+    return success();
+  };
+
+  LayerDataSource source{data, stats, entry, "compress-quantize-weights"};
+  // size: every layer's error at every width on the float model (one run),
+  // then the widths that fit the budget with the least summed squared error.
+  std::vector<unsigned> planned;
+  if (size > 0.0) {
+    std::vector<std::vector<double>> widthErrors(measured.size());
+    auto measure = [&](size_t i, const LayerInputGram &gram,
+                       std::vector<float> &layerValues) -> LogicalResult {
+      std::vector<float> candidate;
+      for (unsigned width : widths) {
+        if (failed(quantizeAt(i, gram, layerValues, width, candidate)))
+          return failure();
+        widthErrors[i].push_back(layerOutputError(layerValues, candidate,
+                                                  measured[i].geometry, gram));
+      }
+      return success();
+    };
+    LayerUpdateOptions planning;
+    planning.sequential = false;
+    planning.damp = damp;
+    std::vector<std::vector<float>> unchanged = values;
+    if (failed(updateWithLayerStatistics(cast<ModuleOp>(getOperation()),
+                                         measured, unchanged, source, planning,
+                                         measure)))
+      return failure();
+    std::vector<int64_t> counts;
+    for (const MeasuredLayer &layer : measured)
+      counts.push_back(
+          cast<ShapedType>(layer.weight.values.getType()).getNumElements());
+    double budget = 0.0;
+    for (int64_t count : counts)
+      budget += double(count) * bits;
+    budget *= double(size);
+    std::vector<size_t> picks =
+        allocateWidths(counts, widths, widthErrors, budget);
+    double total = 0.0;
+    for (auto [count, pick] : llvm::zip(counts, picks)) {
+      planned.push_back(widths[pick]);
+      total += double(count) * widths[pick];
+    }
+    if (total > budget * (1.0 + 1e-12))
+      getOperation()->emitWarning()
+          << "compress-quantize-weights: size=" << double(size)
+          << " is below what " << widths.front()
+          << "-bit weights in every layer reach; every layer gets "
+          << widths.front() << " bits";
+  }
+
   std::vector<unsigned> chosen(measured.size(), bits);
   std::vector<double> errors(measured.size(), 0.0);
   // bias-correction: per layer, the mean output change on the data of each
@@ -221,34 +367,18 @@ LogicalResult QuantizeWeightsPass::runWithData(
   auto quantizeLayer = [&](size_t i, const LayerInputGram &gram,
                            std::vector<float> &layerValues) -> LogicalResult {
     const MeasuredLayer &layer = measured[i];
-    ArrayRef<int64_t> shape =
-        cast<ShapedType>(layer.weight.values.getType()).getShape();
     // What the layer should compute: its float weights, or with a teacher
     // their fit to the teacher's output (the grid stays the float weights').
     const std::vector<float> target = layerValues;
-    for (unsigned width : widths) {
-      std::optional<quant::QuantizedType> type =
-          buildWeightQuantType(layer.weight.values, layouts[i].axis, width,
-                               symmetric, layouts[i].groups);
-      UniformQuantInfo info =
-          *UniformQuantInfo::get(*type, /*allowSubChannel=*/true);
-      ParamIndexer params(shape, info);
-      auto grid = [&](int64_t flat, double value) {
-        return roundToGrid(info, params, flat, value);
-      };
-      std::vector<float> candidate = target;
-      std::string why;
-      if (!gptq) {
-        for (auto [flat, v] : llvm::enumerate(candidate))
-          v = float(grid(flat, v));
-      } else if (failed(gptqQuantize(candidate, layer.geometry, gram, grid,
-                                     options, why))) {
-        return layer.op->emitError()
-               << "compress-quantize-weights: GPTQ failed on this layer: "
-               << why;
-      }
+    ArrayRef<unsigned> layerWidths = widths;
+    if (!planned.empty())
+      layerWidths = ArrayRef<unsigned>(planned[i]);
+    for (unsigned width : layerWidths) {
+      std::vector<float> candidate;
+      if (failed(quantizeAt(i, gram, target, width, candidate)))
+        return failure();
       double error = layerOutputError(target, candidate, layer.geometry, gram);
-      if (width == widths.back() || error <= maxError) {
+      if (width == layerWidths.back() || error <= maxError) {
         const LayerGeometry &g = layer.geometry;
         if (biasCorrection && g.groups() == 1 && gram.count > 0) {
           // Against the teacher: W' mean(x) - W mean(x_t).
@@ -271,7 +401,6 @@ LogicalResult QuantizeWeightsPass::runWithData(
     }
     return success();
   };
-  LayerDataSource source{data, stats, entry, "compress-quantize-weights"};
   LayerUpdateOptions update;
   update.sequential = sequential;
   update.teacher = gptq && teacher;
@@ -280,12 +409,14 @@ LogicalResult QuantizeWeightsPass::runWithData(
                                        values, source, update, quantizeLayer)))
     return failure();
   for (auto [i, layer] : llvm::enumerate(measured)) {
-    if (maxError > 0.0)
+    if (maxError > 0.0 || size > 0.0)
       layer.op->emitRemark()
           << "weight quantized to " << chosen[i] << " bits"
           << (gptq ? " by GPTQ" : "") << ": layer output error "
           << llvm::formatv("{0:e2}", errors[i]) << " on the data"
-          << (errors[i] > maxError ? " (above max-error even at 'bits')" : "");
+          << (maxError > 0.0 && errors[i] > maxError
+                  ? " (above max-error even at 'bits')"
+                  : "");
     LayerChoice choice{
         chosen[i],
         gptq ? buildWeightAttr(cast<ShapedType>(layer.weight.values.getType()),
@@ -334,11 +465,25 @@ void QuantizeWeightsPass::runOnOperation() {
                    << maxError;
     return signalPassFailure();
   }
-  bool withData = gptq || maxError > 0.0 || biasCorrection;
+  if (!(size >= 0.0 && size <= 1.0)) {
+    emitError(loc) << "compress-quantize-weights: option 'size' must be in "
+                      "[0, 1] (a fraction of the weights' bits at 'bits'), "
+                      "got "
+                   << size;
+    return signalPassFailure();
+  }
+  if (size > 0.0 && maxError > 0.0) {
+    emitError(loc) << "compress-quantize-weights: options 'size' and "
+                      "'max-error' exclude each other (a size budget or an "
+                      "error budget per layer)";
+    return signalPassFailure();
+  }
+  bool withData = gptq || maxError > 0.0 || size > 0.0 || biasCorrection;
   if (withData) {
     if (failed(verifyDataSource(loc, "compress-quantize-weights",
                                 gptq             ? "algorithm=gptq"
                                 : maxError > 0.0 ? "max-error"
+                                : size > 0.0     ? "size"
                                                  : "bias-correction",
                                 data, stats)))
       return signalPassFailure();
@@ -357,6 +502,7 @@ void QuantizeWeightsPass::runOnOperation() {
       emitError(loc) << "compress-quantize-weights: "
                      << (gptq             ? "algorithm=gptq"
                          : maxError > 0.0 ? "max-error"
+                         : size > 0.0     ? "size"
                                           : "bias-correction")
                      << " runs the whole model: run the pass on "
                         "builtin.module, not on "

@@ -28,6 +28,9 @@
 // RUN: not compress-opt %s --compress-collect-layer-stats=out=%t/out 2>&1 | FileCheck %s --check-prefix=COLLECT
 // RUN: not compress-opt %s --compress-quantize-weights=bias-correction=true 2>&1 | FileCheck %s --check-prefix=BIAS
 // RUN: not compress-opt %s --compress-quantize-weights=max-error=-1 2>&1 | FileCheck %s --check-prefix=MAXERR
+// RUN: not compress-opt %s --compress-quantize-weights=size=1.5 2>&1 | FileCheck %s --check-prefix=SIZE
+// RUN: not compress-opt %s '--compress-quantize-weights=size=0.5 max-error=0.01 data=%t' 2>&1 | FileCheck %s --check-prefix=SIZE-MAXERR
+// RUN: not compress-opt %s --compress-quantize-weights=size=0.5 2>&1 | FileCheck %s --check-prefix=SIZE-DATA
 // RUN: not compress-opt %s '--compress-sensitivity=data=%t damp=-1' 2>&1 | FileCheck %s --check-prefix=SDAMP
 
 // NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
@@ -48,6 +51,9 @@
 // GPTQ-SHAPE: error: compress-quantize-weights: no public function takes the samples
 // BIAS: error: compress-quantize-weights: bias-correction needs calibration data
 // MAXERR: error: compress-quantize-weights: option 'max-error' must be non-negative, got -1
+// SIZE: error: compress-quantize-weights: option 'size' must be in [0, 1] (a fraction of the weights' bits at 'bits'), got 1.5
+// SIZE-MAXERR: error: compress-quantize-weights: options 'size' and 'max-error' exclude each other
+// SIZE-DATA: error: compress-quantize-weights: size needs calibration data
 // SDAMP: error: compress-sensitivity: option 'damp' must be positive (or 0: each method's default), got -1
 // BOTH: error: compress-prune-magnitude: give data=DIR or stats=DIR, not both
 // NOSTATS: error: compress-prune-nm: cannot read '{{.*}}missing{{.*}}index.json': {{.*}} (write it with compress-collect-layer-stats)

@@ -88,6 +88,19 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     (what compress-sensitivity reports), is at most E, quantized by the
     chosen `algorithm`; a remark on each layer gives its width and error.
 
+    `size=S` (with `data` or `stats`; excludes `max-error`) makes the
+    precision per layer under a size budget instead: the weights take at
+    most the fraction S of the bits they take at `bits` (counted as
+    elements times width, as `--compress-report` counts them). One run of
+    the float model measures each layer's output error at each of 2, 3, 4,
+    8 and `bits` bits; then, from every layer at `bits`, the step to a
+    narrower width that adds the least squared error per bit saved is
+    taken until the weights fit; the layers are then quantized at those
+    widths as without `size` (sequentially, GPTQ with its teacher). A
+    remark on each layer gives its width and error. Summed squared relative
+    errors are the measure: layers whose errors the rest of the network
+    amplifies are not told apart.
+
     `bias-correction=true` (with `data` or `stats`) subtracts from each
     layer's bias the mean change its quantized weights cause on the data,
     sum_c (W' - W)[r, c] * mean(x_c) for output channel r, where the layer's
@@ -171,6 +184,12 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
            "fewest of 2, 3, 4, 8 and `bits` bits whose relative change of "
            "the layer's output on the data is at most this (0: off, every "
            "layer gets `bits`)">,
+    Option<"size", "size", "double", /*default=*/"0.0",
+           "Mixed precision under a size budget (needs `data` or `stats`): "
+           "the weights' bits at most this fraction of their bits at `bits` "
+           "(e.g. 0.5), each layer at one of 2, 3, 4, 8 and `bits` bits, "
+           "chosen to keep the sum of the layers' squared output errors on "
+           "the data small (0: off; excludes max-error)">,
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",
