@@ -109,7 +109,8 @@ VARIANTS = [
      ["--compress-low-rank=ratio=0.5 skip=0,-1 data={calib}"], None, False),
     ("hidden dense layer factored to half (SVD) + int8 (minmax)",
      ["--compress-low-rank=ratio=0.5 skip=0,1,-1"], "minmax", False),
-    # compress-auto's choice: per-layer widths by GPTQ within max-error.
+    # compress-auto's choices: per-layer widths by GPTQ within an error
+    # bound per layer (max-error), and within a size budget (its default).
     ("int8 PTQ, per-layer weight widths by GPTQ, max-error 0.0075 (minmax)",
      [], "minmax", False),
     ("int8 PTQ, per-layer weight widths by GPTQ, 0.6 of int8's bits (minmax)",

@@ -64,9 +64,9 @@ void mlir::compress::buildAutoPipeline(OpPassManager &pm,
   ptq.data = options.data;
   ptq.entry = options.entry;
   ptq.weightAlgorithm = WeightQuantAlgorithm::GPTQ;
-  // A size budget replaces the error budget.
-  ptq.weightMaxError = options.size > 0.0 ? 0.0 : double(options.maxError);
-  ptq.weightSize = options.size;
+  // An error bound, when given, replaces the size budget.
+  ptq.weightMaxError = options.maxError;
+  ptq.weightSize = options.maxError > 0.0 ? 0.0 : double(options.size);
   ptq.lower = options.lower;
   buildPTQPipeline(pm, ptq);
 }
@@ -85,9 +85,9 @@ void mlir::compress::registerPTQPipeline() {
   PassPipelineRegistration<AutoOptions>(
       "compress-auto",
       "Post-training quantization with per-layer weight widths: "
-      "compress-ptq with GPTQ weights, each layer at the fewest of 2, 3, 4 "
-      "and 8 bits whose layer output error on the data is within max-error, "
-      "or (size=S) the widths that fit the fraction S of int8's bits with "
-      "the least summed squared layer output error.",
+      "compress-ptq with GPTQ weights of 2, 3, 4 or 8 bits per layer that "
+      "fit the fraction `size` (0.6) of int8's bits with the least summed "
+      "squared layer output error on the data, or with max-error=E each "
+      "layer at the fewest bits whose output error is within E.",
       buildAutoPipeline);
 }

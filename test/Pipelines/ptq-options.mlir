@@ -13,8 +13,8 @@
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=GROUPS
 // RUN: compress-opt %s --compress-auto="data=%S lower=false" --dump-pass-pipeline \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
-// RUN: compress-opt %s --compress-auto="data=%S lower=false size=0.6" --dump-pass-pipeline \
-// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO-SIZE
+// RUN: compress-opt %s --compress-auto="data=%S lower=false max-error=0.0075" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO-ERROR
 // RUN: compress-opt %s --compress-ptq="data=%S" --dump-pass-pipeline \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=LOWER
 // RUN: compress-opt %s --compress-ptq="data=%S lower=false" --dump-pass-pipeline \
@@ -40,10 +40,10 @@
 
 // compress-auto is compress-ptq with GPTQ weights of per-layer widths.
 // AUTO: compress-calibrate{{.*}} method=minmax
-// AUTO: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=7.500000e-03
+// AUTO: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=0.000000e+00 {{.*}}size=6.000000e-01
 // AUTO: compress-fuse-qdq
-// A size budget replaces the error budget.
-// AUTO-SIZE: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=0.000000e+00 {{.*}}size=6.000000e-01
+// An error bound replaces the size budget.
+// AUTO-ERROR: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=7.500000e-03 {{.*}}size=0.000000e+00
 
 // lower=true (the default) leaves the conversion of the compress ops to
 // compress-lower-to-cpu, after compress-cpu-fuse-requantize: converting

@@ -223,17 +223,18 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
       *this, "data", llvm::cl::desc("Directory of .npy calibration samples")};
   PassOptions::Option<std::string> entry{
       *this, "entry", llvm::cl::desc("Function the samples are for")};
-  PassOptions::Option<double> maxError{
-      *this, "max-error",
-      llvm::cl::desc("Largest relative change of a layer's output on the "
-                     "data its weights' quantization may cause"),
-      llvm::cl::init(0.0075)};
   PassOptions::Option<double> size{
       *this, "size",
-      llvm::cl::desc("Instead of max-error: a size budget, the weights' "
-                     "bits at most this fraction of int8's (e.g. 0.5), with "
-                     "the least summed squared layer output error on the "
-                     "data (0: off)"),
+      llvm::cl::desc("The size budget: the weights' bits at most this "
+                     "fraction of int8's, each layer at 2, 3, 4 or 8 bits "
+                     "with the least summed squared layer output error on "
+                     "the data"),
+      llvm::cl::init(0.6)};
+  PassOptions::Option<double> maxError{
+      *this, "max-error",
+      llvm::cl::desc("Instead of `size` (0: off): each layer at the fewest "
+                     "bits whose relative change of its output on the data "
+                     "is at most this"),
       llvm::cl::init(0.0)};
   PassOptions::Option<bool> lower{
       *this, "lower",
@@ -241,10 +242,10 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
       llvm::cl::init(true)};
 };
 
-/// compress-ptq with GPTQ weights whose width per layer is the fewest of 2,
-/// 3, 4 and 8 bits that keeps the layer's output error on the data within
-/// `max-error` (or, with `size`, the widths that fit that fraction of int8's
-/// bits with the least error), and int8 activations.
+/// compress-ptq with GPTQ weights whose widths per layer (2, 3, 4 or 8
+/// bits) fit the fraction `size` of int8's bits with the least summed
+/// squared layer output error on the data (or, with `max-error`, are each
+/// the fewest that keep the layer's error within it), and int8 activations.
 void buildAutoPipeline(OpPassManager &pm, const AutoOptions &options);
 
 void registerLowerToCPUPipeline();

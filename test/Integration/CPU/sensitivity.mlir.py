@@ -10,7 +10,8 @@ below, and at every sparsity); fewer bits and more zeros must cost more.
 compress-quantize-weights max-error=E must give each layer the fewest bits
 whose reported error is within E, and size=S the widths (of 2, 3, 4, 8) that
 fit S times the 8-bit weights' bits with the least summed squared reported
-error (NumPy tries every combination).
+error (NumPy tries every combination). A layer measured on fewer input
+vectors than it has inputs gets a remark saying so.
 
 Usage: sensitivity.mlir.py WORKDIR
 """
@@ -147,5 +148,18 @@ for algorithm in ("rtn", "gptq"):
               f"{algorithm} size={size}: widths {got}, squared error "
               f"{cost(got) if len(got) == 2 else None:.4g} (best that fits: "
               f"{list(want)}, {cost(want):.4g})")
+
+# Fewer input vectors than inputs: one sample of M rows for K inputs.
+few = save_samples(os.path.join(work, "few"), xs[:1])
+for samples, want in ((few, f"{M} input vectors on the data for {K} inputs"),
+                      (data, None)):
+    run = subprocess.run(
+        ["compress-opt", model,
+         f"--compress-quantize-weights=algorithm=gptq data={samples}",
+         "-o", os.devnull], capture_output=True, text=True, check=True)
+    said = "input vectors on the data for" in run.stderr
+    check(want in run.stderr if want else not said,
+          f"{'one sample' if want else 'all samples'}: remark on too few "
+          f"vectors {'given' if said else 'absent'}")
 
 sys.exit(check.finish())

@@ -42,8 +42,9 @@ void setLayerStatisticsCollector(LayerStatisticsCollector collector) {
   installedCollector() = std::move(collector);
 }
 
-FailureOr<std::vector<LayerInputGram>>
-collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
+/// collectLayerStatistics without the remarks.
+static FailureOr<std::vector<LayerInputGram>>
+measureLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
                        const LayerDataSource &source,
                        const TeacherModel *teacher) {
   LayerStatisticsCollector collector;
@@ -63,6 +64,32 @@ collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
               "registerLayerStatisticsCollector of "
               "compress/Calibration/Calibration.h)";
   return collector(module, layers, source, teacher);
+}
+
+/// Says so on `op` when its statistics hold fewer input vectors than the
+/// layer has inputs: a fit to them is underdetermined and generalizes less.
+static void remarkFewVectors(Operation *op, StringRef tool,
+                             const LayerInputGram &gram) {
+  if (gram.count > 0 && gram.count < gram.cols)
+    op->emitRemark() << tool << ": " << gram.count
+                     << " input vectors on the data for " << gram.cols
+                     << " inputs: the layer's Gram matrix has rank at most "
+                     << gram.count
+                     << ", so its fit leans on the damping and generalizes "
+                        "less; calibrate on more samples than the layer has "
+                        "inputs";
+}
+
+FailureOr<std::vector<LayerInputGram>>
+collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
+                       const LayerDataSource &source,
+                       const TeacherModel *teacher, bool remark) {
+  FailureOr<std::vector<LayerInputGram>> grams =
+      measureLayerStatistics(module, layers, source, teacher);
+  if (succeeded(grams) && remark)
+    for (auto [layer, gram] : llvm::zip(layers, *grams))
+      remarkFewVectors(layer.op, source.tool, gram);
+  return grams;
 }
 
 LogicalResult alignToTeacher(std::vector<float> &weight,
@@ -143,8 +170,8 @@ LogicalResult updateWithLayerStatistics(
         update) {
   std::vector<std::vector<float>> updated(values.begin(), values.end());
   if (!options.sequential || !source.stats.empty()) {
-    FailureOr<std::vector<LayerInputGram>> grams =
-        collectLayerStatistics(module, layers, source);
+    FailureOr<std::vector<LayerInputGram>> grams = collectLayerStatistics(
+        module, layers, source, /*teacher=*/nullptr, options.remarkFewVectors);
     if (failed(grams))
       return failure();
     for (size_t i = 0; i < layers.size(); ++i)
@@ -167,7 +194,8 @@ LogicalResult updateWithLayerStatistics(
       if (teacherModule && i > 0)
         one = {*teacherModule, {teacher.ops[i]}};
       FailureOr<std::vector<LayerInputGram>> grams = collectLayerStatistics(
-          module, layers[i], source, one.module ? &one : nullptr);
+          module, layers[i], source, one.module ? &one : nullptr,
+          options.remarkFewVectors);
       if (failed(grams))
         return failure();
       std::string why;

@@ -331,6 +331,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
     LayerUpdateOptions planning;
     planning.sequential = false;
     planning.damp = damp;
+    planning.remarkFewVectors = false; // The quantizing run says it.
     std::vector<std::vector<float>> unchanged = values;
     if (failed(updateWithLayerStatistics(cast<ModuleOp>(getOperation()),
                                          measured, unchanged, source, planning,

@@ -108,11 +108,14 @@ void setLayerStatisticsCollector(LayerStatisticsCollector collector);
 /// models' inputs of each layer are measured (LayerInputGram::cross). Errors
 /// (at the module's location) when no collector is installed, the data
 /// cannot be run or the statistics do not fit the layers. The module is not
-/// changed.
+/// changed. With `remark`, each layer measured on fewer input vectors than
+/// it has inputs gets a remark (its Gram matrix is singular: fits to it lean
+/// on the damping).
 FailureOr<std::vector<LayerInputGram>>
 collectLayerStatistics(ModuleOp module, ArrayRef<MeasuredLayer> layers,
                        const LayerDataSource &source,
-                       const TeacherModel *teacher = nullptr);
+                       const TeacherModel *teacher = nullptr,
+                       bool remark = true);
 
 /// How updateWithLayerStatistics measures the layers.
 struct LayerUpdateOptions {
@@ -129,6 +132,9 @@ struct LayerUpdateOptions {
   bool teacher = false;
   /// alignToTeacher's damping.
   double damp = 0.01;
+  /// A remark on each layer measured on fewer input vectors than it has
+  /// inputs (its Gram matrix is then singular).
+  bool remarkFewVectors = true;
 };
 
 /// Changes the weight values of `layers` (`values[i]` holds layer i's, as
