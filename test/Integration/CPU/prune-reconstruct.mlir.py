@@ -447,4 +447,100 @@ check(len(kept_filters) == 1 and
       np.array_equal(kept_filters[0], wc[greedy_keep, :, 0, 0]),
       "filters: compress-prune-filters keeps NumPy's greedy choice")
 
+# Fewer vectors than the dense layer has inputs (one sample: M = 16 vectors
+# for F * P = 32 columns): the refit is damped toward the channel
+# regression's weights, not toward the kept weights. Per position p,
+# filter r's output is regressed on the kept filters' (and a constant)
+# over all samples and positions, x_r ~ sum_k A_kr x_k + c_r (A: G_KK^-1
+# G_KR of the filters' Gram matrix G, 1e-3 of its mean diagonal added on
+# the filters); the prior moves W[r*P + p] onto W[k*P + p] by A_kr; the
+# refit is [V; b] = argmin ||X_S V + b - X W||^2 + d ||V - prior_S||^2.
+# Compress's dense weights and bias must be NumPy's, and on the other
+# samples the refit must be closer to the unpruned output than the same fit
+# damped toward the kept weights.
+few_data = save_samples(os.path.join(work, "conv-few"), conv_xs[:1])
+out = subprocess.run(
+    ["compress-opt", cnn, "--compress-prune-filters=ratio=0.5 "
+     f"reconstruct=true data={few_data}",
+     "--mlir-print-elementsattrs-with-hex-if-larger=1"],
+    check=True, capture_output=True, text=True)
+check(f"{M} input vectors on the data for {F * P} inputs" in out.stderr,
+      "filters, one sample: the remark on too few input vectors")
+
+
+def constant_of(text, shape):
+    found = re.findall(r'arith\.constant (?:\{[^}]*\} )?dense<"0x([0-9A-F]+)"> : '
+                       rf'tensor<{"x".join(map(str, shape))}xf32>', text)
+    return [np.frombuffer(bytes.fromhex(h), "<f4").reshape(shape)
+            for h in found]
+
+
+few_filters = constant_of(out.stdout, (F // 2, C, 1, 1))
+few_dense = constant_of(out.stdout, (F // 2 * P, N))
+few_bias = constant_of(out.stdout, (N,))
+kept = [next(f for f in range(F) if np.array_equal(wc[f], k))
+        for k in few_filters[0]] if len(few_filters) == 1 else []
+removed_f = sorted(set(range(F)) - set(kept))
+
+
+def features(xs_):
+    x_ = np.concatenate(xs_).astype(np.float64)
+    f_ = np.einsum("nchw,fc->nfhw", x_, wc[:, :, 0, 0].astype(np.float64))
+    return np.maximum(f_ + bc[None, :, None, None], 0).reshape(len(x_), F, P)
+
+
+def dense_refit(feat, prior_of):
+    x_ = feat.reshape(len(feat), F * P)
+    g_, sm = x_.T @ x_, x_.sum(0)
+    cols = [f * P + q for f in kept for q in range(P)]
+    hs = g_[np.ix_(cols, cols)]
+    dd = 0.01 * np.mean(np.diag(hs))
+    w_ = wd.astype(np.float64)
+    system = np.block([[hs + dd * np.eye(len(cols)), sm[cols][:, None]],
+                       [sm[cols][None, :], np.array([[len(x_)]])]])
+    sol = np.linalg.solve(system, np.vstack([g_[cols] @ w_ +
+                                             dd * prior_of(feat, w_)[cols],
+                                             sm @ w_]))
+    return sol[:-1], bd + sol[-1]
+
+
+def channel_prior(feat, w_):
+    per_position = feat.transpose(0, 2, 1).reshape(-1, F)
+    aug = np.hstack([per_position, np.ones((len(per_position), 1))])
+    g_ = aug.T @ aug
+    keep_c = kept + [F]
+    gkk = g_[np.ix_(keep_c, keep_c)].copy()
+    gkk[np.arange(len(kept)), np.arange(len(kept))] += 1e-3 * np.mean(
+        np.diag(g_)[:F])
+    a_ = np.linalg.solve(gkk, g_[np.ix_(keep_c, removed_f)])
+    prior = w_.copy()
+    for i, k in enumerate(kept):
+        for j, r in enumerate(removed_f):
+            prior[k * P:(k + 1) * P] += a_[i, j] * w_[r * P:(r + 1) * P]
+    return prior
+
+
+if len(kept) == F // 2 and len(few_dense) == 1 and len(few_bias) == 1:
+    v_want, b_want = dense_refit(features(conv_xs[:1]), channel_prior)
+    diff = max(np.abs(few_dense[0] - v_want).max() / np.abs(v_want).max(),
+               np.abs(few_bias[0] - b_want).max() / np.abs(b_want).max())
+    check(diff <= 1e-5, f"filters, one sample: the dense refit is NumPy's "
+          f"(damped toward the channel regression; largest difference "
+          f"{diff:.2e} of the largest value)")
+    v_plain, b_plain = dense_refit(features(conv_xs[:1]),
+                                   lambda feat, w_: w_)
+    rest = features(conv_xs[1:]).reshape(-1, F * P)
+    cols = [f * P + q for f in kept for q in range(P)]
+    want_out = rest @ wd.astype(np.float64) + bd
+    e_prior = np.linalg.norm(rest[:, cols] @ v_want + b_want - want_out)
+    e_plain = np.linalg.norm(rest[:, cols] @ v_plain + b_plain - want_out)
+    check(e_prior < e_plain,
+          f"filters, one sample: on the other samples the output error is "
+          f"{e_prior:.4f} with the channel-regression prior, {e_plain:.4f} "
+          f"damped toward the kept weights")
+else:
+    check(False, f"filters, one sample: expected one pruned filter, dense "
+          f"and bias constant, got {len(few_filters)}, {len(few_dense)}, "
+          f"{len(few_bias)}")
+
 sys.exit(check.finish())

@@ -838,9 +838,9 @@ Operation *rewriteConsumer(IRRewriter &rewriter, Consumer consumer,
       biasOperand =
           findBiasOperand(consumer.op, consumer.weight, geometry->rows());
     if (succeeded(geometry) &&
-        succeeded(refitKeptColumns(floats, *geometry, *gram,
-                                   consumer.weightAxis, kept, damp, why,
-                                   biasOperand ? &biasDelta : nullptr))) {
+        succeeded(refitKeptColumns(
+            floats, *geometry, *gram, consumer.weightAxis, kept, damp, why,
+            biasOperand ? &biasDelta : nullptr, consumer.positions))) {
       refitted = std::move(floats);
       if (biasOperand && !biasDelta.empty()) {
         auto constant = biasOperand->get().getDefiningOp<arith::ConstantOp>();

@@ -31,15 +31,28 @@ namespace mlir::compress {
 /// optimal-brain-surgeon update. With `biasDelta` (a layer of one group
 /// whose output is followed by a per-row bias), the fit has an undamped
 /// intercept, argmin_{v,b} ||X_S v + b - X w||^2 + d ||v - w_S||^2, and the
-/// b of every row (to add to the bias) goes there. Fails, with the reason in
-/// `why`, when `weightAxis` is not a reduction dimension of the geometry or
-/// H_SS cannot be factored.
-LogicalResult refitKeptColumns(std::vector<float> &weight,
-                               const LayerGeometry &geometry,
-                               const LayerInputGram &gram, int32_t weightAxis,
-                               llvm::ArrayRef<int64_t> kept, double damp,
-                               std::string &why,
-                               std::vector<double> *biasDelta = nullptr);
+/// b of every row (to add to the bias) goes there.
+///
+/// With `positions` (the indices along the axis of each input channel, as
+/// for outputErrorScores), a layer of one group whose channels each read the
+/// same number P > 1 of columns (a convolution's taps, a flattened feature
+/// map's pixels) is damped toward a better prior than w_S: w with each
+/// removed channel's weights moved onto the kept channels at the same
+/// position, in the proportions of the regression x_r ~ A x_K + b of the
+/// removed channels on the kept ones over all positions of all samples (P
+/// times the samples the layer's own fit has). Where the data determine the
+/// fit the prior does not matter; where they do not (a dense layer reading
+/// 1,568 pixels of a feature map, fit on 320 images) it replaces "keep
+/// w_S".
+///
+/// Fails, with the reason in `why`, when `weightAxis` is not a reduction
+/// dimension of the geometry or H_SS cannot be factored.
+LogicalResult
+refitKeptColumns(std::vector<float> &weight, const LayerGeometry &geometry,
+                 const LayerInputGram &gram, int32_t weightAxis,
+                 llvm::ArrayRef<int64_t> kept, double damp, std::string &why,
+                 std::vector<double> *biasDelta = nullptr,
+                 llvm::ArrayRef<llvm::SmallVector<int64_t>> positions = {});
 
 /// The output error of removing each channel of a layer's input, as the
 /// optimal brain surgeon estimates it when the rest of the layer is refit:
