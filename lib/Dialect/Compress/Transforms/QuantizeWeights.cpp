@@ -332,9 +332,9 @@ LogicalResult QuantizeWeightsPass::runWithData(
     planning.sequential = false;
     planning.damp = damp;
     planning.remarkFewVectors = false; // The quantizing run says it.
-    std::vector<std::vector<float>> unchanged = values;
+    // `measure` leaves the values as they are.
     if (failed(updateWithLayerStatistics(cast<ModuleOp>(getOperation()),
-                                         measured, unchanged, source, planning,
+                                         measured, values, source, planning,
                                          measure)))
       return failure();
     std::vector<int64_t> counts;
