@@ -360,4 +360,20 @@ e_teacher, e_alone = model_error(gq), model_error(alone)
 check(e_teacher < 0.9 * e_alone, f"3-bit model output error on the data: "
       f"teacher {e_teacher:.4f}, teacher=false {e_alone:.4f}")
 
+# size counts bits as the CPU kernels store them: a convolution's filter
+# takes a byte per weight at 4 bits and fewer too, so no width saves
+# anything: at size=0.5 the filter keeps 8 bits (the least error of its
+# cheapest options) with a warning that the budget cannot be met; at
+# size=1 8 bits without one.
+for size, warned in ((0.5, True), (1.0, False)):
+    run = subprocess.run(
+        ["compress-opt", cnn_path, f"--compress-quantize-weights=size={size} "
+         f"algorithm=gptq data={cnn_data}", "-o", os.devnull],
+        capture_output=True, text=True, check=True)
+    got = re.findall(r"weight quantized to (\d+) bits", run.stderr)
+    said = "is below what the narrowest weights reach" in run.stderr
+    check(got == ["8"] and said == warned,
+          f"convolution, size={size}: widths {got}, warning "
+          f"{'given' if said else 'absent'}")
+
 sys.exit(check.finish())

@@ -38,44 +38,57 @@ using namespace mlir::compress;
 
 namespace {
 
-/// Per layer, the index into `widths` (ascending) of its width, such that
-/// the layers' bits, sum_i counts[i] * widths[pick_i], are at most `budget`
-/// and the sum of squared errors is least, errors[i][j] being layer i's
-/// error at widths[j]: a multiple-choice knapsack, solved by dynamic
-/// programming over the budget in 2^16 units (each layer's bits rounded down
-/// to whole units; when the exact bits of the answer then exceed the budget,
-/// it is solved again with that many units fewer). Every layer at the
-/// narrowest width when even that does not fit.
-std::vector<size_t> allocateWidths(ArrayRef<int64_t> counts,
-                                   ArrayRef<unsigned> widths,
+/// The bits one weight of `op` takes at `width` bits as compress-compile's
+/// CPU kernels store it: matmul weights of at most 4 bits two per byte,
+/// other weights of at most 8 bits (convolution filters too) one per byte,
+/// wider ones in 16 bits.
+unsigned storedBits(Operation *op, unsigned width) {
+  if (width > 8)
+    return 16;
+  if (width <= 4 && !isa<linalg::ConvolutionOpInterface>(op))
+    return 4;
+  return 8;
+}
+
+/// Per layer, the option j (an index into `costs[i]` and `errors[i]`: its
+/// bits and its error) such that the layers' bits are at most `budget` and
+/// the sum of squared errors is least: a multiple-choice knapsack, solved
+/// by dynamic programming over the budget in 2^16 units (each option's bits
+/// rounded down to whole units; when the exact bits of the answer then
+/// exceed the budget, it is solved again with that many units fewer). When
+/// nothing fits, each layer's cheapest option (of those, the least error).
+std::vector<size_t> allocateWidths(ArrayRef<std::vector<double>> costs,
                                    ArrayRef<std::vector<double>> errors,
                                    double budget) {
   constexpr int64_t kUnits = 1 << 16;
+  size_t layers = costs.size();
+  std::vector<size_t> cheapest(layers, 0);
   double widest = 0.0;
-  for (int64_t count : counts)
-    widest += double(count) * widths.back();
-  std::vector<size_t> picks(counts.size(), 0);
-  if (counts.empty() || widest <= 0.0)
-    return picks;
+  for (size_t i = 0; i < layers; ++i) {
+    widest += *std::max_element(costs[i].begin(), costs[i].end());
+    for (size_t j = 0; j < costs[i].size(); ++j)
+      if (std::make_pair(costs[i][j], errors[i][j]) <
+          std::make_pair(costs[i][cheapest[i]], errors[i][cheapest[i]]))
+        cheapest[i] = j;
+  }
+  if (layers == 0 || widest <= 0.0)
+    return cheapest;
   double unit = widest / double(kUnits);
-  auto bitsOf = [&](size_t i, size_t j) {
-    return double(counts[i]) * widths[j];
-  };
-  auto cost = [&](size_t i, size_t j) {
-    return int64_t(std::floor(bitsOf(i, j) / unit));
+  auto units = [&](size_t i, size_t j) {
+    return int64_t(std::floor(costs[i][j] / unit));
   };
   const double infinity = std::numeric_limits<double>::infinity();
   int64_t capacity = std::min<int64_t>(kUnits, int64_t(budget / unit + 1e-6));
   while (capacity >= 0) {
     // best[b]: the least summed squared error of the layers so far in at
-    // most b units; choice[i][b]: layer i's width index there.
+    // most b units; choice[i][b]: layer i's option there.
     std::vector<double> best(capacity + 1, 0.0), next(capacity + 1);
     std::vector<std::vector<uint8_t>> choice(
-        counts.size(), std::vector<uint8_t>(capacity + 1, 0));
-    for (size_t i = 0; i < counts.size(); ++i) {
+        layers, std::vector<uint8_t>(capacity + 1, 0));
+    for (size_t i = 0; i < layers; ++i) {
       std::fill(next.begin(), next.end(), infinity);
-      for (size_t j = 0; j < widths.size(); ++j) {
-        int64_t c = cost(i, j);
+      for (size_t j = 0; j < costs[i].size(); ++j) {
+        int64_t c = units(i, j);
         double squared = errors[i][j] * errors[i][j];
         for (int64_t b = c; b <= capacity; ++b) {
           double total = best[b - c] + squared;
@@ -89,20 +102,20 @@ std::vector<size_t> allocateWidths(ArrayRef<int64_t> counts,
     }
     if (best[capacity] == infinity)
       break;
-    std::vector<size_t> answer(counts.size());
+    std::vector<size_t> answer(layers);
     double total = 0.0;
     int64_t b = capacity;
-    for (size_t i = counts.size(); i-- > 0;) {
+    for (size_t i = layers; i-- > 0;) {
       answer[i] = choice[i][b];
-      b -= cost(i, answer[i]);
-      total += bitsOf(i, answer[i]);
+      b -= units(i, answer[i]);
+      total += costs[i][answer[i]];
     }
     if (total <= budget * (1.0 + 1e-12))
       return answer;
     capacity -=
         std::max<int64_t>(1, int64_t(std::ceil((total - budget) / unit)));
   }
-  return picks; // Nothing fits: every layer at the narrowest width.
+  return cheapest;
 }
 
 struct QuantizeWeightsPass
@@ -337,27 +350,29 @@ LogicalResult QuantizeWeightsPass::runWithData(
                                          measured, values, source, planning,
                                          measure)))
       return failure();
-    std::vector<int64_t> counts;
-    for (const MeasuredLayer &layer : measured)
-      counts.push_back(
-          cast<ShapedType>(layer.weight.values.getType()).getNumElements());
+    // Bits as the CPU kernels store them (storedBits).
+    std::vector<std::vector<double>> costs(measured.size());
     double budget = 0.0;
-    for (int64_t count : counts)
-      budget += double(count) * bits;
+    for (auto [i, layer] : llvm::enumerate(measured)) {
+      double count = double(
+          cast<ShapedType>(layer.weight.values.getType()).getNumElements());
+      for (unsigned width : widths)
+        costs[i].push_back(count * storedBits(layer.op, width));
+      budget += count * storedBits(layer.op, bits);
+    }
     budget *= double(size);
-    std::vector<size_t> picks =
-        allocateWidths(counts, widths, widthErrors, budget);
+    std::vector<size_t> picks = allocateWidths(costs, widthErrors, budget);
     double total = 0.0;
-    for (auto [count, pick] : llvm::zip(counts, picks)) {
+    for (auto [i, pick] : llvm::enumerate(picks)) {
       planned.push_back(widths[pick]);
-      total += double(count) * widths[pick];
+      total += costs[i][pick];
     }
     if (total > budget * (1.0 + 1e-12))
       getOperation()->emitWarning()
           << "compress-quantize-weights: size=" << double(size)
-          << " is below what " << widths.front()
-          << "-bit weights in every layer reach; every layer gets "
-          << widths.front() << " bits";
+          << " is below what the narrowest weights reach (as the kernels "
+             "store them: 4 bits per matmul weight, 8 per convolution "
+             "weight); every layer gets its narrowest storage";
   }
 
   std::vector<unsigned> chosen(measured.size(), bits);

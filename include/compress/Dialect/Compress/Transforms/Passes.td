@@ -90,8 +90,12 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
 
     `size=S` (with `data` or `stats`; excludes `max-error`) makes the
     precision per layer under a size budget instead: the weights take at
-    most the fraction S of the bits they take at `bits` (counted as
-    elements times width, as `--compress-report` counts them). One run of
+    most the fraction S of the bits they take at `bits`, counted as the
+    CPU kernels store them (matmul weights of 4 bits and fewer in 4 bits,
+    other weights of 8 and fewer, convolution filters included, in 8; a
+    width that saves no storage is then never chosen over a wider one, and
+    when even the narrowest storage exceeds the budget every layer gets it,
+    with a warning). One run of
     the float model measures each layer's output error at each of 2, 3, 4,
     8 and `bits` bits; then, from every layer at `bits`, the step to a
     narrower width that adds the least squared error per bit saved is
