@@ -173,6 +173,8 @@ def quantize(module: Module,
              percentile: float = 99.99,
              weight_algorithm: str = "rtn",
              group_size: int = 0,
+             weight_size: float = 0.0,
+             weight_max_error: float = 0.0,
              entry: Optional[str] = None,
              progress: Any = None) -> Module:
     """Post-training quantization, in memory; returns a new module.
@@ -189,7 +191,12 @@ def quantize(module: Module,
     temporary directory of .npy files for it). `group_size=G` (with
     per-channel granularity) gives each output channel one weight scale per
     G input channels; those layers compute in float on their dequantized
-    weights.
+    weights. Mixed precision (what `--compress-auto` does, with
+    `weight_algorithm="gptq"`): `weight_size=S` gives each layer 2, 3, 4 or
+    8 bits so that the weights take at most the fraction S of their bits at
+    `weight_bits` (as the CPU kernels store them) with the least summed
+    squared layer output error on the samples; `weight_max_error=E` instead
+    gives each layer the fewest bits whose output error is within E.
     """
     _choice("method", method, _CALIBRATION_METHODS)
     _choice("activation_type", activation_type, _ACTIVATION_TYPES)
@@ -202,6 +209,17 @@ def quantize(module: Module,
             f"group_size must be a non-negative integer, got {group_size!r}")
     if group_size and granularity != "per-channel":
         raise ValueError("group_size needs granularity='per-channel'")
+    for what, value in (("weight_size", weight_size),
+                        ("weight_max_error", weight_max_error)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not value >= 0):
+            raise ValueError(
+                f"{what} must be a non-negative number, got {value!r}")
+    if weight_size > 1:
+        raise ValueError(f"weight_size must be at most 1 (a fraction of the "
+                         f"weights' bits at weight_bits), got {weight_size!r}")
+    if weight_size and weight_max_error:
+        raise ValueError("give weight_size or weight_max_error, not both")
     cached: list = []
 
     def names() -> list:
@@ -214,9 +232,13 @@ def quantize(module: Module,
                for i, item in enumerate(calibration_data)]
     weights = {"bits": weight_bits, "granularity": granularity,
                "algorithm": weight_algorithm, "group_size": group_size}
+    if weight_size:
+        weights["size"] = float(weight_size)
+    if weight_max_error:
+        weights["max_error"] = float(weight_max_error)
     import tempfile
     with tempfile.TemporaryDirectory(prefix="compress-quantize-") as data:
-        if weight_algorithm == "gptq":
+        if weight_algorithm == "gptq" or weight_size or weight_max_error:
             _save_samples(samples, data)
             weights.update(data=data, entry=entry or "")
         fold = ",".join([

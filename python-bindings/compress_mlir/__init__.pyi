@@ -29,6 +29,7 @@ def quantize(module: Module, calibration_data: Iterable[Any], *,
              weight_bits: int = 8, granularity: str = "per-channel",
              symmetric: bool = False, percentile: float = 99.99,
              weight_algorithm: str = "rtn", group_size: int = 0,
+             weight_size: float = 0.0, weight_max_error: float = 0.0,
              entry: Optional[str] = None,
              progress: Union[None, bool, Callable[[int, int, str], None]] = None
              ) -> Module: ...

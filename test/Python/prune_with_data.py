@@ -91,6 +91,29 @@ assert str(gptq) == str(ptq)
 assert str(gptq) != str(cm.quantize(model, samples, weight_bits=4))
 print("gptq ok")
 
+# quantize(weight_size=S): per-layer widths under a size budget, as
+# compress-auto chooses them; equal to the passes' with the samples in a
+# directory, and not the uniform 8-bit model.
+mixed = cm.quantize(model, samples, weight_algorithm="gptq", weight_size=0.6)
+ptq = model.clone().run_pipeline(
+    f"compress-insert-observers,compress-calibrate{{data={data}}},"
+    "compress-fold-calibration,"
+    f"compress-quantize-weights{{algorithm=gptq size=0.6 data={data}}},"
+    "compress-fuse-qdq")
+assert str(mixed) == str(ptq)
+assert str(mixed) != str(cm.quantize(model, samples,
+                                     weight_algorithm="gptq"))
+assert "i4" in str(mixed), "a layer at 4 bits under size=0.6"
+for bad in ({"weight_size": 1.5}, {"weight_size": -0.1},
+            {"weight_size": 0.5, "weight_max_error": 0.01}):
+    try:
+        cm.quantize(model, samples, **bad)
+    except ValueError as e:
+        print("refused:", e)
+    else:
+        raise AssertionError(f"{bad} was accepted")
+print("weight_size ok")
+
 in_memory = cm.low_rank(model, ratio=0.5, calibration_data=samples)
 from_dir = cm.low_rank(model, ratio=0.5, data=data)
 assert str(in_memory) == str(from_dir), "low_rank"
