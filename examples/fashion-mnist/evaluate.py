@@ -30,8 +30,8 @@ import time
 
 import numpy as np
 
-EVAL_BATCH = 80      # 10,000 test images = 125 batches; 320 calibration
-CALIB_IMAGES = 320   # images = 4 batches of 80, 5 of 64, 320 of 1.
+EVAL_BATCH = 80      # 10,000 test images = 125 batches; 1,920 calibration
+CALIB_IMAGES = 1920  # images = 24 batches of 80, 30 of 64.
 LATENCY_BATCHES = {1: 200, 64: 10}  # batch size -> timed batches
 WARMUP = {1: 20, 64: 2}
 

@@ -23,7 +23,7 @@ for model in cnn3:1 mlp:2; do
   if [ ! -f "$WORK/$arch/model.onnx" ]; then
     echo "== training $arch (seed ${model##*:})"
     /usr/bin/python3 "$HERE/train.py" "$WORK/$arch" --arch "$arch" \
-      --seed "${model##*:}"
+      --seed "${model##*:}" --calib 320
   fi
 done
 /usr/bin/python3 "$HERE/holdout.py" "$WORK/cnn3" "$WORK/mlp" \

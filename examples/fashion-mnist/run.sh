@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fashion-MNIST, end to end: train a small CNN with PyTorch (if not trained
 # yet) and export it to ONNX; import it with compress-translate; prune,
-# calibrate on 320 training images and quantize to int8 with compress-opt;
+# calibrate on 1,920 training images and quantize to int8 with compress-opt;
 # run every variant with compress-run on the 10,000 test images; time it at
 # batch 1 and 64 next to onnxruntime (fp32, and int8 from its own
 # quantize_static) in the same run; write docs/results/fashion-mnist.md.

@@ -50,6 +50,8 @@ namespace {
 /// Per original channel, the indices along the current tensor dimension that
 /// carry it (one index, or several after a flatten).
 using ChannelPositions = SmallVector<SmallVector<int64_t>>;
+/// Marks the producers that the passes' `skip` names while they prune.
+constexpr llvm::StringLiteral kSkipMark = "compress_prune_skip";
 
 /// A constant operand of an intermediate op indexed by the channel.
 struct ConstantGather {
@@ -1008,6 +1010,15 @@ struct ChainOrSkip : FailureOr<Chain> {
 
 ChainOrSkip findChain(linalg::LinalgOp producer,
                       const ChannelPruningOptions &options, bool remark) {
+  auto skippedMember = [](const Chain &chain) -> Operation * {
+    for (const Producer &member : chain.producers)
+      if (member.op->hasAttr(kSkipMark))
+        return member.op;
+    for (const ChainLink &link : chain.links)
+      if (link.op->hasAttr(kSkipMark))
+        return link.op;
+    return nullptr;
+  };
   int64_t groupSize = 1;
   if (options.heads) {
     std::optional<int64_t> headSize = findHeadSize(producer);
@@ -1017,8 +1028,24 @@ ChainOrSkip findChain(linalg::LinalgOp producer,
   }
   ChainFinder finder(producer, groupSize);
   FailureOr<Chain> chain = finder.find();
-  if (succeeded(chain))
-    return ChainOrSkip(std::move(*chain));
+  if (succeeded(chain)) {
+    Operation *skipped = skippedMember(*chain);
+    if (!skipped)
+      return ChainOrSkip(std::move(*chain));
+    ChainOrSkip result(failure());
+    if (remark) {
+      InFlightDiagnostic diag =
+          producer->emitRemark()
+          << options.unitName << " not pruned: option 'skip' names "
+          << (skipped == producer.getOperation()
+                  ? "this layer"
+                  : "another layer of its dependency group");
+      if (skipped != producer.getOperation())
+        diag.attachNote(skipped->getLoc()) << "the skipped layer";
+      result.remarked = true;
+    }
+    return result;
+  }
   ChainOrSkip skipped(failure());
   if (remark && !finder.carriesChannels) {
     producer->emitRemark() << options.unitName
@@ -1682,15 +1709,25 @@ FailureOr<ChannelPruningResult> mlir::compress::pruneLayerChannels(
     ModuleOp root, StringRef passName, StringRef unitName, double ratio,
     ChannelNorm norm, ChannelScore score, int64_t roundTo, PruneScope scope,
     double minKeep, function_ref<bool(Operation *)> isProducer,
-    const ChannelRefitOptions &refit) {
+    const ChannelRefitOptions &refit, ArrayRef<std::string> skip) {
   FailureOr<ChannelPruningOptions> options =
       makeChannelPruningOptions(root->getLoc(), passName, unitName, ratio, norm,
                                 score, roundTo, scope, minKeep, refit);
-  if (failed(options))
+  if (failed(options) || failed(verifySkipList(root->getLoc(), passName, skip)))
     return failure();
+  SmallVector<WeightedLayer> layers = collectWeightedLayers(root);
   SmallVector<linalg::LinalgOp> producers;
-  for (const WeightedLayer &layer : collectWeightedLayers(root))
-    if (isProducer(layer.op))
-      producers.push_back(layer.op);
-  return pruneChannels(producers, *options);
+  for (const WeightedLayer &layer : layers) {
+    if (!isProducer(layer.op))
+      continue;
+    // Skipped layers stay producers, so that a chain they belong to is
+    // found whole and left alone (findChain reads the mark, which clones of
+    // a rewritten consumer keep).
+    if (isSkippedLayer(layer.op, layer.index, layers.size(), skip))
+      layer.op->setAttr(kSkipMark, UnitAttr::get(root.getContext()));
+    producers.push_back(layer.op);
+  }
+  FailureOr<ChannelPruningResult> result = pruneChannels(producers, *options);
+  root->walk([](Operation *op) { op->removeAttr(kSkipMark); });
+  return result;
 }

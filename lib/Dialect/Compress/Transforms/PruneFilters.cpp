@@ -33,7 +33,8 @@ struct PruneFiltersPass
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
         getOperation(), "compress-prune-filters", "filters", ratio, norm,
         effectiveScore, roundTo, scope, minKeep, isFilterConvolution,
-        ChannelRefitOptions{reconstruct, data, stats, entry, damp, sequential});
+        ChannelRefitOptions{reconstruct, data, stats, entry, damp, sequential},
+        skip);
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

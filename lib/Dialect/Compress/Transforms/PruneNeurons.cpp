@@ -33,7 +33,8 @@ struct PruneNeuronsPass
     FailureOr<ChannelPruningResult> result = pruneLayerChannels(
         getOperation(), "compress-prune-neurons", "neurons", ratio, norm,
         effectiveScore, roundTo, scope, minKeep, isMatmulLayer,
-        ChannelRefitOptions{reconstruct, data, stats, entry, damp, sequential});
+        ChannelRefitOptions{reconstruct, data, stats, entry, damp, sequential},
+        skip);
     if (failed(result))
       return signalPassFailure();
     numRemoved += result->removed;

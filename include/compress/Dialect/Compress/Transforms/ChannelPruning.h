@@ -75,15 +75,18 @@ FailureOr<ChannelPruningOptions> makeChannelPruningOptions(
     PruneScope scope, double minKeep, const ChannelRefitOptions &refit = {});
 
 /// Checks the options, then prunes the channels of every layer under `root`
-/// (in program order) that `isProducer` accepts. Fails on bad options, and
-/// with reconstruct=true when the data cannot be run.
+/// (in program order) that `isProducer` accepts and `skip` does not name
+/// (isSkippedLayer; a chain with a skipped producer is left whole, with a
+/// remark). Fails on bad options, and with reconstruct=true when the data
+/// cannot be run.
 FailureOr<ChannelPruningResult>
 pruneLayerChannels(ModuleOp root, llvm::StringRef passName,
                    llvm::StringRef unitName, double ratio, ChannelNorm norm,
                    ChannelScore score, int64_t roundTo, PruneScope scope,
                    double minKeep,
                    llvm::function_ref<bool(Operation *)> isProducer,
-                   const ChannelRefitOptions &refit = {});
+                   const ChannelRefitOptions &refit = {},
+                   llvm::ArrayRef<std::string> skip = {});
 
 /// Prunes the output channels of every op in `producers` (layer ops with a
 /// constant weight) whose channels reach a next layer through a chain that

@@ -591,6 +591,11 @@ def CompressPruneNeurons : Pass<"compress-prune-neurons", "ModuleOp"> {
     Option<"minKeep", "min-keep", "double", /*default=*/"0.0",
            "With scope=global, the fraction of each layer's neurons always kept "
            "(at least one)">,
+    ListOption<"skip", "skip", "std::string",
+               "Layers whose neurons stay: indices in program order among "
+               "the weighted layers (negative from the end) or layer names, "
+               "as for compress-prune-magnitude; a chain with a skipped "
+               "layer among its producers is left whole">,
   ], reconstructOptions);
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of neurons removed">,
@@ -726,6 +731,11 @@ def CompressPruneFilters : Pass<"compress-prune-filters", "ModuleOp"> {
     Option<"minKeep", "min-keep", "double", /*default=*/"0.0",
            "With scope=global, the fraction of each layer's filters always kept "
            "(at least one)">,
+    ListOption<"skip", "skip", "std::string",
+               "Layers whose filters stay: indices in program order among "
+               "the weighted layers (negative from the end) or layer names, "
+               "as for compress-prune-magnitude; a dependency group (a "
+               "residual stream) with a skipped member is left whole">,
   ], reconstructOptions);
   let statistics = [
     Statistic<"numRemoved", "num-removed", "Number of filters removed">,
