@@ -34,6 +34,7 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   weights.bits = options.weightBits;
   weights.granularity = options.granularity;
   weights.groupSize = options.weightGroupSize;
+  weights.range = options.weightRange;
   weights.algorithm = options.weightAlgorithm;
   weights.maxError = options.weightMaxError;
   weights.size = options.weightSize;

@@ -173,6 +173,7 @@ def quantize(module: Module,
              percentile: float = 99.99,
              weight_algorithm: str = "rtn",
              group_size: int = 0,
+             weight_range: str = "auto",
              weight_size: float = 0.0,
              weight_max_error: float = 0.0,
              entry: Optional[str] = None,
@@ -191,7 +192,10 @@ def quantize(module: Module,
     temporary directory of .npy files for it). `group_size=G` (with
     per-channel granularity) gives each output channel one weight scale per
     G input channels; those layers compute in float on their dequantized
-    weights. Mixed precision (what `--compress-auto` does, with
+    weights. `weight_range` sets the range each weight scale covers:
+    "minmax", "mse" (clipped where that lowers the rounding error) or
+    "auto" (mse below 8 bits), as `--compress-quantize-weights range`.
+    Mixed precision (what `--compress-auto` does, with
     `weight_algorithm="gptq"`): `weight_size=S` gives each layer 2, 3, 4 or
     8 bits so that the weights take at most the fraction S of their bits at
     `weight_bits` (as the CPU kernels store them) with the least summed
@@ -228,10 +232,12 @@ def quantize(module: Module,
         return cached
 
     _choice("weight_algorithm", weight_algorithm, ("rtn", "gptq"))
+    _choice("weight_range", weight_range, ("auto", "minmax", "mse"))
     samples = [_sample_arrays(item, i, names)
                for i, item in enumerate(calibration_data)]
     weights = {"bits": weight_bits, "granularity": granularity,
-               "algorithm": weight_algorithm, "group_size": group_size}
+               "algorithm": weight_algorithm, "group_size": group_size,
+               "range": weight_range}
     if weight_size:
         weights["size"] = float(weight_size)
     if weight_max_error:

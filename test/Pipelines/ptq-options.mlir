@@ -7,7 +7,7 @@
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
 // RUN: compress-opt %s --pass-pipeline="builtin.module(compress-insert-observers,compress-calibrate{data=%S},compress-fold-calibration,compress-quantize-weights,compress-fuse-qdq)" \
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEFAULT
-// RUN: compress-opt %s --compress-ptq="data=%S lower=false method=mse percentile=99.5 activation-type=i8 symmetric=true weight-bits=4 granularity=per-tensor weight-algorithm=gptq rounding=float" \
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false method=mse percentile=99.5 activation-type=i8 symmetric=true weight-bits=4 granularity=per-tensor weight-range=mse weight-algorithm=gptq rounding=float" \
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUSTOM
 // RUN: compress-opt %s --compress-ptq="data=%S lower=false weight-bits=4 weight-group-size=32" \
 // RUN:   --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=GROUPS
@@ -25,18 +25,19 @@
 // RUN: not compress-opt %s --compress-ptq=method=kl 2>&1 | FileCheck %s --check-prefix=BAD-METHOD
 // RUN: not compress-opt %s --compress-ptq=activation-type=u4 2>&1 | FileCheck %s --check-prefix=BAD-ACTIVATION
 // RUN: not compress-opt %s --compress-ptq=rounding=nearest 2>&1 | FileCheck %s --check-prefix=BAD-ROUNDING
+// RUN: not compress-opt %s --compress-ptq=weight-range=percentile 2>&1 | FileCheck %s --check-prefix=BAD-RANGE
 
 // DEFAULT: compress-calibrate{{.*}} method=minmax percentile=9.999000e+01
 // DEFAULT: compress-fold-calibration{activation-type=u8 stats= symmetric=false}
-// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=8 block-size=128 damp=1.000000e-01 data= entry= granularity=per-channel group-size=0 max-error=0.000000e+00 refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
+// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=8 block-size=128 damp=1.000000e-01 data= entry= granularity=per-channel group-size=0 max-error=0.000000e+00 range=auto refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
 // DEFAULT: compress-fuse-qdq{rounding=fixed_point}
 
 // CUSTOM: compress-calibrate{{.*}} method=mse percentile=9.950000e+01
 // CUSTOM: compress-fold-calibration{activation-type=i8 stats= symmetric=true}
-// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data={{.*}}Pipelines entry= granularity=per-tensor group-size=0 max-error=0.000000e+00 refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
+// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data={{.*}}Pipelines entry= granularity=per-tensor group-size=0 max-error=0.000000e+00 range=mse refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
 // CUSTOM: compress-fuse-qdq{rounding=float}
 
-// GROUPS: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data= entry= granularity=per-channel group-size=32 max-error=0.000000e+00 refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
+// GROUPS: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data= entry= granularity=per-channel group-size=32 max-error=0.000000e+00 range=auto refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
 
 // compress-auto is compress-ptq with GPTQ weights of per-layer widths.
 // AUTO: compress-calibrate{{.*}} method=minmax
@@ -65,6 +66,7 @@
 // BAD-METHOD: for the --method option: Cannot find option named 'kl'!
 // BAD-ACTIVATION: for the --activation-type option: Cannot find option named 'u4'!
 // BAD-ROUNDING: for the --rounding option: Cannot find option named 'nearest'!
+// BAD-RANGE: for the --weight-range option: Cannot find option named 'percentile'!
 
 func.func @f() {
   return

@@ -114,6 +114,23 @@ for bad in ({"weight_size": 1.5}, {"weight_size": -0.1},
         raise AssertionError(f"{bad} was accepted")
 print("weight_size ok")
 
+# quantize(weight_range=...): the passes' `range`; at 4 bits the default
+# (auto: mse) and minmax give different grids.
+full = cm.quantize(model, samples, weight_bits=4, weight_range="minmax")
+ptq = model.clone().run_pipeline(
+    f"compress-insert-observers,compress-calibrate{{data={data}}},"
+    "compress-fold-calibration,"
+    "compress-quantize-weights{bits=4 range=minmax},compress-fuse-qdq")
+assert str(full) == str(ptq)
+assert str(full) != str(cm.quantize(model, samples, weight_bits=4))
+try:
+    cm.quantize(model, samples, weight_range="percentile")
+except ValueError as e:
+    print("refused:", e)
+else:
+    raise AssertionError("weight_range='percentile' was accepted")
+print("weight_range ok")
+
 in_memory = cm.low_rank(model, ratio=0.5, calibration_data=samples)
 from_dir = cm.low_rank(model, ratio=0.5, data=data)
 assert str(in_memory) == str(from_dir), "low_rank"

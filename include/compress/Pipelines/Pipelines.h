@@ -174,6 +174,12 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
                      "arithmetic on their dequantized weights; the integer "
                      "kernels take one scale per channel"),
       llvm::cl::init(0)};
+  PassOptions::Option<WeightRangeChoice> weightRange{
+      *this, "weight-range",
+      llvm::cl::desc("The range each weight scale covers: minmax, mse "
+                     "(clipped where that lowers the rounding error) or "
+                     "auto (mse below 8 bits)"),
+      llvm::cl::init(WeightRangeChoice::Auto), weightRangeChoiceValues()};
   PassOptions::Option<WeightQuantAlgorithm> weightAlgorithm{
       *this, "weight-algorithm",
       llvm::cl::desc("Weight rounding: rtn (to nearest) or gptq (GPTQ on "

@@ -24,7 +24,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data_aware_helpers import (  # noqa: E402
-    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+    Checks, grid, hex_constant as hexc, save_samples, tensor as t, to_int,
+    two_layer_mlp)
 
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
@@ -197,8 +198,8 @@ for h, shape in re.findall(
 
 
 def rtn4(w):
-    scale = (np.abs(w).max(0) / 7).astype(np.float32)
-    return (np.clip(np.round(w / scale), -7, 7) * scale).astype(np.float32)
+    scale, zp, qmin, qmax = grid(w, 4, 1, True)
+    return (to_int(w, scale, zp, qmin, qmax) * scale).astype(np.float32)
 
 
 for i, (x, w, b) in enumerate(((x_all, w1, b1), (hidden, w2, b2))):

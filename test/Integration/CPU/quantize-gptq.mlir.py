@@ -26,7 +26,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data_aware_helpers import (  # noqa: E402
-    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+    Checks, grid, hex_constant as hexc, save_samples, tensor as t, to_int,
+    two_layer_mlp)
 
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
@@ -87,33 +88,6 @@ def quantize(path, options):
         dims = [int(d) for d in shape.split("x")]
         found.append(np.array(eval(values), np.int64).reshape(dims))
     return found
-
-
-def grid(w, bits, axis, symmetric):
-    """Per-channel (along `axis`) or per-tensor scales and zero points as
-    compress-quantize-weights computes them (ranges widened to hold 0)."""
-    reduce_axes = tuple(d for d in range(w.ndim) if d != axis) \
-        if axis is not None else None
-    lo = np.minimum(w.min(axis=reduce_axes, keepdims=True), 0).astype(
-        np.float64)
-    hi = np.maximum(w.max(axis=reduce_axes, keepdims=True), 0).astype(
-        np.float64)
-    if symmetric:
-        qmin, qmax = -(2 ** (bits - 1) - 1), 2 ** (bits - 1) - 1
-        scale = np.maximum(np.abs(lo), np.abs(hi)) / qmax
-        scale[scale == 0] = 1
-        zp = np.zeros_like(scale)
-    else:
-        qmin, qmax = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-        scale = (hi - lo) / (qmax - qmin)
-        scale[scale == 0] = 1
-        zp = np.clip(qmin - np.round(lo / scale), qmin, qmax)
-    return scale.astype(np.float32), zp.astype(np.int64), qmin, qmax
-
-
-def to_int(x, scale, zp, qmin, qmax):
-    q = np.round(np.float32(x) / scale)  # f32 division, half to even
-    return np.clip(q + zp, qmin, qmax).astype(np.int64)
 
 
 def gptq(w, h, rnd, act_order, damp=0.1, block=128, refine=0):
@@ -217,6 +191,33 @@ for bits, granularity, symmetric, act_order in (
                      act_order).reshape(wc.shape)
     check(len(got) == 1 and np.array_equal(got[0], want),
           f"{what}: convolution integers")
+
+# range: `minmax` keeps each channel's full range below 8 bits, `mse`
+# searches the clipping at 8 bits too (the default, auto, does below 8:
+# every check above). Rounding to nearest; the searched grid must differ
+# from the full range's on these weights and round them with less error.
+for bits, choice, mse in ((4, "minmax", False), (3, "minmax", False),
+                          (8, "mse", True), (4, "mse", True)):
+    got = quantize(mlp_path, f"bits={bits} range={choice}")
+    differ, searched, full = 0, 0.0, 0.0
+    for i, w in enumerate((w1, w2)):
+        scale, zp, qmin, qmax = grid(w.T, bits, 0, True, mse)
+        want = to_int(w.T, scale, zp, qmin, qmax).T
+        check(len(got) == 2 and np.array_equal(got[i], want),
+              f"range={choice}, {bits} bits: layer {i + 1} integers")
+        other, _, _, _ = grid(w.T, bits, 0, True, not mse)
+        differ += int((scale != other).sum())
+        for s_, total in ((scale, mse), (other, not mse)):
+            sse = float((((to_int(w.T, s_, 0, qmin, qmax) * s_)
+                          .astype(np.float64) - w.T) ** 2).sum())
+            if total:
+                searched += sse
+            else:
+                full += sse
+    check(differ > 0 and searched < full,
+          f"range={choice}, {bits} bits: {differ} channels' scales differ "
+          f"from the other range's; squared rounding error {searched:.4g} "
+          f"searched, {full:.4g} full range")
 
 # refine=N: coordinate descent after the sweep, integer for integer as
 # NumPy's; it never raises a layer's (damped) output error on the data.

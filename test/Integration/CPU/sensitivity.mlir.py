@@ -27,7 +27,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data_aware_helpers import (  # noqa: E402
-    Checks, hex_constant as hexc, save_samples, tensor as t, two_layer_mlp)
+    Checks, grid, hex_constant as hexc, save_samples, tensor as t, to_int,
+    two_layer_mlp)
 
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
@@ -63,11 +64,10 @@ x2 = x1 @ w1.astype(np.float64)
 
 
 def rtn(w, bits):
-    """Per-output-channel (columns of w [K, N]) symmetric rounding."""
-    qmax = 2 ** (bits - 1) - 1
-    scale = (np.abs(w).max(0) / qmax).astype(np.float32)
-    q = np.clip(np.round(w / scale), -qmax, qmax)
-    return (q * scale).astype(np.float32)
+    """Per-output-channel (columns of w [K, N]) symmetric rounding, on the
+    grid compress-quantize-weights' default range gives."""
+    scale, zp, qmin, qmax = grid(w, bits, 1, True)
+    return (to_int(w, scale, zp, qmin, qmax) * scale).astype(np.float32)
 
 
 def magnitude(w, fraction):

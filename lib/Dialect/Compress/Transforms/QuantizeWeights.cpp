@@ -136,6 +136,19 @@ private:
   WeightLayout getWeightLayout(linalg::LinalgOp op, const WeightOperand &weight,
                                bool remark);
 
+  /// How the scales of `layerBits`-bit weights cover their values (`range`).
+  WeightRange rangeAt(unsigned layerBits) const {
+    switch (range) {
+    case WeightRangeChoice::MinMax:
+      return WeightRange::MinMax;
+    case WeightRangeChoice::Mse:
+      return WeightRange::Mse;
+    case WeightRangeChoice::Auto:
+      break;
+    }
+    return layerBits < 8 ? WeightRange::Mse : WeightRange::MinMax;
+  }
+
   /// The quantized type of `weight`'s values, from their ranges.
   FailureOr<quant::QuantizedType> getQuantType(WeightOperand weight,
                                                const WeightLayout &layout,
@@ -197,7 +210,8 @@ QuantizeWeightsPass::getWeightLayout(linalg::LinalgOp op,
 FailureOr<quant::QuantizedType> QuantizeWeightsPass::getQuantType(
     WeightOperand weight, const WeightLayout &layout, unsigned layerBits) {
   std::optional<quant::QuantizedType> type = buildWeightQuantType(
-      weight.values, layout.axis, layerBits, symmetric, layout.groups);
+      weight.values, layout.axis, layerBits, symmetric, layout.groups,
+      rangeAt(layerBits));
   if (!type) {
     weight.constant.emitWarning()
         << "weight constant contains NaN or infinity; left unquantized";
@@ -304,7 +318,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
         cast<ShapedType>(layer.weight.values.getType()).getShape();
     std::optional<quant::QuantizedType> type =
         buildWeightQuantType(layer.weight.values, layouts[i].axis, width,
-                             symmetric, layouts[i].groups);
+                             symmetric, layouts[i].groups, rangeAt(width));
     UniformQuantInfo info =
         *UniformQuantInfo::get(*type, /*allowSubChannel=*/true);
     ParamIndexer params(shape, info);

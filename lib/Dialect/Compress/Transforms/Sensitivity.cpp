@@ -67,7 +67,10 @@ std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
       result.push_back(
           {name, [=, &layer, &gram]() -> FailureOr<std::vector<float>> {
              std::optional<quant::QuantizedType> type = buildWeightQuantType(
-                 layer.weight.values, axis, bits, /*symmetric=*/true);
+                 layer.weight.values, axis, bits, /*symmetric=*/true,
+                 /*groups=*/std::nullopt,
+                 // compress-quantize-weights' default, range=auto.
+                 bits < 8 ? WeightRange::Mse : WeightRange::MinMax);
              if (!type)
                return failure();
              UniformQuantInfo info = *UniformQuantInfo::get(*type);

@@ -341,7 +341,7 @@ Value createQuantizedConstant(OpBuilder &builder, Location loc,
 std::optional<quant::QuantizedType>
 buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
                      unsigned bits, bool symmetric,
-                     std::optional<WeightGroups> groups) {
+                     std::optional<WeightGroups> groups, WeightRange method) {
   ArrayRef<int64_t> shape = values.getType().getShape();
   SmallVector<int64_t> blocks = getAxisBlockSizes(shape.size(), axis);
   assert((!groups || (axis && groups->axis != *axis && groups->size > 0 &&
@@ -356,13 +356,47 @@ buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
     return std::nullopt;
   QuantRange range = symmetric ? QuantRange::narrowSigned(bits)
                                : QuantRange::full(bits, /*isSigned=*/true);
-  SmallVector<QuantParams> params;
-  for (auto [min, max] : *ranges) {
-    std::optional<QuantParams> p =
-        symmetric ? computeSymmetricParams(
-                        std::max(std::abs(min), std::abs(max)), range)
-                  : computeAsymmetricParams(min, max, range);
-    params.push_back(*p); // Ranges are finite, so parameters exist.
+  // Parameters for every range scaled by `factor`.
+  auto paramsAt = [&](double factor) {
+    SmallVector<QuantParams> params;
+    for (auto [min, max] : *ranges) {
+      std::optional<QuantParams> p =
+          symmetric ? computeSymmetricParams(
+                          factor * std::max(std::abs(min), std::abs(max)),
+                          range)
+                    : computeAsymmetricParams(factor * min, factor * max,
+                                              range);
+      params.push_back(*p); // Ranges are finite, so parameters exist.
+    }
+    return params;
+  };
+  SmallVector<QuantParams> params = paramsAt(1.0);
+  if (method == WeightRange::Mse) {
+    SmallVector<double> best(params.size(),
+                             std::numeric_limits<double>::infinity());
+    for (int step = 0; step < 80; ++step) {
+      SmallVector<QuantParams> candidate = paramsAt(1.0 - 0.01 * step);
+      SmallVector<double> error(params.size(), 0.0);
+      forEachWithParam(
+          values, indexer, [&](ArrayRef<float> run, int64_t, int64_t p) {
+            float scale = float(candidate[p].scale);
+            int64_t zeroPoint = candidate[p].zeroPoint;
+            double sum = 0.0;
+            for (float v : run) {
+              double d = double(v) - double(dequantizeValue(
+                                         quantizeValue(v, scale, zeroPoint,
+                                                       range),
+                                         scale, zeroPoint));
+              sum += d * d;
+            }
+            error[p] += sum;
+          });
+      for (auto [p, e] : llvm::enumerate(error))
+        if (e < best[p]) {
+          best[p] = e;
+          params[p] = candidate[p];
+        }
+    }
   }
   Type expressedType = values.getType().getElementType();
   if (groups)

@@ -1,5 +1,5 @@
 // RUN: compress-opt %s -split-input-file -verify-diagnostics \
-// RUN:   --pass-pipeline='builtin.module(compress-quantize-weights{bits=4 group-size=2})' \
+// RUN:   --pass-pipeline='builtin.module(compress-quantize-weights{bits=4 group-size=2 range=minmax})' \
 // RUN:   | FileCheck %s
 // RUN: not compress-opt %s --split-input-file \
 // RUN:   --pass-pipeline='builtin.module(compress-quantize-weights{group-size=2 granularity=per-tensor})' \

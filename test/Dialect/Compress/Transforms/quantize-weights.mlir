@@ -8,7 +8,7 @@
 // RUN:   --pass-pipeline='builtin.module(compress-quantize-weights{symmetric=false})' \
 // RUN:   | FileCheck %s --check-prefix=ASYM
 // RUN: compress-opt %s -split-input-file -verify-diagnostics \
-// RUN:   --pass-pipeline='builtin.module(compress-quantize-weights{bits=4})' \
+// RUN:   --pass-pipeline='builtin.module(compress-quantize-weights{bits=4 range=minmax})' \
 // RUN:   | FileCheck %s --check-prefix=INT4
 
 // Expected integers worked out by hand (see each case); columns are output

@@ -58,6 +58,20 @@ inline llvm::cl::ValuesClass weightQuantAlgorithmValues() {
                  "by the input statistics of `data`"));
 }
 
+/// compress-quantize-weights `range`: the range each weight scale covers.
+enum class WeightRangeChoice { Auto, MinMax, Mse };
+
+inline llvm::cl::ValuesClass weightRangeChoiceValues() {
+  return llvm::cl::values(
+      clEnumValN(WeightRangeChoice::Auto, "auto",
+                 "`mse` below 8 bits, `minmax` at 8 bits and above"),
+      clEnumValN(WeightRangeChoice::MinMax, "minmax",
+                 "The minimum and maximum of the weights a scale serves"),
+      clEnumValN(WeightRangeChoice::Mse, "mse",
+                 "The range, clipped by the factor in 1 ... 0.21 whose "
+                 "rounding error (sum of squares) is least"));
+}
+
 /// compress-prune-magnitude and compress-prune-nm `algorithm`: which weights
 /// go, and what happens to the others.
 enum class PruneAlgorithm { Magnitude, SparseGPT };

@@ -62,6 +62,17 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     channel gets scale 1. Constants containing NaN or infinity are left
     unchanged with a warning.
 
+    `range` sets the range each scale covers. `minmax` takes the minimum and
+    maximum of the weights the scale serves (a channel, or a group). `mse`
+    scales that range by the factor among 1, 0.99, ..., 0.21 whose rounding
+    error, the sum of (w - q(w))^2 over those weights, is least (the first
+    of equals): it clips the few largest weights where finer steps for the
+    others pay for it, which they do at 4 bits and below (on the
+    Fashion-MNIST example's dense layer at 4 bits, per channel, it lowers
+    the layer's output error by 29% rounded to nearest and 23% with GPTQ).
+    `auto` (the default) is `mse` below 8 bits and `minmax` at 8 and above,
+    where clipping gains little. GPTQ keeps the scales so chosen.
+
     `algorithm=gptq data=DIR` chooses the integers with GPTQ instead of
     rounding each weight to its nearest grid point: the model runs on the
     samples of `DIR` to measure each layer's input Gram matrix H; the scales
@@ -97,10 +108,11 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     when even the narrowest storage exceeds the budget every layer gets it,
     with a warning). One run of
     the float model measures each layer's output error at each of 2, 3, 4,
-    8 and `bits` bits; then, from every layer at `bits`, the step to a
-    narrower width that adds the least squared error per bit saved is
-    taken until the weights fit; the layers are then quantized at those
-    widths as without `size` (sequentially, GPTQ with its teacher). A
+    8 and `bits` bits; then the widths that fit the budget with the least
+    summed squared error are found exactly (a multiple-choice knapsack,
+    solved by dynamic programming over the budget); the layers are then
+    quantized at those widths as without `size` (sequentially, GPTQ with
+    its teacher). A
     remark on each layer gives its width and error. Summed squared relative
     errors are the measure: layers whose errors the rest of the network
     amplifies are not told apart.
@@ -143,6 +155,11 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
            "Group-wise scales: one per output channel and group of this "
            "many consecutive weights along the input-channel dimension (0: "
            "one per channel; needs granularity=per-channel)">,
+    Option<"range", "range", "::mlir::compress::WeightRangeChoice",
+           /*default=*/"::mlir::compress::WeightRangeChoice::Auto",
+           "The range each scale covers: `minmax`, `mse` (clipped where that "
+           "lowers the rounding error) or `auto` (mse below 8 bits)",
+           [{::mlir::compress::weightRangeChoiceValues()}]>,
     Option<"algorithm", "algorithm",
            "::mlir::compress::WeightQuantAlgorithm",
            /*default=*/"::mlir::compress::WeightQuantAlgorithm::RoundToNearest",

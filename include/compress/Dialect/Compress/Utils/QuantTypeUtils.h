@@ -141,17 +141,29 @@ struct WeightGroups {
   int64_t size;
 };
 
+/// How buildWeightQuantType sets the range each scale covers.
+enum class WeightRange {
+  /// The minimum and maximum of the values the scale serves.
+  MinMax,
+  /// The minimum and maximum times the factor among 1, 0.99, ..., 0.21 (the
+  /// first of equals) whose rounding error, the sum of (w - q(w))^2 over
+  /// those values, is least: the largest values are clipped where finer
+  /// steps for the others pay for it, as they do at 4 bits and below.
+  Mse,
+};
+
 /// The quantized type compress-quantize-weights gives a weight with `values`:
 /// signed storage of `bits` bits, symmetric narrow range (zero point 0) or
 /// asymmetric full range, one scale per index along `axis` (or one for
-/// all), from the values' ranges. With `groups` (which needs `axis`), one
-/// scale per index along `axis` and group of `groups->size` along
-/// `groups->axis`: a sub-channel type. Nullopt when a value is NaN or
-/// infinite.
+/// all), from the values' ranges (as `method` sets them). With `groups`
+/// (which needs `axis`), one scale per index along `axis` and group of
+/// `groups->size` along `groups->axis`: a sub-channel type. Nullopt when a
+/// value is NaN or infinite.
 std::optional<quant::QuantizedType>
 buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
                      unsigned bits, bool symmetric,
-                     std::optional<WeightGroups> groups = std::nullopt);
+                     std::optional<WeightGroups> groups = std::nullopt,
+                     WeightRange method = WeightRange::MinMax);
 
 /// The grid value an element of a weight takes when quantized with `info`
 /// and dequantized: `value` quantized (in f32, as the lowered code does) with
