@@ -69,7 +69,9 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     of equals): it clips the few largest weights where finer steps for the
     others pay for it, which they do at 4 bits and below (on the
     Fashion-MNIST example's dense layer at 4 bits, per channel, it lowers
-    the layer's output error by 29% rounded to nearest and 23% with GPTQ).
+    the layer's output error by 28% rounded to nearest and 21% with GPTQ;
+    on its first convolution, 9 weights per filter, it raises it by 7% and
+    1%).
     `auto` (the default) is `mse` below 8 bits and `minmax` at 8 and above,
     where clipping gains little. GPTQ keeps the scales so chosen.
 
