@@ -209,9 +209,9 @@ QuantizeWeightsPass::getWeightLayout(linalg::LinalgOp op,
 
 FailureOr<quant::QuantizedType> QuantizeWeightsPass::getQuantType(
     WeightOperand weight, const WeightLayout &layout, unsigned layerBits) {
-  std::optional<quant::QuantizedType> type = buildWeightQuantType(
-      weight.values, layout.axis, layerBits, symmetric, layout.groups,
-      rangeAt(layerBits));
+  std::optional<quant::QuantizedType> type =
+      buildWeightQuantType(weight.values, layout.axis, layerBits, symmetric,
+                           layout.groups, rangeAt(layerBits));
   if (!type) {
     weight.constant.emitWarning()
         << "weight constant contains NaN or infinity; left unquantized";

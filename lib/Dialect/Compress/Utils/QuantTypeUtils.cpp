@@ -361,11 +361,10 @@ buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
     SmallVector<QuantParams> params;
     for (auto [min, max] : *ranges) {
       std::optional<QuantParams> p =
-          symmetric ? computeSymmetricParams(
-                          factor * std::max(std::abs(min), std::abs(max)),
-                          range)
-                    : computeAsymmetricParams(factor * min, factor * max,
-                                              range);
+          symmetric
+              ? computeSymmetricParams(
+                    factor * std::max(std::abs(min), std::abs(max)), range)
+              : computeAsymmetricParams(factor * min, factor * max, range);
       params.push_back(*p); // Ranges are finite, so parameters exist.
     }
     return params;
@@ -383,10 +382,10 @@ buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
             int64_t zeroPoint = candidate[p].zeroPoint;
             double sum = 0.0;
             for (float v : run) {
-              double d = double(v) - double(dequantizeValue(
-                                         quantizeValue(v, scale, zeroPoint,
-                                                       range),
-                                         scale, zeroPoint));
+              double d =
+                  double(v) - double(dequantizeValue(
+                                  quantizeValue(v, scale, zeroPoint, range),
+                                  scale, zeroPoint));
               sum += d * d;
             }
             error[p] += sum;
