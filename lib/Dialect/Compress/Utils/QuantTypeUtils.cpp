@@ -371,25 +371,37 @@ buildWeightQuantType(const WeightValues &values, std::optional<int32_t> axis,
   };
   SmallVector<QuantParams> params = paramsAt(1.0);
   if (method == WeightRange::Mse) {
+    // The values and the parameter each belongs to, gathered once: the
+    // runs sharing a parameter are one element long in the common layouts
+    // (per output channel along the innermost dimension).
+    std::vector<float> flat;
+    std::vector<uint32_t> owner;
+    flat.reserve(values.getNumElements());
+    owner.reserve(values.getNumElements());
+    forEachWithParam(values, indexer,
+                     [&](ArrayRef<float> run, int64_t, int64_t p) {
+                       for (float v : run) {
+                         flat.push_back(v);
+                         owner.push_back(uint32_t(p));
+                       }
+                     });
     SmallVector<double> best(params.size(),
                              std::numeric_limits<double>::infinity());
+    SmallVector<float> scales(params.size());
+    SmallVector<double> error(params.size());
     for (int step = 0; step < 80; ++step) {
       SmallVector<QuantParams> candidate = paramsAt(1.0 - 0.01 * step);
-      SmallVector<double> error(params.size(), 0.0);
-      forEachWithParam(
-          values, indexer, [&](ArrayRef<float> run, int64_t, int64_t p) {
-            float scale = float(candidate[p].scale);
-            int64_t zeroPoint = candidate[p].zeroPoint;
-            double sum = 0.0;
-            for (float v : run) {
-              double d =
-                  double(v) - double(dequantizeValue(
-                                  quantizeValue(v, scale, zeroPoint, range),
-                                  scale, zeroPoint));
-              sum += d * d;
-            }
-            error[p] += sum;
-          });
+      for (auto [p, c] : llvm::enumerate(candidate))
+        scales[p] = float(c.scale);
+      std::fill(error.begin(), error.end(), 0.0);
+      for (auto [v, p] : llvm::zip(flat, owner)) {
+        int64_t zeroPoint = candidate[p].zeroPoint;
+        double d =
+            double(v) - double(dequantizeValue(
+                            quantizeValue(v, scales[p], zeroPoint, range),
+                            scales[p], zeroPoint));
+        error[p] += d * d;
+      }
       for (auto [p, e] : llvm::enumerate(error))
         if (e < best[p]) {
           best[p] = e;
