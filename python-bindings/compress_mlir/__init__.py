@@ -194,7 +194,8 @@ def quantize(module: Module,
     G input channels; those layers compute in float on their dequantized
     weights. `weight_range` sets the range each weight scale covers:
     "minmax", "mse" (clipped where that lowers the rounding error) or
-    "auto" (mse below 8 bits), as `--compress-quantize-weights range`.
+    "auto" (mse for GPTQ below 8 bits), as `--compress-quantize-weights
+    range`.
     Mixed precision (what `--compress-auto` does, with
     `weight_algorithm="gptq"`): `weight_size=S` gives each layer 2, 3, 4 or
     8 bits so that the weights take at most the fraction S of their bits at

@@ -114,15 +114,15 @@ for bad in ({"weight_size": 1.5}, {"weight_size": -0.1},
         raise AssertionError(f"{bad} was accepted")
 print("weight_size ok")
 
-# quantize(weight_range=...): the passes' `range`; at 4 bits the default
-# (auto: mse) and minmax give different grids.
-full = cm.quantize(model, samples, weight_bits=4, weight_range="minmax")
+# quantize(weight_range=...): the passes' `range`; rounding to nearest at 4
+# bits, mse and the default (auto: the full range) give different grids.
+clipped = cm.quantize(model, samples, weight_bits=4, weight_range="mse")
 ptq = model.clone().run_pipeline(
     f"compress-insert-observers,compress-calibrate{{data={data}}},"
     "compress-fold-calibration,"
-    "compress-quantize-weights{bits=4 range=minmax},compress-fuse-qdq")
-assert str(full) == str(ptq)
-assert str(full) != str(cm.quantize(model, samples, weight_bits=4))
+    "compress-quantize-weights{bits=4 range=mse},compress-fuse-qdq")
+assert str(clipped) == str(ptq)
+assert str(clipped) != str(cm.quantize(model, samples, weight_bits=4))
 try:
     cm.quantize(model, samples, weight_range="percentile")
 except ValueError as e:

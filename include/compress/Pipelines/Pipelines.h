@@ -178,7 +178,7 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       *this, "weight-range",
       llvm::cl::desc("The range each weight scale covers: minmax, mse "
                      "(clipped where that lowers the rounding error) or "
-                     "auto (mse below 8 bits)"),
+                     "auto (mse for GPTQ below 8 bits)"),
       llvm::cl::init(WeightRangeChoice::Auto), weightRangeChoiceValues()};
   PassOptions::Option<WeightQuantAlgorithm> weightAlgorithm{
       *this, "weight-algorithm",

@@ -67,9 +67,9 @@ def save_samples(directory, samples):
 def grid(w, bits, axis, symmetric, mse=None):
     """Per-channel (along `axis`) or per-tensor scales and zero points as
     compress-quantize-weights computes them (ranges widened to hold 0).
-    mse (default: below 8 bits, as range=auto): each range scaled by the
-    factor in 1, 0.99, ..., 0.21 whose sum of squared rounding errors is
-    least (the first of equals)."""
+    mse (default: below 8 bits, as range=auto does for GPTQ): each range
+    scaled by the factor in 1, 0.99, ..., 0.21 whose sum of squared
+    rounding errors is least (the first of equals)."""
     if mse is None:
         mse = bits < 8
     reduce_axes = tuple(d for d in range(w.ndim) if d != axis) \

@@ -198,7 +198,7 @@ for h, shape in re.findall(
 
 
 def rtn4(w):
-    scale, zp, qmin, qmax = grid(w, 4, 1, True)
+    scale, zp, qmin, qmax = grid(w, 4, 1, True, mse=False)
     return (to_int(w, scale, zp, qmin, qmax) * scale).astype(np.float32)
 
 

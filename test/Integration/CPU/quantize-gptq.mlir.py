@@ -192,11 +192,12 @@ for bits, granularity, symmetric, act_order in (
     check(len(got) == 1 and np.array_equal(got[0], want),
           f"{what}: convolution integers")
 
-# range: `minmax` keeps each channel's full range below 8 bits, `mse`
-# searches the clipping at 8 bits too (the default, auto, does below 8:
-# every check above). Rounding to nearest; the searched grid must differ
-# from the full range's on these weights and round them with less error.
-for bits, choice, mse in ((4, "minmax", False), (3, "minmax", False),
+# range: the default (auto) clips GPTQ's ranges below 8 bits (every GPTQ
+# check above) and rounds to nearest on the full range; `mse` clips at any
+# width and for rounding to nearest too, `minmax` never. Rounding to
+# nearest; the searched grid must differ from the full range's on these
+# weights and round them with less error.
+for bits, choice, mse in ((4, "auto", False), (3, "minmax", False),
                           (8, "mse", True), (4, "mse", True)):
     got = quantize(mlp_path, f"bits={bits} range={choice}")
     differ, searched, full = 0, 0.0, 0.0
@@ -246,19 +247,21 @@ for refine in (1, 4):
 # its 3x3 taps), taken from the float weights. Rounding to nearest and GPTQ.
 
 
-def group_grid(w_rows, bits, group, symmetric):
+def group_grid(w_rows, bits, group, symmetric, mse=None):
     """Scales and zero points [rows, groups] of w_rows [rows, cols], groups of
     `group` consecutive columns."""
     rows, cols = w_rows.shape
     g = w_rows.reshape(rows * (cols // group), group)
-    scale, zp, qmin, qmax = grid(g, bits, 0, symmetric)
+    scale, zp, qmin, qmax = grid(g, bits, 0, symmetric, mse)
     return (scale.reshape(rows, -1), zp.reshape(rows, -1), qmin, qmax)
 
 
 def group_reference(w_rows, h, bits, group, symmetric, act_order):
     """The integers rounding to nearest (h None) or NumPy's GPTQ stores for
     w_rows [rows, cols] with group-wise scales."""
-    scale, zp, qmin, qmax = group_grid(w_rows, bits, group, symmetric)
+    # range=auto: clipped for GPTQ, the full range rounded to nearest.
+    scale, zp, qmin, qmax = group_grid(w_rows, bits, group, symmetric,
+                                       mse=None if h is not None else False)
     s = np.repeat(scale, group, axis=1)
     z = np.repeat(zp, group, axis=1)
     if h is None:
@@ -331,10 +334,14 @@ check(err < 1e-5, f"groups of 8, compress-run against NumPy: max relative "
 rtn = quantize(mlp_path, "bits=3")
 gq = quantize(mlp_path, f"bits=3 algorithm=gptq data={mlp_data}")
 for i, (w, x) in enumerate(((w1, x1), (w2, x2))):
-    s, z, _, _ = grid(w.T, 3, 0, True)
-    deq = lambda q: (q.T - z) * s  # rows = output channels
-    e_rtn = np.linalg.norm(x @ (deq(rtn[i]).T - w)) / np.linalg.norm(x @ w)
-    e_gq = np.linalg.norm(x @ (deq(gq[i]).T - w)) / np.linalg.norm(x @ w)
+    # Rows = output channels; the full range rounded to nearest, the
+    # clipped one for GPTQ (range=auto).
+    deq = lambda q, mse: (q.T - grid(w.T, 3, 0, True, mse)[1]) * \
+        grid(w.T, 3, 0, True, mse)[0]
+    e_rtn = np.linalg.norm(x @ (deq(rtn[i], False).T - w)) / \
+        np.linalg.norm(x @ w)
+    e_gq = np.linalg.norm(x @ (deq(gq[i], True).T - w)) / \
+        np.linalg.norm(x @ w)
     check(e_gq < 0.8 * e_rtn, f"3-bit layer {i + 1} output error: gptq "
           f"{e_gq:.4f}, round to nearest {e_rtn:.4f}")
 

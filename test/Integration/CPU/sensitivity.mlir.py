@@ -65,8 +65,8 @@ x2 = x1 @ w1.astype(np.float64)
 
 def rtn(w, bits):
     """Per-output-channel (columns of w [K, N]) symmetric rounding, on the
-    grid compress-quantize-weights' default range gives."""
-    scale, zp, qmin, qmax = grid(w, bits, 1, True)
+    full-range grid compress-quantize-weights' default range gives it."""
+    scale, zp, qmin, qmax = grid(w, bits, 1, True, mse=False)
     return (to_int(w, scale, zp, qmin, qmax) * scale).astype(np.float32)
 
 

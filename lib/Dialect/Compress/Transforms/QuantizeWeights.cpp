@@ -146,7 +146,9 @@ private:
     case WeightRangeChoice::Auto:
       break;
     }
-    return layerBits < 8 ? WeightRange::Mse : WeightRange::MinMax;
+    return layerBits < 8 && algorithm == WeightQuantAlgorithm::GPTQ
+               ? WeightRange::Mse
+               : WeightRange::MinMax;
   }
 
   /// The quantized type of `weight`'s values, from their ranges.

@@ -70,7 +70,7 @@ std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
                  layer.weight.values, axis, bits, /*symmetric=*/true,
                  /*groups=*/std::nullopt,
                  // compress-quantize-weights' default, range=auto.
-                 bits < 8 ? WeightRange::Mse : WeightRange::MinMax);
+                 gptq && bits < 8 ? WeightRange::Mse : WeightRange::MinMax);
              if (!type)
                return failure();
              UniformQuantInfo info = *UniformQuantInfo::get(*type);

@@ -64,7 +64,7 @@ enum class WeightRangeChoice { Auto, MinMax, Mse };
 inline llvm::cl::ValuesClass weightRangeChoiceValues() {
   return llvm::cl::values(
       clEnumValN(WeightRangeChoice::Auto, "auto",
-                 "`mse` below 8 bits, `minmax` at 8 bits and above"),
+                 "`mse` for GPTQ below 8 bits, `minmax` otherwise"),
       clEnumValN(WeightRangeChoice::MinMax, "minmax",
                  "The minimum and maximum of the weights a scale serves"),
       clEnumValN(WeightRangeChoice::Mse, "mse",
