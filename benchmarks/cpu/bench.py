@@ -636,6 +636,9 @@ def shape_cell(row):
 def markdown(report):
     rows = report["layers"]
     meta = report["meta"]
+    # A host whose default int8 path is not the VNNI one (AMX) gets its own
+    # ratio and agreement columns.
+    other_host = meta.get("host_isa") not in (None, "avx512-vnni")
     L = [
         "# CPU kernels: compress vs onnxruntime, one thread",
         "",
@@ -716,15 +719,19 @@ def markdown(report):
           "Geometric means over the layers of each table (layers without a "
           "number left out; ratio above 1x: compress faster).", "",
           "| Layers | compress fp32 / onnxruntime fp32 | compress int8 / "
-          "onnxruntime int8 | compress int8 / compress fp32 |",
-          "|---|---|---|---|"]
+          "onnxruntime int8 | compress int8 / compress fp32 |"
+          + (f" compress int8 ({meta['host_isa']}) / onnxruntime int8 |"
+             if other_host else ""),
+          "|---|---|---|---|" + ("---|" if other_host else "")]
     v = "compress int8 avx512-vnni"
     for title, group in (("dense", dense), ("convolutions", convs)):
         if group:
             L.append(f"| {title} ({len(group)}) | "
                      f"{geomean(group, 'compress fp32', 'ort fp32')} | "
                      f"{geomean(group, v, 'ort int8')} | "
-                     f"{geomean(group, v, 'compress fp32')} |")
+                     f"{geomean(group, v, 'compress fp32')} |"
+                     + (f" {geomean(group, 'compress int8 host', 'ort int8')}"
+                        " |" if other_host else ""))
     L += [""]
     for title, group, unit in (("Dense layers", dense, "GFLOP/s"),
                                ("Convolutions", convs, "GFLOP/s")):
@@ -753,18 +760,27 @@ def markdown(report):
               f"Default `compress-run` pipeline (`--cpu=host`, which resolves "
               f"to {meta['host_isa']} here, and `--cpu=avx512-vnni`). "
               f"Ratios: compress int8 (avx512-vnni) over onnxruntime int8, "
-              f"and over compress fp32.", "",
+              f"and over compress fp32"
+              + (f"; and compress int8 ({meta['host_isa']}, the default "
+                 f"here) over onnxruntime int8, with its outputs against "
+                 f"onnxruntime's" if other_host else "") + ".", "",
               f"| Layer | onnxruntime ms | {gop} | compress host ms | {gop} | "
+              + (f"host vs onnxruntime int8 | outputs differing (host) | "
+                 if other_host else "") +
               f"compress avx512-vnni ms | {gop} | vs onnxruntime int8 | "
               f"vs compress fp32 | kernel (avx512-vnni) | outputs differing "
               f"from onnxruntime (steps) | compile s |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"
+              + ("---|---|" if other_host else "")]
         for r in group:
             L.append(
                 f"| {shape_cell(r)} | {fmt_ms(r, 'ort int8')} | "
                 f"{fmt_rate(r, 'ort int8')} | "
                 f"{fmt_ms(r, 'compress int8 host')} | "
                 f"{fmt_rate(r, 'compress int8 host')} | "
+                + (f"{fmt_ratio(r, 'compress int8 host', 'ort int8')} | "
+                   f"{fmt_int8_agree(r, 'compress int8 host')} | "
+                   if other_host else "") +
                 f"{fmt_ms(r, 'compress int8 avx512-vnni')} | "
                 f"{fmt_rate(r, 'compress int8 avx512-vnni')} | "
                 f"{fmt_ratio(r, 'compress int8 avx512-vnni', 'ort int8')} | "
