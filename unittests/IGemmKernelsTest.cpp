@@ -16,12 +16,20 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
 namespace {
+
+/// The AMX kernel on every shape, however short K (the library leaves K
+/// below 512 to VNNI otherwise): read once, before the first GEMM.
+[[maybe_unused]] const bool kAmxOnAllShapes = [] {
+  setenv("COMPRESS_CPU_AMX_MIN_K", "0", /*overwrite=*/1);
+  return true;
+}();
 
 constexpr int64_t kIsas[] = {COMPRESS_CPU_ISA_PORTABLE, COMPRESS_CPU_ISA_AVX2,
                              COMPRESS_CPU_ISA_AVX512_VNNI,
