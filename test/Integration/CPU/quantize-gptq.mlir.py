@@ -336,8 +336,9 @@ gq = quantize(mlp_path, f"bits=3 algorithm=gptq data={mlp_data}")
 for i, (w, x) in enumerate(((w1, x1), (w2, x2))):
     # Rows = output channels; the full range rounded to nearest, the
     # clipped one for GPTQ (range=auto).
-    deq = lambda q, mse: (q.T - grid(w.T, 3, 0, True, mse)[1]) * \
-        grid(w.T, 3, 0, True, mse)[0]
+    def deq(q, mse):
+        scale, zp, _, _ = grid(w.T, 3, 0, True, mse)
+        return (q.T - zp) * scale
     e_rtn = np.linalg.norm(x @ (deq(rtn[i], False).T - w)) / \
         np.linalg.norm(x @ w)
     e_gq = np.linalg.norm(x @ (deq(gq[i], True).T - w)) / \

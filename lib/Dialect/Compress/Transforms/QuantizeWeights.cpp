@@ -146,9 +146,7 @@ private:
     case WeightRangeChoice::Auto:
       break;
     }
-    return layerBits < 8 && algorithm == WeightQuantAlgorithm::GPTQ
-               ? WeightRange::Mse
-               : WeightRange::MinMax;
+    return autoWeightRange(layerBits, algorithm == WeightQuantAlgorithm::GPTQ);
   }
 
   /// The quantized type of `weight`'s values, from their ranges.

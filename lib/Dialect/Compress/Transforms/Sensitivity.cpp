@@ -68,9 +68,7 @@ std::vector<Setting> SensitivityPass::settings(const MeasuredLayer &layer,
           {name, [=, &layer, &gram]() -> FailureOr<std::vector<float>> {
              std::optional<quant::QuantizedType> type = buildWeightQuantType(
                  layer.weight.values, axis, bits, /*symmetric=*/true,
-                 /*groups=*/std::nullopt,
-                 // compress-quantize-weights' default, range=auto.
-                 gptq && bits < 8 ? WeightRange::Mse : WeightRange::MinMax);
+                 /*groups=*/std::nullopt, autoWeightRange(bits, gptq));
              if (!type)
                return failure();
              UniformQuantInfo info = *UniformQuantInfo::get(*type);

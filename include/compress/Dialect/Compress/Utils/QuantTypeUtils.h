@@ -152,6 +152,12 @@ enum class WeightRange {
   Mse,
 };
 
+/// The range compress-quantize-weights' default, `range=auto`, gives
+/// `bits`-bit weights: clipped (Mse) for GPTQ below 8 bits, else MinMax.
+inline WeightRange autoWeightRange(unsigned bits, bool gptq) {
+  return gptq && bits < 8 ? WeightRange::Mse : WeightRange::MinMax;
+}
+
 /// The quantized type compress-quantize-weights gives a weight with `values`:
 /// signed storage of `bits` bits, symmetric narrow range (zero point 0) or
 /// asymmetric full range, one scale per index along `axis` (or one for
