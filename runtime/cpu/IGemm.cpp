@@ -1061,7 +1061,7 @@ void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M,
     return;
   BlockFn fn = choosePath(isa, M, K, layout).fn;
   if (K > 0 && (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniPairs ||
-                fn == igemmVnniWindows)) {
+                fn == igemmVnniWindows || fn == igemmAmx)) {
     ep.columnInit = bias;
     gemmDispatch(isa, false, false, M, N, K, A, lda, Bp, roundUp(K, 64),
                  /*C=*/nullptr, 0, threads, &ep, layout);
@@ -1363,10 +1363,10 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
       params, paramCount, hasLeftShift, zeroPoint, lo, hi, dequantize,
       dequantZeroPoint, dequantScaleBits, out, P);
   const BlockFn fn = K > 0 ? choosePath(isa, Fg, K).fn : nullptr;
-  if (fn == igemmVnni || fn == igemmAvx2) {
+  if (fn == igemmVnni || fn == igemmAmx || fn == igemmAvx2) {
     // These kernels requantize each finished strip or panel of a group: the
-    // VNNI one keeps its accumulators, started from the bias, in its own
-    // buffer and writes only the requantized output; the AVX2 one
+    // VNNI and AMX ones keep their accumulators, started from the bias, in
+    // their own buffer and write only the requantized output; the AVX2 one
     // accumulates into a scratch C, its first K pass starting from the bias.
     const int64_t Kp = roundUp(K, 64), Pp = roundUp(P, 16);
     // One image and group; its scratch is the calling thread's.
@@ -1377,11 +1377,11 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
                          ? reinterpret_cast<int32_t *>(accumulatorScratch.get(
                                static_cast<size_t>(Fg * P) * sizeof(int32_t)))
                          : nullptr;
-      // These kernels read the ceil(K / 4) groups of 4 k that hold data,
-      // not the panels' padding to 64 (a 3x3 filter on one channel, K = 9,
-      // would pack 16 groups for 3).
+      // The VNNI and AVX2 kernels read the ceil(K / 4) groups of 4 k that
+      // hold data, not the panels' padding to 64 (a 3x3 filter on one
+      // channel, K = 9, would pack 16 groups for 3); AMX tiles read 64 k.
       packAllColumns(s, in + (n * C + g * s.Cg()) * H * W, colp, itemThreads,
-                     (K + 3) / 4);
+                     fn == igemmAmx ? Kp / 4 : (K + 3) / 4);
       const int64_t channel = g * Fg;
       RequantizeEpilogue group = rowsFrom(ep, channel);
       group.out = static_cast<char *>(out) +

@@ -21,8 +21,9 @@ struct RequantizeEpilogue;
 // and B s8. aPadded: A may be read, as zeros, up to roundUp(M, 16) rows and
 // Kp columns. With `ep`, C's final values also go through the requantizing
 // epilogue (Requantize.h), C being the output's rows row0.. and columns
-// col0... igemmVnni also takes a null C with `ep`: the accumulators then
-// start from ep->columnInit and live only in the kernel's own buffer.
+// col0... igemmVnni and igemmAmx also take a null C with `ep`: the
+// accumulators then start from ep->rowInit or ep->columnInit (or zeros) and
+// live only in the kernel's own buffer.
 void igemmVnni(bool aSigned, bool aPadded, int64_t M, int64_t N, int64_t K,
                const uint8_t *A, int64_t lda, const int8_t *Bp, int64_t Kp,
                int32_t *C, int64_t ldc, const RequantizeEpilogue *ep,
