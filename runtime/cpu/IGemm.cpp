@@ -560,25 +560,35 @@ PathChoice chooseWindowsPath(int64_t isa, int64_t M) {
   return {expandedWindowsBlock<portableBlock>, 4, 16};
 }
 
-/// The smallest reduction length K for which the AMX kernel is chosen. Its
-/// C tiles are loaded and stored once per K block, and A is copied when K is
-/// not a multiple of 64: with a few 64-deep steps per block that costs more
-/// than the tile products save. Measured on a Xeon with AMX (one thread,
-/// int8 convolutions as GEMMs): K = 64, 96 and 147 ran 1.7-2.3x faster
+/// The smallest reduction length K for which the AMX kernel is chosen to
+/// accumulate into a given C (plain i32 results): its C tiles are then
+/// loaded and stored once per K block, and A is copied when K is not a
+/// multiple of 64, which with a few 64-deep steps per block costs more than
+/// the tile products save. Measured on a Xeon with AMX (one thread, int8
+/// convolutions as GEMMs into C): K = 64, 96 and 147 ran 1.7-2.3x faster
 /// with VNNI, K = 576 as fast, K = 768 and more 1.2-2x faster with AMX.
-/// COMPRESS_CPU_AMX_MIN_K overrides it (the unit tests set 0, so that the
-/// AMX kernel's edge handling is tested on small shapes).
-int64_t amxMinK() {
-  static const int64_t value = [] {
-    if (const char *text = std::getenv("COMPRESS_CPU_AMX_MIN_K"))
-      return std::max<int64_t>(0, std::atoll(text));
-    return int64_t(512);
-  }();
-  return value;
+/// Without C (the requantizing entry points), the AMX kernel starts its
+/// tiles from the initial values and requantizes each panel in cache; it
+/// then ran as fast as VNNI or faster from K = 64 on (K = 64, 96, 147, 576:
+/// 1.0-1.5x VNNI's speed), while below 64 most of each 64-deep tile product
+/// is padding (the Fashion-MNIST CNN's first convolution, K = 9: VNNI
+/// faster).
+/// COMPRESS_CPU_AMX_MIN_K overrides the bound for both (the unit tests set
+/// 0, so that the AMX kernel's edge handling is tested on small shapes).
+int64_t amxMinK(bool hasC) {
+  static const char *text = std::getenv("COMPRESS_CPU_AMX_MIN_K");
+  static const int64_t value =
+      text ? std::max<int64_t>(0, std::atoll(text)) : -1;
+  if (value >= 0)
+    return value;
+  return hasC ? 512 : 64;
 }
 
-PathChoice choosePath(int64_t isa, int64_t M, int64_t K,
-                      BLayout layout = BLayout::B16x4) {
+/// The block kernel and thread split for a GEMM of M rows and reduction K
+/// whose B is packed as `layout`; `hasC`: the kernel accumulates into a
+/// given C (else it gets none, only the requantizing epilogue).
+PathChoice choosePath(int64_t isa, int64_t M, int64_t K, BLayout layout,
+                      bool hasC) {
   if (layout == BLayout::Windows)
     return chooseWindowsPath(isa, M);
   if (layout == BLayout::S4)
@@ -593,7 +603,7 @@ PathChoice choosePath(int64_t isa, int64_t M, int64_t K,
 #if defined(COMPRESS_CPU_X86)
   // AMX tiles hold 16 rows: a few rows waste most of each tile, and VNNI
   // streams B just as fast; a short K does not pay for the tiles (amxMinK).
-  if (eff >= COMPRESS_CPU_ISA_AMX && M >= 8 && K >= amxMinK())
+  if (eff >= COMPRESS_CPU_ISA_AMX && M >= 8 && K >= amxMinK(hasC))
     return {igemmAmx, 32, 32};
   if (eff >= COMPRESS_CPU_ISA_AVX512_VNNI)
     return {igemmVnni, 8, M <= 3 ? 128 : 48};
@@ -603,6 +613,7 @@ PathChoice choosePath(int64_t isa, int64_t M, int64_t K,
   (void)eff;
   (void)M;
   (void)K;
+  (void)hasC;
   return {portableBlock, 4, 16};
 }
 
@@ -659,7 +670,7 @@ void gemmDispatch(int64_t isa, bool aSigned, bool aPadded, int64_t M, int64_t N,
                   BLayout layout = BLayout::B16x4) {
   if (M <= 0 || N <= 0 || K <= 0)
     return;
-  PathChoice path = choosePath(isa, M, K, layout);
+  PathChoice path = choosePath(isa, M, K, layout, C != nullptr);
   // Bytes of B per column of a panel (a sparse blob is passed whole: the
   // block kernels find their panels from their first column).
   const int64_t columnBytes = layout == BLayout::S4        ? Kp / 2
@@ -1059,7 +1070,7 @@ void igemmPackedBiasRequantize(BLayout layout, int64_t isa, int64_t M,
                                int64_t threads) {
   if (M <= 0 || N <= 0)
     return;
-  BlockFn fn = choosePath(isa, M, K, layout).fn;
+  BlockFn fn = choosePath(isa, M, K, layout, /*hasC=*/false).fn;
   if (K > 0 && (fn == igemmVnni || fn == igemmVnniS4 || fn == igemmVnniPairs ||
                 fn == igemmVnniWindows || fn == igemmAmx)) {
     ep.columnInit = bias;
@@ -1362,7 +1373,9 @@ COMPRESS_CPU_EXPORT void compress_cpu_conv2d_nchw_u8s8_requantize(
   RequantizeEpilogue ep = makeChannelEpilogue(
       params, paramCount, hasLeftShift, zeroPoint, lo, hi, dequantize,
       dequantZeroPoint, dequantScaleBits, out, P);
-  const BlockFn fn = K > 0 ? choosePath(isa, Fg, K).fn : nullptr;
+  const BlockFn fn =
+      K > 0 ? choosePath(isa, Fg, K, BLayout::B16x4, /*hasC=*/false).fn
+            : nullptr;
   if (fn == igemmVnni || fn == igemmAmx || fn == igemmAvx2) {
     // These kernels requantize each finished strip or panel of a group: the
     // VNNI and AMX ones keep their accumulators, started from the bias, in
