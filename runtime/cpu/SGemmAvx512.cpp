@@ -151,12 +151,17 @@ finishTile(__m512 (&acc)[MR][NP], float *c, int64_t ldc, int64_t nValid,
 /// With DirectB, B is not packed: row k of panel p is the 16 floats at
 /// b + p * 16 + k * bStride (a 1x1 convolution's input planes), read with
 /// the columns past nValid masked off.
-template <int MR, int NP, bool DirectB = false>
+///
+/// FixedLda, when not 0, is lda known at compile time (the A buffer's
+/// stride): each row's broadcast then addresses one base register plus a
+/// constant, instead of a pointer per row kept in registers and spilled.
+template <int MR, int NP, bool DirectB = false, int64_t FixedLda = 0>
 __attribute__((always_inline)) inline void
-microKernel(int64_t kc, const float *a, int64_t lda, const float *b,
+microKernel(int64_t kc, const float *a, int64_t ldaArg, const float *b,
             int64_t panelStride, float *c, int64_t ldc, int64_t nValid,
             const VectorEpilogue &e, int64_t col,
             const float *prefetch = nullptr, int64_t bStride = kPanel) {
+  const int64_t lda = FixedLda ? FixedLda : ldaArg;
   __m512 acc[MR][NP];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -210,7 +215,10 @@ void packedRowTile(int64_t kc, const float *ap, int64_t lda, const float *b,
   for (int64_t n = 0; n < nCols; n += 2 * kPanel) {
     const float *bn = b + (n / kPanel) * panelStride;
     const float *prefetch = n == 0 ? next : nullptr;
-    if (nCols - n > kPanel)
+    if (lda == sgemm::kApStride && nCols - n > kPanel)
+      microKernel<MR, 2, false, sgemm::kApStride>(
+          kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n, e, n, prefetch);
+    else if (nCols - n > kPanel)
       microKernel<MR, 2>(kc, ap, lda, bn, panelStride, c + n, ldc, nCols - n, e,
                          n, prefetch);
     else
