@@ -143,6 +143,38 @@ TEST(SGemmKernels, PackedGemmLargeTwoThreads) {
   }
 }
 
+// The GEMM copies A once for all its tasks and column blocks when several
+// read the same rows (wide N, threads), else each block copies its own
+// tiles; the thread grid depends on the shape. None of it may change a bit:
+// one thread, two threads, and the first 384 columns alone (one block, no
+// shared copy) agree exactly.
+TEST(SGemmKernels, PackedGemmSplitsAgreeBitwise) {
+  GemmShape s{100, 1100, 800};
+  const int64_t narrow = 384;
+  std::vector<float> A = randomVector(s.M * s.K, 6);
+  std::vector<float> B = randomVector(s.K * s.N, 7);
+  std::vector<float> Bp((s.N + 15) / 16 * 16 * s.K);
+  compress_cpu_pack_b16_f32(s.K, s.N, B.data(), s.N, 1, Bp.data());
+  std::vector<float> Bn(narrow * s.K);
+  compress_cpu_pack_b16_f32(s.K, narrow, B.data(), s.N, 1, Bn.data());
+  for (int64_t isa : kIsas) {
+    SCOPED_TRACE(testing::Message() << "isa=" << isa);
+    std::vector<float> one(s.M * s.N, 0.0f), two = one;
+    std::vector<float> part(s.M * narrow, 0.0f);
+    compress_cpu_sgemm_packed(isa, s.M, s.N, s.K, A.data(), s.K, Bp.data(),
+                              one.data(), s.N, 1);
+    compress_cpu_sgemm_packed(isa, s.M, s.N, s.K, A.data(), s.K, Bp.data(),
+                              two.data(), s.N, 2);
+    compress_cpu_sgemm_packed(isa, s.M, narrow, s.K, A.data(), s.K, Bn.data(),
+                              part.data(), narrow, 1);
+    ASSERT_EQ(one, two);
+    for (int64_t m = 0; m < s.M; ++m)
+      for (int64_t n = 0; n < narrow; ++n)
+        ASSERT_EQ(one[m * s.N + n], part[m * narrow + n])
+            << "m=" << m << " n=" << n;
+  }
+}
+
 // B given transposed (strideN = K) goes through the internal packing.
 TEST(SGemmKernels, UnpackedGemmStrided) {
   unsigned seed = 100;

@@ -436,6 +436,11 @@ std::pair<int64_t, int64_t> splitRange(int64_t n, int64_t unit, int64_t parts,
   return {std::min(b, n), std::min(e, n)};
 }
 
+/// sgemmPacked's copy of A in the block kernels' layout (kAPacked), up to
+/// kMaxPackedA bytes.
+thread_local ScratchBuffer packedAScratch;
+constexpr size_t kMaxPackedA = size_t(32) << 20;
+
 void sgemmPacked(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
                  int64_t lda, const float *Bp, float *C, int64_t ldc,
                  int64_t threads) {
@@ -451,18 +456,63 @@ void sgemmPacked(int64_t isa, int64_t M, int64_t N, int64_t K, const float *A,
   int nThreads = threadsFor(threads, 2.0 * M * N * K, pairs * M);
   int64_t tn = 1, tm = 1;
   if (nThreads > 1) {
-    int64_t target = 4 * nThreads;
-    tn = std::min(target, std::max<int64_t>(nThreads, pairs / 2));
-    tn = std::min(tn, pairs);
-    tm = std::min(ceilDiv(target, tn), std::max<int64_t>(1, M / 28));
+    // About 4 * nThreads tasks in a tm x tn grid (rows of at least 28)
+    // whose tasks each read the fewest rows of A plus columns of B: a
+    // 128 x 3072 output splits its columns 8 ways, a 1024 x 1024 one 2 x 4
+    // (its 8 column strips read all of A each and scaled 1.78x on two
+    // threads, the grid 1.9x). On ties the grid splitting N more wins
+    // (threads then read disjoint parts of B).
+    const int64_t target = 4 * nThreads;
+    int64_t best = -1;
+    for (int64_t m = 1; m <= std::min(target, std::max<int64_t>(1, M / 28));
+         ++m) {
+      const int64_t n = std::min(pairs, std::max<int64_t>(1, target / m));
+      if (m * n < nThreads)
+        continue;
+      const int64_t cost = ceilDiv(M, m) + ceilDiv(N, n);
+      if (best < 0 || cost < best) {
+        best = cost;
+        tm = m;
+        tn = n;
+      }
+    }
+  }
+  // Where several tasks or column blocks run over the same rows, A is
+  // copied into the block kernels' tile layout once for all of them (each
+  // would copy its tiles again: a 1024^3 product on two threads in 8 tasks
+  // copied A 8 times and scaled 1.7x instead of 1.9x), unless that copy
+  // would be large (then each block copies its own tiles).
+  const int64_t kBlocks = ceilDiv(K, sgemm::kKc);
+  const size_t packedBytes =
+      static_cast<size_t>(kBlocks * M * sgemm::kApStride) * sizeof(float);
+  const bool prepack = block != sgemmBlockPortable && M > 8 &&
+                       (tn > 1 || N > kDenseNc) && packedBytes <= kMaxPackedA;
+  const float *a = A;
+  int64_t aRow = lda, aLd = lda;
+  sgemm::ALayout layout = sgemm::kARows;
+  if (prepack) {
+    float *packed = reinterpret_cast<float *>(packedAScratch.get(packedBytes));
+    const int64_t chunk = 64;
+    parallelFor(nThreads, ceilDiv(M, chunk), [&](int64_t part) {
+      for (int64_t i = part * chunk; i < std::min(M, (part + 1) * chunk); ++i)
+        for (int64_t b = 0; b < kBlocks; ++b) {
+          int64_t k0 = b * sgemm::kKc, kc = std::min(sgemm::kKc, K - k0);
+          std::memcpy(packed + (b * M + i) * sgemm::kApStride, A + i * lda + k0,
+                      kc * sizeof(float));
+        }
+    });
+    a = packed;
+    aRow = sgemm::kApStride;
+    aLd = M * sgemm::kApStride;
+    layout = sgemm::kAPacked;
   }
   parallelFor(nThreads, tn * tm, [&](int64_t part) {
     auto [m0, m1] = splitRange(M, 1, tm, part / tn);
     auto [n0, n1] = splitRange(N, 2 * kPanel, tn, part % tn);
     for (int64_t nb = n0; nb < n1; nb += kDenseNc) {
       int64_t nc = std::min(kDenseNc, n1 - nb);
-      block(m1 - m0, nc, K, A + m0 * lda, lda, Bp + (nb / kPanel) * K * kPanel,
-            K * kPanel, C + m0 * ldc + nb, ldc, nullptr, sgemm::kARows);
+      block(m1 - m0, nc, K, a + m0 * aRow, aLd, Bp + (nb / kPanel) * K * kPanel,
+            K * kPanel, C + m0 * ldc + nb, ldc, nullptr, layout);
     }
   });
 }

@@ -184,7 +184,7 @@ struct ConvRowOut {
 };
 
 /// How runSgemmBlock finds the rows of A (see there).
-enum ALayout { kARows, kABlocked, kAPanels };
+enum ALayout { kARows, kABlocked, kAPanels, kAPacked };
 
 /// Copies rows [m0, m0 + mr) of a K x 16-panel A (kAPanels) into `dst`,
 /// row i at dst + i * dstStride.
@@ -215,6 +215,9 @@ inline int64_t blockedRowStride(int64_t kc) {
 /// kABlocked, A already is such a block (lda = blockedRowStride(K)), read in
 /// place; kAPanels, A is ceil(M / 16) panels of K rows of 16 (row m at
 /// A + (m / 16) * K * 16 + m % 16, lda unused), gathered into the buffer.
+/// kAPacked: A was copied once for the whole GEMM into the buffer's layout,
+/// K block by K block (row m of K block b at A + b * lda + m * kApStride),
+/// and is read in place.
 template <int MaxMr, int SmallM>
 inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
                           const SmallRowTileFn (&smallTiles)[SmallM + 1],
@@ -222,7 +225,7 @@ inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
                           int64_t lda, const float *B, int64_t panelStride,
                           float *C, int64_t ldc, const BlockEpilogue *ep,
                           ALayout aLayout = kARows) {
-  if (M <= SmallM && aLayout != kAPanels) {
+  if (M <= SmallM && aLayout != kAPanels && aLayout != kAPacked) {
     smallTiles[M](K, A, lda, B, panelStride, nCols, C, ldc, ep);
     return;
   }
@@ -236,7 +239,10 @@ inline void runSgemmBlock(const RowTileFn (&rowTiles)[MaxMr + 1],
       int64_t mr = base + (t < extra);
       const float *tile = A + m0 * lda;
       int64_t tileStride = lda;
-      if (aLayout == kAPanels) {
+      if (aLayout == kAPacked) {
+        tile = A + (k0 / kKc) * lda + m0 * kApStride;
+        tileStride = kApStride;
+      } else if (aLayout == kAPanels) {
         gatherPanelRows(A, K, m0, mr, ap, kApStride);
         tile = ap;
         tileStride = kApStride;
