@@ -125,6 +125,7 @@ void mlir::compress::addHostWrapper(ModuleOp module, func::FuncOp entry,
   auto wrapper = func::FuncOp::create(builder, loc, name,
                                       builder.getFunctionType(argTypes, {}));
   wrapper->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
+  wrapper->setAttr(kHostWrapperAttr, builder.getUnitAttr());
   Block *body = wrapper.addEntryBlock();
   builder.setInsertionPointToStart(body);
 
@@ -133,6 +134,12 @@ void mlir::compress::addHostWrapper(ModuleOp module, func::FuncOp entry,
     return memref::CastOp::create(
         builder, loc, MemRefType::get(host.type.getShape(), element), unranked);
   };
+  // The output buffers first, so that they dominate the call
+  // (compress-lower-to-cpu's results-to-destinations may pass them to it).
+  SmallVector<Value> destinations;
+  for (auto [i, host] : llvm::enumerate(outputs))
+    destinations.push_back(
+        rankedBuffer(body->getArgument(inputs.size() + i), host));
   SmallVector<Value> args;
   for (auto [i, host] : llvm::enumerate(inputs)) {
     Value buffer = rankedBuffer(body->getArgument(i), host);
@@ -143,11 +150,10 @@ void mlir::compress::addHostWrapper(ModuleOp module, func::FuncOp entry,
   }
   auto call = func::CallOp::create(builder, loc, entry, args);
   for (auto [i, host] : llvm::enumerate(outputs)) {
-    Value buffer = rankedBuffer(body->getArgument(inputs.size() + i), host);
     Value result = convertElements(builder, loc, call.getResult(i),
                                    getHostTensorType(host, builder));
     auto materialize = bufferization::MaterializeInDestinationOp::create(
-        builder, loc, result, buffer);
+        builder, loc, result, destinations[i]);
     materialize.setWritable(true);
     materialize.setRestrict(true);
   }

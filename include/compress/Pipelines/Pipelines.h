@@ -13,6 +13,12 @@
 
 namespace mlir::compress {
 
+/// Marks the host wrappers of compress-run and compress-compile (unit
+/// attribute on the func.func): their output arguments are the caller's
+/// buffers, which do not overlap the inputs, and compress-lower-to-cpu's
+/// results-to-destinations may have the model write into them directly.
+inline constexpr llvm::StringLiteral kHostWrapperAttr = "compress.host_wrapper";
+
 /// Options of the `compress-lower-to-cpu` pipeline.
 struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
   PassOptions::Option<bool> fuseElementwise{
@@ -71,6 +77,15 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "per-thread arena kept between calls "
                      "(compress-cpu-plan-arena) instead of a malloc and free "
                      "per buffer and call; needs libcompress_cpu_runtime"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> resultsToDestinations{
+      *this, "results-to-destinations",
+      llvm::cl::desc("After bufferization, private functions write their "
+                     "static memref results into buffers their callers "
+                     "pass, and a caller that copies such a result into a "
+                     "buffer nothing else uses passes that buffer (the host "
+                     "wrappers of compress-run and compress-compile no "
+                     "longer copy each result)"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> splitBatch{
       *this, "split-batch",

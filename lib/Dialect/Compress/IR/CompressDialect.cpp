@@ -92,6 +92,15 @@ LogicalResult CompressDialect::verifyOperationAttribute(Operation *op,
                                   "non-negative integer on a function";
     return success();
   }
+  if (attr.getName() == "compress.host_wrapper") {
+    // Set by compress-run and compress-compile on the host wrappers they add
+    // (mlir::compress::kHostWrapperAttr), read by compress-lower-to-cpu's
+    // results-to-destinations.
+    if (!isa<UnitAttr>(attr.getValue()) || !isa<FunctionOpInterface>(op))
+      return op->emitOpError() << "attribute 'compress.host_wrapper' must be "
+                                  "a unit attribute on a function";
+    return success();
+  }
   return op->emitOpError() << "unknown compress dialect attribute '"
                            << attr.getName() << "'";
 }
