@@ -426,16 +426,25 @@ void gemm(bool aPadded, int64_t M, int64_t N, int64_t K, const uint8_t *A,
       int32_t *Cs = noC ? strip : C + mb * ldc + n0;
       const int64_t ldcs = noC ? stripLd : ldc;
       if (noC) {
-        const int32_t *init = ep->columnInit;
-        for (int64_t r = 0; r < rowsB; ++r) {
-          if (ep->rowInit)
-            std::fill_n(Cs + r * ldcs, cols, ep->rowInit[row0 + mb + r]);
-          else if (init)
-            std::memcpy(Cs + r * ldcs, init + col0 + n0,
-                        static_cast<size_t>(cols) * sizeof(int32_t));
-          else
-            std::memset(Cs + r * ldcs, 0,
-                        static_cast<size_t>(cols) * sizeof(int32_t));
+        // The strip's initial rows, one 16-lane register stored down each
+        // column of vectors (a memcpy per row, or a loop that GCC turns
+        // into one, took a tenth of a 128 x 768 x 768 product).
+        if (ep->rowInit) {
+          for (int64_t r = 0; r < rowsB; ++r) {
+            const __m512i x = _mm512_set1_epi32(ep->rowInit[row0 + mb + r]);
+            for (int v = 0; v < nv; ++v)
+              _mm512_storeu_si512(Cs + r * ldcs + 16 * v, x);
+          }
+        } else {
+          for (int v = 0; v < nv; ++v) {
+            const __mmask16 m = v == nv - 1 ? last : 0xffff;
+            const __m512i x = ep->columnInit
+                                  ? _mm512_maskz_loadu_epi32(
+                                        m, ep->columnInit + col0 + n0 + 16 * v)
+                                  : _mm512_setzero_si512();
+            for (int64_t r = 0; r < rowsB; ++r)
+              _mm512_storeu_si512(Cs + r * ldcs + 16 * v, x);
+          }
         }
       }
       for (int64_t q0 = 0;; q0 += kcq) {
