@@ -8,6 +8,14 @@
 // RUN:   --output %t/y.npy --output %t/m.npy --output %t/p.npy \
 // RUN:   --timing-json %t/timing.json --progress=off 2>&1 | FileCheck %s
 // RUN: %python %S/batched.py check %t 5
+// The same with the wrapper copying each result into the output buffers
+// instead of the model writing them (compress-lower-to-cpu's
+// results-to-destinations off): the variants agree with numpy alike.
+// RUN: rm %t/y.npy %t/m.npy %t/p.npy
+// RUN: compress-run %s -e model --input %t/x.npy --input %t/n.npy \
+// RUN:   --output %t/y.npy --output %t/m.npy --output %t/p.npy \
+// RUN:   --lower-options=results-to-destinations=false --quiet
+// RUN: %python %S/batched.py check %t 5
 // One batch: the inputs fit the arguments as they are.
 // RUN: compress-run %s -e model --input %t/x1.npy --input %t/n1.npy \
 // RUN:   --output %t/y.npy --output %t/m.npy --output %t/p.npy \
