@@ -20,9 +20,9 @@
 namespace compress::cpu::sgemm {
 
 constexpr int64_t kPanel = 16;
-// K per block of a GEMM: a tile's rows of A (14 x 384 floats, 21 KiB) stay
-// in L1 while B streams from L2. Measured on a Xeon with AMX (one thread):
-// 384 ran 2-4% faster than 256, 512 no faster than 384.
+// K per block of a GEMM: a tile's rows of A (14 rows of kApStride = 400
+// floats, 22 KiB) stay in L1 while B streams from L2. Measured on a Xeon
+// with AMX (one thread): 384 ran 2-4% faster than 256, 512 no faster.
 constexpr int64_t kKc = 384;
 // The extra 16 floats keep consecutive rows out of the same L1 sets.
 constexpr int64_t kApStride = kKc + 16;
