@@ -259,7 +259,7 @@ h1, h2 = gram(x1), gram(x2)
 # Layer views: rows = output channels, columns = reduction (K).
 mlp_shapes = [(K, H), (H, N)]
 
-got, count = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
+got, count = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
                    "sparsity=0.6 block-size=16 sequential=false "
                    f"data={mlp_data}", mlp_shapes)
 check(count == 2, f"unstructured: {count} pruned weights")
@@ -287,7 +287,7 @@ for i, (x, w) in enumerate(((x1, w1), (x2, w2))):
           f"layer {i + 1} output error on the data: sparsegpt {e_sgpt:.3f}, "
           f"magnitude {e_mag:.3f}")
 
-got, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt refit=0 n=2 m=4 "
+got, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 refit=0 n=2 m=4 "
                f"sequential=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, nm=(2, 4, 1, K)).T, "2:4, layer 1")
 compare(got[1], sparsegpt(w2.T, h2, nm=(2, 4, 1, H)).T, "2:4, layer 2")
@@ -302,7 +302,7 @@ pruned = np.zeros(flat.size, bool)
 pruned[order[:round(0.7 * flat.size)]] = True
 f1 = pruned[:w1.size].mean()
 f2 = pruned[w1.size:].mean()
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
                f"sparsity=0.7 scope=global sequential=false data={mlp_data}",
                mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=f1).T,
@@ -313,7 +313,7 @@ compare(got[1], sparsegpt(w2.T, h2, fraction=f2).T,
 # sequential teacher=false: layer 2 is measured on the output of the pruned
 # layer 1 (its weights as compress wrote them; float32 sums of arbitrary
 # floats now, so the Gram matrices agree to rounding, not to the bit).
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
                f"sparsity=0.6 teacher=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
         "sequential 60%, layer 1")
@@ -337,7 +337,7 @@ def align(w, x_teacher, x, damp=0.01):
 # sequential with the teacher (the default): layer 2 is first refit to the
 # unpruned model's layer-2 output on the pruned model's inputs, then pruned
 # with the pruned model's Gram matrix.
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
+got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
                f"sparsity=0.6 data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
         "teacher 60%, layer 1 (its inputs are the teacher's)")
@@ -371,12 +371,12 @@ def masked_fit(w_rows, h, pruned, damp=0.01):
     return out
 
 
-plain, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt refit=0 "
+plain, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 refit=0 "
                  f"n=2 m=4 sequential=false data={mlp_data}", mlp_shapes)
-converged, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt "
+converged, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 "
                      f"refit=400 n=2 m=4 sequential=false data={mlp_data}",
                      mlp_shapes)
-default, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt n=2 "
+default, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 n=2 "
                    f"m=4 sequential=false data={mlp_data}", mlp_shapes)
 for i, (x, w, h) in enumerate(((x1, w1, h1), (x2, w2, h2))):
     compare(converged[i], masked_fit(w.T.astype(np.float64), h,
@@ -398,7 +398,7 @@ hc = sum(gram(conv_patches(x, 2)) for x in xs)
 mids = [conv_forward(x, wc) for x in xs]
 cnn_shapes = [(F, C, 3, 3), (F, 3, 3)]
 
-got, count = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt refit=0 "
+got, count = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
                    f"sparsity=0.5 sequential=false data={cnn_data}",
                    cnn_shapes)
 check(count == 2, f"convolutions: {count} pruned weights")
@@ -413,10 +413,111 @@ compare(got[1], want_d, "depthwise 3x3, 50% of each channel")
 
 # N:M on the convolution: groups of 4 input channels at each (kh, kw): the
 # columns c * 9 + k, 9 apart. The depthwise filter has no reduction channel.
-got, count = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt refit=0 n=2 m=4 "
+got, count = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 refit=0 n=2 m=4 "
                    f"sequential=false data={cnn_data}", cnn_shapes[:1])
 check(count == 1, "2:4 prunes the convolution only")
 compare(got[0], sparsegpt(wc.reshape(F, -1), hc, nm=(2, 4, 9, C)
                           ).reshape(wc.shape), "conv 3x3/2, 2:4 along C")
+
+# ----------------------------------------------------------------------------
+# ADMM (the default, admm=300): from the sweep's refit result, alternate a
+# damped least-squares step toward the layer's output with a projection onto
+# the sparsity pattern under a growing penalty, refit the kept weights, and
+# keep whichever mask has the smaller output error.
+# ----------------------------------------------------------------------------
+
+
+def project(z, dead, zeros=None, nm=None):
+    """z with the pattern's smallest-magnitude entries zeroed (dead columns
+    first; ties: the lower (row, column)), and the mask of zeros."""
+    key = np.where(dead[None, :], -1.0, np.abs(z))
+    zero = np.zeros(z.shape, bool)
+    if nm:
+        n, m, stride, extent = nm
+        for first in range(z.shape[1]):
+            if ((first // stride) % extent) % m:
+                continue
+            members = first + stride * np.arange(m)
+            for r in range(z.shape[0]):
+                order = np.argsort(key[r, members], kind="stable")
+                zero[r, members[order[:m - n]]] = True
+    else:
+        flat = key.ravel()
+        order = np.lexsort((np.arange(flat.size), flat))[:zeros]
+        zero.ravel()[order] = True
+    return np.where(zero, 0.0, z), zero
+
+
+def sparsegpt_admm(w, h, fraction=None, nm=None, damp=0.01, refit=20,
+                   iterations=300):
+    """SparseGPT (with the refit), then ADMM; the better of the two."""
+    dead = np.diag(h) == 0
+    swept = sparsegpt(w, h, fraction=fraction, nm=nm, damp=damp, refit=refit)
+    w0 = w.astype(np.float64).copy()
+    w0[:, dead] = 0
+    hd = h.astype(np.float64).copy()
+    hd[dead, dead] = 1
+    hd += damp * np.mean(np.diag(hd)) * np.eye(len(hd))
+    zeros = int((swept == 0).sum())
+    target = w0 @ hd
+    rho = 0.01 * np.mean(np.diag(hd))
+    z = swept.copy()
+    v = np.zeros_like(z)
+    previous = swept == 0
+    settled = 0
+    for it in range(iterations):
+        if it % 5 == 0:
+            if it:
+                rho *= 1.03 ** 5
+            shifted = hd + rho * np.eye(len(hd))
+        d = np.linalg.solve(shifted, (target + rho * (z - v)).T).T
+        z, zero = project(d + v, dead, zeros=zeros, nm=nm)
+        v += d - z
+        if np.array_equal(zero, previous):
+            settled += 1
+        else:
+            settled = 0
+            previous = zero
+        if settled >= 10 and (np.linalg.norm(d - z) <=
+                              1e-3 * np.linalg.norm(z)):
+            break
+    refined = refit_kept(z, w0, hd, zero, refit) if refit else z
+
+    def error(x):
+        delta = x - w0
+        return ((delta @ hd) * delta).sum()
+    return refined if error(refined) < error(swept) else swept
+
+
+admm_cases = [
+    ("2:4", "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
+     f"sequential=false data={mlp_data}",
+     [dict(nm=(2, 4, 1, K)), dict(nm=(2, 4, 1, H))]),
+    ("unstructured 60%", "--compress-prune-magnitude=algorithm=sparsegpt "
+     f"sparsity=0.6 sequential=false data={mlp_data}",
+     [dict(fraction=0.6), dict(fraction=0.6)]),
+]
+for name, options, targets in admm_cases:
+    got, _ = prune(mlp_path, options, mlp_shapes)
+    swept, _ = prune(mlp_path, options.replace("algorithm=sparsegpt",
+                                     "algorithm=sparsegpt admm=0"),
+                     mlp_shapes)
+    for i, (x, w, h) in enumerate(((x1, w1, h1), (x2, w2, h2))):
+        compare(got[i], sparsegpt_admm(w.T, h, **targets[i]).T,
+                f"ADMM, {name}, layer {i + 1}")
+        e_admm = layer_error(x, w, got[i])
+        e_sweep = layer_error(x, w, swept[i])
+        check(e_admm < 0.97 * e_sweep,
+              f"ADMM, {name}, layer {i + 1}: output error {e_admm:.4f} "
+              f"(sweep and refit: {e_sweep:.4f})")
+
+got, _ = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt n=2 m=4 "
+               f"sequential=false data={cnn_data}", cnn_shapes[:1])
+compare(got[0], sparsegpt_admm(wc.reshape(F, -1), hc, nm=(2, 4, 9, C)
+                               ).reshape(wc.shape),
+        "ADMM, conv 3x3/2, 2:4 along C")
+groups = (got[0] != 0).reshape(F, C // 4, 4, 9).sum(2)
+check(groups.max() <= 2, "ADMM 2:4 on the convolution: at most 2 non-zeros "
+      "per group of 4 input channels")
 
 sys.exit(check.finish())

@@ -123,6 +123,7 @@ PruneMagnitudePass::pruneWithData(llvm::ArrayRef<WeightedLayer> all) {
   options.sequential = sequential;
   options.teacher = teacher;
   options.refitIterations = refit;
+  options.admmIterations = admm;
   LayerDataSource source{data, stats, entry, "compress-prune-magnitude"};
   if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
     return failure();

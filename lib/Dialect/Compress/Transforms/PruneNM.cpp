@@ -125,6 +125,7 @@ private:
     options.sequential = sequential;
     options.teacher = teacher;
     options.refitIterations = refit;
+    options.admmIterations = admm;
     LayerDataSource source{data, stats, entry, "compress-prune-nm"};
     if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
       return failure();

@@ -19,12 +19,12 @@ namespace mlir::compress {
 namespace {
 
 using Matrix = Eigen::MatrixXd;
+using ZeroMask = Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>;
 
 /// Marks in `mask` the `count` entries of block [colBegin, colEnd) of `w`
 /// with the smallest w^2 / u_cc^2; ties go to the lower (row, column).
 void chooseBlockMask(const Matrix &w, const Matrix &u, int64_t colBegin,
-                     int64_t colEnd, int64_t count,
-                     Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> &mask) {
+                     int64_t colEnd, int64_t count, ZeroMask &mask) {
   int64_t rows = w.rows(), width = colEnd - colBegin;
   if (count <= 0)
     return;
@@ -52,7 +52,7 @@ void chooseBlockMask(const Matrix &w, const Matrix &u, int64_t colBegin,
 /// w^2 / u_cc^2 (ties: the lower column goes).
 void chooseGroupMask(const Matrix &w, const Matrix &u, int64_t first,
                      int64_t stride, const SparseGptTarget &target,
-                     Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> &mask) {
+                     ZeroMask &mask) {
   SmallVector<int64_t> members(target.m);
   for (int64_t r = 0; r < w.rows(); ++r) {
     for (int64_t j = 0; j < target.m; ++j)
@@ -72,8 +72,7 @@ void chooseGroupMask(const Matrix &w, const Matrix &u, int64_t first,
 /// every row at once (each row's problem is separate: its step sizes are
 /// its own).
 void refitKept(Matrix &w, const Matrix &target, const Matrix &h,
-               const Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> &zero,
-               unsigned iterations) {
+               const ZeroMask &zero, unsigned iterations) {
   Eigen::ArrayXXd kept = (!zero).cast<double>();
   Matrix residual = -(((w - target) * h).array() * kept).matrix();
   Matrix direction = residual;
@@ -98,23 +97,130 @@ void refitKept(Matrix &w, const Matrix &target, const Matrix &h,
   }
 }
 
+/// The sparsity pattern of one group's weights: `zeros` entries of the
+/// matrix (unstructured), or in every row the m - n smallest of each N:M
+/// group, whose members are `first + j * stride` for each `first` in
+/// `groupFirst`. Inputs that are zero on all of the data (`dead` columns)
+/// always go first.
+struct SparsityPattern {
+  int64_t zeros = 0;
+  SmallVector<int64_t> groupFirst;
+  int64_t stride = 0, n = 0, m = 0;
+  std::vector<bool> dead;
+};
+
+/// Sets to zero, and marks in `zero`, the entries of `z` that `pattern`
+/// drops: those of smallest magnitude (dead columns first; ties: the lower
+/// (row, column) goes).
+void projectOntoPattern(Matrix &z, const SparsityPattern &pattern,
+                        ZeroMask &zero) {
+  int64_t rows = z.rows(), cols = z.cols();
+  zero.setConstant(false);
+  auto key = [&](int64_t r, int64_t c) {
+    return pattern.dead[c] ? -1.0 : std::abs(z(r, c));
+  };
+  if (pattern.m > 0) {
+    SmallVector<int64_t> members(pattern.m);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t first : pattern.groupFirst) {
+        for (int64_t j = 0; j < pattern.m; ++j)
+          members[j] = first + j * pattern.stride;
+        std::stable_sort(
+            members.begin(), members.end(),
+            [&](int64_t a, int64_t b) { return key(r, a) < key(r, b); });
+        for (int64_t j = 0; j < pattern.m - pattern.n; ++j)
+          zero(r, members[j]) = true;
+      }
+  } else if (pattern.zeros > 0) {
+    std::vector<int64_t> order(rows * cols);
+    std::iota(order.begin(), order.end(), 0);
+    auto less = [&](int64_t a, int64_t b) {
+      double ka = key(a / cols, a % cols), kb = key(b / cols, b % cols);
+      return ka < kb || (ka == kb && a < b);
+    };
+    int64_t count = std::min<int64_t>(pattern.zeros, order.size());
+    std::nth_element(order.begin(), order.begin() + (count - 1), order.end(),
+                     less);
+    for (int64_t k = 0; k < count; ++k)
+      zero(order[k] / cols, order[k] % cols) = true;
+  }
+  z = zero.select(0.0, z);
+}
+
+/// ADMM on min tr((Z - W0) H (Z - W0)^T) over the matrices Z with
+/// `pattern`'s sparsity (in the manner of Meng et al.'s ALPS): from Z = `w`
+/// and V = 0, repeats D = (W0 H + rho (Z - V)) (H + rho I)^-1,
+/// Z = project(D + V), V += D - Z, the penalty rho growing from 1% of H's
+/// mean diagonal by 3% per iteration (the factorization of H + rho I is
+/// renewed every kStage iterations), until the mask has not changed for
+/// kSettled iterations and ||D - Z|| <= 1e-3 ||Z||, or `iterations` ran.
+/// `w` becomes Z and `zero` its mask.
+void refineMaskWithAdmm(Matrix &w, ZeroMask &zero, const Matrix &w0,
+                        const Matrix &h, const SparsityPattern &pattern,
+                        unsigned iterations) {
+  constexpr unsigned kStage = 5, kSettled = 10;
+  constexpr double kGrowth = 1.03, kTolerance = 1e-3;
+  Matrix target = w0 * h;
+  double rho = 0.01 * h.diagonal().mean();
+  Matrix z = w, v = Matrix::Zero(w.rows(), w.cols());
+  ZeroMask previous = zero;
+  unsigned settled = 0;
+  Eigen::LLT<Matrix> factor;
+  for (unsigned it = 0; it < iterations; ++it) {
+    if (it % kStage == 0) {
+      if (it > 0)
+        rho *= std::pow(kGrowth, double(kStage));
+      Matrix shifted = h;
+      shifted.diagonal().array() += rho;
+      factor.compute(shifted);
+      if (factor.info() != Eigen::Success)
+        return;
+    }
+    Matrix d = factor.solve((target + rho * (z - v)).transpose()).transpose();
+    z = d + v;
+    projectOntoPattern(z, pattern, zero);
+    v += d - z;
+    if ((zero == previous).all()) {
+      ++settled;
+    } else {
+      settled = 0;
+      previous = zero;
+    }
+    if (settled >= kSettled && (d - z).norm() <= kTolerance * z.norm())
+      break;
+  }
+  w = z;
+}
+
+/// tr((W - W0) H (W - W0)^T): the layer's squared output error on the data.
+double outputError(const Matrix &w, const Matrix &w0, const Matrix &h) {
+  Matrix delta = w - w0;
+  return ((delta * h).array() * delta.array()).sum();
+}
+
 /// Prunes one group's weight matrix `w` (rows x cols) given its input Gram
 /// matrix `h`.
 LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
                          const SparseGptTarget &target,
                          const SparseGptOptions &options, std::string &why) {
   int64_t rows = w.rows(), cols = w.cols();
-  // What the refit descends: the weights and H as prepareObs leaves them
-  // (inputs zero on all of the data: H_ii = 1, weights zero).
+  // What the refit and ADMM descend: the weights and H as prepareObs leaves
+  // them (inputs zero on all of the data: H_ii = 1, weights zero).
+  bool admm = options.admmIterations > 0;
+  bool descend = options.refitIterations > 0 || admm;
+  SparsityPattern pattern;
+  pattern.dead.resize(cols);
+  for (int64_t c = 0; c < cols; ++c)
+    pattern.dead[c] = h(c, c) == 0.0;
   Matrix damped;
-  if (options.refitIterations > 0) {
+  if (descend) {
     damped = h;
     dampGram(damped, options.damp);
   }
   FailureOr<Matrix> u = prepareObs(w, std::move(h), options.damp, why);
   if (failed(u))
     return failure();
-  Matrix unpruned = options.refitIterations > 0 ? w : Matrix();
+  Matrix unpruned = descend ? w : Matrix();
 
   bool nm = target.m > 0;
   int64_t nmStride = nm ? geometry.colStride(target.nmDim) : 0;
@@ -146,9 +252,32 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
     return mask(r, i) ? 0.0 : value;
   };
   sweepColumns(w, *u, options.blockSize, onBlock, onColumn, prune);
+  ZeroMask zero = (w.array() == 0.0) || mask;
   if (options.refitIterations > 0)
-    refitKept(w, unpruned, damped, (w.array() == 0.0) || mask,
-              options.refitIterations);
+    refitKept(w, unpruned, damped, zero, options.refitIterations);
+  if (!admm)
+    return success();
+
+  // ADMM from the sweep's result; the mask with the smaller error (after
+  // the refit) stays.
+  if (nm) {
+    pattern.stride = nmStride;
+    pattern.n = target.n;
+    pattern.m = target.m;
+    for (int64_t c = 0; c < cols; ++c)
+      if (((c / nmStride) % nmExtent) % target.m == 0)
+        pattern.groupFirst.push_back(c);
+  } else {
+    pattern.zeros = zero.count();
+  }
+  Matrix refined = w;
+  ZeroMask refinedZero = zero;
+  refineMaskWithAdmm(refined, refinedZero, unpruned, damped, pattern,
+                     options.admmIterations);
+  if (options.refitIterations > 0)
+    refitKept(refined, unpruned, damped, refinedZero, options.refitIterations);
+  if (outputError(refined, unpruned, damped) < outputError(w, unpruned, damped))
+    w = std::move(refined);
   return success();
 }
 

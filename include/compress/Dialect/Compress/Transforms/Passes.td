@@ -269,6 +269,12 @@ defvar sparseGptOptions = [
          "algorithm=sparsegpt: after the sweep, this many steps of "
          "conjugate gradients refit each row's kept weights to the layer's "
          "output with the zeros fixed (0: off)">,
+  Option<"admm", "admm", "unsigned", /*default=*/"300",
+         "algorithm=sparsegpt: after the sweep, at most this many iterations "
+         "of ADMM choose the mask again (a least-squares step toward the "
+         "layer's output alternating with a projection onto the sparsity "
+         "pattern, under a growing penalty; they stop once the mask has "
+         "settled); 0: the sweep's mask">,
 ];
 
 // reconstruct=true of compress-prune-neurons and compress-prune-filters.

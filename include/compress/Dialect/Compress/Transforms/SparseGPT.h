@@ -55,6 +55,11 @@ struct SparseGptOptions {
   /// weights of each row to the layer's output with the zeros fixed (the
   /// sweep only compensates each pruned weight in the columns after it).
   unsigned refitIterations = 20;
+  /// After the sweep (and before the refit), at most this many iterations
+  /// of ADMM choose the mask again: a least-squares step toward the layer's
+  /// output alternates with a projection onto the sparsity pattern, under a
+  /// penalty that grows until the mask settles. 0: the sweep's mask.
+  unsigned admmIterations = 300;
 };
 
 /// Prunes `weight` (the layer's row-major values; `geometry` locates its
