@@ -520,4 +520,26 @@ groups = (got[0] != 0).reshape(F, C // 4, 4, 9).sum(2)
 check(groups.max() <= 2, "ADMM 2:4 on the convolution: at most 2 non-zeros "
       "per group of 4 input channels")
 
+# admm-budget: a layer whose iterations would cost more keeps the sweep's
+# mask, with a remark naming it.
+budget = subprocess.run(
+    ["compress-opt", mlp_path, "--compress-prune-nm=algorithm=sparsegpt n=2 "
+     f"m=4 sequential=false admm-budget=0.0001 data={mlp_data}",
+     "--mlir-print-elementsattrs-with-hex-if-larger=1"],
+    check=True, capture_output=True, text=True)
+remarks = re.findall(r"remark: compress-prune-nm: the ADMM refinement did "
+                     r"not run: 300 iterations on (\d+) x (\d+) weights",
+                     budget.stderr)
+check(remarks == [(str(H), str(K)), (str(N), str(H))],
+      f"admm-budget: a remark per layer over it ({remarks})")
+swept, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 "
+                 f"n=2 m=4 sequential=false data={mlp_data}", mlp_shapes)
+found = re.findall(
+    r'arith\.constant \{compress\.sparsity[^}]*\} dense<"0x([0-9A-F]+)">',
+    budget.stdout)
+check(len(found) == 2 and all(
+    np.array_equal(np.frombuffer(bytes.fromhex(f), "<f4").reshape(shape), w)
+    for f, shape, w in zip(found, mlp_shapes, swept)),
+    "admm-budget: the layers over it keep the sweep's weights")
+
 sys.exit(check.finish())

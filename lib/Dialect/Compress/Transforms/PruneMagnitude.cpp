@@ -57,7 +57,7 @@ LogicalResult PruneMagnitudePass::verifyOptions() {
                                "by magnitude alone; it does not combine with "
                                "algorithm=sparsegpt";
     if (failed(verifySparseGptOptions(loc, "compress-prune-magnitude", data,
-                                      stats, damp, blockSize)))
+                                      stats, damp, blockSize, admmBudget)))
       return failure();
   }
   return verifySkipList(loc, "compress-prune-magnitude", skip);
@@ -124,6 +124,7 @@ PruneMagnitudePass::pruneWithData(llvm::ArrayRef<WeightedLayer> all) {
   options.teacher = teacher;
   options.refitIterations = refit;
   options.admmIterations = admm;
+  options.admmBudget = admmBudget * 1e9;
   LayerDataSource source{data, stats, entry, "compress-prune-magnitude"};
   if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
     return failure();

@@ -41,7 +41,7 @@ struct PruneNMPass : public compress::impl::CompressPruneNMBase<PruneNMPass> {
     bool withData = algorithm == PruneAlgorithm::SparseGPT;
     if (withData &&
         failed(verifySparseGptOptions(loc, "compress-prune-nm", data, stats,
-                                      damp, blockSize)))
+                                      damp, blockSize, admmBudget)))
       return signalPassFailure();
 
     SmallVector<WeightedLayer> layers = collectWeightedLayers(getOperation());
@@ -126,6 +126,7 @@ private:
     options.teacher = teacher;
     options.refitIterations = refit;
     options.admmIterations = admm;
+    options.admmBudget = admmBudget * 1e9;
     LayerDataSource source{data, stats, entry, "compress-prune-nm"};
     if (failed(pruneWithSparseGpt(getOperation(), requests, source, options)))
       return failure();

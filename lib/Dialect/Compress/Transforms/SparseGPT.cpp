@@ -7,6 +7,8 @@
 #include "ObsSweep.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 
@@ -202,11 +204,29 @@ double outputError(const Matrix &w, const Matrix &w0, const Matrix &h) {
 /// matrix `h`.
 LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
                          const SparseGptTarget &target,
-                         const SparseGptOptions &options, std::string &why) {
+                         const SparseGptOptions &options, std::string &why,
+                         std::string *note) {
   int64_t rows = w.rows(), cols = w.cols();
   // What the refit and ADMM descend: the weights and H as prepareObs leaves
   // them (inputs zero on all of the data: H_ii = 1, weights zero).
   bool admm = options.admmIterations > 0;
+  if (admm) {
+    double work =
+        double(options.admmIterations) *
+        (2.0 * rows * double(cols) * cols + double(cols) * cols * cols / 15.0);
+    if (work > options.admmBudget) {
+      admm = false;
+      if (note)
+        *note = llvm::formatv("the ADMM refinement did not run: {0} "
+                              "iterations on {1} x {2} weights would take "
+                              "about {3:F0} GFLOP, over admm-budget={4:F0} "
+                              "(raise it, or lower admm); the sweep's mask "
+                              "stays",
+                              options.admmIterations, rows, cols, work * 1e-9,
+                              options.admmBudget * 1e-9)
+                    .str();
+    }
+  }
   bool descend = options.refitIterations > 0 || admm;
   SparsityPattern pattern;
   pattern.dead.resize(cols);
@@ -344,10 +364,12 @@ void sweepColumns(Eigen::MatrixXd &w, const Eigen::MatrixXd &u,
   }
 }
 
-LogicalResult
-sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
-               const LayerInputGram &gram, const SparseGptTarget &target,
-               const SparseGptOptions &options, std::string &why) {
+LogicalResult sparseGptPrune(std::vector<float> &weight,
+                             const LayerGeometry &geometry,
+                             const LayerInputGram &gram,
+                             const SparseGptTarget &target,
+                             const SparseGptOptions &options, std::string &why,
+                             std::string *note) {
   int64_t rows = geometry.rows(), cols = geometry.cols();
   if (failed(checkGramFits(geometry, gram, why)))
     return failure();
@@ -361,7 +383,8 @@ sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
       for (int64_t c = 0; c < cols; ++c)
         w(r, c) = weight[geometry.weightIndex(g, r, c)];
     Matrix h = Eigen::Map<const Matrix>(gram.group(g), cols, cols);
-    if (failed(pruneGroup(w, std::move(h), geometry, target, options, why)))
+    if (failed(
+            pruneGroup(w, std::move(h), geometry, target, options, why, note)))
       return failure();
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
@@ -373,7 +396,7 @@ sparseGptPrune(std::vector<float> &weight, const LayerGeometry &geometry,
 LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
                                      llvm::StringRef data,
                                      llvm::StringRef stats, double damp,
-                                     unsigned blockSize) {
+                                     unsigned blockSize, double admmBudget) {
   if (failed(verifyDataSource(loc, tool, "algorithm=sparsegpt", data, stats)))
     return failure();
   if (!(damp > 0.0) || !std::isfinite(damp))
@@ -381,6 +404,11 @@ LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
                           << damp;
   if (blockSize < 1)
     return emitError(loc) << tool << ": option 'block-size' must be at least 1";
+  if (!(admmBudget >= 0.0) || !std::isfinite(admmBudget))
+    return emitError(loc) << tool
+                          << ": option 'admm-budget' must be a finite number "
+                             "of GFLOP (>= 0), got "
+                          << admmBudget;
   return success();
 }
 
@@ -413,11 +441,13 @@ LogicalResult pruneWithSparseGpt(ModuleOp module,
   auto pruneOne = [&](size_t i, const LayerInputGram &gram,
                       std::vector<float> &values) -> LogicalResult {
     SparseGptLayer *layer = measuredLayers[i];
-    std::string why;
+    std::string why, note;
     if (failed(sparseGptPrune(values, measured[i].geometry, gram, layer->target,
-                              options, why)))
+                              options, why, &note)))
       return layer->layer->op->emitError()
              << source.tool << ": SparseGPT failed on this layer: " << why;
+    if (!note.empty())
+      layer->layer->op->emitRemark() << source.tool << ": " << note;
     return success();
   };
   LayerUpdateOptions update;

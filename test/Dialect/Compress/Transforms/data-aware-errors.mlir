@@ -11,6 +11,7 @@
 // RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t threshold=0.1' 2>&1 | FileCheck %s --check-prefix=THRESHOLD
 // RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t damp=0' 2>&1 | FileCheck %s --check-prefix=DAMP
 // RUN: not compress-opt %s '--compress-prune-nm=algorithm=sparsegpt data=%t block-size=0' 2>&1 | FileCheck %s --check-prefix=BLOCK
+// RUN: not compress-opt %s '--compress-prune-nm=algorithm=sparsegpt data=%t admm-budget=-1' 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not compress-opt %s --compress-prune-magnitude=algorithm=obs 2>&1 | FileCheck %s --check-prefix=ALGORITHM
 // RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/missing' 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not compress-opt %s '--compress-prune-magnitude=algorithm=sparsegpt data=%t/empty' 2>&1 | FileCheck %s --check-prefix=EMPTY
@@ -38,6 +39,7 @@
 // THRESHOLD: error: compress-prune-magnitude: 'threshold' prunes by magnitude alone; it does not combine with algorithm=sparsegpt
 // DAMP: error: compress-prune-magnitude: option 'damp' must be positive, got 0
 // BLOCK: error: compress-prune-nm: option 'block-size' must be at least 1
+// BUDGET: error: compress-prune-nm: option 'admm-budget' must be a finite number of GFLOP (>= 0), got -1
 // ALGORITHM: for the --algorithm option: Cannot find option named 'obs'!
 // MISSING: error: compress-prune-magnitude: {{.*}}missing
 // EMPTY: error: compress-prune-magnitude: {{.*}}empty

@@ -60,17 +60,23 @@ struct SparseGptOptions {
   /// output alternates with a projection onto the sparsity pattern, under a
   /// penalty that grows until the mask settles. 0: the sweep's mask.
   unsigned admmIterations = 300;
+  /// ADMM runs on a group only when its iterations cost at most this many
+  /// floating-point operations (about 2 rows cols^2 each, plus a Cholesky
+  /// factorization of cols^3 / 3 every fifth).
+  double admmBudget = 500e9;
 };
 
 /// Prunes `weight` (the layer's row-major values; `geometry` locates its
 /// rows and columns) in place. Inputs that were never non-zero on the data
 /// (a zero diagonal of H) get zero weights. Fails, with the reason in `why`,
-/// when H is not positive definite even after damping.
+/// when H is not positive definite even after damping. Where ADMM was
+/// asked for but over its budget, `note` (when given) says so.
 LogicalResult sparseGptPrune(std::vector<float> &weight,
                              const LayerGeometry &geometry,
                              const LayerInputGram &gram,
                              const SparseGptTarget &target,
-                             const SparseGptOptions &options, std::string &why);
+                             const SparseGptOptions &options, std::string &why,
+                             std::string *note = nullptr);
 
 /// One layer for pruneWithSparseGpt.
 struct SparseGptLayer {
@@ -88,7 +94,7 @@ struct SparseGptLayer {
 LogicalResult verifySparseGptOptions(Location loc, llvm::StringRef tool,
                                      llvm::StringRef data,
                                      llvm::StringRef stats, double damp,
-                                     unsigned blockSize);
+                                     unsigned blockSize, double admmBudget);
 
 /// Measures the inputs of `layers` on the samples of `source` and prunes
 /// each with SparseGPT (options.sequential: see there). Fails, before any
