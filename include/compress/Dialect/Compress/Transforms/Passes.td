@@ -275,10 +275,10 @@ defvar sparseGptOptions = [
          "layer's output alternating with a projection onto the sparsity "
          "pattern, under a growing penalty; they stop once the mask has "
          "settled); 0: the sweep's mask">,
-  Option<"admmBudget", "admm-budget", "double", /*default=*/"500",
+  Option<"admmBudget", "admm-budget", "double", /*default=*/"1000",
          "algorithm=sparsegpt: ADMM runs on a layer (per group) only when "
          "its `admm` iterations cost at most this many GFLOP (about "
-         "2 rows cols^2 each; 500 is about a minute on one core); "
+         "2 rows cols^2 each; 1000 is one to two minutes on one core); "
          "a remark names the layers left with the sweep's mask">,
 ];
 

@@ -63,7 +63,7 @@ struct SparseGptOptions {
   /// ADMM runs on a group only when its iterations cost at most this many
   /// floating-point operations (about 2 rows cols^2 each, plus a Cholesky
   /// factorization of cols^3 / 3 every fifth).
-  double admmBudget = 500e9;
+  double admmBudget = 1000e9;
 };
 
 /// Prunes `weight` (the layer's row-major values; `geometry` locates its
