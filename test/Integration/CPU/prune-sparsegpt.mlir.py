@@ -131,6 +131,11 @@ def prune(path, pass_text, shapes):
             for h, s in zip(found, shapes)], len(found)
 
 
+# SparseGPT's sweep alone (admm=0); ADMM is checked at the end.
+SWEEP_MAGNITUDE = "--compress-prune-magnitude=algorithm=sparsegpt admm=0 "
+SWEEP_NM = "--compress-prune-nm=algorithm=sparsegpt admm=0 "
+
+
 # ----------------------------------------------------------------------------
 # The reference
 # ----------------------------------------------------------------------------
@@ -259,7 +264,7 @@ h1, h2 = gram(x1), gram(x2)
 # Layer views: rows = output channels, columns = reduction (K).
 mlp_shapes = [(K, H), (H, N)]
 
-got, count = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
+got, count = prune(mlp_path, SWEEP_MAGNITUDE + "refit=0 "
                    "sparsity=0.6 block-size=16 sequential=false "
                    f"data={mlp_data}", mlp_shapes)
 check(count == 2, f"unstructured: {count} pruned weights")
@@ -287,7 +292,7 @@ for i, (x, w) in enumerate(((x1, w1), (x2, w2))):
           f"layer {i + 1} output error on the data: sparsegpt {e_sgpt:.3f}, "
           f"magnitude {e_mag:.3f}")
 
-got, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 refit=0 n=2 m=4 "
+got, _ = prune(mlp_path, SWEEP_NM + "refit=0 n=2 m=4 "
                f"sequential=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, nm=(2, 4, 1, K)).T, "2:4, layer 1")
 compare(got[1], sparsegpt(w2.T, h2, nm=(2, 4, 1, H)).T, "2:4, layer 2")
@@ -302,7 +307,7 @@ pruned = np.zeros(flat.size, bool)
 pruned[order[:round(0.7 * flat.size)]] = True
 f1 = pruned[:w1.size].mean()
 f2 = pruned[w1.size:].mean()
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
+got, _ = prune(mlp_path, SWEEP_MAGNITUDE + "refit=0 "
                f"sparsity=0.7 scope=global sequential=false data={mlp_data}",
                mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=f1).T,
@@ -313,7 +318,7 @@ compare(got[1], sparsegpt(w2.T, h2, fraction=f2).T,
 # sequential teacher=false: layer 2 is measured on the output of the pruned
 # layer 1 (its weights as compress wrote them; float32 sums of arbitrary
 # floats now, so the Gram matrices agree to rounding, not to the bit).
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
+got, _ = prune(mlp_path, SWEEP_MAGNITUDE + "refit=0 "
                f"sparsity=0.6 teacher=false data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
         "sequential 60%, layer 1")
@@ -337,7 +342,7 @@ def align(w, x_teacher, x, damp=0.01):
 # sequential with the teacher (the default): layer 2 is first refit to the
 # unpruned model's layer-2 output on the pruned model's inputs, then pruned
 # with the pruned model's Gram matrix.
-got, _ = prune(mlp_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
+got, _ = prune(mlp_path, SWEEP_MAGNITUDE + "refit=0 "
                f"sparsity=0.6 data={mlp_data}", mlp_shapes)
 compare(got[0], sparsegpt(w1.T, h1, fraction=0.6).T,
         "teacher 60%, layer 1 (its inputs are the teacher's)")
@@ -371,12 +376,12 @@ def masked_fit(w_rows, h, pruned, damp=0.01):
     return out
 
 
-plain, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 refit=0 "
+plain, _ = prune(mlp_path, SWEEP_NM + "refit=0 "
                  f"n=2 m=4 sequential=false data={mlp_data}", mlp_shapes)
-converged, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 "
+converged, _ = prune(mlp_path, SWEEP_NM +
                      f"refit=400 n=2 m=4 sequential=false data={mlp_data}",
                      mlp_shapes)
-default, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 n=2 "
+default, _ = prune(mlp_path, SWEEP_NM + "n=2 "
                    f"m=4 sequential=false data={mlp_data}", mlp_shapes)
 for i, (x, w, h) in enumerate(((x1, w1, h1), (x2, w2, h2))):
     compare(converged[i], masked_fit(w.T.astype(np.float64), h,
@@ -398,7 +403,7 @@ hc = sum(gram(conv_patches(x, 2)) for x in xs)
 mids = [conv_forward(x, wc) for x in xs]
 cnn_shapes = [(F, C, 3, 3), (F, 3, 3)]
 
-got, count = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt admm=0 refit=0 "
+got, count = prune(cnn_path, SWEEP_MAGNITUDE + "refit=0 "
                    f"sparsity=0.5 sequential=false data={cnn_data}",
                    cnn_shapes)
 check(count == 2, f"convolutions: {count} pruned weights")
@@ -413,7 +418,7 @@ compare(got[1], want_d, "depthwise 3x3, 50% of each channel")
 
 # N:M on the convolution: groups of 4 input channels at each (kh, kw): the
 # columns c * 9 + k, 9 apart. The depthwise filter has no reduction channel.
-got, count = prune(cnn_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 refit=0 n=2 m=4 "
+got, count = prune(cnn_path, SWEEP_NM + "refit=0 n=2 m=4 "
                    f"sequential=false data={cnn_data}", cnn_shapes[:1])
 check(count == 1, "2:4 prunes the convolution only")
 compare(got[0], sparsegpt(wc.reshape(F, -1), hc, nm=(2, 4, 9, C)
@@ -532,7 +537,7 @@ remarks = re.findall(r"remark: compress-prune-nm: the ADMM refinement did "
                      budget.stderr)
 check(remarks == [(str(H), str(K)), (str(N), str(H))],
       f"admm-budget: a remark per layer over it ({remarks})")
-swept, _ = prune(mlp_path, "--compress-prune-nm=algorithm=sparsegpt admm=0 "
+swept, _ = prune(mlp_path, SWEEP_NM +
                  f"n=2 m=4 sequential=false data={mlp_data}", mlp_shapes)
 found = re.findall(
     r'arith\.constant \{compress\.sparsity[^}]*\} dense<"0x([0-9A-F]+)">',
