@@ -55,10 +55,12 @@ struct SparseGptOptions {
   /// weights of each row to the layer's output with the zeros fixed (the
   /// sweep only compensates each pruned weight in the columns after it).
   unsigned refitIterations = 20;
-  /// After the sweep (and before the refit), at most this many iterations
-  /// of ADMM choose the mask again: a least-squares step toward the layer's
-  /// output alternates with a projection onto the sparsity pattern, under a
-  /// penalty that grows until the mask settles. 0: the sweep's mask.
+  /// After the sweep and its refit, at most this many iterations of ADMM
+  /// choose the mask again: a least-squares step toward the layer's output
+  /// alternates with a projection onto the sparsity pattern, under a
+  /// penalty that grows until the mask settles. The kept weights are refit
+  /// again and the mask with the smaller output error stays. 0: the sweep's
+  /// mask.
   unsigned admmIterations = 300;
   /// ADMM runs on a group only when its iterations cost at most this many
   /// floating-point operations (about 2 rows cols^2 each, plus a Cholesky
