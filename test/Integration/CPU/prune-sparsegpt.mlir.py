@@ -525,6 +525,18 @@ groups = (got[0] != 0).reshape(F, C // 4, 4, 9).sum(2)
 check(groups.max() <= 2, "ADMM 2:4 on the convolution: at most 2 non-zeros "
       "per group of 4 input channels")
 
+# The same with ADMM (one problem per depthwise channel, each keeping its
+# share of zeros).
+got, _ = prune(cnn_path, "--compress-prune-magnitude=algorithm=sparsegpt "
+               f"sparsity=0.5 sequential=false data={cnn_data}", cnn_shapes)
+compare(got[0], sparsegpt_admm(wc.reshape(F, -1), hc, fraction=0.5
+                               ).reshape(wc.shape), "ADMM, conv 3x3/2, 50%")
+for c in range(F):
+    patches = np.concatenate([conv_patches(m[:, c:c + 1], 1) for m in mids])
+    want_d[c] = sparsegpt_admm(wd[c].reshape(1, 9), gram(patches),
+                               fraction=0.5).reshape(3, 3)
+compare(got[1], want_d, "ADMM, depthwise 3x3, 50% of each channel")
+
 # admm-budget: a layer whose iterations would cost more keeps the sweep's
 # mask, with a remark naming it.
 budget = subprocess.run(
