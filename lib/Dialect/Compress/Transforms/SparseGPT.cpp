@@ -252,9 +252,7 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
         nmExtent = extent;
   int64_t total = nm ? 0 : pruneCount(target.fraction, rows * cols);
 
-  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> mask =
-      Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>::Constant(rows, cols,
-                                                                   false);
+  ZeroMask mask = ZeroMask::Constant(rows, cols, false);
   auto onBlock = [&](int64_t begin, int64_t end) {
     if (nm)
       return;
