@@ -262,8 +262,12 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
     };
     chooseBlockMask(w, *u, begin, end, share(end) - share(begin), mask);
   };
+  // Column c is the first member of an N:M group.
+  auto groupStart = [&](int64_t c) {
+    return ((c / nmStride) % nmExtent) % target.m == 0;
+  };
   auto onColumn = [&](int64_t i) {
-    if (nm && ((i / nmStride) % nmExtent) % target.m == 0)
+    if (nm && groupStart(i))
       chooseGroupMask(w, *u, i, nmStride, target, mask);
   };
   auto prune = [&](int64_t r, int64_t i, double value) {
@@ -283,7 +287,7 @@ LogicalResult pruneGroup(Matrix &w, Matrix h, const LayerGeometry &geometry,
     pattern.n = target.n;
     pattern.m = target.m;
     for (int64_t c = 0; c < cols; ++c)
-      if (((c / nmStride) % nmExtent) % target.m == 0)
+      if (groupStart(c))
         pattern.groupFirst.push_back(c);
   } else {
     pattern.zeros = zero.count();

@@ -355,7 +355,9 @@ def CompressSensitivity : Pass<"compress-sensitivity", "ModuleOp"> {
     `range=auto` gives: the full range rounded to nearest, clipped for GPTQ
     below 8 bits) rounded to nearest and by GPTQ; 50% and 80%
     unstructured sparsity by magnitude and by SparseGPT; 2:4 by magnitude
-    and by SparseGPT where the reduction dimension allows - computes the
+    and by SparseGPT where the reduction dimension allows (SparseGPT with
+    the pruning passes' defaults: the refit, and the ADMM mask refinement
+    where it fits `admm-budget`) - computes the
     relative change of the layer's output on the data when that layer alone
     is compressed: ||X (W' - W)|| / ||X W|| = sqrt(tr(D H D^T) /
     tr(W H W^T)), D = W' - W. Prints a table on stderr (`print`) and writes
