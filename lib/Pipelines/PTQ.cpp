@@ -38,6 +38,7 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   weights.algorithm = options.weightAlgorithm;
   weights.maxError = options.weightMaxError;
   weights.size = options.weightSize;
+  weights.prune = options.weightPrune;
   if (options.weightAlgorithm == WeightQuantAlgorithm::GPTQ ||
       options.weightMaxError > 0.0 || options.weightSize > 0.0) {
     weights.data = options.data;
@@ -68,6 +69,7 @@ void mlir::compress::buildAutoPipeline(OpPassManager &pm,
   // An error bound, when given, replaces the size budget.
   ptq.weightMaxError = options.maxError;
   ptq.weightSize = options.maxError > 0.0 ? 0.0 : double(options.size);
+  ptq.weightPrune = options.prune && ptq.weightSize > 0.0;
   ptq.lower = options.lower;
   buildPTQPipeline(pm, ptq);
 }
@@ -88,7 +90,9 @@ void mlir::compress::registerPTQPipeline() {
       "Post-training quantization with per-layer weight widths: "
       "compress-ptq with GPTQ weights of 2, 3, 4 or 8 bits per layer that "
       "fit the fraction `size` (0.6) of int8's bits with the least summed "
-      "squared layer output error on the data, or with max-error=E each "
-      "layer at the fewest bits whose output error is within E.",
+      "squared layer output error on the data (with prune=true, the "
+      "default, matmul layers may instead be pruned by SparseGPT to 2:4, "
+      "75% or 90% zeros at 8 bits), or with max-error=E each layer at the "
+      "fewest bits whose output error is within E.",
       buildAutoPipeline);
 }

@@ -176,6 +176,7 @@ def quantize(module: Module,
              weight_range: str = "auto",
              weight_size: float = 0.0,
              weight_max_error: float = 0.0,
+             weight_prune: bool = False,
              entry: Optional[str] = None,
              progress: Any = None) -> Module:
     """Post-training quantization, in memory; returns a new module.
@@ -201,7 +202,10 @@ def quantize(module: Module,
     8 bits so that the weights take at most the fraction S of their bits at
     `weight_bits` (as the CPU kernels store them) with the least summed
     squared layer output error on the samples; `weight_max_error=E` instead
-    gives each layer the fewest bits whose output error is within E.
+    gives each layer the fewest bits whose output error is within E. With
+    `weight_size`, `weight_prune=True` (compress-auto's default) also lets
+    matmul layers be pruned by SparseGPT to 2:4, 75% or 90% zeros at 8 bits
+    (`--compress-quantize-weights prune`).
     """
     _choice("method", method, _CALIBRATION_METHODS)
     _choice("activation_type", activation_type, _ACTIVATION_TYPES)
@@ -225,6 +229,14 @@ def quantize(module: Module,
                          f"weights' bits at weight_bits), got {weight_size!r}")
     if weight_size and weight_max_error:
         raise ValueError("give weight_size or weight_max_error, not both")
+    if not isinstance(weight_prune, bool):
+        raise ValueError(f"weight_prune must be a bool, got {weight_prune!r}")
+    if weight_prune and not weight_size:
+        raise ValueError("weight_prune adds sparsity to the search of "
+                         "weight_size: give weight_size too")
+    if weight_prune and weight_bits < 8:
+        raise ValueError("weight_prune weighs 8-bit pruned weights: it needs "
+                         f"weight_bits of at least 8, got {weight_bits!r}")
     cached: list = []
 
     def names() -> list:
@@ -243,6 +255,8 @@ def quantize(module: Module,
         weights["size"] = float(weight_size)
     if weight_max_error:
         weights["max_error"] = float(weight_max_error)
+    if weight_prune:
+        weights["prune"] = True
     import tempfile
     with tempfile.TemporaryDirectory(prefix="compress-quantize-") as data:
         if weight_algorithm == "gptq" or weight_size or weight_max_error:

@@ -114,6 +114,26 @@ for bad in ({"weight_size": 1.5}, {"weight_size": -0.1},
         raise AssertionError(f"{bad} was accepted")
 print("weight_size ok")
 
+# weight_prune=True: the same search with SparseGPT's pruned 8-bit options,
+# equal to the passes' (prune=true).
+pruned = cm.quantize(model, samples, weight_algorithm="gptq", weight_size=0.4,
+                     weight_prune=True)
+ptq = model.clone().run_pipeline(
+    f"compress-insert-observers,compress-calibrate{{data={data}}},"
+    "compress-fold-calibration,"
+    f"compress-quantize-weights{{algorithm=gptq size=0.4 prune=true "
+    f"data={data}}},compress-fuse-qdq")
+assert str(pruned) == str(ptq)
+for bad in ({"weight_prune": True}, {"weight_prune": 1, "weight_size": 0.4},
+            {"weight_prune": True, "weight_size": 0.4, "weight_bits": 4}):
+    try:
+        cm.quantize(model, samples, weight_algorithm="gptq", **bad)
+    except ValueError as e:
+        print("refused:", e)
+    else:
+        raise AssertionError(f"{bad} was accepted")
+print("weight_prune ok")
+
 # quantize(weight_range=...): the passes' `range`; rounding to nearest at 4
 # bits, mse and the default (auto: the full range) give different grids.
 clipped = cm.quantize(model, samples, weight_bits=4, weight_range="mse")

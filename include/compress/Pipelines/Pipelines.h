@@ -215,6 +215,12 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
                      "output error on the data (0: off; excludes "
                      "weight-max-error)"),
       llvm::cl::init(0.0)};
+  PassOptions::Option<bool> weightPrune{
+      *this, "weight-prune",
+      llvm::cl::desc("With weight-size: also weigh matmul weights pruned by "
+                     "SparseGPT to 2:4, 75% or 90% zeros at 8 bits "
+                     "(compress-quantize-weights prune)"),
+      llvm::cl::init(false)};
   PassOptions::Option<RequantizeRounding> rounding{
       *this, "rounding", llvm::cl::desc("Requantization: fixed_point or float"),
       llvm::cl::init(kDefaultRequantizeRounding), requantizeRoundingValues()};
@@ -257,6 +263,13 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
                      "bits whose relative change of its output on the data "
                      "is at most this"),
       llvm::cl::init(0.0)};
+  PassOptions::Option<bool> prune{
+      *this, "prune",
+      llvm::cl::desc("With `size`: matmul layers may also be pruned by "
+                     "SparseGPT to 2:4, 75% or 90% zeros at 8 bits, where "
+                     "that costs less error for the bits than a narrower "
+                     "width"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> lower{
       *this, "lower",
       llvm::cl::desc("Also lower to LLVM with compress-lower-to-cpu"),

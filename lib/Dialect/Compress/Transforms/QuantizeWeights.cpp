@@ -11,6 +11,7 @@
 #include "compress/Dialect/Compress/Transforms/GPTQ.h"
 #include "compress/Dialect/Compress/Transforms/Passes.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
+#include "compress/Dialect/Compress/Transforms/SparseGPT.h"
 #include "compress/Dialect/Compress/Utils/LayerKinds.h"
 #include "compress/Dialect/Compress/Utils/QuantTypeUtils.h"
 #include "compress/Dialect/Compress/Utils/WeightUtils.h"
@@ -48,6 +49,46 @@ unsigned storedBits(Operation *op, unsigned width) {
   if (width <= 4 && !isa<linalg::ConvolutionOpInterface>(op))
     return 4;
   return 8;
+}
+
+/// One way to store a layer's weights that the planning of `size` weighs:
+/// a width, and (prune=true) a sparsity SparseGPT gives the weights first.
+struct WeightChoice {
+  unsigned width;
+  /// No fraction and no m: dense.
+  SparseGptTarget sparsity;
+
+  bool pruned() const { return sparsity.fraction > 0.0 || sparsity.m > 0; }
+};
+
+/// The bits of `weight` in the CPU kernels' sparse int8 layout
+/// (runtime/cpu/SparseB.h): per 16 output channels and window of 128
+/// inputs, a byte of round count and 120 bytes per round of 4 non-zeros of
+/// its fullest channel.
+double sparseWindowBits(ArrayRef<float> weight, const LayerGeometry &g) {
+  constexpr int64_t kPanel = 16, kWindow = 128, kRoundBytes = 120;
+  int64_t rows = g.rows(), cols = g.cols();
+  double bytes = 0.0;
+  for (int64_t r0 = 0; r0 < rows; r0 += kPanel)
+    for (int64_t c0 = 0; c0 < cols; c0 += kWindow) {
+      int64_t rounds = 0;
+      for (int64_t r = r0; r < std::min(rows, r0 + kPanel); ++r) {
+        int64_t nonZeros = 0;
+        for (int64_t c = c0; c < std::min(cols, c0 + kWindow); ++c)
+          nonZeros += weight[g.weightIndex(0, r, c)] != 0.0f;
+        rounds = std::max(rounds, (nonZeros + 3) / 4);
+      }
+      bytes += 1.0 + double(kRoundBytes * rounds);
+    }
+  return 8.0 * bytes;
+}
+
+/// "2:4" or "75% zeros", for remarks.
+std::string describeSparsity(const SparseGptTarget &sparsity) {
+  if (sparsity.m > 0)
+    return llvm::formatv("{0}:{1}", sparsity.n, sparsity.m).str();
+  return llvm::formatv("{0}% zeros", std::lround(sparsity.fraction * 100.0))
+      .str();
 }
 
 /// Per layer, the option j (an index into `costs[i]` and `errors[i]`: its
@@ -152,21 +193,27 @@ private:
   /// The quantized type of `weight`'s values, from their ranges.
   FailureOr<quant::QuantizedType> getQuantType(WeightOperand weight,
                                                const WeightLayout &layout,
-                                               unsigned layerBits);
+                                               unsigned layerBits,
+                                               const WeightValues &ranges);
 
   /// Quantized replacement of `weight` at `layerBits`, created once per
   /// constant, layout and width. `adjusted`: the values GPTQ moved onto the
-  /// grid, quantized instead of the constant's.
+  /// grid, quantized instead of the constant's; `ranges`: the values the
+  /// scales cover, when not the constant's (pruned weights).
   FailureOr<Value> getOrCreateQuantized(WeightOperand weight,
                                         const WeightLayout &layout,
                                         unsigned layerBits,
-                                        DenseElementsAttr adjusted = {});
+                                        DenseElementsAttr adjusted = {},
+                                        DenseElementsAttr ranges = {});
 
   /// What the data decided for a layer: its width, and the grid values GPTQ
   /// chose (null: round to nearest).
   struct LayerChoice {
     unsigned bits;
     DenseElementsAttr adjusted;
+    /// Pruned: the values whose ranges the scales cover (SparseGPT's output)
+    /// rather than the float weights'.
+    DenseElementsAttr ranges;
     /// bias-correction: the bias operand to set, and its corrected values.
     OpOperand *bias = nullptr;
     DenseElementsAttr correctedBias;
@@ -208,9 +255,10 @@ QuantizeWeightsPass::getWeightLayout(linalg::LinalgOp op,
 }
 
 FailureOr<quant::QuantizedType> QuantizeWeightsPass::getQuantType(
-    WeightOperand weight, const WeightLayout &layout, unsigned layerBits) {
+    WeightOperand weight, const WeightLayout &layout, unsigned layerBits,
+    const WeightValues &ranges) {
   std::optional<quant::QuantizedType> type =
-      buildWeightQuantType(weight.values, layout.axis, layerBits, symmetric,
+      buildWeightQuantType(ranges, layout.axis, layerBits, symmetric,
                            layout.groups, rangeAt(layerBits));
   if (!type) {
     weight.constant.emitWarning()
@@ -222,14 +270,14 @@ FailureOr<quant::QuantizedType> QuantizeWeightsPass::getQuantType(
 
 FailureOr<Value> QuantizeWeightsPass::getOrCreateQuantized(
     WeightOperand weight, const WeightLayout &layout, unsigned layerBits,
-    DenseElementsAttr adjusted) {
+    DenseElementsAttr adjusted, DenseElementsAttr ranges) {
   auto key =
       std::make_tuple(weight.constant.getOperation(), layout.axis.value_or(-1),
                       layout.groups ? layout.groups->axis : -1, layerBits);
   if (Value cached = cache.lookup(key))
     return cached;
-  FailureOr<quant::QuantizedType> quantType =
-      getQuantType(weight, layout, layerBits);
+  FailureOr<quant::QuantizedType> quantType = getQuantType(
+      weight, layout, layerBits, ranges ? WeightValues(ranges) : weight.values);
   if (failed(quantType))
     return failure();
   auto floatType = cast<RankedTensorType>(weight.values.getType());
@@ -302,31 +350,83 @@ LogicalResult QuantizeWeightsPass::runWithData(
       if (b < bits)
         widths.push_back(b);
   widths.push_back(bits);
+  // Per layer, what `size` weighs: every width dense, and with `prune` a
+  // matmul's 8-bit weights at the sparsities the CPU kernels store
+  // compressed.
+  std::vector<std::vector<WeightChoice>> layerChoices(measured.size());
+  for (auto [i, layer] : llvm::enumerate(measured)) {
+    for (unsigned width : widths)
+      layerChoices[i].push_back({width, SparseGptTarget()});
+    if (!prune || size <= 0.0 || bits < 8 ||
+        isa<linalg::ConvolutionOpInterface>(layer.op.getOperation()) ||
+        layer.geometry.groups() != 1)
+      continue;
+    std::optional<int32_t> axis =
+        findReductionChannelAxis(layer.op, layer.weight);
+    if (axis && layer.weight.values.getType().getDimSize(*axis) % 4 == 0) {
+      SparseGptTarget twoFour;
+      twoFour.n = 2;
+      twoFour.m = 4;
+      twoFour.nmDim = *axis;
+      layerChoices[i].push_back({8, twoFour});
+    }
+    for (double fraction : {0.75, 0.9}) {
+      SparseGptTarget zeros;
+      zeros.fraction = fraction;
+      layerChoices[i].push_back({8, zeros});
+    }
+  }
 
   GptqOptions options;
   options.damp = damp;
   options.blockSize = blockSize;
   options.actOrder = actOrder;
   options.refinePasses = refine;
-  // Layer i's weights `target` on the grid of `width` bits (rounded to
-  // nearest, or by GPTQ on `gram`), into `candidate`.
+  // Layer i's weights `target` with `choice`'s sparsity (SparseGPT on
+  // `gram`) and on the grid of its width (rounded to nearest, or by GPTQ on
+  // `gram`, the pruned weights kept at zero), into `candidate`.
   auto quantizeAt = [&](size_t i, const LayerInputGram &gram,
-                        const std::vector<float> &target, unsigned width,
-                        std::vector<float> &candidate) -> LogicalResult {
+                        const std::vector<float> &target,
+                        const WeightChoice &choice,
+                        std::vector<float> &candidate,
+                        std::vector<float> *pruned = nullptr) -> LogicalResult {
     const MeasuredLayer &layer = measured[i];
-    ArrayRef<int64_t> shape =
-        cast<ShapedType>(layer.weight.values.getType()).getShape();
+    candidate = target;
+    std::string why;
+    std::vector<bool> zero;
+    if (choice.pruned()) {
+      if (failed(sparseGptPrune(candidate, layer.geometry, gram,
+                                choice.sparsity, SparseGptOptions(), why)))
+        return layer.op->emitError()
+               << "compress-quantize-weights: SparseGPT failed on this "
+                  "layer: "
+               << why;
+      zero.resize(candidate.size());
+      for (auto [flat, v] : llvm::enumerate(candidate))
+        zero[flat] = v == 0.0f;
+    }
+    auto shaped = cast<ShapedType>(layer.weight.values.getType());
+    // The scales cover the values to quantize: SparseGPT's compensation
+    // grows the kept weights past the float weights' ranges.
+    WeightValues ranges = layer.weight.values;
+    if (choice.pruned()) {
+      ranges = WeightValues(buildWeightAttr(shaped, candidate));
+      if (pruned)
+        *pruned = candidate;
+    }
     std::optional<quant::QuantizedType> type =
-        buildWeightQuantType(layer.weight.values, layouts[i].axis, width,
-                             symmetric, layouts[i].groups, rangeAt(width));
+        buildWeightQuantType(ranges, layouts[i].axis, choice.width, symmetric,
+                             layouts[i].groups, rangeAt(choice.width));
+    ArrayRef<int64_t> shape = shaped.getShape();
     UniformQuantInfo info =
         *UniformQuantInfo::get(*type, /*allowSubChannel=*/true);
     ParamIndexer params(shape, info);
+    // Zero is on every grid (the ranges include it).
     auto grid = [&](int64_t flat, double value) {
-      return roundToGrid(info, params, flat, value);
+      return !zero.empty() && zero[flat]
+                 ? 0.0
+                 : roundToGrid(info, params, flat, value);
     };
-    candidate = target;
-    std::string why;
     if (!gptq) {
       for (auto [flat, v] : llvm::enumerate(candidate))
         v = float(grid(flat, v));
@@ -337,21 +437,37 @@ LogicalResult QuantizeWeightsPass::runWithData(
     }
     return success();
   };
+  // The bits of `candidate`, layer i's weights at `choice`, as the CPU
+  // kernels store them.
+  auto storedWeightBits = [&](size_t i, const WeightChoice &choice,
+                              ArrayRef<float> candidate) {
+    const MeasuredLayer &layer = measured[i];
+    double count = double(
+        cast<ShapedType>(layer.weight.values.getType()).getNumElements());
+    if (choice.sparsity.m > 0)
+      return count * 5.0;
+    if (choice.sparsity.fraction > 0.0)
+      return sparseWindowBits(candidate, layer.geometry);
+    return count * storedBits(layer.op, choice.width);
+  };
 
   LayerDataSource source{data, stats, entry, "compress-quantize-weights"};
-  // size: every layer's error at every width on the float model (one run),
-  // then the widths that fit the budget with the least summed squared error.
-  std::vector<unsigned> planned;
+  // size: every layer's error and bits at every choice on the float model
+  // (one run), then the choices that fit the budget with the least summed
+  // squared error.
+  std::vector<WeightChoice> planned;
   if (size > 0.0) {
-    std::vector<std::vector<double>> widthErrors(measured.size());
+    std::vector<std::vector<double>> choiceErrors(measured.size());
+    std::vector<std::vector<double>> costs(measured.size());
     auto measure = [&](size_t i, const LayerInputGram &gram,
                        std::vector<float> &layerValues) -> LogicalResult {
       std::vector<float> candidate;
-      for (unsigned width : widths) {
-        if (failed(quantizeAt(i, gram, layerValues, width, candidate)))
+      for (const WeightChoice &choice : layerChoices[i]) {
+        if (failed(quantizeAt(i, gram, layerValues, choice, candidate)))
           return failure();
-        widthErrors[i].push_back(layerOutputError(layerValues, candidate,
-                                                  measured[i].geometry, gram));
+        choiceErrors[i].push_back(layerOutputError(layerValues, candidate,
+                                                   measured[i].geometry, gram));
+        costs[i].push_back(storedWeightBits(i, choice, candidate));
       }
       return success();
     };
@@ -364,21 +480,16 @@ LogicalResult QuantizeWeightsPass::runWithData(
                                          measured, values, source, planning,
                                          measure)))
       return failure();
-    // Bits as the CPU kernels store them (storedBits).
-    std::vector<std::vector<double>> costs(measured.size());
     double budget = 0.0;
-    for (auto [i, layer] : llvm::enumerate(measured)) {
-      double count = double(
-          cast<ShapedType>(layer.weight.values.getType()).getNumElements());
-      for (unsigned width : widths)
-        costs[i].push_back(count * storedBits(layer.op, width));
-      budget += count * storedBits(layer.op, bits);
-    }
+    for (auto [i, layer] : llvm::enumerate(measured))
+      budget += double(cast<ShapedType>(layer.weight.values.getType())
+                           .getNumElements()) *
+                storedBits(layer.op, bits);
     budget *= double(size);
-    std::vector<size_t> picks = allocateWidths(costs, widthErrors, budget);
+    std::vector<size_t> picks = allocateWidths(costs, choiceErrors, budget);
     double total = 0.0;
     for (auto [i, pick] : llvm::enumerate(picks)) {
-      planned.push_back(widths[pick]);
+      planned.push_back(layerChoices[i][pick]);
       total += costs[i][pick];
     }
     if (total > budget * (1.0 + 1e-12))
@@ -386,11 +497,17 @@ LogicalResult QuantizeWeightsPass::runWithData(
           << "compress-quantize-weights: size=" << double(size)
           << " is below what the narrowest weights reach (as the kernels "
              "store them: 4 bits per matmul weight, 8 per convolution "
-             "weight); every layer gets its narrowest storage";
+             "weight"
+          << (prune ? ", 90% zeros as their non-zeros" : "")
+          << "); every layer gets its narrowest storage";
   }
 
-  std::vector<unsigned> chosen(measured.size(), bits);
+  std::vector<WeightChoice> chosen(measured.size(),
+                                   WeightChoice{bits, SparseGptTarget()});
   std::vector<double> errors(measured.size(), 0.0);
+  // The pruned layers' weights before quantization, which their scales
+  // cover.
+  std::vector<std::vector<float>> prunedValues(measured.size());
   // bias-correction: per layer, the mean output change on the data of each
   // output channel, sum_c (W' - W)[r, c] * mean(x_c).
   std::vector<std::vector<double>> shifts(measured.size());
@@ -400,15 +517,18 @@ LogicalResult QuantizeWeightsPass::runWithData(
     // What the layer should compute: its float weights, or with a teacher
     // their fit to the teacher's output (the grid stays the float weights').
     const std::vector<float> target = layerValues;
-    ArrayRef<unsigned> layerWidths = widths;
+    ArrayRef<WeightChoice> tries = layerChoices[i];
     if (!planned.empty())
-      layerWidths = ArrayRef<unsigned>(planned[i]);
-    for (unsigned width : layerWidths) {
+      tries = ArrayRef<WeightChoice>(planned[i]);
+    else
+      tries = tries.take_front(widths.size()); // The dense ones.
+    for (const WeightChoice &choice : tries) {
       std::vector<float> candidate;
-      if (failed(quantizeAt(i, gram, target, width, candidate)))
+      if (failed(
+              quantizeAt(i, gram, target, choice, candidate, &prunedValues[i])))
         return failure();
       double error = layerOutputError(target, candidate, layer.geometry, gram);
-      if (width == layerWidths.back() || error <= maxError) {
+      if (&choice == &tries.back() || error <= maxError) {
         const LayerGeometry &g = layer.geometry;
         if (biasCorrection && g.groups() == 1 && gram.count > 0) {
           // Against the teacher: W' mean(x) - W mean(x_t).
@@ -424,7 +544,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
             }
         }
         layerValues = std::move(candidate);
-        chosen[i] = width;
+        chosen[i] = choice;
         errors[i] = error;
         break;
       }
@@ -441,17 +561,26 @@ LogicalResult QuantizeWeightsPass::runWithData(
   for (auto [i, layer] : llvm::enumerate(measured)) {
     if (maxError > 0.0 || size > 0.0)
       layer.op->emitRemark()
-          << "weight quantized to " << chosen[i] << " bits"
+          << "weight "
+          << (chosen[i].pruned()
+                  ? "pruned to " + describeSparsity(chosen[i].sparsity) +
+                        " by SparseGPT and "
+                  : std::string())
+          << "quantized to " << chosen[i].width << " bits"
           << (gptq ? " by GPTQ" : "") << ": layer output error "
           << llvm::formatv("{0:e2}", errors[i]) << " on the data"
           << (maxError > 0.0 && errors[i] > maxError
                   ? " (above max-error even at 'bits')"
                   : "");
     LayerChoice choice{
-        chosen[i],
-        gptq ? buildWeightAttr(cast<ShapedType>(layer.weight.values.getType()),
-                               values[i])
-             : DenseElementsAttr()};
+        chosen[i].width,
+        gptq || chosen[i].pruned()
+            ? buildWeightAttr(cast<ShapedType>(layer.weight.values.getType()),
+                              values[i])
+            : DenseElementsAttr()};
+    if (chosen[i].pruned())
+      choice.ranges = buildWeightAttr(
+          cast<ShapedType>(layer.weight.values.getType()), prunedValues[i]);
     if (biasCorrection) {
       if (!shifts[i].empty())
         choice.bias =
@@ -506,6 +635,18 @@ void QuantizeWeightsPass::runOnOperation() {
     emitError(loc) << "compress-quantize-weights: options 'size' and "
                       "'max-error' exclude each other (a size budget or an "
                       "error budget per layer)";
+    return signalPassFailure();
+  }
+  if (prune && !(size > 0.0)) {
+    emitError(loc) << "compress-quantize-weights: option 'prune' adds "
+                      "sparsity to the search of 'size': give 'size' too";
+    return signalPassFailure();
+  }
+  if (prune && bits < 8) {
+    emitError(loc) << "compress-quantize-weights: option 'prune' weighs "
+                      "8-bit pruned weights: it needs 'bits' of at least 8, "
+                      "got "
+                   << static_cast<unsigned>(bits);
     return signalPassFailure();
   }
   bool withData = gptq || maxError > 0.0 || size > 0.0 || biasCorrection;
@@ -565,7 +706,8 @@ void QuantizeWeightsPass::runOnOperation() {
     WeightLayout layout = getWeightLayout(op, *weight, /*remark=*/true);
     FailureOr<Value> quantized = getOrCreateQuantized(
         *weight, layout, choices.count(op) ? choices[op].bits : bits,
-        choices.count(op) ? choices[op].adjusted : DenseElementsAttr());
+        choices.count(op) ? choices[op].adjusted : DenseElementsAttr(),
+        choices.count(op) ? choices[op].ranges : DenseElementsAttr());
     if (failed(quantized)) {
       ++numSkipped;
       continue;

@@ -32,6 +32,8 @@
 // RUN: not compress-opt %s --compress-quantize-weights=size=1.5 2>&1 | FileCheck %s --check-prefix=SIZE
 // RUN: not compress-opt %s '--compress-quantize-weights=size=0.5 max-error=0.01 data=%t' 2>&1 | FileCheck %s --check-prefix=SIZE-MAXERR
 // RUN: not compress-opt %s --compress-quantize-weights=size=0.5 2>&1 | FileCheck %s --check-prefix=SIZE-DATA
+// RUN: not compress-opt %s '--compress-quantize-weights=prune=true data=%t' 2>&1 | FileCheck %s --check-prefix=PRUNE-SIZE
+// RUN: not compress-opt %s '--compress-quantize-weights=prune=true size=0.5 bits=4 data=%t' 2>&1 | FileCheck %s --check-prefix=PRUNE-BITS
 // RUN: not compress-opt %s '--compress-sensitivity=data=%t damp=-1' 2>&1 | FileCheck %s --check-prefix=SDAMP
 
 // NODATA: error: compress-prune-magnitude: algorithm=sparsegpt needs calibration data: give data=DIR (a directory of .npy samples)
@@ -56,6 +58,8 @@
 // SIZE: error: compress-quantize-weights: option 'size' must be in [0, 1] (a fraction of the weights' bits at 'bits'), got 1.5
 // SIZE-MAXERR: error: compress-quantize-weights: options 'size' and 'max-error' exclude each other
 // SIZE-DATA: error: compress-quantize-weights: size needs calibration data
+// PRUNE-SIZE: error: compress-quantize-weights: option 'prune' adds sparsity to the search of 'size': give 'size' too
+// PRUNE-BITS: error: compress-quantize-weights: option 'prune' weighs 8-bit pruned weights: it needs 'bits' of at least 8, got 4
 // SDAMP: error: compress-sensitivity: option 'damp' must be positive (or 0: each method's default), got -1
 // BOTH: error: compress-prune-magnitude: give data=DIR or stats=DIR, not both
 // NOSTATS: error: compress-prune-nm: cannot read '{{.*}}missing{{.*}}index.json': {{.*}} (write it with compress-collect-layer-stats)

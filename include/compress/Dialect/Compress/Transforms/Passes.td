@@ -122,6 +122,20 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     errors are the measure: layers whose errors the rest of the network
     amplifies are not told apart.
 
+    `prune=true` (with `size`) adds sparsity to that search. Each matmul
+    layer (whose int8 weights the CPU kernels store compressed; not
+    convolutions) also gets three 8-bit options: its weights pruned by
+    SparseGPT on the data (with compress-prune-nm's and
+    compress-prune-magnitude's defaults, ADMM included) to 2:4 along the
+    reduction dimension (when it is a multiple of 4; stored as the kept
+    pairs and their 2-bit positions, 5 bits per weight), or to 75% or 90%
+    zeros (stored as the non-zeros with their 7-bit positions, in rounds of
+    4 per output channel, 16 channels and 128 inputs at a time: the bits
+    are counted from the pruned weights), and then quantized with the
+    zeros fixed (GPTQ moves the remaining weights to compensate). Budgets
+    below what 4-bit weights reach (0.5 of int8's on matmuls) then have
+    answers. The pruned layers get the same remark, naming their sparsity.
+
     `bias-correction=true` (with `data` or `stats`) subtracts from each
     layer's bias the mean change its quantized weights cause on the data,
     sum_c (W' - W)[r, c] * mean(x_c) for output channel r, where the layer's
@@ -217,6 +231,12 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
            "(e.g. 0.5), each layer at one of 2, 3, 4, 8 and `bits` bits, "
            "chosen to keep the sum of the layers' squared output errors on "
            "the data small (0: off; excludes max-error)">,
+    Option<"prune", "prune", "bool", /*default=*/"false",
+           "With `size` (and `bits` of at least 8): also weigh, for each "
+           "matmul layer, 8-bit weights that SparseGPT first prunes on the "
+           "data to 2:4 along the reduction dimension or to 75% or 90% "
+           "zeros, at the bits the CPU kernels store them in (2:4: 5 per "
+           "weight; 65% zeros and more: the non-zeros with their positions)">,
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",

@@ -1,0 +1,159 @@
+# Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""Driver of quantize-size-prune.mlir: compress-quantize-weights size=S
+prune=true against NumPy.
+
+Usage: quantize-size-prune.mlir.py WORKDIR
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data_aware_helpers import Checks, save_samples, two_layer_mlp  # noqa: E402
+
+work = sys.argv[1]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(5)
+check = Checks()
+
+M, K, H, N, SAMPLES = 8, 64, 32, 16, 24
+w1 = rng.standard_normal((K, H)).astype(np.float32)
+w2 = rng.standard_normal((H, N)).astype(np.float32)
+# Correlated inputs (a few strong directions), as activations are: what
+# SparseGPT's update of the kept weights exploits.
+mixing = rng.standard_normal((K, K)) * np.logspace(0, -1.5, K)[:, None]
+xs = [(rng.standard_normal((M, K)) @ mixing).astype(np.float32)
+      for _ in range(SAMPLES)]
+mlp = os.path.join(work, "mlp.mlir")
+with open(mlp, "w") as f:
+    f.write(two_layer_mlp(w1, w2, M))
+data = save_samples(os.path.join(work, "data"), xs)
+BUDGET = 0.4
+
+
+def quantize(options, extra=()):
+    run = subprocess.run(
+        ["compress-opt", mlp, "--compress-quantize-weights=" + options,
+         "--mlir-print-elementsattrs-with-hex-if-larger=-1", *extra],
+        check=True, capture_output=True, text=True)
+    return run.stdout, run.stderr
+
+
+def stored(ir):
+    """(integers [K, N], per-output-channel scales) of each weight (8 or 4
+    bits, symmetric)."""
+    ints = [np.array(eval(v), np.int64).reshape([int(d) for d in s.split("x")])
+            for v, s in re.findall(r"arith\.constant dense<(\[[-0-9\[\], ]*\])>"
+                                   r" : tensor<([0-9x]+)xi[48]>", ir)]
+    scales = [np.array([float(v) for v in s.split(",")])
+              for s in re.findall(r"quant\.scast %\S+ : tensor<\S+xi[48]> to "
+                                  r"tensor<\S+:f32:1, \{([^}]*)\}>>", ir)]
+    return ints, scales
+
+
+def remarks(err):
+    return re.findall(r"weight (?:pruned to (2:4|\d+% zeros) by SparseGPT and "
+                      r")?quantized to (\d+) bits by GPTQ: layer output error "
+                      r"(\S+) on the data", err)
+
+
+def window_bits(q):
+    """Bits of q [K, N] in the kernels' sparse layout (runtime/cpu/SparseB.h):
+    per 16 columns and 128 k, a count byte and 120 bytes per round of 4
+    non-zeros of the fullest column."""
+    k, n = q.shape
+    total = 0
+    for c0 in range(0, n, 16):
+        for k0 in range(0, k, 128):
+            nnz = (q[k0:k0 + 128, c0:c0 + 16] != 0).sum(axis=0)
+            total += 1 + 120 * int(np.ceil(nnz.max() / 4))
+    return 8 * total
+
+
+ir, err = quantize(f"algorithm=gptq size={BUDGET} prune=true data={data}")
+ints, scales = stored(ir)
+said = remarks(err)
+check(len(ints) == 2 and len(scales) == 2 and len(said) == 2,
+      f"two quantized weights with scales and two remarks (got {len(ints)}, "
+      f"{len(scales)}, {len(said)})")
+check("below what the narrowest" not in err,
+      f"size={BUDGET} with prune: no warning that the budget is out of reach")
+# Layer 1 holds 80% of the weights: below 4-bit's half of int8's size, the
+# budget needs it pruned. Every layer's stored weights are as its remark
+# says.
+check(said[0][0] != "" and said[0][1] == "8",
+      f"layer 1: pruned at 8 bits (remark: '{said[0][0]}' at {said[0][1]} "
+      "bits)")
+bits = 0
+for i, ((pattern, width, _), q) in enumerate(zip(said, ints)):
+    zeros = float((q == 0).mean())
+    if pattern == "2:4":
+        groups = (q.reshape(-1, 4, q.shape[1]) != 0).sum(axis=1)
+        check(groups.max() <= 2, f"layer {i + 1}: 2:4 along K")
+        bits += 5 * q.size
+    elif pattern:
+        want = int(pattern.split("%")[0]) / 100
+        check(zeros >= want - 0.5 / q.size,
+              f"layer {i + 1}: {zeros:.3f} zeros for the claimed {want}")
+        bits += window_bits(q)
+    else:
+        limit = 2 ** (int(width) - 1) - 1
+        check(np.abs(q).max() <= limit,
+              f"layer {i + 1}: dense at {width} bits")
+        bits += (4 if int(width) <= 4 else 8) * q.size
+budget = BUDGET * 8 * (w1.size + w2.size)
+check(bits <= budget, f"stored bits (NumPy's count) {bits} within the budget "
+      f"{budget:.0f}")
+
+# Layer 1's inputs are the samples themselves: its error is NumPy's.
+x = np.concatenate(xs).astype(np.float64)
+w1q = ints[0] * scales[0][None, :]
+mine = np.linalg.norm(x @ (w1q - w1)) / np.linalg.norm(x @ w1)
+reported = float(said[0][2])
+check(abs(mine - reported) <= 0.01 * reported,
+      f"layer 1 output error: reported {reported:.3e}, NumPy {mine:.3e}")
+# The kept weights were refit (SparseGPT) and the scales cover them: the
+# error is far below dropping the same weights from the float layer.
+dropped = np.where(ints[0] == 0, 0, w1)
+plain = np.linalg.norm(x @ (dropped - w1)) / np.linalg.norm(x @ w1)
+check(mine < 0.8 * plain, f"layer 1: {mine:.3f} against {plain:.3f} for the "
+      "same zeros without SparseGPT's update")
+
+# Without prune the same budget is out of reach of every width.
+_, err = quantize(f"algorithm=gptq size={BUDGET} data={data}")
+check("below what the narrowest" in err and
+      all(p == "" for p, _, _ in remarks(err)),
+      "without prune: no layer pruned, and the warning")
+
+# The int8 model: the pruned weights run in the sparse kernels (and the
+# 2:4 ones where chosen) exactly as in the dense ones.
+ptq = os.path.join(work, "mlp-int8.mlir")
+subprocess.run(
+    ["compress-opt", mlp, "--compress-insert-observers",
+     f"--compress-calibrate=data={data}", "--compress-fold-calibration",
+     f"--compress-quantize-weights=algorithm=gptq size={BUDGET} prune=true "
+     f"data={data}", "--compress-fuse-qdq", "-o", ptq],
+    check=True, capture_output=True, text=True)
+lowered = subprocess.run(["compress-opt", ptq, "--compress-lower-to-cpu"],
+                         check=True, capture_output=True, text=True).stdout
+check("compress_cpu_igemm_u8s8_sparse" in lowered,
+      "int8 model: layer 1 calls the sparse kernel")
+x_in = os.path.join(work, "x.npy")
+np.save(x_in, xs[0])
+outputs = []
+for options in ("threads=1", "threads=1 sparse-threshold=2 pack-2of4=false"):
+    y_out = os.path.join(work, f"y{len(outputs)}.npy")
+    subprocess.run(["compress-run", ptq, "--input", x_in, "--output", y_out,
+                    "--quiet", "--lower-options=" + options], check=True)
+    outputs.append(np.load(y_out))
+check(np.array_equal(outputs[0], outputs[1]),
+      "int8 model: sparse kernels bit-identical to the dense ones")
+want = xs[0].astype(np.float64) @ w1 @ w2
+got = np.linalg.norm(outputs[0] - want) / np.linalg.norm(want)
+check(got < 1.0, f"int8 model output error against the float model: {got:.3f}")
+
+sys.exit(check.finish())
