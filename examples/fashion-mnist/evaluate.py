@@ -115,6 +115,10 @@ VARIANTS = [
      [], "minmax", False),
     ("int8 PTQ, per-layer weight widths by GPTQ, 0.6 of int8's bits (minmax)",
      [], "minmax", False),
+    # Below 4-bit's half of int8's size: compress-auto's search with
+    # SparseGPT's pruned 8-bit options (prune=true, its default).
+    ("int8 PTQ, per-layer widths or sparsity, 0.4 of int8's bits (minmax)",
+     [], "minmax", False),
 ]
 
 # compress-quantize-weights options of the variants that do not use the
@@ -129,6 +133,8 @@ WEIGHT_OPTIONS = {
         "algorithm=gptq max-error=0.0075 data={calib}",
     "int8 PTQ, per-layer weight widths by GPTQ, 0.6 of int8's bits (minmax)":
         "algorithm=gptq size=0.6 data={calib}",
+    "int8 PTQ, per-layer widths or sparsity, 0.4 of int8's bits (minmax)":
+        "algorithm=gptq size=0.4 prune=true data={calib}",
 }
 
 

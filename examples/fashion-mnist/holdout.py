@@ -76,6 +76,9 @@ METHODS = [
      False),
     ("int8 PTQ, per-layer weight widths by GPTQ, 0.6 of int8's bits (minmax)",
      [], "minmax", "algorithm=gptq size=0.6 data={calib}", None, False),
+    ("int8 PTQ, per-layer widths or sparsity, 0.4 of int8's bits (minmax)",
+     [], "minmax", "algorithm=gptq size=0.4 prune=true data={calib}", None,
+     False),
 ]
 AUTO = [name for name, *_ in METHODS if "per-layer weight widths" in name]
 INT8 = "int8 PTQ (minmax)"

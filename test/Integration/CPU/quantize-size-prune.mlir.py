@@ -156,4 +156,48 @@ want = xs[0].astype(np.float64) @ w1 @ w2
 got = np.linalg.norm(outputs[0] - want) / np.linalg.norm(want)
 check(got < 1.0, f"int8 model output error against the float model: {got:.3f}")
 
+# A layer already 2:4 along K loses nothing to 2:4 at 8 bits (5 bits per
+# weight) and much to 4 bits: at size=0.7 the search picks 2:4 for it,
+# the stored weights keep the pattern and the int8 model runs it in the 2:4
+# kernel exactly as in the dense one.
+w24 = w1.copy()
+for k0 in range(0, K, 4):
+    for n in range(H):
+        w24[k0 + rng.choice(4, 2, replace=False), n] = 0
+mlp24 = os.path.join(work, "mlp24.mlir")
+with open(mlp24, "w") as f:
+    f.write(two_layer_mlp(w24, w2, M))
+run = subprocess.run(
+    ["compress-opt", mlp24, "--compress-quantize-weights=algorithm=gptq "
+     f"size=0.7 prune=true data={data}",
+     "--mlir-print-elementsattrs-with-hex-if-larger=-1"],
+    check=True, capture_output=True, text=True)
+ints24, _ = stored(run.stdout)
+said24 = remarks(run.stderr)
+check(len(said24) == 2 and said24[0][0] == "2:4",
+      f"2:4 layer at size=0.7: remark '{said24[0][0] if said24 else None}'")
+if ints24:
+    groups = (ints24[0].reshape(-1, 4, H) != 0).sum(axis=1)
+    check(groups.max() <= 2 and not ints24[0][w24 == 0].any(),
+          "2:4 layer: 2:4, zero where the float weights are")
+ptq24 = os.path.join(work, "mlp24-int8.mlir")
+subprocess.run(
+    ["compress-opt", mlp24, "--compress-insert-observers",
+     f"--compress-calibrate=data={data}", "--compress-fold-calibration",
+     f"--compress-quantize-weights=algorithm=gptq size=0.7 prune=true "
+     f"data={data}", "--compress-fuse-qdq", "-o", ptq24],
+    check=True, capture_output=True, text=True)
+lowered = subprocess.run(["compress-opt", ptq24, "--compress-lower-to-cpu"],
+                         check=True, capture_output=True, text=True).stdout
+check("compress_cpu_igemm_u8s8_2of4" in lowered,
+      "int8 model: the 2:4 layer calls the 2:4 kernel")
+outputs = []
+for options in ("threads=1", "threads=1 pack-2of4=false"):
+    y_out = os.path.join(work, f"y24-{len(outputs)}.npy")
+    subprocess.run(["compress-run", ptq24, "--input", x_in, "--output", y_out,
+                    "--quiet", "--lower-options=" + options], check=True)
+    outputs.append(np.load(y_out))
+check(np.array_equal(outputs[0], outputs[1]),
+      "int8 model: 2:4 kernel bit-identical to the dense one")
+
 sys.exit(check.finish())
