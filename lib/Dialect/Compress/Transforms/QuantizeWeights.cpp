@@ -382,21 +382,27 @@ LogicalResult QuantizeWeightsPass::runWithData(
   options.blockSize = blockSize;
   options.actOrder = actOrder;
   options.refinePasses = refine;
+  // SparseGPT's defaults; while planning, without ADMM (its mask search
+  // costs a minute on a large layer, for each option): the planned error of
+  // a pruned option is then the sweep's, at least the final one's.
+  SparseGptOptions pruning, planningPruning;
+  planningPruning.admmIterations = 0;
   // Layer i's weights `target` with `choice`'s sparsity (SparseGPT on
   // `gram`) and on the grid of its width (rounded to nearest, or by GPTQ on
   // `gram`, the pruned weights kept at zero), into `candidate`.
-  auto quantizeAt = [&](size_t i, const LayerInputGram &gram,
-                        const std::vector<float> &target,
-                        const WeightChoice &choice,
-                        std::vector<float> &candidate,
-                        std::vector<float> *pruned = nullptr) -> LogicalResult {
+  auto quantizeAt =
+      [&](size_t i, const LayerInputGram &gram,
+          const std::vector<float> &target, const WeightChoice &choice,
+          std::vector<float> &candidate, std::vector<float> *pruned = nullptr,
+          bool planning = false) -> LogicalResult {
     const MeasuredLayer &layer = measured[i];
     candidate = target;
     std::string why;
     std::vector<bool> zero;
     if (choice.pruned()) {
       if (failed(sparseGptPrune(candidate, layer.geometry, gram,
-                                choice.sparsity, SparseGptOptions(), why)))
+                                choice.sparsity,
+                                planning ? planningPruning : pruning, why)))
         return layer.op->emitError()
                << "compress-quantize-weights: SparseGPT failed on this "
                   "layer: "
@@ -463,7 +469,8 @@ LogicalResult QuantizeWeightsPass::runWithData(
                        std::vector<float> &layerValues) -> LogicalResult {
       std::vector<float> candidate;
       for (const WeightChoice &choice : layerChoices[i]) {
-        if (failed(quantizeAt(i, gram, layerValues, choice, candidate)))
+        if (failed(quantizeAt(i, gram, layerValues, choice, candidate,
+                              /*pruned=*/nullptr, /*planning=*/true)))
           return failure();
         choiceErrors[i].push_back(layerOutputError(layerValues, candidate,
                                                    measured[i].geometry, gram));
