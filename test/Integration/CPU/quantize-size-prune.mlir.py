@@ -74,6 +74,33 @@ def window_bits(q):
     return 8 * total
 
 
+def int8_model(path, size, kernel, dense_options):
+    """The int8 model of `path` (weights searched under `size` with prune):
+    whether its lowering calls `kernel`, and whether compress-run's outputs
+    on the first sample agree bit for bit with `dense_options` (the dense
+    kernels) and without; the outputs."""
+    ptq = path.replace(".mlir", "-int8.mlir")
+    subprocess.run(
+        ["compress-opt", path, "--compress-insert-observers",
+         f"--compress-calibrate=data={data}", "--compress-fold-calibration",
+         f"--compress-quantize-weights=algorithm=gptq size={size} prune=true "
+         f"data={data}", "--compress-fuse-qdq", "-o", ptq],
+        check=True, capture_output=True, text=True)
+    lowered = subprocess.run(["compress-opt", ptq, "--compress-lower-to-cpu"],
+                             check=True, capture_output=True, text=True).stdout
+    x_in = os.path.join(work, "x.npy")
+    np.save(x_in, xs[0])
+    outputs = []
+    for options in ("threads=1", "threads=1 " + dense_options):
+        y_out = ptq.replace(".mlir", f".y{len(outputs)}.npy")
+        subprocess.run(["compress-run", ptq, "--input", x_in, "--output",
+                        y_out, "--quiet", "--lower-options=" + options],
+                       check=True)
+        outputs.append(np.load(y_out))
+    return (kernel in lowered, np.array_equal(outputs[0], outputs[1]),
+            outputs[0])
+
+
 ir, err = quantize(f"algorithm=gptq size={BUDGET} prune=true data={data}")
 ints, scales = stored(ir)
 said = remarks(err)
@@ -131,29 +158,12 @@ check("below what the narrowest" in err and
 
 # The int8 model: the pruned weights run in the sparse kernels (and the
 # 2:4 ones where chosen) exactly as in the dense ones.
-ptq = os.path.join(work, "mlp-int8.mlir")
-subprocess.run(
-    ["compress-opt", mlp, "--compress-insert-observers",
-     f"--compress-calibrate=data={data}", "--compress-fold-calibration",
-     f"--compress-quantize-weights=algorithm=gptq size={BUDGET} prune=true "
-     f"data={data}", "--compress-fuse-qdq", "-o", ptq],
-    check=True, capture_output=True, text=True)
-lowered = subprocess.run(["compress-opt", ptq, "--compress-lower-to-cpu"],
-                         check=True, capture_output=True, text=True).stdout
-check("compress_cpu_igemm_u8s8_sparse" in lowered,
-      "int8 model: layer 1 calls the sparse kernel")
-x_in = os.path.join(work, "x.npy")
-np.save(x_in, xs[0])
-outputs = []
-for options in ("threads=1", "threads=1 sparse-threshold=2 pack-2of4=false"):
-    y_out = os.path.join(work, f"y{len(outputs)}.npy")
-    subprocess.run(["compress-run", ptq, "--input", x_in, "--output", y_out,
-                    "--quiet", "--lower-options=" + options], check=True)
-    outputs.append(np.load(y_out))
-check(np.array_equal(outputs[0], outputs[1]),
-      "int8 model: sparse kernels bit-identical to the dense ones")
+calls, same, y = int8_model(mlp, BUDGET, "compress_cpu_igemm_u8s8_sparse",
+                            "sparse-threshold=2 pack-2of4=false")
+check(calls, "int8 model: layer 1 calls the sparse kernel")
+check(same, "int8 model: sparse kernels bit-identical to the dense ones")
 want = xs[0].astype(np.float64) @ w1 @ w2
-got = np.linalg.norm(outputs[0] - want) / np.linalg.norm(want)
+got = np.linalg.norm(y - want) / np.linalg.norm(want)
 check(got < 1.0, f"int8 model output error against the float model: {got:.3f}")
 
 # A layer already 2:4 along K loses nothing to 2:4 at 8 bits (5 bits per
@@ -180,24 +190,9 @@ if ints24:
     groups = (ints24[0].reshape(-1, 4, H) != 0).sum(axis=1)
     check(groups.max() <= 2 and not ints24[0][w24 == 0].any(),
           "2:4 layer: 2:4, zero where the float weights are")
-ptq24 = os.path.join(work, "mlp24-int8.mlir")
-subprocess.run(
-    ["compress-opt", mlp24, "--compress-insert-observers",
-     f"--compress-calibrate=data={data}", "--compress-fold-calibration",
-     f"--compress-quantize-weights=algorithm=gptq size=0.7 prune=true "
-     f"data={data}", "--compress-fuse-qdq", "-o", ptq24],
-    check=True, capture_output=True, text=True)
-lowered = subprocess.run(["compress-opt", ptq24, "--compress-lower-to-cpu"],
-                         check=True, capture_output=True, text=True).stdout
-check("compress_cpu_igemm_u8s8_2of4" in lowered,
-      "int8 model: the 2:4 layer calls the 2:4 kernel")
-outputs = []
-for options in ("threads=1", "threads=1 pack-2of4=false"):
-    y_out = os.path.join(work, f"y24-{len(outputs)}.npy")
-    subprocess.run(["compress-run", ptq24, "--input", x_in, "--output", y_out,
-                    "--quiet", "--lower-options=" + options], check=True)
-    outputs.append(np.load(y_out))
-check(np.array_equal(outputs[0], outputs[1]),
-      "int8 model: 2:4 kernel bit-identical to the dense one")
+calls, same, _ = int8_model(mlp24, 0.7, "compress_cpu_igemm_u8s8_2of4",
+                            "pack-2of4=false")
+check(calls, "int8 model: the 2:4 layer calls the 2:4 kernel")
+check(same, "int8 model: 2:4 kernel bit-identical to the dense one")
 
 sys.exit(check.finish())
