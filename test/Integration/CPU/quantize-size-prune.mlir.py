@@ -79,7 +79,7 @@ def int8_model(path, size, kernel, dense_options):
     whether its lowering calls `kernel`, and whether compress-run's outputs
     on the first sample agree bit for bit with `dense_options` (the dense
     kernels) and without; the outputs."""
-    ptq = path.replace(".mlir", "-int8.mlir")
+    ptq = os.path.splitext(path)[0] + "-int8.mlir"
     subprocess.run(
         ["compress-opt", path, "--compress-insert-observers",
          f"--compress-calibrate=data={data}", "--compress-fold-calibration",
@@ -92,7 +92,7 @@ def int8_model(path, size, kernel, dense_options):
     np.save(x_in, xs[0])
     outputs = []
     for options in ("threads=1", "threads=1 " + dense_options):
-        y_out = ptq.replace(".mlir", f".y{len(outputs)}.npy")
+        y_out = os.path.splitext(ptq)[0] + f".y{len(outputs)}.npy"
         subprocess.run(["compress-run", ptq, "--input", x_in, "--output",
                         y_out, "--quiet", "--lower-options=" + options],
                        check=True)
