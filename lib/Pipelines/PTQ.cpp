@@ -92,7 +92,8 @@ void mlir::compress::registerPTQPipeline() {
       "fit the fraction `size` (0.6) of int8's bits with the least summed "
       "squared layer output error on the data (with prune=true, the "
       "default, matmul layers may instead be pruned by SparseGPT to 2:4, "
-      "75% or 90% zeros at 8 bits), or with max-error=E each layer at the "
+      "4:16, 2:16, 75% or 90% zeros at 8 bits), or with max-error=E each "
+      "layer at the "
       "fewest bits whose output error is within E.",
       buildAutoPipeline);
 }

@@ -204,7 +204,8 @@ def quantize(module: Module,
     squared layer output error on the samples; `weight_max_error=E` instead
     gives each layer the fewest bits whose output error is within E. With
     `weight_size`, `weight_prune=True` (compress-auto's default) also lets
-    matmul layers be pruned by SparseGPT to 2:4, 75% or 90% zeros at 8 bits
+    matmul layers be pruned by SparseGPT to 2:4, 4:16, 2:16, 75% or 90%
+    zeros at 8 bits
     (`--compress-quantize-weights prune`).
     """
     _choice("method", method, _CALIBRATION_METHODS)

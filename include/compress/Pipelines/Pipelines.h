@@ -218,7 +218,7 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
   PassOptions::Option<bool> weightPrune{
       *this, "weight-prune",
       llvm::cl::desc("With weight-size: also weigh matmul weights pruned by "
-                     "SparseGPT to 2:4, 75% or 90% zeros at 8 bits "
+                     "SparseGPT to 2:4, 4:16, 2:16, 75% or 90% zeros at 8 bits "
                      "(compress-quantize-weights prune)"),
       llvm::cl::init(false)};
   PassOptions::Option<RequantizeRounding> rounding{
@@ -265,10 +265,11 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
       llvm::cl::init(0.0)};
   PassOptions::Option<bool> prune{
       *this, "prune",
-      llvm::cl::desc("With `size`: matmul layers may also be pruned by "
-                     "SparseGPT to 2:4, 75% or 90% zeros at 8 bits, where "
-                     "that costs less error for the bits than a narrower "
-                     "width"),
+      llvm::cl::desc(
+          "With `size`: matmul layers may also be pruned by "
+          "SparseGPT to 2:4, 4:16, 2:16, 75% or 90% zeros at 8 bits, where "
+          "that costs less error for the bits than a narrower "
+          "width"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> lower{
       *this, "lower",

@@ -56,7 +56,7 @@ def stored(ir):
 
 
 def remarks(err):
-    return re.findall(r"weight (?:pruned to (2:4|\d+% zeros) by SparseGPT and "
+    return re.findall(r"weight (?:pruned to (\d+:\d+|\d+% zeros) by SparseGPT and "
                       r")?quantized to (\d+) bits by GPTQ: layer output error "
                       r"(\S+) on the data", err)
 
@@ -118,10 +118,11 @@ check(said[0][0] != "" and said[0][1] == "8",
 bits = 0
 for i, ((pattern, width, _), q) in enumerate(zip(said, ints)):
     zeros = float((q == 0).mean())
-    if pattern == "2:4":
-        groups = (q.reshape(-1, 4, q.shape[1]) != 0).sum(axis=1)
-        check(groups.max() <= 2, f"layer {i + 1}: 2:4 along K")
-        bits += 5 * q.size
+    if ":" in pattern:
+        n, m = (int(v) for v in pattern.split(":"))
+        groups = (q.reshape(-1, m, q.shape[1]) != 0).sum(axis=1)
+        check(groups.max() <= n, f"layer {i + 1}: {pattern} along K")
+        bits += 5 * q.size if (n, m) == (2, 4) else window_bits(q)
     elif pattern:
         want = int(pattern.split("%")[0]) / 100
         check(zeros >= want - 0.5 / q.size,

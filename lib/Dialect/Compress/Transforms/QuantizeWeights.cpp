@@ -361,14 +361,19 @@ LogicalResult QuantizeWeightsPass::runWithData(
         isa<linalg::ConvolutionOpInterface>(layer.op.getOperation()) ||
         layer.geometry.groups() != 1)
       continue;
+    // N:M along the reduction dimension: 2:4 for the 2:4 kernels, and 4:16
+    // and 2:16 (75% and 87.5% zeros) for the sparse ones, whose windows
+    // cost what their fullest channel needs: N:M keeps the channels even.
     std::optional<int32_t> axis =
         findReductionChannelAxis(layer.op, layer.weight);
-    if (axis && layer.weight.values.getType().getDimSize(*axis) % 4 == 0) {
-      SparseGptTarget twoFour;
-      twoFour.n = 2;
-      twoFour.m = 4;
-      twoFour.nmDim = *axis;
-      layerChoices[i].push_back({8, twoFour});
+    for (auto [n, m] : {std::pair<int64_t, int64_t>{2, 4}, {4, 16}, {2, 16}}) {
+      if (!axis || layer.weight.values.getType().getDimSize(*axis) % m != 0)
+        continue;
+      SparseGptTarget nm;
+      nm.n = n;
+      nm.m = m;
+      nm.nmDim = *axis;
+      layerChoices[i].push_back({8, nm});
     }
     for (double fraction : {0.75, 0.9}) {
       SparseGptTarget zeros;
@@ -450,9 +455,9 @@ LogicalResult QuantizeWeightsPass::runWithData(
     const MeasuredLayer &layer = measured[i];
     double count = double(
         cast<ShapedType>(layer.weight.values.getType()).getNumElements());
-    if (choice.sparsity.m > 0)
+    if (choice.sparsity.m == 4 && choice.sparsity.n == 2)
       return count * 5.0;
-    if (choice.sparsity.fraction > 0.0)
+    if (choice.pruned())
       return sparseWindowBits(candidate, layer.geometry);
     return count * storedBits(layer.op, choice.width);
   };

@@ -124,16 +124,21 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
 
     `prune=true` (with `size`) adds sparsity to that search. Each matmul
     layer (whose int8 weights the CPU kernels store compressed; not
-    convolutions) also gets three 8-bit options: its weights pruned by
-    SparseGPT on the data (with compress-prune-nm's and
-    compress-prune-magnitude's defaults, ADMM included) to 2:4 along the
-    reduction dimension (when it is a multiple of 4; stored as the kept
-    pairs and their 2-bit positions, 5 bits per weight), or to 75% or 90%
-    zeros (stored as the non-zeros with their 7-bit positions, in rounds of
-    4 per output channel, 16 channels and 128 inputs at a time: the bits
-    are counted from the pruned weights), and then quantized with the
-    zeros fixed (GPTQ moves the remaining weights to compensate). Budgets
-    below what 4-bit weights reach (0.5 of int8's on matmuls) then have
+    convolutions) also gets 8-bit options with its weights pruned first by
+    SparseGPT on the data (its defaults; ADMM only on the layers the search
+    prunes, the planning runs the sweep and refit): N:M along the reduction
+    dimension where it is a multiple of M, 2:4 (stored as the kept pairs
+    and their 2-bit positions, 5 bits per weight), 4:16 and 2:16 (75% and
+    87.5% zeros), and 75% or 90% zeros anywhere in the layer. All but 2:4
+    are stored by the sparse kernels as the non-zeros with their 7-bit
+    positions, in rounds of 4 per output channel, 16 channels and 128
+    inputs at a time; their bits are counted from the pruned weights, and
+    since the fullest channel of each 16 sets the rounds, the N:M forms,
+    which keep the channels even, cost less than unstructured zeros that
+    SparseGPT spreads unevenly. The pruned weights are then quantized with
+    the zeros fixed (GPTQ moves the remaining weights to compensate), on
+    scales that cover them. Budgets below what 4-bit weights reach (0.5 of
+    int8's on matmuls) then have
     answers. The pruned layers get the same remark, naming their sparsity.
 
     `bias-correction=true` (with `data` or `stats`) subtracts from each
@@ -234,9 +239,10 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     Option<"prune", "prune", "bool", /*default=*/"false",
            "With `size` (and `bits` of at least 8): also weigh, for each "
            "matmul layer, 8-bit weights that SparseGPT first prunes on the "
-           "data to 2:4 along the reduction dimension or to 75% or 90% "
-           "zeros, at the bits the CPU kernels store them in (2:4: 5 per "
-           "weight; 65% zeros and more: the non-zeros with their positions)">,
+           "data to 2:4, 4:16 or 2:16 along the reduction dimension or to "
+           "75% or 90% zeros, at the bits the CPU kernels store them in "
+           "(2:4: 5 per weight; the others: the non-zeros with their "
+           "positions)">,
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",
