@@ -418,10 +418,13 @@ LogicalResult QuantizeWeightsPass::runWithData(
     }
     auto shaped = cast<ShapedType>(layer.weight.values.getType());
     // The scales cover the values to quantize: SparseGPT's compensation
-    // grows the kept weights past the float weights' ranges.
+    // grows the kept weights past the float weights' ranges. (A view: the
+    // planning tries many candidates, which need no attribute each.)
+    std::vector<float> prunedValues;
     WeightValues ranges = layer.weight.values;
     if (choice.pruned()) {
-      ranges = WeightValues(buildWeightAttr(shaped, candidate));
+      prunedValues = candidate;
+      ranges = WeightValues::view(shaped, prunedValues);
       if (pruned)
         *pruned = candidate;
     }
@@ -510,7 +513,9 @@ LogicalResult QuantizeWeightsPass::runWithData(
           << " is below what the narrowest weights reach (as the kernels "
              "store them: 4 bits per matmul weight, 8 per convolution "
              "weight"
-          << (prune ? ", 90% zeros as their non-zeros" : "")
+          << (prune ? ", the sparsest pruned options as the sparse kernels "
+                      "store them"
+                    : "")
           << "); every layer gets its narrowest storage";
   }
 

@@ -125,6 +125,17 @@ WeightValues WeightValues::get(Attribute value) {
   return view;
 }
 
+WeightValues WeightValues::view(ShapedType shape, ArrayRef<float> values) {
+  assert(shape.getNumElements() == int64_t(values.size()) &&
+         "a view of as many values as the shape holds");
+  WeightValues view;
+  view.type = RankedTensorType::get(shape.getShape(),
+                                    Float32Type::get(shape.getContext()));
+  view.raw = ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                            values.size() * sizeof(float));
+  return view;
+}
+
 bool WeightValues::isResource() const {
   return isa_and_nonnull<DenseResourceElementsAttr>(attr);
 }
@@ -168,7 +179,7 @@ void WeightValues::forEachChunk(function_ref<void(ArrayRef<float>)> fn) const {
 DenseElementsAttr WeightValues::toDense() const {
   if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr))
     return dense;
-  if (!attr)
+  if (!type)
     return {};
   return DenseElementsAttr::getFromRawBuffer(type, raw);
 }

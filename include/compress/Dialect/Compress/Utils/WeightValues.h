@@ -36,9 +36,13 @@ public:
   WeightValues(DenseElementsAttr dense);
   /// Views `value`: a DenseElementsAttr or a DenseResourceElementsAttr.
   static WeightValues get(Attribute value);
+  /// Views `values` as a float32 tensor of `shape`'s shape, with no
+  /// attribute (for values a pass is still computing): they are not copied
+  /// and must outlive the view; getAttr() is null, toDense() copies them.
+  static WeightValues view(ShapedType shape, ArrayRef<float> values);
 
-  explicit operator bool() const { return bool(attr); }
-  /// The viewed attribute.
+  explicit operator bool() const { return bool(type); }
+  /// The viewed attribute (null for a view of values).
   TypedAttr getAttr() const { return attr; }
   RankedTensorType getType() const { return type; }
   Type getElementType() const { return type.getElementType(); }
