@@ -39,6 +39,7 @@ void mlir::compress::buildPTQPipeline(OpPassManager &pm,
   weights.maxError = options.weightMaxError;
   weights.size = options.weightSize;
   weights.prune = options.weightPrune;
+  weights.gains = options.weightGains;
   if (options.weightAlgorithm == WeightQuantAlgorithm::GPTQ ||
       options.weightMaxError > 0.0 || options.weightSize > 0.0) {
     weights.data = options.data;
@@ -70,6 +71,7 @@ void mlir::compress::buildAutoPipeline(OpPassManager &pm,
   ptq.weightMaxError = options.maxError;
   ptq.weightSize = options.maxError > 0.0 ? 0.0 : double(options.size);
   ptq.weightPrune = options.prune && ptq.weightSize > 0.0;
+  ptq.weightGains = options.gains;
   ptq.lower = options.lower;
   buildPTQPipeline(pm, ptq);
 }

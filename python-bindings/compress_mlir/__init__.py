@@ -177,6 +177,7 @@ def quantize(module: Module,
              weight_size: float = 0.0,
              weight_max_error: float = 0.0,
              weight_prune: bool = False,
+             weight_gains: bool = True,
              entry: Optional[str] = None,
              progress: Any = None) -> Module:
     """Post-training quantization, in memory; returns a new module.
@@ -206,7 +207,9 @@ def quantize(module: Module,
     `weight_size`, `weight_prune=True` (compress-auto's default) also lets
     matmul layers be pruned by SparseGPT to 2:4, 4:16, 2:16, 75% or 90%
     zeros at 8 bits
-    (`--compress-quantize-weights prune`).
+    (`--compress-quantize-weights prune`). `weight_gains` (with
+    `weight_size`; default True) weighs each layer's errors by how much of
+    them reaches the model's output (`--compress-quantize-weights gains`).
     """
     _choice("method", method, _CALIBRATION_METHODS)
     _choice("activation_type", activation_type, _ACTIVATION_TYPES)
@@ -235,6 +238,8 @@ def quantize(module: Module,
     if weight_prune and not weight_size:
         raise ValueError("weight_prune adds sparsity to the search of "
                          "weight_size: give weight_size too")
+    if not isinstance(weight_gains, bool):
+        raise ValueError(f"weight_gains must be a bool, got {weight_gains!r}")
     if weight_prune and weight_bits < 8:
         raise ValueError("weight_prune weighs 8-bit pruned weights: it needs "
                          f"weight_bits of at least 8, got {weight_bits!r}")
@@ -258,6 +263,8 @@ def quantize(module: Module,
         weights["max_error"] = float(weight_max_error)
     if weight_prune:
         weights["prune"] = True
+    if weight_size and not weight_gains:
+        weights["gains"] = False
     import tempfile
     with tempfile.TemporaryDirectory(prefix="compress-quantize-") as data:
         if weight_algorithm == "gptq" or weight_size or weight_max_error:

@@ -15,6 +15,10 @@
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
 // RUN: compress-opt %s --compress-auto="data=%S lower=false max-error=0.0075" --dump-pass-pipeline \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO-ERROR
+// RUN: compress-opt %s --compress-auto="data=%S lower=false gains=false" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO-NOGAINS
+// RUN: compress-opt %s --compress-ptq="data=%S lower=false weight-size=0.5 weight-gains=false" --dump-pass-pipeline \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO-NOGAINS
 // RUN: compress-opt %s --compress-ptq="data=%S" --dump-pass-pipeline \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=LOWER
 // RUN: compress-opt %s --compress-ptq="data=%S lower=false" --dump-pass-pipeline \
@@ -29,22 +33,23 @@
 
 // DEFAULT: compress-calibrate{{.*}} method=minmax percentile=9.999000e+01
 // DEFAULT: compress-fold-calibration{activation-type=u8 stats= symmetric=false}
-// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=8 block-size=128 damp=1.000000e-01 data= entry= granularity=per-channel group-size=0 max-error=0.000000e+00 prune=false range=auto refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
+// DEFAULT: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=8 block-size=128 damp=1.000000e-01 data= entry= gains=true granularity=per-channel group-size=0 max-error=0.000000e+00 prune=false range=auto refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
 // DEFAULT: compress-fuse-qdq{rounding=fixed_point}
 
 // CUSTOM: compress-calibrate{{.*}} method=mse percentile=9.950000e+01
 // CUSTOM: compress-fold-calibration{activation-type=i8 stats= symmetric=true}
-// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data={{.*}}Pipelines entry= granularity=per-tensor group-size=0 max-error=0.000000e+00 prune=false range=mse refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
+// CUSTOM: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data={{.*}}Pipelines entry= gains=true granularity=per-tensor group-size=0 max-error=0.000000e+00 prune=false range=mse refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
 // CUSTOM: compress-fuse-qdq{rounding=float}
 
-// GROUPS: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data= entry= granularity=per-channel group-size=32 max-error=0.000000e+00 prune=false range=auto refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
+// GROUPS: compress-quantize-weights{act-order=true algorithm=rtn bias-correction=false bits=4 block-size=128 damp=1.000000e-01 data= entry= gains=true granularity=per-channel group-size=32 max-error=0.000000e+00 prune=false range=auto refine=0 sequential=true size=0.000000e+00 stats= symmetric=true teacher=true}
 
 // compress-auto is compress-ptq with GPTQ weights of per-layer widths.
 // AUTO: compress-calibrate{{.*}} method=minmax
-// AUTO: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=0.000000e+00 prune=true {{.*}}size=6.000000e-01
+// AUTO: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines entry= gains=true {{.*}}max-error=0.000000e+00 prune=true {{.*}}size=6.000000e-01
 // AUTO: compress-fuse-qdq
 // An error bound replaces the size budget.
 // AUTO-ERROR: compress-quantize-weights{act-order=true algorithm=gptq bias-correction=false bits=8 {{.*}}data={{.*}}Pipelines {{.*}}max-error=7.500000e-03 prune=false {{.*}}size=0.000000e+00
+// AUTO-NOGAINS: compress-quantize-weights{{[{].*}} gains=false {{.*}}
 
 // lower=true (the default) leaves the conversion of the compress ops to
 // compress-lower-to-cpu, after compress-cpu-fuse-requantize: converting

@@ -134,6 +134,24 @@ for bad in ({"weight_prune": True}, {"weight_prune": 1, "weight_size": 0.4},
         raise AssertionError(f"{bad} was accepted")
 print("weight_prune ok")
 
+# weight_gains=False: the size search without each layer's gain to the
+# output, equal to the passes' (gains=false); a bool or a refusal.
+plain = cm.quantize(model, samples, weight_algorithm="gptq", weight_size=0.6,
+                    weight_gains=False)
+ptq = model.clone().run_pipeline(
+    f"compress-insert-observers,compress-calibrate{{data={data}}},"
+    "compress-fold-calibration,"
+    f"compress-quantize-weights{{algorithm=gptq size=0.6 gains=false "
+    f"data={data}}},compress-fuse-qdq")
+assert str(plain) == str(ptq)
+try:
+    cm.quantize(model, samples, weight_size=0.6, weight_gains="no")
+except ValueError as e:
+    print("refused:", e)
+else:
+    raise AssertionError("weight_gains='no' was accepted")
+print("weight_gains ok")
+
 # quantize(weight_range=...): the passes' `range`; rounding to nearest at 4
 # bits, mse and the default (auto: the full range) give different grids.
 clipped = cm.quantize(model, samples, weight_bits=4, weight_range="mse")

@@ -221,6 +221,12 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
                      "SparseGPT to 2:4, 4:16, 2:16, 75% or 90% zeros at 8 bits "
                      "(compress-quantize-weights prune)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> weightGains{
+      *this, "weight-gains",
+      llvm::cl::desc("With weight-size: weigh each layer's errors by how much "
+                     "of them reaches the model's output (one run of the "
+                     "model per layer; compress-quantize-weights gains)"),
+      llvm::cl::init(true)};
   PassOptions::Option<RequantizeRounding> rounding{
       *this, "rounding", llvm::cl::desc("Requantization: fixed_point or float"),
       llvm::cl::init(kDefaultRequantizeRounding), requantizeRoundingValues()};
@@ -270,6 +276,13 @@ struct AutoOptions : public PassPipelineOptions<AutoOptions> {
           "SparseGPT to 2:4, 4:16, 2:16, 75% or 90% zeros at 8 bits, where "
           "that costs less error for the bits than a narrower "
           "width"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> gains{
+      *this, "gains",
+      llvm::cl::desc("With `size`: weigh each layer's errors by how much of "
+                     "them reaches the model's output (its gain, measured by "
+                     "one run of the model per layer); false: every layer's "
+                     "relative error counts alike"),
       llvm::cl::init(true)};
   PassOptions::Option<bool> lower{
       *this, "lower",

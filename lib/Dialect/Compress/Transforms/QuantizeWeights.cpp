@@ -470,9 +470,25 @@ LogicalResult QuantizeWeightsPass::runWithData(
   // (one run), then the choices that fit the budget with the least summed
   // squared error.
   std::vector<WeightChoice> planned;
+  // gains: per layer, the model's output error per unit of its own.
+  std::vector<double> layerGains(measured.size(), 1.0);
+  bool gainsMeasured = false;
   if (size > 0.0) {
     std::vector<std::vector<double>> choiceErrors(measured.size());
     std::vector<std::vector<double>> costs(measured.size());
+    // gains: each layer's weights at the probe width (4 bits, or the
+    // narrowest below `bits`), whose effect on the model's output is then
+    // measured, and their layer error.
+    bool withGains = gains && !data.empty() && measured.size() > 1;
+    if (gains && data.empty())
+      getOperation()->emitRemark()
+          << "compress-quantize-weights: the layers' errors are not weighed "
+             "by their gains to the model's output: measuring them runs the "
+             "model with each layer changed, which needs data=DIR (stats=DIR "
+             "describes the unchanged model)";
+    unsigned probeWidth = llvm::is_contained(widths, 4u) ? 4u : widths.front();
+    std::vector<std::vector<float>> probes(withGains ? measured.size() : 0);
+    std::vector<double> probeErrors(measured.size(), 0.0);
     auto measure = [&](size_t i, const LayerInputGram &gram,
                        std::vector<float> &layerValues) -> LogicalResult {
       std::vector<float> candidate;
@@ -483,6 +499,10 @@ LogicalResult QuantizeWeightsPass::runWithData(
         choiceErrors[i].push_back(layerOutputError(layerValues, candidate,
                                                    measured[i].geometry, gram));
         costs[i].push_back(storedWeightBits(i, choice, candidate));
+        if (withGains && !choice.pruned() && choice.width == probeWidth) {
+          probes[i] = candidate;
+          probeErrors[i] = choiceErrors[i].back();
+        }
       }
       return success();
     };
@@ -495,6 +515,21 @@ LogicalResult QuantizeWeightsPass::runWithData(
                                          measured, values, source, planning,
                                          measure)))
       return failure();
+    if (withGains) {
+      // How much of each layer's error reaches the model's output: layers
+      // the rest of the network amplifies weigh more in the knapsack.
+      FailureOr<std::vector<double>> outputErrors = outputLayerErrors(
+          cast<ModuleOp>(getOperation()), measured, values, probes, source);
+      if (failed(outputErrors))
+        return failure();
+      gainsMeasured = true;
+      for (size_t i = 0; i < measured.size(); ++i) {
+        layerGains[i] =
+            probeErrors[i] > 0.0 ? (*outputErrors)[i] / probeErrors[i] : 1.0;
+        for (double &error : choiceErrors[i])
+          error *= layerGains[i];
+      }
+    }
     double budget = 0.0;
     for (auto [i, layer] : llvm::enumerate(measured))
       budget += double(cast<ShapedType>(layer.weight.values.getType())
@@ -586,6 +621,11 @@ LogicalResult QuantizeWeightsPass::runWithData(
           << "quantized to " << chosen[i].width << " bits"
           << (gptq ? " by GPTQ" : "") << ": layer output error "
           << llvm::formatv("{0:e2}", errors[i]) << " on the data"
+          << (gainsMeasured
+                  ? llvm::formatv(", gain {0:f2} to the model's output",
+                                  layerGains[i])
+                        .str()
+                  : std::string())
           << (maxError > 0.0 && errors[i] > maxError
                   ? " (above max-error even at 'bits')"
                   : "");

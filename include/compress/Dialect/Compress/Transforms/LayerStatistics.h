@@ -183,6 +183,26 @@ double layerOutputError(ArrayRef<float> original, ArrayRef<float> changed,
                         const LayerGeometry &geometry,
                         const LayerInputGram &gram);
 
+/// The layers of `layers` whose results reach no other of them: where the
+/// model's output error is measured (outputLayerErrors).
+std::vector<size_t> findOutputLayers(ArrayRef<MeasuredLayer> layers);
+
+/// Per layer i of `layers`, the relative change of the model's output on the
+/// data when layer i alone holds `changed[i]` instead of `original[i]`
+/// (weight values as floats): measured at the outputs of the layers that
+/// findOutputLayers gives, ||Y' - Y|| / ||Y|| over all of them, Y those
+/// layers' outputs before any bias. One run of `module` as it is (the
+/// outputs' Gram matrices), then one run per layer that is not an output
+/// layer, of the module with that layer changed next to the module as it is
+/// (their inputs' cross sums); an output layer's own change is
+/// layerOutputError's. Needs `source.data` (statistics read from a directory
+/// describe the unchanged model only). The module is left as it was.
+FailureOr<std::vector<double>>
+outputLayerErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
+                  ArrayRef<std::vector<float>> original,
+                  ArrayRef<std::vector<float>> changed,
+                  const LayerDataSource &source);
+
 /// The name layer statistics files use for `op`: getLayerName with its
 /// index among the weighted layers of its module.
 std::string getStatisticsLayerName(linalg::LinalgOp op);

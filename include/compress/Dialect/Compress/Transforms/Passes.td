@@ -118,9 +118,20 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     solved by dynamic programming over the budget); the layers are then
     quantized at those widths as without `size` (sequentially, GPTQ with
     its teacher). A
-    remark on each layer gives its width and error. Summed squared relative
-    errors are the measure: layers whose errors the rest of the network
-    amplifies are not told apart.
+    remark on each layer gives its width and error. The errors summed are
+    relative to each layer's output; with `gains=true` (the default, with
+    `data`) each layer's are first multiplied by its gain, the relative
+    change of the model's output that the layer's 4-bit weights alone cause
+    divided by their layer error: the model runs once per layer with that
+    layer's 4-bit weights next to the unchanged model, and the change is
+    measured at the outputs of the layers whose results reach no other
+    layer (before their bias), from those layers' input statistics. A layer
+    whose errors the rest of the network amplifies then gets more bits, one
+    whose errors it damps fewer. The gain is measured at one width and
+    applied to all (the network is close to linear in small weight
+    changes); the remark gives it. With `stats` the gains cannot be
+    measured (the statistics describe the unchanged model), and a remark
+    says so.
 
     `prune=true` (with `size`) adds sparsity to that search. Each matmul
     layer (whose int8 weights the CPU kernels store compressed; not
@@ -243,6 +254,12 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
            "75% or 90% zeros, at the bits the CPU kernels store them in "
            "(2:4: 5 per weight; the others: the non-zeros with their "
            "positions)">,
+    Option<"gains", "gains", "bool", /*default=*/"true",
+           "With `size` and `data`: weigh each layer's errors by its gain, "
+           "the relative change of the model's output that its 4-bit "
+           "weights alone cause divided by their layer error (one run of "
+           "the model per layer), so that layers whose errors the rest of "
+           "the network amplifies get more bits">,
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized",
