@@ -1,6 +1,6 @@
 # Part of compress. SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Draws fashion-mnist.png from fashion-mnist.json: test accuracy against
-the bytes of the weights for every variant evaluate.py ran (Debian's
+the bytes of the weights in the compiled library for every variant evaluate.py ran (Debian's
 python3-matplotlib), so the trade-off of each method shows at a glance.
 
 Usage: chart.py FASHION-MNIST.json OUT.png
@@ -48,15 +48,16 @@ def main():
     seen = set()
     for number, row in enumerate(report["compress"], 1):
         label, marker, color = family(row["name"])
-        x, y = row["weight_bytes"], row["accuracy"] * 100
+        x = row.get("library_weight_bytes", row["weight_bytes"])
+        y = row["accuracy"] * 100
         ax.scatter(x, y, marker=marker, color=color, s=60,
                    label=None if label in seen else label)
         seen.add(label)
         ax.annotate(str(number), (x, y), fontsize=7, xytext=(5, -3),
                     textcoords="offset points")
     ax.set_xscale("log")
-    ax.set_xlabel("weight bytes (log scale; pruned weights are still "
-                  "stored dense)")
+    ax.set_xlabel("weight bytes in the compiled library (log scale; 2:4 "
+                  "and sparse weights as their kernels store them)")
     ax.set_ylabel("test accuracy, % (10,000 images)")
     ax.set_title("Fashion-MNIST CNN: accuracy against weight bytes")
     ax.grid(True, alpha=0.3)

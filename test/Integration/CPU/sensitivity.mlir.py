@@ -11,12 +11,14 @@ compress-quantize-weights max-error=E must give each layer the fewest bits
 whose reported error is within E, and size=S the widths (of 2, 3, 4, 8) that
 fit S times the 8-bit weights' bits (as the kernels store them: 4 bits for
 4 and fewer) with the least summed squared reported error (NumPy tries
-every combination). A layer measured on fewer input
+every combination), with gains=true each error times the layer's reported
+gain. A layer measured on fewer input
 vectors than it has inputs gets a remark saying so.
 
 Usage: sensitivity.mlir.py WORKDIR
 """
 
+import itertools
 import json
 import os
 import re
@@ -133,32 +135,43 @@ def stored(bits):
     return 4 if bits <= 4 else 8
 
 
-for algorithm in ("rtn", "gptq"):
-    for size in (0.3, 0.5, 0.7, 0.9):
-        run = subprocess.run(
-            ["compress-opt", model,
-             f"--compress-quantize-weights=algorithm={algorithm} "
-             f"size={size} sequential=false data={data}",
-             "-o", os.devnull], capture_output=True, text=True, check=True)
-        got = [int(b) for b in re.findall(r"weight quantized to (\d+) bits",
-                                          run.stderr)]
+for algorithm, gains, size in itertools.product(
+        ("rtn", "gptq"), ("false", "true"), (0.3, 0.5, 0.7, 0.9)):
+    run = subprocess.run(
+        ["compress-opt", model,
+         f"--compress-quantize-weights=algorithm={algorithm} "
+         f"size={size} sequential=false gains={gains} data={data}",
+         "-o", os.devnull], capture_output=True, text=True, check=True)
+    got = [int(b) for b in re.findall(r"weight quantized to (\d+) bits",
+                                      run.stderr)]
+    # gains=true: each layer's errors times the gain its remark reports
+    # (quantize-size-gains.mlir.py checks the gains against NumPy).
+    said = [float(g) for g in re.findall(
+        r"gain (\S+) to the model's output", run.stderr)]
+    factors = said if gains == "true" else [1.0, 1.0]
+    check(len(said) == (2 if gains == "true" else 0),
+          f"{algorithm} gains={gains} size={size}: a gain per layer exactly "
+          f"with gains=true ({said})")
 
-        def cost(widths):
-            return sum(layer["errors"][f"int{b} {algorithm}"] ** 2
-                       for b, layer in zip(widths, report))
+    def cost(widths):
+        return sum((g * layer["errors"][f"int{b} {algorithm}"]) ** 2
+                   for b, layer, g in zip(widths, report, factors))
 
-        budget = size * 8 * sum(counts)
-        fits = [(a, b) for a in (2, 3, 4, 8) for b in (2, 3, 4, 8)
-                if stored(a) * counts[0] + stored(b) * counts[1] <= budget]
-        want = min(fits, key=cost) if fits else (4, 4)
-        warned = "is below what the narrowest weights reach" in run.stderr
-        check(len(got) == 2 and cost(got) <= cost(want) * (1 + 1e-9) and
-              (not fits or sum(stored(b) * c for b, c in zip(got, counts))
-               <= budget) and warned == (not fits),
-              f"{algorithm} size={size}: widths {got}, squared error "
-              f"{cost(got) if len(got) == 2 else None:.4g} (best that fits: "
-              f"{list(want)}, {cost(want):.4g}; warning "
-              f"{'given' if warned else 'absent'})")
+    budget = size * 8 * sum(counts)
+    fits = [(a, b) for a in (2, 3, 4, 8) for b in (2, 3, 4, 8)
+            if stored(a) * counts[0] + stored(b) * counts[1] <= budget]
+    want = min(fits, key=cost) if fits else (4, 4)
+    warned = "is below what the narrowest weights reach" in run.stderr
+    # The reported gains have 3 decimals.
+    slack = 1e-9 if gains == "false" else 1e-2
+    check(len(got) == 2 and cost(got) <= cost(want) * (1 + slack) and
+          (not fits or sum(stored(b) * c for b, c in zip(got, counts))
+           <= budget) and warned == (not fits),
+          f"{algorithm} gains={gains} size={size}: widths {got}, "
+          "squared error "
+          f"{cost(got) if len(got) == 2 else None:.4g} (best that fits: "
+          f"{list(want)}, {cost(want):.4g}; warning "
+          f"{'given' if warned else 'absent'})")
 
 # Fewer input vectors than inputs: one sample of M rows for K inputs.
 few = save_samples(os.path.join(work, "few"), xs[:1])

@@ -622,7 +622,7 @@ LogicalResult QuantizeWeightsPass::runWithData(
           << (gptq ? " by GPTQ" : "") << ": layer output error "
           << llvm::formatv("{0:e2}", errors[i]) << " on the data"
           << (gainsMeasured
-                  ? llvm::formatv(", gain {0:f2} to the model's output",
+                  ? llvm::formatv(", gain {0:f3} to the model's output",
                                   layerGains[i])
                         .str()
                   : std::string())
