@@ -191,8 +191,9 @@ class Compress:
     def library_weight_bytes(self, module):
         """The bytes of the weights in the library compress-compile builds
         from `module`, as its --weights-report lists them by layout (int8,
-        4-bit, 2:4 and sparse panels, fp32 panels; padding included; biases,
-        scales and other constants not counted): what the binary keeps."""
+        4-bit, 2:4 and sparse panels, fp32 panels, convolution filters;
+        padding included; biases, scales and other constants not counted):
+        what the binary keeps."""
         library = module + ".so"
         out = run([self.tool("compress-compile"), module, "-o", library,
                    "--weights-report"]).stdout

@@ -44,6 +44,8 @@ AotConstantBytes measureConstants(const llvm::Module &module) {
       {"_sparse", "sparse weights (B16x128/windows)"},
       {"_b16x4", "int8 weights (B16x4)"},
       {"_b16", "fp32 weights (B16)"},
+      {"_conv_s8", "int8 convolution filters"},
+      {"_conv_f32", "fp32 convolution filters"},
   };
   AotConstantBytes result;
   for (auto [suffix, layout] : kLayouts)

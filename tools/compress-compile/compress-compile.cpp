@@ -98,7 +98,8 @@ static cl::opt<bool> verbose("v", cl::desc("Print the commands run"),
 static cl::opt<bool> weightsReport(
     "weights-report",
     cl::desc("Print the bytes of constant data the library holds, by weight "
-             "layout (int8, 4-bit, 2:4, sparse, fp32 panels, other)"),
+             "layout (int8, 4-bit, 2:4, sparse, fp32 panels, convolution "
+             "filters, other)"),
     cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
