@@ -5,8 +5,9 @@
 // layer at 4 bits: each layer's reported gain equals NumPy's (from the
 // 4-bit weights the pass stores), gains=false puts the first layer at 4 bits
 // (the smaller layer error), gains=true the second, and NumPy's model
-// output error confirms the second choice is the better one. With stats=DIR
-// the gains are not measured, and a remark says so.
+// output error confirms the second choice is the better one. With stats=DIR,
+// or a last layer whose outputs are zero, the gains are not measured, and a
+// remark says so.
 // See quantize-size-gains.mlir.py.
 //
 // REQUIRES: numpy

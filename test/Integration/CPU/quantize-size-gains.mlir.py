@@ -146,4 +146,17 @@ check("not weighed by their gains" in err and
       all(g is None for _, g in remarks(err)),
       "stats=DIR: the remark that the gains need data=DIR")
 
+# A last layer whose outputs are zero on the data measures no gain: every
+# layer counts as it is, and a remark says why (rather than gains of 0, which
+# would put every layer at its narrowest).
+zero = os.path.join(work, "zero.mlir")
+with open(zero, "w") as f:
+    f.write(two_layer_mlp(w1, np.zeros_like(w2), M))
+run = subprocess.run(
+    ["compress-opt", zero, f"--compress-quantize-weights=size={BUDGET} "
+     f"data={data}", "-o", os.devnull], capture_output=True, text=True)
+check(run.returncode == 0 and "outputs of the last layers are zero" in
+      run.stderr and all(g is None for _, g in remarks(run.stderr)),
+      "zero outputs: the remark, and no gains")
+
 sys.exit(check.finish())

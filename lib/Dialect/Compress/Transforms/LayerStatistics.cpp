@@ -344,9 +344,11 @@ outputLayerErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
         weightQuadraticForm(original[o], layers[o].geometry, gram.values));
     norm += outputNorms.back();
   }
-  std::vector<double> errors(layers.size(), 0.0);
+  // Outputs that are zero on the data (or not on its path) measure
+  // nothing.
   if (!(norm > 0.0))
-    return errors;
+    return std::vector<double>();
+  std::vector<double> errors(layers.size(), 0.0);
   auto [teacherModule, teacher] = copyTeacher(module, outputLayers);
   for (size_t i = 0; i < layers.size(); ++i) {
     if (isOutput.count(i)) {

@@ -522,8 +522,13 @@ LogicalResult QuantizeWeightsPass::runWithData(
           cast<ModuleOp>(getOperation()), measured, values, probes, source);
       if (failed(outputErrors))
         return failure();
-      gainsMeasured = true;
-      for (size_t i = 0; i < measured.size(); ++i) {
+      if (outputErrors->empty())
+        getOperation()->emitRemark()
+            << "compress-quantize-weights: the layers' errors are not "
+               "weighed by their gains to the model's output: the outputs of "
+               "the last layers are zero on the data";
+      gainsMeasured = !outputErrors->empty();
+      for (size_t i = 0; gainsMeasured && i < measured.size(); ++i) {
         layerGains[i] =
             probeErrors[i] > 0.0 ? (*outputErrors)[i] / probeErrors[i] : 1.0;
         for (double &error : choiceErrors[i])

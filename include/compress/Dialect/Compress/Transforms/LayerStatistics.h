@@ -196,7 +196,8 @@ std::vector<size_t> findOutputLayers(ArrayRef<MeasuredLayer> layers);
 /// layer, of the module with that layer changed next to the module as it is
 /// (their inputs' cross sums); an output layer's own change is
 /// layerOutputError's. Needs `source.data` (statistics read from a directory
-/// describe the unchanged model only). The module is left as it was.
+/// describe the unchanged model only). Empty when the output layers'
+/// outputs are zero on the data. The module is left as it was.
 FailureOr<std::vector<double>>
 outputLayerErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
                   ArrayRef<std::vector<float>> original,

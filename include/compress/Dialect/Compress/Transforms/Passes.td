@@ -130,8 +130,9 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     whose errors it damps fewer. The gain is measured at one width and
     applied to all (the network is close to linear in small weight
     changes); the remark gives it. With `stats` the gains cannot be
-    measured (the statistics describe the unchanged model), and a remark
-    says so.
+    measured (the statistics describe the unchanged model), nor when the
+    output layers' outputs are zero on the data; every gain is then 1, and
+    a remark says why.
 
     `prune=true` (with `size`) adds sparsity to that search. Each matmul
     layer (whose int8 weights the CPU kernels store compressed; not
