@@ -40,6 +40,10 @@ struct LayerRecorder {
   std::vector<std::vector<float>> teacherInputs;
   /// Probes whose tensor did not have the layer's input size.
   int64_t mismatches = 0;
+  /// With TeacherModel::outputs: the sums it gets, and the teacher's float
+  /// results on the current sample (probes numbered after the layers').
+  OutputDifference *outputs = nullptr;
+  std::vector<std::vector<float>> teacherResults;
 };
 
 thread_local LayerRecorder *activeLayerRecorder = nullptr;
@@ -95,11 +99,38 @@ void accumulate(const LayerGeometry &geometry, ArrayRef<float> input,
   gram.count += positions;
 }
 
+/// A result of the entry function (result `index`): the teacher's is kept,
+/// the model's compared with it.
+void recordResult(LayerRecorder &recorder, size_t index,
+                  ::UnrankedMemRefType<float> *memref) {
+  if (!recorder.outputs || index >= recorder.teacherResults.size())
+    return;
+  std::vector<float> &teacherResult = recorder.teacherResults[index];
+  if (recorder.capturing) {
+    teacherResult.clear();
+    gatherRowMajor(DynamicMemRefType<float>(*memref), teacherResult);
+    return;
+  }
+  recorder.scratch.clear();
+  gatherRowMajor(DynamicMemRefType<float>(*memref), recorder.scratch);
+  if (recorder.scratch.size() != teacherResult.size()) {
+    ++recorder.mismatches;
+    return;
+  }
+  for (auto [y, t] : llvm::zip(recorder.scratch, teacherResult)) {
+    double d = double(y) - double(t);
+    recorder.outputs->squaredDifference += d * d;
+    recorder.outputs->squaredTeacher += double(t) * double(t);
+  }
+}
+
 extern "C" void compressRecordLayerInput(int64_t id,
                                          ::UnrankedMemRefType<float> *memref) {
   LayerRecorder *recorder = activeLayerRecorder;
-  if (!recorder || id < 0 || id >= int64_t(recorder->grams.size()))
+  if (!recorder || id < 0)
     return;
+  if (id >= int64_t(recorder->grams.size()))
+    return recordResult(*recorder, size_t(id) - recorder->grams.size(), memref);
   const LayerGeometry &geometry = recorder->capturing
                                       ? *recorder->teacherGeometry[id]
                                       : *recorder->geometry[id];
@@ -129,10 +160,30 @@ extern "C" void compressRecordLayerInput(int64_t id,
              recorder->grams[id]);
 }
 
-/// Puts a probe before every tagged layer of the clone, on its input.
-void instrumentLayers(ModuleOp module) {
+/// The float tensor results of `entry`: what TeacherModel::outputs compares.
+SmallVector<Value> floatResults(func::FuncOp entry) {
+  SmallVector<Value> results;
+  if (entry.isExternal())
+    return results;
+  for (Value value : entry.getBody().back().getTerminator()->getOperands())
+    if (auto type = dyn_cast<RankedTensorType>(value.getType());
+        type && isa<FloatType>(type.getElementType()))
+      results.push_back(value);
+  return results;
+}
+
+/// Puts a probe before every tagged layer of the clone, on its input, and
+/// with `results` on the float results of `entry`, numbered from
+/// `firstResult`.
+void instrumentLayers(ModuleOp module, StringRef entry, bool results,
+                      int64_t firstResult) {
   OpBuilder builder(module.getContext());
   func::FuncOp recorder = declareRecorder(module, kRecorderName);
+  if (results)
+    if (auto function = module.lookupSymbol<func::FuncOp>(entry))
+      for (auto [k, value] : llvm::enumerate(floatResults(function)))
+        insertRecorderCall(builder, function.getBody().back().getTerminator(),
+                           recorder, firstResult + int64_t(k), value);
   SmallVector<linalg::LinalgOp> tagged;
   module.walk([&](linalg::LinalgOp op) {
     if (op->hasAttr(kLayerTag))
@@ -152,12 +203,19 @@ void instrumentLayers(ModuleOp module) {
 /// instrumented clone of `module`; the tags are removed again.
 FailureOr<std::unique_ptr<ExecutionEngine>>
 compileTagged(ModuleOp module, func::FuncOp entry,
-              ArrayRef<linalg::LinalgOp> ops, StringRef tool) {
+              ArrayRef<linalg::LinalgOp> ops, StringRef tool,
+              bool results = false) {
   Builder builder(module.getContext());
   for (auto [id, op] : llvm::enumerate(ops))
     op->setAttr(kLayerTag, builder.getI64IntegerAttr(id));
+  std::string entryName = entry.getSymName().str();
+  int64_t firstResult = int64_t(ops.size());
   FailureOr<std::unique_ptr<ExecutionEngine>> engine = compileInstrumented(
-      module, entry, instrumentLayers, kRecorderName,
+      module, entry,
+      [&](ModuleOp clone) {
+        instrumentLayers(clone, entryName, results, firstResult);
+      },
+      kRecorderName,
       reinterpret_cast<void *>(&compressRecordLayerInput), tool);
   for (linalg::LinalgOp op : ops)
     op->removeAttr(kLayerTag);
@@ -204,8 +262,9 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
   SmallVector<linalg::LinalgOp> ops;
   for (const MeasuredLayer &layer : layers)
     ops.push_back(layer.op);
+  bool results = teacher && teacher->outputs;
   FailureOr<std::unique_ptr<ExecutionEngine>> engine =
-      compileTagged(module, loaded->entry, ops, source.tool);
+      compileTagged(module, loaded->entry, ops, source.tool, results);
   if (failed(engine))
     return failure();
   std::unique_ptr<ExecutionEngine> teacherEngine;
@@ -217,12 +276,20 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     if (!teacherEntry)
       return emitError(loc) << source.tool << ": the teacher has no function '"
                             << loaded->entry.getSymName() << "'";
-    FailureOr<std::unique_ptr<ExecutionEngine>> compiled =
-        compileTagged(teacherModule, teacherEntry, teacher->ops, source.tool);
+    FailureOr<std::unique_ptr<ExecutionEngine>> compiled = compileTagged(
+        teacherModule, teacherEntry, teacher->ops, source.tool, results);
     if (failed(compiled))
       return failure();
     teacherEngine = std::move(*compiled);
     recorder.teacherInputs.resize(layers.size());
+    if (results) {
+      size_t count = floatResults(loaded->entry).size();
+      if (count != floatResults(teacherEntry).size())
+        return emitError(loc) << source.tool
+                              << ": the teacher's function has other results";
+      recorder.outputs = teacher->outputs;
+      recorder.teacherResults.resize(count);
+    }
   }
 
   for (size_t index = 0; index < loaded->samples.size(); ++index) {
@@ -232,6 +299,8 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
       if (teacherEngine) {
         for (std::vector<float> &input : recorder.teacherInputs)
           input.clear();
+        for (std::vector<float> &result : recorder.teacherResults)
+          result.clear();
         recorder.capturing = true;
         llvm::Error error = invokeInstrumented(*teacherEngine, sample);
         recorder.capturing = false;

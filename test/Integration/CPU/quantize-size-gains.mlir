@@ -5,9 +5,11 @@
 // layer at 4 bits: each layer's reported gain equals NumPy's (from the
 // 4-bit weights the pass stores), gains=false puts the first layer at 4 bits
 // (the smaller layer error), gains=true the second, and NumPy's model
-// output error confirms the second choice is the better one. With stats=DIR,
-// or a last layer whose outputs are zero, the gains are not measured, and a
-// remark says so.
+// output error confirms the second choice is the better one. The gain is the
+// model output's: with a residual around layer 2, layer 1's gain is NumPy's
+// for that model. With stats=DIR,
+// or a model whose outputs are zero, the gains are not measured, and a remark
+// says so.
 // See quantize-size-gains.mlir.py.
 //
 // REQUIRES: numpy

@@ -9,8 +9,6 @@
 
 #include "compress/Utils/Npy.h"
 
-#include "mlir/Analysis/SliceAnalysis.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -276,48 +274,8 @@ double layerOutputError(ArrayRef<float> original, ArrayRef<float> changed,
   return norm > 0.0 ? std::sqrt(std::max(error, 0.0) / norm) : 0.0;
 }
 
-/// sum over groups g and rows r of w_gr^T M_g w_gr: `weight` the values of a
-/// layer of `geometry`, M_g the cols x cols row-major matrix at `matrix` +
-/// g cols^2.
-static double weightQuadraticForm(ArrayRef<float> weight,
-                                  const LayerGeometry &geometry,
-                                  ArrayRef<double> matrix) {
-  int64_t rows = geometry.rows(), cols = geometry.cols();
-  std::vector<double> w(cols);
-  double sum = 0.0;
-  for (int64_t g = 0; g < geometry.groups(); ++g) {
-    const double *m = matrix.data() + g * cols * cols;
-    for (int64_t r = 0; r < rows; ++r) {
-      for (int64_t c = 0; c < cols; ++c)
-        w[c] = weight[geometry.weightIndex(g, r, c)];
-      for (int64_t i = 0; i < cols; ++i) {
-        double mw = 0.0;
-        for (int64_t j = 0; j < cols; ++j)
-          mw += m[i * cols + j] * w[j];
-        sum += w[i] * mw;
-      }
-    }
-  }
-  return sum;
-}
-
-std::vector<size_t> findOutputLayers(ArrayRef<MeasuredLayer> layers) {
-  llvm::DenseSet<Operation *> measured;
-  for (const MeasuredLayer &layer : layers)
-    measured.insert(&*layer.op);
-  std::vector<size_t> outputs;
-  for (auto [i, layer] : llvm::enumerate(layers)) {
-    SetVector<Operation *> slice;
-    getForwardSlice(&*layer.op, &slice);
-    if (llvm::none_of(slice, [&](Operation *op) { return measured.count(op); }))
-      outputs.push_back(i);
-  }
-  return outputs;
-}
-
 FailureOr<std::vector<double>>
-outputLayerErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
-                  ArrayRef<std::vector<float>> original,
+modelOutputErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
                   ArrayRef<std::vector<float>> changed,
                   const LayerDataSource &source) {
   if (source.data.empty())
@@ -325,64 +283,27 @@ outputLayerErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
            << source.tool
            << ": the model's output error needs data=DIR (statistics from a "
               "directory describe the unchanged model only)";
-  std::vector<size_t> outputs = findOutputLayers(layers);
-  std::vector<MeasuredLayer> outputLayers;
-  llvm::DenseSet<size_t> isOutput;
-  for (size_t o : outputs) {
-    outputLayers.push_back(layers[o]);
-    isOutput.insert(o);
-  }
-  FailureOr<std::vector<LayerInputGram>> reference = collectLayerStatistics(
-      module, outputLayers, source, /*teacher=*/nullptr, /*remark=*/false);
-  if (failed(reference))
-    return failure();
-  // ||Y||^2 and, per output layer o, ||Y_o||^2 = tr(W_o H_o W_o^T).
-  std::vector<double> outputNorms;
-  double norm = 0.0;
-  for (auto [o, gram] : llvm::zip(outputs, *reference)) {
-    outputNorms.push_back(
-        weightQuadraticForm(original[o], layers[o].geometry, gram.values));
-    norm += outputNorms.back();
-  }
-  // Outputs that are zero on the data (or not on its path) measure
-  // nothing.
-  if (!(norm > 0.0))
-    return std::vector<double>();
+  // The module as it is runs next to it: no layers measured, only the
+  // results compared.
+  auto [teacherModule, teacher] = copyTeacher(module, {});
   std::vector<double> errors(layers.size(), 0.0);
-  auto [teacherModule, teacher] = copyTeacher(module, outputLayers);
   for (size_t i = 0; i < layers.size(); ++i) {
-    if (isOutput.count(i)) {
-      // Its change reaches no other output: ||X_i D_i^T||^2 on its own data.
-      std::vector<float> difference(original[i].size());
-      for (auto [d, a, b] : llvm::zip(difference, original[i], changed[i]))
-        d = b - a;
-      size_t o = llvm::find(outputs, i) - outputs.begin();
-      double squared = weightQuadraticForm(difference, layers[i].geometry,
-                                           (*reference)[o].values);
-      errors[i] = std::sqrt(std::max(squared, 0.0) / norm);
-      continue;
-    }
     arith::ConstantOp constant = layers[i].weight.constant;
     TypedAttr saved = constant.getValue();
     constant.setValueAttr(buildWeightAttr(
         cast<ShapedType>(layers[i].weight.values.getType()), changed[i]));
+    OutputDifference difference;
+    teacher.outputs = &difference;
     FailureOr<std::vector<LayerInputGram>> grams = collectLayerStatistics(
-        module, outputLayers, source, &teacher, /*remark=*/false);
+        module, {}, source, &teacher, /*remark=*/false);
     constant.setValueAttr(saved);
     if (failed(grams))
       return failure();
-    // ||X W^T - X_t W^T||^2 = tr(W (H - C - C^T + H_t) W^T), the output
-    // layer's own weights unchanged in both models.
-    double squared = 0.0;
-    for (auto [k, o] : llvm::enumerate(outputs)) {
-      const LayerInputGram &gram = (*grams)[k];
-      squared +=
-          weightQuadraticForm(original[o], layers[o].geometry, gram.values) -
-          2.0 *
-              weightQuadraticForm(original[o], layers[o].geometry, gram.cross) +
-          outputNorms[k];
-    }
-    errors[i] = std::sqrt(std::max(squared, 0.0) / norm);
+    // Outputs that are zero on the data measure nothing.
+    if (!(difference.squaredTeacher > 0.0))
+      return std::vector<double>();
+    errors[i] = std::sqrt(difference.squaredDifference /
+                          difference.squaredTeacher);
   }
   return errors;
 }

@@ -518,15 +518,15 @@ LogicalResult QuantizeWeightsPass::runWithData(
     if (withGains) {
       // How much of each layer's error reaches the model's output: layers
       // the rest of the network amplifies weigh more in the knapsack.
-      FailureOr<std::vector<double>> outputErrors = outputLayerErrors(
-          cast<ModuleOp>(getOperation()), measured, values, probes, source);
+      FailureOr<std::vector<double>> outputErrors = modelOutputErrors(
+          cast<ModuleOp>(getOperation()), measured, probes, source);
       if (failed(outputErrors))
         return failure();
       if (outputErrors->empty())
         getOperation()->emitRemark()
             << "compress-quantize-weights: the layers' errors are not "
-               "weighed by their gains to the model's output: the outputs of "
-               "the last layers are zero on the data";
+               "weighed by their gains to the model's output: the model's "
+               "outputs are zero on the data";
       gainsMeasured = !outputErrors->empty();
       for (size_t i = 0; gainsMeasured && i < measured.size(); ++i) {
         layerGains[i] =

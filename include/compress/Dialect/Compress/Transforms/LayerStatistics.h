@@ -75,6 +75,13 @@ struct MeasuredLayer {
   LayerGeometry geometry;
 };
 
+/// How far a model's outputs are from its teacher's: sums over the samples
+/// of the entry function's float results, ||y - y_t||^2 and ||y_t||^2.
+struct OutputDifference {
+  double squaredDifference = 0.0;
+  double squaredTeacher = 0.0;
+};
+
 /// The model a layer is fit to while the layers before it change: a copy of
 /// the module as it was, and the ops in it of the layers measured.
 struct TeacherModel {
@@ -85,6 +92,9 @@ struct TeacherModel {
   /// than the model's (a layer whose input channels were pruned) but must
   /// have its groups and input vectors per sample.
   std::vector<LayerGeometry> geometry;
+  /// When set, the entry function's float results of the model and the
+  /// teacher are also compared on every sample and summed into it.
+  OutputDifference *outputs = nullptr;
 };
 
 /// A copy of `module` as it is now (a teacher), and for every op of
@@ -183,24 +193,15 @@ double layerOutputError(ArrayRef<float> original, ArrayRef<float> changed,
                         const LayerGeometry &geometry,
                         const LayerInputGram &gram);
 
-/// The layers of `layers` whose results reach no other of them: where the
-/// model's output error is measured (outputLayerErrors).
-std::vector<size_t> findOutputLayers(ArrayRef<MeasuredLayer> layers);
-
-/// Per layer i of `layers`, the relative change of the model's output on the
-/// data when layer i alone holds `changed[i]` instead of `original[i]`
-/// (weight values as floats): measured at the outputs of the layers that
-/// findOutputLayers gives, ||Y' - Y|| / ||Y|| over all of them, Y those
-/// layers' outputs before any bias. One run of `module` as it is (the
-/// outputs' Gram matrices), then one run per layer that is not an output
-/// layer, of the module with that layer changed next to the module as it is
-/// (their inputs' cross sums); an output layer's own change is
-/// layerOutputError's. Needs `source.data` (statistics read from a directory
-/// describe the unchanged model only). Empty when the output layers'
-/// outputs are zero on the data. The module is left as it was.
+/// Per layer i of `layers`, the relative change of the model's outputs on
+/// the data when layer i alone holds `changed[i]` (weight values as floats)
+/// instead of its weights: ||Y' - Y|| / ||Y|| over the entry function's
+/// float results. One run of the module with that layer changed next to the
+/// module as it is, per layer. Needs `source.data` (statistics read from a
+/// directory describe the unchanged model only). Empty when the outputs are
+/// zero on the data. The module is left as it was.
 FailureOr<std::vector<double>>
-outputLayerErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
-                  ArrayRef<std::vector<float>> original,
+modelOutputErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
                   ArrayRef<std::vector<float>> changed,
                   const LayerDataSource &source);
 
