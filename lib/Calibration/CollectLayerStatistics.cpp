@@ -215,8 +215,7 @@ compileTagged(ModuleOp module, func::FuncOp entry,
       [&](ModuleOp clone) {
         instrumentLayers(clone, entryName, results, firstResult);
       },
-      kRecorderName,
-      reinterpret_cast<void *>(&compressRecordLayerInput), tool);
+      kRecorderName, reinterpret_cast<void *>(&compressRecordLayerInput), tool);
   for (linalg::LinalgOp op : ops)
     op->removeAttr(kLayerTag);
   return engine;
@@ -285,8 +284,8 @@ collectByJit(ModuleOp module, ArrayRef<MeasuredLayer> layers,
     if (results) {
       size_t count = floatResults(loaded->entry).size();
       if (count != floatResults(teacherEntry).size())
-        return emitError(loc) << source.tool
-                              << ": the teacher's function has other results";
+        return emitError(loc)
+               << source.tool << ": the teacher's function has other results";
       recorder.outputs = teacher->outputs;
       recorder.teacherResults.resize(count);
     }

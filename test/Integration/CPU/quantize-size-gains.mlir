@@ -7,7 +7,8 @@
 // (the smaller layer error), gains=true the second, and NumPy's model
 // output error confirms the second choice is the better one. The gain is the
 // model output's: with a residual around layer 2, layer 1's gain is NumPy's
-// for that model. With stats=DIR,
+// for that model, and with the activations quantized it is the float
+// network's. With stats=DIR,
 // or a model whose outputs are zero, the gains are not measured, and a remark
 // says so.
 // See quantize-size-gains.mlir.py.

@@ -5,6 +5,7 @@
 
 #include "compress/Dialect/Compress/Transforms/LayerStatistics.h"
 #include "ObsSweep.h"
+#include "compress/Dialect/Compress/IR/CompressOps.h"
 #include "compress/Dialect/Compress/Transforms/PruneUtils.h"
 
 #include "compress/Utils/Npy.h"
@@ -283,27 +284,47 @@ modelOutputErrors(ModuleOp module, ArrayRef<MeasuredLayer> layers,
            << source.tool
            << ": the model's output error needs data=DIR (statistics from a "
               "directory describe the unchanged model only)";
-  // The module as it is runs next to it: no layers measured, only the
+  // The float network: the activations' quantize/dequantize pairs
+  // (compress-fold-calibration's) would add their rounding flips, which at
+  // the small change of a 4-bit layer outweigh the change itself (a flip
+  // costs a whole step wherever the change crosses a rounding boundary).
+  auto [model, counterpart] = copyWithCounterparts(module);
+  SmallVector<DequantizeOp> pairs;
+  model->walk([&](DequantizeOp op) {
+    if (op.getInput().getDefiningOp<QuantizeOp>())
+      pairs.push_back(op);
+  });
+  for (DequantizeOp dequantize : pairs) {
+    auto quantize = dequantize.getInput().getDefiningOp<QuantizeOp>();
+    if (quantize.getInput().getType() != dequantize.getType())
+      continue;
+    dequantize.getResult().replaceAllUsesWith(quantize.getInput());
+    dequantize.erase();
+    if (quantize->use_empty())
+      quantize.erase();
+  }
+  // That network as it is runs next to it: no layers measured, only the
   // results compared.
-  auto [teacherModule, teacher] = copyTeacher(module, {});
+  auto [teacherModule, teacher] = copyTeacher(*model, {});
   std::vector<double> errors(layers.size(), 0.0);
   for (size_t i = 0; i < layers.size(); ++i) {
-    arith::ConstantOp constant = layers[i].weight.constant;
+    auto constant = cast<arith::ConstantOp>(
+        counterpart.lookup(&*layers[i].weight.constant));
     TypedAttr saved = constant.getValue();
     constant.setValueAttr(buildWeightAttr(
         cast<ShapedType>(layers[i].weight.values.getType()), changed[i]));
     OutputDifference difference;
     teacher.outputs = &difference;
-    FailureOr<std::vector<LayerInputGram>> grams = collectLayerStatistics(
-        module, {}, source, &teacher, /*remark=*/false);
+    FailureOr<std::vector<LayerInputGram>> grams =
+        collectLayerStatistics(*model, {}, source, &teacher, /*remark=*/false);
     constant.setValueAttr(saved);
     if (failed(grams))
       return failure();
     // Outputs that are zero on the data measure nothing.
     if (!(difference.squaredTeacher > 0.0))
       return std::vector<double>();
-    errors[i] = std::sqrt(difference.squaredDifference /
-                          difference.squaredTeacher);
+    errors[i] =
+        std::sqrt(difference.squaredDifference / difference.squaredTeacher);
   }
   return errors;
 }

@@ -124,14 +124,15 @@ def CompressQuantizeWeights : Pass<"compress-quantize-weights"> {
     change of the model's output that the layer's 4-bit weights alone cause
     divided by their layer error: the model runs once per layer with that
     layer's 4-bit weights next to the unchanged model, and the change is
-    measured at the outputs of the layers whose results reach no other
-    layer (before their bias), from those layers' input statistics. A layer
+    measured at the model's outputs (the entry function's float results), in
+    the float network (activation quantize/dequantize pairs left out: their
+    rounding flips would swamp a 4-bit layer's small change). A layer
     whose errors the rest of the network amplifies then gets more bits, one
     whose errors it damps fewer. The gain is measured at one width and
     applied to all (the network is close to linear in small weight
     changes); the remark gives it. With `stats` the gains cannot be
     measured (the statistics describe the unchanged model), nor when the
-    output layers' outputs are zero on the data; every gain is then 1, and
+    model's outputs are zero on the data; every gain is then 1, and
     a remark says why.
 
     `prune=true` (with `size`) adds sparsity to that search. Each matmul
