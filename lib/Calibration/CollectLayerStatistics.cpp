@@ -7,7 +7,8 @@
 // here, which cuts it into the layer's input vectors (LayerGeometry) and adds
 // their outer products to the layer's Gram matrices. With a teacher, each
 // sample first runs through the teacher, whose probes keep the layers' inputs
-// for the model's probes to pair with.
+// for the model's probes to pair with; with TeacherModel::outputs, probes on
+// the entry function's float results compare the two models' outputs too.
 //
 //===----------------------------------------------------------------------===//
 
