@@ -97,17 +97,58 @@ def run(cmd, **kw):
                           **kw)
 
 
-def measure(args, tool, kind, model, float_mlir, shape):
-    """The rows of one input kind: each variant's relative output error."""
+def export_layer(work, tool):
+    """The encoder layer (seed 0) in PyTorch, imported by compress-translate
+    into WORK/bert_layer.mlir, and its input shape."""
+    torch.manual_seed(0)
+    model = EncoderLayer().eval()
+    shape = (TRANSFORMER_BATCH, TOKENS, 768)
+    onnx_path = os.path.join(work, "bert_layer.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, torch.zeros(shape), onnx_path,
+                          opset_version=13, input_names=["x"],
+                          output_names=["y"])
+    float_mlir = os.path.join(work, "bert_layer.mlir")
+    run([tool("compress-translate"), "--import-onnx", onnx_path, "-o",
+         float_mlir])
+    return model, float_mlir, shape
+
+
+def make_data(work, kind, model, shape, calib, count):
+    """WORK/calib-KIND holding `calib` calibration batches of `kind`, `count`
+    held-out batches and PyTorch's float outputs for them."""
     rng = np.random.default_rng(1)
-    calib_dir = os.path.join(args.work, f"calib-{kind}")
+    calib_dir = os.path.join(work, f"calib-{kind}")
     os.makedirs(calib_dir, exist_ok=True)
-    for i, x in enumerate(make_inputs(kind, rng, args.calib, shape)):
+    for i, x in enumerate(make_inputs(kind, rng, calib, shape)):
         np.save(os.path.join(calib_dir, f"c{i:02d}.npy"), x)
-    evals = make_inputs(kind, rng, args.eval, shape)
+    evals = make_inputs(kind, rng, count, shape)
     with torch.no_grad():
         want = [model(torch.from_numpy(x)).numpy().astype(np.float64)
                 for x in evals]
+    return calib_dir, evals, want
+
+
+def output_error(tool, work, path, evals, want):
+    """||y - y_float|| / ||y_float|| of module `path` run by compress-run on
+    the held-out batches."""
+    num = den = 0.0
+    for i, x in enumerate(evals):
+        xin = os.path.join(work, f"x{i}.npy")
+        yout = os.path.join(work, f"y{i}.npy")
+        np.save(xin, x)
+        run([tool("compress-run"), path, "--input", xin, "--output", yout,
+             "--quiet"])
+        y = np.load(yout).astype(np.float64)
+        num += float(np.sum((y - want[i]) ** 2))
+        den += float(np.sum(want[i] ** 2))
+    return (num / den) ** 0.5
+
+
+def measure(args, tool, kind, model, float_mlir, shape):
+    """The rows of one input kind: each variant's relative output error."""
+    calib_dir, evals, want = make_data(args.work, kind, model, shape,
+                                       args.calib, args.eval)
     rows = []
     for name, options in VARIANTS:
         path = float_mlir
@@ -120,17 +161,7 @@ def measure(args, tool, kind, model, float_mlir, shape):
             run([tool("compress-opt"), float_mlir,
                  "--compress-quantize-weights=" + options, "-o", path])
             seconds = time.perf_counter() - start
-        num = den = 0.0
-        for i, x in enumerate(evals):
-            xin = os.path.join(args.work, f"x{i}.npy")
-            yout = os.path.join(args.work, f"y{i}.npy")
-            np.save(xin, x)
-            run([tool("compress-run"), path, "--input", xin, "--output",
-                 yout, "--quiet"])
-            y = np.load(yout).astype(np.float64)
-            num += float(np.sum((y - want[i]) ** 2))
-            den += float(np.sum(want[i] ** 2))
-        error = (num / den) ** 0.5
+        error = output_error(tool, args.work, path, evals, want)
         library = os.path.join(args.work, f"{kind}-v{len(rows)}.so")
         run([tool("compress-compile"), path, "-o", library])
         size = os.path.getsize(library)
@@ -163,18 +194,7 @@ def main():
     tool = lambda name: os.path.join(args.bin, name)  # noqa: E731
     os.makedirs(args.work, exist_ok=True)
 
-    torch.manual_seed(0)
-    model = EncoderLayer().eval()
-    shape = (TRANSFORMER_BATCH, TOKENS, 768)
-    onnx_path = os.path.join(args.work, "bert_layer.onnx")
-    with torch.no_grad():
-        torch.onnx.export(model, torch.zeros(shape), onnx_path,
-                          opset_version=13, input_names=["x"],
-                          output_names=["y"])
-    float_mlir = os.path.join(args.work, "bert_layer.mlir")
-    run([tool("compress-translate"), "--import-onnx", onnx_path, "-o",
-         float_mlir])
-
+    model, float_mlir, shape = export_layer(args.work, tool)
     result = {"inputs": {kind: measure(args, tool, kind, model, float_mlir,
                                        shape)
                          for kind in ("text", "normal")},

@@ -23,38 +23,26 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 
-import numpy as np
-import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "models"))
-from export import TOKENS, TRANSFORMER_BATCH, EncoderLayer  # noqa: E402
-
 # benchmarks/gptq's inputs (its bench.py, loaded by path: this file has the
 # same name).
 _spec = importlib.util.spec_from_file_location(
     "gptq_bench", os.path.join(HERE, "..", "gptq", "bench.py"))
 gptq_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(gptq_bench)
-make_inputs, run = gptq_bench.make_inputs, gptq_bench.run
+run = gptq_bench.run
 
 # The six weight matrices in program order.
 LAYERS = ["query", "key", "value", "output", "up", "down"]
 
 
 def measure(args, tool, kind, model, float_mlir, shape):
-    rng = np.random.default_rng(1)
-    calib_dir = os.path.join(args.work, f"calib-{kind}")
-    os.makedirs(calib_dir, exist_ok=True)
-    for i, x in enumerate(make_inputs(kind, rng, args.calib, shape)):
-        np.save(os.path.join(calib_dir, f"c{i:02d}.npy"), x)
-    evals = make_inputs(kind, rng, args.eval, shape)
-    with torch.no_grad():
-        want = [model(torch.from_numpy(x)).numpy().astype(np.float64)
-                for x in evals]
+    calib_dir, evals, want = gptq_bench.make_data(args.work, kind, model,
+                                                  shape, args.calib,
+                                                  args.eval)
     variants = [("every weight at 4 bits", 0.5, True)]
     for size in args.size:
         variants += [(f"{size:g} of int8's bits, gains=false", size, False),
@@ -72,17 +60,7 @@ def measure(args, tool, kind, model, float_mlir, shape):
                                              result.stderr)]
         found = [float(g) for g in re.findall(
             r"gain (\S+) to the model's output", result.stderr)]
-        num = den = 0.0
-        for i, x in enumerate(evals):
-            xin = os.path.join(args.work, f"x{i}.npy")
-            yout = os.path.join(args.work, f"y{i}.npy")
-            np.save(xin, x)
-            run([tool("compress-run"), path, "--input", xin, "--output",
-                 yout, "--quiet"])
-            y = np.load(yout).astype(np.float64)
-            num += float(np.sum((y - want[i]) ** 2))
-            den += float(np.sum(want[i] ** 2))
-        error = (num / den) ** 0.5
+        error = gptq_bench.output_error(tool, args.work, path, evals, want)
         rows.append({"variant": name, "size": size, "gains": gains,
                      "widths": widths, "measured_gains": found,
                      "relative_output_error": error,
@@ -104,17 +82,7 @@ def main():
     args.size = args.size or [0.7]
     tool = lambda name: os.path.join(args.bin, name)  # noqa: E731
     os.makedirs(args.work, exist_ok=True)
-    torch.manual_seed(0)
-    model = EncoderLayer().eval()
-    shape = (TRANSFORMER_BATCH, TOKENS, 768)
-    onnx_path = os.path.join(args.work, "bert_layer.onnx")
-    with torch.no_grad():
-        torch.onnx.export(model, torch.zeros(shape), onnx_path,
-                          opset_version=13, input_names=["x"],
-                          output_names=["y"])
-    float_mlir = os.path.join(args.work, "bert_layer.mlir")
-    run([tool("compress-translate"), "--import-onnx", onnx_path, "-o",
-         float_mlir])
+    model, float_mlir, shape = gptq_bench.export_layer(args.work, tool)
     result = {"inputs": {kind: measure(args, tool, kind, model, float_mlir,
                                        shape)
                          for kind in ("text", "normal")},
