@@ -12,7 +12,8 @@ whose reported error is within E, and size=S the widths (of 2, 3, 4, 8) that
 fit S times the 8-bit weights' bits (as the kernels store them: 4 bits for
 4 and fewer) with the least summed squared reported error (NumPy tries
 every combination), with gains=true each error times the layer's reported
-gain. A layer measured on fewer input
+gain. compress-sensitivity gains=true gives each layer's gain to the model's
+output (NumPy's from the 4-bit weights rounded to nearest). A layer measured on fewer input
 vectors than it has inputs gets a remark saying so.
 
 Usage: sensitivity.mlir.py WORKDIR
@@ -172,6 +173,38 @@ for algorithm, gains, size in itertools.product(
           f"{cost(got) if len(got) == 2 else None:.4g} (best that fits: "
           f"{list(want)}, {cost(want):.4g}; warning "
           f"{'given' if warned else 'absent'})")
+
+# gains=true: each layer's gain to the model's output, from its 4-bit
+# weights rounded to nearest: layer 1's is NumPy's ||X1 D1 W2|| / ||X1 W1 W2||
+# over its own relative error, layer 2's (the output) is 1; without data,
+# an error.
+gains_json = os.path.join(work, "gains.json")
+run = subprocess.run(["compress-opt", model,
+                      f"--compress-sensitivity=data={data} json={gains_json} "
+                      "gains=true", "-o", os.devnull],
+                     capture_output=True, text=True)
+gained = json.load(open(gains_json))["layers"] if run.returncode == 0 else []
+d1 = x1 @ (rtn(w1, 4).astype(np.float64) - w1)
+y = x2 @ w2
+want_gain = ((np.linalg.norm(d1 @ w2) / np.linalg.norm(y)) /
+             (np.linalg.norm(d1) / np.linalg.norm(x2)))
+check(len(gained) == 2 and
+      abs(gained[0].get("gain", -1) - want_gain) <= 1e-3 * want_gain and
+      abs(gained[1].get("gain", -1) - 1.0) <= 1e-3 and
+      "gain" not in report[0],
+      f"gains: {[layer.get('gain') for layer in gained]}, NumPy "
+      f"[{want_gain:.4f}, 1]; none without gains=true")
+check("gain " in run.stderr and "to the model's output" in run.stderr,
+      "gains in the table")
+stats = os.path.join(work, "stats")
+subprocess.run(["compress-opt", model,
+                f"--compress-collect-layer-stats=data={data} out={stats}",
+                "-o", os.devnull], check=True, capture_output=True)
+run = subprocess.run(["compress-opt", model,
+                      f"--compress-sensitivity=stats={stats} gains=true",
+                      "-o", os.devnull], capture_output=True, text=True)
+check(run.returncode != 0 and "gains=true runs the model" in run.stderr,
+      "gains=true with stats=DIR: an error")
 
 # Fewer input vectors than inputs: one sample of M rows for K inputs.
 few = save_samples(os.path.join(work, "few"), xs[:1])

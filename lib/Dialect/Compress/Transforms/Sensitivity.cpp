@@ -147,6 +147,12 @@ void SensitivityPass::runOnOperation() {
   if (failed(verifyDataSource(loc, "compress-sensitivity", "the analysis", data,
                               stats)))
     return signalPassFailure();
+  if (gains && data.empty()) {
+    emitError(loc) << "compress-sensitivity: gains=true runs the model with "
+                      "each layer changed, which needs data=DIR (stats=DIR "
+                      "describes the unchanged model)";
+    return signalPassFailure();
+  }
   if (!(damp >= 0.0) || !std::isfinite(double(damp))) {
     emitError(loc) << "compress-sensitivity: option 'damp' must be "
                       "positive (or 0: each method's default), got "
@@ -161,30 +167,66 @@ void SensitivityPass::runOnOperation() {
   if (failed(grams))
     return signalPassFailure();
 
-  llvm::json::Array entries;
-  std::string table;
-  llvm::raw_string_ostream os(table);
-  os << "compress-sensitivity: relative change of each layer's output on "
-        "the data when it alone is compressed\n";
-  for (auto [layer, gram] : llvm::zip(layers, *grams)) {
+  // Per layer, each setting's error, and (gains) the 4-bit
+  // round-to-nearest weights whose effect on the model's output is measured.
+  constexpr StringLiteral kProbe = "int4 rtn";
+  std::vector<llvm::json::Object> layerErrors(layers.size());
+  std::vector<std::vector<float>> probes(layers.size());
+  std::vector<double> probeErrors(layers.size(), 0.0);
+  std::vector<std::string> lines(layers.size());
+  for (auto [i, layer, gram] : llvm::enumerate(layers, *grams)) {
     std::vector<float> original = getFloatValues(layer.weight.values);
-    std::string name = getStatisticsLayerName(layer.op);
-    llvm::json::Object errors;
-    os << name << " (" << original.size() << " weights):";
+    llvm::raw_string_ostream line(lines[i]);
     for (Setting &setting : settings(layer, gram)) {
       FailureOr<std::vector<float>> changed = setting.apply();
       if (failed(changed))
         continue;
       double error = layerOutputError(original, *changed, layer.geometry, gram);
-      errors[setting.name] = error;
-      os << llvm::formatv("  {0} {1:e2}", setting.name, error);
+      layerErrors[i][setting.name] = error;
+      line << llvm::formatv("  {0} {1:e2}", setting.name, error);
+      if (gains && setting.name == kProbe) {
+        probes[i] = std::move(*changed);
+        probeErrors[i] = error;
+      }
     }
-    os << "\n";
-    entries.push_back(
-        llvm::json::Object{{"name", name},
-                           {"op", layer.op->getName().getStringRef()},
-                           {"weights", int64_t(original.size())},
-                           {"errors", std::move(errors)}});
+  }
+  std::vector<double> layerGains;
+  if (gains) {
+    for (auto [i, layer] : llvm::enumerate(layers))
+      if (probes[i].empty())
+        probes[i] = getFloatValues(layer.weight.values);
+    FailureOr<std::vector<double>> outputErrors =
+        modelOutputErrors(module, layers, probes, source);
+    if (failed(outputErrors))
+      return signalPassFailure();
+    if (outputErrors->empty())
+      emitRemark(loc) << "compress-sensitivity: no gains: the model's "
+                         "outputs are zero on the data";
+    for (auto [output, error] : llvm::zip(*outputErrors, probeErrors))
+      layerGains.push_back(error > 0.0 ? output / error : 1.0);
+  }
+
+  llvm::json::Array entries;
+  std::string table;
+  llvm::raw_string_ostream out(table);
+  out << "compress-sensitivity: relative change of each layer's output on "
+         "the data when it alone is compressed\n";
+  for (auto [i, layer] : llvm::enumerate(layers)) {
+    std::string name = getStatisticsLayerName(layer.op);
+    int64_t weights =
+        cast<ShapedType>(layer.weight.values.getType()).getNumElements();
+    out << name << " (" << weights << " weights";
+    llvm::json::Object entry{{"name", name},
+                             {"op", layer.op->getName().getStringRef()},
+                             {"weights", weights},
+                             {"errors", std::move(layerErrors[i])}};
+    if (!layerGains.empty()) {
+      out << llvm::formatv(", gain {0:f3} to the model's output",
+                           layerGains[i]);
+      entry["gain"] = layerGains[i];
+    }
+    out << "):" << lines[i] << "\n";
+    entries.push_back(std::move(entry));
   }
   if (!json.empty()) {
     std::string text;

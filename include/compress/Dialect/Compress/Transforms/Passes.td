@@ -410,6 +410,15 @@ def CompressSensitivity : Pass<"compress-sensitivity", "ModuleOp"> {
     {setting: error}}]}`. The module is not changed. Use it to choose
     per-layer settings: the layers with the largest errors are the ones to
     keep at higher precision or density.
+
+    `gains=true` (with `data`) also gives each layer's gain to the model's
+    output, as compress-quantize-weights `gains` weighs its errors: the
+    relative change of the model's outputs (the entry function's float
+    results, activation quantize/dequantize pairs left out) when the layer
+    alone holds its 4-bit weights rounded to nearest, divided by that
+    setting's layer error; one more run of the model per layer. Its error
+    at a setting times its gain estimates what that setting does to the
+    model's output. The table and the JSON get `gain` per layer.
   }];
   let dependentDialects = dataAwareDialects;
   let options = [
@@ -429,6 +438,9 @@ def CompressSensitivity : Pass<"compress-sensitivity", "ModuleOp"> {
            "GPTQ and SparseGPT: added to H's diagonal, as a fraction of its "
            "mean (> 0; 0: each pass's default, 0.1 for GPTQ and 0.01 for "
            "SparseGPT)">,
+    Option<"gains", "gains", "bool", /*default=*/"false",
+           "Also each layer's gain to the model's output (needs `data`; one "
+           "run of the model per layer)">,
   ];
   let statistics = [
     Statistic<"numLayers", "num-layers", "Number of layers measured">,
